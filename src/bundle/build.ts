@@ -1,0 +1,329 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { isAbsolute, join, relative, resolve } from 'node:path';
+import { AirgapError } from '../errors.js';
+import { BlobReader } from '../repo/blob-reader.js';
+import {
+  type DirtyPath,
+  dirtyPaths,
+  headCommit,
+  listTree,
+  repoRoot,
+  showCommittedFile,
+} from '../repo/git.js';
+import { renderOutDirScripts } from '../scripts/render.js';
+import { publishDirectory } from '../util/atomic.js';
+import { startProgress } from '../util/progress.js';
+import { writeArchive } from './archive.js';
+import { type ContentProblem, isYamlPath, scanForCredentials, scanManifest } from './manifests.js';
+import { findMissingImages } from './missing-images.js';
+import {
+  BUNDLE_FORMAT,
+  type BundleFile,
+  bundleIdFor,
+  dirtyMatches,
+  planSteps,
+  planUnits,
+  renderSha256Sums,
+  selectEntries,
+  symlinkProblem,
+} from './plan.js';
+import {
+  type ArchiveFormat,
+  archiveFileName,
+  type BundleRecord,
+  s3Key,
+  stableJson,
+} from './record.js';
+import { recordPreparedBundle } from './repo-docs.js';
+import { parseBundleSpec } from './spec.js';
+
+export interface BundleOptions {
+  spec: string;
+  repo?: string;
+  out?: string;
+  allowDirty?: boolean;
+  format?: ArchiveFormat;
+  strict?: boolean;
+  progress?: boolean;
+  cwd?: string;
+  now?: () => Date;
+}
+
+export interface BundleResult {
+  record: BundleRecord;
+  outDir: string;
+  archivePath: string;
+  dirty: DirtyPath[];
+  warnings: string[];
+  totalBytes: number;
+}
+
+/** Largest file whose text is scanned for credentials and parsed as YAML. */
+const SCAN_LIMIT = 8 * 1024 * 1024;
+
+export async function resolveSpecPath(root: string, spec: string, cwd: string): Promise<string> {
+  if (spec.includes('/') || /\.ya?ml$/.test(spec)) {
+    const absolute = isAbsolute(spec) ? spec : resolve(cwd, spec);
+    const inRepo = relative(root, absolute);
+    if (inRepo.startsWith('..') || isAbsolute(inRepo)) {
+      throw new AirgapError(`${spec}: the bundle spec must be inside the ops repo (${root})`, {
+        hint: 'keep specs in bundles/<name>.yaml and commit them',
+        code: 'usage',
+      });
+    }
+    return inRepo.split('\\').join('/');
+  }
+  for (const ext of ['yaml', 'yml']) {
+    if (existsSync(join(root, 'bundles', `${spec}.${ext}`))) return `bundles/${spec}.${ext}`;
+  }
+  const available = existsSync(join(root, 'bundles'))
+    ? (await readdir(join(root, 'bundles')))
+        .filter((f) => /\.ya?ml$/.test(f))
+        .map((f) => f.replace(/\.ya?ml$/, ''))
+    : [];
+  throw new AirgapError(`no bundle spec named "${spec}" in ${join(root, 'bundles')}`, {
+    hint: available.length
+      ? `available: ${available.sort().join(', ')}`
+      : 'create bundles/<name>.yaml (see bundles/README.md)',
+    code: 'usage',
+  });
+}
+
+function pathProblem(path: string): string | undefined {
+  if (path.includes('\\'))
+    return `${path}: backslashes in file names do not survive tar and zip tools; rename it`;
+  if (/^\w+:/.test(path))
+    return `${path}: a name starting with "word:" is read as a drive letter by archive tools; rename it`;
+  return undefined;
+}
+
+export async function bundle(options: BundleOptions): Promise<BundleResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const root = await repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
+  const commit = await headCommit(root);
+  const specPath = await resolveSpecPath(root, options.spec, cwd);
+  const specText = await showCommittedFile(root, commit.sha, specPath);
+  if (specText === undefined) {
+    throw new AirgapError(`${specPath} is not committed`, {
+      hint: `commit it first: git add ${specPath} && git commit`,
+      code: 'dirtyTree',
+    });
+  }
+  const spec = parseBundleSpec(specText.toString('utf8'), specPath);
+  const entries = selectEntries(spec, await listTree(root, commit.sha), specPath);
+  const dirty = dirtyMatches(spec, await dirtyPaths(root), specPath);
+  const warnings: string[] = [];
+  if (dirty.length && !options.allowDirty) {
+    throw new AirgapError(`${dirty.length} file(s) the bundle covers differ from the HEAD commit`, {
+      details: dirty.map(
+        (d) =>
+          `${d.status.trim() === '??' ? 'untracked' : d.status.includes('M') ? 'modified' : 'changed'}: ${d.path}`,
+      ),
+      hint: 'commit them (git add … && git commit), or pass --allow-dirty to pack HEAD as committed',
+      code: 'dirtyTree',
+    });
+  }
+  if (dirty.length)
+    warnings.push(
+      `--allow-dirty: ${dirty.length} changed file(s) ignored; packed ${commit.sha.slice(0, 7)} as committed`,
+    );
+
+  const problems: ContentProblem[] = [];
+  const pathProblems = entries
+    .map((e) => pathProblem(e.path))
+    .filter((p): p is string => p !== undefined);
+  if (pathProblems.length) {
+    throw new AirgapError('some file names cannot be shipped safely', {
+      details: pathProblems,
+      code: 'invalidSpec',
+    });
+  }
+
+  const totalBytes = entries.reduce((sum, e) => sum + e.size, 0);
+  const progressEnabled = options.progress ?? false;
+  const files: BundleFile[] = [];
+  const images = new Set(spec.images);
+  const kubernetesPaths = new Set<string>();
+  const scanProgress = startProgress({
+    label: 'hashing',
+    total: totalBytes,
+    unit: 'bytes',
+    enabled: progressEnabled,
+  });
+  const reader = new BlobReader(
+    root,
+    entries.map((e) => e.objectId),
+  );
+  try {
+    for (const entry of entries) {
+      const hash = createHash('sha256');
+      const kept: Buffer[] = [];
+      for await (const chunk of reader.next()) {
+        hash.update(chunk);
+        if (entry.size <= SCAN_LIMIT) kept.push(chunk);
+        scanProgress.add(chunk.length);
+      }
+      const file: BundleFile = {
+        path: entry.path,
+        size: entry.size,
+        mode: entry.mode,
+        sha256: hash.digest('hex'),
+      };
+      const content = entry.size <= SCAN_LIMIT ? Buffer.concat(kept) : undefined;
+      if (entry.mode === '120000') {
+        file.linkTarget = content?.toString('utf8') ?? '';
+        const problem = symlinkProblem(entry.path, file.linkTarget);
+        if (problem)
+          problems.push({
+            path: entry.path,
+            line: 1,
+            kind: 'manifest',
+            message: problem.slice(entry.path.length + 2),
+          });
+      } else {
+        const text = content && !content.includes(0) ? content.toString('utf8') : undefined;
+        problems.push(...scanForCredentials(entry.path, text));
+        if (text !== undefined && isYamlPath(entry.path)) {
+          const scan = scanManifest(entry.path, text);
+          problems.push(...scan.problems);
+          for (const image of scan.images) images.add(image);
+          if (scan.isKubernetes) kubernetesPaths.add(entry.path);
+        }
+      }
+      files.push(file);
+    }
+  } finally {
+    reader.close();
+    scanProgress.done();
+  }
+
+  const allowed = new Map(spec.allowSecrets.map((a) => [a.path, a.reason]));
+  const blocking = problems.filter((p) => !(p.kind === 'secret' && allowed.has(p.path)));
+  for (const p of problems) {
+    if (p.kind === 'secret' && allowed.has(p.path))
+      warnings.push(`${p.path}: ${p.message} (allowed: ${allowed.get(p.path)})`);
+  }
+  if (blocking.length) {
+    const secret = blocking.some((p) => p.kind === 'secret');
+    throw new AirgapError(
+      `${blocking.length} problem(s) in the files to ship; nothing was written`,
+      {
+        details: blocking.map((p) => `${p.path}:${p.line}: ${p.message}`),
+        hint: secret
+          ? 'remove secrets from the bundle, or list the file under allowSecrets with a reason in the spec'
+          : 'fix each file above and commit',
+        code: secret ? 'unsafeContent' : 'invalidSpec',
+      },
+    );
+  }
+
+  const id = bundleIdFor(spec.name, commit.sha);
+  const format = options.format ?? 'tar.gz';
+  const steps = planSteps(spec, files, kubernetesPaths);
+  const sortedImages = [...images].sort();
+  const missingImages = await findMissingImages(root, sortedImages, spec.environment);
+  if (missingImages.length && options.strict) {
+    throw new AirgapError(
+      `${missingImages.length} image(s) are not recorded in docs/ecr-manifest.md for ${spec.environment}`,
+      {
+        details: missingImages,
+        hint: 'push them to ECR (see cloudshell.sh) and record them, or drop --strict to continue with a warning',
+        code: 'invalidSpec',
+      },
+    );
+  }
+  const archiveName = archiveFileName(id, format);
+  const record: BundleRecord = {
+    format: BUNDLE_FORMAT,
+    id,
+    name: spec.name,
+    environment: spec.environment,
+    description: spec.description,
+    commit: commit.sha,
+    commitTime: new Date(commit.time * 1000).toISOString(),
+    specPath,
+    spec,
+    files,
+    units: planUnits(steps, spec.verify),
+    images: sortedImages,
+    missingImages: [],
+    s3: {
+      bucket: spec.s3.bucket,
+      prefix: spec.s3.prefix,
+      region: spec.s3.region,
+      ...(spec.s3.endpoint ? { endpoint: spec.s3.endpoint } : {}),
+      ...(spec.s3.forcePathStyle ? { forcePathStyle: true } : {}),
+    },
+  };
+
+  const outRoot = resolve(cwd, options.out ?? join(root, '.airgap', 'out'));
+  const outDir = join(outRoot, id);
+  const tempDir = `${outDir}.tmp-${process.pid}`;
+  await rm(tempDir, { recursive: true, force: true });
+  await mkdir(tempDir, { recursive: true });
+  try {
+    const archiveProgress = startProgress({
+      label: 'packing',
+      total: totalBytes,
+      unit: 'bytes',
+      enabled: progressEnabled,
+    });
+    const archiveReader = new BlobReader(
+      root,
+      entries.map((e) => e.objectId),
+    );
+    let archive: { sha256: string; size: number };
+    try {
+      archive = await writeArchive({
+        format,
+        mtime: new Date(commit.time * 1000),
+        metadata: [
+          { name: 'bundle.json', content: stableJson(record) },
+          { name: 'SHA256SUMS', content: renderSha256Sums(files) },
+        ],
+        files,
+        blobs: archiveReader,
+        outPath: join(tempDir, archiveName),
+        onBytes: (n) => archiveProgress.add(n),
+      });
+    } finally {
+      archiveReader.close();
+      archiveProgress.done();
+    }
+    record.missingImages = missingImages;
+    record.archive = {
+      file: archiveName,
+      format,
+      sha256: archive.sha256,
+      size: archive.size,
+      key: s3Key(spec.s3.prefix, archiveName),
+    };
+    await writeFile(join(tempDir, `${archiveName}.sha256`), `${archive.sha256}  ${archiveName}\n`);
+    await writeFile(join(tempDir, 'bundle.json'), stableJson(record));
+    for (const script of renderOutDirScripts(record)) {
+      await writeFile(join(tempDir, script.name), script.content, {
+        mode: script.executable ? 0o755 : 0o644,
+      });
+    }
+    await publishDirectory(tempDir, outDir);
+  } catch (error) {
+    await rm(tempDir, { recursive: true, force: true });
+    throw error;
+  }
+  const pasteSheet = join(outDir, 'PASTE.md');
+  warnings.push(
+    ...(await recordPreparedBundle(
+      root,
+      record,
+      pasteSheet,
+      (options.now ?? (() => new Date()))(),
+    )),
+  );
+  return { record, outDir, archivePath: join(outDir, archiveName), dirty, warnings, totalBytes };
+}
+
+export async function readBundleRecord(path: string): Promise<BundleRecord> {
+  return JSON.parse(await readFile(path, 'utf8')) as BundleRecord;
+}

@@ -1,0 +1,176 @@
+import { posix } from 'node:path';
+import picomatch from 'picomatch';
+import { AirgapError } from '../errors.js';
+import type { DirtyPath, TreeEntry } from '../repo/git.js';
+import { shellQuote } from '../util/shell-quote.js';
+import { isYamlPath } from './manifests.js';
+import type { BundleSpec } from './spec.js';
+
+export const BUNDLE_FORMAT = 'airgap-bundle/1';
+/** Names the archive reserves at its root for its own metadata. */
+export const RESERVED_NAMES = ['bundle.json', 'SHA256SUMS'] as const;
+
+export type UnitKind = 'download' | 'verify' | 'extract' | 'step' | 'verify-cmd' | 'summary';
+
+/** One marker-delimited unit of work on the bastion, numbered in the order it runs. */
+export interface Unit {
+  n: number;
+  kind: UnitKind;
+  name: string;
+  /** The exact command for step and verify-cmd units. */
+  command?: string;
+  continueOnError?: boolean;
+}
+
+export interface BundleFile {
+  path: string;
+  size: number;
+  /** Octal mode as git records it: 100644, 100755 or 120000. */
+  mode: string;
+  sha256: string;
+  linkTarget?: string;
+}
+
+export function bundleIdFor(name: string, commit: string): string {
+  return `${name}-${commit.slice(0, 7)}`;
+}
+
+export function makeMatcher(globs: readonly string[]): (path: string) => boolean {
+  return picomatch([...globs], { dot: true });
+}
+
+/** Selects the committed entries the spec names; every glob must match something. */
+export function selectEntries(
+  spec: BundleSpec,
+  tree: readonly TreeEntry[],
+  specFile: string,
+): TreeEntry[] {
+  const exclude = makeMatcher(spec.exclude ?? []);
+  const problems: string[] = [];
+  const selected = new Map<string, TreeEntry>();
+  spec.files.forEach((glob, index) => {
+    const matches = picomatch(glob, { dot: true });
+    let count = 0;
+    for (const entry of tree) {
+      if (!matches(entry.path) || exclude(entry.path)) continue;
+      count++;
+      if (entry.type === 'commit') {
+        problems.push(`${entry.path}: is a git submodule; list the files inside it instead`);
+      } else {
+        selected.set(entry.path, entry);
+      }
+    }
+    if (count === 0) {
+      problems.push(
+        `${specFile}: files[${index}] "${glob}" matches no committed file: commit the files or fix the glob`,
+      );
+    }
+  });
+  for (const entry of selected.values()) {
+    if ((RESERVED_NAMES as readonly string[]).includes(entry.path)) {
+      problems.push(
+        `${entry.path}: the name is reserved for the bundle's own metadata; move or exclude it`,
+      );
+    }
+  }
+  if (problems.length) {
+    throw new AirgapError(`${specFile}: the files section does not select a valid set`, {
+      details: problems,
+      hint: 'only committed files can be bundled; check `git ls-files`',
+      code: 'invalidSpec',
+    });
+  }
+  return [...selected.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}
+
+/** Modified, staged or untracked paths that the spec's globs (or the spec itself) cover. */
+export function dirtyMatches(
+  spec: BundleSpec,
+  dirty: readonly DirtyPath[],
+  specPath: string,
+): DirtyPath[] {
+  const include = makeMatcher(spec.files);
+  const exclude = makeMatcher(spec.exclude ?? []);
+  return dirty
+    .filter((d) => d.path === specPath || (include(d.path) && !exclude(d.path)))
+    .sort((a, b) => (a.path < b.path ? -1 : 1));
+}
+
+/** A symlink must stay inside the bundle's tree once extracted. */
+export function symlinkProblem(path: string, target: string): string | undefined {
+  if (posix.isAbsolute(target))
+    return `${path}: symlink to an absolute path (${target}) is not shipped`;
+  const resolved = posix.normalize(posix.join(posix.dirname(path), target));
+  if (resolved === '..' || resolved.startsWith('../')) {
+    return `${path}: symlink points outside the repo (${target})`;
+  }
+  return undefined;
+}
+
+/** Steps to run on the bastion; without `steps`, a server-side dry run of every manifest, then apply. */
+export function planSteps(
+  spec: BundleSpec,
+  files: readonly BundleFile[],
+  kubernetesPaths: ReadonlySet<string>,
+) {
+  if (spec.steps) return spec.steps.map((step) => ({ ...step }));
+  const manifests = files.filter((f) => isYamlPath(f.path) && kubernetesPaths.has(f.path));
+  return [
+    ...manifests.map((f) => ({
+      name: `Dry run ${f.path}`,
+      run: `kubectl apply --dry-run=server -f ${shellQuote(f.path)}`,
+    })),
+    ...manifests.map((f) => ({
+      name: `Apply ${f.path}`,
+      run: `kubectl apply -f ${shellQuote(f.path)}`,
+    })),
+  ];
+}
+
+export function planUnits(
+  steps: ReadonlyArray<{ name: string; run: string; continueOnError?: boolean | undefined }>,
+  verify: readonly string[],
+): Unit[] {
+  const units: Unit[] = [
+    { n: 1, kind: 'download', name: 'Download the bundle from S3' },
+    { n: 2, kind: 'verify', name: 'Verify the archive checksum' },
+    { n: 3, kind: 'extract', name: 'Extract and verify every file' },
+  ];
+  for (const step of steps) {
+    units.push({
+      n: units.length + 1,
+      kind: 'step',
+      name: step.name,
+      command: step.run,
+      ...(step.continueOnError ? { continueOnError: true } : {}),
+    });
+  }
+  for (const command of verify) {
+    units.push({ n: units.length + 1, kind: 'verify-cmd', name: `Verify: ${command}`, command });
+  }
+  units.push({ n: units.length + 1, kind: 'summary', name: 'Summary' });
+  return units;
+}
+
+/** `sha256sum -c` format, with GNU's escaping for names holding a backslash or newline. */
+export function renderSha256Sums(files: readonly BundleFile[]): string {
+  return files
+    .filter((f) => f.mode !== '120000')
+    .map((f) => {
+      if (/[\\\n\r]/.test(f.path)) {
+        const escaped = f.path
+          .replaceAll('\\', '\\\\')
+          .replaceAll('\n', '\\n')
+          .replaceAll('\r', '\\r');
+        return `\\${f.sha256}  ${escaped}\n`;
+      }
+      return `${f.sha256}  ${f.path}\n`;
+    })
+    .join('');
+}
+
+export function tarMode(gitMode: string): number {
+  if (gitMode === '100755') return 0o755;
+  if (gitMode === '120000') return 0o777;
+  return 0o644;
+}

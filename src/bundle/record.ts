@@ -1,0 +1,66 @@
+import type { BundleFile, Unit } from './plan.js';
+import type { BundleSpec } from './spec.js';
+
+export type ArchiveFormat = 'tar.gz' | 'zip';
+
+/**
+ * Everything known about a bundle. Inside the archive as bundle.json (without `archive`),
+ * beside it in the out dir, and committed in the ops repo under bundles/records/ so that
+ * `ingest` works from a fresh clone.
+ */
+export interface BundleRecord {
+  format: 'airgap-bundle/1';
+  id: string;
+  name: string;
+  environment: string;
+  description: string;
+  commit: string;
+  commitTime: string;
+  specPath: string;
+  spec: BundleSpec;
+  files: BundleFile[];
+  units: Unit[];
+  images: string[];
+  missingImages: string[];
+  s3: {
+    bucket: string;
+    prefix: string;
+    region: string;
+    endpoint?: string;
+    forcePathStyle?: boolean;
+  };
+  archive?: { file: string; format: ArchiveFormat; sha256: string; size: number; key: string };
+}
+
+export const RECORDS_DIR = 'bundles/records';
+
+export function recordPath(bundleId: string): string {
+  return `${RECORDS_DIR}/${bundleId}.json`;
+}
+
+export function archiveFileName(bundleId: string, format: ArchiveFormat): string {
+  return `${bundleId}.${format}`;
+}
+
+export function s3Key(prefix: string, fileName: string): string {
+  const clean = prefix.replace(/^\/+|\/+$/g, '');
+  return clean ? `${clean}/${fileName}` : fileName;
+}
+
+/** Stable JSON: sorted object keys, so the same bundle always serialises to the same bytes. */
+export function stableJson(value: unknown): string {
+  return `${JSON.stringify(
+    value,
+    (_key, v: unknown) => {
+      if (v && typeof v === 'object' && !Array.isArray(v)) {
+        return Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+            a < b ? -1 : a > b ? 1 : 0,
+          ),
+        );
+      }
+      return v;
+    },
+    2,
+  )}\n`;
+}

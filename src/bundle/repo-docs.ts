@@ -1,0 +1,47 @@
+import { readFile } from 'node:fs/promises';
+import { join, relative } from 'node:path';
+import {
+  PENDING_CHANGES_FILE,
+  readPendingEntries,
+  upsertPendingEntry,
+} from '../docs/pending-changes.js';
+import { writeFileAtomically } from '../util/atomic.js';
+import { type BundleRecord, recordPath, stableJson } from './record.js';
+
+async function readOrEmpty(path: string): Promise<string> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+/**
+ * Keeps the bundle's record in the repo and lists it as prepared in PENDING-CHANGES.md.
+ * A bundle already deployed (or failed) keeps that status when it is rebuilt.
+ */
+export async function recordPreparedBundle(
+  root: string,
+  record: BundleRecord,
+  pasteSheet: string,
+  now: Date,
+): Promise<string[]> {
+  await writeFileAtomically(join(root, recordPath(record.id)), stableJson(record));
+  const pendingPath = join(root, PENDING_CHANGES_FILE);
+  const before = await readOrEmpty(pendingPath);
+  const existing = readPendingEntries(before).find((e) => e.bundleId === record.id);
+  if (existing && existing.status !== 'prepared') return [];
+  const sheet = relative(root, pasteSheet);
+  const update = upsertPendingEntry(before, {
+    bundleId: record.id,
+    environment: record.environment,
+    status: 'prepared',
+    commit: record.commit,
+    date: existing?.date || now.toISOString().slice(0, 10),
+    files: record.files.length,
+    images: record.images.length,
+    link: `paste sheet: \`${sheet.startsWith('..') ? pasteSheet : sheet}\``,
+  });
+  if (update.changed) await writeFileAtomically(pendingPath, update.text);
+  return update.warnings;
+}

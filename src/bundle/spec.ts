@@ -1,0 +1,110 @@
+import yaml from 'js-yaml';
+import { z } from 'zod';
+import { AirgapError } from '../errors.js';
+import { lineOf } from './yaml-lines.js';
+
+const slug = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+
+export const stepSchema = z
+  .object({
+    name: z.string().min(1).describe('What the step does, shown in PASTE.md and the runbook'),
+    run: z.string().min(1).describe('Shell command run with bash from the extracted bundle root'),
+    continueOnError: z
+      .boolean()
+      .optional()
+      .describe('Keep going with later steps when this one fails'),
+  })
+  .strict();
+
+export const bundleSpecSchema = z
+  .object({
+    name: z
+      .string()
+      .regex(slug, 'use lower-case letters, digits and dashes, e.g. dev-topics')
+      .max(24, 'keep it to 24 characters so marker lines stay under 80 columns')
+      .describe('Bundle name; the bundle id is <name>-<short commit>'),
+    environment: z
+      .string()
+      .regex(slug, 'use lower-case letters, digits and dashes, e.g. dev')
+      .describe('Target environment, as used in docs/ecr-manifest.md'),
+    description: z.string().min(1).describe('The objective, shown in the runbook'),
+    files: z
+      .array(z.string().min(1))
+      .min(1)
+      .describe('Globs over committed paths (picomatch syntax)'),
+    exclude: z.array(z.string().min(1)).optional().describe('Globs to leave out'),
+    s3: z
+      .object({
+        bucket: z.string().min(3),
+        prefix: z.string().default(''),
+        region: z.string().min(1),
+        endpoint: z.url().optional().describe('S3 endpoint URL, e.g. a VPC endpoint'),
+        forcePathStyle: z.boolean().optional(),
+      })
+      .strict(),
+    steps: z.array(stepSchema).optional().describe('Default: dry run then apply each manifest'),
+    verify: z.array(z.string().min(1)).default([]).describe('Commands run after the steps'),
+    images: z.array(z.string().min(1)).default([]).describe('Extra images the bundle needs'),
+    imageSources: z
+      .record(z.string(), z.string())
+      .default({})
+      .describe(
+        'ECR repository -> upstream image to pull in CloudShell, e.g. strimzi/kafka: quay.io/strimzi/kafka',
+      ),
+    ecr: z
+      .object({ registry: z.string().min(1), region: z.string().min(1) })
+      .strict()
+      .optional(),
+    allowSecrets: z
+      .array(z.object({ path: z.string().min(1), reason: z.string().min(10) }).strict())
+      .default([])
+      .describe('Files allowed to hold a Secret or credential, each with a reason'),
+  })
+  .strict();
+
+export type BundleSpec = z.infer<typeof bundleSpecSchema>;
+export type Step = z.infer<typeof stepSchema>;
+
+function describeIssue(issue: z.core.$ZodIssue): string {
+  if (issue.code === 'unrecognized_keys') {
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}: remove ${issue.keys.length > 1 ? 'them' : 'it'} or check the spelling (see bundles/README.md)`;
+  }
+  if (issue.code === 'invalid_type') {
+    const got = issue.message.match(/received (\w+)/)?.[1];
+    return got === 'undefined'
+      ? `missing required key: add it (expected ${issue.expected})`
+      : `expected ${issue.expected}${got ? `, got ${got}` : ''}`;
+  }
+  return issue.message;
+}
+
+/** Parses and validates a spec; every problem is reported with its line, all at once. */
+export function parseBundleSpec(text: string, file: string): BundleSpec {
+  let raw: unknown;
+  try {
+    raw = yaml.load(text, { filename: file });
+  } catch (error) {
+    const mark = (error as { mark?: { line: number } }).mark;
+    const reason = (error as { reason?: string }).reason ?? String(error);
+    throw new AirgapError(`${file}:${(mark?.line ?? 0) + 1}: invalid YAML: ${reason}`, {
+      hint: 'fix the YAML syntax',
+      code: 'invalidSpec',
+    });
+  }
+  const result = bundleSpecSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map((issue) => {
+    const path = issue.path.map(String);
+    const at = path.length ? path.join('.') : '(top level)';
+    const keyPath = issue.code === 'unrecognized_keys' ? [...path, issue.keys[0] ?? ''] : path;
+    return `${file}:${lineOf(text, keyPath)}: ${at}: ${describeIssue(issue)}`;
+  });
+  throw new AirgapError(
+    `${file}: invalid bundle spec (${problems.length} problem${problems.length > 1 ? 's' : ''})`,
+    {
+      details: problems,
+      hint: 'fix each line above; the format is documented in bundles/README.md',
+      code: 'invalidSpec',
+    },
+  );
+}

@@ -1,0 +1,94 @@
+import type { Command } from 'commander';
+import { bundle } from '../bundle/build.js';
+import type { ArchiveFormat } from '../bundle/record.js';
+import { AirgapError } from '../errors.js';
+import { fields, formatBytes, printJson, warn } from './output.js';
+
+interface BundleFlags {
+  repo?: string;
+  out?: string;
+  allowDirty?: boolean;
+  format: string;
+  strict?: boolean;
+  json?: boolean;
+}
+
+export function registerBundle(
+  program: Command,
+  run: (action: () => Promise<void>, json?: boolean) => Promise<void>,
+): void {
+  program
+    .command('bundle')
+    .description(
+      'pack committed files named by a bundle spec into a verified archive and paste scripts',
+    )
+    .argument('<spec>', 'spec name under <repo>/bundles/ or a path to a spec file')
+    .option('--repo <dir>', 'the ops repo (default: the git repo around the current directory)')
+    .option('--out <dir>', 'where to write <bundle-id>/ (default: <repo>/.airgap/out)')
+    .option('--allow-dirty', 'pack HEAD even when covered files have uncommitted changes')
+    .option('--format <format>', 'archive format: tar.gz or zip', 'tar.gz')
+    .option('--strict', 'fail when an image is not recorded in docs/ecr-manifest.md')
+    .option('--json', 'print a JSON result instead of text')
+    .action((spec: string, flags: BundleFlags) =>
+      run(async () => {
+        if (flags.format !== 'tar.gz' && flags.format !== 'zip') {
+          throw new AirgapError(`--format ${flags.format} is not supported`, {
+            hint: 'use --format tar.gz or --format zip',
+            code: 'usage',
+          });
+        }
+        const result = await bundle({
+          spec,
+          ...(flags.repo ? { repo: flags.repo } : {}),
+          ...(flags.out ? { out: flags.out } : {}),
+          allowDirty: flags.allowDirty ?? false,
+          format: flags.format as ArchiveFormat,
+          strict: flags.strict ?? false,
+          progress: !flags.json,
+        });
+        const { record } = result;
+        const archive = record.archive!;
+        if (flags.json) {
+          printJson({
+            ok: true,
+            bundleId: record.id,
+            outDir: result.outDir,
+            archive: result.archivePath,
+            sha256: archive.sha256,
+            size: archive.size,
+            s3: `s3://${record.s3.bucket}/${archive.key}`,
+            commit: record.commit,
+            files: record.files.length,
+            steps: record.units.filter((u) => u.kind === 'step').length,
+            images: record.images,
+            missingImages: record.missingImages,
+            warnings: result.warnings,
+          });
+          return;
+        }
+        for (const w of result.warnings) warn(w);
+        const steps = record.units.filter((u) => u.kind === 'step').length;
+        const verify = record.units.filter((u) => u.kind === 'verify-cmd').length;
+        const lines = [
+          `bundle ${record.id} (${record.environment}, commit ${record.commit.slice(0, 7)})`,
+          fields([
+            [
+              'files',
+              `${record.files.length} (${formatBytes(result.totalBytes)}), ${steps} steps, ${verify} verify commands`,
+            ],
+            ['archive', `${archive.file} (${formatBytes(archive.size)})`],
+            ['sha256', archive.sha256],
+            ['s3', `s3://${record.s3.bucket}/${archive.key}`],
+            [
+              'images',
+              `${record.images.length} referenced, ${record.missingImages.length} not recorded in ECR for ${record.environment}`,
+            ],
+          ]),
+          ...record.missingImages.map((image) => `    missing ${image}`),
+          fields([['next', 'upload from CloudShell, then paste the bastion blocks in PASTE.md']]),
+          result.outDir,
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
+      }, flags.json),
+    );
+}

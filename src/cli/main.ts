@@ -1,0 +1,36 @@
+#!/usr/bin/env node
+import { Command } from 'commander';
+import { registerBundle } from './bundle.js';
+import { reportError } from './output.js';
+
+// The AWS SDK warns about Node versions on stderr; that is noise for an operator.
+process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
+
+const program = new Command();
+program
+  .name('airgap')
+  .description(
+    'Ship committed Kubernetes changes across an air gap: bundle, upload, paste, ingest.',
+  )
+  .version('0.1.0')
+  .option('--debug', 'show stack traces for unexpected errors')
+  .showHelpAfterError('(run airgap <command> --help for usage)');
+
+async function run(action: () => Promise<void>, json?: boolean): Promise<void> {
+  try {
+    await action();
+  } catch (error) {
+    process.exitCode = reportError(error, {
+      json: json ?? false,
+      debug: program.opts().debug === true,
+    });
+  }
+}
+
+registerBundle(program, run);
+
+program.exitOverride((error) => {
+  process.exit(error.exitCode === 0 ? 0 : 2);
+});
+
+await program.parseAsync(process.argv);

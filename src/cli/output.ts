@@ -1,0 +1,61 @@
+import pc from 'picocolors';
+import { AirgapError, ExitCode } from '../errors.js';
+
+export interface GlobalOptions {
+  json?: boolean;
+  debug?: boolean;
+}
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  const units = ['KiB', 'MiB', 'GiB', 'TiB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  return `${value.toFixed(1)} ${units[unit]}`;
+}
+
+export function printJson(value: unknown): void {
+  process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
+}
+
+export function warn(message: string): void {
+  process.stderr.write(`${pc.yellow('warning:')} ${message}\n`);
+}
+
+/** Two-column "label value" lines that fit 80 columns. */
+export function fields(rows: ReadonlyArray<[string, string]>): string {
+  return rows.map(([label, value]) => `  ${label.padEnd(9)} ${value}`).join('\n');
+}
+
+/** The one place errors become messages and exit codes. */
+export function reportError(error: unknown, options: GlobalOptions): number {
+  if (error instanceof AirgapError) {
+    if (options.json) {
+      printJson({
+        ok: false,
+        error: error.message,
+        details: error.details,
+        hint: error.hint,
+        exitCode: error.exitCode,
+      });
+    } else {
+      process.stderr.write(`${pc.red('error:')} ${error.message}\n`);
+      for (const line of error.details) process.stderr.write(`  ${line}\n`);
+      if (error.hint) process.stderr.write(`${pc.dim('hint:')} ${error.hint}\n`);
+    }
+    if (options.debug && error.cause)
+      process.stderr.write(`${String((error.cause as Error).stack ?? error.cause)}\n`);
+    return error.exitCode;
+  }
+  const err = error as Error;
+  process.stderr.write(
+    `${pc.red('error:')} this is a bug in airgap: ${err?.message ?? String(error)}\n`,
+  );
+  if (options.debug) process.stderr.write(`${err?.stack ?? ''}\n`);
+  else process.stderr.write('hint: run again with --debug for the stack trace, and report it\n');
+  return ExitCode.bug;
+}

@@ -1,0 +1,65 @@
+import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import { AirgapError } from '../errors.js';
+
+/**
+ * Streams blobs out of one `git cat-file --batch` process, in the order asked for.
+ * One process for all files keeps 10,000-file bundles fast; chunks are handed on as
+ * they arrive so a 1 GB file never sits in memory.
+ */
+export class BlobReader {
+  private readonly child: ChildProcessWithoutNullStreams;
+  private readonly source: AsyncIterator<Buffer>;
+  private pending: Buffer = Buffer.alloc(0);
+
+  constructor(root: string, objectIds: readonly string[]) {
+    this.child = spawn('git', ['cat-file', '--batch'], {
+      cwd: root,
+      env: { ...process.env, LC_ALL: 'C' },
+    });
+    this.child.stderr.resume();
+    this.source = this.child.stdout[Symbol.asyncIterator]();
+    this.child.stdin.on('error', () => {});
+    this.child.stdin.end(objectIds.map((id) => `${id}\n`).join(''));
+  }
+
+  private async fill(): Promise<void> {
+    const next = await this.source.next();
+    if (next.done) throw new AirgapError('git cat-file ended early while reading blobs');
+    this.pending = this.pending.length ? Buffer.concat([this.pending, next.value]) : next.value;
+  }
+
+  /** Yields the next blob's bytes; must be drained fully before the next call. */
+  async *next(): AsyncGenerator<Buffer> {
+    let newline = this.pending.indexOf(10);
+    while (newline < 0) {
+      await this.fill();
+      newline = this.pending.indexOf(10);
+    }
+    const header = this.pending.subarray(0, newline).toString('utf8');
+    this.pending = this.pending.subarray(newline + 1);
+    const match = /^\S+ blob (\d+)$/.exec(header);
+    if (!match) throw new AirgapError(`git cat-file could not read a blob: ${header}`);
+    let remaining = Number(match[1]);
+    while (remaining > 0) {
+      if (this.pending.length === 0) await this.fill();
+      const take = Math.min(remaining, this.pending.length);
+      const chunk = this.pending.subarray(0, take);
+      this.pending = this.pending.subarray(take);
+      remaining -= take;
+      yield chunk;
+    }
+    // Each blob is followed by a newline.
+    if (this.pending.length === 0) await this.fill();
+    this.pending = this.pending.subarray(1);
+  }
+
+  async readAll(): Promise<Buffer> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of this.next()) chunks.push(chunk);
+    return Buffer.concat(chunks);
+  }
+
+  close(): void {
+    this.child.kill();
+  }
+}

@@ -1,0 +1,147 @@
+import { spawn } from 'node:child_process';
+import { AirgapError } from '../errors.js';
+
+export interface GitResult {
+  stdout: Buffer;
+  stderr: string;
+  code: number;
+}
+
+/** Runs git with a fixed locale and no pager so output can be parsed. */
+export function runGit(cwd: string, args: readonly string[], input?: string): Promise<GitResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn('git', args, {
+      cwd,
+      env: { ...process.env, LC_ALL: 'C', GIT_PAGER: 'cat', GIT_OPTIONAL_LOCKS: '0' },
+      stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
+    });
+    const out: Buffer[] = [];
+    const err: Buffer[] = [];
+    child.stdout!.on('data', (chunk: Buffer) => out.push(chunk));
+    child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (error) =>
+      reject(
+        new AirgapError('git is not installed or not on PATH', {
+          hint: 'install git; airgap reads committed content from the git object store',
+          cause: error,
+        }),
+      ),
+    );
+    child.on('close', (code) =>
+      resolve({
+        stdout: Buffer.concat(out),
+        stderr: Buffer.concat(err).toString('utf8'),
+        code: code ?? 1,
+      }),
+    );
+    if (input !== undefined && child.stdin) {
+      child.stdin.on('error', () => {}); // git may exit before reading all input
+      child.stdin.end(input);
+    }
+  });
+}
+
+export async function gitOk(cwd: string, args: readonly string[]): Promise<Buffer> {
+  const result = await runGit(cwd, args);
+  if (result.code !== 0) {
+    throw new AirgapError(
+      `git ${args[0]} failed in ${cwd}: ${result.stderr.trim().split('\n')[0]}`,
+    );
+  }
+  return result.stdout;
+}
+
+export async function repoRoot(cwd: string): Promise<string> {
+  const result = await runGit(cwd, ['rev-parse', '--show-toplevel']);
+  if (result.code !== 0) {
+    throw new AirgapError(`${cwd} is not inside a git repository`, {
+      hint: 'run airgap from the ops repo or pass --repo DIR',
+      code: 'usage',
+    });
+  }
+  return result.stdout.toString('utf8').trim();
+}
+
+export interface Commit {
+  sha: string;
+  /** Committer time, seconds since the epoch: the mtime of every archive entry. */
+  time: number;
+  subject: string;
+}
+
+export async function headCommit(root: string): Promise<Commit> {
+  const result = await runGit(root, ['log', '-1', '--format=%H%x00%ct%x00%s', 'HEAD']);
+  if (result.code !== 0) {
+    throw new AirgapError(`${root} has no commits yet`, {
+      hint: 'commit the files to ship first: airgap only packs committed content',
+      code: 'dirtyTree',
+    });
+  }
+  const [sha = '', time = '0', subject = ''] = result.stdout.toString('utf8').trim().split('\0');
+  return { sha, time: Number(time), subject };
+}
+
+export interface TreeEntry {
+  path: string;
+  /** Octal git mode: 100644, 100755, 120000 (symlink), 160000 (submodule). */
+  mode: string;
+  type: 'blob' | 'commit' | 'tree';
+  objectId: string;
+  size: number;
+}
+
+export function parseLsTree(output: Buffer): TreeEntry[] {
+  const entries: TreeEntry[] = [];
+  for (const record of output.toString('utf8').split('\0')) {
+    if (!record) continue;
+    const tab = record.indexOf('\t');
+    const [mode = '', type = '', objectId = '', size = '-'] = record.slice(0, tab).split(/ +/);
+    entries.push({
+      path: record.slice(tab + 1),
+      mode,
+      type: type as TreeEntry['type'],
+      objectId,
+      size: size === '-' ? 0 : Number(size),
+    });
+  }
+  return entries;
+}
+
+export async function listTree(root: string, commit: string): Promise<TreeEntry[]> {
+  return parseLsTree(await gitOk(root, ['ls-tree', '-r', '-l', '-z', '--full-tree', commit]));
+}
+
+export interface DirtyPath {
+  path: string;
+  /** Two-letter porcelain status, e.g. " M", "A ", "??". */
+  status: string;
+}
+
+export function parsePorcelainStatus(output: Buffer): DirtyPath[] {
+  const records = output.toString('utf8').split('\0');
+  const dirty: DirtyPath[] = [];
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i];
+    if (!record) continue;
+    const status = record.slice(0, 2);
+    dirty.push({ path: record.slice(3), status });
+    // Renames and copies carry the source path as a second record.
+    if (status[0] === 'R' || status[0] === 'C') i++;
+  }
+  return dirty;
+}
+
+export async function dirtyPaths(root: string): Promise<DirtyPath[]> {
+  return parsePorcelainStatus(
+    await gitOk(root, ['status', '--porcelain=v1', '-z', '--untracked-files=all']),
+  );
+}
+
+export async function showCommittedFile(
+  root: string,
+  commit: string,
+  path: string,
+): Promise<Buffer | undefined> {
+  const result = await runGit(root, ['show', `${commit}:${path}`]);
+  return result.code === 0 ? result.stdout : undefined;
+}

@@ -1,0 +1,62 @@
+import type { BundleRecord } from '../bundle/record.js';
+import { bastionBlocks, bastionScript, type PasteBlock } from './bastion.js';
+import { cloudshellBlocks, cloudshellScript } from './cloudshell.js';
+import { fenced } from './fence.js';
+
+export interface OutDirFile {
+  name: string;
+  content: string;
+  executable: boolean;
+}
+
+function renderBlocks(blocks: readonly PasteBlock[]): string[] {
+  return blocks.flatMap((block, index) => [
+    `### ${index + 1}. ${block.title}`,
+    '',
+    block.purpose,
+    '',
+    fenced(block.code, 'bash'),
+    '',
+    `Success looks like: ${block.success}`,
+    '',
+  ]);
+}
+
+export function renderPasteSheet(record: BundleRecord): string {
+  const archive = record.archive!;
+  return [
+    `# Paste sheet: ${record.id}`,
+    '',
+    `${record.description}`,
+    '',
+    `- Environment: ${record.environment}`,
+    `- Commit: \`${record.commit}\``,
+    `- Archive: \`${archive.file}\` (${archive.size} bytes), sha256 \`${archive.sha256}\``,
+    `- S3: \`s3://${record.s3.bucket}/${archive.key}\``,
+    `- Files: ${record.files.length}; steps: ${record.units.filter((u) => u.kind === 'step').length}`,
+    ...(record.missingImages.length
+      ? [
+          `- Images not yet recorded in ECR for ${record.environment}: ${record.missingImages.map((i) => `\`${i}\``).join(', ')}`,
+        ]
+      : []),
+    '',
+    'Paste each block on its own into the shell. No block uses `set -e` or `exit`, so a failure',
+    'leaves your shell open. Afterwards copy the whole terminal into a file and run',
+    `\`airgap ingest <file>\` in the ops repo.`,
+    '',
+    '## CloudShell',
+    '',
+    ...renderBlocks(cloudshellBlocks(record)),
+    '## Bastion',
+    '',
+    ...renderBlocks(bastionBlocks(record)),
+  ].join('\n');
+}
+
+export function renderOutDirScripts(record: BundleRecord): OutDirFile[] {
+  return [
+    { name: 'PASTE.md', content: renderPasteSheet(record), executable: false },
+    { name: 'bastion.sh', content: bastionScript(record), executable: true },
+    { name: 'cloudshell.sh', content: cloudshellScript(record), executable: true },
+  ];
+}

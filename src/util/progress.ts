@@ -1,0 +1,72 @@
+import cliProgress from 'cli-progress';
+
+export interface Progress {
+  add(amount: number): void;
+  done(): void;
+}
+
+const silent: Progress = { add() {}, done() {} };
+
+/**
+ * Progress on stderr only for work that takes longer than a second: a bar on a TTY,
+ * a plain line every few seconds otherwise (CloudShell output is often piped to a file).
+ */
+export function startProgress(options: {
+  label: string;
+  total: number;
+  unit: 'bytes' | 'files';
+  enabled: boolean;
+  stream?: NodeJS.WriteStream;
+  now?: () => number;
+}): Progress {
+  if (!options.enabled) return silent;
+  const stream = options.stream ?? process.stderr;
+  const now = options.now ?? Date.now;
+  const started = now();
+  let value = 0;
+  let bar: cliProgress.SingleBar | undefined;
+  let lastLine = started;
+  const format = (n: number) =>
+    options.unit === 'bytes' ? `${(n / 1048576).toFixed(1)} MiB` : `${n} files`;
+  return {
+    add(amount) {
+      value += amount;
+      const t = now();
+      if (t - started < 1000) return;
+      if (stream.isTTY) {
+        if (!bar) {
+          bar = new cliProgress.SingleBar(
+            {
+              stream,
+              format: `${options.label} [{bar}] {percentage}% {value}/{total} ${options.unit === 'bytes' ? 'MiB' : 'files'} | {speed} | ETA {eta_formatted}`,
+              hideCursor: true,
+              clearOnComplete: true,
+              fps: 5,
+            },
+            cliProgress.Presets.shades_classic,
+          );
+          bar.start(scale(options.total), 0, { speed: '' });
+        }
+        const rate = value / ((t - started) / 1000);
+        bar.update(scale(value), {
+          speed:
+            options.unit === 'bytes'
+              ? `${(rate / 1048576).toFixed(1)} MiB/s`
+              : `${rate.toFixed(0)}/s`,
+        });
+      } else if (t - lastLine >= 5000) {
+        lastLine = t;
+        const rate = value / ((t - started) / 1000);
+        stream.write(
+          `${options.label}: ${format(value)} of ${format(options.total)} (${options.unit === 'bytes' ? `${(rate / 1048576).toFixed(1)} MiB/s` : `${rate.toFixed(0)} files/s`})\n`,
+        );
+      }
+    },
+    done() {
+      bar?.stop();
+    },
+  };
+  function scale(n: number): number {
+    return options.unit === 'bytes' ? Math.round((n / 1048576) * 10) / 10 : n;
+  }
+}
