@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import { finished, pipeline } from 'node:stream/promises';
 import { type EntryData, TarArchive, ZipArchive } from 'archiver';
 import type { BlobReader } from '../repo/blob-reader.js';
 import { type BundleFile, tarMode } from './plan.js';
@@ -71,7 +71,8 @@ export async function writeArchive(input: ArchiveInput): Promise<{ sha256: strin
       { objectMode: false },
     );
     archive.append(content, { name: file.path, date: input.mtime, mode: tarMode(file.mode) });
-    await entryDone();
+    // The blob reader is sequential: this file must be drained before the next one starts.
+    await finished(content);
   }
   await archive.finalize();
   await written;

@@ -6,10 +6,16 @@ import { AirgapError } from '../errors.js';
  * One process for all files keeps 10,000-file bundles fast; chunks are handed on as
  * they arrive so a 1 GB file never sits in memory.
  */
+const HIGH_WATER = 8 * 1024 * 1024;
+
 export class BlobReader {
   private readonly child: ChildProcessWithoutNullStreams;
-  private readonly source: AsyncIterator<Buffer>;
   private pending: Buffer = Buffer.alloc(0);
+  /** Chunks received but not yet consumed; the pipe is paused while this holds too much. */
+  private readonly queue: Buffer[] = [];
+  private queuedBytes = 0;
+  private ended = false;
+  private wake: (() => void) | undefined;
 
   constructor(root: string, objectIds: readonly string[]) {
     this.child = spawn('git', ['cat-file', '--batch'], {
@@ -17,15 +23,35 @@ export class BlobReader {
       env: { ...process.env, LC_ALL: 'C' },
     });
     this.child.stderr.resume();
-    this.source = this.child.stdout[Symbol.asyncIterator]();
+    // Explicit flow control: an async iterator over a child's stdout can lose buffered data
+    // when the child exits before the consumer catches up.
+    this.child.stdout.on('data', (chunk: Buffer) => {
+      this.queue.push(chunk);
+      this.queuedBytes += chunk.length;
+      if (this.queuedBytes > HIGH_WATER) this.child.stdout.pause();
+      this.wake?.();
+    });
+    this.child.stdout.on('end', () => {
+      this.ended = true;
+      this.wake?.();
+    });
     this.child.stdin.on('error', () => {});
     this.child.stdin.end(objectIds.map((id) => `${id}\n`).join(''));
   }
 
   private async fill(): Promise<void> {
-    const next = await this.source.next();
-    if (next.done) throw new AirgapError('git cat-file ended early while reading blobs');
-    this.pending = this.pending.length ? Buffer.concat([this.pending, next.value]) : next.value;
+    while (this.queue.length === 0) {
+      if (this.ended) throw new AirgapError('git cat-file ended early while reading blobs');
+      await new Promise<void>((resolve) => {
+        this.wake = resolve;
+      });
+      this.wake = undefined;
+    }
+    const chunk = this.queue.shift()!;
+    this.queuedBytes -= chunk.length;
+    if (this.queuedBytes < HIGH_WATER / 2 && this.child.stdout.isPaused())
+      this.child.stdout.resume();
+    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
   }
 
   /** Yields the next blob's bytes; must be drained fully before the next call. */

@@ -1,0 +1,87 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+export const exampleRepo = join(projectRoot, 'examples/kafka-ops');
+export const cliPath = join(projectRoot, 'dist/src/cli/main.js');
+export const standins = join(projectRoot, 'scripts/standins');
+
+const tempDirs: string[] = [];
+
+export function tempDir(prefix = 'airgap-test-'): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  tempDirs.push(dir);
+  return dir;
+}
+
+export function cleanupTempDirs(): void {
+  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
+export function git(cwd: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd,
+    encoding: 'utf8',
+    env: {
+      ...process.env,
+      GIT_AUTHOR_NAME: 'Ops Person',
+      GIT_AUTHOR_EMAIL: 'ops@example.com',
+      GIT_COMMITTER_NAME: 'Ops Person',
+      GIT_COMMITTER_EMAIL: 'ops@example.com',
+      GIT_AUTHOR_DATE: '2026-02-13T09:00:00Z',
+      GIT_COMMITTER_DATE: '2026-02-13T09:00:00Z',
+    },
+  });
+}
+
+export function commitAll(repo: string, message = 'change'): string {
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '--allow-empty', '-m', message);
+  return git(repo, 'rev-parse', 'HEAD').trim();
+}
+
+/** A fresh, committed copy of examples/kafka-ops. */
+export function makeOpsRepo(): string {
+  const repo = join(tempDir('airgap-ops-'), 'kafka-ops');
+  cpSync(exampleRepo, repo, { recursive: true });
+  git(repo, 'init', '-q', '-b', 'main');
+  commitAll(repo, 'Initial ops repo');
+  return repo;
+}
+
+/** A bin dir with the kubectl stand-in and the local aws stand-in first on PATH. */
+export function standinBin(options: { realAws?: boolean } = {}): string {
+  const bin = tempDir('airgap-bin-');
+  mkdirSync(bin, { recursive: true });
+  symlinkSync(join(standins, 'kubectl'), join(bin, 'kubectl'));
+  if (!options.realAws) symlinkSync(join(standins, 'aws-local'), join(bin, 'aws'));
+  return bin;
+}
+
+export function runCli(
+  args: string[],
+  options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
+) {
+  const result = spawnSync(process.execPath, [cliPath, ...args], {
+    cwd: options.cwd ?? projectRoot,
+    encoding: 'utf8',
+    input: options.input ?? '',
+    env: { ...process.env, NO_COLOR: '1', ...options.env },
+  });
+  return { code: result.status ?? 1, stdout: result.stdout, stderr: result.stderr };
+}
+
+export function hasCommand(name: string): boolean {
+  return spawnSync('bash', ['-c', `command -v ${name}`]).status === 0;
+}
+
+/** Under CI a missing system tool is a failure, never a silent skip. */
+export function requireTool(name: string): boolean {
+  if (hasCommand(name)) return true;
+  if (process.env.CI === 'true')
+    throw new Error(`${name} is required under CI=true but is not installed`);
+  return false;
+}
