@@ -1,0 +1,175 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundle } from '../../src/bundle/build.js';
+import { bastionBlocks } from '../../src/scripts/bastion.js';
+import { cloudshellBlocks } from '../../src/scripts/cloudshell.js';
+import { parseMarker } from '../../src/scripts/markers.js';
+import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
+import {
+  cleanupTempDirs,
+  commitAll,
+  makeOpsRepo,
+  requireTool,
+  tempDir,
+} from '../helpers/ops-repo.js';
+
+afterAll(cleanupTempDirs);
+
+function markers(output: string) {
+  return output
+    .split('\n')
+    .map(parseMarker)
+    .filter((m) => m !== undefined);
+}
+
+function endStatus(output: string, kind: string): string[] {
+  return markers(output)
+    .filter((m) => m.type === 'end' && m.kind === kind)
+    .map((m) => (m.skipped ? 'skip' : `rc=${m.rc}`));
+}
+
+function kubectlCalls(kubeState: string): string[] {
+  const log = join(kubeState, 'calls.log');
+  return existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [];
+}
+
+describe('generated bastion.sh with real bash, tar and sha256sum', () => {
+  it('downloads, verifies, applies and verifies; exit 0 with all markers', async () => {
+    const repo = makeOpsRepo();
+    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    const bastion = fakeBastion(result);
+    const run = runBastionScript(result, bastion);
+    expect(run.code, run.output).toBe(0);
+    const all = markers(run.stdout);
+    expect(all.filter((m) => m.type === 'begin')).toHaveLength(result.record.units.length);
+    expect(all.filter((m) => m.type === 'end').every((m) => m.rc === 0)).toBe(true);
+    expect(run.stdout).toContain('kafkatopic.kafka.strimzi.io/quote-requested created');
+    expect(run.stdout).toMatch(
+      /\[\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ \S+\] \$ kubectl apply -f k8s\/dev\/topics\/kafka-topic-quote-requested\.yaml/,
+    );
+    expect(run.stdout).toContain('airgap: RESULT: SUCCESS');
+    expect(kubectlCalls(bastion.kubeState)).toContain(
+      'apply -f k8s/dev/topics/kafka-topic-quote-requested.yaml',
+    );
+    for (const line of run.stdout.split('\n').filter((l) => l.startsWith('@@airgap'))) {
+      expect(line.length).toBeLessThan(80);
+      expect(line).toMatch(/^[\x20-\x7e]+$/);
+    }
+  });
+
+  it('stops a corrupted archive before any kubectl command, non-zero', async () => {
+    const repo = makeOpsRepo();
+    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    const bastion = fakeBastion(result);
+    const bytes = readFileSync(bastion.objectPath);
+    bytes[bytes.length - 20] = (bytes[bytes.length - 20] ?? 0) ^ 0xff;
+    writeFileSync(bastion.objectPath, bytes);
+    const run = runBastionScript(result, bastion);
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toContain('CHECKSUM MISMATCH');
+    expect(run.stdout).toContain('FAILED');
+    expect(endStatus(run.stdout, 'verify')).toEqual(['rc=1']);
+    expect(endStatus(run.stdout, 'step').every((s) => s === 'skip')).toBe(true);
+    expect(kubectlCalls(bastion.kubeState)).toEqual([]);
+    expect(run.stdout).toContain('airgap: RESULT: FAILED');
+  });
+
+  it('stops on a missing object in S3 with the aws error in the output', async () => {
+    const repo = makeOpsRepo();
+    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    const bastion = fakeBastion(result);
+    writeFileSync(bastion.objectPath, '');
+    spawnSync('rm', [bastion.objectPath]);
+    const run = runBastionScript(result, bastion);
+    expect(run.code).not.toBe(0);
+    expect(run.stdout).toContain('(404) when calling the HeadObject operation');
+    expect(kubectlCalls(bastion.kubeState)).toEqual([]);
+  });
+
+  it('skips the steps after a failing step and says so in the markers', async () => {
+    const repo = makeOpsRepo();
+    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    const bastion = fakeBastion(result, { KUBECTL_FAIL_ON: 'kafka-topic-quote-priced.yaml' });
+    const run = runBastionScript(result, bastion);
+    expect(run.code).not.toBe(0);
+    expect(endStatus(run.stdout, 'step')).toEqual(['rc=0', 'rc=0', 'rc=1', 'skip', 'skip']);
+    expect(run.stdout).toContain('admission webhook "validation.strimzi.io" denied the request');
+    expect(run.stdout).toContain('skipped: step 6 failed earlier');
+    expect(kubectlCalls(bastion.kubeState).some((c) => c.includes('policy-issued'))).toBe(false);
+  });
+
+  it('keeps going after a step marked continueOnError', async () => {
+    const repo = makeOpsRepo();
+    const specPath = join(repo, 'bundles/dev-topics.yaml');
+    writeFileSync(
+      specPath,
+      readFileSync(specPath, 'utf8').replace(
+        'run: kubectl apply -f k8s/dev/topics/kafka-topic-quote-priced.yaml',
+        'run: kubectl apply -f k8s/dev/topics/kafka-topic-quote-priced.yaml\n    continueOnError: true',
+      ),
+    );
+    commitAll(repo, 'tolerate');
+    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    const bastion = fakeBastion(result, { KUBECTL_FAIL_ON: 'kafka-topic-quote-priced.yaml' });
+    const run = runBastionScript(result, bastion);
+    expect(endStatus(run.stdout, 'step')).toEqual(['rc=0', 'rc=0', 'rc=1', 'rc=0', 'rc=0']);
+    expect(run.code).not.toBe(0);
+  });
+
+  it('applies a hostile file name without executing anything in it', async () => {
+    const repo = makeOpsRepo();
+    const hostile = "a b'c$(touch pwned)`touch pwned2`.yaml";
+    writeFileSync(
+      join(repo, 'k8s/dev/topics', hostile),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hostile\n',
+    );
+    writeFileSync(
+      join(repo, 'bundles/hostile.yaml'),
+      'name: hostile\nenvironment: dev\ndescription: hostile names\nfiles: ["k8s/dev/topics/a b*"]\ns3: { bucket: "acme-airgap", prefix: "odd dir/$(touch pwned)", region: us-east-1 }\n',
+    );
+    commitAll(repo, 'hostile');
+    const result = await bundle({ spec: 'hostile', repo, out: tempDir() });
+    const bastion = fakeBastion(result);
+    const run = runBastionScript(result, bastion);
+    expect(run.code, run.output).toBe(0);
+    expect(kubectlCalls(bastion.kubeState)).toContain(`apply -f k8s/dev/topics/${hostile}`);
+    const found = spawnSync('find', [bastion.home, repo, result.outDir, '-name', 'pwned*'], {
+      encoding: 'utf8',
+    });
+    expect(found.stdout).toBe('');
+    expect(existsSync(join(process.cwd(), 'pwned'))).toBe(false);
+  });
+});
+
+describe('shellcheck on every generated script and paste block', () => {
+  it('passes at severity warning with no disables', async () => {
+    if (!requireTool('shellcheck')) return;
+    const repo = makeOpsRepo();
+    const outs = [
+      await bundle({ spec: 'dev-topics', repo, out: tempDir() }),
+      await bundle({ spec: 'dev-quote-service', repo, out: tempDir() }),
+    ];
+    for (const result of outs) {
+      const dir = result.outDir;
+      const files = ['bastion.sh', 'cloudshell.sh'].map((f) => join(dir, f));
+      const blocks = [...bastionBlocks(result.record), ...cloudshellBlocks(result.record)];
+      blocks.forEach((block, i) => {
+        const path = join(dir, `block-${i}.sh`);
+        // A lone block is checked with the helpers it relies on defined before it.
+        writeFileSync(
+          path,
+          `#!/usr/bin/env bash\n${i > 0 && i < bastionBlocks(result.record).length ? `${bastionBlocks(result.record)[0]?.code}\n` : ''}${block.code}\n`,
+        );
+        files.push(path);
+      });
+      const check = spawnSync('shellcheck', ['--severity=warning', ...files], { encoding: 'utf8' });
+      expect(check.stdout + check.stderr).toBe('');
+      expect(check.status).toBe(0);
+      for (const file of files)
+        expect(readFileSync(file, 'utf8')).not.toContain('shellcheck disable');
+    }
+    expect(readdirSync(outs[0]!.outDir)).toContain('PASTE.md');
+  });
+});
