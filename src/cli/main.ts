@@ -2,9 +2,11 @@
 import { Command } from 'commander';
 import { registerBundle } from './bundle.js';
 import { reportError } from './output.js';
+import { registerUpload } from './upload.js';
 
 // The AWS SDK warns about Node versions on stderr; that is noise for an operator.
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
+process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 
 const program = new Command();
 program
@@ -28,6 +30,7 @@ async function run(action: () => Promise<void>, json?: boolean): Promise<void> {
 }
 
 registerBundle(program, run);
+registerUpload(program, run);
 
 program.exitOverride((error) => {
   process.exit(error.exitCode === 0 ? 0 : 2);

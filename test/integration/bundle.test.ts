@@ -256,27 +256,27 @@ describe('airgap bundle', () => {
     expect(error.details.join('\n')).toContain('symlink points outside the repo');
   });
 
-  it('runs as a new user would, with readable output and the out dir last', () => {
+  it('runs as a new user would, with readable output and the out dir last', async () => {
     const repo = makeOpsRepo();
-    const result = runCli(['bundle', 'dev-topics', '--repo', repo]);
+    const result = await runCli(['bundle', 'dev-topics', '--repo', repo]);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     const lines = result.stdout.trim().split('\n');
     expect(lines.every((line) => line.length <= 80 || line.startsWith('/'))).toBe(true);
     expect(lines.at(-1)).toMatch(/\.airgap\/out\/dev-topics-[0-9a-f]{7}$/);
     expect(existsSync(join(lines.at(-1)!, 'PASTE.md'))).toBe(true);
-    const json = runCli(['bundle', 'dev-topics', '--repo', repo, '--json']);
+    const json = await runCli(['bundle', 'dev-topics', '--repo', repo, '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, files: 4, steps: 5 });
   });
 
-  it('gives one line per spec problem with the line number, and exit code 3', () => {
+  it('gives one line per spec problem with the line number, and exit code 3', async () => {
     const repo = makeOpsRepo();
     writeFileSync(
       join(repo, 'bundles/broken.yaml'),
       'name: Broken_Name\nenvironment: dev\ndescription: x\nfiles: k8s/*.yaml\ns3: { bucket: acme-airgap, region: us-east-1 }\nstep: []\n',
     );
     commitAll(repo, 'broken spec');
-    const result = runCli(['bundle', 'broken', '--repo', repo]);
+    const result = await runCli(['bundle', 'broken', '--repo', repo]);
     expect(result.code).toBe(3);
     expect(result.stderr).toContain('bundles/broken.yaml:1: name:');
     expect(result.stderr).toContain('bundles/broken.yaml:4: files: expected array, got string');

@@ -1,0 +1,101 @@
+import type { Command } from 'commander';
+import { AirgapError } from '../errors.js';
+import { upload } from '../transfer/upload.js';
+import { startProgress } from '../util/progress.js';
+import { fields, formatBytes, printJson } from './output.js';
+
+interface UploadFlags {
+  bucket?: string;
+  prefix?: string;
+  region?: string;
+  endpoint?: string;
+  forcePathStyle?: boolean;
+  profile?: string;
+  sse?: string;
+  kmsKeyId?: string;
+  force?: boolean;
+  verifyDownload?: boolean;
+  json?: boolean;
+}
+
+export function registerUpload(
+  program: Command,
+  run: (action: () => Promise<void>, json?: boolean) => Promise<void>,
+): void {
+  program
+    .command('upload')
+    .description('upload a bundle directory to S3, verified and idempotent')
+    .argument('<bundle-dir>', 'the directory `airgap bundle` printed last')
+    .option('--bucket <bucket>', 'override s3.bucket from the bundle')
+    .option('--prefix <prefix>', 'override s3.prefix from the bundle')
+    .option('--region <region>', 'override s3.region from the bundle')
+    .option('--endpoint <url>', 'S3-compatible endpoint (VPC endpoint, MinIO, local server)')
+    .option('--force-path-style', 'address the bucket in the path, not the host name')
+    .option('--profile <name>', 'AWS profile to use')
+    .option('--sse <mode>', 'server-side encryption: AES256 or aws:kms')
+    .option('--kms-key-id <id>', 'KMS key for --sse aws:kms')
+    .option('--force', 'replace an object with a different checksum at the same key')
+    .option('--verify-download', 'read the object back and re-hash it')
+    .option('--json', 'print a JSON result instead of text')
+    .action((bundleDir: string, flags: UploadFlags) =>
+      run(async () => {
+        if (flags.sse && flags.sse !== 'AES256' && flags.sse !== 'aws:kms') {
+          throw new AirgapError(`--sse ${flags.sse} is not supported`, {
+            hint: 'use --sse AES256 or --sse aws:kms',
+            code: 'usage',
+          });
+        }
+        let progress: ReturnType<typeof startProgress> | undefined;
+        let reported = 0;
+        const result = await upload({
+          bundleDir,
+          ...(flags.bucket ? { bucket: flags.bucket } : {}),
+          ...(flags.prefix !== undefined ? { prefix: flags.prefix } : {}),
+          ...(flags.region ? { region: flags.region } : {}),
+          ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
+          ...(flags.forcePathStyle ? { forcePathStyle: true } : {}),
+          ...(flags.profile ? { profile: flags.profile } : {}),
+          ...(flags.sse ? { sse: flags.sse as 'AES256' | 'aws:kms' } : {}),
+          ...(flags.kmsKeyId ? { kmsKeyId: flags.kmsKeyId } : {}),
+          force: flags.force ?? false,
+          verifyDownload: flags.verifyDownload ?? false,
+          onProgress: (sent, total) => {
+            progress ??= startProgress({
+              label: 'uploading',
+              total,
+              unit: 'bytes',
+              enabled: !flags.json,
+            });
+            progress.add(sent - reported);
+            reported = sent;
+          },
+        });
+        progress?.done();
+        if (flags.json) {
+          printJson({ ok: true, ...result });
+          return;
+        }
+        const rate = result.seconds > 0 ? `${formatBytes(result.size / result.seconds)}/s` : '';
+        process.stdout.write(
+          `${[
+            result.status === 'uploaded'
+              ? `uploaded ${result.url}`
+              : `already uploaded ${result.url} (same sha256; nothing sent)`,
+            fields([
+              [
+                'size',
+                `${formatBytes(result.size)}${result.status === 'uploaded' ? ` in ${result.seconds.toFixed(1)} s (${rate})` : ''}`,
+              ],
+              ['sha256', result.sha256],
+              [
+                'checked',
+                result.verifiedDownload
+                  ? 'HeadObject size and sha256, and a full download'
+                  : 'HeadObject size and sha256 metadata',
+              ],
+            ]),
+          ].join('\n')}\n`,
+        );
+      }, flags.json),
+    );
+}

@@ -1,0 +1,141 @@
+import { createHash } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../scripts/lib/local-s3.js';
+import { AirgapError } from '../../src/errors.js';
+import { upload } from '../../src/transfer/upload.js';
+import { fakeBundleDir } from '../helpers/fake-bundle.js';
+import { startFlakyProxy } from '../helpers/flaky-proxy.js';
+import { cleanupTempDirs, runCli } from '../helpers/ops-repo.js';
+
+let s3: LocalS3;
+const savedEnv = { ...process.env };
+
+beforeAll(async () => {
+  Object.assign(process.env, LOCAL_S3_CREDENTIALS);
+  s3 = await startLocalS3(['acme-airgap']);
+});
+afterAll(async () => {
+  await s3.close();
+  process.env = savedEnv;
+  cleanupTempDirs();
+});
+
+function client(endpoint = s3.endpoint): S3Client {
+  return new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+}
+
+async function downloadSha(key: string): Promise<string> {
+  const response = await client().send(new GetObjectCommand({ Bucket: 'acme-airgap', Key: key }));
+  const hash = createHash('sha256');
+  for await (const chunk of response.Body as Readable) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+async function expectAirgapError(promise: Promise<unknown>): Promise<AirgapError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AirgapError);
+  return error as AirgapError;
+}
+
+describe('airgap upload against s3rver', () => {
+  it('uploads 60 MB in parts; the download is byte-identical; a second upload sends nothing', async () => {
+    const bundle = fakeBundleDir(60 * 1024 * 1024, 'big-60mb-1234567');
+    const parts: number[] = [];
+    const first = await upload({ bundleDir: bundle.dir, endpoint: s3.endpoint, onProgress: (sent) => parts.push(sent) });
+    expect(first.status).toBe('uploaded');
+    expect(first.partSize).toBe(8 * 1024 * 1024);
+    expect(parts.length).toBeGreaterThanOrEqual(8); // 60 MB / 8 MiB parts
+    expect(await downloadSha(first.key)).toBe(bundle.sha256);
+    const head = await client().send(new HeadObjectCommand({ Bucket: 'acme-airgap', Key: first.key }));
+    expect(head.Metadata?.sha256).toBe(bundle.sha256);
+
+    const again = await upload({ bundleDir: bundle.dir, endpoint: s3.endpoint, verifyDownload: true });
+    expect(again.status).toBe('already-uploaded');
+    expect(again.verifiedDownload).toBe(true);
+  });
+
+  it('refuses a different object at the same key; --force replaces it', async () => {
+    const original = fakeBundleDir(1024 * 1024, 'conflict-1234567');
+    await upload({ bundleDir: original.dir, endpoint: s3.endpoint });
+    const changed = fakeBundleDir(1024 * 1024, 'conflict-1234567');
+    const error = await expectAirgapError(upload({ bundleDir: changed.dir, endpoint: s3.endpoint }));
+    expect(error.exitCode).toBe(7);
+    expect(error.message).toContain('already holds a different object');
+    expect(await downloadSha('bundles/dev/conflict-1234567.tar.gz')).toBe(original.sha256);
+
+    const forced = await upload({ bundleDir: changed.dir, endpoint: s3.endpoint, force: true, verifyDownload: true });
+    expect(forced.status).toBe('uploaded');
+    expect(await downloadSha('bundles/dev/conflict-1234567.tar.gz')).toBe(changed.sha256);
+  });
+
+  it('refuses a bundle altered after airgap bundle, and an incomplete one', async () => {
+    const bundle = fakeBundleDir(1024, 'altered-1234567');
+    writeFileSync(join(bundle.dir, 'altered-1234567.tar.gz'), 'tampered');
+    const error = await expectAirgapError(upload({ bundleDir: bundle.dir, endpoint: s3.endpoint }));
+    expect(error.exitCode).toBe(6);
+    expect(error.message).toContain('changed after airgap bundle');
+    const missing = await expectAirgapError(upload({ bundleDir: join(bundle.dir, 'nope'), endpoint: s3.endpoint }));
+    expect(missing.message).toContain('bundle directory not found');
+  });
+
+  it('recovers when the connection carrying a part is killed once', async () => {
+    const proxy = await startFlakyProxy(s3.port, /^PUT [^ ]*partNumber=2[&\s]/, 1);
+    try {
+      const bundle = fakeBundleDir(20 * 1024 * 1024, 'flaky-1234567');
+      const result = await upload({ bundleDir: bundle.dir, endpoint: proxy.endpoint });
+      expect(proxy.killed()).toBe(1);
+      expect(result.status).toBe('uploaded');
+      expect(await downloadSha(result.key)).toBe(bundle.sha256);
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('fails cleanly with one clear error when a part can never get through', async () => {
+    const proxy = await startFlakyProxy(s3.port, /^PUT [^ ]*partNumber=2[&\s]/, 1000);
+    try {
+      const bundle = fakeBundleDir(20 * 1024 * 1024, 'doomed-1234567');
+      const error = await expectAirgapError(upload({ bundleDir: bundle.dir, endpoint: proxy.endpoint }));
+      expect(error.message).toMatch(/S3|reach/);
+      const head = await client()
+        .send(new HeadObjectCommand({ Bucket: 'acme-airgap', Key: 'bundles/dev/doomed-1234567.tar.gz' }))
+        .then(
+          () => 'exists',
+          () => 'absent',
+        );
+      expect(head).toBe('absent');
+    } finally {
+      await proxy.close();
+    }
+  });
+
+  it('says which bucket is missing, and that nothing listens at a dead endpoint', async () => {
+    const bundle = fakeBundleDir(1024, 'errors-1234567');
+    const noBucket = await expectAirgapError(upload({ bundleDir: bundle.dir, endpoint: s3.endpoint, bucket: 'no-such-bucket' }));
+    expect(noBucket.exitCode).toBe(12);
+    const dead = await expectAirgapError(upload({ bundleDir: bundle.dir, endpoint: 'http://127.0.0.1:9' }));
+    expect(dead.exitCode).toBe(15);
+    expect(dead.message).toContain('cannot reach S3 at http://127.0.0.1:9');
+  });
+
+  it('runs from the CLI with readable output and no SDK noise', async () => {
+    const bundle = fakeBundleDir(2 * 1024 * 1024, 'cli-1234567');
+    const env = { ...LOCAL_S3_CREDENTIALS };
+    const result = await runCli(['upload', bundle.dir, '--endpoint', s3.endpoint], { env });
+    expect(result.stderr).toBe('');
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('uploaded s3://acme-airgap/bundles/dev/cli-1234567.tar.gz');
+    const again = await runCli(['upload', bundle.dir, '--endpoint', s3.endpoint, '--json'], { env });
+    expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, status: 'already-uploaded', sha256: bundle.sha256 });
+    const bad = await runCli(['upload', bundle.dir, '--endpoint', s3.endpoint, '--bucket', 'missing-bucket'], { env });
+    expect(bad.code).toBe(12);
+    expect(bad.stderr.trim().split('\n')).toHaveLength(2); // message + hint, no stack
+  });
+});
