@@ -5,7 +5,11 @@ import type { BundleRecord } from '../../src/bundle/record.js';
 import { tempDir } from './ops-repo.js';
 
 /** A bundle dir holding `size` random bytes as its archive: upload does not care what is inside. */
-export function fakeBundleDir(size: number, id = 'big-bundle-1234567', seed?: Buffer): { dir: string; sha256: string; content: Buffer } {
+export function fakeBundleDir(
+  size: number,
+  id = 'big-bundle-1234567',
+  seed?: Buffer,
+): { dir: string; sha256: string; content: Buffer } {
   const dir = join(tempDir('airgap-bundle-'), id);
   mkdirSync(dir, { recursive: true });
   const content = seed ?? randomBytes(size);

@@ -1,15 +1,25 @@
+import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../scripts/lib/local-s3.js';
+import { bundle as buildBundle } from '../../src/bundle/build.js';
 import { AirgapError } from '../../src/errors.js';
 import { upload } from '../../src/transfer/upload.js';
 import { fakeBundleDir } from '../helpers/fake-bundle.js';
 import { startFlakyProxy } from '../helpers/flaky-proxy.js';
-import { cleanupTempDirs, runCli } from '../helpers/ops-repo.js';
+import {
+  cleanupTempDirs,
+  commitAll,
+  makeOpsRepo,
+  requireTool,
+  runCli,
+  standinBin,
+  tempDir,
+} from '../helpers/ops-repo.js';
 
 let s3: LocalS3;
 const savedEnv = { ...process.env };
@@ -25,7 +35,12 @@ afterAll(async () => {
 });
 
 function client(endpoint = s3.endpoint): S3Client {
-  return new S3Client({ region: 'us-east-1', endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  return new S3Client({
+    region: 'us-east-1',
+    endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
 }
 
 async function downloadSha(key: string): Promise<string> {
@@ -48,15 +63,25 @@ describe('airgap upload against s3rver', () => {
   it('uploads 60 MB in parts; the download is byte-identical; a second upload sends nothing', async () => {
     const bundle = fakeBundleDir(60 * 1024 * 1024, 'big-60mb-1234567');
     const parts: number[] = [];
-    const first = await upload({ bundleDir: bundle.dir, endpoint: s3.endpoint, onProgress: (sent) => parts.push(sent) });
+    const first = await upload({
+      bundleDir: bundle.dir,
+      endpoint: s3.endpoint,
+      onProgress: (sent) => parts.push(sent),
+    });
     expect(first.status).toBe('uploaded');
     expect(first.partSize).toBe(8 * 1024 * 1024);
     expect(parts.length).toBeGreaterThanOrEqual(8); // 60 MB / 8 MiB parts
     expect(await downloadSha(first.key)).toBe(bundle.sha256);
-    const head = await client().send(new HeadObjectCommand({ Bucket: 'acme-airgap', Key: first.key }));
+    const head = await client().send(
+      new HeadObjectCommand({ Bucket: 'acme-airgap', Key: first.key }),
+    );
     expect(head.Metadata?.sha256).toBe(bundle.sha256);
 
-    const again = await upload({ bundleDir: bundle.dir, endpoint: s3.endpoint, verifyDownload: true });
+    const again = await upload({
+      bundleDir: bundle.dir,
+      endpoint: s3.endpoint,
+      verifyDownload: true,
+    });
     expect(again.status).toBe('already-uploaded');
     expect(again.verifiedDownload).toBe(true);
   });
@@ -65,12 +90,19 @@ describe('airgap upload against s3rver', () => {
     const original = fakeBundleDir(1024 * 1024, 'conflict-1234567');
     await upload({ bundleDir: original.dir, endpoint: s3.endpoint });
     const changed = fakeBundleDir(1024 * 1024, 'conflict-1234567');
-    const error = await expectAirgapError(upload({ bundleDir: changed.dir, endpoint: s3.endpoint }));
+    const error = await expectAirgapError(
+      upload({ bundleDir: changed.dir, endpoint: s3.endpoint }),
+    );
     expect(error.exitCode).toBe(7);
     expect(error.message).toContain('already holds a different object');
     expect(await downloadSha('bundles/dev/conflict-1234567.tar.gz')).toBe(original.sha256);
 
-    const forced = await upload({ bundleDir: changed.dir, endpoint: s3.endpoint, force: true, verifyDownload: true });
+    const forced = await upload({
+      bundleDir: changed.dir,
+      endpoint: s3.endpoint,
+      force: true,
+      verifyDownload: true,
+    });
     expect(forced.status).toBe('uploaded');
     expect(await downloadSha('bundles/dev/conflict-1234567.tar.gz')).toBe(changed.sha256);
   });
@@ -81,7 +113,9 @@ describe('airgap upload against s3rver', () => {
     const error = await expectAirgapError(upload({ bundleDir: bundle.dir, endpoint: s3.endpoint }));
     expect(error.exitCode).toBe(6);
     expect(error.message).toContain('changed after airgap bundle');
-    const missing = await expectAirgapError(upload({ bundleDir: join(bundle.dir, 'nope'), endpoint: s3.endpoint }));
+    const missing = await expectAirgapError(
+      upload({ bundleDir: join(bundle.dir, 'nope'), endpoint: s3.endpoint }),
+    );
     expect(missing.message).toContain('bundle directory not found');
   });
 
@@ -102,10 +136,17 @@ describe('airgap upload against s3rver', () => {
     const proxy = await startFlakyProxy(s3.port, /^PUT [^ ]*partNumber=2[&\s]/, 1000);
     try {
       const bundle = fakeBundleDir(20 * 1024 * 1024, 'doomed-1234567');
-      const error = await expectAirgapError(upload({ bundleDir: bundle.dir, endpoint: proxy.endpoint }));
+      const error = await expectAirgapError(
+        upload({ bundleDir: bundle.dir, endpoint: proxy.endpoint }),
+      );
       expect(error.message).toMatch(/S3|reach/);
       const head = await client()
-        .send(new HeadObjectCommand({ Bucket: 'acme-airgap', Key: 'bundles/dev/doomed-1234567.tar.gz' }))
+        .send(
+          new HeadObjectCommand({
+            Bucket: 'acme-airgap',
+            Key: 'bundles/dev/doomed-1234567.tar.gz',
+          }),
+        )
         .then(
           () => 'exists',
           () => 'absent',
@@ -118,9 +159,13 @@ describe('airgap upload against s3rver', () => {
 
   it('says which bucket is missing, and that nothing listens at a dead endpoint', async () => {
     const bundle = fakeBundleDir(1024, 'errors-1234567');
-    const noBucket = await expectAirgapError(upload({ bundleDir: bundle.dir, endpoint: s3.endpoint, bucket: 'no-such-bucket' }));
+    const noBucket = await expectAirgapError(
+      upload({ bundleDir: bundle.dir, endpoint: s3.endpoint, bucket: 'no-such-bucket' }),
+    );
     expect(noBucket.exitCode).toBe(12);
-    const dead = await expectAirgapError(upload({ bundleDir: bundle.dir, endpoint: 'http://127.0.0.1:9' }));
+    const dead = await expectAirgapError(
+      upload({ bundleDir: bundle.dir, endpoint: 'http://127.0.0.1:9' }),
+    );
     expect(dead.exitCode).toBe(15);
     expect(dead.message).toContain('cannot reach S3 at http://127.0.0.1:9');
   });
@@ -132,10 +177,60 @@ describe('airgap upload against s3rver', () => {
     expect(result.stderr).toBe('');
     expect(result.code).toBe(0);
     expect(result.stdout).toContain('uploaded s3://acme-airgap/bundles/dev/cli-1234567.tar.gz');
-    const again = await runCli(['upload', bundle.dir, '--endpoint', s3.endpoint, '--json'], { env });
-    expect(JSON.parse(again.stdout)).toMatchObject({ ok: true, status: 'already-uploaded', sha256: bundle.sha256 });
-    const bad = await runCli(['upload', bundle.dir, '--endpoint', s3.endpoint, '--bucket', 'missing-bucket'], { env });
+    const again = await runCli(['upload', bundle.dir, '--endpoint', s3.endpoint, '--json'], {
+      env,
+    });
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      ok: true,
+      status: 'already-uploaded',
+      sha256: bundle.sha256,
+    });
+    const bad = await runCli(
+      ['upload', bundle.dir, '--endpoint', s3.endpoint, '--bucket', 'missing-bucket'],
+      { env },
+    );
     expect(bad.code).toBe(12);
     expect(bad.stderr.trim().split('\n')).toHaveLength(2); // message + hint, no stack
+  });
+
+  it('serves the generated bastion download to the real aws CLI; sha256sum -c passes', async () => {
+    if (!requireTool('aws')) return;
+    const repo = makeOpsRepo();
+    const specPath = join(repo, 'bundles/dev-topics.yaml');
+    writeFileSync(
+      specPath,
+      readFileSync(specPath, 'utf8').replace(
+        '  region: us-east-1\nsteps',
+        `  region: us-east-1\n  endpoint: ${s3.endpoint}\nsteps`,
+      ),
+    );
+    commitAll(repo, 'local endpoint');
+    const built = await buildBundle({ spec: 'dev-topics', repo, out: tempDir() });
+    expect(built.record.s3.endpoint).toBe(s3.endpoint);
+    await upload({ bundleDir: built.outDir });
+    const home = tempDir();
+    const run = await new Promise<{ code: number; out: string }>((resolve) => {
+      const child = spawn('bash', [join(built.outDir, 'bastion.sh')], {
+        cwd: home,
+        env: {
+          ...process.env,
+          ...LOCAL_S3_CREDENTIALS,
+          HOME: home,
+          PATH: `${standinBin({ realAws: true })}:${process.env.PATH}`,
+          KUBECTL_STATE_DIR: tempDir(),
+        },
+      });
+      let out = '';
+      child.stdout.on('data', (d) => {
+        out += d;
+      });
+      child.stderr.on('data', (d) => {
+        out += d;
+      });
+      child.on('close', (code) => resolve({ code: code ?? 1, out }));
+    });
+    expect(run.out).toContain(`${built.record.archive?.file}: OK`);
+    expect(run.out).toMatch(/@@airgap\/1 end dev-topics-[0-9a-f]+ 3 extract rc=0/);
+    expect(run.code, run.out).toBe(0);
   });
 });

@@ -1,0 +1,190 @@
+import {
+  AbortMultipartUploadCommand,
+  CompleteMultipartUploadCommand,
+  CreateMultipartUploadCommand,
+  HeadObjectCommand,
+  PutObjectCommand,
+  S3Client,
+  S3ServiceException,
+  UploadPartCommand,
+} from '@aws-sdk/client-s3';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { AirgapError } from '../../src/errors.js';
+import { explainAwsError } from '../../src/transfer/aws-errors.js';
+import { choosePartSize, upload } from '../../src/transfer/upload.js';
+import { fakeBundleDir } from '../helpers/fake-bundle.js';
+import { cleanupTempDirs } from '../helpers/ops-repo.js';
+
+afterAll(cleanupTempDirs);
+
+function s3Error(name: string, status: number, extra: Record<string, unknown> = {}) {
+  return Object.assign(
+    new S3ServiceException({
+      name,
+      $fault: 'client',
+      $metadata: { httpStatusCode: status },
+      message: `${name} happened`,
+    }),
+    extra,
+  );
+}
+
+const context = {
+  action: 's3:PutObject',
+  target: 's3://acme-airgap/bundles/dev/x.tar.gz',
+  region: 'us-east-1',
+};
+
+describe('explainAwsError', () => {
+  it.each([
+    [
+      'CredentialsProviderError',
+      new Error('Could not load credentials from any providers'),
+      10,
+      'no AWS credentials',
+    ],
+    ['expired token', s3Error('ExpiredToken', 400), 10, 'session token has expired'],
+    [
+      'access denied',
+      s3Error('AccessDenied', 403),
+      11,
+      'access denied: s3:PutObject on s3://acme-airgap',
+    ],
+    ['no such bucket', s3Error('NoSuchBucket', 404), 12, 'bucket does not exist: acme-airgap'],
+    [
+      'wrong region',
+      s3Error('PermanentRedirect', 301, {
+        $response: { headers: { 'x-amz-bucket-region': 'eu-west-1' } },
+      }),
+      13,
+      'S3 says it is in eu-west-1',
+    ],
+    ['KMS denied', s3Error('KMS.AccessDeniedException', 403), 14, 'KMS denied the key'],
+    [
+      'unreachable',
+      Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:9'), { code: 'ECONNREFUSED' }),
+      15,
+      'cannot reach S3',
+    ],
+    ['anything else', s3Error('SlowDown', 503), 16, 'S3 failed'],
+  ])('%s', (_label, error, code, text) => {
+    const explained = explainAwsError(error, context);
+    expect(explained.exitCode).toBe(code);
+    expect(explained.message).toContain(text);
+    expect(explained.hint).toBeTruthy();
+    expect(explained.message).not.toContain('\n');
+  });
+
+  it('names the right region in the hint', () => {
+    const explained = explainAwsError(
+      s3Error('PermanentRedirect', 301, { Region: 'ap-southeast-2' }),
+      context,
+    );
+    expect(explained.hint).toContain('--region ap-southeast-2');
+  });
+});
+
+describe('choosePartSize', () => {
+  it.each([
+    [1024, 8 * 1024 * 1024],
+    [60 * 1024 * 1024, 8 * 1024 * 1024],
+    [50 * 1024 ** 3, 6 * 1024 * 1024],
+  ])('size %i gets parts that keep the count under 10,000', (size, minimum) => {
+    const part = choosePartSize(size);
+    expect(part).toBeGreaterThanOrEqual(minimum);
+    expect(part % (1024 * 1024)).toBe(0);
+    expect(Math.ceil(size / part)).toBeLessThan(10_000);
+  });
+  it('keeps 5 TB (the S3 limit) under 10,000 parts', () => {
+    expect(Math.ceil((5 * 1024 ** 4) / choosePartSize(5 * 1024 ** 4))).toBeLessThanOrEqual(10_000);
+  });
+});
+
+describe('upload with a mocked S3', () => {
+  const s3 = mockClient(S3Client);
+  beforeEach(() => s3.reset());
+  const client = () =>
+    new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
+
+  it('skips an object that is already there with the same sha256', async () => {
+    const bundle = fakeBundleDir(1000, 'same-1234567');
+    s3.on(HeadObjectCommand).resolves({ ContentLength: 1000, Metadata: { sha256: bundle.sha256 } });
+    const result = await upload({ bundleDir: bundle.dir, client: client() });
+    expect(result.status).toBe('already-uploaded');
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+    expect(s3.commandCalls(CreateMultipartUploadCommand)).toHaveLength(0);
+  });
+
+  it('refuses a different sha256 at the key without --force', async () => {
+    const bundle = fakeBundleDir(1000, 'diff-1234567');
+    s3.on(HeadObjectCommand).resolves({
+      ContentLength: 1000,
+      Metadata: { sha256: 'f'.repeat(64) },
+    });
+    const error = await upload({ bundleDir: bundle.dir, client: client() }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AirgapError);
+    expect((error as AirgapError).exitCode).toBe(7);
+    expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it('sends the sha256 as metadata and as the S3 checksum, plus the sidecar', async () => {
+    const bundle = fakeBundleDir(1000, 'meta-1234567');
+    let stored: Record<string, string> | undefined;
+    s3.on(HeadObjectCommand)
+      .rejectsOnce(s3Error('NotFound', 404))
+      .callsFake(() => ({ ContentLength: 1000, Metadata: stored }));
+    s3.on(PutObjectCommand).callsFake((input: { Metadata?: Record<string, string> }) => {
+      if (input.Metadata) stored = input.Metadata;
+      return {};
+    });
+    const result = await upload({
+      bundleDir: bundle.dir,
+      client: client(),
+      sse: 'aws:kms',
+      kmsKeyId: 'alias/airgap',
+    });
+    expect(result.status).toBe('uploaded');
+    const puts = s3.commandCalls(PutObjectCommand).map((c) => c.args[0].input);
+    expect(puts[0]).toMatchObject({
+      Bucket: 'acme-airgap',
+      Key: 'bundles/dev/meta-1234567.tar.gz',
+      Metadata: { sha256: bundle.sha256, 'airgap-bundle': 'meta-1234567' },
+      ChecksumAlgorithm: 'SHA256',
+      ServerSideEncryption: 'aws:kms',
+      SSEKMSKeyId: 'alias/airgap',
+    });
+    expect(puts[1]).toMatchObject({ Key: 'bundles/dev/meta-1234567.tar.gz.sha256' });
+  });
+
+  it('aborts the multipart upload when a part fails for good', async () => {
+    const bundle = fakeBundleDir(17 * 1024 * 1024, 'abort-1234567');
+    s3.on(HeadObjectCommand).rejects(s3Error('NotFound', 404));
+    s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u-1' });
+    s3.on(UploadPartCommand).rejects(s3Error('AccessDenied', 403));
+    s3.on(AbortMultipartUploadCommand).resolves({});
+    const error = await upload({ bundleDir: bundle.dir, client: client() }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as AirgapError).exitCode).toBe(11);
+    expect(s3.commandCalls(AbortMultipartUploadCommand)).toHaveLength(1);
+    expect(s3.commandCalls(AbortMultipartUploadCommand)[0]?.args[0].input).toMatchObject({
+      UploadId: 'u-1',
+    });
+    expect(s3.commandCalls(CompleteMultipartUploadCommand)).toHaveLength(0);
+  });
+
+  it('refuses when HeadObject after upload disagrees', async () => {
+    const bundle = fakeBundleDir(1000, 'mismatch-1234567');
+    s3.on(HeadObjectCommand)
+      .rejectsOnce(s3Error('NotFound', 404))
+      .resolves({ ContentLength: 999, Metadata: {} });
+    s3.on(PutObjectCommand).resolves({});
+    const error = await upload({ bundleDir: bundle.dir, client: client() }).catch(
+      (e: unknown) => e,
+    );
+    expect((error as AirgapError).exitCode).toBe(6);
+  });
+});
