@@ -10,7 +10,15 @@ export const BUNDLE_FORMAT = 'airgap-bundle/1';
 /** Names the archive reserves at its root for its own metadata. */
 export const RESERVED_NAMES = ['bundle.json', 'SHA256SUMS'] as const;
 
-export type UnitKind = 'download' | 'verify' | 'extract' | 'step' | 'verify-cmd' | 'summary';
+export type UnitKind =
+  | 'download'
+  | 'verify'
+  | 'extract'
+  | 'step'
+  | 'verify-cmd'
+  | 'summary'
+  | 'upload'
+  | 'image';
 
 /** One marker-delimited unit of work on the bastion, numbered in the order it runs. */
 export interface Unit {

@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { registerBundle } from './bundle.js';
+import { registerIngest } from './ingest.js';
 import { reportError } from './output.js';
 import { registerUpload } from './upload.js';
 
@@ -31,6 +32,7 @@ async function run(action: () => Promise<void>, json?: boolean): Promise<void> {
 
 registerBundle(program, run);
 registerUpload(program, run);
+registerIngest(program, run);
 
 program.exitOverride((error) => {
   process.exit(error.exitCode === 0 ? 0 : 2);

@@ -1,4 +1,5 @@
 import { isEcrRegistry, parseImageRef } from '../bundle/images.js';
+import type { Unit } from '../bundle/plan.js';
 import type { BundleRecord } from '../bundle/record.js';
 import { shellQuote } from '../util/shell-quote.js';
 import type { PasteBlock } from './bastion.js';
@@ -37,13 +38,16 @@ function uploadFallback(record: BundleRecord): string {
     ...(record.s3.endpoint ? ['--endpoint-url', shellQuote(record.s3.endpoint)] : []),
   ].join(' ');
   const url = `s3://${record.s3.bucket}/${archive.key}`;
-  return `(
+  return `AIRGAP_ID=${shellQuote(record.id)}
+printf '@@airgap/1 begin %s 1 upload %s\\n' "$AIRGAP_ID" "$(date -u +%s)"
+(
   cd ${shellQuote(record.id)} || exit 1
   printf '%s  %s\\n' ${archive.sha256} ${shellQuote(archive.file)} | sha256sum -c - || exit 1
   aws s3 cp ${s3} --metadata sha256=${archive.sha256} ${shellQuote(archive.file)} ${shellQuote(url)} || exit 1
   aws s3 cp ${s3} ${shellQuote(`${archive.file}.sha256`)} ${shellQuote(`${url}.sha256`)} || exit 1
   aws s3api head-object ${s3} --bucket ${shellQuote(record.s3.bucket)} --key ${shellQuote(archive.key)} --query 'Metadata.sha256' --output text
-)`;
+) 2>&1
+printf '@@airgap/1 end %s 1 upload rc=%s %s\\n' "$AIRGAP_ID" "$?" "$(date -u +%s)"`;
 }
 
 function imageBlock(record: BundleRecord, push: ImagePush): string {
@@ -112,4 +116,17 @@ export function cloudshellScript(record: BundleRecord): string {
     ...chosen.map((b) => `\n# --- ${b.title}\n${b.code}`),
     '',
   ].join('\n');
+}
+
+/** The CloudShell units as ingest numbers them: the upload is 1, image pushes follow. */
+export function cloudshellUnits(record: BundleRecord): Unit[] {
+  return [
+    { n: 1, kind: 'upload', name: 'Upload the bundle to S3' },
+    ...imagePushes(record).map((p) => ({
+      n: p.n,
+      kind: 'image' as const,
+      name: `Push ${p.repository}:${p.tag} to ECR`,
+      command: `push ${p.source} to ${p.registry}/${p.repository}:${p.tag}`,
+    })),
+  ];
 }

@@ -1,0 +1,56 @@
+import { createHash } from 'node:crypto';
+import { parseMarker } from '../scripts/markers.js';
+import { FileSink, readLines } from './lines.js';
+import { Redactor } from './redact.js';
+import { cleanTerminalLine } from './terminal.js';
+
+export interface CleanResult {
+  path: string;
+  sha256: string;
+  lines: number;
+  bundleIds: string[];
+  firstEpoch: number | undefined;
+  masked: number;
+}
+
+/**
+ * First pass over a paste: terminal noise removed and secrets masked, written to `path`.
+ * This cleaned text is what the repo keeps and what the runbook is rendered from.
+ */
+export async function cleanTranscript(
+  source: AsyncIterable<Buffer | string>,
+  path: string,
+  redact: boolean,
+): Promise<CleanResult> {
+  const sink = new FileSink(path);
+  const redactor = new Redactor(redact);
+  const hash = createHash('sha256');
+  const bundleIds = new Set<string>();
+  let firstEpoch: number | undefined;
+  let lines = 0;
+  try {
+    for await (const raw of readLines(source)) {
+      const clean = redactor.line(cleanTerminalLine(raw)).text;
+      if (clean.includes('@@airgap/')) {
+        const marker = parseMarker(clean);
+        if (marker) {
+          bundleIds.add(marker.bundleId);
+          firstEpoch ??= marker.epoch;
+        }
+      }
+      hash.update(clean).update('\n');
+      sink.line(clean);
+      lines++;
+    }
+  } finally {
+    sink.close();
+  }
+  return {
+    path,
+    sha256: hash.digest('hex'),
+    lines,
+    bundleIds: [...bundleIds].sort(),
+    firstEpoch,
+    masked: redactor.total,
+  };
+}

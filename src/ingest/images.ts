@@ -1,0 +1,37 @@
+import { readFileSync } from 'node:fs';
+import type { EcrImageRecord } from '../docs/ecr-manifest.js';
+
+/** The digest ECR reported in an image push block: the last sha256 seen, even if wrapped. */
+export function digestFromPushOutput(output: string): string | undefined {
+  const joined = output.replace(/\s*\n\s*/g, '');
+  const all = [...joined.matchAll(/sha256:[0-9a-f]{64}/g)];
+  return all.at(-1)?.[0];
+}
+
+/** Images described by `aws ecr describe-images` JSON output on the bastion. */
+export function imagesFromDescribeImages(
+  output: string,
+): Array<{ repository: string; tag: string; digest: string }> {
+  const found: Array<{ repository: string; tag: string; digest: string }> = [];
+  try {
+    const parsed = JSON.parse(output) as {
+      imageDetails?: Array<{ repositoryName?: string; imageDigest?: string; imageTags?: string[] }>;
+    };
+    for (const detail of parsed.imageDetails ?? []) {
+      for (const tag of detail.imageTags ?? []) {
+        if (detail.repositoryName && detail.imageDigest)
+          found.push({ repository: detail.repositoryName, tag, digest: detail.imageDigest });
+      }
+    }
+  } catch {
+    // Not JSON (table or text output): nothing to record.
+  }
+  return found;
+}
+
+export function readSmall(path: string, limit = 4 * 1024 * 1024): string {
+  const text = readFileSync(path, 'utf8');
+  return text.length > limit ? text.slice(-limit) : text;
+}
+
+export type { EcrImageRecord };

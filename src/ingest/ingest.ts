@@ -1,0 +1,340 @@
+import { createHash } from 'node:crypto';
+import {
+  appendFileSync,
+  createReadStream,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+} from 'node:fs';
+import { copyFile, readFile, rename } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { type BundleRecord, recordPath } from '../bundle/record.js';
+import { ECR_MANIFEST_FILE, type EcrImageRecord, upsertEcrImages } from '../docs/ecr-manifest.js';
+import { upsertManagedBlock } from '../docs/managed-block.js';
+import {
+  type BundleStatus,
+  PENDING_CHANGES_FILE,
+  readPendingEntries,
+  upsertPendingEntry,
+} from '../docs/pending-changes.js';
+import { AirgapError } from '../errors.js';
+import { repoRoot, runGit } from '../repo/git.js';
+import { cloudshellUnits } from '../scripts/cloudshell.js';
+import { writeFileAtomically } from '../util/atomic.js';
+import { cleanTranscript } from './clean.js';
+import { digestFromPushOutput, imagesFromDescribeImages, readSmall } from './images.js';
+import { FileSink } from './lines.js';
+import { acquireLock } from './lock.js';
+import { bundleStatus, mergeAttempts, type UnitResult } from './merge.js';
+import { iso, renderRunbook } from './runbook.js';
+import { type SpooledTranscript, spoolTranscript } from './spool.js';
+
+export interface IngestOptions {
+  transcript: string;
+  repo?: string;
+  bundle?: string;
+  dryRun?: boolean;
+  redact?: boolean;
+  cwd?: string;
+  stdin?: AsyncIterable<Buffer>;
+}
+
+export interface IngestResult {
+  bundleId: string;
+  status: BundleStatus | undefined;
+  runbook: string;
+  transcript: string;
+  duplicate: boolean;
+  changed: string[];
+  units: Record<string, number>;
+  masked: number;
+  images: EcrImageRecord[];
+  warnings: string[];
+  diff?: string;
+}
+
+export const RUNBOOKS_DIR = 'docs/RUNBOOKS';
+
+async function readOrEmpty(path: string): Promise<string> {
+  return existsSync(path) ? readFile(path, 'utf8') : '';
+}
+
+function chooseBundle(
+  found: readonly string[],
+  wanted: string | undefined,
+  source: string,
+): string {
+  if (!found.length) {
+    throw new AirgapError(`no airgap markers in ${source}`, {
+      hint: 'paste the whole terminal output of the blocks from PASTE.md (lines starting @@airgap/1)',
+      code: 'transcript',
+    });
+  }
+  if (wanted) {
+    if (!found.includes(wanted)) {
+      throw new AirgapError(`${source} is for ${found.join(', ')}, not ${wanted}`, {
+        hint: 'check the file, or drop --bundle to use the bundle the transcript names',
+        code: 'transcript',
+      });
+    }
+    return wanted;
+  }
+  if (found.length > 1) {
+    throw new AirgapError(
+      `${source} holds blocks of ${found.length} bundles: ${found.join(', ')}`,
+      {
+        hint: 'pass --bundle ID to choose one (the others stay in its Other output section)',
+        code: 'transcript',
+      },
+    );
+  }
+  return found[0]!;
+}
+
+/** sha256 of a file's text as managed-block lines: everything but the final newline. */
+async function blockHashOfFile(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  let held: Buffer | undefined;
+  for await (const chunk of createReadStream(path)) {
+    if (held) hash.update(held);
+    const buffer = chunk as Buffer;
+    hash.update(buffer.subarray(0, buffer.length - 1));
+    held = buffer.subarray(buffer.length - 1);
+  }
+  if (held && held[0] !== 10) hash.update(held);
+  return hash.digest('hex').slice(0, 12);
+}
+
+function collectImages(record: BundleRecord, results: UnitResult[]): EcrImageRecord[] {
+  const images: EcrImageRecord[] = [];
+  for (const r of results) {
+    const a = r.final;
+    if (!a || r.status !== 'ok') continue;
+    const date = iso(a.endEpoch ?? a.beginEpoch).slice(0, 10);
+    if (r.kind === 'image' && r.command) {
+      const target = /to \S+?\/(.+):([^:\s]+)$/.exec(r.command);
+      const digest = digestFromPushOutput(readSmall(a.outputPath));
+      if (target && digest)
+        images.push({
+          repository: target[1]!,
+          tag: target[2]!,
+          digest,
+          environment: record.environment,
+          date,
+          source: 'CloudShell push',
+        });
+    }
+    if (r.command?.includes('aws ecr describe-images')) {
+      for (const found of imagesFromDescribeImages(readSmall(a.outputPath))) {
+        images.push({
+          ...found,
+          environment: record.environment,
+          date,
+          source: `bastion describe-images (${a.host ?? 'bastion'})`,
+        });
+      }
+    }
+  }
+  return images;
+}
+
+export async function ingest(options: IngestOptions): Promise<IngestResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const root = await repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
+  const source = options.transcript === '-' ? 'standard input' : options.transcript;
+  if (options.transcript !== '-' && !existsSync(resolve(cwd, options.transcript))) {
+    throw new AirgapError(`transcript not found: ${options.transcript}`, {
+      hint: 'save the pasted terminal output to a file, or pipe it in with -',
+      code: 'usage',
+    });
+  }
+  const work = mkdtempSync(join(tmpdir(), 'airgap-ingest-'));
+  const gitDir = (await runGit(root, ['rev-parse', '--git-dir'])).stdout.toString().trim();
+  const release = acquireLock(resolve(root, gitDir, 'airgap-ingest.lock'));
+  try {
+    const input =
+      options.transcript === '-'
+        ? (options.stdin ?? process.stdin)
+        : createReadStream(resolve(cwd, options.transcript));
+    const redact = options.redact ?? true;
+    const cleaned = await cleanTranscript(
+      input as AsyncIterable<Buffer>,
+      join(work, 'new-transcript.log'),
+      redact,
+    );
+    const bundleId = chooseBundle(cleaned.bundleIds, options.bundle, source);
+    const recordFile = join(root, recordPath(bundleId));
+    if (!existsSync(recordFile)) {
+      throw new AirgapError(
+        `the repo does not know bundle ${bundleId} (no ${recordPath(bundleId)})`,
+        {
+          hint: 'ingest in the ops repo that built it, after committing bundles/records/ from `airgap bundle`',
+          code: 'unknownBundle',
+        },
+      );
+    }
+    const record = JSON.parse(await readFile(recordFile, 'utf8')) as BundleRecord;
+    const warnings: string[] = [];
+    if (!redact)
+      warnings.push('--no-redact: secrets in the transcript are written to the repo as they are');
+
+    // Keep every distinct paste for the bundle; re-render the runbook from all of them.
+    const transcriptDir = join(RUNBOOKS_DIR, 'transcripts', bundleId);
+    const existing = existsSync(join(root, transcriptDir))
+      ? readdirSync(join(root, transcriptDir))
+          .filter((f) => f.endsWith('.log'))
+          .sort()
+      : [];
+    const shortSha = cleaned.sha256.slice(0, 12);
+    const duplicateOf = existing.find((f) => f.includes(shortSha));
+    const newName =
+      duplicateOf ?? `${iso(cleaned.firstEpoch).replace(/[-:]/g, '')}-${shortSha}.log`;
+    const names = duplicateOf ? existing : [...existing, newName].sort();
+    const transcripts: SpooledTranscript[] = [];
+    for (const [index, name] of names.entries()) {
+      const path =
+        name === newName && !duplicateOf ? cleaned.path : join(root, transcriptDir, name);
+      transcripts.push(await spoolTranscript(path, name, index, work, bundleId));
+    }
+    const attempts = transcripts.flatMap((t) => t.attempts);
+    const results = mergeAttempts(record.units, attempts, cloudshellUnits(record));
+    const status = bundleStatus(results);
+    const begins = attempts.map((a) => a.beginEpoch);
+    const firstDay = begins.length
+      ? iso(begins.reduce((a, b) => Math.min(a, b))).slice(0, 10)
+      : iso(Date.now() / 1000).slice(0, 10);
+    const runbookName =
+      (existsSync(join(root, RUNBOOKS_DIR))
+        ? readdirSync(join(root, RUNBOOKS_DIR)).find((f) => f.endsWith(`-${bundleId}.md`))
+        : undefined) ?? `${firstDay}-${bundleId}.md`;
+    const runbookRel = `${RUNBOOKS_DIR}/${runbookName}`;
+
+    const body = new FileSink(join(work, 'runbook-body.md'));
+    try {
+      renderRunbook(body, {
+        record,
+        results,
+        transcripts,
+        transcriptPaths: names.map((n) => `${transcriptDir}/${n}`),
+        status,
+        redacted: redact,
+      });
+    } finally {
+      body.close();
+    }
+
+    // Compute every document first; write only when all are ready.
+    const writes: Array<{ rel: string; content?: string; fromFile?: string }> = [];
+    const runbookAbs = join(root, runbookRel);
+    if (existsSync(runbookAbs)) {
+      const before = await readFile(runbookAbs, 'utf8');
+      const lines = (await readFile(body.path, 'utf8')).replace(/\n$/, '').split('\n');
+      const after = upsertManagedBlock(before, 'runbook', lines);
+      if (after !== before) writes.push({ rel: runbookRel, content: after });
+    } else {
+      const hash = await blockHashOfFile(body.path);
+      const full = new FileSink(join(work, 'runbook-full.md'));
+      full.line(`<!-- airgap:begin runbook sha256=${hash} (managed by airgap; edits are kept) -->`);
+      full.close();
+      for await (const chunk of createReadStream(body.path))
+        appendFileSync(full.path, chunk as Buffer);
+      appendFileSync(
+        full.path,
+        '<!-- airgap:end runbook -->\n\n## Notes\n\nAdd notes here: airgap only rewrites the block above.\n',
+      );
+      writes.push({ rel: runbookRel, fromFile: full.path });
+    }
+    if (!duplicateOf) writes.push({ rel: `${transcriptDir}/${newName}`, fromFile: cleaned.path });
+
+    if (status) {
+      const pendingPath = join(root, PENDING_CHANGES_FILE);
+      const before = await readOrEmpty(pendingPath);
+      const previous = readPendingEntries(before).find((e) => e.bundleId === bundleId);
+      const update = upsertPendingEntry(before, {
+        bundleId,
+        environment: record.environment,
+        status,
+        commit: record.commit,
+        date: firstDay,
+        files: previous?.files ?? record.files.length,
+        images: previous?.images ?? record.images.length,
+        link: `[runbook](${runbookRel})`,
+      });
+      warnings.push(...update.warnings);
+      if (update.changed) writes.push({ rel: PENDING_CHANGES_FILE, content: update.text });
+    }
+    const images = collectImages(record, results);
+    if (images.length) {
+      const manifestPath = join(root, ECR_MANIFEST_FILE);
+      const before = await readOrEmpty(manifestPath);
+      const update = upsertEcrImages(before, images);
+      warnings.push(...update.warnings);
+      if (update.changed) writes.push({ rel: ECR_MANIFEST_FILE, content: update.text });
+    }
+
+    const units: Record<string, number> = {};
+    for (const r of results)
+      if (r.final || !['upload', 'image'].includes(r.kind))
+        units[r.status] = (units[r.status] ?? 0) + 1;
+    const result: IngestResult = {
+      bundleId,
+      status,
+      runbook: runbookRel,
+      transcript: `${transcriptDir}/${newName}`,
+      duplicate: Boolean(duplicateOf),
+      changed: writes.map((w) => w.rel),
+      units,
+      masked: transcripts.reduce((sum, t) => sum + t.masked, 0),
+      images,
+      warnings,
+    };
+    if (options.dryRun) {
+      result.diff = await previewDiff(root, work, writes);
+      return result;
+    }
+    for (const w of writes) {
+      const target = join(root, w.rel);
+      if (w.content !== undefined) {
+        await writeFileAtomically(target, w.content);
+      } else if (w.fromFile) {
+        const temp = join(dirname(target), `.${process.pid}.airgap.tmp`);
+        await writeFileAtomically(temp, '');
+        await copyFile(w.fromFile, temp);
+        await rename(temp, target);
+      }
+    }
+    return result;
+  } finally {
+    release();
+    rmSync(work, { recursive: true, force: true });
+  }
+}
+
+async function previewDiff(
+  root: string,
+  work: string,
+  writes: Array<{ rel: string; content?: string; fromFile?: string }>,
+): Promise<string> {
+  const parts: string[] = [];
+  for (const [i, w] of writes.entries()) {
+    const after = w.fromFile ?? join(work, `preview-${i}`);
+    if (w.content !== undefined) await writeFileAtomically(after, w.content);
+    const before = join(root, w.rel);
+    const diff = await runGit(root, [
+      'diff',
+      '--no-index',
+      '--no-color',
+      '--stat',
+      existsSync(before) ? before : '/dev/null',
+      after,
+    ]);
+    parts.push(`${w.rel}: ${diff.stdout.toString().trim().split('\n').at(-1)?.trim() ?? ''}`);
+    if (w.content !== undefined && existsSync(before)) {
+      const unified = await runGit(root, ['diff', '--no-index', '--no-color', before, after]);
+      parts.push(unified.stdout.toString().split('\n').slice(4).join('\n'));
+    }
+  }
+  return parts.join('\n');
+}

@@ -1,0 +1,59 @@
+import { closeSync, openSync, writeSync } from 'node:fs';
+
+/**
+ * Splits a byte stream into lines without holding more than one line and one chunk.
+ * Invalid UTF-8 becomes U+FFFD, as an editor would show it: the line is kept, not dropped.
+ */
+export async function* readLines(source: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+  const decoder = new TextDecoder('utf-8', { fatal: false });
+  let rest = '';
+  for await (const chunk of source) {
+    const text =
+      rest + (typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
+    let start = 0;
+    let newline = text.indexOf('\n', start);
+    while (newline >= 0) {
+      yield text.slice(start, newline);
+      start = newline + 1;
+      newline = text.indexOf('\n', start);
+    }
+    rest = text.slice(start);
+  }
+  rest += decoder.decode();
+  if (rest !== '') yield rest;
+}
+
+/** Buffered synchronous writes to one file: simple, fast, and ordered. */
+export class FileSink {
+  private readonly fd: number;
+  private parts: string[] = [];
+  private size = 0;
+  bytes = 0;
+
+  constructor(readonly path: string) {
+    this.fd = openSync(path, 'w');
+  }
+
+  write(text: string): void {
+    this.parts.push(text);
+    this.size += text.length;
+    if (this.size > 1 << 20) this.flush();
+  }
+
+  line(text: string): void {
+    this.write(`${text}\n`);
+  }
+
+  flush(): void {
+    if (!this.parts.length) return;
+    const data = this.parts.join('');
+    this.bytes += writeSync(this.fd, data);
+    this.parts = [];
+    this.size = 0;
+  }
+
+  close(): void {
+    this.flush();
+    closeSync(this.fd);
+  }
+}

@@ -1,0 +1,115 @@
+import { contextPattern, type MarkerKind, parseMarker } from '../scripts/markers.js';
+
+/** One run of one marker-delimited unit; a block pasted twice gives two attempts. */
+export interface Attempt {
+  bundleId: string;
+  n: number;
+  kind: MarkerKind;
+  /** Index of this attempt among all attempts of the transcript(s), in order. */
+  seq: number;
+  beginEpoch: number;
+  endEpoch?: number;
+  rc?: number;
+  skipped?: boolean;
+  /** False when the paste was cut off before the end marker. */
+  complete: boolean;
+  utc?: string;
+  host?: string;
+  commandEcho?: string;
+  lineCount: number;
+  /** Longest run of backticks in the output, to pick a fence output cannot close. */
+  longestBackticks: number;
+}
+
+export type ParseEvent =
+  | { type: 'output'; attempt: Attempt; text: string }
+  | { type: 'other'; text: string }
+  | { type: 'closed'; attempt: Attempt };
+
+/**
+ * A line-by-line state machine over cleaned terminal text. It never stores output: each
+ * line is handed to the caller as an event, so memory does not grow with the transcript.
+ */
+export class TranscriptParser {
+  private current: Attempt | undefined;
+  private awaitingContext = false;
+  private seq = 0;
+  readonly attempts: Attempt[] = [];
+  readonly bundleIds = new Set<string>();
+  lines = 0;
+
+  push(line: string, emit: (event: ParseEvent) => void): void {
+    this.lines++;
+    const marker = line.includes('@@airgap/') ? parseMarker(line) : undefined;
+    if (!marker) {
+      if (!this.current) {
+        emit({ type: 'other', text: line });
+        return;
+      }
+      if (this.awaitingContext) {
+        this.awaitingContext = false;
+        const context = contextPattern.exec(line);
+        if (context) {
+          this.current.utc = context[1];
+          this.current.host = context[2];
+          this.current.commandEcho = context[3];
+          return;
+        }
+      }
+      this.current.lineCount++;
+      const ticks = line.match(/`+/g);
+      if (ticks)
+        for (const run of ticks)
+          this.current.longestBackticks = Math.max(this.current.longestBackticks, run.length);
+      emit({ type: 'output', attempt: this.current, text: line });
+      return;
+    }
+    // Whatever stood before the marker on its line (a prompt, an echo) is kept as other output.
+    const before = line.slice(0, line.indexOf('@@airgap/')).trim();
+    if (before) emit({ type: 'other', text: before });
+    this.bundleIds.add(marker.bundleId);
+    if (marker.type === 'begin') {
+      if (this.current) this.close(emit);
+      this.current = {
+        bundleId: marker.bundleId,
+        n: marker.n,
+        kind: marker.kind,
+        seq: this.seq++,
+        beginEpoch: marker.epoch,
+        complete: false,
+        lineCount: 0,
+        longestBackticks: 0,
+      };
+      this.awaitingContext = true;
+      return;
+    }
+    const open = this.current;
+    if (
+      open &&
+      open.n === marker.n &&
+      open.kind === marker.kind &&
+      open.bundleId === marker.bundleId
+    ) {
+      open.complete = true;
+      open.endEpoch = marker.epoch;
+      if (marker.skipped) open.skipped = true;
+      else if (marker.rc !== undefined) open.rc = marker.rc;
+      this.close(emit);
+      return;
+    }
+    // An end without its begin (the paste started mid-block): keep the line, note nothing.
+    emit({ type: 'other', text: line });
+  }
+
+  private close(emit: (event: ParseEvent) => void): void {
+    if (!this.current) return;
+    this.attempts.push(this.current);
+    emit({ type: 'closed', attempt: this.current });
+    this.current = undefined;
+    this.awaitingContext = false;
+  }
+
+  finish(emit: (event: ParseEvent) => void): void {
+    this.close(emit);
+  }
+}

@@ -1,0 +1,231 @@
+import { closeSync, openSync, readSync } from 'node:fs';
+import type { BundleRecord } from '../bundle/record.js';
+import { escapeCell } from '../docs/markdown-table.js';
+import type { BundleStatus } from '../docs/pending-changes.js';
+import type { FileSink } from './lines.js';
+import type { UnitResult } from './merge.js';
+import type { SpooledAttempt, SpooledTranscript } from './spool.js';
+
+export interface RunbookInput {
+  record: BundleRecord;
+  results: UnitResult[];
+  transcripts: SpooledTranscript[];
+  /** Repo-relative paths of the kept transcripts. */
+  transcriptPaths: string[];
+  status: BundleStatus | undefined;
+  redacted: boolean;
+}
+
+const min = (xs: readonly number[]) =>
+  xs.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
+const max = (xs: readonly number[]) =>
+  xs.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
+export const iso = (epoch: number | undefined) =>
+  epoch === undefined || !Number.isFinite(epoch)
+    ? ''
+    : new Date(epoch * 1000).toISOString().replace('.000Z', 'Z');
+
+function copyInto(sink: FileSink, path: string): void {
+  const fd = openSync(path, 'r');
+  const buffer = Buffer.alloc(1 << 20);
+  try {
+    let read = readSync(fd, buffer, 0, buffer.length, null);
+    while (read > 0) {
+      sink.write(buffer.toString('utf8', 0, read));
+      read = readSync(fd, buffer, 0, buffer.length, null);
+    }
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function fence(longest: number): string {
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+function duration(a: SpooledAttempt): string {
+  return a.endEpoch === undefined ? 'no end marker' : `${Math.max(0, a.endEpoch - a.beginEpoch)} s`;
+}
+
+function outcome(result: UnitResult): string {
+  const a = result.final;
+  switch (result.status) {
+    case 'ok':
+      return 'exit code 0';
+    case 'failed':
+      return `**exit code ${a?.rc}**`;
+    case 'skipped':
+      return '**skipped**';
+    case 'incomplete':
+      return '**incomplete** (the paste ends before this block finished)';
+    default:
+      return '**not run**';
+  }
+}
+
+function writeAttempt(
+  sink: FileSink,
+  a: SpooledAttempt,
+  command: string | undefined,
+  heading: string,
+  outputHeading: string,
+): void {
+  sink.line(heading);
+  sink.line('');
+  if (command) {
+    const f = fence(Math.max(...(command.match(/`+/g) ?? ['']).map((r) => r.length)));
+    sink.line(`${f}bash`);
+    sink.line(command);
+    sink.line(f);
+    sink.line('');
+  }
+  const status = !a.complete ? 'incomplete' : a.skipped ? 'skipped' : `exit code ${a.rc}`;
+  sink.line(
+    `${status} · ${a.utc ?? iso(a.beginEpoch)} · ${duration(a)}${a.host ? ` · ${a.host}` : ''}${a.masked ? ` · ${a.masked} value(s) masked` : ''}`,
+  );
+  sink.line('');
+  sink.line(outputHeading);
+  sink.line('');
+  const f = fence(a.longestBackticks);
+  sink.line(`${f}text`);
+  copyInto(sink, a.outputPath);
+  sink.line(f);
+  sink.line('');
+}
+
+function resultLine(input: RunbookInput): string {
+  const bastion = input.results.filter((r) => !['upload', 'image', 'summary'].includes(r.kind));
+  const ok = bastion.filter((r) => r.status === 'ok').length;
+  switch (input.status) {
+    case 'deployed':
+      return `**Deployed**: all ${bastion.length} units succeeded.`;
+    case 'failed':
+      return `**Failed**: ${ok} of ${bastion.length} units succeeded; see Issues encountered.`;
+    case 'partial':
+      return `**Partial**: ${ok} of ${bastion.length} units succeeded; the rest did not run or did not finish.`;
+    default:
+      return 'No bastion blocks in the transcript(s): nothing was deployed.';
+  }
+}
+
+/** The generated body of the runbook: it goes inside the runbook's managed block. */
+export function renderRunbook(sink: FileSink, input: RunbookInput): void {
+  const { record, results } = input;
+  const ran = results.flatMap((r) => (r.final ? [r.final, ...r.earlier] : []));
+  const begins = ran.map((a) => a.beginEpoch);
+  const ends = ran.map((a) => a.endEpoch ?? a.beginEpoch);
+  const hosts = [...new Set(ran.map((a) => a.host).filter((h): h is string => Boolean(h)))].sort();
+  const masked = input.transcripts.reduce((sum, t) => sum + t.masked, 0);
+  const title = record.description;
+  sink.line(`# Session: ${iso(min(begins)).slice(0, 10) || 'unknown date'} - ${title}`);
+  sink.line('');
+  const rows: Array<[string, string]> = [
+    [
+      'Date',
+      begins.length
+        ? `${iso(min(begins))} to ${iso(max(ends))} (UTC, from the transcript)`
+        : 'no timestamps in the transcript',
+    ],
+    ['Bundle', `\`${record.id}\``],
+    ['Commit', `\`${record.commit}\``],
+    ['Environment', record.environment],
+    ['Host', hosts.join(', ') || 'unknown'],
+    ['Objective', record.description],
+    ['Result', resultLine(input)],
+    ['Transcripts', input.transcriptPaths.map((p) => `\`${p}\``).join(', ')],
+    [
+      'Secrets',
+      input.redacted
+        ? `${masked} value(s) masked before writing (see each command)`
+        : '**not redacted** (`--no-redact`)',
+    ],
+  ];
+  sink.line('| | |');
+  sink.line('|---|---|');
+  for (const [k, v] of rows) sink.line(`| ${k} | ${escapeCell(v)} |`);
+  sink.line('');
+  sink.line('## Files shipped');
+  sink.line('');
+  sink.line('| File | Size | sha256 |');
+  sink.line('|---|---|---|');
+  for (const file of record.files)
+    sink.line(`| \`${escapeCell(file.path)}\` | ${file.size} | \`${file.sha256}\` |`);
+  sink.line('');
+  sink.line(
+    `Archive \`${record.archive?.file}\`, sha256 \`${record.archive?.sha256}\`, from \`s3://${record.s3.bucket}/${record.archive?.key}\`.`,
+  );
+  sink.line('');
+
+  const cloud = results.filter((r) => r.kind === 'upload' || r.kind === 'image');
+  if (cloud.some((r) => r.final)) {
+    sink.line('## CloudShell');
+    sink.line('');
+    for (const r of cloud)
+      if (r.final) writeAttempt(sink, r.final, r.command, `### ${r.name}`, '#### Output');
+  }
+  const steps = results.filter((r) => ['download', 'verify', 'extract', 'step'].includes(r.kind));
+  for (const r of steps) {
+    if (!r.final) continue;
+    writeAttempt(
+      sink,
+      r.final,
+      r.final.commandEcho ?? r.command,
+      `## Command ${r.n}: ${r.name}`,
+      `## Output ${r.n}`,
+    );
+  }
+  sink.line('## Verification');
+  sink.line('');
+  const verify = results.filter((r) => r.kind === 'verify-cmd');
+  if (!verify.some((r) => r.final)) sink.line('No verification command ran.\n');
+  for (const r of verify)
+    if (r.final)
+      writeAttempt(
+        sink,
+        r.final,
+        r.command,
+        `### Command ${r.n}: ${r.command}`,
+        `#### Output ${r.n}`,
+      );
+
+  sink.line('## Issues encountered');
+  sink.line('');
+  const problems = results.filter(
+    (r) => r.kind !== 'summary' && r.status !== 'ok' && (r.final || input.status),
+  );
+  const retried = results.filter((r) => r.earlier.length);
+  if (!problems.length && !retried.length) sink.line('None.');
+  for (const r of problems)
+    sink.line(
+      `- Command ${r.n} (${escapeCell(r.name)}): ${outcome(r)}${r.status === 'failed' ? '; its output is above.' : ''}`,
+    );
+  for (const r of retried)
+    sink.line(
+      `- Command ${r.n} (${escapeCell(r.name)}) ran ${r.earlier.length + 1} times; earlier run(s) below.`,
+    );
+  sink.line('');
+  for (const r of retried) {
+    r.earlier.forEach((a, i) =>
+      writeAttempt(sink, a, r.command, `### Command ${r.n}, earlier run ${i + 1}`, '#### Output'),
+    );
+  }
+
+  sink.line('## Other output');
+  sink.line('');
+  sink.line(
+    'Everything in the transcript(s) outside the airgap blocks: prompts, echoed commands, anything typed by hand.',
+  );
+  sink.line('');
+  for (const t of input.transcripts) {
+    sink.line(`### ${t.name} (${t.lines} lines, ${t.otherLines} outside blocks)`);
+    sink.line('');
+    const f = fence(t.otherBackticks);
+    sink.line(`${f}text`);
+    copyInto(sink, t.otherPath);
+    sink.line(f);
+    sink.line('');
+  }
+  sink.line('## Result');
+  sink.line('');
+  sink.line(resultLine(input));
+}
