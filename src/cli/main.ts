@@ -3,6 +3,7 @@ import { Command } from 'commander';
 import { registerBundle } from './bundle.js';
 import { registerIngest } from './ingest.js';
 import { reportError } from './output.js';
+import { registerStatus } from './status.js';
 import { registerUpload } from './upload.js';
 
 // The AWS SDK warns about Node versions on stderr; that is noise for an operator.
@@ -33,6 +34,7 @@ async function run(action: () => Promise<void>, json?: boolean): Promise<void> {
 registerBundle(program, run);
 registerUpload(program, run);
 registerIngest(program, run);
+registerStatus(program, run);
 
 program.exitOverride((error) => {
   process.exit(error.exitCode === 0 ? 0 : 2);

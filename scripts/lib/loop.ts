@@ -1,0 +1,270 @@
+import { execFileSync, spawn } from 'node:child_process';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { BundleRecord } from '../../src/bundle/record.js';
+import { bastionBlocks } from '../../src/scripts/bastion.js';
+import { cloudshellBlocks } from '../../src/scripts/cloudshell.js';
+import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from './local-s3.js';
+
+/** The project root, whether running from src (vitest) or from dist (npm run demo). */
+export const projectRoot = (() => {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  while (!readFileSafe(join(dir, 'package.json')).includes('"name": "airgap"')) dir = dirname(dir);
+  return dir;
+})();
+
+function readFileSafe(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return '';
+  }
+}
+
+const standins = join(projectRoot, 'scripts/standins');
+const GIT_ENV = {
+  GIT_AUTHOR_NAME: 'Ops Person',
+  GIT_AUTHOR_EMAIL: 'ops@example.com',
+  GIT_COMMITTER_NAME: 'Ops Person',
+  GIT_COMMITTER_EMAIL: 'ops@example.com',
+};
+
+export function git(repo: string, ...args: string[]): string {
+  return execFileSync('git', args, {
+    cwd: repo,
+    encoding: 'utf8',
+    env: { ...process.env, ...GIT_ENV },
+  });
+}
+
+export function hasCommand(name: string): boolean {
+  try {
+    execFileSync('bash', ['-c', `command -v ${name}`], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export interface LoopOptions {
+  /** Make one kubectl apply fail, to show the failure path. */
+  failOn?: string;
+  /** Use the real aws CLI when installed (default), or the SDK stand-in. */
+  realAws?: boolean;
+  log?: (line: string) => void;
+}
+
+export interface CliRun {
+  title: string;
+  command: string;
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+export interface LoopResult {
+  work: string;
+  repo: string;
+  s3: LocalS3;
+  outDir: string;
+  record: BundleRecord;
+  bastionTranscript: string;
+  cloudshellTranscript: string;
+  runs: CliRun[];
+  awsUsed: 'aws CLI' | 'SDK stand-in';
+}
+
+const cliPath = () => join(projectRoot, 'dist/src/cli/main.js');
+
+/** Runs the built CLI like a user, asynchronously so the in-process S3 server keeps serving. */
+export function runAirgap(
+  args: string[],
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<Omit<CliRun, 'title'>> {
+  return new Promise((done, fail) => {
+    const child = spawn(process.execPath, [cliPath(), ...args], {
+      cwd,
+      env: { ...env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.setEncoding('utf8').on('data', (d: string) => {
+      stdout += d;
+    });
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+    });
+    child.on('error', fail);
+    child.on('close', (code) =>
+      done({ command: `airgap ${args.join(' ')}`, code: code ?? 1, stdout, stderr }),
+    );
+  });
+}
+
+/**
+ * Pastes text into an interactive bash on a pseudo-terminal with an EC2-style prompt, the way
+ * an operator does, and returns what the terminal recorded (CRLF, echoes, escapes and all).
+ */
+export function pasteOnTerminal(
+  typed: string,
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  transcript: string,
+): Promise<void> {
+  const input = `${transcript}.typed`;
+  writeFileSync(input, `${typed}\nexit\n`);
+  return new Promise((done, fail) => {
+    const child = spawn(
+      'bash',
+      [
+        '-c',
+        `script -q -e -c "bash --norc --noprofile -i" ${JSON.stringify(transcript)} < ${JSON.stringify(input)} > /dev/null`,
+      ],
+      {
+        cwd,
+        env: {
+          ...env,
+          PS1: '\\[\\e[1;32m\\][ec2-user@ip-10-0-1-23 ~]$\\[\\e[0m\\] ',
+          TERM: 'xterm-256color',
+        },
+        stdio: 'ignore',
+      },
+    );
+    child.on('error', fail);
+    child.on('close', () => done());
+  });
+}
+
+function binDir(work: string, links: Record<string, string>): string {
+  const bin = join(work, `bin-${Object.keys(links).join('-')}`);
+  mkdirSync(bin, { recursive: true });
+  for (const [name, target] of Object.entries(links)) symlinkSync(target, join(bin, name));
+  return bin;
+}
+
+/** The whole loop on one machine: laptop, S3, CloudShell, bastion, laptop. */
+export async function runLoop(options: LoopOptions = {}): Promise<LoopResult> {
+  const log = options.log ?? (() => {});
+  const work = mkdtempSync(join(tmpdir(), 'airgap-demo-'));
+  const repo = join(work, 'kafka-ops');
+  cpSync(join(projectRoot, 'examples/kafka-ops'), repo, { recursive: true });
+  git(repo, 'init', '-q', '-b', 'main');
+
+  const s3 = await startLocalS3(['acme-airgap']);
+  Object.assign(process.env, LOCAL_S3_CREDENTIALS);
+  // Point the spec at the local S3, as a VPC endpoint would be configured.
+  const specPath = join(repo, 'bundles/dev-topics.yaml');
+  writeFileSync(
+    specPath,
+    readFileSync(specPath, 'utf8').replace(
+      '  region: us-east-1\nsteps',
+      `  region: us-east-1\n  endpoint: ${s3.endpoint}\nsteps`,
+    ),
+  );
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', 'Ops repo with DEV topics ready to ship');
+  log(`ops repo:  ${repo}`);
+  log(`local S3:  ${s3.endpoint}`);
+
+  const runs: CliRun[] = [];
+  const step = async (title: string, args: string[], cwd: string): Promise<CliRun> => {
+    const run = { title, ...(await runAirgap(args, cwd)) };
+    runs.push(run);
+    log(`\n== ${title}\n$ ${run.command}\n${run.stdout}${run.stderr}`.trimEnd());
+    if (run.code !== 0)
+      throw new Error(`${run.command} exited with ${run.code}: ${run.stderr.trim()}`);
+    return run;
+  };
+  await step('Laptop: what is prepared and deployed (before)', ['status'], repo);
+  const bundled = await step(
+    'Laptop: pack the committed topic manifests',
+    ['bundle', 'dev-topics'],
+    repo,
+  );
+  const outDir = bundled.stdout.trim().split('\n').at(-1) ?? '';
+  const record = JSON.parse(readFileSync(join(outDir, 'bundle.json'), 'utf8')) as BundleRecord;
+  git(repo, 'add', '-A');
+  git(repo, 'commit', '-q', '-m', `Prepare ${record.id}`);
+  await step('CloudShell: upload the bundle to S3 (local s3rver)', ['upload', outDir], work);
+  await step('CloudShell: upload again (idempotent)', ['upload', outDir], work);
+
+  const useRealAws = (options.realAws ?? true) && hasCommand('aws');
+  const awsTarget = useRealAws
+    ? execFileSync('bash', ['-c', 'command -v aws'], { encoding: 'utf8' }).trim()
+    : join(standins, 'aws-sdk.mjs');
+  const bastionHome = join(work, 'bastion-home');
+  mkdirSync(bastionHome, { recursive: true });
+  const bastionBin = binDir(work, { aws: awsTarget, kubectl: join(standins, 'kubectl') });
+  const bastionEnv = {
+    ...process.env,
+    ...LOCAL_S3_CREDENTIALS,
+    HOME: bastionHome,
+    PATH: `${bastionBin}:${process.env.PATH}`,
+    KUBECTL_STATE_DIR: join(work, 'cluster'),
+    NODE_PATH: join(projectRoot, 'node_modules'),
+    ...(options.failOn ? { KUBECTL_FAIL_ON: options.failOn } : {}),
+  };
+  const bastionTranscript = join(work, 'bastion-terminal.txt');
+  await pasteOnTerminal(
+    bastionBlocks(record)
+      .map((b) => b.code)
+      .join('\n'),
+    bastionEnv,
+    bastionHome,
+    bastionTranscript,
+  );
+
+  // CloudShell: the image block only (the upload already happened with airgap upload).
+  const cloudHome = join(work, 'cloudshell-home');
+  mkdirSync(cloudHome, { recursive: true });
+  const cloudBin = binDir(work, {
+    docker: join(standins, 'docker'),
+    aws: join(standins, 'aws-ecr'),
+  });
+  const cloudshellTranscript = join(work, 'cloudshell-terminal.txt');
+  const imageBlocks = cloudshellBlocks(record).filter((b) => b.title.startsWith('Push'));
+  await pasteOnTerminal(
+    imageBlocks.map((b) => b.code).join('\n'),
+    {
+      ...process.env,
+      HOME: cloudHome,
+      PATH: `${cloudBin}:${process.env.PATH}`,
+      DOCKER_STATE_DIR: join(work, 'registry'),
+    },
+    cloudHome,
+    cloudshellTranscript,
+  );
+
+  log(
+    `\n== Bastion: the paste blocks ran on a pseudo-terminal with ${useRealAws ? 'the real aws CLI' : 'an SDK stand-in for aws'}; terminal saved to ${bastionTranscript}`,
+  );
+  log(
+    `== CloudShell: the image block ran with docker and ECR stand-ins; terminal saved to ${cloudshellTranscript}`,
+  );
+  await step('Laptop: ingest the CloudShell terminal', ['ingest', cloudshellTranscript], repo);
+  await step('Laptop: ingest the bastion terminal', ['ingest', bastionTranscript], repo);
+  await step(
+    'Laptop: ingest the same paste again (changes nothing)',
+    ['ingest', bastionTranscript],
+    repo,
+  );
+  await step('Laptop: what is prepared and deployed (after)', ['status'], repo);
+  return {
+    work,
+    repo,
+    s3,
+    outDir,
+    record,
+    bastionTranscript,
+    cloudshellTranscript,
+    runs,
+    awsUsed: useRealAws ? 'aws CLI' : 'SDK stand-in',
+  };
+}
+
+export function resolveFromRoot(...parts: string[]): string {
+  return resolve(projectRoot, ...parts);
+}

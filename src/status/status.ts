@@ -1,0 +1,124 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { makeMatcher } from '../bundle/plan.js';
+import type { BundleRecord } from '../bundle/record.js';
+import { RECORDS_DIR } from '../bundle/record.js';
+import { ECR_MANIFEST_FILE, missingImages } from '../docs/ecr-manifest.js';
+import {
+  PENDING_CHANGES_FILE,
+  type PendingEntry,
+  readPendingEntries,
+} from '../docs/pending-changes.js';
+import { repoRoot, runGit } from '../repo/git.js';
+
+export interface EnvironmentStatus {
+  environment: string;
+  prepared: PendingEntry[];
+  deployed: PendingEntry[];
+  failed: PendingEntry[];
+  partial: PendingEntry[];
+  /** Images prepared bundles need that docs/ecr-manifest.md does not show for the environment. */
+  missingImages: Array<{ bundleId: string; image: string }>;
+  /** Per spec name: committed files changed since its last deployed bundle. */
+  drift: Array<{ spec: string; since: string; files: string[] }>;
+}
+
+export interface StatusResult {
+  environments: EnvironmentStatus[];
+  attention: string[];
+}
+
+async function readOrEmpty(path: string): Promise<string> {
+  return existsSync(path) ? readFile(path, 'utf8') : '';
+}
+
+async function readRecords(root: string): Promise<Map<string, BundleRecord>> {
+  const records = new Map<string, BundleRecord>();
+  const dir = join(root, RECORDS_DIR);
+  if (!existsSync(dir)) return records;
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort()) {
+    const record = JSON.parse(await readFile(join(dir, file), 'utf8')) as BundleRecord;
+    records.set(record.id, record);
+  }
+  return records;
+}
+
+/** Committed files of the newest deployed bundle of each spec that changed since it shipped. */
+async function findDrift(
+  root: string,
+  deployed: readonly BundleRecord[],
+): Promise<EnvironmentStatus['drift']> {
+  const latest = new Map<string, BundleRecord>();
+  for (const record of deployed) {
+    const current = latest.get(record.name);
+    if (!current || current.commitTime < record.commitTime) latest.set(record.name, record);
+  }
+  const drift: EnvironmentStatus['drift'] = [];
+  for (const record of [...latest.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+    const diff = await runGit(root, ['diff', '--name-only', '-z', record.commit, 'HEAD']);
+    if (diff.code !== 0) continue;
+    const include = makeMatcher(record.spec.files);
+    const exclude = makeMatcher(record.spec.exclude ?? []);
+    const files = diff.stdout
+      .toString('utf8')
+      .split('\0')
+      .filter((f) => f && include(f) && !exclude(f));
+    if (files.length) drift.push({ spec: record.name, since: record.id, files });
+  }
+  return drift;
+}
+
+/** What is prepared, deployed or failed, per environment, from the repo alone (no network). */
+export async function status(options: {
+  repo?: string;
+  env?: string;
+  cwd?: string;
+}): Promise<StatusResult> {
+  const cwd = options.cwd ?? process.cwd();
+  const root = await repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
+  const entries = readPendingEntries(await readOrEmpty(join(root, PENDING_CHANGES_FILE)));
+  const manifest = await readOrEmpty(join(root, ECR_MANIFEST_FILE));
+  const records = await readRecords(root);
+  const environments = [...new Set(entries.map((e) => e.environment))]
+    .filter((e) => !options.env || e === options.env)
+    .sort();
+  const attention: string[] = [];
+  const result: EnvironmentStatus[] = [];
+  for (const environment of environments) {
+    const mine = entries.filter((e) => e.environment === environment);
+    const by = (s: string) => mine.filter((e) => e.status === s);
+    const env: EnvironmentStatus = {
+      environment,
+      prepared: by('prepared'),
+      deployed: by('deployed'),
+      failed: by('failed'),
+      partial: by('partial'),
+      missingImages: [],
+      drift: [],
+    };
+    for (const entry of env.prepared) {
+      const record = records.get(entry.bundleId);
+      for (const image of record ? missingImages(record.images, manifest, environment) : [])
+        env.missingImages.push({ bundleId: entry.bundleId, image });
+    }
+    env.drift = await findDrift(
+      root,
+      env.deployed.flatMap((e) => records.get(e.bundleId) ?? []),
+    );
+    for (const e of env.prepared)
+      attention.push(`${environment}: ${e.bundleId} is prepared but not deployed`);
+    for (const e of [...env.failed, ...env.partial])
+      attention.push(`${environment}: ${e.bundleId} is ${e.status}`);
+    for (const m of env.missingImages)
+      attention.push(`${environment}: ${m.image} (for ${m.bundleId}) is not recorded in ECR`);
+    for (const d of env.drift)
+      attention.push(
+        `${environment}: ${d.files.length} file(s) of ${d.spec} changed since ${d.since} was deployed`,
+      );
+    result.push(env);
+  }
+  return { environments: result, attention };
+}
