@@ -227,5 +227,13 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
   }
   sink.line('## Result');
   sink.line('');
+  const summary = results.find((r) => r.kind === 'summary')?.final;
+  if (summary) {
+    const f = fence(summary.longestBackticks);
+    sink.line(`${f}text`);
+    copyInto(sink, summary.outputPath);
+    sink.line(f);
+    sink.line('');
+  }
   sink.line(resultLine(input));
 }

@@ -1,0 +1,115 @@
+import { createHash } from 'node:crypto';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { git, type LoopResult, runAirgap, runLoop } from '../../scripts/lib/loop.js';
+import { contextPattern, parseMarker } from '../../src/scripts/markers.js';
+import { exampleRepo } from '../helpers/ops-repo.js';
+
+const loops: LoopResult[] = [];
+afterAll(async () => {
+  for (const loop of loops) {
+    await loop.s3.close();
+    rmSync(loop.work, { recursive: true, force: true });
+  }
+});
+
+function snapshot(repo: string): string {
+  git(repo, 'add', '-A', '-N', '.');
+  const files = git(repo, 'ls-files').trim().split('\n');
+  const hash = createHash('sha256');
+  for (const f of files.sort()) hash.update(f).update(readFileSync(join(repo, f)));
+  return hash.digest('hex');
+}
+
+describe('the whole loop: bundle, upload, paste on a terminal, ingest', () => {
+  it('deploys, writes a complete runbook and updates the living docs', async () => {
+    const loop = await runLoop();
+    loops.push(loop);
+    const { repo, record } = loop;
+    const runbookName = readdirSync(join(repo, 'docs/RUNBOOKS')).find((f) =>
+      f.endsWith(`-${record.id}.md`),
+    )!;
+    expect(runbookName).toMatch(/^\d{4}-\d\d-\d\d-dev-topics-[0-9a-f]{7}\.md$/);
+    const runbook = readFileSync(join(repo, 'docs/RUNBOOKS', runbookName), 'utf8');
+
+    // Every command the bundle ran is in the runbook, exactly.
+    for (const unit of record.units.filter((u) => u.command))
+      expect(runbook).toContain(unit.command!);
+    // Every line of the (cleaned) bastion paste is in the runbook, except markers and the
+    // context lines that became each command's metadata.
+    const kept = readdirSync(join(repo, 'docs/RUNBOOKS/transcripts', record.id));
+    expect(kept).toHaveLength(2);
+    let checked = 0;
+    for (const name of kept) {
+      for (const line of readFileSync(
+        join(repo, 'docs/RUNBOOKS/transcripts', record.id, name),
+        'utf8',
+      ).split('\n')) {
+        if (!line || parseMarker(line) || contextPattern.test(line)) continue;
+        expect(runbook).toContain(line);
+        checked++;
+      }
+    }
+    expect(checked).toBeGreaterThan(50);
+    expect(runbook).toContain('kafkatopic.kafka.strimzi.io/quote-requested created');
+    expect(runbook).toMatch(/quote-requested\s+example-kafka-cluster-dev\s+1\s+1\s+True/);
+    expect(runbook).toContain('**Deployed**');
+    expect(runbook).toContain('## Verification');
+    expect(runbook).toContain(`| Commit | \`${record.commit}\` |`);
+
+    const pending = readFileSync(join(repo, 'PENDING-CHANGES.md'), 'utf8');
+    expect(pending.startsWith(readFileSync(join(exampleRepo, 'PENDING-CHANGES.md'), 'utf8'))).toBe(
+      true,
+    );
+    expect(pending).toContain(`| \`${record.id}\` | dev | **deployed** |`);
+    expect(pending).toContain(`[runbook](docs/RUNBOOKS/${runbookName})`);
+
+    const manifest = readFileSync(join(repo, 'docs/ecr-manifest.md'), 'utf8');
+    expect(
+      manifest.startsWith(readFileSync(join(exampleRepo, 'docs/ecr-manifest.md'), 'utf8')),
+    ).toBe(true);
+    expect(manifest).toMatch(
+      /\| edenhill\/kcat \| 1\.7\.1 \| sha256:[0-9a-f]{64} \| dev \| \d{4}-\d\d-\d\d \| CloudShell push \|/,
+    );
+
+    // Only the runbook, its transcripts and the two documents changed.
+    git(repo, 'add', '-A', '-N', '.');
+    const changed = git(repo, 'diff', '--name-only').trim().split('\n');
+    expect(changed.filter((f) => !f.startsWith('docs/RUNBOOKS/')).sort()).toEqual([
+      'PENDING-CHANGES.md',
+      'docs/ecr-manifest.md',
+    ]);
+
+    // A second ingest of either paste changes no byte.
+    const before = snapshot(repo);
+    for (const transcript of [loop.bastionTranscript, loop.cloudshellTranscript]) {
+      const again = await runAirgap(['ingest', transcript], repo);
+      expect(again.code).toBe(0);
+    }
+    expect(snapshot(repo)).toBe(before);
+    expect(loop.runs.every((r) => r.stderr === '')).toBe(true);
+  });
+
+  it('marks the bundle failed and puts the failing output under Issues when a step fails', async () => {
+    const loop = await runLoop({ failOn: 'kafka-topic-quote-priced.yaml', realAws: false });
+    loops.push(loop);
+    const runbookName = readdirSync(join(loop.repo, 'docs/RUNBOOKS')).find((f) =>
+      f.endsWith(`-${loop.record.id}.md`),
+    )!;
+    const runbook = readFileSync(join(loop.repo, 'docs/RUNBOOKS', runbookName), 'utf8');
+    expect(loop.awsUsed).toBe('SDK stand-in');
+    expect(readFileSync(join(loop.repo, 'PENDING-CHANGES.md'), 'utf8')).toContain(
+      `| \`${loop.record.id}\` | dev | **failed** |`,
+    );
+    const issues = runbook.slice(
+      runbook.indexOf('## Issues encountered'),
+      runbook.indexOf('## Other output'),
+    );
+    expect(issues).toContain('Command 6 (Apply quote-priced): **exit code 1**');
+    expect(issues).toContain('Command 7 (Apply policy-issued): **skipped**');
+    const failing = runbook.slice(runbook.indexOf('## Command 6'), runbook.indexOf('## Command 7'));
+    expect(failing).toContain('admission webhook "validation.strimzi.io" denied the request');
+    expect(runbook).toContain('**Failed**');
+  });
+});
