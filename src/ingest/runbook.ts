@@ -4,6 +4,7 @@ import { escapeCell } from '../docs/markdown-table.js';
 import type { BundleStatus } from '../docs/pending-changes.js';
 import type { FileSink } from './lines.js';
 import type { UnitResult } from './merge.js';
+import { Redactor } from './redact.js';
 import type { SpooledAttempt, SpooledTranscript } from './spool.js';
 
 export interface RunbookInput {
@@ -110,7 +111,20 @@ function resultLine(input: RunbookInput): string {
 
 /** The generated body of the runbook: it goes inside the runbook's managed block. */
 export function renderRunbook(sink: FileSink, input: RunbookInput): void {
-  const { record, results } = input;
+  const { record } = input;
+  // Commands come from the committed spec, but they are masked like output all the same.
+  const mask = (text: string | undefined) =>
+    text === undefined || !input.redacted
+      ? text
+      : text
+          .split('\n')
+          .map((line) => new Redactor().line(line).text)
+          .join('\n');
+  const results = input.results.map((r) => ({
+    ...r,
+    command: mask(r.command),
+    ...(r.final ? { final: { ...r.final, commandEcho: mask(r.final.commandEcho) } } : {}),
+  }));
   const ran = results.flatMap((r) => (r.final ? [r.final, ...r.earlier] : []));
   const begins = ran.map((a) => a.beginEpoch);
   const ends = ran.map((a) => a.endEpoch ?? a.beginEpoch);
@@ -190,15 +204,19 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
 
   sink.line('## Issues encountered');
   sink.line('');
+  const isCloud = (r: UnitResult) => r.kind === 'upload' || r.kind === 'image';
+  // CloudShell blocks are a separate session: report them only when they ran.
   const problems = results.filter(
-    (r) => r.kind !== 'summary' && r.status !== 'ok' && (r.final || input.status),
+    (r) => r.kind !== 'summary' && r.status !== 'ok' && (isCloud(r) ? r.final : input.status),
   );
   const retried = results.filter((r) => r.earlier.length);
   if (!problems.length && !retried.length) sink.line('None.');
-  for (const r of problems)
+  for (const r of problems) {
+    const label = isCloud(r) ? `CloudShell block ${r.n}` : `Command ${r.n}`;
     sink.line(
-      `- Command ${r.n} (${escapeCell(r.name)}): ${outcome(r)}${r.status === 'failed' ? '; its output is above.' : ''}`,
+      `- ${label} (${escapeCell(r.name)}): ${outcome(r)}${r.status === 'failed' ? '; its output is above.' : ''}`,
     );
+  }
   for (const r of retried)
     sink.line(
       `- Command ${r.n} (${escapeCell(r.name)}) ran ${r.earlier.length + 1} times; earlier run(s) below.`,

@@ -1,0 +1,216 @@
+import { spawn } from 'node:child_process';
+import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundle } from '../../src/bundle/build.js';
+import { AirgapError } from '../../src/errors.js';
+import { ingest } from '../../src/ingest/ingest.js';
+import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
+import {
+  cleanupTempDirs,
+  cliPath,
+  commitAll,
+  git,
+  makeOpsRepo,
+  tempDir,
+} from '../helpers/ops-repo.js';
+
+afterAll(cleanupTempDirs);
+
+/** A repo with a prepared bundle and the real output of its bastion.sh. */
+async function deployedRepo(env: NodeJS.ProcessEnv = {}, specEdit?: (spec: string) => string) {
+  const repo = makeOpsRepo();
+  if (specEdit) {
+    const path = join(repo, 'bundles/dev-topics.yaml');
+    writeFileSync(path, specEdit(readFileSync(path, 'utf8')));
+    commitAll(repo, 'edit spec');
+  }
+  const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+  commitAll(repo, 'prepared');
+  const run = runBastionScript(result, fakeBastion(result, env));
+  return { repo, result, output: run.stdout };
+}
+
+/** What a terminal and a copy from it do to the text. */
+function asTerminal(output: string): string {
+  return output
+    .split('\n')
+    .map((line, i) =>
+      line.startsWith('@@airgap') && i % 3 === 0
+        ? `\x1b[?2004h[ec2-user@ip-10-0-1-23 ~]$ ${line}`
+        : line,
+    )
+    .map((line) => line.replace('True', '\x1b[01;32mTrue\x1b[0m'))
+    .join('\r\n');
+}
+
+function save(text: string | Buffer): string {
+  const path = join(tempDir(), 'paste.txt');
+  writeFileSync(path, text);
+  return path;
+}
+
+function runbookOf(repo: string, id: string): string {
+  const name = readdirSync(join(repo, 'docs/RUNBOOKS')).find((f) => f.endsWith(`-${id}.md`));
+  return name ? readFileSync(join(repo, 'docs/RUNBOOKS', name), 'utf8') : '';
+}
+
+async function failure(promise: Promise<unknown>): Promise<AirgapError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AirgapError);
+  return error as AirgapError;
+}
+
+describe('airgap ingest on real bastion output', () => {
+  it('reads a CRLF, coloured, prompted paste and marks the bundle deployed', async () => {
+    const { repo, result, output } = await deployedRepo();
+    const ingested = await ingest({ transcript: save(asTerminal(output)), repo });
+    expect(ingested.status).toBe('deployed');
+    const runbook = runbookOf(repo, result.record.id);
+    expect(runbook).toContain(
+      'quote-requested   example-kafka-cluster-dev   1            1                    True',
+    );
+    expect(runbook).not.toMatch(/\x1b|\r/);
+  });
+
+  it('refuses a transcript for a bundle the repo does not know, writing nothing', async () => {
+    const { output } = await deployedRepo();
+    const other = makeOpsRepo();
+    const before = git(other, 'status', '--porcelain');
+    const error = await failure(ingest({ transcript: save(output), repo: other }));
+    expect(error.exitCode).toBe(21);
+    expect(error.message).toMatch(/does not know bundle dev-topics-[0-9a-f]{7}/);
+    expect(git(other, 'status', '--porcelain')).toBe(before);
+  });
+
+  it('refuses a transcript for another bundle than --bundle, and one without markers', async () => {
+    const { repo, output } = await deployedRepo();
+    const wrong = await failure(
+      ingest({ transcript: save(output), repo, bundle: 'dev-topics-0000000' }),
+    );
+    expect(wrong.message).toContain('not dev-topics-0000000');
+    const none = await failure(ingest({ transcript: save('just some text\n'), repo }));
+    expect(none.exitCode).toBe(20);
+    expect(existsSync(join(repo, 'docs/RUNBOOKS/transcripts'))).toBe(false);
+  });
+
+  it('keeps a paste cut off mid-step as partial, and the second half completes it', async () => {
+    const { repo, result, output } = await deployedRepo();
+    const lines = output.split('\n');
+    const cut = lines.findIndex((l) => /@@airgap\/1 begin \S+ 6 step/.test(l)) + 2;
+    const first = await ingest({ transcript: save(lines.slice(0, cut).join('\n')), repo });
+    expect(first.status).toBe('partial');
+    expect(readFileSync(join(repo, 'PENDING-CHANGES.md'), 'utf8')).toContain('**partial**');
+    expect(runbookOf(repo, result.record.id)).toContain(
+      '**incomplete** (the paste ends before this block finished)',
+    );
+    const second = await ingest({ transcript: save(lines.slice(cut - 2).join('\n')), repo });
+    expect(second.status).toBe('deployed');
+    expect(readFileSync(join(repo, 'PENDING-CHANGES.md'), 'utf8')).toContain('**deployed**');
+    expect(readdirSync(join(repo, 'docs/RUNBOOKS/transcripts', result.record.id))).toHaveLength(2);
+  });
+
+  it('shows a block pasted twice once', async () => {
+    const { repo, result, output } = await deployedRepo();
+    const lines = output.split('\n');
+    const start = lines.findIndex((l) => /begin \S+ 5 step/.test(l));
+    const end = lines.findIndex((l) => /end \S+ 5 step/.test(l));
+    const doubled = [
+      ...lines.slice(0, end + 1),
+      ...lines.slice(start, end + 1),
+      ...lines.slice(end + 1),
+    ].join('\n');
+    await ingest({ transcript: save(doubled), repo });
+    const runbook = runbookOf(repo, result.record.id);
+    expect(runbook.match(/## Command 5: Apply quote-requested/g)).toHaveLength(1);
+    expect(runbook).toContain('## Issues encountered\n\nNone.');
+  });
+
+  it('masks a Secret printed by kubectl and says how many values', async () => {
+    const { repo, result } = await deployedRepo({}, (spec) =>
+      spec.replace(
+        'verify:\n',
+        `verify:\n  - "printf 'apiVersion: v1\\\\ndata:\\\\n  password: aHVudGVyMg==\\\\nkind: Secret\\\\n'"\n`,
+      ),
+    );
+    const run = runBastionScript(result, fakeBastion(result));
+    expect(run.stdout).toContain('aHVudGVyMg==');
+    const ingested = await ingest({ transcript: save(run.stdout), repo });
+    expect(ingested.masked).toBe(1);
+    const runbook = runbookOf(repo, result.record.id);
+    expect(runbook).not.toContain('aHVudGVyMg==');
+    expect(runbook).toContain('password: [REDACTED:secret-data]');
+    expect(runbook).toContain('1 value(s) masked');
+    const kept = readdirSync(join(repo, 'docs/RUNBOOKS/transcripts', result.record.id));
+    expect(
+      readFileSync(join(repo, 'docs/RUNBOOKS/transcripts', result.record.id, kept[0]!), 'utf8'),
+    ).not.toContain('aHVudGVyMg==');
+  });
+
+  it('--dry-run shows the change and writes nothing', async () => {
+    const { repo, output } = await deployedRepo();
+    const before = git(repo, 'status', '--porcelain');
+    const preview = await ingest({ transcript: save(output), repo, dryRun: true });
+    expect(preview.diff).toContain('PENDING-CHANGES.md');
+    expect(preview.diff).toContain('+| `dev-topics-');
+    expect(git(repo, 'status', '--porcelain')).toBe(before);
+  });
+
+  it('keeps CRLF documents and hand-written text byte for byte', async () => {
+    const { repo, result, output } = await deployedRepo();
+    const pendingPath = join(repo, 'PENDING-CHANGES.md');
+    const crlf = readFileSync(pendingPath, 'utf8').replace(/\r?\n/g, '\r\n');
+    writeFileSync(pendingPath, crlf);
+    await ingest({ transcript: save(output), repo });
+    const after = readFileSync(pendingPath, 'utf8');
+    const humanPart = crlf.slice(0, crlf.indexOf('<!-- airgap:begin'));
+    expect(after.startsWith(humanPart)).toBe(true);
+    expect(after).not.toMatch(/[^\r]\n/);
+    expect(after).toContain(`| \`${result.record.id}\` | dev | **deployed** |`);
+  });
+
+  it('keeps a human note added to the runbook when a later paste updates it', async () => {
+    const { repo, result, output } = await deployedRepo();
+    const lines = output.split('\n');
+    await ingest({ transcript: save(lines.slice(0, 20).join('\n')), repo });
+    const dir = join(repo, 'docs/RUNBOOKS');
+    const name = readdirSync(dir).find((f) => f.endsWith(`-${result.record.id}.md`))!;
+    writeFileSync(
+      join(dir, name),
+      `${readFileSync(join(dir, name), 'utf8')}\nOperator note: bastion was slow today.\n`,
+    );
+    await ingest({ transcript: save(output), repo });
+    const runbook = readFileSync(join(dir, name), 'utf8');
+    expect(runbook).toContain('Operator note: bastion was slow today.');
+    expect(runbook).toContain('**Deployed**');
+  });
+
+  it('keeps invalid UTF-8 visible, reads standard input, and refuses a second concurrent ingest', async () => {
+    const { repo, result, output } = await deployedRepo();
+    const withBadBytes = Buffer.concat([
+      Buffer.from(output.replace('airgap: RESULT: SUCCESS', 'bytes: \u0000')),
+      Buffer.from([0x66, 0xff, 0xfe, 0x67, 0x0a]),
+    ]);
+    const lock = join(repo, '.git/airgap-ingest.lock');
+    writeFileSync(lock, String(process.pid));
+    const locked = await failure(ingest({ transcript: save(withBadBytes), repo }));
+    expect(locked.exitCode).toBe(22);
+    writeFileSync(lock, '999999999'); // a lock left by a process that is gone is taken over
+    const child = spawn(process.execPath, [cliPath, 'ingest', '-', '--repo', repo, '--json'], {
+      env: { ...process.env, NO_COLOR: '1' },
+    });
+    let stdout = '';
+    child.stdout.on('data', (d) => {
+      stdout += d;
+    });
+    child.stdin.end(withBadBytes);
+    const code = await new Promise((resolve) => child.on('close', resolve));
+    expect(code).toBe(0);
+    expect(JSON.parse(stdout)).toMatchObject({ ok: true, bundleId: result.record.id });
+    expect(runbookOf(repo, result.record.id)).toContain('f\uFFFD\uFFFDg');
+    expect(existsSync(lock)).toBe(false);
+  });
+});
