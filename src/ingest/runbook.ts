@@ -223,9 +223,9 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
     );
   sink.line('');
   for (const r of retried) {
-    r.earlier.forEach((a, i) =>
-      writeAttempt(sink, a, r.command, `### Command ${r.n}, earlier run ${i + 1}`, '#### Output'),
-    );
+    for (const [i, a] of r.earlier.entries()) {
+      writeAttempt(sink, a, r.command, `### Command ${r.n}, earlier run ${i + 1}`, '#### Output');
+    }
   }
 
   sink.line('## Other output');
