@@ -4,4 +4,7 @@ import { join } from 'node:path';
 import { bundleSpecJsonSchema } from '../src/bundle/spec-schema.js';
 import { projectRoot } from './lib/loop.js';
 
-writeFileSync(join(projectRoot, 'bundles/bundle-spec.schema.json'), `${JSON.stringify(bundleSpecJsonSchema(), null, 2)}\n`);
+writeFileSync(
+  join(projectRoot, 'bundles/bundle-spec.schema.json'),
+  `${JSON.stringify(bundleSpecJsonSchema(), null, 2)}\n`,
+);

@@ -142,158 +142,154 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
   }
 
   const totalBytes = entries.reduce((sum, e) => sum + e.size, 0);
-  const progressEnabled = options.progress ?? false;
-  const files: BundleFile[] = [];
-  const images = new Set(spec.images);
-  const kubernetesPaths = new Set<string>();
-  const scanProgress = startProgress({
-    label: 'hashing',
-    total: totalBytes,
-    unit: 'bytes',
-    enabled: progressEnabled,
-  });
-  const reader = new BlobReader(
-    root,
-    entries.map((e) => e.objectId),
-  );
-  try {
-    for (const entry of entries) {
-      const hash = createHash('sha256');
-      const kept: Buffer[] = [];
-      for await (const chunk of reader.next()) {
-        hash.update(chunk);
-        if (entry.size <= SCAN_LIMIT) kept.push(chunk);
-        scanProgress.add(chunk.length);
-      }
-      const file: BundleFile = {
-        path: entry.path,
-        size: entry.size,
-        mode: entry.mode,
-        sha256: hash.digest('hex'),
-      };
-      const content = entry.size <= SCAN_LIMIT ? Buffer.concat(kept) : undefined;
-      if (entry.mode === '120000') {
-        file.linkTarget = content?.toString('utf8') ?? '';
-        const problem = symlinkProblem(entry.path, file.linkTarget);
-        if (problem)
-          problems.push({
-            path: entry.path,
-            line: 1,
-            kind: 'manifest',
-            message: problem.slice(entry.path.length + 2),
-          });
-      } else {
-        const text = content && !content.includes(0) ? content.toString('utf8') : undefined;
-        problems.push(...scanForCredentials(entry.path, text));
-        if (text !== undefined && isYamlPath(entry.path)) {
-          const scan = scanManifest(entry.path, text);
-          problems.push(...scan.problems);
-          for (const image of scan.images) images.add(image);
-          if (scan.isKubernetes) kubernetesPaths.add(entry.path);
-        }
-      }
-      files.push(file);
-    }
-  } finally {
-    reader.close();
-    scanProgress.done();
-  }
-
-  const allowed = new Map(spec.allowSecrets.map((a) => [a.path, a.reason]));
-  const blocking = problems.filter((p) => !(p.kind === 'secret' && allowed.has(p.path)));
-  for (const p of problems) {
-    if (p.kind === 'secret' && allowed.has(p.path))
-      warnings.push(`${p.path}: ${p.message} (allowed: ${allowed.get(p.path)})`);
-  }
-  if (blocking.length) {
-    const secret = blocking.some((p) => p.kind === 'secret');
-    throw new AirgapError(
-      `${blocking.length} problem(s) in the files to ship; nothing was written`,
-      {
-        details: blocking.map((p) => `${p.path}:${p.line}: ${p.message}`),
-        hint: secret
-          ? 'remove secrets from the bundle, or list the file under allowSecrets with a reason in the spec'
-          : 'fix each file above and commit',
-        code: secret ? 'unsafeContent' : 'invalidSpec',
-      },
-    );
-  }
-
   const id = bundleIdFor(spec.name, commit.sha);
   const format = options.format ?? 'tar.gz';
-  const steps = planSteps(spec, files, kubernetesPaths);
-  const sortedImages = [...images].sort();
-  const missingImages = await findMissingImages(root, sortedImages, spec.environment);
-  if (missingImages.length && options.strict) {
-    throw new AirgapError(
-      `${missingImages.length} image(s) are not recorded in docs/ecr-manifest.md for ${spec.environment}`,
-      {
-        details: missingImages,
-        hint: 'push them to ECR (see cloudshell.sh) and record them, or drop --strict to continue with a warning',
-        code: 'invalidSpec',
-      },
-    );
-  }
   const archiveName = archiveFileName(id, format);
-  const record: BundleRecord = {
-    format: BUNDLE_FORMAT,
-    id,
-    name: spec.name,
-    environment: spec.environment,
-    description: spec.description,
-    commit: commit.sha,
-    commitTime: new Date(commit.time * 1000).toISOString(),
-    specPath,
-    spec,
-    files,
-    units: planUnits(steps, spec.verify),
-    images: sortedImages,
-    missingImages: [],
-    s3: {
-      bucket: spec.s3.bucket,
-      prefix: spec.s3.prefix,
-      region: spec.s3.region,
-      ...(spec.s3.endpoint ? { endpoint: spec.s3.endpoint } : {}),
-      ...(spec.s3.forcePathStyle ? { forcePathStyle: true } : {}),
-    },
-  };
-
   const outRoot = resolve(cwd, options.out ?? join(root, '.airgap', 'out'));
   const outDir = join(outRoot, id);
   const tempDir = `${outDir}.tmp-${process.pid}`;
   await rm(tempDir, { recursive: true, force: true });
   await mkdir(tempDir, { recursive: true });
-  try {
-    const archiveProgress = startProgress({
-      label: 'packing',
-      total: totalBytes,
-      unit: 'bytes',
-      enabled: progressEnabled,
-    });
-    const archiveReader = new BlobReader(
-      root,
-      entries.map((e) => e.objectId),
-    );
-    let archive: { sha256: string; size: number };
-    try {
-      archive = await writeArchive({
-        format,
-        mtime: new Date(commit.time * 1000),
-        metadata: [
-          { name: 'bundle.json', content: stableJson(record) },
-          { name: 'SHA256SUMS', content: renderSha256Sums(files) },
-        ],
-        files,
-        blobs: archiveReader,
-        outPath: join(tempDir, archiveName),
-        onBytes: (n) => archiveProgress.add(n),
-      });
-    } finally {
-      archiveReader.close();
-      archiveProgress.done();
+
+  // One pass over the blobs: pack, hash and scan together. The metadata goes last in the
+  // archive, and nothing is published unless every check passes.
+  const files: BundleFile[] = entries.map((e) => ({
+    path: e.path,
+    size: e.size,
+    mode: e.mode,
+    sha256: '',
+  }));
+  const hashes = entries.map(() => createHash('sha256'));
+  const kept: Buffer[][] = entries.map(() => []);
+  const images = new Set(spec.images);
+  const kubernetesPaths = new Set<string>();
+  const progress = startProgress({
+    label: 'packing',
+    total: totalBytes,
+    unit: 'bytes',
+    enabled: options.progress ?? false,
+  });
+  const reader = new BlobReader(
+    root,
+    entries.map((e) => e.objectId),
+  );
+  let record: BundleRecord | undefined;
+  let sha256Sums = '';
+  const scanFile = (index: number) => {
+    const file = files[index]!;
+    file.sha256 = hashes[index]!.digest('hex');
+    const content = file.size <= SCAN_LIMIT ? Buffer.concat(kept[index]!) : undefined;
+    kept[index] = [];
+    const text = content && !content.includes(0) ? content.toString('utf8') : undefined;
+    problems.push(...scanForCredentials(file.path, text));
+    if (text !== undefined && isYamlPath(file.path)) {
+      const scan = scanManifest(file.path, text);
+      problems.push(...scan.problems);
+      for (const image of scan.images) images.add(image);
+      if (scan.isKubernetes) kubernetesPaths.add(file.path);
     }
-    record.missingImages = missingImages;
-    record.archive = {
+  };
+  try {
+    let current = -1;
+    const archive = await writeArchive({
+      format,
+      mtime: new Date(commit.time * 1000),
+      entries,
+      blobs: reader,
+      outPath: join(tempDir, archiveName),
+      onChunk: (index, chunk) => {
+        if (index !== current) {
+          if (current >= 0 && files[current]!.mode !== '120000') scanFile(current);
+          current = index;
+        }
+        hashes[index]!.update(chunk);
+        if (files[index]!.size <= SCAN_LIMIT) kept[index]!.push(chunk);
+        progress.add(chunk.length);
+      },
+      onSymlink: (index, target) => {
+        const file = files[index]!;
+        file.linkTarget = target;
+        file.sha256 = createHash('sha256').update(target).digest('hex');
+        const problem = symlinkProblem(file.path, target);
+        if (problem)
+          problems.push({
+            path: file.path,
+            line: 1,
+            kind: 'manifest',
+            message: problem.slice(file.path.length + 2),
+          });
+      },
+      trailer: () => {
+        // Files without any chunk (empty files) and the last file still need their scan.
+        for (const [index, file] of files.entries())
+          if (!file.sha256 && file.mode !== '120000') scanFile(index);
+        const steps = planSteps(spec, files, kubernetesPaths);
+        record = {
+          format: BUNDLE_FORMAT,
+          id,
+          name: spec.name,
+          environment: spec.environment,
+          description: spec.description,
+          commit: commit.sha,
+          commitTime: new Date(commit.time * 1000).toISOString(),
+          specPath,
+          spec,
+          files,
+          units: planUnits(steps, spec.verify),
+          images: [...images].sort(),
+          missingImages: [],
+          s3: {
+            bucket: spec.s3.bucket,
+            prefix: spec.s3.prefix,
+            region: spec.s3.region,
+            ...(spec.s3.endpoint ? { endpoint: spec.s3.endpoint } : {}),
+            ...(spec.s3.forcePathStyle ? { forcePathStyle: true } : {}),
+          },
+        };
+        sha256Sums = renderSha256Sums(files);
+        return [
+          { name: 'bundle.json', content: stableJson(record) },
+          { name: 'SHA256SUMS', content: sha256Sums },
+        ];
+      },
+    });
+    reader.close();
+    progress.done();
+    if (!record) throw new AirgapError('internal: the bundle record was not built');
+    const finalRecord: BundleRecord = record;
+
+    const allowed = new Map(spec.allowSecrets.map((a) => [a.path, a.reason]));
+    const blocking = problems.filter((p) => !(p.kind === 'secret' && allowed.has(p.path)));
+    for (const p of problems) {
+      if (p.kind === 'secret' && allowed.has(p.path))
+        warnings.push(`${p.path}: ${p.message} (allowed: ${allowed.get(p.path)})`);
+    }
+    if (blocking.length) {
+      const secret = blocking.some((p) => p.kind === 'secret');
+      throw new AirgapError(
+        `${blocking.length} problem(s) in the files to ship; nothing was written`,
+        {
+          details: blocking.map((p) => `${p.path}:${p.line}: ${p.message}`),
+          hint: secret
+            ? 'remove secrets from the bundle, or list the file under allowSecrets with a reason in the spec'
+            : 'fix each file above and commit',
+          code: secret ? 'unsafeContent' : 'invalidSpec',
+        },
+      );
+    }
+    const missingImages = await findMissingImages(root, finalRecord.images, spec.environment);
+    if (missingImages.length && options.strict) {
+      throw new AirgapError(
+        `${missingImages.length} image(s) are not recorded in docs/ecr-manifest.md for ${spec.environment}`,
+        {
+          details: missingImages,
+          hint: 'push them to ECR (see cloudshell.sh) and record them, or drop --strict to continue with a warning',
+          code: 'invalidSpec',
+        },
+      );
+    }
+    finalRecord.missingImages = missingImages;
+    finalRecord.archive = {
       file: archiveName,
       format,
       sha256: archive.sha256,
@@ -301,14 +297,17 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
       key: s3Key(spec.s3.prefix, archiveName),
     };
     await writeFile(join(tempDir, `${archiveName}.sha256`), `${archive.sha256}  ${archiveName}\n`);
-    await writeFile(join(tempDir, 'bundle.json'), stableJson(record));
-    for (const script of renderOutDirScripts(record)) {
+    await writeFile(join(tempDir, 'bundle.json'), stableJson(finalRecord));
+    for (const script of renderOutDirScripts(finalRecord)) {
       await writeFile(join(tempDir, script.name), script.content, {
         mode: script.executable ? 0o755 : 0o644,
       });
     }
     await publishDirectory(tempDir, outDir);
+    record = finalRecord;
   } catch (error) {
+    reader.close();
+    progress.done();
     await rm(tempDir, { recursive: true, force: true });
     throw error;
   }
@@ -321,7 +320,14 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
       (options.now ?? (() => new Date()))(),
     )),
   );
-  return { record, outDir, archivePath: join(outDir, archiveName), dirty, warnings, totalBytes };
+  return {
+    record: record!,
+    outDir,
+    archivePath: join(outDir, archiveName),
+    dirty,
+    warnings,
+    totalBytes,
+  };
 }
 
 export async function readBundleRecord(path: string): Promise<BundleRecord> {

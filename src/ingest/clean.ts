@@ -28,6 +28,9 @@ export async function cleanTranscript(
   const bundleIds = new Set<string>();
   let firstEpoch: number | undefined;
   let lines = 0;
+  // Hashing line by line costs more than cleaning; hash in batches instead.
+  let pending: string[] = [];
+  let pendingSize = 0;
   try {
     for await (const raw of readLines(source)) {
       const clean = redactor.line(cleanTerminalLine(raw)).text;
@@ -38,10 +41,17 @@ export async function cleanTranscript(
           firstEpoch ??= marker.epoch;
         }
       }
-      hash.update(clean).update('\n');
+      pending.push(clean, '\n');
+      pendingSize += clean.length + 1;
+      if (pendingSize > 1 << 20) {
+        hash.update(pending.join(''));
+        pending = [];
+        pendingSize = 0;
+      }
       sink.line(clean);
       lines++;
     }
+    hash.update(pending.join(''));
   } finally {
     sink.close();
   }

@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { closeSync, openSync, readSync } from 'node:fs';
 import type { EcrImageRecord } from '../docs/ecr-manifest.js';
 
 /** The digest ECR reported in an image push block: the last sha256 seen, even if wrapped. */
@@ -29,9 +29,22 @@ export function imagesFromDescribeImages(
   return found;
 }
 
-export function readSmall(path: string, limit = 4 * 1024 * 1024): string {
-  const text = readFileSync(path, 'utf8');
-  return text.length > limit ? text.slice(-limit) : text;
+/** Reads an attempt's output back (its last 4 MiB at most: digests and JSON are small). */
+export function readRange(
+  path: string,
+  start: number,
+  end: number,
+  limit = 4 * 1024 * 1024,
+): string {
+  const from = Math.max(start, end - limit);
+  const fd = openSync(path, 'r');
+  try {
+    const buffer = Buffer.alloc(end - from);
+    readSync(fd, buffer, 0, buffer.length, from);
+    return buffer.toString('utf8');
+  } finally {
+    closeSync(fd);
+  }
 }
 
 export type { EcrImageRecord };

@@ -24,7 +24,7 @@ import { repoRoot, runGit } from '../repo/git.js';
 import { cloudshellUnits } from '../scripts/cloudshell.js';
 import { writeFileAtomically } from '../util/atomic.js';
 import { cleanTranscript } from './clean.js';
-import { digestFromPushOutput, imagesFromDescribeImages, readSmall } from './images.js';
+import { digestFromPushOutput, imagesFromDescribeImages, readRange } from './images.js';
 import { FileSink } from './lines.js';
 import { acquireLock } from './lock.js';
 import { bundleStatus, mergeAttempts, type UnitResult } from './merge.js';
@@ -115,7 +115,7 @@ function collectImages(record: BundleRecord, results: UnitResult[]): EcrImageRec
     const date = iso(a.endEpoch ?? a.beginEpoch).slice(0, 10);
     if (r.kind === 'image' && r.command) {
       const target = /to \S+?\/(.+):([^:\s]+)$/.exec(r.command);
-      const digest = digestFromPushOutput(readSmall(a.outputPath));
+      const digest = digestFromPushOutput(readRange(a.outputPath, a.outputStart, a.outputEnd));
       if (target && digest)
         images.push({
           repository: target[1]!,
@@ -127,7 +127,9 @@ function collectImages(record: BundleRecord, results: UnitResult[]): EcrImageRec
         });
     }
     if (r.command?.includes('aws ecr describe-images')) {
-      for (const found of imagesFromDescribeImages(readSmall(a.outputPath))) {
+      for (const found of imagesFromDescribeImages(
+        readRange(a.outputPath, a.outputStart, a.outputEnd),
+      )) {
         images.push({
           ...found,
           environment: record.environment,

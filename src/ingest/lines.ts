@@ -28,7 +28,8 @@ export class FileSink {
   private readonly fd: number;
   private parts: string[] = [];
   private size = 0;
-  bytes = 0;
+  /** Bytes written so far, buffered ones included: where the next write will start. */
+  position = 0;
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'w');
@@ -37,6 +38,7 @@ export class FileSink {
   write(text: string): void {
     this.parts.push(text);
     this.size += text.length;
+    this.position += Buffer.byteLength(text);
     if (this.size > 1 << 20) this.flush();
   }
 
@@ -46,8 +48,7 @@ export class FileSink {
 
   flush(): void {
     if (!this.parts.length) return;
-    const data = this.parts.join('');
-    this.bytes += writeSync(this.fd, data);
+    writeSync(this.fd, this.parts.join(''));
     this.parts = [];
     this.size = 0;
   }

@@ -6,44 +6,53 @@ export interface Masking {
 
 const MASK = (kind: string) => `[REDACTED:${kind}]`;
 
+/** Each rule has a cheap test first: most lines hold no secret at all. */
 const inlineRules: ReadonlyArray<{
   kind: string;
+  hint: RegExp;
   pattern: RegExp;
   replace: (...groups: string[]) => string;
 }> = [
   {
     kind: 'private-key',
+    hint: /PRIVATE KEY/,
     pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----.*?-----END [A-Z ]*PRIVATE KEY-----/g,
     replace: () => MASK('private-key'),
   },
   {
     kind: 'aws-access-key-id',
+    hint: /AKIA|ASIA/,
     pattern: /\b(?:AKIA|ASIA)[A-Z0-9]{16}\b/g,
     replace: () => MASK('aws-access-key-id'),
   },
   {
     kind: 'aws-secret',
+    hint: /ecret|ession|SECRET|SESSION/,
     pattern:
       /((?:aws_secret_access_key|aws_session_token|SecretAccessKey|SessionToken|AWS_SECRET_ACCESS_KEY|AWS_SESSION_TOKEN)["']?\s*[:=]\s*["']?)([A-Za-z0-9/+=]{16,})/g,
     replace: (_m, key) => `${key}${MASK('aws-secret')}`,
   },
   {
     kind: 'jwt',
+    hint: /eyJ/,
     pattern: /\beyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]{5,}/g,
     replace: () => MASK('jwt'),
   },
   {
     kind: 'bearer-token',
+    hint: /earer|EARER/,
     pattern: /\b(Bearer\s+)(?!\[REDACTED)[A-Za-z0-9\-._~+/]{8,}=*/gi,
     replace: (_m, p) => `${p}${MASK('bearer-token')}`,
   },
   {
     kind: 'url-password',
+    hint: /:\/\//,
     pattern: /\b([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi,
     replace: (_m, a, _p, c) => `${a}${MASK('url-password')}${c}`,
   },
   {
     kind: 'password',
+    hint: /pass|pwd|PASS|PWD|Pass|Pwd/,
     pattern: /\b((?:password|passwd|pwd)\s*[=:]\s*)(?!\[REDACTED)("[^"]+"|'[^']+'|[^\s"',;&]+)/gi,
     replace: (_m, key) => `${key}${MASK('password')}`,
   },
@@ -90,6 +99,7 @@ export class Redactor {
     }
     line = this.secretMap(line);
     for (const rule of inlineRules) {
+      if (!rule.hint.test(line)) continue;
       rule.pattern.lastIndex = 0;
       line = line.replace(rule.pattern, (...args: unknown[]) => {
         this.count(rule.kind);
@@ -100,6 +110,7 @@ export class Redactor {
   }
 
   private secretMap(line: string): string {
+    if (this.secretMapIndent < 0 && !line.includes('ata:')) return line;
     const indent = line.length - line.trimStart().length;
     if (this.secretMapIndent >= 0) {
       const child = /^(\s+)([\w.-]+):\s*(.*)$/.exec(line);

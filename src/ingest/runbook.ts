@@ -26,14 +26,17 @@ export const iso = (epoch: number | undefined) =>
     ? ''
     : new Date(epoch * 1000).toISOString().replace('.000Z', 'Z');
 
-function copyInto(sink: FileSink, path: string): void {
+/** Copies bytes [start, end) of a file (the whole file without a range) into the sink. */
+function copyInto(sink: FileSink, path: string, start = 0, end = Number.POSITIVE_INFINITY): void {
   const fd = openSync(path, 'r');
   const buffer = Buffer.alloc(1 << 20);
+  let position = start;
   try {
-    let read = readSync(fd, buffer, 0, buffer.length, null);
-    while (read > 0) {
+    while (position < end) {
+      const read = readSync(fd, buffer, 0, Math.min(buffer.length, end - position), position);
+      if (read <= 0) break;
       sink.write(buffer.toString('utf8', 0, read));
-      read = readSync(fd, buffer, 0, buffer.length, null);
+      position += read;
     }
   } finally {
     closeSync(fd);
@@ -89,7 +92,7 @@ function writeAttempt(
   sink.line('');
   const f = fence(a.longestBackticks);
   sink.line(`${f}text`);
-  copyInto(sink, a.outputPath);
+  copyInto(sink, a.outputPath, a.outputStart, a.outputEnd);
   sink.line(f);
   sink.line('');
 }
@@ -249,7 +252,7 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
   if (summary) {
     const f = fence(summary.longestBackticks);
     sink.line(`${f}text`);
-    copyInto(sink, summary.outputPath);
+    copyInto(sink, summary.outputPath, summary.outputStart, summary.outputEnd);
     sink.line(f);
     sink.line('');
   }

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { FileSink, readLines } from './lines.js';
@@ -7,7 +7,10 @@ import { type Attempt, TranscriptParser } from './parser.js';
 export interface SpooledAttempt extends Attempt {
   /** Which transcript it came from, in ingest order. */
   transcript: number;
+  /** The attempt's output is bytes [outputStart, outputEnd) of outputPath. */
   outputPath: string;
+  outputStart: number;
+  outputEnd: number;
   outputSha256: string;
   masked: number;
 }
@@ -24,10 +27,34 @@ export interface SpooledTranscript {
 }
 
 const maskPattern = /\[REDACTED:[a-z-]+\]/g;
+const countMasks = (text: string) =>
+  text.includes('[REDACTED:') ? (text.match(maskPattern)?.length ?? 0) : 0;
+
+/** Hashes an attempt's output in batches: one update per line costs more than the parse. */
+class BatchedHash {
+  private readonly hash: Hash = createHash('sha256');
+  private parts: string[] = [];
+  private size = 0;
+  add(line: string): void {
+    this.parts.push(line, '\n');
+    this.size += line.length + 1;
+    if (this.size > 1 << 20) this.drain();
+  }
+  private drain(): void {
+    this.hash.update(this.parts.join(''));
+    this.parts = [];
+    this.size = 0;
+  }
+  digest(): string {
+    this.drain();
+    return this.hash.digest('hex');
+  }
+}
 
 /**
- * Second pass: splits a cleaned transcript into one file per attempt and one for the text
- * outside every block, so the runbook can be assembled in order without holding output.
+ * Second pass: splits a cleaned transcript into one spool file holding every attempt's output
+ * back to back (with byte ranges) and one for the text outside every block, so the runbook can
+ * be assembled in order without holding output in memory.
  */
 export async function spoolTranscript(
   path: string,
@@ -37,23 +64,36 @@ export async function spoolTranscript(
   bundleId: string,
 ): Promise<SpooledTranscript> {
   const parser = new TranscriptParser();
-  const sinks = new Map<
-    number,
-    { sink: FileSink; hash: ReturnType<typeof createHash>; masked: number }
-  >();
-  const attempts: SpooledAttempt[] = [];
+  const spool = new FileSink(join(workDir, `t${index}-attempts.txt`));
   const other = new FileSink(join(workDir, `t${index}-other.txt`));
+  const attempts: SpooledAttempt[] = [];
+  let open: { seq: number; start: number; hash: BatchedHash; masked: number } | undefined;
   let otherLines = 0;
   let otherBackticks = 0;
   let masked = 0;
   const toOther = (text: string) => {
     other.line(text);
     otherLines++;
-    for (const run of text.match(/`+/g) ?? [])
-      otherBackticks = Math.max(otherBackticks, run.length);
+    if (text.includes('`'))
+      for (const run of text.match(/`+/g) ?? [])
+        otherBackticks = Math.max(otherBackticks, run.length);
   };
-  const countMasks = (text: string) =>
-    text.includes('[REDACTED:') ? (text.match(maskPattern)?.length ?? 0) : 0;
+  const close = (attempt: Attempt) => {
+    const entry =
+      open?.seq === attempt.seq
+        ? open
+        : { seq: attempt.seq, start: spool.position, hash: new BatchedHash(), masked: 0 };
+    attempts.push({
+      ...attempt,
+      transcript: index,
+      outputPath: spool.path,
+      outputStart: entry.start,
+      outputEnd: spool.position,
+      outputSha256: entry.hash.digest(),
+      masked: entry.masked,
+    });
+    open = undefined;
+  };
   try {
     for await (const line of readLines(createReadStream(path))) {
       parser.push(line, (event) => {
@@ -67,56 +107,25 @@ export async function spoolTranscript(
           if (event.type === 'output') toOther(event.text);
           return;
         }
-        let entry = sinks.get(attempt.seq);
-        if (!entry) {
-          entry = {
-            sink: new FileSink(join(workDir, `t${index}-a${attempt.seq}.txt`)),
-            hash: createHash('sha256'),
-            masked: 0,
-          };
-          sinks.set(attempt.seq, entry);
-        }
-        if (event.type === 'output') {
-          const n = countMasks(event.text);
-          entry.masked += n;
-          masked += n;
-          entry.sink.line(event.text);
-          entry.hash.update(event.text).update('\n');
+        if (event.type === 'closed') {
+          close(attempt);
           return;
         }
-        entry.sink.close();
-        attempts.push({
-          ...attempt,
-          transcript: index,
-          outputPath: entry.sink.path,
-          outputSha256: entry.hash.digest('hex'),
-          masked: entry.masked,
-        });
+        if (open?.seq !== attempt.seq)
+          open = { seq: attempt.seq, start: spool.position, hash: new BatchedHash(), masked: 0 };
+        const n = countMasks(event.text);
+        open.masked += n;
+        masked += n;
+        spool.line(event.text);
+        open.hash.add(event.text);
       });
     }
     parser.finish((event) => {
-      if (event.type !== 'closed' || event.attempt.bundleId !== bundleId) return;
-      const entry = sinks.get(event.attempt.seq);
-      entry?.sink.close();
-      attempts.push({
-        ...event.attempt,
-        transcript: index,
-        outputPath: entry?.sink.path ?? '',
-        outputSha256: entry?.hash.digest('hex') ?? '',
-        masked: entry?.masked ?? 0,
-      });
+      if (event.type === 'closed' && event.attempt.bundleId === bundleId) close(event.attempt);
     });
   } finally {
+    spool.close();
     other.close();
-  }
-  // Attempts for which no output line arrived still need an (empty) file.
-  for (const attempt of attempts) {
-    if (!attempt.outputPath) {
-      const sink = new FileSink(join(workDir, `t${index}-a${attempt.seq}.txt`));
-      sink.close();
-      attempt.outputPath = sink.path;
-      attempt.outputSha256 = createHash('sha256').digest('hex');
-    }
   }
   return {
     index,

@@ -103,13 +103,20 @@ describe('bundles/ in this project', () => {
     const { join } = await import('node:path');
     const { bundleSpecJsonSchema } = await import('../../src/bundle/spec-schema.js');
     const { projectRoot } = await import('../helpers/ops-repo.js');
-    const committed = JSON.parse(readFileSync(join(projectRoot, 'bundles/bundle-spec.schema.json'), 'utf8'));
+    const committed = JSON.parse(
+      readFileSync(join(projectRoot, 'bundles/bundle-spec.schema.json'), 'utf8'),
+    );
     expect(committed).toEqual(JSON.parse(JSON.stringify(bundleSpecJsonSchema())));
   });
-  it.each(['example-dev-topics.yaml', 'example-dev-quote-service.yaml'])('example %s is valid', async (name) => {
-    const { readFileSync } = await import('node:fs');
-    const { join } = await import('node:path');
-    const { projectRoot } = await import('../helpers/ops-repo.js');
-    expect(parseBundleSpec(readFileSync(join(projectRoot, 'bundles', name), 'utf8'), name).name).toMatch(/^dev-/);
-  });
+  it.each(['example-dev-topics.yaml', 'example-dev-quote-service.yaml'])(
+    'example %s is valid',
+    async (name) => {
+      const { readFileSync } = await import('node:fs');
+      const { join } = await import('node:path');
+      const { projectRoot } = await import('../helpers/ops-repo.js');
+      expect(
+        parseBundleSpec(readFileSync(join(projectRoot, 'bundles', name), 'utf8'), name).name,
+      ).toMatch(/^dev-/);
+    },
+  );
 });
