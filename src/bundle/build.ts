@@ -7,6 +7,7 @@ import { BlobReader } from '../repo/blob-reader.js';
 import {
   type DirtyPath,
   dirtyPaths,
+  gitDirOf,
   headCommit,
   listTree,
   repoRoot,
@@ -37,6 +38,7 @@ import {
   stableJson,
 } from './record.js';
 import { recordPreparedBundle } from './repo-docs.js';
+import { ScanCache } from './scan-cache.js';
 import { parseBundleSpec } from './spec.js';
 
 export interface BundleOptions {
@@ -159,8 +161,11 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
     mode: e.mode,
     sha256: '',
   }));
-  const hashes = entries.map(() => createHash('sha256'));
-  const kept: Buffer[][] = entries.map(() => []);
+  // Hash objects are created as files start: 50,000 of them up front cost hundreds of MB.
+  const hashes: Array<ReturnType<typeof createHash> | undefined> = [];
+  const kept: Buffer[][] = [];
+  const cache = ScanCache.load(await gitDirOf(root));
+  const cached = entries.map((e) => cache.get(ScanCache.key(e.objectId, e.path)));
   const images = new Set(spec.images);
   const kubernetesPaths = new Set<string>();
   const progress = startProgress({
@@ -177,17 +182,25 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
   let sha256Sums = '';
   const scanFile = (index: number) => {
     const file = files[index]!;
-    file.sha256 = hashes[index]!.digest('hex');
-    const content = file.size <= SCAN_LIMIT ? Buffer.concat(kept[index]!) : undefined;
-    kept[index] = [];
-    const text = content && !content.includes(0) ? content.toString('utf8') : undefined;
-    problems.push(...scanForCredentials(file.path, text));
-    if (text !== undefined && isYamlPath(file.path)) {
-      const scan = scanManifest(file.path, text);
-      problems.push(...scan.problems);
-      for (const image of scan.images) images.add(image);
-      if (scan.isKubernetes) kubernetesPaths.add(file.path);
+    file.sha256 = (hashes[index] ?? createHash('sha256')).digest('hex');
+    hashes[index] = undefined;
+    let verdict = cached[index];
+    if (!verdict) {
+      const content = file.size <= SCAN_LIMIT ? Buffer.concat(kept[index] ?? []) : undefined;
+      const text = content && !content.includes(0) ? content.toString('utf8') : undefined;
+      verdict = { problems: scanForCredentials(file.path, text), images: [], isKubernetes: false };
+      if (text !== undefined && isYamlPath(file.path)) {
+        const scan = scanManifest(file.path, text);
+        verdict.problems.push(...scan.problems);
+        verdict.images = scan.images;
+        verdict.isKubernetes = scan.isKubernetes;
+      }
+      cache.set(ScanCache.key(entries[index]!.objectId, file.path), verdict);
     }
+    kept[index] = [];
+    problems.push(...verdict.problems);
+    for (const image of verdict.images) images.add(image);
+    if (verdict.isKubernetes) kubernetesPaths.add(file.path);
   };
   try {
     let current = -1;
@@ -202,8 +215,13 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
           if (current >= 0 && files[current]!.mode !== '120000') scanFile(current);
           current = index;
         }
-        hashes[index]!.update(chunk);
-        if (files[index]!.size <= SCAN_LIMIT) kept[index]!.push(chunk);
+        let hash = hashes[index];
+        if (!hash) {
+          hash = createHash('sha256');
+          hashes[index] = hash;
+        }
+        hash.update(chunk);
+        if (!cached[index] && files[index]!.size <= SCAN_LIMIT) (kept[index] ??= []).push(chunk);
         progress.add(chunk.length);
       },
       onSymlink: (index, target) => {
@@ -255,6 +273,7 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
     });
     reader.close();
     progress.done();
+    await cache.save();
     if (!record) throw new AirgapError('internal: the bundle record was not built');
     const finalRecord: BundleRecord = record;
 

@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { registerBundle } from './bundle.js';
 import { registerIngest } from './ingest.js';
+import { registerInit } from './init.js';
 import { reportError } from './output.js';
 import { registerStatus } from './status.js';
 import { registerUpload } from './upload.js';
@@ -35,6 +36,7 @@ registerBundle(program, run);
 registerUpload(program, run);
 registerIngest(program, run);
 registerStatus(program, run);
+registerInit(program, run);
 
 program.exitOverride((error) => {
   process.exit(error.exitCode === 0 ? 0 : 2);

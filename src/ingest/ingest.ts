@@ -12,10 +12,18 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type BundleRecord, recordPath } from '../bundle/record.js';
 import { ECR_MANIFEST_FILE, type EcrImageRecord, upsertEcrImages } from '../docs/ecr-manifest.js';
-import { upsertManagedBlock } from '../docs/managed-block.js';
+import {
+  CURRENT_STATE_FILE,
+  type Outcome,
+  renderDeployments,
+  TRACKER_FILE,
+  upsertTrackerRow,
+} from '../docs/handoff.js';
+import { findManagedBlock, upsertManagedBlock } from '../docs/managed-block.js';
 import {
   type BundleStatus,
   PENDING_CHANGES_FILE,
+  type PendingEntry,
   readPendingEntries,
   upsertPendingEntry,
 } from '../docs/pending-changes.js';
@@ -56,6 +64,29 @@ export interface IngestResult {
 }
 
 export const RUNBOOKS_DIR = 'docs/RUNBOOKS';
+
+/**
+ * TRACKER.md and CURRENT-STATE.md are updated only where `airgap init` (or a person) put
+ * airgap's managed blocks: other repos keep those documents entirely by hand.
+ */
+async function handoffWrites(
+  root: string,
+  entries: PendingEntry[],
+  outcome: Outcome,
+): Promise<Array<{ rel: string; content: string }>> {
+  const writes: Array<{ rel: string; content: string }> = [];
+  const tracker = await readOrEmpty(join(root, TRACKER_FILE));
+  if (findManagedBlock(tracker, 'deployments')) {
+    const update = upsertTrackerRow(tracker, outcome);
+    if (update.changed) writes.push({ rel: TRACKER_FILE, content: update.text });
+  }
+  const state = await readOrEmpty(join(root, CURRENT_STATE_FILE));
+  if (findManagedBlock(state, 'deployments')) {
+    const after = upsertManagedBlock(state, 'deployments', renderDeployments(entries));
+    if (after !== state) writes.push({ rel: CURRENT_STATE_FILE, content: after });
+  }
+  return writes;
+}
 
 async function readOrEmpty(path: string): Promise<string> {
   return existsSync(path) ? readFile(path, 'utf8') : '';
@@ -266,6 +297,15 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       });
       warnings.push(...update.warnings);
       if (update.changed) writes.push({ rel: PENDING_CHANGES_FILE, content: update.text });
+      writes.push(
+        ...(await handoffWrites(root, readPendingEntries(update.text), {
+          bundleId,
+          environment: record.environment,
+          status,
+          date: firstDay,
+          runbook: runbookRel,
+        })),
+      );
     }
     const images = collectImages(record, results);
     if (images.length) {

@@ -145,3 +145,8 @@ export async function showCommittedFile(
   const result = await runGit(root, ['show', `${commit}:${path}`]);
   return result.code === 0 ? result.stdout : undefined;
 }
+
+/** The absolute .git directory (worktrees and submodules included). */
+export async function gitDirOf(root: string): Promise<string> {
+  return (await gitOk(root, ['rev-parse', '--absolute-git-dir'])).toString('utf8').trim();
+}

@@ -1,0 +1,84 @@
+import { upsertManagedBlock } from './managed-block.js';
+import { readTableRows, type TableUpdate, upsertTableRows } from './managed-table.js';
+import type { PendingEntry } from './pending-changes.js';
+
+export const TRACKER_FILE = 'TRACKER.md';
+export const CURRENT_STATE_FILE = 'CURRENT-STATE.md';
+const TRACKER_HEADER = ['Bundle', 'Environment', 'Outcome', 'Date', 'Runbook'];
+const TRACKER_INTRO = ['Deployments recorded by `airgap ingest`.', ''];
+
+export interface Outcome {
+  bundleId: string;
+  environment: string;
+  status: string;
+  date: string;
+  runbook: string;
+}
+
+/** One row per bundle in TRACKER.md's managed block, updated in place on re-ingest. */
+export function upsertTrackerRow(text: string, outcome: Outcome): TableUpdate {
+  return upsertTableRows(text, {
+    block: 'deployments',
+    file: TRACKER_FILE,
+    intro: TRACKER_INTRO,
+    header: TRACKER_HEADER,
+    keyColumns: [0],
+    rows: [
+      [
+        `\`${outcome.bundleId}\``,
+        outcome.environment,
+        outcome.status,
+        outcome.date,
+        `[runbook](${outcome.runbook})`,
+      ],
+    ],
+  });
+}
+
+export function emptyTrackerBlock(text: string): string {
+  return upsertTableRows(text, {
+    block: 'deployments',
+    file: TRACKER_FILE,
+    intro: TRACKER_INTRO,
+    header: TRACKER_HEADER,
+    keyColumns: [0],
+    rows: [],
+  }).text;
+}
+
+export function trackerRows(text: string): string[][] {
+  return readTableRows(text, 'deployments');
+}
+
+/**
+ * CURRENT-STATE.md's "Deployments" block, rebuilt from PENDING-CHANGES.md: what is deployed
+ * where, what is still pending, and the next commands, so the next person can resume from git.
+ */
+export function renderDeployments(entries: readonly PendingEntry[]): string[] {
+  const lines = ['## Deployments (maintained by airgap)', ''];
+  const envs = [...new Set(entries.map((e) => e.environment))].sort();
+  if (!envs.length) lines.push('Nothing prepared or deployed with airgap yet.');
+  for (const env of envs) {
+    const mine = entries.filter((e) => e.environment === env);
+    lines.push(`### ${env}`, '');
+    for (const e of mine.filter((x) => x.status === 'deployed'))
+      lines.push(`- deployed: \`${e.bundleId}\` on ${e.date} (${e.link})`);
+    for (const e of mine.filter((x) => x.status === 'failed' || x.status === 'partial')) {
+      lines.push(
+        `- **${e.status}**: \`${e.bundleId}\` on ${e.date} (${e.link}); next: fix, then \`airgap bundle\` again and paste the new sheet`,
+      );
+    }
+    for (const e of mine.filter((x) => x.status === 'prepared')) {
+      lines.push(
+        `- pending: \`${e.bundleId}\`; next: \`airgap upload\` from CloudShell, paste the bastion blocks, \`airgap ingest <output>\``,
+      );
+    }
+    lines.push('');
+  }
+  if (lines.at(-1) === '') lines.pop();
+  return lines;
+}
+
+export function emptyDeploymentsBlock(text: string): string {
+  return upsertManagedBlock(text, 'deployments', renderDeployments([]));
+}

@@ -1,0 +1,113 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundle } from '../../src/bundle/build.js';
+import { parseBundleSpec } from '../../src/bundle/spec.js';
+import { ingest } from '../../src/ingest/ingest.js';
+import { EXAMPLE_SPEC, init } from '../../src/init/init.js';
+import { status } from '../../src/status/status.js';
+import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
+import {
+  cleanupTempDirs,
+  commitAll,
+  exampleRepo,
+  git,
+  makeOpsRepo,
+  runCli,
+  tempDir,
+} from '../helpers/ops-repo.js';
+
+afterAll(cleanupTempDirs);
+
+describe('airgap init', () => {
+  it('sets up an empty repo and is idempotent', async () => {
+    const repo = join(tempDir(), 'ops');
+    mkdirSync(repo);
+    git(repo, 'init', '-q');
+    const first = await init({ dir: repo });
+    expect(first.created.sort()).toEqual([
+      '.gitignore',
+      'CURRENT-STATE.md',
+      'PENDING-CHANGES.md',
+      'TRACKER.md',
+      'bundles/example.yaml',
+      'bundles/records/.gitkeep',
+      'docs/RUNBOOKS/.gitkeep',
+      'docs/ecr-manifest.md',
+    ]);
+    expect(readFileSync(join(repo, '.gitignore'), 'utf8')).toContain('.airgap/out/');
+    expect(parseBundleSpec(EXAMPLE_SPEC, 'bundles/example.yaml').name).toBe('example');
+    const second = await init({ dir: repo });
+    expect(second.created).toEqual([]);
+    expect(second.updated).toEqual([]);
+  });
+
+  it('appends to existing documents without touching their text', async () => {
+    const repo = makeOpsRepo();
+    const result = await runCli(['init', repo]);
+    expect(result.code).toBe(0);
+    for (const file of [
+      'PENDING-CHANGES.md',
+      'docs/ecr-manifest.md',
+      'TRACKER.md',
+      'CURRENT-STATE.md',
+    ]) {
+      expect(
+        readFileSync(join(repo, file), 'utf8').startsWith(
+          readFileSync(join(exampleRepo, file), 'utf8'),
+        ),
+      ).toBe(true);
+    }
+    expect(readFileSync(join(repo, '.gitignore'), 'utf8')).toBe(
+      readFileSync(join(exampleRepo, '.gitignore'), 'utf8'),
+    );
+    const again = await runCli(['init', repo]);
+    expect(again.stdout).toContain('already set up');
+  });
+});
+
+describe('session handoff after init', () => {
+  it('ingest records the outcome in TRACKER.md and CURRENT-STATE.md, and status reports drift', async () => {
+    const repo = makeOpsRepo();
+    await init({ dir: repo });
+    commitAll(repo, 'airgap init');
+    const built = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    commitAll(repo, 'prepared');
+    const before = await status({ repo });
+    expect(before.attention).toContain(`dev: ${built.record.id} is prepared but not deployed`);
+    expect(before.attention.some((a) => a.includes('edenhill/kcat:1.7.1'))).toBe(true);
+
+    const run = runBastionScript(built, fakeBastion(built));
+    const transcript = join(tempDir(), 'out.txt');
+    execFileSync('bash', ['-c', `cat > ${JSON.stringify(transcript)}`], { input: run.stdout });
+    await ingest({ transcript, repo });
+    const tracker = readFileSync(join(repo, 'TRACKER.md'), 'utf8');
+    expect(tracker).toMatch(
+      new RegExp(
+        `\\| \`${built.record.id}\` \\| dev \\| deployed \\| \\d{4}-\\d\\d-\\d\\d \\| \\[runbook\\]\\(docs/RUNBOOKS/`,
+      ),
+    );
+    const state = readFileSync(join(repo, 'CURRENT-STATE.md'), 'utf8');
+    expect(state).toContain(`- deployed: \`${built.record.id}\``);
+    expect(state.startsWith(readFileSync(join(exampleRepo, 'CURRENT-STATE.md'), 'utf8'))).toBe(
+      true,
+    );
+    commitAll(repo, 'deployed');
+
+    const path = join(repo, 'k8s/dev/topics/kafka-topic-quote-priced.yaml');
+    execFileSync('bash', ['-c', `sed -i 's/partitions: 1/partitions: 3/' ${JSON.stringify(path)}`]);
+    commitAll(repo, 'more partitions');
+    const after = await status({ repo });
+    expect(after.environments[0]?.drift).toEqual([
+      {
+        spec: 'dev-topics',
+        since: built.record.id,
+        files: ['k8s/dev/topics/kafka-topic-quote-priced.yaml'],
+      },
+    ]);
+    const check = await runCli(['status', '--check', '--repo', repo]);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain('changed since');
+  });
+});
