@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { parseMarker } from '../scripts/markers.js';
-import { FileSink, readLines } from './lines.js';
+import { FileSink, readLineBatches } from './lines.js';
 import { Redactor } from './redact.js';
 import { cleanTerminalLine } from './terminal.js';
 
@@ -32,24 +32,27 @@ export async function cleanTranscript(
   let pending: string[] = [];
   let pendingSize = 0;
   try {
-    for await (const raw of readLines(source)) {
-      const clean = redactor.line(cleanTerminalLine(raw)).text;
-      if (clean.includes('@@airgap/')) {
-        const marker = parseMarker(clean);
-        if (marker) {
-          bundleIds.add(marker.bundleId);
-          firstEpoch ??= marker.epoch;
+    for await (const batch of readLineBatches(source)) {
+      for (const raw of batch) {
+        const clean = redactor.line(cleanTerminalLine(raw)).text;
+        if (clean.includes('@@airgap/')) {
+          const marker = parseMarker(clean);
+          if (marker) {
+            if (!bundleIds.has(marker.bundleId))
+              bundleIds.add(Buffer.from(marker.bundleId).toString());
+            firstEpoch ??= marker.epoch;
+          }
         }
+        pending.push(clean, '\n');
+        pendingSize += clean.length + 1;
+        if (pendingSize > 1 << 20) {
+          hash.update(pending.join(''));
+          pending = [];
+          pendingSize = 0;
+        }
+        sink.line(clean);
+        lines++;
       }
-      pending.push(clean, '\n');
-      pendingSize += clean.length + 1;
-      if (pendingSize > 1 << 20) {
-        hash.update(pending.join(''));
-        pending = [];
-        pendingSize = 0;
-      }
-      sink.line(clean);
-      lines++;
     }
     hash.update(pending.join(''));
   } finally {

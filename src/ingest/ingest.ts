@@ -190,7 +190,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const input =
       options.transcript === '-'
         ? (options.stdin ?? process.stdin)
-        : createReadStream(resolve(cwd, options.transcript));
+        : createReadStream(resolve(cwd, options.transcript), { highWaterMark: 1 << 18 });
     const redact = options.redact ?? true;
     const cleaned = await cleanTranscript(
       input as AsyncIterable<Buffer>,

@@ -1,26 +1,24 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 
 /**
- * Splits a byte stream into lines without holding more than one line and one chunk.
- * Invalid UTF-8 becomes U+FFFD, as an editor would show it: the line is kept, not dropped.
+ * Splits a byte stream into lines without holding more than one chunk. Lines come in batches
+ * (one per chunk): a promise per line would cost more than the parsing. Invalid UTF-8 becomes
+ * U+FFFD, as an editor would show it: the line is kept, not dropped.
  */
-export async function* readLines(source: AsyncIterable<Buffer | string>): AsyncGenerator<string> {
+export async function* readLineBatches(
+  source: AsyncIterable<Buffer | string>,
+): AsyncGenerator<string[]> {
   const decoder = new TextDecoder('utf-8', { fatal: false });
   let rest = '';
   for await (const chunk of source) {
     const text =
       rest + (typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true }));
-    let start = 0;
-    let newline = text.indexOf('\n', start);
-    while (newline >= 0) {
-      yield text.slice(start, newline);
-      start = newline + 1;
-      newline = text.indexOf('\n', start);
-    }
-    rest = text.slice(start);
+    const lines = text.split('\n');
+    rest = lines.pop() ?? '';
+    if (lines.length) yield lines;
   }
   rest += decoder.decode();
-  if (rest !== '') yield rest;
+  if (rest !== '') yield [rest];
 }
 
 /** Buffered synchronous writes to one file: simple, fast, and ordered. */
@@ -39,7 +37,7 @@ export class FileSink {
     this.parts.push(text);
     this.size += text.length;
     this.position += Buffer.byteLength(text);
-    if (this.size > 1 << 20) this.flush();
+    if (this.size > 1 << 18) this.flush();
   }
 
   line(text: string): void {

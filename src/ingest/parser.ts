@@ -21,6 +21,14 @@ export interface Attempt {
   longestBackticks: number;
 }
 
+/**
+ * A copy that does not share memory with the line it came from. V8 keeps substrings as views
+ * of their parent, so keeping a host name would keep a whole 1 MB read chunk alive.
+ */
+function detach(text: string | undefined): string | undefined {
+  return text === undefined ? undefined : Buffer.from(text, 'utf8').toString('utf8');
+}
+
 export type ParseEvent =
   | { type: 'output'; attempt: Attempt; text: string }
   | { type: 'other'; text: string }
@@ -50,9 +58,9 @@ export class TranscriptParser {
         this.awaitingContext = false;
         const context = contextPattern.exec(line);
         if (context) {
-          this.current.utc = context[1];
-          this.current.host = context[2];
-          this.current.commandEcho = context[3];
+          this.current.utc = detach(context[1]);
+          this.current.host = detach(context[2]);
+          this.current.commandEcho = detach(context[3]);
           return;
         }
       }
@@ -67,11 +75,11 @@ export class TranscriptParser {
     // Whatever stood before the marker on its line (a prompt, an echo) is kept as other output.
     const before = line.slice(0, line.indexOf('@@airgap/')).trim();
     if (before) emit({ type: 'other', text: before });
-    this.bundleIds.add(marker.bundleId);
+    if (!this.bundleIds.has(marker.bundleId)) this.bundleIds.add(detach(marker.bundleId) ?? '');
     if (marker.type === 'begin') {
       if (this.current) this.close(emit);
       this.current = {
-        bundleId: marker.bundleId,
+        bundleId: detach(marker.bundleId) ?? '',
         n: marker.n,
         kind: marker.kind,
         seq: this.seq++,

@@ -1,8 +1,8 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
-import { FileSink, readLines } from './lines.js';
-import { type Attempt, TranscriptParser } from './parser.js';
+import { FileSink, readLineBatches } from './lines.js';
+import { type Attempt, type ParseEvent, TranscriptParser } from './parser.js';
 
 export interface SpooledAttempt extends Attempt {
   /** Which transcript it came from, in ingest order. */
@@ -94,31 +94,32 @@ export async function spoolTranscript(
     });
     open = undefined;
   };
+  const handle = (event: ParseEvent) => {
+    if (event.type === 'other') {
+      masked += countMasks(event.text);
+      toOther(event.text);
+      return;
+    }
+    const { attempt } = event;
+    if (attempt.bundleId !== bundleId) {
+      if (event.type === 'output') toOther(event.text);
+      return;
+    }
+    if (event.type === 'closed') {
+      close(attempt);
+      return;
+    }
+    if (open?.seq !== attempt.seq)
+      open = { seq: attempt.seq, start: spool.position, hash: new BatchedHash(), masked: 0 };
+    const n = countMasks(event.text);
+    open.masked += n;
+    masked += n;
+    spool.line(event.text);
+    open.hash.add(event.text);
+  };
   try {
-    for await (const line of readLines(createReadStream(path))) {
-      parser.push(line, (event) => {
-        if (event.type === 'other') {
-          masked += countMasks(event.text);
-          toOther(event.text);
-          return;
-        }
-        const { attempt } = event;
-        if (attempt.bundleId !== bundleId) {
-          if (event.type === 'output') toOther(event.text);
-          return;
-        }
-        if (event.type === 'closed') {
-          close(attempt);
-          return;
-        }
-        if (open?.seq !== attempt.seq)
-          open = { seq: attempt.seq, start: spool.position, hash: new BatchedHash(), masked: 0 };
-        const n = countMasks(event.text);
-        open.masked += n;
-        masked += n;
-        spool.line(event.text);
-        open.hash.add(event.text);
-      });
+    for await (const batch of readLineBatches(createReadStream(path, { highWaterMark: 1 << 18 }))) {
+      for (const line of batch) parser.push(line, handle);
     }
     parser.finish((event) => {
       if (event.type === 'closed' && event.attempt.bundleId === bundleId) close(event.attempt);

@@ -9,6 +9,7 @@ const OSC = /\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?/g;
 const CSI = /\x1b\[[0-?]*[ -/]*[@-~]/g;
 const OTHER_ESCAPES = /\x1b(?:[()*+][0-9A-Za-z]|[=>78cDEHMNOZ\\]|$)/g;
 const CONTROL = /[\x00-\x07\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g;
+const CONTROL_TEST = /[\x00-\x07\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/;
 
 export function cleanTerminalLine(raw: string): string {
   let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
@@ -28,5 +29,7 @@ export function cleanTerminalLine(raw: string): string {
     for (const ch of line) out = ch === '\b' ? out.slice(0, -1) : out + ch;
     line = out;
   }
-  return line.replace(CONTROL, '').replace(/[ \t]+$/, '');
+  if (CONTROL_TEST.test(line)) line = line.replace(CONTROL, '');
+  const last = line.charCodeAt(line.length - 1);
+  return last === 32 || last === 9 ? line.replace(/[ \t]+$/, '') : line;
 }
