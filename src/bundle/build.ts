@@ -13,6 +13,11 @@ import {
   repoRoot,
   showCommittedFile,
 } from '../repo/git.js';
+import {
+  pasteTransferBlocks,
+  pasteTransferScript,
+  renderPasteTransfer,
+} from '../scripts/paste-transfer.js';
 import { renderOutDirScripts } from '../scripts/render.js';
 import { publishDirectory } from '../util/atomic.js';
 import { startProgress } from '../util/progress.js';
@@ -48,6 +53,8 @@ export interface BundleOptions {
   allowDirty?: boolean;
   format?: ArchiveFormat;
   strict?: boolean;
+  /** Also write PASTE-TRANSFER.md: the archive as base64 blocks, for bastions without S3. */
+  paste?: boolean;
   progress?: boolean;
   cwd?: string;
   now?: () => Date;
@@ -317,6 +324,15 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
     };
     await writeFile(join(tempDir, `${archiveName}.sha256`), `${archive.sha256}  ${archiveName}\n`);
     await writeFile(join(tempDir, 'bundle.json'), stableJson(finalRecord));
+    if (options.paste) {
+      const blocks = pasteTransferBlocks(finalRecord, await readFile(join(tempDir, archiveName)));
+      await writeFile(join(tempDir, 'PASTE-TRANSFER.md'), renderPasteTransfer(finalRecord, blocks));
+      await writeFile(
+        join(tempDir, 'paste-transfer.sh'),
+        pasteTransferScript(finalRecord, blocks),
+        { mode: 0o755 },
+      );
+    }
     for (const script of renderOutDirScripts(finalRecord)) {
       await writeFile(join(tempDir, script.name), script.content, {
         mode: script.executable ? 0o755 : 0o644,

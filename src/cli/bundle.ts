@@ -10,6 +10,7 @@ interface BundleFlags {
   allowDirty?: boolean;
   format: string;
   strict?: boolean;
+  paste?: boolean;
   json?: boolean;
 }
 
@@ -28,6 +29,7 @@ export function registerBundle(
     .option('--allow-dirty', 'pack HEAD even when covered files have uncommitted changes')
     .option('--format <format>', 'archive format: tar.gz or zip', 'tar.gz')
     .option('--strict', 'fail when an image is not recorded in docs/ecr-manifest.md')
+    .option('--paste', 'also write PASTE-TRANSFER.md: the archive as checksummed base64 blocks')
     .option('--json', 'print a JSON result instead of text')
     .action((spec: string, flags: BundleFlags) =>
       run(async () => {
@@ -44,6 +46,7 @@ export function registerBundle(
           allowDirty: flags.allowDirty ?? false,
           format: flags.format as ArchiveFormat,
           strict: flags.strict ?? false,
+          paste: flags.paste ?? false,
           progress: !flags.json,
         });
         const { record } = result;
@@ -85,7 +88,14 @@ export function registerBundle(
             ],
           ]),
           ...record.missingImages.map((image) => `    missing ${image}`),
-          fields([['next', 'upload from CloudShell, then paste the bastion blocks in PASTE.md']]),
+          fields([
+            [
+              'next',
+              flags.paste
+                ? 'paste PASTE-TRANSFER.md on the bastion, then the bastion blocks in PASTE.md'
+                : 'upload from CloudShell, then paste the bastion blocks in PASTE.md',
+            ],
+          ]),
           result.outDir,
         ];
         process.stdout.write(`${lines.join('\n')}\n`);

@@ -47,9 +47,18 @@ airgap_context() {
 airgap_download() {
   mkdir -p "$AIRGAP_DIR/state" && rm -f "$AIRGAP_DIR/state/"*
   airgap_begin 1 download
-  airgap_context "aws s3 cp ${s3Args} $AIRGAP_URL $AIRGAP_DIR/$AIRGAP_ARCHIVE"
-  aws s3 cp ${s3Args} "$AIRGAP_URL" "$AIRGAP_DIR/$AIRGAP_ARCHIVE" 2>&1
-  local rc=$?
+  local rc
+  if [ -f "$AIRGAP_DIR/paste/SHA256SUMS.parts" ]; then
+    airgap_context "reassemble $AIRGAP_ARCHIVE from the pasted parts"
+    (cd "$AIRGAP_DIR/paste" && sha256sum --quiet -c SHA256SUMS.parts 2>&1 &&
+      cut -d' ' -f3 SHA256SUMS.parts | xargs cat | base64 -d > "$AIRGAP_DIR/$AIRGAP_ARCHIVE" &&
+      echo "airgap: reassembled $(grep -c '' SHA256SUMS.parts) parts")
+    rc=$?
+  else
+    airgap_context "aws s3 cp ${s3Args} $AIRGAP_URL $AIRGAP_DIR/$AIRGAP_ARCHIVE"
+    aws s3 cp ${s3Args} "$AIRGAP_URL" "$AIRGAP_DIR/$AIRGAP_ARCHIVE" 2>&1
+    rc=$?
+  fi
   airgap_end 1 download "rc=$rc"
   return "$rc"
 }

@@ -1,0 +1,102 @@
+import { spawnSync } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundle } from '../../src/bundle/build.js';
+import { AirgapError } from '../../src/errors.js';
+import { fakeBastion } from '../helpers/bastion.js';
+import {
+  cleanupTempDirs,
+  commitAll,
+  makeOpsRepo,
+  requireTool,
+  tempDir,
+} from '../helpers/ops-repo.js';
+
+afterAll(cleanupTempDirs);
+
+/** A bastion without S3: `aws` is there but fails loudly if anything calls it. */
+function noS3Bastion(result: Awaited<ReturnType<typeof bundle>>) {
+  const bastion = fakeBastion(result);
+  const bin = tempDir();
+  writeFileSync(
+    join(bin, 'aws'),
+    '#!/usr/bin/env bash\necho "aws must not be called" >&2\nexit 99\n',
+    { mode: 0o755 },
+  );
+  symlinkSync(join(process.cwd(), 'scripts/standins/kubectl'), join(bin, 'kubectl'));
+  rmSync(bastion.objectPath);
+  return { ...bastion, env: { ...bastion.env, PATH: `${bin}:${process.env.PATH}` } };
+}
+
+function runScripts(scripts: string[], env: NodeJS.ProcessEnv, cwd: string) {
+  const run = spawnSync(
+    'bash',
+    ['-c', scripts.map((s) => `bash ${JSON.stringify(s)}`).join('; ')],
+    { env, cwd, encoding: 'utf8' },
+  );
+  return { code: run.status ?? 1, out: run.stdout + run.stderr };
+}
+
+describe('airgap bundle --paste', () => {
+  it('carries the archive through pasted blocks and deploys with coreutils alone', async () => {
+    const repo = makeOpsRepo();
+    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir(), paste: true });
+    expect(readdirSync(result.outDir)).toEqual(
+      expect.arrayContaining(['PASTE-TRANSFER.md', 'paste-transfer.sh']),
+    );
+    const bastion = noS3Bastion(result);
+    const run = runScripts(
+      [join(result.outDir, 'paste-transfer.sh'), join(result.outDir, 'bastion.sh')],
+      bastion.env,
+      bastion.home,
+    );
+    expect(run.out).toContain('part-001.b64: OK');
+    expect(run.out).toContain('reassembled');
+    expect(run.out).not.toContain('aws must not be called');
+    expect(run.out).toContain('airgap: RESULT: SUCCESS');
+    expect(run.code).toBe(0);
+    if (requireTool('shellcheck')) {
+      const check = spawnSync(
+        'shellcheck',
+        ['--severity=warning', join(result.outDir, 'paste-transfer.sh')],
+        { encoding: 'utf8' },
+      );
+      expect(check.stdout).toBe('');
+    }
+  });
+
+  it('stops before kubectl when a pasted part was damaged', async () => {
+    const repo = makeOpsRepo();
+    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir(), paste: true });
+    const script = join(result.outDir, 'paste-transfer.sh');
+    const text = readFileSync(script, 'utf8');
+    const start = text.indexOf("<<'AIRGAP_PART_EOF'\n") + 20;
+    const damaged = `${text.slice(0, start + 10)}${text[start + 10] === 'A' ? 'B' : 'A'}${text.slice(start + 11)}`;
+    writeFileSync(script, damaged);
+    const bastion = noS3Bastion(result);
+    const run = runScripts([script, join(result.outDir, 'bastion.sh')], bastion.env, bastion.home);
+    expect(run.out).toContain('part-001.b64: FAILED');
+    expect(run.code).not.toBe(0);
+    expect(existsSync(join(bastion.kubeState, 'calls.log'))).toBe(false);
+  });
+
+  it('refuses an archive too big to paste, writing nothing', async () => {
+    const repo = makeOpsRepo();
+    writeFileSync(join(repo, 'k8s/dev/topics/blob.bin'), randomBytes(3 * 1024 * 1024));
+    const spec = join(repo, 'bundles/dev-topics.yaml');
+    writeFileSync(
+      spec,
+      readFileSync(spec, 'utf8').replace('  - k8s/dev/topics/*.yaml', '  - k8s/dev/topics/*'),
+    );
+    commitAll(repo, 'big');
+    const out = tempDir();
+    const error = await bundle({ spec: 'dev-topics', repo, out, paste: true }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AirgapError);
+    expect((error as AirgapError).message).toContain('paste transfer is limited to 2 MiB');
+    expect(readdirSync(out)).toEqual([]);
+  });
+});
