@@ -44,6 +44,7 @@ import {
 } from './record.js';
 import { recordPreparedBundle } from './repo-docs.js';
 import { ScanCache } from './scan-cache.js';
+import { signArchive } from './signing.js';
 import { parseBundleSpec } from './spec.js';
 
 export interface BundleOptions {
@@ -55,6 +56,8 @@ export interface BundleOptions {
   strict?: boolean;
   /** Also write PASTE-TRANSFER.md: the archive as base64 blocks, for bastions without S3. */
   paste?: boolean;
+  /** ssh private key for specs with `signing` (overrides signing.key). */
+  signKey?: string;
   progress?: boolean;
   cwd?: string;
   now?: () => Date;
@@ -315,6 +318,41 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
       );
     }
     finalRecord.missingImages = missingImages;
+    if (spec.signing) {
+      const key = options.signKey ?? spec.signing.key;
+      if (!key) {
+        throw new AirgapError(`${specPath} requires a signed bundle`, {
+          hint: 'pass --sign-key PATH (an ssh private key listed in allowed_signers)',
+          code: 'usage',
+        });
+      }
+      const signers = await showCommittedFile(root, commit.sha, spec.signing.allowedSigners);
+      if (signers === undefined) {
+        throw new AirgapError(
+          `${spec.signing.allowedSigners} (signing.allowedSigners) is not committed`,
+          {
+            hint: 'commit the allowed_signers file: the bastion trusts only committed signers',
+            code: 'invalidSpec',
+          },
+        );
+      }
+      const signersFile = join(tempDir, '.allowed_signers');
+      await writeFile(signersFile, signers);
+      const sig = await signArchive({
+        archive: join(tempDir, archiveName),
+        key,
+        identity: spec.signing.identity,
+        allowedSigners: spec.signing.allowedSigners,
+        allowedSignersFile: signersFile,
+      });
+      await rm(signersFile);
+      finalRecord.signature = {
+        identity: spec.signing.identity,
+        allowedSigners: signers.toString('utf8'),
+        allowedSignersPath: spec.signing.allowedSigners,
+        sig,
+      };
+    }
     finalRecord.archive = {
       file: archiveName,
       format,

@@ -29,6 +29,8 @@ export interface BundleRecord {
     endpoint?: string;
     forcePathStyle?: boolean;
   };
+  /** Present when the spec asks for signing: checked on the bastion before extraction. */
+  signature?: { identity: string; allowedSigners: string; allowedSignersPath: string; sig: string };
   archive?: { file: string; format: ArchiveFormat; sha256: string; size: number; key: string };
 }
 

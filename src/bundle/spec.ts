@@ -55,6 +55,15 @@ export const bundleSpecSchema = z
       .object({ registry: z.string().min(1), region: z.string().min(1) })
       .strict()
       .optional(),
+    signing: z
+      .object({
+        identity: z.string().min(1).describe('The signer principal, as listed in allowed_signers'),
+        allowedSigners: z.string().min(1).describe('Committed allowed_signers file, repo-relative'),
+        key: z.string().optional().describe('Private key to sign with (or --sign-key)'),
+      })
+      .strict()
+      .optional()
+      .describe('Sign the archive with ssh-keygen -Y sign; the bastion verifies before extracting'),
     allowSecrets: z
       .array(z.object({ path: z.string().min(1), reason: z.string().min(10) }).strict())
       .default([])

@@ -11,6 +11,7 @@ interface BundleFlags {
   format: string;
   strict?: boolean;
   paste?: boolean;
+  signKey?: string;
   json?: boolean;
 }
 
@@ -29,6 +30,7 @@ export function registerBundle(
     .option('--allow-dirty', 'pack HEAD even when covered files have uncommitted changes')
     .option('--format <format>', 'archive format: tar.gz or zip', 'tar.gz')
     .option('--strict', 'fail when an image is not recorded in docs/ecr-manifest.md')
+    .option('--sign-key <path>', 'ssh private key to sign with (specs with signing)')
     .option('--paste', 'also write PASTE-TRANSFER.md: the archive as checksummed base64 blocks')
     .option('--json', 'print a JSON result instead of text')
     .action((spec: string, flags: BundleFlags) =>
@@ -47,6 +49,7 @@ export function registerBundle(
           format: flags.format as ArchiveFormat,
           strict: flags.strict ?? false,
           paste: flags.paste ?? false,
+          ...(flags.signKey ? { signKey: flags.signKey } : {}),
           progress: !flags.json,
         });
         const { record } = result;

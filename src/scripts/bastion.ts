@@ -1,5 +1,6 @@
 import type { Unit } from '../bundle/plan.js';
 import type { BundleRecord } from '../bundle/record.js';
+import { SIGNATURE_NAMESPACE } from '../bundle/signing.js';
 import { shellQuote } from '../util/shell-quote.js';
 
 export interface PasteBlock {
@@ -74,7 +75,7 @@ airgap_verify() {
     if [ "$rc" -ne 0 ]; then
       echo "airgap: CHECKSUM MISMATCH: the archive is not the one airgap built."
       echo "airgap: nothing will be extracted or applied. Re-upload the bundle."
-    fi
+    fi${signatureCheck(record)}
   fi
   airgap_end 2 verify "rc=$rc"
   return "$rc"
@@ -146,6 +147,36 @@ airgap_summary() {
   return 1
 }
 echo "airgap: helpers for $AIRGAP_ID loaded ($AIRGAP_UNITS units)"`;
+}
+
+/**
+ * With signing, the verify unit also runs `ssh-keygen -Y verify` before anything is extracted.
+ * The signers come from the ops repo's committed allowed_signers, unless the bastion pins its
+ * own at ~/airgap/allowed_signers (a stronger anchor: it does not travel with the sheet).
+ */
+function signatureCheck(record: BundleRecord): string {
+  const signature = record.signature;
+  if (!signature) return '';
+  return `
+    if [ "$rc" -eq 0 ]; then
+      local signers="$HOME/airgap/allowed_signers"
+      if [ ! -f "$signers" ]; then
+        signers="$AIRGAP_DIR/allowed_signers"
+        cat > "$signers" <<'AIRGAP_SIGNERS_EOF'
+${signature.allowedSigners.trimEnd()}
+AIRGAP_SIGNERS_EOF
+      fi
+      cat > "$AIRGAP_DIR/$AIRGAP_ARCHIVE.sig" <<'AIRGAP_SIG_EOF'
+${signature.sig.trimEnd()}
+AIRGAP_SIG_EOF
+      airgap_context "ssh-keygen -Y verify -f $signers -I ${signature.identity} -n ${SIGNATURE_NAMESPACE} -s $AIRGAP_ARCHIVE.sig"
+      ssh-keygen -Y verify -f "$signers" -I ${shellQuote(signature.identity)} -n ${SIGNATURE_NAMESPACE} \\
+        -s "$AIRGAP_DIR/$AIRGAP_ARCHIVE.sig" < "$AIRGAP_DIR/$AIRGAP_ARCHIVE" 2>&1
+      rc=$?
+      if [ "$rc" -ne 0 ]; then
+        echo "airgap: BAD SIGNATURE: not signed by ${signature.identity.replace(/[^\w@.+-]/g, '')} in allowed_signers; nothing will be extracted."
+      fi
+    fi`;
 }
 
 function unitCall(unit: Unit): string {

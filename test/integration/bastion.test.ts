@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../src/bundle/build.js';
-import { bastionBlocks } from '../../src/scripts/bastion.js';
+import { bastionBlocks, bastionScript } from '../../src/scripts/bastion.js';
 import { cloudshellBlocks } from '../../src/scripts/cloudshell.js';
 import { parseMarker } from '../../src/scripts/markers.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
@@ -154,6 +154,18 @@ describe('shellcheck on every generated script and paste block', () => {
     for (const result of outs) {
       const dir = result.outDir;
       const files = ['bastion.sh', 'cloudshell.sh'].map((f) => join(dir, f));
+      // The signature check only appears in signed bundles: check that variant too.
+      const signed = {
+        ...result.record,
+        signature: {
+          identity: 'ops@example.com',
+          allowedSigners: 'ops@example.com ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIExample',
+          allowedSignersPath: 'allowed_signers',
+          sig: '-----BEGIN SSH SIGNATURE-----\nU1NIU0lH\n-----END SSH SIGNATURE-----',
+        },
+      };
+      writeFileSync(join(dir, 'signed-bastion.sh'), bastionScript(signed));
+      files.push(join(dir, 'signed-bastion.sh'));
       const blocks = [...bastionBlocks(result.record), ...cloudshellBlocks(result.record)];
       blocks.forEach((block, i) => {
         const path = join(dir, `block-${i}.sh`);
