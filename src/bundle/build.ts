@@ -231,7 +231,11 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
           hashes[index] = hash;
         }
         hash.update(chunk);
-        if (!cached[index] && files[index]!.size <= SCAN_LIMIT) (kept[index] ??= []).push(chunk);
+        if (!cached[index] && files[index]!.size <= SCAN_LIMIT) {
+          const list = kept[index] ?? [];
+          list.push(chunk);
+          kept[index] = list;
+        }
         progress.add(chunk.length);
       },
       onSymlink: (index, target) => {
