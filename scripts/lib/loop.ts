@@ -188,6 +188,11 @@ export async function runLoop(options: LoopOptions = {}): Promise<LoopResult> {
   const record = JSON.parse(readFileSync(join(outDir, 'bundle.json'), 'utf8')) as BundleRecord;
   git(repo, 'add', '-A');
   git(repo, 'commit', '-q', '-m', `Prepare ${record.id}`);
+  await step(
+    'Laptop: what is prepared and deployed (prepared, one image missing)',
+    ['status'],
+    repo,
+  );
   await step('CloudShell: upload the bundle to S3 (local s3rver)', ['upload', outDir], work);
   await step('CloudShell: upload again (idempotent)', ['upload', outDir], work);
 
