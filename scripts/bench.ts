@@ -12,6 +12,12 @@ import { LOCAL_S3_CREDENTIALS } from './lib/local-s3.js';
 import { git, projectRoot } from './lib/loop.js';
 
 const quick = process.argv.includes('--quick');
+// --only=upload,ingest runs a subset (results.md is then not rewritten).
+const only = process.argv
+  .find((a) => a.startsWith('--only='))
+  ?.slice(7)
+  .split(',');
+const wanted = (name: string) => !only || only.includes(name);
 const RUNS = 3;
 const work = join(projectRoot, 'bench/work');
 const cli = join(projectRoot, 'dist/src/cli/main.js');
@@ -112,7 +118,7 @@ const bundleSizes: Array<[number, number]> = quick
       [5000, 300],
       [50000, 300],
     ];
-for (const [files, mb] of bundleSizes) {
+for (const [files, mb] of wanted('bundle') ? bundleSizes : []) {
   const repo = makeRepo(`repo-${files}`, files, mb);
   const out = join(work, `out-${files}`);
   rows.push(
@@ -145,7 +151,7 @@ const endpoint = await new Promise<string>((resolve) =>
 let run = 0;
 const hasAws = spawnSync('bash', ['-c', 'command -v aws']).status === 0;
 try {
-  for (const mb of quick ? [64] : [256, 1024]) {
+  for (const mb of !wanted('upload') ? [] : quick ? [64] : [256, 1024]) {
     const dir = join(work, `upload-${mb}`, `up${mb}-1234567`);
     mkdirSync(dir, { recursive: true });
     const file = join(dir, `up${mb}-1234567.tar.gz`);
@@ -255,7 +261,7 @@ function makeTranscript(path: string, megabytes: number): void {
   writeFileSync(path, chunks.join(''), { flag: 'a' });
 }
 
-for (const mb of quick ? [20] : [20, 200]) {
+for (const mb of !wanted('ingest') ? [] : quick ? [20] : [20, 200]) {
   const transcript = join(work, `transcript-${mb}.txt`);
   rmSync(transcript, { force: true });
   makeTranscript(transcript, mb);
@@ -296,6 +302,6 @@ const report = [
   '',
 ].join('\n');
 mkdirSync(join(projectRoot, 'bench'), { recursive: true });
-if (!quick) writeFileSync(join(projectRoot, 'bench/results.md'), report);
+if (!quick && !only) writeFileSync(join(projectRoot, 'bench/results.md'), report);
 process.stdout.write(`\n${report}`);
 rmSync(work, { recursive: true, force: true });

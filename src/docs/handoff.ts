@@ -16,13 +16,17 @@ export interface Outcome {
 }
 
 /** One row per bundle in TRACKER.md's managed block, updated in place on re-ingest. */
+const trackerTable = {
+  block: 'deployments',
+  file: TRACKER_FILE,
+  intro: TRACKER_INTRO,
+  header: TRACKER_HEADER,
+  keyColumns: [0],
+} as const;
+
 export function upsertTrackerRow(text: string, outcome: Outcome): TableUpdate {
   return upsertTableRows(text, {
-    block: 'deployments',
-    file: TRACKER_FILE,
-    intro: TRACKER_INTRO,
-    header: TRACKER_HEADER,
-    keyColumns: [0],
+    ...trackerTable,
     rows: [
       [
         `\`${outcome.bundleId}\``,
@@ -36,14 +40,7 @@ export function upsertTrackerRow(text: string, outcome: Outcome): TableUpdate {
 }
 
 export function emptyTrackerBlock(text: string): string {
-  return upsertTableRows(text, {
-    block: 'deployments',
-    file: TRACKER_FILE,
-    intro: TRACKER_INTRO,
-    header: TRACKER_HEADER,
-    keyColumns: [0],
-    rows: [],
-  }).text;
+  return upsertTableRows(text, { ...trackerTable, rows: [] }).text;
 }
 
 export function trackerRows(text: string): string[][] {

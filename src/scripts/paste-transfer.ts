@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { BundleRecord } from '../bundle/record.js';
 import { AirgapError } from '../errors.js';
 import type { PasteBlock } from './bastion.js';
-import { fenced } from './fence.js';
+import { renderBlocks } from './render.js';
 
 /** Base64 text per pasted block: small enough for any terminal's paste buffer. */
 export const PASTE_CHUNK_CHARS = 32 * 1024;
@@ -67,16 +67,7 @@ export function renderPasteTransfer(record: BundleRecord, blocks: readonly Paste
     'paste the bastion blocks of PASTE.md: the download block reassembles the archive from the parts',
     'instead of fetching it from S3, and checks it against the sha256 embedded there.',
     '',
-    ...blocks.flatMap((b, i) => [
-      `### ${i + 1}. ${b.title}`,
-      '',
-      b.purpose,
-      '',
-      fenced(b.code, 'bash'),
-      '',
-      `Success looks like: ${b.success}`,
-      '',
-    ]),
+    ...renderBlocks(blocks),
   ].join('\n');
 }
 

@@ -9,7 +9,8 @@ export interface OutDirFile {
   executable: boolean;
 }
 
-function renderBlocks(blocks: readonly PasteBlock[]): string[] {
+/** Numbered blocks with what each does and what success looks like. */
+export function renderBlocks(blocks: readonly PasteBlock[]): string[] {
   return blocks.flatMap((block, index) => [
     `### ${index + 1}. ${block.title}`,
     '',

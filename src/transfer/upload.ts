@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import type { Readable } from 'node:stream';
+import { type Readable, Transform } from 'node:stream';
 import {
   GetObjectCommand,
   HeadObjectCommand,
@@ -15,7 +15,6 @@ import { Upload } from '@aws-sdk/lib-storage';
 import type { BundleRecord } from '../bundle/record.js';
 import { s3Key } from '../bundle/record.js';
 import { AirgapError } from '../errors.js';
-import { sha256File } from '../util/hash.js';
 import { explainAwsError } from './aws-errors.js';
 
 export interface UploadOptions {
@@ -96,22 +95,59 @@ export async function loadBundleDir(dir: string): Promise<LoadedBundle> {
     }
   }
   const sidecar = (await readFile(sidecarPath, 'utf8')).trim().split(/\s+/)[0] ?? '';
-  const actual = await sha256File(archivePath);
-  if (actual.sha256 !== sidecar || sidecar !== record.archive.sha256) {
-    throw new AirgapError(
-      `${archivePath} does not match its checksum: it was changed after airgap bundle`,
-      {
-        details: [
-          `expected ${record.archive.sha256}`,
-          `sidecar  ${sidecar}`,
-          `actual   ${actual.sha256}`,
-        ],
-        hint: 'rebuild the bundle with airgap bundle and copy it again',
-        code: 'integrity',
-      },
+  const size = (await stat(archivePath)).size;
+  if (sidecar !== record.archive.sha256 || size !== record.archive.size) {
+    throw alteredError(
+      archivePath,
+      record.archive.sha256,
+      sidecar,
+      `${size} bytes, expected ${record.archive.size}`,
     );
   }
-  return { record, archivePath, sidecarPath, sha256: actual.sha256, size: actual.size };
+  // The archive's own bytes are hashed while they are uploaded (see hashingGuard).
+  return { record, archivePath, sidecarPath, sha256: sidecar, size };
+}
+
+function alteredError(
+  archivePath: string,
+  expected: string,
+  sidecar: string,
+  actual: string,
+): AirgapError {
+  return new AirgapError(
+    `${archivePath} does not match its checksum: it was changed after airgap bundle`,
+    {
+      details: [`expected ${expected}`, `sidecar  ${sidecar}`, `actual   ${actual}`],
+      hint: 'rebuild the bundle with airgap bundle and copy it again',
+      code: 'integrity',
+    },
+  );
+}
+
+/**
+ * Hashes the archive as it streams to S3 and fails the stream at its end when the bytes are
+ * not the ones airgap built. Failing before the last part means lib-storage aborts the
+ * multipart upload (or never sends the single PUT), so nothing altered is ever completed.
+ */
+function hashingGuard(
+  expected: string,
+  archivePath: string,
+  onMismatch: (error: AirgapError) => void,
+): Transform {
+  const hash = createHash('sha256');
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+    flush(callback) {
+      const actual = hash.digest('hex');
+      if (actual === expected) return callback(null);
+      const error = alteredError(archivePath, expected, expected, actual);
+      onMismatch(error);
+      callback(error);
+    },
+  });
 }
 
 export function makeS3Client(options: {
@@ -213,7 +249,13 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
     ...(options.sse ? { ServerSideEncryption: options.sse as ServerSideEncryption } : {}),
     ...(options.kmsKeyId ? { SSEKMSKeyId: options.kmsKeyId } : {}),
   };
-  const body: Readable = createReadStream(bundle.archivePath, { highWaterMark: MiB });
+  let altered: AirgapError | undefined;
+  const body: Readable = createReadStream(bundle.archivePath, { highWaterMark: MiB }).pipe(
+    hashingGuard(bundle.sha256, bundle.archivePath, (error) => {
+      // The SDK may re-wrap a body error; keep ours to report it as it is.
+      altered = error;
+    }),
+  );
   const transfer = new Upload({
     client,
     partSize,
@@ -251,6 +293,8 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
     );
   } catch (error) {
     body.destroy();
+    if (altered) throw altered;
+    if (error instanceof AirgapError) throw error;
     throw explainAwsError(error, context('s3:PutObject'));
   }
 

@@ -1,8 +1,9 @@
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { runAirgap } from '../../scripts/lib/loop.js';
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const exampleRepo = join(projectRoot, 'examples/kafka-ops');
@@ -62,27 +63,11 @@ export function standinBin(options: { realAws?: boolean } = {}): string {
 }
 
 /** Runs the built CLI as a user would. Async, so servers in this process keep answering. */
-export function runCli(
+export async function runCli(
   args: string[],
-  options: { cwd?: string; input?: string; env?: NodeJS.ProcessEnv } = {},
-): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [cliPath, ...args], {
-      cwd: options.cwd ?? projectRoot,
-      env: { ...process.env, NO_COLOR: '1', ...options.env },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.setEncoding('utf8').on('data', (d: string) => {
-      stdout += d;
-    });
-    child.stderr.setEncoding('utf8').on('data', (d: string) => {
-      stderr += d;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code: code ?? 1, stdout, stderr }));
-    child.stdin.end(options.input ?? '');
-  });
+  options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
+) {
+  return runAirgap(args, options.cwd ?? projectRoot, { ...process.env, ...options.env });
 }
 
 export function hasCommand(name: string): boolean {

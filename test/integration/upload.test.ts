@@ -119,6 +119,33 @@ describe('airgap upload against s3rver', () => {
     expect(missing.message).toContain('bundle directory not found');
   });
 
+  it('never completes an upload of an archive altered in place (same size)', async () => {
+    for (const size of [1024, 20 * 1024 * 1024]) {
+      const bundle = fakeBundleDir(size, `inplace${size}-1234567`);
+      const path = join(bundle.dir, `inplace${size}-1234567.tar.gz`);
+      const bytes = readFileSync(path);
+      bytes[size - 10] = (bytes[size - 10] ?? 0) ^ 0xff;
+      writeFileSync(path, bytes);
+      const error = await expectAirgapError(
+        upload({ bundleDir: bundle.dir, endpoint: s3.endpoint }),
+      );
+      expect(error.exitCode).toBe(6);
+      expect(error.message).toContain('changed after airgap bundle');
+      const head = await client()
+        .send(
+          new HeadObjectCommand({
+            Bucket: 'acme-airgap',
+            Key: `bundles/dev/inplace${size}-1234567.tar.gz`,
+          }),
+        )
+        .then(
+          () => 'exists',
+          () => 'absent',
+        );
+      expect(head).toBe('absent');
+    }
+  });
+
   it('recovers when the connection carrying a part is killed once', async () => {
     const proxy = await startFlakyProxy(s3.port, /^PUT [^ ]*partNumber=2[&\s]/, 1);
     try {
