@@ -1,14 +1,18 @@
 import { createHash } from 'node:crypto';
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { Readable, Transform } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
-import { type EntryData, TarArchive, ZipArchive } from 'archiver';
+import { createGzip } from 'node:zlib';
+import { type EntryData, ZipArchive } from 'archiver';
 import type { BlobReader } from '../repo/blob-reader.js';
 import { tarMode } from './plan.js';
 import type { ArchiveFormat } from './record.js';
+import { TarWriter } from './tar-writer.js';
 
 export interface ArchiveEntry {
   path: string;
+  size: number;
   /** Octal git mode: 100644, 100755 or 120000. */
   mode: string;
 }
@@ -34,24 +38,82 @@ export interface ArchiveInput {
  * or time. Hashes the archive while writing it.
  */
 export async function writeArchive(input: ArchiveInput): Promise<{ sha256: string; size: number }> {
-  const archive =
-    input.format === 'zip'
-      ? new ZipArchive({ zlib: { level: 6 } })
-      : new TarArchive({ gzip: true, gzipOptions: { level: 6 } });
+  return input.format === 'zip' ? writeZip(input) : writeTarGz(input);
+}
+
+function hashingCounter() {
   const hash = createHash('sha256');
   let size = 0;
-  const hasher = new Transform({
+  const stream = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       hash.update(chunk);
       size += chunk.length;
       callback(null, chunk);
     },
   });
-  const written = pipeline(archive, hasher, createWriteStream(input.outPath));
-  const { blobs, onChunk } = input;
+  return { stream, result: () => ({ sha256: hash.digest('hex'), size }) };
+}
+
+async function* observed(
+  blobs: BlobReader,
+  index: number,
+  onChunk: ArchiveInput['onChunk'],
+): AsyncGenerator<Buffer> {
+  for await (const chunk of blobs.next()) {
+    onChunk(index, chunk);
+    yield chunk;
+  }
+}
+
+/** tar.gz through node-tar headers and zlib: gzip header without name or time (zlib's default). */
+async function writeTarGz(input: ArchiveInput): Promise<{ sha256: string; size: number }> {
+  const gzip = createGzip({ level: 6 });
+  const counter = hashingCounter();
+  const written = pipeline(gzip, counter.stream, createWriteStream(input.outPath));
+  const tar = new TarWriter(gzip, input.mtime);
+  try {
+    for (const [index, entry] of input.entries.entries()) {
+      if (entry.mode === '120000') {
+        const target = (await input.blobs.readAll()).toString('utf8');
+        input.onSymlink(index, target);
+        await tar.symlink(entry.path, target);
+      } else {
+        await tar.file(
+          entry.path,
+          tarMode(entry.mode),
+          entry.size,
+          observed(input.blobs, index, input.onChunk),
+        );
+      }
+    }
+    for (const meta of input.trailer()) {
+      const content = Buffer.from(meta.content);
+      await tar.file(meta.name, 0o644, content.length, [
+        content,
+      ] as unknown as AsyncIterable<Buffer>);
+    }
+    await tar.end();
+  } catch (error) {
+    gzip.destroy(error as Error);
+    await written.catch(() => {});
+    throw error;
+  }
+  await written;
+  return counter.result();
+}
+
+/** zip through archiver, one entry at a time so memory stays bounded. */
+async function writeZip(input: ArchiveInput): Promise<{ sha256: string; size: number }> {
+  const archive = new ZipArchive({ zlib: { level: 6 } });
+  const counter = hashingCounter();
+  const written = pipeline(archive, counter.stream, createWriteStream(input.outPath));
+  let processed = 0;
+  archive.on('entry', () => {
+    processed++;
+  });
   for (const [index, entry] of input.entries.entries()) {
     if (entry.mode === '120000') {
-      const target = (await blobs.readAll()).toString('utf8');
+      const target = (await input.blobs.readAll()).toString('utf8');
       input.onSymlink(index, target);
       // archiver's symlink() stamps the current time; append() keeps the commit time.
       archive.append(Buffer.alloc(0), {
@@ -61,25 +123,20 @@ export async function writeArchive(input: ArchiveInput): Promise<{ sha256: strin
         mode: 0o777,
         linkname: target,
       } as EntryData);
-      continue;
+    } else {
+      const content = Readable.from(observed(input.blobs, index, input.onChunk), {
+        objectMode: false,
+      });
+      archive.append(content, { name: entry.path, date: input.mtime, mode: tarMode(entry.mode) });
+      // The blob reader is sequential: this file must be drained before the next one starts.
+      await finished(content);
     }
-    const content = Readable.from(
-      (async function* () {
-        for await (const chunk of blobs.next()) {
-          onChunk(index, chunk);
-          yield chunk;
-        }
-      })(),
-      { objectMode: false },
-    );
-    archive.append(content, { name: entry.path, date: input.mtime, mode: tarMode(entry.mode) });
-    // The blob reader is sequential: this file must be drained before the next one starts.
-    await finished(content);
+    while (processed <= index) await once(archive, 'entry');
   }
   for (const meta of input.trailer()) {
     archive.append(Buffer.from(meta.content), { name: meta.name, date: input.mtime, mode: 0o644 });
   }
   await archive.finalize();
   await written;
-  return { sha256: hash.digest('hex'), size };
+  return counter.result();
 }
