@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { AirgapError } from '../errors.js';
 import { BlobReader } from '../repo/blob-reader.js';
 import {
+  type Commit,
   type DirtyPath,
   dirtyPaths,
   gitDirOf,
@@ -22,7 +22,8 @@ import { renderOutDirScripts } from '../scripts/render.js';
 import { publishDirectory } from '../util/atomic.js';
 import { startProgress } from '../util/progress.js';
 import { writeArchive } from './archive.js';
-import { type ContentProblem, isYamlPath, scanForCredentials, scanManifest } from './manifests.js';
+import { assertShippable, FileScanner } from './file-scanner.js';
+import type { ContentProblem } from './manifests.js';
 import { findMissingImages } from './missing-images.js';
 import {
   BUNDLE_FORMAT,
@@ -33,7 +34,6 @@ import {
   planUnits,
   renderSha256Sums,
   selectEntries,
-  symlinkProblem,
 } from './plan.js';
 import {
   type ArchiveFormat,
@@ -45,7 +45,7 @@ import {
 import { recordPreparedBundle } from './repo-docs.js';
 import { ScanCache } from './scan-cache.js';
 import { signArchive } from './signing.js';
-import { parseBundleSpec } from './spec.js';
+import { type BundleSpec, parseBundleSpec } from './spec.js';
 
 export interface BundleOptions {
   spec: string;
@@ -71,9 +71,6 @@ export interface BundleResult {
   warnings: string[];
   totalBytes: number;
 }
-
-/** Largest file whose text is scanned for credentials and parsed as YAML. */
-const SCAN_LIMIT = 8 * 1024 * 1024;
 
 export async function resolveSpecPath(root: string, spec: string, cwd: string): Promise<string> {
   if (spec.includes('/') || /\.ya?ml$/.test(spec)) {
@@ -165,19 +162,8 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
 
   // One pass over the blobs: pack, hash and scan together. The metadata goes last in the
   // archive, and nothing is published unless every check passes.
-  const files: BundleFile[] = entries.map((e) => ({
-    path: e.path,
-    size: e.size,
-    mode: e.mode,
-    sha256: '',
-  }));
-  // Hash objects are created as files start: 50,000 of them up front cost hundreds of MB.
-  const hashes: Array<ReturnType<typeof createHash> | undefined> = [];
-  const kept: Buffer[][] = [];
   const cache = ScanCache.load(await gitDirOf(root));
-  const cached = entries.map((e) => cache.get(ScanCache.key(e.objectId, e.path)));
-  const images = new Set(spec.images);
-  const kubernetesPaths = new Set<string>();
+  const scanner = new FileScanner(entries, cache, spec.images);
   const progress = startProgress({
     label: 'packing',
     total: totalBytes,
@@ -189,31 +175,7 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
     entries.map((e) => e.objectId),
   );
   let record: BundleRecord | undefined;
-  let sha256Sums = '';
-  const scanFile = (index: number) => {
-    const file = files[index]!;
-    file.sha256 = (hashes[index] ?? createHash('sha256')).digest('hex');
-    hashes[index] = undefined;
-    let verdict = cached[index];
-    if (!verdict) {
-      const content = file.size <= SCAN_LIMIT ? Buffer.concat(kept[index] ?? []) : undefined;
-      const text = content && !content.includes(0) ? content.toString('utf8') : undefined;
-      verdict = { problems: scanForCredentials(file.path, text), images: [], isKubernetes: false };
-      if (text !== undefined && isYamlPath(file.path)) {
-        const scan = scanManifest(file.path, text);
-        verdict.problems.push(...scan.problems);
-        verdict.images = scan.images;
-        verdict.isKubernetes = scan.isKubernetes;
-      }
-      cache.set(ScanCache.key(entries[index]!.objectId, file.path), verdict);
-    }
-    kept[index] = [];
-    problems.push(...verdict.problems);
-    for (const image of verdict.images) images.add(image);
-    if (verdict.isKubernetes) kubernetesPaths.add(file.path);
-  };
   try {
-    let current = -1;
     const archive = await writeArchive({
       format,
       mtime: new Date(commit.time * 1000),
@@ -221,67 +183,24 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
       blobs: reader,
       outPath: join(tempDir, archiveName),
       onChunk: (index, chunk) => {
-        if (index !== current) {
-          if (current >= 0 && files[current]!.mode !== '120000') scanFile(current);
-          current = index;
-        }
-        let hash = hashes[index];
-        if (!hash) {
-          hash = createHash('sha256');
-          hashes[index] = hash;
-        }
-        hash.update(chunk);
-        if (!cached[index] && files[index]!.size <= SCAN_LIMIT) {
-          const list = kept[index] ?? [];
-          list.push(chunk);
-          kept[index] = list;
-        }
+        scanner.chunk(index, chunk);
         progress.add(chunk.length);
       },
-      onSymlink: (index, target) => {
-        const file = files[index]!;
-        file.linkTarget = target;
-        file.sha256 = createHash('sha256').update(target).digest('hex');
-        const problem = symlinkProblem(file.path, target);
-        if (problem)
-          problems.push({
-            path: file.path,
-            line: 1,
-            kind: 'manifest',
-            message: problem.slice(file.path.length + 2),
-          });
-      },
+      onSymlink: (index, target) => scanner.symlink(index, target),
       trailer: () => {
-        // Files without any chunk (empty files) and the last file still need their scan.
-        for (const [index, file] of files.entries())
-          if (!file.sha256 && file.mode !== '120000') scanFile(index);
-        const steps = planSteps(spec, files, kubernetesPaths);
-        record = {
-          format: BUNDLE_FORMAT,
+        scanner.finish();
+        record = makeRecord({
           id,
-          name: spec.name,
-          environment: spec.environment,
-          description: spec.description,
-          commit: commit.sha,
-          commitTime: new Date(commit.time * 1000).toISOString(),
-          specPath,
           spec,
-          files,
-          units: planUnits(steps, spec.verify),
-          images: [...images].sort(),
-          missingImages: [],
-          s3: {
-            bucket: spec.s3.bucket,
-            prefix: spec.s3.prefix,
-            region: spec.s3.region,
-            ...(spec.s3.endpoint ? { endpoint: spec.s3.endpoint } : {}),
-            ...(spec.s3.forcePathStyle ? { forcePathStyle: true } : {}),
-          },
-        };
-        sha256Sums = renderSha256Sums(files);
+          specPath,
+          commit,
+          files: scanner.files,
+          kubernetesPaths: scanner.kubernetesPaths,
+          images: scanner.images,
+        });
         return [
           { name: 'bundle.json', content: stableJson(record) },
-          { name: 'SHA256SUMS', content: sha256Sums },
+          { name: 'SHA256SUMS', content: renderSha256Sums(scanner.files) },
         ];
       },
     });
@@ -290,26 +209,7 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
     await cache.save();
     if (!record) throw new AirgapError('internal: the bundle record was not built');
     const finalRecord: BundleRecord = record;
-
-    const allowed = new Map(spec.allowSecrets.map((a) => [a.path, a.reason]));
-    const blocking = problems.filter((p) => !(p.kind === 'secret' && allowed.has(p.path)));
-    for (const p of problems) {
-      if (p.kind === 'secret' && allowed.has(p.path))
-        warnings.push(`${p.path}: ${p.message} (allowed: ${allowed.get(p.path)})`);
-    }
-    if (blocking.length) {
-      const secret = blocking.some((p) => p.kind === 'secret');
-      throw new AirgapError(
-        `${blocking.length} problem(s) in the files to ship; nothing was written`,
-        {
-          details: blocking.map((p) => `${p.path}:${p.line}: ${p.message}`),
-          hint: secret
-            ? 'remove secrets from the bundle, or list the file under allowSecrets with a reason in the spec'
-            : 'fix each file above and commit',
-          code: secret ? 'unsafeContent' : 'invalidSpec',
-        },
-      );
-    }
+    assertShippable([...problems, ...scanner.problems], spec.allowSecrets, warnings);
     const missingImages = await findMissingImages(root, finalRecord.images, spec.environment);
     if (missingImages.length && options.strict) {
       throw new AirgapError(
@@ -409,4 +309,38 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
 
 export async function readBundleRecord(path: string): Promise<BundleRecord> {
   return JSON.parse(await readFile(path, 'utf8')) as BundleRecord;
+}
+
+function makeRecord(input: {
+  id: string;
+  spec: BundleSpec;
+  specPath: string;
+  commit: Commit;
+  files: BundleFile[];
+  kubernetesPaths: ReadonlySet<string>;
+  images: ReadonlySet<string>;
+}): BundleRecord {
+  const { spec } = input;
+  return {
+    format: BUNDLE_FORMAT,
+    id: input.id,
+    name: spec.name,
+    environment: spec.environment,
+    description: spec.description,
+    commit: input.commit.sha,
+    commitTime: new Date(input.commit.time * 1000).toISOString(),
+    specPath: input.specPath,
+    spec,
+    files: input.files,
+    units: planUnits(planSteps(spec, input.files, input.kubernetesPaths), spec.verify),
+    images: [...input.images].sort(),
+    missingImages: [],
+    s3: {
+      bucket: spec.s3.bucket,
+      prefix: spec.s3.prefix,
+      region: spec.s3.region,
+      ...(spec.s3.endpoint ? { endpoint: spec.s3.endpoint } : {}),
+      ...(spec.s3.forcePathStyle ? { forcePathStyle: true } : {}),
+    },
+  };
 }

@@ -1,0 +1,102 @@
+import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { Transform } from 'node:stream';
+import type { BundleRecord } from '../bundle/record.js';
+import { AirgapError } from '../errors.js';
+
+export interface LoadedBundle {
+  record: BundleRecord;
+  archivePath: string;
+  sidecarPath: string;
+  sha256: string;
+  size: number;
+}
+
+/** Refuses a bundle dir that is incomplete or was altered after `airgap bundle`. */
+export async function loadBundleDir(dir: string): Promise<LoadedBundle> {
+  const recordPath = join(dir, 'bundle.json');
+  if (!existsSync(dir)) {
+    throw new AirgapError(`bundle directory not found: ${dir}`, {
+      hint: 'pass the directory `airgap bundle` printed last',
+      code: 'usage',
+    });
+  }
+  if (!existsSync(recordPath)) {
+    throw new AirgapError(`${dir} is not a bundle directory: bundle.json is missing`, {
+      hint: 'copy the whole <bundle-id>/ directory that `airgap bundle` wrote',
+      code: 'integrity',
+    });
+  }
+  const record = JSON.parse(await readFile(recordPath, 'utf8')) as BundleRecord;
+  if (!record.archive)
+    throw new AirgapError(`${recordPath} has no archive section`, {
+      hint: 'rebuild with airgap bundle',
+      code: 'integrity',
+    });
+  const archivePath = join(dir, record.archive.file);
+  const sidecarPath = `${archivePath}.sha256`;
+  for (const path of [archivePath, sidecarPath]) {
+    if (!existsSync(path)) {
+      throw new AirgapError(`the bundle is incomplete: ${path} is missing`, {
+        hint: 'copy the whole <bundle-id>/ directory that `airgap bundle` wrote',
+        code: 'integrity',
+      });
+    }
+  }
+  const sidecar = (await readFile(sidecarPath, 'utf8')).trim().split(/\s+/)[0] ?? '';
+  const size = (await stat(archivePath)).size;
+  if (sidecar !== record.archive.sha256 || size !== record.archive.size) {
+    throw alteredError(
+      archivePath,
+      record.archive.sha256,
+      sidecar,
+      `${size} bytes, expected ${record.archive.size}`,
+    );
+  }
+  // The archive's own bytes are hashed while they are uploaded (see hashingGuard).
+  return { record, archivePath, sidecarPath, sha256: sidecar, size };
+}
+
+function alteredError(
+  archivePath: string,
+  expected: string,
+  sidecar: string,
+  actual: string,
+): AirgapError {
+  return new AirgapError(
+    `${archivePath} does not match its checksum: it was changed after airgap bundle`,
+    {
+      details: [`expected ${expected}`, `sidecar  ${sidecar}`, `actual   ${actual}`],
+      hint: 'rebuild the bundle with airgap bundle and copy it again',
+      code: 'integrity',
+    },
+  );
+}
+
+/**
+ * Hashes the archive as it streams to S3 and fails the stream at its end when the bytes are
+ * not the ones airgap built. Failing before the last part means lib-storage aborts the
+ * multipart upload (or never sends the single PUT), so nothing altered is ever completed.
+ */
+export function hashingGuard(
+  expected: string,
+  archivePath: string,
+  onMismatch: (error: AirgapError) => void,
+): Transform {
+  const hash = createHash('sha256');
+  return new Transform({
+    transform(chunk: Buffer, _encoding, callback) {
+      hash.update(chunk);
+      callback(null, chunk);
+    },
+    flush(callback) {
+      const actual = hash.digest('hex');
+      if (actual === expected) return callback(null);
+      const error = alteredError(archivePath, expected, expected, actual);
+      onMismatch(error);
+      callback(error);
+    },
+  });
+}
