@@ -1,6 +1,5 @@
-import { existsSync } from 'node:fs';
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { isAbsolute, join, relative, resolve } from 'node:path';
+import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { AirgapError } from '../errors.js';
 import { BlobReader } from '../repo/blob-reader.js';
 import {
@@ -46,6 +45,7 @@ import { recordPreparedBundle } from './repo-docs.js';
 import { ScanCache } from './scan-cache.js';
 import { signArchive } from './signing.js';
 import { type BundleSpec, parseBundleSpec } from './spec.js';
+import { pathProblem, resolveSpecPath } from './spec-path.js';
 
 export interface BundleOptions {
   spec: string;
@@ -70,42 +70,6 @@ export interface BundleResult {
   dirty: DirtyPath[];
   warnings: string[];
   totalBytes: number;
-}
-
-export async function resolveSpecPath(root: string, spec: string, cwd: string): Promise<string> {
-  if (spec.includes('/') || /\.ya?ml$/.test(spec)) {
-    const absolute = isAbsolute(spec) ? spec : resolve(cwd, spec);
-    const inRepo = relative(root, absolute);
-    if (inRepo.startsWith('..') || isAbsolute(inRepo)) {
-      throw new AirgapError(`${spec}: the bundle spec must be inside the ops repo (${root})`, {
-        hint: 'keep specs in bundles/<name>.yaml and commit them',
-        code: 'usage',
-      });
-    }
-    return inRepo.split('\\').join('/');
-  }
-  for (const ext of ['yaml', 'yml']) {
-    if (existsSync(join(root, 'bundles', `${spec}.${ext}`))) return `bundles/${spec}.${ext}`;
-  }
-  const available = existsSync(join(root, 'bundles'))
-    ? (await readdir(join(root, 'bundles')))
-        .filter((f) => /\.ya?ml$/.test(f))
-        .map((f) => f.replace(/\.ya?ml$/, ''))
-    : [];
-  throw new AirgapError(`no bundle spec named "${spec}" in ${join(root, 'bundles')}`, {
-    hint: available.length
-      ? `available: ${available.sort().join(', ')}`
-      : 'create bundles/<name>.yaml (see bundles/README.md)',
-    code: 'usage',
-  });
-}
-
-function pathProblem(path: string): string | undefined {
-  if (path.includes('\\'))
-    return `${path}: backslashes in file names do not survive tar and zip tools; rename it`;
-  if (/^\w+:/.test(path))
-    return `${path}: a name starting with "word:" is read as a drive letter by archive tools; rename it`;
-  return undefined;
 }
 
 export async function bundle(options: BundleOptions): Promise<BundleResult> {

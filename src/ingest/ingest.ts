@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import {
   appendFileSync,
   createReadStream,
@@ -12,18 +11,10 @@ import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { type BundleRecord, recordPath } from '../bundle/record.js';
 import { ECR_MANIFEST_FILE, type EcrImageRecord, upsertEcrImages } from '../docs/ecr-manifest.js';
-import {
-  CURRENT_STATE_FILE,
-  type Outcome,
-  renderDeployments,
-  TRACKER_FILE,
-  upsertTrackerRow,
-} from '../docs/handoff.js';
-import { findManagedBlock, upsertManagedBlock } from '../docs/managed-block.js';
+import { upsertManagedBlock } from '../docs/managed-block.js';
 import {
   type BundleStatus,
   PENDING_CHANGES_FILE,
-  type PendingEntry,
   readPendingEntries,
   upsertPendingEntry,
 } from '../docs/pending-changes.js';
@@ -32,10 +23,17 @@ import { repoRoot, runGit } from '../repo/git.js';
 import { cloudshellUnits } from '../scripts/cloudshell.js';
 import { writeFileAtomically } from '../util/atomic.js';
 import { cleanTranscript } from './clean.js';
-import { digestFromPushOutput, imagesFromDescribeImages, readRange } from './images.js';
+import {
+  blockHashOfFile,
+  chooseBundle,
+  collectImages,
+  handoffWrites,
+  previewDiff,
+  readOrEmpty,
+} from './documents.js';
 import { FileSink } from './lines.js';
 import { acquireLock } from './lock.js';
-import { bundleStatus, mergeAttempts, type UnitResult } from './merge.js';
+import { bundleStatus, mergeAttempts } from './merge.js';
 import { iso, renderRunbook } from './runbook.js';
 import { type SpooledTranscript, spoolTranscript } from './spool.js';
 
@@ -64,114 +62,6 @@ export interface IngestResult {
 }
 
 export const RUNBOOKS_DIR = 'docs/RUNBOOKS';
-
-/**
- * TRACKER.md and CURRENT-STATE.md are updated only where `airgap init` (or a person) put
- * airgap's managed blocks: other repos keep those documents entirely by hand.
- */
-async function handoffWrites(
-  root: string,
-  entries: PendingEntry[],
-  outcome: Outcome,
-): Promise<Array<{ rel: string; content: string }>> {
-  const writes: Array<{ rel: string; content: string }> = [];
-  const tracker = await readOrEmpty(join(root, TRACKER_FILE));
-  if (findManagedBlock(tracker, 'deployments')) {
-    const update = upsertTrackerRow(tracker, outcome);
-    if (update.changed) writes.push({ rel: TRACKER_FILE, content: update.text });
-  }
-  const state = await readOrEmpty(join(root, CURRENT_STATE_FILE));
-  if (findManagedBlock(state, 'deployments')) {
-    const after = upsertManagedBlock(state, 'deployments', renderDeployments(entries));
-    if (after !== state) writes.push({ rel: CURRENT_STATE_FILE, content: after });
-  }
-  return writes;
-}
-
-async function readOrEmpty(path: string): Promise<string> {
-  return existsSync(path) ? readFile(path, 'utf8') : '';
-}
-
-function chooseBundle(
-  found: readonly string[],
-  wanted: string | undefined,
-  source: string,
-): string {
-  if (!found.length) {
-    throw new AirgapError(`no airgap markers in ${source}`, {
-      hint: 'paste the whole terminal output of the blocks from PASTE.md (lines starting @@airgap/1)',
-      code: 'transcript',
-    });
-  }
-  if (wanted) {
-    if (!found.includes(wanted)) {
-      throw new AirgapError(`${source} is for ${found.join(', ')}, not ${wanted}`, {
-        hint: 'check the file, or drop --bundle to use the bundle the transcript names',
-        code: 'transcript',
-      });
-    }
-    return wanted;
-  }
-  if (found.length > 1) {
-    throw new AirgapError(
-      `${source} holds blocks of ${found.length} bundles: ${found.join(', ')}`,
-      {
-        hint: 'pass --bundle ID to choose one (the others stay in its Other output section)',
-        code: 'transcript',
-      },
-    );
-  }
-  return found[0]!;
-}
-
-/** sha256 of a file's text as managed-block lines: everything but the final newline. */
-async function blockHashOfFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  let held: Buffer | undefined;
-  for await (const chunk of createReadStream(path)) {
-    if (held) hash.update(held);
-    const buffer = chunk as Buffer;
-    hash.update(buffer.subarray(0, buffer.length - 1));
-    held = buffer.subarray(buffer.length - 1);
-  }
-  if (held && held[0] !== 10) hash.update(held);
-  return hash.digest('hex').slice(0, 12);
-}
-
-function collectImages(record: BundleRecord, results: UnitResult[]): EcrImageRecord[] {
-  const images: EcrImageRecord[] = [];
-  for (const r of results) {
-    const a = r.final;
-    if (!a || r.status !== 'ok') continue;
-    const date = iso(a.endEpoch ?? a.beginEpoch).slice(0, 10);
-    if (r.kind === 'image' && r.command) {
-      const target = /to \S+?\/(.+):([^:\s]+)$/.exec(r.command);
-      const digest = digestFromPushOutput(readRange(a.outputPath, a.outputStart, a.outputEnd));
-      if (target && digest)
-        images.push({
-          repository: target[1]!,
-          tag: target[2]!,
-          digest,
-          environment: record.environment,
-          date,
-          source: 'CloudShell push',
-        });
-    }
-    if (r.command?.includes('aws ecr describe-images')) {
-      for (const found of imagesFromDescribeImages(
-        readRange(a.outputPath, a.outputStart, a.outputEnd),
-      )) {
-        images.push({
-          ...found,
-          environment: record.environment,
-          date,
-          source: `bastion describe-images (${a.host ?? 'bastion'})`,
-        });
-      }
-    }
-  }
-  return images;
-}
 
 export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const cwd = options.cwd ?? process.cwd();
@@ -352,31 +242,4 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     release();
     rmSync(work, { recursive: true, force: true });
   }
-}
-
-async function previewDiff(
-  root: string,
-  work: string,
-  writes: Array<{ rel: string; content?: string; fromFile?: string }>,
-): Promise<string> {
-  const parts: string[] = [];
-  for (const [i, w] of writes.entries()) {
-    const after = w.fromFile ?? join(work, `preview-${i}`);
-    if (w.content !== undefined) await writeFileAtomically(after, w.content);
-    const before = join(root, w.rel);
-    const diff = await runGit(root, [
-      'diff',
-      '--no-index',
-      '--no-color',
-      '--stat',
-      existsSync(before) ? before : '/dev/null',
-      after,
-    ]);
-    parts.push(`${w.rel}: ${diff.stdout.toString().trim().split('\n').at(-1)?.trim() ?? ''}`);
-    if (w.content !== undefined && existsSync(before)) {
-      const unified = await runGit(root, ['diff', '--no-index', '--no-color', before, after]);
-      parts.push(unified.stdout.toString().split('\n').slice(4).join('\n'));
-    }
-  }
-  return parts.join('\n');
 }
