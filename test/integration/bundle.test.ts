@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../src/bundle/build.js';
 import type { BundleRecord } from '../../src/bundle/record.js';
-import { AirgapError } from '../../src/errors.js';
+import { expectAirgapError } from '../helpers/errors.js';
 import {
   cleanupTempDirs,
   commitAll,
@@ -15,16 +15,6 @@ import {
 } from '../helpers/ops-repo.js';
 
 afterAll(cleanupTempDirs);
-
-async function expectError(promise: Promise<unknown>): Promise<AirgapError> {
-  try {
-    await promise;
-  } catch (error) {
-    expect(error).toBeInstanceOf(AirgapError);
-    return error as AirgapError;
-  }
-  throw new Error('expected an AirgapError');
-}
 
 describe('airgap bundle', () => {
   it('builds byte-identical archives from two clones at different times and umasks', async () => {
@@ -88,7 +78,7 @@ describe('airgap bundle', () => {
       join(repo, 'k8s/dev/topics/kafka-topic-draft.yaml'),
       committed.replace('quote-priced', 'draft'),
     );
-    const error = await expectError(bundle({ spec: 'dev-topics', repo, out: tempDir() }));
+    const error = await expectAirgapError(bundle({ spec: 'dev-topics', repo, out: tempDir() }));
     expect(error.exitCode).toBe(4);
     expect(error.details).toContain('modified: k8s/dev/topics/kafka-topic-quote-priced.yaml');
     expect(error.details).toContain('untracked: k8s/dev/topics/kafka-topic-draft.yaml');
@@ -112,7 +102,7 @@ describe('airgap bundle', () => {
     commitAll(repo, 'add a secret by mistake');
     const pendingBefore = readFileSync(join(repo, 'PENDING-CHANGES.md'));
     const out = tempDir();
-    const error = await expectError(bundle({ spec: 'dev-topics', repo, out }));
+    const error = await expectAirgapError(bundle({ spec: 'dev-topics', repo, out }));
     expect(error.exitCode).toBe(5);
     expect(error.details.join('\n')).toContain(
       'k8s/dev/topics/kafka-topic-zz.yaml:6: document 2 is a kind: Secret',
@@ -129,7 +119,7 @@ describe('airgap bundle', () => {
       'aws_access_key_id: AKIAIOSFODNN7EXAMPLE\n',
     );
     commitAll(repo, 'oops');
-    const error = await expectError(bundle({ spec: 'dev-topics', repo, out: tempDir() }));
+    const error = await expectAirgapError(bundle({ spec: 'dev-topics', repo, out: tempDir() }));
     expect(error.details.join('\n')).toContain(
       'k8s/dev/topics/notes.yaml:1: holds an AWS access key id',
     );
@@ -150,7 +140,7 @@ describe('airgap bundle', () => {
       'apiVersion: v1\nkind: KafkaTopic\nmetadata:\n  name: [oops\n',
     );
     commitAll(repo, 'bad yaml');
-    const error = await expectError(bundle({ spec: 'dev-topics', repo, out: tempDir() }));
+    const error = await expectAirgapError(bundle({ spec: 'dev-topics', repo, out: tempDir() }));
     expect(error.exitCode).toBe(3);
     expect(error.details.join('\n')).toMatch(
       /k8s\/dev\/topics\/kafka-topic-bad\.yaml:\d+: invalid YAML/,
@@ -164,7 +154,7 @@ describe('airgap bundle', () => {
       'apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaTopic\nspec: {}\n',
     );
     commitAll(repo, 'no name');
-    const error = await expectError(bundle({ spec: 'dev-topics', repo, out: tempDir() }));
+    const error = await expectAirgapError(bundle({ spec: 'dev-topics', repo, out: tempDir() }));
     expect(error.details.join('\n')).toContain(
       'kafka-topic-noname.yaml:1: Kubernetes document 1 lacks metadata.name',
     );
@@ -177,7 +167,7 @@ describe('airgap bundle', () => {
       'name: empty\nenvironment: dev\ndescription: x\nfiles: [k8s/uat/**]\ns3: { bucket: acme-airgap, prefix: p, region: us-east-1 }\n',
     );
     commitAll(repo, 'empty spec');
-    const error = await expectError(bundle({ spec: 'empty', repo, out: tempDir() }));
+    const error = await expectAirgapError(bundle({ spec: 'empty', repo, out: tempDir() }));
     expect(error.details.join('\n')).toContain('files[0] "k8s/uat/**" matches no committed file');
   });
 
@@ -205,7 +195,7 @@ describe('airgap bundle', () => {
     expect(result.record.missingImages).toEqual([
       '111122223333.dkr.ecr.us-east-1.amazonaws.com/edenhill/kcat:1.7.1',
     ]);
-    const error = await expectError(
+    const error = await expectAirgapError(
       bundle({ spec: 'dev-topics', repo, out: tempDir(), strict: true }),
     );
     expect(error.details).toEqual(result.record.missingImages);
@@ -252,7 +242,7 @@ describe('airgap bundle', () => {
     const repo = makeOpsRepo();
     execFileSync('ln', ['-s', '../../../../etc/passwd', join(repo, 'k8s/dev/topics/escape.yaml')]);
     commitAll(repo, 'symlink');
-    const error = await expectError(bundle({ spec: 'dev-topics', repo, out: tempDir() }));
+    const error = await expectAirgapError(bundle({ spec: 'dev-topics', repo, out: tempDir() }));
     expect(error.details.join('\n')).toContain('symlink points outside the repo');
   });
 

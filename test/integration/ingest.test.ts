@@ -3,9 +3,9 @@ import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../src/bundle/build.js';
-import { AirgapError } from '../../src/errors.js';
 import { ingest } from '../../src/ingest/ingest.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
+import { expectAirgapError } from '../helpers/errors.js';
 import {
   cleanupTempDirs,
   cliPath,
@@ -55,15 +55,6 @@ function runbookOf(repo: string, id: string): string {
   return name ? readFileSync(join(repo, 'docs/RUNBOOKS', name), 'utf8') : '';
 }
 
-async function failure(promise: Promise<unknown>): Promise<AirgapError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AirgapError);
-  return error as AirgapError;
-}
-
 describe('airgap ingest on real bastion output', () => {
   it('reads a CRLF, coloured, prompted paste and marks the bundle deployed', async () => {
     const { repo, result, output } = await deployedRepo();
@@ -80,7 +71,7 @@ describe('airgap ingest on real bastion output', () => {
     const { output } = await deployedRepo();
     const other = makeOpsRepo();
     const before = git(other, 'status', '--porcelain');
-    const error = await failure(ingest({ transcript: save(output), repo: other }));
+    const error = await expectAirgapError(ingest({ transcript: save(output), repo: other }));
     expect(error.exitCode).toBe(21);
     expect(error.message).toMatch(/does not know bundle dev-topics-[0-9a-f]{7}/);
     expect(git(other, 'status', '--porcelain')).toBe(before);
@@ -88,11 +79,11 @@ describe('airgap ingest on real bastion output', () => {
 
   it('refuses a transcript for another bundle than --bundle, and one without markers', async () => {
     const { repo, output } = await deployedRepo();
-    const wrong = await failure(
+    const wrong = await expectAirgapError(
       ingest({ transcript: save(output), repo, bundle: 'dev-topics-0000000' }),
     );
     expect(wrong.message).toContain('not dev-topics-0000000');
-    const none = await failure(ingest({ transcript: save('just some text\n'), repo }));
+    const none = await expectAirgapError(ingest({ transcript: save('just some text\n'), repo }));
     expect(none.exitCode).toBe(20);
     expect(existsSync(join(repo, 'docs/RUNBOOKS/transcripts'))).toBe(false);
   });
@@ -196,7 +187,7 @@ describe('airgap ingest on real bastion output', () => {
     ]);
     const lock = join(repo, '.git/airgap-ingest.lock');
     writeFileSync(lock, String(process.pid));
-    const locked = await failure(ingest({ transcript: save(withBadBytes), repo }));
+    const locked = await expectAirgapError(ingest({ transcript: save(withBadBytes), repo }));
     expect(locked.exitCode).toBe(22);
     writeFileSync(lock, '999999999'); // a lock left by a process that is gone is taken over
     const child = spawn(process.execPath, [cliPath, 'ingest', '-', '--repo', repo, '--json'], {

@@ -7,8 +7,8 @@ import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../scripts/lib/local-s3.js';
 import { bundle as buildBundle } from '../../src/bundle/build.js';
-import { AirgapError } from '../../src/errors.js';
 import { upload } from '../../src/transfer/upload.js';
+import { expectAirgapError } from '../helpers/errors.js';
 import { fakeBundleDir } from '../helpers/fake-bundle.js';
 import { startFlakyProxy } from '../helpers/flaky-proxy.js';
 import {
@@ -48,15 +48,6 @@ async function downloadSha(key: string): Promise<string> {
   const hash = createHash('sha256');
   for await (const chunk of response.Body as Readable) hash.update(chunk as Buffer);
   return hash.digest('hex');
-}
-
-async function expectAirgapError(promise: Promise<unknown>): Promise<AirgapError> {
-  const error = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(error).toBeInstanceOf(AirgapError);
-  return error as AirgapError;
 }
 
 describe('airgap upload against s3rver', () => {

@@ -1,0 +1,12 @@
+import { expect } from 'vitest';
+import { AirgapError } from '../../src/errors.js';
+
+/** Awaits a promise that must fail with the user-facing error type, and returns the error. */
+export async function expectAirgapError(promise: Promise<unknown>): Promise<AirgapError> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  expect(error).toBeInstanceOf(AirgapError);
+  return error as AirgapError;
+}
