@@ -1,7 +1,7 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { BundleRecord } from '../../src/bundle/record.js';
 import { bastionBlocks } from '../../src/scripts/bastion.js';
@@ -268,8 +268,4 @@ export async function runLoop(options: LoopOptions = {}): Promise<LoopResult> {
     runs,
     awsUsed: useRealAws ? 'aws CLI' : 'SDK stand-in',
   };
-}
-
-export function resolveFromRoot(...parts: string[]): string {
-  return resolve(projectRoot, ...parts);
 }

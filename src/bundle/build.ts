@@ -271,10 +271,6 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
   };
 }
 
-export async function readBundleRecord(path: string): Promise<BundleRecord> {
-  return JSON.parse(await readFile(path, 'utf8')) as BundleRecord;
-}
-
 function makeRecord(input: {
   id: string;
   spec: BundleSpec;

@@ -1,5 +1,5 @@
 import { upsertManagedBlock } from './managed-block.js';
-import { readTableRows, type TableUpdate, upsertTableRows } from './managed-table.js';
+import { type TableUpdate, upsertTableRows } from './managed-table.js';
 import type { PendingEntry } from './pending-changes.js';
 
 export const TRACKER_FILE = 'TRACKER.md';
@@ -41,10 +41,6 @@ export function upsertTrackerRow(text: string, outcome: Outcome): TableUpdate {
 
 export function emptyTrackerBlock(text: string): string {
   return upsertTableRows(text, { ...trackerTable, rows: [] }).text;
-}
-
-export function trackerRows(text: string): string[][] {
-  return readTableRows(text, 'deployments');
 }
 
 /**

@@ -1,0 +1,55 @@
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { reportError } from '../../src/cli/output.js';
+import { AirgapError } from '../../src/errors.js';
+
+function captureStderr() {
+  const lines: string[] = [];
+  vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+    lines.push(String(chunk));
+    return true;
+  });
+  return lines;
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('reportError: the one place errors become messages and exit codes', () => {
+  it('prints message, details and hint of a user-facing error, without a stack', () => {
+    const out = captureStderr();
+    const code = reportError(
+      new AirgapError('3 files differ from HEAD', {
+        details: ['modified: a.yaml'],
+        hint: 'commit them',
+        code: 'dirtyTree',
+      }),
+      {},
+    );
+    expect(code).toBe(4);
+    const text = out.join('');
+    expect(text).toContain('3 files differ from HEAD');
+    expect(text).toContain('  modified: a.yaml');
+    expect(text).toContain('commit them');
+    expect(text).not.toMatch(/\n\s+at /);
+  });
+
+  it('calls anything else a bug, with the stack only under --debug', () => {
+    const quiet = captureStderr();
+    expect(reportError(new TypeError('x is undefined'), {})).toBe(70);
+    expect(quiet.join('')).toContain('this is a bug in airgap: x is undefined');
+    expect(quiet.join('')).not.toMatch(/\n\s+at /);
+    vi.restoreAllMocks();
+    const loud = captureStderr();
+    reportError(new TypeError('x is undefined'), { debug: true });
+    expect(loud.join('')).toMatch(/\n\s+at /);
+  });
+
+  it('prints one JSON object on stdout with --json', () => {
+    const writes: string[] = [];
+    vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      writes.push(String(chunk));
+      return true;
+    });
+    reportError(new AirgapError('nope', { code: 'conflict' }), { json: true });
+    expect(JSON.parse(writes.join(''))).toMatchObject({ ok: false, error: 'nope', exitCode: 7 });
+  });
+});
