@@ -32,14 +32,15 @@ async function run(action: () => Promise<void>, json?: boolean): Promise<void> {
   }
 }
 
+// Before the commands are added, so they inherit it: usage errors exit 2.
+program.exitOverride((error) => {
+  process.exit(error.exitCode === 0 ? 0 : 2);
+});
+
 registerBundle(program, run);
 registerUpload(program, run);
 registerIngest(program, run);
 registerStatus(program, run);
 registerInit(program, run);
-
-program.exitOverride((error) => {
-  process.exit(error.exitCode === 0 ? 0 : 2);
-});
 
 await program.parseAsync(process.argv);

@@ -255,6 +255,9 @@ describe('airgap bundle', () => {
     expect(lines.every((line) => line.length <= 80 || line.startsWith('/'))).toBe(true);
     expect(lines.at(-1)).toMatch(/\.airgap\/out\/dev-topics-[0-9a-f]{7}$/);
     expect(existsSync(join(lines.at(-1)!, 'PASTE.md'))).toBe(true);
+    const usage = await runCli(['bundle']);
+    expect(usage.code).toBe(2);
+    expect(usage.stderr).toContain("missing required argument 'spec'");
     const json = await runCli(['bundle', 'dev-topics', '--repo', repo, '--json']);
     expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, files: 4, steps: 5 });
   });
