@@ -40,6 +40,7 @@ export function startProgress(options: {
               stream,
               format: `${options.label} [{bar}] {percentage}% {value}/{total} ${options.unit === 'bytes' ? 'MiB' : 'files'} | {speed} | ETA {eta_formatted}`,
               hideCursor: true,
+              barsize: 16,
               clearOnComplete: true,
               fps: 5,
             },
