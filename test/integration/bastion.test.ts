@@ -59,6 +59,16 @@ describe('generated bastion.sh with real bash, tar and sha256sum', () => {
     }
   });
 
+  it('deploys a zip bundle the same way (unzip on the bastion)', async () => {
+    if (!requireTool('unzip')) return;
+    const repo = makeOpsRepo();
+    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir(), format: 'zip' });
+    const run = runBastionScript(result, fakeBastion(result));
+    expect(run.stdout).toContain(`${result.record.archive?.file}: OK`);
+    expect(run.stdout).toContain('airgap: 4 files extracted and verified');
+    expect(run.code, run.output).toBe(0);
+  });
+
   it('stops a corrupted archive before any kubectl command, non-zero', async () => {
     const repo = makeOpsRepo();
     const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
