@@ -145,6 +145,38 @@ function binDir(work: string, links: Record<string, string>): string {
   return bin;
 }
 
+/** Points the example's dev-topics spec at an S3 endpoint, as a VPC endpoint would be set. */
+export function setSpecEndpoint(repo: string, endpoint: string): void {
+  const specPath = join(repo, 'bundles/dev-topics.yaml');
+  const before = readFileSync(specPath, 'utf8');
+  const after = before.replace(
+    '  region: us-east-1\nsteps',
+    `  region: us-east-1\n  endpoint: ${endpoint}\nsteps`,
+  );
+  if (after === before) throw new Error(`${specPath}: no s3.region line to add an endpoint after`);
+  writeFileSync(specPath, after);
+}
+
+/** Runs a command and collects stdout and stderr together, without blocking the event loop. */
+export function runCollected(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<{ code: number; out: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(command, args, options);
+    let out = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      out += d;
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code: code ?? 1, out }));
+  });
+}
+
 /** The whole loop on one machine: laptop, S3, CloudShell, bastion, laptop. */
 export async function runLoop(options: LoopOptions = {}): Promise<LoopResult> {
   const log = options.log ?? (() => {});
@@ -155,15 +187,7 @@ export async function runLoop(options: LoopOptions = {}): Promise<LoopResult> {
 
   const s3 = await startLocalS3(['acme-airgap']);
   Object.assign(process.env, LOCAL_S3_CREDENTIALS);
-  // Point the spec at the local S3, as a VPC endpoint would be configured.
-  const specPath = join(repo, 'bundles/dev-topics.yaml');
-  writeFileSync(
-    specPath,
-    readFileSync(specPath, 'utf8').replace(
-      '  region: us-east-1\nsteps',
-      `  region: us-east-1\n  endpoint: ${s3.endpoint}\nsteps`,
-    ),
-  );
+  setSpecEndpoint(repo, s3.endpoint);
   git(repo, 'add', '-A');
   git(repo, 'commit', '-q', '-m', 'Ops repo with DEV topics ready to ship');
   log(`ops repo:  ${repo}`);

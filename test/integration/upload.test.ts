@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -6,6 +5,7 @@ import type { Readable } from 'node:stream';
 import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../scripts/lib/local-s3.js';
+import { runCollected, setSpecEndpoint } from '../../scripts/lib/loop.js';
 import { bundle as buildBundle } from '../../src/bundle/build.js';
 import { ingest } from '../../src/ingest/ingest.js';
 import { cloudshellBlocks } from '../../src/scripts/cloudshell.js';
@@ -216,31 +216,14 @@ describe('airgap upload against s3rver', () => {
   it('runs the CloudShell fallback upload block with the real aws CLI, and ingest records it', async () => {
     if (!requireTool('aws')) return;
     const repo = makeOpsRepo();
-    const specPath = join(repo, 'bundles/dev-topics.yaml');
-    writeFileSync(
-      specPath,
-      readFileSync(specPath, 'utf8').replace(
-        '  region: us-east-1\nsteps',
-        `  region: us-east-1\n  endpoint: ${s3.endpoint}\nsteps`,
-      ),
-    );
+    setSpecEndpoint(repo, s3.endpoint);
     commitAll(repo, 'local endpoint');
     const built = await buildBundle({ spec: 'dev-topics', repo, out: tempDir() });
     commitAll(repo, 'prepared');
     const fallback = cloudshellBlocks(built.record).find((b) => b.title.includes('fallback'))!;
-    const run = await new Promise<{ code: number; out: string }>((resolve) => {
-      const child = spawn('bash', ['-c', fallback.code], {
-        cwd: join(built.outDir, '..'),
-        env: { ...process.env, ...LOCAL_S3_CREDENTIALS },
-      });
-      let out = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-      });
-      child.stderr.on('data', (d) => {
-        out += d;
-      });
-      child.on('close', (code) => resolve({ code: code ?? 1, out }));
+    const run = await runCollected('bash', ['-c', fallback.code], {
+      cwd: join(built.outDir, '..'),
+      env: { ...process.env, ...LOCAL_S3_CREDENTIALS },
     });
     expect(run.out).toContain(`${built.record.archive?.file}: OK`);
     expect(run.out).toMatch(/@@airgap\/1 end dev-topics-[0-9a-f]+ 1 upload rc=0/);
@@ -258,38 +241,21 @@ describe('airgap upload against s3rver', () => {
   it('serves the generated bastion download to the real aws CLI; sha256sum -c passes', async () => {
     if (!requireTool('aws')) return;
     const repo = makeOpsRepo();
-    const specPath = join(repo, 'bundles/dev-topics.yaml');
-    writeFileSync(
-      specPath,
-      readFileSync(specPath, 'utf8').replace(
-        '  region: us-east-1\nsteps',
-        `  region: us-east-1\n  endpoint: ${s3.endpoint}\nsteps`,
-      ),
-    );
+    setSpecEndpoint(repo, s3.endpoint);
     commitAll(repo, 'local endpoint');
     const built = await buildBundle({ spec: 'dev-topics', repo, out: tempDir() });
     expect(built.record.s3.endpoint).toBe(s3.endpoint);
     await upload({ bundleDir: built.outDir });
     const home = tempDir();
-    const run = await new Promise<{ code: number; out: string }>((resolve) => {
-      const child = spawn('bash', [join(built.outDir, 'bastion.sh')], {
-        cwd: home,
-        env: {
-          ...process.env,
-          ...LOCAL_S3_CREDENTIALS,
-          HOME: home,
-          PATH: `${standinBin({ realAws: true })}:${process.env.PATH}`,
-          KUBECTL_STATE_DIR: tempDir(),
-        },
-      });
-      let out = '';
-      child.stdout.on('data', (d) => {
-        out += d;
-      });
-      child.stderr.on('data', (d) => {
-        out += d;
-      });
-      child.on('close', (code) => resolve({ code: code ?? 1, out }));
+    const run = await runCollected('bash', [join(built.outDir, 'bastion.sh')], {
+      cwd: home,
+      env: {
+        ...process.env,
+        ...LOCAL_S3_CREDENTIALS,
+        HOME: home,
+        PATH: `${standinBin({ realAws: true })}:${process.env.PATH}`,
+        KUBECTL_STATE_DIR: tempDir(),
+      },
     });
     expect(run.out).toContain(`${built.record.archive?.file}: OK`);
     expect(run.out).toMatch(/@@airgap\/1 end dev-topics-[0-9a-f]+ 3 extract rc=0/);
