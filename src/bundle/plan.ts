@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import picomatch from 'picomatch';
 import { AirgapError } from '../errors.js';
 import type { DirtyPath, TreeEntry } from '../repo/git.js';
+import type { MarkerKind } from '../scripts/markers.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { isYamlPath } from './manifests.js';
 import type { BundleSpec } from './spec.js';
@@ -10,15 +11,7 @@ export const BUNDLE_FORMAT = 'airgap-bundle/1';
 /** Names the archive reserves at its root for its own metadata. */
 export const RESERVED_NAMES = ['bundle.json', 'SHA256SUMS'] as const;
 
-export type UnitKind =
-  | 'download'
-  | 'verify'
-  | 'extract'
-  | 'step'
-  | 'verify-cmd'
-  | 'summary'
-  | 'upload'
-  | 'image';
+export type UnitKind = MarkerKind;
 
 /** One marker-delimited unit of work on the bastion, numbered in the order it runs. */
 export interface Unit {

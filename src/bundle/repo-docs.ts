@@ -1,4 +1,3 @@
-import { readFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import {
   PENDING_CHANGES_FILE,
@@ -6,15 +5,8 @@ import {
   upsertPendingEntry,
 } from '../docs/pending-changes.js';
 import { writeFileAtomically } from '../util/atomic.js';
+import { readTextOrEmpty } from '../util/fs.js';
 import { type BundleRecord, recordPath, stableJson } from './record.js';
-
-async function readOrEmpty(path: string): Promise<string> {
-  try {
-    return await readFile(path, 'utf8');
-  } catch {
-    return '';
-  }
-}
 
 /**
  * Keeps the bundle's record in the repo and lists it as prepared in PENDING-CHANGES.md.
@@ -28,7 +20,7 @@ export async function recordPreparedBundle(
 ): Promise<string[]> {
   await writeFileAtomically(join(root, recordPath(record.id)), stableJson(record));
   const pendingPath = join(root, PENDING_CHANGES_FILE);
-  const before = await readOrEmpty(pendingPath);
+  const before = await readTextOrEmpty(pendingPath);
   const existing = readPendingEntries(before).find((e) => e.bundleId === record.id);
   if (existing && existing.status !== 'prepared') return [];
   const sheet = relative(root, pasteSheet);

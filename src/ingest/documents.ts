@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { BundleRecord } from '../bundle/record.js';
 import type { EcrImageRecord } from '../docs/ecr-manifest.js';
@@ -16,13 +15,10 @@ import type { PendingEntry } from '../docs/pending-changes.js';
 import { AirgapError } from '../errors.js';
 import { runGit } from '../repo/git.js';
 import { writeFileAtomically } from '../util/atomic.js';
+import { readTextOrEmpty } from '../util/fs.js';
 import { digestFromPushOutput, imagesFromDescribeImages, readRange } from './images.js';
 import type { UnitResult } from './merge.js';
 import { iso } from './runbook.js';
-
-export async function readOrEmpty(path: string): Promise<string> {
-  return existsSync(path) ? readFile(path, 'utf8') : '';
-}
 
 /**
  * TRACKER.md and CURRENT-STATE.md are updated only where `airgap init` (or a person) put
@@ -34,12 +30,12 @@ export async function handoffWrites(
   outcome: Outcome,
 ): Promise<Array<{ rel: string; content: string }>> {
   const writes: Array<{ rel: string; content: string }> = [];
-  const tracker = await readOrEmpty(join(root, TRACKER_FILE));
+  const tracker = await readTextOrEmpty(join(root, TRACKER_FILE));
   if (findManagedBlock(tracker, 'deployments')) {
     const update = upsertTrackerRow(tracker, outcome);
     if (update.changed) writes.push({ rel: TRACKER_FILE, content: update.text });
   }
-  const state = await readOrEmpty(join(root, CURRENT_STATE_FILE));
+  const state = await readTextOrEmpty(join(root, CURRENT_STATE_FILE));
   if (findManagedBlock(state, 'deployments')) {
     const after = upsertManagedBlock(state, 'deployments', renderDeployments(entries));
     if (after !== state) writes.push({ rel: CURRENT_STATE_FILE, content: after });

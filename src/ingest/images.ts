@@ -1,5 +1,4 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { EcrImageRecord } from '../docs/ecr-manifest.js';
 
 /** The digest ECR reported in an image push block: the last sha256 seen, even if wrapped. */
 export function digestFromPushOutput(output: string): string | undefined {
@@ -46,5 +45,3 @@ export function readRange(
     closeSync(fd);
   }
 }
-
-export type { EcrImageRecord };

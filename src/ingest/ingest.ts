@@ -22,6 +22,7 @@ import { AirgapError } from '../errors.js';
 import { repoRoot, runGit } from '../repo/git.js';
 import { cloudshellUnits } from '../scripts/cloudshell.js';
 import { writeFileAtomically } from '../util/atomic.js';
+import { readTextOrEmpty } from '../util/fs.js';
 import { cleanTranscript } from './clean.js';
 import {
   blockHashOfFile,
@@ -29,7 +30,6 @@ import {
   collectImages,
   handoffWrites,
   previewDiff,
-  readOrEmpty,
 } from './documents.js';
 import { FileSink } from './lines.js';
 import { acquireLock } from './lock.js';
@@ -173,7 +173,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
 
     if (status) {
       const pendingPath = join(root, PENDING_CHANGES_FILE);
-      const before = await readOrEmpty(pendingPath);
+      const before = await readTextOrEmpty(pendingPath);
       const previous = readPendingEntries(before).find((e) => e.bundleId === bundleId);
       const update = upsertPendingEntry(before, {
         bundleId,
@@ -200,7 +200,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const images = collectImages(record, results);
     if (images.length) {
       const manifestPath = join(root, ECR_MANIFEST_FILE);
-      const before = await readOrEmpty(manifestPath);
+      const before = await readTextOrEmpty(manifestPath);
       const update = upsertEcrImages(before, images);
       warnings.push(...update.warnings);
       if (update.changed) writes.push({ rel: ECR_MANIFEST_FILE, content: update.text });

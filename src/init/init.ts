@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ECR_MANIFEST_FILE, upsertEcrImages } from '../docs/ecr-manifest.js';
 import {
@@ -13,6 +13,7 @@ import { upsertTableRows } from '../docs/managed-table.js';
 import { PENDING_CHANGES_FILE } from '../docs/pending-changes.js';
 import { repoRoot } from '../repo/git.js';
 import { writeFileAtomically } from '../util/atomic.js';
+import { readTextIfExists } from '../util/fs.js';
 
 export const EXAMPLE_SPEC = `# An airgap bundle spec (reference: the airgap README, "Bundle spec reference").
 # Copy this file to bundles/<name>.yaml, edit it, commit it, then run: airgap bundle <name>
@@ -41,10 +42,6 @@ export interface InitResult {
   updated: string[];
 }
 
-async function readOrUndefined(path: string): Promise<string | undefined> {
-  return existsSync(path) ? readFile(path, 'utf8') : undefined;
-}
-
 /** Sets up an ops repo for airgap; running it again changes nothing. */
 export async function init(options: { dir?: string; cwd?: string }): Promise<InitResult> {
   const cwd = options.cwd ?? process.cwd();
@@ -66,7 +63,7 @@ export async function init(options: { dir?: string; cwd?: string }): Promise<Ini
     }
   }
 
-  const pending = await readOrUndefined(join(root, PENDING_CHANGES_FILE));
+  const pending = await readTextIfExists(join(root, PENDING_CHANGES_FILE));
   if (!pending || !findManagedBlock(pending, 'bundles')) {
     const base = pending ?? '# Pending changes\n\nChanges prepared but not yet deployed.\n';
     const table = upsertTableRows(base, {
@@ -79,20 +76,20 @@ export async function init(options: { dir?: string; cwd?: string }): Promise<Ini
     });
     await write(PENDING_CHANGES_FILE, pending, table.text);
   }
-  const manifest = await readOrUndefined(join(root, ECR_MANIFEST_FILE));
+  const manifest = await readTextIfExists(join(root, ECR_MANIFEST_FILE));
   if (!manifest || !findManagedBlock(manifest, 'ecr-images')) {
     const base =
       manifest ?? '# ECR manifest\n\nWhat is in ECR, per environment. Check before deploying.\n';
     await write(ECR_MANIFEST_FILE, manifest, upsertEcrImages(base, []).text);
   }
-  const tracker = await readOrUndefined(join(root, TRACKER_FILE));
+  const tracker = await readTextIfExists(join(root, TRACKER_FILE));
   if (!tracker || !findManagedBlock(tracker, 'deployments'))
     await write(TRACKER_FILE, tracker, emptyTrackerBlock(tracker ?? '# Tracker\n'));
-  const state = await readOrUndefined(join(root, CURRENT_STATE_FILE));
+  const state = await readTextIfExists(join(root, CURRENT_STATE_FILE));
   if (!state || !findManagedBlock(state, 'deployments'))
     await write(CURRENT_STATE_FILE, state, emptyDeploymentsBlock(state ?? '# Current state\n'));
 
-  const ignore = await readOrUndefined(join(root, '.gitignore'));
+  const ignore = await readTextIfExists(join(root, '.gitignore'));
   if (!ignore?.split(/\r?\n/).some((l) => l.trim() === '.airgap/out/' || l.trim() === '.airgap/')) {
     const eol = ignore?.includes('\r\n') ? '\r\n' : '\n';
     const prefix =

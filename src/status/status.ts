@@ -11,6 +11,7 @@ import {
   readPendingEntries,
 } from '../docs/pending-changes.js';
 import { repoRoot, runGit } from '../repo/git.js';
+import { readTextOrEmpty } from '../util/fs.js';
 
 export interface EnvironmentStatus {
   environment: string;
@@ -27,10 +28,6 @@ export interface EnvironmentStatus {
 export interface StatusResult {
   environments: EnvironmentStatus[];
   attention: string[];
-}
-
-async function readOrEmpty(path: string): Promise<string> {
-  return existsSync(path) ? readFile(path, 'utf8') : '';
 }
 
 async function readRecords(root: string): Promise<Map<string, BundleRecord>> {
@@ -79,8 +76,8 @@ export async function status(options: {
 }): Promise<StatusResult> {
   const cwd = options.cwd ?? process.cwd();
   const root = await repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
-  const entries = readPendingEntries(await readOrEmpty(join(root, PENDING_CHANGES_FILE)));
-  const manifest = await readOrEmpty(join(root, ECR_MANIFEST_FILE));
+  const entries = readPendingEntries(await readTextOrEmpty(join(root, PENDING_CHANGES_FILE)));
+  const manifest = await readTextOrEmpty(join(root, ECR_MANIFEST_FILE));
   const records = await readRecords(root);
   const environments = [...new Set(entries.map((e) => e.environment))]
     .filter((e) => !options.env || e === options.env)

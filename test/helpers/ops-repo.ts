@@ -1,9 +1,11 @@
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { runAirgap } from '../../scripts/lib/loop.js';
+import { hasCommand, runAirgap } from '../../scripts/lib/loop.js';
+
+export { hasCommand };
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const exampleRepo = join(projectRoot, 'examples/kafka-ops');
@@ -68,10 +70,6 @@ export async function runCli(
   options: { cwd?: string; env?: NodeJS.ProcessEnv } = {},
 ) {
   return runAirgap(args, options.cwd ?? projectRoot, { ...process.env, ...options.env });
-}
-
-export function hasCommand(name: string): boolean {
-  return spawnSync('bash', ['-c', `command -v ${name}`]).status === 0;
 }
 
 /** Under CI a missing system tool is a failure, never a silent skip. */
