@@ -6,7 +6,7 @@ import {
 } from '../docs/pending-changes.js';
 import { writeFileAtomically } from '../util/atomic.js';
 import { readTextOrEmpty } from '../util/fs.js';
-import { type BundleRecord, recordPath, stableJson } from './record.js';
+import { type BundleRecord, recordPath } from './record.js';
 
 /**
  * Keeps the bundle's record in the repo and lists it as prepared in PENDING-CHANGES.md.
@@ -15,10 +15,12 @@ import { type BundleRecord, recordPath, stableJson } from './record.js';
 export async function recordPreparedBundle(
   root: string,
   record: BundleRecord,
+  /** The record as written to the out dir's bundle.json, byte for byte. */
+  recordJson: string,
   pasteSheet: string,
   now: Date,
 ): Promise<string[]> {
-  await writeFileAtomically(join(root, recordPath(record.id)), stableJson(record));
+  await writeFileAtomically(join(root, recordPath(record.id)), recordJson);
   const pendingPath = join(root, PENDING_CHANGES_FILE);
   const before = await readTextOrEmpty(pendingPath);
   const existing = readPendingEntries(before).find((e) => e.bundleId === record.id);

@@ -213,6 +213,11 @@ describe('airgap bundle', () => {
       readFileSync(join(repo, `bundles/records/${result.record.id}.json`), 'utf8'),
     ) as BundleRecord;
     expect(record.archive?.sha256).toBe(result.record.archive?.sha256);
+    expect(
+      readFileSync(join(repo, `bundles/records/${result.record.id}.json`)).equals(
+        readFileSync(join(result.outDir, 'bundle.json')),
+      ),
+    ).toBe(true);
     // Rebuilding changes nothing.
     await bundle({ spec: 'dev-topics', repo, out });
     expect(readFileSync(join(repo, 'PENDING-CHANGES.md'), 'utf8')).toBe(after);
