@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BundleRecord } from '../../src/bundle/record.js';
+import type { BundleRecord } from '../../src/model/record.js';
 import { bastionBlocks } from '../../src/scripts/bastion.js';
 import { cloudshellBlocks } from '../../src/scripts/cloudshell.js';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from './local-s3.js';

@@ -5,9 +5,9 @@ import { Readable, Transform } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { type EntryData, ZipArchive } from 'archiver';
+import type { ArchiveFormat } from '../model/record.js';
 import type { BlobReader } from '../repo/blob-reader.js';
 import { tarMode } from './plan.js';
-import type { ArchiveFormat } from './record.js';
 import { TarWriter } from './tar-writer.js';
 
 export interface ArchiveEntry {

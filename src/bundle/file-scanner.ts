@@ -1,8 +1,9 @@
 import { createHash, type Hash } from 'node:crypto';
 import { AirgapError } from '../errors.js';
+import type { BundleFile } from '../model/record.js';
 import type { TreeEntry } from '../repo/git.js';
 import { type ContentProblem, isYamlPath, scanForCredentials, scanManifest } from './manifests.js';
-import { type BundleFile, symlinkProblem } from './plan.js';
+import { symlinkProblem } from './plan.js';
 import { type CachedScan, ScanCache } from './scan-cache.js';
 
 /** Largest file whose text is scanned for credentials and parsed as YAML. */

@@ -1,36 +1,11 @@
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
 import { AirgapError } from '../errors.js';
+import { type BundleFile, RESERVED_NAMES, type Unit } from '../model/record.js';
+import type { BundleSpec } from '../model/spec.js';
 import type { DirtyPath, TreeEntry } from '../repo/git.js';
-import type { MarkerKind } from '../scripts/markers.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { isYamlPath } from './manifests.js';
-import type { BundleSpec } from './spec.js';
-
-export const BUNDLE_FORMAT = 'airgap-bundle/1';
-/** Names the archive reserves at its root for its own metadata. */
-export const RESERVED_NAMES = ['bundle.json', 'SHA256SUMS'] as const;
-
-export type UnitKind = MarkerKind;
-
-/** One marker-delimited unit of work on the bastion, numbered in the order it runs. */
-export interface Unit {
-  n: number;
-  kind: UnitKind;
-  name: string;
-  /** The exact command for step and verify-cmd units. */
-  command?: string;
-  continueOnError?: boolean;
-}
-
-export interface BundleFile {
-  path: string;
-  size: number;
-  /** Octal mode as git records it: 100644, 100755 or 120000. */
-  mode: string;
-  sha256: string;
-  linkTarget?: string;
-}
 
 export function bundleIdFor(name: string, commit: string): string {
   return `${name}-${commit.slice(0, 7)}`;

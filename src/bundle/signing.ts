@@ -3,9 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { AirgapError } from '../errors.js';
-
-/** The ssh-keygen -Y namespace: a signature made for anything else does not verify here. */
-export const SIGNATURE_NAMESPACE = 'airgap-bundle';
+import { SIGNATURE_NAMESPACE } from '../model/record.js';
 
 function run(args: string[], input?: Buffer): Promise<{ code: number; out: string }> {
   return new Promise((done) => {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { bundle } from '../bundle/build.js';
-import type { ArchiveFormat } from '../bundle/record.js';
+import { bundle } from '../commands/bundle.js';
 import { AirgapError } from '../errors.js';
+import type { ArchiveFormat } from '../model/record.js';
 import { fields, formatBytes, printJson, warn } from './output.js';
 
 interface BundleFlags {

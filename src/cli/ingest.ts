@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ingest } from '../ingest/ingest.js';
+import { ingest } from '../commands/ingest.js';
 import { fields, printJson, warn } from './output.js';
 
 interface IngestFlags {

@@ -1,4 +1,4 @@
-import { parseImageRef } from '../bundle/images.js';
+import { parseImageRef } from '../model/images.js';
 import { type TableUpdate, upsertTableRows } from './managed-table.js';
 import { parseTables } from './markdown-table.js';
 

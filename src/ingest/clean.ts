@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { parseMarker } from '../scripts/markers.js';
+import { parseMarker } from '../model/markers.js';
 import { FileSink, readLineBatches } from './lines.js';
 import { Redactor } from './redact.js';
 import { cleanTerminalLine } from './terminal.js';

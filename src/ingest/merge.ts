@@ -1,6 +1,6 @@
-import type { Unit } from '../bundle/plan.js';
 import type { BundleStatus } from '../docs/pending-changes.js';
-import type { MarkerKind } from '../scripts/markers.js';
+import type { MarkerKind } from '../model/markers.js';
+import type { Unit } from '../model/record.js';
 import type { SpooledAttempt } from './spool.js';
 
 export type UnitStatus = 'ok' | 'failed' | 'skipped' | 'incomplete' | 'not-run';

@@ -1,4 +1,4 @@
-import { contextPattern, type MarkerKind, parseMarker } from '../scripts/markers.js';
+import { contextPattern, type MarkerKind, parseMarker } from '../model/markers.js';
 
 /** One run of one marker-delimited unit; a block pasted twice gives two attempts. */
 export interface Attempt {

@@ -1,7 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
-import type { BundleRecord } from '../bundle/record.js';
 import { escapeCell } from '../docs/markdown-table.js';
 import type { BundleStatus } from '../docs/pending-changes.js';
+import type { BundleRecord } from '../model/record.js';
 import type { FileSink } from './lines.js';
 import type { UnitResult } from './merge.js';
 import { Redactor } from './redact.js';

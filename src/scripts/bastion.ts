@@ -1,6 +1,5 @@
-import type { Unit } from '../bundle/plan.js';
-import type { BundleRecord } from '../bundle/record.js';
-import { SIGNATURE_NAMESPACE } from '../bundle/signing.js';
+import type { BundleRecord, Unit } from '../model/record.js';
+import { SIGNATURE_NAMESPACE } from '../model/record.js';
 import { shellQuote } from '../util/shell-quote.js';
 
 export interface PasteBlock {

@@ -1,6 +1,5 @@
-import { isEcrRegistry, parseImageRef } from '../bundle/images.js';
-import type { Unit } from '../bundle/plan.js';
-import type { BundleRecord } from '../bundle/record.js';
+import { isEcrRegistry, parseImageRef } from '../model/images.js';
+import type { BundleRecord, Unit } from '../model/record.js';
 import { shellQuote } from '../util/shell-quote.js';
 import type { PasteBlock } from './bastion.js';
 

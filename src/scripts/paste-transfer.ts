@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { BundleRecord } from '../bundle/record.js';
 import { AirgapError } from '../errors.js';
+import type { BundleRecord } from '../model/record.js';
 import type { PasteBlock } from './bastion.js';
 import { renderBlocks } from './render.js';
 

@@ -1,4 +1,4 @@
-import type { BundleRecord } from '../bundle/record.js';
+import type { BundleRecord } from '../model/record.js';
 import { bastionBlocks, bastionScript, type PasteBlock } from './bastion.js';
 import { cloudshellBlocks, cloudshellScript } from './cloudshell.js';
 import { fenced } from './fence.js';

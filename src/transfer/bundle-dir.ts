@@ -3,8 +3,8 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
-import type { BundleRecord } from '../bundle/record.js';
 import { AirgapError } from '../errors.js';
+import type { BundleRecord } from '../model/record.js';
 
 export interface LoadedBundle {
   record: BundleRecord;

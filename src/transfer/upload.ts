@@ -12,8 +12,8 @@ import {
   type ServerSideEncryption,
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
-import { s3Key } from '../bundle/record.js';
 import { AirgapError } from '../errors.js';
+import { s3Key } from '../model/record.js';
 import { explainAwsError } from './aws-errors.js';
 import { hashingGuard, loadBundleDir } from './bundle-dir.js';
 

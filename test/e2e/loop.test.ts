@@ -3,7 +3,7 @@ import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { git, type LoopResult, runAirgap, runLoop } from '../../scripts/lib/loop.js';
-import { contextPattern, parseMarker } from '../../src/scripts/markers.js';
+import { contextPattern, parseMarker } from '../../src/model/markers.js';
 import { exampleRepo } from '../helpers/ops-repo.js';
 
 const loops: LoopResult[] = [];

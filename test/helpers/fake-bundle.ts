@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BundleRecord } from '../../src/bundle/record.js';
+import type { BundleRecord } from '../../src/model/record.js';
 import { tempDir } from './ops-repo.js';
 
 /** A bundle dir holding `size` random bytes as its archive: upload does not care what is inside. */

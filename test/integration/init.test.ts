@@ -2,11 +2,11 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../src/bundle/build.js';
-import { parseBundleSpec } from '../../src/bundle/spec.js';
-import { ingest } from '../../src/ingest/ingest.js';
-import { EXAMPLE_SPEC, init } from '../../src/init/init.js';
-import { status } from '../../src/status/status.js';
+import { bundle } from '../../src/commands/bundle.js';
+import { ingest } from '../../src/commands/ingest.js';
+import { EXAMPLE_SPEC, init } from '../../src/commands/init.js';
+import { status } from '../../src/commands/status.js';
+import { parseBundleSpec } from '../../src/model/spec.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
 import {
   cleanupTempDirs,

@@ -2,7 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../src/bundle/build.js';
+import { bundle } from '../../src/commands/bundle.js';
 import { AirgapError } from '../../src/errors.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
 import {

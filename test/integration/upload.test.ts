@@ -6,8 +6,8 @@ import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../scripts/lib/local-s3.js';
 import { runCollected, setSpecEndpoint } from '../../scripts/lib/loop.js';
-import { bundle as buildBundle } from '../../src/bundle/build.js';
-import { ingest } from '../../src/ingest/ingest.js';
+import { bundle as buildBundle } from '../../src/commands/bundle.js';
+import { ingest } from '../../src/commands/ingest.js';
 import { cloudshellBlocks } from '../../src/scripts/cloudshell.js';
 import { upload } from '../../src/transfer/upload.js';
 import { expectAirgapError } from '../helpers/errors.js';

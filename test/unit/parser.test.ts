@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import type { Unit } from '../../src/bundle/plan.js';
 import { bundleStatus, mergeAttempts } from '../../src/ingest/merge.js';
 import { type ParseEvent, TranscriptParser } from '../../src/ingest/parser.js';
 import type { SpooledAttempt } from '../../src/ingest/spool.js';
 import { cleanTerminalLine } from '../../src/ingest/terminal.js';
-import { formatMarker, parseMarker } from '../../src/scripts/markers.js';
+import { formatMarker, parseMarker } from '../../src/model/markers.js';
+import type { Unit } from '../../src/model/record.js';
 
 const id = 'dev-topics-3f2a1c9';
 const begin = (n: number, kind = 'step', t = 1770973200) =>

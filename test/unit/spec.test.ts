@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { parseImageRef } from '../../src/bundle/images.js';
 import { collectImages, scanManifest } from '../../src/bundle/manifests.js';
 import { renderSha256Sums } from '../../src/bundle/plan.js';
-import { parseBundleSpec } from '../../src/bundle/spec.js';
 import type { AirgapError } from '../../src/errors.js';
+import { parseImageRef } from '../../src/model/images.js';
+import { parseBundleSpec } from '../../src/model/spec.js';
 
 const valid = `name: dev-topics
 environment: dev
@@ -101,7 +101,7 @@ describe('bundles/ in this project', () => {
   it('holds a JSON Schema that matches the validator', async () => {
     const { readFileSync } = await import('node:fs');
     const { join } = await import('node:path');
-    const { bundleSpecJsonSchema } = await import('../../src/bundle/spec-schema.js');
+    const { bundleSpecJsonSchema } = await import('../../src/model/spec-schema.js');
     const { projectRoot } = await import('../helpers/ops-repo.js');
     const committed = JSON.parse(
       readFileSync(join(projectRoot, 'bundles/bundle-spec.schema.json'), 'utf8'),

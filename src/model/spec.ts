@@ -1,7 +1,7 @@
 import yaml from 'js-yaml';
 import { z } from 'zod';
 import { AirgapError } from '../errors.js';
-import { lineOf } from './yaml-lines.js';
+import { lineOf } from '../util/yaml-lines.js';
 
 const slug = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 

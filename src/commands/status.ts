@@ -2,14 +2,14 @@ import { existsSync, readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { makeMatcher } from '../bundle/plan.js';
-import type { BundleRecord } from '../bundle/record.js';
-import { RECORDS_DIR } from '../bundle/record.js';
 import { ECR_MANIFEST_FILE, missingImages } from '../docs/ecr-manifest.js';
 import {
   PENDING_CHANGES_FILE,
   type PendingEntry,
   readPendingEntries,
 } from '../docs/pending-changes.js';
+import type { BundleRecord } from '../model/record.js';
+import { RECORDS_DIR } from '../model/record.js';
 import { repoRoot, runGit } from '../repo/git.js';
 import { readTextOrEmpty } from '../util/fs.js';
 

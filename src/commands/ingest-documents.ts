@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { BundleRecord } from '../bundle/record.js';
 import type { EcrImageRecord } from '../docs/ecr-manifest.js';
 import {
   CURRENT_STATE_FILE,
@@ -13,12 +12,13 @@ import {
 import { findManagedBlock, upsertManagedBlock } from '../docs/managed-block.js';
 import type { PendingEntry } from '../docs/pending-changes.js';
 import { AirgapError } from '../errors.js';
+import { digestFromPushOutput, imagesFromDescribeImages, readRange } from '../ingest/images.js';
+import type { UnitResult } from '../ingest/merge.js';
+import { iso } from '../ingest/runbook.js';
+import type { BundleRecord } from '../model/record.js';
 import { runGit } from '../repo/git.js';
 import { writeFileAtomically } from '../util/atomic.js';
 import { readTextOrEmpty } from '../util/fs.js';
-import { digestFromPushOutput, imagesFromDescribeImages, readRange } from './images.js';
-import type { UnitResult } from './merge.js';
-import { iso } from './runbook.js';
 
 /**
  * TRACKER.md and CURRENT-STATE.md are updated only where `airgap init` (or a person) put

@@ -1,6 +1,30 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
+import { writeArchive } from '../bundle/archive.js';
+import { assertShippable, FileScanner } from '../bundle/file-scanner.js';
+import type { ContentProblem } from '../bundle/manifests.js';
+import {
+  bundleIdFor,
+  dirtyMatches,
+  planSteps,
+  planUnits,
+  renderSha256Sums,
+  selectEntries,
+} from '../bundle/plan.js';
+import { ScanCache } from '../bundle/scan-cache.js';
+import { signArchive } from '../bundle/signing.js';
+import { pathProblem, resolveSpecPath } from '../bundle/spec-path.js';
 import { AirgapError } from '../errors.js';
+import {
+  type ArchiveFormat,
+  archiveFileName,
+  BUNDLE_FORMAT,
+  type BundleFile,
+  type BundleRecord,
+  s3Key,
+  stableJson,
+} from '../model/record.js';
+import { type BundleSpec, parseBundleSpec } from '../model/spec.js';
 import { BlobReader } from '../repo/blob-reader.js';
 import {
   type Commit,
@@ -20,32 +44,8 @@ import {
 import { renderOutDirScripts } from '../scripts/render.js';
 import { publishDirectory } from '../util/atomic.js';
 import { startProgress } from '../util/progress.js';
-import { writeArchive } from './archive.js';
-import { assertShippable, FileScanner } from './file-scanner.js';
-import type { ContentProblem } from './manifests.js';
+import { recordPreparedBundle } from './bundle-docs.js';
 import { findMissingImages } from './missing-images.js';
-import {
-  BUNDLE_FORMAT,
-  type BundleFile,
-  bundleIdFor,
-  dirtyMatches,
-  planSteps,
-  planUnits,
-  renderSha256Sums,
-  selectEntries,
-} from './plan.js';
-import {
-  type ArchiveFormat,
-  archiveFileName,
-  type BundleRecord,
-  s3Key,
-  stableJson,
-} from './record.js';
-import { recordPreparedBundle } from './repo-docs.js';
-import { ScanCache } from './scan-cache.js';
-import { signArchive } from './signing.js';
-import { type BundleSpec, parseBundleSpec } from './spec.js';
-import { pathProblem, resolveSpecPath } from './spec-path.js';
 
 export interface BundleOptions {
   spec: string;

@@ -9,7 +9,6 @@ import {
 import { copyFile, readFile, rename } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
-import { type BundleRecord, recordPath } from '../bundle/record.js';
 import { ECR_MANIFEST_FILE, type EcrImageRecord, upsertEcrImages } from '../docs/ecr-manifest.js';
 import { upsertManagedBlock } from '../docs/managed-block.js';
 import {
@@ -19,23 +18,24 @@ import {
   upsertPendingEntry,
 } from '../docs/pending-changes.js';
 import { AirgapError } from '../errors.js';
+import { cleanTranscript } from '../ingest/clean.js';
+import { FileSink } from '../ingest/lines.js';
+import { acquireLock } from '../ingest/lock.js';
+import { bundleStatus, mergeAttempts } from '../ingest/merge.js';
+import { iso, renderRunbook } from '../ingest/runbook.js';
+import { type SpooledTranscript, spoolTranscript } from '../ingest/spool.js';
+import { type BundleRecord, recordPath } from '../model/record.js';
 import { repoRoot, runGit } from '../repo/git.js';
 import { cloudshellUnits } from '../scripts/cloudshell.js';
 import { writeFileAtomically } from '../util/atomic.js';
 import { readTextOrEmpty } from '../util/fs.js';
-import { cleanTranscript } from './clean.js';
 import {
   blockHashOfFile,
   chooseBundle,
   collectImages,
   handoffWrites,
   previewDiff,
-} from './documents.js';
-import { FileSink } from './lines.js';
-import { acquireLock } from './lock.js';
-import { bundleStatus, mergeAttempts } from './merge.js';
-import { iso, renderRunbook } from './runbook.js';
-import { type SpooledTranscript, spoolTranscript } from './spool.js';
+} from './ingest-documents.js';
 
 export interface IngestOptions {
   transcript: string;

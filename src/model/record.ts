@@ -1,5 +1,33 @@
-import type { BundleFile, Unit } from './plan.js';
+import type { MarkerKind } from './markers.js';
 import type { BundleSpec } from './spec.js';
+
+export const BUNDLE_FORMAT = 'airgap-bundle/1';
+/** Names the archive reserves at its root for its own metadata. */
+export const RESERVED_NAMES = ['bundle.json', 'SHA256SUMS'] as const;
+
+export type UnitKind = MarkerKind;
+
+/** One marker-delimited unit of work on the bastion, numbered in the order it runs. */
+export interface Unit {
+  n: number;
+  kind: UnitKind;
+  name: string;
+  /** The exact command for step and verify-cmd units. */
+  command?: string;
+  continueOnError?: boolean;
+}
+
+export interface BundleFile {
+  path: string;
+  size: number;
+  /** Octal mode as git records it: 100644, 100755 or 120000. */
+  mode: string;
+  sha256: string;
+  linkTarget?: string;
+}
+
+/** The ssh-keygen -Y namespace of bundle signatures: the laptop signs and the bastion verifies in it. */
+export const SIGNATURE_NAMESPACE = 'airgap-bundle';
 
 export type ArchiveFormat = 'tar.gz' | 'zip';
 

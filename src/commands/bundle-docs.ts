@@ -4,9 +4,9 @@ import {
   readPendingEntries,
   upsertPendingEntry,
 } from '../docs/pending-changes.js';
+import { type BundleRecord, recordPath } from '../model/record.js';
 import { writeFileAtomically } from '../util/atomic.js';
 import { readTextOrEmpty } from '../util/fs.js';
-import { type BundleRecord, recordPath } from './record.js';
 
 /**
  * Keeps the bundle's record in the repo and lists it as prepared in PENDING-CHANGES.md.

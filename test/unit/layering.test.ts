@@ -1,0 +1,98 @@
+import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { dirname, join, posix, relative } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The folders of src/ are layers: cli → commands → capabilities (bundle, scripts, transfer,
+ * ingest, docs, repo, secrets) → model → util. An import between two folders is allowed only
+ * downwards or sideways without a cycle; this test reads the real import graph.
+ */
+const srcDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sourceFiles(path);
+    return name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** The top folder of a file under src/ ('.' for files at the root such as errors.ts). */
+function folderOf(file: string): string {
+  const rel = relative(srcDir, file).split('\\').join('/');
+  return rel.includes('/') ? (rel.split('/')[0] ?? '.') : '.';
+}
+
+function folderGraph(): Map<string, Set<string>> {
+  const graph = new Map<string, Set<string>>();
+  for (const file of sourceFiles(srcDir)) {
+    const from = folderOf(file);
+    const edges = graph.get(from) ?? new Set<string>();
+    graph.set(from, edges);
+    const text = readFileSync(file, 'utf8');
+    for (const match of text.matchAll(/(?:from\s+|import\()\s*['"](\.{1,2}\/[^'"]+)['"]/g)) {
+      const target = posix.join(
+        posix.dirname(relative(srcDir, file).split('\\').join('/')),
+        match[1] ?? '',
+      );
+      const to = target.includes('/') ? (target.split('/')[0] ?? '.') : '.';
+      if (to !== from) edges.add(to);
+    }
+  }
+  return graph;
+}
+
+function findCycle(graph: Map<string, Set<string>>): string[] | undefined {
+  const state = new Map<string, 'open' | 'done'>();
+  const stack: string[] = [];
+  const visit = (node: string): string[] | undefined => {
+    if (state.get(node) === 'done') return undefined;
+    if (state.get(node) === 'open') return [...stack.slice(stack.indexOf(node)), node];
+    state.set(node, 'open');
+    stack.push(node);
+    for (const next of graph.get(node) ?? []) {
+      const cycle = visit(next);
+      if (cycle) return cycle;
+    }
+    stack.pop();
+    state.set(node, 'done');
+    return undefined;
+  };
+  for (const node of graph.keys()) {
+    const cycle = visit(node);
+    if (cycle) return cycle;
+  }
+  return undefined;
+}
+
+describe('src/ folder layering', () => {
+  const graph = folderGraph();
+
+  it('has no import cycle between folders', () => {
+    expect(findCycle(graph)).toBeUndefined();
+  });
+
+  it('finds a cycle when one is there (the check itself can fail)', () => {
+    const withCycle = new Map(graph);
+    withCycle.set('model', new Set([...(graph.get('model') ?? []), 'commands']));
+    expect(findCycle(withCycle)).toBeDefined();
+  });
+
+  it('keeps model and util as leaves: they import only util and errors', () => {
+    for (const leaf of ['model', 'util']) {
+      const imports = [...(graph.get(leaf) ?? [])].filter((to) => to !== 'util' && to !== '.');
+      expect(imports, `${leaf} imports ${imports.join(', ')}`).toEqual([]);
+    }
+  });
+
+  it('lets only cli and the library entry import the command orchestrators', () => {
+    for (const [from, edges] of graph) {
+      if (from === 'cli' || from === '.' || from === 'commands') continue;
+      expect(
+        [...edges].filter((to) => to === 'commands' || to === 'cli'),
+        from,
+      ).toEqual([]);
+    }
+  });
+});
