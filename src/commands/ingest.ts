@@ -24,6 +24,7 @@ import { acquireLock } from '../ingest/lock.js';
 import { bundleStatus, mergeAttempts } from '../ingest/merge.js';
 import { iso, renderRunbook } from '../ingest/runbook.js';
 import { type SpooledTranscript, spoolTranscript } from '../ingest/spool.js';
+import { isCloudShellKind } from '../model/markers.js';
 import { type BundleRecord, recordPath } from '../model/record.js';
 import { repoRoot, runGit } from '../repo/git.js';
 import { cloudshellUnits } from '../scripts/cloudshell.js';
@@ -208,8 +209,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
 
     const units: Record<string, number> = {};
     for (const r of results)
-      if (r.final || !['upload', 'image'].includes(r.kind))
-        units[r.status] = (units[r.status] ?? 0) + 1;
+      if (r.final || !isCloudShellKind(r.kind)) units[r.status] = (units[r.status] ?? 0) + 1;
     const result: IngestResult = {
       bundleId,
       status,

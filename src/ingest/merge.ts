@@ -1,5 +1,5 @@
 import type { BundleStatus } from '../docs/pending-changes.js';
-import type { MarkerKind } from '../model/markers.js';
+import { countsInOutcome, type MarkerKind } from '../model/markers.js';
 import type { Unit } from '../model/record.js';
 import type { SpooledAttempt } from './spool.js';
 
@@ -73,9 +73,7 @@ export function mergeAttempts(
 
 /** Deployed only when every bastion unit succeeded; undefined when no bastion unit ran. */
 export function bundleStatus(results: readonly UnitResult[]): BundleStatus | undefined {
-  const bastion = results.filter(
-    (r) => r.kind !== 'upload' && r.kind !== 'image' && r.kind !== 'summary',
-  );
+  const bastion = results.filter((r) => countsInOutcome(r.kind));
   if (!bastion.some((r) => r.final)) return undefined;
   if (bastion.some((r) => r.status === 'failed')) return 'failed';
   if (bastion.every((r) => r.status === 'ok')) return 'deployed';

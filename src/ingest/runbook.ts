@@ -1,6 +1,7 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { escapeCell } from '../docs/markdown-table.js';
 import type { BundleStatus } from '../docs/pending-changes.js';
+import { countsInOutcome, isCloudShellKind, kindInfo } from '../model/markers.js';
 import type { BundleRecord } from '../model/record.js';
 import type { FileSink } from './lines.js';
 import type { UnitResult } from './merge.js';
@@ -98,7 +99,7 @@ function writeAttempt(
 }
 
 function resultLine(input: RunbookInput): string {
-  const bastion = input.results.filter((r) => !['upload', 'image', 'summary'].includes(r.kind));
+  const bastion = input.results.filter((r) => countsInOutcome(r.kind));
   const ok = bastion.filter((r) => r.status === 'ok').length;
   switch (input.status) {
     case 'deployed':
@@ -173,14 +174,14 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
   );
   sink.line('');
 
-  const cloud = results.filter((r) => r.kind === 'upload' || r.kind === 'image');
+  const cloud = results.filter((r) => kindInfo(r.kind).section === 'cloudshell');
   if (cloud.some((r) => r.final)) {
     sink.line('## CloudShell');
     sink.line('');
     for (const r of cloud)
       if (r.final) writeAttempt(sink, r.final, r.command, `### ${r.name}`, '#### Output');
   }
-  const steps = results.filter((r) => ['download', 'verify', 'extract', 'step'].includes(r.kind));
+  const steps = results.filter((r) => ['transfer', 'step'].includes(kindInfo(r.kind).section));
   for (const r of steps) {
     if (!r.final) continue;
     writeAttempt(
@@ -193,7 +194,7 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
   }
   sink.line('## Verification');
   sink.line('');
-  const verify = results.filter((r) => r.kind === 'verify-cmd');
+  const verify = results.filter((r) => kindInfo(r.kind).section === 'verify');
   if (!verify.some((r) => r.final)) sink.line('No verification command ran.\n');
   for (const r of verify)
     if (r.final)
@@ -207,10 +208,13 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
 
   sink.line('## Issues encountered');
   sink.line('');
-  const isCloud = (r: UnitResult) => r.kind === 'upload' || r.kind === 'image';
+  const isCloud = (r: UnitResult) => isCloudShellKind(r.kind);
   // CloudShell blocks are a separate session: report them only when they ran.
   const problems = results.filter(
-    (r) => r.kind !== 'summary' && r.status !== 'ok' && (isCloud(r) ? r.final : input.status),
+    (r) =>
+      kindInfo(r.kind).section !== 'summary' &&
+      r.status !== 'ok' &&
+      (isCloud(r) ? r.final : input.status),
   );
   const retried = results.filter((r) => r.earlier.length);
   if (!problems.length && !retried.length) sink.line('None.');
@@ -248,7 +252,7 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
   }
   sink.line('## Result');
   sink.line('');
-  const summary = results.find((r) => r.kind === 'summary')?.final;
+  const summary = results.find((r) => kindInfo(r.kind).section === 'summary')?.final;
   if (summary) {
     const f = fence(summary.longestBackticks);
     sink.line(`${f}text`);
