@@ -5,7 +5,7 @@ import { Readable, Transform } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import { createGzip } from 'node:zlib';
 import { type EntryData, ZipArchive } from 'archiver';
-import type { ArchiveFormat } from '../model/record.js';
+import type { ArchiveFormat } from '../model/archive-formats.js';
 import type { BlobReader } from '../repo/blob-reader.js';
 import { tarMode } from './plan.js';
 import { TarWriter } from './tar-writer.js';
@@ -38,7 +38,7 @@ export interface ArchiveInput {
  * or time. Hashes the archive while writing it.
  */
 export async function writeArchive(input: ArchiveInput): Promise<{ sha256: string; size: number }> {
-  return input.format === 'zip' ? writeZip(input) : writeTarGz(input);
+  return WRITERS[input.format](input);
 }
 
 function hashingCounter() {
@@ -140,3 +140,12 @@ async function writeZip(input: ArchiveInput): Promise<{ sha256: string; size: nu
   await written;
   return counter.result();
 }
+
+/** One writer per entry of ARCHIVE_FORMATS (src/model/archive-formats.ts). */
+const WRITERS: Record<
+  ArchiveFormat,
+  (input: ArchiveInput) => Promise<{ sha256: string; size: number }>
+> = {
+  'tar.gz': writeTarGz,
+  zip: writeZip,
+};

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { bundle } from '../commands/bundle.js';
 import { AirgapError } from '../errors.js';
-import type { ArchiveFormat } from '../model/record.js';
+import { ARCHIVE_FORMAT_NAMES, isArchiveFormat } from '../model/archive-formats.js';
 import { fields, formatBytes, printJson, warn } from './output.js';
 
 interface BundleFlags {
@@ -28,16 +28,16 @@ export function registerBundle(
     .option('--repo <dir>', 'the ops repo (default: the git repo around the current directory)')
     .option('--out <dir>', 'where to write <bundle-id>/ (default: <repo>/.airgap/out)')
     .option('--allow-dirty', 'pack HEAD even when covered files have uncommitted changes')
-    .option('--format <format>', 'archive format: tar.gz or zip', 'tar.gz')
+    .option('--format <format>', `archive format: ${ARCHIVE_FORMAT_NAMES.join(' or ')}`, 'tar.gz')
     .option('--strict', 'fail when an image is not recorded in docs/ecr-manifest.md')
     .option('--sign-key <path>', 'ssh private key to sign with (specs with signing)')
     .option('--paste', 'also write PASTE-TRANSFER.md: the archive as checksummed base64 blocks')
     .option('--json', 'print a JSON result instead of text')
     .action((spec: string, flags: BundleFlags) =>
       run(async () => {
-        if (flags.format !== 'tar.gz' && flags.format !== 'zip') {
+        if (!isArchiveFormat(flags.format)) {
           throw new AirgapError(`--format ${flags.format} is not supported`, {
-            hint: 'use --format tar.gz or --format zip',
+            hint: `use ${ARCHIVE_FORMAT_NAMES.map((name) => `--format ${name}`).join(' or ')}`,
             code: 'usage',
           });
         }
@@ -46,7 +46,7 @@ export function registerBundle(
           ...(flags.repo ? { repo: flags.repo } : {}),
           ...(flags.out ? { out: flags.out } : {}),
           allowDirty: flags.allowDirty ?? false,
-          format: flags.format as ArchiveFormat,
+          format: flags.format,
           strict: flags.strict ?? false,
           paste: flags.paste ?? false,
           ...(flags.signKey ? { signKey: flags.signKey } : {}),

@@ -174,9 +174,9 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
     progress.done();
     await cache.save();
     if (!record) throw new AirgapError('internal: the bundle record was not built');
-    const finalRecord: BundleRecord = record;
+    const built: BundleRecord = record;
     assertShippable([...problems, ...scanner.problems], spec.allowSecrets, warnings);
-    const missingImages = await findMissingImages(root, finalRecord.images, spec.environment);
+    const missingImages = await findMissingImages(root, built.images, spec.environment);
     if (missingImages.length && options.strict) {
       throw new AirgapError(
         `${missingImages.length} image(s) are not recorded in docs/ecr-manifest.md for ${spec.environment}`,
@@ -187,7 +187,7 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
         },
       );
     }
-    finalRecord.missingImages = missingImages;
+    let signature: BundleRecord['signature'];
     if (spec.signing) {
       const key = options.signKey ?? spec.signing.key;
       if (!key) {
@@ -216,19 +216,25 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
         allowedSignersFile: signersFile,
       });
       await rm(signersFile);
-      finalRecord.signature = {
+      signature = {
         identity: spec.signing.identity,
         allowedSigners: signers.toString('utf8'),
         allowedSignersPath: spec.signing.allowedSigners,
         sig,
       };
     }
-    finalRecord.archive = {
-      file: archiveName,
-      format,
-      sha256: archive.sha256,
-      size: archive.size,
-      key: s3Key(spec.s3.prefix, archiveName),
+    // The record is complete from here on and never changes.
+    const finalRecord: BundleRecord = {
+      ...built,
+      missingImages,
+      ...(signature ? { signature } : {}),
+      archive: {
+        file: archiveName,
+        format,
+        sha256: archive.sha256,
+        size: archive.size,
+        key: s3Key(spec.s3.prefix, archiveName),
+      },
     };
     await writeFile(join(tempDir, `${archiveName}.sha256`), `${archive.sha256}  ${archiveName}\n`);
     recordJson = stableJson(finalRecord);

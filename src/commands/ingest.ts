@@ -25,7 +25,7 @@ import { bundleStatus, mergeAttempts } from '../ingest/merge.js';
 import { iso, renderRunbook } from '../ingest/runbook.js';
 import { type SpooledTranscript, spoolTranscript } from '../ingest/spool.js';
 import { isCloudShellKind } from '../model/markers.js';
-import { type BundleRecord, recordPath } from '../model/record.js';
+import { readRecord, recordPath } from '../model/record.js';
 import { repoRoot, runGit } from '../repo/git.js';
 import { cloudshellUnits } from '../scripts/cloudshell.js';
 import { writeFileAtomically } from '../util/atomic.js';
@@ -99,7 +99,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         },
       );
     }
-    const record = JSON.parse(await readFile(recordFile, 'utf8')) as BundleRecord;
+    const record = await readRecord(recordFile);
     const warnings: string[] = [];
     if (!redact)
       warnings.push('--no-redact: secrets in the transcript are written to the repo as they are');

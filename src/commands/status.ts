@@ -1,5 +1,4 @@
 import { existsSync, readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { makeMatcher } from '../bundle/plan.js';
 import { ECR_MANIFEST_FILE, missingImages } from '../docs/ecr-manifest.js';
@@ -8,8 +7,7 @@ import {
   type PendingEntry,
   readPendingEntries,
 } from '../docs/pending-changes.js';
-import type { BundleRecord } from '../model/record.js';
-import { RECORDS_DIR } from '../model/record.js';
+import { type BundleRecord, RECORDS_DIR, readRecord } from '../model/record.js';
 import { repoRoot, runGit } from '../repo/git.js';
 import { readTextOrEmpty } from '../util/fs.js';
 
@@ -37,7 +35,7 @@ async function readRecords(root: string): Promise<Map<string, BundleRecord>> {
   for (const file of readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()) {
-    const record = JSON.parse(await readFile(join(dir, file), 'utf8')) as BundleRecord;
+    const record = await readRecord(join(dir, file));
     records.set(record.id, record);
   }
   return records;

@@ -1,66 +1,108 @@
-import type { MarkerKind } from './markers.js';
-import type { BundleSpec } from './spec.js';
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { AirgapError } from '../errors.js';
+import { ARCHIVE_FORMAT_NAMES, type ArchiveFormat, archiveFormat } from './archive-formats.js';
+import { UNIT_KINDS } from './markers.js';
+import { bundleSpecSchema } from './spec.js';
+
+export type { ArchiveFormat } from './archive-formats.js';
 
 export const BUNDLE_FORMAT = 'airgap-bundle/1';
 /** Names the archive reserves at its root for its own metadata. */
 export const RESERVED_NAMES = ['bundle.json', 'SHA256SUMS'] as const;
 
-export type UnitKind = MarkerKind;
-
-/** One marker-delimited unit of work on the bastion, numbered in the order it runs. */
-export interface Unit {
-  n: number;
-  kind: UnitKind;
-  name: string;
-  /** The exact command for step and verify-cmd units. */
-  command?: string;
-  continueOnError?: boolean;
-}
-
-export interface BundleFile {
-  path: string;
-  size: number;
-  /** Octal mode as git records it: 100644, 100755 or 120000. */
-  mode: string;
-  sha256: string;
-  linkTarget?: string;
-}
-
 /** The ssh-keygen -Y namespace of bundle signatures: the laptop signs and the bastion verifies in it. */
 export const SIGNATURE_NAMESPACE = 'airgap-bundle';
 
-export type ArchiveFormat = 'tar.gz' | 'zip';
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 in hex');
+
+/** One marker-delimited unit of work on the bastion, numbered in the order it runs. */
+const unitSchema = z
+  .object({
+    n: z.number().int().positive(),
+    kind: z.enum(UNIT_KINDS),
+    name: z.string(),
+    /** The exact command for step and verify-cmd units. */
+    command: z.string().optional(),
+    continueOnError: z.boolean().optional(),
+  })
+  .strict();
+
+const bundleFileSchema = z
+  .object({
+    path: z.string().min(1),
+    size: z.number().int().nonnegative(),
+    /** Octal mode as git records it: 100644, 100755 or 120000. */
+    mode: z.string().regex(/^[0-7]{6}$/, 'expected an octal git mode such as 100644'),
+    sha256: sha256Hex,
+    linkTarget: z.string().optional(),
+  })
+  .strict();
 
 /**
  * Everything known about a bundle. Inside the archive as bundle.json (without `archive`),
  * beside it in the out dir, and committed in the ops repo under bundles/records/ so that
- * `ingest` works from a fresh clone.
+ * `ingest` works from a fresh clone. Every read goes through parseRecord.
  */
-export interface BundleRecord {
-  format: 'airgap-bundle/1';
-  id: string;
-  name: string;
-  environment: string;
-  description: string;
-  commit: string;
-  commitTime: string;
-  specPath: string;
-  spec: BundleSpec;
-  files: BundleFile[];
-  units: Unit[];
-  images: string[];
-  missingImages: string[];
-  s3: {
-    bucket: string;
-    prefix: string;
-    region: string;
-    endpoint?: string;
-    forcePathStyle?: boolean;
-  };
-  /** Present when the spec asks for signing: checked on the bastion before extraction. */
-  signature?: { identity: string; allowedSigners: string; allowedSignersPath: string; sig: string };
-  archive?: { file: string; format: ArchiveFormat; sha256: string; size: number; key: string };
-}
+export const bundleRecordSchema = z
+  .object({
+    format: z.literal(BUNDLE_FORMAT),
+    id: z.string().min(1),
+    name: z.string().min(1),
+    environment: z.string().min(1),
+    description: z.string(),
+    commit: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'expected a full git commit id'),
+    commitTime: z.iso.datetime(),
+    specPath: z.string().min(1),
+    spec: bundleSpecSchema,
+    files: z.array(bundleFileSchema),
+    units: z.array(unitSchema),
+    images: z.array(z.string()),
+    missingImages: z.array(z.string()),
+    s3: z
+      .object({
+        bucket: z.string().min(1),
+        prefix: z.string(),
+        region: z.string().min(1),
+        endpoint: z.string().optional(),
+        forcePathStyle: z.boolean().optional(),
+      })
+      .strict(),
+    /** Present when the spec asks for signing: checked on the bastion before extraction. */
+    signature: z
+      .object({
+        identity: z.string().min(1),
+        allowedSigners: z.string(),
+        allowedSignersPath: z.string().min(1),
+        sig: z.string().min(1),
+      })
+      .strict()
+      .optional(),
+    archive: z
+      .object({
+        file: z.string().min(1),
+        format: z.enum(ARCHIVE_FORMAT_NAMES),
+        sha256: sha256Hex,
+        size: z.number().int().nonnegative(),
+        key: z.string().min(1),
+      })
+      .strict()
+      .optional(),
+  })
+  .strict();
+
+/** Read-only all the way down: a record is built once, after every check, and never changed. */
+type DeepReadonly<T> = T extends readonly (infer U)[]
+  ? ReadonlyArray<DeepReadonly<U>>
+  : T extends object
+    ? { readonly [K in keyof T]: DeepReadonly<T[K]> }
+    : T;
+
+export type Unit = DeepReadonly<z.infer<typeof unitSchema>>;
+export type UnitKind = Unit['kind'];
+/** As the scanner builds it (it fills in sha256 and linkTarget while packing). */
+export type BundleFile = z.infer<typeof bundleFileSchema>;
+export type BundleRecord = DeepReadonly<z.infer<typeof bundleRecordSchema>>;
 
 export const RECORDS_DIR = 'bundles/records';
 
@@ -69,7 +111,7 @@ export function recordPath(bundleId: string): string {
 }
 
 export function archiveFileName(bundleId: string, format: ArchiveFormat): string {
-  return `${bundleId}.${format}`;
+  return `${bundleId}.${archiveFormat(format).extension}`;
 }
 
 export function s3Key(prefix: string, fileName: string): string {
@@ -93,4 +135,53 @@ export function stableJson(value: unknown): string {
     },
     2,
   )}\n`;
+}
+
+const REBUILD_HINT = 'rebuild the bundle with airgap bundle (records are written by airgap only)';
+
+/**
+ * Validates a bundle record read from `source` (a path, for messages). The format tag is
+ * checked first, so a record of another version says so instead of listing field problems.
+ */
+export function parseRecord(text: string, source: string): BundleRecord {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw new AirgapError(`${source}: not a bundle record: ${(error as Error).message}`, {
+      hint: REBUILD_HINT,
+      code: 'integrity',
+    });
+  }
+  const format =
+    raw && typeof raw === 'object' && !Array.isArray(raw)
+      ? (raw as Record<string, unknown>).format
+      : undefined;
+  if (format !== BUNDLE_FORMAT) {
+    const found = typeof format === 'string' ? `format ${format}` : 'no format tag';
+    throw new AirgapError(
+      `${source}: bundle record has ${found}; this airgap reads ${BUNDLE_FORMAT}`,
+      {
+        hint:
+          typeof format === 'string'
+            ? `read it with the airgap version that wrote it, or ${REBUILD_HINT}`
+            : REBUILD_HINT,
+        code: 'integrity',
+      },
+    );
+  }
+  const result = bundleRecordSchema.safeParse(raw);
+  if (result.success) return result.data;
+  const problems = result.error.issues.map(
+    (issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`,
+  );
+  throw new AirgapError(
+    `${source}: invalid bundle record (${problems.length} problem${problems.length > 1 ? 's' : ''})`,
+    { details: problems.slice(0, 10), hint: REBUILD_HINT, code: 'integrity' },
+  );
+}
+
+/** Reads and validates bundle.json or bundles/records/<id>.json. */
+export async function readRecord(path: string): Promise<BundleRecord> {
+  return parseRecord(await readFile(path, 'utf8'), path);
 }

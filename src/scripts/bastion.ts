@@ -1,3 +1,4 @@
+import { archiveFormat } from '../model/archive-formats.js';
 import type { BundleRecord, Unit } from '../model/record.js';
 import { SIGNATURE_NAMESPACE } from '../model/record.js';
 import { shellQuote } from '../util/shell-quote.js';
@@ -24,10 +25,10 @@ function setupBlock(record: BundleRecord): string {
     shellQuote(record.s3.region),
     ...(record.s3.endpoint ? ['--endpoint-url', shellQuote(record.s3.endpoint)] : []),
   ].join(' ');
-  const extract =
-    archive.format === 'zip'
-      ? 'unzip -q "$AIRGAP_DIR/$AIRGAP_ARCHIVE" -d "$AIRGAP_DIR/root.tmp"'
-      : 'tar --no-same-owner -xzf "$AIRGAP_DIR/$AIRGAP_ARCHIVE" -C "$AIRGAP_DIR/root.tmp"';
+  const extract = archiveFormat(archive.format).extractCommand(
+    '"$AIRGAP_DIR/$AIRGAP_ARCHIVE"',
+    '"$AIRGAP_DIR/root.tmp"',
+  );
   return `AIRGAP_ID=${shellQuote(record.id)}
 AIRGAP_SHA256=${archive.sha256}
 AIRGAP_ARCHIVE=${shellQuote(archive.file)}

@@ -4,7 +4,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { Transform } from 'node:stream';
 import { AirgapError } from '../errors.js';
-import type { BundleRecord } from '../model/record.js';
+import { type BundleRecord, readRecord } from '../model/record.js';
 
 export interface LoadedBundle {
   record: BundleRecord;
@@ -29,7 +29,7 @@ export async function loadBundleDir(dir: string): Promise<LoadedBundle> {
       code: 'integrity',
     });
   }
-  const record = JSON.parse(await readFile(recordPath, 'utf8')) as BundleRecord;
+  const record = await readRecord(recordPath);
   if (!record.archive)
     throw new AirgapError(`${recordPath} has no archive section`, {
       hint: 'rebuild with airgap bundle',

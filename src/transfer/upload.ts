@@ -13,6 +13,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { AirgapError } from '../errors.js';
+import { archiveFormat } from '../model/archive-formats.js';
 import { s3Key } from '../model/record.js';
 import { explainAwsError } from './aws-errors.js';
 import { hashingGuard, loadBundleDir } from './bundle-dir.js';
@@ -171,7 +172,7 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       Key: key,
       Body: body,
       ContentLength: bundle.size,
-      ContentType: record.archive!.format === 'zip' ? 'application/zip' : 'application/gzip',
+      ContentType: archiveFormat(record.archive!.format).contentType,
       Metadata: {
         sha256: bundle.sha256,
         'airgap-bundle': record.id,

@@ -1,0 +1,124 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { AirgapError, ExitCode } from '../../src/errors.js';
+import {
+  BUNDLE_FORMAT,
+  type BundleRecord,
+  parseRecord,
+  readRecord,
+  stableJson,
+} from '../../src/model/record.js';
+
+const sha = 'a'.repeat(64);
+const record: BundleRecord = {
+  format: BUNDLE_FORMAT,
+  id: 'dev-topics-1234567',
+  name: 'dev-topics',
+  environment: 'dev',
+  description: 'Create the topics',
+  commit: '1234567890abcdef1234567890abcdef12345678',
+  commitTime: '2026-11-26T01:25:51.000Z',
+  specPath: 'bundles/dev-topics.yaml',
+  spec: {
+    name: 'dev-topics',
+    environment: 'dev',
+    description: 'Create the topics',
+    files: ['k8s/dev/**'],
+    s3: { bucket: 'acme-airgap', prefix: 'bundles/dev', region: 'eu-west-1' },
+    verify: ['kubectl get kafkatopic -n kafka'],
+    images: [],
+    imageSources: {},
+    allowSecrets: [],
+  },
+  files: [{ path: 'k8s/dev/topic.yaml', size: 120, mode: '100644', sha256: sha }],
+  units: [
+    { n: 1, kind: 'download', name: 'download' },
+    { n: 2, kind: 'step', name: 'Apply topic', command: 'kubectl apply -f k8s/dev/topic.yaml' },
+  ],
+  images: [],
+  missingImages: [],
+  s3: { bucket: 'acme-airgap', prefix: 'bundles/dev', region: 'eu-west-1' },
+  archive: {
+    file: 'dev-topics-1234567.tar.gz',
+    format: 'tar.gz',
+    sha256: sha,
+    size: 2048,
+    key: 'bundles/dev/dev-topics-1234567.tar.gz',
+  },
+};
+
+/** The AirgapError `parse` throws; an integrity error, as every bad record is. */
+function refusal(parse: () => unknown): AirgapError {
+  let caught: unknown;
+  try {
+    parse();
+  } catch (error) {
+    caught = error;
+  }
+  expect(caught).toBeInstanceOf(AirgapError);
+  expect((caught as AirgapError).exitCode).toBe(ExitCode.integrity);
+  return caught as AirgapError;
+}
+
+function withChanges(changes: Record<string, unknown>): string {
+  return JSON.stringify({ ...record, ...changes });
+}
+
+describe('parseRecord', () => {
+  it('reads back what stableJson wrote', () => {
+    expect(parseRecord(stableJson(record), 'bundle.json')).toEqual(record);
+  });
+
+  it('names the file, the version found and the version it reads for another format', () => {
+    const error = refusal(() =>
+      parseRecord(withChanges({ format: 'airgap-bundle/2' }), 'bundles/records/x.json'),
+    );
+    expect(error.message).toBe(
+      'bundles/records/x.json: bundle record has format airgap-bundle/2; this airgap reads airgap-bundle/1',
+    );
+    expect(error.hint).toMatch(/airgap version that wrote it/);
+  });
+
+  it('refuses JSON without a format tag, and text that is not JSON', () => {
+    expect(refusal(() => parseRecord('{"id":"x"}', 'bundle.json')).message).toBe(
+      'bundle.json: bundle record has no format tag; this airgap reads airgap-bundle/1',
+    );
+    expect(refusal(() => parseRecord('[1,', 'bundle.json')).message).toMatch(
+      /^bundle\.json: not a bundle record: /,
+    );
+  });
+
+  it('lists each invalid field by its path', () => {
+    const error = refusal(() =>
+      parseRecord(
+        withChanges({
+          files: [{ path: 'a.yaml', size: -1, mode: '100644', sha256: 'zz' }],
+          archive: { ...record.archive, format: 'rar' },
+          surprise: true,
+        }),
+        'bundle.json',
+      ),
+    );
+    expect(error.message).toBe('bundle.json: invalid bundle record (4 problems)');
+    expect(error.details.join('\n')).toMatch(/^files\.0\.size: /m);
+    expect(error.details.join('\n')).toMatch(/^files\.0\.sha256: expected a sha256 in hex$/m);
+    expect(error.details.join('\n')).toMatch(/^archive\.format: /m);
+    expect(error.details.join('\n')).toMatch(/surprise/);
+  });
+});
+
+describe('readRecord', () => {
+  it('reads and validates a record file, naming it in errors', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'airgap-record-'));
+    const good = join(dir, 'good.json');
+    const old = join(dir, 'old.json');
+    writeFileSync(good, stableJson(record));
+    writeFileSync(old, withChanges({ format: 'airgap-bundle/0' }));
+    expect((await readRecord(good)).id).toBe('dev-topics-1234567');
+    await expect(readRecord(old)).rejects.toThrow(
+      `${old}: bundle record has format airgap-bundle/0`,
+    );
+  });
+});
