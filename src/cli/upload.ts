@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
+import { upload } from '../commands/upload.js';
 import { AirgapError } from '../errors.js';
-import { upload } from '../transfer/upload.js';
 import { startProgress } from '../util/progress.js';
 import { fields, formatBytes, printJson } from './output.js';
 

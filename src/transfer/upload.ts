@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { resolve } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
   GetObjectCommand,
@@ -14,37 +13,23 @@ import {
 import { Upload } from '@aws-sdk/lib-storage';
 import { AirgapError } from '../errors.js';
 import { archiveFormat } from '../model/archive-formats.js';
-import { s3Key } from '../model/record.js';
 import { explainAwsError } from './aws-errors.js';
-import { hashingGuard, loadBundleDir } from './bundle-dir.js';
+import { hashingGuard, type LoadedBundle } from './bundle-dir.js';
 
-export interface UploadOptions {
-  bundleDir: string;
-  bucket?: string;
-  prefix?: string;
-  region?: string;
-  endpoint?: string;
-  forcePathStyle?: boolean;
-  profile?: string;
-  sse?: 'AES256' | 'aws:kms';
-  kmsKeyId?: string;
-  force?: boolean;
-  verifyDownload?: boolean;
-  onProgress?: (sent: number, total: number) => void;
-  /** Injected in tests; built from the options otherwise. */
-  client?: S3Client;
-}
-
-export interface UploadResult {
-  status: 'uploaded' | 'already-uploaded';
-  url: string;
+/** Where an archive goes, after the options have overridden the record's s3 section. */
+export interface S3Target {
   bucket: string;
   key: string;
-  sha256: string;
-  size: number;
-  partSize: number;
-  seconds: number;
-  verifiedDownload: boolean;
+  region: string;
+  endpoint: string | undefined;
+}
+
+export function s3Url(target: S3Target): string {
+  return `s3://${target.bucket}/${target.key}`;
+}
+
+function context(target: S3Target, action: string): Parameters<typeof explainAwsError>[1] {
+  return { action, target: s3Url(target), region: target.region, endpoint: target.endpoint };
 }
 
 const MiB = 1024 * 1024;
@@ -79,78 +64,40 @@ export function makeS3Client(options: {
   });
 }
 
-async function headOrUndefined(
+/** The object at the target, or undefined when there is none; AWS errors explained. */
+export async function findObject(
   client: S3Client,
-  bucket: string,
-  key: string,
+  target: S3Target,
 ): Promise<HeadObjectCommandOutput | undefined> {
   try {
-    return await client.send(new HeadObjectCommand({ Bucket: bucket, Key: key }));
+    return await client.send(new HeadObjectCommand({ Bucket: target.bucket, Key: target.key }));
   } catch (error) {
     const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
     if (e.name === 'NotFound' || e.name === 'NoSuchKey' || e.$metadata?.httpStatusCode === 404)
       return undefined;
-    throw error;
+    throw explainAwsError(error, context(target, 's3:GetObject (HeadObject)'));
   }
 }
 
-export async function upload(options: UploadOptions): Promise<UploadResult> {
-  const started = Date.now();
-  const bundle = await loadBundleDir(resolve(options.bundleDir));
+export interface SendOptions {
+  partSize: number;
+  sse?: 'AES256' | 'aws:kms' | undefined;
+  kmsKeyId?: string | undefined;
+  onProgress?: ((sent: number, total: number) => void) | undefined;
+}
+
+/**
+ * Streams the archive to the target (multipart, retried by the SDK) with its sha256 in the
+ * metadata, then its .sha256 sidecar. The bytes are hashed on the way; an archive altered
+ * since `airgap bundle` fails before the last part, so it is never completed.
+ */
+export async function sendArchive(
+  client: S3Client,
+  target: S3Target,
+  bundle: LoadedBundle,
+  options: SendOptions,
+): Promise<void> {
   const { record } = bundle;
-  const bucket = options.bucket ?? record.s3.bucket;
-  const prefix = options.prefix ?? record.s3.prefix;
-  const region = options.region ?? record.s3.region;
-  const endpoint = options.endpoint ?? record.s3.endpoint;
-  const key = s3Key(prefix, record.archive!.file);
-  const url = `s3://${bucket}/${key}`;
-  const client =
-    options.client ??
-    makeS3Client({
-      region,
-      endpoint,
-      forcePathStyle: options.forcePathStyle ?? record.s3.forcePathStyle,
-      profile: options.profile,
-    });
-  const context = (action: string) => ({ action, target: url, region, endpoint });
-  const partSize = choosePartSize(bundle.size);
-  const result = (status: UploadResult['status'], verifiedDownload: boolean): UploadResult => ({
-    status,
-    url,
-    bucket,
-    key,
-    sha256: bundle.sha256,
-    size: bundle.size,
-    partSize,
-    seconds: (Date.now() - started) / 1000,
-    verifiedDownload,
-  });
-
-  let existing: HeadObjectCommandOutput | undefined;
-  try {
-    existing = await headOrUndefined(client, bucket, key);
-  } catch (error) {
-    throw explainAwsError(error, context('s3:GetObject (HeadObject)'));
-  }
-  if (existing) {
-    const theirs = existing.Metadata?.sha256;
-    if (theirs === bundle.sha256 && existing.ContentLength === bundle.size) {
-      const verified = options.verifyDownload
-        ? await verifyByDownload(client, bucket, key, bundle.sha256, context)
-        : false;
-      return result('already-uploaded', verified);
-    }
-    if (!options.force) {
-      throw new AirgapError(
-        `${url} already holds a different object (sha256 ${theirs ?? 'unknown'})`,
-        {
-          hint: 'a bundle with this id may be mid-deployment; pass --force only if you are sure to replace it',
-          code: 'conflict',
-        },
-      );
-    }
-  }
-
   const encryption = {
     ...(options.sse ? { ServerSideEncryption: options.sse as ServerSideEncryption } : {}),
     ...(options.kmsKeyId ? { SSEKMSKeyId: options.kmsKeyId } : {}),
@@ -164,12 +111,12 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
   );
   const transfer = new Upload({
     client,
-    partSize,
+    partSize: options.partSize,
     queueSize: 4,
     leavePartsOnError: false,
     params: {
-      Bucket: bucket,
-      Key: key,
+      Bucket: target.bucket,
+      Key: target.key,
       Body: body,
       ContentLength: bundle.size,
       ContentType: archiveFormat(record.archive!.format).contentType,
@@ -179,7 +126,7 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
         'airgap-commit': record.commit,
       },
       // AWS S3 checks the SHA-256 on arrival; other endpoints rely on the metadata and HeadObject.
-      ...(endpoint ? {} : { ChecksumAlgorithm: 'SHA256' as const }),
+      ...(target.endpoint ? {} : { ChecksumAlgorithm: 'SHA256' as const }),
       ...encryption,
     },
   });
@@ -190,8 +137,8 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
     await transfer.done();
     await client.send(
       new PutObjectCommand({
-        Bucket: bucket,
-        Key: `${key}.sha256`,
+        Bucket: target.bucket,
+        Key: `${target.key}.sha256`,
         Body: await readFile(bundle.sidecarPath),
         ContentType: 'text/plain',
         ...encryption,
@@ -201,48 +148,37 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
     body.destroy();
     if (altered) throw altered;
     if (error instanceof AirgapError) throw error;
-    throw explainAwsError(error, context('s3:PutObject'));
+    throw explainAwsError(error, context(target, 's3:PutObject'));
   }
-
-  let after: HeadObjectCommandOutput | undefined;
-  try {
-    after = await headOrUndefined(client, bucket, key);
-  } catch (error) {
-    throw explainAwsError(error, context('s3:GetObject (HeadObject)'));
-  }
-  if (!after || after.ContentLength !== bundle.size || after.Metadata?.sha256 !== bundle.sha256) {
-    throw new AirgapError(
-      `${url} does not match after upload (size ${after?.ContentLength ?? 'none'}, sha256 ${after?.Metadata?.sha256 ?? 'none'})`,
-      {
-        hint: 'run the upload again; if it repeats, check the endpoint',
-        code: 'integrity',
-      },
-    );
-  }
-  const verified = options.verifyDownload
-    ? await verifyByDownload(client, bucket, key, bundle.sha256, context)
-    : false;
-  return result('uploaded', verified);
 }
 
-async function verifyByDownload(
+/** True when the object at the target has the bundle's size and sha256 metadata. */
+export function holdsBundle(
+  object: HeadObjectCommandOutput | undefined,
+  bundle: LoadedBundle,
+): boolean {
+  return object?.ContentLength === bundle.size && object.Metadata?.sha256 === bundle.sha256;
+}
+
+/** Reads the object back and re-hashes it. */
+export async function verifyByDownload(
   client: S3Client,
-  bucket: string,
-  key: string,
+  target: S3Target,
   expected: string,
-  context: (action: string) => Parameters<typeof explainAwsError>[1],
 ): Promise<true> {
   const hash = createHash('sha256');
   try {
-    const response = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key }));
+    const response = await client.send(
+      new GetObjectCommand({ Bucket: target.bucket, Key: target.key }),
+    );
     for await (const chunk of response.Body as Readable) hash.update(chunk as Buffer);
   } catch (error) {
-    throw explainAwsError(error, context('s3:GetObject'));
+    throw explainAwsError(error, context(target, 's3:GetObject'));
   }
   const actual = hash.digest('hex');
   if (actual !== expected) {
     throw new AirgapError(
-      `s3://${bucket}/${key} downloaded with sha256 ${actual}, expected ${expected}`,
+      `${s3Url(target)} downloaded with sha256 ${actual}, expected ${expected}`,
       {
         hint: 'the stored object is corrupt: upload again with --force',
         code: 'integrity',

@@ -8,8 +8,8 @@ import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../scripts/
 import { runCollected, setSpecEndpoint } from '../../scripts/lib/loop.js';
 import { bundle as buildBundle } from '../../src/commands/bundle.js';
 import { ingest } from '../../src/commands/ingest.js';
+import { upload } from '../../src/commands/upload.js';
 import { cloudshellBlocks } from '../../src/scripts/cloudshell.js';
-import { upload } from '../../src/transfer/upload.js';
 import { expectAirgapError } from '../helpers/errors.js';
 import { fakeBundleDir } from '../helpers/fake-bundle.js';
 import { startFlakyProxy } from '../helpers/flaky-proxy.js';

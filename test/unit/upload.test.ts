@@ -10,9 +10,10 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { upload } from '../../src/commands/upload.js';
 import { AirgapError } from '../../src/errors.js';
 import { explainAwsError } from '../../src/transfer/aws-errors.js';
-import { choosePartSize, upload } from '../../src/transfer/upload.js';
+import { choosePartSize } from '../../src/transfer/upload.js';
 import { fakeBundleDir } from '../helpers/fake-bundle.js';
 import { cleanupTempDirs } from '../helpers/ops-repo.js';
 

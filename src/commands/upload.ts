@@ -1,0 +1,120 @@
+import { resolve } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { AirgapError } from '../errors.js';
+import { s3Key } from '../model/record.js';
+import { loadBundleDir } from '../transfer/bundle-dir.js';
+import {
+  choosePartSize,
+  findObject,
+  holdsBundle,
+  makeS3Client,
+  type S3Target,
+  s3Url,
+  sendArchive,
+  verifyByDownload,
+} from '../transfer/upload.js';
+
+export interface UploadOptions {
+  bundleDir: string;
+  bucket?: string;
+  prefix?: string;
+  region?: string;
+  endpoint?: string;
+  forcePathStyle?: boolean;
+  profile?: string;
+  sse?: 'AES256' | 'aws:kms';
+  kmsKeyId?: string;
+  force?: boolean;
+  verifyDownload?: boolean;
+  onProgress?: (sent: number, total: number) => void;
+  /** Injected in tests; built from the options otherwise. */
+  client?: S3Client;
+}
+
+export interface UploadResult {
+  status: 'uploaded' | 'already-uploaded';
+  url: string;
+  bucket: string;
+  key: string;
+  sha256: string;
+  size: number;
+  partSize: number;
+  seconds: number;
+  verifiedDownload: boolean;
+}
+
+/**
+ * Uploads a bundle dir: load (refuse an incomplete or altered dir) → target (flags over the
+ * record) → look (same object already there: done; another object: refuse unless --force)
+ * → send → confirm (HeadObject) → optionally read it back.
+ */
+export async function upload(options: UploadOptions): Promise<UploadResult> {
+  const started = Date.now();
+  const bundle = await loadBundleDir(resolve(options.bundleDir));
+  const { record } = bundle;
+  const target: S3Target = {
+    bucket: options.bucket ?? record.s3.bucket,
+    key: s3Key(options.prefix ?? record.s3.prefix, record.archive!.file),
+    region: options.region ?? record.s3.region,
+    endpoint: options.endpoint ?? record.s3.endpoint,
+  };
+  const url = s3Url(target);
+  const client =
+    options.client ??
+    makeS3Client({
+      region: target.region,
+      endpoint: target.endpoint,
+      forcePathStyle: options.forcePathStyle ?? record.s3.forcePathStyle,
+      profile: options.profile,
+    });
+  const partSize = choosePartSize(bundle.size);
+  const finish = async (status: UploadResult['status']): Promise<UploadResult> => {
+    const verifiedDownload = options.verifyDownload
+      ? await verifyByDownload(client, target, bundle.sha256)
+      : false;
+    return {
+      status,
+      url,
+      bucket: target.bucket,
+      key: target.key,
+      sha256: bundle.sha256,
+      size: bundle.size,
+      partSize,
+      seconds: (Date.now() - started) / 1000,
+      verifiedDownload,
+    };
+  };
+
+  const existing = await findObject(client, target);
+  if (existing) {
+    if (holdsBundle(existing, bundle)) return finish('already-uploaded');
+    if (!options.force) {
+      throw new AirgapError(
+        `${url} already holds a different object (sha256 ${existing.Metadata?.sha256 ?? 'unknown'})`,
+        {
+          hint: 'a bundle with this id may be mid-deployment; pass --force only if you are sure to replace it',
+          code: 'conflict',
+        },
+      );
+    }
+  }
+
+  await sendArchive(client, target, bundle, {
+    partSize,
+    sse: options.sse,
+    kmsKeyId: options.kmsKeyId,
+    onProgress: options.onProgress,
+  });
+
+  const after = await findObject(client, target);
+  if (!holdsBundle(after, bundle)) {
+    throw new AirgapError(
+      `${url} does not match after upload (size ${after?.ContentLength ?? 'none'}, sha256 ${after?.Metadata?.sha256 ?? 'none'})`,
+      {
+        hint: 'run the upload again; if it repeats, check the endpoint',
+        code: 'integrity',
+      },
+    );
+  }
+  return finish('uploaded');
+}
