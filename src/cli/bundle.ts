@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { bundle } from '../commands/bundle.js';
 import { AirgapError } from '../errors.js';
+import { bundle } from '../index.js';
 import { ARCHIVE_FORMAT_NAMES, isArchiveFormat } from '../model/archive-formats.js';
 import { fields, formatBytes, printJson, warn } from './output.js';
 

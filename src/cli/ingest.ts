@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { ingest } from '../commands/ingest.js';
+import { ingest } from '../index.js';
 import { fields, printJson, warn } from './output.js';
 
 interface IngestFlags {

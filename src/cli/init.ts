@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { init } from '../commands/init.js';
+import { init } from '../index.js';
 import { fields, printJson } from './output.js';
 
 export function registerInit(

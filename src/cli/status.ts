@@ -1,6 +1,6 @@
 import type { Command } from 'commander';
-import { status } from '../commands/status.js';
 import { AirgapError } from '../errors.js';
+import { status } from '../index.js';
 import { printJson } from './output.js';
 
 interface StatusFlags {

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
-import { upload } from '../commands/upload.js';
 import { AirgapError } from '../errors.js';
-import { startProgress } from '../util/progress.js';
+import { upload } from '../index.js';
+import type { Progress } from '../util/progress.js';
 import { fields, formatBytes, printJson } from './output.js';
 
 interface UploadFlags {
@@ -45,7 +45,9 @@ export function registerUpload(
             code: 'usage',
           });
         }
-        let progress: ReturnType<typeof startProgress> | undefined;
+        // Loaded here, not at start-up: `airgap --help` should not pay for it.
+        const { startProgress } = await import('../util/progress.js');
+        let progress: Progress | undefined;
         let reported = 0;
         const result = await upload({
           bundleDir,

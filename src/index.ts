@@ -1,0 +1,49 @@
+/**
+ * airgap as a library: `import { bundle, upload, ingest, status, init } from 'airgap'`.
+ * Each command loads its module (and, for upload, the AWS SDK) on first call, so importing
+ * the library, like starting the CLI, costs almost nothing. Failures a user can act on are
+ * AirgapError (message, hint, exitCode); anything else is a bug.
+ */
+import type { BundleOptions, BundleResult } from './commands/bundle.js';
+import type { IngestOptions, IngestResult } from './commands/ingest.js';
+import type { InitResult } from './commands/init.js';
+import type { StatusResult } from './commands/status.js';
+import type { UploadOptions, UploadResult } from './commands/upload.js';
+
+export type { BundleOptions, BundleResult } from './commands/bundle.js';
+export type { IngestOptions, IngestResult } from './commands/ingest.js';
+export type { InitResult } from './commands/init.js';
+export type { EnvironmentStatus, StatusResult } from './commands/status.js';
+export type { UploadOptions, UploadResult } from './commands/upload.js';
+export { AirgapError, ExitCode, type ExitCodeName, isAirgapError } from './errors.js';
+export type { ArchiveFormat } from './model/archive-formats.js';
+export type { BundleFile, BundleRecord, Unit, UnitKind } from './model/record.js';
+export type { BundleSpec } from './model/spec.js';
+
+export type StatusOptions = Parameters<typeof import('./commands/status.js').status>[0];
+export type InitOptions = Parameters<typeof import('./commands/init.js').init>[0];
+
+/** Packs the committed files a bundle spec names into a verified archive and paste scripts. */
+export async function bundle(options: BundleOptions): Promise<BundleResult> {
+  return (await import('./commands/bundle.js')).bundle(options);
+}
+
+/** Uploads a bundle directory to S3, verified and idempotent. */
+export async function upload(options: UploadOptions): Promise<UploadResult> {
+  return (await import('./commands/upload.js')).upload(options);
+}
+
+/** Turns pasted terminal output into a runbook and updates the living docs. */
+export async function ingest(options: IngestOptions): Promise<IngestResult> {
+  return (await import('./commands/ingest.js')).ingest(options);
+}
+
+/** What is prepared, deployed or failed per environment, from the repo alone. */
+export async function status(options: StatusOptions = {}): Promise<StatusResult> {
+  return (await import('./commands/status.js')).status(options);
+}
+
+/** Sets up an ops repo for airgap; running it again changes nothing. */
+export async function init(options: InitOptions = {}): Promise<InitResult> {
+  return (await import('./commands/init.js')).init(options);
+}
