@@ -48,3 +48,33 @@ describe('marker protocol', () => {
         expect(UNIT_KIND_INFO[kind].counts).toBe(false);
   });
 });
+
+describe('marker lines in a terminal copy', () => {
+  const id = 'dev-topics-3f2a1c9';
+  it('round-trip and stay under 80 columns for the longest bundle id', () => {
+    const longest = `${'a'.repeat(24)}-1234567`;
+    const marker = {
+      type: 'end' as const,
+      bundleId: longest,
+      n: 99,
+      kind: 'verify-cmd' as const,
+      rc: 255,
+      epoch: 1770973200,
+    };
+    const line = formatMarker(marker);
+    expect(line.length).toBeLessThan(80);
+    expect(parseMarker(line)).toEqual(marker);
+  });
+  it.each([
+    ['an echoed printf format', 'printf \'@@airgap/1 begin %s %s %s %s\\n\' "$AIRGAP_ID"'],
+    ['another version', '@@airgap/2 begin x-1234567 1 step 1770973200'],
+    ['an end marker without status', `@@airgap/1 end ${id} 1 step 1770973200`],
+  ])('ignores %s', (_label, line) => {
+    expect(parseMarker(line)).toBeUndefined();
+  });
+  it('finds a marker after a prompt and before trailing spaces', () => {
+    expect(
+      parseMarker(`[ec2-user@ip-10-0-1-23 ~]$ @@airgap/1 begin ${id} 4 step 1770973200   `)?.n,
+    ).toBe(4);
+  });
+});
