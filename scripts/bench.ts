@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { fakeRecord } from './lib/fake-record.js';
 import { LOCAL_S3_CREDENTIALS } from './lib/local-s3.js';
 import { git, projectRoot } from './lib/loop.js';
 
@@ -160,17 +161,15 @@ try {
     writeFileSync(`${file}.sha256`, `${sha}  up${mb}-1234567.tar.gz\n`);
     writeFileSync(
       join(dir, 'bundle.json'),
-      JSON.stringify({
-        id: `up${mb}-1234567`,
-        s3: { bucket: 'acme-airgap', prefix: 'bench', region: 'us-east-1' },
-        archive: {
+      JSON.stringify(
+        fakeRecord({
+          id: `up${mb}-1234567`,
           file: `up${mb}-1234567.tar.gz`,
-          format: 'tar.gz',
-          sha256: sha,
+          sha256: sha ?? '',
           size: mb * 1048576,
-          key: `bench/up${mb}-1234567.tar.gz`,
-        },
-      }),
+          prefix: 'bench',
+        }),
+      ),
     );
     if (!hasAws) {
       notes.push('upload: the aws CLI is not installed, so there is no upload baseline');

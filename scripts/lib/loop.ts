@@ -3,7 +3,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BundleRecord } from '../../src/model/record.js';
+import { type BundleRecord, readRecord } from '../../src/model/record.js';
 import { bastionBlocks } from '../../src/scripts/bastion.js';
 import { cloudshellBlocks } from '../../src/scripts/cloudshell.js';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from './local-s3.js';
@@ -209,7 +209,7 @@ export async function runLoop(options: LoopOptions = {}): Promise<LoopResult> {
     repo,
   );
   const outDir = bundled.stdout.trim().split('\n').at(-1) ?? '';
-  const record = JSON.parse(readFileSync(join(outDir, 'bundle.json'), 'utf8')) as BundleRecord;
+  const record = await readRecord(join(outDir, 'bundle.json'));
   git(repo, 'add', '-A');
   git(repo, 'commit', '-q', '-m', `Prepare ${record.id}`);
   await step(
