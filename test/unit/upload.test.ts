@@ -1,3 +1,5 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import {
   AbortMultipartUploadCommand,
   CompleteMultipartUploadCommand,
@@ -61,6 +63,22 @@ describe('upload with a mocked S3', () => {
     expect(error).toBeInstanceOf(AirgapError);
     expect((error as AirgapError).exitCode).toBe(7);
     expect(s3.commandCalls(PutObjectCommand)).toHaveLength(0);
+  });
+
+  it('refuses a bundle dir whose record is of another format version, sending nothing', async () => {
+    const bundle = fakeBundleDir(1000, 'future-1234567');
+    const recordFile = join(bundle.dir, 'bundle.json');
+    const record = JSON.parse(readFileSync(recordFile, 'utf8')) as Record<string, unknown>;
+    writeFileSync(recordFile, JSON.stringify({ ...record, format: 'airgap-bundle/2' }));
+    const error = await upload({ bundleDir: bundle.dir, client: client() }).catch(
+      (e: unknown) => e,
+    );
+    expect(error).toBeInstanceOf(AirgapError);
+    expect((error as AirgapError).message).toBe(
+      `${recordFile}: bundle record has format airgap-bundle/2; this airgap reads airgap-bundle/1`,
+    );
+    expect((error as AirgapError).exitCode).toBe(6);
+    expect(s3.calls()).toHaveLength(0);
   });
 
   it('sends the sha256 as metadata and as the S3 checksum, plus the sidecar', async () => {
