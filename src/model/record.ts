@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { AirgapError } from '../errors.js';
 import { ARCHIVE_FORMAT_NAMES, type ArchiveFormat, archiveFormat } from './archive-formats.js';
 import { UNIT_KINDS } from './markers.js';
-import { bundleSpecSchema } from './spec.js';
+import type { BundleSpec } from './spec.js';
 
 export type { ArchiveFormat } from './archive-formats.js';
 
@@ -39,6 +39,34 @@ const bundleFileSchema = z
   })
   .strict();
 
+const text = z.string();
+
+/**
+ * The spec as it was accepted when the bundle was built. Only its shape is checked on read, not
+ * today's spec rules: those may tighten (a shorter description, a stricter name), and that must
+ * not make the records of bundles already deployed unreadable. Unknown keys are kept.
+ */
+const recordedSpecShape = z.looseObject({
+  name: text,
+  environment: text,
+  description: text,
+  files: z.array(text),
+  exclude: z.array(text).optional(),
+  s3: z.looseObject({ bucket: text, prefix: text, region: text }),
+  steps: z.array(z.looseObject({ name: text, run: text })).optional(),
+  verify: z.array(text),
+  images: z.array(text),
+  imageSources: z.record(text, text),
+  ecr: z.looseObject({ registry: text, region: text }).optional(),
+  signing: z.looseObject({ identity: text, allowedSigners: text }).optional(),
+  allowSecrets: z.array(z.looseObject({ path: text, reason: text })),
+});
+/** A compile error when the shape above names a field BundleSpec does not have, or another type. */
+type SpecFitsShape = BundleSpec extends z.infer<typeof recordedSpecShape> ? true : never;
+const recordedSpecSchema = recordedSpecShape as unknown as z.ZodType<BundleSpec>;
+const specFitsShape: SpecFitsShape = true;
+void specFitsShape;
+
 /**
  * Everything known about a bundle. Inside the archive as bundle.json (without `archive`),
  * beside it in the out dir, and committed in the ops repo under bundles/records/ so that
@@ -54,7 +82,7 @@ export const bundleRecordSchema = z
     commit: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'expected a full git commit id'),
     commitTime: z.iso.datetime(),
     specPath: z.string().min(1),
-    spec: bundleSpecSchema,
+    spec: recordedSpecSchema,
     files: z.array(bundleFileSchema),
     units: z.array(unitSchema),
     images: z.array(z.string()),
