@@ -45,7 +45,19 @@ describe('the airgap package (src/index.ts) used from another package', () => {
     const work = tempDir('airgap-consumer-');
     // The tarball npm would publish (dist is built by `npm test`); no network involved.
     const packed = JSON.parse(
-      sh('npm', ['pack', '--ignore-scripts', '--json', '--pack-destination', work], projectRoot),
+      sh(
+        'npm',
+        [
+          'pack',
+          '--ignore-scripts',
+          '--offline',
+          '--no-update-notifier',
+          '--json',
+          '--pack-destination',
+          work,
+        ],
+        projectRoot,
+      ),
     ) as Array<{ filename: string }>;
     const app = join(work, 'app');
     const installed = join(app, 'node_modules', 'airgap');
