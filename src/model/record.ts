@@ -72,7 +72,7 @@ void specFitsShape;
  * beside it in the out dir, and committed in the ops repo under bundles/records/ so that
  * `ingest` works from a fresh clone. Every read goes through parseRecord.
  */
-export const bundleRecordSchema = z
+const bundleRecordSchema = z
   .object({
     format: z.literal(BUNDLE_FORMAT),
     id: z.string().min(1),
