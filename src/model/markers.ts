@@ -35,7 +35,11 @@ export const UNIT_KIND_INFO = {
   download: { side: 'bastion', section: 'transfer', counts: true },
   verify: { side: 'bastion', section: 'transfer', counts: true },
   extract: { side: 'bastion', section: 'transfer', counts: true },
+  /** `aws ecr describe-images` for every image the bundle needs, before any step. */
+  'ecr-check': { side: 'bastion', section: 'step', counts: true },
   step: { side: 'bastion', section: 'step', counts: true },
+  /** `kubectl diff` before the apply steps; its exit 1 (differences found) counts as success. */
+  preview: { side: 'bastion', section: 'step', counts: true },
   'verify-cmd': { side: 'bastion', section: 'verify', counts: true },
   summary: { side: 'bastion', section: 'summary', counts: false },
   upload: { side: 'cloudshell', section: 'cloudshell', counts: false },

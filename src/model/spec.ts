@@ -4,10 +4,24 @@ import { AirgapError } from '../errors.js';
 import { lineOf } from '../util/yaml-lines.js';
 
 const slug = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
+/** AWS region names; anything else cannot be a region and must not reach a shell. */
+const regionPattern = /^[a-z0-9-]+$/;
+const regionSchema = z
+  .string()
+  .regex(
+    regionPattern,
+    'use an AWS region name (lower-case letters, digits, dashes), e.g. us-east-1',
+  );
+/** A plain endpoint URL: scheme, host, optional port and path; no user, query or spaces. */
+const endpointPattern = /^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?$/;
 
 export const stepSchema = z
   .object({
-    name: z.string().min(1).describe('What the step does, shown in PASTE.md and the runbook'),
+    name: z
+      .string()
+      .min(1)
+      .regex(/^[^\n\r]*$/, 'keep a step name on one line (it becomes a heading in PASTE.md)')
+      .describe('What the step does, shown in PASTE.md and the runbook'),
     run: z.string().min(1).describe('Shell command run with bash from the extracted bundle root'),
     continueOnError: z
       .boolean()
@@ -37,8 +51,15 @@ export const bundleSpecSchema = z
       .object({
         bucket: z.string().min(3),
         prefix: z.string().default(''),
-        region: z.string().min(1),
-        endpoint: z.url().optional().describe('S3 endpoint URL, e.g. a VPC endpoint'),
+        region: regionSchema,
+        endpoint: z
+          .string()
+          .regex(
+            endpointPattern,
+            'use a plain URL: http(s)://host[:port][/path], e.g. https://s3.us-east-1.amazonaws.com',
+          )
+          .optional()
+          .describe('S3 endpoint URL, e.g. a VPC endpoint'),
         forcePathStyle: z.boolean().optional(),
       })
       .strict(),
@@ -52,7 +73,7 @@ export const bundleSpecSchema = z
         'ECR repository -> upstream image to pull in CloudShell, e.g. strimzi/kafka: quay.io/strimzi/kafka',
       ),
     ecr: z
-      .object({ registry: z.string().min(1), region: z.string().min(1) })
+      .object({ registry: z.string().min(1), region: regionSchema })
       .strict()
       .optional(),
     signing: z

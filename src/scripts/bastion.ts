@@ -1,230 +1,212 @@
-import { archiveFormat } from '../model/archive-formats.js';
+import { gzipSync } from 'node:zlib';
 import type { BundleRecord, Unit } from '../model/record.js';
-import { SIGNATURE_NAMESPACE } from '../model/record.js';
-import { shellQuote } from '../util/shell-quote.js';
+import { helpersScript } from './bastion-lib.js';
+import { joinSh, raw, type ShellCode, sh } from './sh.js';
 
 export interface PasteBlock {
   title: string;
-  /** What the block does, in a sentence. */
+  /** What the block does, in a sentence (Markdown). */
   purpose: string;
-  /** What the operator should see when it worked. */
+  /** What the operator should see when it worked (Markdown). */
   success: string;
   code: string;
 }
 
+/** Base64 characters per pasted line: with the quotes and ` \\` a line is 76 columns. */
+const PAYLOAD_LINE = 72;
 /**
- * The helper functions every later block calls. Defined once per shell by block 1; they
- * never `exit` or `set -e`, so a failure cannot close the operator's interactive session.
+ * Rows a helper block may take on an 80x24 terminal, prompt included. bash and zsh show a
+ * bracketed paste as one edit buffer and redraw it garbled once it is taller than the
+ * screen, so the helpers travel in as many blocks as that takes.
  */
-function setupBlock(record: BundleRecord): string {
-  const archive = record.archive;
-  if (!archive) throw new Error('bundle record has no archive yet');
-  const total = record.units.length;
-  const s3Args = [
-    '--region',
-    shellQuote(record.s3.region),
-    ...(record.s3.endpoint ? ['--endpoint-url', shellQuote(record.s3.endpoint)] : []),
-  ].join(' ');
-  const extract = archiveFormat(archive.format).extractCommand(
-    '"$AIRGAP_DIR/$AIRGAP_ARCHIVE"',
-    '"$AIRGAP_DIR/root.tmp"',
-  );
-  return `AIRGAP_ID=${shellQuote(record.id)}
-AIRGAP_SHA256=${archive.sha256}
-AIRGAP_ARCHIVE=${shellQuote(archive.file)}
-AIRGAP_URL=${shellQuote(`s3://${record.s3.bucket}/${archive.key}`)}
-AIRGAP_UNITS=${total}
-AIRGAP_DIR="$HOME/airgap/$AIRGAP_ID"
-airgap_begin() {
-  printf '@@airgap/1 begin %s %s %s %s\\n' "$AIRGAP_ID" "$1" "$2" "$(date -u +%s)"
+export const MAX_BLOCK_ROWS = 22;
+const TERMINAL_COLUMNS = 80;
+const PROMPT_COLUMNS = 30;
+
+/** Rows the echo of a pasted block takes on an 80-column terminal after a prompt. */
+export function echoRows(code: string): number {
+  return code
+    .split('\n')
+    .reduce(
+      (rows, line, i) =>
+        rows + Math.ceil(((i === 0 ? PROMPT_COLUMNS : 0) + line.length + 1) / TERMINAL_COLUMNS),
+      0,
+    );
 }
-airgap_end() {
-  printf '@@airgap/1 end %s %s %s %s %s\\n' "$AIRGAP_ID" "$1" "$2" "$3" "$(date -u +%s)"
-  printf '%s\\n' "$3" > "$AIRGAP_DIR/state/unit-$1"
-}
-airgap_context() {
-  printf '[%s %s] $ %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(hostname 2>/dev/null || uname -n)" "$1"
-}
-airgap_download() {
-  mkdir -p "$AIRGAP_DIR/state" && rm -f "$AIRGAP_DIR/state/"*
-  airgap_begin 1 download
-  local rc
-  if [ -f "$AIRGAP_DIR/paste/SHA256SUMS.parts" ]; then
-    airgap_context "reassemble $AIRGAP_ARCHIVE from the pasted parts"
-    (cd "$AIRGAP_DIR/paste" && sha256sum --quiet -c SHA256SUMS.parts 2>&1 &&
-      cut -d' ' -f3 SHA256SUMS.parts | xargs cat | base64 -d > "$AIRGAP_DIR/$AIRGAP_ARCHIVE" &&
-      echo "airgap: reassembled $(grep -c '' SHA256SUMS.parts) parts")
-    rc=$?
-  else
-    airgap_context "aws s3 cp ${s3Args} $AIRGAP_URL $AIRGAP_DIR/$AIRGAP_ARCHIVE"
-    aws s3 cp ${s3Args} "$AIRGAP_URL" "$AIRGAP_DIR/$AIRGAP_ARCHIVE" 2>&1
-    rc=$?
-  fi
-  airgap_end 1 download "rc=$rc"
-  return "$rc"
-}
-airgap_verify() {
-  airgap_begin 2 verify
-  local rc=1
-  if [ "$(cat "$AIRGAP_DIR/state/unit-1" 2>/dev/null)" != rc=0 ]; then
-    echo "airgap: the download did not succeed; nothing to verify"
-  else
-    airgap_context "sha256sum -c (expected $AIRGAP_SHA256)"
-    (cd "$AIRGAP_DIR" && printf '%s  %s\\n' "$AIRGAP_SHA256" "$AIRGAP_ARCHIVE" | sha256sum -c - 2>&1)
-    rc=$?
-    if [ "$rc" -ne 0 ]; then
-      echo "airgap: CHECKSUM MISMATCH: the archive is not the one airgap built."
-      echo "airgap: nothing will be extracted or applied. Re-upload the bundle."
-    fi${signatureCheck(record)}
-  fi
-  airgap_end 2 verify "rc=$rc"
-  return "$rc"
-}
-airgap_extract() {
-  airgap_begin 3 extract
-  local rc=1
-  if [ "$(cat "$AIRGAP_DIR/state/unit-2" 2>/dev/null)" != rc=0 ]; then
-    echo "airgap: the archive was not verified; not extracting"
-  else
-    rm -rf "$AIRGAP_DIR/root" "$AIRGAP_DIR/root.tmp" && mkdir -p "$AIRGAP_DIR/root.tmp"
-    airgap_context "${extract.replaceAll('"', '')}"
-    if ${extract} 2>&1 &&
-      (cd "$AIRGAP_DIR/root.tmp" && sha256sum --quiet -c SHA256SUMS 2>&1); then
-      mv "$AIRGAP_DIR/root.tmp" "$AIRGAP_DIR/root" &&
-        touch "$AIRGAP_DIR/state/verified" &&
-        echo "airgap: $(grep -c '' "$AIRGAP_DIR/root/SHA256SUMS") files extracted and verified"
-      rc=$?
-    else
-      echo "airgap: extraction or per-file verification FAILED; nothing will be applied"
-    fi
-  fi
-  airgap_end 3 extract "rc=$rc"
-  return "$rc"
-}
-airgap_run() {
-  # $1 unit number, $2 kind, $3 1 when a failure must not stop later steps, $4 the command
-  airgap_begin "$1" "$2"
-  local status
-  if [ ! -f "$AIRGAP_DIR/state/verified" ]; then
-    echo "airgap: skipped: the bundle has not been downloaded and verified"
-    status=skip
-  elif [ "$2" = step ] && [ -f "$AIRGAP_DIR/state/failed" ]; then
-    echo "airgap: skipped: step $(cat "$AIRGAP_DIR/state/failed") failed earlier"
-    status=skip
-  else
-    airgap_context "$4"
-    (cd "$AIRGAP_DIR/root" && bash -o pipefail -c "$4" 2>&1)
-    status="rc=$?"
-    if [ "$status" != rc=0 ] && [ "$2" = step ] && [ "$3" != 1 ]; then
-      printf '%s\\n' "$1" > "$AIRGAP_DIR/state/failed"
-    fi
-  fi
-  airgap_end "$1" "$2" "$status"
-  [ "$status" = rc=0 ]
-}
-airgap_summary() {
-  local n=1 ok=0 failed=0 skipped=0 missing=0 status
-  mkdir -p "$AIRGAP_DIR/state"
-  airgap_begin "$AIRGAP_UNITS" summary
-  while [ "$n" -lt "$AIRGAP_UNITS" ]; do
-    status=$(cat "$AIRGAP_DIR/state/unit-$n" 2>/dev/null)
-    case "$status" in
-      rc=0) ok=$((ok + 1)) ;;
-      skip) skipped=$((skipped + 1)) ;;
-      '') missing=$((missing + 1)) ;;
-      *) failed=$((failed + 1)) ;;
-    esac
-    n=$((n + 1))
-  done
-  echo "airgap: $AIRGAP_ID: $ok ok, $failed failed, $skipped skipped, $missing not run"
-  if [ "$failed" -eq 0 ] && [ "$skipped" -eq 0 ] && [ "$missing" -eq 0 ]; then
-    echo "airgap: RESULT: SUCCESS"
-    airgap_end "$AIRGAP_UNITS" summary rc=0
-    return 0
-  fi
-  echo "airgap: RESULT: FAILED"
-  airgap_end "$AIRGAP_UNITS" summary rc=1
-  return 1
-}
-echo "airgap: helpers for $AIRGAP_ID loaded ($AIRGAP_UNITS units)"`;
+
+/** helpers.sh as written on the bastion and beside PASTE.md: indentation dropped, it is sent. */
+export function helpersSource(record: BundleRecord): string {
+  const lines = helpersScript(record).text.split('\n');
+  return `${lines.map((line) => line.trimStart()).join('\n')}\n`;
 }
 
 /**
- * With signing, the verify unit also runs `ssh-keygen -Y verify` before anything is extracted.
- * The signers come from the ops repo's committed allowed_signers, unless the bastion pins its
- * own at ~/airgap/allowed_signers (a stronger anchor: it does not travel with the sheet).
+ * The pasted form of helpers.sh: gzip then base64, in single-quoted lines. Its echo is a
+ * few dozen lines that no shell reads as anything but data (no `#`, no `$`, no heredoc);
+ * the decoded program is written to ~/airgap/<bundle-id>/helpers.sh.
  */
-function signatureCheck(record: BundleRecord): string {
-  const signature = record.signature;
-  if (!signature) return '';
-  return `
-    if [ "$rc" -eq 0 ]; then
-      local signers="$HOME/airgap/allowed_signers"
-      if [ ! -f "$signers" ]; then
-        signers="$AIRGAP_DIR/allowed_signers"
-        cat > "$signers" <<'AIRGAP_SIGNERS_EOF'
-${signature.allowedSigners.trimEnd()}
-AIRGAP_SIGNERS_EOF
-      fi
-      cat > "$AIRGAP_DIR/$AIRGAP_ARCHIVE.sig" <<'AIRGAP_SIG_EOF'
-${signature.sig.trimEnd()}
-AIRGAP_SIG_EOF
-      airgap_context "ssh-keygen -Y verify -f $signers -I ${signature.identity} -n ${SIGNATURE_NAMESPACE} -s $AIRGAP_ARCHIVE.sig"
-      ssh-keygen -Y verify -f "$signers" -I ${shellQuote(signature.identity)} -n ${SIGNATURE_NAMESPACE} \\
-        -s "$AIRGAP_DIR/$AIRGAP_ARCHIVE.sig" < "$AIRGAP_DIR/$AIRGAP_ARCHIVE" 2>&1
-      rc=$?
-      if [ "$rc" -ne 0 ]; then
-        echo "airgap: BAD SIGNATURE: not signed by ${signature.identity.replace(/[^\w@.+-]/g, '')} in allowed_signers; nothing will be extracted."
-      fi
-    fi`;
+export function helpersPayload(record: BundleRecord): string[] {
+  const compressed = gzipSync(Buffer.from(helpersSource(record)), { level: 9 });
+  return compressed.toString('base64').match(new RegExp(`.{1,${PAYLOAD_LINE}}`, 'g')) ?? [];
 }
 
-function unitCall(unit: Unit): string {
-  return `airgap_run ${unit.n} ${unit.kind} ${unit.continueOnError ? 1 : 0} ${shellQuote(unit.command ?? '')}`;
+/** `printf` of payload lines into ~/airgap/<id>/helpers.<part>; 2 rows besides the lines. */
+function partCode(id: string, part: number, lines: readonly string[]): ShellCode {
+  // Quoted although base64 needs no quotes: zsh would expand a line that starts with `=`.
+  return joinSh([
+    raw(`printf '%s\\n' \\`),
+    ...lines.map((line) => raw(`'${line}' \\`)),
+    sh`  >| ~/airgap/${id}/helpers.${part} || :`,
+  ]);
+}
+
+/**
+ * The start of the first helper block, for the operator's own shell (bash, zsh, dash,
+ * BusyBox ash; `set -e`, `set -C`, `set -u` and aliases allowed): draws the paste's nonce
+ * and defines `airgap_run`, which runs helpers.sh only for this bundle and refuses another
+ * bundle's blocks in one line. Every command ends in `||`: errexit never fires at the prompt.
+ */
+function functionCode(id: string): ShellCode {
+  return joinSh([
+    raw(`AIRGAP_NONCE=$(command od -An -N4 -tx1 /dev/urandom | command tr -d ' \\n') || :`),
+    sh`airgap_run() {
+  if [ "\${1:-}" = ${id} ]; then AIRGAP_NONCE="\${AIRGAP_NONCE:-}" command sh ~/airgap/${id}/helpers.sh "$@"
+  else printf 'airgap: this block is for %s; the helpers in this shell are for %s: paste block 1 of %s first\\n' "\${1:-?}" ${id} "\${1:-?}"; return 2; fi
+}`,
+    sh`command mkdir -p ~/airgap/${id} || :`,
+  ]);
+}
+
+/** The end of the last helper block: decodes the parts into helpers.sh in a child sh. */
+function loaderCode(id: string, parts: number): ShellCode {
+  const files = Array.from({ length: parts }, (_, i) => `helpers.${i + 1}`);
+  return sh`command sh -c 'cd "$1" && shift && cat "$@" | base64 -d | gzip -dc >| helpers.sh' sh ~/airgap/${id} ${files} &&
+  airgap_run ${id} 0 loaded || printf 'airgap: paste the helper blocks again, in order\\n'`;
+}
+
+/** The helper blocks: the payload packed so that no block's echo is taller than the screen. */
+function helperCodes(record: BundleRecord): string[] {
+  const payload = helpersPayload(record);
+  const block = (index: number, count: number, lines: readonly string[]) => {
+    const codes = lines.length ? [partCode(record.id, index + 1, lines)] : [];
+    if (index === 0) codes.unshift(functionCode(record.id));
+    if (index === count - 1) codes.push(loaderCode(record.id, index + (lines.length ? 1 : 0)));
+    return joinSh(codes).text;
+  };
+  for (let count = 1; count <= payload.length; count++) {
+    const texts: string[] = [];
+    let next = 0;
+    for (let index = 0; index < count; index++) {
+      let take = 0;
+      while (
+        next + take < payload.length &&
+        echoRows(block(index, count, payload.slice(next, next + take + 1))) <= MAX_BLOCK_ROWS
+      )
+        take++;
+      texts.push(block(index, count, payload.slice(next, next + take)));
+      next += take;
+    }
+    if (next === payload.length && texts.every((t) => echoRows(t) <= MAX_BLOCK_ROWS)) return texts;
+  }
+  throw new Error('internal: the helper program does not fit the paste blocks');
+}
+
+/** One unit call; `|| :` keeps a failing unit from closing a shell that runs with `set -e`. */
+function unitCall(record: BundleRecord, unit: Unit): ShellCode {
+  const args: Array<string | number> = [record.id, unit.n, unit.kind];
+  if (unit.command !== undefined) args.push(unit.continueOnError ? 1 : 0, unit.command);
+  return sh`airgap_run ${args} || :`;
+}
+
+/** Unit names land in Markdown headings: one line, whatever the record holds. */
+const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
+
+/** An inline code span that the text cannot close, on one line. */
+export function inlineCode(text: string): string {
+  const flat = oneLine(text);
+  let longest = 0;
+  for (const match of flat.matchAll(/`+/g)) longest = Math.max(longest, match[0].length);
+  const ticks = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  return `${ticks}${pad}${flat}${pad}${ticks}`;
+}
+
+interface Group {
+  title: string;
+  purpose: string;
+  success: string;
+  units: Unit[];
+}
+
+/**
+ * Units grouped into blocks where that costs the operator no checkpoint: the transfer with
+ * the image check, a dry run with its preview, the verification with the summary.
+ */
+function groups(record: BundleRecord): Group[] {
+  const steps = record.units.filter((u) => u.kind === 'step');
+  const transfer = record.units.filter((u) => ['download', 'verify', 'extract'].includes(u.kind));
+  const ecr = record.units.filter((u) => u.kind === 'ecr-check');
+  const result: Group[] = [
+    {
+      title: `Download, verify and extract${ecr.length ? ', check the images in ECR' : ''}`,
+      purpose: `Fetches the archive from S3, checks its sha256 against the one embedded in block 1, extracts it to ${inlineCode(`~/airgap/${record.id}/root`)} and checks every file${ecr.length ? '; then asks ECR for every image the bundle needs' : ''}.`,
+      success: `${inlineCode(`${record.archive?.file}: OK`)} and ${inlineCode(`airgap: ${record.files.length} files extracted and verified`)}`,
+      units: [...transfer, ...ecr],
+    },
+  ];
+  for (const unit of record.units) {
+    if (unit.kind === 'preview') {
+      const last = result.at(-1);
+      if (last) {
+        last.units.push(unit);
+        last.title += ' and preview the changes';
+        last.purpose += ` Then shows what would change (${inlineCode('kubectl diff')}; exit 1 there only means there are differences).`;
+      }
+      continue;
+    }
+    if (unit.kind !== 'step') continue;
+    const index = steps.indexOf(unit) + 1;
+    const command = unit.command ?? '';
+    result.push({
+      title: `Step ${index} of ${steps.length}: ${oneLine(unit.name)}`,
+      purpose: `Runs from the bundle root${command.includes('\n') ? ' (the command is in the block)' : `: ${inlineCode(command)}`}${unit.continueOnError ? ' (a failure does not stop later steps)' : ''}.`,
+      success: 'the end marker says `rc=0`',
+      units: [unit],
+    });
+  }
+  const verify = record.units.filter((u) => u.kind === 'verify-cmd');
+  const summary = record.units.filter((u) => u.kind === 'summary');
+  result.push({
+    title: verify.length ? 'Verify and summarise' : 'Summary',
+    purpose: `${verify.length ? 'Read-only checks of the result, then counts' : 'Counts'} what succeeded. Copy the whole terminal from block 1 to here into a file for ${inlineCode('airgap ingest')}.`,
+    success: '`airgap: RESULT: SUCCESS`',
+    units: [...verify, ...summary],
+  });
+  return result;
 }
 
 export function bastionBlocks(record: BundleRecord): PasteBlock[] {
-  const steps = record.units.filter((u) => u.kind === 'step');
-  const verify = record.units.filter((u) => u.kind === 'verify-cmd');
-  const blocks: PasteBlock[] = [
-    {
-      title: 'Load the airgap helpers',
+  const helpers = helperCodes(record);
+  return [
+    ...helpers.map((code, i) => ({
+      title: `Load the airgap helpers${helpers.length > 1 ? ` (${i + 1} of ${helpers.length})` : ''}`,
       purpose:
-        'Defines the variables and functions the next blocks call. Paste it again in any new shell.',
-      success: `airgap: helpers for ${record.id} loaded (${record.units.length} units)`,
-      code: setupBlock(record),
-    },
-    {
-      title: 'Download, verify and extract',
-      purpose: `Fetches the archive from S3, checks its sha256 against the one embedded here, extracts it to ~/airgap/${record.id}/root and checks every file.`,
-      success: `\`${record.archive?.file}: OK\` and \`airgap: ${record.files.length} files extracted and verified\``,
-      code: 'airgap_download; airgap_verify; airgap_extract',
-    },
+        i < helpers.length - 1
+          ? `Part ${i + 1} of the helper program, compressed (split so that no block is taller than an 80x24 screen).`
+          : `Writes the helper program to ${inlineCode(`~/airgap/${record.id}/helpers.sh`)} (the same as ${inlineCode('helpers.sh')} beside this sheet) and defines ${inlineCode('airgap_run')}, which the next blocks call. Paste ${helpers.length > 1 ? 'these blocks' : 'it'} again in any new shell.`,
+      success:
+        i < helpers.length - 1
+          ? 'no output'
+          : inlineCode(`airgap: helpers for ${record.id} loaded (${record.units.length} units)`),
+      code,
+    })),
+    ...groups(record).map((group) => ({
+      title: group.title,
+      purpose: group.purpose,
+      success: group.success,
+      code: joinSh(group.units.map((unit) => unitCall(record, unit))).text,
+    })),
   ];
-  steps.forEach((unit, index) => {
-    blocks.push({
-      title: `Step ${index + 1} of ${steps.length}: ${unit.name}`,
-      purpose: `Runs from the bundle root: \`${unit.command}\`${unit.continueOnError ? ' (a failure does not stop later steps)' : ''}`,
-      success: `the end marker says \`rc=0\``,
-      code: unitCall(unit),
-    });
-  });
-  if (verify.length) {
-    blocks.push({
-      title: 'Verify',
-      purpose: 'Read-only checks of the result.',
-      success: 'each end marker says `rc=0`',
-      code: verify.map(unitCall).join('\n'),
-    });
-  }
-  blocks.push({
-    title: 'Summary',
-    purpose:
-      'Counts what succeeded; copy the whole terminal from block 1 to here into a file for `airgap ingest`.',
-    success: '`airgap: RESULT: SUCCESS`',
-    code: 'airgap_summary',
-  });
-  return blocks;
 }
 
 export function bastionScript(record: BundleRecord): string {
@@ -233,7 +215,9 @@ export function bastionScript(record: BundleRecord): string {
     '#!/usr/bin/env bash',
     `# airgap bundle ${record.id}: every bastion block of PASTE.md, in order.`,
     '# Run as: bash bastion.sh 2>&1 | tee bastion-output.txt  (exit status 0 only if all succeeded)',
-    ...blocks.map((b, i) => `\n# --- block ${i + 1}: ${b.title.replace(/\n/g, ' ')}\n${b.code}`),
+    ...blocks.map((b, i) => `\n# --- block ${i + 1}: ${oneLine(b.title)}\n${b.code}`),
+    '',
+    sh`[ "$(cat "$HOME/airgap/"${record.id}/state/result 2>/dev/null)" = SUCCESS ]`.text,
     '',
   ].join('\n');
 }

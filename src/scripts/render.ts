@@ -1,5 +1,5 @@
 import type { BundleRecord } from '../model/record.js';
-import { bastionBlocks, bastionScript, type PasteBlock } from './bastion.js';
+import { bastionBlocks, bastionScript, helpersSource, type PasteBlock } from './bastion.js';
 import { cloudshellBlocks, cloudshellScript } from './cloudshell.js';
 import { fenced } from './fence.js';
 
@@ -58,6 +58,7 @@ export function renderOutDirScripts(record: BundleRecord): OutDirFile[] {
   return [
     { name: 'PASTE.md', content: renderPasteSheet(record), executable: false },
     { name: 'bastion.sh', content: bastionScript(record), executable: true },
+    { name: 'helpers.sh', content: helpersSource(record), executable: false },
     { name: 'cloudshell.sh', content: cloudshellScript(record), executable: true },
   ];
 }

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle.js';
 import { parseMarker } from '../../src/model/markers.js';
-import { bastionBlocks, bastionScript } from '../../src/scripts/bastion.js';
+import { bastionBlocks, bastionScript, helpersSource } from '../../src/scripts/bastion.js';
 import { cloudshellBlocks } from '../../src/scripts/cloudshell.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
 import {
@@ -176,13 +176,19 @@ describe('shellcheck on every generated script and paste block', () => {
       };
       writeFileSync(join(dir, 'signed-bastion.sh'), bastionScript(signed));
       files.push(join(dir, 'signed-bastion.sh'));
-      const blocks = [...bastionBlocks(result.record), ...cloudshellBlocks(result.record)];
-      blocks.forEach((block, i) => {
+      // helpers.sh runs under POSIX sh: checked as sh, for the signed variant too.
+      writeFileSync(join(dir, 'signed-helpers.sh'), helpersSource(signed));
+      files.push(join(dir, 'helpers.sh'), join(dir, 'signed-helpers.sh'));
+      const bastion = bastionBlocks(result.record);
+      const helperBlocks = bastion.filter((b) => b.title.startsWith('Load the airgap helpers'));
+      const setup = helperBlocks.map((b) => b.code).join('\n');
+      [...bastion, ...cloudshellBlocks(result.record)].forEach((block, i) => {
         const path = join(dir, `block-${i}.sh`);
         // A lone block is checked with the helpers it relies on defined before it.
+        const needsHelpers = i < bastion.length && !helperBlocks.includes(block);
         writeFileSync(
           path,
-          `#!/usr/bin/env bash\n${i > 0 && i < bastionBlocks(result.record).length ? `${bastionBlocks(result.record)[0]?.code}\n` : ''}${block.code}\n`,
+          `#!/usr/bin/env bash\n${needsHelpers ? `${setup}\n` : ''}${block.code}\n`,
         );
         files.push(path);
       });

@@ -1,0 +1,252 @@
+import type { BundleRecord } from '../model/record.js';
+import { SIGNATURE_NAMESPACE } from '../model/record.js';
+import { dataLiteral, joinSh, raw, type ShellCode, sh } from './sh.js';
+
+/**
+ * helpers.sh: the program every bastion unit runs, as `sh helpers.sh <bundle-id> <n> <kind> …`.
+ * It runs in a child POSIX sh (dash, bash as sh, BusyBox ash), never in the operator's shell,
+ * so `set -e`, `set -C`, zsh options, aliases and functions of that shell do not reach it.
+ * It holds no comments (zsh reads a pasted `#` as a command) and no `local` (not POSIX).
+ *
+ * Units read and write `~/airgap/<bundle-id>/state/`: unit-<n> holds each unit's outcome,
+ * `verified` says the files were checked, `failed` names the step that stops later steps.
+ */
+export function helpersScript(record: BundleRecord): ShellCode {
+  const archive = record.archive;
+  if (!archive) throw new Error('bundle record has no archive yet');
+  const s3Options = [
+    '--region',
+    record.s3.region,
+    ...(record.s3.endpoint ? ['--endpoint-url', record.s3.endpoint] : []),
+  ];
+  const url = `s3://${record.s3.bucket}/${archive.key}`;
+  const header = sh`id=${record.id}
+sha=${archive.sha256}
+archive=${archive.file}
+format=${archive.format}
+url=${url}
+units=${record.units.length}
+aws_cp() { aws s3 cp ${s3Options} "$@"; }
+aws_cp_shown=${`aws s3 cp ${s3Options.join(' ')} ${url}`}`;
+  return joinSh([raw('#!/bin/sh'), header, signatureFunctions(record), raw(LIB_BODY)]);
+}
+
+/** With signing, the verify unit runs `ssh-keygen -Y verify` before anything is extracted. */
+function signatureFunctions(record: BundleRecord): ShellCode {
+  const signature = record.signature;
+  if (!signature) return raw('signature() { :; }');
+  return joinSh([
+    sh`identity=${signature.identity}
+write_signers() { ${dataLiteral(signature.allowedSigners)}; }
+write_signature() { ${dataLiteral(signature.sig.endsWith('\n') ? signature.sig : `${signature.sig}\n`)}; }
+verify_shown=${`ssh-keygen -Y verify -I ${signature.identity} -n ${SIGNATURE_NAMESPACE} -s ${archive(record)}.sig`}
+namespace=${SIGNATURE_NAMESPACE}`,
+    raw(SIGNATURE_BODY),
+  ]);
+}
+
+/** Runs before anything is extracted; a pinned ~/airgap/allowed_signers wins over the sheet's. */
+const SIGNATURE_BODY = String.raw`signature() {
+  signers="$HOME/airgap/allowed_signers"
+  if ! command -v ssh-keygen >/dev/null 2>&1; then
+    say "ssh-keygen is not installed: OpenSSH ≥ 8.1 needed to verify signatures on this host"
+    return 1
+  fi
+  if ssh-keygen -Y 2>&1 | grep -q -i -e 'unknown option' -e 'illegal option' -e 'invalid option'; then
+    say "OpenSSH ≥ 8.1 needed to verify signatures on this host (its ssh-keygen has no -Y)"
+    say "nothing will be extracted"
+    return 1
+  fi
+  if [ ! -f "$signers" ]; then
+    signers="$dir/allowed_signers"
+    write_signers >| "$signers" || return 1
+  fi
+  write_signature >| "$dir/$archive.sig" || return 1
+  context "$verify_shown -f $signers"
+  if ssh-keygen -Y verify -f "$signers" -I "$identity" -n "$namespace" \
+    -s "$dir/$archive.sig" < "$dir/$archive" 2>&1; then
+    return 0
+  fi
+  say "BAD SIGNATURE: not signed by $identity in allowed_signers; nothing will be extracted."
+  return 1
+}`;
+
+const archive = (record: BundleRecord) => record.archive?.file ?? '';
+
+/**
+ * The fixed part of helpers.sh. POSIX sh only, options that GNU coreutils 8.22 and BusyBox
+ * share (or a check of which one is there), every external called by name from a clean
+ * child environment. `$1` is the bundle id, `$2` the unit number, `$3` its kind, `$4` 1 when
+ * a failing step must not stop later ones, `$5` the command.
+ */
+const LIB_BODY = String.raw`unset CDPATH BASH_ENV ENV
+dir="$HOME/airgap/$id"
+state="$dir/state"
+nonce=$(printf '%s' "$AIRGAP_NONCE" | tr -cd '0-9a-f')
+tag=''
+[ -n "$nonce" ] && tag=" s=$nonce"
+n=$2
+kind=$3
+mkdir -p "$state" 2>/dev/null
+say() { printf 'airgap: %s\n' "$*"; }
+begin() { printf '@@airgap/1 begin %s %s %s %s%s\n' "$id" "$n" "$kind" "$(date -u +%s)" "$tag"; }
+finish() {
+  printf '%s\n' "$1" >| "$state/unit-$n"
+  printf '@@airgap/1 end %s %s %s %s %s%s\n' "$id" "$n" "$kind" "$1" "$(date -u +%s)" "$tag"
+}
+context() {
+  printf '[%s %s] $ %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(hostname 2>/dev/null || uname -n)" "$1"
+}
+need() {
+  for tool in "$@"; do
+    if ! command -v "$tool" >/dev/null 2>&1; then
+      say "$tool is not installed on this host; the $kind unit needs it"
+      return 1
+    fi
+  done
+}
+ok_before() { [ "$(cat "$state/unit-$1" 2>/dev/null)" = rc=0 ]; }
+is_gnu() { "$1" --version 2>/dev/null | grep -q GNU; }
+check_sums() {
+  if is_gnu sha256sum; then
+    (cd "$1" && sha256sum --strict -c "$2") >| "$state/sums.out" 2>&1
+  else
+    (cd "$1" && sha256sum -c "$2") >| "$state/sums.out" 2>&1
+  fi
+  sums_rc=$?
+  grep -v ': OK$' "$state/sums.out"
+  [ "$sums_rc" -eq 0 ] && [ "$(grep -c ': OK$' "$state/sums.out")" -eq "$(grep -c '' "$1/$2")" ]
+}
+download() {
+  begin
+  rc=1
+  if ! { rm -rf "$state" && mkdir -p "$state"; }; then
+    say "cannot write $state"
+  elif [ -f "$dir/paste/SHA256SUMS.parts" ]; then
+    context "reassemble $archive from the pasted parts"
+    if need sha256sum base64 && check_sums "$dir/paste" SHA256SUMS.parts; then
+      while read -r _ part; do cat "$dir/paste/$part"; done < "$dir/paste/SHA256SUMS.parts" |
+        base64 -d >| "$dir/$archive" &&
+        say "reassembled $(grep -c '' "$dir/paste/SHA256SUMS.parts") parts" && rc=0
+    fi
+  else
+    context "$aws_cp_shown $dir/$archive"
+    if need aws; then
+      { aws_cp "$url" "$dir/$archive" 2>&1; printf '%s\n' "$?" >| "$state/aws.rc"; } |
+        tee "$state/aws.out"
+      rc=$(cat "$state/aws.rc")
+      if [ "$rc" -ne 0 ] && grep -q -e '(404)' -e 'Not Found' -e NoSuchKey "$state/aws.out"; then
+        say "not in S3: run airgap upload (or the CloudShell block) first"
+      fi
+    fi
+  fi
+  finish "rc=$rc"
+}
+verify() {
+  begin
+  rc=1
+  if ! ok_before 1; then
+    say "the download did not succeed; nothing to verify"
+  elif need sha256sum; then
+    context "sha256sum $archive (expected $sha)"
+    got=$(cd "$dir" && sha256sum "$archive" | cut -d ' ' -f 1)
+    if [ "$got" = "$sha" ]; then
+      printf '%s: OK\n' "$archive"
+      rc=0
+    else
+      printf '%s: FAILED\n' "$archive"
+      say "CHECKSUM MISMATCH: the archive is not the one airgap built."
+      say "nothing will be extracted or applied. Re-upload the bundle."
+    fi
+    if [ "$rc" -eq 0 ] && ! signature; then rc=1; fi
+  fi
+  finish "rc=$rc"
+}
+unpack() {
+  if [ "$format" = zip ]; then
+    unzip -q "$dir/$archive" -d "$dir/root.tmp" 2>&1
+  elif is_gnu tar; then
+    tar --no-same-owner -xzf "$dir/$archive" -C "$dir/root.tmp" 2>&1
+  else
+    tar -xzof "$dir/$archive" -C "$dir/root.tmp" 2>&1
+  fi
+}
+extract() {
+  begin
+  rc=1
+  tools='tar gzip'
+  [ "$format" = zip ] && tools=unzip
+  if ! ok_before 2; then
+    say "the archive was not verified; not extracting"
+  elif need $tools sha256sum; then
+    rm -rf "$dir/root" "$dir/root.tmp" && mkdir -p "$dir/root.tmp"
+    context "extract $archive into $dir/root and sha256sum -c SHA256SUMS"
+    if unpack && check_sums "$dir/root.tmp" SHA256SUMS; then
+      mv "$dir/root.tmp" "$dir/root" && : >| "$state/verified" &&
+        say "$(grep -c '' "$dir/root/SHA256SUMS") files extracted and verified" && rc=0
+    else
+      say "extraction or per-file verification FAILED; nothing will be applied"
+    fi
+  fi
+  finish "rc=$rc"
+}
+run() {
+  begin
+  if [ ! -f "$state/verified" ]; then
+    say "skipped: the bundle has not been downloaded and verified"
+    result=skip
+  elif [ "$kind" != verify-cmd ] && [ -f "$state/failed" ]; then
+    say "skipped: step $(cat "$state/failed") failed earlier"
+    result=skip
+  elif ! need bash; then
+    result=rc=127
+  else
+    context "$5"
+    (cd "$dir/root" && bash -o pipefail -c "$5" 2>&1)
+    rc=$?
+    if [ "$kind" = preview ] && [ "$rc" -eq 1 ]; then
+      say "kubectl diff exit 1: the differences above are what the next steps change"
+      rc=0
+    fi
+    result="rc=$rc"
+    if [ "$rc" -ne 0 ] && [ "$kind" != verify-cmd ] && [ "$4" != 1 ]; then
+      printf '%s\n' "$n" >| "$state/failed"
+    fi
+  fi
+  finish "$result"
+}
+summary() {
+  begin
+  i=1 ok=0 failed=0 skipped=0 missing=0
+  while [ "$i" -lt "$units" ]; do
+    case "$(cat "$state/unit-$i" 2>/dev/null)" in
+      rc=0) ok=$((ok + 1)) ;;
+      skip) skipped=$((skipped + 1)) ;;
+      '') missing=$((missing + 1)) ;;
+      *) failed=$((failed + 1)) ;;
+    esac
+    i=$((i + 1))
+  done
+  say "$id: $ok ok, $failed failed, $skipped skipped, $missing not run"
+  if [ "$failed" -eq 0 ] && [ "$skipped" -eq 0 ] && [ "$missing" -eq 0 ]; then
+    say "RESULT: SUCCESS"
+    printf 'SUCCESS\n' >| "$state/result"
+    finish rc=0
+  else
+    say "RESULT: FAILED"
+    printf 'FAILED\n' >| "$state/result"
+    finish rc=1
+  fi
+}
+if [ "$1" != "$id" ]; then
+  say "this block is for $1, but these helpers are for $id: paste block 1 of $1 first"
+  exit 2
+fi
+case "$kind" in
+  loaded) say "helpers for $id loaded ($units units)" ;;
+  download) download ;;
+  verify) verify ;;
+  extract) extract ;;
+  summary) summary ;;
+  *) run "$@" ;;
+esac`;
