@@ -3,6 +3,7 @@ import { AirgapError } from '../errors.js';
 import type { BundleRecord } from '../model/record.js';
 import type { PasteBlock } from './bastion.js';
 import { renderBlocks } from './render.js';
+import { joinSh, raw, sh } from './sh.js';
 
 /** Base64 text per pasted block: small enough for any terminal's paste buffer. */
 export const PASTE_CHUNK_CHARS = 32 * 1024;
@@ -38,13 +39,17 @@ export function pasteTransferBlocks(record: BundleRecord, archive: Buffer): Past
   }
   const names = parts.map((_, i) => `part-${String(i + 1).padStart(3, '0')}.b64`);
   const sums = parts.map((part, i) => `${sha256(part)}  ${names[i]}`).join('\n');
-  const dir = `"$HOME/airgap/${record.id}/paste"`;
+  // Heredocs with a fixed delimiter: base64 and sha256sum lines can never equal it. Every
+  // command ends in `|| :` so a shell with `set -e` survives a damaged part.
   const blocks: PasteBlock[] = [
     {
       title: `Prepare to receive ${parts.length} part(s)`,
       purpose: 'Creates the folder the parts go to and the list of their checksums.',
       success: 'no output',
-      code: `mkdir -p ${dir} && cat > ${dir}/SHA256SUMS.parts <<'AIRGAP_SUMS_EOF'\n${sums}\nAIRGAP_SUMS_EOF`,
+      code: joinSh([
+        sh`command mkdir -p ~/airgap/${record.id}/paste && command cat >| ~/airgap/${record.id}/paste/SHA256SUMS.parts <<'AIRGAP_SUMS_EOF' || :`,
+        raw(`${sums}\nAIRGAP_SUMS_EOF`),
+      ]).text,
     },
   ];
   parts.forEach((part, i) => {
@@ -53,7 +58,11 @@ export function pasteTransferBlocks(record: BundleRecord, archive: Buffer): Past
       title: `Part ${i + 1} of ${parts.length}`,
       purpose: `Writes ${name} and checks it.`,
       success: `\`${name}: OK\``,
-      code: `cat > ${dir}/${name} <<'AIRGAP_PART_EOF'\n${part}AIRGAP_PART_EOF\n(cd ${dir} && grep ' ${name}$' SHA256SUMS.parts | sha256sum -c -)`,
+      code: joinSh([
+        sh`command cat >| ~/airgap/${record.id}/paste/${name} <<'AIRGAP_PART_EOF' || :`,
+        raw(`${part}AIRGAP_PART_EOF`),
+        sh`command sh -c 'cd "$1" && grep " $2\$" SHA256SUMS.parts | sha256sum -c -' sh ~/airgap/${record.id}/paste ${name} || :`,
+      ]).text,
     });
   });
   return blocks;

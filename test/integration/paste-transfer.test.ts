@@ -72,7 +72,9 @@ describe('airgap bundle --paste', () => {
     const result = await bundle({ spec: 'dev-topics', repo, out: tempDir(), paste: true });
     const script = join(result.outDir, 'paste-transfer.sh');
     const text = readFileSync(script, 'utf8');
-    const start = text.indexOf("<<'AIRGAP_PART_EOF'\n") + 20;
+    const heredoc = "<<'AIRGAP_PART_EOF' || :\n";
+    const start = text.indexOf(heredoc) + heredoc.length;
+    expect(start).toBeGreaterThan(heredoc.length);
     const damaged = `${text.slice(0, start + 10)}${text[start + 10] === 'A' ? 'B' : 'A'}${text.slice(start + 11)}`;
     writeFileSync(script, damaged);
     const bastion = noS3Bastion(result);

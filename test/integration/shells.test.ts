@@ -1,0 +1,125 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundle } from '../../src/commands/bundle.js';
+import { ingest } from '../../src/commands/ingest.js';
+import { NONCE_PATTERN, parseMarker } from '../../src/model/markers.js';
+import { bastionBlocks } from '../../src/scripts/bastion.js';
+import { fakeBastion } from '../helpers/bastion.js';
+import { cleanupTempDirs, makeOpsRepo, requireTool, tempDir } from '../helpers/ops-repo.js';
+import { pasteIntoShell } from '../helpers/pty.js';
+
+afterAll(cleanupTempDirs);
+
+/** What operators really have in their rc files: errexit, noclobber, aliases, a cd wrapper. */
+const habits = [
+  'set -e',
+  "alias grep='grep --color=always'",
+  "alias rm='rm -i'",
+  "alias mv='mv -i'",
+  "alias cp='cp -i'",
+  'CDPATH=/tmp; export CDPATH',
+].join('\n');
+
+function markers(output: string) {
+  return output
+    .split(/\r?\n/)
+    .map(parseMarker)
+    .filter((m) => m !== undefined);
+}
+
+function kubectlCalls(kubeState: string): string[] {
+  const log = join(kubeState, 'calls.log');
+  return existsSync(log) ? readFileSync(log, 'utf8').trim().split('\n') : [];
+}
+
+interface ShellCase {
+  name: string;
+  tool: string;
+  /** The command script(1) runs; RC is replaced with an rc file holding `rc`. */
+  command: string;
+  rc: string;
+}
+
+const cases: ShellCase[] = [
+  { name: 'bash -i with set -e', tool: 'bash', command: 'bash --rcfile RC -i', rc: habits },
+  {
+    name: 'bash -i with set -C (noclobber)',
+    tool: 'bash',
+    command: 'bash --rcfile RC -i',
+    rc: `set -C\n${habits.replace('set -e', '')}\ncd() { echo "cd wrapper"; builtin cd "$@"; }`,
+  },
+  { name: 'bash --posix -i', tool: 'bash', command: 'bash --posix --rcfile RC -i', rc: habits },
+  { name: 'zsh -f -i', tool: 'zsh', command: 'zsh -f -i', rc: '' },
+  { name: 'dash -i', tool: 'dash', command: 'env ENV=RC dash -i', rc: habits },
+];
+
+describe('a failing bundle pasted twice into real interactive shells', () => {
+  for (const shell of cases) {
+    it(`${shell.name}: the shell lives, every unit ends, ingest says failed`, async () => {
+      if (!requireTool(shell.tool) || !requireTool('script')) return;
+      const repo = makeOpsRepo();
+      const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+      const bastion = fakeBastion(result, { KUBECTL_FAIL_ON: 'quote-priced' });
+      const rcFile = join(tempDir(), 'rc');
+      writeFileSync(rcFile, `${shell.rc}\n`);
+      const blocks = bastionBlocks(result.record).map((b) => b.code);
+      // zsh -f reads no rc file: its habits are typed, errexit included.
+      const typed = [
+        ...(shell.tool === 'zsh' ? [habits] : []),
+        ...blocks,
+        ...blocks,
+        'echo "ALIVE-$((6 * 7))"',
+        'exit',
+        '',
+      ].join('\n');
+      const output = pasteIntoShell(
+        shell.command.replace('RC', rcFile),
+        typed,
+        bastion.env,
+        bastion.home,
+      );
+      expect(output).toContain('ALIVE-42');
+      const ends = markers(output).filter((m) => m.type === 'end');
+      for (const unit of result.record.units) {
+        expect(
+          ends.filter((m) => m.n === unit.n && m.kind === unit.kind),
+          `unit ${unit.n} ${unit.kind}\n${output}`,
+        ).toHaveLength(2);
+      }
+      const nonces = new Set(markers(output).map((m) => m.nonce));
+      expect(nonces.size).toBe(2); // block 1 pasted twice: two paste sessions
+      for (const nonce of nonces) expect(nonce).toMatch(NONCE_PATTERN);
+      expect(output).not.toMatch(/command not found|not found: #|parse error|Syntax error/i);
+      const transcript = join(tempDir(), 'terminal.txt');
+      writeFileSync(transcript, output);
+      const ingested = await ingest({ transcript, repo, dryRun: true });
+      expect(ingested.status).toBe('failed');
+    });
+  }
+});
+
+describe('stale helpers', () => {
+  it('blocks of bundle B pasted where bundle A is loaded run nothing and say why', async () => {
+    if (!requireTool('script')) return;
+    const repo = makeOpsRepo();
+    const a = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    const b = await bundle({ spec: 'dev-quote-service', repo, out: tempDir() });
+    const bastion = fakeBastion(a);
+    const aBlocks = bastionBlocks(a.record);
+    const bBlocks = bastionBlocks(b.record).filter(
+      (block) => !block.title.startsWith('Load the airgap helpers'),
+    );
+    const typed = [...aBlocks.map((x) => x.code), ...bBlocks.map((x) => x.code), 'exit', ''];
+    const output = pasteIntoShell('bash --norc -i', typed.join('\n'), bastion.env, bastion.home);
+    expect(output).toContain('RESULT: SUCCESS');
+    const afterA = kubectlCalls(bastion.kubeState);
+    expect(afterA.some((c) => c.includes('quote-requested'))).toBe(true);
+    expect(output).toContain(
+      `airgap: this block is for ${b.record.id}; the helpers in this shell are for ${a.record.id}: paste block 1 of ${b.record.id} first`,
+    );
+    // Only A's units ran: B's blocks printed no marker and called no kubectl.
+    expect(markers(output).every((m) => m.bundleId === a.record.id)).toBe(true);
+    expect(afterA.filter((c) => c.includes('quote-service'))).toEqual([]);
+  });
+});
