@@ -1,6 +1,7 @@
 import { gzipSync } from 'node:zlib';
 import type { BundleRecord, Unit } from '../model/record.js';
 import { helpersScript } from './bastion-lib.js';
+import { inlineCode, oneLine, plainText } from './fence.js';
 import { joinSh, raw, type ShellCode, sh } from './sh.js';
 
 export interface PasteBlock {
@@ -118,19 +119,6 @@ function unitCall(record: BundleRecord, unit: Unit): ShellCode {
   return sh`airgap_run ${args} || :`;
 }
 
-/** Unit names land in Markdown headings: one line, whatever the record holds. */
-const oneLine = (text: string) => text.replace(/\s+/g, ' ').trim();
-
-/** An inline code span that the text cannot close, on one line. */
-export function inlineCode(text: string): string {
-  const flat = oneLine(text);
-  let longest = 0;
-  for (const match of flat.matchAll(/`+/g)) longest = Math.max(longest, match[0].length);
-  const ticks = '`'.repeat(longest + 1);
-  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
-  return `${ticks}${pad}${flat}${pad}${ticks}`;
-}
-
 interface Group {
   title: string;
   purpose: string;
@@ -168,7 +156,7 @@ function groups(record: BundleRecord): Group[] {
     const index = steps.indexOf(unit) + 1;
     const command = unit.command ?? '';
     result.push({
-      title: `Step ${index} of ${steps.length}: ${oneLine(unit.name)}`,
+      title: `Step ${index} of ${steps.length}: ${plainText(unit.name)}`,
       purpose: `Runs from the bundle root${command.includes('\n') ? ' (the command is in the block)' : `: ${inlineCode(command)}`}${unit.continueOnError ? ' (a failure does not stop later steps)' : ''}.`,
       success: 'the end marker says `rc=0`',
       units: [unit],

@@ -10,3 +10,28 @@ export function fenced(content: string, info = ''): string {
   const body = content.endsWith('\n') ? content : `${content}\n`;
   return `${fence}${info}\n${body}${fence}`;
 }
+
+/** Text on one line, whatever it holds: a heading or a list item cannot be split by it. */
+export const oneLine = (text: string): string => text.replace(/\s+/g, ' ').trim();
+
+/** An inline code span that the text cannot close, on one line. */
+export function inlineCode(text: string): string {
+  const flat = oneLine(text);
+  let longest = 0;
+  for (const match of flat.matchAll(/`+/g)) longest = Math.max(longest, match[0].length);
+  const ticks = '`'.repeat(longest + 1);
+  const pad = flat.startsWith('`') || flat.endsWith('`') ? ' ' : '';
+  return `${ticks}${pad}${flat}${pad}${ticks}`;
+}
+
+/**
+ * Literal text on one line of Markdown: the marks that are inline syntax are escaped, and so
+ * is a start that would make a list, a heading underline or a numbered item.
+ */
+export function plainText(text: string): string {
+  return oneLine(text)
+    .replace(/[\\`*_[\]<>#!&|~]/g, (c) => `\\${c}`)
+    .replace(/^([-+=])|^(\d+)([.)])/, (_m, sign, digits, mark) =>
+      sign ? `\\${sign}` : `${digits}\\${mark}`,
+    );
+}

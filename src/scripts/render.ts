@@ -1,7 +1,7 @@
 import type { BundleRecord } from '../model/record.js';
 import { bastionBlocks, bastionScript, helpersSource, type PasteBlock } from './bastion.js';
 import { cloudshellBlocks, cloudshellScript } from './cloudshell.js';
-import { fenced } from './fence.js';
+import { fenced, inlineCode, plainText } from './fence.js';
 
 export interface OutDirFile {
   name: string;
@@ -28,12 +28,12 @@ export function renderPasteSheet(record: BundleRecord): string {
   return [
     `# Paste sheet: ${record.id}`,
     '',
-    `${record.description}`,
+    plainText(record.description),
     '',
     `- Environment: ${record.environment}`,
     `- Commit: \`${record.commit}\``,
     `- Archive: \`${archive.file}\` (${archive.size} bytes), sha256 \`${archive.sha256}\``,
-    `- S3: \`s3://${record.s3.bucket}/${archive.key}\``,
+    `- S3: ${inlineCode(`s3://${record.s3.bucket}/${archive.key}`)}`,
     `- Files: ${record.files.length}; steps: ${record.units.filter((u) => u.kind === 'step').length}`,
     ...(record.missingImages.length
       ? [
@@ -41,9 +41,10 @@ export function renderPasteSheet(record: BundleRecord): string {
         ]
       : []),
     '',
-    'Paste each block on its own into the shell. No block uses `set -e` or `exit`, so a failure',
-    'leaves your shell open. Afterwards copy the whole terminal into a file and run',
-    `\`airgap ingest <file>\` in the ops repo.`,
+    'Paste the blocks in order, one at a time or the bastion blocks all at once: a unit that fails',
+    'makes the later steps skip, and no block uses `set -e` or `exit`, so your shell stays open',
+    '(bash, zsh, dash and BusyBox sh, with `set -e`, `set -C` or aliases). Afterwards copy the whole',
+    'terminal into a file and run `airgap ingest <file>` in the ops repo.',
     '',
     '## CloudShell',
     '',

@@ -90,3 +90,29 @@ describe('signed bundles with ssh-keygen', () => {
     expect(existsSync(join(bastion.kubeState, 'calls.log'))).toBe(false);
   });
 });
+
+describe('a bastion with OpenSSH older than 8.1', () => {
+  it('says OpenSSH ≥ 8.1 is needed instead of blaming the signature, and extracts nothing', async () => {
+    if (!requireTool('ssh-keygen')) return;
+    const trusted = keypair('ops');
+    const repo = signedRepo(trusted);
+    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir(), signKey: trusted.key });
+    // OpenSSH 7.4 (Amazon Linux 2) has no -Y: its ssh-keygen answers like this.
+    const bin = tempDir();
+    writeFileSync(
+      join(bin, 'ssh-keygen'),
+      '#!/bin/sh\necho "unknown option -- Y" >&2\necho "usage: ssh-keygen [-q] [-b bits] [-t dsa | ecdsa | ed25519 | rsa]" >&2\nexit 1\n',
+      { mode: 0o755 },
+    );
+    const bastion = fakeBastion(result);
+    const run = runBastionScript(result, {
+      ...bastion,
+      env: { ...bastion.env, PATH: `${bin}:${bastion.env.PATH}` },
+    });
+    expect(run.stdout).toContain('OpenSSH ≥ 8.1 needed to verify signatures on this host');
+    expect(run.stdout).not.toContain('BAD SIGNATURE');
+    expect(run.stdout).not.toContain('files extracted');
+    expect(existsSync(join(bastion.kubeState, 'calls.log'))).toBe(false);
+    expect(run.code).not.toBe(0);
+  });
+});

@@ -19,12 +19,41 @@ function problems(text: string): string[] {
 }
 
 describe('parseBundleSpec', () => {
+  it('accepts plain endpoints: host, port, path', () => {
+    for (const endpoint of [
+      'https://s3.us-east-1.amazonaws.com',
+      'http://127.0.0.1:9000',
+      'https://bucket.vpce-0a1b2c3d.s3.us-east-1.vpce.amazonaws.com/minio/',
+    ]) {
+      expect(problems(valid.replace(' }', `, endpoint: "${endpoint}" }`))).toEqual([]);
+    }
+  });
   it('accepts a minimal spec with defaults', () => {
     const spec = parseBundleSpec(valid, 'bundles/x.yaml');
     expect(spec.verify).toEqual([]);
     expect(spec.steps).toBeUndefined();
   });
   it.each([
+    [
+      'a region that cannot be one',
+      valid.replace('region: us-east-1', 'region: "us-east-1$(touch x)"'),
+      'bundles/x.yaml:5: s3.region: use an AWS region name',
+    ],
+    [
+      'an endpoint with a query',
+      valid.replace(' }', ', endpoint: "https://s3.example.com/?x=$(id)" }'),
+      'bundles/x.yaml:5: s3.endpoint: use a plain URL',
+    ],
+    [
+      'an endpoint with a user',
+      valid.replace(' }', ', endpoint: "https://u:p@s3.example.com" }'),
+      'bundles/x.yaml:5: s3.endpoint: use a plain URL',
+    ],
+    [
+      'a step name on two lines',
+      `${valid}steps:\n  - name: "Apply\\n\`\`\`"\n    run: kubectl apply -f a.yaml\n`,
+      'bundles/x.yaml:7: steps.0.name: keep a step name on one line',
+    ],
     ['unknown key', `${valid}stepz: []\n`, 'bundles/x.yaml:6: (top level): unknown key stepz'],
     ['bad name', valid.replace('dev-topics', 'Dev_Topics'), 'bundles/x.yaml:1: name:'],
     [
