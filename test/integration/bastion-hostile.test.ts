@@ -102,9 +102,8 @@ describe('hostile values in every spec field that reaches the bastion', () => {
     expect(bastionScan.open).toBe(false);
     expect(bastionScan.fences).toBe(blocks.length);
     expect(bastionScan.headings).toHaveLength(blocks.length);
-    bastionScan.headings.forEach((heading, i) =>
-      expect(heading).toMatch(new RegExp(`^### ${i + 1}\\. `)),
-    );
+    for (const [i, heading] of bastionScan.headings.entries())
+      expect(heading).toMatch(new RegExp(`^### ${i + 1}\\. `));
     expect(sheet).toContain(bastion);
   });
 });
