@@ -2,7 +2,13 @@ import { createHash, type Hash } from 'node:crypto';
 import { AirgapError } from '../errors.js';
 import type { BundleFile } from '../model/record.js';
 import type { TreeEntry } from '../repo/git.js';
-import { type ContentProblem, isYamlPath, scanForCredentials, scanManifest } from './manifests.js';
+import {
+  type ContentProblem,
+  isYamlPath,
+  type ManifestObject,
+  scanForCredentials,
+  scanManifest,
+} from './manifests.js';
 import { symlinkProblem } from './plan.js';
 import { type CachedScan, ScanCache } from './scan-cache.js';
 
@@ -17,7 +23,8 @@ export class FileScanner {
   readonly files: BundleFile[];
   readonly problems: ContentProblem[] = [];
   readonly images: Set<string>;
-  readonly kubernetesPaths = new Set<string>();
+  /** The Kubernetes objects of each manifest, by path, in the order of the files. */
+  readonly manifests = new Map<string, ManifestObject[]>();
   private readonly cached: Array<CachedScan | undefined>;
   private current = -1;
   // Created as each file starts: 50,000 hash objects up front cost hundreds of MB.
@@ -84,19 +91,25 @@ export class FileScanner {
     if (!verdict) {
       const content = file.size <= SCAN_LIMIT ? Buffer.concat(this.kept) : undefined;
       const text = content && !content.includes(0) ? content.toString('utf8') : undefined;
-      verdict = { problems: scanForCredentials(file.path, text), images: [], isKubernetes: false };
+      verdict = {
+        problems: scanForCredentials(file.path, text),
+        images: [],
+        isKubernetes: false,
+        objects: [],
+      };
       if (text !== undefined && isYamlPath(file.path)) {
         const scan = scanManifest(file.path, text);
         verdict.problems.push(...scan.problems);
         verdict.images = scan.images;
         verdict.isKubernetes = scan.isKubernetes;
+        verdict.objects = scan.objects;
       }
       this.cache.set(ScanCache.key(this.entries[index]!.objectId, file.path), verdict);
     }
     this.kept = [];
     this.problems.push(...verdict.problems);
     for (const image of verdict.images) this.images.add(image);
-    if (verdict.isKubernetes) this.kubernetesPaths.add(file.path);
+    if (verdict.isKubernetes) this.manifests.set(file.path, verdict.objects);
   }
 }
 

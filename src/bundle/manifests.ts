@@ -10,10 +10,21 @@ export interface ContentProblem {
   kind: 'yaml' | 'manifest' | 'secret';
 }
 
+/** What the default plan needs to know of each Kubernetes document to order the applies. */
+export interface ManifestObject {
+  kind: string;
+  apiVersion: string;
+  name: string;
+  namespace?: string;
+  /** For a CustomResourceDefinition: the `<group>/<kind>` it defines. */
+  defines?: string;
+}
+
 export interface ManifestScan {
   problems: ContentProblem[];
   images: string[];
   isKubernetes: boolean;
+  objects: ManifestObject[];
 }
 
 const credentialNames = picomatch(
@@ -110,8 +121,9 @@ export function scanManifest(path: string, text: string): ManifestScan {
       kind: 'yaml',
       message: `invalid YAML: ${reason}`,
     });
-    return { problems, images: [], isKubernetes: false };
+    return { problems, images: [], isKubernetes: false, objects: [] };
   }
+  const objects: ManifestObject[] = [];
   const starts = documentStartLines(text);
   let isKubernetes = false;
   documents.forEach((doc, index) => {
@@ -145,6 +157,27 @@ export function scanManifest(path: string, text: string): ManifestScan {
       });
     }
     collectImages(record, images);
+    const object = manifestObject(record);
+    if (object) objects.push(object);
   });
-  return { problems, images: [...images].sort(), isKubernetes };
+  return { problems, images: [...images].sort(), isKubernetes, objects };
+}
+
+function manifestObject(record: Record<string, unknown>): ManifestObject | undefined {
+  const metadata = record.metadata as Record<string, unknown> | undefined;
+  if (typeof record.kind !== 'string' || typeof record.apiVersion !== 'string') return undefined;
+  const object: ManifestObject = {
+    kind: record.kind,
+    apiVersion: record.apiVersion,
+    name: typeof metadata?.name === 'string' ? metadata.name : '',
+  };
+  if (typeof metadata?.namespace === 'string') object.namespace = metadata.namespace;
+  const spec = record.spec as { group?: unknown; names?: { kind?: unknown } } | undefined;
+  if (
+    record.kind === 'CustomResourceDefinition' &&
+    typeof spec?.group === 'string' &&
+    typeof spec.names?.kind === 'string'
+  )
+    object.defines = `${spec.group}/${spec.names.kind}`;
+  return object;
 }

@@ -4,8 +4,8 @@ import { AirgapError } from '../errors.js';
 import { type BundleFile, RESERVED_NAMES, type Unit } from '../model/record.js';
 import type { BundleSpec } from '../model/spec.js';
 import type { DirtyPath, TreeEntry } from '../repo/git.js';
-import { shellQuote } from '../util/shell-quote.js';
-import { isYamlPath } from './manifests.js';
+import { defaultSteps, type PlannedStep } from './default-plan.js';
+import { isYamlPath, type ManifestObject } from './manifests.js';
 
 export function bundleIdFor(name: string, commit: string): string {
   return `${name}-${commit.slice(0, 7)}`;
@@ -83,30 +83,21 @@ export function symlinkProblem(path: string, target: string): string | undefined
   return undefined;
 }
 
-/** Steps to run on the bastion; without `steps`, a server-side dry run of every manifest, then apply. */
+/** Steps to run on the bastion: the spec's, or the default plan (see default-plan.ts). */
 export function planSteps(
   spec: BundleSpec,
   files: readonly BundleFile[],
-  kubernetesPaths: ReadonlySet<string>,
-) {
+  manifests: ReadonlyMap<string, readonly ManifestObject[]>,
+): PlannedStep[] {
   if (spec.steps) return spec.steps.map((step) => ({ ...step }));
-  const manifests = files.filter((f) => isYamlPath(f.path) && kubernetesPaths.has(f.path));
-  return [
-    ...manifests.map((f) => ({
-      name: `Dry run ${f.path}`,
-      run: `kubectl apply --dry-run=server -f ${shellQuote(f.path)}`,
-    })),
-    ...manifests.map((f) => ({
-      name: `Apply ${f.path}`,
-      run: `kubectl apply -f ${shellQuote(f.path)}`,
-    })),
-  ];
+  return defaultSteps(
+    spec.files,
+    files.filter((f) => isYamlPath(f.path)),
+    manifests,
+  );
 }
 
-export function planUnits(
-  steps: ReadonlyArray<{ name: string; run: string; continueOnError?: boolean | undefined }>,
-  verify: readonly string[],
-): Unit[] {
+export function planUnits(steps: readonly PlannedStep[], verify: readonly string[]): Unit[] {
   const units: Unit[] = [
     { n: 1, kind: 'download', name: 'Download the bundle from S3' },
     { n: 2, kind: 'verify', name: 'Verify the archive checksum' },
@@ -115,7 +106,7 @@ export function planUnits(
   for (const step of steps) {
     units.push({
       n: units.length + 1,
-      kind: 'step',
+      kind: step.kind ?? 'step',
       name: step.name,
       command: step.run,
       ...(step.continueOnError ? { continueOnError: true } : {}),

@@ -1,15 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomically } from '../util/atomic.js';
-import type { ContentProblem } from './manifests.js';
+import type { ContentProblem, ManifestObject } from './manifests.js';
 
 /** Bump when the scanning rules change, so old verdicts are not reused. */
-const SCANNER_VERSION = 1;
+const SCANNER_VERSION = 2;
 
 export interface CachedScan {
   problems: ContentProblem[];
   images: string[];
   isKubernetes: boolean;
+  objects: ManifestObject[];
 }
 
 /**

@@ -2,7 +2,7 @@ import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeArchive } from '../bundle/archive.js';
 import { assertShippable, FileScanner } from '../bundle/file-scanner.js';
-import type { ContentProblem } from '../bundle/manifests.js';
+import type { ContentProblem, ManifestObject } from '../bundle/manifests.js';
 import {
   bundleIdFor,
   dirtyMatches,
@@ -161,7 +161,7 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
           specPath,
           commit,
           files: scanner.files,
-          kubernetesPaths: scanner.kubernetesPaths,
+          manifests: scanner.manifests,
           images: scanner.images,
         });
         return [
@@ -287,7 +287,7 @@ function makeRecord(input: {
   specPath: string;
   commit: Commit;
   files: BundleFile[];
-  kubernetesPaths: ReadonlySet<string>;
+  manifests: ReadonlyMap<string, ManifestObject[]>;
   images: ReadonlySet<string>;
 }): BundleRecord {
   const { spec } = input;
@@ -302,7 +302,7 @@ function makeRecord(input: {
     specPath: input.specPath,
     spec,
     files: input.files,
-    units: planUnits(planSteps(spec, input.files, input.kubernetesPaths), spec.verify),
+    units: planUnits(planSteps(spec, input.files, input.manifests), spec.verify),
     images: [...input.images].sort(),
     missingImages: [],
     s3: {

@@ -1,0 +1,81 @@
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundle } from '../../src/commands/bundle.js';
+import { ingest } from '../../src/commands/ingest.js';
+import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
+import { cleanupTempDirs, commitAll, makeOpsRepo, tempDir } from '../helpers/ops-repo.js';
+
+afterAll(cleanupTempDirs);
+
+/** A new namespace and what runs in it, named so that alphabetical order is the wrong order. */
+function paymentsRepo(): string {
+  const repo = makeOpsRepo();
+  const dir = join(repo, 'k8s/dev/payments');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'a-deployment.yaml'),
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: payments\n  namespace: payments\nspec:\n  replicas: 1\n',
+  );
+  writeFileSync(
+    join(dir, 'b-config.yaml'),
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: payments-config\n  namespace: payments\ndata:\n  mode: dev\n',
+  );
+  writeFileSync(
+    join(dir, 'namespace.yaml'),
+    'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: payments\n',
+  );
+  writeFileSync(
+    join(repo, 'bundles/dev-payments.yaml'),
+    'name: dev-payments\nenvironment: dev\ndescription: Create the payments namespace\nfiles: [k8s/dev/payments/*.yaml]\ns3: { bucket: acme-airgap, prefix: bundles/dev, region: us-east-1 }\n',
+  );
+  commitAll(repo, 'payments');
+  return repo;
+}
+
+describe('the default plan against the kubectl stand-in', () => {
+  it('deploys a namespace and the objects in it, in order, with a preview before the applies', async () => {
+    const repo = paymentsRepo();
+    const result = await bundle({ spec: 'dev-payments', repo, out: tempDir() });
+    const bastion = fakeBastion(result);
+    const run = runBastionScript(result, bastion);
+    expect(run.code, run.output).toBe(0);
+    const calls = readFileSync(join(bastion.kubeState, 'calls.log'), 'utf8').trim().split('\n');
+    expect(calls).toEqual([
+      'apply --dry-run=server -f k8s/dev/payments/namespace.yaml',
+      'diff -f k8s/dev/payments/namespace.yaml',
+      'apply -f k8s/dev/payments/namespace.yaml',
+      'apply --dry-run=server -f k8s/dev/payments/b-config.yaml -f k8s/dev/payments/a-deployment.yaml',
+      'diff -f k8s/dev/payments/b-config.yaml -f k8s/dev/payments/a-deployment.yaml',
+      'apply -f k8s/dev/payments/b-config.yaml',
+      'apply -f k8s/dev/payments/a-deployment.yaml',
+    ]);
+    expect(run.stdout).toContain('kubectl diff exit 1: the differences above');
+
+    const transcript = join(tempDir(), 'terminal.txt');
+    writeFileSync(transcript, run.stdout);
+    const ingested = await ingest({ transcript, repo });
+    expect(ingested.status).toBe('deployed');
+    const runbook = readFileSync(join(repo, ingested.runbook), 'utf8');
+    const preview = runbook.indexOf('+  name: payments-config');
+    expect(preview).toBeGreaterThan(0);
+    expect(preview).toBeLessThan(runbook.indexOf(': Apply k8s/dev/payments/b-config.yaml'));
+    expect(runbook.indexOf(': Apply k8s/dev/payments/b-config.yaml')).toBeGreaterThan(0);
+  });
+
+  it('is refused by the stand-in in alphabetical order, as a real cluster would', async () => {
+    const repo = paymentsRepo();
+    const specPath = join(repo, 'bundles/dev-payments.yaml');
+    writeFileSync(
+      specPath,
+      `${readFileSync(specPath, 'utf8')}steps:\n  - { name: Apply all, run: kubectl apply -f k8s/dev/payments/a-deployment.yaml -f k8s/dev/payments/namespace.yaml }\n`,
+    );
+    commitAll(repo, 'alphabetical');
+    const result = await bundle({ spec: 'dev-payments', repo, out: tempDir() });
+    const bastion = fakeBastion(result);
+    const run = runBastionScript(result, bastion);
+    expect(run.output).toContain('namespaces "payments" not found');
+    expect(run.code).not.toBe(0);
+    expect(existsSync(join(bastion.kubeState, 'objects/deployment.apps.payments'))).toBe(false);
+  });
+});
