@@ -97,12 +97,18 @@ export function planSteps(
   );
 }
 
-export function planUnits(steps: readonly PlannedStep[], verify: readonly string[]): Unit[] {
+export function planUnits(
+  steps: readonly PlannedStep[],
+  verify: readonly string[],
+  ecrCheck?: string,
+): Unit[] {
   const units: Unit[] = [
     { n: 1, kind: 'download', name: 'Download the bundle from S3' },
     { n: 2, kind: 'verify', name: 'Verify the archive checksum' },
     { n: 3, kind: 'extract', name: 'Extract and verify every file' },
   ];
+  if (ecrCheck)
+    units.push({ n: 4, kind: 'ecr-check', name: 'Check the images in ECR', command: ecrCheck });
   for (const step of steps) {
     units.push({
       n: units.length + 1,

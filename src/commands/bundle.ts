@@ -1,6 +1,7 @@
 import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeArchive } from '../bundle/archive.js';
+import { ecrCheckCommand } from '../bundle/ecr-check.js';
 import { assertShippable, FileScanner } from '../bundle/file-scanner.js';
 import type { ContentProblem, ManifestObject } from '../bundle/manifests.js';
 import {
@@ -302,7 +303,11 @@ function makeRecord(input: {
     specPath: input.specPath,
     spec,
     files: input.files,
-    units: planUnits(planSteps(spec, input.files, input.manifests), spec.verify),
+    units: planUnits(
+      planSteps(spec, input.files, input.manifests),
+      spec.verify,
+      spec.ecr?.check ? ecrCheckCommand([...input.images].sort(), spec.ecr) : undefined,
+    ),
     images: [...input.images].sort(),
     missingImages: [],
     s3: {

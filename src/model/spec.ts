@@ -73,7 +73,16 @@ export const bundleSpecSchema = z
         'ECR repository -> upstream image to pull in CloudShell, e.g. strimzi/kafka: quay.io/strimzi/kafka',
       ),
     ecr: z
-      .object({ registry: z.string().min(1), region: regionSchema })
+      .object({
+        registry: z.string().min(1),
+        region: regionSchema,
+        check: z
+          .boolean()
+          .optional()
+          .describe(
+            'Ask ECR from the bastion for every image the bundle needs before any step (aws ecr describe-images)',
+          ),
+      })
       .strict()
       .optional(),
     signing: z

@@ -1,0 +1,78 @@
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundle } from '../../src/commands/bundle.js';
+import { parseImageRef } from '../../src/model/images.js';
+import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
+import { cleanupTempDirs, commitAll, makeOpsRepo, standins, tempDir } from '../helpers/ops-repo.js';
+
+afterAll(cleanupTempDirs);
+
+/** `aws s3 …` from the local S3 stand-in, `aws ecr …` from the ECR stand-in. */
+function awsBin(): string {
+  const bin = tempDir('airgap-aws-');
+  writeFileSync(
+    join(bin, 'aws'),
+    `#!/usr/bin/env bash\ncase "$1" in\n  s3) exec ${join(standins, 'aws-local')} "$@" ;;\n  *) exec ${join(standins, 'aws-ecr')} "$@" ;;\nesac\n`,
+    { mode: 0o755 },
+  );
+  return bin;
+}
+
+async function checkedBundle() {
+  const repo = makeOpsRepo();
+  const spec = join(repo, 'bundles/dev-quote-service.yaml');
+  writeFileSync(spec, `${readFileSync(spec, 'utf8')}  check: true\n`);
+  commitAll(repo, 'check images in ECR');
+  return bundle({ spec: 'dev-quote-service', repo, out: tempDir() });
+}
+
+describe('the ECR check unit (ecr.check: true)', () => {
+  it('stops before any step and names the missing images', async () => {
+    const result = await checkedBundle();
+    expect(result.record.units.map((u) => u.kind).slice(0, 5)).toEqual([
+      'download',
+      'verify',
+      'extract',
+      'ecr-check',
+      'step',
+    ]);
+    const ecrState = tempDir();
+    const [present, ...absent] = result.record.images;
+    expect(absent.length).toBeGreaterThan(0);
+    const ref = parseImageRef(present ?? '');
+    writeFileSync(
+      join(ecrState, `${ref.repository}:${ref.tag}`.replace(/[/:]/g, '_')),
+      'sha256:ab12\n',
+    );
+    const bastion = fakeBastion(result, { DOCKER_STATE_DIR: ecrState });
+    const env = { ...bastion.env, PATH: `${awsBin()}:${bastion.env.PATH}` };
+    const run = runBastionScript(result, { ...bastion, env });
+    expect(run.stdout).toContain(`in ECR   ${present} sha256:ab12`);
+    for (const image of absent) expect(run.stdout).toContain(`MISSING  ${image}`);
+    expect(run.stdout).toContain(`airgap: ${absent.length} image(s) missing in ECR`);
+    expect(run.stdout).toContain('skipped: step 4 failed earlier');
+    // Only the read-only verify commands reached kubectl.
+    const calls = readFileSync(join(bastion.kubeState, 'calls.log'), 'utf8').trim().split('\n');
+    expect(calls.filter((c) => !c.startsWith('rollout ') && !c.startsWith('get '))).toEqual([]);
+    expect(run.code).not.toBe(0);
+  });
+
+  it('lets the steps run when every image is there', async () => {
+    const result = await checkedBundle();
+    const ecrState = tempDir();
+    mkdirSync(ecrState, { recursive: true });
+    for (const image of result.record.images) {
+      const ref = parseImageRef(image);
+      writeFileSync(
+        join(ecrState, `${ref.repository}:${ref.tag}`.replace(/[/:]/g, '_')),
+        'sha256:cd34\n',
+      );
+    }
+    const bastion = fakeBastion(result, { DOCKER_STATE_DIR: ecrState });
+    const env = { ...bastion.env, PATH: `${awsBin()}:${bastion.env.PATH}` };
+    const run = runBastionScript(result, { ...bastion, env });
+    expect(run.stdout).not.toMatch(/^MISSING/m);
+    expect(run.code, run.output).toBe(0);
+  });
+});
