@@ -239,7 +239,7 @@ summary() {
   fi
 }
 if [ "$1" != "$id" ]; then
-  say "this block is for $1, but these helpers are for $id: paste block 1 of $1 first"
+  say "this block is for $1; these helpers are for $id: paste the helper blocks of $1 (block 1 on) first"
   exit 2
 fi
 case "$kind" in

@@ -72,7 +72,7 @@ function functionCode(id: string): ShellCode {
     raw(`AIRGAP_NONCE=$(command od -An -N4 -tx1 /dev/urandom | command tr -d ' \\n') || :`),
     sh`airgap_run() {
   if [ "\${1:-}" = ${id} ]; then AIRGAP_NONCE="\${AIRGAP_NONCE:-}" command sh ~/airgap/${id}/helpers.sh "$@"
-  else printf 'airgap: this block is for %s; the helpers in this shell are for %s: paste block 1 of %s first\\n' "\${1:-?}" ${id} "\${1:-?}"; return 2; fi
+  else printf 'airgap: this block is for %s; the helpers in this shell are for %s: paste the helper blocks of %s (block 1 on) first\\n' "\${1:-?}" ${id} "\${1:-?}"; return 2; fi
 }`,
     sh`command mkdir -p ~/airgap/${id} || :`,
   ]);
@@ -137,7 +137,7 @@ function groups(record: BundleRecord): Group[] {
   const result: Group[] = [
     {
       title: `Download, verify and extract${ecr.length ? ', check the images in ECR' : ''}`,
-      purpose: `Fetches the archive from S3, checks its sha256 against the one embedded in block 1, extracts it to ${inlineCode(`~/airgap/${record.id}/root`)} and checks every file${ecr.length ? '; then asks ECR for every image the bundle needs' : ''}.`,
+      purpose: `Fetches the archive from S3, checks its sha256 against the one embedded in the helper blocks, extracts it to ${inlineCode(`~/airgap/${record.id}/root`)} and checks every file${ecr.length ? '; then asks ECR for every image the bundle needs' : ''}.`,
       success: `${inlineCode(`${record.archive?.file}: OK`)} and ${inlineCode(`airgap: ${record.files.length} files extracted and verified`)}`,
       units: [...transfer, ...ecr],
     },

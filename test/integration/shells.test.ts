@@ -116,7 +116,7 @@ describe('stale helpers', () => {
     const afterA = kubectlCalls(bastion.kubeState);
     expect(afterA.some((c) => c.includes('quote-requested'))).toBe(true);
     expect(output).toContain(
-      `airgap: this block is for ${b.record.id}; the helpers in this shell are for ${a.record.id}: paste block 1 of ${b.record.id} first`,
+      `airgap: this block is for ${b.record.id}; the helpers in this shell are for ${a.record.id}: paste the helper blocks of ${b.record.id} (block 1 on) first`,
     );
     // Only A's units ran: B's blocks printed no marker and called no kubectl.
     expect(markers(output).every((m) => m.bundleId === a.record.id)).toBe(true);
