@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
+import { HelperEchoFolder } from './helper-echo.js';
 import { FileSink, readLineBatches } from './lines.js';
 import { type Attempt, type ParseEvent, TranscriptParser } from './parser.js';
 
@@ -71,13 +72,14 @@ export async function spoolTranscript(
   let otherLines = 0;
   let otherBackticks = 0;
   let masked = 0;
-  const toOther = (text: string) => {
+  const folder = new HelperEchoFolder((text) => {
     other.line(text);
     otherLines++;
     if (text.includes('`'))
       for (const run of text.match(/`+/g) ?? [])
         otherBackticks = Math.max(otherBackticks, run.length);
-  };
+  });
+  const toOther = (text: string) => folder.push(text);
   const close = (attempt: Attempt) => {
     const entry =
       open?.seq === attempt.seq
@@ -124,6 +126,7 @@ export async function spoolTranscript(
     parser.finish((event) => {
       if (event.type === 'closed' && event.attempt.bundleId === bundleId) close(event.attempt);
     });
+    folder.flush();
   } finally {
     spool.close();
     other.close();

@@ -4,7 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle.js';
 import { ingest } from '../../src/commands/ingest.js';
 import { NONCE_PATTERN, parseMarker } from '../../src/model/markers.js';
-import { bastionBlocks } from '../../src/scripts/bastion.js';
+import { bastionBlocks, helpersPayload } from '../../src/scripts/bastion.js';
 import { fakeBastion } from '../helpers/bastion.js';
 import { cleanupTempDirs, makeOpsRepo, requireTool, tempDir } from '../helpers/ops-repo.js';
 import { pasteIntoShell } from '../helpers/pty.js';
@@ -93,8 +93,12 @@ describe('a failing bundle pasted twice into real interactive shells', () => {
       expect(output).not.toMatch(/command not found|not found: #|parse error|Syntax error/i);
       const transcript = join(tempDir(), 'terminal.txt');
       writeFileSync(transcript, output);
-      const ingested = await ingest({ transcript, repo, dryRun: true });
+      const ingested = await ingest({ transcript, repo });
       expect(ingested.status).toBe('failed');
+      // The helper blocks' echo is folded, not copied, into the runbook.
+      const runbook = readFileSync(join(repo, ingested.runbook), 'utf8');
+      expect(runbook).toContain('echoed line(s) of the helper payload left out');
+      expect(runbook).not.toContain(`'${helpersPayload(result.record)[1]}' \\`);
     });
   }
 });
