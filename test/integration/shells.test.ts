@@ -13,7 +13,7 @@ afterAll(cleanupTempDirs);
 
 /** What operators really have in their rc files: errexit, noclobber, aliases, a cd wrapper. */
 const habits = [
-  'set -e',
+  'set -eu',
   "alias grep='grep --color=always'",
   "alias rm='rm -i'",
   "alias mv='mv -i'",
@@ -47,11 +47,12 @@ const cases: ShellCase[] = [
     name: 'bash -i with set -C (noclobber)',
     tool: 'bash',
     command: 'bash --rcfile RC -i',
-    rc: `set -C\n${habits.replace('set -e', '')}\ncd() { echo "cd wrapper"; builtin cd "$@"; }`,
+    rc: `set -C\n${habits.replace('set -eu', 'set -u')}\ncd() { echo "cd wrapper"; builtin cd "$@"; }`,
   },
   { name: 'bash --posix -i', tool: 'bash', command: 'bash --posix --rcfile RC -i', rc: habits },
   { name: 'zsh -f -i', tool: 'zsh', command: 'zsh -f -i', rc: '' },
   { name: 'dash -i', tool: 'dash', command: 'env ENV=RC dash -i', rc: habits },
+  { name: 'BusyBox sh -i', tool: 'busybox', command: 'env ENV=RC busybox sh -i', rc: habits },
 ];
 
 describe('a failing bundle pasted twice into real interactive shells', () => {
