@@ -187,7 +187,7 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
     writeAttempt(
       sink,
       r.final,
-      r.final.commandEcho ?? r.command,
+      r.command ?? r.final.commandEcho,
       `## Command ${r.n}: ${r.name}`,
       `## Output ${r.n}`,
     );

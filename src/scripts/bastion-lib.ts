@@ -201,7 +201,8 @@ run() {
   elif ! need bash; then
     result=rc=127
   else
-    context "$5"
+    first=$(printf '%s\n' "$5" | head -n 1)
+    if [ "$first" = "$5" ]; then context "$5"; else context "$first ..."; fi
     (cd "$dir/root" && bash -o pipefail -c "$5" 2>&1)
     rc=$?
     if [ "$kind" = preview ] && [ "$rc" -eq 1 ]; then

@@ -51,6 +51,9 @@ describe('the ECR check unit (ecr.check: true)', () => {
     expect(run.stdout).toContain(`in ECR   ${present} sha256:ab12`);
     for (const image of absent) expect(run.stdout).toContain(`MISSING  ${image}`);
     expect(run.stdout).toContain(`airgap: ${absent.length} image(s) missing in ECR`);
+    // A multi-line command shows its first line in the transcript; the runbook has it whole.
+    expect(run.stdout).toMatch(/\] \$ missing=0 \.\.\.$/m);
+    expect(run.stdout).not.toContain("printf 'MISSING");
     expect(run.stdout).toContain('skipped: step 4 failed earlier');
     // Only the read-only verify commands reached kubectl.
     const calls = readFileSync(join(bastion.kubeState, 'calls.log'), 'utf8').trim().split('\n');
