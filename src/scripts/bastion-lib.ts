@@ -1,3 +1,4 @@
+import { archiveFormat } from '../model/archive-formats.js';
 import type { BundleRecord } from '../model/record.js';
 import { SIGNATURE_NAMESPACE } from '../model/record.js';
 import { dataLiteral, joinSh, raw, type ShellCode, sh } from './sh.js';
@@ -23,12 +24,21 @@ export function helpersScript(record: BundleRecord): ShellCode {
   const header = sh`id=${record.id}
 sha=${archive.sha256}
 archive=${archive.file}
-format=${archive.format}
 url=${url}
 units=${record.units.length}
 aws_cp() { aws s3 cp ${s3Options} "$@"; }
 aws_cp_shown=${`aws s3 cp ${s3Options.join(' ')} ${url}`}`;
-  return joinSh([raw('#!/bin/sh'), header, signatureFunctions(record), raw(LIB_BODY)]);
+  // The archive formats table says how to extract; BusyBox tar takes the same options.
+  const unpack = archiveFormat(archive.format).extractCommand('"$dir/$archive"', '"$dir/root.tmp"');
+  const tools = unpack.startsWith('tar ') ? 'tar gzip' : (unpack.split(' ')[0] ?? '');
+  return joinSh([
+    raw('#!/bin/sh'),
+    header,
+    raw(`unpack() { ${unpack} 2>&1; }`),
+    sh`unpack_tools=${tools}`,
+    signatureFunctions(record),
+    raw(LIB_BODY),
+  ]);
 }
 
 /** With signing, the verify unit runs `ssh-keygen -Y verify` before anything is extracted. */
@@ -162,23 +172,12 @@ verify() {
   fi
   finish "rc=$rc"
 }
-unpack() {
-  if [ "$format" = zip ]; then
-    unzip -q "$dir/$archive" -d "$dir/root.tmp" 2>&1
-  elif is_gnu tar; then
-    tar --no-same-owner -xzf "$dir/$archive" -C "$dir/root.tmp" 2>&1
-  else
-    tar -xzof "$dir/$archive" -C "$dir/root.tmp" 2>&1
-  fi
-}
 extract() {
   begin
   rc=1
-  tools='tar gzip'
-  [ "$format" = zip ] && tools=unzip
   if ! ok_before 2; then
     say "the archive was not verified; not extracting"
-  elif need $tools sha256sum; then
+  elif need $unpack_tools sha256sum; then
     rm -rf "$dir/root" "$dir/root.tmp" && mkdir -p "$dir/root.tmp"
     context "extract $archive into $dir/root and sha256sum -c SHA256SUMS"
     if unpack && check_sums "$dir/root.tmp" SHA256SUMS; then
