@@ -1,0 +1,104 @@
+import { join, resolve } from 'node:path';
+import { bundleIdFor, dirtyMatches, selectEntries } from '../bundle/plan.js';
+import { pathProblem, resolveSpecPath } from '../bundle/spec-path.js';
+import { AirgapError } from '../errors.js';
+import { type ArchiveFormat, archiveFileName } from '../model/record.js';
+import { type BundleSpec, parseBundleSpec } from '../model/spec.js';
+import {
+  type Commit,
+  type DirtyPath,
+  dirtyPaths,
+  headCommit,
+  listTree,
+  repoRoot,
+  showCommittedFile,
+  type TreeEntry,
+} from '../repo/git.js';
+
+export interface BundlePlanOptions {
+  spec: string;
+  repo?: string;
+  out?: string;
+  allowDirty?: boolean;
+  format?: ArchiveFormat;
+  cwd?: string;
+}
+
+/** What the bundle will be, decided from the repo before any byte is packed. */
+export interface BundlePlan {
+  root: string;
+  commit: Commit;
+  spec: BundleSpec;
+  specPath: string;
+  entries: TreeEntry[];
+  dirty: DirtyPath[];
+  totalBytes: number;
+  id: string;
+  format: ArchiveFormat;
+  archiveName: string;
+  outDir: string;
+  warnings: string[];
+}
+
+/** Plan phase: resolve the spec, select committed files, refuse dirty or unshippable names. */
+export async function planBundle(options: BundlePlanOptions): Promise<BundlePlan> {
+  const cwd = options.cwd ?? process.cwd();
+  const root = await repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
+  const commit = await headCommit(root);
+  const specPath = await resolveSpecPath(root, options.spec, cwd);
+  const specText = await showCommittedFile(root, commit.sha, specPath);
+  if (specText === undefined) {
+    throw new AirgapError(`${specPath} is not committed`, {
+      hint: `commit it first: git add ${specPath} && git commit`,
+      code: 'dirtyTree',
+    });
+  }
+  const spec = parseBundleSpec(specText.toString('utf8'), specPath);
+  const entries = selectEntries(spec, await listTree(root, commit.sha), specPath);
+  const dirty = dirtyMatches(spec, await dirtyPaths(root), specPath);
+  const warnings = dirtyWarnings(dirty, commit, options.allowDirty ?? false);
+  const pathProblems = entries
+    .map((e) => pathProblem(e.path))
+    .filter((p): p is string => p !== undefined);
+  if (pathProblems.length) {
+    throw new AirgapError('some file names cannot be shipped safely', {
+      details: pathProblems,
+      code: 'invalidSpec',
+    });
+  }
+  const id = bundleIdFor(spec.name, commit.sha);
+  const format = options.format ?? 'tar.gz';
+  const outRoot = resolve(cwd, options.out ?? join(root, '.airgap', 'out'));
+  return {
+    root,
+    commit,
+    spec,
+    specPath,
+    entries,
+    dirty,
+    totalBytes: entries.reduce((sum, e) => sum + e.size, 0),
+    id,
+    format,
+    archiveName: archiveFileName(id, format),
+    outDir: join(outRoot, id),
+    warnings,
+  };
+}
+
+function dirtyWarnings(dirty: readonly DirtyPath[], commit: Commit, allowDirty: boolean): string[] {
+  if (dirty.length && !allowDirty) {
+    throw new AirgapError(`${dirty.length} file(s) the bundle covers differ from the HEAD commit`, {
+      details: dirty.map(
+        (d) =>
+          `${d.status.trim() === '??' ? 'untracked' : d.status.includes('M') ? 'modified' : 'changed'}: ${d.path}`,
+      ),
+      hint: 'commit them (git add … && git commit), or pass --allow-dirty to pack HEAD as committed',
+      code: 'dirtyTree',
+    });
+  }
+  return dirty.length
+    ? [
+        `--allow-dirty: ${dirty.length} changed file(s) ignored; packed ${commit.sha.slice(0, 7)} as committed`,
+      ]
+    : [];
+}
