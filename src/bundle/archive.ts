@@ -10,6 +10,12 @@ import type { BlobReader } from '../repo/blob-reader.js';
 import { tarMode } from './plan.js';
 import { TarWriter } from './tar-writer.js';
 
+/**
+ * Every entry's mtime. Not the commit time: the archive must depend on the content alone, so
+ * that committing the bundle record (which moves HEAD) does not change it.
+ */
+export const ARCHIVE_MTIME = new Date('2000-01-01T00:00:00Z');
+
 export interface ArchiveEntry {
   path: string;
   size: number;
@@ -19,7 +25,7 @@ export interface ArchiveEntry {
 
 export interface ArchiveInput {
   format: ArchiveFormat;
-  /** Commit time: every entry gets it, so the archive does not depend on when it was built. */
+  /** Every entry gets it, so the archive does not depend on when it was built (ARCHIVE_MTIME). */
   mtime: Date;
   entries: readonly ArchiveEntry[];
   blobs: BlobReader;

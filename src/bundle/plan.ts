@@ -1,14 +1,45 @@
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
 import { AirgapError } from '../errors.js';
-import { type BundleFile, RESERVED_NAMES, type Unit } from '../model/record.js';
+import {
+  type ArchiveFormat,
+  type BundleFile,
+  RESERVED_NAMES,
+  stableJson,
+  type Unit,
+} from '../model/record.js';
 import type { BundleSpec } from '../model/spec.js';
 import type { DirtyPath, TreeEntry } from '../repo/git.js';
+import { sha256Hex } from '../util/hash.js';
 import { defaultSteps, type PlannedStep } from './default-plan.js';
 import { isYamlPath, type ManifestObject } from './manifests.js';
 
-export function bundleIdFor(name: string, commit: string): string {
-  return `${name}-${commit.slice(0, 7)}`;
+/**
+ * What a bundle ships and does, hashed: each file's path, mode and git blob id, the spec, the
+ * archive format and the generator version. The commit is left out, so committing the bundle
+ * record (or anything else the spec does not cover) keeps the id.
+ */
+export function contentHash(input: {
+  generator: string;
+  format: ArchiveFormat;
+  specPath: string;
+  spec: BundleSpec;
+  entries: ReadonlyArray<Pick<TreeEntry, 'path' | 'mode' | 'objectId'>>;
+}): string {
+  return sha256Hex(
+    stableJson({
+      generator: input.generator,
+      format: input.format,
+      specPath: input.specPath,
+      spec: input.spec,
+      files: input.entries.map((e) => [e.path, e.mode, e.objectId]),
+    }),
+  );
+}
+
+/** `<name>-<7 hex of the content hash>`: as long as the commit-based ids were, so markers fit. */
+export function bundleIdFor(name: string, hash: string): string {
+  return `${name}-${hash.slice(0, 7)}`;
 }
 
 export function makeMatcher(globs: readonly string[]): (path: string) => boolean {

@@ -58,6 +58,7 @@ export function registerBundle(
           printJson({
             ok: true,
             bundleId: record.id,
+            alreadyPrepared: result.alreadyPrepared,
             outDir: result.outDir,
             archive: result.archivePath,
             sha256: archive.sha256,
@@ -73,6 +74,12 @@ export function registerBundle(
           return;
         }
         for (const w of result.warnings) warn(w);
+        if (result.alreadyPrepared) {
+          process.stdout.write(
+            `already prepared: ${record.id} (nothing changed)\n${result.outDir}\n`,
+          );
+          return;
+        }
         const steps = record.units.filter((u) => u.kind === 'step').length;
         const verify = record.units.filter((u) => u.kind === 'verify-cmd').length;
         const lines = [

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { GENERATOR_VERSION } from '../model/version.js';
 import { registerBundle } from './bundle.js';
 import { registerIngest } from './ingest.js';
 import { registerInit } from './init.js';
@@ -17,7 +18,7 @@ program
   .description(
     'Ship committed Kubernetes changes across an air gap: bundle, upload, paste, ingest.',
   )
-  .version('0.1.0')
+  .version(GENERATOR_VERSION)
   .option('--debug', 'show stack traces for unexpected errors')
   .showHelpAfterError('(run airgap <command> --help for usage)');
 

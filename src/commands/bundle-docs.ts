@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import {
   PENDING_CHANGES_FILE,
@@ -6,7 +8,7 @@ import {
 } from '../docs/pending-changes.js';
 import { type BundleRecord, recordPath } from '../model/record.js';
 import { writeFileAtomically } from '../util/atomic.js';
-import { readTextOrEmpty } from '../util/fs.js';
+import { readTextIfExists, readTextOrEmpty } from '../util/fs.js';
 
 /**
  * Keeps the bundle's record in the repo and lists it as prepared in PENDING-CHANGES.md.
@@ -38,4 +40,20 @@ export async function recordPreparedBundle(
   });
   if (update.changed) await writeFileAtomically(pendingPath, update.text);
   return update.warnings;
+}
+
+/** The bundle directory still holds this record and its archive (and the paste sheet asked for). */
+export async function bundleDirIsCurrent(
+  outDir: string,
+  prepared: { record: BundleRecord; json: string },
+  paste: boolean | undefined,
+): Promise<boolean> {
+  const archive = prepared.record.archive;
+  if (!archive) return false;
+  if ((await readTextIfExists(join(outDir, 'bundle.json'))) !== prepared.json) return false;
+  const size = await stat(join(outDir, archive.file)).then(
+    (s) => s.size,
+    () => -1,
+  );
+  return size === archive.size && (!paste || existsSync(join(outDir, 'PASTE-TRANSFER.md')));
 }

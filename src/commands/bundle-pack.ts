@@ -1,5 +1,5 @@
 import { join } from 'node:path';
-import { writeArchive } from '../bundle/archive.js';
+import { ARCHIVE_MTIME, writeArchive } from '../bundle/archive.js';
 import { assertShippable, FileScanner } from '../bundle/file-scanner.js';
 import type { ContentProblem } from '../bundle/manifests.js';
 import { renderSha256Sums } from '../bundle/plan.js';
@@ -46,7 +46,7 @@ export async function packBundle(
   try {
     const archive = await writeArchive({
       format: plan.format,
-      mtime: new Date(plan.commit.time * 1000),
+      mtime: ARCHIVE_MTIME,
       entries,
       blobs: reader,
       outPath: join(stagingDir, plan.archiveName),
@@ -90,10 +90,21 @@ export async function checkBundle(
   const warnings: string[] = [];
   const problems: ContentProblem[] = [];
   assertShippable([...problems, ...packed.problems], spec.allowSecrets, warnings);
-  const missingImages = await findMissingImages(plan.root, packed.content.images, spec.environment);
+  const missingImages = await checkImages(plan, packed.content.images, strict);
+  return { missingImages, warnings };
+}
+
+/** Images not recorded in docs/ecr-manifest.md for the environment; an error with --strict. */
+export async function checkImages(
+  plan: BundlePlan,
+  images: readonly string[],
+  strict: boolean,
+): Promise<string[]> {
+  const { environment } = plan.spec;
+  const missingImages = await findMissingImages(plan.root, images, environment);
   if (missingImages.length && strict) {
     throw new AirgapError(
-      `${missingImages.length} image(s) are not recorded in docs/ecr-manifest.md for ${spec.environment}`,
+      `${missingImages.length} image(s) are not recorded in docs/ecr-manifest.md for ${environment}`,
       {
         details: missingImages,
         hint: 'push them to ECR (see cloudshell.sh) and record them, or drop --strict to continue with a warning',
@@ -101,5 +112,5 @@ export async function checkBundle(
       },
     );
   }
-  return { missingImages, warnings };
+  return missingImages;
 }

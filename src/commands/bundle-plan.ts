@@ -1,9 +1,15 @@
 import { join, resolve } from 'node:path';
-import { bundleIdFor, dirtyMatches, selectEntries } from '../bundle/plan.js';
+import { bundleIdFor, contentHash, dirtyMatches, selectEntries } from '../bundle/plan.js';
 import { pathProblem, resolveSpecPath } from '../bundle/spec-path.js';
 import { AirgapError } from '../errors.js';
-import { type ArchiveFormat, archiveFileName } from '../model/record.js';
+import {
+  type ArchiveFormat,
+  archiveFileName,
+  type BundleRecord,
+  recordPath,
+} from '../model/record.js';
 import { type BundleSpec, parseBundleSpec } from '../model/spec.js';
+import { GENERATOR_VERSION } from '../model/version.js';
 import {
   type Commit,
   type DirtyPath,
@@ -14,6 +20,7 @@ import {
   showCommittedFile,
   type TreeEntry,
 } from '../repo/git.js';
+import { readTextIfExists } from '../util/fs.js';
 
 export interface BundlePlanOptions {
   spec: string;
@@ -33,7 +40,13 @@ export interface BundlePlan {
   entries: TreeEntry[];
   dirty: DirtyPath[];
   totalBytes: number;
+  /** sha256 of what the bundle ships and does; the id is derived from it. */
+  contentHash: string;
   id: string;
+  /** The record of this same content from an earlier run, committed or not. */
+  prepared?: { record: BundleRecord; json: string };
+  /** Where the content was first prepared: an earlier record's commit, else HEAD. */
+  firstCommit: Pick<Commit, 'sha' | 'time'>;
   format: ArchiveFormat;
   archiveName: string;
   outDir: string;
@@ -66,8 +79,10 @@ export async function planBundle(options: BundlePlanOptions): Promise<BundlePlan
       code: 'invalidSpec',
     });
   }
-  const id = bundleIdFor(spec.name, commit.sha);
   const format = options.format ?? 'tar.gz';
+  const hash = contentHash({ generator: GENERATOR_VERSION, format, specPath, spec, entries });
+  const id = bundleIdFor(spec.name, hash);
+  const prepared = await readPreparedRecord(root, id, hash);
   const outRoot = resolve(cwd, options.out ?? join(root, '.airgap', 'out'));
   return {
     root,
@@ -77,7 +92,15 @@ export async function planBundle(options: BundlePlanOptions): Promise<BundlePlan
     entries,
     dirty,
     totalBytes: entries.reduce((sum, e) => sum + e.size, 0),
+    contentHash: hash,
     id,
+    ...(prepared ? { prepared } : {}),
+    firstCommit: prepared
+      ? {
+          sha: prepared.record.commit,
+          time: Date.parse(prepared.record.commitTime) / 1000,
+        }
+      : commit,
     format,
     archiveName: archiveFileName(id, format),
     outDir: join(outRoot, id),
@@ -101,4 +124,22 @@ function dirtyWarnings(dirty: readonly DirtyPath[], commit: Commit, allowDirty: 
         `--allow-dirty: ${dirty.length} changed file(s) ignored; packed ${commit.sha.slice(0, 7)} as committed`,
       ]
     : [];
+}
+
+async function readPreparedRecord(
+  root: string,
+  id: string,
+  hash: string,
+): Promise<{ record: BundleRecord; json: string } | undefined> {
+  const path = recordPath(id);
+  const json = await readTextIfExists(join(root, path));
+  if (json === undefined) return undefined;
+  const record = JSON.parse(json) as BundleRecord;
+  if (record.contentHash !== hash) {
+    throw new AirgapError(`${path} records other content under the same id ${id}`, {
+      hint: `move ${path} aside if it is stale; otherwise rename the spec (two contents share a 7-digit hash)`,
+      code: 'invalidSpec',
+    });
+  }
+  return { record, json };
 }

@@ -28,8 +28,9 @@ export function bundleContent(
     name: spec.name,
     environment: spec.environment,
     description: spec.description,
-    commit: plan.commit.sha,
-    commitTime: new Date(plan.commit.time * 1000).toISOString(),
+    contentHash: plan.contentHash,
+    commit: plan.firstCommit.sha,
+    commitTime: new Date(plan.firstCommit.time * 1000).toISOString(),
     specPath: plan.specPath,
     spec,
     files: scanned.files,
@@ -49,9 +50,15 @@ export function bundleContent(
   };
 }
 
-/** bundle.json inside the archive: what it holds and runs, nothing learnt after packing. */
-export function contentManifest(content: BundleContent): BundleContent & { missingImages: [] } {
-  return { ...content, missingImages: [] };
+/**
+ * bundle.json inside the archive: what it holds and runs. No commit and nothing learnt after
+ * packing, so the same content always gives the same archive bytes.
+ */
+export function contentManifest(
+  content: BundleContent,
+): Omit<BundleContent, 'commit' | 'commitTime'> {
+  const { commit: _commit, commitTime: _commitTime, ...manifest } = content;
+  return manifest;
 }
 
 /** The bundle record, built once after every check and never changed afterwards. */

@@ -3,8 +3,8 @@ import { join } from 'node:path';
 import { type ArchiveFormat, type BundleRecord, stableJson } from '../model/record.js';
 import type { DirtyPath } from '../repo/git.js';
 import { publishDirectory } from '../util/atomic.js';
-import { recordPreparedBundle } from './bundle-docs.js';
-import { checkBundle, packBundle } from './bundle-pack.js';
+import { bundleDirIsCurrent, recordPreparedBundle } from './bundle-docs.js';
+import { checkBundle, checkImages, packBundle } from './bundle-pack.js';
 import { planBundle } from './bundle-plan.js';
 import { makeRecord } from './bundle-record.js';
 import { renderBundleDir } from './bundle-render.js';
@@ -33,15 +33,32 @@ export interface BundleResult {
   dirty: DirtyPath[];
   warnings: string[];
   totalBytes: number;
+  /** The same content was prepared before and its bundle directory is intact: nothing changed. */
+  alreadyPrepared: boolean;
 }
 
 /**
  * plan → pack → check → sign → render → publish. Everything up to render happens in a staging
- * directory; nothing is published unless every check passed.
+ * directory; nothing is published unless every check passed. Content prepared before (its
+ * record is in the repo) is not prepared again: an intact bundle directory is reused, a missing
+ * one is rebuilt (same bytes) without touching the repo's documents.
  */
 export async function bundle(options: BundleOptions): Promise<BundleResult> {
   const plan = await planBundle(options);
   const warnings = [...plan.warnings];
+  const result = (record: BundleRecord, alreadyPrepared: boolean): BundleResult => ({
+    record,
+    outDir: plan.outDir,
+    archivePath: join(plan.outDir, plan.archiveName),
+    dirty: plan.dirty,
+    warnings,
+    totalBytes: plan.totalBytes,
+    alreadyPrepared,
+  });
+  if (plan.prepared && (await bundleDirIsCurrent(plan.outDir, plan.prepared, options.paste))) {
+    await checkImages(plan, plan.prepared.record.images, options.strict ?? false);
+    return result(plan.prepared.record, true);
+  }
   const stagingDir = `${plan.outDir}.tmp-${process.pid}`;
   await rm(stagingDir, { recursive: true, force: true });
   await mkdir(stagingDir, { recursive: true });
@@ -67,13 +84,8 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
   }
   const now = (options.now ?? (() => new Date()))();
   const pasteSheet = join(plan.outDir, 'PASTE.md');
-  warnings.push(...(await recordPreparedBundle(plan.root, record, recordJson, pasteSheet, now)));
-  return {
-    record,
-    outDir: plan.outDir,
-    archivePath: join(plan.outDir, plan.archiveName),
-    dirty: plan.dirty,
-    warnings,
-    totalBytes: plan.totalBytes,
-  };
+  if (!plan.prepared) {
+    warnings.push(...(await recordPreparedBundle(plan.root, record, recordJson, pasteSheet, now)));
+  }
+  return result(record, false);
 }

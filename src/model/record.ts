@@ -68,7 +68,8 @@ const specFitsShape: SpecFitsShape = true;
 void specFitsShape;
 
 /**
- * Everything known about a bundle. Inside the archive as bundle.json (without `archive`),
+ * Everything known about a bundle. Inside the archive as bundle.json (without the commit,
+ * `archive`, `signature` or `missingImages`, so the bytes depend on the content alone),
  * beside it in the out dir, and committed in the ops repo under bundles/records/ so that
  * `ingest` works from a fresh clone. Every read goes through parseRecord.
  */
@@ -79,6 +80,9 @@ const bundleRecordSchema = z
     name: z.string().min(1),
     environment: z.string().min(1),
     description: z.string(),
+    /** sha256 of what the bundle ships and does (see contentHash); absent in older records. */
+    contentHash: sha256Hex.optional(),
+    /** Where this content was first prepared: re-bundling it from a later commit keeps this one. */
     commit: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'expected a full git commit id'),
     commitTime: z.iso.datetime(),
     specPath: z.string().min(1),

@@ -64,7 +64,7 @@ export async function repoRoot(cwd: string): Promise<string> {
 
 export interface Commit {
   sha: string;
-  /** Committer time, seconds since the epoch: the mtime of every archive entry. */
+  /** Committer time, seconds since the epoch. */
   time: number;
   subject: string;
 }
