@@ -21,6 +21,7 @@ export const ExitCode = {
   transcript: 20,
   unknownBundle: 21,
   locked: 22,
+  writeFailed: 23,
   bug: 70,
 } as const;
 

@@ -1,14 +1,6 @@
-import {
-  appendFileSync,
-  createReadStream,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-} from 'node:fs';
-import { copyFile, readFile, rename } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { appendFileSync, createReadStream, existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { ECR_MANIFEST_FILE, type EcrImageRecord, upsertEcrImages } from '../docs/ecr-manifest.js';
 import { upsertManagedBlock } from '../docs/managed-block.js';
 import {
@@ -26,10 +18,11 @@ import { iso, renderRunbook } from '../ingest/runbook.js';
 import { type SpooledTranscript, spoolTranscript } from '../ingest/spool.js';
 import { isCloudShellKind } from '../model/markers.js';
 import { readRecord, recordPath } from '../model/record.js';
-import { repoRoot, runGit } from '../repo/git.js';
+import { openRunDir } from '../repo/airgap-dir.js';
+import { repoRoot } from '../repo/git.js';
 import { cloudshellUnits } from '../scripts/cloudshell.js';
-import { writeFileAtomically } from '../util/atomic.js';
 import { readTextOrEmpty } from '../util/fs.js';
+import { onInterrupt } from '../util/process.js';
 import {
   blockHashOfFile,
   chooseBundle,
@@ -37,6 +30,7 @@ import {
   handoffWrites,
   previewDiff,
 } from './ingest-documents.js';
+import { docsLockPath, writeRepoDocuments } from './repo-documents.js';
 
 export interface IngestOptions {
   transcript: string;
@@ -74,9 +68,17 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       code: 'usage',
     });
   }
-  const work = mkdtempSync(join(tmpdir(), 'airgap-ingest-'));
-  const gitDir = (await runGit(root, ['rev-parse', '--git-dir'])).stdout.toString().trim();
-  const release = acquireLock(resolve(root, gitDir, 'airgap-ingest.lock'));
+  const release = acquireLock(await docsLockPath(root));
+  // Temp files live under .git/airgap/tmp/; Ctrl-C removes them, the next run sweeps a kill -9.
+  const run = await openRunDir(root).catch((error: unknown) => {
+    release();
+    throw error;
+  });
+  const work = run.path;
+  const disposeInterrupt = onInterrupt(() => {
+    run.remove();
+    release();
+  });
   try {
     const input =
       options.transcript === '-'
@@ -226,20 +228,11 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       result.diff = await previewDiff(root, work, writes);
       return result;
     }
-    for (const w of writes) {
-      const target = join(root, w.rel);
-      if (w.content !== undefined) {
-        await writeFileAtomically(target, w.content);
-      } else if (w.fromFile) {
-        const temp = join(dirname(target), `.${process.pid}.airgap.tmp`);
-        await writeFileAtomically(temp, '');
-        await copyFile(w.fromFile, temp);
-        await rename(temp, target);
-      }
-    }
+    await writeRepoDocuments(root, writes, join(work, 'staged'));
     return result;
   } finally {
+    disposeInterrupt();
+    run.remove();
     release();
-    rmSync(work, { recursive: true, force: true });
   }
 }
