@@ -2,6 +2,7 @@
 import { Command } from 'commander';
 import { GENERATOR_VERSION } from '../model/version.js';
 import { registerBundle } from './bundle.js';
+import { registerDiscard } from './discard.js';
 import { registerIngest } from './ingest.js';
 import { registerInit } from './init.js';
 import { reportError } from './output.js';
@@ -43,5 +44,6 @@ registerUpload(program, run);
 registerIngest(program, run);
 registerStatus(program, run);
 registerInit(program, run);
+registerDiscard(program, run);
 
 await program.parseAsync(process.argv);
