@@ -1,6 +1,7 @@
 import { mkdir, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { type ArchiveFormat, type BundleRecord, stableJson } from '../model/record.js';
+import { sweepDead } from '../repo/airgap-dir.js';
 import type { DirtyPath } from '../repo/git.js';
 import { publishDirectory } from '../util/atomic.js';
 import { bundleDirIsCurrent, recordPreparedBundle } from './bundle-docs.js';
@@ -59,6 +60,8 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
     await checkImages(plan, plan.prepared.record.images, options.strict ?? false);
     return result(plan.prepared.record, true);
   }
+  // Staged beside the bundle directory; what a killed run left there goes first.
+  sweepDead(dirname(plan.outDir), /\.tmp-(\d+)$/);
   const stagingDir = `${plan.outDir}.tmp-${process.pid}`;
   await rm(stagingDir, { recursive: true, force: true });
   await mkdir(stagingDir, { recursive: true });

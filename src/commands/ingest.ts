@@ -23,6 +23,7 @@ import { repoRoot } from '../repo/git.js';
 import { cloudshellUnits } from '../scripts/cloudshell.js';
 import { readTextOrEmpty } from '../util/fs.js';
 import { onInterrupt } from '../util/process.js';
+import type { TransactionFs } from '../util/transaction.js';
 import {
   blockHashOfFile,
   chooseBundle,
@@ -30,7 +31,7 @@ import {
   handoffWrites,
   previewDiff,
 } from './ingest-documents.js';
-import { docsLockPath, writeRepoDocuments } from './repo-documents.js';
+import { asWriteFailure, docsLockPath, writeRepoDocuments } from './repo-documents.js';
 
 export interface IngestOptions {
   transcript: string;
@@ -40,6 +41,8 @@ export interface IngestOptions {
   redact?: boolean;
   cwd?: string;
   stdin?: AsyncIterable<Buffer>;
+  /** The file-system calls the document writes make; tests inject failures here. */
+  documentFs?: TransactionFs;
 }
 
 export interface IngestResult {
@@ -68,11 +71,17 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       code: 'usage',
     });
   }
-  const release = acquireLock(await docsLockPath(root));
+  const lockPath = await docsLockPath(root);
+  let release: () => void;
+  try {
+    release = acquireLock(lockPath);
+  } catch (error) {
+    throw asWriteFailure(error);
+  }
   // Temp files live under .git/airgap/tmp/; Ctrl-C removes them, the next run sweeps a kill -9.
   const run = await openRunDir(root).catch((error: unknown) => {
     release();
-    throw error;
+    throw asWriteFailure(error);
   });
   const work = run.path;
   const disposeInterrupt = onInterrupt(() => {
@@ -228,8 +237,10 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       result.diff = await previewDiff(root, work, writes);
       return result;
     }
-    await writeRepoDocuments(root, writes, join(work, 'staged'));
+    await writeRepoDocuments(root, writes, join(work, 'staged'), options.documentFs);
     return result;
+  } catch (error) {
+    throw asWriteFailure(error);
   } finally {
     disposeInterrupt();
     run.remove();

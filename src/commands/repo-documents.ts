@@ -39,3 +39,24 @@ export async function writeRepoDocuments(
     );
   }
 }
+
+const FULL_OR_READ_ONLY: Record<string, string> = {
+  ENOSPC: 'no space left on the device',
+  EDQUOT: 'disk quota exceeded',
+  EROFS: 'the file system is read-only',
+};
+
+/** A full or read-only disk while preparing (temp files) is the user's to fix, not a bug. */
+export function asWriteFailure(error: unknown): unknown {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  const reason = code ? FULL_OR_READ_ONLY[code] : undefined;
+  if (!reason) return error;
+  return new AirgapError(
+    `could not write airgap's temp files: ${reason}; no document was changed`,
+    {
+      hint: 'free space in the repo (temp files go under .git/airgap/), then run the command again',
+      code: 'writeFailed',
+      cause: error,
+    },
+  );
+}

@@ -1,4 +1,4 @@
-import { mkdirSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive } from '../util/process.js';
 import { gitDirOf } from './git.js';
@@ -29,12 +29,26 @@ export async function openRunDir(root: string): Promise<RunDir> {
 
 /** Removes run directories whose process no longer exists; returns their names. */
 export function sweepDeadRuns(tmp: string, alive: (pid: number) => boolean = isAlive): string[] {
+  return sweepDead(tmp, /^(\d+)-/, alive, true);
+}
+
+/**
+ * Removes the entries of `dir` whose name carries the pid (first group of `pattern`) of a
+ * process that is gone; with `strangers`, entries that do not match go too.
+ */
+export function sweepDead(
+  dir: string,
+  pattern: RegExp,
+  alive: (pid: number) => boolean = isAlive,
+  strangers = false,
+): string[] {
   const removed: string[] = [];
-  for (const name of readdirSync(tmp)) {
-    const pid = Number(/^(\d+)-/.exec(name)?.[1]);
-    if (pid && pid !== process.pid && alive(pid)) continue;
-    if (pid === process.pid) continue;
-    rmSync(join(tmp, name), { recursive: true, force: true });
+  for (const name of existsSync(dir) ? readdirSync(dir) : []) {
+    const match = pattern.exec(name);
+    if (!match && !strangers) continue;
+    const pid = Number(match?.[1]);
+    if (pid === process.pid || (pid && alive(pid))) continue;
+    rmSync(join(dir, name), { recursive: true, force: true });
     removed.push(name);
   }
   return removed;
