@@ -22,6 +22,7 @@ export const ExitCode = {
   unknownBundle: 21,
   locked: 22,
   writeFailed: 23,
+  interrupted: 130,
   bug: 70,
 } as const;
 

@@ -49,8 +49,13 @@ export function registerUpload(
         const { startProgress } = await import('../util/progress.js');
         let progress: Progress | undefined;
         let reported = 0;
+        // Ctrl-C aborts the multipart upload instead of leaving parts in S3.
+        const interrupt = new AbortController();
+        const onSigint = () => interrupt.abort(new Error('interrupted'));
+        process.once('SIGINT', onSigint);
         const result = await upload({
           bundleDir,
+          signal: interrupt.signal,
           ...(flags.bucket ? { bucket: flags.bucket } : {}),
           ...(flags.prefix !== undefined ? { prefix: flags.prefix } : {}),
           ...(flags.region ? { region: flags.region } : {}),
@@ -72,6 +77,7 @@ export function registerUpload(
             reported = sent;
           },
         });
+        process.off('SIGINT', onSigint);
         progress?.done();
         if (flags.json) {
           printJson({ ok: true, ...result });

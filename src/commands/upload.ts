@@ -9,6 +9,7 @@ import {
   holdsBundle,
   makeS3Client,
   type S3Target,
+  type SendStats,
   s3Url,
   sendArchive,
   verifyByDownload,
@@ -27,11 +28,13 @@ export interface UploadOptions {
   force?: boolean;
   verifyDownload?: boolean;
   onProgress?: (sent: number, total: number) => void;
+  /** Ctrl-C: aborts the multipart upload (S3 keeps nothing). */
+  signal?: AbortSignal;
   /** Injected in tests; built from the options otherwise. */
   client?: S3Client;
 }
 
-export interface UploadResult {
+export interface UploadResult extends Partial<SendStats> {
   status: 'uploaded' | 'already-uploaded';
   url: string;
   bucket: string;
@@ -99,11 +102,12 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
     }
   }
 
-  await sendArchive(client, target, bundle, {
+  const stats = await sendArchive(client, target, bundle, {
     partSize,
     sse: options.sse,
     kmsKeyId: options.kmsKeyId,
     onProgress: options.onProgress,
+    signal: options.signal,
   });
 
   const after = await findObject(client, target);
@@ -116,5 +120,5 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       },
     );
   }
-  return finish('uploaded');
+  return { ...(await finish('uploaded')), ...stats };
 }
