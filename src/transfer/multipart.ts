@@ -47,6 +47,7 @@ export interface MultipartResult {
 
 /** A failed request worth retrying later: no answer, or a server-side error. */
 export function isTransient(error: unknown): boolean {
+  if (error instanceof AirgapError) return false;
   const e = error as { $metadata?: { httpStatusCode?: number }; name?: string; code?: string };
   const status = e?.$metadata?.httpStatusCode;
   if (status === undefined) return e?.name !== 'AbortError';
@@ -195,8 +196,8 @@ export async function resumableUpload(input: MultipartInput): Promise<MultipartR
         input.onProgress?.(sent, input.size);
         continue;
       }
-      const task = client
-        .send(
+      const sendPart = async () =>
+        client.send(
           new UploadPartCommand({
             Bucket: bucket,
             Key: key,
@@ -208,25 +209,25 @@ export async function resumableUpload(input: MultipartInput): Promise<MultipartR
             ...(input.partChecksums ? { ChecksumSHA256: checksum } : {}),
           }),
           sendOptions,
-        )
-        .then(
-          async (answer) => {
-            const etag = answer.ETag ?? `"${md5.toString('hex')}"`;
-            done.push({
-              PartNumber: n,
-              ETag: etag,
-              ...(input.partChecksums ? { ChecksumSHA256: checksum } : {}),
-            });
-            state.parts[n] = etag;
-            partsSent++;
-            sent += length;
-            input.onProgress?.(sent, input.size);
-            await saveUploadState(input.statePath, state);
-          },
-          (error: unknown) => {
-            failure ??= error;
-          },
         );
+      const task = sendPart().then(
+        async (answer) => {
+          const etag = answer.ETag ?? `"${md5.toString('hex')}"`;
+          done.push({
+            PartNumber: n,
+            ETag: etag,
+            ...(input.partChecksums ? { ChecksumSHA256: checksum } : {}),
+          });
+          state.parts[n] = etag;
+          partsSent++;
+          sent += length;
+          input.onProgress?.(sent, input.size);
+          await saveUploadState(input.statePath, state);
+        },
+        (error: unknown) => {
+          failure ??= error;
+        },
+      );
       const tracked: Promise<void> = task.finally(() => inFlight.delete(tracked));
       inFlight.add(tracked);
       if (inFlight.size >= (input.queueSize ?? 4)) await Promise.race(inFlight);
