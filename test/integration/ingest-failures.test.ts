@@ -8,7 +8,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
-  rmSync,
+  truncateSync,
   writeFileSync,
   writeSync,
 } from 'node:fs';
@@ -16,6 +16,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle.js';
 import { ingest } from '../../src/commands/ingest.js';
+import type { AirgapError } from '../../src/errors.js';
 import { realTransactionFs } from '../../src/util/transaction.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
 import { expectAirgapError } from '../helpers/errors.js';
@@ -32,7 +33,13 @@ import {
 
 const mounts: string[] = [];
 afterAll(() => {
-  for (const dir of mounts) spawnSync('umount', [dir]);
+  for (const dir of mounts) {
+    const umount = spawnSync('umount', [dir], { encoding: 'utf8' });
+    if (umount.status !== 0) {
+      console.warn(`umount ${dir}: ${umount.stderr}`);
+      console.warn(spawnSync('bash', ['-c', `for p in /proc/[0-9]*; do for f in $p/fd/* $p/cwd; do t=$(readlink $f 2>/dev/null); case "$t" in ${dir}*) echo "$p $f $t $(tr '\\0' ' ' < $p/cmdline)";; esac; done; done`], { encoding: 'utf8' }).stdout);
+    }
+  }
   cleanupTempDirs();
 });
 
@@ -109,9 +116,28 @@ describe('ingest leaves every document as it was when it cannot write', () => {
     expect(failed.stderr).not.toMatch(/\n\s+at /);
     expect(snapshot(repo)).toEqual(before);
     expect(leftovers(repo)).toEqual([]);
-    rmSync(join(mountPoint, 'filler'));
-    expect((await runCli(['ingest', transcript, '--repo', repo])).code).toBe(0);
+    // Free 16 KiB at a time: wherever the disk runs out (temp files, staging, renames), the
+    // documents stay as they were, until there is room and the ingest completes.
+    let failures = 1;
+    const reasons: string[] = [];
+    for (let free = 16 * 1024; ; free += 16 * 1024) {
+      truncateSync(join(mountPoint, 'filler'), Math.max(0, fillerSize - free));
+      const outcome = await ingest({ transcript, repo }).then(
+        () => undefined,
+        (e: unknown) => e as AirgapError,
+      );
+      if (!outcome) break;
+      reasons.push(outcome.message.replace(/^could not write /, '').replace(/; no document.*/, ''));
+      expect(outcome.exitCode, outcome.message).toBe(23);
+      expect(snapshot(repo)).toEqual(before);
+      expect(leftovers(repo)).toEqual([]);
+      failures++;
+      expect(free).toBeLessThan(2 * 1024 * 1024);
+    }
+    console.info(`full tmpfs: refused with every document unchanged: ${reasons.join(' | ')}`);
+    expect(failures).toBeGreaterThan(1);
     expect(readFileSync(join(repo, 'PENDING-CHANGES.md'), 'utf8')).toContain('**deployed**');
+    expect(leftovers(repo)).toEqual([]);
   });
 
   it('changes nothing when the disk fills while the documents are staged (injected writer)', async () => {
@@ -139,11 +165,12 @@ describe('ingest leaves every document as it was when it cannot write', () => {
   });
 });
 
+let fillerSize = 0;
 function fillDisk(path: string) {
   const fd = openSync(path, 'w');
   const chunk = Buffer.alloc(4096, 0x61);
   try {
-    for (;;) writeSync(fd, chunk);
+    for (;;) fillerSize += writeSync(fd, chunk);
   } catch (error) {
     expect((error as NodeJS.ErrnoException).code).toBe('ENOSPC');
   } finally {
