@@ -8,6 +8,7 @@ import {
   openSync,
   readdirSync,
   readFileSync,
+  readlinkSync,
   truncateSync,
   writeFileSync,
   writeSync,
@@ -34,14 +35,24 @@ import {
 const mounts: string[] = [];
 afterAll(() => {
   for (const dir of mounts) {
+    // A file left open on the tmpfs (a leaked descriptor) keeps it busy: that is a bug.
     const umount = spawnSync('umount', [dir], { encoding: 'utf8' });
-    if (umount.status !== 0) {
-      console.warn(`umount ${dir}: ${umount.stderr}`);
-      console.warn(spawnSync('bash', ['-c', `for p in /proc/[0-9]*; do for f in $p/fd/* $p/cwd; do t=$(readlink $f 2>/dev/null); case "$t" in ${dir}*) echo "$p $f $t $(tr '\\0' ' ' < $p/cmdline)";; esac; done; done`], { encoding: 'utf8' }).stdout);
-    }
+    expect(umount.status, `${umount.stderr} held by: ${openFilesUnder(dir).join(', ')}`).toBe(0);
   }
   cleanupTempDirs();
 });
+
+/** Files this process has open under a directory, from /proc/self/fd. */
+function openFilesUnder(dir: string): string[] {
+  return readdirSync('/proc/self/fd').flatMap((fd) => {
+    try {
+      const target = readlinkSync(`/proc/self/fd/${fd}`);
+      return target.startsWith(dir) ? [target] : [];
+    } catch {
+      return [];
+    }
+  });
+}
 
 /** Every file of the work tree (not .git), with its bytes. */
 function snapshot(repo: string): Record<string, string> {
