@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { discard } from '../commands/discard.js';
+import { discard } from '../index.js';
 import { fields, printJson, warn } from './output.js';
 
 interface DiscardFlags {

@@ -6,6 +6,7 @@ import {
   type ArchiveFormat,
   archiveFileName,
   type BundleRecord,
+  parseRecord,
   recordPath,
 } from '../model/record.js';
 import { type BundleSpec, parseBundleSpec } from '../model/spec.js';
@@ -134,7 +135,7 @@ async function readPreparedRecord(
   const path = recordPath(id);
   const json = await readTextIfExists(join(root, path));
   if (json === undefined) return undefined;
-  const record = JSON.parse(json) as BundleRecord;
+  const record = parseRecord(json, path);
   if (record.contentHash !== hash) {
     throw new AirgapError(`${path} records other content under the same id ${id}`, {
       hint: `move ${path} aside if it is stale; otherwise rename the spec (two contents share a 7-digit hash)`,

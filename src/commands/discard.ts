@@ -10,7 +10,7 @@ import {
 } from '../docs/pending-changes.js';
 import { AirgapError } from '../errors.js';
 import { acquireLock } from '../ingest/lock.js';
-import { type BundleRecord, recordPath } from '../model/record.js';
+import { parseRecord, recordPath } from '../model/record.js';
 import { openRunDir } from '../repo/airgap-dir.js';
 import { repoRoot } from '../repo/git.js';
 import { readTextIfExists, readTextOrEmpty } from '../util/fs.js';
@@ -69,7 +69,7 @@ export async function discard(options: DiscardOptions): Promise<DiscardResult> {
         },
       );
     }
-    const record = recordJson ? (JSON.parse(recordJson) as BundleRecord) : undefined;
+    const record = recordJson ? parseRecord(recordJson, recordPath(options.bundleId)) : undefined;
     const environment = entry?.environment ?? record?.environment ?? '';
     const result: DiscardResult = {
       bundleId: options.bundleId,
