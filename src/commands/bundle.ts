@@ -1,8 +1,9 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { readFile, rm, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { writeArchive } from '../bundle/archive.js';
 import { ecrCheckCommand } from '../bundle/ecr-check.js';
 import { assertShippable, FileScanner } from '../bundle/file-scanner.js';
+import { assertWithinLimits } from '../bundle/limits.js';
 import type { ContentProblem, ManifestObject } from '../bundle/manifests.js';
 import {
   bundleIdFor,
@@ -15,7 +16,7 @@ import {
 import { ScanCache } from '../bundle/scan-cache.js';
 import { signArchive } from '../bundle/signing.js';
 import { pathProblem, resolveSpecPath } from '../bundle/spec-path.js';
-import { AirgapError } from '../errors.js';
+import { AirgapError, withPath } from '../errors.js';
 import {
   type ArchiveFormat,
   archiveFileName,
@@ -44,6 +45,7 @@ import {
 } from '../scripts/paste-transfer.js';
 import { renderOutDirScripts } from '../scripts/render.js';
 import { publishDirectory } from '../util/atomic.js';
+import { makeDirectory } from '../util/fs.js';
 import { startProgress } from '../util/progress.js';
 import { recordPreparedBundle } from './bundle-docs.js';
 import { findMissingImages } from './missing-images.js';
@@ -71,6 +73,9 @@ export interface BundleResult {
   dirty: DirtyPath[];
   warnings: string[];
   totalBytes: number;
+  /** Sizes of bundle.json and PASTE.md, stated in the output. */
+  recordBytes: number;
+  pasteSheetBytes: number;
 }
 
 export async function bundle(options: BundleOptions): Promise<BundleResult> {
@@ -123,7 +128,7 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
   const outDir = join(outRoot, id);
   const tempDir = `${outDir}.tmp-${process.pid}`;
   await rm(tempDir, { recursive: true, force: true });
-  await mkdir(tempDir, { recursive: true });
+  await makeDirectory(tempDir);
 
   // One pass over the blobs: pack, hash and scan together. The metadata goes last in the
   // archive, and nothing is published unless every check passes.
@@ -142,6 +147,7 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
   let record: BundleRecord | undefined;
   // Serialised once: the out dir and the repo keep the same bytes (10 MB for 50,000 files).
   let recordJson = '';
+  let sizes = { recordBytes: 0, pasteSheetBytes: 0 };
   try {
     const archive = await writeArchive({
       format,
@@ -249,7 +255,11 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
         { mode: 0o755 },
       );
     }
-    for (const script of renderOutDirScripts(finalRecord)) {
+    const scripts = renderOutDirScripts(finalRecord);
+    const pasteSheetBytes = Buffer.byteLength(scripts.find((s) => s.name === 'PASTE.md')!.content);
+    assertWithinLimits(finalRecord, pasteSheetBytes, warnings);
+    sizes = { recordBytes: Buffer.byteLength(recordJson), pasteSheetBytes };
+    for (const script of scripts) {
       await writeFile(join(tempDir, script.name), script.content, {
         mode: script.executable ? 0o755 : 0o644,
       });
@@ -260,7 +270,7 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
     reader.close();
     progress.done();
     await rm(tempDir, { recursive: true, force: true });
-    throw error;
+    throw withPath(error, outDir);
   }
   const pasteSheet = join(outDir, 'PASTE.md');
   warnings.push(
@@ -279,6 +289,7 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
     dirty,
     warnings,
     totalBytes,
+    ...sizes,
   };
 }
 
