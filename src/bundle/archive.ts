@@ -44,7 +44,14 @@ export interface ArchiveInput {
  * or time. Hashes the archive while writing it.
  */
 export async function writeArchive(input: ArchiveInput): Promise<{ sha256: string; size: number }> {
-  return WRITERS[input.format](input);
+  try {
+    return await WRITERS[input.format](input);
+  } catch (error) {
+    // A write stream's ENOSPC or EACCES carries no path; the message should name the archive.
+    const errno = error as NodeJS.ErrnoException;
+    if (typeof errno?.code === 'string' && errno.path === undefined) errno.path = input.outPath;
+    throw error;
+  }
 }
 
 function hashingCounter() {

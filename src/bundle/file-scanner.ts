@@ -2,6 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import { AirgapError } from '../errors.js';
 import type { BundleFile } from '../model/record.js';
 import type { TreeEntry } from '../repo/git.js';
+import { lfsPointerProblem } from './lfs.js';
 import {
   type ContentProblem,
   isYamlPath,
@@ -11,6 +12,7 @@ import {
 } from './manifests.js';
 import { symlinkProblem } from './plan.js';
 import { type CachedScan, ScanCache } from './scan-cache.js';
+import { symlinkChainProblems } from './symlinks.js';
 
 /** Largest file whose text is scanned for credentials and parsed as YAML. */
 export const SCAN_LIMIT = 8 * 1024 * 1024;
@@ -30,6 +32,8 @@ export class FileScanner {
   // Created as each file starts: 50,000 hash objects up front cost hundreds of MB.
   private hash: Hash | undefined;
   private kept: Buffer[] = [];
+  private readonly links = new Map<string, string>();
+  private readonly refusedLinks = new Set<string>();
 
   constructor(
     private readonly entries: readonly TreeEntry[],
@@ -58,6 +62,8 @@ export class FileScanner {
     file.linkTarget = target;
     file.sha256 = createHash('sha256').update(target).digest('hex');
     const problem = symlinkProblem(file.path, target);
+    this.links.set(file.path, target);
+    if (problem) this.refusedLinks.add(file.path);
     if (problem)
       this.problems.push({
         path: file.path,
@@ -78,6 +84,11 @@ export class FileScanner {
         this.close();
       }
     }
+    // Each link alone may stay inside; followed through the others, it may not.
+    for (const { path, message } of symlinkChainProblems(this.links)) {
+      if (!this.refusedLinks.has(path))
+        this.problems.push({ path, line: 1, kind: 'manifest', message });
+    }
   }
 
   private close(): void {
@@ -92,7 +103,7 @@ export class FileScanner {
       const content = file.size <= SCAN_LIMIT ? Buffer.concat(this.kept) : undefined;
       const text = content && !content.includes(0) ? content.toString('utf8') : undefined;
       verdict = {
-        problems: scanForCredentials(file.path, text),
+        problems: [...lfsPointerProblem(file.path, text), ...scanForCredentials(file.path, text)],
         images: [],
         isKubernetes: false,
         objects: [],

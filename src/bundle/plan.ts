@@ -13,6 +13,7 @@ import type { DirtyPath, TreeEntry } from '../repo/git.js';
 import { sha256Hex } from '../util/hash.js';
 import { defaultSteps, type PlannedStep } from './default-plan.js';
 import { isYamlPath, type ManifestObject } from './manifests.js';
+import { matchableName, nameProblem } from './names.js';
 
 /**
  * What a bundle ships and does, hashed: each file's path, mode and git blob id, the spec, the
@@ -54,14 +55,20 @@ export function selectEntries(
 ): TreeEntry[] {
   const exclude = makeMatcher(spec.exclude ?? []);
   const problems: string[] = [];
+  const badNames = new Set<string>();
   const selected = new Map<string, TreeEntry>();
   spec.files.forEach((glob, index) => {
     const matches = picomatch(glob, { dot: true });
     let count = 0;
     for (const entry of tree) {
-      if (!matches(entry.path) || exclude(entry.path)) continue;
+      const name = matchableName(entry.path);
+      if (!matches(name) || exclude(name)) continue;
       count++;
-      if (entry.type === 'commit') {
+      // Before the map below: names that are not UTF-8 can decode to the same string.
+      const badName = nameProblem(entry);
+      if (badName) {
+        badNames.add(badName);
+      } else if (entry.type === 'commit') {
         problems.push(`${entry.path}: is a git submodule; list the files inside it instead`);
       } else {
         selected.set(entry.path, entry);
@@ -73,6 +80,13 @@ export function selectEntries(
       );
     }
   });
+  if (badNames.size) {
+    throw new AirgapError(`${badNames.size} file name(s) cannot travel to the bastion intact`, {
+      details: [...badNames].sort(),
+      hint: 'rename them with git mv and commit: UTF-8, no newline or carriage return, each part at most 255 bytes',
+      code: 'invalidSpec',
+    });
+  }
   for (const entry of selected.values()) {
     if ((RESERVED_NAMES as readonly string[]).includes(entry.path)) {
       problems.push(

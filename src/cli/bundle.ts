@@ -63,6 +63,8 @@ export function registerBundle(
             archive: result.archivePath,
             sha256: archive.sha256,
             size: archive.size,
+            recordBytes: result.recordBytes,
+            pasteSheetBytes: result.pasteSheetBytes,
             s3: `s3://${record.s3.bucket}/${archive.key}`,
             commit: record.commit,
             files: record.files.length,
@@ -90,6 +92,10 @@ export function registerBundle(
               `${record.files.length} (${formatBytes(result.totalBytes)}), ${steps} steps, ${verify} verify commands`,
             ],
             ['archive', `${archive.file} (${formatBytes(archive.size)})`],
+            [
+              'documents',
+              `bundle.json ${formatBytes(result.recordBytes)}, PASTE.md ${formatBytes(result.pasteSheetBytes)}`,
+            ],
             ['sha256', archive.sha256],
             ['s3', `s3://${record.s3.bucket}/${archive.key}`],
             [

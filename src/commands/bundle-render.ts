@@ -1,5 +1,6 @@
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { assertWithinLimits } from '../bundle/limits.js';
 import type { BundleRecord } from '../model/record.js';
 import {
   pasteTransferBlocks,
@@ -17,6 +18,7 @@ export async function renderBundleDir(
   record: BundleRecord,
   recordJson: string,
   paste: boolean,
+  warnings: string[],
 ): Promise<void> {
   const archive = record.archive!;
   await writeFile(
@@ -31,7 +33,11 @@ export async function renderBundleDir(
       mode: 0o755,
     });
   }
-  for (const script of renderOutDirScripts(record)) {
+  const scripts = renderOutDirScripts(record);
+  const pasteSheet = scripts.find((s) => s.name === 'PASTE.md');
+  // Limits the bastion and CloudShell impose: warned above soft ones, refused above hard ones.
+  assertWithinLimits(record, Buffer.byteLength(pasteSheet?.content ?? ''), warnings);
+  for (const script of scripts) {
     await writeFile(join(stagingDir, script.name), script.content, {
       mode: script.executable ? 0o755 : 0o644,
     });

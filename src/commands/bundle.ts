@@ -1,9 +1,11 @@
-import { mkdir, rm } from 'node:fs/promises';
+import { rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { withPath } from '../errors.js';
 import { type ArchiveFormat, type BundleRecord, stableJson } from '../model/record.js';
 import { sweepDead } from '../repo/airgap-dir.js';
 import type { DirtyPath } from '../repo/git.js';
 import { publishDirectory } from '../util/atomic.js';
+import { makeDirectory } from '../util/fs.js';
 import { bundleDirIsCurrent, recordPreparedBundle } from './bundle-docs.js';
 import { checkBundle, checkImages, packBundle } from './bundle-pack.js';
 import { planBundle } from './bundle-plan.js';
@@ -36,6 +38,9 @@ export interface BundleResult {
   totalBytes: number;
   /** The same content was prepared before and its bundle directory is intact: nothing changed. */
   alreadyPrepared: boolean;
+  /** Sizes of bundle.json and PASTE.md, stated in the output. */
+  recordBytes: number;
+  pasteSheetBytes: number;
 }
 
 /**
@@ -47,7 +52,7 @@ export interface BundleResult {
 export async function bundle(options: BundleOptions): Promise<BundleResult> {
   const plan = await planBundle(options);
   const warnings = [...plan.warnings];
-  const result = (record: BundleRecord, alreadyPrepared: boolean): BundleResult => ({
+  const result = async (record: BundleRecord, alreadyPrepared: boolean): Promise<BundleResult> => ({
     record,
     outDir: plan.outDir,
     archivePath: join(plan.outDir, plan.archiveName),
@@ -55,6 +60,8 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
     warnings,
     totalBytes: plan.totalBytes,
     alreadyPrepared,
+    recordBytes: (await stat(join(plan.outDir, 'bundle.json'))).size,
+    pasteSheetBytes: (await stat(join(plan.outDir, 'PASTE.md'))).size,
   });
   if (plan.prepared && (await bundleDirIsCurrent(plan.outDir, plan.prepared, options.paste))) {
     await checkImages(plan, plan.prepared.record.images, options.strict ?? false);
@@ -64,7 +71,7 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
   sweepDead(dirname(plan.outDir), /\.tmp-(\d+)$/);
   const stagingDir = `${plan.outDir}.tmp-${process.pid}`;
   await rm(stagingDir, { recursive: true, force: true });
-  await mkdir(stagingDir, { recursive: true });
+  await makeDirectory(stagingDir);
   let record: BundleRecord;
   let recordJson: string;
   try {
@@ -79,11 +86,11 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
     });
     // Serialised once: the out dir and the repo keep the same bytes.
     recordJson = stableJson(record);
-    await renderBundleDir(stagingDir, record, recordJson, options.paste ?? false);
+    await renderBundleDir(stagingDir, record, recordJson, options.paste ?? false, warnings);
     await publishDirectory(stagingDir, plan.outDir);
   } catch (error) {
     await rm(stagingDir, { recursive: true, force: true });
-    throw error;
+    throw withPath(error, plan.outDir);
   }
   const now = (options.now ?? (() => new Date()))();
   const pasteSheet = join(plan.outDir, 'PASTE.md');

@@ -169,6 +169,12 @@ export function stableJson(value: unknown): string {
   )}\n`;
 }
 
+/** The line JSON.parse stopped at (V8 names a character position). */
+function jsonErrorLine(text: string, error: unknown): number {
+  const position = /position (\d+)/.exec(String((error as Error).message))?.[1];
+  return position ? text.slice(0, Number(position)).split('\n').length : 1;
+}
+
 const REBUILD_HINT = 'rebuild the bundle with airgap bundle (records are written by airgap only)';
 
 /**
@@ -180,10 +186,14 @@ export function parseRecord(text: string, source: string): BundleRecord {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new AirgapError(`${source}: not a bundle record: ${(error as Error).message}`, {
-      hint: REBUILD_HINT,
-      code: 'integrity',
-    });
+    // Damaged JSON (a bad merge, a hand edit, a truncated copy) has its own exit code and line.
+    throw new AirgapError(
+      `${source}: not a bundle record: ${(error as Error).message} (line ${jsonErrorLine(text, error)})`,
+      {
+        hint: `restore it from git (git checkout -- <file>), or ${REBUILD_HINT}`,
+        code: 'corruptFile',
+      },
+    );
   }
   const format =
     raw && typeof raw === 'object' && !Array.isArray(raw)
