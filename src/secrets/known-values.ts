@@ -30,10 +30,16 @@ function encodings(value: string): string[] {
   return forms;
 }
 
+/**
+ * New values are looked for one by one until there are this many, or half as many as are
+ * compiled, then all are compiled into one expression: the compilations cost O(n) in all.
+ */
+const UNCOMPILED_LIMIT = 32;
+
 export class KnownValues {
   private readonly rules = new Map<string, string>();
   private pattern: RegExp | undefined;
-  private stale = false;
+  private fresh: string[] = [];
 
   get size(): number {
     return this.rules.size;
@@ -44,28 +50,38 @@ export class KnownValues {
       if (form.length < MIN_KNOWN_LENGTH || /^\d+$/.test(form) || this.rules.has(form)) continue;
       if (this.rules.size >= MAX_KNOWN_VALUES) return;
       this.rules.set(form, rule);
-      this.stale = true;
+      this.fresh.push(form);
     }
   }
 
-  /** Every occurrence in the line of a known value, longest value first at each position. */
+  /**
+   * Every occurrence in the line of a known value, longest value first at each position.
+   * Values are compiled into one expression in growing batches: recompiling for each new value
+   * would cost more than the scan when a transcript holds many secrets.
+   */
   find(text: string): Span[] {
     if (this.rules.size === 0) return [];
-    if (this.stale || !this.pattern) {
+    if (this.fresh.length > Math.max(UNCOMPILED_LIMIT, (this.rules.size - this.fresh.length) / 2)) {
       const alternatives = [...this.rules.keys()]
         .sort((a, b) => b.length - a.length)
         .map((v) => v.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&'));
       this.pattern = new RegExp(alternatives.join('|'), 'g');
-      this.stale = false;
+      this.fresh = [];
     }
     const spans: Span[] = [];
-    this.pattern.lastIndex = 0;
-    for (const match of text.matchAll(this.pattern))
+    const add = (start: number, value: string) =>
       spans.push({
-        start: match.index,
-        end: match.index + match[0].length,
-        rule: this.rules.get(match[0]) ?? 'known-value',
+        start,
+        end: start + value.length,
+        rule: this.rules.get(value) ?? 'known-value',
       });
+    if (this.pattern) {
+      this.pattern.lastIndex = 0;
+      for (const match of text.matchAll(this.pattern)) add(match.index, match[0]);
+    }
+    for (const value of this.fresh)
+      for (let at = text.indexOf(value); at >= 0; at = text.indexOf(value, at + value.length))
+        add(at, value);
     return spans;
   }
 

@@ -15,6 +15,11 @@ export interface RegexRule {
 // gitleaks ends a token at a quote, backtick, space, semicolon, an escaped newline or the line end.
 const END = String.raw`(?=[\x60'"\s;,)\]}<>]|\\[nr]|$)`;
 
+// A token starts after a character that cannot be part of one, after `KEY=`, or after `//` or
+// `@` in a URL. Starting only there, not after every `.` or `=` as gitleaks' \b allows, keeps a
+// line of repeated prefixes (`SG.SG.SG.…`) from being scanned again from each one.
+const START = String.raw`(?<=^|[^\w.+/~=-]|[A-Za-z0-9]=|\/\/|@)`;
+
 /** A token with a distinctive shape (gitleaks' generateUniqueTokenRegex). */
 export function uniqueToken(
   id: string,
@@ -25,7 +30,7 @@ export function uniqueToken(
   return {
     id,
     keywords,
-    pattern: new RegExp(String.raw`(?<![\w-])(${body})${END}`, `g${flags}`),
+    pattern: new RegExp(String.raw`${START}(${body})${END}`, `g${flags}`),
     source: 'gitleaks',
   };
 }

@@ -21,7 +21,8 @@ function assignment(id: string, keys: string, keywords: readonly string[]): Rege
   return {
     id,
     keywords,
-    pattern: new RegExp(`(?:${keys})${SEPARATOR}${VALUE}`, 'gi'),
+    // Not after `:` or `/`: `:secret:` in an ARN is a resource type, not a key.
+    pattern: new RegExp(`(?<![:/])(?:${keys})${SEPARATOR}${VALUE}`, 'gi'),
     validate: notPlaceholder,
     source: 'airgap',
   };
@@ -68,6 +69,13 @@ export const domainRules: readonly RegexRule[] = [
     source: 'airgap',
   },
   {
+    id: 'docker-config-json',
+    keywords: ['dockerconfigjson', 'dockercfg'],
+    pattern:
+      /\.?docker(?:configjson|cfg)\\?["']?[ \t]{0,5}:[ \t]{0,5}\\?["']?([A-Za-z0-9+/]{16,65536}={0,2})/g,
+    source: 'airgap',
+  },
+  {
     id: 'registry-login-password',
     keywords: ['login'],
     pattern:
@@ -91,14 +99,15 @@ export const domainRules: readonly RegexRule[] = [
   {
     id: 'url-password',
     keywords: ['://'],
-    pattern: /\b[a-z][a-z0-9+.-]{0,30}:\/\/[^\s:/@'"]{0,256}:([^\s@/'"]{1,256})@/gi,
+    // Starts at the literal `://` (found by a fast scan) rather than at every letter of a scheme.
+    pattern: /(?<=[a-z0-9]):\/\/[^\s:/@'"]{0,256}:([^\s@/'"]{1,256})@/gi,
     validate: notPlaceholder,
     source: 'airgap',
   },
   assignment('password-assignment', 'passw(?:or)?d|pwd|passphrase', ['pass', 'pwd']),
   assignment(
     'token-assignment',
-    'token|secret|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?key[_-]?data|credentials?|auth[_-]?key|connection[_-]?string',
+    'token|secret|[_-]key|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?key[_-]?data|credentials?|connection[_-]?string',
     [
       'token',
       'secret',
@@ -113,9 +122,8 @@ export const domainRules: readonly RegexRule[] = [
       'private-key',
       'key-data',
       'key_data',
-      'authkey',
-      'auth_key',
-      'auth-key',
+      '_key',
+      '-key',
       'credential',
       'connection',
     ],

@@ -45,8 +45,6 @@ interface Ranked extends Span {
   guarded: boolean;
 }
 
-/** A line's words a wrapped value may continue with: base64, hex and token characters. */
-const WRAP_TAIL = /^[A-Za-z0-9+/=_.~-]{1,4096}(?=$|[\s"'`,;])/;
 /** Terminals wrap at 40 columns or more: a shorter line ends where its writer ended it. */
 const MIN_WRAPPED_LENGTH = 40;
 
@@ -125,9 +123,9 @@ export class SecretScanner {
   }
 
   /**
-   * Spans to add when `previous` (already scanned) and `next` hold one value cut by a hard wrap:
-   * a value found at the very end of a long line goes on at the start of the next, or a known
-   * value straddles the two.
+   * Spans to add when a known value is cut in two by a hard wrap: its head ends `previous`
+   * (already scanned) and its tail starts `next`. Wrap repair runs before ingest masks, so this
+   * is for what it could not join; a rule's match at a line end is not carried over on a guess.
    */
   wrapped(
     previous: string,
@@ -137,12 +135,6 @@ export class SecretScanner {
   ): { previous?: Span; next?: Span } {
     if (previous.length < MIN_WRAPPED_LENGTH || /\s$/.test(previous) || next === '') return {};
     if (nextSpans.some((s) => s.start === 0)) return {};
-    const last = previousSpans.at(-1);
-    if (last && last.end === previous.length && !last.continued) {
-      const tail = WRAP_TAIL.exec(next);
-      if (tail)
-        return { next: { start: 0, end: tail[0].length, rule: last.rule, continued: true } };
-    }
     const split = this.known.splitAcross(previous, next);
     if (!split) return {};
     const headStart = previous.length - split.head;
