@@ -13,7 +13,7 @@ const JSON_MAP_OPENER = /^\s*"(data|stringData)":\s*\{\s*$/;
 const JSON_CHILD = /^\s*"[^"\n]{1,256}":\s*"([^"\n]*)"/d;
 const INLINE_MAP = /\\?"(data|stringData)\\?"[ \t]{0,5}:[ \t]{0,5}\{([^{}]{0,65536})\}/dg;
 const INLINE_ENTRY = /\\?"[^"\\\n]{1,256}\\?"[ \t]{0,5}:[ \t]{0,5}\\?"([^"\\\n]{1,65536})\\?"/dg;
-const PROMPT = /^(?:\[[^\]\n]{0,200}\] ?|[^\s$#]{1,200})[$#] /;
+const PROMPT = /^(?:\[[^\]\n]{0,200}\] ?|[^\s$#]{1,200})[$#] |^\$ /;
 
 /** What a Secret's `data` holds: base64 with at least one character a plain word lacks. */
 export function looksBase64(value: string): boolean {
