@@ -5,8 +5,12 @@
  */
 import type { Span } from './rule.js';
 
-const PEM_BEGIN = /-----BEGIN[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/g;
-const PEM_END = /-----END[ A-Z0-9_-]{0,100}PRIVATE KEY(?: BLOCK)?-----/g;
+// The key types by name, not gitleaks' `[ A-Z0-9_-]{0,100}`: a bounded run followed by a
+// literal backtracks through the run at each start, which a line of `-----END X` made slow.
+const PEM_TYPE =
+  '(?:(?:RSA|DSA|EC|OPENSSH|ENCRYPTED|PGP|SSH2 ENCRYPTED|ANY) )?PRIVATE KEY(?: BLOCK)?';
+const PEM_BEGIN = new RegExp(`-----BEGIN ${PEM_TYPE}-----`, 'g');
+const PEM_END = new RegExp(`-----END ${PEM_TYPE}-----`, 'g');
 const YAML_MAP_OPENER = /^(\s*)(- )?(data|stringData):\s*$/;
 const YAML_CHILD = /^(\s*)(?:- )?([\w.-]{1,256}):[ \t]*/;
 const JSON_MAP_OPENER = /^\s*"(data|stringData)":\s*\{\s*$/;

@@ -7,6 +7,10 @@ import type { Span } from './rule.js';
 
 /** Shorter values would mask ordinary words (a decoded username such as `kafka`). */
 export const MIN_KNOWN_LENGTH = 8;
+/** Longer values (a whole key block, a hostile line) are masked where found, not looked for. */
+const MAX_KNOWN_LENGTH = 4096;
+/** Values cut by a wrap are looked for up to this length (each cut point is indexed). */
+const MAX_SPLIT_LENGTH = 256;
 /** Past this many, new values are still masked where found but no longer searched for. */
 const MAX_KNOWN_VALUES = 4096;
 
@@ -60,6 +64,7 @@ export class KnownValues {
   }
 
   add(value: string, rule: string): void {
+    if (value.length > MAX_KNOWN_LENGTH) return;
     for (const form of encodings(value)) {
       if (form.length < MIN_KNOWN_LENGTH || /^\d+$/.test(form) || this.rules.has(form)) continue;
       if (this.rules.size >= MAX_KNOWN_VALUES) return;
@@ -71,6 +76,7 @@ export class KnownValues {
         list.push({ value: form, offset });
         this.byGram.set(key, list);
       }
+      if (form.length > MAX_SPLIT_LENGTH) continue;
       for (let cut = 1; cut < form.length; cut++) {
         const key = form.slice(cut, cut + 4);
         const tails = this.byTail.get(key) ?? [];

@@ -30,7 +30,7 @@ export function uniqueToken(
   return {
     id,
     keywords,
-    pattern: new RegExp(String.raw`${START}(${body})${END}`, `g${flags}`),
+    pattern: new RegExp(`${START}(${body})${END}`, `g${flags}`),
     source: 'gitleaks',
   };
 }

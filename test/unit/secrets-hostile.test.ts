@@ -58,6 +58,7 @@ describe('every rule is linear in the line', () => {
   it.each([
     ['PEM blocks', fill('-----BEGIN RSA PRIVATE KEY-----')],
     ['PEM ends', `-----BEGIN PRIVATE KEY-----${fill('-----END X-----')}`],
+    ['PEM begins', fill('-----BEGIN X-----')],
     ['inline Secret data', fill('"data":{"a":"QUJD",')],
     ['inline Secret data, escaped', fill('\\"stringData\\":{\\"a\\":\\"')],
     ['YAML data opener', fill('data: ')],
