@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { benchSecrets } from './bench-secrets.js';
 import { fakeRecord } from './lib/fake-record.js';
 import { LOCAL_S3_CREDENTIALS } from './lib/local-s3.js';
 import { git, projectRoot } from './lib/loop.js';
@@ -288,6 +289,9 @@ for (const mb of !wanted('ingest') ? [] : quick ? [20] : [20, 200]) {
   );
   rows.push(row);
 }
+
+// 4. Secrets: recall on the test corpus and redaction throughput (scripts/bench-secrets.ts).
+if (wanted('secrets')) notes.push(...benchSecrets(projectRoot, quick));
 
 const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}`;
 const table = [

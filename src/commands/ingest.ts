@@ -54,6 +54,8 @@ export interface IngestResult {
   changed: string[];
   units: Record<string, number>;
   masked: number;
+  /** Masked values per rule id (the `«masked:<rule-id>»` markers), over every kept transcript. */
+  maskedByRule: Record<string, number>;
   images: EcrImageRecord[];
   warnings: string[];
   diff?: string;
@@ -230,6 +232,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       changed: writes.map((w) => w.rel),
       units,
       masked: transcripts.reduce((sum, t) => sum + t.masked, 0),
+      maskedByRule: sumByRule(transcripts.map((t) => t.maskedByRule)),
       images,
       warnings,
     };
@@ -246,4 +249,11 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     run.remove();
     release();
   }
+}
+
+function sumByRule(counts: ReadonlyArray<Record<string, number>>): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const c of counts)
+    for (const [rule, n] of Object.entries(c)) sum[rule] = (sum[rule] ?? 0) + n;
+  return Object.fromEntries(Object.entries(sum).sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -11,6 +11,7 @@ export interface CleanResult {
   bundleIds: string[];
   firstEpoch: number | undefined;
   masked: number;
+  maskedByRule: Record<string, number>;
 }
 
 /**
@@ -33,27 +34,9 @@ export async function cleanTranscript(
   let pendingSize = 0;
   try {
     for await (const batch of readLineBatches(source)) {
-      for (const raw of batch) {
-        const clean = redactor.line(cleanTerminalLine(raw)).text;
-        if (clean.includes('@@airgap/')) {
-          const marker = parseMarker(clean);
-          if (marker) {
-            if (!bundleIds.has(marker.bundleId))
-              bundleIds.add(Buffer.from(marker.bundleId).toString());
-            firstEpoch ??= marker.epoch;
-          }
-        }
-        pending.push(clean, '\n');
-        pendingSize += clean.length + 1;
-        if (pendingSize > 1 << 20) {
-          hash.update(pending.join(''));
-          pending = [];
-          pendingSize = 0;
-        }
-        sink.line(clean);
-        lines++;
-      }
+      for (const raw of batch) redactor.push(cleanTerminalLine(raw), emit);
     }
+    redactor.end(emit);
     hash.update(pending.join(''));
   } finally {
     sink.close();
@@ -65,5 +48,25 @@ export async function cleanTranscript(
     bundleIds: [...bundleIds].sort(),
     firstEpoch,
     masked: redactor.total,
+    maskedByRule: Object.fromEntries(redactor.counts),
   };
+
+  function emit(clean: string): void {
+    if (clean.includes('@@airgap/')) {
+      const marker = parseMarker(clean);
+      if (marker) {
+        if (!bundleIds.has(marker.bundleId)) bundleIds.add(Buffer.from(marker.bundleId).toString());
+        firstEpoch ??= marker.epoch;
+      }
+    }
+    pending.push(clean, '\n');
+    pendingSize += clean.length + 1;
+    if (pendingSize > 1 << 20) {
+      hash.update(pending.join(''));
+      pending = [];
+      pendingSize = 0;
+    }
+    sink.line(clean);
+    lines++;
+  }
 }

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { HelperEchoFolder } from './helper-echo.js';
 import { FileSink, readLineBatches } from './lines.js';
 import { type Attempt, type ParseEvent, TranscriptParser } from './parser.js';
+import { countMasks } from './redact.js';
 
 export interface SpooledAttempt extends Attempt {
   /** Which transcript it came from, in ingest order. */
@@ -25,11 +26,9 @@ export interface SpooledTranscript {
   otherBackticks: number;
   lines: number;
   masked: number;
+  /** Masked values per rule id, counted from the markers in the kept transcript. */
+  maskedByRule: Record<string, number>;
 }
-
-const maskPattern = /\[REDACTED:[a-z-]+\]/g;
-const countMasks = (text: string) =>
-  text.includes('[REDACTED:') ? (text.match(maskPattern)?.length ?? 0) : 0;
 
 /** Hashes an attempt's output in batches: one update per line costs more than the parse. */
 class BatchedHash {
@@ -72,6 +71,7 @@ export async function spoolTranscript(
   let otherLines = 0;
   let otherBackticks = 0;
   let masked = 0;
+  const maskedByRule: Record<string, number> = {};
   const folder = new HelperEchoFolder((text) => {
     other.line(text);
     otherLines++;
@@ -98,7 +98,7 @@ export async function spoolTranscript(
   };
   const handle = (event: ParseEvent) => {
     if (event.type === 'other') {
-      masked += countMasks(event.text);
+      masked += countMasks(event.text, maskedByRule);
       toOther(event.text);
       return;
     }
@@ -113,7 +113,7 @@ export async function spoolTranscript(
     }
     if (open?.seq !== attempt.seq)
       open = { seq: attempt.seq, start: spool.position, hash: new BatchedHash(), masked: 0 };
-    const n = countMasks(event.text);
+    const n = countMasks(event.text, maskedByRule);
     open.masked += n;
     masked += n;
     spool.line(event.text);
@@ -140,5 +140,6 @@ export async function spoolTranscript(
     otherBackticks,
     lines: parser.lines,
     masked,
+    maskedByRule,
   };
 }
