@@ -9,7 +9,8 @@ import { type BundleRecord, readRecord } from '../model/record.js';
 export interface LoadedBundle {
   record: BundleRecord;
   archivePath: string;
-  sidecarPath: string;
+  /** The `sha256sum` line stored beside the object in S3. */
+  sidecar: string;
   sha256: string;
   size: number;
 }
@@ -45,7 +46,8 @@ export async function loadBundleDir(dir: string): Promise<LoadedBundle> {
       });
     }
   }
-  const sidecar = (await readFile(sidecarPath, 'utf8')).trim().split(/\s+/)[0] ?? '';
+  const sidecarText = await readFile(sidecarPath, 'utf8');
+  const sidecar = sidecarText.trim().split(/\s+/)[0] ?? '';
   const size = (await stat(archivePath)).size;
   if (sidecar !== record.archive.sha256 || size !== record.archive.size) {
     throw alteredError(
@@ -56,7 +58,7 @@ export async function loadBundleDir(dir: string): Promise<LoadedBundle> {
     );
   }
   // The archive's own bytes are hashed while they are uploaded (see hashingGuard).
-  return { record, archivePath, sidecarPath, sha256: sidecar, size };
+  return { record, archivePath, sidecar: sidecarText, sha256: sidecar, size };
 }
 
 function alteredError(
