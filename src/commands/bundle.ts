@@ -37,6 +37,7 @@ import {
   repoRoot,
   showCommittedFile,
 } from '../repo/git.js';
+import { cloudshellWarnings } from '../scripts/cloudshell.js';
 import {
   pasteTransferBlocks,
   pasteTransferScript,
@@ -272,6 +273,7 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
       (options.now ?? (() => new Date()))(),
     )),
   );
+  warnings.push(...cloudshellWarnings(record!));
   return {
     record: record!,
     outDir,
