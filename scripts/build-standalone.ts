@@ -15,7 +15,8 @@ const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const MAX_BYTES = 2 * 1024 * 1024;
 
 const outfile = join(projectRoot, 'dist/airgap.mjs');
-await build({
+const result = await build({
+  metafile: true,
   entryPoints: [join(projectRoot, 'src/cli/main.ts')],
   outfile,
   bundle: true,
@@ -33,8 +34,15 @@ await build({
   },
 });
 const size = statSync(outfile).size;
+// Output paths in the metafile are relative to the working directory.
+const output = Object.entries(result.metafile.outputs).find(([path]) =>
+  path.endsWith('airgap.mjs'),
+);
+const sdkBytes = Object.entries(output?.[1].inputs ?? {})
+  .filter(([path]) => /node_modules\/@(aws-sdk|smithy|aws-crypto)\//.test(path))
+  .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
 process.stdout.write(
-  `dist/airgap.mjs ${(size / 1024 / 1024).toFixed(2)} MiB (one file, no node_modules)\n`,
+  `dist/airgap.mjs ${(size / 1024 / 1024).toFixed(2)} MiB (one file, no node_modules; the AWS SDK is ${Math.round(sdkBytes / 1024)} KiB of it)\n`,
 );
 if (size > MAX_BYTES) {
   process.stderr.write(
