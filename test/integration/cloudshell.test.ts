@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -201,6 +202,21 @@ describe('airgap upload of the archive alone', () => {
       upload({ bundleDir: join(archivePath, '..'), sha256: '0'.repeat(64) }),
     );
     expect(dirMismatch.exitCode).toBe(6);
+
+    const notAnArchive = join(dir, 'notes.txt');
+    writeFileSync(notAnArchive, 'hello');
+    const sha = (path: string) => createHash('sha256').update(readFileSync(path)).digest('hex');
+    const neither = await expectAirgapError(
+      upload({ bundleDir: notAnArchive, sha256: sha(notAnArchive) }),
+    );
+    expect(neither.message).toContain('neither a tar.gz nor a zip');
+    const foreign = join(dir, 'foreign.tar.gz');
+    execFileSync('tar', ['-czf', foreign, '-C', dir, 'notes.txt']);
+    const noManifest = await expectAirgapError(
+      upload({ bundleDir: foreign, sha256: sha(foreign) }),
+    );
+    expect(noManifest.message).toContain('holds no bundle.json');
+    expect(noManifest.exitCode).toBe(6);
 
     const zipped = await buildBundle({ spec: 'dev-topics', repo, out: tempDir(), format: 'zip' });
     const zipAlone = join(tempDir(), 'z.zip');
