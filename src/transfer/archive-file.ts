@@ -13,13 +13,14 @@ import {
 } from '../model/record.js';
 import { type LoadedBundle, loadBundleDir } from './bundle-dir.js';
 
-export const SHA256_PATTERN = /^[0-9a-f]{64}$/;
+const SHA256_PATTERN = /^[0-9a-f]{64}$/;
 
 /**
  * A bundle directory or the archive alone. `expected` (from --sha256) must match either way:
  * it is the checksum the operator copied from PASTE.md.
  */
 export async function loadBundle(path: string, expected?: string): Promise<LoadedBundle> {
+  if (expected !== undefined) assertSha256(expected);
   if (existsSync(path) && (await stat(path)).isFile()) return loadArchiveFile(path, expected);
   const bundle = await loadBundleDir(path);
   if (expected !== undefined && expected !== bundle.sha256) {
@@ -39,12 +40,7 @@ export async function loadBundle(path: string, expected?: string): Promise<Loade
  */
 export async function loadArchiveFile(path: string, expected?: string): Promise<LoadedBundle> {
   const sha256 = expected ?? (await sidecarSha256(path));
-  if (!SHA256_PATTERN.test(sha256)) {
-    throw new AirgapError(`--sha256 ${sha256} is not a sha256 (64 lower-case hex digits)`, {
-      hint: 'copy it from the CloudShell block of PASTE.md',
-      code: 'usage',
-    });
-  }
+  assertSha256(sha256);
   const size = (await stat(path)).size;
   const format = await sniffFormat(path);
   const { actual, manifest } = await hashAndReadManifest(path, format);
@@ -65,6 +61,15 @@ export async function loadArchiveFile(path: string, expected?: string): Promise<
     archive: { file, format, sha256, size, key: s3Key(inner.s3.prefix, file) },
   };
   return { record, archivePath: path, sidecar: `${sha256}  ${file}\n`, sha256, size };
+}
+
+function assertSha256(sha256: string): void {
+  if (!SHA256_PATTERN.test(sha256)) {
+    throw new AirgapError(`${sha256} is not a sha256 (64 lower-case hex digits)`, {
+      hint: 'copy it from the CloudShell block of PASTE.md, or rebuild the bundle',
+      code: 'usage',
+    });
+  }
 }
 
 async function sidecarSha256(path: string): Promise<string> {

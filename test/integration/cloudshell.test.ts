@@ -196,6 +196,8 @@ describe('airgap upload of the archive alone', () => {
     writeFileSync(`${alone}.sha256`, `${record.archive!.sha256}  x\n`);
     expect((await upload({ bundleDir: alone })).status).toBe('already-uploaded');
 
+    const notHex = await expectAirgapError(upload({ bundleDir: alone, sha256: 'abc' }));
+    expect(notHex.exitCode).toBe(2);
     const wrong = await expectAirgapError(upload({ bundleDir: alone, sha256: '0'.repeat(64) }));
     expect(wrong.exitCode).toBe(6);
     const dirMismatch = await expectAirgapError(
