@@ -4,6 +4,7 @@ import { withPath } from '../errors.js';
 import { type ArchiveFormat, type BundleRecord, stableJson } from '../model/record.js';
 import { sweepDead } from '../repo/airgap-dir.js';
 import type { DirtyPath } from '../repo/git.js';
+import { cloudshellWarnings } from '../scripts/cloudshell.js';
 import { publishDirectory } from '../util/atomic.js';
 import { makeDirectory } from '../util/fs.js';
 import { bundleDirIsCurrent, recordPreparedBundle } from './bundle-docs.js';
@@ -65,6 +66,7 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
   });
   if (plan.prepared && (await bundleDirIsCurrent(plan.outDir, plan.prepared, options.paste))) {
     await checkImages(plan, plan.prepared.record.images, options.strict ?? false);
+    warnings.push(...cloudshellWarnings(plan.prepared.record));
     return result(plan.prepared.record, true);
   }
   // Staged beside the bundle directory; what a killed run left there goes first.
@@ -97,5 +99,6 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
   if (!plan.prepared) {
     warnings.push(...(await recordPreparedBundle(plan.root, record, recordJson, pasteSheet, now)));
   }
+  warnings.push(...cloudshellWarnings(record));
   return result(record, false);
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { AirgapError } from '../errors.js';
 import { s3Key } from '../model/record.js';
-import { loadBundleDir } from '../transfer/bundle-dir.js';
+import { loadBundle } from '../transfer/archive-file.js';
 import {
   choosePartSize,
   findObject,
@@ -16,7 +16,10 @@ import {
 } from '../transfer/upload.js';
 
 export interface UploadOptions {
+  /** A bundle directory, or the archive file alone (then `sha256` or a sidecar beside it). */
   bundleDir: string;
+  /** The archive's expected sha256, as PASTE.md embeds it. */
+  sha256?: string;
   bucket?: string;
   prefix?: string;
   region?: string;
@@ -47,13 +50,13 @@ export interface UploadResult extends Partial<SendStats> {
 }
 
 /**
- * Uploads a bundle dir: load (refuse an incomplete or altered dir) → target (flags over the
+ * Uploads a bundle dir or the archive alone: load (refuse an incomplete or altered bundle) → target (flags over the
  * record) → look (same object already there: done; another object: refuse unless --force)
  * → send → confirm (HeadObject) → optionally read it back.
  */
 export async function upload(options: UploadOptions): Promise<UploadResult> {
   const started = Date.now();
-  const bundle = await loadBundleDir(resolve(options.bundleDir));
+  const bundle = await loadBundle(resolve(options.bundleDir), options.sha256);
   const { record } = bundle;
   const target: S3Target = {
     bucket: options.bucket ?? record.s3.bucket,

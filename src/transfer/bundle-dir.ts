@@ -7,7 +7,8 @@ import { type BundleRecord, readRecord } from '../model/record.js';
 export interface LoadedBundle {
   record: BundleRecord;
   archivePath: string;
-  sidecarPath: string;
+  /** The `sha256sum` line stored beside the object in S3. */
+  sidecar: string;
   sha256: string;
   size: number;
 }
@@ -43,7 +44,8 @@ export async function loadBundleDir(dir: string): Promise<LoadedBundle> {
       });
     }
   }
-  const sidecar = (await readFile(sidecarPath, 'utf8')).trim().split(/\s+/)[0] ?? '';
+  const sidecarText = await readFile(sidecarPath, 'utf8');
+  const sidecar = sidecarText.trim().split(/\s+/)[0] ?? '';
   const size = (await stat(archivePath)).size;
   if (sidecar !== record.archive.sha256 || size !== record.archive.size) {
     throw alteredError(
@@ -53,8 +55,8 @@ export async function loadBundleDir(dir: string): Promise<LoadedBundle> {
       `${size} bytes, expected ${record.archive.size}`,
     );
   }
-  // The archive's own bytes are hashed while they are uploaded (see sendArchive).
-  return { record, archivePath, sidecarPath, sha256: sidecar, size };
+  // The archive's own bytes are hashed while they are uploaded (see hashingGuard).
+  return { record, archivePath, sidecar: sidecarText, sha256: sidecar, size };
 }
 
 export function alteredError(

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
@@ -165,7 +166,7 @@ export async function sendArchive(
       new PutObjectCommand({
         Bucket: target.bucket,
         Key: `${target.key}.sha256`,
-        Body: await readFile(bundle.sidecarPath),
+        Body: bundle.sidecar,
         ContentType: 'text/plain',
         ...encryption,
       }),
