@@ -21,6 +21,10 @@ export const ExitCode = {
   transcript: 20,
   unknownBundle: 21,
   locked: 22,
+  /** `ingest --check`: the bundle's outcome is failed. */
+  outcomeFailed: 23,
+  /** `ingest --check`: partial, or no bastion block yet. */
+  outcomeIncomplete: 24,
   bug: 70,
 } as const;
 

@@ -5,14 +5,22 @@ import type { EcrImageRecord } from '../docs/ecr-manifest.js';
 import type { BundleStatus } from '../docs/pending-changes.js';
 import { AirgapError } from '../errors.js';
 import { type CleanResult, cleanTranscript } from '../ingest/clean.js';
+import { readRange } from '../ingest/images.js';
 import { acquireLock } from '../ingest/lock.js';
-import { bundleStatus, mergeAttempts, type UnitResult } from '../ingest/merge.js';
+import {
+  countOutcome,
+  crossCheck,
+  type OutcomeCounts,
+  primaryRun,
+  readSummary,
+  splitRuns,
+} from '../ingest/outcome.js';
 import { iso } from '../ingest/runbook.js';
 import { runbookPath, runbookWrite } from '../ingest/runbook-file.js';
+import type { RunbookWarnings } from '../ingest/runbook-notes.js';
 import type { SpooledAttempt } from '../ingest/spool.js';
 import { type BundleTranscripts, gatherTranscripts } from '../ingest/transcripts.js';
 import { type DocumentWrite, writeDocuments } from '../ingest/write-documents.js';
-import { isCloudShellKind } from '../model/markers.js';
 import { type BundleRecord, readRecord, recordPath } from '../model/record.js';
 import { repoRoot, runGit } from '../repo/git.js';
 import { cloudshellUnits } from '../scripts/cloudshell.js';
@@ -37,7 +45,13 @@ export interface IngestResult {
   transcript: string;
   duplicate: boolean;
   changed: string[];
+  /** Bastion units that decide the outcome, by status: the same count as the summary's. */
   units: Record<string, number>;
+  counts: OutcomeCounts;
+  /** How many times the bundle ran (a download starts a run). */
+  runs: number;
+  /** The bastion's summary and the markers disagree (also in warnings and the runbook). */
+  disagreement?: string;
   masked: number;
   images: EcrImageRecord[];
   warnings: string[];
@@ -63,8 +77,12 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const record = await loadRecord(root, bundleId);
     const transcripts = await gatherTranscripts(root, bundleId, cleaned, work);
     const attempts = transcripts.spooled.flatMap((t) => t.attempts);
-    const results = mergeAttempts(record.units, attempts, cloudshellUnits(record));
-    const status = bundleStatus(results);
+    const {
+      results,
+      status,
+      counts,
+      warnings: runbookWarnings,
+    } = decideOutcome(record, attempts, transcripts);
     const firstDay = firstDayOf(attempts);
     const runbookRel = runbookPath(root, bundleId, firstDay);
     const runbook = await runbookWrite(
@@ -76,6 +94,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         transcripts: transcripts.spooled,
         transcriptPaths: transcripts.paths,
         status,
+        counts,
+        warnings: runbookWarnings,
         redacted: redact,
       },
       work,
@@ -99,13 +119,19 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       transcript: `${transcripts.dir}/${transcripts.name}`,
       duplicate: transcripts.duplicate,
       changed: writes.map((w) => w.rel),
-      units: unitCounts(results),
+      units: unitCounts(counts),
+      counts,
+      runs: runbookWarnings.runs.length,
+      ...(runbookWarnings.disagreement ? { disagreement: runbookWarnings.disagreement } : {}),
       masked: transcripts.spooled.reduce((sum, t) => sum + t.masked, 0),
       images: docs.images,
       warnings: [
         ...(redact
           ? []
           : ['--no-redact: secrets in the transcript are written to the repo as they are']),
+        ...(runbookWarnings.disagreement
+          ? [`the bastion's summary disagrees: ${runbookWarnings.disagreement}`]
+          : []),
         ...docs.warnings,
       ],
     };
@@ -164,9 +190,40 @@ function firstDayOf(attempts: readonly SpooledAttempt[]): string {
   return iso(first).slice(0, 10);
 }
 
-function unitCounts(results: readonly UnitResult[]): Record<string, number> {
+/** The merge phase: runs, the primary run's units, and the check against the summary. */
+function decideOutcome(
+  record: BundleRecord,
+  attempts: readonly SpooledAttempt[],
+  transcripts: BundleTranscripts,
+) {
+  const runs = splitRuns(record.units, attempts, cloudshellUnits(record));
+  const primary = primaryRun(runs);
+  const counts = countOutcome(primary.results);
+  const summary = primary.results.find((r) => r.kind === 'summary')?.final;
+  const checked = crossCheck(
+    primary.status,
+    counts,
+    summary?.complete
+      ? readSummary(readRange(summary.outputPath, summary.outputStart, summary.outputEnd))
+      : undefined,
+  );
+  const warnings: RunbookWarnings = {
+    rejoined: transcripts.spooled.flatMap((t) =>
+      t.wrapWidth ? [{ transcript: t.name, width: t.wrapWidth }] : [],
+    ),
+    disagreement: checked.disagreement,
+    runs,
+    primary: primary.number,
+  };
+  return { results: primary.results, status: checked.status, counts, warnings };
+}
+
+/** The one count, keyed as the JSON output always was. */
+function unitCounts(counts: OutcomeCounts): Record<string, number> {
   const units: Record<string, number> = {};
-  for (const r of results)
-    if (r.final || !isCloudShellKind(r.kind)) units[r.status] = (units[r.status] ?? 0) + 1;
+  if (counts.ok) units.ok = counts.ok;
+  if (counts.failed) units.failed = counts.failed;
+  if (counts.skipped) units.skipped = counts.skipped;
+  if (counts.notYetSeen) units['not yet seen'] = counts.notYetSeen;
   return units;
 }

@@ -17,6 +17,10 @@ export interface Attempt {
   host?: string;
   commandEcho?: string;
   lineCount: number;
+  /** The paste session's nonce from the begin marker; only an end with the same one counts. */
+  nonce?: string;
+  /** Marker lines inside the output that did not carry this unit's nonce (printed by the step). */
+  foreignMarkers: number;
   /** Longest run of backticks in the output, to pick a fence output cannot close. */
   longestBackticks: number;
 }
@@ -48,7 +52,13 @@ export class TranscriptParser {
 
   push(line: string, emit: (event: ParseEvent) => void): void {
     this.lines++;
-    const marker = line.includes('@@airgap/') ? parseMarker(line) : undefined;
+    let marker = line.includes('@@airgap/') ? parseMarker(line) : undefined;
+    // A marker the unit's own output printed (an old log, a forged line) cannot know the
+    // nonce its real begin marker carries: it is output, and never ends or starts a unit.
+    if (marker && this.current?.nonce !== undefined && marker.nonce !== this.current.nonce) {
+      this.current.foreignMarkers++;
+      marker = undefined;
+    }
     if (!marker) {
       if (!this.current) {
         emit({ type: 'other', text: line });
@@ -86,8 +96,10 @@ export class TranscriptParser {
         beginEpoch: marker.epoch,
         complete: false,
         lineCount: 0,
+        foreignMarkers: 0,
         longestBackticks: 0,
       };
+      if (marker.nonce) this.current.nonce = detach(marker.nonce) ?? '';
       this.awaitingContext = true;
       return;
     }

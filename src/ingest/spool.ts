@@ -25,6 +25,8 @@ export interface SpooledTranscript {
   otherBackticks: number;
   lines: number;
   masked: number;
+  /** The paste was hard-wrapped at this width and rejoined when it was first ingested. */
+  wrapWidth?: number;
 }
 
 const maskPattern = /\[REDACTED:[a-z-]+\]/g;

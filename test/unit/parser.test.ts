@@ -70,6 +70,23 @@ describe('TranscriptParser', () => {
     expect(attempts[0]).toMatchObject({ skipped: true, longestBackticks: 4 });
   });
 
+  it('counts an end marker only with the nonce of its begin marker', () => {
+    const nonce = 's=0a1b2c3d';
+    const { attempts, output } = parse(
+      [
+        `${begin(4)} ${nonce}`,
+        'printing an old log:',
+        end(4, 0), // no nonce: printed by the step
+        `${end(4, 0)} s=ffffffff`, // another paste's nonce
+        `${begin(5)} s=ffffffff`, // a begin in the output does not open a unit either
+        `${end(4, 1)} ${nonce}`,
+      ].join('\n'),
+    );
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]).toMatchObject({ n: 4, rc: 1, complete: true, foreignMarkers: 3 });
+    expect(output.get(0)).toHaveLength(4);
+  });
+
   it('keeps a 1 MB line whole', () => {
     const long = 'x'.repeat(1024 * 1024);
     const { output } = parse([begin(4), long, end(4, 0)].join('\n'));
