@@ -3,6 +3,7 @@ import { parseMarker } from '../model/markers.js';
 import { FileSink, readLineBatches } from './lines.js';
 import { Redactor } from './redact.js';
 import { cleanTerminalLine } from './terminal.js';
+import { HardWrapJoiner } from './wrap.js';
 
 export interface CleanResult {
   path: string;
@@ -11,6 +12,8 @@ export interface CleanResult {
   bundleIds: string[];
   firstEpoch: number | undefined;
   masked: number;
+  /** The copy was hard-wrapped at this width and lines of exactly that width were joined. */
+  wrapWidth: number | undefined;
 }
 
 /**
@@ -31,29 +34,32 @@ export async function cleanTranscript(
   // Hashing line by line costs more than cleaning; hash in batches instead.
   let pending: string[] = [];
   let pendingSize = 0;
-  try {
-    for await (const batch of readLineBatches(source)) {
-      for (const raw of batch) {
-        const clean = redactor.line(cleanTerminalLine(raw)).text;
-        if (clean.includes('@@airgap/')) {
-          const marker = parseMarker(clean);
-          if (marker) {
-            if (!bundleIds.has(marker.bundleId))
-              bundleIds.add(Buffer.from(marker.bundleId).toString());
-            firstEpoch ??= marker.epoch;
-          }
-        }
-        pending.push(clean, '\n');
-        pendingSize += clean.length + 1;
-        if (pendingSize > 1 << 20) {
-          hash.update(pending.join(''));
-          pending = [];
-          pendingSize = 0;
-        }
-        sink.line(clean);
-        lines++;
+  // Wrapped lines are joined before secrets are looked for: a key cut in two would not match.
+  const accept = (line: string) => {
+    const clean = redactor.line(line).text;
+    if (clean.includes('@@airgap/')) {
+      const marker = parseMarker(clean);
+      if (marker) {
+        if (!bundleIds.has(marker.bundleId)) bundleIds.add(Buffer.from(marker.bundleId).toString());
+        firstEpoch ??= marker.epoch;
       }
     }
+    pending.push(clean, '\n');
+    pendingSize += clean.length + 1;
+    if (pendingSize > 1 << 20) {
+      hash.update(pending.join(''));
+      pending = [];
+      pendingSize = 0;
+    }
+    sink.line(clean);
+    lines++;
+  };
+  const joiner = new HardWrapJoiner(accept);
+  try {
+    for await (const batch of readLineBatches(source)) {
+      for (const raw of batch) joiner.push(cleanTerminalLine(raw));
+    }
+    joiner.finish();
     hash.update(pending.join(''));
   } finally {
     sink.close();
@@ -65,5 +71,6 @@ export async function cleanTranscript(
     bundleIds: [...bundleIds].sort(),
     firstEpoch,
     masked: redactor.total,
+    wrapWidth: joiner.uncertainJoins > 0 ? joiner.detected : undefined,
   };
 }

@@ -37,12 +37,18 @@ export async function gatherTranscripts(
     : [];
   const shortSha = cleaned.sha256.slice(0, 12);
   const duplicateOf = existing.find((f) => f.includes(shortSha));
-  const name = duplicateOf ?? `${iso(cleaned.firstEpoch).replace(/[-:]/g, '')}-${shortSha}.log`;
+  // The name remembers a rejoined copy, so every later render still says so.
+  const wrap = cleaned.wrapWidth ? `-w${cleaned.wrapWidth}` : '';
+  const name =
+    duplicateOf ?? `${iso(cleaned.firstEpoch).replace(/[-:]/g, '')}-${shortSha}${wrap}.log`;
   const names = duplicateOf ? existing : [...existing, name].sort();
   const spooled: SpooledTranscript[] = [];
   for (const [index, each] of names.entries()) {
     const path = each === name && !duplicateOf ? cleaned.path : join(root, dir, each);
-    spooled.push(await spoolTranscript(path, each, index, work, bundleId));
+    const spool = await spoolTranscript(path, each, index, work, bundleId);
+    const width = /-w(\d+)\.log$/.exec(each)?.[1];
+    if (width) spool.wrapWidth = Number(width);
+    spooled.push(spool);
   }
   return {
     dir,
