@@ -15,6 +15,7 @@ import {
   readSummary,
   splitRuns,
 } from '../ingest/outcome.js';
+import { openRecording, type RecordingFormat } from '../ingest/recording.js';
 import { iso } from '../ingest/runbook.js';
 import { runbookPath, runbookWrite } from '../ingest/runbook-file.js';
 import type { RunbookWarnings } from '../ingest/runbook-notes.js';
@@ -44,6 +45,8 @@ export interface IngestResult {
   runbook: string;
   transcript: string;
   duplicate: boolean;
+  /** What the input was: a terminal copy or log, an asciinema cast, a script(1) typescript. */
+  format: RecordingFormat;
   changed: string[];
   /** Bastion units that decide the outcome, by status: the same count as the summary's. */
   units: Record<string, number>;
@@ -72,7 +75,12 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const release = acquireLock(resolve(root, gitDir, 'airgap-ingest.lock'));
   try {
     const redact = options.redact ?? true;
-    const cleaned = await cleanTranscript(input(), join(work, 'new-transcript.log'), redact);
+    const recording = await openRecording(input(), source);
+    const cleaned = await cleanTranscript(
+      recording.bytes,
+      join(work, 'new-transcript.log'),
+      redact,
+    );
     const bundleId = chooseBundle(cleaned.bundleIds, options.bundle, source);
     const record = await loadRecord(root, bundleId);
     const transcripts = await gatherTranscripts(root, bundleId, cleaned, work);
@@ -118,6 +126,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       runbook: runbookRel,
       transcript: `${transcripts.dir}/${transcripts.name}`,
       duplicate: transcripts.duplicate,
+      format: recording.format,
       changed: writes.map((w) => w.rel),
       units: unitCounts(counts),
       counts,
