@@ -19,11 +19,12 @@ import { openRecording, type RecordingFormat } from '../ingest/recording.js';
 import { iso } from '../ingest/runbook.js';
 import { runbookPath, runbookWrite } from '../ingest/runbook-file.js';
 import type { RunbookWarnings } from '../ingest/runbook-notes.js';
-import type { SpooledAttempt } from '../ingest/spool.js';
+import { HelperEcho, type SpooledAttempt } from '../ingest/spool.js';
 import { type BundleTranscripts, gatherTranscripts } from '../ingest/transcripts.js';
 import { type DocumentWrite, writeDocuments } from '../ingest/write-documents.js';
 import { type BundleRecord, readRecord, recordPath } from '../model/record.js';
 import { repoRoot, runGit } from '../repo/git.js';
+import { bastionBlocks } from '../scripts/bastion.js';
 import { cloudshellUnits } from '../scripts/cloudshell.js';
 import { chooseBundle, livingDocumentWrites, previewDiff } from './ingest-documents.js';
 
@@ -83,7 +84,11 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     );
     const bundleId = chooseBundle(cleaned.bundleIds, options.bundle, source);
     const record = await loadRecord(root, bundleId);
-    const transcripts = await gatherTranscripts(root, bundleId, cleaned, work);
+    const helperLines = bastionBlocks(record)
+      .filter((b) => b.title.startsWith('Load the airgap helpers'))
+      .flatMap((b) => b.code.split('\n'));
+    const echo = new HelperEcho(helperLines);
+    const transcripts = await gatherTranscripts(root, bundleId, cleaned, work, echo);
     const attempts = transcripts.spooled.flatMap((t) => t.attempts);
     const {
       results,

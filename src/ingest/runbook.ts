@@ -233,6 +233,8 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
   for (const t of input.transcripts) {
     sink.line(`### ${t.name} (${t.lines} lines, ${t.otherLines} outside blocks)`);
     sink.line('');
+    if (t.echoLines)
+      sink.line(`The echo of the helper block (${t.echoLines} lines) is left out.\n`);
     const f = fence(t.otherBackticks);
     sink.line(`${f}text`);
     copyInto(sink, t.otherPath);

@@ -23,6 +23,8 @@ export interface SpooledTranscript {
   otherPath: string;
   otherLines: number;
   otherBackticks: number;
+  /** Lines of the helper block's echo left out of the text outside the blocks. */
+  echoLines: number;
   lines: number;
   masked: number;
   /** The paste was hard-wrapped at this width and rejoined when it was first ingested. */
@@ -55,6 +57,24 @@ class BatchedHash {
 }
 
 /**
+ * The echo of the helper block (block 1) as a terminal shows it when pasted: the first line
+ * after the prompt, the others as they are (or after a `> ` continuation prompt). It is the
+ * same for every run of the bundle and says nothing, so it stays out of the runbook.
+ */
+export class HelperEcho {
+  private readonly lines: ReadonlySet<string>;
+  constructor(blockLines: readonly string[]) {
+    this.lines = new Set(blockLines.filter((l) => l.trim() !== ''));
+  }
+  matches(text: string): boolean {
+    if (!this.lines.size || text === '') return false;
+    if (this.lines.has(text)) return true;
+    const prompt = /^.{0,100}?[$#>] /.exec(text);
+    return prompt !== null && this.lines.has(text.slice(prompt[0].length));
+  }
+}
+
+/**
  * Second pass: splits a cleaned transcript into one spool file holding every attempt's output
  * back to back (with byte ranges) and one for the text outside every block, so the runbook can
  * be assembled in order without holding output in memory.
@@ -65,6 +85,7 @@ export async function spoolTranscript(
   index: number,
   workDir: string,
   bundleId: string,
+  echo: HelperEcho = new HelperEcho([]),
 ): Promise<SpooledTranscript> {
   const parser = new TranscriptParser();
   const spool = new FileSink(join(workDir, `t${index}-attempts.txt`));
@@ -74,7 +95,13 @@ export async function spoolTranscript(
   let otherLines = 0;
   let otherBackticks = 0;
   let masked = 0;
+  let echoLines = 0;
+  // The payload lines of the helper blocks fold into one line; their other lines are left out.
   const folder = new HelperEchoFolder((text) => {
+    if (echo.matches(text)) {
+      echoLines++;
+      return;
+    }
     other.line(text);
     otherLines++;
     if (text.includes('`'))
@@ -140,6 +167,7 @@ export async function spoolTranscript(
     otherPath: other.path,
     otherLines,
     otherBackticks,
+    echoLines,
     lines: parser.lines,
     masked,
   };

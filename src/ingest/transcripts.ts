@@ -2,7 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CleanResult } from './clean.js';
 import { iso } from './runbook.js';
-import { type SpooledTranscript, spoolTranscript } from './spool.js';
+import { type HelperEcho, type SpooledTranscript, spoolTranscript } from './spool.js';
 
 export const RUNBOOKS_DIR = 'docs/RUNBOOKS';
 
@@ -28,6 +28,7 @@ export async function gatherTranscripts(
   bundleId: string,
   cleaned: CleanResult,
   work: string,
+  echo: HelperEcho,
 ): Promise<BundleTranscripts> {
   const dir = join(RUNBOOKS_DIR, 'transcripts', bundleId);
   const existing = existsSync(join(root, dir))
@@ -45,7 +46,7 @@ export async function gatherTranscripts(
   const spooled: SpooledTranscript[] = [];
   for (const [index, each] of names.entries()) {
     const path = each === name && !duplicateOf ? cleaned.path : join(root, dir, each);
-    const spool = await spoolTranscript(path, each, index, work, bundleId);
+    const spool = await spoolTranscript(path, each, index, work, bundleId, echo);
     const width = /-w(\d+)\.log$/.exec(each)?.[1];
     if (width) spool.wrapWidth = Number(width);
     spooled.push(spool);

@@ -100,5 +100,10 @@ describe('a session copied from tmux at 80 columns without -J', () => {
       'was copied at 80 columns; lines of exactly 80 characters were joined',
     );
     expect(ingested.transcript).toMatch(/-w80\.log$/);
+    // The pasted helper block's echo stays out of Other output; what was typed stays in.
+    const other = runbook.slice(runbook.indexOf('## Other output'));
+    expect(other).toMatch(/The echo of the helper block \(\d+ lines\) is left out/);
+    expect(other).not.toContain('airgap_download() {');
+    expect(other).toContain('$ airgap_download; airgap_verify; airgap_extract');
   }, 60_000);
 });
