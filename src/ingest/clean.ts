@@ -57,7 +57,8 @@ export async function cleanTranscript(
   const joiner = new HardWrapJoiner(accept);
   try {
     for await (const batch of readLineBatches(source)) {
-      for (const raw of batch) joiner.push(cleanTerminalLine(raw));
+      if (joiner.passingThrough) for (const raw of batch) accept(cleanTerminalLine(raw));
+      else for (const raw of batch) joiner.push(cleanTerminalLine(raw));
     }
     joiner.finish();
     hash.update(pending.join(''));

@@ -80,6 +80,7 @@ export function writeIssues(
   outcomeKnown: boolean,
   summaryRanLater: boolean,
   describe: (r: UnitResult) => string,
+  disagreement: string | undefined,
 ): void {
   sink.line('## Issues encountered');
   sink.line('');
@@ -92,7 +93,9 @@ export function writeIssues(
       (isCloud(r) ? r.final : outcomeKnown),
   );
   const retried = results.filter((r) => r.earlier.length);
-  if (!problems.length && !retried.length) sink.line('None.');
+  if (disagreement)
+    sink.line(`- The bastion's summary disagrees with the markers: ${disagreement}`);
+  if (!problems.length && !retried.length && !disagreement) sink.line('None.');
   for (const r of problems) {
     const label = isCloud(r) ? `CloudShell block ${r.n}` : `Command ${r.n}`;
     const notRun =

@@ -215,7 +215,14 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
   const summaryRan = results.some(
     (r) => kindInfo(r.kind).section === 'summary' && r.final?.complete,
   );
-  writeIssues(sink, results, input.status !== undefined, summaryRan, outcome);
+  writeIssues(
+    sink,
+    results,
+    input.status !== undefined,
+    summaryRan,
+    outcome,
+    input.warnings.disagreement,
+  );
   const retried = results.filter((r) => r.earlier.length);
   for (const r of retried) {
     for (const [i, a] of r.earlier.entries()) {

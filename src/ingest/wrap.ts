@@ -106,6 +106,11 @@ export class HardWrapJoiner {
     private readonly windowLines = 5000,
   ) {}
 
+  /** Known not to be a wrapped copy: callers may hand lines on without pushing them here. */
+  get passingThrough(): boolean {
+    return this.decided && this.width === undefined && this.pending === undefined;
+  }
+
   push(line: string): void {
     if (this.decided) {
       this.feed(line);

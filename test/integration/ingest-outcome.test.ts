@@ -88,7 +88,9 @@ describe('a step that prints an end marker with rc=0 and fails', () => {
     expect(ingested.status).toBe('failed');
     expect(ingested.disagreement).toMatch(/summary says .*1 failed.*RESULT: FAILED/);
     expect(ingested.warnings.join('\n')).toContain("the bastion's summary disagrees");
-    expect(runbookOf(repo, result.record.id)).toContain("> **The bastion's summary disagrees**");
+    const runbook = runbookOf(repo, result.record.id);
+    expect(runbook).toContain("> **The bastion's summary disagrees**");
+    expect(runbook).toContain("## Issues encountered\n\n- The bastion's summary disagrees");
     expect(readFileSync(join(repo, 'PENDING-CHANGES.md'), 'utf8')).toContain('**failed**');
   });
 });
