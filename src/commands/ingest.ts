@@ -28,8 +28,6 @@ import { bastionBlocks } from '../scripts/bastion.js';
 import { cloudshellUnits } from '../scripts/cloudshell.js';
 import { chooseBundle, livingDocumentWrites, previewDiff } from './ingest-documents.js';
 
-export { RUNBOOKS_DIR } from '../ingest/transcripts.js';
-
 export interface IngestOptions {
   transcript: string;
   repo?: string;
@@ -88,7 +86,10 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       .filter((b) => b.title.startsWith('Load the airgap helpers'))
       .flatMap((b) => b.code.split('\n'));
     const echo = new HelperEcho(helperLines);
-    const transcripts = await gatherTranscripts(root, bundleId, cleaned, work, echo);
+    const commands = new Map(
+      record.units.flatMap((u) => (u.command ? [[`${u.kind}:${u.n}`, u.command] as const] : [])),
+    );
+    const transcripts = await gatherTranscripts(root, bundleId, cleaned, work, echo, commands);
     const attempts = transcripts.spooled.flatMap((t) => t.attempts);
     const {
       results,

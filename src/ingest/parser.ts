@@ -43,6 +43,11 @@ export type ParseEvent =
  * line is handed to the caller as an event, so memory does not grow with the transcript.
  */
 export class TranscriptParser {
+  /** `expectedCommand` gives a unit's command from the bundle record, when known. */
+  constructor(
+    private readonly expectedCommand?: (kind: MarkerKind, n: number) => string | undefined,
+  ) {}
+
   private current: Attempt | undefined;
   private awaitingContext = false;
   private seq = 0;
@@ -70,8 +75,17 @@ export class TranscriptParser {
         if (context) {
           this.current.utc = detach(context[1]);
           this.current.host = detach(context[2]);
-          this.current.commandEcho = detach(context[3]);
-          return;
+          const echo = context[3] ?? '';
+          const expected = this.expectedCommand?.(this.current.kind, this.current.n);
+          if (expected && echo.length > expected.length && echo.startsWith(expected)) {
+            // A context line exactly as wide as the terminal, joined with the first line of
+            // output by the rejoin of a wrapped copy: give that line back to the output.
+            this.current.commandEcho = expected;
+            line = echo.slice(expected.length);
+          } else {
+            this.current.commandEcho = detach(echo);
+            return;
+          }
         }
       }
       this.current.lineCount++;

@@ -86,8 +86,9 @@ export async function spoolTranscript(
   workDir: string,
   bundleId: string,
   echo: HelperEcho = new HelperEcho([]),
+  commands: ReadonlyMap<string, string> = new Map(),
 ): Promise<SpooledTranscript> {
-  const parser = new TranscriptParser();
+  const parser = new TranscriptParser((kind, n) => commands.get(`${kind}:${n}`));
   const spool = new FileSink(join(workDir, `t${index}-attempts.txt`));
   const other = new FileSink(join(workDir, `t${index}-other.txt`));
   const attempts: SpooledAttempt[] = [];

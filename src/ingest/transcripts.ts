@@ -29,6 +29,8 @@ export async function gatherTranscripts(
   cleaned: CleanResult,
   work: string,
   echo: HelperEcho,
+  /** The record's command of each unit (`kind:n`). */
+  commands: ReadonlyMap<string, string>,
 ): Promise<BundleTranscripts> {
   const dir = join(RUNBOOKS_DIR, 'transcripts', bundleId);
   const existing = existsSync(join(root, dir))
@@ -46,7 +48,7 @@ export async function gatherTranscripts(
   const spooled: SpooledTranscript[] = [];
   for (const [index, each] of names.entries()) {
     const path = each === name && !duplicateOf ? cleaned.path : join(root, dir, each);
-    const spool = await spoolTranscript(path, each, index, work, bundleId, echo);
+    const spool = await spoolTranscript(path, each, index, work, bundleId, echo, commands);
     const width = /-w(\d+)\.log$/.exec(each)?.[1];
     if (width) spool.wrapWidth = Number(width);
     spooled.push(spool);

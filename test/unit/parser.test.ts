@@ -87,6 +87,24 @@ describe('TranscriptParser', () => {
     expect(output.get(0)).toHaveLength(4);
   });
 
+  it('gives back an output line that a rejoined copy glued to a context line', () => {
+    const parser = new TranscriptParser((kind, n) =>
+      kind === 'step' && n === 4 ? 'kubectl apply -f a.yaml' : undefined,
+    );
+    const output: string[] = [];
+    for (const line of [
+      begin(4),
+      '[2026-02-13T09:00:00Z ip-10-0-1-23] $ kubectl apply -f a.yamlkafkatopic/a created',
+      'second line',
+      end(4, 0),
+    ])
+      parser.push(line, (e) => {
+        if (e.type === 'output') output.push(e.text);
+      });
+    expect(parser.attempts[0]?.commandEcho).toBe('kubectl apply -f a.yaml');
+    expect(output).toEqual(['kafkatopic/a created', 'second line']);
+  });
+
   it('keeps a 1 MB line whole', () => {
     const long = 'x'.repeat(1024 * 1024);
     const { output } = parse([begin(4), long, end(4, 0)].join('\n'));
