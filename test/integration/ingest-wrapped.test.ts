@@ -104,6 +104,6 @@ describe('a session copied from tmux at 80 columns without -J', () => {
     const other = runbook.slice(runbook.indexOf('## Other output'));
     expect(other).toMatch(/The echo of the helper block \(\d+ lines\) is left out/);
     expect(other).not.toContain('airgap_download() {');
-    expect(other).toContain('$ airgap_download; airgap_verify; airgap_extract');
+    expect(other).toContain(`$ airgap_run ${result.record.id} 1 download`);
   }, 60_000);
 });
