@@ -27,6 +27,10 @@ export const ExitCode = {
   readOnly: 32,
   corruptFile: 33,
   missingTool: 34,
+  /** `ingest --check`: the bundle's outcome is failed. */
+  outcomeFailed: 25,
+  /** `ingest --check`: partial, or no bastion block yet. */
+  outcomeIncomplete: 26,
   bug: 70,
   interrupted: 130,
 } as const;

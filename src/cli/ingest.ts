@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { ingest } from '../index.js';
+import { ExitCode, ingest } from '../index.js';
+import { formatCounts } from '../model/counts.js';
 import { fields, printJson, warn } from './output.js';
 
 interface IngestFlags {
@@ -7,6 +8,7 @@ interface IngestFlags {
   bundle?: string;
   dryRun?: boolean;
   redact: boolean;
+  check?: boolean;
   json?: boolean;
 }
 
@@ -22,6 +24,10 @@ export function registerIngest(
     .option('--bundle <id>', 'the bundle the transcript is for (checked against its markers)')
     .option('--dry-run', 'show what would change and write nothing')
     .option('--no-redact', 'keep secrets in the runbook (not recommended)')
+    .option(
+      '--check',
+      'exit 25 when the outcome is failed, 26 when partial (for scripts and hooks)',
+    )
     .option('--json', 'print a JSON result instead of text')
     .action((transcript: string, flags: IngestFlags) =>
       run(async () => {
@@ -32,18 +38,20 @@ export function registerIngest(
           dryRun: flags.dryRun ?? false,
           redact: flags.redact,
         });
+        // Without --check a successful ingest exits 0 whatever the bundle's outcome.
+        if (flags.check && result.status !== 'deployed')
+          process.exitCode =
+            result.status === 'failed' ? ExitCode.outcomeFailed : ExitCode.outcomeIncomplete;
         if (flags.json) {
           printJson({ ok: true, ...result });
           return;
         }
         for (const w of result.warnings) warn(w);
-        const units = Object.entries(result.units)
-          .map(([status, n]) => `${n} ${status}`)
-          .join(', ');
         const lines = [
           `${flags.dryRun ? 'would ingest' : 'ingested'} ${result.bundleId}: ${result.status ?? 'no bastion blocks'}${result.duplicate ? ' (transcript seen before)' : ''}`,
           fields([
-            ['units', units],
+            ['units', formatCounts(result.counts)],
+            ...runsRow(result.runs),
             ['masked', maskedSummary(result.masked, result.maskedByRule)],
             [
               'images',
@@ -70,4 +78,8 @@ export function registerIngest(
 function maskedSummary(total: number, byRule: Record<string, number>): string {
   const rules = Object.entries(byRule).map(([rule, n]) => `\n            ${n} ${rule}`);
   return `${total} secret value(s)${rules.join('')}`;
+}
+
+function runsRow(runs: number): Array<[string, string]> {
+  return runs > 1 ? [['runs', `${runs} (see the runbook's Runs)`]] : [];
 }

@@ -1,7 +1,6 @@
-import { createHash } from 'node:crypto';
-import { createReadStream, existsSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import type { EcrImageRecord } from '../docs/ecr-manifest.js';
+import { ECR_MANIFEST_FILE, type EcrImageRecord, upsertEcrImages } from '../docs/ecr-manifest.js';
 import {
   CURRENT_STATE_FILE,
   type Outcome,
@@ -10,11 +9,18 @@ import {
   upsertTrackerRow,
 } from '../docs/handoff.js';
 import { findManagedBlock, upsertManagedBlock } from '../docs/managed-block.js';
-import type { PendingEntry } from '../docs/pending-changes.js';
+import {
+  type BundleStatus,
+  PENDING_CHANGES_FILE,
+  type PendingEntry,
+  readPendingEntries,
+  upsertPendingEntry,
+} from '../docs/pending-changes.js';
 import { AirgapError } from '../errors.js';
 import { digestFromPushOutput, imagesFromDescribeImages, readRange } from '../ingest/images.js';
 import type { UnitResult } from '../ingest/merge.js';
 import { iso } from '../ingest/runbook.js';
+import type { DocumentWrite } from '../ingest/write-documents.js';
 import type { BundleRecord } from '../model/record.js';
 import { runGit } from '../repo/git.js';
 import { writeFileAtomically } from '../util/atomic.js';
@@ -24,7 +30,7 @@ import { readTextOrEmpty } from '../util/fs.js';
  * TRACKER.md and CURRENT-STATE.md are updated only where `airgap init` (or a person) put
  * airgap's managed blocks: other repos keep those documents entirely by hand.
  */
-export async function handoffWrites(
+async function handoffWrites(
   root: string,
   entries: PendingEntry[],
   outcome: Outcome,
@@ -41,6 +47,57 @@ export async function handoffWrites(
     if (after !== state) writes.push({ rel: CURRENT_STATE_FILE, content: after });
   }
   return writes;
+}
+
+export interface LivingDocsInput {
+  record: BundleRecord;
+  status: BundleStatus | undefined;
+  results: UnitResult[];
+  firstDay: string;
+  runbookRel: string;
+}
+
+/** PENDING-CHANGES.md, the handoff documents and docs/ecr-manifest.md after this ingest. */
+export async function livingDocumentWrites(
+  root: string,
+  input: LivingDocsInput,
+): Promise<{ writes: DocumentWrite[]; warnings: string[]; images: EcrImageRecord[] }> {
+  const { record, status } = input;
+  const writes: DocumentWrite[] = [];
+  const warnings: string[] = [];
+  if (status) {
+    const before = await readTextOrEmpty(join(root, PENDING_CHANGES_FILE));
+    const previous = readPendingEntries(before).find((e) => e.bundleId === record.id);
+    const update = upsertPendingEntry(before, {
+      bundleId: record.id,
+      environment: record.environment,
+      status,
+      commit: record.commit,
+      date: input.firstDay,
+      files: previous?.files ?? record.files.length,
+      images: previous?.images ?? record.images.length,
+      link: `[runbook](${input.runbookRel})`,
+    });
+    warnings.push(...update.warnings);
+    if (update.changed) writes.push({ rel: PENDING_CHANGES_FILE, content: update.text });
+    writes.push(
+      ...(await handoffWrites(root, readPendingEntries(update.text), {
+        bundleId: record.id,
+        environment: record.environment,
+        status,
+        date: input.firstDay,
+        runbook: input.runbookRel,
+      })),
+    );
+  }
+  const images = collectImages(record, input.results);
+  if (images.length) {
+    const before = await readTextOrEmpty(join(root, ECR_MANIFEST_FILE));
+    const update = upsertEcrImages(before, images);
+    warnings.push(...update.warnings);
+    if (update.changed) writes.push({ rel: ECR_MANIFEST_FILE, content: update.text });
+  }
+  return { writes, warnings, images };
 }
 
 export function chooseBundle(
@@ -73,20 +130,6 @@ export function chooseBundle(
     );
   }
   return found[0]!;
-}
-
-/** sha256 of a file's text as managed-block lines: everything but the final newline. */
-export async function blockHashOfFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  let held: Buffer | undefined;
-  for await (const chunk of createReadStream(path)) {
-    if (held) hash.update(held);
-    const buffer = chunk as Buffer;
-    hash.update(buffer.subarray(0, buffer.length - 1));
-    held = buffer.subarray(buffer.length - 1);
-  }
-  if (held && held[0] !== 10) hash.update(held);
-  return hash.digest('hex').slice(0, 12);
 }
 
 export function collectImages(record: BundleRecord, results: UnitResult[]): EcrImageRecord[] {
@@ -127,7 +170,7 @@ export function collectImages(record: BundleRecord, results: UnitResult[]): EcrI
 export async function previewDiff(
   root: string,
   work: string,
-  writes: Array<{ rel: string; content?: string; fromFile?: string }>,
+  writes: readonly DocumentWrite[],
 ): Promise<string> {
   const parts: string[] = [];
   for (const [i, w] of writes.entries()) {

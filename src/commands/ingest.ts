@@ -1,36 +1,33 @@
-import { appendFileSync, createReadStream, existsSync, readdirSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { createReadStream, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { ECR_MANIFEST_FILE, type EcrImageRecord, upsertEcrImages } from '../docs/ecr-manifest.js';
-import { upsertManagedBlock } from '../docs/managed-block.js';
-import {
-  type BundleStatus,
-  PENDING_CHANGES_FILE,
-  readPendingEntries,
-  upsertPendingEntry,
-} from '../docs/pending-changes.js';
+import type { EcrImageRecord } from '../docs/ecr-manifest.js';
+import type { BundleStatus } from '../docs/pending-changes.js';
 import { AirgapError } from '../errors.js';
-import { cleanTranscript } from '../ingest/clean.js';
-import { FileSink } from '../ingest/lines.js';
+import { type CleanResult, cleanTranscript } from '../ingest/clean.js';
+import { readRange } from '../ingest/images.js';
 import { acquireLock } from '../ingest/lock.js';
-import { bundleStatus, mergeAttempts } from '../ingest/merge.js';
-import { iso, renderRunbook } from '../ingest/runbook.js';
-import { type SpooledTranscript, spoolTranscript } from '../ingest/spool.js';
-import { isCloudShellKind } from '../model/markers.js';
-import { readRecord, recordPath } from '../model/record.js';
+import {
+  countOutcome,
+  crossCheck,
+  type OutcomeCounts,
+  primaryRun,
+  readSummary,
+  splitRuns,
+} from '../ingest/outcome.js';
+import { openRecording, type RecordingFormat } from '../ingest/recording.js';
+import { iso } from '../ingest/runbook.js';
+import { runbookPath, runbookWrite } from '../ingest/runbook-file.js';
+import type { RunbookWarnings } from '../ingest/runbook-notes.js';
+import { HelperEcho, type SpooledAttempt } from '../ingest/spool.js';
+import { type BundleTranscripts, gatherTranscripts } from '../ingest/transcripts.js';
+import { type BundleRecord, readRecord, recordPath } from '../model/record.js';
 import { openRunDir } from '../repo/airgap-dir.js';
 import { repoRoot } from '../repo/git.js';
+import { bastionBlocks } from '../scripts/bastion.js';
 import { cloudshellUnits } from '../scripts/cloudshell.js';
-import { readTextOrEmpty } from '../util/fs.js';
 import { onInterrupt } from '../util/process.js';
-import type { TransactionFs } from '../util/transaction.js';
-import {
-  blockHashOfFile,
-  chooseBundle,
-  collectImages,
-  handoffWrites,
-  previewDiff,
-} from './ingest-documents.js';
+import type { DocumentWrite, TransactionFs } from '../util/transaction.js';
+import { chooseBundle, livingDocumentWrites, previewDiff } from './ingest-documents.js';
 import { asWriteFailure, docsLockPath, writeRepoDocuments } from './repo-documents.js';
 
 export interface IngestOptions {
@@ -51,8 +48,16 @@ export interface IngestResult {
   runbook: string;
   transcript: string;
   duplicate: boolean;
+  /** What the input was: a terminal copy or log, an asciinema cast, a script(1) typescript. */
+  format: RecordingFormat;
   changed: string[];
+  /** Bastion units that decide the outcome, by status: the same count as the summary's. */
   units: Record<string, number>;
+  counts: OutcomeCounts;
+  /** How many times the bundle ran (a download starts a run). */
+  runs: number;
+  /** The bastion's summary and the markers disagree (also in warnings and the runbook). */
+  disagreement?: string;
   masked: number;
   /** Masked values per rule id (the `«masked:<rule-id>»` markers), over every kept transcript. */
   maskedByRule: Record<string, number>;
@@ -61,18 +66,15 @@ export interface IngestResult {
   diff?: string;
 }
 
-export const RUNBOOKS_DIR = 'docs/RUNBOOKS';
-
+/**
+ * read → clean → parse → merge → render → write. Every document is computed before the
+ * write phase, which is the only one that touches the repo.
+ */
 export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const cwd = options.cwd ?? process.cwd();
   const root = await repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
   const source = options.transcript === '-' ? 'standard input' : options.transcript;
-  if (options.transcript !== '-' && !existsSync(resolve(cwd, options.transcript))) {
-    throw new AirgapError(`transcript not found: ${options.transcript}`, {
-      hint: 'save the pasted terminal output to a file, or pipe it in with -',
-      code: 'usage',
-    });
-  }
+  const input = openTranscript(options, cwd);
   const lockPath = await docsLockPath(root);
   let release: () => void;
   try {
@@ -91,150 +93,83 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     release();
   });
   try {
-    const input =
-      options.transcript === '-'
-        ? (options.stdin ?? process.stdin)
-        : createReadStream(resolve(cwd, options.transcript), { highWaterMark: 1 << 18 });
     const redact = options.redact ?? true;
+    const recording = await openRecording(input(), source);
     const cleaned = await cleanTranscript(
-      input as AsyncIterable<Buffer>,
+      recording.bytes,
       join(work, 'new-transcript.log'),
       redact,
     );
     const bundleId = chooseBundle(cleaned.bundleIds, options.bundle, source);
-    const recordFile = join(root, recordPath(bundleId));
-    if (!existsSync(recordFile)) {
-      throw new AirgapError(
-        `the repo does not know bundle ${bundleId} (no ${recordPath(bundleId)})`,
-        {
-          hint: 'ingest in the ops repo that built it, after committing bundles/records/ from `airgap bundle`',
-          code: 'unknownBundle',
-        },
-      );
-    }
-    const record = await readRecord(recordFile);
-    const warnings: string[] = [];
-    if (!redact)
-      warnings.push('--no-redact: secrets in the transcript are written to the repo as they are');
-
-    // Keep every distinct paste for the bundle; re-render the runbook from all of them.
-    const transcriptDir = join(RUNBOOKS_DIR, 'transcripts', bundleId);
-    const existing = existsSync(join(root, transcriptDir))
-      ? readdirSync(join(root, transcriptDir))
-          .filter((f) => f.endsWith('.log'))
-          .sort()
-      : [];
-    const shortSha = cleaned.sha256.slice(0, 12);
-    const duplicateOf = existing.find((f) => f.includes(shortSha));
-    const newName =
-      duplicateOf ?? `${iso(cleaned.firstEpoch).replace(/[-:]/g, '')}-${shortSha}.log`;
-    const names = duplicateOf ? existing : [...existing, newName].sort();
-    const transcripts: SpooledTranscript[] = [];
-    for (const [index, name] of names.entries()) {
-      const path =
-        name === newName && !duplicateOf ? cleaned.path : join(root, transcriptDir, name);
-      transcripts.push(await spoolTranscript(path, name, index, work, bundleId));
-    }
-    const attempts = transcripts.flatMap((t) => t.attempts);
-    const results = mergeAttempts(record.units, attempts, cloudshellUnits(record));
-    const status = bundleStatus(results);
-    const begins = attempts.map((a) => a.beginEpoch);
-    const firstDay = begins.length
-      ? iso(begins.reduce((a, b) => Math.min(a, b))).slice(0, 10)
-      : iso(Date.now() / 1000).slice(0, 10);
-    const runbookName =
-      (existsSync(join(root, RUNBOOKS_DIR))
-        ? readdirSync(join(root, RUNBOOKS_DIR)).find((f) => f.endsWith(`-${bundleId}.md`))
-        : undefined) ?? `${firstDay}-${bundleId}.md`;
-    const runbookRel = `${RUNBOOKS_DIR}/${runbookName}`;
-
-    const body = new FileSink(join(work, 'runbook-body.md'));
-    try {
-      renderRunbook(body, {
+    const record = await loadRecord(root, bundleId);
+    const helperLines = bastionBlocks(record)
+      .filter((b) => b.title.startsWith('Load the airgap helpers'))
+      .flatMap((b) => b.code.split('\n'));
+    const echo = new HelperEcho(helperLines);
+    const commands = new Map(
+      record.units.flatMap((u) => (u.command ? [[`${u.kind}:${u.n}`, u.command] as const] : [])),
+    );
+    const transcripts = await gatherTranscripts(root, bundleId, cleaned, work, echo, commands);
+    const attempts = transcripts.spooled.flatMap((t) => t.attempts);
+    const {
+      results,
+      status,
+      counts,
+      warnings: runbookWarnings,
+    } = decideOutcome(record, attempts, transcripts);
+    const firstDay = firstDayOf(attempts);
+    const runbookRel = runbookPath(root, bundleId, firstDay);
+    const runbook = await runbookWrite(
+      root,
+      runbookRel,
+      {
         record,
         results,
-        transcripts,
-        transcriptPaths: names.map((n) => `${transcriptDir}/${n}`),
+        transcripts: transcripts.spooled,
+        transcriptPaths: transcripts.paths,
         status,
+        counts,
+        warnings: runbookWarnings,
         redacted: redact,
-      });
-    } finally {
-      body.close();
-    }
-
-    // Compute every document first; write only when all are ready.
-    const writes: Array<{ rel: string; content?: string; fromFile?: string }> = [];
-    const runbookAbs = join(root, runbookRel);
-    if (existsSync(runbookAbs)) {
-      const before = await readFile(runbookAbs, 'utf8');
-      const lines = (await readFile(body.path, 'utf8')).replace(/\n$/, '').split('\n');
-      const after = upsertManagedBlock(before, 'runbook', lines);
-      if (after !== before) writes.push({ rel: runbookRel, content: after });
-    } else {
-      const hash = await blockHashOfFile(body.path);
-      const full = new FileSink(join(work, 'runbook-full.md'));
-      full.line(`<!-- airgap:begin runbook sha256=${hash} (managed by airgap; edits are kept) -->`);
-      full.close();
-      for await (const chunk of createReadStream(body.path))
-        appendFileSync(full.path, chunk as Buffer);
-      appendFileSync(
-        full.path,
-        '<!-- airgap:end runbook -->\n\n## Notes\n\nAdd notes here: airgap only rewrites the block above.\n',
-      );
-      writes.push({ rel: runbookRel, fromFile: full.path });
-    }
-    if (!duplicateOf) writes.push({ rel: `${transcriptDir}/${newName}`, fromFile: cleaned.path });
-
-    if (status) {
-      const pendingPath = join(root, PENDING_CHANGES_FILE);
-      const before = await readTextOrEmpty(pendingPath);
-      const previous = readPendingEntries(before).find((e) => e.bundleId === bundleId);
-      const update = upsertPendingEntry(before, {
-        bundleId,
-        environment: record.environment,
-        status,
-        commit: record.commit,
-        date: firstDay,
-        files: previous?.files ?? record.files.length,
-        images: previous?.images ?? record.images.length,
-        link: `[runbook](${runbookRel})`,
-      });
-      warnings.push(...update.warnings);
-      if (update.changed) writes.push({ rel: PENDING_CHANGES_FILE, content: update.text });
-      writes.push(
-        ...(await handoffWrites(root, readPendingEntries(update.text), {
-          bundleId,
-          environment: record.environment,
-          status,
-          date: firstDay,
-          runbook: runbookRel,
-        })),
-      );
-    }
-    const images = collectImages(record, results);
-    if (images.length) {
-      const manifestPath = join(root, ECR_MANIFEST_FILE);
-      const before = await readTextOrEmpty(manifestPath);
-      const update = upsertEcrImages(before, images);
-      warnings.push(...update.warnings);
-      if (update.changed) writes.push({ rel: ECR_MANIFEST_FILE, content: update.text });
-    }
-
-    const units: Record<string, number> = {};
-    for (const r of results)
-      if (r.final || !isCloudShellKind(r.kind)) units[r.status] = (units[r.status] ?? 0) + 1;
+      },
+      work,
+    );
+    const docs = await livingDocumentWrites(root, {
+      record,
+      status,
+      results,
+      firstDay,
+      runbookRel,
+    });
+    const writes: DocumentWrite[] = [
+      ...(runbook ? [runbook] : []),
+      ...keptTranscriptWrite(transcripts, cleaned),
+      ...docs.writes,
+    ];
     const result: IngestResult = {
       bundleId,
       status,
       runbook: runbookRel,
-      transcript: `${transcriptDir}/${newName}`,
-      duplicate: Boolean(duplicateOf),
+      transcript: `${transcripts.dir}/${transcripts.name}`,
+      duplicate: transcripts.duplicate,
+      format: recording.format,
       changed: writes.map((w) => w.rel),
-      units,
-      masked: transcripts.reduce((sum, t) => sum + t.masked, 0),
-      maskedByRule: sumByRule(transcripts.map((t) => t.maskedByRule)),
-      images,
-      warnings,
+      units: unitCounts(counts),
+      counts,
+      runs: runbookWarnings.runs.length,
+      ...(runbookWarnings.disagreement ? { disagreement: runbookWarnings.disagreement } : {}),
+      masked: transcripts.spooled.reduce((sum, t) => sum + t.masked, 0),
+      maskedByRule: sumByRule(transcripts.spooled.map((t) => t.maskedByRule)),
+      images: docs.images,
+      warnings: [
+        ...(redact
+          ? []
+          : ['--no-redact: secrets in the transcript are written to the repo as they are']),
+        ...(runbookWarnings.disagreement
+          ? [`the bastion's summary disagrees: ${runbookWarnings.disagreement}`]
+          : []),
+        ...docs.warnings,
+      ],
     };
     if (options.dryRun) {
       result.diff = await previewDiff(root, work, writes);
@@ -249,6 +184,87 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     run.remove();
     release();
   }
+}
+
+/** The read phase: checked before the lock is taken, opened when the clean phase asks. */
+function openTranscript(options: IngestOptions, cwd: string): () => AsyncIterable<Buffer> {
+  if (options.transcript === '-')
+    return () => (options.stdin ?? process.stdin) as AsyncIterable<Buffer>;
+  const path = resolve(cwd, options.transcript);
+  if (!existsSync(path)) {
+    throw new AirgapError(`transcript not found: ${options.transcript}`, {
+      hint: 'save the pasted terminal output to a file, or pipe it in with -',
+      code: 'usage',
+    });
+  }
+  return () => createReadStream(path, { highWaterMark: 1 << 18 });
+}
+
+async function loadRecord(root: string, bundleId: string): Promise<BundleRecord> {
+  const recordFile = join(root, recordPath(bundleId));
+  if (!existsSync(recordFile)) {
+    throw new AirgapError(
+      `the repo does not know bundle ${bundleId} (no ${recordPath(bundleId)})`,
+      {
+        hint: 'ingest in the ops repo that built it, after committing bundles/records/ from `airgap bundle`',
+        code: 'unknownBundle',
+      },
+    );
+  }
+  return readRecord(recordFile);
+}
+
+function keptTranscriptWrite(
+  transcripts: BundleTranscripts,
+  cleaned: CleanResult,
+): DocumentWrite[] {
+  return transcripts.duplicate
+    ? []
+    : [{ rel: `${transcripts.dir}/${transcripts.name}`, fromFile: cleaned.path }];
+}
+
+function firstDayOf(attempts: readonly SpooledAttempt[]): string {
+  const begins = attempts.map((a) => a.beginEpoch);
+  const first = begins.length ? begins.reduce((a, b) => Math.min(a, b)) : Date.now() / 1000;
+  return iso(first).slice(0, 10);
+}
+
+/** The merge phase: runs, the primary run's units, and the check against the summary. */
+function decideOutcome(
+  record: BundleRecord,
+  attempts: readonly SpooledAttempt[],
+  transcripts: BundleTranscripts,
+) {
+  const runs = splitRuns(record.units, attempts, cloudshellUnits(record));
+  const primary = primaryRun(runs);
+  const counts = countOutcome(primary.results);
+  const summary = primary.results.find((r) => r.kind === 'summary')?.final;
+  const checked = crossCheck(
+    primary.status,
+    counts,
+    summary?.complete
+      ? readSummary(readRange(summary.outputPath, summary.outputStart, summary.outputEnd))
+      : undefined,
+  );
+  const warnings: RunbookWarnings = {
+    rejoined: transcripts.spooled.flatMap((t) =>
+      t.wrapWidth ? [{ transcript: t.name, width: t.wrapWidth }] : [],
+    ),
+    disagreement: checked.disagreement,
+    runs,
+    primary: primary.number,
+  };
+  return { results: primary.results, status: checked.status, counts, warnings };
+}
+
+/** The one count, keyed as the JSON output always was. */
+function unitCounts(counts: OutcomeCounts): Record<string, number> {
+  const units: Record<string, number> = {};
+  if (counts.ok) units.ok = counts.ok;
+  if (counts.failed) units.failed = counts.failed;
+  if (counts.skipped) units.skipped = counts.skipped;
+  if (counts.notYetSeen) units['not yet seen'] = counts.notYetSeen;
+  return units;
 }
 
 function sumByRule(counts: ReadonlyArray<Record<string, number>>): Record<string, number> {

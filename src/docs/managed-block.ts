@@ -20,8 +20,39 @@ export interface LocatedBlock extends ManagedBlock {
 }
 
 const beginPattern = (name: string) =>
-  new RegExp(`<!-- airgap:begin ${name}(?: sha256=([0-9a-f]+))?[^>]*-->`);
-const endPattern = (name: string) => new RegExp(`<!-- airgap:end ${name} -->`);
+  new RegExp(`^\\s{0,3}<!-- airgap:begin ${name}(?: sha256=([0-9a-f]+))?[^>]*-->`);
+const endPattern = (name: string) => new RegExp(`^\\s{0,3}<!-- airgap:end ${name} -->`);
+const fenceOpen = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+
+/**
+ * The lines of a Markdown text that are outside fenced code blocks, as [start, end) offsets.
+ * Output quoted in a runbook (a transcript that prints `<!-- airgap:end runbook -->`, say)
+ * sits inside a fence and must stay inert. One indexOf per line, no split: runbooks can be
+ * hundreds of megabytes.
+ */
+function* linesOutsideFences(text: string): Generator<[number, number]> {
+  let fence: string | undefined;
+  let start = 0;
+  while (start < text.length) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    const first = text.charCodeAt(start + (text.charCodeAt(start) === 32 ? 1 : 0));
+    const mayMatter = first === 96 || first === 126 || first === 60 || first === 32;
+    if (fence === undefined) {
+      if (mayMatter) {
+        const line = text.slice(start, end).replace(/\r$/, '');
+        const open = fenceOpen.exec(line);
+        if (open && !(open[1]?.startsWith('`') && open[2]?.includes('`'))) fence = open[1];
+        else yield [start, end];
+      } else yield [start, end];
+    } else if (mayMatter) {
+      const line = text.slice(start, end).replace(/\r$/, '').trim();
+      const char = fence.charAt(0);
+      if (line.length >= fence.length && [...line].every((c) => c === char)) fence = undefined;
+    }
+    start = end + 1;
+  }
+}
 
 export function detectEol(text: string): '\r\n' | '\n' {
   const lf = text.indexOf('\n');
@@ -32,23 +63,34 @@ function contentHash(lines: readonly string[]): string {
   return sha256Hex(lines.join('\n')).slice(0, 12);
 }
 
+/** Finds the named block; its markers count only outside fenced code. */
 export function findManagedBlock(text: string, name: string): LocatedBlock | undefined {
-  const begin = beginPattern(name).exec(text);
-  if (!begin) return undefined;
-  const afterBegin = text.indexOf('\n', begin.index);
-  if (afterBegin < 0) return undefined;
-  const endMatch = endPattern(name).exec(text.slice(afterBegin));
-  if (!endMatch) return undefined;
-  const endIndex = afterBegin + endMatch.index;
-  const inner = text.slice(afterBegin + 1, endIndex);
-  const lines = inner.split('\n').map((line) => line.replace(/\r$/, ''));
-  if (lines.at(-1) === '') lines.pop();
-  return {
-    lines,
-    editedByHand: begin[1] !== undefined && begin[1] !== contentHash(lines),
-    start: begin.index,
-    end: endIndex + endMatch[0].length,
-  };
+  const beginRe = beginPattern(name);
+  const endRe = endPattern(name);
+  let begin: { start: number; after: number; hash: string | undefined } | undefined;
+  for (const [start, end] of linesOutsideFences(text)) {
+    const first = text.charCodeAt(start + (text.charCodeAt(start) === 32 ? 1 : 0));
+    if (first !== 60 && first !== 32) continue;
+    const line = text.slice(start, end);
+    if (!begin) {
+      const match = beginRe.exec(line);
+      if (match) begin = { start: start + line.indexOf('<'), after: end + 1, hash: match[1] };
+      continue;
+    }
+    const match = endRe.exec(line);
+    if (!match) continue;
+    if (begin.after > text.length) return undefined;
+    const inner = text.slice(begin.after, start);
+    const lines = inner.split('\n').map((l) => l.replace(/\r$/, ''));
+    if (lines.at(-1) === '') lines.pop();
+    return {
+      lines,
+      editedByHand: begin.hash !== undefined && begin.hash !== contentHash(lines),
+      start: begin.start,
+      end: start + line.indexOf('<') + match[0].trim().length,
+    };
+  }
+  return undefined;
 }
 
 function renderBlock(name: string, lines: readonly string[], eol: string): string {

@@ -3,6 +3,7 @@ import { parseMarker } from '../model/markers.js';
 import { FileSink, readLineBatches } from './lines.js';
 import { Redactor } from './redact.js';
 import { cleanTerminalLine } from './terminal.js';
+import { HardWrapJoiner } from './wrap.js';
 
 export interface CleanResult {
   path: string;
@@ -12,6 +13,8 @@ export interface CleanResult {
   firstEpoch: number | undefined;
   masked: number;
   maskedByRule: Record<string, number>;
+  /** The copy was hard-wrapped at this width and lines of exactly that width were joined. */
+  wrapWidth: number | undefined;
 }
 
 /**
@@ -32,10 +35,15 @@ export async function cleanTranscript(
   // Hashing line by line costs more than cleaning; hash in batches instead.
   let pending: string[] = [];
   let pendingSize = 0;
+  // Wrapped lines are joined before secrets are looked for: a key cut in two would not match.
+  const accept = (line: string) => redactor.push(line, emit);
+  const joiner = new HardWrapJoiner(accept);
   try {
     for await (const batch of readLineBatches(source)) {
-      for (const raw of batch) redactor.push(cleanTerminalLine(raw), emit);
+      if (joiner.passingThrough) for (const raw of batch) accept(cleanTerminalLine(raw));
+      else for (const raw of batch) joiner.push(cleanTerminalLine(raw));
     }
+    joiner.finish();
     redactor.end(emit);
     hash.update(pending.join(''));
   } finally {
@@ -49,6 +57,7 @@ export async function cleanTranscript(
     firstEpoch,
     masked: redactor.total,
     maskedByRule: Object.fromEntries(redactor.counts),
+    wrapWidth: joiner.uncertainJoins > 0 ? joiner.detected : undefined,
   };
 
   function emit(clean: string): void {

@@ -17,6 +17,10 @@ export interface Attempt {
   host?: string;
   commandEcho?: string;
   lineCount: number;
+  /** The paste session's nonce from the begin marker; only an end with the same one counts. */
+  nonce?: string;
+  /** Marker lines inside the output that did not carry this unit's nonce (printed by the step). */
+  foreignMarkers: number;
   /** Longest run of backticks in the output, to pick a fence output cannot close. */
   longestBackticks: number;
 }
@@ -39,6 +43,11 @@ export type ParseEvent =
  * line is handed to the caller as an event, so memory does not grow with the transcript.
  */
 export class TranscriptParser {
+  /** `expectedCommand` gives a unit's command from the bundle record, when known. */
+  constructor(
+    private readonly expectedCommand?: (kind: MarkerKind, n: number) => string | undefined,
+  ) {}
+
   private current: Attempt | undefined;
   private awaitingContext = false;
   private seq = 0;
@@ -48,7 +57,13 @@ export class TranscriptParser {
 
   push(line: string, emit: (event: ParseEvent) => void): void {
     this.lines++;
-    const marker = line.includes('@@airgap/') ? parseMarker(line) : undefined;
+    let marker = line.includes('@@airgap/') ? parseMarker(line) : undefined;
+    // A marker the unit's own output printed (an old log, a forged line) cannot know the
+    // nonce its real begin marker carries: it is output, and never ends or starts a unit.
+    if (marker && this.current?.nonce !== undefined && marker.nonce !== this.current.nonce) {
+      this.current.foreignMarkers++;
+      marker = undefined;
+    }
     if (!marker) {
       if (!this.current) {
         emit({ type: 'other', text: line });
@@ -60,8 +75,17 @@ export class TranscriptParser {
         if (context) {
           this.current.utc = detach(context[1]);
           this.current.host = detach(context[2]);
-          this.current.commandEcho = detach(context[3]);
-          return;
+          const echo = context[3] ?? '';
+          const expected = this.expectedCommand?.(this.current.kind, this.current.n);
+          if (expected && echo.length > expected.length && echo.startsWith(expected)) {
+            // A context line exactly as wide as the terminal, joined with the first line of
+            // output by the rejoin of a wrapped copy: give that line back to the output.
+            this.current.commandEcho = expected;
+            line = echo.slice(expected.length);
+          } else {
+            this.current.commandEcho = detach(echo);
+            return;
+          }
         }
       }
       this.current.lineCount++;
@@ -86,8 +110,10 @@ export class TranscriptParser {
         beginEpoch: marker.epoch,
         complete: false,
         lineCount: 0,
+        foreignMarkers: 0,
         longestBackticks: 0,
       };
+      if (marker.nonce) this.current.nonce = detach(marker.nonce) ?? '';
       this.awaitingContext = true;
       return;
     }

@@ -1,12 +1,23 @@
 import { closeSync, openSync, readSync } from 'node:fs';
 import { escapeCell } from '../docs/markdown-table.js';
 import type { BundleStatus } from '../docs/pending-changes.js';
-import { countsInOutcome, isCloudShellKind, kindInfo } from '../model/markers.js';
+import { kindInfo } from '../model/markers.js';
 import type { BundleRecord } from '../model/record.js';
 import type { FileSink } from './lines.js';
 import type { UnitResult } from './merge.js';
+import { formatCounts, type OutcomeCounts } from './outcome.js';
 import { redactText } from './redact.js';
+import {
+  fence,
+  iso,
+  type RunbookWarnings,
+  writeIssues,
+  writeRuns,
+  writeTopNotes,
+} from './runbook-notes.js';
 import type { SpooledAttempt, SpooledTranscript } from './spool.js';
+
+export { iso };
 
 export interface RunbookInput {
   record: BundleRecord;
@@ -15,6 +26,8 @@ export interface RunbookInput {
   /** Repo-relative paths of the kept transcripts. */
   transcriptPaths: string[];
   status: BundleStatus | undefined;
+  counts: OutcomeCounts;
+  warnings: RunbookWarnings;
   redacted: boolean;
 }
 
@@ -22,10 +35,6 @@ const min = (xs: readonly number[]) =>
   xs.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
 const max = (xs: readonly number[]) =>
   xs.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
-export const iso = (epoch: number | undefined) =>
-  epoch === undefined || !Number.isFinite(epoch)
-    ? ''
-    : new Date(epoch * 1000).toISOString().replace('.000Z', 'Z');
 
 /** Copies bytes [start, end) of a file (the whole file without a range) into the sink. */
 function copyInto(sink: FileSink, path: string, start = 0, end = Number.POSITIVE_INFINITY): void {
@@ -44,10 +53,6 @@ function copyInto(sink: FileSink, path: string, start = 0, end = Number.POSITIVE
   }
 }
 
-function fence(longest: number): string {
-  return '`'.repeat(Math.max(3, longest + 1));
-}
-
 function duration(a: SpooledAttempt): string {
   return a.endEpoch === undefined ? 'no end marker' : `${Math.max(0, a.endEpoch - a.beginEpoch)} s`;
 }
@@ -64,7 +69,7 @@ function outcome(result: UnitResult): string {
     case 'incomplete':
       return '**incomplete** (the paste ends before this block finished)';
     default:
-      return '**not run**';
+      return 'no output yet in the transcript(s): paste the rest and ingest again';
   }
 }
 
@@ -99,15 +104,14 @@ function writeAttempt(
 }
 
 function resultLine(input: RunbookInput): string {
-  const bastion = input.results.filter((r) => countsInOutcome(r.kind));
-  const ok = bastion.filter((r) => r.status === 'ok').length;
+  const counts = formatCounts(input.counts);
   switch (input.status) {
     case 'deployed':
-      return `**Deployed**: all ${bastion.length} units succeeded.`;
+      return `**Deployed**: all ${input.counts.total} units succeeded.`;
     case 'failed':
-      return `**Failed**: ${ok} of ${bastion.length} units succeeded; see Issues encountered.`;
+      return `**Failed**: ${counts}; see Issues encountered.`;
     case 'partial':
-      return `**Partial**: ${ok} of ${bastion.length} units succeeded; the rest did not run or did not finish.`;
+      return `**Partial**: ${counts}. Units not yet seen have no output in the transcript(s) yet: paste the rest and ingest again.`;
     default:
       return 'No bastion blocks in the transcript(s): nothing was deployed.';
   }
@@ -132,6 +136,7 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
   const title = record.description;
   sink.line(`# Session: ${iso(min(begins)).slice(0, 10) || 'unknown date'} - ${title}`);
   sink.line('');
+  writeTopNotes(sink, input.warnings);
   const rows: Array<[string, string]> = [
     [
       'Date',
@@ -182,6 +187,7 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
     writeAttempt(
       sink,
       r.final,
+      // The record holds the command exactly; the echo can be cut by a terminal's wrap.
       r.command ?? r.final.commandEcho,
       `## Command ${r.n}: ${r.name}`,
       `## Output ${r.n}`,
@@ -201,35 +207,25 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
         `#### Output ${r.n}`,
       );
 
-  sink.line('## Issues encountered');
-  sink.line('');
-  const isCloud = (r: UnitResult) => isCloudShellKind(r.kind);
-  // CloudShell blocks are a separate session: report them only when they ran.
-  const problems = results.filter(
-    (r) =>
-      kindInfo(r.kind).section !== 'summary' &&
-      r.status !== 'ok' &&
-      (isCloud(r) ? r.final : input.status),
+  const summaryRan = results.some(
+    (r) => kindInfo(r.kind).section === 'summary' && r.final?.complete,
+  );
+  writeIssues(
+    sink,
+    results,
+    input.status !== undefined,
+    summaryRan,
+    outcome,
+    input.warnings.disagreement,
   );
   const retried = results.filter((r) => r.earlier.length);
-  if (!problems.length && !retried.length) sink.line('None.');
-  for (const r of problems) {
-    const label = isCloud(r) ? `CloudShell block ${r.n}` : `Command ${r.n}`;
-    sink.line(
-      `- ${label} (${escapeCell(r.name)}): ${outcome(r)}${r.status === 'failed' ? '; its output is above.' : ''}`,
-    );
-  }
-  for (const r of retried)
-    sink.line(
-      `- Command ${r.n} (${escapeCell(r.name)}) ran ${r.earlier.length + 1} times; earlier run(s) below.`,
-    );
-  sink.line('');
   for (const r of retried) {
     for (const [i, a] of r.earlier.entries()) {
       writeAttempt(sink, a, r.command, `### Command ${r.n}, earlier run ${i + 1}`, '#### Output');
     }
   }
 
+  writeRuns(sink, input.warnings.runs, input.warnings.primary);
   sink.line('## Other output');
   sink.line('');
   sink.line(
@@ -239,6 +235,8 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
   for (const t of input.transcripts) {
     sink.line(`### ${t.name} (${t.lines} lines, ${t.otherLines} outside blocks)`);
     sink.line('');
+    if (t.echoLines)
+      sink.line(`The echo of the helper block (${t.echoLines} lines) is left out.\n`);
     const f = fence(t.otherBackticks);
     sink.line(`${f}text`);
     copyInto(sink, t.otherPath);

@@ -24,10 +24,14 @@ export interface SpooledTranscript {
   otherPath: string;
   otherLines: number;
   otherBackticks: number;
+  /** Lines of the helper block's echo left out of the text outside the blocks. */
+  echoLines: number;
   lines: number;
   masked: number;
   /** Masked values per rule id, counted from the markers in the kept transcript. */
   maskedByRule: Record<string, number>;
+  /** The paste was hard-wrapped at this width and rejoined when it was first ingested. */
+  wrapWidth?: number;
 }
 
 /** Hashes an attempt's output in batches: one update per line costs more than the parse. */
@@ -52,6 +56,24 @@ class BatchedHash {
 }
 
 /**
+ * The echo of the helper block (block 1) as a terminal shows it when pasted: the first line
+ * after the prompt, the others as they are (or after a `> ` continuation prompt). It is the
+ * same for every run of the bundle and says nothing, so it stays out of the runbook.
+ */
+export class HelperEcho {
+  private readonly lines: ReadonlySet<string>;
+  constructor(blockLines: readonly string[]) {
+    this.lines = new Set(blockLines.filter((l) => l.trim() !== ''));
+  }
+  matches(text: string): boolean {
+    if (!this.lines.size || text === '') return false;
+    if (this.lines.has(text)) return true;
+    const prompt = /^.{0,100}?[$#>] /.exec(text);
+    return prompt !== null && this.lines.has(text.slice(prompt[0].length));
+  }
+}
+
+/**
  * Second pass: splits a cleaned transcript into one spool file holding every attempt's output
  * back to back (with byte ranges) and one for the text outside every block, so the runbook can
  * be assembled in order without holding output in memory.
@@ -62,8 +84,10 @@ export async function spoolTranscript(
   index: number,
   workDir: string,
   bundleId: string,
+  echo: HelperEcho = new HelperEcho([]),
+  commands: ReadonlyMap<string, string> = new Map(),
 ): Promise<SpooledTranscript> {
-  const parser = new TranscriptParser();
+  const parser = new TranscriptParser((kind, n) => commands.get(`${kind}:${n}`));
   const spool = new FileSink(join(workDir, `t${index}-attempts.txt`));
   const other = new FileSink(join(workDir, `t${index}-other.txt`));
   const attempts: SpooledAttempt[] = [];
@@ -72,7 +96,13 @@ export async function spoolTranscript(
   let otherBackticks = 0;
   let masked = 0;
   const maskedByRule: Record<string, number> = {};
+  let echoLines = 0;
+  // The payload lines of the helper blocks fold into one line; their other lines are left out.
   const folder = new HelperEchoFolder((text) => {
+    if (echo.matches(text)) {
+      echoLines++;
+      return;
+    }
     other.line(text);
     otherLines++;
     if (text.includes('`'))
@@ -138,6 +168,7 @@ export async function spoolTranscript(
     otherPath: other.path,
     otherLines,
     otherBackticks,
+    echoLines,
     lines: parser.lines,
     masked,
     maskedByRule,

@@ -4,7 +4,9 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { git, type LoopResult, runAirgap, runLoop } from '../../scripts/lib/loop.js';
 import { isHelperPayloadEcho } from '../../src/ingest/helper-echo.js';
+import { HelperEcho } from '../../src/ingest/spool.js';
 import { contextPattern, parseMarker } from '../../src/model/markers.js';
+import { bastionBlocks } from '../../src/scripts/bastion.js';
 import { exampleRepo } from '../helpers/ops-repo.js';
 
 const loops: LoopResult[] = [];
@@ -37,8 +39,13 @@ describe('the whole loop: bundle, upload, paste on a terminal, ingest', () => {
     // Every command the bundle ran is in the runbook, exactly.
     for (const unit of record.units.filter((u) => u.command))
       expect(runbook).toContain(unit.command!);
-    // Every line of the (cleaned) bastion paste is in the runbook, except markers and the
-    // context lines that became each command's metadata.
+    // Every line of the (cleaned) bastion paste is in the runbook, except markers, the
+    // context lines that became each command's metadata and the echo of the helper block.
+    const echo = new HelperEcho(
+      bastionBlocks(record)
+        .filter((b) => b.title.startsWith('Load the airgap helpers'))
+        .flatMap((b) => b.code.split('\n')),
+    );
     const kept = readdirSync(join(repo, 'docs/RUNBOOKS/transcripts', record.id));
     expect(kept).toHaveLength(2);
     let checked = 0;
@@ -47,7 +54,7 @@ describe('the whole loop: bundle, upload, paste on a terminal, ingest', () => {
         join(repo, 'docs/RUNBOOKS/transcripts', record.id, name),
         'utf8',
       ).split('\n')) {
-        if (!line || parseMarker(line) || contextPattern.test(line)) continue;
+        if (!line || parseMarker(line) || contextPattern.test(line) || echo.matches(line)) continue;
         // The echoed helper payload is folded into one line (checked below).
         if (isHelperPayloadEcho(line)) continue;
         expect(runbook).toContain(line);

@@ -28,3 +28,48 @@ describe('upsertManagedBlock', () => {
     expect(findManagedBlock(once.replace('\na\n', '\nb\n'), 'x')?.editedByHand).toBe(true);
   });
 });
+
+const quoting = [
+  '# Session',
+  '',
+  '````text',
+  'an old runbook printed by a step:',
+  '<!-- airgap:end runbook -->',
+  '<!-- airgap:begin runbook sha256=000000000000 -->',
+  '```',
+  '## Result',
+  '````',
+  '',
+  '~~~',
+  '<!-- airgap:end runbook -->',
+  '~~~',
+  'last line',
+];
+
+describe('managed blocks and fenced code', () => {
+  it('ignores markers quoted inside fences, backtick or tilde', () => {
+    const text = upsertManagedBlock('intro\n', 'runbook', quoting);
+    const found = findManagedBlock(text, 'runbook');
+    expect(found?.lines).toEqual(quoting);
+    expect(found?.editedByHand).toBe(false);
+  });
+
+  it('replaces the whole block again, so a second upsert is byte-identical', () => {
+    const once = upsertManagedBlock('intro\n\n## Notes\n', 'runbook', quoting);
+    const withNotes = `${once}\nnote kept\n`;
+    const twice = upsertManagedBlock(withNotes, 'runbook', quoting);
+    expect(twice).toBe(withNotes);
+    const changed = upsertManagedBlock(withNotes, 'runbook', ['new body']);
+    expect(changed).not.toContain('an old runbook');
+    expect(changed.endsWith('note kept\n')).toBe(true);
+  });
+
+  it('does not take a marker inside a fence of the text around the block for the block', () => {
+    const text =
+      '```\n<!-- airgap:begin runbook sha256=abc -->\n<!-- airgap:end runbook -->\n```\n';
+    expect(findManagedBlock(text, 'runbook')).toBeUndefined();
+    const after = upsertManagedBlock(text, 'runbook', ['x']);
+    expect(after.startsWith(text)).toBe(true);
+    expect(findManagedBlock(after, 'runbook')?.lines).toEqual(['x']);
+  });
+});

@@ -70,6 +70,41 @@ describe('TranscriptParser', () => {
     expect(attempts[0]).toMatchObject({ skipped: true, longestBackticks: 4 });
   });
 
+  it('counts an end marker only with the nonce of its begin marker', () => {
+    const nonce = 's=0a1b2c3d';
+    const { attempts, output } = parse(
+      [
+        `${begin(4)} ${nonce}`,
+        'printing an old log:',
+        end(4, 0), // no nonce: printed by the step
+        `${end(4, 0)} s=ffffffff`, // another paste's nonce
+        `${begin(5)} s=ffffffff`, // a begin in the output does not open a unit either
+        `${end(4, 1)} ${nonce}`,
+      ].join('\n'),
+    );
+    expect(attempts).toHaveLength(1);
+    expect(attempts[0]).toMatchObject({ n: 4, rc: 1, complete: true, foreignMarkers: 3 });
+    expect(output.get(0)).toHaveLength(4);
+  });
+
+  it('gives back an output line that a rejoined copy glued to a context line', () => {
+    const parser = new TranscriptParser((kind, n) =>
+      kind === 'step' && n === 4 ? 'kubectl apply -f a.yaml' : undefined,
+    );
+    const output: string[] = [];
+    for (const line of [
+      begin(4),
+      '[2026-02-13T09:00:00Z ip-10-0-1-23] $ kubectl apply -f a.yamlkafkatopic/a created',
+      'second line',
+      end(4, 0),
+    ])
+      parser.push(line, (e) => {
+        if (e.type === 'output') output.push(e.text);
+      });
+    expect(parser.attempts[0]?.commandEcho).toBe('kubectl apply -f a.yaml');
+    expect(output).toEqual(['kafkatopic/a created', 'second line']);
+  });
+
   it('keeps a 1 MB line whole', () => {
     const long = 'x'.repeat(1024 * 1024);
     const { output } = parse([begin(4), long, end(4, 0)].join('\n'));

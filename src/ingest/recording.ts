@@ -1,0 +1,103 @@
+import { AirgapError } from '../errors.js';
+import { readLineBatches } from './lines.js';
+
+/**
+ * Terminal recordings operators already make, turned back into the bytes the terminal showed:
+ * asciinema casts (v2: `[time, "o", data]`; v3: `[interval, "o", data]`, `#` comments) and
+ * `script(1)` typescripts (the "Script started/done" lines dropped). Anything else is a copy
+ * or a plain session log and passes through.
+ */
+export type RecordingFormat = 'asciicast' | 'typescript' | 'terminal';
+
+export interface Recording {
+  format: RecordingFormat;
+  bytes: AsyncIterable<Buffer | string>;
+}
+
+const SCRIPT_STARTED = 'Script started on ';
+const SCRIPT_DONE = /\r?\nScript done on [^\n]*\n?$/;
+
+export async function openRecording(
+  source: AsyncIterable<Buffer | string>,
+  name: string,
+): Promise<Recording> {
+  const iterator = source[Symbol.asyncIterator]();
+  // Enough of the start to tell the formats apart, however the source is chunked.
+  const parts: Buffer[] = [];
+  let size = 0;
+  while (size < 256) {
+    const next = await iterator.next();
+    if (next.done) break;
+    const part = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    parts.push(part);
+    size += part.length;
+  }
+  const head = Buffer.concat(parts);
+  const rest: AsyncIterable<Buffer | string> = {
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  async function* all(): AsyncGenerator<Buffer | string> {
+    if (head.length) yield head;
+    yield* rest;
+  }
+  const start = head.subarray(0, 200).toString('latin1');
+  if (/^\s*\{\s*"version"\s*:\s*[23]\b/.test(start))
+    return { format: 'asciicast', bytes: castOutput(all(), name) };
+  if (start.startsWith(SCRIPT_STARTED))
+    return { format: 'typescript', bytes: typescriptBody(all()) };
+  return { format: 'terminal', bytes: all() };
+}
+
+async function* castOutput(
+  source: AsyncIterable<Buffer | string>,
+  name: string,
+): AsyncGenerator<string> {
+  let line = 0;
+  let out: string[] = [];
+  for await (const batch of readLineBatches(source)) {
+    for (const text of batch) {
+      line++;
+      if (line === 1 || text.trim() === '' || text.startsWith('#')) continue;
+      let event: unknown;
+      try {
+        event = JSON.parse(text);
+      } catch {
+        throw new AirgapError(`${name}:${line}: not an asciicast event`, {
+          hint: 'pass the .cast file asciinema wrote, unedited (one JSON array per line)',
+          code: 'transcript',
+        });
+      }
+      if (Array.isArray(event) && event[1] === 'o' && typeof event[2] === 'string')
+        out.push(event[2]);
+    }
+    if (out.length) {
+      yield out.join('');
+      out = [];
+    }
+  }
+}
+
+/** The typescript without its header line and its "Script done" trailer. */
+async function* typescriptBody(source: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  let started = false;
+  let held = Buffer.alloc(0);
+  for await (const chunk of source) {
+    let buffer = Buffer.concat([held, typeof chunk === 'string' ? Buffer.from(chunk) : chunk]);
+    if (!started) {
+      const newline = buffer.indexOf(10);
+      if (newline < 0) {
+        held = buffer;
+        continue;
+      }
+      buffer = buffer.subarray(newline + 1);
+      started = true;
+    }
+    // Hold back the tail: the trailer is only known to be one at the end.
+    const keep = Math.min(buffer.length, 512);
+    if (buffer.length > keep) yield buffer.subarray(0, buffer.length - keep);
+    held = buffer.subarray(buffer.length - keep);
+  }
+  const tail = held.toString('latin1');
+  const trailer = started ? SCRIPT_DONE.exec(tail) : null;
+  yield trailer ? held.subarray(0, trailer.index) : held;
+}

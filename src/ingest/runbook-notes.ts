@@ -1,0 +1,151 @@
+import { escapeCell } from '../docs/markdown-table.js';
+import { countsInOutcome, isCloudShellKind, kindInfo } from '../model/markers.js';
+import { readRange } from './images.js';
+import type { FileSink } from './lines.js';
+import type { UnitResult } from './merge.js';
+import { formatCounts, type Run } from './outcome.js';
+
+export const iso = (epoch: number | undefined) =>
+  epoch === undefined || !Number.isFinite(epoch)
+    ? ''
+    : new Date(epoch * 1000).toISOString().replace('.000Z', 'Z');
+
+export function fence(longest: number): string {
+  return '`'.repeat(Math.max(3, longest + 1));
+}
+
+/** Where a unit's full output is in the runbook (GitHub's heading anchors). */
+export function outputAnchor(r: UnitResult): string {
+  return kindInfo(r.kind).section === 'cloudshell' ? '#cloudshell' : `#output-${r.n}`;
+}
+
+/** What the top of the runbook must say before anything else: how far to trust it. */
+export interface RunbookWarnings {
+  /** Terminal widths at which a transcript was hard-wrapped and rejoined, by transcript. */
+  rejoined: Array<{ transcript: string; width: number }>;
+  /** The bastion's summary and the markers disagree. */
+  disagreement?: string | undefined;
+  runs: Run[];
+  primary: number;
+}
+
+export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
+  const notes: string[] = [];
+  for (const { transcript, width } of warnings.rejoined)
+    notes.push(
+      `**Rejoined**: \`${transcript}\` was copied at ${width} columns; lines of exactly ${width} characters were joined with the next line. Commands below come from the bundle record.`,
+    );
+  if (warnings.disagreement)
+    notes.push(`**The bastion's summary disagrees**: ${warnings.disagreement}`);
+  if (warnings.runs.length > 1) {
+    const list = warnings.runs
+      .map(
+        (r) =>
+          `run ${r.number} at ${iso(r.start)} ${r.status ?? 'no bastion blocks'}${r.number === warnings.primary ? ' (recorded below)' : ''}`,
+      )
+      .join('; ');
+    notes.push(
+      `**Ran ${warnings.runs.length} times**: ${list}. The record below is run ${warnings.primary}, the one that changed the cluster; the others are listed under Runs.`,
+    );
+  }
+  for (const note of notes) {
+    sink.line(`> ${note}`);
+    sink.line('');
+  }
+}
+
+const QUOTED_LINES = 10;
+const QUOTED_WIDTH = 300;
+
+/** The first lines of a unit's output, for the Issues section (long lines cut). */
+function firstLines(r: UnitResult): string[] {
+  const a = r.final;
+  if (!a || a.outputEnd <= a.outputStart) return [];
+  const text = readRange(
+    a.outputPath,
+    a.outputStart,
+    Math.min(a.outputEnd, a.outputStart + 65536),
+    65536,
+  );
+  const lines = text.split('\n');
+  if (a.outputEnd > a.outputStart + 65536 || lines.at(-1) === '') lines.pop();
+  return lines
+    .slice(0, QUOTED_LINES)
+    .map((l) => (l.length > QUOTED_WIDTH ? `${l.slice(0, QUOTED_WIDTH)}…` : l));
+}
+
+export function writeIssues(
+  sink: FileSink,
+  results: readonly UnitResult[],
+  outcomeKnown: boolean,
+  summaryRanLater: boolean,
+  describe: (r: UnitResult) => string,
+  disagreement: string | undefined,
+): void {
+  sink.line('## Issues encountered');
+  sink.line('');
+  const isCloud = (r: UnitResult) => isCloudShellKind(r.kind);
+  // CloudShell blocks are a separate session: report them only when they ran.
+  const problems = results.filter(
+    (r) =>
+      kindInfo(r.kind).section !== 'summary' &&
+      r.status !== 'ok' &&
+      (isCloud(r) ? r.final : outcomeKnown),
+  );
+  const retried = results.filter((r) => r.earlier.length);
+  if (disagreement)
+    sink.line(`- The bastion's summary disagrees with the markers: ${disagreement}`);
+  if (!problems.length && !retried.length && !disagreement) sink.line('None.');
+  for (const r of problems) {
+    const label = isCloud(r) ? `CloudShell block ${r.n}` : `Command ${r.n}`;
+    const notRun =
+      r.status === 'not-run' && summaryRanLater
+        ? '**not run**: the bastion summary ran without it'
+        : describe(r);
+    sink.line(`- ${label} (${escapeCell(r.name)}): ${notRun}`);
+    if (r.status !== 'failed') continue;
+    const quoted = firstLines(r);
+    const more = (r.final?.lineCount ?? 0) > quoted.length;
+    sink.line('');
+    if (quoted.length) {
+      const f = fence(
+        Math.max(0, ...quoted.flatMap((l) => (l.match(/`+/g) ?? []).map((t) => t.length))),
+      );
+      sink.line(`  ${f}text`);
+      for (const l of quoted) sink.line(`  ${l}`);
+      sink.line(`  ${f}`);
+      sink.line('');
+    }
+    sink.line(
+      `  ${quoted.length ? (more ? `First ${quoted.length} of ${r.final?.lineCount} lines; the` : 'The') : 'No output; the'} full block: [Output ${r.n}](${outputAnchor(r)}).`,
+    );
+    sink.line('');
+  }
+  for (const r of retried)
+    sink.line(
+      `- Command ${r.n} (${escapeCell(r.name)}) ran ${r.earlier.length + 1} times; earlier run(s) below.`,
+    );
+  for (const r of results)
+    if (r.final?.foreignMarkers)
+      sink.line(
+        `- Command ${r.n} (${escapeCell(r.name)}): its output printed ${r.final.foreignMarkers} airgap marker line(s) without this paste's nonce; they were kept as output and did not change its result.`,
+      );
+  sink.line('');
+}
+
+export function writeRuns(sink: FileSink, runs: readonly Run[], primary: number): void {
+  if (runs.length < 2) return;
+  sink.line('## Runs');
+  sink.line('');
+  sink.line('| Run | Started | Ended | Result | Units |');
+  sink.line('|---|---|---|---|---|');
+  for (const r of runs) {
+    const failed = r.results
+      .filter((u) => countsInOutcome(u.kind) && u.status === 'failed')
+      .map((u) => `command ${u.n} failed`);
+    sink.line(
+      `| ${r.number}${r.number === primary ? ' (recorded above)' : ''} | ${iso(r.start)} | ${iso(r.end)} | ${r.status ?? 'no bastion blocks'}${failed.length ? `: ${failed.join(', ')}` : ''} | ${formatCounts(r.counts)} |`,
+    );
+  }
+  sink.line('');
+}

@@ -1,0 +1,63 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { CleanResult } from './clean.js';
+import { iso } from './runbook.js';
+import { type HelperEcho, type SpooledTranscript, spoolTranscript } from './spool.js';
+
+export const RUNBOOKS_DIR = 'docs/RUNBOOKS';
+
+export interface BundleTranscripts {
+  /** Repo-relative directory of the kept pastes of the bundle. */
+  dir: string;
+  /** File name of this paste in that directory (an existing one when seen before). */
+  name: string;
+  /** The same paste was ingested before: nothing new to keep. */
+  duplicate: boolean;
+  /** Every paste of the bundle, in name (time) order, split by unit. */
+  spooled: SpooledTranscript[];
+  /** Repo-relative paths of the kept pastes, in the same order. */
+  paths: string[];
+}
+
+/**
+ * Every distinct paste of a bundle is kept; the runbook is re-rendered from all of them, so a
+ * session split over two pastes is completed by the second and the same paste twice is a no-op.
+ */
+export async function gatherTranscripts(
+  root: string,
+  bundleId: string,
+  cleaned: CleanResult,
+  work: string,
+  echo: HelperEcho,
+  /** The record's command of each unit (`kind:n`). */
+  commands: ReadonlyMap<string, string>,
+): Promise<BundleTranscripts> {
+  const dir = join(RUNBOOKS_DIR, 'transcripts', bundleId);
+  const existing = existsSync(join(root, dir))
+    ? readdirSync(join(root, dir))
+        .filter((f) => f.endsWith('.log'))
+        .sort()
+    : [];
+  const shortSha = cleaned.sha256.slice(0, 12);
+  const duplicateOf = existing.find((f) => f.includes(shortSha));
+  // The name remembers a rejoined copy, so every later render still says so.
+  const wrap = cleaned.wrapWidth ? `-w${cleaned.wrapWidth}` : '';
+  const name =
+    duplicateOf ?? `${iso(cleaned.firstEpoch).replace(/[-:]/g, '')}-${shortSha}${wrap}.log`;
+  const names = duplicateOf ? existing : [...existing, name].sort();
+  const spooled: SpooledTranscript[] = [];
+  for (const [index, each] of names.entries()) {
+    const path = each === name && !duplicateOf ? cleaned.path : join(root, dir, each);
+    const spool = await spoolTranscript(path, each, index, work, bundleId, echo, commands);
+    const width = /-w(\d+)\.log$/.exec(each)?.[1];
+    if (width) spool.wrapWidth = Number(width);
+    spooled.push(spool);
+  }
+  return {
+    dir,
+    name,
+    duplicate: Boolean(duplicateOf),
+    spooled,
+    paths: names.map((n) => `${dir}/${n}`),
+  };
+}

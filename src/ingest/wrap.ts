@@ -1,0 +1,181 @@
+import { parseMarker } from '../model/markers.js';
+
+/**
+ * Terminals in a browser (SSM Session Manager, web consoles) and `tmux capture-pane` without
+ * `-J` copy a long line as several lines of exactly the terminal's width. This undoes that
+ * before anything else reads the text (markers, secrets), one line at a time.
+ */
+
+const NOT_PRINTABLE_ASCII = /[^\x20-\x7e]/;
+
+/** Wide (two-column) code points: CJK, Hangul, fullwidth forms, most emoji. */
+function isWide(c: number): boolean {
+  return (
+    (c >= 0x1100 && c <= 0x115f) ||
+    (c >= 0x2e80 && c <= 0xa4cf) ||
+    (c >= 0xac00 && c <= 0xd7a3) ||
+    (c >= 0xf900 && c <= 0xfaff) ||
+    (c >= 0xfe30 && c <= 0xfe4f) ||
+    (c >= 0xff00 && c <= 0xff60) ||
+    (c >= 0xffe0 && c <= 0xffe6) ||
+    (c >= 0x1f300 && c <= 0x1faff) ||
+    (c >= 0x20000 && c <= 0x3fffd)
+  );
+}
+
+const isZeroWidth = (c: number) =>
+  (c >= 0x300 && c <= 0x36f) || (c >= 0x200b && c <= 0x200f) || c === 0xfe0f;
+
+/** Columns a line takes on a terminal: tabs to the next multiple of 8, wide characters 2. */
+export function displayWidth(line: string): number {
+  if (!NOT_PRINTABLE_ASCII.test(line)) return line.length;
+  let width = 0;
+  for (const ch of line) {
+    const c = ch.codePointAt(0) ?? 0;
+    if (c === 9) width = (Math.floor(width / 8) + 1) * 8;
+    else if (!isZeroWidth(c)) width += isWide(c) ? 2 : 1;
+  }
+  return width;
+}
+
+const MARKER_TEXT = '@@airgap/';
+
+/** A marker cut by the wrap, put back together; undefined when the two lines are not one. */
+function joinMarker(head: string, next: string): string | undefined {
+  if (!head.includes(MARKER_TEXT)) return undefined;
+  const joined = head + next;
+  if (parseMarker(joined)) return joined;
+  // The copy drops a trailing space, so a cut right after one loses it.
+  const spaced = `${head} ${next}`;
+  if (parseMarker(spaced)) return spaced;
+  return undefined;
+}
+
+/**
+ * The width a transcript was hard-wrapped at, from its first lines, or undefined. Evidence:
+ * a marker cut at the widest line's width (certain), or many lines of exactly the widest width
+ * and none wider (a terminal's copy: natural text has a long tail instead of a wall).
+ */
+export function detectWrapWidth(lines: readonly string[]): number | undefined {
+  let widest = 0;
+  const widths = lines.map((line) => {
+    const w = displayWidth(line);
+    if (w > widest) widest = w;
+    return w;
+  });
+  if (widest < 30) return undefined;
+  let atWidest = 0;
+  let justBelow = 0;
+  let markerWidth = 0;
+  for (const [i, line] of lines.entries()) {
+    const w = widths[i] ?? 0;
+    if (w < widest - 1) continue;
+    if (line.includes(MARKER_TEXT)) {
+      // A cut can leave a marker that parses (an epoch cut to 9 digits): try the join first.
+      const next = lines[i + 1] ?? '';
+      if (next !== '' && parseMarker(line + next)) markerWidth = Math.max(markerWidth, w);
+      // Cut right after a space, the copy lost the space: the terminal was one column wider.
+      else if (!parseMarker(line) && parseMarker(`${line} ${next}`))
+        markerWidth = Math.max(markerWidth, w + 1);
+      continue;
+    }
+    if (w === widest) atWidest++;
+    else justBelow++;
+  }
+  if (markerWidth >= widest) return markerWidth;
+  return atWidest >= 3 && atWidest >= 3 * justBelow ? widest : undefined;
+}
+
+/** Rejoins hard-wrapped lines; passes lines through untouched when the copy was not wrapped. */
+export class HardWrapJoiner {
+  /** The width the copy was wrapped at, once known. */
+  width: number | undefined;
+  /** The width detected from the first lines (kept when later lines prove otherwise). */
+  detected: number | undefined;
+  /** Lines joined on their width alone (not proven by a marker): the runbook says so. */
+  uncertainJoins = 0;
+  private decided = false;
+  private window: string[] = [];
+  private windowChars = 0;
+  private pending: string | undefined;
+  /** The pending text's last piece was one column short (a trailing space dropped). */
+  private pendingShort = false;
+
+  constructor(
+    private readonly emit: (line: string) => void,
+    private readonly windowLines = 5000,
+  ) {}
+
+  /** Known not to be a wrapped copy: callers may hand lines on without pushing them here. */
+  get passingThrough(): boolean {
+    return this.decided && this.width === undefined && this.pending === undefined;
+  }
+
+  push(line: string): void {
+    if (this.decided) {
+      this.feed(line);
+      return;
+    }
+    this.window.push(line);
+    this.windowChars += line.length;
+    if (this.window.length >= this.windowLines || this.windowChars > 1 << 22) this.decide();
+  }
+
+  finish(): void {
+    if (!this.decided) this.decide();
+    if (this.pending !== undefined) this.emit(this.pending);
+    this.pending = undefined;
+  }
+
+  private decide(): void {
+    this.width = detectWrapWidth(this.window);
+    this.detected = this.width;
+    this.decided = true;
+    const window = this.window;
+    this.window = [];
+    for (const line of window) this.feed(line);
+  }
+
+  private feed(line: string): void {
+    const width = this.width;
+    if (width === undefined) {
+      this.emit(line);
+      return;
+    }
+    const w = line.length >= width / 2 ? displayWidth(line) : 0;
+    if (w > width) {
+      // Wider than the wrap: not a wrapped copy after all from here on.
+      this.width = undefined;
+      if (this.pending !== undefined) this.emit(this.pending);
+      this.pending = undefined;
+      this.emit(line);
+      return;
+    }
+    if (this.pending !== undefined) {
+      const head = this.pending;
+      this.pending = undefined;
+      const joined = this.join(head, line);
+      if (joined === undefined) this.emit(head);
+      else line = joined;
+    }
+    // A piece as wide as the terminal continues on the next line (or a marker one column
+    // short: the copy dropped the space the wrap fell on).
+    if (w === width || (w === width - 1 && line.includes(MARKER_TEXT))) {
+      this.pending = line;
+      this.pendingShort = w === width - 1;
+    } else this.emit(line);
+  }
+
+  private join(head: string, next: string): string | undefined {
+    const marker = joinMarker(head, next);
+    if (marker !== undefined) return marker;
+    if (head.includes(MARKER_TEXT)) {
+      if (parseMarker(head)) return undefined;
+      // A marker over three lines (a narrow terminal): keep going.
+      return this.pendingShort ? `${head} ${next}` : head + next;
+    }
+    if (this.pendingShort) return undefined;
+    this.uncertainJoins++;
+    return head + next;
+  }
+}

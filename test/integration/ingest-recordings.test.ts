@@ -1,0 +1,71 @@
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundle } from '../../src/commands/bundle.js';
+import { ingest } from '../../src/commands/ingest.js';
+import { fakeBastion } from '../helpers/bastion.js';
+import {
+  cleanupTempDirs,
+  commitAll,
+  git,
+  makeOpsRepo,
+  requireTool,
+  tempDir,
+} from '../helpers/ops-repo.js';
+
+afterAll(cleanupTempDirs);
+
+describe('recordings instead of a copy', () => {
+  it('an asciinema cast and a script -T typescript give the runbook of the plain copy', async () => {
+    if (!requireTool('script') || !requireTool('asciinema')) return;
+    const repo = makeOpsRepo();
+    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    commitAll(repo, 'prepared');
+    // The same session three times: a clock that stands still and a fresh cluster each time.
+    const bin = tempDir('airgap-clock-');
+    const realDate = execFileSync('bash', ['-c', 'command -v date'], { encoding: 'utf8' }).trim();
+    writeFileSync(join(bin, 'date'), `#!/bin/sh\nexec ${realDate} -d @1795678062 "$@"\n`);
+    chmodSync(join(bin, 'date'), 0o755);
+    const bastion = fakeBastion(result);
+    const env = { ...bastion.env, PATH: `${bin}:${bastion.env.PATH}`, TERM: 'xterm' };
+    const script = join(result.outDir, 'bastion.sh');
+    const dir = tempDir('airgap-recordings-');
+    const session = (command: string[]) => {
+      rmSync(bastion.kubeState, { recursive: true, force: true });
+      mkdirSync(bastion.kubeState, { recursive: true });
+      spawnSync(command[0]!, command.slice(1), { env, cwd: bastion.home, stdio: 'ignore' });
+    };
+    const plain = join(dir, 'plain.txt');
+    session(['bash', '-c', `bash ${script} > ${plain} 2>&1`]);
+    const typescript = join(dir, 'session.typescript');
+    session([
+      'script',
+      '-q',
+      '-T',
+      join(dir, 'session.timing'),
+      '-c',
+      `bash ${script}`,
+      typescript,
+    ]);
+    const cast = join(dir, 'session.cast');
+    session(['asciinema', 'rec', '-q', '--overwrite', '-c', `bash ${script}`, cast]);
+    expect(readFileSync(typescript, 'utf8')).toMatch(/^Script started on /);
+    expect(readFileSync(cast, 'utf8')).toMatch(/^\{"version": 2/);
+
+    const runbooks: Record<string, string> = {};
+    for (const [label, path] of Object.entries({ plain, typescript, cast })) {
+      const ingested = await ingest({ transcript: path, repo });
+      expect(ingested.status).toBe('deployed');
+      // Each session draws its own marker nonce, so the kept transcripts' names differ.
+      runbooks[label] = readFileSync(join(repo, ingested.runbook), 'utf8')
+        .replaceAll(ingested.transcript.split('/').at(-1)!, 'TRANSCRIPT.log')
+        .replace(/sha256=[0-9a-f]{12} \(managed/, 'sha256=BLOCK (managed');
+      git(repo, 'reset', '-q', '--hard');
+      git(repo, 'clean', '-fdq');
+    }
+    expect(runbooks.plain).toContain('**Deployed**');
+    expect(runbooks.typescript).toBe(runbooks.plain);
+    expect(runbooks.cast).toBe(runbooks.plain);
+  }, 60_000);
+});

@@ -1,0 +1,109 @@
+import { describe, expect, it } from 'vitest';
+import { mergeAttempts } from '../../src/ingest/merge.js';
+import {
+  countOutcome,
+  crossCheck,
+  formatCounts,
+  primaryRun,
+  readSummary,
+  splitRuns,
+} from '../../src/ingest/outcome.js';
+import type { SpooledAttempt } from '../../src/ingest/spool.js';
+import type { Unit } from '../../src/model/record.js';
+
+const units: Unit[] = [
+  { n: 1, kind: 'download', name: 'd' },
+  { n: 2, kind: 'step', name: 's', command: 'x' },
+  { n: 3, kind: 'verify-cmd', name: 'v', command: 'y' },
+  { n: 4, kind: 'summary', name: 'summary' },
+];
+
+const attempt = (n: number, kind: Unit['kind'], rc: number | undefined, at: number) =>
+  ({
+    bundleId: 'b-1234567',
+    n,
+    kind,
+    seq: at,
+    beginEpoch: at,
+    endEpoch: at,
+    complete: rc !== undefined,
+    rc,
+    lineCount: 0,
+    foreignMarkers: 0,
+    longestBackticks: 0,
+    transcript: 0,
+    outputPath: '',
+    outputStart: 0,
+    outputEnd: 0,
+    outputSha256: `${n}-${rc}`,
+    masked: 0,
+  }) as SpooledAttempt;
+
+describe('the one count', () => {
+  it('counts transfer, steps and verify commands, never the summary', () => {
+    const results = mergeAttempts(
+      units,
+      [attempt(1, 'download', 0, 1), attempt(2, 'step', 1, 2), attempt(4, 'summary', 1, 3)],
+      [],
+    );
+    const counts = countOutcome(results);
+    expect(counts).toEqual({ ok: 1, failed: 1, skipped: 0, notYetSeen: 1, total: 3 });
+    expect(formatCounts(counts)).toBe('1 ok, 1 failed, 0 skipped, 1 not yet seen (of 3 units)');
+  });
+});
+
+describe('the bastion summary', () => {
+  const summary = readSummary(
+    'airgap: b-1234567: 2 ok, 1 failed, 0 skipped, 0 not run\nairgap: RESULT: FAILED\n',
+  );
+  it('is read from its output', () => {
+    expect(summary).toEqual({ success: false, ok: 2, failed: 1, skipped: 0, notRun: 0 });
+    expect(readSummary('no result line')).toBeUndefined();
+  });
+  it('is never contradicted silently', () => {
+    const allOk = { ok: 3, failed: 0, skipped: 0, notYetSeen: 0, total: 3 };
+    const checked = crossCheck('deployed', allOk, summary);
+    expect(checked.status).toBe('failed');
+    expect(checked.disagreement).toContain('2 ok, 1 failed, 0 skipped, 0 not run (RESULT: FAILED)');
+    const agreeing = { ok: 2, failed: 1, skipped: 0, notYetSeen: 0, total: 3 };
+    expect(crossCheck('failed', agreeing, summary)).toEqual({ status: 'failed' });
+    // A partial paste is short of the summary's counts by nature: not a disagreement.
+    expect(
+      crossCheck('partial', { ...allOk, ok: 1, notYetSeen: 2 }, summary).disagreement,
+    ).toBeUndefined();
+  });
+});
+
+describe('runs', () => {
+  it('start at each download; the first deployed run is the record', () => {
+    const runs = splitRuns(
+      units,
+      [
+        attempt(1, 'download', 0, 10),
+        attempt(2, 'step', 1, 11),
+        attempt(1, 'download', 0, 20),
+        attempt(2, 'step', 0, 21),
+        attempt(3, 'verify-cmd', 0, 22),
+        attempt(1, 'download', 0, 30),
+        attempt(2, 'step', 0, 31),
+        attempt(3, 'verify-cmd', 0, 32),
+      ],
+      [],
+    );
+    expect(runs.map((r) => [r.number, r.start, r.status])).toEqual([
+      [1, 10, 'failed'],
+      [2, 20, 'deployed'],
+      [3, 30, 'deployed'],
+    ]);
+    expect(primaryRun(runs).number).toBe(2);
+  });
+  it('keep a download pasted twice (the same begin time) as one run, and a run split over pastes whole', () => {
+    const runs = splitRuns(
+      units,
+      [attempt(1, 'download', 0, 10), attempt(1, 'download', 0, 10), attempt(2, 'step', 0, 11)],
+      [],
+    );
+    expect(runs).toHaveLength(1);
+    expect(primaryRun(runs).status).toBe('partial');
+  });
+});

@@ -1,0 +1,70 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { readLineBatches } from '../../src/ingest/lines.js';
+import { openRecording } from '../../src/ingest/recording.js';
+import { cleanTerminalLine } from '../../src/ingest/terminal.js';
+import { projectRoot } from '../helpers/ops-repo.js';
+
+const capture = (name: string) => readFileSync(join(projectRoot, 'test/fixtures/captures', name));
+
+async function* chunks(bytes: Buffer, size: number) {
+  for (let i = 0; i < bytes.length; i += size) yield bytes.subarray(i, i + size);
+}
+
+async function shown(bytes: Buffer, size = 64) {
+  const recording = await openRecording(chunks(bytes, size), 'rec');
+  const lines: string[] = [];
+  for await (const batch of readLineBatches(recording.bytes))
+    for (const line of batch) lines.push(cleanTerminalLine(line));
+  return { format: recording.format, lines };
+}
+
+// The session's output as `tmux capture-pane -J` copied it, without the prompt lines.
+const expected = readFileSync(
+  join(projectRoot, 'test/fixtures/captures/tmux-80col-joined.txt'),
+  'utf8',
+)
+  .split('\n')
+  .slice(1, 8)
+  .map((l) => l.trimEnd());
+
+describe('openRecording on real recordings of the same session', () => {
+  it('reads an asciinema v2 cast as the terminal showed it', async () => {
+    const { format, lines } = await shown(capture('session.cast'));
+    expect(format).toBe('asciicast');
+    expect(lines).toEqual(expected);
+  });
+
+  it('reads a script(1) typescript without its header and trailer, in any chunking', async () => {
+    for (const size of [7, 64, 1 << 16]) {
+      const { format, lines } = await shown(capture('session.typescript'), size);
+      expect(format).toBe('typescript');
+      expect(lines).toEqual(expected);
+    }
+  });
+
+  it('reads a v3 cast (intervals, comments, other event types)', async () => {
+    const v3 = [
+      '{"version": 3, "term": {"cols": 80, "rows": 24}, "timestamp": 1795678062}',
+      '# a comment line',
+      '[0.1, "o", "first \\u001b[32mline\\u001b[0m\\r\\nsec"]',
+      '[0.2, "i", "typed"]',
+      '[0.1, "m", "a marker"]',
+      '[0.1, "o", "ond line\\r\\n"]',
+      '[0.1, "x", "0"]',
+    ].join('\n');
+    const { format, lines } = await shown(Buffer.from(v3), 5);
+    expect(format).toBe('asciicast');
+    expect(lines).toEqual(['first line', 'second line']);
+  });
+
+  it('passes a plain copy through, and names the line of a broken cast', async () => {
+    const { format, lines } = await shown(Buffer.from('plain\r\ncopy\n'));
+    expect(format).toBe('terminal');
+    expect(lines).toEqual(['plain', 'copy']);
+    await expect(shown(Buffer.from('{"version": 2}\n[0.1, "o", "x"]\nnot json\n'))).rejects.toThrow(
+      'rec:3: not an asciicast event',
+    );
+  });
+});

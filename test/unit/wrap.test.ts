@@ -1,0 +1,86 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { detectWrapWidth, displayWidth, HardWrapJoiner } from '../../src/ingest/wrap.js';
+import { parseMarker } from '../../src/model/markers.js';
+import { projectRoot } from '../helpers/ops-repo.js';
+
+const capture = (name: string) =>
+  readFileSync(join(projectRoot, 'test/fixtures/captures', name), 'utf8')
+    .replace(/\n$/, '')
+    .split('\n');
+
+function rejoin(lines: readonly string[]) {
+  const out: string[] = [];
+  const joiner = new HardWrapJoiner((line) => out.push(line));
+  for (const line of lines) joiner.push(line);
+  joiner.finish();
+  return { out, joiner };
+}
+
+/** Cuts lines at `width` columns as a terminal's copy does (trailing spaces dropped). */
+const wrapAt = (width: number, lines: readonly string[]) =>
+  lines.flatMap((line) => {
+    const pieces: string[] = [];
+    for (let i = 0; i < line.length; i += width) pieces.push(line.slice(i, i + width).trimEnd());
+    return pieces.length ? pieces : [''];
+  });
+
+describe('displayWidth', () => {
+  it('counts wide characters twice, tabs to the next stop and combining marks not at all', () => {
+    expect(displayWidth('abc')).toBe(3);
+    expect(displayWidth('日本')).toBe(4);
+    expect(displayWidth('a\tb')).toBe(9);
+    expect(displayWidth('e\u0301')).toBe(1);
+  });
+});
+
+describe('HardWrapJoiner on a real tmux copy at 80 columns (capture-pane without -J)', () => {
+  it('detects the width and gives back the -J copy, except the line of exactly 80', () => {
+    const wrapped = capture('tmux-80col-wrapped.txt');
+    const joined = capture('tmux-80col-joined.txt').map((l) => l.trimEnd());
+    expect(detectWrapWidth(wrapped)).toBe(80);
+    const { out, joiner } = rejoin(wrapped);
+    const exactly = joined.findIndex((l) => l.startsWith('exactly-eighty'));
+    // An 80-character line cannot be told from a wrapped one: it is joined, and said so.
+    const expected = [
+      ...joined.slice(0, exactly),
+      joined[exactly]! + joined[exactly + 1]!,
+      ...joined.slice(exactly + 2),
+    ];
+    expect(out).toEqual(expected);
+    expect(joiner.width).toBe(80);
+    expect(joiner.uncertainJoins).toBeGreaterThan(0);
+  });
+
+  it('leaves the -J copy (lines wider than 80) untouched', () => {
+    const joined = capture('tmux-80col-joined.txt');
+    expect(detectWrapWidth(joined)).toBeUndefined();
+    expect(rejoin(joined).out).toEqual(joined);
+  });
+});
+
+describe('markers cut by the wrap', () => {
+  const id = `${'a'.repeat(24)}-1234567`;
+  const begin = `[ec2-user@ip-10-0-1-23 ~]$ @@airgap/1 begin ${id} 12 verify-cmd 1770973200 s=0123456789abcdef`;
+  const end = `@@airgap/1 end ${id} 12 verify-cmd rc=0 1770973201 s=0123456789abcdef`;
+
+  it('are put back together, even where the cut fell on a dropped space', () => {
+    const lines = [begin, 'short output', end, 'x'.repeat(30)];
+    for (const width of [60, 80, 100]) {
+      const { out, joiner } = rejoin(wrapAt(width, lines));
+      expect(joiner.width).toBe(width);
+      expect(out.filter((l) => parseMarker(l)).length).toBe(2);
+      expect(out).toContain(begin);
+      expect(out).toContain(end);
+    }
+  });
+
+  it('keeps a whole marker as wide as the terminal apart from the line after it', () => {
+    const marker = `@@airgap/1 end ${id.slice(0, 20)} 4 step rc=0 1770973201`;
+    const width = marker.length;
+    const text = 'y'.repeat(width * 2 + 5);
+    const { out } = rejoin(wrapAt(width, [text, text, text, marker, 'next line', 'more']));
+    expect(out).toEqual([text, text, text, marker, 'next line', 'more']);
+  });
+});
