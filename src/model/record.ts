@@ -181,7 +181,22 @@ const REBUILD_HINT = 'rebuild the bundle with airgap bundle (records are written
  * Validates a bundle record read from `source` (a path, for messages). The format tag is
  * checked first, so a record of another version says so instead of listing field problems.
  */
-export function parseRecord(text: string, source: string): BundleRecord {
+/**
+ * The bundle.json inside an archive is the content manifest: the same record without what
+ * only the repo knows (the commit it was first prepared at, missing images), so that the
+ * same content gives the same archive bytes. Read as a record with those left empty.
+ */
+const archiveManifestSchema = bundleRecordSchema.extend({
+  commit: z.string().default(''),
+  commitTime: z.string().default(''),
+  missingImages: z.array(z.string()).default([]),
+});
+
+export function parseRecord(
+  text: string,
+  source: string,
+  options: { archiveManifest?: boolean } = {},
+): BundleRecord {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -212,7 +227,9 @@ export function parseRecord(text: string, source: string): BundleRecord {
       },
     );
   }
-  const result = bundleRecordSchema.safeParse(raw);
+  const result = (options.archiveManifest ? archiveManifestSchema : bundleRecordSchema).safeParse(
+    raw,
+  );
   if (result.success) return result.data;
   const problems = result.error.issues.map(
     (issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`,

@@ -138,7 +138,7 @@ function parseManifest(path: string, manifest: Buffer | undefined): BundleRecord
       code: 'integrity',
     });
   }
-  return parseRecord(manifest.toString('utf8'), `${path}: bundle.json`);
+  return parseRecord(manifest.toString('utf8'), `${path}: bundle.json`, { archiveManifest: true });
 }
 
 /**

@@ -119,7 +119,7 @@ export async function sendArchive(
     Metadata: {
       sha256: bundle.sha256,
       'airgap-bundle': record.id,
-      'airgap-commit': record.commit,
+      ...(record.commit ? { 'airgap-commit': record.commit } : {}),
     },
     ...encryption,
   };
