@@ -147,7 +147,7 @@ describe('parseRecord of the archive’s own bundle.json', () => {
   it('reads the content manifest (no commit, no missing images) only when asked', () => {
     const { commit: _c, commitTime: _t, missingImages: _m, ...manifest } = record;
     const text = JSON.stringify(manifest);
-    expect(() => parseRecord(text, 'bundle.json')).toThrow(/commit/);
+    expect(() => parseRecord(text, 'bundle.json')).toThrow(/invalid bundle record \(3 problems\)/);
     const read = parseRecord(text, 'bundle.json', { archiveManifest: true });
     expect(read.id).toBe(record.id);
     expect(read.commit).toBe('');
