@@ -1,7 +1,11 @@
+import { findSecrets, rules } from '../secrets/index.js';
+
 /**
- * Bundle-time credential detection in shipped text. A small interface so that the shared
- * engine of issue 14 (src/secrets, also used by ingest's redaction) can replace the rules
- * below without touching the scanner: `findSecrets(text)` returning findings with a line.
+ * Bundle-time credential detection in shipped text: the rules below (manifest shapes: env
+ * values, password keys, .dockerconfigjson, base64-hidden keys) plus the provider rules of the
+ * shared engine in src/secrets, the one ingest's redaction uses (GitHub, Slack, Stripe, Vault,
+ * npm, OpenAI… tokens in ConfigMaps or env values). The engine's broad transcript rules (any
+ * `data:` value, any `*_key:`) stay out: in manifests they would refuse ConfigMaps.
  */
 export interface CredentialFinding {
   /** Stable rule id, e.g. aws-access-key-id. */
@@ -165,6 +169,22 @@ export const builtinDetector: CredentialDetector = {
           what: `${finding.what}, base64-encoded`,
         });
       }
+    }
+    return findings;
+  },
+};
+
+const PROVIDER_RULES = new Set(rules.filter((r) => r.source === 'gitleaks').map((r) => r.id));
+
+/** The default: the rules above and the shared engine's provider rules, one finding per rule. */
+export const credentialDetector: CredentialDetector = {
+  findSecrets(text: string): CredentialFinding[] {
+    const findings = builtinDetector.findSecrets(text);
+    const seen = new Set(findings.map((f) => f.rule));
+    for (const found of findSecrets(text)) {
+      if (!PROVIDER_RULES.has(found.rule) || seen.has(found.rule)) continue;
+      seen.add(found.rule);
+      findings.push({ rule: found.rule, line: found.line, what: `a ${found.rule} credential` });
     }
     return findings;
   },

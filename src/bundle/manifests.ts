@@ -1,6 +1,6 @@
 import yaml from 'js-yaml';
 import picomatch from 'picomatch';
-import { builtinDetector, type CredentialDetector } from './credentials.js';
+import { type CredentialDetector, credentialDetector } from './credentials.js';
 
 /** A problem found in a file's content, with the line to look at. */
 export interface ContentProblem {
@@ -57,7 +57,7 @@ export function isYamlPath(path: string): boolean {
 export function scanForCredentials(
   path: string,
   text: string | undefined,
-  detector: CredentialDetector = builtinDetector,
+  detector: CredentialDetector = credentialDetector,
 ): ContentProblem[] {
   const problems: ContentProblem[] = [];
   if (credentialNames(path)) {

@@ -117,6 +117,13 @@ describe('bundle refuses what the bastion cannot catch', () => {
       1,
       'KafkaUser with spec.authentication.password.value',
     ],
+    [
+      'a provider token in a ConfigMap (the shared secrets engine of ingest)',
+      'gh.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: gh }\ndata:\n  GH: ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A\n',
+      5,
+      'a github-pat credential',
+    ],
   ])('refuses credentials in shipped files: %s', async (_label, name, content, line, what) => {
     const repo = repoWith({ [name]: content });
     const error = await refusal(repo);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { builtinDetector } from '../../src/bundle/credentials.js';
+import { builtinDetector, credentialDetector } from '../../src/bundle/credentials.js';
 
 const rules = (text: string) => builtinDetector.findSecrets(text).map((f) => `${f.line}:${f.rule}`);
 
@@ -28,5 +28,24 @@ describe('builtinDetector', () => {
     expect(rules(`${file.slice(0, 20)}\n${file.slice(20)}\n`)).toContain(
       '1:base64:aws-access-key-id',
     );
+  });
+});
+
+describe('credentialDetector', () => {
+  it('adds the shared engine’s provider rules to the manifest rules', () => {
+    const configMap =
+      'kind: ConfigMap\ndata:\n  SLACK: xoxb-123456789012-1234567890123-aBcDeFgHiJkLmNoPqRsTuVwX\n';
+    expect(builtinDetector.findSecrets(configMap)).toEqual([]);
+    expect(credentialDetector.findSecrets(configMap).map((f) => `${f.line}:${f.rule}`)).toEqual([
+      '3:slack-bot-token',
+    ]);
+  });
+
+  it('leaves image references, digests and ARNs alone', () => {
+    const text =
+      'image: 123456789012.dkr.ecr.eu-west-1.amazonaws.com/quote@sha256:' +
+      'a'.repeat(64) +
+      '\nrole: arn:aws:iam::123456789012:role/app\n';
+    expect(credentialDetector.findSecrets(text)).toEqual([]);
   });
 });
