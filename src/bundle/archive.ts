@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
-import { type EntryData, ZipArchive } from 'archiver';
+import type { EntryData } from 'archiver';
 import type { ArchiveFormat } from '../model/archive-formats.js';
 import type { BlobReader } from '../repo/blob-reader.js';
+import { ParallelGzip } from './parallel-gzip.js';
 import { tarMode } from './plan.js';
 import { TarWriter } from './tar-writer.js';
 
@@ -65,11 +66,19 @@ async function* observed(
   }
 }
 
-/** tar.gz through node-tar headers and zlib: gzip header without name or time (zlib's default). */
+/**
+ * tar.gz through node-tar headers and zlib on every core (ParallelGzip: fixed-size members, so
+ * the bytes do not depend on timing); gzip headers without name or time (zlib's default).
+ */
 async function writeTarGz(input: ArchiveInput): Promise<{ sha256: string; size: number }> {
-  const gzip = createGzip({ level: 6 });
-  const counter = hashingCounter();
-  const written = pipeline(gzip, counter.stream, createWriteStream(input.outPath));
+  const file = await open(input.outPath, 'w');
+  const hash = createHash('sha256');
+  let size = 0;
+  const gzip = new ParallelGzip(async (member) => {
+    hash.update(member);
+    size += member.length;
+    await file.write(member);
+  });
   const tar = new TarWriter(gzip, input.mtime);
   try {
     for (const [index, entry] of input.entries.entries()) {
@@ -93,17 +102,16 @@ async function writeTarGz(input: ArchiveInput): Promise<{ sha256: string; size: 
       ] as unknown as AsyncIterable<Buffer>);
     }
     await tar.end();
-  } catch (error) {
-    gzip.destroy(error as Error);
-    await written.catch(() => {});
-    throw error;
+  } finally {
+    await file.close();
   }
-  await written;
-  return counter.result();
+  return { sha256: hash.digest('hex'), size };
 }
 
 /** zip through archiver, one entry at a time so memory stays bounded. */
 async function writeZip(input: ArchiveInput): Promise<{ sha256: string; size: number }> {
+  // Loaded only for zip: archiver and its dependencies cost start-up time every tar.gz bundle.
+  const { ZipArchive } = await import('archiver');
   const archive = new ZipArchive({ zlib: { level: 6 } });
   const counter = hashingCounter();
   const written = pipeline(archive, counter.stream, createWriteStream(input.outPath));
