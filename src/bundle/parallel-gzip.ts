@@ -1,8 +1,29 @@
 import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
-import { gzip } from 'node:zlib';
+import { deflateRaw, gzip } from 'node:zlib';
 
 const gzipAsync = promisify(gzip);
+const deflateRawAsync = promisify(deflateRaw);
+
+const SAMPLES = 8;
+const SAMPLE_SIZE = 8 * 1024;
+
+/**
+ * True when every one of 8 evenly spread 8 KiB samples of the block shrinks by less than 10% at
+ * level 1: random data, images, already-compressed files. Level 6 on such a block spends its
+ * time searching for matches that are not there, and ends up writing stored blocks anyway.
+ * (A sample holding a tar header and padding still shrinks by only about 4%.)
+ */
+async function looksIncompressible(block: Buffer): Promise<boolean> {
+  if (block.length < SAMPLES * SAMPLE_SIZE * 2) return false;
+  const step = Math.floor(block.length / SAMPLES);
+  for (let i = 0; i < SAMPLES; i++) {
+    const sample = block.subarray(i * step, i * step + SAMPLE_SIZE);
+    const packed = await deflateRawAsync(sample, { level: 1 });
+    if (packed.length < sample.length * 0.9) return false;
+  }
+  return true;
+}
 
 /** Where compressed bytes go, in order; the promise is the backpressure. */
 export interface ByteSink {
@@ -61,13 +82,16 @@ export class ParallelGzip implements ByteSink {
     while (this.inFlight.length) await this.out(await this.inFlight.shift()!);
   }
 
-  private async dispatch(limit: number): Promise<void> {
+  /** Decided by the block's content alone, so the output stays reproducible. */
+  private async compress(block: Buffer): Promise<Buffer> {
+    const level = (await looksIncompressible(block)) ? 0 : this.level;
     // One output buffer for the whole member: zlib's default 16 KiB makes a trip back to the
     // main thread for every 16 KiB it writes.
-    const pending = gzipAsync(this.block.subarray(0, this.filled), {
-      level: this.level,
-      chunkSize: this.memberSize + 64 * 1024,
-    });
+    return gzipAsync(block, { level, chunkSize: this.memberSize + 64 * 1024 });
+  }
+
+  private async dispatch(limit: number): Promise<void> {
+    const pending = this.compress(this.block.subarray(0, this.filled));
     // Awaited in order below; this only keeps a failure from being reported as unhandled.
     pending.catch(() => {});
     this.inFlight.push(pending);

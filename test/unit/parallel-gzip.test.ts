@@ -42,6 +42,19 @@ describe('ParallelGzip', () => {
     expect(b.equals(a)).toBe(true);
   });
 
+  it('stores incompressible blocks instead of searching them, and still compresses text', async () => {
+    const random = randomBytes(400_000);
+    const members = await compress([text.subarray(0, 200_000), random], { memberSize: 200_000 });
+    expect(members).toHaveLength(3);
+    // zlib writes the level into the gzip header's XFL byte: 4 for the fastest (0 and 1), 0 for 6.
+    expect(members.map((m) => m[8])).toEqual([0, 4, 4]);
+    expect(members[1]!.length).toBeLessThan(200_100);
+    expect(members[0]!.length).toBeLessThan(50_000);
+    expect(
+      gunzipSync(Buffer.concat(members)).equals(Buffer.concat([text.subarray(0, 200_000), random])),
+    ).toBe(true);
+  });
+
   it('writes a valid empty stream for no input', async () => {
     const members = await compress([], {});
     expect(members).toHaveLength(1);
