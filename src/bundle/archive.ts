@@ -18,6 +18,8 @@ export interface ArchiveEntry {
   mode: string;
 }
 
+type Trailer = ReadonlyArray<{ name: string; content: string }>;
+
 export interface ArchiveInput {
   format: ArchiveFormat;
   /** Commit time: every entry gets it, so the archive does not depend on when it was built. */
@@ -25,12 +27,15 @@ export interface ArchiveInput {
   entries: readonly ArchiveEntry[];
   blobs: BlobReader;
   outPath: string;
-  /** Sees every chunk of every file as it is packed: hashing and scanning ride along. */
-  onChunk: (index: number, chunk: Buffer) => void;
+  /**
+   * Sees every chunk of every file as it is packed: hashing and scanning ride along. A returned
+   * promise is awaited before the next chunk (backpressure from the scan worker).
+   */
+  onChunk: (index: number, chunk: Buffer) => Promise<void> | undefined | void;
   /** Called with a symlink's target (its blob) instead of packing it as a file. */
   onSymlink: (index: number, target: string) => void;
   /** Small generated files appended after the repo files, e.g. bundle.json and SHA256SUMS. */
-  trailer: () => ReadonlyArray<{ name: string; content: string }>;
+  trailer: () => Trailer | Promise<Trailer>;
 }
 
 /**
@@ -61,7 +66,8 @@ async function* observed(
   onChunk: ArchiveInput['onChunk'],
 ): AsyncGenerator<Buffer> {
   for await (const chunk of blobs.next()) {
-    onChunk(index, chunk);
+    const wait = onChunk(index, chunk);
+    if (wait) await wait;
     yield chunk;
   }
 }
@@ -95,7 +101,7 @@ async function writeTarGz(input: ArchiveInput): Promise<{ sha256: string; size: 
         );
       }
     }
-    for (const meta of input.trailer()) {
+    for (const meta of await input.trailer()) {
       const content = Buffer.from(meta.content);
       await tar.file(meta.name, 0o644, content.length, [
         content,
@@ -141,7 +147,7 @@ async function writeZip(input: ArchiveInput): Promise<{ sha256: string; size: nu
     }
     while (processed <= index) await once(archive, 'entry');
   }
-  for (const meta of input.trailer()) {
+  for (const meta of await input.trailer()) {
     archive.append(Buffer.from(meta.content), { name: meta.name, date: input.mtime, mode: 0o644 });
   }
   await archive.finalize();

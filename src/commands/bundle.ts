@@ -150,12 +150,12 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
       blobs: reader,
       outPath: join(tempDir, archiveName),
       onChunk: (index, chunk) => {
-        scanner.chunk(index, chunk);
         progress.add(chunk.length);
+        return scanner.chunk(index, chunk);
       },
       onSymlink: (index, target) => scanner.symlink(index, target),
-      trailer: () => {
-        scanner.finish();
+      trailer: async () => {
+        await scanner.finish();
         record = makeRecord({
           id,
           spec,
