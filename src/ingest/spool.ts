@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { HelperEchoFolder } from './helper-echo.js';
@@ -27,30 +27,10 @@ export interface SpooledTranscript {
   masked: number;
 }
 
+const EMPTY_SHA256 = createHash('sha256').digest('hex');
 const maskPattern = /\[REDACTED:[a-z-]+\]/g;
 const countMasks = (text: string) =>
   text.includes('[REDACTED:') ? (text.match(maskPattern)?.length ?? 0) : 0;
-
-/** Hashes an attempt's output in batches: one update per line costs more than the parse. */
-class BatchedHash {
-  private readonly hash: Hash = createHash('sha256');
-  private parts: string[] = [];
-  private size = 0;
-  add(line: string): void {
-    this.parts.push(line, '\n');
-    this.size += line.length + 1;
-    if (this.size > 1 << 20) this.drain();
-  }
-  private drain(): void {
-    this.hash.update(this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
-  }
-  digest(): string {
-    this.drain();
-    return this.hash.digest('hex');
-  }
-}
 
 /**
  * Second pass: splits a cleaned transcript into one spool file holding every attempt's output
@@ -68,7 +48,8 @@ export async function spoolTranscript(
   const spool = new FileSink(join(workDir, `t${index}-attempts.txt`));
   const other = new FileSink(join(workDir, `t${index}-other.txt`));
   const attempts: SpooledAttempt[] = [];
-  let open: { seq: number; start: number; hash: BatchedHash; masked: number } | undefined;
+  // The spool hashes the open attempt's bytes as it writes them.
+  let open: { seq: number; start: number; masked: number } | undefined;
   let otherLines = 0;
   let otherBackticks = 0;
   let masked = 0;
@@ -81,18 +62,16 @@ export async function spoolTranscript(
   });
   const toOther = (text: string) => folder.push(text);
   const close = (attempt: Attempt) => {
-    const entry =
-      open?.seq === attempt.seq
-        ? open
-        : { seq: attempt.seq, start: spool.position, hash: new BatchedHash(), masked: 0 };
+    const entry = open?.seq === attempt.seq ? open : undefined;
+    const end = spool.position;
     attempts.push({
       ...attempt,
       transcript: index,
       outputPath: spool.path,
-      outputStart: entry.start,
-      outputEnd: spool.position,
-      outputSha256: entry.hash.digest(),
-      masked: entry.masked,
+      outputStart: entry?.start ?? end,
+      outputEnd: end,
+      outputSha256: entry ? spool.endHash() : EMPTY_SHA256,
+      masked: entry?.masked ?? 0,
     });
     open = undefined;
   };
@@ -111,13 +90,14 @@ export async function spoolTranscript(
       close(attempt);
       return;
     }
-    if (open?.seq !== attempt.seq)
-      open = { seq: attempt.seq, start: spool.position, hash: new BatchedHash(), masked: 0 };
+    if (open?.seq !== attempt.seq) {
+      open = { seq: attempt.seq, start: spool.position, masked: 0 };
+      spool.beginHash();
+    }
     const n = countMasks(event.text);
     open.masked += n;
     masked += n;
     spool.line(event.text);
-    open.hash.add(event.text);
   };
   try {
     for await (const batch of readLineBatches(createReadStream(path, { highWaterMark: 1 << 18 }))) {
