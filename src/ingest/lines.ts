@@ -32,6 +32,7 @@ export class FileSink {
   private size = 0;
   private written = 0;
   private hash: Hash | undefined;
+  private buffer = Buffer.alloc(0);
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'w');
@@ -74,7 +75,11 @@ export class FileSink {
 
   flush(): void {
     if (!this.parts.length) return;
-    const data = Buffer.from(this.parts.join(''), 'utf8');
+    const text = this.parts.join('');
+    // Encoded into one reused buffer: a new Buffer per flush is external memory that the
+    // garbage collector frees late, and peak RSS grew with the transcript.
+    if (this.buffer.length < text.length * 3) this.buffer = Buffer.allocUnsafe(text.length * 3);
+    const data = this.buffer.subarray(0, this.buffer.write(text, 0, 'utf8'));
     this.hash?.update(data);
     writeSync(this.fd, data);
     this.written += data.length;
