@@ -3,12 +3,13 @@
  * input in the same run, as a ratio of medians; then issue 17's targets, each met or missed.
  * For a missed target it profiles one more airgap run (`--cpu-prof`) and writes what the time
  * went to into bench/results.md. Loopback only. `--quick`: smaller inputs; `--only=a,b`: a
- * subset (bundle, large, startup, upload, ingest); neither rewrites results.md.
+ * subset (bundle, large, startup, upload, ingest, secrets); neither rewrites results.md.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, totalmem } from 'node:os';
 import { join } from 'node:path';
+import { benchSecrets } from './bench-secrets.js';
 import {
   freshClone,
   makeIngestRepo,
@@ -313,6 +314,9 @@ if (wanted('ingest')) {
     });
   }
 }
+
+// 6. Secrets: recall on the test corpus and redaction throughput (scripts/bench-secrets.ts).
+if (wanted('secrets')) notes.push(...benchSecrets(projectRoot, quick));
 
 const verdicts = judge(TARGETS, measurements);
 // Each missed target: one more run under --cpu-prof, summarised per thread.

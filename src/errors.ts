@@ -21,7 +21,14 @@ export const ExitCode = {
   transcript: 20,
   unknownBundle: 21,
   locked: 22,
+  writeFailed: 23,
+  noSpace: 30,
+  permission: 31,
+  readOnly: 32,
+  corruptFile: 33,
+  missingTool: 34,
   bug: 70,
+  interrupted: 130,
 } as const;
 
 export type ExitCodeName = keyof typeof ExitCode;
@@ -51,4 +58,64 @@ export class AirgapError extends Error {
 
 export function isAirgapError(error: unknown): error is AirgapError {
   return error instanceof AirgapError;
+}
+
+/**
+ * Conditions of the machine, not bugs: a full disk, a path airgap may not write, a read-only
+ * file system, a tool that is not installed. Node reports them as errors with an errno code;
+ * each becomes one line naming the path and what to do, with its own exit code.
+ */
+export function fromSystemError(error: unknown): AirgapError | undefined {
+  const e = error as NodeJS.ErrnoException | undefined;
+  if (!e || typeof e !== 'object' || typeof e.code !== 'string') return undefined;
+  const path = e.path ?? (e as { dest?: string }).dest ?? 'a path airgap writes to';
+  switch (e.code) {
+    case 'ENOSPC':
+    case 'EDQUOT':
+      return new AirgapError(`no space left on the device holding ${path}`, {
+        hint: 'free some space there (df -h shows how much is left), or write elsewhere with --out DIR',
+        code: 'noSpace',
+        cause: error,
+      });
+    case 'EACCES':
+    case 'EPERM':
+      return new AirgapError(`permission denied: cannot ${e.syscall ?? 'use'} ${path}`, {
+        hint: 'check the owner and mode of that path (ls -ld), or run where you can write',
+        code: 'permission',
+        cause: error,
+      });
+    case 'EROFS':
+      return new AirgapError(`${path} is on a read-only file system`, {
+        hint: 'write somewhere writable, e.g. --out DIR, or remount the file system read-write',
+        code: 'readOnly',
+        cause: error,
+      });
+    case 'ENOENT':
+      if (e.syscall?.startsWith('spawn')) return missingTool(path, error);
+      return undefined;
+    default:
+      return undefined;
+  }
+}
+
+const TOOL_HINTS: Record<string, string> = {
+  git: 'install git (apt-get install git, brew install git); airgap reads committed content from git',
+  'ssh-keygen': 'install OpenSSH (apt-get install openssh-client) to sign and verify bundles',
+};
+
+/** A program airgap runs is not installed or not on PATH. */
+export function missingTool(tool: string, cause?: unknown): AirgapError {
+  return new AirgapError(`${tool} is not installed or not on PATH`, {
+    hint: TOOL_HINTS[tool] ?? `install ${tool}, or put it on PATH`,
+    code: 'missingTool',
+    cause,
+  });
+}
+
+/** Names `path` on a system error that carries none (a write stream's ENOSPC, for one). */
+export function withPath(error: unknown, path: string): unknown {
+  const e = error as NodeJS.ErrnoException | undefined;
+  if (e && typeof e === 'object' && typeof e.code === 'string' && e.path === undefined)
+    e.path = path;
+  return error;
 }

@@ -1,16 +1,18 @@
 /**
- * airgap as a library: `import { bundle, upload, ingest, status, init } from 'airgap'`.
+ * airgap as a library: `import { bundle, upload, ingest, status, init, discard } from 'airgap'`.
  * Each command loads its module (and, for upload, the AWS SDK) on first call, so importing
  * the library, like starting the CLI, costs almost nothing. Failures a user can act on are
  * AirgapError (message, hint, exitCode); anything else is a bug.
  */
 import type { BundleOptions, BundleResult } from './commands/bundle.js';
+import type { DiscardOptions, DiscardResult } from './commands/discard.js';
 import type { IngestOptions, IngestResult } from './commands/ingest.js';
 import type { InitResult } from './commands/init.js';
 import type { StatusResult } from './commands/status.js';
 import type { UploadOptions, UploadResult } from './commands/upload.js';
 
 export type { BundleOptions, BundleResult } from './commands/bundle.js';
+export type { DiscardOptions, DiscardResult } from './commands/discard.js';
 export type { IngestOptions, IngestResult } from './commands/ingest.js';
 export type { InitResult } from './commands/init.js';
 export type { EnvironmentStatus, StatusResult } from './commands/status.js';
@@ -46,4 +48,9 @@ export async function status(options: StatusOptions = {}): Promise<StatusResult>
 /** Sets up an ops repo for airgap; running it again changes nothing. */
 export async function init(options: InitOptions = {}): Promise<InitResult> {
   return (await import('./commands/init.js')).init(options);
+}
+
+/** Retires a bundle that will never be deployed, recorded in PENDING-CHANGES.md. */
+export async function discard(options: DiscardOptions): Promise<DiscardResult> {
+  return (await import('./commands/discard.js')).discard(options);
 }

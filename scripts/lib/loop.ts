@@ -105,14 +105,16 @@ export function runAirgap(
 }
 
 /**
- * Pastes text into an interactive bash on a pseudo-terminal with an EC2-style prompt, the way
- * an operator does, and returns what the terminal recorded (CRLF, echoes, escapes and all).
+ * Pastes text into an interactive shell (bash unless told) on a pseudo-terminal with an
+ * EC2-style prompt, the way an operator does, and returns what the terminal recorded (CRLF,
+ * echoes, escapes and all).
  */
 export function pasteOnTerminal(
   typed: string,
   env: NodeJS.ProcessEnv,
   cwd: string,
   transcript: string,
+  shell = 'bash --norc --noprofile -i',
 ): Promise<void> {
   const input = `${transcript}.typed`;
   writeFileSync(input, `${typed}\nexit\n`);
@@ -121,7 +123,7 @@ export function pasteOnTerminal(
       'bash',
       [
         '-c',
-        `script -q -e -c "bash --norc --noprofile -i" ${JSON.stringify(transcript)} < ${JSON.stringify(input)} > /dev/null`,
+        `script -q -e -c ${JSON.stringify(shell)} ${JSON.stringify(transcript)} < ${JSON.stringify(input)} > /dev/null`,
       ],
       {
         cwd,

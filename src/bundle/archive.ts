@@ -11,6 +11,12 @@ import { ParallelGzip } from './parallel-gzip.js';
 import { tarMode } from './plan.js';
 import { TarWriter } from './tar-writer.js';
 
+/**
+ * Every entry's mtime. Not the commit time: the archive must depend on the content alone, so
+ * that committing the bundle record (which moves HEAD) does not change it.
+ */
+export const ARCHIVE_MTIME = new Date('2000-01-01T00:00:00Z');
+
 export interface ArchiveEntry {
   path: string;
   size: number;
@@ -22,7 +28,7 @@ type Trailer = ReadonlyArray<{ name: string; content: string }>;
 
 export interface ArchiveInput {
   format: ArchiveFormat;
-  /** Commit time: every entry gets it, so the archive does not depend on when it was built. */
+  /** Every entry gets it, so the archive does not depend on when it was built (ARCHIVE_MTIME). */
   mtime: Date;
   entries: readonly ArchiveEntry[];
   blobs: BlobReader;
@@ -44,7 +50,14 @@ export interface ArchiveInput {
  * or time. Hashes the archive while writing it.
  */
 export async function writeArchive(input: ArchiveInput): Promise<{ sha256: string; size: number }> {
-  return WRITERS[input.format](input);
+  try {
+    return await WRITERS[input.format](input);
+  } catch (error) {
+    // A write stream's ENOSPC or EACCES carries no path; the message should name the archive.
+    const errno = error as NodeJS.ErrnoException;
+    if (typeof errno?.code === 'string' && errno.path === undefined) errno.path = input.outPath;
+    throw error;
+  }
 }
 
 function hashingCounter() {

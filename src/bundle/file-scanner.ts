@@ -7,6 +7,7 @@ import { symlinkProblem } from './plan.js';
 import { type CachedScan, ScanCache } from './scan-cache.js';
 import { scanContent } from './scan-content.js';
 import { ScanWorker } from './scan-pool.js';
+import { symlinkChainProblems } from './symlinks.js';
 
 /** Largest file whose text is scanned for credentials and parsed as YAML. */
 export const SCAN_LIMIT = 8 * 1024 * 1024;
@@ -33,6 +34,8 @@ export class FileScanner {
   // Created as each file starts: 50,000 hash objects up front cost hundreds of MB.
   private hash: Hash | undefined;
   private kept: Buffer[] = [];
+  private readonly links = new Map<string, string>();
+  private readonly refusedLinks = new Set<string>();
 
   constructor(
     private readonly entries: readonly TreeEntry[],
@@ -68,6 +71,8 @@ export class FileScanner {
     file.linkTarget = target;
     file.sha256 = createHash('sha256').update(target).digest('hex');
     const problem = symlinkProblem(file.path, target);
+    this.links.set(file.path, target);
+    if (problem) this.refusedLinks.add(file.path);
     if (problem)
       this.symlinkProblems.set(index, {
         path: file.path,
@@ -100,6 +105,11 @@ export class FileScanner {
       this.problems.push(...verdict.problems);
       for (const image of verdict.images) this.images.add(image);
       if (verdict.isKubernetes) this.manifests.set(file.path, verdict.objects);
+    }
+    // Each link alone may stay inside; followed through the others, it may not.
+    for (const { path, message } of symlinkChainProblems(this.links)) {
+      if (!this.refusedLinks.has(path))
+        this.problems.push({ path, line: 1, kind: 'manifest', message });
     }
   }
 

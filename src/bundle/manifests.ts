@@ -1,5 +1,6 @@
 import yaml from 'js-yaml';
 import picomatch from 'picomatch';
+import { builtinDetector, type CredentialDetector } from './credentials.js';
 
 /** A problem found in a file's content, with the line to look at. */
 export interface ContentProblem {
@@ -31,6 +32,9 @@ const credentialNames = picomatch(
   [
     '**/.env',
     '**/.env.*',
+    '**/*.env',
+    '**/.docker/config.json',
+    '**/*.dockerconfigjson',
     '**/*.pem',
     '**/*.key',
     '**/id_rsa*',
@@ -45,40 +49,23 @@ const credentialNames = picomatch(
   { dot: true, nocase: true },
 );
 
-const credentialPatterns: ReadonlyArray<[RegExp, string]> = [
-  [/-----BEGIN [A-Z ]*PRIVATE KEY-----/, 'a private key block'],
-  [/\b(AKIA|ASIA)[0-9A-Z]{16}\b/, 'an AWS access key id'],
-  [/aws_secret_access_key\s*[=:]\s*\S{20,}/i, 'an AWS secret access key'],
-  [/^\s*(token|client-key-data)\s*:\s*\S{16,}/m, 'a kubeconfig credential (token or client key)'],
-];
-
 export function isYamlPath(path: string): boolean {
   return /\.ya?ml$/i.test(path);
 }
 
-function lineAt(text: string, index: number): number {
-  let line = 1;
-  for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
-  return line;
-}
-
 /** Looks at a file's name and text for credentials; returns one problem per finding. */
-export function scanForCredentials(path: string, text: string | undefined): ContentProblem[] {
+export function scanForCredentials(
+  path: string,
+  text: string | undefined,
+  detector: CredentialDetector = builtinDetector,
+): ContentProblem[] {
   const problems: ContentProblem[] = [];
   if (credentialNames(path)) {
     problems.push({ path, line: 1, kind: 'secret', message: 'file name looks like a credential' });
   }
   if (text === undefined) return problems;
-  for (const [pattern, what] of credentialPatterns) {
-    const match = pattern.exec(text);
-    if (match) {
-      problems.push({
-        path,
-        line: lineAt(text, match.index),
-        kind: 'secret',
-        message: `holds ${what}`,
-      });
-    }
+  for (const finding of detector.findSecrets(text)) {
+    problems.push({ path, line: finding.line, kind: 'secret', message: `holds ${finding.what}` });
   }
   return problems;
 }
@@ -95,13 +82,66 @@ export function collectImages(node: unknown, into: Set<string>): void {
   }
 }
 
-function documentStartLines(text: string): number[] {
-  const starts = [1];
-  const lines = text.split('\n');
-  lines.forEach((line, i) => {
-    if (/^---(\s|$)/.test(line) && i > 0) starts.push(i + 2);
+/**
+ * How many nodes aliases may add to one document. js-yaml shares an aliased node instead of
+ * copying it, so loading stays linear, but anything that walks the result (image collection,
+ * kubectl on the bastion) meets every expansion: a few hundred bytes of nested aliases expand
+ * to billions of nodes.
+ */
+export const MAX_ALIAS_EXPANSION = 10_000;
+
+/** Distinct objects and arrays in a loaded document (shared, aliased ones counted once). */
+function distinctNodes(root: unknown): number {
+  const seen = new Set<object>();
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const node = stack.pop();
+    if (!node || typeof node !== 'object' || seen.has(node)) continue;
+    seen.add(node);
+    stack.push(...(Array.isArray(node) ? node : Object.values(node)));
+  }
+  return seen.size;
+}
+
+/** True when walking the document as a tree visits more than `budget` extra nodes. */
+function expandsBeyond(root: unknown, budget: number): boolean {
+  const limit = distinctNodes(root) + budget;
+  let visits = 0;
+  const stack: unknown[] = [root];
+  while (stack.length) {
+    const node = stack.pop();
+    if (!node || typeof node !== 'object') continue;
+    if (++visits > limit) return true;
+    stack.push(...(Array.isArray(node) ? node : Object.values(node)));
+  }
+  return false;
+}
+
+/**
+ * The first content line of each document, as js-yaml splits them: a `---` that follows only
+ * comments and blank lines opens the first document rather than a second one.
+ */
+export function documentLines(text: string): number[] {
+  const starts: number[] = [];
+  let content = false;
+  let start = 1;
+  text.split('\n').forEach((raw, i) => {
+    const line = raw.replace(/\r$/, '');
+    if (/^---(\s|$)/.test(line)) {
+      if (content) starts.push(start);
+      content = false;
+      start = i + 2;
+      if (/^---\s+\S/.test(line) && !/^---\s+#/.test(line)) {
+        content = true;
+        start = i + 1;
+      }
+    } else if (!content && /^\s*(#|%|$)/.test(line)) {
+      start = i + 2;
+    } else if (!content) {
+      content = true;
+    }
   });
-  if (/^---(\s|$)/.test(lines[0] ?? '')) starts[0] = 2;
+  starts.push(start);
   return starts;
 }
 
@@ -123,41 +163,32 @@ export function scanManifest(path: string, text: string): ManifestScan {
     });
     return { problems, images: [], isKubernetes: false, objects: [] };
   }
-  const objects: ManifestObject[] = [];
-  const starts = documentStartLines(text);
+  const starts = documentLines(text);
+  const textLines = text.split('\n');
   let isKubernetes = false;
-  documents.forEach((doc, index) => {
-    if (doc === null || doc === undefined || typeof doc !== 'object' || Array.isArray(doc)) return;
-    const record = doc as Record<string, unknown>;
-    if (!('apiVersion' in record) && !('kind' in record)) return;
-    isKubernetes = true;
+  const objects: ManifestObject[] = [];
+  documents.forEach((value, index) => {
     const line = starts[index] ?? 1;
-    const metadata = record.metadata as Record<string, unknown> | undefined;
-    const missing = [
-      typeof record.apiVersion === 'string' ? undefined : 'apiVersion',
-      typeof record.kind === 'string' ? undefined : 'kind',
-      record.kind === 'Kustomization' || typeof metadata?.name === 'string'
-        ? undefined
-        : 'metadata.name',
-    ].filter((key): key is string => key !== undefined);
-    if (missing.length) {
+    if (expandsBeyond(value, MAX_ALIAS_EXPANSION)) {
       problems.push({
         path,
         line,
-        kind: 'manifest',
-        message: `Kubernetes document ${index + 1} lacks ${missing.join(', ')}: add ${missing.length > 1 ? 'them' : 'it'}`,
+        kind: 'yaml',
+        message: `document ${index + 1} expands its YAML aliases by more than ${MAX_ALIAS_EXPANSION.toLocaleString('en-US')} nodes (an alias bomb); write the values out`,
       });
+      return;
     }
-    if (record.kind === 'Secret') {
-      problems.push({
-        path,
-        line,
-        kind: 'secret',
-        message: `document ${index + 1} is a kind: Secret; create Secrets on the cluster, not from git`,
-      });
-    }
-    collectImages(record, images);
-    const object = manifestObject(record);
+    if (!isObject(value)) return;
+    if (!('apiVersion' in value) && !('kind' in value)) return;
+    isKubernetes = true;
+    let items: number[] | undefined;
+    const itemLine = (i: number) => {
+      items ??= listItemLines(textLines, line);
+      return items[i] ?? line;
+    };
+    problems.push(...checkObject(path, value, `document ${index + 1}`, line, itemLine));
+    collectImages(value, images);
+    const object = manifestObject(value);
     if (object) objects.push(object);
   });
   return { problems, images: [...images].sort(), isKubernetes, objects };
@@ -180,4 +211,96 @@ function manifestObject(record: Record<string, unknown>): ManifestObject | undef
   )
     object.defines = `${spec.group}/${spec.names.kind}`;
   return object;
+}
+
+/** The line of each entry of a document's top-level `items:` sequence, in one pass. */
+export function listItemLines(lines: readonly string[], documentLine: number): number[] {
+  const found: number[] = [];
+  let i = documentLine - 1;
+  while (i < lines.length && !/^items\s*:/.test(lines[i] ?? '')) {
+    if (i > documentLine - 1 && /^---/.test(lines[i] ?? '')) return found;
+    i++;
+  }
+  let indent = -1;
+  for (i++; i < lines.length; i++) {
+    const line = lines[i] ?? '';
+    if (/^(---|\.\.\.)(\s|$)/.test(line)) break;
+    if (/^\S/.test(line) && !line.startsWith('- ') && !line.startsWith('#')) break;
+    const dash = /^(\s*)- /.exec(line);
+    if (!dash) continue;
+    const at = dash[1]?.length ?? 0;
+    if (indent === -1) indent = at;
+    if (at === indent) found.push(i + 1);
+  }
+  return found;
+}
+
+function isObject(value: unknown): value is Record<string, unknown> {
+  return value !== null && typeof value === 'object' && !Array.isArray(value);
+}
+
+/** `List`, `v1/List`, `SecretList`, `ConfigMapList`…: what `kubectl get -o yaml` writes. */
+function isListKind(kind: unknown): boolean {
+  return typeof kind === 'string' && /list$/i.test(kind);
+}
+
+/**
+ * Checks one Kubernetes object, and each item of a List (kubectl apply creates every item, a
+ * Secret inside a List included). `kind` is compared in any letter case, as the API server
+ * resolves it.
+ */
+function checkObject(
+  path: string,
+  object: Record<string, unknown>,
+  label: string,
+  line: number,
+  itemLine?: (index: number) => number,
+): ContentProblem[] {
+  const problems: ContentProblem[] = [];
+  const { kind } = object;
+  const metadata = object.metadata as Record<string, unknown> | undefined;
+  const needsName = !(kind === 'Kustomization' || isListKind(kind));
+  const missing = [
+    typeof object.apiVersion === 'string' ? undefined : 'apiVersion',
+    typeof kind === 'string' ? undefined : 'kind',
+    !needsName || typeof metadata?.name === 'string' ? undefined : 'metadata.name',
+  ].filter((key): key is string => key !== undefined);
+  if (missing.length) {
+    problems.push({
+      path,
+      line,
+      kind: 'manifest',
+      message: `Kubernetes ${label} lacks ${missing.join(', ')}: add ${missing.length > 1 ? 'them' : 'it'}`,
+    });
+  }
+  if (typeof kind === 'string' && kind.toLowerCase() === 'secret') {
+    problems.push({
+      path,
+      line,
+      kind: 'secret',
+      message: `${label} is a kind: ${kind}; create Secrets on the cluster, not from git`,
+    });
+  }
+  if (isListKind(kind) && Array.isArray(object.items)) {
+    object.items.forEach((item, i) => {
+      const at = itemLine?.(i) ?? line;
+      if (isObject(item))
+        problems.push(...checkObject(path, item, `item ${i + 1} of ${label}`, at));
+    });
+  }
+  const kafkaPassword = (object.spec as { authentication?: { password?: { value?: unknown } } })
+    ?.authentication?.password?.value;
+  if (
+    typeof kind === 'string' &&
+    kind.toLowerCase() === 'kafkauser' &&
+    kafkaPassword !== undefined
+  ) {
+    problems.push({
+      path,
+      line,
+      kind: 'secret',
+      message: `${label} is a KafkaUser with spec.authentication.password.value; use password.valueFrom.secretKeyRef`,
+    });
+  }
+  return problems;
 }

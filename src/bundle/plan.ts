@@ -1,14 +1,46 @@
 import { posix } from 'node:path';
 import picomatch from 'picomatch';
 import { AirgapError } from '../errors.js';
-import { type BundleFile, RESERVED_NAMES, type Unit } from '../model/record.js';
+import {
+  type ArchiveFormat,
+  type BundleFile,
+  RESERVED_NAMES,
+  stableJson,
+  type Unit,
+} from '../model/record.js';
 import type { BundleSpec } from '../model/spec.js';
 import type { DirtyPath, TreeEntry } from '../repo/git.js';
+import { sha256Hex } from '../util/hash.js';
 import { defaultSteps, type PlannedStep } from './default-plan.js';
 import { isYamlPath, type ManifestObject } from './manifests.js';
+import { matchableName, nameProblem } from './names.js';
 
-export function bundleIdFor(name: string, commit: string): string {
-  return `${name}-${commit.slice(0, 7)}`;
+/**
+ * What a bundle ships and does, hashed: each file's path, mode and git blob id, the spec, the
+ * archive format and the generator version. The commit is left out, so committing the bundle
+ * record (or anything else the spec does not cover) keeps the id.
+ */
+export function contentHash(input: {
+  generator: string;
+  format: ArchiveFormat;
+  specPath: string;
+  spec: BundleSpec;
+  entries: ReadonlyArray<Pick<TreeEntry, 'path' | 'mode' | 'objectId'>>;
+}): string {
+  return sha256Hex(
+    stableJson({
+      generator: input.generator,
+      format: input.format,
+      specPath: input.specPath,
+      spec: input.spec,
+      files: input.entries.map((e) => [e.path, e.mode, e.objectId]),
+    }),
+  );
+}
+
+/** `<name>-<7 hex of the content hash>`: as long as the commit-based ids were, so markers fit. */
+export function bundleIdFor(name: string, hash: string): string {
+  return `${name}-${hash.slice(0, 7)}`;
 }
 
 export function makeMatcher(globs: readonly string[]): (path: string) => boolean {
@@ -23,14 +55,20 @@ export function selectEntries(
 ): TreeEntry[] {
   const exclude = makeMatcher(spec.exclude ?? []);
   const problems: string[] = [];
+  const badNames = new Set<string>();
   const selected = new Map<string, TreeEntry>();
   spec.files.forEach((glob, index) => {
     const matches = picomatch(glob, { dot: true });
     let count = 0;
     for (const entry of tree) {
-      if (!matches(entry.path) || exclude(entry.path)) continue;
+      const name = matchableName(entry.path);
+      if (!matches(name) || exclude(name)) continue;
       count++;
-      if (entry.type === 'commit') {
+      // Before the map below: names that are not UTF-8 can decode to the same string.
+      const badName = nameProblem(entry);
+      if (badName) {
+        badNames.add(badName);
+      } else if (entry.type === 'commit') {
         problems.push(`${entry.path}: is a git submodule; list the files inside it instead`);
       } else {
         selected.set(entry.path, entry);
@@ -42,6 +80,13 @@ export function selectEntries(
       );
     }
   });
+  if (badNames.size) {
+    throw new AirgapError(`${badNames.size} file name(s) cannot travel to the bastion intact`, {
+      details: [...badNames].sort(),
+      hint: 'rename them with git mv and commit: UTF-8, no newline or carriage return, each part at most 255 bytes',
+      code: 'invalidSpec',
+    });
+  }
   for (const entry of selected.values()) {
     if ((RESERVED_NAMES as readonly string[]).includes(entry.path)) {
       problems.push(

@@ -1,3 +1,4 @@
+import { lfsPointerProblem } from './lfs.js';
 import { isYamlPath, scanForCredentials, scanManifest } from './manifests.js';
 import type { CachedScan } from './scan-cache.js';
 
@@ -10,7 +11,7 @@ export function scanContent(path: string, content: Uint8Array | undefined): Cach
   const bytes = content && Buffer.from(content.buffer, content.byteOffset, content.byteLength);
   const text = bytes && !bytes.includes(0) ? bytes.toString('utf8') : undefined;
   const verdict: CachedScan = {
-    problems: scanForCredentials(path, text),
+    problems: [...lfsPointerProblem(path, text), ...scanForCredentials(path, text)],
     images: [],
     isKubernetes: false,
     objects: [],

@@ -2,7 +2,7 @@ import { spawn } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
-import { AirgapError } from '../errors.js';
+import { AirgapError, missingTool } from '../errors.js';
 import { SIGNATURE_NAMESPACE } from '../model/record.js';
 
 function run(args: string[], input?: Buffer): Promise<{ code: number; out: string }> {
@@ -41,6 +41,7 @@ export async function signArchive(options: {
     SIGNATURE_NAMESPACE,
     options.archive,
   ]);
+  if (signed.code === 127) throw missingTool('ssh-keygen');
   if (signed.code !== 0) {
     throw new AirgapError(
       `ssh-keygen could not sign the bundle with ${options.key}: ${signed.out.split('\n')[0]}`,

@@ -58,10 +58,13 @@ export function registerBundle(
           printJson({
             ok: true,
             bundleId: record.id,
+            alreadyPrepared: result.alreadyPrepared,
             outDir: result.outDir,
             archive: result.archivePath,
             sha256: archive.sha256,
             size: archive.size,
+            recordBytes: result.recordBytes,
+            pasteSheetBytes: result.pasteSheetBytes,
             s3: `s3://${record.s3.bucket}/${archive.key}`,
             commit: record.commit,
             files: record.files.length,
@@ -73,6 +76,12 @@ export function registerBundle(
           return;
         }
         for (const w of result.warnings) warn(w);
+        if (result.alreadyPrepared) {
+          process.stdout.write(
+            `already prepared: ${record.id} (nothing changed)\n${result.outDir}\n`,
+          );
+          return;
+        }
         const steps = record.units.filter((u) => u.kind === 'step').length;
         const verify = record.units.filter((u) => u.kind === 'verify-cmd').length;
         const lines = [
@@ -83,6 +92,10 @@ export function registerBundle(
               `${record.files.length} (${formatBytes(result.totalBytes)}), ${steps} steps, ${verify} verify commands`,
             ],
             ['archive', `${archive.file} (${formatBytes(archive.size)})`],
+            [
+              'documents',
+              `bundle.json ${formatBytes(result.recordBytes)}, PASTE.md ${formatBytes(result.pasteSheetBytes)}`,
+            ],
             ['sha256', archive.sha256],
             ['s3', `s3://${record.s3.bucket}/${archive.key}`],
             [

@@ -44,7 +44,7 @@ export function registerIngest(
           `${flags.dryRun ? 'would ingest' : 'ingested'} ${result.bundleId}: ${result.status ?? 'no bastion blocks'}${result.duplicate ? ' (transcript seen before)' : ''}`,
           fields([
             ['units', units],
-            ['masked', `${result.masked} secret value(s)`],
+            ['masked', maskedSummary(result.masked, result.maskedByRule)],
             [
               'images',
               result.images.length
@@ -64,4 +64,10 @@ export function registerIngest(
         process.stdout.write(`${lines.join('\n')}\n`);
       }, flags.json),
     );
+}
+
+/** `3 secret value(s)` then one `n rule-id` per line, so the summary stays within 80 columns. */
+function maskedSummary(total: number, byRule: Record<string, number>): string {
+  const rules = Object.entries(byRule).map(([rule, n]) => `\n            ${n} ${rule}`);
+  return `${total} secret value(s)${rules.join('')}`;
 }

@@ -1,6 +1,8 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
+import { GENERATOR_VERSION } from '../model/version.js';
 import { registerBundle } from './bundle.js';
+import { registerDiscard } from './discard.js';
 import { registerIngest } from './ingest.js';
 import { registerInit } from './init.js';
 import { reportError } from './output.js';
@@ -17,7 +19,7 @@ program
   .description(
     'Ship committed Kubernetes changes across an air gap: bundle, upload, paste, ingest.',
   )
-  .version('0.1.0')
+  .version(GENERATOR_VERSION)
   .option('--debug', 'show stack traces for unexpected errors')
   .showHelpAfterError('(run airgap <command> --help for usage)');
 
@@ -42,5 +44,6 @@ registerUpload(program, run);
 registerIngest(program, run);
 registerStatus(program, run);
 registerInit(program, run);
+registerDiscard(program, run);
 
 await program.parseAsync(process.argv);

@@ -1,5 +1,5 @@
 import pc from 'picocolors';
-import { AirgapError, ExitCode } from '../errors.js';
+import { AirgapError, ExitCode, fromSystemError } from '../errors.js';
 
 export interface GlobalOptions {
   json?: boolean;
@@ -32,7 +32,8 @@ export function fields(rows: ReadonlyArray<[string, string]>): string {
 }
 
 /** The one place errors become messages and exit codes. */
-export function reportError(error: unknown, options: GlobalOptions): number {
+export function reportError(thrown: unknown, options: GlobalOptions): number {
+  const error = thrown instanceof AirgapError ? thrown : (fromSystemError(thrown) ?? thrown);
   if (error instanceof AirgapError) {
     if (options.json) {
       printJson({

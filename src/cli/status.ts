@@ -44,7 +44,10 @@ export function registerStatus(
             list('failed', env.failed);
             list('partial', env.partial);
             list('prepared', env.prepared);
-            for (const m of env.missingImages) lines.push(`  no ECR    ${m.image}`);
+            list('discarded', env.discarded);
+            lines.push(...supersededLines(env.superseded));
+            for (const m of env.missingImages)
+              lines.push(`  no ECR    ${m.image}`, ...wrapIds('            for ', m.bundleIds));
             for (const d of env.drift)
               lines.push(
                 `  drift     ${d.spec}: ${d.files.length} file(s) changed since ${d.since}`,
@@ -65,4 +68,30 @@ export function registerStatus(
         }
       }, flags.json),
     );
+}
+
+/** Superseded bundles collapse to one line per deployment that replaced them. */
+function supersededLines(superseded: ReadonlyArray<{ status: string; by: string }>): string[] {
+  const byDeployment = new Map<string, string[]>();
+  for (const e of superseded) byDeployment.set(e.by, [...(byDeployment.get(e.by) ?? []), e.status]);
+  return [...byDeployment].map(([by, statuses]) => {
+    const counts = [...new Set(statuses)].map(
+      (s) => `${statuses.filter((x) => x === s).length} ${s}`,
+    );
+    return `  superseded ${statuses.length} by ${by} (${counts.join(', ')})`;
+  });
+}
+
+/** Bundle ids after a prefix, as many per line as fit in 80 columns. */
+function wrapIds(prefix: string, ids: readonly string[]): string[] {
+  const lines: string[] = [];
+  let line = prefix;
+  for (const id of ids) {
+    const next = line === prefix ? `${line}${id}` : `${line}, ${id}`;
+    if (next.length > 80 && line !== prefix) {
+      lines.push(`${line},`);
+      line = `${' '.repeat(prefix.length)}${id}`;
+    } else line = next;
+  }
+  return [...lines, line];
 }

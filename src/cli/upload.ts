@@ -15,6 +15,7 @@ interface UploadFlags {
   kmsKeyId?: string;
   force?: boolean;
   verifyDownload?: boolean;
+  sha256?: string;
   json?: boolean;
 }
 
@@ -24,8 +25,9 @@ export function registerUpload(
 ): void {
   program
     .command('upload')
-    .description('upload a bundle directory to S3, verified and idempotent')
-    .argument('<bundle-dir>', 'the directory `airgap bundle` printed last')
+    .description('upload a bundle (directory or archive) to S3, verified and idempotent')
+    .argument('<bundle>', 'the directory `airgap bundle` printed last, or the archive alone')
+    .option('--sha256 <hex>', 'the archive must have this sha256 (PASTE.md gives it)')
     .option('--bucket <bucket>', 'override s3.bucket from the bundle')
     .option('--prefix <prefix>', 'override s3.prefix from the bundle')
     .option('--region <region>', 'override s3.region from the bundle')
@@ -49,8 +51,14 @@ export function registerUpload(
         const { startProgress } = await import('../util/progress.js');
         let progress: Progress | undefined;
         let reported = 0;
+        // Ctrl-C aborts the multipart upload instead of leaving parts in S3.
+        const interrupt = new AbortController();
+        const onSigint = () => interrupt.abort(new Error('interrupted'));
+        process.once('SIGINT', onSigint);
         const result = await upload({
           bundleDir,
+          signal: interrupt.signal,
+          ...(flags.sha256 ? { sha256: flags.sha256 } : {}),
           ...(flags.bucket ? { bucket: flags.bucket } : {}),
           ...(flags.prefix !== undefined ? { prefix: flags.prefix } : {}),
           ...(flags.region ? { region: flags.region } : {}),
@@ -72,6 +80,7 @@ export function registerUpload(
             reported = sent;
           },
         });
+        process.off('SIGINT', onSigint);
         progress?.done();
         if (flags.json) {
           printJson({ ok: true, ...result });

@@ -1,12 +1,17 @@
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import {
   PENDING_CHANGES_FILE,
   readPendingEntries,
   upsertPendingEntry,
 } from '../docs/pending-changes.js';
+import { acquireLock } from '../ingest/lock.js';
 import { type BundleRecord, recordPath } from '../model/record.js';
-import { writeFileAtomically } from '../util/atomic.js';
-import { readTextOrEmpty } from '../util/fs.js';
+import { openRunDir } from '../repo/airgap-dir.js';
+import { readTextIfExists, readTextOrEmpty } from '../util/fs.js';
+import type { DocumentWrite } from '../util/transaction.js';
+import { docsLockPath, writeRepoDocuments } from './repo-documents.js';
 
 /**
  * Keeps the bundle's record in the repo and lists it as prepared in PENDING-CHANGES.md.
@@ -20,22 +25,52 @@ export async function recordPreparedBundle(
   pasteSheet: string,
   now: Date,
 ): Promise<string[]> {
-  await writeFileAtomically(join(root, recordPath(record.id)), recordJson);
-  const pendingPath = join(root, PENDING_CHANGES_FILE);
-  const before = await readTextOrEmpty(pendingPath);
-  const existing = readPendingEntries(before).find((e) => e.bundleId === record.id);
-  if (existing && existing.status !== 'prepared') return [];
-  const sheet = relative(root, pasteSheet);
-  const update = upsertPendingEntry(before, {
-    bundleId: record.id,
-    environment: record.environment,
-    status: 'prepared',
-    commit: record.commit,
-    date: existing?.date || now.toISOString().slice(0, 10),
-    files: record.files.length,
-    images: record.images.length,
-    link: `paste sheet: \`${sheet.startsWith('..') ? pasteSheet : sheet}\``,
-  });
-  if (update.changed) await writeFileAtomically(pendingPath, update.text);
-  return update.warnings;
+  // Read-modify-write of the living documents, under the lock ingest and discard take too.
+  const release = acquireLock(await docsLockPath(root), 'command');
+  try {
+    const writes: DocumentWrite[] = [{ rel: recordPath(record.id), content: recordJson }];
+    const before = await readTextOrEmpty(join(root, PENDING_CHANGES_FILE));
+    const existing = readPendingEntries(before).find((e) => e.bundleId === record.id);
+    const warnings: string[] = [];
+    if (!existing || existing.status === 'prepared') {
+      const sheet = relative(root, pasteSheet);
+      const update = upsertPendingEntry(before, {
+        bundleId: record.id,
+        environment: record.environment,
+        status: 'prepared',
+        commit: record.commit,
+        date: existing?.date || now.toISOString().slice(0, 10),
+        files: record.files.length,
+        images: record.images.length,
+        link: `paste sheet: \`${sheet.startsWith('..') ? pasteSheet : sheet}\``,
+      });
+      if (update.changed) writes.push({ rel: PENDING_CHANGES_FILE, content: update.text });
+      warnings.push(...update.warnings);
+    }
+    const run = await openRunDir(root);
+    try {
+      await writeRepoDocuments(root, writes, join(run.path, 'staged'));
+    } finally {
+      run.remove();
+    }
+    return warnings;
+  } finally {
+    release();
+  }
+}
+
+/** The bundle directory still holds this record and its archive (and the paste sheet asked for). */
+export async function bundleDirIsCurrent(
+  outDir: string,
+  prepared: { record: BundleRecord; json: string },
+  paste: boolean | undefined,
+): Promise<boolean> {
+  const archive = prepared.record.archive;
+  if (!archive) return false;
+  if ((await readTextIfExists(join(outDir, 'bundle.json'))) !== prepared.json) return false;
+  const size = await stat(join(outDir, archive.file)).then(
+    (s) => s.size,
+    () => -1,
+  );
+  return size === archive.size && (!paste || existsSync(join(outDir, 'PASTE-TRANSFER.md')));
 }

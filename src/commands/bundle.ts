@@ -1,52 +1,18 @@
-import { mkdir, readFile, rm, writeFile } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
-import { writeArchive } from '../bundle/archive.js';
-import { ecrCheckCommand } from '../bundle/ecr-check.js';
-import { assertShippable, FileScanner } from '../bundle/file-scanner.js';
-import type { ContentProblem, ManifestObject } from '../bundle/manifests.js';
-import {
-  bundleIdFor,
-  dirtyMatches,
-  planSteps,
-  planUnits,
-  renderSha256Sums,
-  selectEntries,
-} from '../bundle/plan.js';
-import { ScanCache } from '../bundle/scan-cache.js';
-import { signArchive } from '../bundle/signing.js';
-import { pathProblem, resolveSpecPath } from '../bundle/spec-path.js';
-import { AirgapError } from '../errors.js';
-import {
-  type ArchiveFormat,
-  archiveFileName,
-  BUNDLE_FORMAT,
-  type BundleFile,
-  type BundleRecord,
-  s3Key,
-  stableJson,
-} from '../model/record.js';
-import { type BundleSpec, parseBundleSpec } from '../model/spec.js';
-import { BlobReader } from '../repo/blob-reader.js';
-import {
-  type Commit,
-  type DirtyPath,
-  dirtyPaths,
-  gitDirOf,
-  headCommit,
-  listTree,
-  repoRoot,
-  showCommittedFile,
-} from '../repo/git.js';
-import {
-  pasteTransferBlocks,
-  pasteTransferScript,
-  renderPasteTransfer,
-} from '../scripts/paste-transfer.js';
-import { renderOutDirScripts } from '../scripts/render.js';
+import { rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { withPath } from '../errors.js';
+import { type ArchiveFormat, type BundleRecord, stableJson } from '../model/record.js';
+import { sweepDead } from '../repo/airgap-dir.js';
+import type { DirtyPath } from '../repo/git.js';
+import { cloudshellWarnings } from '../scripts/cloudshell.js';
 import { publishDirectory } from '../util/atomic.js';
-import { startProgress } from '../util/progress.js';
-import { recordPreparedBundle } from './bundle-docs.js';
-import { findMissingImages } from './missing-images.js';
+import { makeDirectory } from '../util/fs.js';
+import { bundleDirIsCurrent, recordPreparedBundle } from './bundle-docs.js';
+import { checkBundle, checkImages, packBundle } from './bundle-pack.js';
+import { planBundle } from './bundle-plan.js';
+import { makeRecord } from './bundle-record.js';
+import { renderBundleDir } from './bundle-render.js';
+import { signBundle } from './bundle-sign.js';
 
 export interface BundleOptions {
   spec: string;
@@ -71,251 +37,68 @@ export interface BundleResult {
   dirty: DirtyPath[];
   warnings: string[];
   totalBytes: number;
+  /** The same content was prepared before and its bundle directory is intact: nothing changed. */
+  alreadyPrepared: boolean;
+  /** Sizes of bundle.json and PASTE.md, stated in the output. */
+  recordBytes: number;
+  pasteSheetBytes: number;
 }
 
+/**
+ * plan → pack → check → sign → render → publish. Everything up to render happens in a staging
+ * directory; nothing is published unless every check passed. Content prepared before (its
+ * record is in the repo) is not prepared again: an intact bundle directory is reused, a missing
+ * one is rebuilt (same bytes) without touching the repo's documents.
+ */
 export async function bundle(options: BundleOptions): Promise<BundleResult> {
-  const cwd = options.cwd ?? process.cwd();
-  const root = await repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
-  const commit = await headCommit(root);
-  const specPath = await resolveSpecPath(root, options.spec, cwd);
-  const specText = await showCommittedFile(root, commit.sha, specPath);
-  if (specText === undefined) {
-    throw new AirgapError(`${specPath} is not committed`, {
-      hint: `commit it first: git add ${specPath} && git commit`,
-      code: 'dirtyTree',
-    });
-  }
-  const spec = parseBundleSpec(specText.toString('utf8'), specPath);
-  const entries = selectEntries(spec, await listTree(root, commit.sha), specPath);
-  const dirty = dirtyMatches(spec, await dirtyPaths(root), specPath);
-  const warnings: string[] = [];
-  if (dirty.length && !options.allowDirty) {
-    throw new AirgapError(`${dirty.length} file(s) the bundle covers differ from the HEAD commit`, {
-      details: dirty.map(
-        (d) =>
-          `${d.status.trim() === '??' ? 'untracked' : d.status.includes('M') ? 'modified' : 'changed'}: ${d.path}`,
-      ),
-      hint: 'commit them (git add … && git commit), or pass --allow-dirty to pack HEAD as committed',
-      code: 'dirtyTree',
-    });
-  }
-  if (dirty.length)
-    warnings.push(
-      `--allow-dirty: ${dirty.length} changed file(s) ignored; packed ${commit.sha.slice(0, 7)} as committed`,
-    );
-
-  const problems: ContentProblem[] = [];
-  const pathProblems = entries
-    .map((e) => pathProblem(e.path))
-    .filter((p): p is string => p !== undefined);
-  if (pathProblems.length) {
-    throw new AirgapError('some file names cannot be shipped safely', {
-      details: pathProblems,
-      code: 'invalidSpec',
-    });
-  }
-
-  const totalBytes = entries.reduce((sum, e) => sum + e.size, 0);
-  const id = bundleIdFor(spec.name, commit.sha);
-  const format = options.format ?? 'tar.gz';
-  const archiveName = archiveFileName(id, format);
-  const outRoot = resolve(cwd, options.out ?? join(root, '.airgap', 'out'));
-  const outDir = join(outRoot, id);
-  const tempDir = `${outDir}.tmp-${process.pid}`;
-  await rm(tempDir, { recursive: true, force: true });
-  await mkdir(tempDir, { recursive: true });
-
-  // One pass over the blobs: pack, hash and scan together. The metadata goes last in the
-  // archive, and nothing is published unless every check passes.
-  const cache = ScanCache.load(await gitDirOf(root));
-  const scanner = new FileScanner(entries, cache, spec.images);
-  const progress = startProgress({
-    label: 'packing',
-    total: totalBytes,
-    unit: 'bytes',
-    enabled: options.progress ?? false,
-  });
-  const reader = new BlobReader(
-    root,
-    entries.map((e) => e.objectId),
-  );
-  let record: BundleRecord | undefined;
-  // Serialised once: the out dir and the repo keep the same bytes (10 MB for 50,000 files).
-  let recordJson = '';
-  try {
-    const archive = await writeArchive({
-      format,
-      mtime: new Date(commit.time * 1000),
-      entries,
-      blobs: reader,
-      outPath: join(tempDir, archiveName),
-      onChunk: (index, chunk) => {
-        progress.add(chunk.length);
-        return scanner.chunk(index, chunk);
-      },
-      onSymlink: (index, target) => scanner.symlink(index, target),
-      trailer: async () => {
-        await scanner.finish();
-        record = makeRecord({
-          id,
-          spec,
-          specPath,
-          commit,
-          files: scanner.files,
-          manifests: scanner.manifests,
-          images: scanner.images,
-        });
-        return [
-          { name: 'bundle.json', content: stableJson(record) },
-          { name: 'SHA256SUMS', content: renderSha256Sums(scanner.files) },
-        ];
-      },
-    });
-    reader.close();
-    progress.done();
-    await cache.save();
-    if (!record) throw new AirgapError('internal: the bundle record was not built');
-    const built: BundleRecord = record;
-    assertShippable([...problems, ...scanner.problems], spec.allowSecrets, warnings);
-    const missingImages = await findMissingImages(root, built.images, spec.environment);
-    if (missingImages.length && options.strict) {
-      throw new AirgapError(
-        `${missingImages.length} image(s) are not recorded in docs/ecr-manifest.md for ${spec.environment}`,
-        {
-          details: missingImages,
-          hint: 'push them to ECR (see cloudshell.sh) and record them, or drop --strict to continue with a warning',
-          code: 'invalidSpec',
-        },
-      );
-    }
-    let signature: BundleRecord['signature'];
-    if (spec.signing) {
-      const key = options.signKey ?? spec.signing.key;
-      if (!key) {
-        throw new AirgapError(`${specPath} requires a signed bundle`, {
-          hint: 'pass --sign-key PATH (an ssh private key listed in allowed_signers)',
-          code: 'usage',
-        });
-      }
-      const signers = await showCommittedFile(root, commit.sha, spec.signing.allowedSigners);
-      if (signers === undefined) {
-        throw new AirgapError(
-          `${spec.signing.allowedSigners} (signing.allowedSigners) is not committed`,
-          {
-            hint: 'commit the allowed_signers file: the bastion trusts only committed signers',
-            code: 'invalidSpec',
-          },
-        );
-      }
-      const signersFile = join(tempDir, '.allowed_signers');
-      await writeFile(signersFile, signers);
-      const sig = await signArchive({
-        archive: join(tempDir, archiveName),
-        key,
-        identity: spec.signing.identity,
-        allowedSigners: spec.signing.allowedSigners,
-        allowedSignersFile: signersFile,
-      });
-      await rm(signersFile);
-      signature = {
-        identity: spec.signing.identity,
-        allowedSigners: signers.toString('utf8'),
-        allowedSignersPath: spec.signing.allowedSigners,
-        sig,
-      };
-    }
-    // The record is complete from here on and never changes.
-    const finalRecord: BundleRecord = {
-      ...built,
-      missingImages,
-      ...(signature ? { signature } : {}),
-      archive: {
-        file: archiveName,
-        format,
-        sha256: archive.sha256,
-        size: archive.size,
-        key: s3Key(spec.s3.prefix, archiveName),
-      },
-    };
-    await writeFile(join(tempDir, `${archiveName}.sha256`), `${archive.sha256}  ${archiveName}\n`);
-    recordJson = stableJson(finalRecord);
-    await writeFile(join(tempDir, 'bundle.json'), recordJson);
-    if (options.paste) {
-      const blocks = pasteTransferBlocks(finalRecord, await readFile(join(tempDir, archiveName)));
-      await writeFile(join(tempDir, 'PASTE-TRANSFER.md'), renderPasteTransfer(finalRecord, blocks));
-      await writeFile(
-        join(tempDir, 'paste-transfer.sh'),
-        pasteTransferScript(finalRecord, blocks),
-        { mode: 0o755 },
-      );
-    }
-    for (const script of renderOutDirScripts(finalRecord)) {
-      await writeFile(join(tempDir, script.name), script.content, {
-        mode: script.executable ? 0o755 : 0o644,
-      });
-    }
-    await publishDirectory(tempDir, outDir);
-    record = finalRecord;
-  } catch (error) {
-    reader.close();
-    progress.done();
-    await rm(tempDir, { recursive: true, force: true });
-    throw error;
-  }
-  const pasteSheet = join(outDir, 'PASTE.md');
-  warnings.push(
-    ...(await recordPreparedBundle(
-      root,
-      record!,
-      recordJson,
-      pasteSheet,
-      (options.now ?? (() => new Date()))(),
-    )),
-  );
-  return {
-    record: record!,
-    outDir,
-    archivePath: join(outDir, archiveName),
-    dirty,
+  const plan = await planBundle(options);
+  const warnings = [...plan.warnings];
+  const result = async (record: BundleRecord, alreadyPrepared: boolean): Promise<BundleResult> => ({
+    record,
+    outDir: plan.outDir,
+    archivePath: join(plan.outDir, plan.archiveName),
+    dirty: plan.dirty,
     warnings,
-    totalBytes,
-  };
-}
-
-function makeRecord(input: {
-  id: string;
-  spec: BundleSpec;
-  specPath: string;
-  commit: Commit;
-  files: BundleFile[];
-  manifests: ReadonlyMap<string, ManifestObject[]>;
-  images: ReadonlySet<string>;
-}): BundleRecord {
-  const { spec } = input;
-  return {
-    format: BUNDLE_FORMAT,
-    id: input.id,
-    name: spec.name,
-    environment: spec.environment,
-    description: spec.description,
-    commit: input.commit.sha,
-    commitTime: new Date(input.commit.time * 1000).toISOString(),
-    specPath: input.specPath,
-    spec,
-    files: input.files,
-    units: planUnits(
-      planSteps(spec, input.files, input.manifests),
-      spec.verify,
-      spec.ecr?.check ? ecrCheckCommand([...input.images].sort(), spec.ecr) : undefined,
-    ),
-    images: [...input.images].sort(),
-    missingImages: [],
-    s3: {
-      bucket: spec.s3.bucket,
-      prefix: spec.s3.prefix,
-      region: spec.s3.region,
-      ...(spec.s3.endpoint ? { endpoint: spec.s3.endpoint } : {}),
-      ...(spec.s3.forcePathStyle ? { forcePathStyle: true } : {}),
-    },
-  };
+    totalBytes: plan.totalBytes,
+    alreadyPrepared,
+    recordBytes: (await stat(join(plan.outDir, 'bundle.json'))).size,
+    pasteSheetBytes: (await stat(join(plan.outDir, 'PASTE.md'))).size,
+  });
+  if (plan.prepared && (await bundleDirIsCurrent(plan.outDir, plan.prepared, options.paste))) {
+    await checkImages(plan, plan.prepared.record.images, options.strict ?? false);
+    warnings.push(...cloudshellWarnings(plan.prepared.record));
+    return result(plan.prepared.record, true);
+  }
+  // Staged beside the bundle directory; what a killed run left there goes first.
+  sweepDead(dirname(plan.outDir), /\.tmp-(\d+)$/);
+  const stagingDir = `${plan.outDir}.tmp-${process.pid}`;
+  await rm(stagingDir, { recursive: true, force: true });
+  await makeDirectory(stagingDir);
+  let record: BundleRecord;
+  let recordJson: string;
+  try {
+    const packed = await packBundle(plan, stagingDir, options.progress ?? false);
+    const checked = await checkBundle(plan, packed, options.strict ?? false);
+    warnings.push(...checked.warnings);
+    const signature = await signBundle(plan, stagingDir, options.signKey);
+    record = makeRecord(packed.content, {
+      missingImages: checked.missingImages,
+      signature,
+      archive: { file: plan.archiveName, format: plan.format, ...packed.archive },
+    });
+    // Serialised once: the out dir and the repo keep the same bytes.
+    recordJson = stableJson(record);
+    await renderBundleDir(stagingDir, record, recordJson, options.paste ?? false, warnings);
+    await publishDirectory(stagingDir, plan.outDir);
+  } catch (error) {
+    await rm(stagingDir, { recursive: true, force: true });
+    throw withPath(error, plan.outDir);
+  }
+  const now = (options.now ?? (() => new Date()))();
+  const pasteSheet = join(plan.outDir, 'PASTE.md');
+  if (!plan.prepared) {
+    warnings.push(...(await recordPreparedBundle(plan.root, record, recordJson, pasteSheet, now)));
+  }
+  warnings.push(...cloudshellWarnings(record));
+  return result(record, false);
 }

@@ -1,14 +1,6 @@
-import {
-  appendFileSync,
-  createReadStream,
-  existsSync,
-  mkdtempSync,
-  readdirSync,
-  rmSync,
-} from 'node:fs';
-import { copyFile, readFile, rename } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { appendFileSync, createReadStream, existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
 import { ECR_MANIFEST_FILE, type EcrImageRecord, upsertEcrImages } from '../docs/ecr-manifest.js';
 import { upsertManagedBlock } from '../docs/managed-block.js';
 import {
@@ -26,10 +18,12 @@ import { iso, renderRunbook } from '../ingest/runbook.js';
 import { type SpooledTranscript, spoolTranscript } from '../ingest/spool.js';
 import { isCloudShellKind } from '../model/markers.js';
 import { readRecord, recordPath } from '../model/record.js';
-import { repoRoot, runGit } from '../repo/git.js';
+import { openRunDir } from '../repo/airgap-dir.js';
+import { repoRoot } from '../repo/git.js';
 import { cloudshellUnits } from '../scripts/cloudshell.js';
-import { writeFileAtomically } from '../util/atomic.js';
 import { readTextOrEmpty } from '../util/fs.js';
+import { onInterrupt } from '../util/process.js';
+import type { TransactionFs } from '../util/transaction.js';
 import {
   blockHashOfFile,
   chooseBundle,
@@ -37,6 +31,7 @@ import {
   handoffWrites,
   previewDiff,
 } from './ingest-documents.js';
+import { asWriteFailure, docsLockPath, writeRepoDocuments } from './repo-documents.js';
 
 export interface IngestOptions {
   transcript: string;
@@ -46,6 +41,8 @@ export interface IngestOptions {
   redact?: boolean;
   cwd?: string;
   stdin?: AsyncIterable<Buffer>;
+  /** The file-system calls the document writes make; tests inject failures here. */
+  documentFs?: TransactionFs;
 }
 
 export interface IngestResult {
@@ -57,6 +54,8 @@ export interface IngestResult {
   changed: string[];
   units: Record<string, number>;
   masked: number;
+  /** Masked values per rule id (the `«masked:<rule-id>»` markers), over every kept transcript. */
+  maskedByRule: Record<string, number>;
   images: EcrImageRecord[];
   warnings: string[];
   diff?: string;
@@ -74,9 +73,23 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       code: 'usage',
     });
   }
-  const work = mkdtempSync(join(tmpdir(), 'airgap-ingest-'));
-  const gitDir = (await runGit(root, ['rev-parse', '--git-dir'])).stdout.toString().trim();
-  const release = acquireLock(resolve(root, gitDir, 'airgap-ingest.lock'));
+  const lockPath = await docsLockPath(root);
+  let release: () => void;
+  try {
+    release = acquireLock(lockPath);
+  } catch (error) {
+    throw asWriteFailure(error);
+  }
+  // Temp files live under .git/airgap/tmp/; Ctrl-C removes them, the next run sweeps a kill -9.
+  const run = await openRunDir(root).catch((error: unknown) => {
+    release();
+    throw asWriteFailure(error);
+  });
+  const work = run.path;
+  const disposeInterrupt = onInterrupt(() => {
+    run.remove();
+    release();
+  });
   try {
     const input =
       options.transcript === '-'
@@ -219,6 +232,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       changed: writes.map((w) => w.rel),
       units,
       masked: transcripts.reduce((sum, t) => sum + t.masked, 0),
+      maskedByRule: sumByRule(transcripts.map((t) => t.maskedByRule)),
       images,
       warnings,
     };
@@ -226,20 +240,20 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       result.diff = await previewDiff(root, work, writes);
       return result;
     }
-    for (const w of writes) {
-      const target = join(root, w.rel);
-      if (w.content !== undefined) {
-        await writeFileAtomically(target, w.content);
-      } else if (w.fromFile) {
-        const temp = join(dirname(target), `.${process.pid}.airgap.tmp`);
-        await writeFileAtomically(temp, '');
-        await copyFile(w.fromFile, temp);
-        await rename(temp, target);
-      }
-    }
+    await writeRepoDocuments(root, writes, join(work, 'staged'), options.documentFs);
     return result;
+  } catch (error) {
+    throw asWriteFailure(error);
   } finally {
+    disposeInterrupt();
+    run.remove();
     release();
-    rmSync(work, { recursive: true, force: true });
   }
+}
+
+function sumByRule(counts: ReadonlyArray<Record<string, number>>): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const c of counts)
+    for (const [rule, n] of Object.entries(c)) sum[rule] = (sum[rule] ?? 0) + n;
+  return Object.fromEntries(Object.entries(sum).sort(([a], [b]) => a.localeCompare(b)));
 }

@@ -3,6 +3,7 @@ import { join, resolve } from 'node:path';
 import { makeMatcher } from '../bundle/plan.js';
 import { ECR_MANIFEST_FILE, missingImages } from '../docs/ecr-manifest.js';
 import {
+  type BundleStatus,
   PENDING_CHANGES_FILE,
   type PendingEntry,
   readPendingEntries,
@@ -10,6 +11,13 @@ import {
 import { type BundleRecord, RECORDS_DIR, readRecord } from '../model/record.js';
 import { repoRoot, runGit } from '../repo/git.js';
 import { readTextOrEmpty } from '../util/fs.js';
+import {
+  currentDeployments,
+  findSuperseded,
+  groupMissingImages,
+  type SupersededEntry,
+  specNameOf,
+} from './supersede.js';
 
 export interface EnvironmentStatus {
   environment: string;
@@ -17,8 +25,15 @@ export interface EnvironmentStatus {
   deployed: PendingEntry[];
   failed: PendingEntry[];
   partial: PendingEntry[];
-  /** Images prepared bundles need that docs/ecr-manifest.md does not show for the environment. */
-  missingImages: Array<{ bundleId: string; image: string }>;
+  /** Failed, partial or prepared bundles a later deployment of the same spec replaced. */
+  superseded: SupersededEntry[];
+  /** Retired with `airgap discard`. */
+  discarded: PendingEntry[];
+  /**
+   * Images that bundles still in play (prepared, failed, partial, or the current deployment of
+   * each spec) need and docs/ecr-manifest.md does not show for the environment; each image once.
+   */
+  missingImages: Array<{ image: string; bundleIds: string[] }>;
   /** Per spec name: committed files changed since its last deployed bundle. */
   drift: Array<{ spec: string; since: string; files: string[] }>;
 }
@@ -80,25 +95,40 @@ export async function status(options: {
   const environments = [...new Set(entries.map((e) => e.environment))]
     .filter((e) => !options.env || e === options.env)
     .sort();
+  const specOf = (id: string) => specNameOf(id, records.get(id)?.name);
   const attention: string[] = [];
   const result: EnvironmentStatus[] = [];
   for (const environment of environments) {
     const mine = entries.filter((e) => e.environment === environment);
-    const by = (s: string) => mine.filter((e) => e.status === s);
+    const superseded = findSuperseded(mine, specOf);
+    const retired = new Set(superseded.map((e) => e.bundleId));
+    const by = (s: BundleStatus) => mine.filter((e) => e.status === s && !retired.has(e.bundleId));
     const env: EnvironmentStatus = {
       environment,
       prepared: by('prepared'),
       deployed: by('deployed'),
       failed: by('failed'),
       partial: by('partial'),
+      superseded,
+      discarded: by('discarded'),
       missingImages: [],
       drift: [],
     };
-    for (const entry of env.prepared) {
-      const record = records.get(entry.bundleId);
-      for (const image of record ? missingImages(record.images, manifest, environment) : [])
-        env.missingImages.push({ bundleId: entry.bundleId, image });
-    }
+    const inPlay = [
+      ...env.prepared,
+      ...env.failed,
+      ...env.partial,
+      ...currentDeployments(mine, specOf),
+    ];
+    env.missingImages = groupMissingImages(
+      inPlay.flatMap((entry) => {
+        const record = records.get(entry.bundleId);
+        return (record ? missingImages(record.images, manifest, environment) : []).map((image) => ({
+          bundleId: entry.bundleId,
+          image,
+        }));
+      }),
+    );
     env.drift = await findDrift(
       root,
       env.deployed.flatMap((e) => records.get(e.bundleId) ?? []),
@@ -108,7 +138,9 @@ export async function status(options: {
     for (const e of [...env.failed, ...env.partial])
       attention.push(`${environment}: ${e.bundleId} is ${e.status}`);
     for (const m of env.missingImages)
-      attention.push(`${environment}: ${m.image} (for ${m.bundleId}) is not recorded in ECR`);
+      attention.push(
+        `${environment}: ${m.image} (for ${m.bundleIds.join(', ')}) is not recorded in ECR`,
+      );
     for (const d of env.drift)
       attention.push(
         `${environment}: ${d.files.length} file(s) of ${d.spec} changed since ${d.since} was deployed`,

@@ -2,20 +2,24 @@ import { resolve } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { AirgapError } from '../errors.js';
 import { s3Key } from '../model/record.js';
-import { loadBundleDir } from '../transfer/bundle-dir.js';
+import { loadBundle } from '../transfer/archive-file.js';
 import {
   choosePartSize,
   findObject,
   holdsBundle,
   makeS3Client,
   type S3Target,
+  type SendStats,
   s3Url,
   sendArchive,
   verifyByDownload,
 } from '../transfer/upload.js';
 
 export interface UploadOptions {
+  /** A bundle directory, or the archive file alone (then `sha256` or a sidecar beside it). */
   bundleDir: string;
+  /** The archive's expected sha256, as PASTE.md embeds it. */
+  sha256?: string;
   bucket?: string;
   prefix?: string;
   region?: string;
@@ -27,11 +31,13 @@ export interface UploadOptions {
   force?: boolean;
   verifyDownload?: boolean;
   onProgress?: (sent: number, total: number) => void;
+  /** Ctrl-C: aborts the multipart upload (S3 keeps nothing). */
+  signal?: AbortSignal;
   /** Injected in tests; built from the options otherwise. */
   client?: S3Client;
 }
 
-export interface UploadResult {
+export interface UploadResult extends Partial<SendStats> {
   status: 'uploaded' | 'already-uploaded';
   url: string;
   bucket: string;
@@ -44,13 +50,13 @@ export interface UploadResult {
 }
 
 /**
- * Uploads a bundle dir: load (refuse an incomplete or altered dir) → target (flags over the
+ * Uploads a bundle dir or the archive alone: load (refuse an incomplete or altered bundle) → target (flags over the
  * record) → look (same object already there: done; another object: refuse unless --force)
  * → send → confirm (HeadObject) → optionally read it back.
  */
 export async function upload(options: UploadOptions): Promise<UploadResult> {
   const started = Date.now();
-  const bundle = await loadBundleDir(resolve(options.bundleDir));
+  const bundle = await loadBundle(resolve(options.bundleDir), options.sha256);
   const { record } = bundle;
   const target: S3Target = {
     bucket: options.bucket ?? record.s3.bucket,
@@ -99,11 +105,12 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
     }
   }
 
-  await sendArchive(client, target, bundle, {
+  const stats = await sendArchive(client, target, bundle, {
     partSize,
     sse: options.sse,
     kmsKeyId: options.kmsKeyId,
     onProgress: options.onProgress,
+    signal: options.signal,
   });
 
   const after = await findObject(client, target);
@@ -116,5 +123,5 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       },
     );
   }
-  return finish('uploaded');
+  return { ...(await finish('uploaded')), ...stats };
 }

@@ -5,7 +5,8 @@ const BLOCK = 'bundles';
 const HEADER = ['Bundle', 'Environment', 'Status', 'Commit', 'Date', 'Files', 'Images', 'Record'];
 const INTRO = ['Bundles prepared with `airgap bundle` and their deployment status.', ''];
 
-export type BundleStatus = 'prepared' | 'deployed' | 'failed' | 'partial';
+/** `discarded`: retired with `airgap discard`, never to be deployed. */
+export type BundleStatus = 'prepared' | 'deployed' | 'failed' | 'partial' | 'discarded';
 
 export interface PendingEntry {
   bundleId: string;

@@ -10,6 +10,7 @@ export interface CleanResult {
   bundleIds: string[];
   firstEpoch: number | undefined;
   masked: number;
+  maskedByRule: Record<string, number>;
 }
 
 /**
@@ -31,20 +32,9 @@ export async function cleanTranscript(
   let sha256 = '';
   try {
     for await (const batch of readLineBatches(source)) {
-      for (const raw of batch) {
-        const clean = redactor.line(cleanTerminalLine(raw)).text;
-        if (clean.includes('@@airgap/')) {
-          const marker = parseMarker(clean);
-          if (marker) {
-            if (!bundleIds.has(marker.bundleId))
-              bundleIds.add(Buffer.from(marker.bundleId).toString());
-            firstEpoch ??= marker.epoch;
-          }
-        }
-        sink.line(clean);
-        lines++;
-      }
+      for (const raw of batch) redactor.push(cleanTerminalLine(raw), emit);
     }
+    redactor.end(emit);
     sha256 = sink.endHash();
   } finally {
     sink.close();
@@ -56,5 +46,18 @@ export async function cleanTranscript(
     bundleIds: [...bundleIds].sort(),
     firstEpoch,
     masked: redactor.total,
+    maskedByRule: Object.fromEntries(redactor.counts),
   };
+
+  function emit(clean: string): void {
+    if (clean.includes('@@airgap/')) {
+      const marker = parseMarker(clean);
+      if (marker) {
+        if (!bundleIds.has(marker.bundleId)) bundleIds.add(Buffer.from(marker.bundleId).toString());
+        firstEpoch ??= marker.epoch;
+      }
+    }
+    sink.line(clean);
+    lines++;
+  }
 }

@@ -87,8 +87,12 @@ export class FileSink {
     this.size = 0;
   }
 
+  /** Closes the file even when the last flush fails (a full disk), then reports the failure. */
   close(): void {
-    this.flush();
-    closeSync(this.fd);
+    try {
+      this.flush();
+    } finally {
+      closeSync(this.fd);
+    }
   }
 }

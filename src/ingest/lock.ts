@@ -1,34 +1,131 @@
-import { closeSync, openSync, readFileSync, rmSync, writeSync } from 'node:fs';
+import {
+  closeSync,
+  fsyncSync,
+  linkSync,
+  openSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeSync,
+} from 'node:fs';
+import { hostname } from 'node:os';
 import { AirgapError } from '../errors.js';
+import { isAlive } from '../util/process.js';
 
-function alive(pid: number): boolean {
+/** What a lock file holds: who took it and when, so a dead holder can be told from a live one. */
+export interface LockHolder {
+  pid: number;
+  host: string;
+  started: string;
+}
+
+export function parseLockHolder(text: string): LockHolder | undefined {
   try {
-    process.kill(pid, 0);
-    return true;
+    const value = JSON.parse(text) as Partial<LockHolder>;
+    if (typeof value.pid === 'number' && typeof value.host === 'string')
+      return { pid: value.pid, host: value.host, started: String(value.started ?? '') };
   } catch {
-    return false;
+    // Not a lock this version wrote: the caller decides.
+  }
+  // Older versions wrote the bare pid.
+  return /^\d+$/.test(text.trim())
+    ? { pid: Number(text.trim()), host: hostname(), started: '' }
+    : undefined;
+}
+
+/** A holder on this host whose process is gone; any other holder (or none readable) is not. */
+export function isStale(holder: LockHolder | undefined, alive: (pid: number) => boolean): boolean {
+  return holder !== undefined && holder.host === hostname() && !alive(holder.pid);
+}
+
+/**
+ * An exclusive lock file. The holder is written to a private file first and hard-linked into
+ * place, so taking the lock is atomic (link fails when the name exists, like O_EXCL) and the
+ * lock is never seen empty. A lock whose process is gone is taken over; an empty or unreadable
+ * one is refused, never guessed stale.
+ */
+export function acquireLock(path: string, what = 'ingest'): () => void {
+  const mine: LockHolder = {
+    pid: process.pid,
+    host: hostname(),
+    started: new Date().toISOString(),
+  };
+  const draft = `${path}.${process.pid}.new`;
+  const fd = openSync(draft, 'wx');
+  try {
+    writeSync(fd, JSON.stringify(mine));
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  try {
+    for (let attempt = 0; attempt < 3; attempt++) {
+      try {
+        linkSync(draft, path);
+        return () => rmSync(path, { force: true });
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+      }
+      const text = readText(path);
+      if (text === undefined) continue; // released meanwhile
+      const holder = parseLockHolder(text);
+      if (!isStale(holder, isAlive)) throw lockedError(path, holder, text, what);
+      takeOverStale(path, text);
+    }
+    throw new AirgapError(`could not take the lock ${path}`, {
+      hint: 'another airgap run keeps taking it; try again',
+      code: 'locked',
+    });
+  } finally {
+    rmSync(draft, { force: true });
   }
 }
 
-/** An exclusive lock file; a lock left by a process that is gone is taken over. */
-export function acquireLock(path: string): () => void {
-  for (let attempt = 0; attempt < 2; attempt++) {
+function readText(path: string): string | undefined {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch {
+    return undefined;
+  }
+}
+
+/** Moves a stale lock aside, and puts it back if it turned out to be a fresh one. */
+function takeOverStale(path: string, staleText: string): void {
+  const aside = `${path}.${process.pid}.stale`;
+  try {
+    renameSync(path, aside);
+  } catch {
+    return; // someone else moved it first
+  }
+  if (readText(aside) !== staleText) {
     try {
-      const fd = openSync(path, 'wx');
-      writeSync(fd, String(process.pid));
-      closeSync(fd);
-      return () => rmSync(path, { force: true });
-    } catch (error) {
-      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
-      const holder = Number(readFileSync(path, 'utf8').trim());
-      if (holder && alive(holder)) {
-        throw new AirgapError(`another airgap ingest (pid ${holder}) is updating this repo`, {
-          hint: `wait for it to finish; if it is gone, remove ${path}`,
-          code: 'locked',
-        });
-      }
-      rmSync(path, { force: true });
+      linkSync(aside, path);
+    } catch {
+      // A newer lock is in place already: it wins.
     }
   }
-  throw new AirgapError(`could not take the ingest lock ${path}`, { code: 'locked' });
+  rmSync(aside, { force: true });
+}
+
+function lockedError(
+  path: string,
+  holder: LockHolder | undefined,
+  text: string,
+  what: string,
+): AirgapError {
+  if (!holder) {
+    return new AirgapError(
+      `the lock ${path} is ${text.trim() ? 'unreadable' : 'empty'}: another airgap ${what} may hold it`,
+      {
+        hint: `if no airgap command is running on this repo, remove ${path}`,
+        code: 'locked',
+      },
+    );
+  }
+  const where =
+    holder.host === hostname() ? `pid ${holder.pid}` : `pid ${holder.pid} on ${holder.host}`;
+  return new AirgapError(
+    `another airgap ${what} (${where}${holder.started ? `, since ${holder.started}` : ''}) is updating this repo`,
+    { hint: `wait for it to finish; if it is gone, remove ${path}`, code: 'locked' },
+  );
 }

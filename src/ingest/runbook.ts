@@ -5,7 +5,7 @@ import { countsInOutcome, isCloudShellKind, kindInfo } from '../model/markers.js
 import type { BundleRecord } from '../model/record.js';
 import type { FileSink } from './lines.js';
 import type { UnitResult } from './merge.js';
-import { Redactor } from './redact.js';
+import { redactText } from './redact.js';
 import type { SpooledAttempt, SpooledTranscript } from './spool.js';
 
 export interface RunbookInput {
@@ -118,12 +118,7 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
   const { record } = input;
   // Commands come from the committed spec, but they are masked like output all the same.
   const mask = (text: string | undefined) =>
-    text === undefined || !input.redacted
-      ? text
-      : text
-          .split('\n')
-          .map((line) => new Redactor().line(line).text)
-          .join('\n');
+    text === undefined || !input.redacted ? text : redactText(text);
   const results = input.results.map((r) => ({
     ...r,
     command: mask(r.command),

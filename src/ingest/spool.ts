@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { HelperEchoFolder } from './helper-echo.js';
 import { FileSink, readLineBatches } from './lines.js';
 import { type Attempt, type ParseEvent, TranscriptParser } from './parser.js';
+import { countMasks } from './redact.js';
 
 export interface SpooledAttempt extends Attempt {
   /** Which transcript it came from, in ingest order. */
@@ -25,12 +26,11 @@ export interface SpooledTranscript {
   otherBackticks: number;
   lines: number;
   masked: number;
+  /** Masked values per rule id, counted from the markers in the kept transcript. */
+  maskedByRule: Record<string, number>;
 }
 
 const EMPTY_SHA256 = createHash('sha256').digest('hex');
-const maskPattern = /\[REDACTED:[a-z-]+\]/g;
-const countMasks = (text: string) =>
-  text.includes('[REDACTED:') ? (text.match(maskPattern)?.length ?? 0) : 0;
 
 /**
  * Second pass: splits a cleaned transcript into one spool file holding every attempt's output
@@ -53,6 +53,7 @@ export async function spoolTranscript(
   let otherLines = 0;
   let otherBackticks = 0;
   let masked = 0;
+  const maskedByRule: Record<string, number> = {};
   const folder = new HelperEchoFolder((text) => {
     other.line(text);
     otherLines++;
@@ -77,7 +78,7 @@ export async function spoolTranscript(
   };
   const handle = (event: ParseEvent) => {
     if (event.type === 'other') {
-      masked += countMasks(event.text);
+      masked += countMasks(event.text, maskedByRule);
       toOther(event.text);
       return;
     }
@@ -94,7 +95,7 @@ export async function spoolTranscript(
       open = { seq: attempt.seq, start: spool.position, masked: 0 };
       spool.beginHash();
     }
-    const n = countMasks(event.text);
+    const n = countMasks(event.text, maskedByRule);
     open.masked += n;
     masked += n;
     spool.line(event.text);
@@ -120,5 +121,6 @@ export async function spoolTranscript(
     otherBackticks,
     lines: parser.lines,
     masked,
+    maskedByRule,
   };
 }

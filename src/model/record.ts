@@ -68,7 +68,8 @@ const specFitsShape: SpecFitsShape = true;
 void specFitsShape;
 
 /**
- * Everything known about a bundle. Inside the archive as bundle.json (without `archive`),
+ * Everything known about a bundle. Inside the archive as bundle.json (without the commit,
+ * `archive`, `signature` or `missingImages`, so the bytes depend on the content alone),
  * beside it in the out dir, and committed in the ops repo under bundles/records/ so that
  * `ingest` works from a fresh clone. Every read goes through parseRecord.
  */
@@ -79,6 +80,9 @@ const bundleRecordSchema = z
     name: z.string().min(1),
     environment: z.string().min(1),
     description: z.string(),
+    /** sha256 of what the bundle ships and does (see contentHash); absent in older records. */
+    contentHash: sha256Hex.optional(),
+    /** Where this content was first prepared: re-bundling it from a later commit keeps this one. */
     commit: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'expected a full git commit id'),
     commitTime: z.iso.datetime(),
     specPath: z.string().min(1),
@@ -165,6 +169,12 @@ export function stableJson(value: unknown): string {
   )}\n`;
 }
 
+/** The line JSON.parse stopped at (V8 names a character position). */
+function jsonErrorLine(text: string, error: unknown): number {
+  const position = /position (\d+)/.exec(String((error as Error).message))?.[1];
+  return position ? text.slice(0, Number(position)).split('\n').length : 1;
+}
+
 const REBUILD_HINT = 'rebuild the bundle with airgap bundle (records are written by airgap only)';
 
 /**
@@ -176,10 +186,14 @@ export function parseRecord(text: string, source: string): BundleRecord {
   try {
     raw = JSON.parse(text);
   } catch (error) {
-    throw new AirgapError(`${source}: not a bundle record: ${(error as Error).message}`, {
-      hint: REBUILD_HINT,
-      code: 'integrity',
-    });
+    // Damaged JSON (a bad merge, a hand edit, a truncated copy) has its own exit code and line.
+    throw new AirgapError(
+      `${source}: not a bundle record: ${(error as Error).message} (line ${jsonErrorLine(text, error)})`,
+      {
+        hint: `restore it from git (git checkout -- <file>), or ${REBUILD_HINT}`,
+        code: 'corruptFile',
+      },
+    );
   }
   const format =
     raw && typeof raw === 'object' && !Array.isArray(raw)

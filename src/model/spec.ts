@@ -15,14 +15,34 @@ const regionSchema = z
 /** A plain endpoint URL: scheme, host, optional port and path; no user, query or spaces. */
 const endpointPattern = /^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?$/;
 
+/**
+ * Lengths of the spec's texts that still work on the far side: a description is one line of
+ * the runbook, a step name a PASTE.md heading, a command one pasted terminal line (a tty's
+ * canonical line buffer holds 4,096 bytes). Above `soft` airgap warns; above `hard` the spec is
+ * refused with its line.
+ */
+export const SPEC_TEXT_LIMITS = {
+  description: { soft: 200, hard: 2000 },
+  stepName: { soft: 72, hard: 200 },
+  command: { soft: 1024, hard: 4000 },
+} as const;
+
+const tooLong = (what: string, max: number) =>
+  `${what} is over ${max.toLocaleString('en-US')} characters: shorten it`;
+
 export const stepSchema = z
   .object({
     name: z
       .string()
       .min(1)
+      .max(SPEC_TEXT_LIMITS.stepName.hard, tooLong('a step name', SPEC_TEXT_LIMITS.stepName.hard))
       .regex(/^[^\n\r]*$/, 'keep a step name on one line (it becomes a heading in PASTE.md)')
       .describe('What the step does, shown in PASTE.md and the runbook'),
-    run: z.string().min(1).describe('Shell command run with bash from the extracted bundle root'),
+    run: z
+      .string()
+      .min(1)
+      .max(SPEC_TEXT_LIMITS.command.hard, tooLong('a command', SPEC_TEXT_LIMITS.command.hard))
+      .describe('Shell command run with bash from the extracted bundle root'),
     continueOnError: z
       .boolean()
       .optional()
@@ -41,7 +61,14 @@ export const bundleSpecSchema = z
       .string()
       .regex(slug, 'use lower-case letters, digits and dashes, e.g. dev')
       .describe('Target environment, as used in docs/ecr-manifest.md'),
-    description: z.string().min(1).describe('The objective, shown in the runbook'),
+    description: z
+      .string()
+      .min(1)
+      .max(
+        SPEC_TEXT_LIMITS.description.hard,
+        tooLong('the description', SPEC_TEXT_LIMITS.description.hard),
+      )
+      .describe('The objective, shown in the runbook'),
     files: z
       .array(z.string().min(1))
       .min(1)
@@ -64,7 +91,15 @@ export const bundleSpecSchema = z
       })
       .strict(),
     steps: z.array(stepSchema).optional().describe('Default: dry run then apply each manifest'),
-    verify: z.array(z.string().min(1)).default([]).describe('Commands run after the steps'),
+    verify: z
+      .array(
+        z
+          .string()
+          .min(1)
+          .max(SPEC_TEXT_LIMITS.command.hard, tooLong('a command', SPEC_TEXT_LIMITS.command.hard)),
+      )
+      .default([])
+      .describe('Commands run after the steps'),
     images: z.array(z.string().min(1)).default([]).describe('Extra images the bundle needs'),
     imageSources: z
       .record(z.string(), z.string())

@@ -1,5 +1,5 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
-import { AirgapError } from '../errors.js';
+import { AirgapError, fromSystemError, missingTool } from '../errors.js';
 
 /**
  * Streams blobs out of one `git cat-file --batch` process, in the order asked for.
@@ -16,6 +16,7 @@ export class BlobReader {
   private queuedBytes = 0;
   private ended = false;
   private wake: (() => void) | undefined;
+  private failure: Error | undefined;
 
   constructor(root: string, objectIds: readonly string[]) {
     this.child = spawn('git', ['cat-file', '--batch'], {
@@ -23,6 +24,11 @@ export class BlobReader {
       env: { ...process.env, LC_ALL: 'C' },
     });
     this.child.stderr.resume();
+    this.child.on('error', (error) => {
+      this.failure = fromSystemError(error) ?? missingTool('git', error);
+      this.ended = true;
+      this.wake?.();
+    });
     // Explicit flow control: an async iterator over a child's stdout can lose buffered data
     // when the child exits before the consumer catches up.
     this.child.stdout.on('data', (chunk: Buffer) => {
@@ -41,6 +47,7 @@ export class BlobReader {
 
   private async fill(): Promise<void> {
     while (this.queue.length === 0) {
+      if (this.failure) throw this.failure;
       if (this.ended) throw new AirgapError('git cat-file ended early while reading blobs');
       await new Promise<void>((resolve) => {
         this.wake = resolve;

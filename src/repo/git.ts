@@ -1,5 +1,6 @@
+import { isUtf8 } from 'node:buffer';
 import { spawn } from 'node:child_process';
-import { AirgapError } from '../errors.js';
+import { AirgapError, fromSystemError, missingTool } from '../errors.js';
 
 export interface GitResult {
   stdout: Buffer;
@@ -19,14 +20,7 @@ export function runGit(cwd: string, args: readonly string[], input?: string): Pr
     const err: Buffer[] = [];
     child.stdout!.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error) =>
-      reject(
-        new AirgapError('git is not installed or not on PATH', {
-          hint: 'install git; airgap reads committed content from the git object store',
-          cause: error,
-        }),
-      ),
-    );
+    child.on('error', (error) => reject(fromSystemError(error) ?? missingTool('git', error)));
     child.on('close', (code) =>
       resolve({
         stdout: Buffer.concat(out),
@@ -64,7 +58,7 @@ export async function repoRoot(cwd: string): Promise<string> {
 
 export interface Commit {
   sha: string;
-  /** Committer time, seconds since the epoch: the mtime of every archive entry. */
+  /** Committer time, seconds since the epoch. */
   time: number;
   subject: string;
 }
@@ -88,20 +82,34 @@ export interface TreeEntry {
   type: 'blob' | 'commit' | 'tree';
   objectId: string;
   size: number;
+  /** The name's bytes, kept only when they are not valid UTF-8 (`path` is then lossy). */
+  rawName?: Buffer;
 }
 
 export function parseLsTree(output: Buffer): TreeEntry[] {
   const entries: TreeEntry[] = [];
-  for (const record of output.toString('utf8').split('\0')) {
-    if (!record) continue;
-    const tab = record.indexOf('\t');
-    const [mode = '', type = '', objectId = '', size = '-'] = record.slice(0, tab).split(/ +/);
+  // Split the bytes, not a decoded string: a name that is not UTF-8 must stay recognisable
+  // (decoding turns two such names into the same U+FFFD string).
+  let start = 0;
+  while (start < output.length) {
+    let end = output.indexOf(0, start);
+    if (end < 0) end = output.length;
+    const record = output.subarray(start, end);
+    start = end + 1;
+    if (!record.length) continue;
+    const tab = record.indexOf(9);
+    const [mode = '', type = '', objectId = '', size = '-'] = record
+      .subarray(0, tab)
+      .toString('latin1')
+      .split(/ +/);
+    const name = record.subarray(tab + 1);
     entries.push({
-      path: record.slice(tab + 1),
+      path: name.toString('utf8'),
       mode,
       type: type as TreeEntry['type'],
       objectId,
       size: size === '-' ? 0 : Number(size),
+      ...(isUtf8(name) ? {} : { rawName: Buffer.from(name) }),
     });
   }
   return entries;

@@ -1,7 +1,18 @@
 import { isEcrRegistry, parseImageRef } from '../model/images.js';
 import type { BundleRecord, Unit } from '../model/record.js';
-import { shellQuote } from '../util/shell-quote.js';
 import type { PasteBlock } from './bastion.js';
+import { inlineCode } from './fence.js';
+import { joinSh, raw, type ShellCode, sh } from './sh.js';
+
+/**
+ * CloudShell as it is: "Actions > Upload file" puts one file at a time into the home
+ * directory, which holds 1 GB; the aws CLI v2 and Node are there; the shell is bash or zsh.
+ * Every block here finds the archive in the current directory or in ~, and runs unchanged
+ * in bash and zsh (and dash), with `set -e` or `set -C` in the operator's shell.
+ */
+export const CLOUDSHELL_HOME_BYTES = 1024 ** 3;
+/** What the home already holds (shell files, caches) plus airgap.mjs and the sidecar. */
+const HOME_RESERVE_BYTES = 64 * 1024 ** 2;
 
 export interface ImagePush {
   n: number;
@@ -12,97 +23,211 @@ export interface ImagePush {
   tag: string;
 }
 
+export interface ImagePlan {
+  pushes: ImagePush[];
+  /** Images CloudShell cannot push, each with what to do instead. */
+  unpushable: { image: string; reason: string }[];
+}
+
 /**
  * Images to push from CloudShell: those the bundle needs that docs/ecr-manifest.md did not
- * show for the environment. An ECR reference is pulled from `imageSources` or Docker Hub;
- * any other reference is mirrored into the spec's ECR registry under the same path.
+ * show for the environment. An ECR reference is pulled only from its `imageSources` entry,
+ * never from a guessed public name; any other reference is mirrored into the spec's ECR
+ * registry under the same path. Unit numbers follow the missing-image list, so they do not
+ * move when a source is added.
  */
-export function imagePushes(record: BundleRecord): ImagePush[] {
+export function imagePlan(record: BundleRecord): ImagePlan {
   const registry = record.spec.ecr?.registry;
-  return record.missingImages.flatMap((image, index) => {
+  const plan: ImagePlan = { pushes: [], unpushable: [] };
+  record.missingImages.forEach((image, index) => {
     const ref = parseImageRef(image);
-    const target = isEcrRegistry(ref.registry) ? ref.registry : registry;
-    if (!target || !ref.tag) return [];
+    const inEcr = isEcrRegistry(ref.registry);
+    const target = inEcr ? ref.registry : registry;
     const upstream = record.spec.imageSources?.[ref.repository];
-    const source = isEcrRegistry(ref.registry) ? `${upstream ?? ref.repository}:${ref.tag}` : image;
-    return [{ n: index + 2, source, registry: target, repository: ref.repository, tag: ref.tag }];
+    if (!ref.tag) plan.unpushable.push({ image, reason: 'no tag: push it from CI' });
+    else if (!target)
+      plan.unpushable.push({ image, reason: 'no ECR registry: add ecr.registry to the spec' });
+    else if (inEcr && !upstream)
+      plan.unpushable.push({ image, reason: 'no source: add imageSources or push it from CI' });
+    else {
+      const source = inEcr ? `${upstream}:${ref.tag}` : image;
+      plan.pushes.push({
+        n: index + 2,
+        source,
+        registry: target,
+        repository: ref.repository,
+        tag: ref.tag,
+      });
+    }
   });
+  return plan;
 }
 
-function uploadFallback(record: BundleRecord): string {
-  const archive = record.archive!;
-  const s3 = [
+export function imagePushes(record: BundleRecord): ImagePush[] {
+  return imagePlan(record).pushes;
+}
+
+/** Warnings for `airgap bundle`: what will not work from CloudShell as the bundle stands. */
+export function cloudshellWarnings(record: BundleRecord): string[] {
+  const size = record.archive?.size ?? 0;
+  const tooBig =
+    size > CLOUDSHELL_HOME_BYTES - HOME_RESERVE_BYTES
+      ? [
+          `${record.archive?.file} is ${(size / 1024 ** 3).toFixed(2)} GiB: it will not fit CloudShell's 1 GB home; upload it with airgap upload from a machine that reaches S3, or split the bundle`,
+        ]
+      : [];
+  return [...tooBig, ...imagePlan(record).unpushable.map((u) => `${u.image}: ${u.reason}`)];
+}
+
+/** The marker lines and the nonce every CloudShell block prints; `${n}` is its unit. */
+function markedUnit(record: BundleRecord, n: number, context: string, body: ShellCode): ShellCode {
+  return sh`AIRGAP_ID=${record.id}
+AIRGAP_NONCE=$(od -An -N4 -tx1 /dev/urandom 2>/dev/null | tr -d ' \\n')
+printf '@@airgap/1 begin %s %s upload %s%s\\n' "$AIRGAP_ID" ${n} "$(date -u +%s)" "\${AIRGAP_NONCE:+ s=$AIRGAP_NONCE}"
+printf '[%s %s] $ %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(hostname 2>/dev/null || uname -n)" ${context}
+if (
+${body}
+) 2>&1; then airgap_rc=0; else airgap_rc=$?; fi
+printf '@@airgap/1 end %s %s upload rc=%s %s%s\\n' "$AIRGAP_ID" ${n} "$airgap_rc" "$(date -u +%s)" "\${AIRGAP_NONCE:+ s=$AIRGAP_NONCE}"`;
+}
+
+/** Sets airgap_dir to where the archive is (here or ~); the body refuses when it is nowhere. */
+function findArchive(file: string): ShellCode {
+  return sh`airgap_file=${file}
+if [ -f "./$airgap_file" ]; then airgap_dir=$PWD; elif [ -f "$HOME/$airgap_file" ]; then airgap_dir=$HOME; else airgap_dir=; fi`;
+}
+
+const archiveMissing = raw(`  if [ -z "$airgap_dir" ]; then
+    printf 'airgap: %s is neither in %s nor in %s: upload it with Actions > Upload file\\n' "$airgap_file" "$PWD" "$HOME"
+    exit 1
+  fi`);
+
+function s3Args(record: BundleRecord): string[] {
+  return [
     '--region',
-    shellQuote(record.s3.region),
-    ...(record.s3.endpoint ? ['--endpoint-url', shellQuote(record.s3.endpoint)] : []),
-  ].join(' ');
+    record.s3.region,
+    ...(record.s3.endpoint ? ['--endpoint-url', record.s3.endpoint] : []),
+  ];
+}
+
+function airgapUpload(record: BundleRecord): ShellCode {
+  const archive = record.archive!;
+  const body = sh`${archiveMissing}
+  if [ -f ./airgap.mjs ]; then airgap_mjs=./airgap.mjs; else airgap_mjs="$HOME/airgap.mjs"; fi
+  if [ ! -f "$airgap_mjs" ]; then
+    printf 'airgap: airgap.mjs is neither here nor in %s: upload it, or paste the next block\\n' "$HOME"
+    exit 1
+  fi
+  node "$airgap_mjs" upload "$airgap_dir/$airgap_file" --sha256 ${archive.sha256}`;
+  return joinSh([
+    findArchive(archive.file),
+    markedUnit(
+      record,
+      1,
+      `node airgap.mjs upload ${archive.file} --sha256 ${archive.sha256}`,
+      body,
+    ),
+  ]);
+}
+
+function awsUpload(record: BundleRecord): ShellCode {
+  const archive = record.archive!;
   const url = `s3://${record.s3.bucket}/${archive.key}`;
-  return `AIRGAP_ID=${shellQuote(record.id)}
-printf '@@airgap/1 begin %s 1 upload %s\\n' "$AIRGAP_ID" "$(date -u +%s)"
-(
-  cd ${shellQuote(record.id)} || exit 1
-  printf '%s  %s\\n' ${archive.sha256} ${shellQuote(archive.file)} | sha256sum -c - || exit 1
-  aws s3 cp ${s3} --metadata sha256=${archive.sha256} ${shellQuote(archive.file)} ${shellQuote(url)} || exit 1
-  aws s3 cp ${s3} ${shellQuote(`${archive.file}.sha256`)} ${shellQuote(`${url}.sha256`)} || exit 1
-  aws s3api head-object ${s3} --bucket ${shellQuote(record.s3.bucket)} --key ${shellQuote(archive.key)} --query 'Metadata.sha256' --output text
-) 2>&1
-printf '@@airgap/1 end %s 1 upload rc=%s %s\\n' "$AIRGAP_ID" "$?" "$(date -u +%s)"`;
+  const s3 = s3Args(record);
+  const body = sh`${archiveMissing}
+  airgap_path="$airgap_dir/$airgap_file"
+  airgap_sum=$(sha256sum "$airgap_path") || exit 1
+  if [ "\${airgap_sum%% *}" != ${archive.sha256} ]; then
+    printf 'airgap: CHECKSUM MISMATCH: %s is not the archive airgap built\\n' "$airgap_path"
+    exit 1
+  fi
+  printf '%s: OK\\n' "$airgap_file"
+  printf '%s  %s\\n' ${archive.sha256} "$airgap_file" >| "$airgap_path.sha256" || exit 1
+  aws s3 cp ${s3} --metadata ${`sha256=${archive.sha256}`} "$airgap_path" ${url} || exit 1
+  aws s3 cp ${s3} "$airgap_path.sha256" ${`${url}.sha256`} || exit 1
+  airgap_stored=$(aws s3api head-object ${s3} --bucket ${record.s3.bucket} --key ${archive.key} --query Metadata.sha256 --output text) || exit 1
+  printf '%s\\n' "$airgap_stored"
+  if [ "$airgap_stored" != ${archive.sha256} ]; then
+    printf 'airgap: S3 holds sha256 %s, not the one above\\n' "$airgap_stored"
+    exit 1
+  fi`;
+  return joinSh([
+    findArchive(archive.file),
+    markedUnit(record, 1, `aws s3 cp ${archive.file} ${url}`, body),
+  ]);
 }
 
-function imageBlock(record: BundleRecord, push: ImagePush): string {
-  const region = record.spec.ecr?.region ?? record.s3.region;
-  const target = `${push.registry}/${push.repository}:${push.tag}`;
-  return `airgap_image ${push.n} ${shellQuote(push.source)} ${shellQuote(push.registry)} ${shellQuote(push.repository)} ${shellQuote(push.tag)} ${shellQuote(region)} # -> ${target.replace(/\n/g, ' ')}`;
-}
-
-const imageHelper = `airgap_image() {
-  # $1 unit, $2 source image, $3 ECR registry, $4 repository, $5 tag, $6 region
-  printf '@@airgap/1 begin %s %s image %s\\n' "$AIRGAP_ID" "$1" "$(date -u +%s)"
-  printf '[%s %s] $ push %s to %s/%s:%s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(hostname)" "$2" "$3" "$4" "$5"
-  (
+const imageHelper = raw(`airgap_image() {
+  printf '@@airgap/1 begin %s %s image %s%s\\n' "$AIRGAP_ID" "$1" "$(date -u +%s)" "\${AIRGAP_NONCE:+ s=$AIRGAP_NONCE}"
+  printf '[%s %s] $ push %s to %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(hostname 2>/dev/null || uname -n)" "$2" "\${3}/\${4}:\${5}"
+  if (
     aws ecr get-login-password --region "$6" | docker login --username AWS --password-stdin "$3" >/dev/null || exit 1
     aws ecr describe-repositories --region "$6" --repository-names "$4" >/dev/null 2>&1 ||
       aws ecr create-repository --region "$6" --repository-name "$4" >/dev/null || exit 1
-    docker pull "$2" && docker tag "$2" "$3/$4:$5" && docker push "$3/$4:$5" || exit 1
+    docker pull "$2" && docker tag "$2" "\${3}/\${4}:\${5}" && docker push "\${3}/\${4}:\${5}" || exit 1
     printf 'repository=%s tag=%s\\n' "$4" "$5"
-    aws ecr describe-images --region "$6" --repository-name "$4" --image-ids imageTag="$5" \\
+    aws ecr describe-images --region "$6" --repository-name "$4" --image-ids "imageTag=\${5}" \\
       --query 'imageDetails[0].imageDigest' --output text
-  ) 2>&1
-  printf '@@airgap/1 end %s %s image rc=%s %s\\n' "$AIRGAP_ID" "$1" "$?" "$(date -u +%s)"
-}`;
+  ) 2>&1; then airgap_rc=0; else airgap_rc=$?; fi
+  printf '@@airgap/1 end %s %s image rc=%s %s%s\\n' "$AIRGAP_ID" "$1" "$airgap_rc" "$(date -u +%s)" "\${AIRGAP_NONCE:+ s=$AIRGAP_NONCE}"
+}`);
+
+function imageBlock(record: BundleRecord, plan: ImagePlan): ShellCode {
+  const region = record.spec.ecr?.region ?? record.s3.region;
+  return joinSh([
+    sh`AIRGAP_ID=${record.id}`,
+    raw(`AIRGAP_NONCE=$(od -An -N4 -tx1 /dev/urandom 2>/dev/null | tr -d ' \\n')`),
+    imageHelper,
+    ...plan.unpushable.map(
+      (u) => sh`printf 'airgap: not pushed: %s\\n' ${`${u.image}: ${u.reason}`}`,
+    ),
+    ...plan.pushes.map(
+      (p) => sh`airgap_image ${p.n} ${p.source} ${p.registry} ${p.repository} ${p.tag} ${region}`,
+    ),
+  ]);
+}
+
+const inline = inlineCode;
 
 export function cloudshellBlocks(record: BundleRecord): PasteBlock[] {
   const archive = record.archive!;
-  const pushes = imagePushes(record);
+  const plan = imagePlan(record);
   const blocks: PasteBlock[] = [
     {
       title: 'Upload the bundle with airgap (preferred)',
-      purpose: `From the folder holding \`${record.id}/\` (uploaded through CloudShell's Actions > Upload file), with the airgap package available: checks the archive against its sidecar, uploads it, confirms it in S3.`,
-      success: `\`uploaded s3://${record.s3.bucket}/${archive.key}\` or \`already uploaded\``,
-      code: `npx --no-install airgap upload ${shellQuote(record.id)}`,
+      purpose: `Needs \`${archive.file}\` and \`airgap.mjs\` (the standalone airgap, \`dist/airgap.mjs\` of the installation) uploaded through Actions > Upload file. Finds them here or in ~, checks the archive against the sha256 in this block, uploads it with its sidecar and confirms both in S3.`,
+      success: `\`uploaded s3://${record.s3.bucket}/${archive.key}\` or \`already uploaded\`, and \`rc=0\``,
+      code: airgapUpload(record).text,
     },
     {
       title: 'Upload without airgap (fallback)',
-      purpose:
-        'The same with the aws CLI alone: checks the sha256, uploads archive and sidecar, prints the stored checksum.',
-      success: `\`${archive.file}: OK\`, two \`upload:\` lines, then \`${archive.sha256}\``,
-      code: uploadFallback(record),
+      purpose: `Needs only \`${archive.file}\` uploaded through Actions > Upload file. The same with the aws CLI alone: finds the archive here or in ~, checks the sha256 in this block, writes the sidecar beside it, uploads both and prints the checksum S3 stored.`,
+      success: `\`${archive.file}: OK\`, two \`upload:\` lines, then \`${archive.sha256}\` and \`rc=0\``,
+      code: awsUpload(record).text,
     },
   ];
-  if (pushes.length) {
+  const left = plan.unpushable.length
+    ? ` Not in this block (${plan.unpushable.map((u) => `${inline(u.image)}: ${u.reason}`).join('; ')}).`
+    : '';
+  if (plan.pushes.length) {
     blocks.push({
-      title: `Push ${pushes.length} image(s) missing from ECR`,
-      purpose:
-        'Logs in to ECR, creates each repository if missing, pulls, tags and pushes, then prints the digest ECR recorded. Copy this output into a file for `airgap ingest` so docs/ecr-manifest.md records them.',
+      title: `Push ${plan.pushes.length} image(s) missing from ECR`,
+      purpose: `Logs in to ECR, creates each repository if missing, pulls, tags and pushes, then prints the digest ECR recorded: ${plan.pushes.map((p) => `${inline(p.source)} to ${inline(`${p.registry}/${p.repository}:${p.tag}`)}`).join(', ')}. Copy this output into a file for \`airgap ingest\` so docs/ecr-manifest.md records them.${left}`,
       success: 'each end marker says `rc=0` after a `sha256:` digest line',
-      code: [
-        `AIRGAP_ID=${shellQuote(record.id)}`,
-        imageHelper,
-        ...pushes.map((p) => imageBlock(record, p)),
-      ].join('\n'),
+      code: imageBlock(record, plan).text,
     });
   }
   return blocks;
+}
+
+/** Images left out of every block, for PASTE.md's CloudShell section. */
+export function unpushableNote(record: BundleRecord): string[] {
+  const { pushes, unpushable } = imagePlan(record);
+  if (!unpushable.length || pushes.length) return [];
+  return [
+    `Images CloudShell cannot push: ${unpushable.map((u) => `${inline(u.image)} (${u.reason})`).join(', ')}.`,
+    '',
+  ];
 }
 
 export function cloudshellScript(record: BundleRecord): string {
@@ -111,8 +236,8 @@ export function cloudshellScript(record: BundleRecord): string {
   const chosen = blocks.filter((_, i) => i !== 0);
   return [
     '#!/usr/bin/env bash',
-    `# airgap bundle ${record.id}: CloudShell part. Run from the folder holding ${record.id}/.`,
-    ...chosen.map((b) => `\n# --- ${b.title}\n${b.code}`),
+    `# airgap CloudShell part. Run from ~ or the folder holding the archive.`,
+    ...chosen.map((b) => `\n# --- ${b.title.replace(/\n/g, ' ')}\n${b.code}`),
     '',
   ].join('\n');
 }

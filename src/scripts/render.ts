@@ -1,6 +1,6 @@
 import type { BundleRecord } from '../model/record.js';
 import { bastionBlocks, bastionScript, helpersSource, type PasteBlock } from './bastion.js';
-import { cloudshellBlocks, cloudshellScript } from './cloudshell.js';
+import { cloudshellBlocks, cloudshellScript, unpushableNote } from './cloudshell.js';
 import { fenced, inlineCode, plainText } from './fence.js';
 
 export interface OutDirFile {
@@ -48,6 +48,12 @@ export function renderPasteSheet(record: BundleRecord): string {
     '',
     '## CloudShell',
     '',
+    `1. Upload \`${archive.file}\` through Actions > Upload file (one file per upload; it lands`,
+    '   in your home directory, which holds 1 GB). For block 1 upload `airgap.mjs` the same way.',
+    '2. Paste block 1, or block 2 where airgap.mjs is not at hand. Either finds the archive in the',
+    '   current directory or in ~, and runs in bash or zsh.',
+    '',
+    ...unpushableNote(record),
     ...renderBlocks(cloudshellBlocks(record)),
     '## Bastion',
     '',

@@ -1,15 +1,14 @@
-import { createHash } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { Transform } from 'node:stream';
 import { AirgapError } from '../errors.js';
 import { type BundleRecord, readRecord } from '../model/record.js';
 
 export interface LoadedBundle {
   record: BundleRecord;
   archivePath: string;
-  sidecarPath: string;
+  /** The `sha256sum` line stored beside the object in S3. */
+  sidecar: string;
   sha256: string;
   size: number;
 }
@@ -45,7 +44,8 @@ export async function loadBundleDir(dir: string): Promise<LoadedBundle> {
       });
     }
   }
-  const sidecar = (await readFile(sidecarPath, 'utf8')).trim().split(/\s+/)[0] ?? '';
+  const sidecarText = await readFile(sidecarPath, 'utf8');
+  const sidecar = sidecarText.trim().split(/\s+/)[0] ?? '';
   const size = (await stat(archivePath)).size;
   if (sidecar !== record.archive.sha256 || size !== record.archive.size) {
     throw alteredError(
@@ -56,10 +56,10 @@ export async function loadBundleDir(dir: string): Promise<LoadedBundle> {
     );
   }
   // The archive's own bytes are hashed while they are uploaded (see hashingGuard).
-  return { record, archivePath, sidecarPath, sha256: sidecar, size };
+  return { record, archivePath, sidecar: sidecarText, sha256: sidecar, size };
 }
 
-function alteredError(
+export function alteredError(
   archivePath: string,
   expected: string,
   sidecar: string,
@@ -73,30 +73,4 @@ function alteredError(
       code: 'integrity',
     },
   );
-}
-
-/**
- * Hashes the archive as it streams to S3 and fails the stream at its end when the bytes are
- * not the ones airgap built. Failing before the last part means lib-storage aborts the
- * multipart upload (or never sends the single PUT), so nothing altered is ever completed.
- */
-export function hashingGuard(
-  expected: string,
-  archivePath: string,
-  onMismatch: (error: AirgapError) => void,
-): Transform {
-  const hash = createHash('sha256');
-  return new Transform({
-    transform(chunk: Buffer, _encoding, callback) {
-      hash.update(chunk);
-      callback(null, chunk);
-    },
-    flush(callback) {
-      const actual = hash.digest('hex');
-      if (actual === expected) return callback(null);
-      const error = alteredError(archivePath, expected, expected, actual);
-      onMismatch(error);
-      callback(error);
-    },
-  });
 }

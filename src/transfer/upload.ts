@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import type { Readable } from 'node:stream';
 import {
   GetObjectCommand,
@@ -10,11 +11,12 @@ import {
   S3Client,
   type ServerSideEncryption,
 } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { AirgapError } from '../errors.js';
+import { AirgapError, ExitCode } from '../errors.js';
 import { archiveFormat } from '../model/archive-formats.js';
 import { explainAwsError } from './aws-errors.js';
-import { hashingGuard, type LoadedBundle } from './bundle-dir.js';
+import { alteredError, type LoadedBundle } from './bundle-dir.js';
+import { isTransient, resumableUpload } from './multipart.js';
+import { UPLOAD_STATE_FILE } from './upload-state.js';
 
 /** Where an archive goes, after the options have overridden the record's s3 section. */
 export interface S3Target {
@@ -84,72 +86,104 @@ export interface SendOptions {
   sse?: 'AES256' | 'aws:kms' | undefined;
   kmsKeyId?: string | undefined;
   onProgress?: ((sent: number, total: number) => void) | undefined;
+  /** Ctrl-C: aborts the multipart upload (S3 keeps nothing). */
+  signal?: AbortSignal | undefined;
+}
+
+/** Parts sent in this run, parts resumed from an interrupted run, stale uploads aborted. */
+export interface SendStats {
+  partsSent: number;
+  partsReused: number;
+  staleAborted: number;
 }
 
 /**
- * Streams the archive to the target (multipart, retried by the SDK) with its sha256 in the
- * metadata, then its .sha256 sidecar. The bytes are hashed on the way; an archive altered
- * since `airgap bundle` fails before the last part, so it is never completed.
+ * Sends the archive to the target with its sha256 in the metadata, then its .sha256 sidecar.
+ * Up to one part: one PutObject after checking the bytes. Larger: a multipart upload that
+ * resumes an interrupted one (see resumableUpload). The bytes are hashed on the way; an
+ * archive altered since `airgap bundle` is never completed.
  */
 export async function sendArchive(
   client: S3Client,
   target: S3Target,
   bundle: LoadedBundle,
   options: SendOptions,
-): Promise<void> {
+): Promise<SendStats> {
   const { record } = bundle;
   const encryption = {
     ...(options.sse ? { ServerSideEncryption: options.sse as ServerSideEncryption } : {}),
     ...(options.kmsKeyId ? { SSEKMSKeyId: options.kmsKeyId } : {}),
   };
-  let altered: AirgapError | undefined;
-  const body: Readable = createReadStream(bundle.archivePath, { highWaterMark: MiB }).pipe(
-    hashingGuard(bundle.sha256, bundle.archivePath, (error) => {
-      // The SDK may re-wrap a body error; keep ours to report it as it is.
-      altered = error;
-    }),
-  );
-  const transfer = new Upload({
-    client,
-    partSize: options.partSize,
-    queueSize: 4,
-    leavePartsOnError: false,
-    params: {
-      Bucket: target.bucket,
-      Key: target.key,
-      Body: body,
-      ContentLength: bundle.size,
-      ContentType: archiveFormat(record.archive!.format).contentType,
-      Metadata: {
-        sha256: bundle.sha256,
-        'airgap-bundle': record.id,
-        'airgap-commit': record.commit,
-      },
-      // AWS S3 checks the SHA-256 on arrival; other endpoints rely on the metadata and HeadObject.
-      ...(target.endpoint ? {} : { ChecksumAlgorithm: 'SHA256' as const }),
-      ...encryption,
+  const params = {
+    ContentType: archiveFormat(record.archive!.format).contentType,
+    Metadata: {
+      sha256: bundle.sha256,
+      'airgap-bundle': record.id,
+      'airgap-commit': record.commit,
     },
-  });
-  transfer.on('httpUploadProgress', (progress) =>
-    options.onProgress?.(progress.loaded ?? 0, bundle.size),
-  );
+    ...encryption,
+  };
+  // AWS S3 checks the SHA-256 on arrival; other endpoints rely on the metadata and HeadObject.
+  const checksums = !target.endpoint;
+  let stats: SendStats = { partsSent: 1, partsReused: 0, staleAborted: 0 };
   try {
-    await transfer.done();
+    if (bundle.size <= options.partSize) {
+      // One request: read, check it is the archive airgap built, then send it.
+      const body = await readFile(bundle.archivePath);
+      const actual = createHash('sha256').update(body).digest('hex');
+      if (actual !== bundle.sha256)
+        throw alteredError(bundle.archivePath, bundle.sha256, bundle.sha256, actual);
+      await client.send(
+        new PutObjectCommand({
+          Bucket: target.bucket,
+          Key: target.key,
+          Body: body,
+          ContentLength: bundle.size,
+          ContentMD5: createHash('md5').update(body).digest('base64'),
+          ...params,
+          ...(checksums ? { ChecksumAlgorithm: 'SHA256' as const } : {}),
+        }),
+        options.signal ? { abortSignal: options.signal } : {},
+      );
+      options.onProgress?.(bundle.size, bundle.size);
+    } else {
+      stats = await resumableUpload({
+        client,
+        bucket: target.bucket,
+        key: target.key,
+        archivePath: bundle.archivePath,
+        size: bundle.size,
+        sha256: bundle.sha256,
+        partSize: options.partSize,
+        params,
+        partChecksums: checksums,
+        statePath: join(dirname(bundle.archivePath), UPLOAD_STATE_FILE),
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+      });
+    }
     await client.send(
       new PutObjectCommand({
         Bucket: target.bucket,
         Key: `${target.key}.sha256`,
-        Body: await readFile(bundle.sidecarPath),
+        Body: bundle.sidecar,
         ContentType: 'text/plain',
         ...encryption,
       }),
     );
   } catch (error) {
-    body.destroy();
-    if (altered) throw altered;
     if (error instanceof AirgapError) throw error;
-    throw explainAwsError(error, context(target, 's3:PutObject'));
+    const explained = explainAwsError(error, context(target, 's3:PutObject'));
+    if (bundle.size > options.partSize && isTransient(error)) {
+      throw new AirgapError(explained.message, {
+        hint: 'run the same airgap upload again: it resumes with the parts already in S3',
+        code: explained.exitCode === ExitCode.awsUnreachable ? 'awsUnreachable' : 'awsOther',
+        cause: error,
+      });
+    }
+    throw explained;
   }
+  return stats;
 }
 
 /** True when the object at the target has the bundle's size and sha256 metadata. */

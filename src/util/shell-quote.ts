@@ -4,6 +4,7 @@
  */
 export function shellQuote(value: string): string {
   if (value === '') return "''";
-  if (/^[A-Za-z0-9_@%+=:,./-]+$/.test(value)) return value;
+  // A leading `=` stays quoted: zsh expands `=word` to a command's path (or aborts the line).
+  if (/^[A-Za-z0-9_@%+:,./-][A-Za-z0-9_@%+=:,./-]*$/.test(value)) return value;
   return `'${value.replaceAll("'", `'\\''`)}'`;
 }

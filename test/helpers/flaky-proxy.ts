@@ -33,3 +33,44 @@ export async function startFlakyProxy(upstreamPort: number, pattern: RegExp, kil
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
 }
+
+/**
+ * A loopback TCP proxy that counts the HTTP requests whose request line matches `count`, and
+ * never answers those matching `hang` (the connection stays open, as on a dead link), to stop
+ * an upload after some parts and to see what a resumed upload sends.
+ */
+export async function startObservingProxy(
+  upstreamPort: number,
+  options: { count?: RegExp; hang?: RegExp },
+) {
+  const counted: string[] = [];
+  const sockets = new Set<net.Socket>();
+  const server = net.createServer((client) => {
+    sockets.add(client);
+    const upstream = net.connect(upstreamPort, '127.0.0.1');
+    let hung = false;
+    client.on('data', (chunk: Buffer) => {
+      const head = chunk.subarray(0, 512).toString('latin1');
+      const requestLine = /^[A-Z]+ \S+ HTTP\/1\.1/.test(head) ? head.split('\r\n')[0]! : '';
+      if (requestLine && options.count?.test(requestLine)) counted.push(requestLine);
+      if (requestLine && options.hang?.test(requestLine)) hung = true;
+      if (!hung) upstream.write(chunk);
+    });
+    upstream.on('data', (chunk) => client.write(chunk));
+    upstream.on('end', () => client.end());
+    client.on('end', () => upstream.end());
+    client.on('close', () => sockets.delete(client));
+    client.on('error', () => upstream.destroy());
+    upstream.on('error', () => client.destroy());
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const port = (server.address() as net.AddressInfo).port;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    counted: () => [...counted],
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

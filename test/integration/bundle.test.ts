@@ -60,13 +60,15 @@ describe('airgap bundle', () => {
     expect(check.trim().split('\n')).toHaveLength(result.record.files.length);
     expect(check).not.toContain('FAILED');
     const inside = JSON.parse(readFileSync(join(extracted, 'bundle.json'), 'utf8')) as BundleRecord;
-    expect(inside.commit).toBe(git(repo, 'rev-parse', 'HEAD').trim());
+    // The commit stays out of the archive: its bytes depend on the content alone.
+    expect(inside.commit).toBeUndefined();
+    expect(inside.contentHash).toBe(result.record.contentHash);
     expect(inside.files.map((f) => f.path)).toContain(
       'k8s/dev/topics/kafka-topic-quote-requested.yaml',
     );
     const listing = execFileSync('tar', ['-tvzf', result.archivePath], { encoding: 'utf8' });
     expect(listing).toMatch(/0\/0/);
-    expect(listing).toContain('2026-02-13 09:00');
+    expect(listing).toContain('2000-01-01 00:00');
   });
 
   it('refuses a dirty tree and names the file; --allow-dirty still packs HEAD', async () => {
@@ -221,6 +223,55 @@ describe('airgap bundle', () => {
     // Rebuilding changes nothing.
     await bundle({ spec: 'dev-topics', repo, out });
     expect(readFileSync(join(repo, 'PENDING-CHANGES.md'), 'utf8')).toBe(after);
+  });
+
+  it('keeps the id and archive bytes of unchanged content after the record is committed', async () => {
+    const repo = makeOpsRepo();
+    const out = tempDir();
+    const first = await bundle({ spec: 'dev-topics', repo, out });
+    const firstCommit = git(repo, 'rev-parse', 'HEAD').trim();
+    expect(first.alreadyPrepared).toBe(false);
+    expect(first.record.commit).toBe(firstCommit);
+    const archive = readFileSync(first.archivePath);
+    // As the README says: commit the record and the PENDING-CHANGES.md row.
+    git(repo, 'add', '-A');
+    git(repo, 'commit', '-q', '-m', 'record dev-topics', '--date', '2026-03-01T00:00:00Z');
+    const snapshot = () =>
+      git(repo, 'ls-files', '-s', '-o', '--exclude-standard') + git(repo, 'status', '--porcelain');
+    const repoBefore = snapshot();
+    const outDirBefore = readdirSync(first.outDir).map((f) =>
+      readFileSync(join(first.outDir, f)).toString('base64'),
+    );
+
+    const again = await bundle({ spec: 'dev-topics', repo, out });
+    expect(again.alreadyPrepared).toBe(true);
+    expect(again.record.id).toBe(first.record.id);
+    expect(git(repo, 'status', '--porcelain')).toBe('');
+    expect(snapshot()).toBe(repoBefore);
+    expect(
+      readdirSync(first.outDir).map((f) => readFileSync(join(first.outDir, f)).toString('base64')),
+    ).toEqual(outDirBefore);
+
+    // A fresh bundle directory elsewhere: the same archive bytes, the first commit kept.
+    const elsewhere = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    expect(elsewhere.alreadyPrepared).toBe(false);
+    expect(readFileSync(elsewhere.archivePath).equals(archive)).toBe(true);
+    expect(elsewhere.record.commit).toBe(firstCommit);
+    expect(git(repo, 'status', '--porcelain')).toBe('');
+
+    const cli = await runCli(['bundle', 'dev-topics', '--repo', repo, '--out', out]);
+    expect(cli.code).toBe(0);
+    expect(cli.stdout).toContain(`already prepared: ${first.record.id}`);
+
+    // Changed content is a new bundle.
+    writeFileSync(
+      join(repo, 'k8s/dev/topics/kafka-topic-quote-priced.yaml'),
+      `${readFileSync(join(repo, 'k8s/dev/topics/kafka-topic-quote-priced.yaml'), 'utf8')}# more\n`,
+    );
+    commitAll(repo, 'change a topic');
+    const changed = await bundle({ spec: 'dev-topics', repo, out });
+    expect(changed.record.id).not.toBe(first.record.id);
+    expect(changed.alreadyPrepared).toBe(false);
   });
 
   it('ships hostile file names intact', async () => {

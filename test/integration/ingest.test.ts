@@ -131,9 +131,10 @@ describe('airgap ingest on real bastion output', () => {
     expect(run.stdout).toContain('aHVudGVyMg==');
     const ingested = await ingest({ transcript: save(run.stdout), repo });
     expect(ingested.masked).toBe(1);
+    expect(ingested.maskedByRule).toEqual({ 'kubernetes-secret-data': 1 });
     const runbook = runbookOf(repo, result.record.id);
     expect(runbook).not.toContain('aHVudGVyMg==');
-    expect(runbook).toContain('password: [REDACTED:secret-data]');
+    expect(runbook).toContain('password: «masked:kubernetes-secret-data»');
     expect(runbook).toContain('1 value(s) masked');
     const kept = readdirSync(join(repo, 'docs/RUNBOOKS/transcripts', result.record.id));
     expect(

@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle.js';
@@ -73,5 +73,36 @@ describe('scanning in a worker thread (the built CLI)', () => {
     const secret = output.indexOf('k8s/dev/topics/gen-150.yaml:1: document 1 is a kind: Secret');
     expect(yamlError).toBeGreaterThan(-1);
     expect(secret).toBeGreaterThan(yamlError);
+  });
+
+  it("keeps refuse's per-file checks in the worker: LFS pointers, Secrets in Lists, chained symlinks", async () => {
+    const repo = makeOpsRepo();
+    addManyManifests(repo);
+    writeFileSync(
+      join(repo, 'k8s/dev/topics/big.bin'),
+      'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n',
+    );
+    writeFileSync(
+      join(repo, 'k8s/dev/topics/list.yaml'),
+      'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: secret\n    metadata: { name: b }\n',
+    );
+    symlinkSync('..', join(repo, 'k8s/dev/topics/up'));
+    symlinkSync('up/../../../../etc/passwd', join(repo, 'k8s/dev/topics/leak.yaml'));
+    writeFileSync(
+      join(repo, 'bundles/dev-topics.yaml'),
+      readFileSync(join(repo, 'bundles/dev-topics.yaml'), 'utf8').replace(
+        /^files:\n( {2}- .*\n)+/m,
+        'files: [k8s/dev/topics/**]\n',
+      ),
+    );
+    commitAll(repo, 'refusals among many manifests');
+    const run = await runCli(['bundle', 'dev-topics', '--out', tempDir()], { cwd: repo });
+    expect(run.code).toBe(5);
+    const output = run.stdout + run.stderr;
+    expect(output).toContain('k8s/dev/topics/big.bin:1: is a Git LFS pointer to 12345 bytes');
+    expect(output).toContain('k8s/dev/topics/list.yaml:4: item 1 of document 1 is a kind: secret');
+    expect(output).toContain(
+      'k8s/dev/topics/leak.yaml:1: symlink resolves outside the bundle through k8s/dev/topics/leak.yaml -> up/../../../../etc/passwd',
+    );
   });
 });

@@ -7,9 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../scripts/lib/local-s3.js';
 import { runCollected, setSpecEndpoint } from '../../scripts/lib/loop.js';
 import { bundle as buildBundle } from '../../src/commands/bundle.js';
-import { ingest } from '../../src/commands/ingest.js';
 import { upload } from '../../src/commands/upload.js';
-import { cloudshellBlocks } from '../../src/scripts/cloudshell.js';
 import { expectAirgapError } from '../helpers/errors.js';
 import { fakeBundleDir } from '../helpers/fake-bundle.js';
 import { startFlakyProxy } from '../helpers/flaky-proxy.js';
@@ -211,31 +209,6 @@ describe('airgap upload against s3rver', () => {
     );
     expect(bad.code).toBe(12);
     expect(bad.stderr.trim().split('\n')).toHaveLength(2); // message + hint, no stack
-  });
-
-  it('runs the CloudShell fallback upload block with the real aws CLI, and ingest records it', async () => {
-    if (!requireTool('aws')) return;
-    const repo = makeOpsRepo();
-    setSpecEndpoint(repo, s3.endpoint);
-    commitAll(repo, 'local endpoint');
-    const built = await buildBundle({ spec: 'dev-topics', repo, out: tempDir() });
-    commitAll(repo, 'prepared');
-    const fallback = cloudshellBlocks(built.record).find((b) => b.title.includes('fallback'))!;
-    const run = await runCollected('bash', ['-c', fallback.code], {
-      cwd: join(built.outDir, '..'),
-      env: { ...process.env, ...LOCAL_S3_CREDENTIALS },
-    });
-    expect(run.out).toContain(`${built.record.archive?.file}: OK`);
-    expect(run.out).toMatch(/@@airgap\/1 end dev-topics-[0-9a-f]+ 1 upload rc=0/);
-    expect(run.out).toContain(built.record.archive!.sha256);
-    expect(await downloadSha(built.record.archive!.key)).toBe(built.record.archive!.sha256);
-    const transcript = join(tempDir(), 'cloudshell.txt');
-    writeFileSync(transcript, run.out);
-    const ingested = await ingest({ transcript, repo });
-    expect(ingested.status).toBeUndefined();
-    const runbook = readFileSync(join(repo, ingested.runbook), 'utf8');
-    expect(runbook).toContain('## CloudShell');
-    expect(runbook).toContain('### Upload the bundle to S3');
   });
 
   it('serves the generated bastion download to the real aws CLI; sha256sum -c passes', async () => {

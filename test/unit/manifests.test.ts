@@ -1,7 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { collectImages, scanManifest } from '../../src/bundle/manifests.js';
+import {
+  collectImages,
+  documentLines,
+  listItemLines,
+  MAX_ALIAS_EXPANSION,
+  scanManifest,
+} from '../../src/bundle/manifests.js';
 
-describe('scanManifest', () => {
+describe('scanManifest: images and Secrets', () => {
   it('collects images from containers, initContainers and Strimzi CRs', () => {
     const scan = scanManifest(
       'a.yaml',
@@ -21,5 +27,75 @@ describe('scanManifest', () => {
     const found = new Set<string>();
     collectImages({ a: [{ b: { image: 'x:1' } }] }, found);
     expect([...found]).toEqual(['x:1']);
+  });
+});
+
+const lines = (text: string) =>
+  scanManifest('m.yaml', text).problems.map((p) => `${p.line} ${p.kind}: ${p.message}`);
+
+describe('scanManifest', () => {
+  it('points at the first line of each document and of each List item', () => {
+    expect(
+      lines(
+        '# comment\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\n---\napiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: { name: b }\n  - apiVersion: v1\n    kind: SECRET\n    metadata: { name: c }\n',
+      ),
+    ).toEqual([
+      '13 secret: item 2 of document 2 is a kind: SECRET; create Secrets on the cluster, not from git',
+    ]);
+  });
+
+  it('checks List items for what kubectl needs, but not the List itself', () => {
+    expect(
+      lines(
+        'apiVersion: v1\nkind: ConfigMapList\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n',
+      ),
+    ).toEqual(['4 manifest: Kubernetes item 1 of document 1 lacks metadata.name: add it']);
+  });
+
+  it('reports YAML errors with their line, duplicate keys included', () => {
+    expect(lines('apiVersion: v1\nkind: ConfigMap\nkind: Secret\n')).toEqual([
+      '3 yaml: invalid YAML: duplicated mapping key',
+    ]);
+  });
+
+  it('keeps merge keys and a few aliases, refuses an expansion over the budget', () => {
+    const ok = scanManifest(
+      'm.yaml',
+      'apiVersion: v1\nkind: Pod\nmetadata: { name: p }\nx: &base { image: busybox:1 }\ny:\n  <<: *base\n',
+    );
+    expect(ok.problems).toEqual([]);
+    expect(ok.images).toEqual(['busybox:1']);
+    const bomb = `a: &a [${Array(100).fill('[x]').join(', ')}]\nb: &b [${Array(11).fill('*a').join(', ')}]\nc: [${Array(11).fill('*b').join(', ')}]\n`;
+    expect(
+      lines(
+        `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\ndata:\n  ${bomb.replaceAll('\n', '\n  ')}`,
+      ),
+    ).toEqual([
+      `1 yaml: document 1 expands its YAML aliases by more than ${MAX_ALIAS_EXPANSION.toLocaleString('en-US')} nodes (an alias bomb); write the values out`,
+    ]);
+  });
+});
+
+describe('documentLines and listItemLines', () => {
+  it('treats a --- after comments as the first document, and finds kubectl-style items', () => {
+    const text =
+      '# header\n---\napiVersion: v1\nkind: List\nitems:\n- apiVersion: v1\n  kind: A\n  list:\n  - x\n- apiVersion: v1\n  kind: B\nmetadata: {}\n---\n\nkind: C\n';
+    expect(documentLines(text)).toEqual([3, 15]);
+    expect(listItemLines(text.split('\n'), 3)).toEqual([6, 10]);
+  });
+});
+
+describe('a 400-byte alias bomb (nine levels of nine: 387 million nodes)', () => {
+  it('is refused within a second (the issue sets this bound)', () => {
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (const name of 'bcdefghi') {
+      const previous = levels.length === 1 ? 'a' : String.fromCharCode(name.charCodeAt(0) - 1);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${previous}`).join(',')}]`);
+    }
+    const bomb = `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\ndata:\n${levels.map((l) => `  ${l}`).join('\n')}\n`;
+    const started = performance.now();
+    const scan = scanManifest('bomb.yaml', bomb);
+    expect(performance.now() - started).toBeLessThan(1000);
+    expect(scan.problems.map((p) => p.kind)).toEqual(['yaml']);
   });
 });

@@ -50,7 +50,7 @@ const record: BundleRecord = {
 };
 
 /** The AirgapError `parse` throws; an integrity error, as every bad record is. */
-function refusal(parse: () => unknown): AirgapError {
+function refusal(parse: () => unknown, code: number = ExitCode.integrity): AirgapError {
   let caught: unknown;
   try {
     parse();
@@ -58,7 +58,7 @@ function refusal(parse: () => unknown): AirgapError {
     caught = error;
   }
   expect(caught).toBeInstanceOf(AirgapError);
-  expect((caught as AirgapError).exitCode).toBe(ExitCode.integrity);
+  expect((caught as AirgapError).exitCode).toBe(code);
   return caught as AirgapError;
 }
 
@@ -85,8 +85,9 @@ describe('parseRecord', () => {
     expect(refusal(() => parseRecord('{"id":"x"}', 'bundle.json')).message).toBe(
       'bundle.json: bundle record has no format tag; this airgap reads airgap-bundle/1',
     );
-    expect(refusal(() => parseRecord('[1,', 'bundle.json')).message).toMatch(
-      /^bundle\.json: not a bundle record: /,
+    // Damaged JSON is its own condition (exit 33), with the line.
+    expect(refusal(() => parseRecord('[1,', 'bundle.json'), ExitCode.corruptFile).message).toMatch(
+      /^bundle\.json: not a bundle record: .* \(line 1\)$/,
     );
   });
 

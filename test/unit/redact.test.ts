@@ -1,9 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { Redactor } from '../../src/ingest/redact.js';
+import { countMasks, Redactor, redactText } from '../../src/ingest/redact.js';
 
 function redactAll(text: string) {
   const redactor = new Redactor();
-  const out = text.split('\n').map((l) => redactor.line(l).text);
+  const out: string[] = [];
+  const emit = (line: string) => out.push(line);
+  for (const line of text.split('\n')) redactor.push(line, emit);
+  redactor.end(emit);
   return {
     out: out.join('\n'),
     counts: Object.fromEntries(redactor.counts),
@@ -17,25 +20,25 @@ describe('Redactor', () => {
       'AWS access key id',
       'export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE',
       'AKIAIOSFODNN7EXAMPLE',
-      'aws-access-key-id',
+      'aws-access-token',
     ],
     [
       'AWS secret key',
       'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
       'wJalrXUtnFEMI',
-      'aws-secret',
+      'aws-secret-access-key',
     ],
     [
       'session token in JSON',
       '"SessionToken": "IQoJb3JpZ2luX2VjEJr//////////wEaCXVzLWVhc3QtMSJHMEUCIQ"',
       'IQoJb3JpZ2lu',
-      'aws-secret',
+      'aws-session-token',
     ],
     [
       'bearer token',
       'Authorization: Bearer abcdef0123456789ghijkl',
       'abcdef0123456789',
-      'bearer-token',
+      'authorization-bearer',
     ],
     [
       'JWT',
@@ -49,7 +52,12 @@ describe('Redactor', () => {
       's3cr3t-pw',
       'url-password',
     ],
-    ['password= pair', 'connecting with user=kafka password=hunter2 ok', 'hunter2', 'password'],
+    [
+      'password= pair',
+      'connecting with user=kafka password=hunter2 ok',
+      'hunter2',
+      'password-assignment',
+    ],
     [
       'inline private key',
       '-----BEGIN RSA PRIVATE KEY-----MIIEowIBAAKCAQEA-----END RSA PRIVATE KEY-----',
@@ -59,7 +67,7 @@ describe('Redactor', () => {
   ])('%s', (_label, line, secret, kind) => {
     const { out, counts } = redactAll(line);
     expect(out).not.toContain(secret);
-    expect(out).toContain(`[REDACTED:${kind}]`);
+    expect(out).toContain(`«masked:${kind}»`);
     expect(counts[kind]).toBeGreaterThanOrEqual(1);
   });
 
@@ -68,7 +76,7 @@ describe('Redactor', () => {
       'before\n-----BEGIN OPENSSH PRIVATE KEY-----\nb3BlbnNzaC1rZXktdjEAAAAA\nAAAAAAAAAAAA\n-----END OPENSSH PRIVATE KEY-----\nafter',
     );
     expect(out).toBe(
-      'before\n[REDACTED:private-key]\n[REDACTED:private-key]\n[REDACTED:private-key]\n[REDACTED:private-key]\nafter',
+      'before\n«masked:private-key»\n«masked:private-key, continued»\n«masked:private-key, continued»\n«masked:private-key, continued»\nafter',
     );
     expect(counts['private-key']).toBe(1);
   });
@@ -88,7 +96,7 @@ describe('Redactor', () => {
     expect(out).not.toContain('a2Fma2E=');
     expect(out).toContain('  name: kafka-user');
     expect(out).toContain('kind: Secret');
-    expect(counts['secret-data']).toBe(2);
+    expect(counts['kubernetes-secret-data']).toBe(2);
   });
 
   it('masks stringData values and leaves ordinary output alone', () => {
@@ -109,6 +117,19 @@ describe('Redactor', () => {
 
   it('masks nothing when disabled', () => {
     const redactor = new Redactor(false);
-    expect(redactor.line('password=hunter2').text).toBe('password=hunter2');
+    const out: string[] = [];
+    redactor.push('password=hunter2', (l) => out.push(l));
+    redactor.end((l) => out.push(l));
+    expect(out).toEqual(['password=hunter2']);
+  });
+
+  it('masks a command on its own and counts markers per rule', () => {
+    const masked = redactText('docker login -u AWS -p s3cr3t-Passw0rd 1.dkr.ecr.io\necho ok');
+    expect(masked).toBe(
+      'docker login -u AWS -p «masked:registry-login-password» 1.dkr.ecr.io\necho ok',
+    );
+    const counts: Record<string, number> = {};
+    expect(countMasks(`${masked} «masked:private-key, continued»`, counts)).toBe(1);
+    expect(counts).toEqual({ 'registry-login-password': 1 });
   });
 });

@@ -18,6 +18,8 @@ const hostile = [
   `EOF\ntouch ${canary}\nEOF`,
   `\${HOME}$((1+1))!!*?[a]~`,
   `-n`,
+  '=ls',
+  '=no-such-command',
   `\\`,
   '',
 ];

@@ -1,0 +1,137 @@
+import { AirgapError } from '../errors.js';
+import { MAX_UNITS } from '../model/markers.js';
+import type { BundleRecord } from '../model/record.js';
+import { SPEC_TEXT_LIMITS } from '../model/spec.js';
+
+const MiB = 1024 * 1024;
+
+/**
+ * What the far side can carry. CloudShell's home directory holds 1 GB (the bundle directory is
+ * copied there to upload it); a paste sheet is read and pasted by a person; unit numbers are
+ * what the marker protocol can number.
+ */
+export const BUNDLE_LIMITS = {
+  units: { soft: 1000, hard: MAX_UNITS },
+  archiveBytes: { soft: 500 * 1000 * 1000, hard: 1000 * 1000 * 1000 },
+  pasteSheetBytes: { soft: 1 * MiB, hard: 8 * MiB },
+} as const;
+
+interface Limit {
+  soft: number;
+  hard: number;
+}
+
+interface Measure {
+  what: string;
+  value: number;
+  limit: Limit;
+  unit: 'units' | 'bytes' | 'characters';
+  fix: string;
+}
+
+function show(value: number, unit: Measure['unit']): string {
+  if (unit !== 'bytes') return `${value.toLocaleString('en-US')} ${unit}`;
+  return value >= MiB
+    ? `${(value / MiB).toFixed(1)} MiB (${value.toLocaleString('en-US')} bytes)`
+    : `${value.toLocaleString('en-US')} bytes`;
+}
+
+/** Pure: warnings above soft limits, problems above hard ones, each with the numbers. */
+export function limitFindings(measures: readonly Measure[]): {
+  warnings: string[];
+  problems: string[];
+} {
+  const warnings: string[] = [];
+  const problems: string[] = [];
+  for (const m of measures) {
+    if (m.value > m.limit.hard) {
+      problems.push(
+        `${m.what} is ${show(m.value, m.unit)}, over the limit of ${show(m.limit.hard, m.unit)}: ${m.fix}`,
+      );
+    } else if (m.value > m.limit.soft) {
+      warnings.push(
+        `${m.what} is ${show(m.value, m.unit)}, over the ${show(m.limit.soft, m.unit)} that works comfortably (limit ${show(m.limit.hard, m.unit)})`,
+      );
+    }
+  }
+  return { warnings, problems };
+}
+
+/** The measures of a built bundle: units, images, archive, paste sheet and the spec's texts. */
+export function bundleMeasures(record: BundleRecord, pasteSheetBytes: number): Measure[] {
+  const split = 'split the bundle into several specs';
+  const measures: Measure[] = [
+    {
+      what: 'the bundle',
+      value: record.units.length,
+      limit: BUNDLE_LIMITS.units,
+      unit: 'units',
+      fix: `the marker protocol numbers units up to ${MAX_UNITS.toLocaleString('en-US')}; ${split} or use fewer steps`,
+    },
+    {
+      what: 'the image list',
+      value: record.images.length + 1,
+      limit: BUNDLE_LIMITS.units,
+      unit: 'units',
+      fix: split,
+    },
+    {
+      what: 'the archive',
+      value: record.archive?.size ?? 0,
+      limit: BUNDLE_LIMITS.archiveBytes,
+      unit: 'bytes',
+      fix: `CloudShell's 1 GB home cannot hold it; ${split}`,
+    },
+    {
+      what: 'PASTE.md',
+      value: pasteSheetBytes,
+      limit: BUNDLE_LIMITS.pasteSheetBytes,
+      unit: 'bytes',
+      fix: `nobody can paste that much by hand; ${split}`,
+    },
+    {
+      what: 'the description',
+      value: record.description.length,
+      limit: SPEC_TEXT_LIMITS.description,
+      unit: 'characters',
+      fix: 'shorten it',
+    },
+  ];
+  for (const unit of record.units) {
+    if (unit.kind !== 'step' && unit.kind !== 'verify-cmd') continue;
+    const label = `unit ${unit.n} (${unit.name.slice(0, 40)})`;
+    // Generated step names ("Apply <path>") are not the spec author's to shorten.
+    if (unit.kind === 'step' && record.spec.steps)
+      measures.push({
+        what: `the name of ${label}`,
+        value: unit.name.length,
+        limit: SPEC_TEXT_LIMITS.stepName,
+        unit: 'characters',
+        fix: 'shorten it',
+      });
+    measures.push({
+      what: `the command of ${label}`,
+      value: unit.command?.length ?? 0,
+      limit: SPEC_TEXT_LIMITS.command,
+      unit: 'characters',
+      fix: 'move it into a script file in the bundle',
+    });
+  }
+  return measures;
+}
+
+/** Adds a warning per soft limit passed; throws one error listing every hard limit passed. */
+export function assertWithinLimits(
+  record: BundleRecord,
+  pasteSheetBytes: number,
+  warnings: string[],
+): void {
+  const found = limitFindings(bundleMeasures(record, pasteSheetBytes));
+  warnings.push(...found.warnings);
+  if (!found.problems.length) return;
+  throw new AirgapError(`the bundle is too large to work on the far side; nothing was written`, {
+    details: found.problems,
+    hint: 'split the files and steps over several bundle specs',
+    code: 'invalidSpec',
+  });
+}

@@ -1,0 +1,116 @@
+import { join } from 'node:path';
+import { ARCHIVE_MTIME, writeArchive } from '../bundle/archive.js';
+import { assertShippable, FileScanner } from '../bundle/file-scanner.js';
+import type { ContentProblem } from '../bundle/manifests.js';
+import { renderSha256Sums } from '../bundle/plan.js';
+import { ScanCache } from '../bundle/scan-cache.js';
+import { AirgapError } from '../errors.js';
+import type { BundleFile } from '../model/record.js';
+import { stableJson } from '../model/record.js';
+import { BlobReader } from '../repo/blob-reader.js';
+import { gitDirOf } from '../repo/git.js';
+import { startProgress } from '../util/progress.js';
+import type { BundlePlan } from './bundle-plan.js';
+import { type BundleContent, bundleContent, contentManifest } from './bundle-record.js';
+import { findMissingImages } from './missing-images.js';
+
+export interface Packed {
+  content: BundleContent;
+  archive: { sha256: string; size: number };
+  problems: ContentProblem[];
+}
+
+/**
+ * Pack phase: one pass over the blobs packs, hashes and scans together. The content manifest
+ * (bundle.json) and SHA256SUMS go last in the archive, once every file has been hashed.
+ */
+export async function packBundle(
+  plan: BundlePlan,
+  stagingDir: string,
+  showProgress: boolean,
+): Promise<Packed> {
+  const { root, entries, spec } = plan;
+  const cache = ScanCache.load(await gitDirOf(root));
+  const scanner = new FileScanner(entries, cache, spec.images);
+  const progress = startProgress({
+    label: 'packing',
+    total: plan.totalBytes,
+    unit: 'bytes',
+    enabled: showProgress,
+  });
+  const reader = new BlobReader(
+    root,
+    entries.map((e) => e.objectId),
+  );
+  let content: BundleContent | undefined;
+  try {
+    const archive = await writeArchive({
+      format: plan.format,
+      mtime: ARCHIVE_MTIME,
+      entries,
+      blobs: reader,
+      outPath: join(stagingDir, plan.archiveName),
+      onChunk: (index, chunk) => {
+        progress.add(chunk.length);
+        return scanner.chunk(index, chunk);
+      },
+      onSymlink: (index, target) => scanner.symlink(index, target),
+      trailer: async () => {
+        await scanner.finish();
+        content = bundleContent(plan, scanner);
+        return trailerFiles(content, scanner.files);
+      },
+    });
+    await cache.save();
+    if (!content) throw new AirgapError('internal: the bundle content was not scanned');
+    return { content, archive, problems: scanner.problems };
+  } finally {
+    reader.close();
+    progress.done();
+  }
+}
+
+function trailerFiles(content: BundleContent, files: readonly BundleFile[]) {
+  return [
+    { name: 'bundle.json', content: stableJson(contentManifest(content)) },
+    { name: 'SHA256SUMS', content: renderSha256Sums(files) },
+  ];
+}
+
+/**
+ * Check phase: every problem found while packing blocks the bundle (allowed secrets warn);
+ * images not recorded in ECR warn, or fail with --strict.
+ */
+export async function checkBundle(
+  plan: BundlePlan,
+  packed: Packed,
+  strict: boolean,
+): Promise<{ missingImages: string[]; warnings: string[] }> {
+  const { spec } = plan;
+  const warnings: string[] = [];
+  const problems: ContentProblem[] = [];
+  assertShippable([...problems, ...packed.problems], spec.allowSecrets, warnings);
+  const missingImages = await checkImages(plan, packed.content.images, strict);
+  return { missingImages, warnings };
+}
+
+/** Images not recorded in docs/ecr-manifest.md for the environment; an error with --strict. */
+export async function checkImages(
+  plan: BundlePlan,
+  images: readonly string[],
+  strict: boolean,
+): Promise<string[]> {
+  const { environment } = plan.spec;
+  const missingImages = await findMissingImages(plan.root, images, environment);
+  if (missingImages.length && strict) {
+    throw new AirgapError(
+      `${missingImages.length} image(s) are not recorded in docs/ecr-manifest.md for ${environment}`,
+      {
+        details: missingImages,
+        hint: 'push them to ECR (see cloudshell.sh) and record them, or drop --strict to continue with a warning',
+        code: 'invalidSpec',
+      },
+    );
+  }
+  return missingImages;
+}

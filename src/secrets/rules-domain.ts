@@ -1,0 +1,131 @@
+/**
+ * Rules for what this domain prints and no general scanner knows: AWS CLI output, kubeconfig and
+ * Kubernetes Secret fields, registry logins, Kafka client settings, assignments in shells, YAML
+ * and JSON. The stateful ones (Secret `data` maps, PEM blocks, decoded values printed on their
+ * own line) live in context.ts. Every quantifier is bounded, so each rule is linear in the line.
+ */
+import type { RegexRule } from './rule.js';
+
+// A value after `key: ` or `key=`: double-quoted, \"escaped\" inside a JSON string, single-quoted,
+// or bare up to a delimiter. The first group that matched is the secret.
+const VALUE = String.raw`(?:\\"((?:[^"\\\n]|\\[^"\n]){1,2048})\\"|"([^"\n]{1,2048})"|'([^'\n]{1,2048})'|([^\s"'\x60,;&|<>(){}\[\]\\]{1,2048}))`;
+// After the key: an optional closing quote, then `=`, `:`, `:=` or `=>` (not `://`).
+const SEPARATOR = String.raw`(?:\\?["'])?[ \t]{0,5}(?:=>|:=|=|:(?![/\\]))[ \t]{0,5}`;
+
+/** Values that name a secret rather than hold one: variables, templates, empty markers, counts. */
+const PLACEHOLDER =
+  /^(?:\$|%|\{\{|«masked|\[REDACTED|<[\w .-]*>$|\*+$|(?:true|false|null|none|nil|yes|no|required|optional)$|\d{1,12}$)/i;
+const notPlaceholder = (value: string) => !PLACEHOLDER.test(value);
+
+function assignment(id: string, keys: string, keywords: readonly string[]): RegexRule {
+  return {
+    id,
+    keywords,
+    // Not after `:` or `/`: `:secret:` in an ARN is a resource type, not a key.
+    pattern: new RegExp(`(?<![:/])(?:${keys})${SEPARATOR}${VALUE}`, 'gi'),
+    validate: notPlaceholder,
+    source: 'airgap',
+  };
+}
+
+function isBasicCredential(value: string): boolean {
+  const decoded = Buffer.from(value, 'base64').toString('utf8');
+  return /^[\x20-\x7e]{1,256}:[\x20-\x7e]{1,1024}$/.test(decoded);
+}
+
+export const domainRules: readonly RegexRule[] = [
+  {
+    id: 'ecr-login-password',
+    keywords: ['eyjwyxlsb2fkijoi'],
+    // `aws ecr get-login-password` prints base64 of {"payload":"…"}.
+    pattern: /eyJwYXlsb2FkIjoi[A-Za-z0-9+/]{20,16384}={0,2}/g,
+    source: 'airgap',
+  },
+  assignment(
+    'aws-secret-access-key',
+    'aws_?secret_?access_?key|secret_?access_?key|aws_?secret_?key',
+    ['secret'],
+  ),
+  assignment('aws-session-token', 'aws_?session_?token|session_?token|aws_?security_?token', [
+    'session',
+    'security',
+  ]),
+  {
+    id: 'aws-secretsmanager-secret',
+    keywords: ['secretstring', 'secretbinary'],
+    pattern: /"Secret(?:String|Binary)"[ \t]{0,5}:[ \t]{0,5}"((?:[^"\\\n]|\\[^\n]){1,65536})"/g,
+    source: 'airgap',
+  },
+  {
+    id: 'kafka-sasl-jaas-config',
+    keywords: ['jaas'],
+    pattern: /sasl\.jaas\.config\\?["']?[ \t]{0,5}[:=][ \t]{0,5}(\S[^\n]{0,4095})$/gi,
+    source: 'airgap',
+  },
+  {
+    id: 'docker-config-auth',
+    keywords: ['auth'],
+    pattern: /\\?"auth\\?"[ \t]{0,5}:[ \t]{0,5}\\?"([A-Za-z0-9+/]{8,8192}={0,2})\\?"/g,
+    source: 'airgap',
+  },
+  {
+    id: 'docker-config-json',
+    keywords: ['dockerconfigjson', 'dockercfg'],
+    pattern:
+      /\.?docker(?:configjson|cfg)\\?["']?[ \t]{0,5}:[ \t]{0,5}\\?["']?([A-Za-z0-9+/]{16,65536}={0,2})/g,
+    source: 'airgap',
+  },
+  {
+    id: 'registry-login-password',
+    keywords: ['login'],
+    pattern:
+      /\b(?:docker|podman|nerdctl|buildah|skopeo|oras|helm[ \t]{1,5}registry)[ \t]{1,5}login\b[^\n]{0,300}?[ \t](?:-p|--password)(?:=|[ \t]{1,5})(?:'([^'\n]{1,2048})'|"([^"\n]{1,2048})"|([^\s'"]{1,2048}))/g,
+    source: 'airgap',
+  },
+  {
+    id: 'authorization-basic',
+    keywords: ['basic'],
+    pattern: /\bbasic[ \t]{1,5}([A-Za-z0-9+/]{8,4096}={0,2})(?![\w+/=])/gi,
+    validate: isBasicCredential,
+    source: 'airgap',
+  },
+  {
+    id: 'authorization-bearer',
+    keywords: ['bearer'],
+    pattern: /\bbearer[ \t]{1,5}([A-Za-z0-9._~+/-]{8,8192}={0,2})/gi,
+    validate: notPlaceholder,
+    source: 'airgap',
+  },
+  {
+    id: 'url-password',
+    keywords: ['://'],
+    // Starts at the literal `://` (found by a fast scan) rather than at every letter of a scheme.
+    pattern: /(?<=[a-z0-9]):\/\/[^\s:/@'"]{0,256}:([^\s@/'"]{1,256})@/gi,
+    validate: notPlaceholder,
+    source: 'airgap',
+  },
+  assignment('password-assignment', 'passw(?:or)?d|pwd|passphrase', ['pass', 'pwd']),
+  assignment(
+    'token-assignment',
+    'token|secret|[_-]key|api[_-]?key|access[_-]?key|private[_-]?key|client[_-]?key[_-]?data|credentials?|connection[_-]?string',
+    [
+      'token',
+      'secret',
+      'apikey',
+      'api_key',
+      'api-key',
+      'accesskey',
+      'access_key',
+      'access-key',
+      'privatekey',
+      'private_key',
+      'private-key',
+      'key-data',
+      'key_data',
+      '_key',
+      '-key',
+      'credential',
+      'connection',
+    ],
+  ),
+];

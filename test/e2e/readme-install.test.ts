@@ -1,0 +1,200 @@
+/**
+ * Follows the README's Install and CloudShell sections as written: the commands are read from
+ * the README, so the test and the documentation cannot drift apart. A copy of the working tree
+ * stands in for a fresh clone; npm's global prefix points into a temp dir.
+ */
+import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import {
+  copyFileSync,
+  cpSync,
+  existsSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+} from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import type { Readable } from 'node:stream';
+import {
+  DeleteObjectCommand,
+  GetObjectCommand,
+  HeadObjectCommand,
+  S3Client,
+} from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../scripts/lib/local-s3.js';
+import { runCollected, setSpecEndpoint } from '../../scripts/lib/loop.js';
+import type { BundleRecord } from '../../src/model/record.js';
+import {
+  cleanupTempDirs,
+  commitAll,
+  makeOpsRepo,
+  projectRoot,
+  requireTool,
+  tempDir,
+} from '../helpers/ops-repo.js';
+
+const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+
+function section(title: string): string {
+  const start = readme.indexOf(`\n## ${title}\n`);
+  if (start < 0) throw new Error(`README has no "## ${title}" section`);
+  const end = readme.indexOf('\n## ', start + 1);
+  return readme.slice(start, end < 0 ? undefined : end);
+}
+
+function bashBlocks(text: string): string[] {
+  return [...text.matchAll(/```bash\n([\s\S]*?)```/g)].map((m) => m[1] ?? '');
+}
+
+function pasteSheetBlocks(pasteSheet: string, title: string): string[] {
+  const start = pasteSheet.indexOf(`\n## ${title}\n`);
+  const end = pasteSheet.indexOf('\n## ', start + 1);
+  return bashBlocks(pasteSheet.slice(start, end));
+}
+
+let s3: LocalS3;
+const savedEnv = { ...process.env };
+beforeAll(async () => {
+  s3 = await startLocalS3(['acme-airgap']);
+});
+const bigDirs: string[] = [];
+afterAll(async () => {
+  await s3.close();
+  process.env = savedEnv;
+  // A clone with node_modules: removed asynchronously, so the test worker keeps answering.
+  for (const dir of bigDirs) await rm(dir, { recursive: true, force: true });
+  cleanupTempDirs();
+}, 300_000);
+
+function bigTempDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  bigDirs.push(dir);
+  return dir;
+}
+
+/** A fresh clone's files: what git tracks plus new files not ignored, from the working tree. */
+function copyOfTheRepo(): string {
+  const copy = join(bigTempDir('airgap-clone-'), 'airgap');
+  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], {
+    cwd: projectRoot,
+    encoding: 'utf8',
+  })
+    .split('\0')
+    .filter((f) => f && existsSync(join(projectRoot, f)));
+  for (const file of files) {
+    mkdirSync(dirname(join(copy, file)), { recursive: true });
+    cpSync(join(projectRoot, file), join(copy, file), { verbatimSymlinks: true });
+  }
+  return copy;
+}
+
+function npmEnv(prefix: string): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    ...LOCAL_S3_CREDENTIALS,
+    npm_config_prefix: prefix,
+    npm_config_update_notifier: 'false',
+    // Packages come from npm's cache when it has them, as on a laptop that installed before.
+    npm_config_prefer_offline: 'true',
+    PATH: `${join(prefix, 'bin')}:${process.env.PATH}`,
+  };
+}
+
+async function bash(script: string, cwd: string, env: NodeJS.ProcessEnv) {
+  const run = await runCollected('bash', ['-e', '-c', script], { cwd, env });
+  expect(run.code, `${script}\n${run.out}`).toBe(0);
+  return run.out;
+}
+
+const client = () =>
+  new S3Client({
+    region: 'us-east-1',
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+
+async function storedSha256(key: string): Promise<{ bytes: string; metadata?: string }> {
+  const response = await client().send(new GetObjectCommand({ Bucket: 'acme-airgap', Key: key }));
+  const hash = createHash('sha256');
+  for await (const chunk of response.Body as Readable) hash.update(chunk as Buffer);
+  const head = await client().send(new HeadObjectCommand({ Bucket: 'acme-airgap', Key: key }));
+  return {
+    bytes: hash.digest('hex'),
+    ...(head.Metadata?.sha256 ? { metadata: head.Metadata.sha256 } : {}),
+  };
+}
+
+describe('the README, followed as written', () => {
+  it('installs from a clone and from the packed tarball, then uploads from "CloudShell" with airgap.mjs', async () => {
+    if (!requireTool('aws') || !requireTool('zsh')) return;
+    const [fromClone, fromTarball] = bashBlocks(section('Install'));
+    expect(fromClone).toContain('npm link');
+    expect(fromTarball).toContain('npm install -g');
+    const clone = copyOfTheRepo();
+
+    const linkPrefix = bigTempDir('airgap-npm-link-');
+    const cloneOut = await bash(fromClone!, clone, npmEnv(linkPrefix));
+    expect(cloneOut).toContain('Usage: airgap');
+    expect(cloneOut).toMatch(/dist\/airgap\.mjs \d+\.\d\d MiB/);
+    expect(cloneOut).not.toMatch(/npm warn/i);
+    expect(lstatSync(join(linkPrefix, 'lib/node_modules/airgap')).isSymbolicLink()).toBe(true);
+
+    const globalPrefix = bigTempDir('airgap-npm-global-');
+    const env = npmEnv(globalPrefix);
+    const tarballOut = await bash(fromTarball!, clone, env);
+    const version = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).version;
+    expect(tarballOut.trim().split('\n').at(-1)).toBe(version);
+    expect(tarballOut).not.toMatch(/npm warn/i);
+    const installed = join(globalPrefix, 'lib/node_modules/airgap');
+    expect(lstatSync(installed).isDirectory()).toBe(true);
+
+    // The laptop: bundle with the installed airgap.
+    const repo = makeOpsRepo();
+    setSpecEndpoint(repo, s3.endpoint);
+    commitAll(repo, 'local endpoint');
+    const out = tempDir();
+    const bundled = await bash('airgap bundle dev-topics --out "$OUT" --json', repo, {
+      ...env,
+      OUT: out,
+    });
+    const { bundleId, outDir, sha256 } = JSON.parse(bundled) as {
+      bundleId: string;
+      outDir: string;
+      sha256: string;
+    };
+    const record = JSON.parse(readFileSync(join(outDir, 'bundle.json'), 'utf8')) as BundleRecord;
+
+    // CloudShell: two uploaded files in an otherwise empty home.
+    const home = tempDir('airgap-cloudshell-home-');
+    copyFileSync(join(outDir, `${bundleId}.tar.gz`), join(home, `${bundleId}.tar.gz`));
+    const standalone = (
+      await bash('printf %s "$(npm root -g)/airgap/dist/airgap.mjs"', home, env)
+    ).trim();
+    copyFileSync(standalone, join(home, 'airgap.mjs'));
+    const cloudEnv = { ...process.env, ...LOCAL_S3_CREDENTIALS, HOME: home };
+    const [readmeCommand] = bashBlocks(section('CloudShell'));
+    const uploaded = await bash(
+      readmeCommand!.replaceAll('<bundle-id>', bundleId).replaceAll('<sha256>', sha256),
+      home,
+      cloudEnv,
+    );
+    expect(uploaded).toContain(`uploaded s3://acme-airgap/${record.archive!.key}`);
+    expect(await storedSha256(record.archive!.key)).toEqual({ bytes: sha256, metadata: sha256 });
+
+    // Block 1 of PASTE.md's CloudShell section, in zsh from another directory.
+    for (const key of [record.archive!.key, `${record.archive!.key}.sha256`])
+      await client().send(new DeleteObjectCommand({ Bucket: 'acme-airgap', Key: key }));
+    const [block1] = pasteSheetBlocks(readFileSync(join(outDir, 'PASTE.md'), 'utf8'), 'CloudShell');
+    const pasted = await runCollected('zsh', ['-f', '-c', block1!], {
+      cwd: tempDir(),
+      env: cloudEnv,
+    });
+    expect(pasted.out).toMatch(new RegExp(`@@airgap/1 end ${bundleId} 1 upload rc=0 `));
+    expect(await storedSha256(record.archive!.key)).toEqual({ bytes: sha256, metadata: sha256 });
+  }, 900_000);
+});

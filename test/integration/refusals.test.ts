@@ -1,0 +1,287 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundle } from '../../src/commands/bundle.js';
+import { expectAirgapError } from '../helpers/errors.js';
+import {
+  cleanupTempDirs,
+  commitAll,
+  git,
+  makeOpsRepo,
+  runCli,
+  tempDir,
+} from '../helpers/ops-repo.js';
+
+afterAll(cleanupTempDirs);
+
+const topics = 'k8s/dev/topics';
+
+/** A committed ops repo with extra files under k8s/dev/topics/ (the dev-topics spec ships it). */
+function repoWith(files: Record<string, string>): string {
+  const repo = makeOpsRepo();
+  for (const [name, content] of Object.entries(files)) {
+    const path = join(repo, topics, name);
+    mkdirSync(join(path, '..'), { recursive: true });
+    writeFileSync(path, content);
+  }
+  writeFileSync(join(repo, 'bundles/dev-topics.yaml'), specWithFiles(repo, [`${topics}/**`]));
+  commitAll(repo, 'add files');
+  return repo;
+}
+
+async function refusal(repo: string) {
+  return expectAirgapError(bundle({ spec: 'dev-topics', repo, out: tempDir() }));
+}
+
+describe('bundle refuses what the bastion cannot catch', () => {
+  it('refuses a symlink that escapes through another symlink (directory link plus ..)', async () => {
+    const repo = makeOpsRepo();
+    // up -> .. (k8s/dev, inside); leak -> up/../../../etc/passwd: inside when read alone,
+    // outside once `up` is followed on the bastion.
+    symlinkSync('..', join(repo, topics, 'up'));
+    symlinkSync('up/../../../../etc/passwd', join(repo, topics, 'leak.yaml'));
+    writeFileSync(join(repo, 'bundles/dev-topics.yaml'), specWithFiles(repo, [`${topics}/**`]));
+    commitAll(repo, 'chained links');
+    const error = await refusal(repo);
+    expect(error.exitCode).toBe(3);
+    expect(error.details.join('\n')).toContain(
+      `${topics}/leak.yaml:1: symlink resolves outside the bundle through ${topics}/leak.yaml -> up/../../../../etc/passwd, then ${topics}/up -> ..`,
+    );
+    expect(error.details.join('\n')).not.toContain(`${topics}/up:`);
+  });
+
+  it('refuses a Secret inside a List, and kind: secret in any letter case', async () => {
+    const repo = repoWith({
+      'from-kubectl.yaml':
+        'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: { name: a }\n  - apiVersion: v1\n    kind: Secret\n    metadata: { name: b }\n    data: { p: aHVudGVyMg== }\n',
+      'lower.yaml': 'apiVersion: v1\nkind: secret\nmetadata:\n  name: c\n',
+      'secret-list.yaml':
+        'apiVersion: v1\nkind: SecretList\nitems:\n  - apiVersion: v1\n    kind: sEcReT\n    metadata: { name: d }\n',
+    });
+    const error = await refusal(repo);
+    expect(error.exitCode).toBe(5);
+    const details = error.details.join('\n');
+    expect(details).toContain(
+      `${topics}/from-kubectl.yaml:7: item 2 of document 1 is a kind: Secret`,
+    );
+    expect(details).toContain(`${topics}/lower.yaml:1: document 1 is a kind: secret`);
+    expect(details).toContain(
+      `${topics}/secret-list.yaml:4: item 1 of document 1 is a kind: sEcReT`,
+    );
+    // Lists carry no metadata.name; that is not a problem.
+    expect(details).not.toContain('lacks metadata.name');
+  });
+
+  it.each([
+    [
+      'binaryData with a base64 AWS key',
+      'cm.yaml',
+      `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\nbinaryData:\n  creds: ${Buffer.from('[default]\naws_access_key_id = AKIAIOSFODNN7EXAMPLE\n').toString('base64')}\n`,
+      5,
+      'an AWS access key id, base64-encoded',
+    ],
+    [
+      'a base64 ~/.aws/credentials',
+      'creds.b64',
+      `${Buffer.from('[default]\naws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n').toString('base64')}\n`,
+      1,
+      'an AWS secret access key, base64-encoded',
+    ],
+    ['a *.env file', 'kafka.env', 'KAFKA_USER=app\n', 1, 'file name looks like a credential'],
+    [
+      'a database URL with a password in a ConfigMap',
+      'db.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: db }\ndata:\n  url: postgres://app:s3cr3t-pw@db.internal:5432/quotes\n',
+      5,
+      'a URL with a password',
+    ],
+    [
+      'a token in a Deployment env value',
+      'deploy.yaml',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: d }\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: busybox\n          env:\n            - name: API_TOKEN\n              value: tok_9f8e7d6c5b4a\n',
+      11,
+      'a credential in an env value',
+    ],
+    [
+      '.dockerconfigjson content',
+      'pull.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: pull }\ndata:\n  .dockerconfigjson: eyJhdXRocyI6eyJyZWcuZXhhbXBsZS5jb20iOnsiYXV0aCI6ImRYTmxjanB3WVhOeiJ9fX0=\n',
+      5,
+      'docker registry credentials',
+    ],
+    [
+      'a KafkaUser password.value',
+      'user.yaml',
+      'apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaUser\nmetadata: { name: u }\nspec:\n  authentication:\n    type: scram-sha-512\n    password:\n      value: hunter2hunter2\n',
+      1,
+      'KafkaUser with spec.authentication.password.value',
+    ],
+  ])('refuses credentials in shipped files: %s', async (_label, name, content, line, what) => {
+    const repo = repoWith({ [name]: content });
+    const error = await refusal(repo);
+    expect(error.exitCode).toBe(5);
+    expect(error.details.join('\n')).toContain(`${topics}/${name}:${line}: `);
+    expect(error.details.join('\n')).toContain(what);
+  });
+
+  it('ships a credential-looking file the spec allows with a reason, with a warning', async () => {
+    const repo = repoWith({ 'kafka.env': 'KAFKA_USER=app\n' });
+    const spec = join(repo, 'bundles/dev-topics.yaml');
+    writeFileSync(
+      spec,
+      `${readSpec(repo)}allowSecrets:\n  - { path: ${topics}/kafka.env, reason: 'no secret in it, user name only' }\n`,
+    );
+    commitAll(repo, 'allow');
+    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    expect(result.warnings.join('\n')).toContain('allowed: no secret in it');
+  });
+
+  it('refuses a YAML alias bomb within a second and names the file', async () => {
+    const levels = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]'];
+    for (const name of 'bcdefghi') {
+      const prev = levels.length === 1 ? 'a' : String.fromCharCode(name.charCodeAt(0) - 1);
+      levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
+    }
+    const repo = repoWith({
+      'bomb.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: bomb }\ndata:\n${levels.map((l) => `  ${l}`).join('\n')}\n`,
+    });
+    const started = Date.now();
+    const error = await refusal(repo);
+    // The issue asks for a bound: the bomb used to hang bundle for minutes.
+    expect(Date.now() - started).toBeLessThan(5000);
+    expect(error.exitCode).toBe(3);
+    expect(error.details.join('\n')).toContain(
+      `${topics}/bomb.yaml:1: document 1 expands its YAML aliases by more than 10,000 nodes`,
+    );
+  });
+
+  it('refuses names that cannot travel, shown escaped; two non-UTF-8 names do not collapse', async () => {
+    const repo = makeOpsRepo();
+    const dir = Buffer.from(join(repo, topics));
+    for (const bytes of [[0xff], [0xfe]]) {
+      const name = Buffer.concat([
+        dir,
+        Buffer.from('/bad-'),
+        Buffer.from(bytes),
+        Buffer.from('.yaml'),
+      ]);
+      writeFileSync(name, 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n');
+    }
+    writeFileSync(
+      join(repo, topics, 'new\nline.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: n }\n',
+    );
+    writeFileSync(
+      join(repo, topics, 'carriage\rreturn.yaml'),
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: r }\n',
+    );
+    writeFileSync(join(repo, 'bundles/dev-topics.yaml'), specWithFiles(repo, [`${topics}/**`]));
+    git(repo, 'add', '-A');
+    // No file system here takes a 267-byte name, but git does (a commit made elsewhere).
+    const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], {
+      cwd: repo,
+      input: 'a: 1\n',
+    });
+    const long = `${topics}/${'l'.repeat(200)}é${'o'.repeat(60)}.yaml`;
+    git(repo, 'update-index', '--add', '--cacheinfo', `100644,${blob.toString().trim()},${long}`);
+    git(repo, 'commit', '-q', '-m', 'odd names');
+    const error = await refusal(repo);
+    expect(error.exitCode).toBe(3);
+    expect(error.details).toHaveLength(5);
+    const details = error.details.join('\n');
+    expect(details).toContain(`${topics}/bad-\\xff.yaml: the name is not valid UTF-8`);
+    expect(details).toContain(`${topics}/bad-\\xfe.yaml: the name is not valid UTF-8`);
+    expect(details).toContain(`${topics}/new\\nline.yaml: a newline or carriage return`);
+    expect(details).toContain(`${topics}/carriage\\rreturn.yaml: a newline or carriage return`);
+    expect(details).toContain('a path component is 267 bytes, over the 255');
+  });
+
+  it('refuses a Git LFS pointer instead of shipping it', async () => {
+    const repo = repoWith({
+      'big.bin':
+        'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n',
+    });
+    const result = await runCli(['bundle', 'dev-topics', '--repo', repo]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(`${topics}/big.bin:1: is a Git LFS pointer to 12345 bytes`);
+  });
+});
+
+/** The example dev-topics spec with its files globs replaced. */
+function specWithFiles(repo: string, files?: string[]): string {
+  const text = readSpec(repo);
+  return files ? text.replace(/^files:\n( {2}- .*\n)+/m, `files: [${files.join(', ')}]\n`) : text;
+}
+
+function readSpec(repo: string): string {
+  return readFileSync(join(repo, 'bundles/dev-topics.yaml'), 'utf8');
+}
+
+describe('bundle refuses sizes the far side cannot work with', () => {
+  it('refuses more units than the marker protocol numbers, with the numbers', async () => {
+    const repo = makeOpsRepo();
+    const steps = Array.from({ length: 99_996 }, (_, i) => `  - { name: s${i}, run: 'true' }`);
+    writeFileSync(
+      join(repo, 'bundles/dev-topics.yaml'),
+      readSpec(repo).replace(/^steps:\n( {2}- .*\n( {4}.*\n)*)+/m, `steps:\n${steps.join('\n')}\n`),
+    );
+    commitAll(repo, 'many steps');
+    const result = await runCli(['bundle', 'dev-topics', '--repo', repo]);
+    expect(result.code).toBe(3);
+    expect(result.stderr).toContain(
+      'the bundle is 100,002 units, over the limit of 99,999 units: the marker protocol numbers units up to 99,999',
+    );
+    expect(result.stderr).toMatch(
+      /PASTE\.md is [\d.]+ MiB \([\d,]+ bytes\), over the limit of 8\.0 MiB/,
+    );
+  });
+
+  it('refuses a description over the hard limit with the spec line, and warns above the soft one', async () => {
+    const repo = makeOpsRepo();
+    const spec = join(repo, 'bundles/dev-topics.yaml');
+    const original = readSpec(repo);
+    writeFileSync(spec, original.replace(/^description: .*$/m, `description: ${'d'.repeat(2001)}`));
+    commitAll(repo, 'long description');
+    const error = await refusal(repo);
+    expect(error.exitCode).toBe(3);
+    expect(error.details).toContain(
+      'bundles/dev-topics.yaml:4: description: the description is over 2,000 characters: shorten it',
+    );
+    writeFileSync(spec, original.replace(/^description: .*$/m, `description: ${'d'.repeat(300)}`));
+    commitAll(repo, 'shorter description');
+    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    expect(result.warnings).toContain(
+      'the description is 300 characters, over the 200 characters that works comfortably (limit 2,000 characters)',
+    );
+  });
+});
+
+describe('conditions of the machine are not bugs', () => {
+  it('names a missing git with its own exit code (34), in one line and a hint', async () => {
+    const repo = makeOpsRepo();
+    const result = await runCli(['bundle', 'dev-topics', '--repo', repo], {
+      env: { PATH: tempDir() },
+    });
+    expect(result.code).toBe(34);
+    expect(result.stderr).toBe(
+      'error: git is not installed or not on PATH\nhint: install git (apt-get install git, brew install git); airgap reads committed content from git\n',
+    );
+  });
+
+  it('names a damaged bundle record with file and line (33), not a bug', async () => {
+    const repo = makeOpsRepo();
+    const first = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    const recordPath = join(repo, `bundles/records/${first.record.id}.json`);
+    writeFileSync(
+      recordPath,
+      readFileSync(recordPath, 'utf8').replace('"commit"', '"commit" oops'),
+    );
+    const result = await runCli(['status', '--repo', repo]);
+    expect(result.code).toBe(33);
+    expect(result.stderr).toMatch(
+      /bundles\/records\/dev-topics-[0-9a-f]{7}\.json: not a bundle record: .* \(line \d+\)/,
+    );
+    expect(result.stderr).not.toContain('bug');
+  });
+});

@@ -1,0 +1,162 @@
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundle } from '../../src/commands/bundle.js';
+import { ingest } from '../../src/commands/ingest.js';
+import { status } from '../../src/commands/status.js';
+import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
+import {
+  cleanupTempDirs,
+  commitAll,
+  git,
+  makeOpsRepo,
+  runCli,
+  tempDir,
+} from '../helpers/ops-repo.js';
+
+afterAll(cleanupTempDirs);
+
+const KCAT = '111122223333.dkr.ecr.us-east-1.amazonaws.com/edenhill/kcat:1.7.1';
+const TOPIC = 'k8s/dev/topics/kafka-topic-quote-priced.yaml';
+
+/** Bundles dev-topics as it is committed, runs its bastion.sh and ingests the output. */
+async function deploy(repo: string, env: NodeJS.ProcessEnv = {}) {
+  const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+  commitAll(repo, `prepared ${result.record.id}`);
+  const run = runBastionScript(result, fakeBastion(result, env));
+  const transcript = join(tempDir(), 'paste.txt');
+  writeFileSync(transcript, run.stdout);
+  const ingested = await ingest({ transcript, repo });
+  commitAll(repo, `ingested ${result.record.id}`);
+  return { id: result.record.id, status: ingested.status };
+}
+
+function editTopic(repo: string, comment: string) {
+  appendFileSync(join(repo, TOPIC), `# ${comment}\n`);
+  commitAll(repo, comment);
+}
+
+describe('airgap status after a failure and its fix', () => {
+  it('supersedes the failed and prepared bundles, flags the missing image once, then passes', async () => {
+    const repo = makeOpsRepo();
+    const failed = await deploy(repo, { KUBECTL_FAIL_ON: 'kafka-topic-quote-priced.yaml' });
+    expect(failed.status).toBe('failed');
+    editTopic(repo, 'first try at a fix, never deployed');
+    const abandoned = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    commitAll(repo, 'prepared a fix');
+    expect((await runCli(['status', '--check', '--repo', repo])).code).toBe(1);
+
+    editTopic(repo, 'the real fix');
+    const fixed = await deploy(repo);
+    expect(fixed.status).toBe('deployed');
+
+    const result = await status({ repo });
+    const dev = result.environments.find((e) => e.environment === 'dev')!;
+    expect(dev.superseded).toEqual([
+      { bundleId: failed.id, status: 'failed', by: fixed.id },
+      { bundleId: abandoned.record.id, status: 'prepared', by: fixed.id },
+    ]);
+    expect(dev.failed).toEqual([]);
+    expect(dev.prepared).toEqual([]);
+    // The deployed bundle's pods need kcat, which docs/ecr-manifest.md does not show: once.
+    expect(dev.missingImages).toEqual([{ image: KCAT, bundleIds: [fixed.id] }]);
+    expect(result.attention).toEqual([`dev: ${KCAT} (for ${fixed.id}) is not recorded in ECR`]);
+
+    const human = await runCli(['status', '--check', '--repo', repo]);
+    expect(human.code).toBe(1);
+    const lines = human.stdout.trim().split('\n');
+    expect(lines).toContain(`  superseded 2 by ${fixed.id} (1 failed, 1 prepared)`);
+    expect(lines.filter((l) => l.includes('kcat'))).toHaveLength(1);
+    expect(lines.every((l) => l.length <= 80)).toBe(true);
+
+    // Record the image in ECR as a person would: --check passes.
+    appendFileSync(
+      join(repo, 'docs/ecr-manifest.md'),
+      '\n| Repository | Tag | Environment | Pushed |\n|---|---|---|---|\n| edenhill/kcat | 1.7.1 | dev | 2026-02-14 |\n',
+    );
+    commitAll(repo, 'kcat is in ECR');
+    const passing = await runCli(['status', '--check', '--repo', repo]);
+    expect(passing.stdout).toContain('nothing needs attention');
+    expect(passing.code).toBe(0);
+  });
+
+  it('does not supersede a bundle prepared after the deployment', async () => {
+    const repo = makeOpsRepo();
+    const deployed = await deploy(repo);
+    editTopic(repo, 'a new change');
+    const pending = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    const dev = (await status({ repo })).environments[0]!;
+    expect(dev.deployed.map((e) => e.bundleId)).toEqual([deployed.id]);
+    expect(dev.prepared.map((e) => e.bundleId)).toEqual([pending.record.id]);
+    expect(dev.superseded).toEqual([]);
+  });
+});
+
+describe('airgap discard', () => {
+  it('retires a prepared bundle in PENDING-CHANGES.md, keeping every other byte', async () => {
+    const repo = makeOpsRepo();
+    const prepared = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    commitAll(repo, 'prepared');
+    let before = readFileSync(join(repo, 'PENDING-CHANGES.md'), 'utf8');
+
+    const missing = await runCli(['discard', prepared.record.id, '--repo', repo]);
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain("required option '--reason <text>'");
+
+    const result = await runCli([
+      'discard',
+      prepared.record.id,
+      '--reason',
+      'replaced by | a manual fix',
+      '--repo',
+      repo,
+      '--json',
+    ]);
+    expect(result.code).toBe(0);
+    expect(JSON.parse(result.stdout)).toMatchObject({
+      ok: true,
+      bundleId: prepared.record.id,
+      previous: 'prepared',
+      changed: ['PENDING-CHANGES.md'],
+    });
+    // Only the row (and the block's own hash) changed: every other byte is as it was.
+    const unhashed = (text: string) => text.replace(/ sha256=[0-9a-f]{12} /, ' ');
+    const after = unhashed(readFileSync(join(repo, 'PENDING-CHANGES.md'), 'utf8'));
+    before = unhashed(before);
+    const rowStart = before.indexOf(`| \`${prepared.record.id}\``);
+    const rowEnd = before.indexOf('\n', rowStart);
+    expect(after.slice(0, rowStart)).toBe(before.slice(0, rowStart));
+    expect(after.slice(after.indexOf('\n', rowStart))).toBe(before.slice(rowEnd));
+    expect(after).toContain('**discarded**');
+    expect(after).toContain('discarded: replaced by \\| a manual fix');
+
+    const dev = (await status({ repo })).environments[0]!;
+    expect(dev.discarded.map((e) => e.bundleId)).toEqual([prepared.record.id]);
+    expect(dev.prepared).toEqual([]);
+    const check = await runCli(['status', '--check', '--repo', repo]);
+    expect(check.stdout).toContain(`  discarded ${prepared.record.id}`);
+
+    commitAll(repo, 'discarded');
+    const again = await runCli(['discard', prepared.record.id, '--reason', 'x', '--repo', repo]);
+    expect(again.stdout).toContain('already discarded (nothing changed)');
+    expect(git(repo, 'status', '--porcelain')).toBe('');
+
+    const unknown = await runCli([
+      'discard',
+      'dev-topics-0000000',
+      '--reason',
+      'x',
+      '--repo',
+      repo,
+    ]);
+    expect(unknown.code).toBe(21);
+  });
+
+  it('refuses to discard a deployed bundle', async () => {
+    const repo = makeOpsRepo();
+    const deployed = await deploy(repo);
+    const result = await runCli(['discard', deployed.id, '--reason', 'oops', '--repo', repo]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('is deployed');
+  });
+});

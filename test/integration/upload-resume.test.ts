@@ -1,0 +1,146 @@
+import { spawn } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Readable } from 'node:stream';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../scripts/lib/local-s3.js';
+import { UPLOAD_STATE_FILE } from '../../src/transfer/upload-state.js';
+import { fakeBundleDir } from '../helpers/fake-bundle.js';
+import { startObservingProxy } from '../helpers/flaky-proxy.js';
+import { cleanupTempDirs, cliPath, runCli } from '../helpers/ops-repo.js';
+
+let s3: LocalS3;
+beforeAll(async () => {
+  s3 = await startLocalS3(['acme-airgap']);
+});
+afterAll(async () => {
+  await s3.close();
+  cleanupTempDirs();
+});
+
+const MiB = 1024 * 1024;
+const env = { ...process.env, ...LOCAL_S3_CREDENTIALS };
+const PART_PUT = /^PUT \S*partNumber=\d+/;
+
+async function downloadSha(key: string): Promise<string> {
+  const client = new S3Client({
+    region: 'us-east-1',
+    endpoint: s3.endpoint,
+    forcePathStyle: true,
+    credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
+  });
+  const response = await client.send(new GetObjectCommand({ Bucket: 'acme-airgap', Key: key }));
+  const hash = createHash('sha256');
+  for await (const chunk of response.Body as Readable) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/**
+ * Starts `airgap upload` through a proxy on which parts 3 and later never get an answer, and
+ * returns once the bundle dir records parts 1 and 2 as in S3.
+ */
+async function stalledUpload(dir: string) {
+  const proxy = await startObservingProxy(s3.port, { hang: /^PUT \S*partNumber=([3-9]|\d\d)/ });
+  const child = spawn(process.execPath, [cliPath, 'upload', dir, '--endpoint', proxy.endpoint], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  const state = join(dir, UPLOAD_STATE_FILE);
+  const partsDone = () =>
+    existsSync(state)
+      ? Object.keys((JSON.parse(readFileSync(state, 'utf8')) as { parts: object }).parts).length
+      : 0;
+  while (partsDone() < 2) await new Promise((r) => setTimeout(r, 50));
+  return { child, exited, proxy, partsDone, stderr: () => stderr };
+}
+
+describe('interrupted uploads against s3rver', () => {
+  it('resumes an upload killed after two parts: sends only the missing parts', async () => {
+    const bundle = fakeBundleDir(40 * MiB, 'resume-1234567'); // 5 parts of 8 MiB
+    const stalled = await stalledUpload(bundle.dir);
+    expect(stalled.partsDone()).toBe(2);
+    stalled.child.kill('SIGKILL');
+    await stalled.exited;
+    await stalled.proxy.close();
+
+    const counting = await startObservingProxy(s3.port, { count: PART_PUT });
+    try {
+      const resumed = await runCli(
+        ['upload', bundle.dir, '--endpoint', counting.endpoint, '--json'],
+        {
+          env,
+        },
+      );
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(JSON.parse(resumed.stdout)).toMatchObject({
+        status: 'uploaded',
+        partsSent: 3,
+        partsReused: 2,
+      });
+      expect(
+        counting
+          .counted()
+          .map((line) => /partNumber=(\d+)/.exec(line)?.[1])
+          .sort(),
+      ).toEqual(['3', '4', '5']);
+    } finally {
+      await counting.close();
+    }
+    expect(await downloadSha('bundles/dev/resume-1234567.tar.gz')).toBe(bundle.sha256);
+    expect(existsSync(join(bundle.dir, UPLOAD_STATE_FILE))).toBe(false);
+  });
+
+  it('re-sends a part whose local bytes no longer match what S3 holds', async () => {
+    const bundle = fakeBundleDir(24 * MiB, 'reverify-1234567'); // 3 parts
+    const stalled = await stalledUpload(bundle.dir);
+    stalled.child.kill('SIGKILL');
+    await stalled.exited;
+    await stalled.proxy.close();
+    // Part 2 as S3 has it is stale: the state says another ETag than the local bytes give.
+    const statePath = join(bundle.dir, UPLOAD_STATE_FILE);
+    const state = JSON.parse(readFileSync(statePath, 'utf8')) as { parts: Record<string, string> };
+    state.parts['2'] = '"00000000000000000000000000000000"';
+    writeFileSync(statePath, JSON.stringify(state));
+    const counting = await startObservingProxy(s3.port, { count: PART_PUT });
+    try {
+      const resumed = await runCli(
+        ['upload', bundle.dir, '--endpoint', counting.endpoint, '--json'],
+        {
+          env,
+        },
+      );
+      expect(resumed.code, resumed.stderr).toBe(0);
+      expect(JSON.parse(resumed.stdout)).toMatchObject({ partsSent: 2, partsReused: 1 });
+      expect(counting.counted()).toHaveLength(2);
+    } finally {
+      await counting.close();
+    }
+    expect(await downloadSha('bundles/dev/reverify-1234567.tar.gz')).toBe(bundle.sha256);
+  });
+
+  it('Ctrl-C aborts: exit 130, nothing kept to resume, the next run sends every part', async () => {
+    const bundle = fakeBundleDir(24 * MiB, 'ctrlc-1234567');
+    const stalled = await stalledUpload(bundle.dir);
+    stalled.child.kill('SIGINT');
+    expect(await stalled.exited).toBe(130);
+    await stalled.proxy.close();
+    expect(stalled.stderr()).toContain('interrupted; the multipart upload was aborted');
+    expect(existsSync(join(bundle.dir, UPLOAD_STATE_FILE))).toBe(false);
+    const counting = await startObservingProxy(s3.port, { count: PART_PUT });
+    try {
+      const again = await runCli(['upload', bundle.dir, '--endpoint', counting.endpoint], { env });
+      expect(again.code, again.stderr).toBe(0);
+      expect(counting.counted()).toHaveLength(3);
+    } finally {
+      await counting.close();
+    }
+    expect(await downloadSha('bundles/dev/ctrlc-1234567.tar.gz')).toBe(bundle.sha256);
+  });
+});

@@ -1,0 +1,140 @@
+import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { BundleRecord } from '../../src/model/record.js';
+import {
+  CLOUDSHELL_HOME_BYTES,
+  cloudshellBlocks,
+  cloudshellUnits,
+  cloudshellWarnings,
+  imagePlan,
+} from '../../src/scripts/cloudshell.js';
+import { renderPasteSheet } from '../../src/scripts/render.js';
+
+const ecr = '111122223333.dkr.ecr.us-east-1.amazonaws.com';
+const work = mkdtempSync(join(tmpdir(), 'airgap-cloudshell-'));
+afterAll(() => rmSync(work, { recursive: true, force: true }));
+
+function record(overrides: Partial<BundleRecord> = {}, spec: object = {}): BundleRecord {
+  return {
+    format: 'airgap-bundle/1',
+    id: 'dev-topics-abc1234',
+    name: 'dev-topics',
+    environment: 'dev',
+    description: 'Topics',
+    commit: 'abc1234'.padEnd(40, '0'),
+    commitTime: '2026-01-01T00:00:00.000Z',
+    specPath: 'bundles/dev-topics.yaml',
+    spec: { ecr: { registry: ecr, region: 'us-east-1' }, ...spec } as BundleRecord['spec'],
+    files: [],
+    units: [],
+    images: [],
+    missingImages: [],
+    s3: { bucket: 'acme-airgap', prefix: 'bundles/dev', region: 'us-east-1' },
+    archive: {
+      file: 'dev-topics-abc1234.tar.gz',
+      format: 'tar.gz',
+      sha256: 'a'.repeat(64),
+      size: 1000,
+      key: 'bundles/dev/dev-topics-abc1234.tar.gz',
+    },
+    ...overrides,
+  };
+}
+
+describe('CloudShell image pushes', () => {
+  it('never guesses a public source for an ECR image with no imageSources entry', () => {
+    const r = record(
+      { missingImages: [`${ecr}/team/app:1.0`, `${ecr}/edenhill/kcat:1.7.1`, 'nginx:1.27'] },
+      { imageSources: { 'edenhill/kcat': 'docker.io/edenhill/kcat' } },
+    );
+    const plan = imagePlan(r);
+    expect(plan.unpushable).toEqual([
+      { image: `${ecr}/team/app:1.0`, reason: 'no source: add imageSources or push it from CI' },
+    ]);
+    expect(plan.pushes.map((p) => [p.n, p.source])).toEqual([
+      [3, 'docker.io/edenhill/kcat:1.7.1'],
+      [4, 'nginx:1.27'],
+    ]);
+    const pushBlock = cloudshellBlocks(r).find((b) => b.title.startsWith('Push'))!;
+    expect(pushBlock.code).not.toMatch(/^airgap_image .*team\/app/m);
+    expect(pushBlock.code).toContain(`not pushed: %s\\n' '${ecr}/team/app:1.0: no source`);
+    expect(pushBlock.purpose).toContain('no source: add imageSources or push it from CI');
+    expect(cloudshellUnits(r).map((u) => u.n)).toEqual([1, 3, 4]);
+    expect(cloudshellWarnings(r)).toEqual([
+      `${ecr}/team/app:1.0: no source: add imageSources or push it from CI`,
+    ]);
+  });
+
+  it('leaves the push block out when nothing can be pushed, and says why in PASTE.md', () => {
+    const r = record({ missingImages: [`${ecr}/team/app:1.0`] });
+    expect(cloudshellBlocks(r).map((b) => b.title)).not.toContainEqual(
+      expect.stringMatching(/^Push/),
+    );
+    expect(renderPasteSheet(r)).toContain(
+      `Images CloudShell cannot push: \`${ecr}/team/app:1.0\` (no source: add imageSources or push it from CI).`,
+    );
+  });
+
+  it('puts no trailing comment on the image line (zsh would read it as code)', () => {
+    const r = record({ missingImages: ['nginx:1.27'] });
+    const code = cloudshellBlocks(r).find((b) => b.title.startsWith('Push'))!.code;
+    expect(code.split('\n').at(-1)).toBe(
+      `airgap_image 2 nginx:1.27 ${ecr} library/nginx 1.27 us-east-1`,
+    );
+  });
+});
+
+describe('CloudShell home', () => {
+  it('warns when the archive will not fit the 1 GB home', () => {
+    const fits = record();
+    expect(cloudshellWarnings(fits)).toEqual([]);
+    const big = record({
+      archive: { ...fits.archive!, size: CLOUDSHELL_HOME_BYTES - 1024 },
+    });
+    expect(cloudshellWarnings(big)).toEqual([
+      expect.stringMatching(
+        /dev-topics-abc1234\.tar\.gz is 1\.00 GiB: it will not fit CloudShell's 1 GB home/,
+      ),
+    ]);
+  });
+});
+
+describe('CloudShell upload blocks', () => {
+  const canary = join(work, 'injected');
+  const hostile = `x'$(touch ${canary})\`touch ${canary}\`;y`;
+  it('keep hostile spec values inert in bash, zsh and dash: each reaches aws as one argument', () => {
+    const bin = join(work, 'bin');
+    mkdirSync(bin);
+    // An aws stand-in that prints its arguments, one per line, and fails.
+    writeFileSync(join(bin, 'aws'), '#!/bin/sh\nprintf \'arg:%s\\n\' "$@"\nexit 1\n', {
+      mode: 0o755,
+    });
+    const content = 'archive bytes';
+    const base = record();
+    const r = record({
+      s3: { bucket: hostile, prefix: 'p', region: hostile, endpoint: `http://h/${hostile}` },
+      archive: {
+        ...base.archive!,
+        sha256: createHash('sha256').update(content).digest('hex'),
+      },
+    });
+    writeFileSync(join(work, base.archive!.file), content);
+    const fallback = cloudshellBlocks(r).find((b) => b.title.includes('fallback'))!;
+    for (const shell of ['bash', 'zsh', 'dash']) {
+      if (spawnSync('sh', ['-c', `command -v ${shell}`]).status !== 0) continue;
+      const run = spawnSync(shell, ['-c', fallback.code], {
+        cwd: work,
+        env: { PATH: `${bin}:${process.env.PATH}`, HOME: work },
+        encoding: 'utf8',
+      });
+      expect(run.stdout, `${shell}: ${run.stderr}`).toContain(`arg:${hostile}\n`);
+      expect(run.stdout).toContain(`arg:http://h/${hostile}\n`);
+      expect(run.stdout).toMatch(/upload rc=1 /);
+      expect(existsSync(canary)).toBe(false);
+    }
+  });
+});

@@ -1,0 +1,60 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { acquireLock, isStale, parseLockHolder } from '../../src/ingest/lock.js';
+import { expectAirgapError } from '../helpers/errors.js';
+
+const dir = () => mkdtempSync(join(tmpdir(), 'airgap-lock-'));
+
+describe('parseLockHolder and isStale', () => {
+  it('reads the holder, and older bare-pid locks', () => {
+    expect(parseLockHolder('{"pid":12,"host":"h","started":"2026-01-01T00:00:00Z"}')).toEqual({
+      pid: 12,
+      host: 'h',
+      started: '2026-01-01T00:00:00Z',
+    });
+    expect(parseLockHolder('34\n')).toMatchObject({ pid: 34, host: hostname() });
+    expect(parseLockHolder('')).toBeUndefined();
+    expect(parseLockHolder('garbage')).toBeUndefined();
+  });
+
+  it('is stale only for a dead process on this host, never for an unreadable lock', () => {
+    const dead = () => false;
+    expect(isStale({ pid: 1, host: hostname(), started: '' }, dead)).toBe(true);
+    expect(isStale({ pid: 1, host: hostname(), started: '' }, () => true)).toBe(false);
+    expect(isStale({ pid: 1, host: 'elsewhere', started: '' }, dead)).toBe(false);
+    expect(isStale(undefined, dead)).toBe(false);
+  });
+});
+
+describe('acquireLock', () => {
+  it('records pid, host and start time, and releases', () => {
+    const path = join(dir(), 'x.lock');
+    const release = acquireLock(path);
+    const holder = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
+    expect(holder).toMatchObject({ pid: process.pid, host: hostname() });
+    expect(Number.isNaN(Date.parse(String(holder.started)))).toBe(false);
+    release();
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('refuses a live holder and an empty lock, and takes over a dead one', async () => {
+    const path = join(dir(), 'x.lock');
+    const release = acquireLock(path);
+    const live = await expectAirgapError(Promise.resolve().then(() => acquireLock(path)));
+    expect(live.exitCode).toBe(22);
+    expect(live.message).toContain(`pid ${process.pid}`);
+    release();
+
+    writeFileSync(path, '');
+    const empty = await expectAirgapError(Promise.resolve().then(() => acquireLock(path)));
+    expect(empty.message).toContain('is empty');
+    expect(readFileSync(path, 'utf8')).toBe('');
+
+    writeFileSync(path, JSON.stringify({ pid: 999999999, host: hostname(), started: 'x' }));
+    const takeOver = acquireLock(path);
+    expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: process.pid });
+    takeOver();
+  });
+});
