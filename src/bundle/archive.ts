@@ -1,12 +1,13 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
-import { createGzip } from 'node:zlib';
-import { type EntryData, ZipArchive } from 'archiver';
+import type { EntryData } from 'archiver';
 import type { ArchiveFormat } from '../model/archive-formats.js';
 import type { BlobReader } from '../repo/blob-reader.js';
+import { ParallelGzip } from './parallel-gzip.js';
 import { tarMode } from './plan.js';
 import { TarWriter } from './tar-writer.js';
 
@@ -23,6 +24,8 @@ export interface ArchiveEntry {
   mode: string;
 }
 
+type Trailer = ReadonlyArray<{ name: string; content: string }>;
+
 export interface ArchiveInput {
   format: ArchiveFormat;
   /** Every entry gets it, so the archive does not depend on when it was built (ARCHIVE_MTIME). */
@@ -30,12 +33,15 @@ export interface ArchiveInput {
   entries: readonly ArchiveEntry[];
   blobs: BlobReader;
   outPath: string;
-  /** Sees every chunk of every file as it is packed: hashing and scanning ride along. */
-  onChunk: (index: number, chunk: Buffer) => void;
+  /**
+   * Sees every chunk of every file as it is packed: hashing and scanning ride along. A returned
+   * promise is awaited before the next chunk (backpressure from the scan worker).
+   */
+  onChunk: (index: number, chunk: Buffer) => Promise<void> | undefined | void;
   /** Called with a symlink's target (its blob) instead of packing it as a file. */
   onSymlink: (index: number, target: string) => void;
   /** Small generated files appended after the repo files, e.g. bundle.json and SHA256SUMS. */
-  trailer: () => ReadonlyArray<{ name: string; content: string }>;
+  trailer: () => Trailer | Promise<Trailer>;
 }
 
 /**
@@ -73,16 +79,25 @@ async function* observed(
   onChunk: ArchiveInput['onChunk'],
 ): AsyncGenerator<Buffer> {
   for await (const chunk of blobs.next()) {
-    onChunk(index, chunk);
+    const wait = onChunk(index, chunk);
+    if (wait) await wait;
     yield chunk;
   }
 }
 
-/** tar.gz through node-tar headers and zlib: gzip header without name or time (zlib's default). */
+/**
+ * tar.gz through node-tar headers and zlib on every core (ParallelGzip: fixed-size members, so
+ * the bytes do not depend on timing); gzip headers without name or time (zlib's default).
+ */
 async function writeTarGz(input: ArchiveInput): Promise<{ sha256: string; size: number }> {
-  const gzip = createGzip({ level: 6 });
-  const counter = hashingCounter();
-  const written = pipeline(gzip, counter.stream, createWriteStream(input.outPath));
+  const file = await open(input.outPath, 'w');
+  const hash = createHash('sha256');
+  let size = 0;
+  const gzip = new ParallelGzip(async (member) => {
+    hash.update(member);
+    size += member.length;
+    await file.write(member);
+  });
   const tar = new TarWriter(gzip, input.mtime);
   try {
     for (const [index, entry] of input.entries.entries()) {
@@ -99,24 +114,23 @@ async function writeTarGz(input: ArchiveInput): Promise<{ sha256: string; size: 
         );
       }
     }
-    for (const meta of input.trailer()) {
+    for (const meta of await input.trailer()) {
       const content = Buffer.from(meta.content);
       await tar.file(meta.name, 0o644, content.length, [
         content,
       ] as unknown as AsyncIterable<Buffer>);
     }
     await tar.end();
-  } catch (error) {
-    gzip.destroy(error as Error);
-    await written.catch(() => {});
-    throw error;
+  } finally {
+    await file.close();
   }
-  await written;
-  return counter.result();
+  return { sha256: hash.digest('hex'), size };
 }
 
 /** zip through archiver, one entry at a time so memory stays bounded. */
 async function writeZip(input: ArchiveInput): Promise<{ sha256: string; size: number }> {
+  // Loaded only for zip: archiver and its dependencies cost start-up time every tar.gz bundle.
+  const { ZipArchive } = await import('archiver');
   const archive = new ZipArchive({ zlib: { level: 6 } });
   const counter = hashingCounter();
   const written = pipeline(archive, counter.stream, createWriteStream(input.outPath));
@@ -146,7 +160,7 @@ async function writeZip(input: ArchiveInput): Promise<{ sha256: string; size: nu
     }
     while (processed <= index) await once(archive, 'entry');
   }
-  for (const meta of input.trailer()) {
+  for (const meta of await input.trailer()) {
     archive.append(Buffer.from(meta.content), { name: meta.name, date: input.mtime, mode: 0o644 });
   }
   await archive.finalize();

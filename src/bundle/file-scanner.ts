@@ -2,24 +2,23 @@ import { createHash, type Hash } from 'node:crypto';
 import { AirgapError } from '../errors.js';
 import type { BundleFile } from '../model/record.js';
 import type { TreeEntry } from '../repo/git.js';
-import { lfsPointerProblem } from './lfs.js';
-import {
-  type ContentProblem,
-  isYamlPath,
-  type ManifestObject,
-  scanForCredentials,
-  scanManifest,
-} from './manifests.js';
+import type { ContentProblem, ManifestObject } from './manifests.js';
 import { symlinkProblem } from './plan.js';
 import { type CachedScan, ScanCache } from './scan-cache.js';
+import { scanContent } from './scan-content.js';
+import { ScanWorker } from './scan-pool.js';
 import { symlinkChainProblems } from './symlinks.js';
 
 /** Largest file whose text is scanned for credentials and parsed as YAML. */
 export const SCAN_LIMIT = 8 * 1024 * 1024;
+/** Below this much to scan, starting a worker thread costs more than it saves. */
+const WORKER_MIN_BYTES = 2 * 1024 * 1024;
 
 /**
  * Hashes and scans files as their chunks stream past on the way into the archive, one file at
- * a time (files arrive in order). Verdicts come from the cache when the blob was seen before.
+ * a time (files arrive in order). Verdicts come from the cache when the blob was seen before;
+ * otherwise from a worker thread when there is much to scan, so parsing overlaps packing.
+ * Results are assembled in file order at the end, whatever order the verdicts came back in.
  */
 export class FileScanner {
   readonly files: BundleFile[];
@@ -27,7 +26,10 @@ export class FileScanner {
   readonly images: Set<string>;
   /** The Kubernetes objects of each manifest, by path, in the order of the files. */
   readonly manifests = new Map<string, ManifestObject[]>();
-  private readonly cached: Array<CachedScan | undefined>;
+  private readonly verdicts: Array<CachedScan | undefined>;
+  private readonly fresh = new Set<number>();
+  private readonly symlinkProblems = new Map<number, ContentProblem>();
+  private readonly worker: ScanWorker | undefined;
   private current = -1;
   // Created as each file starts: 50,000 hash objects up front cost hundreds of MB.
   private hash: Hash | undefined;
@@ -41,11 +43,17 @@ export class FileScanner {
     extraImages: readonly string[],
   ) {
     this.files = entries.map((e) => ({ path: e.path, size: e.size, mode: e.mode, sha256: '' }));
-    this.cached = entries.map((e) => cache.get(ScanCache.key(e.objectId, e.path)));
+    this.verdicts = entries.map((e) => cache.get(ScanCache.key(e.objectId, e.path)));
     this.images = new Set(extraImages);
+    let toScan = 0;
+    entries.forEach((e, i) => {
+      if (!this.verdicts[i] && e.size <= SCAN_LIMIT && e.mode !== '120000') toScan += e.size;
+    });
+    this.worker = toScan >= WORKER_MIN_BYTES ? ScanWorker.start() : undefined;
   }
 
-  chunk(index: number, chunk: Buffer): void {
+  /** Returns a promise to await when the scan worker is behind, so memory stays bounded. */
+  chunk(index: number, chunk: Buffer): Promise<void> | undefined {
     if (index !== this.current) {
       this.close();
       this.current = index;
@@ -53,7 +61,8 @@ export class FileScanner {
       this.kept = [];
     }
     this.hash?.update(chunk);
-    if (!this.cached[index] && this.files[index]!.size <= SCAN_LIMIT) this.kept.push(chunk);
+    if (!this.verdicts[index] && this.files[index]!.size <= SCAN_LIMIT) this.kept.push(chunk);
+    return this.worker?.backpressure();
   }
 
   symlink(index: number, target: string): void {
@@ -65,7 +74,7 @@ export class FileScanner {
     this.links.set(file.path, target);
     if (problem) this.refusedLinks.add(file.path);
     if (problem)
-      this.problems.push({
+      this.symlinkProblems.set(index, {
         path: file.path,
         line: 1,
         kind: 'manifest',
@@ -73,8 +82,8 @@ export class FileScanner {
       });
   }
 
-  /** Scans the last file and any file that had no chunk at all (empty files). */
-  finish(): void {
+  /** Scans the last file and any file that had no chunk at all (empty files); collects verdicts. */
+  async finish(): Promise<void> {
     this.close();
     for (const [index, file] of this.files.entries()) {
       if (!file.sha256 && file.mode !== '120000') {
@@ -83,6 +92,19 @@ export class FileScanner {
         this.kept = [];
         this.close();
       }
+    }
+    if (this.worker)
+      for (const [index, verdict] of await this.worker.results()) this.verdicts[index] = verdict;
+    for (const [index, file] of this.files.entries()) {
+      const linkProblem = this.symlinkProblems.get(index);
+      if (linkProblem) this.problems.push(linkProblem);
+      const verdict = this.verdicts[index];
+      if (!verdict) continue;
+      if (this.fresh.has(index))
+        this.cache.set(ScanCache.key(this.entries[index]!.objectId, file.path), verdict);
+      this.problems.push(...verdict.problems);
+      for (const image of verdict.images) this.images.add(image);
+      if (verdict.isKubernetes) this.manifests.set(file.path, verdict.objects);
     }
     // Each link alone may stay inside; followed through the others, it may not.
     for (const { path, message } of symlinkChainProblems(this.links)) {
@@ -98,29 +120,13 @@ export class FileScanner {
     const file = this.files[index]!;
     file.sha256 = this.hash.digest('hex');
     this.hash = undefined;
-    let verdict = this.cached[index];
-    if (!verdict) {
+    if (!this.verdicts[index]) {
       const content = file.size <= SCAN_LIMIT ? Buffer.concat(this.kept) : undefined;
-      const text = content && !content.includes(0) ? content.toString('utf8') : undefined;
-      verdict = {
-        problems: [...lfsPointerProblem(file.path, text), ...scanForCredentials(file.path, text)],
-        images: [],
-        isKubernetes: false,
-        objects: [],
-      };
-      if (text !== undefined && isYamlPath(file.path)) {
-        const scan = scanManifest(file.path, text);
-        verdict.problems.push(...scan.problems);
-        verdict.images = scan.images;
-        verdict.isKubernetes = scan.isKubernetes;
-        verdict.objects = scan.objects;
-      }
-      this.cache.set(ScanCache.key(this.entries[index]!.objectId, file.path), verdict);
+      this.fresh.add(index);
+      if (this.worker) this.worker.submit(index, file.path, content);
+      else this.verdicts[index] = scanContent(file.path, content);
     }
     this.kept = [];
-    this.problems.push(...verdict.problems);
-    for (const image of verdict.images) this.images.add(image);
-    if (verdict.isKubernetes) this.manifests.set(file.path, verdict.objects);
   }
 }
 

@@ -51,12 +51,12 @@ export async function packBundle(
       blobs: reader,
       outPath: join(stagingDir, plan.archiveName),
       onChunk: (index, chunk) => {
-        scanner.chunk(index, chunk);
         progress.add(chunk.length);
+        return scanner.chunk(index, chunk);
       },
       onSymlink: (index, target) => scanner.symlink(index, target),
-      trailer: () => {
-        scanner.finish();
+      trailer: async () => {
+        await scanner.finish();
         content = bundleContent(plan, scanner);
         return trailerFiles(content, scanner.files);
       },

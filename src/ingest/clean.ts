@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { parseMarker } from '../model/markers.js';
 import { FileSink, readLineBatches } from './lines.js';
 import { Redactor } from './redact.js';
@@ -26,15 +25,14 @@ export async function cleanTranscript(
   path: string,
   redact: boolean,
 ): Promise<CleanResult> {
+  // The sink hashes what it writes: hashing line by line costs more than cleaning.
   const sink = new FileSink(path);
+  sink.beginHash();
   const redactor = new Redactor(redact);
-  const hash = createHash('sha256');
   const bundleIds = new Set<string>();
   let firstEpoch: number | undefined;
   let lines = 0;
-  // Hashing line by line costs more than cleaning; hash in batches instead.
-  let pending: string[] = [];
-  let pendingSize = 0;
+  let sha256 = '';
   // Wrapped lines are joined before secrets are looked for: a key cut in two would not match.
   const accept = (line: string) => redactor.push(line, emit);
   const joiner = new HardWrapJoiner(accept);
@@ -45,13 +43,13 @@ export async function cleanTranscript(
     }
     joiner.finish();
     redactor.end(emit);
-    hash.update(pending.join(''));
+    sha256 = sink.endHash();
   } finally {
     sink.close();
   }
   return {
     path,
-    sha256: hash.digest('hex'),
+    sha256,
     lines,
     bundleIds: [...bundleIds].sort(),
     firstEpoch,
@@ -67,13 +65,6 @@ export async function cleanTranscript(
         if (!bundleIds.has(marker.bundleId)) bundleIds.add(Buffer.from(marker.bundleId).toString());
         firstEpoch ??= marker.epoch;
       }
-    }
-    pending.push(clean, '\n');
-    pendingSize += clean.length + 1;
-    if (pendingSize > 1 << 20) {
-      hash.update(pending.join(''));
-      pending = [];
-      pendingSize = 0;
     }
     sink.line(clean);
     lines++;

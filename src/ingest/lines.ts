@@ -1,3 +1,4 @@
+import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
 
 /**
@@ -21,32 +22,67 @@ export async function* readLineBatches(
   if (rest !== '') yield [rest];
 }
 
-/** Buffered synchronous writes to one file: simple, fast, and ordered. */
+/**
+ * Buffered synchronous writes to one file: simple, fast, and ordered. Optionally hashes the
+ * bytes as they are written, so a caller does not join and encode the same text twice.
+ */
 export class FileSink {
   private readonly fd: number;
   private parts: string[] = [];
   private size = 0;
-  /** Bytes written so far, buffered ones included: where the next write will start. */
-  position = 0;
+  private written = 0;
+  private hash: Hash | undefined;
+  private buffer = Buffer.alloc(0);
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'w');
   }
 
+  /** Starts hashing what is written from here on (one range at a time). */
+  beginHash(): void {
+    this.flush();
+    this.hash = createHash('sha256');
+  }
+
+  /** The sha256 of what was written since beginHash(), or of nothing if it was not called. */
+  endHash(): string {
+    this.flush();
+    const hash = this.hash ?? createHash('sha256');
+    this.hash = undefined;
+    return hash.digest('hex');
+  }
+
+  /**
+   * Bytes written so far, buffered ones included: where the next write will start. Flushes, so
+   * that lines need not be measured one by one (asked once per block, not once per line).
+   */
+  get position(): number {
+    this.flush();
+    return this.written;
+  }
+
   write(text: string): void {
     this.parts.push(text);
     this.size += text.length;
-    this.position += Buffer.byteLength(text);
     if (this.size > 1 << 18) this.flush();
   }
 
   line(text: string): void {
-    this.write(`${text}\n`);
+    this.parts.push(text, '\n');
+    this.size += text.length + 1;
+    if (this.size > 1 << 18) this.flush();
   }
 
   flush(): void {
     if (!this.parts.length) return;
-    writeSync(this.fd, this.parts.join(''));
+    const text = this.parts.join('');
+    // Encoded into one reused buffer: a new Buffer per flush is external memory that the
+    // garbage collector frees late, and peak RSS grew with the transcript.
+    if (this.buffer.length < text.length * 3) this.buffer = Buffer.allocUnsafe(text.length * 3);
+    const data = this.buffer.subarray(0, this.buffer.write(text, 0, 'utf8'));
+    this.hash?.update(data);
+    writeSync(this.fd, data);
+    this.written += data.length;
     this.parts = [];
     this.size = 0;
   }

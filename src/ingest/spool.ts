@@ -1,4 +1,4 @@
-import { createHash, type Hash } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { HelperEchoFolder } from './helper-echo.js';
@@ -34,26 +34,7 @@ export interface SpooledTranscript {
   wrapWidth?: number;
 }
 
-/** Hashes an attempt's output in batches: one update per line costs more than the parse. */
-class BatchedHash {
-  private readonly hash: Hash = createHash('sha256');
-  private parts: string[] = [];
-  private size = 0;
-  add(line: string): void {
-    this.parts.push(line, '\n');
-    this.size += line.length + 1;
-    if (this.size > 1 << 20) this.drain();
-  }
-  private drain(): void {
-    this.hash.update(this.parts.join(''));
-    this.parts = [];
-    this.size = 0;
-  }
-  digest(): string {
-    this.drain();
-    return this.hash.digest('hex');
-  }
-}
+const EMPTY_SHA256 = createHash('sha256').digest('hex');
 
 /**
  * The echo of the helper block (block 1) as a terminal shows it when pasted: the first line
@@ -91,7 +72,8 @@ export async function spoolTranscript(
   const spool = new FileSink(join(workDir, `t${index}-attempts.txt`));
   const other = new FileSink(join(workDir, `t${index}-other.txt`));
   const attempts: SpooledAttempt[] = [];
-  let open: { seq: number; start: number; hash: BatchedHash; masked: number } | undefined;
+  // The spool hashes the open attempt's bytes as it writes them.
+  let open: { seq: number; start: number; masked: number } | undefined;
   let otherLines = 0;
   let otherBackticks = 0;
   let masked = 0;
@@ -111,18 +93,16 @@ export async function spoolTranscript(
   });
   const toOther = (text: string) => folder.push(text);
   const close = (attempt: Attempt) => {
-    const entry =
-      open?.seq === attempt.seq
-        ? open
-        : { seq: attempt.seq, start: spool.position, hash: new BatchedHash(), masked: 0 };
+    const entry = open?.seq === attempt.seq ? open : undefined;
+    const end = spool.position;
     attempts.push({
       ...attempt,
       transcript: index,
       outputPath: spool.path,
-      outputStart: entry.start,
-      outputEnd: spool.position,
-      outputSha256: entry.hash.digest(),
-      masked: entry.masked,
+      outputStart: entry?.start ?? end,
+      outputEnd: end,
+      outputSha256: entry ? spool.endHash() : EMPTY_SHA256,
+      masked: entry?.masked ?? 0,
     });
     open = undefined;
   };
@@ -141,13 +121,14 @@ export async function spoolTranscript(
       close(attempt);
       return;
     }
-    if (open?.seq !== attempt.seq)
-      open = { seq: attempt.seq, start: spool.position, hash: new BatchedHash(), masked: 0 };
+    if (open?.seq !== attempt.seq) {
+      open = { seq: attempt.seq, start: spool.position, masked: 0 };
+      spool.beginHash();
+    }
     const n = countMasks(event.text, maskedByRule);
     open.masked += n;
     masked += n;
     spool.line(event.text);
-    open.hash.add(event.text);
   };
   try {
     for await (const batch of readLineBatches(createReadStream(path, { highWaterMark: 1 << 18 }))) {

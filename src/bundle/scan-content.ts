@@ -1,0 +1,27 @@
+import { lfsPointerProblem } from './lfs.js';
+import { isYamlPath, scanForCredentials, scanManifest } from './manifests.js';
+import type { CachedScan } from './scan-cache.js';
+
+/**
+ * The verdict on one file's bytes: credentials in its name or text and, for YAML, what
+ * Kubernetes needs of each document. `content` is undefined for files too large to scan.
+ * Pure and self-contained, so it runs the same on the main thread and in the scan worker.
+ */
+export function scanContent(path: string, content: Uint8Array | undefined): CachedScan {
+  const bytes = content && Buffer.from(content.buffer, content.byteOffset, content.byteLength);
+  const text = bytes && !bytes.includes(0) ? bytes.toString('utf8') : undefined;
+  const verdict: CachedScan = {
+    problems: [...lfsPointerProblem(path, text), ...scanForCredentials(path, text)],
+    images: [],
+    isKubernetes: false,
+    objects: [],
+  };
+  if (text !== undefined && isYamlPath(path)) {
+    const scan = scanManifest(path, text);
+    verdict.problems.push(...scan.problems);
+    verdict.images = scan.images;
+    verdict.isKubernetes = scan.isKubernetes;
+    verdict.objects = scan.objects;
+  }
+  return verdict;
+}

@@ -1,0 +1,108 @@
+import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundle } from '../../src/commands/bundle.js';
+import {
+  cleanupTempDirs,
+  commitAll,
+  git,
+  makeOpsRepo,
+  projectRoot,
+  runCli,
+  tempDir,
+} from '../helpers/ops-repo.js';
+
+afterAll(cleanupTempDirs);
+
+/** 300 manifests of about 9 KiB: more than the 2 MiB above which the CLI scans in a worker. */
+function addManyManifests(repo: string): void {
+  for (let i = 0; i < 300; i++) {
+    const lines = [`apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: gen-${i}\ndata:\n`];
+    for (let k = 0; k < 200; k++)
+      lines.push(`  key-${k}: "value ${i}-${k} abcdefghijabcdefghij"\n`);
+    if (i % 50 === 0)
+      lines.push(
+        `---\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: d-${i}\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: registry.example/app-${i}:1.0\n`,
+      );
+    writeFileSync(
+      join(repo, `k8s/dev/topics/gen-${String(i).padStart(3, '0')}.yaml`),
+      lines.join(''),
+    );
+  }
+}
+
+describe('scanning in a worker thread (the built CLI)', () => {
+  it('uses the compiled worker', () => {
+    expect(existsSync(join(projectRoot, 'dist/src/bundle/scan-worker.js'))).toBe(true);
+  });
+
+  it('gives the same archive, images and steps as scanning on the main thread', async () => {
+    const repo = makeOpsRepo();
+    addManyManifests(repo);
+    commitAll(repo, 'many manifests');
+    // Two clones, so neither run finds the other's scan cache.
+    const viaWorker = join(tempDir(), 'a');
+    const inline = join(tempDir(), 'b');
+    git(tempDir(), 'clone', '-q', repo, viaWorker);
+    git(tempDir(), 'clone', '-q', repo, inline);
+    const out = tempDir();
+    const run = await runCli(['bundle', 'dev-topics', '--json', '--out', out], { cwd: viaWorker });
+    expect(run.code, run.stderr).toBe(0);
+    const cli = JSON.parse(run.stdout) as { bundleId: string; sha256: string };
+    const local = await bundle({ spec: 'dev-topics', repo: inline, out: tempDir() });
+    expect(cli.sha256).toBe(local.record.archive?.sha256);
+    const record = JSON.parse(readFileSync(join(out, cli.bundleId, 'bundle.json'), 'utf8'));
+    expect(record.images).toEqual(local.record.images);
+    expect(record.images).toContain('registry.example/app-250:1.0');
+    expect(record.units).toEqual(local.record.units);
+  });
+
+  it('reports every problem with file and line, in file order', async () => {
+    const repo = makeOpsRepo();
+    addManyManifests(repo);
+    writeFileSync(
+      join(repo, 'k8s/dev/topics/gen-150.yaml'),
+      'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  password: aHVudGVyMg==\n',
+    );
+    writeFileSync(join(repo, 'k8s/dev/topics/gen-020.yaml'), 'a: [unclosed\n');
+    commitAll(repo, 'two mistakes');
+    const run = await runCli(['bundle', 'dev-topics', '--out', tempDir()], { cwd: repo });
+    expect(run.code).toBe(5);
+    const output = run.stdout + run.stderr;
+    const yamlError = output.indexOf('k8s/dev/topics/gen-020.yaml:2: invalid YAML');
+    const secret = output.indexOf('k8s/dev/topics/gen-150.yaml:1: document 1 is a kind: Secret');
+    expect(yamlError).toBeGreaterThan(-1);
+    expect(secret).toBeGreaterThan(yamlError);
+  });
+
+  it("keeps refuse's per-file checks in the worker: LFS pointers, Secrets in Lists, chained symlinks", async () => {
+    const repo = makeOpsRepo();
+    addManyManifests(repo);
+    writeFileSync(
+      join(repo, 'k8s/dev/topics/big.bin'),
+      'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n',
+    );
+    writeFileSync(
+      join(repo, 'k8s/dev/topics/list.yaml'),
+      'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: secret\n    metadata: { name: b }\n',
+    );
+    symlinkSync('..', join(repo, 'k8s/dev/topics/up'));
+    symlinkSync('up/../../../../etc/passwd', join(repo, 'k8s/dev/topics/leak.yaml'));
+    writeFileSync(
+      join(repo, 'bundles/dev-topics.yaml'),
+      readFileSync(join(repo, 'bundles/dev-topics.yaml'), 'utf8').replace(
+        /^files:\n( {2}- .*\n)+/m,
+        'files: [k8s/dev/topics/**]\n',
+      ),
+    );
+    commitAll(repo, 'refusals among many manifests');
+    const run = await runCli(['bundle', 'dev-topics', '--out', tempDir()], { cwd: repo });
+    expect(run.code).toBe(5);
+    const output = run.stdout + run.stderr;
+    expect(output).toContain('k8s/dev/topics/big.bin:1: is a Git LFS pointer to 12345 bytes');
+    expect(output).toContain('k8s/dev/topics/list.yaml:4: item 1 of document 1 is a kind: secret');
+    expect(output).toContain(
+      'k8s/dev/topics/leak.yaml:1: symlink resolves outside the bundle through k8s/dev/topics/leak.yaml -> up/../../../../etc/passwd',
+    );
+  });
+});

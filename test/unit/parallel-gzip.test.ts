@@ -1,0 +1,73 @@
+import { randomBytes } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+import { ParallelGzip, type ParallelGzipOptions } from '../../src/bundle/parallel-gzip.js';
+
+/** Compresses `input` written in the given pieces; returns the members in write order. */
+async function compress(
+  pieces: Buffer[],
+  options: ParallelGzipOptions,
+  delay?: (member: number) => number,
+): Promise<Buffer[]> {
+  const members: Buffer[] = [];
+  const gzip = new ParallelGzip(async (member) => {
+    if (delay) await new Promise((r) => setTimeout(r, delay(members.length)));
+    members.push(member);
+  }, options);
+  for (const piece of pieces) await gzip.write(piece);
+  await gzip.end();
+  return members;
+}
+
+const text = Buffer.from(
+  Array.from({ length: 20000 }, (_, i) => `  key-${i}: "value ${i % 97}"\n`).join(''),
+);
+const input = Buffer.concat([text, randomBytes(300_000), text]);
+const pieces = [input.subarray(0, 7), input.subarray(7, 250_000), input.subarray(250_000)];
+
+describe('ParallelGzip', () => {
+  it('writes one gzip stream that gunzip reads back whole, one member per block', async () => {
+    const members = await compress(pieces, { memberSize: 100_000, concurrency: 3 });
+    expect(members).toHaveLength(Math.ceil(input.length / 100_000));
+    expect(gunzipSync(Buffer.concat(members)).equals(input)).toBe(true);
+    // Each member is a complete gzip stream of its own block.
+    expect(gunzipSync(members[1]!).equals(input.subarray(100_000, 200_000))).toBe(true);
+  });
+
+  it('gives the same bytes whatever the concurrency, the write sizes and the timing', async () => {
+    const a = Buffer.concat(await compress(pieces, { memberSize: 65536, concurrency: 1 }));
+    const b = Buffer.concat(
+      await compress([input], { memberSize: 65536, concurrency: 4 }, (n) => (n % 3) * 5),
+    );
+    expect(b.equals(a)).toBe(true);
+  });
+
+  it('stores incompressible blocks instead of searching them, and still compresses text', async () => {
+    const random = randomBytes(400_000);
+    const members = await compress([text.subarray(0, 200_000), random], { memberSize: 200_000 });
+    expect(members).toHaveLength(3);
+    // zlib writes the level into the gzip header's XFL byte: 4 for the fastest (0 and 1), 0 for 6.
+    expect(members.map((m) => m[8])).toEqual([0, 4, 4]);
+    expect(members[1]!.length).toBeLessThan(200_100);
+    expect(members[0]!.length).toBeLessThan(50_000);
+    expect(
+      gunzipSync(Buffer.concat(members)).equals(Buffer.concat([text.subarray(0, 200_000), random])),
+    ).toBe(true);
+  });
+
+  it('writes a valid empty stream for no input', async () => {
+    const members = await compress([], {});
+    expect(members).toHaveLength(1);
+    expect(gunzipSync(members[0]!).length).toBe(0);
+  });
+
+  it('reports a failing sink instead of losing it', async () => {
+    const gzip = new ParallelGzip(
+      () => {
+        throw new Error('disk full');
+      },
+      { memberSize: 1000, concurrency: 1 },
+    );
+    await expect(gzip.write(Buffer.alloc(5000))).rejects.toThrow('disk full');
+  });
+});
