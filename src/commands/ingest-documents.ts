@@ -20,11 +20,11 @@ import { AirgapError } from '../errors.js';
 import { digestFromPushOutput, imagesFromDescribeImages, readRange } from '../ingest/images.js';
 import type { UnitResult } from '../ingest/merge.js';
 import { iso } from '../ingest/runbook.js';
-import type { DocumentWrite } from '../ingest/write-documents.js';
 import type { BundleRecord } from '../model/record.js';
 import { runGit } from '../repo/git.js';
 import { writeFileAtomically } from '../util/atomic.js';
 import { readTextOrEmpty } from '../util/fs.js';
+import type { DocumentWrite } from '../util/transaction.js';
 
 /**
  * TRACKER.md and CURRENT-STATE.md are updated only where `airgap init` (or a person) put

@@ -3,10 +3,10 @@ import { appendFileSync, createReadStream, existsSync, readdirSync } from 'node:
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { upsertManagedBlock } from '../docs/managed-block.js';
+import type { DocumentWrite } from '../util/transaction.js';
 import { FileSink } from './lines.js';
 import { type RunbookInput, renderRunbook } from './runbook.js';
 import { RUNBOOKS_DIR } from './transcripts.js';
-import type { DocumentWrite } from './write-documents.js';
 
 /** The runbook keeps its first name (its first day) however many pastes follow. */
 export function runbookPath(root: string, bundleId: string, firstDay: string): string {
