@@ -23,7 +23,8 @@ function quietly<T>(run: () => T): { result: T; stderr: string } {
   });
   const result = run();
   vi.restoreAllMocks();
-  return { result, stderr: lines.join('') };
+  // picocolors colours output when CI is set; the text is what is checked here.
+  return { result, stderr: lines.join('').replace(/\u001b\[[0-9;]*m/g, '') };
 }
 
 function errno(code: string, syscall: string, path?: string): NodeJS.ErrnoException {
