@@ -4,7 +4,6 @@
  * stands in for a fresh clone; npm's global prefix points into a temp dir.
  */
 import { execFileSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
 import {
   copyFileSync,
   cpSync,
@@ -17,13 +16,7 @@ import {
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import type { Readable } from 'node:stream';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../scripts/lib/local-s3.js';
 import { runCollected, setSpecEndpoint } from '../../scripts/lib/loop.js';
@@ -36,6 +29,7 @@ import {
   requireTool,
   tempDir,
 } from '../helpers/ops-repo.js';
+import { storedObject } from '../helpers/s3-object.js';
 
 const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
 
@@ -119,14 +113,8 @@ const client = () =>
   });
 
 async function storedSha256(key: string): Promise<{ bytes: string; metadata?: string }> {
-  const response = await client().send(new GetObjectCommand({ Bucket: 'acme-airgap', Key: key }));
-  const hash = createHash('sha256');
-  for await (const chunk of response.Body as Readable) hash.update(chunk as Buffer);
-  const head = await client().send(new HeadObjectCommand({ Bucket: 'acme-airgap', Key: key }));
-  return {
-    bytes: hash.digest('hex'),
-    ...(head.Metadata?.sha256 ? { metadata: head.Metadata.sha256 } : {}),
-  };
+  const { sha256, metadata } = await storedObject(client(), 'acme-airgap', key);
+  return { bytes: sha256, ...(metadata ? { metadata } : {}) };
 }
 
 describe('the README, followed as written', () => {

@@ -2,13 +2,7 @@ import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Readable } from 'node:stream';
-import {
-  DeleteObjectCommand,
-  GetObjectCommand,
-  HeadObjectCommand,
-  S3Client,
-} from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../scripts/lib/local-s3.js';
 import { pasteOnTerminal, runCollected, setSpecEndpoint } from '../../scripts/lib/loop.js';
@@ -26,6 +20,7 @@ import {
   requireTool,
   tempDir,
 } from '../helpers/ops-repo.js';
+import { storedObject } from '../helpers/s3-object.js';
 
 let s3: LocalS3;
 let repo: string;
@@ -58,17 +53,8 @@ const client = () =>
     credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' },
   });
 
-async function stored(key: string): Promise<{ sha256: string; metadata?: string; text: string }> {
-  const response = await client().send(new GetObjectCommand({ Bucket: 'acme-airgap', Key: key }));
-  const chunks: Buffer[] = [];
-  for await (const chunk of response.Body as Readable) chunks.push(chunk as Buffer);
-  const bytes = Buffer.concat(chunks);
-  const head = await client().send(new HeadObjectCommand({ Bucket: 'acme-airgap', Key: key }));
-  return {
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    ...(head.Metadata?.sha256 ? { metadata: head.Metadata.sha256 } : {}),
-    text: bytes.toString('utf8'),
-  };
+function stored(key: string) {
+  return storedObject(client(), 'acme-airgap', key);
 }
 
 async function removeUploaded(): Promise<void> {
