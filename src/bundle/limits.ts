@@ -1,4 +1,5 @@
 import { AirgapError } from '../errors.js';
+import { CLOUDSHELL_ARCHIVE_BYTES, MAX_ARCHIVE_BYTES } from '../model/capacity.js';
 import { MAX_UNITS } from '../model/markers.js';
 import type { BundleRecord } from '../model/record.js';
 import { SPEC_TEXT_LIMITS } from '../model/spec.js';
@@ -6,13 +7,13 @@ import { SPEC_TEXT_LIMITS } from '../model/spec.js';
 const MiB = 1024 * 1024;
 
 /**
- * What the far side can carry. CloudShell's home directory holds 1 GB (the bundle directory is
- * copied there to upload it); a paste sheet is read and pasted by a person; unit numbers are
- * what the marker protocol can number.
+ * What the far side can carry. Above CloudShell's capacity (src/model/capacity.ts) the archive
+ * is uploaded from another machine, so that is a warning; a paste sheet is read and pasted by a
+ * person; unit numbers are what the marker protocol can number.
  */
 export const BUNDLE_LIMITS = {
   units: { soft: 1000, hard: MAX_UNITS },
-  archiveBytes: { soft: 500 * 1000 * 1000, hard: 1000 * 1000 * 1000 },
+  archiveBytes: { soft: CLOUDSHELL_ARCHIVE_BYTES, hard: MAX_ARCHIVE_BYTES },
   pasteSheetBytes: { soft: 1 * MiB, hard: 8 * MiB },
 } as const;
 
@@ -27,6 +28,8 @@ interface Measure {
   limit: Limit;
   unit: 'units' | 'bytes' | 'characters';
   fix: string;
+  /** What the soft limit is and what to do above it; by default it "works comfortably". */
+  soft?: string;
 }
 
 function show(value: number, unit: Measure['unit']): string {
@@ -50,7 +53,7 @@ export function limitFindings(measures: readonly Measure[]): {
       );
     } else if (m.value > m.limit.soft) {
       warnings.push(
-        `${m.what} is ${show(m.value, m.unit)}, over the ${show(m.limit.soft, m.unit)} that works comfortably (limit ${show(m.limit.hard, m.unit)})`,
+        `${m.what} is ${show(m.value, m.unit)}, over the ${show(m.limit.soft, m.unit)} ${m.soft ?? `that works comfortably (limit ${show(m.limit.hard, m.unit)})`}`,
       );
     }
   }
@@ -80,7 +83,8 @@ export function bundleMeasures(record: BundleRecord, pasteSheetBytes: number): M
       value: record.archive?.size ?? 0,
       limit: BUNDLE_LIMITS.archiveBytes,
       unit: 'bytes',
-      fix: `CloudShell's 1 GB home cannot hold it; ${split}`,
+      fix: `the bastion downloads and extracts it in one paste (twice its size on disk); ${split}`,
+      soft: `that fits CloudShell's 1 GiB home with what it already holds: upload it with \`airgap upload\` from a machine that reaches S3, or ${split}`,
     },
     {
       what: 'PASTE.md',

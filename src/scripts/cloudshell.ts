@@ -10,9 +10,6 @@ import { joinSh, raw, type ShellCode, sh } from './sh.js';
  * Every block here finds the archive in the current directory or in ~, and runs unchanged
  * in bash and zsh (and dash), with `set -e` or `set -C` in the operator's shell.
  */
-export const CLOUDSHELL_HOME_BYTES = 1024 ** 3;
-/** What the home already holds (shell files, caches) plus airgap.mjs and the sidecar. */
-const HOME_RESERVE_BYTES = 64 * 1024 ** 2;
 
 export interface ImagePush {
   n: number;
@@ -69,14 +66,7 @@ export function imagePushes(record: BundleRecord): ImagePush[] {
 
 /** Warnings for `airgap bundle`: what will not work from CloudShell as the bundle stands. */
 export function cloudshellWarnings(record: BundleRecord): string[] {
-  const size = record.archive?.size ?? 0;
-  const tooBig =
-    size > CLOUDSHELL_HOME_BYTES - HOME_RESERVE_BYTES
-      ? [
-          `${record.archive?.file} is ${(size / 1024 ** 3).toFixed(2)} GiB: it will not fit CloudShell's 1 GB home; upload it with airgap upload from a machine that reaches S3, or split the bundle`,
-        ]
-      : [];
-  return [...tooBig, ...imagePlan(record).unpushable.map((u) => `${u.image}: ${u.reason}`)];
+  return imagePlan(record).unpushable.map((u) => `${u.image}: ${u.reason}`);
 }
 
 /** The marker lines and the nonce every CloudShell block prints; `${n}` is its unit. */

@@ -6,7 +6,6 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BundleRecord } from '../../src/model/record.js';
 import {
-  CLOUDSHELL_HOME_BYTES,
   cloudshellBlocks,
   cloudshellUnits,
   cloudshellWarnings,
@@ -85,21 +84,6 @@ describe('CloudShell image pushes', () => {
     expect(code.split('\n').at(-1)).toBe(
       `airgap_image 2 nginx:1.27 ${ecr} library/nginx 1.27 us-east-1`,
     );
-  });
-});
-
-describe('CloudShell home', () => {
-  it('warns when the archive will not fit the 1 GB home', () => {
-    const fits = record();
-    expect(cloudshellWarnings(fits)).toEqual([]);
-    const big = record({
-      archive: { ...fits.archive!, size: CLOUDSHELL_HOME_BYTES - 1024 },
-    });
-    expect(cloudshellWarnings(big)).toEqual([
-      expect.stringMatching(
-        /dev-topics-abc1234\.tar\.gz is 1\.00 GiB: it will not fit CloudShell's 1 GB home/,
-      ),
-    ]);
   });
 });
 

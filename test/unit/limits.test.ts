@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { BUNDLE_LIMITS, limitFindings } from '../../src/bundle/limits.js';
+import { BUNDLE_LIMITS, bundleMeasures, limitFindings } from '../../src/bundle/limits.js';
+import {
+  CLOUDSHELL_ARCHIVE_BYTES,
+  CLOUDSHELL_HOME_BYTES,
+  MAX_ARCHIVE_BYTES,
+} from '../../src/model/capacity.js';
+import type { BundleRecord } from '../../src/model/record.js';
 
 describe('limitFindings', () => {
   const archive = (value: number) => ({
@@ -7,16 +13,48 @@ describe('limitFindings', () => {
     value,
     limit: BUNDLE_LIMITS.archiveBytes,
     unit: 'bytes' as const,
-    fix: "CloudShell's 1 GB home cannot hold it",
+    fix: 'split it',
   });
 
   it('passes below the soft limit, warns above it, refuses above the hard one', () => {
     expect(limitFindings([archive(400_000_000)])).toEqual({ warnings: [], problems: [] });
-    expect(limitFindings([archive(600_000_000)]).warnings).toEqual([
-      'the archive is 572.2 MiB (600,000,000 bytes), over the 476.8 MiB (500,000,000 bytes) that works comfortably (limit 953.7 MiB (1,000,000,000 bytes))',
+    expect(limitFindings([archive(1_100_000_000)]).warnings).toEqual([
+      'the archive is 1049.0 MiB (1,100,000,000 bytes), over the 960.0 MiB (1,006,632,960 bytes) that works comfortably (limit 4096.0 MiB (4,294,967,296 bytes))',
     ]);
-    expect(limitFindings([archive(1_200_000_000)]).problems).toEqual([
-      "the archive is 1144.4 MiB (1,200,000,000 bytes), over the limit of 953.7 MiB (1,000,000,000 bytes): CloudShell's 1 GB home cannot hold it",
+    expect(limitFindings([archive(5_000_000_000)]).problems).toEqual([
+      'the archive is 4768.4 MiB (5,000,000,000 bytes), over the limit of 4096.0 MiB (4,294,967,296 bytes): split it',
     ]);
+  });
+});
+
+describe('the archive against CloudShell (one capacity model)', () => {
+  const withArchive = (size: number) =>
+    ({
+      units: [],
+      images: [],
+      description: '',
+      spec: {},
+      archive: { file: 'x.tar.gz', size },
+    }) as unknown as BundleRecord;
+  const findings = (size: number) => limitFindings(bundleMeasures(withArchive(size), 0));
+
+  it('is quiet up to what the home holds beside its reserve', () => {
+    expect(CLOUDSHELL_ARCHIVE_BYTES).toBeLessThan(CLOUDSHELL_HOME_BYTES);
+    expect(findings(CLOUDSHELL_ARCHIVE_BYTES)).toEqual({ warnings: [], problems: [] });
+  });
+
+  it('warns one byte above it, naming the way around CloudShell', () => {
+    const { warnings, problems } = findings(CLOUDSHELL_ARCHIVE_BYTES + 1);
+    expect(problems).toEqual([]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toMatch(
+      /^the archive is 960\.0 MiB \(1,006,632,961 bytes\), over the 960\.0 MiB .* that fits CloudShell's 1 GiB home .*: upload it with `airgap upload` from a machine that reaches S3/,
+    );
+  });
+
+  it('refuses above what one bastion paste downloads and extracts', () => {
+    const { problems } = findings(MAX_ARCHIVE_BYTES + 1);
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/over the limit of 4096\.0 MiB .*split the bundle/);
   });
 });
