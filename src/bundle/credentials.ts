@@ -1,4 +1,4 @@
-import { findSecrets, rules } from '../secrets/index.js';
+import { type RegexRule, rules } from '../secrets/index.js';
 
 /**
  * Bundle-time credential detection in shipped text: the rules below (manifest shapes: env
@@ -24,6 +24,8 @@ interface Rule {
   rule: string;
   what: string;
   pattern: RegExp;
+  /** Lower-case literals the pattern cannot match without: a file holding none is skipped. */
+  needs: readonly string[];
   /** Rejects matches that are references or placeholders, not values. */
   accept?: (match: RegExpExecArray) => boolean;
 }
@@ -38,32 +40,38 @@ function isPlaceholder(value: string): boolean {
 const RULES: readonly Rule[] = [
   {
     rule: 'private-key',
+    needs: ['private key-----'],
     what: 'a private key block',
     pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
   },
   {
     rule: 'aws-access-key-id',
+    needs: ['akia', 'asia'],
     what: 'an AWS access key id',
     pattern: /\b(AKIA|ASIA)[0-9A-Z]{16}\b/,
   },
   {
     rule: 'aws-secret-access-key',
+    needs: ['aws_secret_access_key'],
     what: 'an AWS secret access key',
     pattern: /aws_secret_access_key\s*[=:]\s*\S{20,}/i,
   },
   {
     rule: 'kubeconfig-credential',
+    needs: ['token', 'client-key-data'],
     what: 'a kubeconfig credential (token or client key)',
     pattern: /^\s*(token|client-key-data)\s*:\s*\S{16,}/m,
   },
   {
     rule: 'url-password',
+    needs: ['://'],
     what: 'a URL with a password (e.g. a database URL)',
     pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]+:([^\s@/'"]+)@[^\s'"]/i,
     accept: (m) => !isPlaceholder(m[1] ?? ''),
   },
   {
     rule: 'env-credential',
+    needs: ['password', 'passwd', 'secret', 'token', 'api'],
     what: 'a credential in an env value',
     pattern:
       /name:\s*["']?[A-Za-z0-9_]*(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY)[A-Za-z0-9_]*["']?[ \t]*\r?\n[ \t]*value:[ \t]*["']?([^\s"']{6,})/i,
@@ -71,6 +79,7 @@ const RULES: readonly Rule[] = [
   },
   {
     rule: 'credential-key',
+    needs: ['password', 'passwd', 'api', 'secret', 'auth', 'access'],
     what: 'a password, token or API key value',
     pattern:
       /^[\s-]*["']?[A-Za-z0-9_.-]*(password|passwd|api[_-]?key|secret[_-]?key|client[_-]?secret|auth[_-]?token|access[_-]?token)["']?[ \t]*[:=][ \t]*["']?([^\s"'#]{6,})/im,
@@ -81,6 +90,7 @@ const RULES: readonly Rule[] = [
   },
   {
     rule: 'docker-config',
+    needs: ['.dockerconfigjson', '"auths"'],
     what: 'docker registry credentials (.dockerconfigjson)',
     pattern:
       /(\.dockerconfigjson[ \t]*:[ \t]*[^\s|>]{8,}|"auths"\s*:\s*\{[\s\S]{0,400}?"(auth|password)"\s*:\s*"[^"]{4,}")/,
@@ -93,9 +103,10 @@ function lineAt(text: string, index: number): number {
   return line;
 }
 
-function runRules(text: string): CredentialFinding[] {
+function runRules(text: string, lower = text.toLowerCase()): CredentialFinding[] {
   const findings: CredentialFinding[] = [];
   for (const rule of RULES) {
+    if (!rule.needs.some((literal) => lower.includes(literal))) continue;
     const pattern = new RegExp(rule.pattern.source, `${rule.pattern.flags.replace('g', '')}g`);
     for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
       if (!rule.accept || rule.accept(match)) {
@@ -136,7 +147,26 @@ function base64Runs(text: string): Array<{ run: string; index: number }> {
   return runs;
 }
 
+/**
+ * A byte of 0x80 or more is not text. The first character of each base64 quartet holds its
+ * first byte's top six bits, so any character past `f` there means such a byte: counting them
+ * rejects most runs (random identifiers, hashes) without decoding them.
+ */
+function highBytesAtLeast(run: string, needed: number): boolean {
+  let high = 0;
+  for (let at = 0; at + 1 < run.length; at += 4) {
+    const code = run.charCodeAt(at);
+    const sextetBelow32 = (code >= 65 && code <= 90) || (code >= 97 && code <= 102);
+    if (!sextetBelow32 && ++high >= needed) return true;
+  }
+  return false;
+}
+
 function decodedText(run: string): string | undefined {
+  const length = Math.floor((run.length * 3) / 4);
+  if (length < 16) return undefined;
+  // More than 5% of the bytes unprintable is not text: rejected before decoding.
+  if (highBytesAtLeast(run, Math.ceil(length * 0.05))) return undefined;
   const bytes = Buffer.from(run, 'base64');
   if (bytes.length < 16) return undefined;
   let printable = 0;
@@ -174,17 +204,108 @@ export const builtinDetector: CredentialDetector = {
   },
 };
 
-const PROVIDER_RULES = new Set(rules.filter((r) => r.source === 'gitleaks').map((r) => r.id));
+interface ProviderRule {
+  rule: RegexRule;
+  /** Its place in the shared engine's list: on overlapping matches the earlier rule wins. */
+  priority: number;
+  pattern: RegExp;
+}
+
+const providerRules: ProviderRule[] = rules.flatMap((rule, priority) =>
+  rule.source === 'gitleaks'
+    ? [
+        {
+          rule,
+          priority,
+          pattern: new RegExp(rule.pattern.source, `${rule.pattern.flags.replace('d', '')}d`),
+        },
+      ]
+    : [],
+);
+const providersByKeyword = new Map<string, ProviderRule[]>();
+for (const p of providerRules)
+  for (const keyword of p.rule.keywords)
+    providersByKeyword.set(keyword, [...(providersByKeyword.get(keyword) ?? []), p]);
+const providerKeywords = new RegExp(
+  [...providersByKeyword.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map((k) => k.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&'))
+    .join('|'),
+  'g',
+);
+
+/** The lines (0-based) holding a provider keyword, each with the rules its keywords name. */
+function keywordLines(text: string): Map<number, Set<ProviderRule>> {
+  // Lower-cased once for the whole file: newlines stay where they are, so lines still count.
+  const lower = text.toLowerCase();
+  const found = new Map<number, Set<ProviderRule>>();
+  let line = 0;
+  let counted = 0;
+  providerKeywords.lastIndex = 0;
+  for (const hit of lower.matchAll(providerKeywords)) {
+    for (let nl = lower.indexOf('\n', counted); nl !== -1 && nl < hit.index; ) {
+      line++;
+      nl = lower.indexOf('\n', nl + 1);
+    }
+    counted = hit.index;
+    const set = found.get(line) ?? new Set<ProviderRule>();
+    for (const p of providersByKeyword.get(hit[0]) ?? []) set.add(p);
+    found.set(line, set);
+  }
+  return found;
+}
+
+/**
+ * The shared engine's provider rules (GitHub, Slack, Stripe… tokens), run only on the lines that
+ * hold one of their keywords: one search over the whole file instead of a scan of every line,
+ * which made the shared engine most of a fresh bundle's time. Overlaps resolve as the engine
+ * resolves them; one finding per rule, at its first line.
+ */
+export function providerFindings(text: string): CredentialFinding[] {
+  const candidates = keywordLines(text);
+  if (candidates.size === 0) return [];
+  const lines = text.split('\n');
+  const findings: CredentialFinding[] = [];
+  const seen = new Set<string>();
+  for (const [index, set] of candidates) {
+    const line = lines[index] ?? '';
+    const spans: Array<{ start: number; end: number; priority: number; id: string }> = [];
+    for (const { rule, priority, pattern } of set) {
+      pattern.lastIndex = 0;
+      for (const match of line.matchAll(pattern)) {
+        // Group 1 or the first group that took part is the secret, else the whole match.
+        const group = Math.max(
+          0,
+          match.findIndex((value, i) => i > 0 && value !== undefined),
+        );
+        const range = match.indices?.[group];
+        const value = match[group];
+        if (!range || value === undefined || (rule.validate && !rule.validate(value))) continue;
+        spans.push({ start: range[0], end: range[1], priority, id: rule.id });
+      }
+    }
+    spans.sort((a, b) => a.start - b.start || a.priority - b.priority || b.end - a.end);
+    let reached = 0;
+    for (const span of spans) {
+      if (span.start < reached || span.end <= span.start) continue;
+      reached = span.end;
+      if (seen.has(span.id)) continue;
+      seen.add(span.id);
+      findings.push({ rule: span.id, line: index + 1, what: `a ${span.id} credential` });
+    }
+  }
+  return findings;
+}
 
 /** The default: the rules above and the shared engine's provider rules, one finding per rule. */
 export const credentialDetector: CredentialDetector = {
   findSecrets(text: string): CredentialFinding[] {
     const findings = builtinDetector.findSecrets(text);
     const seen = new Set(findings.map((f) => f.rule));
-    for (const found of findSecrets(text)) {
-      if (!PROVIDER_RULES.has(found.rule) || seen.has(found.rule)) continue;
+    for (const found of providerFindings(text)) {
+      if (seen.has(found.rule)) continue;
       seen.add(found.rule);
-      findings.push({ rule: found.rule, line: found.line, what: `a ${found.rule} credential` });
+      findings.push(found);
     }
     return findings;
   },

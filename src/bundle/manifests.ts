@@ -167,9 +167,13 @@ export function scanManifest(path: string, text: string): ManifestScan {
   const textLines = text.split('\n');
   let isKubernetes = false;
   const objects: ManifestObject[] = [];
+  // An alias needs an anchor (`&name`): without a `&` anywhere, nothing can expand.
+  const mayAlias = text.includes('&');
+  // A key named `image` is spelled out, or hidden in a double-quoted escape (`"\x69mage"`).
+  const mayHoldImages = text.includes('image') || text.includes('\\');
   documents.forEach((value, index) => {
     const line = starts[index] ?? 1;
-    if (expandsBeyond(value, MAX_ALIAS_EXPANSION)) {
+    if (mayAlias && expandsBeyond(value, MAX_ALIAS_EXPANSION)) {
       problems.push({
         path,
         line,
@@ -187,7 +191,7 @@ export function scanManifest(path: string, text: string): ManifestScan {
       return items[i] ?? line;
     };
     problems.push(...checkObject(path, value, `document ${index + 1}`, line, itemLine));
-    collectImages(value, images);
+    if (mayHoldImages) collectImages(value, images);
     const object = manifestObject(value);
     if (object) objects.push(object);
   });

@@ -1,5 +1,12 @@
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { builtinDetector, credentialDetector } from '../../src/bundle/credentials.js';
+import {
+  builtinDetector,
+  credentialDetector,
+  providerFindings,
+} from '../../src/bundle/credentials.js';
+import { rules as engineRules, findSecrets } from '../../src/secrets/index.js';
 
 const rules = (text: string) => builtinDetector.findSecrets(text).map((f) => `${f.line}:${f.rule}`);
 
@@ -31,6 +38,20 @@ describe('builtinDetector', () => {
   });
 });
 
+describe('base64-hidden credentials and non-ASCII text', () => {
+  // The detector decodes runs that are over 95% printable; é is two bytes of 0x80 or more.
+  const hidden = (accents: number) =>
+    Buffer.from(
+      `${'é'.repeat(accents)}aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY\n`,
+    ).toString('base64');
+  it('still decodes a run with a few non-ASCII bytes', () => {
+    expect(rules(`binaryData:\n  key: ${hidden(1)}\n`)).toContain('2:base64:aws-secret-access-key');
+  });
+  it('leaves runs that are mostly binary alone, as before', () => {
+    expect(rules(`binaryData:\n  key: ${hidden(4)}\n`)).toEqual([]);
+  });
+});
+
 describe('credentialDetector', () => {
   it('adds the shared engine’s provider rules to the manifest rules', () => {
     const configMap =
@@ -47,5 +68,68 @@ describe('credentialDetector', () => {
       'a'.repeat(64) +
       '\nrole: arn:aws:iam::123456789012:role/app\n';
     expect(credentialDetector.findSecrets(text)).toEqual([]);
+  });
+});
+
+describe('providerFindings (keyword lines only) against the shared engine (every line)', () => {
+  const samples = readFileSync(
+    fileURLToPath(new URL('../fixtures/secrets/provider-samples.tsv', import.meta.url)),
+    'utf8',
+  )
+    .split('\n')
+    .filter((l) => l && !l.startsWith('#'))
+    .map((l) => {
+      const [, line = '', secret = ''] = l.split('\t');
+      return line.replace('{S}', secret);
+    });
+  const providerIds = new Set(engineRules.filter((r) => r.source === 'gitleaks').map((r) => r.id));
+  /** What credentialDetector reported before: the engine's findings, provider rules only. */
+  const engine = (text: string) => {
+    const seen = new Set<string>();
+    return findSecrets(text).flatMap((f) => {
+      if (!providerIds.has(f.rule) || seen.has(f.rule)) return [];
+      seen.add(f.rule);
+      return [`${f.line}:${f.rule}`];
+    });
+  };
+  const fast = (text: string) => providerFindings(text).map((f) => `${f.line}:${f.rule}`);
+  const filler = [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    '  key: "value with Ünïcödé and İstanbul"',
+    '# a comment mentioning a token and a secret',
+    '  password: ""',
+    '',
+    '\r',
+  ];
+
+  it('finds the same rules on the same lines in files of every sample', () => {
+    let random = 17;
+    const next = () => {
+      random = (random * 1103515245 + 12345) % 2 ** 31;
+      return random;
+    };
+    let compared = 0;
+    for (let file = 0; file < 60; file++) {
+      const lines: string[] = [];
+      for (let i = 0; i < 40; i++) {
+        const pick = next() % 3;
+        lines.push(
+          pick === 0
+            ? (samples[next() % samples.length] ?? '')
+            : (filler[next() % filler.length] ?? ''),
+        );
+      }
+      const text = lines.join(file % 2 ? '\r\n' : '\n');
+      const expected = engine(text);
+      compared += expected.length;
+      expect(fast(text), `file ${file}`).toEqual(expected);
+    }
+    expect(compared).toBeGreaterThan(200);
+  });
+
+  it('finds each sample on its own', () => {
+    for (const sample of samples)
+      expect(fast(`a: b\n${sample}\n`)).toEqual(engine(`a: b\n${sample}\n`));
   });
 });

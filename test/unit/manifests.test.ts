@@ -16,6 +16,18 @@ describe('scanManifest: images and Secrets', () => {
     expect(scan.images).toEqual(['r/app:2', 'r/init:1', 'r/kafka:3']);
     expect(scan.problems).toEqual([]);
   });
+  it('collects an image whose key is spelled with a YAML escape, and aliased images', () => {
+    const escaped = scanManifest(
+      'e.yaml',
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec: {containers: [{name: c, "\\x69mage": r/hidden:1}]}\n',
+    );
+    expect(escaped.images).toEqual(['r/hidden:1']);
+    const aliased = scanManifest(
+      'a.yaml',
+      'apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nx: &c {name: c, image: r/shared:1}\nspec: {containers: [*c]}\n',
+    );
+    expect(aliased.images).toEqual(['r/shared:1']);
+  });
   it('flags a Secret in the second document with its line', () => {
     const scan = scanManifest(
       'a.yaml',
