@@ -49,7 +49,7 @@ export class FileScanner {
     entries.forEach((e, i) => {
       if (!this.verdicts[i] && e.size <= SCAN_LIMIT && e.mode !== '120000') toScan += e.size;
     });
-    this.worker = toScan >= WORKER_MIN_BYTES ? ScanWorker.start() : undefined;
+    this.worker = toScan >= WORKER_MIN_BYTES ? ScanWorker.start(toScan) : undefined;
   }
 
   /** Returns a promise to await when the scan worker is behind, so memory stays bounded. */

@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { AirgapError } from '../errors.js';
@@ -19,11 +20,15 @@ export interface ScanVerdict {
 const BATCH_BYTES = 256 * 1024;
 /** Bytes posted but not yet scanned before the packer waits: bounds memory on 50,000 files. */
 const BACKLOG_BYTES = 16 * 1024 * 1024;
+/** Above this much to scan a second thread pays for its start (~0.1 s of CPU to load). */
+const SECOND_WORKER_BYTES = 8 * 1024 * 1024;
 
 /**
- * Parses and scans files on a second core while the main thread packs and hashes: on a fresh
- * clone YAML parsing is most of a bundle's main-thread time. Verdicts come back in any order;
- * the caller places them by index, so results do not depend on timing.
+ * Parses and scans files on other cores while the main thread packs and hashes: on a fresh
+ * clone YAML parsing and the credential rules are most of a bundle's time. With much to scan
+ * and two cores or more, two threads share it (the main thread mostly waits on gzip, which
+ * runs on the thread pool). Verdicts come back in any order; the caller places them by index,
+ * so results do not depend on timing.
  */
 export class ScanWorker {
   private readonly verdicts = new Map<number, CachedScan>();
@@ -31,23 +36,30 @@ export class ScanWorker {
   private batchBytes = 0;
   private backlog = 0;
   private readonly sizes = new Map<number, number>();
+  /** Bytes posted to each thread and not yet answered: the next batch goes to the least busy. */
+  private readonly outstanding: number[];
   private failure: Error | undefined;
   private waiters: Array<() => void> = [];
 
-  private constructor(private readonly worker: Worker) {
-    // Held only while someone waits on it: a bundle that fails half-way must still exit.
-    worker.unref();
-    worker.on('message', (verdicts: ScanVerdict[]) => {
-      for (const { index, verdict } of verdicts) {
-        this.verdicts.set(index, verdict);
-        this.backlog -= this.sizes.get(index) ?? 0;
-        this.sizes.delete(index);
-      }
-      this.wake();
-    });
-    worker.on('error', (error) => {
-      this.failure = error;
-      this.wake();
+  private constructor(private readonly workers: Worker[]) {
+    this.outstanding = workers.map(() => 0);
+    workers.forEach((worker, w) => {
+      // Held only while someone waits on it: a bundle that fails half-way must still exit.
+      worker.unref();
+      worker.on('message', (verdicts: ScanVerdict[]) => {
+        for (const { index, verdict } of verdicts) {
+          const size = this.sizes.get(index) ?? 0;
+          this.verdicts.set(index, verdict);
+          this.backlog -= size;
+          this.outstanding[w] = (this.outstanding[w] ?? 0) - size;
+          this.sizes.delete(index);
+        }
+        this.wake();
+      });
+      worker.on('error', (error) => {
+        this.failure = error;
+        this.wake();
+      });
     });
   }
 
@@ -55,10 +67,16 @@ export class ScanWorker {
    * Undefined when the compiled worker is not there (running from TypeScript sources, as the
    * tests do): the caller then scans on the main thread, with the same results.
    */
-  static start(): ScanWorker | undefined {
+  static start(bytesToScan = 0): ScanWorker | undefined {
     const script = fileURLToPath(new URL('./scan-worker.js', import.meta.url));
     if (!existsSync(script)) return undefined;
-    return new ScanWorker(new Worker(script));
+    const count = bytesToScan >= SECOND_WORKER_BYTES && availableParallelism() >= 2 ? 2 : 1;
+    return new ScanWorker(Array.from({ length: count }, () => new Worker(script)));
+  }
+
+  /** How many threads scan (1 or 2). */
+  get threads(): number {
+    return this.workers.length;
   }
 
   private wake(): void {
@@ -83,12 +101,17 @@ export class ScanWorker {
 
   private post(): void {
     if (!this.batch.length) return;
-    this.worker.postMessage(this.batch);
+    let least = 0;
+    this.outstanding.forEach((bytes, w) => {
+      if (bytes < (this.outstanding[least] ?? 0)) least = w;
+    });
+    this.workers[least]?.postMessage(this.batch);
+    this.outstanding[least] = (this.outstanding[least] ?? 0) + this.batchBytes;
     this.batch = [];
     this.batchBytes = 0;
   }
 
-  /** A promise to await before sending more when the worker is behind, else undefined. */
+  /** A promise to await before sending more when the workers are behind, else undefined. */
   backpressure(): Promise<void> | undefined {
     if (this.backlog <= BACKLOG_BYTES && !this.failure) return undefined;
     this.post();
@@ -96,7 +119,7 @@ export class ScanWorker {
   }
 
   private async until(done: () => boolean): Promise<void> {
-    this.worker.ref();
+    for (const worker of this.workers) worker.ref();
     try {
       while (!done()) {
         if (this.failure)
@@ -104,7 +127,7 @@ export class ScanWorker {
         await new Promise<void>((resolve) => this.waiters.push(resolve));
       }
     } finally {
-      this.worker.unref();
+      for (const worker of this.workers) worker.unref();
     }
   }
 
@@ -114,7 +137,7 @@ export class ScanWorker {
     try {
       await this.until(() => this.sizes.size === 0);
     } finally {
-      await this.worker.terminate();
+      await Promise.all(this.workers.map((worker) => worker.terminate()));
     }
     return this.verdicts;
   }

@@ -106,3 +106,32 @@ describe('scanning in a worker thread (the built CLI)', () => {
     );
   });
 });
+
+describe('two scan threads (the compiled pool)', () => {
+  it('spreads a large scan over two threads and gives each file the verdict the main thread gives', async () => {
+    const pool = (await import(
+      join(projectRoot, 'dist/src/bundle/scan-pool.js')
+    )) as typeof import('../../src/bundle/scan-pool.js');
+    const { scanContent } = await import('../../src/bundle/scan-content.js');
+    const small = pool.ScanWorker.start(1024);
+    expect(small?.threads).toBe(1);
+    await small?.results();
+    const scanner = pool.ScanWorker.start(64 * 1024 * 1024);
+    expect(scanner?.threads).toBe(2);
+    const files = Array.from({ length: 400 }, (_, i) => {
+      const body =
+        i % 97 === 0
+          ? `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s-${i}\ndata:\n  password: aHVudGVyMg==\n`
+          : `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p-${i}\nspec:\n  containers:\n    - name: c\n      image: registry.example/app-${i}:1.0\n${'  # padding line\n'.repeat(2000)}`;
+      return { path: `k8s/f-${i}.yaml`, content: Buffer.from(body) };
+    });
+    files.forEach((f, i) => scanner?.submit(i, f.path, f.content));
+    const verdicts = await scanner!.results();
+    expect(verdicts.size).toBe(files.length);
+    files.forEach((f, i) => {
+      expect(verdicts.get(i)).toEqual(scanContent(f.path, f.content));
+    });
+    expect(verdicts.get(97)?.problems.map((p) => p.kind)).toContain('secret');
+    expect(verdicts.get(5)?.images).toEqual(['registry.example/app-5:1.0']);
+  });
+});
