@@ -71,7 +71,7 @@ const RULES: readonly Rule[] = [
   },
   {
     rule: 'env-credential',
-    needs: ['password', 'passwd', 'secret', 'token', 'api'],
+    needs: ['password', 'passwd', 'secret', 'token', 'apikey', 'api_key'],
     what: 'a credential in an env value',
     pattern:
       /name:\s*["']?[A-Za-z0-9_]*(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY)[A-Za-z0-9_]*["']?[ \t]*\r?\n[ \t]*value:[ \t]*["']?([^\s"']{6,})/i,
@@ -79,7 +79,7 @@ const RULES: readonly Rule[] = [
   },
   {
     rule: 'credential-key',
-    needs: ['password', 'passwd', 'api', 'secret', 'auth', 'access'],
+    needs: ['password', 'passwd', 'apikey', 'api_key', 'api-key', 'secret', 'auth', 'access'],
     what: 'a password, token or API key value',
     pattern:
       /^[\s-]*["']?[A-Za-z0-9_.-]*(password|passwd|api[_-]?key|secret[_-]?key|client[_-]?secret|auth[_-]?token|access[_-]?token)["']?[ \t]*[:=][ \t]*["']?([^\s"'#]{6,})/im,

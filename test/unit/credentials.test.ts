@@ -19,6 +19,28 @@ describe('builtinDetector', () => {
     expect(rules('apiKey: abcdef123456\n')).toEqual(['1:credential-key']);
   });
 
+  // Each rule is skipped when none of its literals is in the file: every spelling still matches.
+  it.each([
+    ['-----BEGIN OPENSSH PRIVATE KEY-----', 'private-key'],
+    ['id: AKIAIOSFODNN7EXAMPLE', 'aws-access-key-id'],
+    ['key: ASIAIOSFODNN7EXAMPLE', 'aws-access-key-id'],
+    ['AWS_SECRET_ACCESS_KEY = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'aws-secret-access-key'],
+    ['  token: abcdefghijklmnopqrstu', 'kubeconfig-credential'],
+    ['  client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVkt', 'kubeconfig-credential'],
+    ['url: AMQPS://user:Pw12345@mq/x', 'url-password'],
+    ['- name: STRIPE_API_KEY\n  value: "abcdef123"', 'env-credential'],
+    ['- name: App_Secret\n  value: abcdef123', 'env-credential'],
+    ['API-KEY: abcdef123456', 'credential-key'],
+    ['client_secret: abcdef123456', 'credential-key'],
+    ['Auth-Token: abcdef123456', 'credential-key'],
+    ['ACCESS_TOKEN=abcdef123456', 'credential-key'],
+    ['db_passwd: abcdef123456', 'credential-key'],
+    ['.dockerconfigjson: eyJhdXRocyI6e319', 'docker-config'],
+    ['{"auths": {"r.example": {"auth": "dXNlcjpwYXNz"}}}', 'docker-config'],
+  ])('finds %j (%s)', (line, rule) => {
+    expect(builtinDetector.findSecrets(`a: 1\n${line}\n`).map((f) => f.rule)).toContain(rule);
+  });
+
   it('leaves references and placeholders alone', () => {
     expect(rules('url: postgres://u:\u0024{DB_PASSWORD}@db/x\n')).toEqual([]);
     expect(rules('passwordSecret:\n  secretName: kafka-user\n  password: password\n')).toEqual([]);
