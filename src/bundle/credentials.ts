@@ -140,7 +140,7 @@ function base64Runs(text: string): Array<{ run: string; index: number }> {
       if (start < 0) start = i;
       continue;
     }
-    if (start >= 0 && i - start >= MIN_BASE64_RUN)
+    if (start >= 0 && i - start >= MIN_BASE64_RUN && mayDecodeToText(text, start, i))
       runs.push({ run: text.slice(start, i), index: start });
     start = -1;
   }
@@ -152,21 +152,22 @@ function base64Runs(text: string): Array<{ run: string; index: number }> {
  * first byte's top six bits, so any character past `f` there means such a byte: counting them
  * rejects most runs (random identifiers, hashes) without decoding them.
  */
-function highBytesAtLeast(run: string, needed: number): boolean {
+function mayDecodeToText(text: string, start: number, end: number): boolean {
+  const bytes = Math.floor(((end - start) * 3) / 4);
+  if (bytes < 16) return false;
+  // More than 5% of the bytes unprintable is not text (decodedText's test).
+  const needed = Math.ceil(bytes * 0.05);
   let high = 0;
-  for (let at = 0; at + 1 < run.length; at += 4) {
-    const code = run.charCodeAt(at);
+  for (let at = start; at + 1 < end; at += 4) {
+    const code = text.charCodeAt(at);
     const sextetBelow32 = (code >= 65 && code <= 90) || (code >= 97 && code <= 102);
-    if (!sextetBelow32 && ++high >= needed) return true;
+    if (!sextetBelow32 && ++high >= needed) return false;
   }
-  return false;
+  return true;
 }
 
 function decodedText(run: string): string | undefined {
-  const length = Math.floor((run.length * 3) / 4);
-  if (length < 16) return undefined;
-  // More than 5% of the bytes unprintable is not text: rejected before decoding.
-  if (highBytesAtLeast(run, Math.ceil(length * 0.05))) return undefined;
+  if (!mayDecodeToText(run, 0, run.length)) return undefined;
   const bytes = Buffer.from(run, 'base64');
   if (bytes.length < 16) return undefined;
   let printable = 0;
