@@ -7,7 +7,7 @@
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { cpus, totalmem } from 'node:os';
+import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchSecrets } from './bench-secrets.js';
 import {
@@ -32,6 +32,8 @@ import { LOCAL_S3_CREDENTIALS } from './lib/local-s3.js';
 import { git, projectRoot } from './lib/loop.js';
 
 const quick = process.argv.includes('--quick');
+// Other work on the machine stretches airgap's parallel parts more than the one-thread baselines.
+const loadAtStart = loadavg()[0] ?? 0;
 const only = process.argv
   .find((a) => a.startsWith('--only='))
   ?.slice(7)
@@ -344,7 +346,7 @@ for (const v of verdicts) {
   bounds.push({ title: `${v.target.title} (${v.text})`, threads });
 }
 
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}`;
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, load average ${loadAtStart.toFixed(1)} at the start and ${(loadavg()[0] ?? 0).toFixed(1)} at the end`;
 if (quick)
   notes.push('quick run: inputs are smaller than the targets name; the verdicts are indicative');
 const report = renderResults({
