@@ -125,7 +125,9 @@ describe('two scan threads (the compiled pool)', () => {
           : `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p-${i}\nspec:\n  containers:\n    - name: c\n      image: registry.example/app-${i}:1.0\n${'  # padding line\n'.repeat(2000)}`;
       return { path: `k8s/f-${i}.yaml`, content: Buffer.from(body) };
     });
-    files.forEach((f, i) => scanner?.submit(i, f.path, f.content));
+    files.forEach((f, i) => {
+      scanner?.submit(i, f.path, f.content);
+    });
     const verdicts = await scanner!.results();
     expect(verdicts.size).toBe(files.length);
     files.forEach((f, i) => {
