@@ -87,6 +87,18 @@ export class FileSink {
     this.size = 0;
   }
 
+  /**
+   * Writes bytes as they are (hashed like text): output copied from another file need not be
+   * decoded and encoded again. Whatever text is buffered is written first.
+   */
+  writeBytes(bytes: Uint8Array): void {
+    this.flush();
+    this.hash?.update(bytes);
+    for (let done = 0; done < bytes.length; )
+      done += writeSync(this.fd, bytes, done, bytes.length - done);
+    this.written += bytes.length;
+  }
+
   /** Closes the file even when the last flush fails (a full disk), then reports the failure. */
   close(): void {
     try {

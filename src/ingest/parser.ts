@@ -135,6 +135,32 @@ export class TranscriptParser {
     emit({ type: 'other', text: line });
   }
 
+  /**
+   * The open attempt when its next lines are plain output (its context line is behind it):
+   * until a marker line, every line is output of this attempt, so a caller may hand over a
+   * run of them at once with countOutput instead of line by line.
+   */
+  get plainOutputOf(): Attempt | undefined {
+    return this.awaitingContext ? undefined : this.current;
+  }
+
+  /** The open attempt while its context line is still awaited. */
+  get awaitingContextOf(): Attempt | undefined {
+    return this.awaitingContext ? this.current : undefined;
+  }
+
+  /**
+   * Counts a run of output lines of plainOutputOf that the caller handled itself: no marker
+   * among them, `longestBackticks` the longest run of backticks in them.
+   */
+  countOutput(lines: number, longestBackticks: number): void {
+    const current = this.plainOutputOf;
+    if (!current) throw new Error('countOutput without an attempt taking plain output');
+    this.lines += lines;
+    current.lineCount += lines;
+    current.longestBackticks = Math.max(current.longestBackticks, longestBackticks);
+  }
+
   private close(emit: (event: ParseEvent) => void): void {
     if (!this.current) return;
     this.attempts.push(this.current);

@@ -1,10 +1,8 @@
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { join } from 'node:path';
-import { HelperEchoFolder } from './helper-echo.js';
-import { FileSink, readLineBatches } from './lines.js';
-import { type Attempt, type ParseEvent, TranscriptParser } from './parser.js';
-import { countMasks } from './redact.js';
+import { readLineBatches } from './lines.js';
+import type { Attempt } from './parser.js';
+import { scanTranscript } from './spool-scan.js';
+import { Spooler } from './spooler.js';
 
 export interface SpooledAttempt extends Attempt {
   /** Which transcript it came from, in ingest order. */
@@ -34,8 +32,6 @@ export interface SpooledTranscript {
   wrapWidth?: number;
 }
 
-const EMPTY_SHA256 = createHash('sha256').digest('hex');
-
 /**
  * The echo of the helper block (block 1) as a terminal shows it when pasted: the first line
  * after the prompt, the others as they are (or after a `> ` continuation prompt). It is the
@@ -54,6 +50,11 @@ export class HelperEcho {
   }
 }
 
+export interface SpoolOptions {
+  /** Every line through the parser one by one: the reference the chunked scan must equal. */
+  lineByLine?: boolean;
+}
+
 /**
  * Second pass: splits a cleaned transcript into one spool file holding every attempt's output
  * back to back (with byte ranges) and one for the text outside every block, so the runbook can
@@ -67,91 +68,18 @@ export async function spoolTranscript(
   bundleId: string,
   echo: HelperEcho = new HelperEcho([]),
   commands: ReadonlyMap<string, string> = new Map(),
+  options: SpoolOptions = {},
 ): Promise<SpooledTranscript> {
-  const parser = new TranscriptParser((kind, n) => commands.get(`${kind}:${n}`));
-  const spool = new FileSink(join(workDir, `t${index}-attempts.txt`));
-  const other = new FileSink(join(workDir, `t${index}-other.txt`));
-  const attempts: SpooledAttempt[] = [];
-  // The spool hashes the open attempt's bytes as it writes them.
-  let open: { seq: number; start: number; masked: number } | undefined;
-  let otherLines = 0;
-  let otherBackticks = 0;
-  let masked = 0;
-  const maskedByRule: Record<string, number> = {};
-  let echoLines = 0;
-  // The payload lines of the helper blocks fold into one line; their other lines are left out.
-  const folder = new HelperEchoFolder((text) => {
-    if (echo.matches(text)) {
-      echoLines++;
-      return;
-    }
-    other.line(text);
-    otherLines++;
-    if (text.includes('`'))
-      for (const run of text.match(/`+/g) ?? [])
-        otherBackticks = Math.max(otherBackticks, run.length);
-  });
-  const toOther = (text: string) => folder.push(text);
-  const close = (attempt: Attempt) => {
-    const entry = open?.seq === attempt.seq ? open : undefined;
-    const end = spool.position;
-    attempts.push({
-      ...attempt,
-      transcript: index,
-      outputPath: spool.path,
-      outputStart: entry?.start ?? end,
-      outputEnd: end,
-      outputSha256: entry ? spool.endHash() : EMPTY_SHA256,
-      masked: entry?.masked ?? 0,
-    });
-    open = undefined;
-  };
-  const handle = (event: ParseEvent) => {
-    if (event.type === 'other') {
-      masked += countMasks(event.text, maskedByRule);
-      toOther(event.text);
-      return;
-    }
-    const { attempt } = event;
-    if (attempt.bundleId !== bundleId) {
-      if (event.type === 'output') toOther(event.text);
-      return;
-    }
-    if (event.type === 'closed') {
-      close(attempt);
-      return;
-    }
-    if (open?.seq !== attempt.seq) {
-      open = { seq: attempt.seq, start: spool.position, masked: 0 };
-      spool.beginHash();
-    }
-    const n = countMasks(event.text, maskedByRule);
-    open.masked += n;
-    masked += n;
-    spool.line(event.text);
-  };
+  const spooler = new Spooler(index, workDir, bundleId, echo, commands);
   try {
-    for await (const batch of readLineBatches(createReadStream(path, { highWaterMark: 1 << 18 }))) {
-      for (const line of batch) parser.push(line, handle);
-    }
-    parser.finish((event) => {
-      if (event.type === 'closed' && event.attempt.bundleId === bundleId) close(event.attempt);
-    });
-    folder.flush();
-  } finally {
-    spool.close();
-    other.close();
+    if (options.lineByLine) {
+      const source = createReadStream(path, { highWaterMark: 1 << 18 });
+      for await (const batch of readLineBatches(source))
+        for (const line of batch) spooler.push(line);
+    } else scanTranscript(path, spooler);
+  } catch (error) {
+    spooler.closeFiles();
+    throw error;
   }
-  return {
-    index,
-    name,
-    attempts,
-    otherPath: other.path,
-    otherLines,
-    otherBackticks,
-    echoLines,
-    lines: parser.lines,
-    masked,
-    maskedByRule,
-  };
+  return spooler.finish(name);
 }
