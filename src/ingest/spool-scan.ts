@@ -12,12 +12,12 @@ const NEWLINE = 0x0a;
  * (outputRun); text outside the blocks is decoded a run at a time and pushed line by line.
  * The result is the same as pushing every line (spool.test.ts checks it on generated input).
  */
-export function scanTranscript(path: string, spooler: Spooler): void {
+export function scanTranscript(path: string, spooler: Spooler, chunkBytes?: number): void {
   // Decoding a run of whole lines on its own is decoding it in the stream: a `\n` ends any
   // incomplete sequence. The BOM is dropped at the start of the file only, as a stream would.
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
   let first = true;
-  for (let region of readLineRegions(path)) {
+  for (let region of readLineRegions(path, chunkBytes)) {
     if (first) {
       first = false;
       if (region[0] === 0xef && region[1] === 0xbb && region[2] === 0xbf)

@@ -53,6 +53,8 @@ export class HelperEcho {
 export interface SpoolOptions {
   /** Every line through the parser one by one: the reference the chunked scan must equal. */
   lineByLine?: boolean;
+  /** Bytes the chunked scan reads at a time (tests make it small to cut lines everywhere). */
+  chunkBytes?: number;
 }
 
 /**
@@ -76,7 +78,7 @@ export async function spoolTranscript(
       const source = createReadStream(path, { highWaterMark: 1 << 18 });
       for await (const batch of readLineBatches(source))
         for (const line of batch) spooler.push(line);
-    } else scanTranscript(path, spooler);
+    } else scanTranscript(path, spooler, options.chunkBytes);
   } catch (error) {
     spooler.closeFiles();
     throw error;

@@ -1,0 +1,154 @@
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { HelperEcho, type SpooledTranscript, spoolTranscript } from '../../src/ingest/spool.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'airgap-spool-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const OURS = 'dev-topics-3f2a1c9';
+const OTHER = 'prod-topics-0aa11bb';
+const NONCE = 'abcdef12';
+const COMMANDS = new Map([
+  ['step:1', 'kubectl get pods'],
+  ['step:2', 'kubectl apply -f a.yaml'],
+]);
+const HELPER = ['airgap_helpers() {', '  echo loaded', '}'];
+
+/** A small seeded generator, so a failure names an input that can be made again. */
+function random(seed: number) {
+  let state = Math.imul(seed, 2654435761) >>> 0 || 1;
+  const next = () => {
+    state ^= state << 13;
+    state ^= state >>> 17;
+    state ^= state << 5;
+    return (state >>> 0) / 2 ** 32;
+  };
+  for (let i = 0; i < 8; i++) next();
+  const int = (n: number) => Math.floor(next() * n);
+  const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
+  return { next, int, pick };
+}
+
+type Random = ReturnType<typeof random>;
+
+const WORDS = ['pod/a', 'created', 'naïve', 'ünïcode —', '日本語', '🙂', 'x', '  ', 'tab\there'];
+const MASKS = ['aws-access-key', 'github-pat', 'k8s-secret-data', 'private-key', 'generic-api-key'];
+const INVALID = [[0xff], [0xe2, 0x82], [0xc0, 0xaf], [0xed, 0xa0, 0x80], [0xf0, 0x9f, 0x99]];
+
+function textLine(r: Random): Array<string | number[]> {
+  const parts: Array<string | number[]> = [];
+  for (let i = r.int(6); i >= 0; i--) {
+    const kind = r.int(20);
+    if (kind === 0) parts.push('`'.repeat(1 + r.int(6)));
+    else if (kind === 1) parts.push(`«masked:${r.pick(MASKS)}»`);
+    else if (kind === 2) parts.push(r.pick(INVALID));
+    else if (kind === 3) parts.push(r.pick(['\x1b[31m', '\r', '\b', '\ufeff', '\t']));
+    else if (kind === 4) parts.push(`  password: «masked:${r.pick(MASKS)}»`);
+    else if (kind === 5)
+      parts.push(r.pick(['-----BEGIN CERTIFICATE-----', `MIIB${'A'.repeat(60)}`]));
+    else if (kind === 6) parts.push('w'.repeat(r.int(3) ? 80 : 700));
+    else if (kind === 7) parts.push(r.pick(['echo @@airgap/', '@@airgap/1 begin nonsense']));
+    else parts.push(r.pick(WORDS));
+  }
+  if (r.int(5) === 0) parts.push(' '.repeat(1 + r.int(3)));
+  return parts;
+}
+
+function marker(r: Random, type: 'begin' | 'end', bundle: string, n: number): string {
+  const status = type === 'end' ? ` ${r.int(4) ? `rc=${r.int(3)}` : 'skip'}` : '';
+  const nonce = r.int(6) ? ` s=${r.int(8) ? NONCE : '99999999'}` : '';
+  const before = r.int(5) ? '' : r.pick(['$ ', 'prompt> ', '   ']);
+  return `${before}@@airgap/1 ${type} ${bundle} ${n} step${status} 177097320${r.int(10)}${nonce}`;
+}
+
+/** A transcript as pass 1 leaves it (or a kept one someone edited): blocks, text, bad bytes. */
+function transcript(seed: number): Buffer {
+  const r = random(seed);
+  const lines: Array<Array<string | number[]>> = [];
+  for (let segment = r.int(12); segment >= 0; segment--) {
+    for (let i = r.int(4); i > 0; i--) {
+      const kind = r.int(6);
+      if (kind === 0) lines.push([`> '${'QUJD'.repeat(10)}' \\`]);
+      else if (kind === 1) lines.push([`[ec2-user@ip ~]$ ${r.pick(HELPER)}`]);
+      else lines.push(textLine(r));
+    }
+    const bundle = r.int(5) ? OURS : OTHER;
+    const n = 1 + r.int(3);
+    lines.push([`[ec2-user@ip ~]$ airgap_run ${n} step 0 'x'`]);
+    lines.push([marker(r, 'begin', bundle, n)]);
+    const command = COMMANDS.get(`step:${n}`) ?? 'echo hi';
+    const context = r.int(6);
+    if (context === 0)
+      lines.push([`[2026-02-13T09:00:0${r.int(10)}Z host-${r.int(3)}] $ ${command}`]);
+    else if (context === 1) lines.push([`[2026-02-13T09:00:00Z host-1] $ ${command}joined`]);
+    else if (context === 2) lines.push(textLine(r));
+    else if (context > 2) lines.push([`[2026-02-13T09:00:00Z host-1] $ ${command}`]);
+    for (let i = r.int(r.int(4) ? 30 : 400); i > 0; i--)
+      lines.push(r.int(40) ? textLine(r) : [marker(r, r.int(2) ? 'begin' : 'end', bundle, n)]);
+    if (r.int(6)) lines.push([marker(r, 'end', bundle, r.int(5) ? n : n + 1)]);
+  }
+  const bytes: Buffer[] = [];
+  if (r.int(8) === 0) bytes.push(Buffer.from([0xef, 0xbb, 0xbf]));
+  for (const [i, line] of lines.entries()) {
+    for (const part of line)
+      bytes.push(typeof part === 'string' ? Buffer.from(part) : Buffer.from(part));
+    const last = i === lines.length - 1;
+    if (!last || r.int(3)) bytes.push(Buffer.from(r.int(5) ? '\n' : '\r\n'));
+  }
+  return Buffer.concat(bytes);
+}
+
+async function spool(path: string, work: string, options: Parameters<typeof spoolTranscript>[7]) {
+  mkdirSync(work, { recursive: true });
+  const echo = new HelperEcho(HELPER);
+  const result = await spoolTranscript(path, 't.log', 0, work, OURS, echo, COMMANDS, options);
+  return {
+    result: JSON.parse(JSON.stringify(result).replaceAll(work, 'WORK')) as SpooledTranscript,
+    attempts: readFileSync(result.attempts[0]?.outputPath ?? join(work, 't0-attempts.txt')),
+    other: readFileSync(result.otherPath),
+  };
+}
+
+describe('spoolTranscript', () => {
+  it('gives the same spool, other text and attempts in chunks as line by line', async () => {
+    const sizes = [1, 7, 64, 300, 4096, undefined];
+    let attempts = 0;
+    let bulk = 0;
+    for (let seed = 1; seed <= 300; seed++) {
+      const path = join(dir, `in-${seed}.log`);
+      writeFileSync(path, transcript(seed));
+      const expected = await spool(path, join(dir, `lines-${seed}`), { lineByLine: true });
+      const chunkBytes = sizes[seed % sizes.length];
+      const actual = await spool(path, join(dir, `chunks-${seed}`), { chunkBytes });
+      expect({ seed, ...actual.result }).toEqual({ seed, ...expected.result });
+      expect(actual.attempts.equals(expected.attempts), `spool of seed ${seed}`).toBe(true);
+      expect(actual.other.equals(expected.other), `other text of seed ${seed}`).toBe(true);
+      attempts += expected.result.attempts.length;
+      bulk += expected.result.attempts.filter((a) => a.lineCount > 3).length;
+    }
+    // The inputs exercise what they should: many attempts, most with output to copy in bulk.
+    expect(attempts).toBeGreaterThan(1000);
+    expect(bulk).toBeGreaterThan(500);
+  });
+
+  it('reads a last line without a newline and drops a BOM only at the start', async () => {
+    const path = join(dir, 'bom.log');
+    const text = [
+      '\ufeffbefore',
+      `@@airgap/1 begin ${OURS} 1 step 1770973200`,
+      '[2026-02-13T09:00:00Z host-1] $ kubectl get pods',
+      '\ufeffout ``` «masked:github-pat»',
+      `@@airgap/1 end ${OURS} 1 step rc=0 1770973201`,
+      'tail',
+    ].join('\n');
+    writeFileSync(path, text);
+    const { result, attempts, other } = await spool(path, join(dir, 'bom'), {});
+    expect(attempts.toString()).toBe('\ufeffout ``` «masked:github-pat»\n');
+    expect(other.toString()).toBe('before\ntail\n');
+    expect(result.lines).toBe(6);
+    expect(result.maskedByRule).toEqual({ 'github-pat': 1 });
+    expect(result.attempts[0]).toMatchObject({ lineCount: 1, longestBackticks: 3, masked: 1 });
+  });
+});
