@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { appendFileSync, createReadStream, existsSync, readdirSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { upsertManagedBlock } from '../docs/managed-block.js';
@@ -17,6 +16,12 @@ export function runbookPath(root: string, bundleId: string, firstDay: string): s
   return `${RUNBOOKS_DIR}/${found ?? `${firstDay}-${bundleId}.md`}`;
 }
 
+const BEGIN = '<!-- airgap:begin runbook sha256=';
+const HASH_LENGTH = 12;
+const header = (hash: string) => `${BEGIN}${hash} (managed by airgap; edits are kept) -->`;
+const TRAILER =
+  '<!-- airgap:end runbook -->\n\n## Notes\n\nAdd notes here: airgap only rewrites the block above.\n';
+
 /**
  * Renders the runbook body to a file (its output blocks can be large) and wraps it in the
  * document's managed block: a new runbook gets a Notes section, an existing one keeps
@@ -28,41 +33,37 @@ export async function runbookWrite(
   input: RunbookInput,
   work: string,
 ): Promise<DocumentWrite | undefined> {
-  const body = new FileSink(join(work, 'runbook-body.md'));
-  try {
-    renderRunbook(body, input);
-  } finally {
-    body.close();
-  }
   const abs = join(root, rel);
   if (existsSync(abs)) {
+    const body = new FileSink(join(work, 'runbook-body.md'));
+    try {
+      renderRunbook(body, input);
+    } finally {
+      body.close();
+    }
     const before = await readFile(abs, 'utf8');
-    const lines = (await readFile(body.path, 'utf8')).replace(/\n$/, '').split('\n');
+    const lines = (await readFile(body.path, 'utf8')).split('\n');
     const after = upsertManagedBlock(before, 'runbook', lines);
     return after === before ? undefined : { rel, content: after };
   }
-  const hash = await blockHashOfFile(body.path);
+  // A new runbook is written once, in place: the block's hash (of its lines, so of the body
+  // without its last line end) is taken as the body is written, then put into the header.
   const full = new FileSink(join(work, 'runbook-full.md'));
-  full.line(`<!-- airgap:begin runbook sha256=${hash} (managed by airgap; edits are kept) -->`);
-  full.close();
-  for await (const chunk of createReadStream(body.path)) appendFileSync(full.path, chunk as Buffer);
-  appendFileSync(
-    full.path,
-    '<!-- airgap:end runbook -->\n\n## Notes\n\nAdd notes here: airgap only rewrites the block above.\n',
-  );
-  return { rel, fromFile: full.path };
-}
-
-/** sha256 of a file's text as managed-block lines: everything but the final newline. */
-export async function blockHashOfFile(path: string): Promise<string> {
-  const hash = createHash('sha256');
-  let held: Buffer | undefined;
-  for await (const chunk of createReadStream(path)) {
-    if (held) hash.update(held);
-    const buffer = chunk as Buffer;
-    hash.update(buffer.subarray(0, buffer.length - 1));
-    held = buffer.subarray(buffer.length - 1);
+  let hash: string;
+  try {
+    full.line(header('0'.repeat(HASH_LENGTH)));
+    full.beginHash();
+    renderRunbook(full, input);
+    hash = full.endHash().slice(0, HASH_LENGTH);
+    full.write(`\n${TRAILER}`);
+  } finally {
+    full.close();
   }
-  if (held && held[0] !== 10) hash.update(held);
-  return hash.digest('hex').slice(0, 12);
+  const fd = openSync(full.path, 'r+');
+  try {
+    writeSync(fd, hash, BEGIN.length);
+  } finally {
+    closeSync(fd);
+  }
+  return { rel, fromFile: full.path };
 }

@@ -36,16 +36,23 @@ const min = (xs: readonly number[]) =>
 const max = (xs: readonly number[]) =>
   xs.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
 
-/** Copies bytes [start, end) of a file (the whole file without a range) into the sink. */
+let copyBuffer: Buffer | undefined;
+
+/**
+ * Copies bytes [start, end) of a file (the whole file without a range) into the sink as they
+ * are, through one reused buffer: decoding them only to encode them again cost more than
+ * everything else in rendering (and cut a character straddling two reads).
+ */
 function copyInto(sink: FileSink, path: string, start = 0, end = Number.POSITIVE_INFINITY): void {
+  copyBuffer ??= Buffer.allocUnsafe(1 << 20);
   const fd = openSync(path, 'r');
-  const buffer = Buffer.alloc(1 << 20);
   let position = start;
   try {
     while (position < end) {
-      const read = readSync(fd, buffer, 0, Math.min(buffer.length, end - position), position);
+      const want = Math.min(copyBuffer.length, end - position);
+      const read = readSync(fd, copyBuffer, 0, want, position);
       if (read <= 0) break;
-      sink.write(buffer.toString('utf8', 0, read));
+      sink.writeBytes(copyBuffer.subarray(0, read));
       position += read;
     }
   } finally {
@@ -117,7 +124,10 @@ function resultLine(input: RunbookInput): string {
   }
 }
 
-/** The generated body of the runbook: it goes inside the runbook's managed block. */
+/**
+ * The generated body of the runbook: it goes inside the runbook's managed block. Its last line
+ * has no line end, so that a caller hashing what is written hashes the block's lines.
+ */
 export function renderRunbook(sink: FileSink, input: RunbookInput): void {
   const { record } = input;
   // Commands come from the committed spec, but they are masked like output all the same.
@@ -253,5 +263,5 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
     sink.line(f);
     sink.line('');
   }
-  sink.line(resultLine(input));
+  sink.write(resultLine(input));
 }
