@@ -54,3 +54,34 @@ export function longestRun(bytes: Buffer, value: number): number {
   }
   return longest;
 }
+
+/** One read buffer for every range read: a new one per block would be memory freed late. */
+let rangeBuffer: Buffer | undefined;
+let rangeBusy = false;
+
+/**
+ * Bytes [start, end) of a file (to its end without `end`), a view at a time into one shared
+ * buffer: each view is valid until the next, and one range is read at a time.
+ */
+export function* readRange(
+  path: string,
+  start = 0,
+  end = Number.POSITIVE_INFINITY,
+): Generator<Buffer> {
+  if (rangeBusy) throw new Error('readRange: one range at a time (the buffer is shared)');
+  rangeBuffer ??= Buffer.allocUnsafe(1 << 20);
+  const buffer = rangeBuffer;
+  const fd = openSync(path, 'r');
+  rangeBusy = true;
+  try {
+    for (let position = start; position < end; ) {
+      const read = readSync(fd, buffer, 0, Math.min(buffer.length, end - position), position);
+      if (read <= 0) return;
+      yield buffer.subarray(0, read);
+      position += read;
+    }
+  } finally {
+    rangeBusy = false;
+    closeSync(fd);
+  }
+}

@@ -1,5 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
+import { readRange } from './line-regions.js';
 
 /**
  * Splits a byte stream into lines without holding more than one chunk. Lines come in batches
@@ -97,6 +98,11 @@ export class FileSink {
     for (let done = 0; done < bytes.length; )
       done += writeSync(this.fd, bytes, done, bytes.length - done);
     this.written += bytes.length;
+  }
+
+  /** Appends bytes [start, end) of a file (all of it without a range) as they are. */
+  copyFrom(path: string, start = 0, end = Number.POSITIVE_INFINITY): void {
+    for (const bytes of readRange(path, start, end)) this.writeBytes(bytes);
   }
 
   /** Closes the file even when the last flush fails (a full disk), then reports the failure. */

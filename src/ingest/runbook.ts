@@ -1,4 +1,3 @@
-import { closeSync, openSync, readSync } from 'node:fs';
 import { escapeCell } from '../docs/markdown-table.js';
 import type { BundleStatus } from '../docs/pending-changes.js';
 import { kindInfo } from '../model/markers.js';
@@ -35,30 +34,6 @@ const min = (xs: readonly number[]) =>
   xs.reduce((a, b) => Math.min(a, b), Number.POSITIVE_INFINITY);
 const max = (xs: readonly number[]) =>
   xs.reduce((a, b) => Math.max(a, b), Number.NEGATIVE_INFINITY);
-
-let copyBuffer: Buffer | undefined;
-
-/**
- * Copies bytes [start, end) of a file (the whole file without a range) into the sink as they
- * are, through one reused buffer: decoding them only to encode them again cost more than
- * everything else in rendering (and cut a character straddling two reads).
- */
-function copyInto(sink: FileSink, path: string, start = 0, end = Number.POSITIVE_INFINITY): void {
-  copyBuffer ??= Buffer.allocUnsafe(1 << 20);
-  const fd = openSync(path, 'r');
-  let position = start;
-  try {
-    while (position < end) {
-      const want = Math.min(copyBuffer.length, end - position);
-      const read = readSync(fd, copyBuffer, 0, want, position);
-      if (read <= 0) break;
-      sink.writeBytes(copyBuffer.subarray(0, read));
-      position += read;
-    }
-  } finally {
-    closeSync(fd);
-  }
-}
 
 function duration(a: SpooledAttempt): string {
   return a.endEpoch === undefined ? 'no end marker' : `${Math.max(0, a.endEpoch - a.beginEpoch)} s`;
@@ -105,7 +80,7 @@ function writeAttempt(
   sink.line('');
   const f = fence(a.longestBackticks);
   sink.line(`${f}text`);
-  copyInto(sink, a.outputPath, a.outputStart, a.outputEnd);
+  sink.copyFrom(a.outputPath, a.outputStart, a.outputEnd);
   sink.line(f);
   sink.line('');
 }
@@ -249,7 +224,7 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
       sink.line(`The echo of the helper block (${t.echoLines} lines) is left out.\n`);
     const f = fence(t.otherBackticks);
     sink.line(`${f}text`);
-    copyInto(sink, t.otherPath);
+    sink.copyFrom(t.otherPath);
     sink.line(f);
     sink.line('');
   }
@@ -259,7 +234,7 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
   if (summary) {
     const f = fence(summary.longestBackticks);
     sink.line(`${f}text`);
-    copyInto(sink, summary.outputPath, summary.outputStart, summary.outputEnd);
+    sink.copyFrom(summary.outputPath, summary.outputStart, summary.outputEnd);
     sink.line(f);
     sink.line('');
   }

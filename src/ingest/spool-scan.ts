@@ -16,22 +16,23 @@ export function scanTranscript(path: string, spooler: Spooler, chunkBytes?: numb
   // Decoding a run of whole lines on its own is decoding it in the stream: a `\n` ends any
   // incomplete sequence. The BOM is dropped at the start of the file only, as a stream would.
   const decoder = new TextDecoder('utf-8', { ignoreBOM: true });
-  let first = true;
+  let offset = 0;
   for (let region of readLineRegions(path, chunkBytes)) {
-    if (first) {
-      first = false;
-      if (region[0] === 0xef && region[1] === 0xbb && region[2] === 0xbf)
-        region = region.subarray(3);
+    let start = offset;
+    offset += region.length;
+    if (start === 0 && region[0] === 0xef && region[1] === 0xbb && region[2] === 0xbf) {
+      region = region.subarray(3);
+      start = 3;
     }
     const whole = region.lastIndexOf(NEWLINE) + 1;
-    scanLines(region.subarray(0, whole), spooler, decoder);
-    // The last line of a file without a final newline.
+    scanLines(region.subarray(0, whole), start, spooler, decoder);
+    // The last line of a file without a final newline (the spool adds one: not its bytes).
     if (whole < region.length) spooler.push(decoder.decode(region.subarray(whole)));
   }
 }
 
-/** `bytes` is whole lines, each ending with `\n`. */
-function scanLines(bytes: Buffer, spooler: Spooler, decoder: TextDecoder): void {
+/** `bytes` is whole lines, each ending with `\n`, found at `offset` in the transcript. */
+function scanLines(bytes: Buffer, offset: number, spooler: Spooler, decoder: TextDecoder): void {
   let marker = bytes.indexOf(MARKER);
   let pos = 0;
   while (pos < bytes.length) {
@@ -41,12 +42,14 @@ function scanLines(bytes: Buffer, spooler: Spooler, decoder: TextDecoder): void 
     const target = spooler.bulkTarget;
     if (stop === pos || (!target && spooler.awaitingOwnContext)) {
       const next = bytes.indexOf(NEWLINE, pos) + 1;
-      spooler.push(decoder.decode(bytes.subarray(pos, next - 1)));
+      const line = bytes.subarray(pos, next - 1);
+      const at = isUtf8(line) ? { start: offset + pos, end: offset + next } : undefined;
+      spooler.push(decoder.decode(line), at);
       pos = next;
       continue;
     }
     const run = bytes.subarray(pos, stop);
-    if (target && isUtf8(run)) spooler.outputRun(target, run);
+    if (target && isUtf8(run)) spooler.outputRun(target, run, offset + pos);
     else pushLines(decoder.decode(run), spooler);
     pos = stop;
   }

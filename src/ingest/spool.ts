@@ -1,4 +1,6 @@
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
+import { readRange } from './line-regions.js';
 import { readLineBatches } from './lines.js';
 import type { Attempt } from './parser.js';
 import { scanTranscript } from './spool-scan.js';
@@ -7,11 +9,18 @@ import { Spooler } from './spooler.js';
 export interface SpooledAttempt extends Attempt {
   /** Which transcript it came from, in ingest order. */
   transcript: number;
-  /** The attempt's output is bytes [outputStart, outputEnd) of outputPath. */
+  /**
+   * The attempt's output is bytes [outputStart, outputEnd) of outputPath: the transcript
+   * itself, or the spool when the output is not a run of the transcript's own bytes.
+   */
   outputPath: string;
   outputStart: number;
   outputEnd: number;
-  outputSha256: string;
+  /**
+   * sha256 of the output, to tell a block pasted twice from a retry: set (by digestOutputs)
+   * only for units that ran more than once, the only ones it is compared for.
+   */
+  outputSha256?: string;
   masked: number;
 }
 
@@ -72,7 +81,7 @@ export async function spoolTranscript(
   commands: ReadonlyMap<string, string> = new Map(),
   options: SpoolOptions = {},
 ): Promise<SpooledTranscript> {
-  const spooler = new Spooler(index, workDir, bundleId, echo, commands);
+  const spooler = new Spooler(path, index, workDir, bundleId, echo, commands);
   try {
     if (options.lineByLine) {
       const source = createReadStream(path, { highWaterMark: 1 << 18 });
@@ -84,4 +93,19 @@ export async function spoolTranscript(
     throw error;
   }
   return spooler.finish(name);
+}
+
+/** Hashes the output of every attempt of a unit that ran more than once (see outputSha256). */
+export function digestOutputs(attempts: readonly SpooledAttempt[]): void {
+  const runs = new Map<string, number>();
+  for (const a of attempts) runs.set(`${a.kind}:${a.n}`, (runs.get(`${a.kind}:${a.n}`) ?? 0) + 1);
+  for (const a of attempts)
+    if ((runs.get(`${a.kind}:${a.n}`) ?? 0) > 1)
+      a.outputSha256 = sha256OfRange(a.outputPath, a.outputStart, a.outputEnd);
+}
+
+function sha256OfRange(path: string, start: number, end: number): string {
+  const hash = createHash('sha256');
+  for (const bytes of readRange(path, start, end)) hash.update(bytes);
+  return hash.digest('hex');
 }

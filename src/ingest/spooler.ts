@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import { HelperEchoFolder } from './helper-echo.js';
 import { countNewlines, longestRun } from './line-regions.js';
@@ -7,23 +6,43 @@ import { type Attempt, type ParseEvent, TranscriptParser } from './parser.js';
 import { countMasks } from './redact.js';
 import type { HelperEcho, SpooledAttempt, SpooledTranscript } from './spool.js';
 
-const EMPTY_SHA256 = createHash('sha256').digest('hex');
 const BACKTICK = 0x60;
 const MASK_START = Buffer.from('«masked:');
 
+/** Where a line pushed to the spooler is in the transcript, when its bytes are exactly it. */
+export interface SourceBytes {
+  /** Offset of the line's first byte. */
+  start: number;
+  /** Offset after its `\n`. */
+  end: number;
+}
+
+/** The attempt whose output is being collected. */
+interface OpenAttempt {
+  seq: number;
+  masked: number;
+  /** So far the output is exactly these bytes of the transcript: nothing is copied. */
+  direct?: { start: number; end: number } | undefined;
+  /** Or it is in the spool from here on. */
+  spoolStart?: number;
+}
+
 /**
- * Where the lines of one transcript go in the second pass: each attempt's output into one
- * spool file (back to back, with byte ranges and hashes), everything else into another. Lines
- * come one at a time (push) or, for plain output of an attempt, as whole runs of bytes
- * (outputRun), which is the same as pushing them one by one.
+ * Where the lines of one transcript go in the second pass. An attempt's output is nearly
+ * always a run of the transcript's own bytes, and then the attempt points into the transcript
+ * (nothing is copied); otherwise (a line not valid UTF-8, an unrelated line in the middle) its
+ * output goes to a spool file. Text outside the blocks goes to a file of its own. Lines come
+ * one at a time (push) or, for plain output of an attempt, as whole runs of bytes (outputRun),
+ * which is the same as pushing them one by one.
  */
 export class Spooler {
   readonly parser: TranscriptParser;
   private readonly spool: FileSink;
   private readonly other: FileSink;
   private readonly attempts: SpooledAttempt[] = [];
-  // The spool hashes the open attempt's bytes as it writes them.
-  private open: { seq: number; start: number; masked: number } | undefined;
+  private open: OpenAttempt | undefined;
+  /** The line being pushed and where it is in the transcript (when its bytes are exact). */
+  private pushed: { line: string; at: SourceBytes | undefined } | undefined;
   private otherLines = 0;
   private otherBackticks = 0;
   private masked = 0;
@@ -32,6 +51,8 @@ export class Spooler {
   private readonly folder: HelperEchoFolder;
 
   constructor(
+    /** The transcript: attempts point into it. */
+    private readonly source: string,
     private readonly index: number,
     workDir: string,
     private readonly bundleId: string,
@@ -55,8 +76,14 @@ export class Spooler {
     });
   }
 
-  push(line: string): void {
-    this.parser.push(line, this.handle);
+  /** One line; `at` only when the transcript holds exactly `line` and a `\n` there. */
+  push(line: string, at?: SourceBytes): void {
+    this.pushed = { line, at };
+    try {
+      this.parser.push(line, this.handle);
+    } finally {
+      this.pushed = undefined;
+    }
   }
 
   /** The attempt of this bundle whose next lines (up to a marker line) are plain output. */
@@ -71,10 +98,10 @@ export class Spooler {
   }
 
   /**
-   * Whole lines of valid UTF-8 without a marker, all output of `attempt` (the bulkTarget):
-   * written to the spool as they are, counted as pushing them line by line would.
+   * Whole lines of valid UTF-8 without a marker, all output of `attempt` (the bulkTarget),
+   * found at `offset` in the transcript: counted as pushing them line by line would.
    */
-  outputRun(attempt: Attempt, bytes: Buffer): void {
+  outputRun(attempt: Attempt, bytes: Buffer, offset: number): void {
     if (!bytes.length) return;
     this.parser.countOutput(countNewlines(bytes), longestRun(bytes, BACKTICK));
     const open = this.openFor(attempt);
@@ -83,15 +110,42 @@ export class Spooler {
       open.masked += n;
       this.masked += n;
     }
+    if (this.extend(open, offset, offset + bytes.length)) return;
+    this.toSpool(open);
     this.spool.writeBytes(bytes);
   }
 
-  private openFor(attempt: Attempt): { seq: number; start: number; masked: number } {
-    if (this.open?.seq !== attempt.seq) {
-      this.open = { seq: attempt.seq, start: this.spool.position, masked: 0 };
-      this.spool.beginHash();
-    }
+  private openFor(attempt: Attempt): OpenAttempt {
+    if (this.open?.seq !== attempt.seq) this.open = { seq: attempt.seq, masked: 0 };
     return this.open;
+  }
+
+  /** Takes bytes [start, end) of the transcript as the next output, if they follow on. */
+  private extend(open: OpenAttempt, start: number, end: number): boolean {
+    if (open.spoolStart !== undefined) return false;
+    if (!open.direct) open.direct = { start, end };
+    else if (open.direct.end === start) open.direct.end = end;
+    else return false;
+    return true;
+  }
+
+  /** From here on the attempt's output goes to the spool, what it had so far first. */
+  private toSpool(open: OpenAttempt): void {
+    if (open.spoolStart !== undefined) return;
+    open.spoolStart = this.spool.position;
+    if (open.direct) this.spool.copyFrom(this.source, open.direct.start, open.direct.end);
+    open.direct = undefined;
+  }
+
+  /** An output line the parser emitted: the pushed line, or its end after a context line. */
+  private output(open: OpenAttempt, text: string): void {
+    const pushed = this.pushed;
+    if (pushed?.at && (text === pushed.line || pushed.line.endsWith(text))) {
+      const start = pushed.at.end - 1 - Buffer.byteLength(text);
+      if (this.extend(open, start, pushed.at.end)) return;
+    }
+    this.toSpool(open);
+    this.spool.line(text);
   }
 
   private readonly toOther = (text: string) => this.folder.push(text);
@@ -99,13 +153,15 @@ export class Spooler {
   private readonly close = (attempt: Attempt) => {
     const entry = this.open?.seq === attempt.seq ? this.open : undefined;
     const end = this.spool.position;
+    const { path, start, stop } = entry?.direct
+      ? { path: this.source, start: entry.direct.start, stop: entry.direct.end }
+      : { path: this.spool.path, start: entry?.spoolStart ?? end, stop: end };
     this.attempts.push({
       ...attempt,
       transcript: this.index,
-      outputPath: this.spool.path,
-      outputStart: entry?.start ?? end,
-      outputEnd: end,
-      outputSha256: entry ? this.spool.endHash() : EMPTY_SHA256,
+      outputPath: path,
+      outputStart: start,
+      outputEnd: stop,
       masked: entry?.masked ?? 0,
     });
     this.open = undefined;
@@ -130,7 +186,7 @@ export class Spooler {
     const n = countMasks(event.text, this.maskedByRule);
     open.masked += n;
     this.masked += n;
-    this.spool.line(event.text);
+    this.output(open, event.text);
   };
 
   /** Ends the transcript: the last attempt closes, the helper echo folds, the files close. */

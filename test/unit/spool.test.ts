@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HelperEcho, type SpooledTranscript, spoolTranscript } from '../../src/ingest/spool.js';
+import { HelperEcho, spoolTranscript } from '../../src/ingest/spool.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'airgap-spool-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -43,7 +43,7 @@ function textLine(r: Random): Array<string | number[]> {
     const kind = r.int(20);
     if (kind === 0) parts.push('`'.repeat(1 + r.int(6)));
     else if (kind === 1) parts.push(`«masked:${r.pick(MASKS)}»`);
-    else if (kind === 2) parts.push(r.pick(INVALID));
+    else if (kind === 2) parts.push(r.int(10) ? r.pick(WORDS) : r.pick(INVALID));
     else if (kind === 3) parts.push(r.pick(['\x1b[31m', '\r', '\b', '\ufeff', '\t']));
     else if (kind === 4) parts.push(`  password: «masked:${r.pick(MASKS)}»`);
     else if (kind === 5)
@@ -100,14 +100,20 @@ function transcript(seed: number): Buffer {
   return Buffer.concat(bytes);
 }
 
+/** What the second pass gives, with each attempt's output read back wherever it points. */
 async function spool(path: string, work: string, options: Parameters<typeof spoolTranscript>[7]) {
   mkdirSync(work, { recursive: true });
   const echo = new HelperEcho(HELPER);
   const result = await spoolTranscript(path, 't.log', 0, work, OURS, echo, COMMANDS, options);
+  const outputs = result.attempts.map((a) =>
+    readFileSync(a.outputPath).subarray(a.outputStart, a.outputEnd),
+  );
+  const attempts = result.attempts.map(({ outputPath, outputStart, outputEnd, ...rest }) => rest);
   return {
-    result: JSON.parse(JSON.stringify(result).replaceAll(work, 'WORK')) as SpooledTranscript,
-    attempts: readFileSync(result.attempts[0]?.outputPath ?? join(work, 't0-attempts.txt')),
+    result: { ...result, attempts, otherPath: undefined },
+    outputs: Buffer.concat(outputs.flatMap((o) => [o, Buffer.from('\n--\n')])),
     other: readFileSync(result.otherPath),
+    paths: result.attempts.map((a) => a.outputPath),
   };
 }
 
@@ -116,6 +122,7 @@ describe('spoolTranscript', () => {
     const sizes = [1, 7, 64, 300, 4096, undefined];
     let attempts = 0;
     let bulk = 0;
+    let direct = 0;
     for (let seed = 1; seed <= 300; seed++) {
       const path = join(dir, `in-${seed}.log`);
       writeFileSync(path, transcript(seed));
@@ -123,14 +130,18 @@ describe('spoolTranscript', () => {
       const chunkBytes = sizes[seed % sizes.length];
       const actual = await spool(path, join(dir, `chunks-${seed}`), { chunkBytes });
       expect({ seed, ...actual.result }).toEqual({ seed, ...expected.result });
-      expect(actual.attempts.equals(expected.attempts), `spool of seed ${seed}`).toBe(true);
+      expect(actual.outputs.equals(expected.outputs), `outputs of seed ${seed}`).toBe(true);
       expect(actual.other.equals(expected.other), `other text of seed ${seed}`).toBe(true);
       attempts += expected.result.attempts.length;
+      direct += actual.paths.filter((p) => p === path).length;
       bulk += expected.result.attempts.filter((a) => a.lineCount > 3).length;
     }
     // The inputs exercise what they should: many attempts, most with output to copy in bulk.
     expect(attempts).toBeGreaterThan(1000);
     expect(bulk).toBeGreaterThan(500);
+    // Most attempts point into the transcript; the others were copied to the spool.
+    expect(direct).toBeGreaterThan(attempts / 2);
+    expect(direct).toBeLessThan(attempts);
   });
 
   it('reads a last line without a newline and drops a BOM only at the start', async () => {
@@ -144,8 +155,9 @@ describe('spoolTranscript', () => {
       'tail',
     ].join('\n');
     writeFileSync(path, text);
-    const { result, attempts, other } = await spool(path, join(dir, 'bom'), {});
-    expect(attempts.toString()).toBe('\ufeffout ``` «masked:github-pat»\n');
+    const { result, outputs, other, paths } = await spool(path, join(dir, 'bom'), {});
+    expect(outputs.toString()).toBe('\ufeffout ``` «masked:github-pat»\n\n--\n');
+    expect(paths).toEqual([path]);
     expect(other.toString()).toBe('before\ntail\n');
     expect(result.lines).toBe(6);
     expect(result.maskedByRule).toEqual({ 'github-pat': 1 });
