@@ -186,7 +186,7 @@ export async function previewDiff(
       after,
     ]);
     parts.push(`${w.rel}: ${diff.stdout.toString().trim().split('\n').at(-1)?.trim() ?? ''}`);
-    if (w.content !== undefined && existsSync(before)) {
+    if (existsSync(before)) {
       const unified = await runGit(root, ['diff', '--no-index', '--no-color', before, after]);
       parts.push(unified.stdout.toString().split('\n').slice(4).join('\n'));
     }

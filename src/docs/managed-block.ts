@@ -19,10 +19,11 @@ export interface LocatedBlock extends ManagedBlock {
   end: number;
 }
 
-const beginPattern = (name: string) =>
+// Exported for the streaming update of runbooks too large to read as one string.
+export const beginPattern = (name: string) =>
   new RegExp(`^\\s{0,3}<!-- airgap:begin ${name}(?: sha256=([0-9a-f]+))?[^>]*-->`);
-const endPattern = (name: string) => new RegExp(`^\\s{0,3}<!-- airgap:end ${name} -->`);
-const fenceOpen = /^ {0,3}(`{3,}|~{3,})(.*)$/;
+export const endPattern = (name: string) => new RegExp(`^\\s{0,3}<!-- airgap:end ${name} -->`);
+export const fenceOpen = /^ {0,3}(`{3,}|~{3,})(.*)$/;
 
 /**
  * The lines of a Markdown text that are outside fenced code blocks, as [start, end) offsets.

@@ -1,10 +1,9 @@
 import { closeSync, existsSync, openSync, readdirSync, writeSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { upsertManagedBlock } from '../docs/managed-block.js';
 import type { DocumentWrite } from '../util/transaction.js';
 import { FileSink } from './lines.js';
 import { type RunbookInput, renderRunbook } from './runbook.js';
+import { upsertBlockFile } from './runbook-update.js';
 import { RUNBOOKS_DIR } from './transcripts.js';
 
 /** The runbook keeps its first name (its first day) however many pastes follow. */
@@ -35,16 +34,20 @@ export async function runbookWrite(
 ): Promise<DocumentWrite | undefined> {
   const abs = join(root, rel);
   if (existsSync(abs)) {
+    // The block is replaced in a copy of the file, without reading either into memory.
     const body = new FileSink(join(work, 'runbook-body.md'));
+    let hash: string;
     try {
+      body.beginHash();
       renderRunbook(body, input);
+      hash = body.endHash().slice(0, HASH_LENGTH);
     } finally {
       body.close();
     }
-    const before = await readFile(abs, 'utf8');
-    const lines = (await readFile(body.path, 'utf8')).split('\n');
-    const after = upsertManagedBlock(before, 'runbook', lines);
-    return after === before ? undefined : { rel, content: after };
+    const after = join(work, 'runbook-full.md');
+    return upsertBlockFile(abs, 'runbook', body.path, hash, after)
+      ? { rel, fromFile: after }
+      : undefined;
   }
   // A new runbook is written once, in place: the block's hash (of its lines, so of the body
   // without its last line end) is taken as the body is written, then put into the header.
