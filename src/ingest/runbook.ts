@@ -108,11 +108,8 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
   // Commands come from the committed spec, but they are masked like output all the same.
   const mask = (text: string | undefined) =>
     text === undefined || !input.redacted ? text : redactText(text);
-  const results = input.results.map((r) => ({
-    ...r,
-    command: mask(r.command),
-    ...(r.final ? { final: { ...r.final, commandEcho: mask(r.final.commandEcho) } } : {}),
-  }));
+  // (Each masking builds a secrets engine: the echo is masked only where it is shown.)
+  const results = input.results.map((r) => ({ ...r, command: mask(r.command) }));
   const ran = results.flatMap((r) => (r.final ? [r.final, ...r.earlier] : []));
   const begins = ran.map((a) => a.beginEpoch);
   const ends = ran.map((a) => a.endEpoch ?? a.beginEpoch);
@@ -173,7 +170,7 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
       sink,
       r.final,
       // The record holds the command exactly; the echo can be cut by a terminal's wrap.
-      r.command ?? r.final.commandEcho,
+      r.command ?? mask(r.final.commandEcho),
       `## Command ${r.n}: ${r.name}`,
       `## Output ${r.n}`,
     );
