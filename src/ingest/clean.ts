@@ -1,7 +1,8 @@
 import { parseMarker } from '../model/markers.js';
-import { FileSink, readLineBatches } from './lines.js';
+import { FileSink } from './lines.js';
 import { Redactor } from './redact.js';
-import { cleanTerminalLine } from './terminal.js';
+import { cleanTerminalText } from './terminal.js';
+import { readTextChunks } from './text-chunks.js';
 import { HardWrapJoiner } from './wrap.js';
 
 export interface CleanResult {
@@ -16,9 +17,14 @@ export interface CleanResult {
   wrapWidth: number | undefined;
 }
 
+const MARKER_TEXT = '@@airgap/';
+
 /**
  * First pass over a paste: terminal noise removed and secrets masked, written to `path`.
  * This cleaned text is what the repo keeps and what the runbook is rendered from.
+ * Works on chunks of whole lines (a regex pass per chunk, lines with nothing to mask written
+ * together); only the lines that need it are handled one by one. Each line comes out as
+ * cleanTerminalLine, the wrap joiner and the Redactor would leave it line by line.
  */
 export async function cleanTranscript(
   source: AsyncIterable<Buffer | string>,
@@ -37,9 +43,19 @@ export async function cleanTranscript(
   const accept = (line: string) => redactor.push(line, emit);
   const joiner = new HardWrapJoiner(accept);
   try {
-    for await (const batch of readLineBatches(source)) {
-      if (joiner.passingThrough) for (const raw of batch) accept(cleanTerminalLine(raw));
-      else for (const raw of batch) joiner.push(cleanTerminalLine(raw));
+    for await (const chunk of readTextChunks(source)) {
+      // A last line without a newline is cleaned as any other line.
+      const text = cleanTerminalText(chunk.endsWith('\n') ? chunk : `${chunk}\n`);
+      if (joiner.passingThrough) {
+        redactor.pushText(text, emit, emitBlock);
+        continue;
+      }
+      const cleaned = text.split('\n');
+      cleaned.pop();
+      for (const line of cleaned) {
+        if (joiner.passingThrough) accept(line);
+        else joiner.push(line);
+      }
     }
     joiner.finish();
     redactor.end(emit);
@@ -58,15 +74,29 @@ export async function cleanTranscript(
     wrapWidth: joiner.uncertainJoins > 0 ? joiner.detected : undefined,
   };
 
-  function emit(clean: string): void {
-    if (clean.includes('@@airgap/')) {
-      const marker = parseMarker(clean);
-      if (marker) {
-        if (!bundleIds.has(marker.bundleId)) bundleIds.add(Buffer.from(marker.bundleId).toString());
-        firstEpoch ??= marker.epoch;
-      }
+  function marker(line: string): void {
+    const found = parseMarker(line);
+    if (found) {
+      if (!bundleIds.has(found.bundleId)) bundleIds.add(Buffer.from(found.bundleId).toString());
+      firstEpoch ??= found.epoch;
     }
+  }
+
+  function emit(clean: string): void {
+    if (clean.includes(MARKER_TEXT)) marker(clean);
     sink.line(clean);
     lines++;
+  }
+
+  /** Whole lines, each ending in `\n`, written as they are. */
+  function emitBlock(block: string): void {
+    for (let at = block.indexOf(MARKER_TEXT); at >= 0; at = block.indexOf(MARKER_TEXT, at)) {
+      const start = block.lastIndexOf('\n', at) + 1;
+      const end = block.indexOf('\n', at);
+      marker(block.slice(start, end));
+      at = end;
+    }
+    for (let at = block.indexOf('\n'); at >= 0; at = block.indexOf('\n', at + 1)) lines++;
+    sink.write(block);
   }
 }

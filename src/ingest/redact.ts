@@ -23,6 +23,15 @@ export class Redactor {
     else emit(line);
   }
 
+  /**
+   * Many lines at once (each ending in `\n`), as push() on each: lines with nothing to mask
+   * go to `emitBlock` together (see SecretMasker.pushText), the others to `emit` one by one.
+   */
+  pushText(text: string, emit: (line: string) => void, emitBlock: (lines: string) => void): void {
+    if (this.enabled) this.masker.pushText(text, emit, emitBlock);
+    else emitBlock(text);
+  }
+
   end(emit: (text: string) => void): void {
     if (this.enabled) this.masker.end(emit);
   }

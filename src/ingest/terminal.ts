@@ -1,20 +1,33 @@
 /**
  * What a terminal shows, from what it was sent: escape sequences removed, carriage-return
- * redraws collapsed to their final state, backspaces applied. One line at a time, so a
- * 200 MB transcript never needs to be in memory at once.
+ * redraws collapsed to their final state, backspaces applied. A line at a time
+ * (cleanTerminalLine) or a chunk of whole lines at once (cleanTerminalText, the fast path: one
+ * regex pass per chunk, per-line work only for the lines that need it). Both give the same text.
  */
 
 // OSC (title, hyperlinks) ends in BEL or ST; CSI covers colours, cursor moves, bracketed paste.
 const OSC = /\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?/g;
 const CSI = /\x1b\[[0-?]*[ -/]*[@-~]/g;
 const OTHER_ESCAPES = /\x1b(?:[()*+][0-9A-Za-z]|[=>78cDEHMNOZ\\]|$)/g;
+// The same over many lines: none may cross a newline. A line's one trailing `\r` (stripped
+// before the per-line patterns run) may be eaten by an unterminated OSC: that changes nothing.
+const OSC_TEXT = /\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?/g;
+const OTHER_ESCAPES_TEXT = /\x1b(?:[()*+][0-9A-Za-z]|[=>78cDEHMNOZ\\]|(?=\r?(?:\n|$)))/g;
 const CONTROL = /[\x00-\x07\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g;
 const CONTROL_TEST = /[\x00-\x07\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/;
+/** What only the per-line code handles: controls, a lone `\r`, blanks at a line's end. */
+const NEEDS_LINE_WORK = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|[ \t]\r?(?:\n|$)/g;
 
 export function cleanTerminalLine(raw: string): string {
   let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
   if (line.includes('\x1b'))
     line = line.replace(OSC, '').replace(CSI, '').replace(OTHER_ESCAPES, '');
+  return settleLine(line);
+}
+
+/** A line without escape sequences as the terminal leaves it (redraws, backspaces, blanks). */
+function settleLine(text: string): string {
+  let line = text;
   if (line.includes('\r')) {
     // A redraw: the terminal ends up showing the last segment over the earlier ones.
     const segments = line.split('\r');
@@ -33,3 +46,33 @@ export function cleanTerminalLine(raw: string): string {
   const last = line.charCodeAt(line.length - 1);
   return last === 32 || last === 9 ? line.replace(/[ \t]+$/, '') : line;
 }
+
+/**
+ * Many lines at once, each as cleanTerminalLine leaves it; newlines are kept (a last line
+ * without one stays without). Lines holding nothing but text and escapes never reach JS code.
+ */
+export function cleanTerminalText(raw: string): string {
+  let text = raw;
+  if (text.includes('\x1b'))
+    text = text.replace(OSC_TEXT, '').replace(CSI, '').replace(OTHER_ESCAPES_TEXT, '');
+  NEEDS_LINE_WORK.lastIndex = 0;
+  let found = NEEDS_LINE_WORK.exec(text);
+  if (!found) return withoutCarriageReturns(text);
+  let out = '';
+  let done = 0;
+  while (found) {
+    const start = text.lastIndexOf('\n', found.index - 1) + 1;
+    let end = text.indexOf('\n', found.index);
+    if (end < 0) end = text.length;
+    const line = text.slice(start, end);
+    out += withoutCarriageReturns(text.slice(done, start));
+    out += settleLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+    done = end;
+    NEEDS_LINE_WORK.lastIndex = end;
+    found = NEEDS_LINE_WORK.exec(text);
+  }
+  return out + withoutCarriageReturns(text.slice(done));
+}
+
+const withoutCarriageReturns = (text: string) =>
+  text.includes('\r') ? text.replaceAll('\r\n', '\n') : text;

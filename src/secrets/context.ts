@@ -53,6 +53,11 @@ export class SecretContext {
   private map: OpenMap | undefined;
   private output: { rule: string; lines: number } | undefined;
 
+  /** Nothing open: a line with no trigger (see line-filter.ts) gets no span and changes nothing. */
+  get idle(): boolean {
+    return !this.inPem && this.map === undefined && this.output === undefined;
+  }
+
   /**
    * Spans this line owes to what came before it. `whole` is true when the entire line is
    * masked, so the other rules need not look at it. `text` is the line up to any airgap marker.

@@ -1,5 +1,5 @@
 import type { Span } from './rule.js';
-import { SecretScanner } from './scanner.js';
+import { lineFilter, SecretScanner } from './scanner.js';
 
 /** What replaces a masked value: names the rule; later lines of one value say `continued`. */
 export function maskMarker(rule: string, continued = false): string {
@@ -64,6 +64,53 @@ export class SecretMasker {
       this.release(previous, emit);
     }
     this.pending = { text: line, spans };
+  }
+
+  /**
+   * Masks many lines at once (`text`: lines each ending in `\n`, the last one too), as push() on each would. Runs
+   * of lines the line filter does not flag go to `emitBlock` as they are, without scanning,
+   * while the scanner has nothing open and knows no value; the other lines go through push().
+   */
+  pushText(
+    text: string,
+    emit: (line: string) => void,
+    emitBlock: (lines: string) => void,
+  ): void {
+    const flagged = lineFilter().flagged(text);
+    let at = 0;
+    let next = 0;
+    while (at < text.length) {
+      while (next < flagged.length && (flagged[next] as number) < at) next++;
+      const stop = this.scanner.quiet ? (flagged[next] ?? text.length) : at;
+      if (stop > at) {
+        this.passThrough(text, at, stop, emit, emitBlock);
+        at = stop;
+        continue;
+      }
+      let end = text.indexOf('\n', at);
+      if (end < 0) end = text.length;
+      this.push(text.slice(at, end), emit);
+      at = end + 1;
+    }
+  }
+
+  /**
+   * Lines [from, to) of `text`, none flagged, while the scanner is quiet: push() would find no
+   * span in them and, with no value known, no value cut by a wrap. The last one stays pending,
+   * as push() leaves it, for the wrap check against the next line.
+   */
+  private passThrough(
+    text: string,
+    from: number,
+    to: number,
+    emit: (line: string) => void,
+    emitBlock: (lines: string) => void,
+  ): void {
+    const last = to >= 2 ? text.lastIndexOf('\n', to - 2) + 1 : 0;
+    if (this.pending) this.release(this.pending, emit);
+    this.pending = undefined;
+    if (last > from) emitBlock(text.slice(from, last));
+    this.pending = { text: text.slice(last, to - 1), spans: [] };
   }
 
   end(emit: (text: string) => void): void {

@@ -1,5 +1,6 @@
 import { SecretContext } from './context.js';
 import { KnownValues } from './known-values.js';
+import { LineFilter } from './line-filter.js';
 import { isNeverMasked } from './never-mask.js';
 import type { RegexRule, Span } from './rule.js';
 import { domainRules } from './rules-domain.js';
@@ -40,6 +41,13 @@ const hasKeyword = (lower: string) => {
   keywordPattern.lastIndex = 0;
   return keywordPattern.test(lower);
 };
+
+/** Lines a scanner may skip, found over many lines at once (built on first use). */
+let filter: LineFilter | undefined;
+export function lineFilter(): LineFilter {
+  filter ??= new LineFilter(byKeyword.keys());
+  return filter;
+}
 
 const CONTEXT_PRIORITY = -1;
 const KNOWN_PRIORITY = rules.length;
@@ -108,6 +116,11 @@ function resolve(text: string, spans: Ranked[]): Span[] {
 export class SecretScanner {
   readonly known = new KnownValues();
   private readonly context = new SecretContext();
+
+  /** Whether a line the LineFilter does not flag would get no span and change nothing. */
+  get quiet(): boolean {
+    return this.known.size === 0 && this.context.idle;
+  }
 
   scan(line: string): Span[] {
     const marker = line.indexOf(MARKER);

@@ -1,0 +1,111 @@
+/**
+ * The first stage of scanning many lines at once: which lines could hold anything for the
+ * scanner (a rule's keyword, or what opens a stateful rule: a prompt, `-----BEGIN`, `data`).
+ * One pass of a keyword automaton over the text, case-insensitive as the scanner's lower-cased
+ * keyword test is; a line with none of these is one the scanner returns nothing for and learns
+ * nothing from (when nothing is open and no value is known). It may flag a line needlessly,
+ * never miss one: the combined keyword RegExp cost several times more over a whole transcript.
+ */
+
+/** Besides the rules' keywords: what SecretContext looks for (prompt, PEM begin, `data`). */
+const CONTEXT_TRIGGERS = ['$ ', '# ', '-----begin', 'ata'];
+
+const ALPHABET = 128;
+
+/**
+ * Characters past ASCII whose lower case starts with an ASCII letter (`İ` → `i̇`, the Kelvin
+ * sign → `k`): the scanner lower-cases a line before its keyword test, so they count as that
+ * letter. test/unit/line-filter.test.ts checks that no other character does.
+ */
+export const LOWERS_TO_ASCII: ReadonlyMap<number, number> = new Map([
+  [0x130, 0x69],
+  [0x212a, 0x6b],
+]);
+
+/** Aho-Corasick over lower-case ASCII, as one table: state * 128 + char → next, -1 on a hit. */
+function automaton(words: readonly string[]): Int32Array {
+  // Keywords holding another keyword add nothing to a yes/no test.
+  const minimal = words.filter((w) => !words.some((o) => o !== w && w.includes(o)));
+  const next: number[][] = [new Array<number>(ALPHABET).fill(-1)];
+  const accepts: boolean[] = [false];
+  for (const word of minimal) {
+    let state = 0;
+    for (let i = 0; i < word.length; i++) {
+      const c = word.charCodeAt(i);
+      const row = next[state] as number[];
+      if ((row[c] ?? -1) < 0) {
+        row[c] = next.length;
+        next.push(new Array<number>(ALPHABET).fill(-1));
+        accepts.push(false);
+      }
+      state = row[c] as number;
+    }
+    accepts[state] = true;
+  }
+  const fail = new Array<number>(next.length).fill(0);
+  const queue: number[] = [];
+  const root = next[0] as number[];
+  for (let c = 0; c < ALPHABET; c++) {
+    const s = root[c] as number;
+    if (s < 0) root[c] = 0;
+    else queue.push(s);
+  }
+  for (let q = 0; q < queue.length; q++) {
+    const r = queue[q] as number;
+    const row = next[r] as number[];
+    const failRow = next[fail[r] as number] as number[];
+    for (let c = 0; c < ALPHABET; c++) {
+      const s = row[c] as number;
+      if (s < 0) {
+        row[c] = failRow[c] as number;
+        continue;
+      }
+      fail[s] = failRow[c] as number;
+      if (accepts[fail[s] as number]) accepts[s] = true;
+      queue.push(s);
+    }
+  }
+  const table = new Int32Array(next.length * ALPHABET);
+  for (let s = 0; s < next.length; s++) {
+    const row = next[s] as number[];
+    for (let c = 0; c < ALPHABET; c++) {
+      // Upper-case letters go where their lower case goes.
+      const to = row[c >= 65 && c <= 90 ? c + 32 : c] as number;
+      table[s * ALPHABET + c] = accepts[to] ? -1 : to;
+    }
+  }
+  return table;
+}
+
+export class LineFilter {
+  private readonly table: Int32Array;
+
+  constructor(keywords: Iterable<string>) {
+    this.table = automaton([...new Set([...keywords, ...CONTEXT_TRIGGERS])]);
+  }
+
+  /** Start offsets of the lines of `text` (separated by `\n`) that the scanner must see. */
+  flagged(text: string): number[] {
+    const table = this.table;
+    const starts: number[] = [];
+    let state = 0;
+    for (let i = 0; i < text.length; i++) {
+      let c = text.charCodeAt(i);
+      if (c >= ALPHABET) {
+        c = LOWERS_TO_ASCII.get(c) ?? 0;
+        if (c === 0) {
+          state = 0;
+          continue;
+        }
+      }
+      state = table[state * ALPHABET + c] as number;
+      if (state >= 0) continue;
+      starts.push(text.lastIndexOf('\n', i) + 1);
+      const end = text.indexOf('\n', i);
+      if (end < 0) break;
+      i = end;
+      state = 0;
+    }
+    return starts;
+  }
+}
