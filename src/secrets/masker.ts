@@ -71,11 +71,7 @@ export class SecretMasker {
    * of lines the line filter does not flag go to `emitBlock` as they are, without scanning,
    * while the scanner has nothing open and knows no value; the other lines go through push().
    */
-  pushText(
-    text: string,
-    emit: (line: string) => void,
-    emitBlock: (lines: string) => void,
-  ): void {
+  pushText(text: string, emit: (line: string) => void, emitBlock: (lines: string) => void): void {
     const flagged = lineFilter().flagged(text);
     let at = 0;
     let next = 0;
