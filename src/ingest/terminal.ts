@@ -9,14 +9,14 @@
 const OSC = /\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?/g;
 const CSI = /\x1b\[[0-?]*[ -/]*[@-~]/g;
 const OTHER_ESCAPES = /\x1b(?:[()*+][0-9A-Za-z]|[=>78cDEHMNOZ\\]|$)/g;
-// The same over many lines: none may cross a newline. A line's one trailing `\r` (stripped
-// before the per-line patterns run) may be eaten by an unterminated OSC: that changes nothing.
+// The same over many lines, whose `\r\n` ends were made `\n` first (as a line's one trailing
+// `\r` is dropped before the per-line patterns run): none may cross a newline.
 const OSC_TEXT = /\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?/g;
-const OTHER_ESCAPES_TEXT = /\x1b(?:[()*+][0-9A-Za-z]|[=>78cDEHMNOZ\\]|(?=\r?(?:\n|$)))/g;
+const OTHER_ESCAPES_TEXT = /\x1b(?:[()*+][0-9A-Za-z]|[=>78cDEHMNOZ\\]|(?=\n|$))/g;
 const CONTROL = /[\x00-\x07\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g;
 const CONTROL_TEST = /[\x00-\x07\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/;
-/** What only the per-line code handles: controls, a lone `\r`, blanks at a line's end. */
-const NEEDS_LINE_WORK = /[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]|\r(?!\n)|[ \t]\r?(?:\n|$)/g;
+/** What only the per-line code handles: controls (`\r`, `\b`, a lone ESC), blanks at the end. */
+const NEEDS_LINE_WORK = /[\x00-\x08\x0b-\x1f\x7f]|[ \t](?:\n|$)/g;
 
 export function cleanTerminalLine(raw: string): string {
   let line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
@@ -52,27 +52,24 @@ function settleLine(text: string): string {
  * without one stays without). Lines holding nothing but text and escapes never reach JS code.
  */
 export function cleanTerminalText(raw: string): string {
-  let text = raw;
+  // The patterns find a line's end by its newline: a last line without one gets one lent.
+  if (raw !== '' && !raw.endsWith('\n')) return cleanTerminalText(`${raw}\n`).slice(0, -1);
+  let text = raw.includes('\r') ? raw.replaceAll('\r\n', '\n') : raw;
   if (text.includes('\x1b'))
     text = text.replace(OSC_TEXT, '').replace(CSI, '').replace(OTHER_ESCAPES_TEXT, '');
   NEEDS_LINE_WORK.lastIndex = 0;
   let found = NEEDS_LINE_WORK.exec(text);
-  if (!found) return withoutCarriageReturns(text);
+  if (!found) return text;
   let out = '';
   let done = 0;
   while (found) {
     const start = text.lastIndexOf('\n', found.index - 1) + 1;
     let end = text.indexOf('\n', found.index);
     if (end < 0) end = text.length;
-    const line = text.slice(start, end);
-    out += withoutCarriageReturns(text.slice(done, start));
-    out += settleLine(line.endsWith('\r') ? line.slice(0, -1) : line);
+    out += text.slice(done, start) + settleLine(text.slice(start, end));
     done = end;
     NEEDS_LINE_WORK.lastIndex = end;
     found = NEEDS_LINE_WORK.exec(text);
   }
-  return out + withoutCarriageReturns(text.slice(done));
+  return out + text.slice(done);
 }
-
-const withoutCarriageReturns = (text: string) =>
-  text.includes('\r') ? text.replaceAll('\r\n', '\n') : text;
