@@ -44,6 +44,8 @@ function gram(text: string, at: number): number {
   );
 }
 
+const pair = (a: number, b: number) => ((a & 0xff) << 8) | (b & 0xff);
+
 /**
  * Known values are looked up by four-character grams read at every fourth position of a line:
  * an occurrence of a value (eight characters or more) starting at s covers the gram at the first
@@ -58,6 +60,8 @@ export class KnownValues {
   private readonly bloom = new Uint8Array(1 << 16);
   /** Tails of every value, by their first (up to) four characters, for values cut by a wrap. */
   private readonly byTail = new Map<string, Array<{ value: string; cut: number }>>();
+  /** The two characters at each cut of those values (low bytes): where a wrap may split one. */
+  private readonly cuts = new Uint8Array(1 << 16);
 
   get size(): number {
     return this.rules.size;
@@ -78,6 +82,7 @@ export class KnownValues {
       }
       if (form.length > MAX_SPLIT_LENGTH) continue;
       for (let cut = 1; cut < form.length; cut++) {
+        this.cuts[pair(form.charCodeAt(cut - 1), form.charCodeAt(cut))] = 1;
         const key = form.slice(cut, cut + 4);
         const tails = this.byTail.get(key) ?? [];
         tails.push({ value: form, cut });
@@ -104,6 +109,14 @@ export class KnownValues {
       }
     }
     return spans;
+  }
+
+  /**
+   * Whether a value may be cut in two between these characters (the last of one line and the
+   * first of the next): when not, splitAcross finds nothing there.
+   */
+  mayBeCutBetween(last: number, first: number): boolean {
+    return this.cuts[pair(last, first)] === 1;
   }
 
   /**

@@ -1,5 +1,6 @@
+import type { KnownValues } from './known-values.js';
 import type { Span } from './rule.js';
-import { lineFilter, SecretScanner } from './scanner.js';
+import { lineFilter, MIN_WRAPPED_LENGTH, SecretScanner } from './scanner.js';
 
 /** What replaces a masked value: names the rule; later lines of one value say `continued`. */
 export function maskMarker(rule: string, continued = false): string {
@@ -28,6 +29,33 @@ function render(text: string, spans: readonly Span[]): string {
     at = s.end;
   }
   return out + text.slice(at);
+}
+
+/** New values found in one chunk are searched for in the rest of it this often at most. */
+const MAX_SEARCHES = 8;
+
+/**
+ * Starts of the lines, from `from` on, that hold a known value (in any encoding) or start with
+ * the tail of one cut by a wrap at the end of the line before: the lines push() must see.
+ */
+function linesWithKnownValues(known: KnownValues, text: string, from: number): number[] {
+  const starts = new Set<number>();
+  for (const span of known.find(text.slice(from)))
+    starts.add(text.lastIndexOf('\n', from + span.start) + 1);
+  // SecretScanner.wrapped: a cut only after a line of 40 characters or more, between two
+  // characters that are not blanks, and at a pair of characters some value holds.
+  let start = from;
+  for (let end = text.indexOf('\n', from); end >= 0 && end + 1 < text.length; ) {
+    const next = end + 1;
+    if (
+      end - start >= MIN_WRAPPED_LENGTH &&
+      known.mayBeCutBetween(text.charCodeAt(end - 1), text.charCodeAt(next))
+    )
+      starts.add(next);
+    start = next;
+    end = text.indexOf('\n', next);
+  }
+  return [...starts].sort((a, b) => a - b);
 }
 
 interface Pending {
@@ -67,18 +95,34 @@ export class SecretMasker {
   }
 
   /**
-   * Masks many lines at once (`text`: lines each ending in `\n`, the last one too), as push() on each would. Runs
-   * of lines the line filter does not flag go to `emitBlock` as they are, without scanning,
-   * while the scanner has nothing open and knows no value; the other lines go through push().
+   * Masks many lines at once (`text`: lines each ending in `\n`, the last one too), as push()
+   * on each would. Runs of lines that cannot hold a secret go to `emitBlock` as they are,
+   * without scanning: lines the line filter does not flag, while nothing is open, holding no
+   * known value and not ending or starting one cut by a wrap. The others go through push().
    */
   pushText(text: string, emit: (line: string) => void, emitBlock: (lines: string) => void): void {
     const flagged = lineFilter().flagged(text);
+    const known = this.scanner.known;
+    let knownFor = 0;
+    let holding: number[] = [];
+    let searches = 0;
     let at = 0;
-    let next = 0;
+    let f = 0;
+    let k = 0;
     while (at < text.length) {
-      while (next < flagged.length && (flagged[next] as number) < at) next++;
-      const stop = this.scanner.quiet ? (flagged[next] ?? text.length) : at;
-      if (stop > at) {
+      let stop = at;
+      if (this.scanner.idle && searches <= MAX_SEARCHES) {
+        if (known.size !== knownFor) {
+          // New values: look for them in the rest of the chunk (a few times at most).
+          knownFor = known.size;
+          holding = ++searches <= MAX_SEARCHES ? linesWithKnownValues(known, text, at) : [at];
+          k = 0;
+        }
+        while (f < flagged.length && (flagged[f] as number) < at) f++;
+        while (k < holding.length && (holding[k] as number) < at) k++;
+        stop = Math.min(flagged[f] ?? text.length, holding[k] ?? text.length);
+      }
+      if (stop > at && this.wrapFree(text, at)) {
         this.passThrough(text, at, stop, emit, emitBlock);
         at = stop;
         continue;
@@ -90,10 +134,19 @@ export class SecretMasker {
     }
   }
 
+  /** Whether the pending line and the line at `at` hold no known value cut between them. */
+  private wrapFree(text: string, at: number): boolean {
+    const pending = this.pending;
+    if (!pending || this.scanner.known.size === 0) return true;
+    const first = text.slice(at, text.indexOf('\n', at));
+    const wrap = this.scanner.wrapped(pending.text, pending.spans, first, []);
+    return !wrap.previous && !wrap.next;
+  }
+
   /**
-   * Lines [from, to) of `text`, none flagged, while the scanner is quiet: push() would find no
-   * span in them and, with no value known, no value cut by a wrap. The last one stays pending,
-   * as push() leaves it, for the wrap check against the next line.
+   * Lines [from, to) of `text`, none of which push() would find or change anything in (see
+   * pushText), written as they are. The last one stays pending, as push() leaves it, for the
+   * wrap check against the next line.
    */
   private passThrough(
     text: string,

@@ -60,7 +60,7 @@ interface Ranked extends Span {
 }
 
 /** Terminals wrap at 40 columns or more: a shorter line ends where its writer ended it. */
-const MIN_WRAPPED_LENGTH = 40;
+export const MIN_WRAPPED_LENGTH = 40;
 
 function regexSpans(text: string, lower: string, out: Ranked[]): void {
   if (!hasKeyword(lower)) return;
@@ -117,9 +117,12 @@ export class SecretScanner {
   readonly known = new KnownValues();
   private readonly context = new SecretContext();
 
-  /** Whether a line the LineFilter does not flag would get no span and change nothing. */
-  get quiet(): boolean {
-    return this.known.size === 0 && this.context.idle;
+  /**
+   * Nothing open (no PEM block, Secret map or secret command's output): a line the LineFilter
+   * does not flag gets no span but a known value's, and changes nothing.
+   */
+  get idle(): boolean {
+    return this.context.idle;
   }
 
   scan(line: string): Span[] {

@@ -78,6 +78,15 @@ const SECRET_LINES = [
 ];
 const BLOCKS = [
   [
+    'root# kubectl get secret db -o go-template={{.data.pw}}',
+    'rootplaintextpassword',
+    'root# echo next',
+  ],
+  // A known value cut in two at a line end (not a wrapped copy: the joiner leaves it).
+  ['output padded to be longer than forty columns, hunter2hun', 'ter2 goes on here'],
+  ['a token line padded past forty columns as well: hunter2hunter', '2 goes on'],
+  ['base64 of it, cut after forty columns or more: aHVudGVyMmh1', 'bnRlcjI= and on'],
+  [
     '-----BEGIN RSA PRIVATE KEY-----',
     'MIIEpAIBAAKCAQEA1234567890abcdef',
     'ZmFrZWtleWZha2VrZXk=',
