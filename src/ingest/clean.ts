@@ -1,7 +1,8 @@
 import { parseMarker } from '../model/markers.js';
-import { FileSink } from './lines.js';
+import { type Flagged, lineFilter } from '../secrets/index.js';
+import { ChunkSink } from './chunk-sink.js';
 import { Redactor } from './redact.js';
-import { cleanTerminalText } from './terminal.js';
+import { cleanTerminalText, removeEscapes, settleLine } from './terminal.js';
 import { readTextChunks } from './text-chunks.js';
 import { HardWrapJoiner } from './wrap.js';
 
@@ -32,34 +33,59 @@ export async function cleanTranscript(
   redact: boolean,
 ): Promise<CleanResult> {
   // The sink hashes what it writes: hashing line by line costs more than cleaning.
-  const sink = new FileSink(path);
-  sink.beginHash();
+  const sink = new ChunkSink(path);
   const redactor = new Redactor(redact);
+  const filter = lineFilter();
   const bundleIds = new Set<string>();
   let firstEpoch: number | undefined;
   let lines = 0;
   let sha256 = '';
+  let bytes = Buffer.alloc(0);
   // Wrapped lines are joined before secrets are looked for: a key cut in two would not match.
-  const accept = (line: string) => redactor.push(line, emit);
+  const accept = (line: string) => {
+    lines++;
+    redactor.push(line, emit);
+  };
   const joiner = new HardWrapJoiner(accept);
   try {
     for await (const chunk of readTextChunks(source)) {
       // A last line without a newline is cleaned as any other line.
-      const text = cleanTerminalText(chunk.endsWith('\n') ? chunk : `${chunk}\n`);
-      if (joiner.passingThrough) {
-        redactor.pushText(text, emit, emitBlock);
+      const raw = chunk.text.endsWith('\n') ? chunk.text : `${chunk.text}\n`;
+      if (!joiner.passingThrough) {
+        const cleaned = cleanTerminalText(raw).split('\n');
+        cleaned.pop();
+        for (const line of cleaned) {
+          if (joiner.passingThrough) accept(line);
+          else joiner.push(line);
+        }
         continue;
       }
-      const cleaned = text.split('\n');
-      cleaned.pop();
-      for (const line of cleaned) {
-        if (joiner.passingThrough) accept(line);
-        else joiner.push(line);
+      const text = removeEscapes(raw);
+      const markers = markerLines(text);
+      let flagged: Flagged;
+      let emitRun: (from: number, to: number) => void;
+      if (chunk.ascii) {
+        // ASCII: offsets in the text are offsets in its bytes, and runs are written as bytes.
+        if (bytes.length < text.length) bytes = Buffer.allocUnsafe(text.length * 2);
+        const length = bytes.write(text, 0, 'latin1');
+        flagged = filter.flaggedBytes(bytes, length);
+        emitRun = (from, to) => {
+          markers.parse(from, to);
+          sink.bytes(bytes.subarray(from, to));
+        };
+      } else {
+        flagged = filter.flagged(text);
+        emitRun = (from, to) => {
+          markers.parse(from, to);
+          sink.text(text.slice(from, to));
+        };
       }
+      lines += flagged.lines;
+      redactor.pushText(text, flagged.starts, emit, emitRun, settleLine);
     }
     joiner.finish();
     redactor.end(emit);
-    sha256 = sink.endHash();
+    sha256 = sink.digest();
   } finally {
     sink.close();
   }
@@ -85,18 +111,24 @@ export async function cleanTranscript(
   function emit(clean: string): void {
     if (clean.includes(MARKER_TEXT)) marker(clean);
     sink.line(clean);
-    lines++;
   }
 
-  /** Whole lines, each ending in `\n`, written as they are. */
-  function emitBlock(block: string): void {
-    for (let at = block.indexOf(MARKER_TEXT); at >= 0; at = block.indexOf(MARKER_TEXT, at)) {
-      const start = block.lastIndexOf('\n', at) + 1;
-      const end = block.indexOf('\n', at);
-      marker(block.slice(start, end));
-      at = end;
+  /** The lines of `text` holding a marker, parsed when a run that holds them is written. */
+  function markerLines(text: string) {
+    const starts: number[] = [];
+    for (let at = text.indexOf(MARKER_TEXT); at >= 0; at = text.indexOf(MARKER_TEXT, at)) {
+      starts.push(text.lastIndexOf('\n', at) + 1);
+      at = text.indexOf('\n', at);
     }
-    for (let at = block.indexOf('\n'); at >= 0; at = block.indexOf('\n', at + 1)) lines++;
-    sink.write(block);
+    let next = 0;
+    return {
+      parse(from: number, to: number): void {
+        while (next < starts.length && (starts[next] as number) < from) next++;
+        for (; next < starts.length && (starts[next] as number) < to; next++) {
+          const start = starts[next] as number;
+          marker(text.slice(start, text.indexOf('\n', start)));
+        }
+      },
+    };
   }
 }

@@ -24,12 +24,29 @@ export class Redactor {
   }
 
   /**
-   * Many lines at once (each ending in `\n`), as push() on each: lines with nothing to mask
-   * go to `emitBlock` together (see SecretMasker.pushText), the others to `emit` one by one.
+   * Many lines at once (each ending in `\n`), as push() on each: runs of lines with nothing to
+   * mask go to `emitRun` (offsets into `text`) together, the others through `prepare` to
+   * `emit` one by one (see SecretMasker.pushText). `flagged`: lineFilter().flagged(text).
    */
-  pushText(text: string, emit: (line: string) => void, emitBlock: (lines: string) => void): void {
-    if (this.enabled) this.masker.pushText(text, emit, emitBlock);
-    else emitBlock(text);
+  pushText(
+    text: string,
+    flagged: readonly number[],
+    emit: (line: string) => void,
+    emitRun: (from: number, to: number) => void,
+    prepare: (line: string) => string,
+  ): void {
+    if (this.enabled) {
+      this.masker.pushText(text, flagged, emit, emitRun, prepare);
+      return;
+    }
+    let at = 0;
+    for (const start of flagged) {
+      if (start > at) emitRun(at, start);
+      const end = text.indexOf('\n', start);
+      emit(prepare(text.slice(start, end)));
+      at = end + 1;
+    }
+    if (at < text.length) emitRun(at, text.length);
   }
 
   end(emit: (text: string) => void): void {

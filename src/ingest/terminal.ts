@@ -26,7 +26,7 @@ export function cleanTerminalLine(raw: string): string {
 }
 
 /** A line without escape sequences as the terminal leaves it (redraws, backspaces, blanks). */
-function settleLine(text: string): string {
+export function settleLine(text: string): string {
   let line = text;
   if (line.includes('\r')) {
     // A redraw: the terminal ends up showing the last segment over the earlier ones.
@@ -54,9 +54,7 @@ function settleLine(text: string): string {
 export function cleanTerminalText(raw: string): string {
   // The patterns find a line's end by its newline: a last line without one gets one lent.
   if (raw !== '' && !raw.endsWith('\n')) return cleanTerminalText(`${raw}\n`).slice(0, -1);
-  let text = raw.includes('\r') ? raw.replaceAll('\r\n', '\n') : raw;
-  if (text.includes('\x1b'))
-    text = text.replace(OSC_TEXT, '').replace(CSI, '').replace(OTHER_ESCAPES_TEXT, '');
+  const text = removeEscapes(raw);
   NEEDS_LINE_WORK.lastIndex = 0;
   let found = NEEDS_LINE_WORK.exec(text);
   if (!found) return text;
@@ -72,4 +70,15 @@ export function cleanTerminalText(raw: string): string {
     found = NEEDS_LINE_WORK.exec(text);
   }
   return out + text.slice(done);
+}
+
+/**
+ * The first half of cleanTerminalText, for lines each ending in `\n`: `\r\n` made `\n` and
+ * escape sequences removed. settleLine then gives each line as cleanTerminalLine would; it
+ * changes only lines holding a control character other than tab, or a blank at their end.
+ */
+export function removeEscapes(raw: string): string {
+  const text = raw.includes('\r') ? raw.replaceAll('\r\n', '\n') : raw;
+  if (!text.includes('\x1b')) return text;
+  return text.replace(OSC_TEXT, '').replace(CSI, '').replace(OTHER_ESCAPES_TEXT, '');
 }

@@ -1,3 +1,5 @@
+import { isAscii } from 'node:buffer';
+
 /**
  * A byte stream as text in chunks of whole lines: each chunk but the last ends with `\n`, and a
  * line is never cut, so chunk-wide regexes see every line whole. Decoded as readLineBatches
@@ -5,14 +7,21 @@
  * bytes only after a `\n` never splits a character, so decoding chunk by chunk equals decoding
  * the whole.
  */
+export interface TextChunk {
+  text: string;
+  /** Every character is ASCII (one byte each once encoded): known from the bytes, for free. */
+  ascii: boolean;
+}
+
 const NEWLINE = 10;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export async function* readTextChunks(
   source: AsyncIterable<Buffer | string>,
-): AsyncGenerator<string> {
+): AsyncGenerator<TextChunk> {
   let held: Buffer[] = [];
   let text = '';
+  let ascii = true;
   let started = false;
   const decode = (bytes: Buffer) => {
     let from = 0;
@@ -20,7 +29,14 @@ export async function* readTextChunks(
       started = true;
       if (bytes.subarray(0, 3).equals(BOM)) from = 3;
     }
+    if (!isAscii(bytes)) ascii = false;
     return bytes.toString('utf8', from);
+  };
+  const take = (cut: number): TextChunk => {
+    const chunk = { text: text.slice(0, cut), ascii };
+    text = text.slice(cut);
+    ascii = true;
+    return chunk;
   };
   for await (const chunk of source) {
     if (typeof chunk === 'string') {
@@ -28,11 +44,9 @@ export async function* readTextChunks(
       if (held.length) text += decode(Buffer.concat(held));
       held = [];
       text += chunk;
+      ascii = false;
       const cut = text.lastIndexOf('\n') + 1;
-      if (cut > 0) {
-        yield text.slice(0, cut);
-        text = text.slice(cut);
-      }
+      if (cut > 0) yield take(cut);
       continue;
     }
     const cut = chunk.lastIndexOf(NEWLINE) + 1;
@@ -41,11 +55,10 @@ export async function* readTextChunks(
       continue;
     }
     held.push(chunk.subarray(0, cut));
-    const lines = text + decode(held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held));
-    text = '';
+    text += decode(held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held));
     held = cut < chunk.length ? [chunk.subarray(cut)] : [];
-    yield lines;
+    yield take(text.length);
   }
   if (held.length) text += decode(Buffer.concat(held));
-  if (text !== '') yield text;
+  if (text !== '') yield take(text.length);
 }

@@ -22,7 +22,14 @@ export const LOWERS_TO_ASCII: ReadonlyMap<number, number> = new Map([
   [0x212a, 0x6b],
 ]);
 
-/** Aho-Corasick over lower-case ASCII, as one table: state * 128 + char → next, -1 on a hit. */
+const HIT = -1;
+const NEWLINE = -2;
+
+/**
+ * Aho-Corasick over lower-case ASCII, as one table: state + char → next state (states are
+ * multiples of 128, so no multiplication per character), HIT on a keyword or a control
+ * character, NEWLINE on `\n` (whose line the caller checks for a blank at its end).
+ */
 function automaton(words: readonly string[]): Int32Array {
   // Keywords holding another keyword add nothing to a yes/no test.
   const minimal = words.filter((w) => !words.some((o) => o !== w && w.includes(o)));
@@ -71,10 +78,26 @@ function automaton(words: readonly string[]): Int32Array {
     for (let c = 0; c < ALPHABET; c++) {
       // Upper-case letters go where their lower case goes.
       const to = row[c >= 65 && c <= 90 ? c + 32 : c] as number;
-      table[s * ALPHABET + c] = accepts[to] ? -1 : to;
+      let entry = accepts[to] ? HIT : to * ALPHABET;
+      if (c === 10) entry = NEWLINE;
+      else if ((c < 32 && c !== 9) || c === 127) entry = HIT;
+      table[s * ALPHABET + c] = entry;
     }
   }
   return table;
+}
+
+/**
+ * Finds, in many lines at once, the lines a caller must look at one by one: those holding a
+ * keyword (the scanner's, or what opens a stateful rule), a control character other than tab
+ * (terminal noise left once escape sequences are gone: `\r`, `\b`), or a blank at their end.
+ * The other lines hold no secret the scanner could find while nothing is open and no value is
+ * known, and a terminal would show them as they are.
+ */
+/** Starts of the flagged lines, in order, and how many lines the text has. */
+export interface Flagged {
+  starts: number[];
+  lines: number;
 }
 
 export class LineFilter {
@@ -84,11 +107,13 @@ export class LineFilter {
     this.table = automaton([...new Set([...keywords, ...CONTEXT_TRIGGERS])]);
   }
 
-  /** Start offsets of the lines of `text` (separated by `\n`) that the scanner must see. */
-  flagged(text: string): number[] {
+  /** Start offsets of the flagged lines of `text` (lines each ending in `\n`). */
+  flagged(text: string): Flagged {
     const table = this.table;
     const starts: number[] = [];
     let state = 0;
+    let line = 0;
+    let lines = 0;
     for (let i = 0; i < text.length; i++) {
       let c = text.charCodeAt(i);
       if (c >= ALPHABET) {
@@ -98,14 +123,61 @@ export class LineFilter {
           continue;
         }
       }
-      state = table[state * ALPHABET + c] as number;
+      state = table[state + c] as number;
       if (state >= 0) continue;
-      starts.push(text.lastIndexOf('\n', i) + 1);
+      if (state === NEWLINE) {
+        const last = i > 0 ? text.charCodeAt(i - 1) : 0;
+        if (last === 32 || last === 9) starts.push(line);
+        line = i + 1;
+        lines++;
+        state = 0;
+        continue;
+      }
+      starts.push(line);
+      state = 0;
       const end = text.indexOf('\n', i);
       if (end < 0) break;
       i = end;
-      state = 0;
+      line = end + 1;
+      lines++;
     }
-    return starts;
+    return { starts, lines };
+  }
+
+  /**
+   * The same over ASCII bytes (offsets are then the same in the bytes and in their text):
+   * reading bytes costs less than reading characters.
+   */
+  flaggedBytes(bytes: Uint8Array, length: number): Flagged {
+    const table = this.table;
+    const starts: number[] = [];
+    let state = 0;
+    let line = 0;
+    let lines = 0;
+    for (let i = 0; i < length; i++) {
+      const c = bytes[i] as number;
+      if (c >= ALPHABET) {
+        state = 0;
+        continue;
+      }
+      state = table[state + c] as number;
+      if (state >= 0) continue;
+      if (state === NEWLINE) {
+        const last = i > 0 ? (bytes[i - 1] as number) : 0;
+        if (last === 32 || last === 9) starts.push(line);
+        line = i + 1;
+        lines++;
+        state = 0;
+        continue;
+      }
+      starts.push(line);
+      state = 0;
+      const end = bytes.indexOf(10, i);
+      if (end < 0 || end >= length) break;
+      i = end;
+      line = end + 1;
+      lines++;
+    }
+    return { starts, lines };
   }
 }

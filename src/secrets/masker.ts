@@ -1,6 +1,6 @@
 import type { KnownValues } from './known-values.js';
 import type { Span } from './rule.js';
-import { lineFilter, MIN_WRAPPED_LENGTH, SecretScanner } from './scanner.js';
+import { MIN_WRAPPED_LENGTH, SecretScanner } from './scanner.js';
 
 /** What replaces a masked value: names the rule; later lines of one value say `continued`. */
 export function maskMarker(rule: string, continued = false): string {
@@ -96,12 +96,19 @@ export class SecretMasker {
 
   /**
    * Masks many lines at once (`text`: lines each ending in `\n`, the last one too), as push()
-   * on each would. Runs of lines that cannot hold a secret go to `emitBlock` as they are,
-   * without scanning: lines the line filter does not flag, while nothing is open, holding no
-   * known value and not ending or starting one cut by a wrap. The others go through push().
+   * on each would. Runs of lines that cannot hold a secret go to `emitRun` (offsets into
+   * `text`) as they are, without scanning: lines not `flagged`, while nothing is open, holding
+   * no known value and not ending or starting one cut by a wrap. The others go through
+   * `prepare` (for what a caller does line by line) and push(). `flagged`: starts of the lines
+   * lineFilter() flags (more may be given), in order.
    */
-  pushText(text: string, emit: (line: string) => void, emitBlock: (lines: string) => void): void {
-    const flagged = lineFilter().flagged(text);
+  pushText(
+    text: string,
+    flagged: readonly number[],
+    emit: (line: string) => void,
+    emitRun: (from: number, to: number) => void,
+    prepare: (line: string) => string = (line) => line,
+  ): void {
     const known = this.scanner.known;
     let knownFor = 0;
     let holding: number[] = [];
@@ -123,13 +130,13 @@ export class SecretMasker {
         stop = Math.min(flagged[f] ?? text.length, holding[k] ?? text.length);
       }
       if (stop > at && this.wrapFree(text, at)) {
-        this.passThrough(text, at, stop, emit, emitBlock);
+        this.passThrough(text, at, stop, emit, emitRun);
         at = stop;
         continue;
       }
       let end = text.indexOf('\n', at);
       if (end < 0) end = text.length;
-      this.push(text.slice(at, end), emit);
+      this.push(prepare(text.slice(at, end)), emit);
       at = end + 1;
     }
   }
@@ -153,12 +160,12 @@ export class SecretMasker {
     from: number,
     to: number,
     emit: (line: string) => void,
-    emitBlock: (lines: string) => void,
+    emitRun: (from: number, to: number) => void,
   ): void {
     const last = to >= 2 ? text.lastIndexOf('\n', to - 2) + 1 : 0;
     if (this.pending) this.release(this.pending, emit);
     this.pending = undefined;
-    if (last > from) emitBlock(text.slice(from, last));
+    if (last > from) emitRun(from, last);
     this.pending = { text: text.slice(last, to - 1), spans: [] };
   }
 
