@@ -13,6 +13,7 @@ const OTHER_ESCAPES = /\x1b(?:[()*+][0-9A-Za-z]|[=>78cDEHMNOZ\\]|$)/g;
 // `\r` is dropped before the per-line patterns run): none may cross a newline.
 const OSC_TEXT = /\x1b\][^\x07\x1b\n]*(?:\x07|\x1b\\)?/g;
 const OTHER_ESCAPES_TEXT = /\x1b(?:[()*+][0-9A-Za-z]|[=>78cDEHMNOZ\\]|(?=\n|$))/g;
+const CRLF = /\r\n/g;
 const CONTROL = /[\x00-\x07\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/g;
 const CONTROL_TEST = /[\x00-\x07\x0b\x0c\x0e-\x1a\x1c-\x1f\x7f]/;
 /** What only the per-line code handles: controls (`\r`, `\b`, a lone ESC), blanks at the end. */
@@ -78,7 +79,10 @@ export function cleanTerminalText(raw: string): string {
  * changes only lines holding a control character other than tab, or a blank at their end.
  */
 export function removeEscapes(raw: string): string {
-  const text = raw.includes('\r') ? raw.replaceAll('\r\n', '\n') : raw;
+  let text = raw.includes('\r') ? raw.replace(CRLF, '\n') : raw;
   if (!text.includes('\x1b')) return text;
-  return text.replace(OSC_TEXT, '').replace(CSI, '').replace(OTHER_ESCAPES_TEXT, '');
+  // Each pass only when its sequences can be there: most chunks hold colours and nothing else.
+  if (text.includes('\x1b]')) text = text.replace(OSC_TEXT, '');
+  text = text.replace(CSI, '');
+  return text.includes('\x1b') ? text.replace(OTHER_ESCAPES_TEXT, '') : text;
 }

@@ -146,7 +146,7 @@ export class LineFilter {
 
   /**
    * The same over ASCII bytes (offsets are then the same in the bytes and in their text):
-   * reading bytes costs less than reading characters.
+   * reading bytes costs less than reading characters. Bytes past ASCII are not looked at.
    */
   flaggedBytes(bytes: Uint8Array, length: number): Flagged {
     const table = this.table;
@@ -155,12 +155,7 @@ export class LineFilter {
     let line = 0;
     let lines = 0;
     for (let i = 0; i < length; i++) {
-      const c = bytes[i] as number;
-      if (c >= ALPHABET) {
-        state = 0;
-        continue;
-      }
-      state = table[state + c] as number;
+      state = table[state + ((bytes[i] as number) & 127)] as number;
       if (state >= 0) continue;
       if (state === NEWLINE) {
         const last = i > 0 ? (bytes[i - 1] as number) : 0;
