@@ -1,5 +1,6 @@
 import { parseMarker } from '../model/markers.js';
-import { type Flagged, lineFilter } from '../secrets/index.js';
+import { lineFilter } from '../secrets/index.js';
+import { cleanAsciiLines } from './ascii-lines.js';
 import { ChunkSink } from './chunk-sink.js';
 import { Redactor } from './redact.js';
 import { cleanTerminalText, removeEscapes, settleLine } from './terminal.js';
@@ -19,6 +20,7 @@ export interface CleanResult {
 }
 
 const MARKER_TEXT = '@@airgap/';
+const NEWLINE = Buffer.from('\n');
 
 /**
  * First pass over a paste: terminal noise removed and secrets masked, written to `path`.
@@ -49,10 +51,10 @@ export async function cleanTranscript(
   const joiner = new HardWrapJoiner(accept);
   try {
     for await (const chunk of readTextChunks(source)) {
-      // A last line without a newline is cleaned as any other line.
-      const raw = chunk.text.endsWith('\n') ? chunk.text : `${chunk.text}\n`;
       if (!joiner.passingThrough) {
-        const cleaned = cleanTerminalText(raw).split('\n');
+        const raw = chunk.ascii ? chunk.bytes.toString('latin1') : chunk.text;
+        // A last line without a newline is cleaned as any other line.
+        const cleaned = cleanTerminalText(raw.endsWith('\n') ? raw : `${raw}\n`).split('\n');
         cleaned.pop();
         for (const line of cleaned) {
           if (joiner.passingThrough) accept(line);
@@ -60,28 +62,8 @@ export async function cleanTranscript(
         }
         continue;
       }
-      const text = removeEscapes(raw);
-      const markers = markerLines(text);
-      let flagged: Flagged;
-      let emitRun: (from: number, to: number) => void;
-      if (chunk.ascii) {
-        // ASCII: offsets in the text are offsets in its bytes, and runs are written as bytes.
-        if (bytes.length < text.length) bytes = Buffer.allocUnsafe(text.length * 2);
-        const length = bytes.write(text, 0, 'latin1');
-        flagged = filter.flaggedBytes(bytes, length);
-        emitRun = (from, to) => {
-          markers.parse(from, to);
-          sink.bytes(bytes.subarray(from, to));
-        };
-      } else {
-        flagged = filter.flagged(text);
-        emitRun = (from, to) => {
-          markers.parse(from, to);
-          sink.text(text.slice(from, to));
-        };
-      }
-      lines += flagged.lines;
-      redactor.pushText(text, flagged.starts, emit, emitRun, settleLine);
+      if (chunk.ascii) asciiLines(chunk.bytes);
+      else textLines(chunk.text);
     }
     joiner.finish();
     redactor.end(emit);
@@ -99,6 +81,43 @@ export async function cleanTranscript(
     maskedByRule: Object.fromEntries(redactor.counts),
     wrapWidth: joiner.uncertainJoins > 0 ? joiner.detected : undefined,
   };
+
+  /** Lines of text: escapes removed with regexes, then the filter and the Redactor. */
+  function textLines(chunk: string): void {
+    const text = removeEscapes(chunk.endsWith('\n') ? chunk : `${chunk}\n`);
+    const markers = markerLines(text);
+    const flagged = filter.flagged(text);
+    lines += flagged.lines;
+    redactor.pushText(text, flagged.starts, emit, emitRun, settleLine);
+    function emitRun(from: number, to: number): void {
+      markers.parse(from, to);
+      sink.text(text.slice(from, to));
+    }
+  }
+
+  /**
+   * ASCII lines: offsets in the text are offsets in its bytes, and runs are written as bytes.
+   * One loop cleans and flags the common chunk (cleanAsciiLines); regexes take the others.
+   */
+  function asciiLines(chunk: Buffer): void {
+    const raw = chunk[chunk.length - 1] === 10 ? chunk : Buffer.concat([chunk, NEWLINE]);
+    if (bytes.length < raw.length) bytes = Buffer.allocUnsafe(raw.length * 2);
+    let done = cleanAsciiLines(raw, bytes);
+    let text: string;
+    if (done) text = bytes.toString('latin1', 0, done.length);
+    else {
+      text = removeEscapes(raw.toString('latin1'));
+      const length = bytes.write(text, 0, 'latin1');
+      done = { ...filter.flaggedBytes(bytes, length), length };
+    }
+    const markers = markerLines(text);
+    lines += done.lines;
+    redactor.pushText(text, done.starts, emit, emitRun, settleLine);
+    function emitRun(from: number, to: number): void {
+      markers.parse(from, to);
+      sink.bytes(bytes.subarray(from, to));
+    }
+  }
 
   function marker(line: string): void {
     const found = parseMarker(line);

@@ -1,17 +1,13 @@
 import { isAscii } from 'node:buffer';
 
 /**
- * A byte stream as text in chunks of whole lines: each chunk but the last ends with `\n`, and a
- * line is never cut, so chunk-wide regexes see every line whole. Decoded as readLineBatches
- * decodes (invalid UTF-8 becomes U+FFFD, a leading byte order mark is dropped): cutting the
- * bytes only after a `\n` never splits a character, so decoding chunk by chunk equals decoding
- * the whole.
+ * A byte stream in chunks of whole lines: each chunk but the last ends with `\n`, and a line is
+ * never cut, so chunk-wide regexes see every line whole. An ASCII chunk comes as its bytes (the
+ * bytes are the text, one per character); another as text, decoded as readLineBatches decodes
+ * (invalid UTF-8 becomes U+FFFD, a leading byte order mark is dropped): cutting the bytes only
+ * after a `\n` never splits a character, so decoding chunk by chunk equals decoding the whole.
  */
-export interface TextChunk {
-  text: string;
-  /** Every character is ASCII (one byte each once encoded): known from the bytes, for free. */
-  ascii: boolean;
-}
+export type TextChunk = { ascii: true; bytes: Buffer } | { ascii: false; text: string };
 
 const NEWLINE = 10;
 const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
@@ -21,7 +17,6 @@ export async function* readTextChunks(
 ): AsyncGenerator<TextChunk> {
   let held: Buffer[] = [];
   let text = '';
-  let ascii = true;
   let started = false;
   const decode = (bytes: Buffer) => {
     let from = 0;
@@ -29,13 +24,18 @@ export async function* readTextChunks(
       started = true;
       if (bytes.subarray(0, 3).equals(BOM)) from = 3;
     }
-    if (!isAscii(bytes)) ascii = false;
     return bytes.toString('utf8', from);
   };
-  const take = (cut: number): TextChunk => {
-    const chunk = { text: text.slice(0, cut), ascii };
-    text = text.slice(cut);
-    ascii = true;
+  /** Held bytes (whole lines, or the end), with any text before them, as one chunk. */
+  const take = (): TextChunk => {
+    const bytes = held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held);
+    held = [];
+    if (text === '' && isAscii(bytes)) {
+      started ||= bytes.length > 0;
+      return { ascii: true, bytes };
+    }
+    const chunk: TextChunk = { ascii: false, text: text + decode(bytes) };
+    text = '';
     return chunk;
   };
   for await (const chunk of source) {
@@ -44,9 +44,11 @@ export async function* readTextChunks(
       if (held.length) text += decode(Buffer.concat(held));
       held = [];
       text += chunk;
-      ascii = false;
       const cut = text.lastIndexOf('\n') + 1;
-      if (cut > 0) yield take(cut);
+      if (cut > 0) {
+        yield { ascii: false, text: text.slice(0, cut) };
+        text = text.slice(cut);
+      }
       continue;
     }
     const cut = chunk.lastIndexOf(NEWLINE) + 1;
@@ -55,10 +57,10 @@ export async function* readTextChunks(
       continue;
     }
     held.push(chunk.subarray(0, cut));
-    text += decode(held.length === 1 ? (held[0] as Buffer) : Buffer.concat(held));
-    held = cut < chunk.length ? [chunk.subarray(cut)] : [];
-    yield take(text.length);
+    const lines = take();
+    if (cut < chunk.length) held.push(chunk.subarray(cut));
+    yield lines;
   }
-  if (held.length) text += decode(Buffer.concat(held));
-  if (text !== '') yield take(text.length);
+  if (held.length) yield take();
+  else if (text !== '') yield { ascii: false, text };
 }

@@ -22,8 +22,9 @@ export const LOWERS_TO_ASCII: ReadonlyMap<number, number> = new Map([
   [0x212a, 0x6b],
 ]);
 
-const HIT = -1;
-const NEWLINE = -2;
+/** Table entries: a keyword or control character ends here; a `\n`. */
+export const HIT = -1;
+export const NEWLINE = -2;
 
 /**
  * Aho-Corasick over lower-case ASCII, as one table: state + char → next state (states are
@@ -101,7 +102,11 @@ export interface Flagged {
 }
 
 export class LineFilter {
-  private readonly table: Int32Array;
+  /**
+   * The automaton, for loops that produce the bytes they feed it (see ingest/ascii-lines.ts):
+   * next = table[state + byte], from state 0; HIT or NEWLINE (then state 0 again) or a state.
+   */
+  readonly table: Int32Array;
 
   constructor(keywords: Iterable<string>) {
     this.table = automaton([...new Set([...keywords, ...CONTEXT_TRIGGERS])]);
@@ -146,7 +151,7 @@ export class LineFilter {
 
   /**
    * The same over ASCII bytes (offsets are then the same in the bytes and in their text):
-   * reading bytes costs less than reading characters. Bytes past ASCII are not looked at.
+   * reading bytes costs less than reading characters. For ASCII only: others are folded in.
    */
   flaggedBytes(bytes: Uint8Array, length: number): Flagged {
     const table = this.table;

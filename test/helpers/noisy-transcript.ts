@@ -123,8 +123,15 @@ function pick<T>(next: () => number, list: readonly T[]): T {
   return list[Math.floor(next() * list.length)] as T;
 }
 
+const isAscii = (text: string) => /^[\x00-\x7f]*$/.test(text);
+const ASCII_WORDS = WORDS.filter(isAscii);
+/** Colours and bracketed paste only, as most chunks hold (ingest's one-loop path). */
+const CSI_NOISE = NOISE.filter((n) => /^(?:\x1b\[[0-?]*[ -/]*[@-~])+$|^[^\x1b]*$/.test(n));
+
 /** One line of text (without its newline) with noise mixed in at random places. */
-function noisyLine(next: () => number): string {
+function noisyLine(next: () => number, ascii: boolean, csi: boolean): string {
+  const words = ascii ? ASCII_WORDS : WORDS;
+  const noise = csi ? CSI_NOISE : NOISE;
   const r = next();
   if (r < 0.05) return pick(next, SECRET_LINES);
   if (r < 0.08) return pick(next, MARKERS);
@@ -132,20 +139,29 @@ function noisyLine(next: () => number): string {
   let line = '';
   const parts = 1 + Math.floor(next() * 8);
   for (let i = 0; i < parts; i++) {
-    line += next() < 0.3 ? pick(next, NOISE) : `${pick(next, WORDS)} `;
+    line += next() < 0.3 ? pick(next, noise) : `${pick(next, words)} `;
     if (next() < 0.02) line += pick(next, SECRET_LINES);
   }
   return line;
 }
 
-/** A transcript of about `lines` lines; `clean` leaves out the noise (a fast-path-only text). */
-export function noisyTranscript(seed: number, lines: number): string {
+/**
+ * A transcript of about `lines` lines. `ascii`: no character past ASCII; `csi`: no escape
+ * sequence but CSI ones (markers, secrets and redraws stay); `rate`: the share of noisy lines
+ * (the others plain words). ASCII with CSI only, mostly plain, is what most of a paste is.
+ */
+export function noisyTranscript(
+  seed: number,
+  lines: number,
+  { ascii = false, csi = false, rate = 1 } = {},
+): string {
   const next = random(seed);
   const out: string[] = [];
   while (out.length < lines) {
     const r = next();
-    if (r < 0.01) out.push(...pick(next, BLOCKS));
-    else out.push(noisyLine(next));
+    if (next() >= rate) out.push(`${pick(next, ascii ? ASCII_WORDS : WORDS)} padding padding`);
+    else if (r < 0.01) out.push(...pick(next, BLOCKS).filter((l) => !ascii || isAscii(l)));
+    else out.push(noisyLine(next, ascii, csi));
   }
   // Line ends: LF, CRLF, or a stray CR before the CRLF.
   return out

@@ -80,6 +80,23 @@ describe('cleanTranscript (chunk paths) against the line-by-line pass', () => {
     expect(fast).toEqual(slow);
   });
 
+  it.each([
+    [11, 1, true],
+    [12, 0.2, true],
+    [13, 0.02, true],
+    [14, 0.2, false],
+  ])(
+    'is the same for ASCII text (seed %i, noisy lines %d, CSI escapes only: %s)',
+    async (seed, rate, csi) => {
+      const bytes = Buffer.from(noisyTranscript(seed, 14_000, { ascii: true, csi, rate }));
+      expect(bytes.every((b) => b < 128)).toBe(true);
+      const next = random(seed);
+      const { fast, slow } = await both(() => randomChunks(bytes, next, 40_000));
+      expect(fast.masked).toBeGreaterThan(0);
+      expect(fast).toEqual(slow);
+    },
+  );
+
   it('is the same with tiny chunks (every line and character cut)', async () => {
     const bytes = Buffer.from(noisyTranscript(7, 6_000));
     const next = random(7);
