@@ -1,4 +1,4 @@
-import { type Flagged, HIT, lineFilter, NEWLINE } from '../secrets/index.js';
+import { type Flagged, lineFilter, NEWLINE } from '../secrets/index.js';
 
 const ESC = 0x1b;
 const CR = 13;
@@ -20,7 +20,7 @@ export function cleanAsciiLines(
 ): (Flagged & { length: number }) | undefined {
   const length = bytes.length;
   if (!csiOnly(bytes, length)) return undefined;
-  const table = lineFilter().table;
+  const table = automaton();
   const starts: number[] = [];
   let state = 0;
   let line = 0;
@@ -28,32 +28,53 @@ export function cleanAsciiLines(
   let flaggedAt = -1;
   let w = 0;
   for (let i = 0; i < length; i++) {
-    let c = bytes[i] as number;
-    if (c === ESC) {
-      // csiOnly checked that a complete CSI sequence starts here.
+    const c = bytes[i] as number;
+    // Written first and taken back when dropped: the common byte costs one branch.
+    out[w] = c;
+    const next = table[state + c] as number;
+    if (next >= 0) {
+      state = next;
+      w++;
+      continue;
+    }
+    if (next === ESCAPE) {
+      // csiOnly checked that a complete CSI sequence starts here: skip it, state unchanged.
       i += 2;
       while ((bytes[i] as number) >= 0x30 && (bytes[i] as number) <= 0x3f) i++;
       while ((bytes[i] as number) >= 0x20 && (bytes[i] as number) <= 0x2f) i++;
       continue;
     }
-    if (c === CR && bytes[i + 1] === LF && i + 1 < length) c = bytes[++i] as number;
-    out[w] = c;
-    state = table[state + (c & 127)] as number;
-    if (state < 0) {
-      if (state === NEWLINE) {
-        const last = w > 0 ? (out[w - 1] as number) : 0;
-        if ((last === 32 || last === 9) && flaggedAt !== line) starts.push(line);
-        line = w + 1;
-        lines++;
-      } else if (state === HIT && flaggedAt !== line) {
-        starts.push(line);
-        flaggedAt = line;
-      }
-      state = 0;
+    if (next === RETURN && i + 1 < length && bytes[i + 1] === LF) continue;
+    if (next === NEWLINE) {
+      const last = w > 0 ? (out[w - 1] as number) : 0;
+      if ((last === 32 || last === 9) && flaggedAt !== line) starts.push(line);
+      line = w + 1;
+      lines++;
+    } else if (flaggedAt !== line) {
+      // A keyword, a control character or a lone `\r`.
+      starts.push(line);
+      flaggedAt = line;
     }
+    state = 0;
     w++;
   }
   return { starts, lines, length: w };
+}
+
+const ESCAPE = -3;
+const RETURN = -4;
+let withEscapes: Int32Array | undefined;
+
+/** The line filter's automaton with ESC and `\r` told apart from the other control characters. */
+function automaton(): Int32Array {
+  if (withEscapes) return withEscapes;
+  const table = Int32Array.from(lineFilter().table);
+  for (let state = 0; state < table.length; state += 128) {
+    table[state + ESC] = ESCAPE;
+    table[state + CR] = RETURN;
+  }
+  withEscapes = table;
+  return table;
 }
 
 /** Whether every ESC starts a complete CSI sequence. */
