@@ -33,14 +33,6 @@ export class ChunkSink {
     if (this.used >= FLUSH_AT) this.flush();
   }
 
-  /** Text known to be ASCII: copied byte for byte, no encoding. */
-  ascii(text: string): void {
-    if (text.length === 0) return;
-    this.room(text.length);
-    this.used += this.buffer.write(text, this.used, 'latin1');
-    if (this.used >= FLUSH_AT) this.flush();
-  }
-
   bytes(bytes: Uint8Array): void {
     if (bytes.length >= FLUSH_AT) {
       this.flush();

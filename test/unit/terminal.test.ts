@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanTerminalLine } from '../../src/ingest/terminal.js';
+import {
+  cleanTerminalLine,
+  cleanTerminalText,
+  removeEscapes,
+  settleLine,
+} from '../../src/ingest/terminal.js';
+import { noisyTranscript } from '../helpers/noisy-transcript.js';
 import { projectRoot } from '../helpers/ops-repo.js';
 
 const capture = (name: string) =>
@@ -54,5 +60,39 @@ describe('cleanTerminalLine', () => {
     );
     expect(lines).toContain('quote-requested   True');
     expect(lines.join('\n')).not.toMatch(/\x1b|\r/);
+  });
+});
+
+describe('cleanTerminalText (many lines at once)', () => {
+  const byLine = (text: string) =>
+    text
+      .split('\n')
+      .map((line, i, all) => (i < all.length - 1 ? `${cleanTerminalLine(line)}\n` : line))
+      .join('');
+
+  it.each([1, 2, 3, 4])('leaves each line as cleanTerminalLine does (seed %i)', (seed) => {
+    const text = noisyTranscript(seed, 3_000);
+    expect(cleanTerminalText(text)).toBe(byLine(text));
+  });
+
+  it('cleans a last line without a newline as any other', () => {
+    for (const last of ['a\x1b\r', 'done   ', 'x\x1b]0;title', 'ab\rc\r'])
+      expect(cleanTerminalText(`a\r\n${last}`)).toBe(`a\n${cleanTerminalLine(last)}`);
+  });
+
+  it.each([
+    'aws-cli-v2-s3-cp-download.pty.txt',
+    'aws-cli-v1-s3-cp-download.pty.txt',
+    'interactive-bash-paste.pty.txt',
+  ])('gives the real capture %s as line by line', (name) => {
+    const text = capture(name);
+    expect(cleanTerminalText(text)).toBe(byLine(text));
+  });
+
+  it('removeEscapes then settleLine on the lines it leaves as they are', () => {
+    const text = 'a\x1b[32mb\x1b[0m\r\n\x1b]0;t\x07c\r\nok\n';
+    const removed = removeEscapes(text);
+    expect(removed).toBe('ab\nc\nok\n');
+    for (const line of removed.split('\n')) expect(settleLine(line)).toBe(line);
   });
 });

@@ -1,0 +1,28 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { ChunkSink } from '../../src/ingest/chunk-sink.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'airgap-chunk-sink-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+describe('ChunkSink', () => {
+  it('writes lines, texts and bytes in order and hashes exactly what it wrote', () => {
+    const path = join(dir, 'a.txt');
+    const sink = new ChunkSink(path);
+    sink.line('naïve — ünïcode');
+    sink.bytes(Buffer.from('bytes\n'));
+    sink.text('x'.repeat(300_000));
+    sink.bytes(Buffer.alloc(600_000, 0x79));
+    sink.text('ascii\n');
+    sink.line('');
+    const digest = sink.digest();
+    sink.close();
+    const expected = `naïve — ünïcode\nbytes\n${'x'.repeat(300_000)}${'y'.repeat(600_000)}ascii\n\n`;
+    const written = readFileSync(path);
+    expect(written.toString()).toBe(expected);
+    expect(digest).toBe(createHash('sha256').update(written).digest('hex'));
+  });
+});
