@@ -4,7 +4,7 @@ import { lineFilter, rules } from '../../src/secrets/scanner.js';
 import { noisyTranscript } from '../helpers/noisy-transcript.js';
 
 const keywords = [...new Set(rules.flatMap((r) => r.keywords))];
-const lineStarts = (text: string, lines: string[]) => {
+const lineStarts = (lines: string[]) => {
   const starts: number[] = [];
   let at = 0;
   for (const line of lines) {
@@ -24,13 +24,13 @@ describe('LineFilter', () => {
       'TAS\u212a (the Kelvin sign lower-cases to k: "task" holds sk)',
     ];
     const text = `${lines.join('\n')}\n`;
-    expect(lineFilter().flagged(text).starts).toEqual(lineStarts(text, lines));
+    expect(lineFilter().flagged(text).starts).toEqual(lineStarts(lines));
   });
 
   it('flags control characters other than tab and blanks at the end, nothing else', () => {
     const lines = ['plain words here', 'a\rb', 'back\bspace', 'tab\there', 'trailing ', 'tab\t'];
     const text = `${lines.join('\n')}\n`;
-    const starts = lineStarts(text, lines);
+    const starts = lineStarts(lines);
     const { starts: flagged, lines: count } = lineFilter().flagged(text);
     expect(flagged).toEqual([starts[1], starts[2], starts[4], starts[5]]);
     expect(count).toBe(6);
@@ -40,7 +40,7 @@ describe('LineFilter', () => {
     const text = noisyTranscript(21, 4_000).replace(/\r/g, '');
     const lines = text.split('\n').slice(0, -1);
     const flagged = new Set(lineFilter().flagged(text).starts);
-    lineStarts(text, lines).forEach((start, i) => {
+    lineStarts(lines).forEach((start, i) => {
       const lower = (lines[i] ?? '').toLowerCase();
       if (keywords.some((k) => lower.includes(k))) expect(flagged.has(start)).toBe(true);
     });
