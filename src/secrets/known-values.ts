@@ -91,16 +91,20 @@ export class KnownValues {
     }
   }
 
-  /** Every occurrence in the line of a known value (overlaps are resolved by the scanner). */
-  find(text: string): Span[] {
-    if (this.rules.size === 0 || text.length < MIN_KNOWN_LENGTH) return [];
+  /**
+   * Every occurrence of a known value in the line, or in `text` from `from` on (offsets into
+   * `text`; overlaps are resolved by the scanner).
+   */
+  find(text: string, from = 0): Span[] {
+    if (this.rules.size === 0 || text.length - from < MIN_KNOWN_LENGTH) return [];
     const spans: Span[] = [];
-    for (let at = 0; at + 4 <= text.length; at += 4) {
+    const bloom = this.bloom;
+    for (let at = from; at + 4 <= text.length; at += 4) {
       const key = gram(text, at);
-      if (this.bloom[(key ^ (key >>> 16)) & 0xffff] !== 1) continue;
+      if (bloom[(key ^ (key >>> 16)) & 0xffff] !== 1) continue;
       for (const { value, offset } of this.byGram.get(key) ?? []) {
         const start = at - offset;
-        if (start >= 0 && text.startsWith(value, start))
+        if (start >= from && text.startsWith(value, start))
           spans.push({
             start,
             end: start + value.length,
@@ -117,6 +121,28 @@ export class KnownValues {
    */
   mayBeCutBetween(last: number, first: number): boolean {
     return this.cuts[pair(last, first)] === 1;
+  }
+
+  /**
+   * Offsets of the line starts in `text`, from `from` on, after a line of `minLength`
+   * characters or more, where a value may go on from that line (see mayBeCutBetween).
+   */
+  cutLineStarts(text: string, from: number, minLength: number): number[] {
+    const starts: number[] = [];
+    if (this.byTail.size === 0) return starts;
+    const cuts = this.cuts;
+    let start = from;
+    for (let end = text.indexOf('\n', from); end >= 0; end = text.indexOf('\n', start)) {
+      const next = end + 1;
+      if (
+        end - start >= minLength &&
+        next < text.length &&
+        cuts[pair(text.charCodeAt(end - 1), text.charCodeAt(next))] === 1
+      )
+        starts.push(next);
+      start = next;
+    }
+    return starts;
   }
 
   /**

@@ -40,21 +40,10 @@ const MAX_SEARCHES = 8;
  */
 function linesWithKnownValues(known: KnownValues, text: string, from: number): number[] {
   const starts = new Set<number>();
-  for (const span of known.find(text.slice(from)))
-    starts.add(text.lastIndexOf('\n', from + span.start) + 1);
-  // SecretScanner.wrapped: a cut only after a line of 40 characters or more, between two
-  // characters that are not blanks, and at a pair of characters some value holds.
-  let start = from;
-  for (let end = text.indexOf('\n', from); end >= 0 && end + 1 < text.length; ) {
-    const next = end + 1;
-    if (
-      end - start >= MIN_WRAPPED_LENGTH &&
-      known.mayBeCutBetween(text.charCodeAt(end - 1), text.charCodeAt(next))
-    )
-      starts.add(next);
-    start = next;
-    end = text.indexOf('\n', next);
-  }
+  for (const span of known.find(text, from)) starts.add(text.lastIndexOf('\n', span.start) + 1);
+  // SecretScanner.wrapped: a cut only after a line of 40 characters or more, at a pair of
+  // characters some value holds.
+  for (const start of known.cutLineStarts(text, from, MIN_WRAPPED_LENGTH)) starts.add(start);
   return [...starts].sort((a, b) => a - b);
 }
 
