@@ -61,6 +61,7 @@ export async function* readTextChunks(
     if (cut < chunk.length) held.push(chunk.subarray(cut));
     yield lines;
   }
-  if (held.length) yield take();
-  else if (text !== '') yield { ascii: false, text };
+  // The end: a last line without a newline, if any (an empty chunk is no line).
+  const end = held.length ? take() : { ascii: false as const, text };
+  if (end.ascii ? end.bytes.length > 0 : end.text !== '') yield end;
 }

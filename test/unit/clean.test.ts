@@ -117,6 +117,14 @@ describe('cleanTranscript (chunk paths) against the line-by-line pass', () => {
     expect(strings.fast).toEqual(strings.slow);
   });
 
+  it('is the same when the source ends with an empty chunk (a typescript without trailer)', async () => {
+    const text = noisyTranscript(10, 6_000);
+    for (const end of [Buffer.alloc(0), Buffer.from('')]) {
+      const { fast, slow } = await both(() => [Buffer.from(text), end]);
+      expect(fast).toEqual(slow);
+    }
+  });
+
   it('is the same for invalid UTF-8 and a byte order mark', async () => {
     const body = Buffer.from(noisyTranscript(9, 6_000));
     const bytes = Buffer.concat([

@@ -47,6 +47,18 @@ describe('readTextChunks', () => {
     expect(got).toEqual([true, false]);
   });
 
+  it('gives no line for empty chunks at the end, as readLineBatches', async () => {
+    for (const parts of [
+      [Buffer.from('a\n'), Buffer.alloc(0)],
+      [Buffer.from('é\n'), Buffer.alloc(0)],
+      [Buffer.alloc(0)],
+      ['a\n', ''],
+    ]) {
+      expect(await chunks(parts)).toEqual([parts[0]?.toString()].filter((c) => c !== ''));
+      expect((await chunks(parts)).join('').split('\n').slice(0, -1)).toEqual(await lines(parts));
+    }
+  });
+
   it('takes strings as they are', async () => {
     expect(await chunks(['a\nb', 'c\n', 'd'])).toEqual(['a\n', 'bc\n', 'd']);
   });
