@@ -25,9 +25,11 @@ const NEWLINE = Buffer.from('\n');
 /**
  * First pass over a paste: terminal noise removed and secrets masked, written to `path`.
  * This cleaned text is what the repo keeps and what the runbook is rendered from.
- * Works on chunks of whole lines (a regex pass per chunk, lines with nothing to mask written
- * together); only the lines that need it are handled one by one. Each line comes out as
- * cleanTerminalLine, the wrap joiner and the Redactor would leave it line by line.
+ * Works on chunks of whole lines: escapes removed from the whole chunk (one loop over an ASCII
+ * chunk's bytes, else one regex pass each), the line filter finds the lines holding a secret
+ * keyword or terminal redraws, and runs of the other lines are written as they are; only the
+ * flagged lines are handled one by one. Each line comes out as cleanTerminalLine, the wrap
+ * joiner and the Redactor leave it line by line (test/unit/clean.test.ts compares the two).
  */
 export async function cleanTranscript(
   source: AsyncIterable<Buffer | string>,

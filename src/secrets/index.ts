@@ -11,7 +11,9 @@
  *   and `counts`, masked values per rule id.
  * - `SecretMasker`: the streaming form for large inputs: `push(line, emit)` per line (each line
  *   is emitted when the next has been seen, for values cut by a hard wrap), `end(emit)`, then
- *   `counts` (Map rule → values) and `total`.
+ *   `counts` (Map rule → values) and `total`. `pushText(text, flagged, emit, emitRun)` does
+ *   the same for many lines at once: `lineFilter().flagged(text)` (or `flaggedBytes` over
+ *   ASCII bytes) finds the lines that need scanning; runs of the others come back as offsets.
  * - `MASK_MARKER` (global RegExp, group 1 = rule id) counts markers in masked text; `rules`
  *   lists the regex rules (`id`, `keywords`, `source`: 'gitleaks' or 'airgap').
  *
