@@ -83,15 +83,18 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     throw asWriteFailure(error);
   }
   // Temp files live under .git/airgap/tmp/; Ctrl-C removes them, the next run sweeps a kill -9.
-  const run = await openRunDir(root).catch((error: unknown) => {
+  // The handler comes first: a Ctrl-C while the directory is made still exits 130, unlocked.
+  let run: Awaited<ReturnType<typeof openRunDir>> | undefined;
+  const disposeInterrupt = onInterrupt(() => {
+    run?.remove();
+    release();
+  });
+  run = await openRunDir(root).catch((error: unknown) => {
+    disposeInterrupt();
     release();
     throw asWriteFailure(error);
   });
   const work = run.path;
-  const disposeInterrupt = onInterrupt(() => {
-    run.remove();
-    release();
-  });
   try {
     const redact = options.redact ?? true;
     const recording = await openRecording(input(), source);
