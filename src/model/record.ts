@@ -5,6 +5,8 @@ import { ARCHIVE_FORMAT_NAMES, type ArchiveFormat, archiveFormat } from './archi
 import { UNIT_KINDS } from './markers.js';
 import type { BundleSpec } from './spec.js';
 
+/** Re-exported: records are what it was written for. */
+export { stableJson } from '../util/stable-json.js';
 export type { ArchiveFormat } from './archive-formats.js';
 
 export const BUNDLE_FORMAT = 'airgap-bundle/1';
@@ -149,24 +151,6 @@ export function archiveFileName(bundleId: string, format: ArchiveFormat): string
 export function s3Key(prefix: string, fileName: string): string {
   const clean = prefix.replace(/^\/+|\/+$/g, '');
   return clean ? `${clean}/${fileName}` : fileName;
-}
-
-/** Stable JSON: sorted object keys, so the same bundle always serialises to the same bytes. */
-export function stableJson(value: unknown): string {
-  return `${JSON.stringify(
-    value,
-    (_key, v: unknown) => {
-      if (v && typeof v === 'object' && !Array.isArray(v)) {
-        return Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
-            a < b ? -1 : a > b ? 1 : 0,
-          ),
-        );
-      }
-      return v;
-    },
-    2,
-  )}\n`;
 }
 
 /** The line JSON.parse stopped at (V8 names a character position). */
