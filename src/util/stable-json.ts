@@ -11,6 +11,8 @@ export function stableJson(value: unknown): string {
 
 /** An array index: such keys come first, in numeric order, in any object JSON.stringify sees. */
 function isIndexKey(key: string): boolean {
+  const first = key.charCodeAt(0);
+  if (!(first >= 48 && first <= 57)) return false; // most keys: no regex
   return /^(?:0|[1-9]\d{0,9})$/.test(key) && Number(key) < 4294967295;
 }
 
