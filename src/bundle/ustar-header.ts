@@ -22,14 +22,21 @@ const MAX_SIZE = 0o77777777777;
 const MAX_PLAIN_NAME = 100;
 const MAX_SMALL = 0o7777777;
 
-/** node-tar's octal field: zero-padded digits, then a space and a NUL (a NUL alone when full). */
+/**
+ * node-tar's octal field: zero-padded digits, then a space and a NUL (a NUL alone when the
+ * digits fill it). Written digit by digit: a string per field was most of this module's garbage.
+ */
 function octal(block: Buffer, offset: number, size: number, value: number): void {
-  const digits = Math.floor(value).toString(8);
-  const text =
-    digits.length === size - 1
-      ? `${digits}\0`
-      : `${'0'.repeat(Math.max(0, size - digits.length - 2))}${digits} \0`;
-  block.write(text, offset, size, 'latin1');
+  let rest = Math.floor(value);
+  let digits = 1;
+  for (let t = rest; t >= 8; t = Math.floor(t / 8)) digits++;
+  let end = offset + size - 1;
+  block[end] = 0;
+  if (digits < size - 1) block[--end] = 0x20;
+  for (let at = end - 1; at >= offset; at--) {
+    block[at] = 0x30 + (rest % 8);
+    rest = Math.floor(rest / 8);
+  }
 }
 
 /** True when every character is 7-bit ASCII, so one character is one byte. */

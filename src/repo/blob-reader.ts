@@ -20,7 +20,8 @@ export class BlobReader {
   private failure: Error | undefined;
 
   constructor(root: string, objectIds: readonly string[]) {
-    this.child = spawn('git', ['cat-file', '--batch'], {
+    // --buffer: every id is sent at once, so git need not flush after each blob (50,000 writes).
+    this.child = spawn('git', ['cat-file', '--batch', '--buffer'], {
       cwd: root,
       env: { ...process.env, LC_ALL: 'C' },
     });
@@ -121,11 +122,12 @@ export class BlobReader {
       newline = this.pending.indexOf(10);
     }
     const line = this.pending.subarray(0, newline);
-    const header = (carried ? Buffer.concat([carried, line]) : line).toString('utf8');
+    const header = carried ? Buffer.concat([carried, line]) : line;
     this.pending = this.pending.subarray(newline + 1);
-    const match = /^\S+ blob (\d+)$/.exec(header);
-    if (!match) throw new AirgapError(`git cat-file could not read a blob: ${header}`);
-    return Number(match[1]);
+    const size = blobSizeOf(header);
+    if (size < 0)
+      throw new AirgapError(`git cat-file could not read a blob: ${header.toString('utf8')}`);
+    return size;
   }
 
   /** Each blob is followed by a newline. */
@@ -137,4 +139,24 @@ export class BlobReader {
   close(): void {
     this.child.kill();
   }
+}
+
+const BLOB = Buffer.from(' blob ');
+
+/**
+ * The size in `<id> blob <size>`, or -1 for any other line (`<id> missing`). Read from the bytes:
+ * a string and a regex match per file were garbage on 50,000 files.
+ */
+export function blobSizeOf(line: Buffer): number {
+  const space = line.indexOf(0x20);
+  if (space < 1 || line.compare(BLOB, 0, BLOB.length, space, space + BLOB.length) !== 0) return -1;
+  const start = space + BLOB.length;
+  if (start >= line.length) return -1;
+  let size = 0;
+  for (let at = start; at < line.length; at++) {
+    const digit = line[at]! - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    size = size * 10 + digit;
+  }
+  return size;
 }
