@@ -23,7 +23,9 @@ function manifest(i: number, bytes: number): string {
 function commitAll(repo: string, message: string): void {
   git(repo, 'init', '-q', '-b', 'main');
   git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '-m', message);
+  // Auto gc in the foreground: detached, it packed 50,000 objects while runs were being timed
+  // and raced the final clean-up (ENOTEMPTY on .git).
+  git(repo, '-c', 'gc.autoDetach=false', 'commit', '-q', '-m', message);
 }
 
 /** A committed repo of YAML manifests and incompressible binaries under k8s/, with spec `bench`. */

@@ -86,7 +86,7 @@ async function* observed(
 }
 
 /**
- * tar.gz through node-tar headers and zlib on every core (ParallelGzip: fixed-size members, so
+ * tar.gz through direct ustar headers (node-tar's for names that need pax) and zlib on every core (ParallelGzip: fixed-size members, so
  * the bytes do not depend on timing); gzip headers without name or time (zlib's default).
  */
 async function writeTarGz(input: ArchiveInput): Promise<{ sha256: string; size: number }> {
@@ -106,19 +106,19 @@ async function writeTarGz(input: ArchiveInput): Promise<{ sha256: string; size: 
         input.onSymlink(index, target);
         await tar.symlink(entry.path, target);
       } else {
-        await tar.file(
-          entry.path,
-          tarMode(entry.mode),
-          entry.size,
-          observed(input.blobs, index, input.onChunk),
-        );
+        const wait = tar.startFile(entry.path, tarMode(entry.mode), entry.size);
+        if (wait) await wait;
+        await input.blobs.read((chunk) => {
+          const scanned = input.onChunk(index, chunk);
+          const packed = tar.data(chunk);
+          return scanned || packed ? Promise.all([scanned, packed]).then(() => {}) : undefined;
+        });
+        const padded = tar.endFile();
+        if (padded) await padded;
       }
     }
     for (const meta of await input.trailer()) {
-      const content = Buffer.from(meta.content);
-      await tar.file(meta.name, 0o644, content.length, [
-        content,
-      ] as unknown as AsyncIterable<Buffer>);
+      await tar.file(meta.name, 0o644, Buffer.from(meta.content));
     }
     await tar.end();
   } finally {

@@ -42,7 +42,8 @@ export class FileScanner {
     private readonly cache: ScanCache,
     extraImages: readonly string[],
   ) {
-    this.files = entries.map((e) => ({ path: e.path, size: e.size, mode: e.mode, sha256: '' }));
+    // Keys in stableJson's order, so the record of 50,000 files is written without a copy.
+    this.files = entries.map((e) => ({ mode: e.mode, path: e.path, sha256: '', size: e.size }));
     this.verdicts = entries.map((e) => cache.get(ScanCache.key(e.objectId, e.path)));
     this.images = new Set(extraImages);
     let toScan = 0;

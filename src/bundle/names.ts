@@ -44,18 +44,21 @@ function controlEscape(byte: number): string {
 
 /** Why a committed name cannot travel to the bastion intact, or undefined when it can. */
 export function nameProblem(entry: { path: string; rawName?: Buffer }): string | undefined {
-  const shown = escapeName(entry.rawName ?? entry.path);
+  // Escaped only for a message: 50,000 good names should not each pay for it.
+  const shown = () => escapeName(entry.rawName ?? entry.path);
   if (entry.rawName) {
-    return `${shown}: the name is not valid UTF-8 (it would be shipped under a replaced name, and two such names collapse into one); rename it to UTF-8`;
+    return `${shown()}: the name is not valid UTF-8 (it would be shipped under a replaced name, and two such names collapse into one); rename it to UTF-8`;
   }
   if (/[\n\r]/.test(entry.path)) {
-    return `${shown}: a newline or carriage return in a file name breaks SHA256SUMS lines and terminal pastes; rename it`;
+    return `${shown()}: a newline or carriage return in a file name breaks SHA256SUMS lines and terminal pastes; rename it`;
   }
+  // A component over 255 bytes needs a path over 255 UTF-16 units (a unit is at most 3 bytes).
+  if (entry.path.length <= MAX_NAME_COMPONENT_BYTES / 3) return undefined;
   const long = entry.path
     .split('/')
     .find((part) => Buffer.byteLength(part) > MAX_NAME_COMPONENT_BYTES);
   if (long !== undefined) {
-    return `${shown}: a path component is ${Buffer.byteLength(long)} bytes, over the ${MAX_NAME_COMPONENT_BYTES} the bastion's file system and tar accept; shorten it`;
+    return `${shown()}: a path component is ${Buffer.byteLength(long)} bytes, over the ${MAX_NAME_COMPONENT_BYTES} the bastion's file system and tar accept; shorten it`;
   }
   return undefined;
 }

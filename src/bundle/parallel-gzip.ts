@@ -53,6 +53,8 @@ export class ParallelGzip implements ByteSink {
   private block: Buffer;
   private filled = 0;
   private readonly inFlight: Array<Promise<Buffer>> = [];
+  /** Blocks whose members are compressed, to be filled again. */
+  private readonly spare: Buffer[] = [];
 
   constructor(
     private readonly out: (member: Buffer) => Promise<void> | void,
@@ -62,11 +64,36 @@ export class ParallelGzip implements ByteSink {
     this.memberSize = options.memberSize ?? 4 * 1024 * 1024;
     // One more than the cores: a core is never idle while the main thread fills the next block.
     this.concurrency = options.concurrency ?? Math.max(2, availableParallelism() + 1);
-    this.block = Buffer.allocUnsafe(this.memberSize);
+    this.block = Buffer.allocUnsafeSlow(this.memberSize);
   }
 
   async write(chunk: Buffer): Promise<void> {
-    let offset = 0;
+    await this.put(chunk);
+  }
+
+  /**
+   * write() without a promise per call: copies the chunk and returns a promise only when a full
+   * block is waiting for a compressor (50,000 files make 150,000 writes, most of them small).
+   */
+  put(chunk: Buffer): Promise<void> | undefined {
+    const take = Math.min(chunk.length, this.memberSize - this.filled);
+    chunk.copy(this.block, this.filled, 0, take);
+    this.filled += take;
+    if (this.filled < this.memberSize) return undefined;
+    return this.putRest(chunk, take);
+  }
+
+  /** `length` zero bytes (tar padding), without a Buffer to copy them from. */
+  zeros(length: number): Promise<void> | undefined {
+    const take = Math.min(length, this.memberSize - this.filled);
+    this.block.fill(0, this.filled, this.filled + take);
+    this.filled += take;
+    if (this.filled < this.memberSize) return undefined;
+    return this.putRest(Buffer.alloc(length - take), 0);
+  }
+
+  private async putRest(chunk: Buffer, offset: number): Promise<void> {
+    await this.dispatch(this.concurrency);
     while (offset < chunk.length) {
       const take = Math.min(chunk.length - offset, this.memberSize - this.filled);
       chunk.copy(this.block, this.filled, offset, offset + take);
@@ -85,9 +112,14 @@ export class ParallelGzip implements ByteSink {
   /** Decided by the block's content alone, so the output stays reproducible. */
   private async compress(block: Buffer): Promise<Buffer> {
     const level = (await looksIncompressible(block)) ? 0 : this.level;
-    // One output buffer for the whole member: zlib's default 16 KiB makes a trip back to the
-    // main thread for every 16 KiB it writes.
-    return gzipAsync(block, { level, chunkSize: this.memberSize + 64 * 1024 });
+    // Output in few pieces (zlib's default 16 KiB makes a trip back to the main thread for each),
+    // but not a whole block's worth for text that shrinks to a tenth: every buffer allocated
+    // here is external memory, and 600 MB of it made V8 mark the heap over and over.
+    const chunkSize =
+      level === 0 ? block.length + 64 * 1024 : Math.max(64 * 1024, block.length >> 3);
+    const member = await gzipAsync(block, { level, chunkSize });
+    if (block.length === this.memberSize) this.spare.push(block);
+    return member;
   }
 
   private async dispatch(limit: number): Promise<void> {
@@ -95,7 +127,8 @@ export class ParallelGzip implements ByteSink {
     // Awaited in order below; this only keeps a failure from being reported as unhandled.
     pending.catch(() => {});
     this.inFlight.push(pending);
-    this.block = Buffer.allocUnsafe(this.memberSize);
+    // A block whose member is done is filled again: a new 4 MiB each time was external memory.
+    this.block = this.spare.pop() ?? Buffer.allocUnsafeSlow(this.memberSize);
     this.filled = 0;
     while (this.inFlight.length >= limit) await this.out(await this.inFlight.shift()!);
   }

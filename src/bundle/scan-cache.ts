@@ -32,10 +32,7 @@ export class ScanCache {
     const path = join(gitDir, 'airgap', `scan-cache-v${SCANNER_VERSION}.json`);
     let entries = new Map<string, CachedScan>();
     try {
-      if (existsSync(path))
-        entries = new Map(
-          Object.entries(JSON.parse(readFileSync(path, 'utf8')) as Record<string, CachedScan>),
-        );
+      if (existsSync(path)) entries = fromStored(JSON.parse(readFileSync(path, 'utf8')));
     } catch {
       // A damaged cache is only a slower bundle.
     }
@@ -57,6 +54,47 @@ export class ScanCache {
 
   async save(): Promise<void> {
     if (!this.dirty) return;
-    await writeFileAtomically(this.path, JSON.stringify(Object.fromEntries(this.entries)));
+    await writeFileAtomically(this.path, JSON.stringify(toStored(this.entries)));
   }
+}
+
+/**
+ * On disk: each distinct verdict once, and the keys with the index of theirs. An object with
+ * 50,000 keys made JSON.parse build a dictionary and Object.entries copy it: twice the time.
+ */
+interface StoredCache {
+  verdicts: CachedScan[];
+  /** key, index into verdicts, key, index, … */
+  keys: Array<string | number>;
+}
+
+function fromStored(data: unknown): Map<string, CachedScan> {
+  const entries = new Map<string, CachedScan>();
+  if (!data || typeof data !== 'object') return entries;
+  const { verdicts, keys } = data as Partial<StoredCache>;
+  if (!Array.isArray(verdicts) || !Array.isArray(keys)) {
+    // Written by an airgap before the table format: one object keyed by blob and path.
+    return new Map(Object.entries(data as Record<string, CachedScan>));
+  }
+  for (let i = 0; i + 1 < keys.length; i += 2) {
+    const verdict = verdicts[keys[i + 1] as number];
+    if (typeof keys[i] === 'string' && verdict) entries.set(keys[i] as string, verdict);
+  }
+  return entries;
+}
+
+/** Equal verdicts (every binary's, every plain file's) are stored once. */
+function toStored(entries: ReadonlyMap<string, CachedScan>): StoredCache {
+  const stored: StoredCache = { verdicts: [], keys: [] };
+  const indexOf = new Map<string, number>();
+  for (const [key, verdict] of entries) {
+    const text = JSON.stringify(verdict);
+    let index = indexOf.get(text);
+    if (index === undefined) {
+      index = stored.verdicts.push(verdict) - 1;
+      indexOf.set(text, index);
+    }
+    stored.keys.push(key, index);
+  }
+  return stored;
 }

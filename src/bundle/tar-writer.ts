@@ -1,50 +1,44 @@
 // The subpaths, not 'tar': its index loads the whole extractor, a tenth of a second at start-up.
 import { Header } from 'tar/header';
 import { Pax } from 'tar/pax';
-import type { ByteSink } from './parallel-gzip.js';
-
-const BLOCK = 512;
-const ZEROS = Buffer.alloc(BLOCK * 2);
+import { BLOCK, encodeUstar, type UstarFields, ustarTemplate } from './ustar-header.js';
 
 /**
- * Writes a tar stream entry by entry with node-tar's header encoding (pax headers for long or
- * non-ASCII names), straight into the compressor with backpressure: one file in flight, no
- * per-entry stream machinery, so 50,000 small files cost what their bytes cost.
+ * Where the tar stream goes. `put` gives a promise only when the caller must wait (the
+ * backpressure), and the chunk may be reused once that has settled: most writes of a
+ * 50,000-file bundle cost no promise at all.
+ */
+export interface TarSink {
+  put(chunk: Buffer): Promise<void> | undefined;
+  zeros(length: number): Promise<void> | undefined;
+  end(): Promise<void>;
+}
+
+/**
+ * Writes a tar stream entry by entry, straight into the compressor: headers encoded directly
+ * (ustar-header.ts) or by node-tar for names that need pax, no per-entry stream machinery and
+ * no buffer per header, so 50,000 small files cost what their bytes cost.
  */
 export class TarWriter {
+  private readonly template: Buffer;
+  private readonly block = Buffer.alloc(BLOCK);
+  private expected = 0;
+  private written = 0;
+  private path = '';
+
   constructor(
-    private readonly out: ByteSink,
+    private readonly out: TarSink,
     private readonly mtime: Date,
-  ) {}
-
-  private pending: Buffer[] = [];
-  private pendingBytes = 0;
-
-  /**
-   * Batches small writes: 50,000 small files make 150,000 of them, and an awaited write each
-   * would cost more than their bytes.
-   */
-  private async write(chunk: Buffer): Promise<void> {
-    this.pending.push(chunk);
-    this.pendingBytes += chunk.length;
-    if (this.pendingBytes >= 1 << 20) await this.flush();
+  ) {
+    this.template = ustarTemplate(mtime);
   }
 
-  private async flush(): Promise<void> {
-    if (!this.pendingBytes) return;
-    const data = this.pending.length === 1 ? this.pending[0]! : Buffer.concat(this.pending);
-    this.pending = [];
-    this.pendingBytes = 0;
-    await this.out.write(data);
+  private header(fields: UstarFields): Promise<void> | undefined {
+    if (encodeUstar(this.block, this.template, fields)) return this.out.put(this.block);
+    return this.paxHeader(fields);
   }
 
-  private async header(fields: {
-    path: string;
-    mode: number;
-    size: number;
-    type: 'File' | 'SymbolicLink';
-    linkpath?: string;
-  }): Promise<void> {
+  private async paxHeader(fields: UstarFields): Promise<void> {
     const common = { uid: 0, gid: 0, uname: '', gname: '', mtime: this.mtime };
     const header = new Header({ ...common, ...fields });
     const block = Buffer.alloc(BLOCK);
@@ -55,27 +49,37 @@ export class TarWriter {
         path: fields.path,
         ...(fields.linkpath ? { linkpath: fields.linkpath } : {}),
       });
-      await this.write(pax.encode());
+      await this.out.put(pax.encode());
     }
-    await this.write(block);
+    await this.out.put(block);
   }
 
-  async file(
-    path: string,
-    mode: number,
-    size: number,
-    content: AsyncIterable<Buffer>,
-  ): Promise<void> {
-    await this.header({ path, mode, size, type: 'File' });
-    let written = 0;
-    for await (const chunk of content) {
-      written += chunk.length;
-      await this.write(chunk);
-    }
-    if (written !== size)
-      throw new Error(`${path}: expected ${size} bytes from git, got ${written}`);
+  /** Starts a file of `size` bytes: its content follows through data(), then endFile(). */
+  startFile(path: string, mode: number, size: number): Promise<void> | undefined {
+    this.path = path;
+    this.expected = size;
+    this.written = 0;
+    return this.header({ path, mode, size, type: 'File' });
+  }
+
+  data(chunk: Buffer): Promise<void> | undefined {
+    this.written += chunk.length;
+    return this.out.put(chunk);
+  }
+
+  endFile(): Promise<void> | undefined {
+    const size = this.expected;
+    if (this.written !== size)
+      throw new Error(`${this.path}: expected ${size} bytes from git, got ${this.written}`);
     const padding = (BLOCK - (size % BLOCK)) % BLOCK;
-    if (padding) await this.write(ZEROS.subarray(0, padding));
+    return padding ? this.out.zeros(padding) : undefined;
+  }
+
+  /** A whole file already in memory (the generated trailer files). */
+  async file(path: string, mode: number, content: Buffer): Promise<void> {
+    await this.startFile(path, mode, content.length);
+    await this.data(content);
+    await this.endFile();
   }
 
   async symlink(path: string, target: string): Promise<void> {
@@ -83,8 +87,7 @@ export class TarWriter {
   }
 
   async end(): Promise<void> {
-    await this.write(ZEROS);
-    await this.flush();
+    await this.out.zeros(BLOCK * 2);
     await this.out.end();
   }
 }

@@ -30,20 +30,21 @@ export async function packBundle(
   showProgress: boolean,
 ): Promise<Packed> {
   const { root, entries, spec } = plan;
-  const cache = ScanCache.load(await gitDirOf(root));
-  const scanner = new FileScanner(entries, cache, spec.images);
+  // git starts inflating blobs while the scan cache loads (a few tenths of a second on 50,000).
+  const reader = new BlobReader(
+    root,
+    entries.map((e) => e.objectId),
+  );
   const progress = startProgress({
     label: 'packing',
     total: plan.totalBytes,
     unit: 'bytes',
     enabled: showProgress,
   });
-  const reader = new BlobReader(
-    root,
-    entries.map((e) => e.objectId),
-  );
   let content: BundleContent | undefined;
   try {
+    const cache = ScanCache.load(await gitDirOf(root));
+    const scanner = new FileScanner(entries, cache, spec.images);
     const archive = await writeArchive({
       format: plan.format,
       mtime: ARCHIVE_MTIME,

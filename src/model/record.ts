@@ -5,6 +5,8 @@ import { ARCHIVE_FORMAT_NAMES, type ArchiveFormat, archiveFormat } from './archi
 import { UNIT_KINDS } from './markers.js';
 import type { BundleSpec } from './spec.js';
 
+/** Re-exported: records are what it was written for. */
+export { stableJson } from '../util/stable-json.js';
 export type { ArchiveFormat } from './archive-formats.js';
 
 export const BUNDLE_FORMAT = 'airgap-bundle/1';
@@ -151,24 +153,6 @@ export function s3Key(prefix: string, fileName: string): string {
   return clean ? `${clean}/${fileName}` : fileName;
 }
 
-/** Stable JSON: sorted object keys, so the same bundle always serialises to the same bytes. */
-export function stableJson(value: unknown): string {
-  return `${JSON.stringify(
-    value,
-    (_key, v: unknown) => {
-      if (v && typeof v === 'object' && !Array.isArray(v)) {
-        return Object.fromEntries(
-          Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
-            a < b ? -1 : a > b ? 1 : 0,
-          ),
-        );
-      }
-      return v;
-    },
-    2,
-  )}\n`;
-}
-
 /** The line JSON.parse stopped at (V8 names a character position). */
 function jsonErrorLine(text: string, error: unknown): number {
   const position = /position (\d+)/.exec(String((error as Error).message))?.[1];
@@ -227,9 +211,14 @@ export function parseRecord(
       },
     );
   }
-  const result = (options.archiveManifest ? archiveManifestSchema : bundleRecordSchema).safeParse(
-    raw,
-  );
+  const schema = options.archiveManifest ? archiveManifestSchema : bundleRecordSchema;
+  const files = (raw as { files?: unknown }).files;
+  if (Array.isArray(files) && files.every(isPlainBundleFile)) {
+    // 50,000 files through zod took a quarter of a second; these passed the same rules by hand.
+    const rest = schema.safeParse({ ...(raw as Record<string, unknown>), files: [] });
+    if (rest.success) return { ...rest.data, files: files as BundleFile[] };
+  }
+  const result = schema.safeParse(raw);
   if (result.success) return result.data;
   const problems = result.error.issues.map(
     (issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`,
@@ -237,6 +226,28 @@ export function parseRecord(
   throw new AirgapError(
     `${source}: invalid bundle record (${problems.length} problem${problems.length > 1 ? 's' : ''})`,
     { details: problems.slice(0, 10), hint: REBUILD_HINT, code: 'integrity' },
+  );
+}
+
+const FILE_KEYS = new Set(['path', 'size', 'mode', 'sha256', 'linkTarget']);
+const GIT_MODE = /^[0-7]{6}$/;
+const SHA256_HEX = /^[0-9a-f]{64}$/;
+
+/** What bundleFileSchema accepts, checked without zod; anything else goes through zod for its message. */
+function isPlainBundleFile(file: unknown): boolean {
+  if (!file || typeof file !== 'object' || Array.isArray(file)) return false;
+  const f = file as Record<string, unknown>;
+  for (const key in f) if (!FILE_KEYS.has(key)) return false;
+  return (
+    typeof f.path === 'string' &&
+    f.path.length > 0 &&
+    Number.isSafeInteger(f.size) &&
+    (f.size as number) >= 0 &&
+    typeof f.mode === 'string' &&
+    GIT_MODE.test(f.mode) &&
+    typeof f.sha256 === 'string' &&
+    SHA256_HEX.test(f.sha256) &&
+    (f.linkTarget === undefined || typeof f.linkTarget === 'string')
   );
 }
 

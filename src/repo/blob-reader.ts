@@ -7,10 +7,11 @@ import { AirgapError, fromSystemError, missingTool } from '../errors.js';
  * they arrive so a 1 GB file never sits in memory.
  */
 const HIGH_WATER = 8 * 1024 * 1024;
+const EMPTY = Buffer.alloc(0);
 
 export class BlobReader {
   private readonly child: ChildProcessWithoutNullStreams;
-  private pending: Buffer = Buffer.alloc(0);
+  private pending: Buffer = EMPTY;
   /** Chunks received but not yet consumed; the pipe is paused while this holds too much. */
   private readonly queue: Buffer[] = [];
   private queuedBytes = 0;
@@ -19,7 +20,8 @@ export class BlobReader {
   private failure: Error | undefined;
 
   constructor(root: string, objectIds: readonly string[]) {
-    this.child = spawn('git', ['cat-file', '--batch'], {
+    // --buffer: every id is sent at once, so git need not flush after each blob (50,000 writes).
+    this.child = spawn('git', ['cat-file', '--batch', '--buffer'], {
       cwd: root,
       env: { ...process.env, LC_ALL: 'C' },
     });
@@ -58,41 +60,103 @@ export class BlobReader {
     this.queuedBytes -= chunk.length;
     if (this.queuedBytes < HIGH_WATER / 2 && this.child.stdout.isPaused())
       this.child.stdout.resume();
-    this.pending = this.pending.length ? Buffer.concat([this.pending, chunk]) : chunk;
+    // Called only once everything pending was consumed (blobSize carries a split line itself).
+    this.pending = chunk;
+  }
+
+  /**
+   * Hands the next blob's bytes to `take` in order, awaiting only when git has not sent them
+   * yet or `take` returns a promise: no async iteration per chunk, which made a tenth of a
+   * 50,000-file bundle. Returns the blob's size.
+   */
+  async read(take: (chunk: Buffer) => Promise<void> | undefined): Promise<number> {
+    const size = await this.blobSize();
+    let remaining = size;
+    while (remaining > 0) {
+      if (this.pending.length === 0) await this.fill();
+      const piece = Math.min(remaining, this.pending.length);
+      const chunk = this.pending.subarray(0, piece);
+      this.pending = this.pending.subarray(piece);
+      remaining -= piece;
+      const wait = take(chunk);
+      if (wait) await wait;
+    }
+    await this.skipNewline();
+    return size;
   }
 
   /** Yields the next blob's bytes; must be drained fully before the next call. */
   async *next(): AsyncGenerator<Buffer> {
-    let newline = this.pending.indexOf(10);
-    while (newline < 0) {
-      await this.fill();
-      newline = this.pending.indexOf(10);
-    }
-    const header = this.pending.subarray(0, newline).toString('utf8');
-    this.pending = this.pending.subarray(newline + 1);
-    const match = /^\S+ blob (\d+)$/.exec(header);
-    if (!match) throw new AirgapError(`git cat-file could not read a blob: ${header}`);
-    let remaining = Number(match[1]);
+    let remaining = await this.blobSize();
     while (remaining > 0) {
       if (this.pending.length === 0) await this.fill();
-      const take = Math.min(remaining, this.pending.length);
-      const chunk = this.pending.subarray(0, take);
-      this.pending = this.pending.subarray(take);
-      remaining -= take;
+      const piece = Math.min(remaining, this.pending.length);
+      const chunk = this.pending.subarray(0, piece);
+      this.pending = this.pending.subarray(piece);
+      remaining -= piece;
       yield chunk;
     }
-    // Each blob is followed by a newline.
-    if (this.pending.length === 0) await this.fill();
-    this.pending = this.pending.subarray(1);
+    await this.skipNewline();
   }
 
   async readAll(): Promise<Buffer> {
     const chunks: Buffer[] = [];
-    for await (const chunk of this.next()) chunks.push(chunk);
+    await this.read((chunk) => {
+      chunks.push(chunk);
+      return undefined;
+    });
     return Buffer.concat(chunks);
+  }
+
+  /**
+   * Reads the `<id> blob <size>` line. A line split across two pipe reads is joined alone,
+   * instead of copying the whole next read onto its end.
+   */
+  private async blobSize(): Promise<number> {
+    let newline = this.pending.indexOf(10);
+    let carried: Buffer | undefined;
+    while (newline < 0) {
+      carried = carried ? Buffer.concat([carried, this.pending]) : this.pending;
+      this.pending = EMPTY;
+      await this.fill();
+      newline = this.pending.indexOf(10);
+    }
+    const line = this.pending.subarray(0, newline);
+    const header = carried ? Buffer.concat([carried, line]) : line;
+    this.pending = this.pending.subarray(newline + 1);
+    const size = blobSizeOf(header);
+    if (size < 0)
+      throw new AirgapError(`git cat-file could not read a blob: ${header.toString('utf8')}`);
+    return size;
+  }
+
+  /** Each blob is followed by a newline. */
+  private async skipNewline(): Promise<void> {
+    if (this.pending.length === 0) await this.fill();
+    this.pending = this.pending.subarray(1);
   }
 
   close(): void {
     this.child.kill();
   }
+}
+
+const BLOB = Buffer.from(' blob ');
+
+/**
+ * The size in `<id> blob <size>`, or -1 for any other line (`<id> missing`). Read from the bytes:
+ * a string and a regex match per file were garbage on 50,000 files.
+ */
+export function blobSizeOf(line: Buffer): number {
+  const space = line.indexOf(0x20);
+  if (space < 1 || line.compare(BLOB, 0, BLOB.length, space, space + BLOB.length) !== 0) return -1;
+  const start = space + BLOB.length;
+  if (start >= line.length) return -1;
+  let size = 0;
+  for (let at = start; at < line.length; at++) {
+    const digit = line[at]! - 0x30;
+    if (digit < 0 || digit > 9) return -1;
+    size = size * 10 + digit;
+  }
+  return size;
 }

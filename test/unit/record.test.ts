@@ -110,6 +110,28 @@ describe('parseRecord', () => {
   });
 });
 
+describe('parseRecord on the files of a record (checked without zod when they are valid)', () => {
+  const file = record.files[0]!;
+  it('reads valid files, links included, as they are', () => {
+    const files = [file, { ...file, path: 'k8s/link', mode: '120000', linkTarget: 'topic.yaml' }];
+    expect(parseRecord(withChanges({ files }), 'bundle.json').files).toEqual(files);
+  });
+
+  it.each([
+    [{ ...file, extra: 1 }, /^files\.0: Unrecognized key: "extra"$/],
+    [{ ...file, path: '' }, /^files\.0\.path: /],
+    [{ ...file, size: 1.5 }, /^files\.0\.size: /],
+    [{ ...file, size: '1' }, /^files\.0\.size: /],
+    [{ ...file, mode: '644' }, /^files\.0\.mode: expected an octal git mode such as 100644$/],
+    [{ ...file, sha256: sha.toUpperCase() }, /^files\.0\.sha256: expected a sha256 in hex$/],
+    [{ ...file, linkTarget: 7 }, /^files\.0\.linkTarget: /],
+    ['k8s/a.yaml', /^files\.0: /],
+  ])("refuses %j with zod's message", (bad, message) => {
+    const error = refusal(() => parseRecord(withChanges({ files: [bad] }), 'bundle.json'));
+    expect(error.details.join('\n')).toMatch(message);
+  });
+});
+
 describe('parseRecord on records of bundles built under older spec rules', () => {
   it('checks the recorded spec for shape only, so tighter spec rules leave old records readable', () => {
     const spec = {

@@ -1,0 +1,53 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { type CachedScan, ScanCache } from '../../src/bundle/scan-cache.js';
+
+const empty: CachedScan = { problems: [], images: [], isKubernetes: false, objects: [] };
+const manifest: CachedScan = {
+  problems: [{ path: 'k8s/a.yaml', line: 3, kind: 'secret', message: 'a Secret' }],
+  images: ['nginx:1.27'],
+  isKubernetes: true,
+  objects: [{ kind: 'ConfigMap', apiVersion: 'v1', name: 'a', namespace: 'kafka' }],
+};
+
+function gitDir(): string {
+  const dir = mkdtempSync(join(tmpdir(), 'airgap-scan-cache-'));
+  mkdirSync(join(dir, 'airgap'));
+  return dir;
+}
+
+describe('ScanCache', () => {
+  it('reads back every verdict it saved, storing equal verdicts once', async () => {
+    const dir = gitDir();
+    const cache = ScanCache.load(dir);
+    const keys = ['b1 k8s/bin/x.bin', 'b2 k8s/bin/y.bin', 'm1 k8s/a.yaml'];
+    cache.set(keys[0]!, { ...empty });
+    cache.set(keys[1]!, { ...empty });
+    cache.set(keys[2]!, manifest);
+    await cache.save();
+    const stored = JSON.parse(readFileSync(join(dir, 'airgap/scan-cache-v3.json'), 'utf8'));
+    expect(stored.verdicts).toHaveLength(2);
+    const again = ScanCache.load(dir);
+    expect(keys.map((k) => again.get(k))).toEqual([empty, empty, manifest]);
+    expect(again.get('b1 k8s/other.bin')).toBeUndefined();
+  });
+
+  it('reads the cache an earlier airgap wrote, one object keyed by blob and path', () => {
+    const dir = gitDir();
+    writeFileSync(
+      join(dir, 'airgap/scan-cache-v3.json'),
+      JSON.stringify({ 'm1 k8s/a.yaml': manifest, 'b1 x.bin': empty }),
+    );
+    const cache = ScanCache.load(dir);
+    expect(cache.get('m1 k8s/a.yaml')).toEqual(manifest);
+    expect(cache.get('b1 x.bin')).toEqual(empty);
+  });
+
+  it('treats a damaged cache as empty', () => {
+    const dir = gitDir();
+    writeFileSync(join(dir, 'airgap/scan-cache-v3.json'), '{"verdicts": [');
+    expect(ScanCache.load(dir).get('m1 k8s/a.yaml')).toBeUndefined();
+  });
+});

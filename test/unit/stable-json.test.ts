@@ -1,0 +1,55 @@
+import { describe, expect, it } from 'vitest';
+import { stableJson } from '../../src/util/stable-json.js';
+
+/** What stableJson wrote before it had its own serialiser: its output must not change. */
+function sortingReplacerJson(value: unknown): string {
+  return `${JSON.stringify(
+    value,
+    (_key, v: unknown) => {
+      if (v && typeof v === 'object' && !Array.isArray(v)) {
+        return Object.fromEntries(
+          Object.entries(v as Record<string, unknown>).sort(([a], [b]) =>
+            a < b ? -1 : a > b ? 1 : 0,
+          ),
+        );
+      }
+      return v;
+    },
+    2,
+  )}\n`;
+}
+
+describe('stableJson', () => {
+  it('sorts keys at every depth and indents by two', () => {
+    expect(stableJson({ b: 1, a: { d: [1, { f: 2, e: 3 }], c: 'x' } })).toBe(
+      '{\n  "a": {\n    "c": "x",\n    "d": [\n      1,\n      {\n        "e": 3,\n        "f": 2\n      }\n    ]\n  },\n  "b": 1\n}\n',
+    );
+  });
+
+  it.each([
+    [
+      'a record-like object',
+      { z: 'a"b\\c\n', files: [{ sha256: 'f', path: 'k8s/ä.yaml', size: 3 }] },
+    ],
+    [
+      'index-like keys, which JSON puts first in numeric order',
+      { b: 1, 10: 'x', 2: 'y', '01': 3, a: 2 },
+    ],
+    [
+      'left-out values',
+      { a: undefined, b: () => 1, c: [undefined, () => 1, Symbol('s')], d: null },
+    ],
+    ['empty containers', { a: {}, b: [], c: [[], {}], d: { e: undefined } }],
+    [
+      'numbers JSON cannot hold',
+      { a: Number.NaN, b: Number.POSITIVE_INFINITY, c: -0, d: 1e21, e: 0.1 },
+    ],
+    ['toJSON', { when: new Date(0), nested: { toJSON: () => ({ y: 1, x: 2 }) } }],
+    ['a top-level array', [3, 'a', { b: true, a: false }]],
+    ['a string alone', 'plain'],
+    ['objects in order holding objects out of order', { a: { c: 1, b: 2 }, b: [{ y: 1, x: 2 }] }],
+    ['an object of only left-out values', { a: undefined }],
+  ])('writes %s exactly as the sorting replacer did', (_name, value) => {
+    expect(stableJson(value)).toBe(sortingReplacerJson(value));
+  });
+});
