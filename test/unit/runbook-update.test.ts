@@ -5,23 +5,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { upsertManagedBlock } from '../../src/docs/managed-block.js';
 import { upsertBlockFile } from '../../src/ingest/runbook-update.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'airgap-runbook-update-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-function random(seed: number) {
-  let state = Math.imul(seed, 2654435761) >>> 0 || 1;
-  const next = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
-  for (let i = 0; i < 8; i++) next();
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
-  return { int, pick };
-}
 
 const LINES = [
   '# Runbook',
@@ -55,7 +42,7 @@ const LINES = [
 ];
 
 function doc(seed: number): string {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const eol = r.int(4) ? '\n' : '\r\n';
   const lines: string[] = [];
   for (let i = r.int(40); i > 0; i--) lines.push(r.pick(LINES));
@@ -76,7 +63,7 @@ function doc(seed: number): string {
 }
 
 function body(seed: number): string[] {
-  const r = random(seed + 7919);
+  const r = seededRandom(seed + 7919);
   const lines: string[] = [];
   for (let i = r.int(12); i >= 0; i--) lines.push(r.int(3) ? r.pick(LINES) : `out ${r.int(100)}\r`);
   return lines;

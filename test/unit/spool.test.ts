@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { digestOutputs, HelperEcho, spoolTranscript } from '../../src/ingest/spool.js';
+import { seededRandom } from '../helpers/seeded-random.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'airgap-spool-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -16,22 +17,7 @@ const COMMANDS = new Map([
 ]);
 const HELPER = ['airgap_helpers() {', '  echo loaded', '}'];
 
-/** A small seeded generator, so a failure names an input that can be made again. */
-function random(seed: number) {
-  let state = Math.imul(seed, 2654435761) >>> 0 || 1;
-  const next = () => {
-    state ^= state << 13;
-    state ^= state >>> 17;
-    state ^= state << 5;
-    return (state >>> 0) / 2 ** 32;
-  };
-  for (let i = 0; i < 8; i++) next();
-  const int = (n: number) => Math.floor(next() * n);
-  const pick = <T>(items: readonly T[]): T => items[int(items.length)] as T;
-  return { next, int, pick };
-}
-
-type Random = ReturnType<typeof random>;
+type Random = ReturnType<typeof seededRandom>;
 
 const WORDS = ['pod/a', 'created', 'naïve', 'ünïcode —', '日本語', '🙂', 'x', '  ', 'tab\there'];
 const MASKS = ['aws-access-key', 'github-pat', 'k8s-secret-data', 'private-key', 'generic-api-key'];
@@ -65,7 +51,7 @@ function marker(r: Random, type: 'begin' | 'end', bundle: string, n: number): st
 
 /** A transcript as pass 1 leaves it (or a kept one someone edited): blocks, text, bad bytes. */
 function transcript(seed: number): Buffer {
-  const r = random(seed);
+  const r = seededRandom(seed);
   const lines: Array<Array<string | number[]>> = [];
   for (let segment = r.int(12); segment >= 0; segment--) {
     for (let i = r.int(4); i > 0; i--) {
