@@ -1,4 +1,4 @@
-import { type RegexRule, rules } from '../secrets/index.js';
+import { keywordSearch, type RegexRule, rules } from '../secrets/index.js';
 
 /**
  * Bundle-time credential detection in shipped text: the rules below (manifest shapes: env
@@ -227,13 +227,7 @@ const providersByKeyword = new Map<string, ProviderRule[]>();
 for (const p of providerRules)
   for (const keyword of p.rule.keywords)
     providersByKeyword.set(keyword, [...(providersByKeyword.get(keyword) ?? []), p]);
-const providerKeywords = new RegExp(
-  [...providersByKeyword.keys()]
-    .sort((a, b) => b.length - a.length)
-    .map((k) => k.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&'))
-    .join('|'),
-  'g',
-);
+const providerKeywords = keywordSearch(providersByKeyword.keys());
 
 /** The lines (0-based) holding a provider keyword, each with the rules its keywords name. */
 function keywordLines(text: string): Map<number, Set<ProviderRule>> {

@@ -36,5 +36,5 @@ export {
   maskSecrets,
   SecretMasker,
 } from './masker.js';
-export type { RegexRule } from './rule.js';
+export { keywordSearch, type RegexRule } from './rule.js';
 export { lineFilter, rules } from './scanner.js';

@@ -64,3 +64,17 @@ export interface Span {
   rule: string;
   continued?: boolean;
 }
+
+/**
+ * One global search for any of these literal keywords, longest first so that at a place where
+ * two begin the longer is the one found. Keywords are lower case: search lower-cased text.
+ */
+export function keywordSearch(keywords: Iterable<string>): RegExp {
+  return new RegExp(
+    [...keywords]
+      .sort((a, b) => b.length - a.length)
+      .map((k) => k.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&'))
+      .join('|'),
+    'g',
+  );
+}

@@ -2,7 +2,7 @@ import { SecretContext } from './context.js';
 import { KnownValues } from './known-values.js';
 import { LineFilter } from './line-filter.js';
 import { isNeverMasked } from './never-mask.js';
-import type { RegexRule, Span } from './rule.js';
+import { keywordSearch, type RegexRule, type Span } from './rule.js';
 import { domainRules } from './rules-domain.js';
 import { gitleaksRules } from './rules-gitleaks.js';
 
@@ -28,13 +28,7 @@ for (const c of compiled)
     byKeyword.set(keyword, list);
   }
 // One pass over the line finds every keyword: most lines hold none and cost nothing more.
-const keywordPattern = new RegExp(
-  [...byKeyword.keys()]
-    .sort((a, b) => b.length - a.length)
-    .map((k) => k.replace(/[\\^$.*+?()[\]{}|/-]/g, '\\$&'))
-    .join('|'),
-  'g',
-);
+const keywordPattern = keywordSearch(byKeyword.keys());
 // Keywords are lower case: a case-sensitive search of the lower-cased line is twice as fast
 // as a case-insensitive one.
 const hasKeyword = (lower: string) => {
