@@ -176,33 +176,38 @@ function decodedText(run: string): string | undefined {
   return printable / bytes.length > 0.95 ? bytes.toString('latin1') : undefined;
 }
 
-/** The rules over the text, then over every base64 run in it (and the whole file, if it is one). */
+/**
+ * The rules over the text, then over every base64 run in it (and the whole file, if it is one).
+ * `lower` is the text lower-cased, computed once by the caller that needs it twice.
+ */
+function builtinFindings(text: string, lower: string): CredentialFinding[] {
+  const findings = runRules(text, lower);
+  const seen = new Set(findings.map((f) => f.rule));
+  const candidates: Array<{ run: string; index: number }> = [];
+  // A whole file in base64 (wrapped lines) is one candidate; the test fails at the first ':'.
+  if (/^[A-Za-z0-9+/=\s]+$/.test(text)) {
+    const compact = text.replace(/\s+/g, '');
+    if (compact.length >= MIN_BASE64_RUN) candidates.push({ run: compact, index: 0 });
+  }
+  candidates.push(...base64Runs(text));
+  for (const { run, index } of candidates) {
+    const decoded = decodedText(run);
+    if (!decoded) continue;
+    for (const finding of runRules(decoded)) {
+      if (seen.has(`base64:${finding.rule}`)) continue;
+      seen.add(`base64:${finding.rule}`);
+      findings.push({
+        rule: `base64:${finding.rule}`,
+        line: lineAt(text, index),
+        what: `${finding.what}, base64-encoded`,
+      });
+    }
+  }
+  return findings;
+}
+
 export const builtinDetector: CredentialDetector = {
-  findSecrets(text: string): CredentialFinding[] {
-    const findings = runRules(text);
-    const seen = new Set(findings.map((f) => f.rule));
-    const candidates: Array<{ run: string; index: number }> = [];
-    // A whole file in base64 (wrapped lines) is one candidate; the test fails at the first ':'.
-    if (/^[A-Za-z0-9+/=\s]+$/.test(text)) {
-      const compact = text.replace(/\s+/g, '');
-      if (compact.length >= MIN_BASE64_RUN) candidates.push({ run: compact, index: 0 });
-    }
-    candidates.push(...base64Runs(text));
-    for (const { run, index } of candidates) {
-      const decoded = decodedText(run);
-      if (!decoded) continue;
-      for (const finding of runRules(decoded)) {
-        if (seen.has(`base64:${finding.rule}`)) continue;
-        seen.add(`base64:${finding.rule}`);
-        findings.push({
-          rule: `base64:${finding.rule}`,
-          line: lineAt(text, index),
-          what: `${finding.what}, base64-encoded`,
-        });
-      }
-    }
-    return findings;
-  },
+  findSecrets: (text) => builtinFindings(text, text.toLowerCase()),
 };
 
 interface ProviderRule {
@@ -230,9 +235,8 @@ for (const p of providerRules)
 const providerKeywords = keywordSearch(providersByKeyword.keys());
 
 /** The lines (0-based) holding a provider keyword, each with the rules its keywords name. */
-function keywordLines(text: string): Map<number, Set<ProviderRule>> {
-  // Lower-cased once for the whole file: newlines stay where they are, so lines still count.
-  const lower = text.toLowerCase();
+function keywordLines(lower: string): Map<number, Set<ProviderRule>> {
+  // The whole file lower-cased: newlines stay where they are, so lines still count.
   const found = new Map<number, Set<ProviderRule>>();
   let line = 0;
   let counted = 0;
@@ -256,8 +260,8 @@ function keywordLines(text: string): Map<number, Set<ProviderRule>> {
  * which made the shared engine most of a fresh bundle's time. Overlaps resolve as the engine
  * resolves them; one finding per rule, at its first line.
  */
-export function providerFindings(text: string): CredentialFinding[] {
-  const candidates = keywordLines(text);
+export function providerFindings(text: string, lower = text.toLowerCase()): CredentialFinding[] {
+  const candidates = keywordLines(lower);
   if (candidates.size === 0) return [];
   const lines = text.split('\n');
   const findings: CredentialFinding[] = [];
@@ -295,9 +299,10 @@ export function providerFindings(text: string): CredentialFinding[] {
 /** The default: the rules above and the shared engine's provider rules, one finding per rule. */
 export const credentialDetector: CredentialDetector = {
   findSecrets(text: string): CredentialFinding[] {
-    const findings = builtinDetector.findSecrets(text);
+    const lower = text.toLowerCase();
+    const findings = builtinFindings(text, lower);
     const seen = new Set(findings.map((f) => f.rule));
-    for (const found of providerFindings(text)) {
+    for (const found of providerFindings(text, lower)) {
       if (seen.has(found.rule)) continue;
       seen.add(found.rule);
       findings.push(found);
