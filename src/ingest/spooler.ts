@@ -4,7 +4,7 @@ import { countNewlines, longestRun } from './line-regions.js';
 import { FileSink } from './lines.js';
 import { type Attempt, type ParseEvent, TranscriptParser } from './parser.js';
 import { countMasks } from './redact.js';
-import type { HelperEcho, SpooledAttempt, SpooledTranscript } from './spool.js';
+import type { HelperEcho, SpooledAttempt, SpooledTranscript } from './spooled.js';
 
 const BACKTICK = 0x60;
 const MASK_START = Buffer.from('«masked:');
