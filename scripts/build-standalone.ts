@@ -3,10 +3,11 @@
  * so `node airgap.mjs <command>` runs where nothing is installed, such as CloudShell.
  * Runs after tsc, from dist/scripts/; esbuild is a build-time dev dependency only.
  */
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
+import { undefinedGlobals } from './lib/free-globals.js';
 
 /** Compiled to dist/scripts/, two levels below the project root. */
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -28,11 +29,27 @@ const result = await build({
   mainFields: ['module', 'main'],
   legalComments: 'none',
   logLevel: 'warning',
-  // CommonJS dependencies call require() for Node built-ins; give them one in the ESM file.
+  // CommonJS dependencies read require, __filename and __dirname (write-file-atomic hashes
+  // __filename for its temp names); an ES module has none of them, so the banner defines them.
   banner: {
-    js: "import { createRequire as __airgapRequire } from 'node:module'; const require = __airgapRequire(import.meta.url);",
+    js: [
+      "import { createRequire as __airgapRequire } from 'node:module';",
+      "import { dirname as __airgapDirname } from 'node:path';",
+      "import { fileURLToPath as __airgapPath } from 'node:url';",
+      'const require = __airgapRequire(import.meta.url);',
+      'const __filename = __airgapPath(import.meta.url);',
+      'const __dirname = __airgapDirname(__filename);',
+    ].join(' '),
   },
 });
+// A global read but never defined throws only when its code path runs: refuse the build.
+const missing = undefinedGlobals(readFileSync(outfile, 'utf8'));
+if (missing.length) {
+  process.stderr.write(
+    `dist/airgap.mjs reads undefined global(s): ${missing.join(', ')}: define them in the banner\n`,
+  );
+  process.exit(1);
+}
 const size = statSync(outfile).size;
 // Output paths in the metafile are relative to the working directory.
 const output = Object.entries(result.metafile.outputs).find(([path]) =>
