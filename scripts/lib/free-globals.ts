@@ -42,7 +42,11 @@ function isReference(node: ts.Identifier, parent: ts.Node): boolean {
   )
     return parent.name !== node;
   if (ts.isBindingElement(parent)) return parent.propertyName !== node;
-  if (ts.isLabeledStatement(parent) || ts.isBreakStatement(parent) || ts.isContinueStatement(parent))
+  if (
+    ts.isLabeledStatement(parent) ||
+    ts.isBreakStatement(parent) ||
+    ts.isContinueStatement(parent)
+  )
     return false;
   // `typeof x` of an undeclared x is 'undefined', not a ReferenceError.
   return !(
@@ -59,7 +63,13 @@ function isReference(node: ts.Identifier, parent: ts.Node): boolean {
  * declared somewhere and read elsewhere is rare, and the check errs towards silence.
  */
 export function undefinedGlobals(code: string, known = Object.getOwnPropertyNames(globalThis)) {
-  const file = ts.createSourceFile('out.mjs', code, ts.ScriptTarget.Latest, false, ts.ScriptKind.JS);
+  const file = ts.createSourceFile(
+    'out.mjs',
+    code,
+    ts.ScriptTarget.Latest,
+    false,
+    ts.ScriptKind.JS,
+  );
   const declared = new Set<string>();
   const read = new Set<string>();
   const visit = (node: ts.Node, parent: ts.Node | undefined): void => {
