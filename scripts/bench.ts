@@ -1,32 +1,29 @@
 /**
  * `npm run bench`: each airgap command against what a user would otherwise run, on the same
- * input in the same run, as a ratio of medians; then issue 17's targets, each met or missed.
- * For a missed target it profiles one more airgap run (`--cpu-prof`) and writes what the time
- * went to into bench/results.md. Loopback only. `--quick`: smaller inputs; `--only=a,b`: a
- * subset (bundle, large, startup, upload, ingest, secrets); neither rewrites results.md.
+ * input in the same run, as a ratio of medians; then issue 28's targets, each met or missed.
+ * For a missed target it profiles one more airgap run (`--cpu-prof`, kept in bench/profiles/)
+ * and writes what the time went to into bench/results.md. Loopback only. `--quick`: smaller
+ * inputs; `--only=a,b`: a subset (bundle, repetitive, operator, small, large, startup, upload,
+ * ingest, secrets); neither rewrites results.md.
  */
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { benchSecrets } from './bench-secrets.js';
 import {
+  compressionOf,
   freshClone,
   makeIngestRepo,
   makeLargeFileRepo,
+  makeOperatorRepo,
+  makeRepetitiveRepo,
   makeRepo,
+  makeSmallOpsRepo,
   makeTranscript,
 } from './lib/bench-inputs.js';
-import {
-  judge,
-  type Measurement,
-  ratio,
-  renderResults,
-  summarizeProfile,
-  TARGETS,
-  type ThreadProfile,
-  verdictLines,
-} from './lib/bench-targets.js';
+import { BenchRun, type Timed } from './lib/bench-run.js';
+import { judge, renderResults, TARGETS, verdictLines } from './lib/bench-targets.js';
 import { fakeRecord } from './lib/fake-record.js';
 import { LOCAL_S3_CREDENTIALS } from './lib/local-s3.js';
 import { git, projectRoot } from './lib/loop.js';
@@ -55,84 +52,10 @@ const env = {
   NO_COLOR: '1',
 };
 
-interface Timed {
-  seconds: number;
-  rssMiB: number;
-}
-
-/** Runs a shell command under GNU time: wall time, and the peak RSS of its largest process. */
-function timed(command: string, cwd: string): Timed {
-  const start = process.hrtime.bigint();
-  const result = spawnSync('/usr/bin/time', ['-f', '%M', 'bash', '-c', command], {
-    cwd,
-    env,
-    encoding: 'utf8',
-    maxBuffer: 1 << 26,
-  });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-  if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr.slice(-2000)}`);
-  const kib = Number(result.stderr.trim().split('\n').at(-1));
-  return { seconds, rssMiB: kib / 1024 };
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
-function summarize(
-  id: string,
-  label: string,
-  baselineCommand: string,
-  ours: Timed[],
-  theirs: Timed[],
-): Measurement {
-  const m: Measurement = {
-    id,
-    label,
-    baselineCommand,
-    airgapSeconds: median(ours.map((t) => t.seconds)),
-    baselineSeconds: median(theirs.map((t) => t.seconds)),
-    airgapRssMiB: Math.max(...ours.map((t) => t.rssMiB)),
-    baselineRssMiB: Math.max(...theirs.map((t) => t.rssMiB)),
-    runs: ours.length,
-  };
-  process.stdout.write(
-    `${label}: airgap ${m.airgapSeconds.toFixed(3)} s, baseline ${m.baselineSeconds.toFixed(3)} s, ratio ${ratio(m).toFixed(2)}, peak RSS ${m.airgapRssMiB.toFixed(0)} MiB vs ${m.baselineRssMiB.toFixed(0)} MiB\n`,
-  );
-  measurements.push(m);
-  return m;
-}
-
-/** Alternates baseline and airgap `runs` times; `prepare` runs untimed before each airgap run. */
-function compare(spec: {
-  id: string;
-  label: string;
-  baselineCommand: string;
-  cwd: string;
-  airgap: (node: string) => string;
-  baseline: string;
-  prepare?: () => void;
-  runs?: number;
-}): Measurement {
-  const ours: Timed[] = [];
-  const theirs: Timed[] = [];
-  for (let i = 0; i < (spec.runs ?? RUNS); i++) {
-    theirs.push(timed(spec.baseline, spec.cwd));
-    spec.prepare?.();
-    ours.push(timed(spec.airgap(NODE), spec.cwd));
-  }
-  profilers.set(spec.id, (node) => {
-    spec.prepare?.();
-    timed(spec.airgap(node), spec.cwd);
-  });
-  return summarize(spec.id, spec.label, spec.baselineCommand, ours, theirs);
-}
-
-const measurements: Measurement[] = [];
-const notes: string[] = [];
-/** One more airgap run of a measurement with the given node command, for profiling a miss. */
-const profilers = new Map<string, (node: string) => void>();
+const bench = new BenchRun(env, NODE, RUNS);
+const { measurements, notes, profilers } = bench;
+const timed = (command: string, cwd: string) => bench.timed(command, cwd);
+const compare = bench.compare.bind(bench);
 const archiveBaseline = (out: string) =>
   `git archive --format=tar HEAD | gzip -6 > ${out} && sha256sum ${out} > /dev/null`;
 const ARCHIVE_BASELINE = 'git archive --format=tar HEAD | gzip -6 > x.tar.gz && sha256sum x.tar.gz';
@@ -140,6 +63,38 @@ const bundleCommand = (node: string, out: string) => {
   rmSync(out, { recursive: true, force: true });
   return `${node} ${cli} bundle bench --out ${out} --json > /dev/null`;
 };
+
+/**
+ * Fresh clones (no scan cache) and then the same clone warm, each against the baseline on the
+ * same clone, alternating: `RUNS` clones of `source`.
+ */
+function freshAndWarm(id: string, shape: string, source: string): void {
+  const out = join(work, `out-${id}`);
+  const baselineOut = join(work, 'baseline.tar.gz');
+  const fresh: [Timed[], Timed[]] = [[], []];
+  const warm: [Timed[], Timed[]] = [[], []];
+  let clone = '';
+  for (let i = 0; i < RUNS; i++) {
+    clone = freshClone(source, join(work, `clone-${id}-${i}`));
+    fresh[1].push(timed(archiveBaseline(baselineOut), clone));
+    fresh[0].push(timed(bundleCommand(NODE, out), clone));
+    warm[1].push(timed(archiveBaseline(baselineOut), clone));
+    warm[0].push(timed(bundleCommand(NODE, out), clone));
+    if (i < RUNS - 1) rmSync(clone, { recursive: true, force: true });
+  }
+  const input = compressionOf(clone);
+  const baselineCommand = ARCHIVE_BASELINE;
+  bench.summarize(
+    { id: `${id}-fresh`, label: `${shape}, fresh clone`, baselineCommand, input },
+    ...fresh,
+  );
+  bench.summarize({ id: `${id}-warm`, label: `${shape}, warm`, baselineCommand, input }, ...warm);
+  profilers.set(`${id}-fresh`, (node) => {
+    const again = freshClone(source, join(work, `clone-${id}-profile`));
+    timed(bundleCommand(node, out), again);
+  });
+  profilers.set(`${id}-warm`, (node) => timed(bundleCommand(node, out), clone));
+}
 
 // 1. Bundle: 2,000 YAML files (20 MB) and 20 binaries (40 MB), in fresh clones, then warm.
 if (wanted('bundle')) {
@@ -151,26 +106,7 @@ if (wanted('bundle')) {
     binaryMB: 40 / scale,
   });
   const shape = `${2000 / scale} YAML (${20 / scale} MB) + ${20 / scale} binary files (${40 / scale} MB)`;
-  const out = join(work, 'out-main');
-  const baselineOut = join(work, 'baseline.tar.gz');
-  const fresh: [Timed[], Timed[]] = [[], []];
-  const warm: [Timed[], Timed[]] = [[], []];
-  let clone = '';
-  for (let i = 0; i < RUNS; i++) {
-    clone = freshClone(source, join(work, `clone-${i}`));
-    fresh[1].push(timed(archiveBaseline(baselineOut), clone));
-    fresh[0].push(timed(bundleCommand(NODE, out), clone));
-    warm[1].push(timed(archiveBaseline(baselineOut), clone));
-    warm[0].push(timed(bundleCommand(NODE, out), clone));
-    if (i < RUNS - 1) rmSync(clone, { recursive: true, force: true });
-  }
-  summarize('bundle-fresh', `bundle ${shape}, fresh clone`, ARCHIVE_BASELINE, ...fresh);
-  summarize('bundle-warm', `bundle ${shape}, warm`, ARCHIVE_BASELINE, ...warm);
-  profilers.set('bundle-fresh', (node) => {
-    const again = freshClone(source, join(work, 'clone-profile'));
-    timed(bundleCommand(node, out), again);
-  });
-  profilers.set('bundle-warm', (node) => timed(bundleCommand(node, out), clone));
+  freshAndWarm('bundle', `bundle ${shape}`, source);
 
   if (!quick) {
     // 50,000 small files: the first run parses everything, the measured ones reuse the cache.
@@ -190,9 +126,64 @@ if (wanted('bundle')) {
       baselineCommand: ARCHIVE_BASELINE,
       cwd: many,
       airgap: (node) => bundleCommand(node, join(work, 'out-50000')),
-      baseline: archiveBaseline(baselineOut),
+      baseline: archiveBaseline(join(work, 'baseline.tar.gz')),
+      input: compressionOf(many),
     });
   }
+}
+
+// 1b. Generated manifests: 2,000 files × 120 tiny ConfigMaps (cheap for gzip) + 20 × 2 MiB random.
+if (wanted('repetitive')) {
+  const files = quick ? 200 : 2000;
+  const binaries = quick ? 2 : 20;
+  const source = makeRepetitiveRepo(join(work, 'repo-repetitive'), {
+    yamlFiles: files,
+    documents: 120,
+    binaryFiles: binaries,
+    binaryMiB: 2,
+  });
+  freshAndWarm('repetitive', `bundle ${files} YAML × 120 ConfigMaps + ${binaries} × 2 MiB`, source);
+}
+
+// 1c. An operator install: CRDs of 300–500 KB, which js-yaml parses whole.
+if (wanted('operator')) {
+  const source = makeOperatorRepo(join(work, 'repo-operator'));
+  freshAndWarm('operator', 'bundle an operator install (10 CRDs of 300–500 KB)', source);
+}
+
+// 1d. A dozen files: what a bundle costs beyond starting node, fresh and unchanged.
+if (wanted('small')) {
+  const repo = makeSmallOpsRepo(join(work, 'repo-small'));
+  const out = join(work, 'out-small');
+  const command = (node: string) => `${node} ${cli} bundle ops --out ${out} --json > /dev/null`;
+  const input = compressionOf(repo);
+  compare({
+    id: 'small-bundle',
+    label: 'bundle a 12-file ops repo, first time (no scan cache)',
+    baselineCommand: 'node -e 0',
+    cwd: repo,
+    // Back to the committed state: no record, no PENDING-CHANGES row, no cache, no out dir.
+    prepare: () => {
+      git(repo, 'reset', '-q', '--hard');
+      git(repo, 'clean', '-q', '-fdx');
+      rmSync(join(repo, '.git/airgap'), { recursive: true, force: true });
+      rmSync(out, { recursive: true, force: true });
+    },
+    airgap: command,
+    baseline: 'node -e 0',
+    runs: quick ? 3 : 9,
+    input,
+  });
+  compare({
+    id: 'small-rerun',
+    label: 'bundle a 12-file ops repo, unchanged rerun',
+    baselineCommand: 'node -e 0',
+    cwd: repo,
+    airgap: command,
+    baseline: 'node -e 0',
+    runs: quick ? 3 : 9,
+    input,
+  });
 }
 
 // 2. One 1 GB file: memory must not grow with the file.
@@ -321,32 +312,10 @@ if (wanted('ingest')) {
 if (wanted('secrets')) notes.push(...benchSecrets(projectRoot, quick));
 
 const verdicts = judge(TARGETS, measurements);
-// Each missed target: one more run under --cpu-prof, summarised per thread.
-const bounds: Array<{ title: string; threads: ThreadProfile[] }> = [];
-for (const v of verdicts) {
-  const profile = profilers.get(v.target.measurement);
-  if (v.met !== false || !profile) continue;
-  const dir = join(work, `profile-${v.target.measurement}`);
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir, { recursive: true });
-  profile(`node --cpu-prof --cpu-prof-dir=${dir}`);
-  const threads = readdirSync(dir)
-    .filter((f) => f.endsWith('.cpuprofile'))
-    .sort()
-    .map((f) => {
-      const profile = JSON.parse(readFileSync(join(dir, f), 'utf8'));
-      // CPU.<date>.<time>.<pid>.<thread id>.<seq>.cpuprofile: thread 0 is the main thread.
-      const thread = f.split('.')[4];
-      return {
-        thread: thread === '0' ? 'main thread' : `worker thread ${thread}`,
-        areas: summarizeProfile(profile, 6, 'area'),
-        functions: summarizeProfile(profile, 4),
-      };
-    });
-  bounds.push({ title: `${v.target.title} (${v.text})`, threads });
-}
+// Each missed target: one more run under --cpu-prof, kept in bench/profiles/<measurement>/.
+const bounds = bench.profileMisses(verdicts, join(projectRoot, 'bench/profiles'));
 
-const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, load average ${loadAtStart.toFixed(1)} at the start and ${(loadavg()[0] ?? 0).toFixed(1)} at the end`;
+const machine = `${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}, ${(totalmem() / 1024 ** 3).toFixed(0)} GiB, Node ${process.version}, load average ${loadAtStart.toFixed(1)} at the start and ${(loadavg()[0] ?? 0).toFixed(1)} at the end (each figure's own is in its row)`;
 if (quick)
   notes.push('quick run: inputs are smaller than the targets name; the verdicts are indicative');
 const report = renderResults({

@@ -121,3 +121,127 @@ export function makeTranscript(path: string, megabytes: number, bundleId: string
   }
   closeSync(fd);
 }
+
+/**
+ * Generated manifests as tools write them: many files of many tiny, near-identical ConfigMap
+ * documents. gzip is fast on them, so any time the scan takes shows in the ratio.
+ */
+export function makeRepetitiveRepo(
+  dir: string,
+  shape: { yamlFiles: number; documents: number; binaryFiles: number; binaryMiB: number },
+): string {
+  mkdirSync(join(dir, 'bundles'), { recursive: true });
+  writeFileSync(join(dir, 'bundles/bench.yaml'), `name: bench\n${SPEC}`);
+  for (let i = 0; i < shape.yamlFiles; i++) {
+    const sub = join(dir, 'k8s', `gen${Math.floor(i / 500)}`);
+    if (i % 500 === 0) mkdirSync(sub, { recursive: true });
+    const docs: string[] = [];
+    for (let d = 0; d < shape.documents; d++)
+      docs.push(
+        `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${i}-${d}\n  namespace: apps\ndata:\n  k: v${d}\n`,
+      );
+    writeFileSync(join(sub, `app-${i}.yaml`), docs.join('---\n'));
+  }
+  mkdirSync(join(dir, 'k8s/bin'), { recursive: true });
+  for (let i = 0; i < shape.binaryFiles; i++)
+    writeFileSync(join(dir, 'k8s/bin', `blob-${i}.bin`), randomBytes(shape.binaryMiB << 20));
+  commitAll(dir, 'repetitive');
+  return dir;
+}
+
+/** An ops repo of a dozen files (a namespace, a few apps, a topic): the everyday bundle. */
+export function makeSmallOpsRepo(dir: string): string {
+  mkdirSync(join(dir, 'bundles'), { recursive: true });
+  mkdirSync(join(dir, 'k8s/apps'), { recursive: true });
+  writeFileSync(
+    join(dir, 'bundles/ops.yaml'),
+    `name: ops\n${SPEC.replace('[{ name: noop, run: "true" }]', '[{ name: apply, run: "kubectl apply -f k8s/" }]')}`,
+  );
+  writeFileSync(join(dir, 'README.md'), '# ops\n\nManifests for the dev cluster.\n');
+  writeFileSync(
+    join(dir, 'k8s/namespace.yaml'),
+    'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: apps\n',
+  );
+  for (const app of ['quotes', 'pricing', 'policies', 'billing']) {
+    writeFileSync(
+      join(dir, `k8s/apps/${app}.yaml`),
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: ${app}\n  namespace: apps\nspec:\n  replicas: 2\n  selector:\n    matchLabels: { app: ${app} }\n  template:\n    metadata:\n      labels: { app: ${app} }\n    spec:\n      containers:\n        - name: ${app}\n          image: 111122223333.dkr.ecr.us-east-1.amazonaws.com/${app}:1.4.2\n          env:\n            - { name: LOG_LEVEL, value: info }\n`,
+    );
+    writeFileSync(
+      join(dir, `k8s/apps/${app}-service.yaml`),
+      `apiVersion: v1\nkind: Service\nmetadata:\n  name: ${app}\n  namespace: apps\nspec:\n  selector: { app: ${app} }\n  ports: [{ port: 80, targetPort: 8080 }]\n`,
+    );
+  }
+  writeFileSync(
+    join(dir, 'k8s/topic.yaml'),
+    'apiVersion: kafka.strimzi.io/v1beta2\nkind: KafkaTopic\nmetadata:\n  name: quotes\n  namespace: kafka\n  labels: { strimzi.io/cluster: dev }\nspec:\n  partitions: 3\n  replicas: 3\n',
+  );
+  commitAll(dir, 'ops');
+  return dir;
+}
+
+const WORDS =
+  'the of a to field resource when this is set value name for default used kafka broker listener replicas storage template pod container spec status config must be an'.split(
+    ' ',
+  );
+
+/** A CRD of about `bytes`: an openAPIV3Schema of nested, described properties, as operators ship. */
+function crd(kind: string, bytes: number, seed: number): string {
+  let state = seed;
+  const word = () => {
+    state = (state * 1103515245 + 12345) & 0x7fffffff;
+    return WORDS[state % WORDS.length];
+  };
+  const sentence = (n: number) => Array.from({ length: n }, word).join(' ');
+  const out = [
+    `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: ${kind.toLowerCase()}s.kafka.strimzi.io\nspec:\n  group: kafka.strimzi.io\n  names:\n    kind: ${kind}\n    plural: ${kind.toLowerCase()}s\n  scope: Namespaced\n  versions:\n    - name: v1beta2\n      served: true\n      storage: true\n      schema:\n        openAPIV3Schema:\n          type: object\n          properties:\n`,
+  ];
+  let size = out[0]!.length;
+  for (let p = 0; size < bytes; p++) {
+    const block = `            ${word()}${p}:\n              type: object\n              description: ${sentence(12)}\n              properties:\n${Array.from(
+      { length: 6 },
+      (_, q) =>
+        `                ${word()}${q}:\n                  type: ${q % 2 ? 'string' : 'integer'}\n                  description: ${sentence(8)}\n`,
+    ).join('')}`;
+    out.push(block);
+    size += block.length;
+  }
+  return out.join('');
+}
+
+/** Shaped like an operator install: RBAC, a Deployment and CRDs of 300–500 KB each. */
+export function makeOperatorRepo(dir: string, crds = 10): string {
+  const base = join(dir, 'k8s/operator');
+  mkdirSync(join(dir, 'bundles'), { recursive: true });
+  mkdirSync(base, { recursive: true });
+  writeFileSync(join(dir, 'bundles/bench.yaml'), `name: bench\n${SPEC}`);
+  writeFileSync(
+    join(base, '000-namespace.yaml'),
+    'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: kafka\n',
+  );
+  for (const role of ['cluster-operator', 'entity-operator', 'kafka-broker', 'kafka-client'])
+    writeFileSync(
+      join(base, `020-ClusterRole-${role}.yaml`),
+      `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: strimzi-${role}\nrules:\n  - apiGroups: [""]\n    resources: [pods, services, configmaps]\n    verbs: [get, list, watch, create, delete, patch, update]\n`,
+    );
+  for (let i = 0; i < crds; i++)
+    writeFileSync(
+      join(base, `04${i}-Crd-kind${i}.yaml`),
+      crd(`Kind${i}`, 300_000 + Math.round((i * 200_000) / Math.max(1, crds - 1)), i + 1),
+    );
+  writeFileSync(
+    join(base, '060-Deployment-strimzi-cluster-operator.yaml'),
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: strimzi-cluster-operator\n  namespace: kafka\nspec:\n  replicas: 1\n  selector:\n    matchLabels: { name: strimzi-cluster-operator }\n  template:\n    metadata:\n      labels: { name: strimzi-cluster-operator }\n    spec:\n      containers:\n        - name: strimzi-cluster-operator\n          image: quay.io/strimzi/operator:0.45.0\n',
+  );
+  commitAll(dir, 'operator');
+  return dir;
+}
+
+/** The committed tree's size and how well gzip -6 packs it, so a reader sees why a ratio moves. */
+export function compressionOf(repo: string): { mib: number; gzipRatio: number } {
+  const bytes = (command: string) =>
+    Number(execFileSync('bash', ['-c', `${command} | wc -c`], { cwd: repo, encoding: 'utf8' }));
+  const tar = bytes('git archive --format=tar HEAD');
+  const gz = bytes('git archive --format=tar HEAD | gzip -6');
+  return { mib: tar / 1048576, gzipRatio: gz ? tar / gz : 0 };
+}

@@ -53,13 +53,17 @@ describe('judge', () => {
     expect(verdictLines(verdicts)[6]).toMatch(/^- not run +not run/);
   });
 
-  it('names every target of issue 17', () => {
+  it('names every target of issue 28', () => {
     expect(TARGETS.map((t) => `${t.measurement} ${t.check} ${t.limit}`)).toEqual([
       'bundle-fresh ratio 1.2',
       'bundle-warm ratio 1',
-      'start-version extraSeconds 0.15',
+      'repetitive-fresh ratio 1.2',
+      'repetitive-warm ratio 1',
+      'small-bundle extraSeconds 0.3',
+      'small-rerun extraSeconds 0.1',
+      'start-version extraSeconds 0.05',
       'start-help extraSeconds 0.15',
-      'ingest-200 ratio 3',
+      'ingest-200 ratio 2.5',
       'ingest-200 rssMiB 200',
       'bundle-50000 ratio 1.3',
       'bundle-1gb rssMiB 300',
@@ -69,7 +73,10 @@ describe('judge', () => {
 
 describe('renderResults', () => {
   it('writes the machine, date, verdicts, figures with numbered baseline commands and bounds', () => {
-    const measurements = [measured('bundle-fresh', 2.4, 2), measured('start-version', 0.1, 0.05)];
+    const measurements = [
+      { ...measured('bundle-fresh', 2.4, 2), load: 3.25, input: { mib: 60.04, gzipRatio: 1.46 } },
+      measured('start-version', 0.09, 0.05),
+    ];
     const text = renderResults({
       date: '2026-11-26 10:00 UTC',
       machine: '2 × cpu',
@@ -92,9 +99,14 @@ describe('renderResults', () => {
     });
     expect(text).toContain('2026-11-26 10:00 UTC, 2 × cpu. Median of 3 runs');
     expect(text).toContain('| bundle, fresh clone | ≤ 1.2× | 1.20× | met |');
-    expect(text).toContain('| airgap --version | ≤ +0.15 s | +0.050 s | met |');
+    expect(text).toContain('| airgap --version | ≤ +0.05 s | +0.040 s | met |');
     expect(text).toContain('| bundle, warm scan cache | ≤ 1.0× | - | not run |');
-    expect(text).toContain('| bundle-fresh | 2.400 | 2.000 | **1.20** | 100 MiB | 5 MiB | 1 |');
+    expect(text).toContain(
+      '| bundle-fresh | 2.400 | 2.000 | **1.20** | 100 MiB | 5 MiB | 1 | 60.0 MiB, 1.5:1 | 3.3 |',
+    );
+    expect(text).toContain(
+      '| start-version | 0.090 | 0.050 | **1.80** | 100 MiB | 5 MiB | 2 | - | - |',
+    );
     expect(text).toContain('2. `baseline of start-version`');
     expect(text).toContain('- main thread, by area: node:zlib 50%; hottest functions: deflate 25%');
     expect(text).toContain('- noisy machine');
