@@ -12,6 +12,34 @@ const regionSchema = z
     regionPattern,
     'use an AWS region name (lower-case letters, digits, dashes), e.g. us-east-1',
   );
+/**
+ * S3's bucket naming rules (general purpose buckets), so a name S3 would refuse is found at
+ * bundle time with its line rather than at upload, after the archive has reached CloudShell.
+ */
+const bucketSchema = z
+  .string()
+  .min(3, 'an S3 bucket name has 3 to 63 characters')
+  .max(63, 'an S3 bucket name has 3 to 63 characters')
+  .regex(
+    /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
+    'use an S3 bucket name: lower-case letters, digits, dots and dashes, starting and ending with a letter or digit',
+  )
+  .refine((b) => !b.includes('..'), 'an S3 bucket name has no two dots in a row')
+  .refine((b) => !/^\d+\.\d+\.\d+\.\d+$/.test(b), 'an S3 bucket name is not an IP address')
+  .refine(
+    (b) =>
+      !/^(xn--|sthree-|amzn-s3-demo-)/.test(b) &&
+      !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(b),
+    'S3 reserves this prefix or suffix (xn--, sthree-, amzn-s3-demo-, -s3alias, --ol-s3, .mrap, --x-s3, --table-s3)',
+  );
+/**
+ * The key prefix reaches PASTE.md blocks and shell lines: a newline there would put a bare
+ * line into a pasted block, so control characters are refused.
+ */
+const prefixSchema = z
+  .string()
+  .regex(/^[^\x00-\x1f\x7f]*$/, 'keep the S3 prefix free of control characters (newlines, tabs)')
+  .default('');
 /** A plain endpoint URL: scheme, host, optional port and path; no user, query or spaces. */
 const endpointPattern = /^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?$/;
 
@@ -79,8 +107,8 @@ export const bundleSpecSchema = z
     exclude: z.array(z.string().min(1)).optional().describe('Globs to leave out'),
     s3: z
       .object({
-        bucket: z.string().min(3),
-        prefix: z.string().default(''),
+        bucket: bucketSchema,
+        prefix: prefixSchema,
         region: regionSchema,
         endpoint: z
           .string()

@@ -54,6 +54,36 @@ describe('parseBundleSpec', () => {
       `${valid}steps:\n  - name: "Apply\\n\`\`\`"\n    run: kubectl apply -f a.yaml\n`,
       'bundles/x.yaml:7: steps.0.name: keep a step name on one line',
     ],
+    [
+      'a bucket name S3 refuses (upper case)',
+      valid.replace('acme-airgap', 'Acme_Airgap'),
+      'bundles/x.yaml:5: s3.bucket: use an S3 bucket name',
+    ],
+    [
+      'a bucket name with two dots',
+      valid.replace('acme-airgap', 'acme..airgap'),
+      'bundles/x.yaml:5: s3.bucket: an S3 bucket name has no two dots in a row',
+    ],
+    [
+      'a bucket name shaped like an IP address',
+      valid.replace('acme-airgap', '192.168.5.4'),
+      'bundles/x.yaml:5: s3.bucket: an S3 bucket name is not an IP address',
+    ],
+    [
+      'a bucket name with a reserved suffix',
+      valid.replace('acme-airgap', 'acme-s3alias'),
+      'bundles/x.yaml:5: s3.bucket: S3 reserves this prefix or suffix',
+    ],
+    [
+      'a bucket name over 63 characters',
+      valid.replace('acme-airgap', 'a'.repeat(64)),
+      'bundles/x.yaml:5: s3.bucket: an S3 bucket name has 3 to 63 characters',
+    ],
+    [
+      'a newline in the prefix',
+      valid.replace('prefix: bundles/dev', 'prefix: "bundles/dev\\necho hi"'),
+      'bundles/x.yaml:5: s3.prefix: keep the S3 prefix free of control characters',
+    ],
     ['unknown key', `${valid}stepz: []\n`, 'bundles/x.yaml:6: (top level): unknown key stepz'],
     ['bad name', valid.replace('dev-topics', 'Dev_Topics'), 'bundles/x.yaml:1: name:'],
     [
