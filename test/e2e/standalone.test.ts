@@ -1,5 +1,12 @@
 import { randomBytes } from 'node:crypto';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../scripts/lib/local-s3.js';
@@ -127,4 +134,11 @@ describe('node airgap.mjs, copied alone', () => {
     expect(init.code, init.out).toBe(0);
     expect(readdirSync(fresh)).toContain('bundles');
   }, 180_000);
+
+  it('is the size the README states (to 0.1 MiB)', () => {
+    const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
+    const stated = Number(readme.match(/in one file, about (\d+\.\d) MiB/)?.[1]);
+    const built = statSync(join(projectRoot, 'dist/airgap.mjs')).size / 1024 / 1024;
+    expect(Math.abs(stated - built)).toBeLessThanOrEqual(0.1);
+  });
 });
