@@ -12,9 +12,9 @@ export interface UnitResult {
   name: string;
   command?: string | undefined;
   status: UnitStatus;
-  /** The attempt the status comes from: the last one, or the last complete one. */
+  /** The attempt the status comes from: the latest execution of the unit. */
   final?: SpooledAttempt | undefined;
-  /** Earlier attempts whose outcome or output differed (a retry, a first failure). */
+  /** Every earlier execution, oldest first: a first failure stays on the record. */
   earlier: SpooledAttempt[];
 }
 
@@ -26,8 +26,35 @@ export function statusOf(attempt: SpooledAttempt | undefined): UnitStatus {
 }
 
 /**
- * Lines up every attempt with the unit it ran: the same block pasted twice collapses to one,
- * a retry keeps the earlier run as history, and a cut-off paste shows as incomplete.
+ * One execution of a unit is its begin marker: the paste's nonce and the second it began.
+ * Two copies of a transcript (half a copy, then the whole) hold the same one.
+ */
+function executionOf(a: SpooledAttempt): string {
+  return `${a.kind}:${a.n}:${a.nonce ?? ''}:${a.beginEpoch}`;
+}
+
+/** Of two copies of one execution the longer wins: the complete one, else more lines. */
+function longer(a: SpooledAttempt, b: SpooledAttempt): SpooledAttempt {
+  if (a.complete !== b.complete) return a.complete ? a : b;
+  return b.lineCount > a.lineCount ? b : a;
+}
+
+/** Every execution once, in the order they began (then as they appear in the transcripts). */
+export function distinctExecutions(attempts: readonly SpooledAttempt[]): SpooledAttempt[] {
+  const byExecution = new Map<string, SpooledAttempt>();
+  for (const attempt of attempts) {
+    const key = executionOf(attempt);
+    const seen = byExecution.get(key);
+    byExecution.set(key, seen ? longer(seen, attempt) : attempt);
+  }
+  return [...byExecution.values()].sort(
+    (a, b) => a.beginEpoch - b.beginEpoch || a.transcript - b.transcript || a.seq - b.seq,
+  );
+}
+
+/**
+ * Lines up every execution with the unit it ran. The latest decides the unit's status (a
+ * retry that succeeded clears a failure); the earlier ones stay as its history.
  */
 export function mergeAttempts(
   units: readonly Unit[],
@@ -35,29 +62,14 @@ export function mergeAttempts(
   cloudshell: readonly Unit[],
 ): UnitResult[] {
   const byKey = new Map<string, SpooledAttempt[]>();
-  for (const attempt of attempts) {
+  for (const attempt of distinctExecutions(attempts)) {
     const key = `${attempt.kind}:${attempt.n}`;
     byKey.set(key, [...(byKey.get(key) ?? []), attempt]);
   }
   return [...units, ...cloudshell].map((unit) => {
     const key = `${unit.kind}:${unit.n}`;
     const all = byKey.get(key) ?? [];
-    const completes = all.filter((a) => a.complete);
-    const final = completes.at(-1) ?? all.at(-1);
-    const earlier: SpooledAttempt[] = [];
-    for (const attempt of all) {
-      if (attempt === final) continue;
-      const duplicate =
-        attempt.complete === final?.complete &&
-        attempt.rc === final?.rc &&
-        attempt.skipped === final?.skipped &&
-        attempt.outputSha256 === final?.outputSha256;
-      if (
-        !duplicate &&
-        !earlier.some((e) => e.outputSha256 === attempt.outputSha256 && e.rc === attempt.rc)
-      )
-        earlier.push(attempt);
-    }
+    const final = all.at(-1);
     return {
       key,
       n: unit.n,
@@ -66,7 +78,7 @@ export function mergeAttempts(
       command: unit.command,
       status: statusOf(final),
       final,
-      earlier,
+      earlier: all.slice(0, -1),
     };
   });
 }

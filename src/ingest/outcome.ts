@@ -2,7 +2,7 @@ import type { BundleStatus } from '../docs/pending-changes.js';
 import { formatCounts, type OutcomeCounts } from '../model/counts.js';
 import { countsInOutcome, isCloudShellKind } from '../model/markers.js';
 import type { Unit } from '../model/record.js';
-import { bundleStatus, mergeAttempts, type UnitResult } from './merge.js';
+import { bundleStatus, distinctExecutions, mergeAttempts, type UnitResult } from './merge.js';
 import type { SpooledAttempt } from './spool.js';
 
 export function countOutcome(results: readonly UnitResult[]): OutcomeCounts {
@@ -68,7 +68,10 @@ export function crossCheck(
     };
   }
   // A partial paste disagrees with a complete summary by nature: the rest is not pasted yet.
-  if (countsDiffer && status !== 'partial') {
+  // Not about failures, though: more of them than the units not seen could hold is a forgery.
+  const failuresHidden =
+    summary.failed !== undefined && summary.failed > counts.failed + counts.notYetSeen;
+  if (countsDiffer && (status !== 'partial' || failuresHidden)) {
     return {
       status: summary.success ? status : 'failed',
       disagreement: `the bastion's summary says ${theirs}; the transcript shows ${formatCounts(counts)}.`,
@@ -98,15 +101,12 @@ export function splitRuns(
   cloudshell: readonly Unit[],
 ): Run[] {
   const onBastion = (a: SpooledAttempt) => !isCloudShellKind(a.kind);
-  const bastion = attempts
-    .filter(onBastion)
-    .sort((a, b) => a.beginEpoch - b.beginEpoch || a.transcript - b.transcript || a.seq - b.seq);
+  // Two copies of one execution are one attempt, so a copy ingested twice starts no run.
+  const bastion = distinctExecutions(attempts.filter(onBastion));
   const others = attempts.filter((a) => !onBastion(a));
   const groups: SpooledAttempt[][] = [];
-  const downloads = new Set<number>();
   for (const attempt of bastion) {
-    const newRun = attempt.kind === 'download' && !downloads.has(attempt.beginEpoch);
-    if (attempt.kind === 'download') downloads.add(attempt.beginEpoch);
+    const newRun = attempt.kind === 'download';
     if (newRun && groups.at(-1)?.some((a) => a.kind === 'download')) groups.push([]);
     if (!groups.length) groups.push([]);
     groups.at(-1)?.push(attempt);

@@ -4,6 +4,7 @@ import { readRange } from './images.js';
 import type { FileSink } from './lines.js';
 import type { UnitResult } from './merge.js';
 import { formatCounts, type Run } from './outcome.js';
+import type { SpooledAttempt } from './spool.js';
 
 export const iso = (epoch: number | undefined) =>
   epoch === undefined || !Number.isFinite(epoch)
@@ -57,9 +58,8 @@ export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
 const QUOTED_LINES = 10;
 const QUOTED_WIDTH = 300;
 
-/** The first lines of a unit's output, for the Issues section (long lines cut). */
-function firstLines(r: UnitResult): string[] {
-  const a = r.final;
+/** The first lines of an attempt's output, for the Issues section (long lines cut). */
+function firstLines(a: SpooledAttempt | undefined): string[] {
   if (!a || a.outputEnd <= a.outputStart) return [];
   const text = readRange(
     a.outputPath,
@@ -104,33 +104,52 @@ export function writeIssues(
         : describe(r);
     sink.line(`- ${label} (${escapeCell(r.name)}): ${notRun}`);
     if (r.status !== 'failed') continue;
-    const quoted = firstLines(r);
-    const more = (r.final?.lineCount ?? 0) > quoted.length;
-    sink.line('');
-    if (quoted.length) {
-      const f = fence(
-        Math.max(0, ...quoted.flatMap((l) => (l.match(/`+/g) ?? []).map((t) => t.length))),
-      );
-      sink.line(`  ${f}text`);
-      for (const l of quoted) sink.line(`  ${l}`);
-      sink.line(`  ${f}`);
-      sink.line('');
-    }
+    const quoted = quote(sink, r.final);
+    const more = (r.final?.lineCount ?? 0) > quoted;
     sink.line(
-      `  ${quoted.length ? (more ? `First ${quoted.length} of ${r.final?.lineCount} lines; the` : 'The') : 'No output; the'} full block: [Output ${r.n}](${outputAnchor(r)}).`,
+      `  ${quoted ? (more ? `First ${quoted} of ${r.final?.lineCount} lines; the` : 'The') : 'No output; the'} full block: [Output ${r.n}](${outputAnchor(r)}).`,
     );
     sink.line('');
   }
-  for (const r of retried)
+  for (const r of retried) {
+    const label = isCloud(r) ? `CloudShell block ${r.n}` : `Command ${r.n}`;
+    const history = [...r.earlier, r.final].map(attemptSummary).join(', then ');
     sink.line(
-      `- Command ${r.n} (${escapeCell(r.name)}) ran ${r.earlier.length + 1} times; earlier run(s) below.`,
+      `- ${label} (${escapeCell(r.name)}) ran ${r.earlier.length + 1} times: ${history}. Earlier runs below.`,
     );
+    // A failure that a retry fixed is still what happened first: its error is quoted.
+    if (!countsInOutcome(r.kind)) continue;
+    for (const a of r.earlier) if (a.complete && !a.skipped && a.rc !== 0) quote(sink, a);
+  }
   for (const r of results)
     if (r.final?.foreignMarkers)
       sink.line(
         `- Command ${r.n} (${escapeCell(r.name)}): its output printed ${r.final.foreignMarkers} airgap marker line(s) without this paste's nonce; they were kept as output and did not change its result.`,
       );
   sink.line('');
+}
+
+/** `rc=1 at 2026-02-13T05:41:46Z`: one attempt in a unit's history. */
+function attemptSummary(a: SpooledAttempt | undefined): string {
+  if (!a) return 'not run';
+  const result = !a.complete ? 'no end marker' : a.skipped ? 'skipped' : `rc=${a.rc}`;
+  return `${result} at ${a.utc ?? iso(a.beginEpoch)}`;
+}
+
+/** Quotes the first lines of an attempt's output, indented under a list item; how many. */
+function quote(sink: FileSink, a: SpooledAttempt | undefined): number {
+  const quoted = firstLines(a);
+  sink.line('');
+  if (quoted.length) {
+    const f = fence(
+      Math.max(0, ...quoted.flatMap((l) => (l.match(/`+/g) ?? []).map((t) => t.length))),
+    );
+    sink.line(`  ${f}text`);
+    for (const l of quoted) sink.line(`  ${l}`);
+    sink.line(`  ${f}`);
+    sink.line('');
+  }
+  return quoted.length;
 }
 
 export function writeRuns(sink: FileSink, runs: readonly Run[], primary: number): void {

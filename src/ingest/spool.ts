@@ -1,6 +1,4 @@
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { readRange } from './line-regions.js';
 import { readLineBatches } from './lines.js';
 import { scanTranscript } from './spool-scan.js';
 import { HelperEcho, type SpooledAttempt, type SpooledTranscript } from './spooled.js';
@@ -42,19 +40,4 @@ export async function spoolTranscript(
     throw error;
   }
   return spooler.finish(name);
-}
-
-/** Hashes the output of every attempt of a unit that ran more than once (see outputSha256). */
-export function digestOutputs(attempts: readonly SpooledAttempt[]): void {
-  const runs = new Map<string, number>();
-  for (const a of attempts) runs.set(`${a.kind}:${a.n}`, (runs.get(`${a.kind}:${a.n}`) ?? 0) + 1);
-  for (const a of attempts)
-    if ((runs.get(`${a.kind}:${a.n}`) ?? 0) > 1)
-      a.outputSha256 = sha256OfRange(a.outputPath, a.outputStart, a.outputEnd);
-}
-
-function sha256OfRange(path: string, start: number, end: number): string {
-  const hash = createHash('sha256');
-  for (const bytes of readRange(path, start, end)) hash.update(bytes);
-  return hash.digest('hex');
 }

@@ -16,11 +16,6 @@ export interface SpooledAttempt extends Attempt {
   outputPath: string;
   outputStart: number;
   outputEnd: number;
-  /**
-   * sha256 of the output, to tell a block pasted twice from a retry: set (by digestOutputs)
-   * only for units that ran more than once, the only ones it is compared for.
-   */
-  outputSha256?: string;
   masked: number;
 }
 

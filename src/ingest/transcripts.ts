@@ -2,12 +2,7 @@ import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CleanResult } from './clean.js';
 import { iso } from './runbook.js';
-import {
-  digestOutputs,
-  type HelperEcho,
-  type SpooledTranscript,
-  spoolTranscript,
-} from './spool.js';
+import { type HelperEcho, type SpooledTranscript, spoolTranscript } from './spool.js';
 
 export const RUNBOOKS_DIR = 'docs/RUNBOOKS';
 
@@ -58,7 +53,6 @@ export async function gatherTranscripts(
     if (width) spool.wrapWidth = Number(width);
     spooled.push(spool);
   }
-  digestOutputs(spooled.flatMap((t) => t.attempts));
   return {
     dir,
     name,

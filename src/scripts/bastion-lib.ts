@@ -87,12 +87,18 @@ const archive = (record: BundleRecord) => record.archive?.file ?? '';
  * The fixed part of helpers.sh. POSIX sh only, options that GNU coreutils 8.22 and BusyBox
  * share (or a check of which one is there), every external called by name from a clean
  * child environment. `$1` is the bundle id, `$2` the unit number, `$3` its kind, `$4` 1 when
- * a failing step must not stop later ones, `$5` the command.
+ * a failing step must not stop later ones, `$5` the command. The paste's nonce is the first
+ * line of standard input; the step runs with /dev/null there, so it never sees it.
+ *
+ * A failed step stops the steps after it until it succeeds: pasting the failed step's block
+ * again retries it (an earlier step's block runs too), and its success clears `failed`.
  */
-const LIB_BODY = String.raw`unset CDPATH BASH_ENV ENV
+const LIB_BODY = String.raw`unset CDPATH BASH_ENV ENV AIRGAP_NONCE
 dir="$HOME/airgap/$id"
 state="$dir/state"
-nonce=$(printf '%s' "$AIRGAP_NONCE" | tr -cd '0-9a-f')
+nonce=''
+if [ ! -t 0 ]; then IFS= read -r nonce || :; fi
+nonce=$(printf '%s' "$nonce" | tr -cd '0-9a-f')
 tag=''
 [ -n "$nonce" ] && tag=" s=$nonce"
 n=$2
@@ -194,15 +200,15 @@ run() {
   if [ ! -f "$state/verified" ]; then
     say "skipped: the bundle has not been downloaded and verified"
     result=skip
-  elif [ "$kind" != verify-cmd ] && [ -f "$state/failed" ]; then
-    say "skipped: step $(cat "$state/failed") failed earlier"
+  elif [ "$kind" != verify-cmd ] && [ -f "$state/failed" ] && [ "$(cat "$state/failed")" -lt "$n" ]; then
+    say "skipped: step $(cat "$state/failed") failed earlier; paste its block again to retry it"
     result=skip
   elif ! need bash; then
     result=rc=127
   else
     first=$(printf '%s\n' "$5" | head -n 1)
     if [ "$first" = "$5" ]; then context "$5"; else context "$first ..."; fi
-    (cd "$dir/root" && bash -o pipefail -c "$5" 2>&1)
+    (cd "$dir/root" && bash -o pipefail -c "$5" 2>&1) </dev/null
     rc=$?
     if [ "$kind" = preview ] && [ "$rc" -eq 1 ]; then
       say "kubectl diff exit 1: the differences above are what the next steps change"
@@ -211,6 +217,8 @@ run() {
     result="rc=$rc"
     if [ "$rc" -ne 0 ] && [ "$kind" != verify-cmd ] && [ "$4" != 1 ]; then
       printf '%s\n' "$n" >| "$state/failed"
+    elif [ "$rc" -eq 0 ] && [ "$(cat "$state/failed" 2>/dev/null)" = "$n" ]; then
+      rm -f "$state/failed"
     fi
   fi
   finish "$result"

@@ -66,12 +66,16 @@ function partCode(id: string, part: number, lines: readonly string[]): ShellCode
  * BusyBox ash; `set -e`, `set -C`, `set -u` and aliases allowed): draws the paste's nonce
  * and defines `airgap_run`, which runs helpers.sh only for this bundle and refuses another
  * bundle's blocks in one line. Every command ends in `||`: errexit never fires at the prompt.
+ * The nonce reaches helpers.sh on its standard input, never in its environment or arguments
+ * (the subshell unsets it, also when `set -a` exported it): a step, a child of helpers.sh,
+ * reads neither /proc/<pid>/environ nor cmdline of anything that holds it, so it cannot print
+ * a marker that counts.
  */
 function functionCode(id: string): ShellCode {
   return joinSh([
     raw(`AIRGAP_NONCE=$(command od -An -N4 -tx1 /dev/urandom | command tr -d ' \\n') || :`),
     sh`airgap_run() {
-  if [ "\${1:-}" = ${id} ]; then AIRGAP_NONCE="\${AIRGAP_NONCE:-}" command sh ~/airgap/${id}/helpers.sh "$@"
+  if [ "\${1:-}" = ${id} ]; then printf '%s\\n' "\${AIRGAP_NONCE:-}" | (unset AIRGAP_NONCE; command sh ~/airgap/${id}/helpers.sh "$@")
   else printf 'airgap: this block is for %s; the helpers in this shell are for %s: paste the helper blocks of %s (block 1 on) first\\n' "\${1:-?}" ${id} "\${1:-?}"; return 2; fi
 }`,
     sh`command mkdir -p ~/airgap/${id} || :`,

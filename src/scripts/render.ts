@@ -45,6 +45,7 @@ export function renderPasteSheet(record: BundleRecord): string {
     'makes the later steps skip, and no block uses `set -e` or `exit`, so your shell stays open',
     '(bash, zsh, dash and BusyBox sh, with `set -e`, `set -C` or aliases). Afterwards copy the whole',
     'terminal into a file and run `airgap ingest <file>` in the ops repo.',
+    'To retry a failed step (a webhook that timed out), paste its block again, then the blocks after it.',
     '',
     '## CloudShell',
     '',

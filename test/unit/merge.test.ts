@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { bundleStatus, mergeAttempts } from '../../src/ingest/merge.js';
+import { bundleStatus, distinctExecutions, mergeAttempts } from '../../src/ingest/merge.js';
 import type { SpooledAttempt } from '../../src/ingest/spool.js';
 import type { Unit } from '../../src/model/record.js';
 
@@ -14,56 +14,68 @@ describe('mergeAttempts', () => {
     n: number,
     kind: Unit['kind'],
     rc: number | undefined,
-    sha: string,
-    complete = true,
-  ): SpooledAttempt =>
-    ({
-      bundleId: id,
-      n,
-      kind,
-      seq: 0,
-      beginEpoch: 1,
-      complete,
-      rc,
-      lineCount: 0,
-      longestBackticks: 0,
-      transcript: 0,
-      outputPath: '',
-      outputSha256: sha,
-      masked: 0,
-    }) as SpooledAttempt;
-
-  it('collapses the same block pasted twice', () => {
-    const results = mergeAttempts(
-      units,
-      [attempt(1, 'download', 0, 'a'), attempt(1, 'download', 0, 'a'), attempt(2, 'step', 0, 'b')],
-      [],
-    );
-    expect(results[0]?.earlier).toEqual([]);
-    expect(bundleStatus(results)).toBe('deployed');
+    beginEpoch: number,
+    more: Partial<SpooledAttempt> = {},
+  ): SpooledAttempt => ({
+    bundleId: id,
+    n,
+    kind,
+    seq: 0,
+    beginEpoch,
+    complete: rc !== undefined,
+    ...(rc === undefined ? {} : { rc }),
+    nonce: 'abcdef12',
+    lineCount: 0,
+    foreignMarkers: 0,
+    longestBackticks: 0,
+    transcript: 0,
+    outputPath: '',
+    outputStart: 0,
+    outputEnd: 0,
+    masked: 0,
+    ...more,
   });
-  it('keeps a failed first try as history when the retry succeeds', () => {
+
+  it('keeps two copies of one execution (same nonce, same begin) as one, the longer copy', () => {
+    const half = attempt(2, 'step', undefined, 5, { lineCount: 3 });
+    const whole = attempt(2, 'step', 1, 5, { lineCount: 9, transcript: 1 });
+    const results = mergeAttempts(units, [attempt(1, 'download', 0, 1), half, whole], []);
+    expect(results[1]?.final).toBe(whole);
+    expect(results[1]?.earlier).toEqual([]);
+    expect(bundleStatus(results)).toBe('failed');
+    // Of two complete copies, the one with more lines.
+    const longer = attempt(2, 'step', 1, 5, { lineCount: 12, transcript: 2 });
+    expect(distinctExecutions([whole, longer])).toEqual([longer]);
+  });
+  it('keeps the same block pasted twice as two attempts, the later deciding', () => {
+    const first = attempt(2, 'step', 1, 5);
+    const second = attempt(2, 'step', 0, 9);
+    const results = mergeAttempts(units, [attempt(1, 'download', 0, 1), second, first], []);
+    expect(results[1]?.status).toBe('ok');
+    expect(results[1]?.final).toBe(second);
+    expect(results[1]?.earlier).toEqual([first]);
+    // The same second in another paste session (another nonce) is another execution.
+    const other = attempt(2, 'step', 0, 5, { nonce: '0000ffff' });
+    expect(distinctExecutions([first, other])).toHaveLength(2);
+  });
+  it('lets the latest attempt decide, even when it failed after a success', () => {
     const results = mergeAttempts(
       units,
-      [attempt(1, 'download', 0, 'a'), attempt(2, 'step', 1, 'fail'), attempt(2, 'step', 0, 'ok')],
+      [attempt(1, 'download', 0, 1), attempt(2, 'step', 0, 5), attempt(2, 'step', 2, 9)],
       [],
     );
-    expect(results[1]?.status).toBe('ok');
-    expect(results[1]?.earlier.map((a) => a.rc)).toEqual([1]);
+    expect(results[1]?.status).toBe('failed');
+    expect(results[1]?.earlier.map((a) => a.rc)).toEqual([0]);
   });
   it('is partial when a block never finished, failed when one failed', () => {
     expect(
       bundleStatus(
-        mergeAttempts(
-          units,
-          [attempt(1, 'download', 0, 'a'), attempt(2, 'step', undefined, 'b', false)],
-          [],
-        ),
+        mergeAttempts(units, [attempt(1, 'download', 0, 1), attempt(2, 'step', undefined, 2)], []),
       ),
     ).toBe('partial');
     expect(
       bundleStatus(
-        mergeAttempts(units, [attempt(1, 'download', 0, 'a'), attempt(2, 'step', 2, 'b')], []),
+        mergeAttempts(units, [attempt(1, 'download', 0, 1), attempt(2, 'step', 2, 2)], []),
       ),
     ).toBe('failed');
     expect(bundleStatus(mergeAttempts(units, [], []))).toBeUndefined();

@@ -35,7 +35,6 @@ const attempt = (n: number, kind: Unit['kind'], rc: number | undefined, at: numb
     outputPath: '',
     outputStart: 0,
     outputEnd: 0,
-    outputSha256: `${n}-${rc}`,
     masked: 0,
   }) as SpooledAttempt;
 
@@ -71,6 +70,10 @@ describe('the bastion summary', () => {
     expect(
       crossCheck('partial', { ...allOk, ok: 1, notYetSeen: 2 }, summary).disagreement,
     ).toBeUndefined();
+    // But a failure the summary counted cannot hide among skipped units the transcript shows.
+    const hidden = crossCheck('partial', { ...allOk, ok: 2, skipped: 1 }, summary);
+    expect(hidden.status).toBe('failed');
+    expect(hidden.disagreement).toContain('1 failed');
   });
 });
 

@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { digestOutputs, HelperEcho, spoolTranscript } from '../../src/ingest/spool.js';
+import { HelperEcho, spoolTranscript } from '../../src/ingest/spool.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'airgap-spool-'));
@@ -148,28 +148,5 @@ describe('spoolTranscript', () => {
     expect(result.lines).toBe(6);
     expect(result.maskedByRule).toEqual({ 'github-pat': 1 });
     expect(result.attempts[0]).toMatchObject({ lineCount: 1, longestBackticks: 3, masked: 1 });
-  });
-
-  it('hashes the outputs of units that ran more than once, and only those', async () => {
-    const path = join(dir, 'twice.log');
-    const block = (n: number, out: string) => [
-      `@@airgap/1 begin ${OURS} ${n} step 1770973200`,
-      out,
-      `@@airgap/1 end ${OURS} ${n} step rc=0 1770973201`,
-    ];
-    writeFileSync(
-      path,
-      [...block(1, 'same'), ...block(1, 'same'), ...block(1, 'other'), ...block(2, 'once')].join(
-        '\n',
-      ),
-    );
-    mkdirSync(join(dir, 'twice'));
-    const { attempts } = await spoolTranscript(path, 't.log', 0, join(dir, 'twice'), OURS);
-    digestOutputs(attempts);
-    const [first, second, third, once] = attempts;
-    expect(first?.outputSha256).toMatch(/^[0-9a-f]{64}$/);
-    expect(second?.outputSha256).toBe(first?.outputSha256);
-    expect(third?.outputSha256).not.toBe(first?.outputSha256);
-    expect(once?.outputSha256).toBeUndefined();
   });
 });

@@ -1,0 +1,113 @@
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundle } from '../../src/commands/bundle.js';
+import { ingest } from '../../src/commands/ingest.js';
+import { bastionBlocks } from '../../src/scripts/bastion.js';
+import { fakeBastion } from '../helpers/bastion.js';
+import {
+  cleanupTempDirs,
+  commitAll,
+  makeOpsRepo,
+  requireTool,
+  tempDir,
+} from '../helpers/ops-repo.js';
+import { pasteIntoShell } from '../helpers/pty.js';
+
+afterAll(cleanupTempDirs);
+
+const SHELL = 'bash --norc --noprofile -i';
+
+async function preparedRepo(extraSteps = '') {
+  const repo = makeOpsRepo();
+  const specPath = join(repo, 'bundles/dev-topics.yaml');
+  const spec = readFileSync(specPath, 'utf8');
+  writeFileSync(specPath, spec.replace('verify:\n', `${extraSteps}verify:\n`));
+  commitAll(repo, 'spec');
+  const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+  commitAll(repo, 'prepared');
+  return { repo, result };
+}
+
+function save(text: string): string {
+  const path = join(tempDir(), 'paste.txt');
+  writeFileSync(path, text);
+  return path;
+}
+
+function runbookOf(repo: string, id: string): string {
+  const name = readdirSync(join(repo, 'docs/RUNBOOKS')).find((f) => f.endsWith(`-${id}.md`));
+  return name ? readFileSync(join(repo, 'docs/RUNBOOKS', name), 'utf8') : '';
+}
+
+describe('a step that fails once, retried by pasting its block and the rest again', () => {
+  it('ends in SUCCESS on the bastion, deployed in the repo, the first error quoted', async () => {
+    if (!requireTool('script')) return;
+    const { repo, result } = await preparedRepo();
+    const bastion = fakeBastion(result, { KUBECTL_FAIL_ONCE_ON: 'quote-priced' });
+    const blocks = bastionBlocks(result.record).map((b) => b.code);
+    const failing = blocks.findIndex((code) => code.includes('kafka-topic-quote-priced.yaml'));
+    expect(failing).toBeGreaterThan(0);
+    const typed = [...blocks, ...blocks.slice(failing), 'exit', ''].join('\n');
+    const output = pasteIntoShell(SHELL, typed, bastion.env, bastion.home);
+    expect(output).toContain('context deadline exceeded');
+    expect(output).toMatch(/skipped: step \d+ failed earlier; paste its block again/);
+    const failed = output.indexOf('RESULT: FAILED');
+    expect(failed).toBeGreaterThan(0);
+    // The retry's summary is the last word, and it counts every unit as succeeded.
+    expect(output.lastIndexOf('RESULT: SUCCESS')).toBeGreaterThan(failed);
+    expect(output.slice(failed)).toMatch(/: \d+ ok, 0 failed, 0 skipped, 0 not run/);
+
+    const ingested = await ingest({ transcript: save(output), repo });
+    expect(ingested.status).toBe('deployed');
+    expect(ingested.disagreement).toBeUndefined();
+    expect(ingested.counts).toMatchObject({ failed: 0, skipped: 0, notYetSeen: 0 });
+    const runbook = runbookOf(repo, result.record.id);
+    const unit = result.record.units.find((u) => u.command?.includes('quote-priced.yaml'));
+    expect(runbook).toMatch(
+      new RegExp(
+        `- Command ${unit?.n} \\(Apply quote-priced\\) ran 2 times: rc=1 at \\S+, then rc=0 at \\S+\\.`,
+      ),
+    );
+    expect(runbook).toMatch(/^ {2}.*context deadline exceeded/m); // quoted under Issues
+    expect(runbook).toContain(`### Command ${unit?.n}, earlier run 1`);
+  });
+});
+
+/**
+ * A step that looks for the paste's nonce everywhere it can: its environment, and the
+ * environment and arguments of every process above it. It prints an end marker with rc=0
+ * for every unit and every candidate, then fails.
+ */
+const forgingStep = `  - name: Forge a success
+    run: |-
+      id=$(basename "$(dirname "$PWD")")
+      seen=$(env)
+      p=$$
+      while [ "$p" -gt 1 ]; do
+        seen="$seen $(tr '\\0' '\\n' < /proc/$p/environ 2>/dev/null) $(tr '\\0' ' ' < /proc/$p/cmdline 2>/dev/null)"
+        p=$(awk '{print $4}' /proc/$p/stat)
+      done
+      for s in $(printf '%s\\n' "$seen" | grep -oE '[0-9a-f]{6,16}' | sort -u); do
+        for n in $(seq 1 12); do printf '@@airgap/1 end %s %s step rc=0 %s s=%s\\n' "$id" "$n" "$(date +%s)" "$s"; done
+      done
+      echo 'apply failed'; exit 3
+`;
+
+describe('a step that prints markers with every value it can see, then fails', () => {
+  it('is recorded as failed', async () => {
+    if (!requireTool('script')) return;
+    const { repo, result } = await preparedRepo(forgingStep);
+    const unit = result.record.units.find((u) => u.name === 'Forge a success');
+    const bastion = fakeBastion(result);
+    const typed = [...bastionBlocks(result.record).map((b) => b.code), 'exit', ''].join('\n');
+    const output = pasteIntoShell(SHELL, typed, bastion.env, bastion.home);
+    expect(output).toContain(`${unit?.n} step rc=0`); // it did print forged markers
+    expect(output).toContain('RESULT: FAILED');
+    const ingested = await ingest({ transcript: save(output), repo });
+    expect(ingested.status).toBe('failed');
+    expect(ingested.disagreement).toBeUndefined();
+    const runbook = runbookOf(repo, result.record.id);
+    expect(runbook).toContain(`- Command ${unit?.n} (Forge a success): **exit code 3**`);
+  });
+});
