@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { readLineBatches } from './lines.js';
 import { scanTranscript } from './spool-scan.js';
-import { HelperEcho, type SpooledAttempt, type SpooledTranscript } from './spooled.js';
+import { HelperEcho, type SpooledTranscript } from './spooled.js';
 import { Spooler } from './spooler.js';
 
 export { HelperEcho, type SpooledAttempt, type SpooledTranscript } from './spooled.js';
