@@ -7,6 +7,7 @@
 import type { BundleOptions, BundleResult } from './commands/bundle.js';
 import type { DiscardOptions, DiscardResult } from './commands/discard.js';
 import type { IngestOptions, IngestResult } from './commands/ingest.js';
+import type { IngestS3Options, IngestS3Result } from './commands/ingest-s3.js';
 import type { InitResult } from './commands/init.js';
 import type { StatusResult } from './commands/status.js';
 import type { UploadOptions, UploadResult } from './commands/upload.js';
@@ -14,6 +15,7 @@ import type { UploadOptions, UploadResult } from './commands/upload.js';
 export type { BundleOptions, BundleResult } from './commands/bundle.js';
 export type { DiscardOptions, DiscardResult } from './commands/discard.js';
 export type { IngestOptions, IngestResult } from './commands/ingest.js';
+export type { IngestedLog, IngestS3Options, IngestS3Result } from './commands/ingest-s3.js';
 export type { InitResult } from './commands/init.js';
 export type { EnvironmentStatus, StatusResult } from './commands/status.js';
 export type { UploadOptions, UploadResult } from './commands/upload.js';
@@ -38,6 +40,14 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
 /** Turns pasted terminal output into a runbook and updates the living docs. */
 export async function ingest(options: IngestOptions): Promise<IngestResult> {
   return (await import('./commands/ingest.js')).ingest(options);
+}
+
+/**
+ * Ingests Session Manager session logs from S3: one object, or every log under a prefix that
+ * holds markers of this repo's bundles (oldest first; logs ingested before change nothing).
+ */
+export async function ingestS3(options: IngestS3Options): Promise<IngestS3Result> {
+  return (await import('./commands/ingest-s3.js')).ingestS3(options);
 }
 
 /** What is prepared, deployed or failed per environment, from the repo alone. */

@@ -38,6 +38,8 @@ export interface IngestOptions {
   redact?: boolean;
   cwd?: string;
   stdin?: AsyncIterable<Buffer>;
+  /** Bytes from elsewhere (a session log in S3), named for messages; `transcript` is then only its name. */
+  input?: { name: string; bytes: AsyncIterable<Buffer> };
   /** The file-system calls the document writes make; tests inject failures here. */
   documentFs?: TransactionFs;
 }
@@ -73,7 +75,8 @@ export interface IngestResult {
 export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const cwd = options.cwd ?? process.cwd();
   const root = await repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
-  const source = options.transcript === '-' ? 'standard input' : options.transcript;
+  const source =
+    options.input?.name ?? (options.transcript === '-' ? 'standard input' : options.transcript);
   const input = openTranscript(options, cwd);
   const lockPath = await docsLockPath(root);
   let release: () => void;
@@ -191,6 +194,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
 
 /** The read phase: checked before the lock is taken, opened when the clean phase asks. */
 function openTranscript(options: IngestOptions, cwd: string): () => AsyncIterable<Buffer> {
+  const input = options.input;
+  if (input) return () => input.bytes;
   if (options.transcript === '-')
     return () => (options.stdin ?? process.stdin) as AsyncIterable<Buffer>;
   const path = resolve(cwd, options.transcript);

@@ -1,13 +1,17 @@
+import { createGunzip } from 'node:zlib';
 import { AirgapError } from '../errors.js';
 import { readLineBatches } from './lines.js';
+import { looksLikeSessionEvents, sessionEventsText } from './session-events.js';
 
 /**
  * Terminal recordings operators already make, turned back into the bytes the terminal showed:
  * asciinema casts (v2: `[time, "o", data]`; v3: `[interval, "o", data]`, `#` comments) and
- * `script(1)` typescripts (the "Script started/done" lines dropped). Anything else is a copy
- * or a plain session log and passes through.
+ * `script(1)` typescripts (the "Script started/done" lines dropped), Session Manager's streamed
+ * JSON events (see session-events.ts). Gzip is undone first (CloudWatch exports to S3 are
+ * gzipped). Anything else is a copy or a raw session log and passes through; binary data
+ * (a NUL byte near the start) is refused, since it cannot be either.
  */
-export type RecordingFormat = 'asciicast' | 'typescript' | 'terminal';
+export type RecordingFormat = 'asciicast' | 'typescript' | 'session-events' | 'terminal';
 
 export interface Recording {
   format: RecordingFormat;
@@ -40,12 +44,45 @@ export async function openRecording(
     if (head.length) yield head;
     yield* rest;
   }
+  if (head[0] === 0x1f && head[1] === 0x8b) return openRecording(gunzip(all(), name), name);
+  if (head.subarray(0, 256).includes(0)) {
+    throw new AirgapError(`${name} is not a session log or terminal transcript (binary data)`, {
+      hint: 'pass the terminal copy, a session log, a typescript or an asciinema cast',
+      code: 'transcript',
+    });
+  }
   const start = head.subarray(0, 200).toString('latin1');
+  if (looksLikeSessionEvents(start))
+    return { format: 'session-events', bytes: sessionEventsText(all(), name) };
   if (/^\s*\{\s*"version"\s*:\s*[23]\b/.test(start))
     return { format: 'asciicast', bytes: castOutput(all(), name) };
   if (start.startsWith(SCRIPT_STARTED))
     return { format: 'typescript', bytes: typescriptBody(all()) };
   return { format: 'terminal', bytes: all() };
+}
+
+async function* gunzip(
+  source: AsyncIterable<Buffer | string>,
+  name: string,
+): AsyncGenerator<Buffer> {
+  const inflate = createGunzip();
+  const feed = (async () => {
+    for await (const chunk of source)
+      if (!inflate.write(chunk)) await new Promise((r) => inflate.once('drain', r));
+    inflate.end();
+  })();
+  feed.catch((error: unknown) => inflate.destroy(error as Error));
+  try {
+    for await (const chunk of inflate) yield chunk as Buffer;
+    await feed;
+  } catch (error) {
+    if (error instanceof AirgapError) throw error;
+    throw new AirgapError(`${name} is gzip that does not inflate: ${(error as Error).message}`, {
+      hint: 'download the object again; a cut or damaged .gz cannot be read',
+      code: 'transcript',
+      cause: error,
+    });
+  }
 }
 
 async function* castOutput(

@@ -170,7 +170,7 @@ function groups(record: BundleRecord): Group[] {
   const summary = record.units.filter((u) => u.kind === 'summary');
   result.push({
     title: verify.length ? 'Verify and summarise' : 'Summary',
-    purpose: `${verify.length ? 'Read-only checks of the result, then counts' : 'Counts'} what succeeded. Copy the whole terminal from block 1 to here into a file for ${inlineCode('airgap ingest')}.`,
+    purpose: `${verify.length ? 'Read-only checks of the result, then counts' : 'Counts'} what succeeded. Copy the whole terminal from block 1 to here into a file for ${inlineCode('airgap ingest')}, or, where Session Manager logs sessions to S3, skip the copy: ${inlineCode('airgap ingest s3://<bucket>/<prefix>/')} reads the logs.`,
     success: '`airgap: RESULT: SUCCESS`',
     units: [...verify, ...summary],
   });
