@@ -1,5 +1,5 @@
 import { createHash, type Hash } from 'node:crypto';
-import { AirgapError } from '../errors.js';
+import picomatch from 'picomatch';
 import type { BundleFile } from '../model/record.js';
 import type { TreeEntry } from '../repo/git.js';
 import type { ContentProblem, ManifestObject } from './manifests.js';
@@ -24,6 +24,9 @@ export class FileScanner {
   readonly files: BundleFile[];
   readonly problems: ContentProblem[] = [];
   readonly images: Set<string>;
+  /** Images found in the manifests that the spec's `ignoreImages` globs leave out. */
+  readonly ignoredImages = new Set<string>();
+  private readonly ignore: (image: string) => boolean;
   /** The Kubernetes objects of each manifest, by path, in the order of the files. */
   readonly manifests = new Map<string, ManifestObject[]>();
   private readonly verdicts: Array<CachedScan | undefined>;
@@ -41,7 +44,9 @@ export class FileScanner {
     private readonly entries: readonly TreeEntry[],
     private readonly cache: ScanCache,
     extraImages: readonly string[],
+    ignoreImages: readonly string[] = [],
   ) {
+    this.ignore = ignoreImages.length ? picomatch([...ignoreImages]) : () => false;
     // Keys in stableJson's order, so the record of 50,000 files is written without a copy.
     this.files = entries.map((e) => ({ mode: e.mode, path: e.path, sha256: '', size: e.size }));
     this.verdicts = entries.map((e) => cache.get(ScanCache.key(e.objectId, e.path)));
@@ -104,7 +109,10 @@ export class FileScanner {
       if (this.fresh.has(index))
         this.cache.set(ScanCache.key(this.entries[index]!.objectId, file.path), verdict);
       this.problems.push(...verdict.problems);
-      for (const image of verdict.images) this.images.add(image);
+      for (const image of verdict.images) {
+        if (this.ignore(image)) this.ignoredImages.add(image);
+        else this.images.add(image);
+      }
       if (verdict.isKubernetes) this.manifests.set(file.path, verdict.objects);
     }
     // Each link alone may stay inside; followed through the others, it may not.
@@ -129,30 +137,4 @@ export class FileScanner {
     }
     this.kept = [];
   }
-}
-
-/**
- * Throws one error listing every problem that blocks shipping; secrets the spec allows (with a
- * reason) become warnings instead.
- */
-export function assertShippable(
-  problems: readonly ContentProblem[],
-  allowSecrets: ReadonlyArray<{ path: string; reason: string }>,
-  warnings: string[],
-): void {
-  const allowed = new Map(allowSecrets.map((a) => [a.path, a.reason]));
-  const blocking = problems.filter((p) => !(p.kind === 'secret' && allowed.has(p.path)));
-  for (const p of problems) {
-    if (p.kind === 'secret' && allowed.has(p.path))
-      warnings.push(`${p.path}: ${p.message} (allowed: ${allowed.get(p.path)})`);
-  }
-  if (!blocking.length) return;
-  const secret = blocking.some((p) => p.kind === 'secret');
-  throw new AirgapError(`${blocking.length} problem(s) in the files to ship; nothing was written`, {
-    details: blocking.map((p) => `${p.path}:${p.line}: ${p.message}`),
-    hint: secret
-      ? 'remove secrets from the bundle, or list the file under allowSecrets with a reason in the spec'
-      : 'fix each file above and commit',
-    code: secret ? 'unsafeContent' : 'invalidSpec',
-  });
 }

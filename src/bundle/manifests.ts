@@ -1,14 +1,19 @@
 import yaml from 'js-yaml';
 import picomatch from 'picomatch';
 import { type CredentialDetector, credentialDetector } from './credentials.js';
+import { collectOperatorImages } from './operator-images.js';
+import { classifySecret } from './secret-objects.js';
 
 /** A problem found in a file's content, with the line to look at. */
 export interface ContentProblem {
   path: string;
   line: number;
   message: string;
-  /** Secrets and credentials can be allowed by the spec; YAML errors cannot. */
-  kind: 'yaml' | 'manifest' | 'secret';
+  /**
+   * Secrets and credentials can be allowed by the spec; YAML errors cannot. A `warning` does not
+   * block: a Secret that holds no credential ships, named in the bundle's warnings.
+   */
+  kind: 'yaml' | 'manifest' | 'secret' | 'warning';
 }
 
 /** What the default plan needs to know of each Kubernetes document to order the applies. */
@@ -190,8 +195,9 @@ export function scanManifest(path: string, text: string): ManifestScan {
       items ??= listItemLines(textLines, line);
       return items[i] ?? line;
     };
-    problems.push(...checkObject(path, value, `document ${index + 1}`, line, itemLine));
+    problems.push(...checkObject(path, value, `document ${index + 1}`, line, textLines, itemLine));
     if (mayHoldImages) collectImages(value, images);
+    collectOperatorImages(value, images);
     const object = manifestObject(value);
     if (object) objects.push(object);
   });
@@ -258,6 +264,7 @@ function checkObject(
   object: Record<string, unknown>,
   label: string,
   line: number,
+  textLines: readonly string[],
   itemLine?: (index: number) => number,
 ): ContentProblem[] {
   const problems: ContentProblem[] = [];
@@ -278,18 +285,19 @@ function checkObject(
     });
   }
   if (typeof kind === 'string' && kind.toLowerCase() === 'secret') {
+    const verdict = classifySecret(object, line, textLines);
     problems.push({
       path,
-      line,
-      kind: 'secret',
-      message: `${label} is a kind: ${kind}; create Secrets on the cluster, not from git`,
+      line: verdict.line,
+      kind: verdict.decision === 'refuse' ? 'secret' : 'warning',
+      message: verdict.message,
     });
   }
   if (isListKind(kind) && Array.isArray(object.items)) {
     object.items.forEach((item, i) => {
       const at = itemLine?.(i) ?? line;
       if (isObject(item))
-        problems.push(...checkObject(path, item, `item ${i + 1} of ${label}`, at));
+        problems.push(...checkObject(path, item, `item ${i + 1} of ${label}`, at, textLines));
     });
   }
   const kafkaPassword = (object.spec as { authentication?: { password?: { value?: unknown } } })

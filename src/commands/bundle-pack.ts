@@ -1,6 +1,8 @@
 import { join } from 'node:path';
+import picomatch from 'picomatch';
+import { assertShippable } from '../bundle/allow-secrets.js';
 import { ARCHIVE_MTIME, writeArchive } from '../bundle/archive.js';
-import { assertShippable, FileScanner } from '../bundle/file-scanner.js';
+import { FileScanner } from '../bundle/file-scanner.js';
 import type { ContentProblem } from '../bundle/manifests.js';
 import { renderSha256Sums } from '../bundle/plan.js';
 import { ScanCache } from '../bundle/scan-cache.js';
@@ -18,6 +20,8 @@ export interface Packed {
   content: BundleContent;
   archive: { sha256: string; size: number };
   problems: ContentProblem[];
+  /** Found in the manifests, left out by the spec's `ignoreImages`. */
+  ignoredImages: string[];
 }
 
 /**
@@ -44,7 +48,7 @@ export async function packBundle(
   let content: BundleContent | undefined;
   try {
     const cache = ScanCache.load(await gitDirOf(root));
-    const scanner = new FileScanner(entries, cache, spec.images);
+    const scanner = new FileScanner(entries, cache, spec.images, spec.ignoreImages);
     const archive = await writeArchive({
       format: plan.format,
       mtime: ARCHIVE_MTIME,
@@ -64,7 +68,12 @@ export async function packBundle(
     });
     await cache.save();
     if (!content) throw new AirgapError('internal: the bundle content was not scanned');
-    return { content, archive, problems: scanner.problems };
+    return {
+      content,
+      archive,
+      problems: scanner.problems,
+      ignoredImages: [...scanner.ignoredImages].sort(),
+    };
   } finally {
     reader.close();
     progress.done();
@@ -90,9 +99,20 @@ export async function checkBundle(
   const { spec } = plan;
   const warnings: string[] = [];
   const problems: ContentProblem[] = [];
-  assertShippable([...problems, ...packed.problems], spec.allowSecrets, warnings);
+  assertShippable([...problems, ...packed.problems], spec.allowSecrets, warnings, plan.specPath);
+  warnings.push(...unusedIgnoreGlobs(spec.ignoreImages ?? [], packed.ignoredImages, plan.specPath));
   const missingImages = await checkImages(plan, packed.content.images, strict);
   return { missingImages, warnings };
+}
+
+/** An `ignoreImages` glob that left nothing out is most likely a typo: say so. */
+function unusedIgnoreGlobs(globs: readonly string[], ignored: readonly string[], specPath: string) {
+  return globs
+    .filter((glob) => {
+      const matches = picomatch(glob);
+      return !ignored.some((image) => matches(image));
+    })
+    .map((glob) => `${specPath}: ignoreImages ${glob} matches no image in the manifests`);
 }
 
 /** Images not recorded in docs/ecr-manifest.md for the environment; an error with --strict. */

@@ -58,6 +58,7 @@ const recordedSpecShape = z.looseObject({
   steps: z.array(z.looseObject({ name: text, run: text })).optional(),
   verify: z.array(text),
   images: z.array(text),
+  ignoreImages: z.array(text).optional(),
   imageSources: z.record(text, text),
   ecr: z.looseObject({ registry: text, region: text }).optional(),
   signing: z.looseObject({ identity: text, allowedSigners: text }).optional(),

@@ -132,6 +132,13 @@ export const bundleSpecSchema = z
       .default([])
       .describe('Commands run after the steps'),
     images: z.array(z.string().min(1)).default([]).describe('Extra images the bundle needs'),
+    // Optional, not defaulted: a spec without it keeps its content hash, so bundle ids stay.
+    ignoreImages: z
+      .array(z.string().min(1))
+      .optional()
+      .describe(
+        'Globs (picomatch) over image references found in the manifests that the bundle does not need, e.g. quay.io/strimzi/kafka:*-kafka-3.2.*',
+      ),
     imageSources: z
       .record(z.string(), z.string())
       .default({})
@@ -163,7 +170,9 @@ export const bundleSpecSchema = z
     allowSecrets: z
       .array(z.object({ path: z.string().min(1), reason: z.string().min(10) }).strict())
       .default([])
-      .describe('Files allowed to hold a Secret or credential, each with a reason'),
+      .describe(
+        'Files allowed to hold a Secret or credential, each with a reason; path is a repo path or a glob (picomatch)',
+      ),
   })
   .strict();
 

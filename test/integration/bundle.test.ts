@@ -95,7 +95,7 @@ describe('airgap bundle', () => {
     expect(existsSync(join(extracted, 'k8s/dev/topics/kafka-topic-draft.yaml'))).toBe(false);
   });
 
-  it('refuses a Kubernetes Secret with file and line, and writes nothing', async () => {
+  it('refuses a Kubernetes Secret holding a password with file and line, and writes nothing', async () => {
     const repo = makeOpsRepo();
     writeFileSync(
       join(repo, 'k8s/dev/topics/kafka-topic-zz.yaml'),
@@ -107,7 +107,10 @@ describe('airgap bundle', () => {
     const error = await expectAirgapError(bundle({ spec: 'dev-topics', repo, out }));
     expect(error.exitCode).toBe(5);
     expect(error.details.join('\n')).toContain(
-      'k8s/dev/topics/kafka-topic-zz.yaml:6: document 2 is a kind: Secret',
+      'k8s/dev/topics/kafka-topic-zz.yaml:11: Secret kafka-password: data.password is a password, token or key field',
+    );
+    expect(error.hint).toContain(
+      'allowSecrets:\n    - path: "k8s/dev/topics/kafka-topic-zz.yaml"\n      reason: "<why this file is safe to ship>"',
     );
     expect(readdirSync(out)).toEqual([]);
     expect(readFileSync(join(repo, 'PENDING-CHANGES.md')).equals(pendingBefore)).toBe(true);

@@ -51,24 +51,21 @@ describe('bundle refuses what the bastion cannot catch', () => {
     expect(error.details.join('\n')).not.toContain(`${topics}/up:`);
   });
 
-  it('refuses a Secret inside a List, and kind: secret in any letter case', async () => {
+  it('refuses a credential Secret inside a List, and kind: secret in any letter case', async () => {
     const repo = repoWith({
       'from-kubectl.yaml':
-        'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: { name: a }\n  - apiVersion: v1\n    kind: Secret\n    metadata: { name: b }\n    data: { p: aHVudGVyMg== }\n',
-      'lower.yaml': 'apiVersion: v1\nkind: secret\nmetadata:\n  name: c\n',
+        'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: { name: a }\n  - apiVersion: v1\n    kind: Secret\n    metadata: { name: b }\n    data: { password: aHVudGVyMg== }\n',
+      'lower.yaml':
+        'apiVersion: v1\nkind: secret\nmetadata:\n  name: c\nstringData:\n  api-token: t0k3n-value\n',
       'secret-list.yaml':
-        'apiVersion: v1\nkind: SecretList\nitems:\n  - apiVersion: v1\n    kind: sEcReT\n    metadata: { name: d }\n',
+        'apiVersion: v1\nkind: SecretList\nitems:\n  - apiVersion: v1\n    kind: sEcReT\n    metadata: { name: d }\n    type: kubernetes.io/tls\n    data:\n      tls.key: aHVudGVyMg==\n',
     });
     const error = await refusal(repo);
     expect(error.exitCode).toBe(5);
     const details = error.details.join('\n');
-    expect(details).toContain(
-      `${topics}/from-kubectl.yaml:7: item 2 of document 1 is a kind: Secret`,
-    );
-    expect(details).toContain(`${topics}/lower.yaml:1: document 1 is a kind: secret`);
-    expect(details).toContain(
-      `${topics}/secret-list.yaml:4: item 1 of document 1 is a kind: sEcReT`,
-    );
+    expect(details).toContain(`${topics}/from-kubectl.yaml:10: Secret b: data.password is a`);
+    expect(details).toContain(`${topics}/lower.yaml:6: Secret c: stringData.api-token is a`);
+    expect(details).toContain(`${topics}/secret-list.yaml:9: Secret d: data.tls.key is a`);
     // Lists carry no metadata.name; that is not a problem.
     expect(details).not.toContain('lacks metadata.name');
   });

@@ -70,7 +70,7 @@ describe('scanning in a worker thread (the built CLI)', () => {
     expect(run.code).toBe(5);
     const output = run.stdout + run.stderr;
     const yamlError = output.indexOf('k8s/dev/topics/gen-020.yaml:2: invalid YAML');
-    const secret = output.indexOf('k8s/dev/topics/gen-150.yaml:1: document 1 is a kind: Secret');
+    const secret = output.indexOf('k8s/dev/topics/gen-150.yaml:6: Secret s: data.password');
     expect(yamlError).toBeGreaterThan(-1);
     expect(secret).toBeGreaterThan(yamlError);
   });
@@ -84,7 +84,7 @@ describe('scanning in a worker thread (the built CLI)', () => {
     );
     writeFileSync(
       join(repo, 'k8s/dev/topics/list.yaml'),
-      'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: secret\n    metadata: { name: b }\n',
+      'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: secret\n    metadata: { name: b }\n    data: { token: aHVudGVyMg== }\n',
     );
     symlinkSync('..', join(repo, 'k8s/dev/topics/up'));
     symlinkSync('up/../../../../etc/passwd', join(repo, 'k8s/dev/topics/leak.yaml'));
@@ -100,7 +100,7 @@ describe('scanning in a worker thread (the built CLI)', () => {
     expect(run.code).toBe(5);
     const output = run.stdout + run.stderr;
     expect(output).toContain('k8s/dev/topics/big.bin:1: is a Git LFS pointer to 12345 bytes');
-    expect(output).toContain('k8s/dev/topics/list.yaml:4: item 1 of document 1 is a kind: secret');
+    expect(output).toContain('k8s/dev/topics/list.yaml:7: Secret b: data.token is a password');
     expect(output).toContain(
       'k8s/dev/topics/leak.yaml:1: symlink resolves outside the bundle through k8s/dev/topics/leak.yaml -> up/../../../../etc/passwd',
     );

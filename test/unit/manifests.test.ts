@@ -28,12 +28,25 @@ describe('scanManifest: images and Secrets', () => {
     );
     expect(aliased.images).toEqual(['r/shared:1']);
   });
-  it('flags a Secret in the second document with its line', () => {
+  it('warns about a Secret without data in the second document, with its line', () => {
     const scan = scanManifest(
       'a.yaml',
       'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: s}\n',
     );
-    expect(scan.problems).toEqual([expect.objectContaining({ line: 5, kind: 'secret' })]);
+    expect(scan.problems).toEqual([expect.objectContaining({ line: 5, kind: 'warning' })]);
+  });
+  it('refuses a Secret with a password, at the line of its key', () => {
+    const scan = scanManifest(
+      'a.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: {name: a}\n---\napiVersion: v1\nkind: Secret\nmetadata: {name: s}\nstringData:\n  user: app\n  password: hunter2\n',
+    );
+    expect(scan.problems).toContainEqual(
+      expect.objectContaining({
+        line: 10,
+        kind: 'secret',
+        message: 'Secret s: stringData.password is a password, token or key field',
+      }),
+    );
   });
   it('walks nested lists', () => {
     const found = new Set<string>();
@@ -51,9 +64,7 @@ describe('scanManifest', () => {
       lines(
         '# comment\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: a }\n---\napiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: { name: b }\n  - apiVersion: v1\n    kind: SECRET\n    metadata: { name: c }\n',
       ),
-    ).toEqual([
-      '13 secret: item 2 of document 2 is a kind: SECRET; create Secrets on the cluster, not from git',
-    ]);
+    ).toEqual(['13 warning: Secret c ships: it has no data']);
   });
 
   it('checks List items for what kubectl needs, but not the List itself', () => {
