@@ -1,4 +1,10 @@
-import { keywordSearch, type RegexRule, rules } from '../secrets/index.js';
+import {
+  isPlaceholder,
+  keywordSearch,
+  type RegexRule,
+  rules,
+  rulesByKeyword,
+} from '../secrets/index.js';
 
 /**
  * Bundle-time credential detection in shipped text: the rules below (manifest shapes: env
@@ -28,13 +34,6 @@ interface Rule {
   needs: readonly string[];
   /** Rejects matches that are references or placeholders, not values. */
   accept?: (match: RegExpExecArray) => boolean;
-}
-
-/** A value that names a variable or placeholder instead of holding a secret. */
-function isPlaceholder(value: string): boolean {
-  return (
-    /^(\$|\{\{|<|\*{3}|changeme$|xxx|\[REDACTED)/i.test(value) || /^(true|false|null)$/i.test(value)
-  );
 }
 
 const RULES: readonly Rule[] = [
@@ -218,7 +217,7 @@ interface ProviderRule {
 }
 
 const providerRules: ProviderRule[] = rules.flatMap((rule, priority) =>
-  rule.source === 'gitleaks'
+  rule.source !== 'airgap'
     ? [
         {
           rule,
@@ -228,10 +227,7 @@ const providerRules: ProviderRule[] = rules.flatMap((rule, priority) =>
       ]
     : [],
 );
-const providersByKeyword = new Map<string, ProviderRule[]>();
-for (const p of providerRules)
-  for (const keyword of p.rule.keywords)
-    providersByKeyword.set(keyword, [...(providersByKeyword.get(keyword) ?? []), p]);
+const providersByKeyword = rulesByKeyword(providerRules);
 const providerKeywords = keywordSearch(providersByKeyword.keys());
 
 /** The lines (0-based) holding a provider keyword, each with the rules its keywords name. */
@@ -280,6 +276,7 @@ export function providerFindings(text: string, lower = text.toLowerCase()): Cred
         const range = match.indices?.[group];
         const value = match[group];
         if (!range || value === undefined || (rule.validate && !rule.validate(value))) continue;
+        if (isPlaceholder(value)) continue;
         spans.push({ start: range[0], end: range[1], priority, id: rule.id });
       }
     }

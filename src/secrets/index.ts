@@ -36,5 +36,5 @@ export {
   maskSecrets,
   SecretMasker,
 } from './masker.js';
-export { keywordSearch, type RegexRule } from './rule.js';
+export { isPlaceholder, keywordSearch, type RegexRule, rulesByKeyword } from './rule.js';
 export { lineFilter, rules } from './scanner.js';

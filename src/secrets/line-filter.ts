@@ -32,8 +32,16 @@ export const NEWLINE = -2;
  * character, NEWLINE on `\n` (whose line the caller checks for a blank at its end).
  */
 function automaton(words: readonly string[]): Int32Array {
-  // Keywords holding another keyword add nothing to a yes/no test.
-  const minimal = words.filter((w) => !words.some((o) => o !== w && w.includes(o)));
+  // Keywords holding another keyword add nothing to a yes/no test. Looked up by substring, not
+  // by pairs: the rules' spelled-out keyword families run to thousands of words.
+  const all = new Set(words);
+  const holdsAnother = (w: string) => {
+    for (let i = 0; i < w.length; i++)
+      for (let j = i + 1; j <= w.length; j++)
+        if (j - i < w.length && all.has(w.slice(i, j))) return true;
+    return false;
+  };
+  const minimal = words.filter((w) => !holdsAnother(w));
   const next: number[][] = [new Array<number>(ALPHABET).fill(-1)];
   const accepts: boolean[] = [false];
   for (const word of minimal) {

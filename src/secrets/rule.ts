@@ -8,8 +8,30 @@ export interface RegexRule {
   pattern: RegExp;
   /** Extra check on the secret, e.g. that a Basic credential decodes to `user:password`. */
   validate?: (secret: string) => boolean;
-  /** `gitleaks` for rules ported from its default config, `airgap` for this domain's rules. */
-  source: 'gitleaks' | 'airgap';
+  /**
+   * `gitleaks` for rules ported from its default config, `issuer` for other self-identifying
+   * token shapes (rules-issuers.ts), `airgap` for this domain's rules: only these are broad
+   * enough to need the never-masked guard.
+   */
+  source: 'gitleaks' | 'issuer' | 'airgap';
+}
+
+// What a value is when it stands for a secret instead of being one: a variable or template, a
+// masked or redacted marker, a bare count or boolean, a word everyone uses as a stand-in.
+const STAND_IN =
+  /^(?:\$|%|\{\{|\{[\w.-]{1,64}\}|«masked|\[REDACTED|\[[A-Z_ ]{1,64}\]$|<|\*{3}|x{3}|\*+$|#+$|(?:true|false|null|none|nil|yes|no|required|optional|changeme|password|passwd|secret|token|username|user|pass|example)$|\d{1,12}$)/i;
+// Filler inside a value: a character repeated, a run of the alphabet or of digits in order, or
+// a word saying it is not real. A random token holds none of these by chance.
+const FILLER =
+  /([A-Za-z0-9*#])\1{5}|abcdefghij|ABCDEFGHIJ|1234567890|0123456789|example|your[_-]|replace[_-]?(?:with|me)|put[_-]your|placeholder|dummy|notarealkey|not[_-]a[_-]real|here$/i;
+
+/**
+ * The one placeholder filter, for every rule, at ingest and at bundle: true for values that
+ * name or stand in for a secret (`$VAR`, `{{ .Values.x }}`, `<password>`, `xxxxxxxx`,
+ * `AKIAIOSFODNN7EXAMPLE`, `sk_live_AAAAAAAA…`), which are left as they are.
+ */
+export function isPlaceholder(value: string): boolean {
+  return STAND_IN.test(value) || FILLER.test(value);
 }
 
 // gitleaks ends a token at a quote, backtick, space, semicolon, an escaped newline or the line end.
@@ -26,12 +48,13 @@ export function uniqueToken(
   keywords: readonly string[],
   body: string,
   flags = '',
+  source: RegexRule['source'] = 'gitleaks',
 ): RegexRule {
   return {
     id,
     keywords,
     pattern: new RegExp(`${START}(${body})${END}`, `g${flags}`),
-    source: 'gitleaks',
+    source,
   };
 }
 
@@ -77,4 +100,29 @@ export function keywordSearch(keywords: Iterable<string>): RegExp {
       .join('|'),
     'g',
   );
+}
+
+/**
+ * The rules to try for each keyword found. A search finds the longest keyword at each place,
+ * so a hit also stands for every keyword inside it (`xoxb-` for `xoxb`): their rules too.
+ */
+export function rulesByKeyword<T extends { rule: RegexRule }>(
+  entries: readonly T[],
+): Map<string, T[]> {
+  const direct = new Map<string, T[]>();
+  for (const e of entries)
+    for (const keyword of e.rule.keywords) {
+      const list = direct.get(keyword) ?? [];
+      list.push(e);
+      direct.set(keyword, list);
+    }
+  const closed = new Map<string, T[]>();
+  for (const keyword of direct.keys()) {
+    const set = new Set<T>();
+    for (let i = 0; i < keyword.length; i++)
+      for (let j = i + 1; j <= keyword.length; j++)
+        for (const e of direct.get(keyword.slice(i, j)) ?? []) set.add(e);
+    closed.set(keyword, [...set]);
+  }
+  return closed;
 }

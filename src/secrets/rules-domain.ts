@@ -4,7 +4,7 @@
  * and JSON. The stateful ones (Secret `data` maps, PEM blocks, decoded values printed on their
  * own line) live in context.ts. Every quantifier is bounded, so each rule is linear in the line.
  */
-import type { RegexRule } from './rule.js';
+import { isPlaceholder, type RegexRule } from './rule.js';
 
 // A value after `key: ` or `key=`: double-quoted, \"escaped\" inside a JSON string, single-quoted,
 // or bare up to a delimiter. The first group that matched is the secret.
@@ -12,10 +12,7 @@ const VALUE = String.raw`(?:\\"((?:[^"\\\n]|\\[^"\n]){1,2048})\\"|"([^"\n]{1,204
 // After the key: an optional closing quote, then `=`, `:`, `:=` or `=>` (not `://`).
 const SEPARATOR = String.raw`(?:\\?["'])?[ \t]{0,5}(?:=>|:=|=|:(?![/\\]))[ \t]{0,5}`;
 
-/** Values that name a secret rather than hold one: variables, templates, empty markers, counts. */
-const PLACEHOLDER =
-  /^(?:\$|%|\{\{|«masked|\[REDACTED|<[\w .-]*>$|\*+$|(?:true|false|null|none|nil|yes|no|required|optional)$|\d{1,12}$)/i;
-const notPlaceholder = (value: string) => !PLACEHOLDER.test(value);
+const notPlaceholder = (value: string) => !isPlaceholder(value);
 
 function assignment(id: string, keys: string, keywords: readonly string[]): RegexRule {
   return {

