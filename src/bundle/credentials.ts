@@ -276,7 +276,7 @@ export function providerFindings(text: string, lower = text.toLowerCase()): Cred
         const range = match.indices?.[group];
         const value = match[group];
         if (!range || value === undefined || (rule.validate && !rule.validate(value))) continue;
-        if (isPlaceholder(value)) continue;
+        if (isPlaceholder(value, true)) continue;
         spans.push({ start: range[0], end: range[1], priority, id: rule.id });
       }
     }

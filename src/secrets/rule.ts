@@ -20,18 +20,21 @@ export interface RegexRule {
 // masked or redacted marker, a bare count or boolean, a word everyone uses as a stand-in.
 const STAND_IN =
   /^(?:\$|%|\{\{|\{[\w.-]{1,64}\}|«masked|\[REDACTED|\[[A-Z_ ]{1,64}\]$|<|\*{3}|x{3}|\*+$|#+$|(?:true|false|null|none|nil|yes|no|required|optional|changeme|password|passwd|secret|token|username|user|pass|example)$|\d{1,12}$)/i;
-// Filler inside a value: a character repeated, a run of the alphabet or of digits in order, or
-// a word saying it is not real. A random token holds none of these by chance.
+// Filler inside a machine-made token: a character repeated, a run of the alphabet or of digits
+// in order, a word saying it is not real. A random token holds none of these by chance; a
+// password someone chose may (`abcdefghij` is a weak password, not a stand-in), so this part
+// is only for tokens.
 const FILLER =
   /([A-Za-z0-9*#])\1{5}|abcdefghij|ABCDEFGHIJ|1234567890|0123456789|example|your[_-]|replace[_-]?(?:with|me)|put[_-]your|placeholder|dummy|notarealkey|not[_-]a[_-]real|here$/i;
 
 /**
  * The one placeholder filter, for every rule, at ingest and at bundle: true for values that
- * name or stand in for a secret (`$VAR`, `{{ .Values.x }}`, `<password>`, `xxxxxxxx`,
- * `AKIAIOSFODNN7EXAMPLE`, `sk_live_AAAAAAAA…`), which are left as they are.
+ * name or stand in for a secret (`$VAR`, `{{ .Values.x }}`, `<password>`, `***`), which are
+ * left as they are. `token`: the value has a machine-made shape (a provider's token), so
+ * filler in it (`xxxxxxxx`, `AKIAIOSFODNN7EXAMPLE`, `sk_live_AAAAAAAA…`) marks a stand-in too.
  */
-export function isPlaceholder(value: string): boolean {
-  return STAND_IN.test(value) || FILLER.test(value);
+export function isPlaceholder(value: string, token = false): boolean {
+  return STAND_IN.test(value) || (token && FILLER.test(value));
 }
 
 // gitleaks ends a token at a quote, backtick, space, semicolon, an escaped newline or the line end.

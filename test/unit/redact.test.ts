@@ -18,8 +18,9 @@ describe('Redactor', () => {
   it.each([
     [
       'AWS access key id',
-      'export AWS_ACCESS_KEY_ID=AKIAIOSFODNN7EXAMPLE',
-      'AKIAIOSFODNN7EXAMPLE',
+      // Not AWS's documented AKIAIOSFODNN7EXAMPLE: a published stand-in is left as it is.
+      'export AWS_ACCESS_KEY_ID=AKIAQ3RZ7NW2XKD5HT4M',
+      'AKIAQ3RZ7NW2XKD5HT4M',
       'aws-access-token',
     ],
     [
