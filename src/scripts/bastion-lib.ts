@@ -1,7 +1,7 @@
 import { archiveFormat } from '../model/archive-formats.js';
 import type { BundleRecord } from '../model/record.js';
-import { SIGNATURE_NAMESPACE } from '../model/record.js';
-import { dataLiteral, joinSh, raw, type ShellCode, sh } from './sh.js';
+import { signatureFunctions } from './bastion-signature.js';
+import { joinSh, raw, type ShellCode, sh } from './sh.js';
 
 /**
  * helpers.sh: the program every bastion unit runs, as `sh helpers.sh <bundle-id> <n> <kind> …`.
@@ -40,48 +40,6 @@ aws_cp_shown=${`aws s3 cp ${s3Options.join(' ')} ${url}`}`;
     raw(LIB_BODY),
   ]);
 }
-
-/** With signing, the verify unit runs `ssh-keygen -Y verify` before anything is extracted. */
-function signatureFunctions(record: BundleRecord): ShellCode {
-  const signature = record.signature;
-  if (!signature) return raw('signature() { :; }');
-  return joinSh([
-    sh`identity=${signature.identity}
-write_signers() { ${dataLiteral(signature.allowedSigners)}; }
-write_signature() { ${dataLiteral(signature.sig.endsWith('\n') ? signature.sig : `${signature.sig}\n`)}; }
-verify_shown=${`ssh-keygen -Y verify -I ${signature.identity} -n ${SIGNATURE_NAMESPACE} -s ${archive(record)}.sig`}
-namespace=${SIGNATURE_NAMESPACE}`,
-    raw(SIGNATURE_BODY),
-  ]);
-}
-
-/** Runs before anything is extracted; a pinned ~/airgap/allowed_signers wins over the sheet's. */
-const SIGNATURE_BODY = String.raw`signature() {
-  signers="$HOME/airgap/allowed_signers"
-  if ! command -v ssh-keygen >/dev/null 2>&1; then
-    say "ssh-keygen is not installed: OpenSSH ≥ 8.1 needed to verify signatures on this host"
-    return 1
-  fi
-  if ssh-keygen -Y 2>&1 | grep -q -i -e 'unknown option' -e 'illegal option' -e 'invalid option'; then
-    say "OpenSSH ≥ 8.1 needed to verify signatures on this host (its ssh-keygen has no -Y)"
-    say "nothing will be extracted"
-    return 1
-  fi
-  if [ ! -f "$signers" ]; then
-    signers="$dir/allowed_signers"
-    write_signers >| "$signers" || return 1
-  fi
-  write_signature >| "$dir/$archive.sig" || return 1
-  context "$verify_shown -f $signers"
-  if ssh-keygen -Y verify -f "$signers" -I "$identity" -n "$namespace" \
-    -s "$dir/$archive.sig" < "$dir/$archive" 2>&1; then
-    return 0
-  fi
-  say "BAD SIGNATURE: not signed by $identity in allowed_signers; nothing will be extracted."
-  return 1
-}`;
-
-const archive = (record: BundleRecord) => record.archive?.file ?? '';
 
 /**
  * The fixed part of helpers.sh. POSIX sh only, options that GNU coreutils 8.22 and BusyBox

@@ -1,24 +1,31 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle.js';
 import { AirgapError } from '../../src/errors.js';
-import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
+import { bastionScript } from '../../src/scripts/bastion.js';
+import { type FakeBastion, fakeBastion, runBastionScript } from '../helpers/bastion.js';
 import {
   cleanupTempDirs,
   commitAll,
   makeOpsRepo,
   requireTool,
+  standins,
   tempDir,
 } from '../helpers/ops-repo.js';
 
 afterAll(cleanupTempDirs);
 
-function keypair(name: string): { key: string; pub: string } {
+function keypair(
+  name: string,
+  type: 'ed25519' | 'ecdsa' | 'rsa' = 'ed25519',
+): { key: string; pub: string } {
   const dir = tempDir();
   const key = join(dir, name);
-  execFileSync('ssh-keygen', ['-q', '-t', 'ed25519', '-N', '', '-C', name, '-f', key]);
+  const bits = type === 'ecdsa' ? ['-b', '256'] : type === 'rsa' ? ['-b', '2048'] : [];
+  execFileSync('ssh-keygen', ['-q', '-t', type, ...bits, '-N', '', '-C', name, '-f', key]);
   return { key, pub: readFileSync(`${key}.pub`, 'utf8').trim() };
 }
 
@@ -91,28 +98,128 @@ describe('signed bundles with ssh-keygen', () => {
   });
 });
 
-describe('a bastion with OpenSSH older than 8.1', () => {
-  it('says OpenSSH ≥ 8.1 is needed instead of blaming the signature, and extracts nothing', async () => {
+/** Amazon Linux 2: OpenSSH 7.4 (no -Y) and OpenSSL 1.0.2 (no Ed25519), as stand-ins. */
+function amazonLinux2(result: Awaited<ReturnType<typeof bundle>>): FakeBastion {
+  const bastion = fakeBastion(result);
+  const old = `${join(standins, 'openssh-7.4')}:${join(standins, 'openssl-1.0.2')}`;
+  return { ...bastion, env: { ...bastion.env, PATH: `${old}:${bastion.env.PATH}` } };
+}
+
+function pin(bastion: FakeBastion, signer: { pub: string }): void {
+  mkdirSync(join(bastion.home, 'airgap'), { recursive: true });
+  writeFileSync(
+    join(bastion.home, 'airgap/allowed_signers'),
+    `ops@example.com ${signer.pub.split(' ').slice(0, 2).join(' ')}\n`,
+  );
+}
+
+function extractedNothing(result: { record: { id: string } }, bastion: FakeBastion): void {
+  expect(existsSync(join(bastion.home, 'airgap', result.record.id, 'root'))).toBe(false);
+  expect(existsSync(join(bastion.kubeState, 'calls.log'))).toBe(false);
+}
+
+describe('a bastion with OpenSSH 7.4 and OpenSSL 1.0.2 (Amazon Linux 2)', () => {
+  it.each(['ecdsa', 'rsa'] as const)(
+    'deploys a bundle signed with an %s key, checked by openssl dgst -verify',
+    async (type) => {
+      if (!requireTool('ssh-keygen') || !requireTool('openssl')) return;
+      const trusted = keypair('ops', type);
+      const repo = signedRepo(trusted);
+      const result = await bundle({
+        spec: 'dev-topics',
+        repo,
+        out: tempDir(),
+        signKey: trusted.key,
+      });
+      const bastion = amazonLinux2(result);
+      const run = runBastionScript(result, bastion);
+      expect(run.stdout).toContain(`openssl dgst -${type === 'rsa' ? 'sha512' : 'sha256'} -verify`);
+      expect(run.stdout).toContain('Verified OK');
+      expect(run.stdout).toContain('good signature by ops@example.com (OpenSSL');
+      expect(run.stdout).toContain('files extracted and verified');
+      expect(run.code, run.output).toBe(0);
+      // The same bundle on a host pinning the same signer: still good.
+      const pinned = amazonLinux2(result);
+      pin(pinned, trusted);
+      expect(runBastionScript(result, pinned).code).toBe(0);
+    },
+  );
+
+  it('stops before extraction for a signer not pinned, a changed archive, a changed signature', async () => {
+    if (!requireTool('ssh-keygen') || !requireTool('openssl')) return;
+    const trusted = keypair('ops', 'ecdsa');
+    const repo = signedRepo(trusted);
+    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir(), signKey: trusted.key });
+
+    const otherSigner = amazonLinux2(result);
+    pin(otherSigner, keypair('other', 'ecdsa'));
+    const refused = runBastionScript(result, otherSigner);
+    expect(refused.stdout).toContain('BAD SIGNATURE');
+    expect(refused.stdout).not.toContain('Verified OK');
+    expect(refused.code).not.toBe(0);
+    extractedNothing(result, otherSigner);
+
+    // Whoever changes the archive also changes the sheet's sha256; the pinned signer stops it.
+    const archive = result.record.archive!;
+    const changed = amazonLinux2(result);
+    pin(changed, trusted);
+    writeFileSync(
+      changed.objectPath,
+      Buffer.concat([readFileSync(result.archivePath), Buffer.from('x')]),
+    );
+    const changedSha = createHash('sha256').update(readFileSync(changed.objectPath)).digest('hex');
+    const script = join(result.outDir, 'bastion.sh');
+    const original = readFileSync(script, 'utf8');
+    writeFileSync(
+      script,
+      bastionScript({ ...result.record, archive: { ...archive, sha256: changedSha } }),
+    );
+    const changedRun = runBastionScript(result, changed);
+    expect(changedRun.stdout).not.toContain('CHECKSUM MISMATCH');
+    expect(changedRun.stdout).toContain('BAD SIGNATURE');
+    expect(changedRun.code).not.toBe(0);
+    extractedNothing(result, changed);
+
+    // A signature by another key over the same archive, swapped into the sheet.
+    const stranger = keypair('stranger', 'ecdsa');
+    const strangerSig = join(tempDir(), 'archive');
+    writeFileSync(strangerSig, readFileSync(result.archivePath));
+    execFileSync('ssh-keygen', [
+      '-Y',
+      'sign',
+      '-q',
+      '-f',
+      stranger.key,
+      '-n',
+      'airgap-bundle',
+      strangerSig,
+    ]);
+    const swapped = {
+      ...result.record,
+      signature: { ...result.record.signature!, sig: readFileSync(`${strangerSig}.sig`, 'utf8') },
+    };
+    writeFileSync(script, bastionScript(swapped));
+    const swappedHost = amazonLinux2(result);
+    const swappedRun = runBastionScript(result, swappedHost);
+    expect(swappedRun.stdout).toContain('openssl dgst -sha256 -verify');
+    expect(swappedRun.stdout).toContain('BAD SIGNATURE');
+    expect(swappedRun.code).not.toBe(0);
+    extractedNothing(result, swappedHost);
+    writeFileSync(script, original);
+  });
+
+  it('names the fix for an Ed25519 signature: an ECDSA/RSA key or OpenSSH ≥ 8.1', async () => {
     if (!requireTool('ssh-keygen')) return;
     const trusted = keypair('ops');
     const repo = signedRepo(trusted);
     const result = await bundle({ spec: 'dev-topics', repo, out: tempDir(), signKey: trusted.key });
-    // OpenSSH 7.4 (Amazon Linux 2) has no -Y: its ssh-keygen answers like this.
-    const bin = tempDir();
-    writeFileSync(
-      join(bin, 'ssh-keygen'),
-      '#!/bin/sh\necho "unknown option -- Y" >&2\necho "usage: ssh-keygen [-q] [-b bits] [-t dsa | ecdsa | ed25519 | rsa]" >&2\nexit 1\n',
-      { mode: 0o755 },
-    );
-    const bastion = fakeBastion(result);
-    const run = runBastionScript(result, {
-      ...bastion,
-      env: { ...bastion.env, PATH: `${bin}:${bastion.env.PATH}` },
-    });
-    expect(run.stdout).toContain('OpenSSH ≥ 8.1 needed to verify signatures on this host');
+    const bastion = amazonLinux2(result);
+    const run = runBastionScript(result, bastion);
+    expect(run.stdout).toContain('OpenSSH ≥ 8.1 needed to verify an Ed25519 signature here');
+    expect(run.stdout).toContain('sign with an ECDSA P-256 or RSA key');
     expect(run.stdout).not.toContain('BAD SIGNATURE');
     expect(run.stdout).not.toContain('files extracted');
-    expect(existsSync(join(bastion.kubeState, 'calls.log'))).toBe(false);
     expect(run.code).not.toBe(0);
+    extractedNothing(result, bastion);
   });
 });
