@@ -1,12 +1,40 @@
 import { defineConfig } from 'vitest/config';
 
+/**
+ * Unit test files that take seconds, not milliseconds: differential tests on generated input
+ * (chunked paths against the line-by-line reference), every secret rule on hostile lines, and
+ * generated bash run in real shells. They run in the `slow` project so `npm run test:fast`
+ * (the `unit` project) stays a quick edit-and-check loop; `npm test` runs every project.
+ * A unit file that takes over ~2 s belongs here (`.ci/run` prints the slowest tests).
+ */
+export const slowUnitTests = [
+  'test/unit/clean.test.ts',
+  'test/unit/runbook-update.test.ts',
+  'test/unit/secrets-hostile.test.ts',
+  'test/unit/sh.test.ts',
+  'test/unit/spool.test.ts',
+];
+
 export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 60_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [
-      { extends: true, test: { name: 'unit', include: ['test/unit/**/*.test.ts'] } },
+      {
+        extends: true,
+        test: {
+          name: 'unit',
+          include: ['test/unit/**/*.test.ts'],
+          exclude: slowUnitTests,
+          // Unit tests share no state through modules (no vi.mock, no process.env writes), so
+          // one module graph per worker instead of one per file: most of this project's time
+          // was each file importing the same modules again.
+          pool: 'threads',
+          isolate: false,
+        },
+      },
+      { extends: true, test: { name: 'slow', include: slowUnitTests } },
       {
         extends: true,
         test: { name: 'integration', include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'] },
