@@ -31,6 +31,9 @@ export const ExitCode = {
   outcomeFailed: 25,
   /** `ingest --check`: partial, or no bastion block yet. */
   outcomeIncomplete: 26,
+  /** `status --check`: something needs attention (a pre-push hook tells it from an error). */
+  attention: 27,
+  /** A bug in airgap: an invariant broke, or an error that is not an AirgapError escaped. */
   bug: 70,
   interrupted: 130,
 } as const;
@@ -62,6 +65,18 @@ export class AirgapError extends Error {
 
 export function isAirgapError(error: unknown): error is AirgapError {
   return error instanceof AirgapError;
+}
+
+/**
+ * An invariant of airgap's own broke: a bug, whatever the input. Exit 70 like any error that is
+ * not an AirgapError, with a hint to report it instead of one to change the input.
+ */
+export function invariantBroken(what: string, cause?: unknown): AirgapError {
+  return new AirgapError(`internal: ${what}`, {
+    hint: 'this is a bug in airgap: run again with --debug for the stack trace, and report it',
+    code: 'bug',
+    cause,
+  });
 }
 
 /**

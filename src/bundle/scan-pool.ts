@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { AirgapError } from '../errors.js';
+import { invariantBroken } from '../errors.js';
 import type { CachedScan } from './scan-cache.js';
 
 export interface ScanRequest {
@@ -123,7 +123,7 @@ export class ScanWorker {
     try {
       while (!done()) {
         if (this.failure)
-          throw new AirgapError(`internal: the scan worker failed: ${this.failure.message}`);
+          throw invariantBroken(`the scan worker failed: ${this.failure.message}`, this.failure);
         await new Promise<void>((resolve) => this.waiters.push(resolve));
       }
     } finally {

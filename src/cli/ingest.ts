@@ -1,87 +1,142 @@
-import type { Command } from 'commander';
-import { ExitCode, type IngestResult, type IngestS3Result, ingest, ingestS3 } from '../index.js';
+import { ExitCode, type ExitCodeName } from '../errors.js';
+import type { IngestOptions, IngestResult, IngestS3Options, IngestS3Result } from '../index.js';
+import { ingest, ingestS3 } from '../index.js';
 import { formatCounts } from '../model/counts.js';
-import { fields, printJson, warn } from './output.js';
+import type { CommandSpec } from './command.js';
+import { fields, warn } from './output.js';
 
 interface IngestFlags {
   repo?: string;
   bundle?: string;
-  dryRun?: boolean;
+  dryRun: boolean;
   redact: boolean;
-  check?: boolean;
-  json?: boolean;
+  check: boolean;
   region?: string;
   endpoint?: string;
-  forcePathStyle?: boolean;
+  forcePathStyle: boolean;
   profile?: string;
+  json?: boolean;
 }
 
-export function registerIngest(
-  program: Command,
-  run: (action: () => Promise<void>, json?: boolean) => Promise<void>,
-): void {
-  program
-    .command('ingest')
-    .description('turn pasted terminal output into a runbook and update the living docs')
-    .argument(
+/** A file or stdin goes to ingest, an s3:// URL to ingestS3 (which reads the S3 options). */
+type IngestCall = IngestOptions & Omit<IngestS3Options, 'url'>;
+
+/** One transcript's result; a prefix of session logs gives one per log. */
+type IngestOutput = IngestResult | IngestS3Result;
+
+const isPrefixResult = (result: IngestOutput): result is IngestS3Result => 'logs' in result;
+
+export const ingestCommand: CommandSpec<IngestFlags, IngestCall, IngestOutput> = {
+  name: 'ingest',
+  description: 'turn pasted terminal output into a runbook and update the living docs',
+  arguments: [
+    [
       '<transcript>',
       'file holding the pasted output, - for standard input, or s3://bucket/key (a session log; a prefix ending in / for every log under it)',
-    )
-    .option('--repo <dir>', 'the ops repo (default: the git repo around the current directory)')
-    .option('--bundle <id>', 'the bundle the transcript is for (checked against its markers)')
-    .option('--dry-run', 'show what would change and write nothing')
-    .option('--no-redact', 'keep secrets in the runbook (not recommended)')
-    .option(
-      '--check',
-      'exit 25 when the outcome is failed, 26 when partial (for scripts and hooks)',
-    )
-    .option(
-      '--region <region>',
-      "s3:// only: the log bucket's region (default: from the bundle spec)",
-    )
-    .option('--endpoint <url>', 's3:// only: S3-compatible endpoint (VPC endpoint, MinIO)')
-    .option('--force-path-style', 's3:// only: address the bucket in the path, not the host name')
-    .option('--profile <name>', 's3:// only: AWS profile to use')
-    .option('--json', 'print a JSON result instead of text')
-    .action((transcript: string, flags: IngestFlags) =>
-      run(async () => {
-        const common = {
-          ...(flags.repo ? { repo: flags.repo } : {}),
-          ...(flags.bundle ? { bundle: flags.bundle } : {}),
-          dryRun: flags.dryRun ?? false,
-          redact: flags.redact,
-        };
-        if (transcript.startsWith('s3://')) {
-          const result = await ingestS3({
-            url: transcript,
-            ...common,
-            ...(flags.region ? { region: flags.region } : {}),
-            ...(flags.endpoint ? { endpoint: flags.endpoint } : {}),
-            ...(flags.forcePathStyle ? { forcePathStyle: true } : {}),
-            ...(flags.profile ? { profile: flags.profile } : {}),
-          });
-          const single = result.prefix ? undefined : result.logs[0]?.result;
-          if (single) return report(single, flags);
-          checkOutcomes(result, flags);
-          if (flags.json) printJson({ ok: true, ...result });
-          else process.stdout.write(prefixSummary(result, flags.dryRun ?? false));
-          return;
-        }
-        report(await ingest({ transcript, ...common }), flags);
-      }, flags.json),
-    );
+    ],
+  ],
+  options: [
+    {
+      flags: '--repo <dir>',
+      description: 'the ops repo (default: the git repo around the current directory)',
+    },
+    {
+      flags: '--bundle <id>',
+      description: 'the bundle the transcript is for (checked against its markers)',
+    },
+    { flags: '--dry-run', description: 'show what would change and write nothing' },
+    { flags: '--no-redact', description: 'keep secrets in the runbook (not recommended)' },
+    {
+      flags: '--check',
+      description: `exit ${ExitCode.outcomeFailed} when the outcome is failed, ${ExitCode.outcomeIncomplete} when partial (for scripts and hooks)`,
+      cliOnly: true,
+    },
+    {
+      flags: '--region <region>',
+      description: "s3:// only: the log bucket's region (default: from the bundle spec)",
+    },
+    {
+      flags: '--endpoint <url>',
+      description: 's3:// only: S3-compatible endpoint (VPC endpoint, MinIO)',
+    },
+    {
+      flags: '--force-path-style',
+      description: 's3:// only: address the bucket in the path, not the host name',
+    },
+    { flags: '--profile <name>', description: 's3:// only: AWS profile to use' },
+  ],
+  toOptions: ([transcript], flags) => ({
+    transcript: transcript ?? '',
+    repo: flags.repo,
+    bundle: flags.bundle,
+    dryRun: flags.dryRun,
+    redact: flags.redact,
+    region: flags.region,
+    endpoint: flags.endpoint,
+    // Absent is not false: the spec's s3.forcePathStyle applies unless the flag is given.
+    forcePathStyle: flags.forcePathStyle || undefined,
+    profile: flags.profile,
+  }),
+  call: async (options) => {
+    const { transcript, region, endpoint, forcePathStyle, profile, ...common } = options;
+    if (!transcript.startsWith('s3://')) return ingest({ transcript, ...common });
+    const result = await ingestS3({
+      url: transcript,
+      ...common,
+      region,
+      endpoint,
+      forcePathStyle,
+      profile,
+    });
+    // One object reads like a file: its result as ingest gives it.
+    const single = result.prefix ? undefined : result.logs[0]?.result;
+    return single ?? result;
+  },
+  // Without --check a successful ingest exits 0 whatever the bundle's outcome; over a prefix,
+  // the worst outcome of the logs it ingested.
+  exitCode: (result, flags) => {
+    if (!flags.check) return undefined;
+    const statuses = isPrefixResult(result)
+      ? result.logs.flatMap((l) => (l.result ? [l.result.status] : []))
+      : [result.status];
+    return outcomeExit(statuses);
+  },
+  print: (result, flags) => {
+    if (isPrefixResult(result)) process.stdout.write(prefixSummary(result, flags.dryRun));
+    else printIngested(result, flags);
+  },
+};
+
+function outcomeExit(statuses: ReadonlyArray<IngestResult['status']>): ExitCodeName | undefined {
+  if (statuses.includes('failed')) return 'outcomeFailed';
+  return statuses.some((s) => s !== 'deployed') ? 'outcomeIncomplete' : undefined;
 }
 
-function outcomeExit(status: IngestResult['status']): number {
-  return status === 'failed' ? ExitCode.outcomeFailed : ExitCode.outcomeIncomplete;
-}
-
-/** --check over a prefix: the worst outcome of the logs it ingested. */
-function checkOutcomes(result: IngestS3Result, flags: IngestFlags): void {
-  if (!flags.check) return;
-  const statuses = result.logs.flatMap((l) => (l.result ? [l.result.status] : []));
-  if (statuses.includes('failed')) process.exitCode = ExitCode.outcomeFailed;
-  else if (statuses.some((s) => s !== 'deployed')) process.exitCode = ExitCode.outcomeIncomplete;
+function printIngested(result: IngestResult, flags: IngestFlags): void {
+  for (const w of result.warnings) warn(w);
+  const lines = [
+    `${flags.dryRun ? 'would ingest' : 'ingested'} ${result.bundleId}: ${result.status ?? 'no bastion blocks'}${result.duplicate ? ' (transcript seen before)' : ''}`,
+    fields([
+      ['units', formatCounts(result.counts)],
+      ...runsRow(result.runs),
+      ['masked', maskedSummary(result.masked, result.maskedByRule)],
+      [
+        'images',
+        result.images.length
+          ? result.images.map((i) => `${i.repository}:${i.tag}`).join(', ')
+          : 'none recorded',
+      ],
+      [
+        'changed',
+        result.changed.length
+          ? result.changed.join('\n            ')
+          : 'nothing (already up to date)',
+      ],
+    ]),
+    ...(result.diff ? ['', result.diff] : []),
+    result.runbook,
+  ];
+  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 /** One line per log, the key after the prefix; a long reason on its own line (80 columns). */
@@ -111,39 +166,6 @@ function prefixSummary(result: IngestS3Result, dryRun: boolean): string {
     `${count('ingested')} ingested, ${count('already')} already ingested, ${count('skipped')} skipped`,
   );
   return `${lines.join('\n')}\n`;
-}
-
-function report(result: IngestResult, flags: IngestFlags): void {
-  // Without --check a successful ingest exits 0 whatever the bundle's outcome.
-  if (flags.check && result.status !== 'deployed') process.exitCode = outcomeExit(result.status);
-  if (flags.json) {
-    printJson({ ok: true, ...result });
-    return;
-  }
-  for (const w of result.warnings) warn(w);
-  const lines = [
-    `${flags.dryRun ? 'would ingest' : 'ingested'} ${result.bundleId}: ${result.status ?? 'no bastion blocks'}${result.duplicate ? ' (transcript seen before)' : ''}`,
-    fields([
-      ['units', formatCounts(result.counts)],
-      ...runsRow(result.runs),
-      ['masked', maskedSummary(result.masked, result.maskedByRule)],
-      [
-        'images',
-        result.images.length
-          ? result.images.map((i) => `${i.repository}:${i.tag}`).join(', ')
-          : 'none recorded',
-      ],
-      [
-        'changed',
-        result.changed.length
-          ? result.changed.join('\n            ')
-          : 'nothing (already up to date)',
-      ],
-    ]),
-    ...(result.diff ? ['', result.diff] : []),
-    result.runbook,
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
 }
 
 /** `3 secret value(s)` then one `n rule-id` per line, so the summary stays within 80 columns. */

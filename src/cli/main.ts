@@ -1,13 +1,9 @@
 #!/usr/bin/env node
 import { Command } from 'commander';
 import { GENERATOR_VERSION } from '../model/version.js';
-import { registerBundle } from './bundle.js';
-import { registerDiscard } from './discard.js';
-import { registerIngest } from './ingest.js';
-import { registerInit } from './init.js';
+import { addCommand } from './command.js';
+import { COMMANDS } from './commands.js';
 import { reportError } from './output.js';
-import { registerStatus } from './status.js';
-import { registerUpload } from './upload.js';
 
 // The AWS SDK warns about Node versions on stderr; that is noise for an operator.
 process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
@@ -23,14 +19,11 @@ program
   .option('--debug', 'show stack traces for unexpected errors')
   .showHelpAfterError('(run airgap <command> --help for usage)');
 
-async function run(action: () => Promise<void>, json?: boolean): Promise<void> {
+async function run(action: () => Promise<void>, json: boolean): Promise<void> {
   try {
     await action();
   } catch (error) {
-    process.exitCode = reportError(error, {
-      json: json ?? false,
-      debug: program.opts().debug === true,
-    });
+    process.exitCode = reportError(error, { json, debug: program.opts().debug === true });
   }
 }
 
@@ -39,11 +32,6 @@ program.exitOverride((error) => {
   process.exit(error.exitCode === 0 ? 0 : 2);
 });
 
-registerBundle(program, run);
-registerUpload(program, run);
-registerIngest(program, run);
-registerStatus(program, run);
-registerInit(program, run);
-registerDiscard(program, run);
+for (const command of COMMANDS) addCommand(program, command, run);
 
 await program.parseAsync(process.argv);

@@ -31,6 +31,13 @@ export function fields(rows: ReadonlyArray<[string, string]>): string {
   return rows.map(([label, value]) => `  ${label.padEnd(9)} ${value}`).join('\n');
 }
 
+/** A problem on stderr: `error: message`, one indented line per detail, then the hint. */
+export function report(message: string, details: readonly string[] = [], hint?: string): void {
+  process.stderr.write(`${pc.red('error:')} ${message}\n`);
+  for (const line of details) process.stderr.write(`  ${line}\n`);
+  if (hint) process.stderr.write(`${pc.dim('hint:')} ${hint}\n`);
+}
+
 /** The one place errors become messages and exit codes. */
 export function reportError(thrown: unknown, options: GlobalOptions): number {
   const error = thrown instanceof AirgapError ? thrown : (fromSystemError(thrown) ?? thrown);
@@ -43,11 +50,7 @@ export function reportError(thrown: unknown, options: GlobalOptions): number {
         hint: error.hint,
         exitCode: error.exitCode,
       });
-    } else {
-      process.stderr.write(`${pc.red('error:')} ${error.message}\n`);
-      for (const line of error.details) process.stderr.write(`  ${line}\n`);
-      if (error.hint) process.stderr.write(`${pc.dim('hint:')} ${error.hint}\n`);
-    }
+    } else report(error.message, error.details, error.hint);
     if (options.debug && error.cause)
       process.stderr.write(`${String((error.cause as Error).stack ?? error.cause)}\n`);
     return error.exitCode;

@@ -1,74 +1,67 @@
-import type { Command } from 'commander';
-import { AirgapError } from '../errors.js';
+import { ExitCode } from '../errors.js';
+import type { StatusOptions, StatusResult } from '../index.js';
 import { status } from '../index.js';
-import { printJson } from './output.js';
+import type { CommandSpec } from './command.js';
+import { report } from './output.js';
 
 interface StatusFlags {
   repo?: string;
   env?: string;
-  check?: boolean;
+  check: boolean;
   json?: boolean;
 }
 
-export function registerStatus(
-  program: Command,
-  run: (action: () => Promise<void>, json?: boolean) => Promise<void>,
-): void {
-  program
-    .command('status')
-    .description('what is prepared, deployed or failed per environment, from the repo alone')
-    .option('--repo <dir>', 'the ops repo (default: the git repo around the current directory)')
-    .option('--env <env>', 'only this environment')
-    .option('--check', 'exit 1 when anything needs attention (for a pre-push hook)')
-    .option('--json', 'print a JSON result instead of text')
-    .action((flags: StatusFlags) =>
-      run(async () => {
-        const result = await status({
-          ...(flags.repo ? { repo: flags.repo } : {}),
-          ...(flags.env ? { env: flags.env } : {}),
-        });
-        if (flags.json) printJson({ ok: result.attention.length === 0, ...result });
-        else {
-          const lines: string[] = [];
-          if (!result.environments.length)
-            lines.push('no bundles recorded yet (run airgap bundle <spec>)');
-          for (const env of result.environments) {
-            lines.push(`${env.environment}`);
-            const list = (
-              label: string,
-              items: Array<{ bundleId: string; date: string; link: string }>,
-            ) => {
-              for (const e of items) lines.push(`  ${label.padEnd(9)} ${e.bundleId}  ${e.date}`);
-            };
-            list('deployed', env.deployed);
-            list('failed', env.failed);
-            list('partial', env.partial);
-            list('prepared', env.prepared);
-            list('discarded', env.discarded);
-            lines.push(...supersededLines(env.superseded));
-            for (const m of env.missingImages)
-              lines.push(`  no ECR    ${m.image}`, ...wrapIds('            for ', m.bundleIds));
-            for (const d of env.drift)
-              lines.push(
-                `  drift     ${d.spec}: ${d.files.length} file(s) changed since ${d.since}`,
-              );
-          }
-          lines.push(
-            result.attention.length
-              ? `${result.attention.length} item(s) need attention`
-              : 'nothing needs attention',
-          );
-          process.stdout.write(`${lines.join('\n')}\n`);
-        }
-        if (flags.check && result.attention.length) {
-          throw new AirgapError(`${result.attention.length} item(s) need attention`, {
-            details: result.attention,
-            code: 'failure',
-          });
-        }
-      }, flags.json),
+export const statusCommand: CommandSpec<StatusFlags, StatusOptions, StatusResult> = {
+  name: 'status',
+  description: 'what is prepared, deployed or failed per environment, from the repo alone',
+  arguments: [],
+  options: [
+    {
+      flags: '--repo <dir>',
+      description: 'the ops repo (default: the git repo around the current directory)',
+    },
+    { flags: '--env <env>', description: 'only this environment' },
+    {
+      flags: '--check',
+      description: `exit ${ExitCode.attention} when anything needs attention (for a pre-push hook)`,
+      cliOnly: true,
+    },
+  ],
+  toOptions: (_args, flags) => ({ repo: flags.repo, env: flags.env }),
+  call: (options) => status(options),
+  json: (result) => ({ ok: result.attention.length === 0, ...result }),
+  exitCode: (result, flags) => (flags.check && result.attention.length ? 'attention' : undefined),
+  print: (result, flags) => {
+    const lines: string[] = [];
+    if (!result.environments.length)
+      lines.push('no bundles recorded yet (run airgap bundle <spec>)');
+    for (const env of result.environments) {
+      lines.push(`${env.environment}`);
+      const list = (label: string, items: Array<{ bundleId: string; date: string }>) => {
+        for (const e of items) lines.push(`  ${label.padEnd(9)} ${e.bundleId}  ${e.date}`);
+      };
+      list('deployed', env.deployed);
+      list('failed', env.failed);
+      list('partial', env.partial);
+      list('prepared', env.prepared);
+      list('discarded', env.discarded);
+      lines.push(...supersededLines(env.superseded));
+      for (const m of env.missingImages)
+        lines.push(`  no ECR    ${m.image}`, ...wrapIds('            for ', m.bundleIds));
+      for (const d of env.drift)
+        lines.push(`  drift     ${d.spec}: ${d.files.length} file(s) changed since ${d.since}`);
+    }
+    lines.push(
+      result.attention.length
+        ? `${result.attention.length} item(s) need attention`
+        : 'nothing needs attention',
     );
-}
+    process.stdout.write(`${lines.join('\n')}\n`);
+    // A pre-push hook shows stderr: what needs attention goes there too, one item a line.
+    if (flags.check && result.attention.length)
+      report(`${result.attention.length} item(s) need attention`, result.attention);
+  },
+};
 
 /** Superseded bundles collapse to one line per deployment that replaced them. */
 function supersededLines(superseded: ReadonlyArray<{ status: string; by: string }>): string[] {

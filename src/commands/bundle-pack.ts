@@ -6,7 +6,7 @@ import { FileScanner } from '../bundle/file-scanner.js';
 import type { ContentProblem } from '../bundle/manifests.js';
 import { renderSha256Sums } from '../bundle/plan.js';
 import { ScanCache } from '../bundle/scan-cache.js';
-import { AirgapError } from '../errors.js';
+import { AirgapError, invariantBroken } from '../errors.js';
 import type { BundleFile } from '../model/record.js';
 import { stableJson } from '../model/record.js';
 import { BlobReader } from '../repo/blob-reader.js';
@@ -67,7 +67,7 @@ export async function packBundle(
       },
     });
     await cache.save();
-    if (!content) throw new AirgapError('internal: the bundle content was not scanned');
+    if (!content) throw invariantBroken('the bundle content was not scanned');
     return {
       content,
       archive,

@@ -48,9 +48,11 @@ export function makeS3Client(options: {
   forcePathStyle?: boolean | undefined;
   profile?: string | undefined;
 }): S3Client {
-  if (options.profile) process.env.AWS_PROFILE = options.profile;
   return new S3Client({
     region: options.region,
+    // The client's own profile, not AWS_PROFILE: a library must not change its caller's
+    // environment (a later client in the same process would silently use the profile).
+    profile: options.profile,
     maxAttempts: 5,
     retryMode: 'standard',
     ...(options.endpoint

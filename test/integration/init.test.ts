@@ -6,6 +6,7 @@ import { bundle } from '../../src/commands/bundle.js';
 import { ingest } from '../../src/commands/ingest.js';
 import { EXAMPLE_SPEC, init } from '../../src/commands/init.js';
 import { status } from '../../src/commands/status.js';
+import { ExitCode } from '../../src/errors.js';
 import { parseBundleSpec } from '../../src/model/spec.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
 import {
@@ -107,7 +108,7 @@ describe('session handoff after init', () => {
       },
     ]);
     const check = await runCli(['status', '--check', '--repo', repo]);
-    expect(check.code).toBe(1);
+    expect(check.code).toBe(ExitCode.attention);
     expect(check.stderr).toContain('changed since');
   });
 });

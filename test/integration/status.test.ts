@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle.js';
 import { ingest } from '../../src/commands/ingest.js';
 import { status } from '../../src/commands/status.js';
+import { ExitCode } from '../../src/errors.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
 import {
   cleanupTempDirs,
@@ -44,7 +45,7 @@ describe('airgap status after a failure and its fix', () => {
     editTopic(repo, 'first try at a fix, never deployed');
     const abandoned = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
     commitAll(repo, 'prepared a fix');
-    expect((await runCli(['status', '--check', '--repo', repo])).code).toBe(1);
+    expect((await runCli(['status', '--check', '--repo', repo])).code).toBe(ExitCode.attention);
 
     editTopic(repo, 'the real fix');
     const fixed = await deploy(repo);
@@ -63,7 +64,7 @@ describe('airgap status after a failure and its fix', () => {
     expect(result.attention).toEqual([`dev: ${KCAT} (for ${fixed.id}) is not recorded in ECR`]);
 
     const human = await runCli(['status', '--check', '--repo', repo]);
-    expect(human.code).toBe(1);
+    expect(human.code).toBe(ExitCode.attention);
     const lines = human.stdout.trim().split('\n');
     expect(lines).toContain(`  superseded 2 by ${fixed.id} (1 failed, 1 prepared)`);
     expect(lines.filter((l) => l.includes('kcat'))).toHaveLength(1);

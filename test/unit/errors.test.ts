@@ -8,6 +8,7 @@ import {
   ExitCode,
   type ExitCodeName,
   fromSystemError,
+  invariantBroken,
   missingTool,
 } from '../../src/errors.js';
 import { parseRecord } from '../../src/model/record.js';
@@ -114,6 +115,16 @@ describe('the exit-code table', () => {
     expect(error?.message).toMatch(
       /^bundles\/records\/a\.json: not a bundle record: .* \(line 3\)$/,
     );
+  });
+
+  it('exits 70 when an invariant of airgap breaks, as for any bug', () => {
+    const { result, stderr } = quietly(() =>
+      reportError(invariantBroken('the bundle content was not scanned'), {}),
+    );
+    expect(result).toBe(70);
+    expect(ExitCode.bug).toBe(70);
+    expect(stderr).toContain('error: internal: the bundle content was not scanned');
+    expect(stderr).toContain('hint: this is a bug in airgap');
   });
 
   it('keeps exit 70 for what is not a condition of the machine', () => {
