@@ -4,7 +4,7 @@ import { writeFileAtomically } from '../util/atomic.js';
 import type { ContentProblem, ManifestObject } from './manifests.js';
 
 /** Bump when the scanning rules change, so old verdicts are not reused. */
-const SCANNER_VERSION = 4;
+const SCANNER_VERSION = 5;
 
 export interface CachedScan {
   problems: ContentProblem[];

@@ -1,4 +1,4 @@
-import { findSecrets } from '../secrets/index.js';
+import { findSecrets, isPlaceholder } from '../secrets/index.js';
 
 /**
  * What `airgap bundle` decides about one `kind: Secret` object. Operator installs ship many
@@ -22,14 +22,13 @@ const CREDENTIAL_KEY =
   /passw(or)?d|passwd|pwd|passphrase|token|secret|credential|api[-_]?key|access[-_]?key|private[-_]?key|privatekey|client[-_]?key|(^|[._-])key$|^key$|\.(pem|p12|pfx|jks)$|keystore|htpasswd|dockerconfigjson|dockercfg|jaas|(^|[._-])auth$/i;
 
 /**
- * Values that stand for a credential instead of holding one: empty, variables, templates,
- * `<angle brackets>`, asterisks, and the words people write before the real value exists.
+ * A value that stands for a credential instead of holding one: empty, or a stand-in by the
+ * secrets engine's one placeholder filter (`${VAR}`, `$(VAR)`, `{{ … }}`, `<…>`, `***`,
+ * `changeme`), the filter bundle's other rules and ingest use.
  */
-const PLACEHOLDER =
-  /^(|\$\(.*\)|\$\{.*\}|\$[A-Z_][A-Z0-9_]*|\{\{.*\}\}|<[^<>]*>|\*+|x{3,}|(change[-_ ]?me|replace[-_ ]?me|todo|tbd|fixme|placeholder|dummy|example|redacted|none|null|nil|true|false|-))$/i;
-
 export function isPlaceholderValue(value: string): boolean {
-  return PLACEHOLDER.test(value.trim());
+  const trimmed = value.trim();
+  return trimmed === '' || isPlaceholder(trimmed);
 }
 
 interface Entry {

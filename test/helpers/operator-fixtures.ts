@@ -117,7 +117,7 @@ export function credentialSecrets(dir: string): Record<string, { text: string; l
         'stringData:',
         '  alertmanager.yaml: |',
         '    global:',
-        '      slack_api_url: https://hooks.slack.com/services/T0AAAAAAA/B0BBBBBBB/abcdefghijklmnopqrstuvwx',
+        '      slack_api_url: https://hooks.slack.com/services/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',
         '    route: { receiver: slack }',
         '',
       ].join('\n'),

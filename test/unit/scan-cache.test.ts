@@ -27,7 +27,7 @@ describe('ScanCache', () => {
     cache.set(keys[1]!, { ...empty });
     cache.set(keys[2]!, manifest);
     await cache.save();
-    const stored = JSON.parse(readFileSync(join(dir, 'airgap/scan-cache-v4.json'), 'utf8'));
+    const stored = JSON.parse(readFileSync(join(dir, 'airgap/scan-cache-v5.json'), 'utf8'));
     expect(stored.verdicts).toHaveLength(2);
     const again = ScanCache.load(dir);
     expect(keys.map((k) => again.get(k))).toEqual([empty, empty, manifest]);
@@ -37,7 +37,7 @@ describe('ScanCache', () => {
   it('reads the cache an earlier airgap wrote, one object keyed by blob and path', () => {
     const dir = gitDir();
     writeFileSync(
-      join(dir, 'airgap/scan-cache-v4.json'),
+      join(dir, 'airgap/scan-cache-v5.json'),
       JSON.stringify({ 'm1 k8s/a.yaml': manifest, 'b1 x.bin': empty }),
     );
     const cache = ScanCache.load(dir);
@@ -47,7 +47,7 @@ describe('ScanCache', () => {
 
   it('treats a damaged cache as empty', () => {
     const dir = gitDir();
-    writeFileSync(join(dir, 'airgap/scan-cache-v4.json'), '{"verdicts": [');
+    writeFileSync(join(dir, 'airgap/scan-cache-v5.json'), '{"verdicts": [');
     expect(ScanCache.load(dir).get('m1 k8s/a.yaml')).toBeUndefined();
   });
 });
