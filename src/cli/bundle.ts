@@ -71,6 +71,7 @@ export const bundleCommand: CommandSpec<BundleFlags, BundleOptions, BundleResult
       ok: true,
       bundleId: record.id,
       alreadyPrepared: result.alreadyPrepared,
+      ...(result.rollbackFrom ? { rollbackFrom: result.rollbackFrom } : {}),
       outDir: result.outDir,
       archive: result.archivePath,
       sha256: archive.sha256,
@@ -90,8 +91,15 @@ export const bundleCommand: CommandSpec<BundleFlags, BundleOptions, BundleResult
     const { record } = result;
     const archive = record.archive!;
     for (const w of result.warnings) warn(w);
+    const rollback = result.rollbackFrom ? `, a rollback from ${result.rollbackFrom}` : '';
+    if (result.rollbackFrom && !result.alreadyPrepared) {
+      process.stdout.write(`prepared again: ${record.id}${rollback}\n${result.outDir}\n`);
+      return;
+    }
     if (result.alreadyPrepared) {
-      process.stdout.write(`already prepared: ${record.id} (nothing changed)\n${result.outDir}\n`);
+      process.stdout.write(
+        `already prepared: ${record.id}${rollback} (nothing changed)\n${result.outDir}\n`,
+      );
       return;
     }
     const steps = record.units.filter((u) => u.kind === 'step').length;

@@ -6,6 +6,7 @@ import {
   readPendingEntries,
   upsertPendingEntry,
 } from '../docs/pending-changes.js';
+import { currentDeployments, specNameOf } from '../docs/supersede.js';
 import { acquireLock } from '../ingest/lock.js';
 import { type BundleRecord, recordPath } from '../model/record.js';
 import { openRunDir } from '../repo/airgap-dir.js';
@@ -13,9 +14,39 @@ import { readTextIfExists, readTextOrEmpty } from '../util/fs.js';
 import type { DocumentWrite } from '../util/transaction.js';
 import { docsLockPath, writeRepoDocuments } from './repo-documents.js';
 
+export interface Rollback {
+  /** The current deployment of the spec in the environment, which pasting this undoes. */
+  from: string;
+  /** Its row is not prepared yet: it goes last in PENDING-CHANGES.md, prepared again. */
+  prepareAgain: boolean;
+}
+
+/**
+ * Content recorded before whose row is not the current deployment of its spec: a rollback
+ * when another bundle was deployed since. Discarded content stays discarded.
+ */
+export async function rollbackOf(
+  root: string,
+  record: BundleRecord,
+): Promise<Rollback | undefined> {
+  const entries = readPendingEntries(await readTextOrEmpty(join(root, PENDING_CHANGES_FILE)));
+  const existing = entries.find((e) => e.bundleId === record.id);
+  if (!existing || existing.status === 'discarded') return undefined;
+  if (existing.status === 'prepared')
+    return existing.rollbackFrom ? { from: existing.rollbackFrom, prepareAgain: false } : undefined;
+  const spec = specNameOf(record.id, record.name);
+  const current = currentDeployments(
+    entries.filter((e) => e.environment === record.environment),
+    (id) => specNameOf(id),
+  ).find((e) => specNameOf(e.bundleId) === spec);
+  if (!current || current.bundleId === record.id) return undefined;
+  return { from: current.bundleId, prepareAgain: true };
+}
+
 /**
  * Keeps the bundle's record in the repo and lists it as prepared in PENDING-CHANGES.md.
- * A bundle already deployed (or failed) keeps that status when it is rebuilt.
+ * A bundle already deployed (or failed) keeps that status when it is rebuilt, unless it is
+ * a rollback: then its row goes last, prepared again, saying what it undoes.
  */
 export async function recordPreparedBundle(
   root: string,
@@ -24,6 +55,7 @@ export async function recordPreparedBundle(
   recordJson: string,
   pasteSheet: string,
   now: Date,
+  rollback?: Rollback,
 ): Promise<string[]> {
   // Read-modify-write of the living documents, under the lock ingest and discard take too.
   const release = acquireLock(await docsLockPath(root), 'command');
@@ -32,18 +64,24 @@ export async function recordPreparedBundle(
     const before = await readTextOrEmpty(join(root, PENDING_CHANGES_FILE));
     const existing = readPendingEntries(before).find((e) => e.bundleId === record.id);
     const warnings: string[] = [];
-    if (!existing || existing.status === 'prepared') {
+    const again = rollback?.prepareAgain === true;
+    if (!existing || existing.status === 'prepared' || again) {
       const sheet = relative(root, pasteSheet);
-      const update = upsertPendingEntry(before, {
-        bundleId: record.id,
-        environment: record.environment,
-        status: 'prepared',
-        commit: record.commit,
-        date: existing?.date || now.toISOString().slice(0, 10),
-        files: record.files.length,
-        images: record.images.length,
-        link: `paste sheet: \`${sheet.startsWith('..') ? pasteSheet : sheet}\``,
-      });
+      const update = upsertPendingEntry(
+        before,
+        {
+          bundleId: record.id,
+          environment: record.environment,
+          status: 'prepared',
+          commit: record.commit,
+          date: (!again && existing?.date) || now.toISOString().slice(0, 10),
+          files: record.files.length,
+          images: record.images.length,
+          link: `paste sheet: \`${sheet.startsWith('..') ? pasteSheet : sheet}\``,
+          ...(rollback ? { rollbackFrom: rollback.from } : {}),
+        },
+        { moveToEnd: again },
+      );
       if (update.changed) writes.push({ rel: PENDING_CHANGES_FILE, content: update.text });
       warnings.push(...update.warnings);
     }

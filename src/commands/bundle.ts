@@ -7,7 +7,7 @@ import type { DirtyPath } from '../repo/git.js';
 import { cloudshellWarnings } from '../scripts/cloudshell.js';
 import { publishDirectory } from '../util/atomic.js';
 import { makeDirectory } from '../util/fs.js';
-import { bundleDirIsCurrent, recordPreparedBundle } from './bundle-docs.js';
+import { bundleDirIsCurrent, recordPreparedBundle, rollbackOf } from './bundle-docs.js';
 import { checkBundle, checkImages, packBundle } from './bundle-pack.js';
 import { planBundle } from './bundle-plan.js';
 import { makeRecord } from './bundle-record.js';
@@ -39,6 +39,8 @@ export interface BundleResult {
   totalBytes: number;
   /** The same content was prepared before and its bundle directory is intact: nothing changed. */
   alreadyPrepared: boolean;
+  /** Content deployed (or tried) before a later deployment of the spec: pasting it undoes that one. */
+  rollbackFrom?: string;
   /** Sizes of bundle.json and PASTE.md, stated in the output. */
   recordBytes: number;
   pasteSheetBytes: number;
@@ -53,7 +55,9 @@ export interface BundleResult {
 export async function bundle(options: BundleOptions): Promise<BundleResult> {
   const plan = await planBundle(options);
   const warnings = [...plan.warnings];
+  const rollback = plan.prepared ? await rollbackOf(plan.root, plan.prepared.record) : undefined;
   const result = async (record: BundleRecord, alreadyPrepared: boolean): Promise<BundleResult> => ({
+    ...(rollback ? { rollbackFrom: rollback.from } : {}),
     record,
     outDir: plan.outDir,
     archivePath: join(plan.outDir, plan.archiveName),
@@ -67,7 +71,13 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
   if (plan.prepared && (await bundleDirIsCurrent(plan.outDir, plan.prepared, options.paste))) {
     await checkImages(plan, plan.prepared.record.images, options.strict ?? false);
     warnings.push(...cloudshellWarnings(plan.prepared.record));
-    return result(plan.prepared.record, true);
+    if (rollback?.prepareAgain) {
+      const { record, json } = plan.prepared;
+      const sheet = join(plan.outDir, 'PASTE.md');
+      const now = (options.now ?? (() => new Date()))();
+      warnings.push(...(await recordPreparedBundle(plan.root, record, json, sheet, now, rollback)));
+    }
+    return result(plan.prepared.record, !rollback?.prepareAgain);
   }
   // Staged beside the bundle directory; what a killed run left there goes first.
   sweepDead(dirname(plan.outDir), /\.tmp-(\d+)$/);
@@ -96,8 +106,10 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
   }
   const now = (options.now ?? (() => new Date()))();
   const pasteSheet = join(plan.outDir, 'PASTE.md');
-  if (!plan.prepared) {
-    warnings.push(...(await recordPreparedBundle(plan.root, record, recordJson, pasteSheet, now)));
+  if (!plan.prepared || rollback?.prepareAgain) {
+    warnings.push(
+      ...(await recordPreparedBundle(plan.root, record, recordJson, pasteSheet, now, rollback)),
+    );
   }
   warnings.push(...cloudshellWarnings(record));
   return result(record, false);

@@ -16,6 +16,7 @@ import {
   readPendingEntries,
   upsertPendingEntry,
 } from '../docs/pending-changes.js';
+import { markSuperseded } from '../docs/supersede.js';
 import { AirgapError } from '../errors.js';
 import { digestFromPushOutput, imagesFromDescribeImages, readRange } from '../ingest/images.js';
 import type { UnitResult } from '../ingest/merge.js';
@@ -68,17 +69,27 @@ export async function livingDocumentWrites(
   if (status) {
     const before = await readTextOrEmpty(join(root, PENDING_CHANGES_FILE));
     const previous = readPendingEntries(before).find((e) => e.bundleId === record.id);
-    const update = upsertPendingEntry(before, {
+    const afterDiscard = previous?.status === 'discarded' || previous?.runAfterDiscard === true;
+    if (afterDiscard)
+      warnings.push(
+        `${record.id} was discarded (${previous?.link.replace(/^discarded: /, '')}), but this output shows it ran: recorded as ${status}, run after discard`,
+      );
+    const row = upsertPendingEntry(before, {
       bundleId: record.id,
       environment: record.environment,
       status,
       commit: record.commit,
-      date: input.firstDay,
+      // A rollback keeps the day it was prepared again: its runs are those from then on.
+      date: previous?.rollbackFrom ? previous.date : input.firstDay,
       files: previous?.files ?? record.files.length,
       images: previous?.images ?? record.images.length,
       link: `[runbook](${input.runbookRel})`,
+      ...(previous?.rollbackFrom ? { rollbackFrom: previous.rollbackFrom } : {}),
+      ...(afterDiscard ? { runAfterDiscard: true } : {}),
     });
-    warnings.push(...update.warnings);
+    const marked = markSuperseded(row.text);
+    const update = { ...marked, changed: marked.text !== before };
+    warnings.push(...row.warnings);
     if (update.changed) writes.push({ rel: PENDING_CHANGES_FILE, content: update.text });
     writes.push(
       ...(await handoffWrites(root, readPendingEntries(update.text), {

@@ -1,7 +1,11 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EcrImageRecord } from '../docs/ecr-manifest.js';
-import type { BundleStatus } from '../docs/pending-changes.js';
+import {
+  type BundleStatus,
+  PENDING_CHANGES_FILE,
+  readPendingEntries,
+} from '../docs/pending-changes.js';
 import { AirgapError } from '../errors.js';
 import { type CleanResult, cleanTranscript } from '../ingest/clean.js';
 import { readRange } from '../ingest/images.js';
@@ -25,6 +29,7 @@ import { openRunDir } from '../repo/airgap-dir.js';
 import { repoRoot } from '../repo/git.js';
 import { bastionBlocks } from '../scripts/bastion.js';
 import { cloudshellUnits } from '../scripts/cloudshell.js';
+import { readTextOrEmpty } from '../util/fs.js';
 import { onInterrupt } from '../util/process.js';
 import type { DocumentWrite, TransactionFs } from '../util/transaction.js';
 import { chooseBundle, livingDocumentWrites, previewDiff } from './ingest-documents.js';
@@ -117,12 +122,15 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     );
     const transcripts = await gatherTranscripts(root, bundleId, cleaned, work, echo, commands);
     const attempts = transcripts.spooled.flatMap((t) => t.attempts);
+    const pending = readPendingEntries(
+      await readTextOrEmpty(join(root, PENDING_CHANGES_FILE)),
+    ).find((e) => e.bundleId === bundleId);
     const {
       results,
       status,
       counts,
       warnings: runbookWarnings,
-    } = decideOutcome(record, attempts, transcripts);
+    } = decideOutcome(record, attempts, transcripts, pending?.rollbackFrom);
     const firstDay = firstDayOf(attempts);
     const runbookRel = runbookPath(root, bundleId, firstDay);
     const runbook = await runbookWrite(
@@ -242,9 +250,10 @@ function decideOutcome(
   record: BundleRecord,
   attempts: readonly SpooledAttempt[],
   transcripts: BundleTranscripts,
+  rollbackFrom: string | undefined,
 ) {
   const runs = splitRuns(record.units, attempts, cloudshellUnits(record));
-  const primary = primaryRun(runs);
+  const primary = primaryRun(runs, rollbackFrom !== undefined);
   const counts = countOutcome(primary.results);
   const summary = primary.results.find((r) => r.kind === 'summary')?.final;
   const checked = crossCheck(
@@ -261,6 +270,7 @@ function decideOutcome(
     disagreement: checked.disagreement,
     runs,
     primary: primary.number,
+    rollbackFrom,
   };
   return { results: primary.results, status: checked.status, counts, warnings };
 }

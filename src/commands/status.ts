@@ -56,18 +56,17 @@ async function readRecords(root: string): Promise<Map<string, BundleRecord>> {
   return records;
 }
 
-/** Committed files of the newest deployed bundle of each spec that changed since it shipped. */
+/**
+ * Committed files of the current deployment of each spec that changed since it shipped. The
+ * current one is the last deployed in PENDING-CHANGES.md's order, not the newest commit: a
+ * rollback re-deploys an older commit's content.
+ */
 async function findDrift(
   root: string,
-  deployed: readonly BundleRecord[],
+  current: readonly BundleRecord[],
 ): Promise<EnvironmentStatus['drift']> {
-  const latest = new Map<string, BundleRecord>();
-  for (const record of deployed) {
-    const current = latest.get(record.name);
-    if (!current || current.commitTime < record.commitTime) latest.set(record.name, record);
-  }
   const drift: EnvironmentStatus['drift'] = [];
-  for (const record of [...latest.values()].sort((a, b) => a.name.localeCompare(b.name))) {
+  for (const record of [...current].sort((a, b) => a.name.localeCompare(b.name))) {
     const diff = await runGit(root, ['diff', '--name-only', '-z', record.commit, 'HEAD']);
     if (diff.code !== 0) continue;
     const include = makeMatcher(record.spec.files);
@@ -131,7 +130,7 @@ export async function status(options: {
     );
     env.drift = await findDrift(
       root,
-      env.deployed.flatMap((e) => records.get(e.bundleId) ?? []),
+      currentDeployments(mine, specOf).flatMap((e) => records.get(e.bundleId) ?? []),
     );
     for (const e of env.prepared)
       attention.push(`${environment}: ${e.bundleId} is prepared but not deployed`);

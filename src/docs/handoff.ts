@@ -1,6 +1,7 @@
 import { upsertManagedBlock } from './managed-block.js';
 import { type TableUpdate, upsertTableRows } from './managed-table.js';
 import type { PendingEntry } from './pending-changes.js';
+import { currentDeployments, findSuperseded, specNameOf } from './supersede.js';
 
 export const TRACKER_FILE = 'TRACKER.md';
 export const CURRENT_STATE_FILE = 'CURRENT-STATE.md';
@@ -46,25 +47,40 @@ export function emptyTrackerBlock(text: string): string {
 /**
  * CURRENT-STATE.md's "Deployments" block, rebuilt from PENDING-CHANGES.md: what is deployed
  * where, what is still pending, and the next commands, so the next person can resume from git.
+ * The supersede rules of `airgap status` apply: a superseded or discarded bundle has no next
+ * step (following one would deploy older content again).
  */
 export function renderDeployments(entries: readonly PendingEntry[]): string[] {
   const lines = ['## Deployments (maintained by airgap)', ''];
+  const superseded = new Map(
+    findSuperseded(entries, (id) => specNameOf(id)).map((s) => [s.bundleId, s.by]),
+  );
+  const current = new Set(
+    currentDeployments(entries, (id) => specNameOf(id)).map((e) => e.bundleId),
+  );
   const envs = [...new Set(entries.map((e) => e.environment))].sort();
   if (!envs.length) lines.push('Nothing prepared or deployed with airgap yet.');
   for (const env of envs) {
     const mine = entries.filter((e) => e.environment === env);
     lines.push(`### ${env}`, '');
     for (const e of mine.filter((x) => x.status === 'deployed'))
-      lines.push(`- deployed: \`${e.bundleId}\` on ${e.date} (${e.link})`);
-    for (const e of mine.filter((x) => x.status === 'failed' || x.status === 'partial')) {
       lines.push(
-        `- **${e.status}**: \`${e.bundleId}\` on ${e.date} (${e.link}); next: fix, then \`airgap bundle\` again and paste the new sheet`,
+        `- deployed: \`${e.bundleId}\` on ${e.date} (${e.link})${e.rollbackFrom ? `, a rollback from \`${e.rollbackFrom}\`` : ''}${current.has(e.bundleId) ? '' : '; replaced since'}`,
       );
-    }
-    for (const e of mine.filter((x) => x.status === 'prepared')) {
-      lines.push(
-        `- pending: \`${e.bundleId}\`; next: \`airgap upload\` from CloudShell, paste the bastion blocks, \`airgap ingest <output>\``,
-      );
+    for (const e of mine) {
+      const by = superseded.get(e.bundleId);
+      if (by) {
+        lines.push(`- superseded: \`${e.bundleId}\` (${e.status}) by \`${by}\`; nothing to do`);
+        continue;
+      }
+      if (e.status === 'failed' || e.status === 'partial')
+        lines.push(
+          `- **${e.status}**: \`${e.bundleId}\` on ${e.date} (${e.link}); next: paste the failed step's block and the rest again to retry, or fix, then \`airgap bundle\` again and paste the new sheet`,
+        );
+      if (e.status === 'prepared')
+        lines.push(
+          `- pending${e.rollbackFrom ? ` rollback from \`${e.rollbackFrom}\`` : ''}: \`${e.bundleId}\`; next: \`airgap upload\` from CloudShell, paste the bastion blocks, \`airgap ingest <output>\``,
+        );
     }
     lines.push('');
   }

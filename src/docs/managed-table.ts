@@ -21,6 +21,8 @@ export function upsertTableRows(
     header: readonly string[];
     keyColumns: readonly number[];
     rows: readonly (readonly string[])[];
+    /** An upserted row that exists goes last instead of staying in place. */
+    moveToEnd?: boolean;
   },
 ): TableUpdate {
   const warnings: string[] = [];
@@ -49,8 +51,11 @@ export function upsertTableRows(
     options.keyColumns.map((i) => row[i] ?? '').join('\u0000');
   for (const row of options.rows) {
     const index = rows.findIndex((candidate) => keyOf(candidate) === keyOf(row));
-    if (index >= 0) rows[index] = [...row];
-    else rows.push([...row]);
+    if (index >= 0 && !options.moveToEnd) rows[index] = [...row];
+    else {
+      if (index >= 0) rows.splice(index, 1);
+      rows.push([...row]);
+    }
   }
   const lines = [
     ...options.intro,

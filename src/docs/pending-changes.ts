@@ -18,10 +18,50 @@ export interface PendingEntry {
   images: number;
   /** Paste sheet while prepared, runbook once ingested: a relative Markdown link. */
   link: string;
+  /** Prepared again (equal content) to undo this later deployment of its spec. */
+  rollbackFrom?: string;
+  /** A later deployment of the same spec made this row moot (see docs/supersede.ts). */
+  supersededBy?: string;
+  /** Output of the bundle was ingested after it was discarded. */
+  runAfterDiscard?: boolean;
 }
 
-export function upsertPendingEntry(text: string, entry: PendingEntry): TableUpdate {
+/** `**failed**, *superseded by `x`*`: the status word, then what else is true of the row. */
+function statusCell(entry: PendingEntry): string {
+  const notes = [
+    entry.rollbackFrom ? `rollback from \`${entry.rollbackFrom}\`` : '',
+    entry.runAfterDiscard ? 'run after discard' : '',
+    entry.supersededBy ? `*superseded by \`${entry.supersededBy}\`*` : '',
+  ].filter(Boolean);
+  return [`**${entry.status}**`, ...notes].join(', ');
+}
+
+function parseStatusCell(cell: string): Partial<PendingEntry> & { status: BundleStatus } {
+  const [status = '', ...notes] = cell.replace(/[`*]/g, '').split(',');
+  const entry: Partial<PendingEntry> & { status: BundleStatus } = {
+    status: status.trim() as BundleStatus,
+  };
+  for (const note of notes.map((n) => n.trim())) {
+    const rollback = /^rollback from (\S+)$/.exec(note);
+    const superseded = /^superseded by (\S+)$/.exec(note);
+    if (rollback) entry.rollbackFrom = rollback[1];
+    else if (superseded) entry.supersededBy = superseded[1];
+    else if (note === 'run after discard') entry.runAfterDiscard = true;
+  }
+  return entry;
+}
+
+/**
+ * One row, in place; `moveToEnd` puts it last, as if prepared now (a rollback): the table's
+ * order is the order bundles were prepared, which decides what supersedes what.
+ */
+export function upsertPendingEntry(
+  text: string,
+  entry: PendingEntry,
+  options: { moveToEnd?: boolean } = {},
+): TableUpdate {
   return upsertTableRows(text, {
+    ...options,
     block: BLOCK,
     file: PENDING_CHANGES_FILE,
     intro: INTRO,
@@ -31,7 +71,7 @@ export function upsertPendingEntry(text: string, entry: PendingEntry): TableUpda
       [
         `\`${entry.bundleId}\``,
         entry.environment,
-        `**${entry.status}**`,
+        statusCell(entry),
         `\`${entry.commit.slice(0, 12)}\``,
         entry.date,
         String(entry.files),
@@ -47,7 +87,7 @@ export function readPendingEntries(text: string): PendingEntry[] {
   return readTableRows(text, BLOCK).map((row) => ({
     bundleId: strip(row[0]),
     environment: strip(row[1]),
-    status: strip(row[2]) as BundleStatus,
+    ...parseStatusCell(row[2] ?? ''),
     commit: strip(row[3]),
     date: strip(row[4]),
     files: Number(row[5] ?? 0),

@@ -127,8 +127,13 @@ export function splitRuns(
   });
 }
 
-/** The run that changed the cluster: the first that deployed, else the latest. */
-export function primaryRun(runs: readonly Run[]): Run {
+/**
+ * The run that changed the cluster: the first that deployed, else the latest. For a rollback
+ * (equal content prepared again after a later deployment) the latest: the earlier runs
+ * deployed it the first time, before what it undoes.
+ */
+export function primaryRun(runs: readonly Run[], rollback = false): Run {
+  if (rollback) return runs.at(-1) as Run;
   return runs.find((r) => r.status === 'deployed') ?? (runs.at(-1) as Run);
 }
 

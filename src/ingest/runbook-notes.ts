@@ -28,6 +28,8 @@ export interface RunbookWarnings {
   disagreement?: string | undefined;
   runs: Run[];
   primary: number;
+  /** The bundle was prepared again to undo this later deployment. */
+  rollbackFrom?: string | undefined;
 }
 
 export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
@@ -38,6 +40,10 @@ export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
     );
   if (warnings.disagreement)
     notes.push(`**The bastion's summary disagrees**: ${warnings.disagreement}`);
+  if (warnings.rollbackFrom)
+    notes.push(
+      `**Rollback**: this content was prepared again to undo \`${warnings.rollbackFrom}\`; run ${warnings.primary} is the rollback, recorded below.`,
+    );
   if (warnings.runs.length > 1) {
     const list = warnings.runs
       .map(
@@ -46,7 +52,7 @@ export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
       )
       .join('; ');
     notes.push(
-      `**Ran ${warnings.runs.length} times**: ${list}. The record below is run ${warnings.primary}, the one that changed the cluster; the others are listed under Runs.`,
+      `**Ran ${warnings.runs.length} times**: ${list}. The record below is run ${warnings.primary}, the one that ${warnings.rollbackFrom ? 'rolled back' : 'changed the cluster'}; the others are listed under Runs.`,
     );
   }
   for (const note of notes) {

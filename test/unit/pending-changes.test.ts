@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { readPendingEntries, upsertPendingEntry } from '../../src/docs/pending-changes.js';
+import { markSuperseded } from '../../src/docs/supersede.js';
 
 describe('PENDING-CHANGES table', () => {
   const entry = {
@@ -39,5 +40,38 @@ describe('PENDING-CHANGES table', () => {
       'dev-topics-1234567',
       'hand-made-1',
     ]);
+  });
+  it('keeps a rollback, a run after discard and a supersede in the status cell', () => {
+    const rolled = { ...entry, rollbackFrom: 'dev-topics-7654321', runAfterDiscard: true };
+    const text = upsertPendingEntry('', rolled).text;
+    expect(text).toContain(
+      '| **prepared**, rollback from `dev-topics-7654321`, run after discard |',
+    );
+    expect(readPendingEntries(text)).toEqual([rolled]);
+  });
+  it('moves a row prepared again last, and marks what a later deployment supersedes', () => {
+    const row = (bundleId: string, status: 'failed' | 'deployed' | 'prepared') => ({
+      ...entry,
+      bundleId,
+      status,
+    });
+    let text = '';
+    for (const e of [row('dev-topics-1111111', 'deployed'), row('dev-topics-2222222', 'failed')])
+      text = upsertPendingEntry(text, e).text;
+    text = upsertPendingEntry(text, row('dev-topics-1111111', 'prepared'), {
+      moveToEnd: true,
+    }).text;
+    expect(readPendingEntries(text).map((e) => e.bundleId)).toEqual([
+      'dev-topics-2222222',
+      'dev-topics-1111111',
+    ]);
+    text = upsertPendingEntry(text, row('dev-topics-1111111', 'deployed')).text;
+    const marked = markSuperseded(text);
+    expect(marked.changed).toBe(true);
+    expect(readPendingEntries(marked.text)[0]).toMatchObject({
+      status: 'failed',
+      supersededBy: 'dev-topics-1111111',
+    });
+    expect(markSuperseded(marked.text).changed).toBe(false);
   });
 });

@@ -1,0 +1,138 @@
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type BundleOptions, bundle } from '../../src/commands/bundle.js';
+import { ingest } from '../../src/commands/ingest.js';
+import { init } from '../../src/commands/init.js';
+import { status } from '../../src/commands/status.js';
+import { bastionBlocks } from '../../src/scripts/bastion.js';
+import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
+import {
+  cleanupTempDirs,
+  commitAll,
+  git,
+  makeOpsRepo,
+  requireTool,
+  runCli,
+  tempDir,
+} from '../helpers/ops-repo.js';
+import { pasteIntoShell } from '../helpers/pty.js';
+
+afterAll(cleanupTempDirs);
+
+const TOPIC = 'k8s/dev/topics/kafka-topic-quote-priced.yaml';
+const options = (repo: string): BundleOptions => ({ spec: 'dev-topics', repo, out: tempDir() });
+
+function save(text: string): string {
+  const path = join(tempDir(), 'paste.txt');
+  writeFileSync(path, text);
+  return path;
+}
+
+/** A repo with airgap's handoff blocks and kcat recorded in ECR, so --check can pass. */
+async function opsRepo(): Promise<string> {
+  const repo = makeOpsRepo();
+  await init({ dir: repo });
+  appendFileSync(
+    join(repo, 'docs/ecr-manifest.md'),
+    '\n| Repository | Tag | Environment | Pushed |\n|---|---|---|---|\n| edenhill/kcat | 1.7.1 | dev | 2026-02-14 |\n',
+  );
+  commitAll(repo, 'airgap init; kcat is in ECR');
+  return repo;
+}
+
+/** Bundles what is committed, runs its bastion.sh and ingests the output. */
+async function deploy(repo: string, env: NodeJS.ProcessEnv = {}) {
+  const result = await bundle(options(repo));
+  commitAll(repo, `prepared ${result.record.id}`);
+  const run = runBastionScript(result, fakeBastion(result, env));
+  const ingested = await ingest({ transcript: save(run.stdout), repo });
+  commitAll(repo, `ingested ${result.record.id}`);
+  return { id: result.record.id, status: ingested.status };
+}
+
+function editTopic(repo: string, comment: string) {
+  appendFileSync(join(repo, TOPIC), `# ${comment}\n`);
+  commitAll(repo, comment);
+}
+
+describe('deploy A, deploy B, revert the repo to A', () => {
+  it('prepares A again as a rollback; pasted and ingested, A is current and --check passes', async () => {
+    if (!requireTool('script')) return;
+    const repo = await opsRepo();
+    const a = await deploy(repo);
+    expect(a.status).toBe('deployed');
+    const base = git(repo, 'rev-parse', 'HEAD').trim();
+    editTopic(repo, 'B');
+    const b = await deploy(repo);
+    expect(b.status).toBe('deployed');
+    git(repo, 'revert', '--no-edit', 'HEAD~2'); // the topic edit of B
+    commitAll(repo, 'reverted to A');
+    expect(git(repo, 'diff', '--name-only', base, 'HEAD', '--', 'k8s')).toBe('');
+
+    const cli = await runCli(['bundle', 'dev-topics', '--repo', repo, '--out', tempDir()]);
+    expect(cli.stdout).toContain(`prepared again: ${a.id}, a rollback from ${b.id}`);
+    const again = await bundle(options(repo));
+    expect(again.record.id).toBe(a.id);
+    expect(again.rollbackFrom).toBe(b.id);
+    const pending = readFileSync(join(repo, 'PENDING-CHANGES.md'), 'utf8');
+    expect(pending).toMatch(
+      new RegExp(`\`${a.id}\` \\| dev \\| \\*\\*prepared\\*\\*, rollback from \`${b.id}\``),
+    );
+    // The rollback row is last: it was prepared after B.
+    expect(pending.lastIndexOf(a.id)).toBeGreaterThan(pending.lastIndexOf(b.id));
+    commitAll(repo, 'rollback prepared');
+
+    const bastion = fakeBastion(again);
+    const typed = [...bastionBlocks(again.record).map((x) => x.code), 'exit', ''].join('\n');
+    const output = pasteIntoShell('bash --norc --noprofile -i', typed, bastion.env, bastion.home);
+    expect(output).toContain('RESULT: SUCCESS');
+    const ingested = await ingest({ transcript: save(output), repo });
+    expect(ingested.status).toBe('deployed');
+    commitAll(repo, 'rollback ingested');
+
+    const result = await status({ repo });
+    const dev = result.environments.find((e) => e.environment === 'dev')!;
+    expect(dev.drift).toEqual([]);
+    expect(result.attention).toEqual([]);
+    expect((await runCli(['status', '--check', '--repo', repo])).code).toBe(0);
+    expect(readFileSync(join(repo, 'PENDING-CHANGES.md'), 'utf8')).toContain(
+      `**deployed**, rollback from \`${b.id}\``,
+    );
+    const runbooks = readdirSync(join(repo, 'docs/RUNBOOKS'));
+    const runbook = readFileSync(
+      join(repo, 'docs/RUNBOOKS', runbooks.find((f) => f.endsWith(`-${a.id}.md`))!),
+      'utf8',
+    );
+    expect(runbook).toContain(`**Rollback**: this content was prepared again to undo \`${b.id}\``);
+  });
+});
+
+describe('a fix that supersedes a failure', () => {
+  it('leaves no next step for the superseded bundles in CURRENT-STATE.md or PENDING-CHANGES.md', async () => {
+    const repo = await opsRepo();
+    const failed = await deploy(repo, { KUBECTL_FAIL_ON: 'kafka-topic-quote-priced.yaml' });
+    expect(failed.status).toBe('failed');
+    editTopic(repo, 'a fix, never deployed');
+    const abandoned = await bundle(options(repo));
+    commitAll(repo, 'prepared a fix');
+    editTopic(repo, 'the real fix');
+    const fixed = await deploy(repo);
+    expect(fixed.status).toBe('deployed');
+
+    const pending = readFileSync(join(repo, 'PENDING-CHANGES.md'), 'utf8');
+    expect(pending).toContain(`**failed**, *superseded by \`${fixed.id}\`*`);
+    expect(pending).toContain(`**prepared**, *superseded by \`${fixed.id}\`*`);
+    const state = readFileSync(join(repo, 'CURRENT-STATE.md'), 'utf8');
+    for (const old of [failed.id, abandoned.record.id]) {
+      const lines = state.split('\n').filter((l) => l.includes(old));
+      expect(lines).toEqual([
+        `- superseded: \`${old}\` (${old === failed.id ? 'failed' : 'prepared'}) by \`${fixed.id}\`; nothing to do`,
+      ]);
+    }
+    // The block airgap maintains gives no next step at all: only the fix is left, deployed.
+    const block = state.slice(state.indexOf('## Deployments (maintained by airgap)'));
+    expect(block).toContain(`- deployed: \`${fixed.id}\``);
+    expect(block).not.toContain('next:');
+  });
+});
