@@ -62,7 +62,9 @@ export function harmlessSecrets(dir: string): Record<string, string> {
     [`${dir}/scrape-config.yaml`]: [
       'apiVersion: v1',
       'kind: Secret',
-      'metadata: { name: additional-scrape-configs, namespace: monitoring }',
+      'metadata:',
+      '  name: additional-scrape-configs',
+      '  namespace: monitoring',
       'stringData:',
       '  prometheus-additional.yaml: |',
       '    - job_name: kafka-exporter',
@@ -181,11 +183,20 @@ ${list}
 `;
 }
 
+/** The Namespaces the shapes above live in, as an install's setup folder creates them. */
+export function namespaces(...names: string[]): string {
+  return names
+    .map((name) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`)
+    .join('---\n');
+}
+
 /** A prometheus-operator Deployment naming its config reloader in an arg. */
 export function prometheusOperator(version = 'v0.80.0'): string {
   return `apiVersion: apps/v1
 kind: Deployment
-metadata: { name: prometheus-operator, namespace: monitoring }
+metadata:
+  name: prometheus-operator
+  namespace: monitoring
 spec:
   selector: { matchLabels: { app.kubernetes.io/name: prometheus-operator } }
   template:
