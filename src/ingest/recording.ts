@@ -58,7 +58,19 @@ export async function openRecording(
     return { format: 'asciicast', bytes: castOutput(all(), name) };
   if (start.startsWith(SCRIPT_STARTED))
     return { format: 'typescript', bytes: typescriptBody(all()) };
+  // Lines ended by a lone CR (a classic Mac save, some Windows tools): no LF in the first
+  // chunk, only CRs. Read as line ends, or the whole copy would redraw one line.
+  if (!head.includes(0x0a) && head.includes(0x0d))
+    return { format: 'terminal', bytes: crLines(all()) };
   return { format: 'terminal', bytes: all() };
+}
+
+async function* crLines(source: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    const bytes = Buffer.from(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    for (let i = bytes.indexOf(0x0d); i >= 0; i = bytes.indexOf(0x0d, i + 1)) bytes[i] = 0x0a;
+    yield bytes;
+  }
 }
 
 async function* gunzip(
@@ -91,18 +103,25 @@ async function* castOutput(
 ): AsyncGenerator<string> {
   let line = 0;
   let out: string[] = [];
+  // A line that is not an event is refused only when another line follows it: the last line
+  // of a recording cut by a dropped session is half an event, and what came before is kept.
+  let broken: number | undefined;
   for await (const batch of readLineBatches(source)) {
     for (const text of batch) {
       line++;
       if (line === 1 || text.trim() === '' || text.startsWith('#')) continue;
+      if (broken !== undefined) {
+        throw new AirgapError(`${name}:${broken}: not an asciicast event`, {
+          hint: 'pass the .cast file asciinema wrote, unedited (one JSON array per line)',
+          code: 'transcript',
+        });
+      }
       let event: unknown;
       try {
         event = JSON.parse(text);
       } catch {
-        throw new AirgapError(`${name}:${line}: not an asciicast event`, {
-          hint: 'pass the .cast file asciinema wrote, unedited (one JSON array per line)',
-          code: 'transcript',
-        });
+        broken = line;
+        continue;
       }
       if (Array.isArray(event) && event[1] === 'o' && typeof event[2] === 'string')
         out.push(event[2]);

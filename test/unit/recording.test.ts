@@ -63,8 +63,21 @@ describe('openRecording on real recordings of the same session', () => {
     const { format, lines } = await shown(Buffer.from('plain\r\ncopy\n'));
     expect(format).toBe('terminal');
     expect(lines).toEqual(['plain', 'copy']);
-    await expect(shown(Buffer.from('{"version": 2}\n[0.1, "o", "x"]\nnot json\n'))).rejects.toThrow(
-      'rec:3: not an asciicast event',
-    );
+    await expect(
+      shown(Buffer.from('{"version": 2}\n[0.1, "o", "x"]\nnot json\n[0.2, "o", "y"]\n')),
+    ).rejects.toThrow('rec:3: not an asciicast event');
+  });
+
+  it('keeps a cast cut by a dropped session up to its last whole event', async () => {
+    const cut = '{"version": 2}\n[0.1, "o", "kept\\r\\n"]\n[0.2, "o", "half an ev';
+    const { format, lines } = await shown(Buffer.from(cut), 9);
+    expect(format).toBe('asciicast');
+    expect(lines).toEqual(['kept']);
+  });
+
+  it('reads lone-CR line ends as line ends', async () => {
+    const { format, lines } = await shown(Buffer.from('first\rsecond\r\rfourth\r'), 4);
+    expect(format).toBe('terminal');
+    expect(lines).toEqual(['first', 'second', '', 'fourth']);
   });
 });

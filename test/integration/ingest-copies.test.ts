@@ -1,0 +1,68 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundle } from '../../src/commands/bundle.js';
+import { ingest } from '../../src/commands/ingest.js';
+import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
+import { cleanupTempDirs, commitAll, git, makeOpsRepo, tempDir } from '../helpers/ops-repo.js';
+
+afterAll(cleanupTempDirs);
+
+function save(text: string, name = 'paste.txt'): string {
+  const path = join(tempDir(), name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** A prepared bundle and the output of one real run of its bastion.sh. */
+async function session() {
+  const repo = makeOpsRepo();
+  const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+  commitAll(repo, 'prepared');
+  const output = runBastionScript(result, fakeBastion(result)).stdout;
+  // Cut inside the output of the step that applies quote-priced, after its first line.
+  const step = result.record.units.find((u) => u.command?.includes('quote-priced.yaml'))!;
+  const begin = output.search(new RegExp(`@@airgap/1 begin \\S+ ${step.n} step `));
+  const cutAt = output.indexOf('\n', output.indexOf('\n', output.indexOf('\n', begin) + 1) + 1);
+  return { repo, result, output, cutAt, step };
+}
+
+describe('copies of one session', () => {
+  it('half a copy, then the whole: one attempt per unit, deployed', async () => {
+    const { repo, result, output, cutAt, step } = await session();
+    const half = await ingest({ transcript: save(output.slice(0, cutAt)), repo });
+    expect(half.status).toBe('partial');
+    const whole = await ingest({ transcript: save(output), repo });
+    expect(whole.status).toBe('deployed');
+    expect(whole.runs).toBe(1);
+    const runbook = readFileSync(join(repo, whole.runbook), 'utf8');
+    expect(runbook).not.toMatch(/ran \d+ times/i);
+    expect(runbook).not.toContain('earlier run');
+    expect(runbook.match(new RegExp(`^## Command ${step.n}:`, 'gm'))).toHaveLength(1);
+    expect(result.record.id).toBe(whole.bundleId);
+  });
+
+  it('a lone-CR copy is ingested as the copy it is', async () => {
+    const { repo, output } = await session();
+    const ingested = await ingest({ transcript: save(output.replaceAll('\n', '\r')), repo });
+    expect(ingested.status).toBe('deployed');
+    expect(ingested.counts.notYetSeen).toBe(0);
+  });
+
+  it('an asciinema cast cut mid-unit by a dropped session is ingested as partial', async () => {
+    const { repo, output, cutAt } = await session();
+    const events = output
+      .split(/(?<=\n)/)
+      .map((line, i) => JSON.stringify([i / 10, 'o', line.replace(/\n$/, '\r\n')]));
+    const header = JSON.stringify({ version: 2, width: 80, height: 24 });
+    const kept = output.slice(0, cutAt).split(/(?<=\n)/).length;
+    // Whole events up to the cut, then half of the next one: what a dropped session leaves.
+    const next = events[kept]!;
+    const cast = [header, ...events.slice(0, kept), next.slice(0, next.length >> 1)].join('\n');
+    const ingested = await ingest({ transcript: save(cast, 'session.cast'), repo });
+    expect(ingested.format).toBe('asciicast');
+    expect(ingested.status).toBe('partial');
+    expect(ingested.counts.ok).toBeGreaterThan(0);
+    expect(git(repo, 'status', '--porcelain')).toContain('docs/RUNBOOKS/');
+  });
+});
