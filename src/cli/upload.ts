@@ -77,9 +77,8 @@ export const uploadCommand: CommandSpec<UploadFlags, UploadOptions, UploadResult
     let progress: Progress | undefined;
     let reported = 0;
     // Ctrl-C aborts the multipart upload instead of leaving parts in S3.
-    const interrupt = new AbortController();
-    const onSigint = () => interrupt.abort(new Error('interrupted'));
-    process.once('SIGINT', onSigint);
+    const { abortOnInterrupt } = await import('../util/process.js');
+    const interrupt = abortOnInterrupt();
     const result = await upload({
       ...options,
       signal: interrupt.signal,
@@ -94,7 +93,7 @@ export const uploadCommand: CommandSpec<UploadFlags, UploadOptions, UploadResult
         reported = sent;
       },
     });
-    process.off('SIGINT', onSigint);
+    interrupt.dispose();
     progress?.done();
     return result;
   },

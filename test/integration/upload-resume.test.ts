@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -9,7 +9,7 @@ import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../scripts/
 import { UPLOAD_STATE_FILE } from '../../src/transfer/upload-state.js';
 import { fakeBundleDir } from '../helpers/fake-bundle.js';
 import { startObservingProxy } from '../helpers/flaky-proxy.js';
-import { cleanupTempDirs, cliPath, runCli } from '../helpers/ops-repo.js';
+import { cleanupTempDirs, cliPath, projectRoot, runCli, tempDir } from '../helpers/ops-repo.js';
 
 let s3: LocalS3;
 beforeAll(async () => {
@@ -41,16 +41,27 @@ async function downloadSha(key: string): Promise<string> {
  * Starts `airgap upload` through a proxy on which parts 3 and later never get an answer, and
  * returns once the bundle dir records parts 1 and 2 as in S3.
  */
-async function stalledUpload(dir: string) {
-  const proxy = await startObservingProxy(s3.port, { hang: /^PUT \S*partNumber=([3-9]|\d\d)/ });
-  const child = spawn(process.execPath, [cliPath, 'upload', dir, '--endpoint', proxy.endpoint], {
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
+async function stalledUpload(dir: string, options: { pty?: boolean } = {}) {
+  const proxy = await startObservingProxy(s3.port, {
+    hang: /^PUT \S*partNumber=([3-9]|\d\d)/,
+    count: /^DELETE \S*uploadId=/,
   });
+  const args = [cliPath, 'upload', dir, '--endpoint', proxy.endpoint];
+  // On a pseudo-terminal (script(1)) the upload shows its progress bar, and Ctrl-C typed
+  // there reaches it as a terminal's SIGINT does: from the line discipline, to its group.
+  const child = options.pty
+    ? spawn(
+        'script',
+        ['-q', '-e', '-c', [process.execPath, ...args].map((a) => `'${a}'`).join(' '), '/dev/null'],
+        { env: { ...env, TERM: 'xterm' }, stdio: ['pipe', 'pipe', 'pipe'] },
+      )
+    : spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
   let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
+  // Through script(1) stdout and stderr are one terminal.
+  for (const stream of [child.stdout, child.stderr])
+    stream?.on('data', (d) => {
+      stderr += d;
+    });
   const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
   const state = join(dir, UPLOAD_STATE_FILE);
   const partsDone = () =>
@@ -123,6 +134,37 @@ describe('interrupted uploads against s3rver', () => {
       await counting.close();
     }
     expect(await downloadSha('bundles/dev/reverify-1234567.tar.gz')).toBe(bundle.sha256);
+  });
+
+  it('Ctrl-C typed on a pseudo-terminal aborts the multipart upload, removes the state, exits 130', async () => {
+    const bundle = fakeBundleDir(24 * MiB, 'ptyctrlc-1234567');
+    const stalled = await stalledUpload(bundle.dir, { pty: true });
+    stalled.child.stdin!.write('\x03');
+    expect(await stalled.exited).toBe(130);
+    await stalled.proxy.close();
+    expect(stalled.stderr()).toContain('interrupted; the multipart upload was aborted');
+    expect(stalled.proxy.counted()).toHaveLength(1);
+    expect(existsSync(join(bundle.dir, UPLOAD_STATE_FILE))).toBe(false);
+  });
+
+  it('Ctrl-C while write-file-atomic saves the state still reaches the abort', async () => {
+    // signal-exit (inside write-file-atomic) re-raises a signal nobody else listens to: the
+    // upload's listener must still be there when it looks, or the process dies mid-write.
+    const script = `
+      import writeFileAtomic from 'write-file-atomic';
+      import { abortOnInterrupt } from './dist/src/util/process.js';
+      const interrupt = abortOnInterrupt();
+      const write = writeFileAtomic(${JSON.stringify(join(tempDir(), 'state.json'))}, 'x'.repeat(1 << 20));
+      process.kill(process.pid, 'SIGINT');
+      await write;
+      await new Promise((r) => setTimeout(r, 0));
+      console.log(interrupt.signal.aborted ? 'aborted' : 'not aborted');`;
+    const run = spawnSync(process.execPath, ['--input-type=module', '-e', script], {
+      cwd: projectRoot,
+      encoding: 'utf8',
+    });
+    expect(run.signal).toBe(null);
+    expect(run.stdout.trim()).toBe('aborted');
   });
 
   it('Ctrl-C aborts: exit 130, nothing kept to resume, the next run sends every part', async () => {
