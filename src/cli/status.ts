@@ -33,8 +33,14 @@ export const statusCommand: CommandSpec<StatusFlags, StatusOptions, StatusResult
   exitCode: (result, flags) => (flags.check && result.attention.length ? 'attention' : undefined),
   print: (result, flags) => {
     const lines: string[] = [];
-    if (!result.environments.length)
+    if (!result.environments.length && !result.unreadableRecords.length)
       lines.push('no bundles recorded yet (run airgap bundle <spec>)');
+    // First: while a record is unread, what the environments below show may be incomplete.
+    for (const r of result.unreadableRecords)
+      lines.push(
+        ...wrapWords('  unreadable ', r.problem),
+        ...(r.hint ? wrapWords('             hint: ', r.hint) : []),
+      );
     for (const env of result.environments) {
       lines.push(`${env.environment}`);
       const list = (label: string, items: Array<{ bundleId: string; date: string }>) => {
@@ -73,6 +79,21 @@ function supersededLines(superseded: ReadonlyArray<{ status: string; by: string 
     );
     return `  superseded ${statuses.length} by ${by} (${counts.join(', ')})`;
   });
+}
+
+/** Words after a prefix in lines of at most 80 columns, aligned under the first word. */
+function wrapWords(prefix: string, text: string): string[] {
+  const indent = ' '.repeat(prefix.length);
+  const lines: string[] = [];
+  let line = prefix;
+  for (const word of text.split(' ')) {
+    const start = line === prefix || line === indent;
+    if (!start && line.length + 1 + word.length > 80) {
+      lines.push(line);
+      line = `${indent}${word}`;
+    } else line = start ? `${line}${word}` : `${line} ${word}`;
+  }
+  return [...lines, line];
 }
 
 /** Bundle ids after a prefix, as many per line as fit in 80 columns. */

@@ -1,4 +1,5 @@
 import { existsSync, readdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { makeMatcher } from '../bundle/plan.js';
 import { ECR_MANIFEST_FILE, missingImages } from '../docs/ecr-manifest.js';
@@ -8,7 +9,8 @@ import {
   type PendingEntry,
   readPendingEntries,
 } from '../docs/pending-changes.js';
-import { type BundleRecord, RECORDS_DIR, readRecord } from '../model/record.js';
+import { AirgapError, fromSystemError } from '../errors.js';
+import { type BundleRecord, parseRecord, RECORDS_DIR } from '../model/record.js';
 import { repoRoot, runGit } from '../repo/git.js';
 import { readTextOrEmpty } from '../util/fs.js';
 import {
@@ -38,22 +40,48 @@ export interface EnvironmentStatus {
   drift: Array<{ spec: string; since: string; files: string[] }>;
 }
 
+/** A record under bundles/records/ that status could not read: damaged, or another version. */
+export interface UnreadableRecord {
+  /** Repo-relative path. */
+  file: string;
+  /** What is wrong with it, naming the file (the message `airgap ingest` would fail with). */
+  problem: string;
+  hint: string | undefined;
+}
+
 export interface StatusResult {
   environments: EnvironmentStatus[];
+  /** Records status could not read; each is also an item of `attention`. */
+  unreadableRecords: UnreadableRecord[];
   attention: string[];
 }
 
-async function readRecords(root: string): Promise<Map<string, BundleRecord>> {
+/**
+ * Every record under bundles/records/. One that cannot be read (a bad merge, a record of
+ * another airgap version) is reported, not fatal: status is how one finds out what is wrong.
+ */
+async function readRecords(
+  root: string,
+): Promise<{ records: Map<string, BundleRecord>; unreadable: UnreadableRecord[] }> {
   const records = new Map<string, BundleRecord>();
+  const unreadable: UnreadableRecord[] = [];
   const dir = join(root, RECORDS_DIR);
-  if (!existsSync(dir)) return records;
+  if (!existsSync(dir)) return { records, unreadable };
   for (const file of readdirSync(dir)
     .filter((f) => f.endsWith('.json'))
     .sort()) {
-    const record = await readRecord(join(dir, file));
-    records.set(record.id, record);
+    const rel = `${RECORDS_DIR}/${file}`;
+    try {
+      const record = parseRecord(await readFile(join(dir, file), 'utf8'), rel);
+      records.set(record.id, record);
+    } catch (thrown) {
+      const error = thrown instanceof AirgapError ? thrown : fromSystemError(thrown);
+      if (!error) throw thrown;
+      const details = error.details.length ? ` (${error.details.join('; ')})` : '';
+      unreadable.push({ file: rel, problem: `${error.message}${details}`, hint: error.hint });
+    }
   }
-  return records;
+  return { records, unreadable };
 }
 
 /**
@@ -90,12 +118,12 @@ export async function status(options: {
   const root = await repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
   const entries = readPendingEntries(await readTextOrEmpty(join(root, PENDING_CHANGES_FILE)));
   const manifest = await readTextOrEmpty(join(root, ECR_MANIFEST_FILE));
-  const records = await readRecords(root);
+  const { records, unreadable } = await readRecords(root);
   const environments = [...new Set(entries.map((e) => e.environment))]
     .filter((e) => !options.env || e === options.env)
     .sort();
   const specOf = (id: string) => specNameOf(id, records.get(id)?.name);
-  const attention: string[] = [];
+  const attention: string[] = unreadable.map((r) => r.problem);
   const result: EnvironmentStatus[] = [];
   for (const environment of environments) {
     const mine = entries.filter((e) => e.environment === environment);
@@ -146,5 +174,5 @@ export async function status(options: {
       );
     result.push(env);
   }
-  return { environments: result, attention };
+  return { environments: result, unreadableRecords: unreadable, attention };
 }
