@@ -1,7 +1,6 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import S3rver from 's3rver';
 
 /** The credentials s3rver accepts; exported so the aws CLI and the SDK can be pointed at it. */
 export const LOCAL_S3_CREDENTIALS = {
@@ -20,6 +19,9 @@ export interface LocalS3 {
 
 /** A real S3 protocol server on 127.0.0.1 and a random free port, storing into a temp dir. */
 export async function startLocalS3(buckets: readonly string[]): Promise<LocalS3> {
+  // Imported here, not at the top: every test helper reaches this file through loop.ts, and
+  // s3rver (koa and its XML stack) takes 0.4-0.5 s of CPU to load, in tests that never start it.
+  const { default: S3rver } = await import('s3rver');
   const directory = mkdtempSync(join(tmpdir(), 'airgap-s3-'));
   const server = new S3rver({
     address: '127.0.0.1',
