@@ -42,6 +42,9 @@ const DIGEST = /^sha256:[a-f0-9]{64}$/;
  * `kafka.svc:9092` and version numbers are not images.
  */
 export function asImageReference(text: string, named: boolean): string | undefined {
+  // Most env values and args are numbers, names and flags: no tag or digest, no registry.
+  if (!text.includes(':') && !text.includes('@')) return undefined;
+  if (!named && !text.includes('/')) return undefined;
   const ref = text.trim().replace(/^["']|["']$/g, '');
   if (!ref || ref.length > 512) return undefined;
   let rest = ref;
