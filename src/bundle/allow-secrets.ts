@@ -110,7 +110,7 @@ export function assertShippable(
       details,
       hint: [
         ...fill(
-          `remove the credentials (create those Secrets on the cluster); or, if a file is safe to ship, add ${allowSecrets.length ? 'these entries to allowSecrets in' : 'this to'} ${specPath} and write each reason (a path may be a glob):`,
+          `${secretPaths.length < blocking.length ? 'fix the other problems above and commit; for the secrets, ' : ''}remove the credentials (create those Secrets on the cluster); or, if a file is safe to ship, add ${allowSecrets.length ? 'these entries to allowSecrets in' : 'this to'} ${specPath} and write each reason (a path may be a glob):`,
         ),
         ...snippet.map((line) => `  ${line}`),
       ].join('\n'),
