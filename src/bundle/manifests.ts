@@ -1,8 +1,10 @@
 import yaml from 'js-yaml';
 import picomatch from 'picomatch';
+import { grouped } from '../util/format.js';
 import { type CredentialDetector, credentialDetector } from './credentials.js';
 import { collectOperatorImages } from './operator-images.js';
 import { classifySecret } from './secret-objects.js';
+import { type SimpleYaml, simpleLoadAll } from './simple-yaml.js';
 
 /** A problem found in a file's content, with the line to look at. */
 export interface ContentProblem {
@@ -54,9 +56,7 @@ const credentialNames = picomatch(
   { dot: true, nocase: true },
 );
 
-export function isYamlPath(path: string): boolean {
-  return /\.ya?ml$/i.test(path);
-}
+export { isYamlPath } from './names.js';
 
 /** Looks at a file's name and text for credentials; returns one problem per finding. */
 export function scanForCredentials(
@@ -151,12 +151,21 @@ export function documentLines(text: string): number[] {
 }
 
 /** Parses every document of a YAML file and checks what Kubernetes needs of each. */
-export function scanManifest(path: string, text: string): ManifestScan {
+export function scanManifest(
+  path: string,
+  text: string,
+  /** js-yaml alone, as before simple-yaml.ts: what the differential test compares with. */
+  options: { jsYamlOnly?: boolean } = {},
+): ManifestScan {
   const problems: ContentProblem[] = [];
   const images = new Set<string>();
   let documents: unknown[];
+  let simple: SimpleYaml | undefined;
   try {
-    documents = yaml.loadAll(text, undefined, { filename: path });
+    // Generated manifests are mostly the plainest YAML: loaded without js-yaml, to the same
+    // values (simple-yaml.ts declines anything else, and js-yaml then loads or refuses it).
+    simple = options.jsYamlOnly ? undefined : simpleLoadAll(text);
+    documents = simple?.documents ?? yaml.loadAll(text, undefined, { filename: path });
   } catch (error) {
     const mark = (error as { mark?: { line: number } }).mark;
     const reason = (error as { reason?: string }).reason ?? 'cannot parse';
@@ -168,7 +177,7 @@ export function scanManifest(path: string, text: string): ManifestScan {
     });
     return { problems, images: [], isKubernetes: false, objects: [] };
   }
-  const starts = documentLines(text);
+  const starts = simple?.lines ?? documentLines(text);
   const textLines = text.split('\n');
   let isKubernetes = false;
   const objects: ManifestObject[] = [];
@@ -183,7 +192,7 @@ export function scanManifest(path: string, text: string): ManifestScan {
         path,
         line,
         kind: 'yaml',
-        message: `document ${index + 1} expands its YAML aliases by more than ${MAX_ALIAS_EXPANSION.toLocaleString('en-US')} nodes (an alias bomb); write the values out`,
+        message: `document ${index + 1} expands its YAML aliases by more than ${grouped(MAX_ALIAS_EXPANSION)} nodes (an alias bomb); write the values out`,
       });
       return;
     }

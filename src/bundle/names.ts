@@ -70,3 +70,8 @@ export function nameProblem(entry: { path: string; rawName?: Buffer }): string |
 export function matchableName(path: string): string {
   return /[\n\r]/.test(path) ? path.replace(/[\n\r]/g, '_') : path;
 }
+
+/** Here rather than in manifests.ts: the plan needs it without loading the credential rules. */
+export function isYamlPath(path: string): boolean {
+  return /\.ya?ml$/i.test(path);
+}
