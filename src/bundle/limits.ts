@@ -3,6 +3,7 @@ import { CLOUDSHELL_ARCHIVE_BYTES, MAX_ARCHIVE_BYTES } from '../model/capacity.j
 import { MAX_UNITS } from '../model/markers.js';
 import type { BundleRecord } from '../model/record.js';
 import { SPEC_TEXT_LIMITS } from '../model/spec.js';
+import { grouped } from '../util/format.js';
 
 const MiB = 1024 * 1024;
 
@@ -33,10 +34,10 @@ interface Measure {
 }
 
 function show(value: number, unit: Measure['unit']): string {
-  if (unit !== 'bytes') return `${value.toLocaleString('en-US')} ${unit}`;
+  if (unit !== 'bytes') return `${grouped(value)} ${unit}`;
   return value >= MiB
-    ? `${(value / MiB).toFixed(1)} MiB (${value.toLocaleString('en-US')} bytes)`
-    : `${value.toLocaleString('en-US')} bytes`;
+    ? `${(value / MiB).toFixed(1)} MiB (${grouped(value)} bytes)`
+    : `${grouped(value)} bytes`;
 }
 
 /** Pure: warnings above soft limits, problems above hard ones, each with the numbers. */
@@ -69,7 +70,7 @@ export function bundleMeasures(record: BundleRecord, pasteSheetBytes: number): M
       value: record.units.length,
       limit: BUNDLE_LIMITS.units,
       unit: 'units',
-      fix: `the marker protocol numbers units up to ${MAX_UNITS.toLocaleString('en-US')}; ${split} or use fewer steps`,
+      fix: `the marker protocol numbers units up to ${grouped(MAX_UNITS)}; ${split} or use fewer steps`,
     },
     {
       what: 'the image list',

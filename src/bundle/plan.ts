@@ -12,8 +12,8 @@ import type { BundleSpec } from '../model/spec.js';
 import type { DirtyPath, TreeEntry } from '../repo/git.js';
 import { sha256Hex } from '../util/hash.js';
 import { defaultSteps, type PlannedStep } from './default-plan.js';
-import { isYamlPath, type ManifestObject } from './manifests.js';
-import { matchableName, nameProblem } from './names.js';
+import type { ManifestObject } from './manifests.js';
+import { isYamlPath, matchableName, nameProblem } from './names.js';
 
 /**
  * What a bundle ships and does, hashed: each file's path, mode and git blob id, the spec, the

@@ -1,5 +1,6 @@
 import { lfsPointerProblem } from './lfs.js';
-import { isYamlPath, scanForCredentials, scanManifest } from './manifests.js';
+import { scanForCredentials, scanManifest } from './manifests.js';
+import { isYamlPath } from './names.js';
 import type { CachedScan } from './scan-cache.js';
 
 /**

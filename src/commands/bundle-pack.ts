@@ -14,7 +14,10 @@ import { gitDirOf } from '../repo/git.js';
 import { startProgress } from '../util/progress.js';
 import type { BundlePlan } from './bundle-plan.js';
 import { type BundleContent, bundleContent, contentManifest } from './bundle-record.js';
-import { findMissingImages } from './missing-images.js';
+import { checkImages } from './missing-images.js';
+
+// Its home is missing-images.ts, which an unchanged rerun loads without the packing modules.
+export { checkImages };
 
 export interface Packed {
   content: BundleContent;
@@ -113,25 +116,4 @@ function unusedIgnoreGlobs(globs: readonly string[], ignored: readonly string[],
       return !ignored.some((image) => matches(image));
     })
     .map((glob) => `${specPath}: ignoreImages ${glob} matches no image in the manifests`);
-}
-
-/** Images not recorded in docs/ecr-manifest.md for the environment; an error with --strict. */
-export async function checkImages(
-  plan: BundlePlan,
-  images: readonly string[],
-  strict: boolean,
-): Promise<string[]> {
-  const { environment } = plan.spec;
-  const missingImages = await findMissingImages(plan.root, images, environment);
-  if (missingImages.length && strict) {
-    throw new AirgapError(
-      `${missingImages.length} image(s) are not recorded in docs/ecr-manifest.md for ${environment}`,
-      {
-        details: missingImages,
-        hint: 'push them to ECR (see cloudshell.sh) and record them, or drop --strict to continue with a warning',
-        code: 'invalidSpec',
-      },
-    );
-  }
-  return missingImages;
 }

@@ -45,15 +45,24 @@ export async function gitOk(cwd: string, args: readonly string[]): Promise<Buffe
   return result.stdout;
 }
 
+/** The .git directory of each root repoRoot found: the same rev-parse answers both. */
+const gitDirs = new Map<string, string>();
+
 export async function repoRoot(cwd: string): Promise<string> {
-  const result = await runGit(cwd, ['rev-parse', '--show-toplevel']);
+  const result = await runGit(cwd, ['rev-parse', '--show-toplevel', '--absolute-git-dir']);
   if (result.code !== 0) {
     throw new AirgapError(`${cwd} is not inside a git repository`, {
       hint: 'run airgap from the ops repo or pass --repo DIR',
       code: 'usage',
     });
   }
-  return result.stdout.toString('utf8').trim();
+  const lines = result.stdout.toString('utf8').trim().split('\n');
+  // A path holding a newline makes more than two lines: then ask for the top level alone.
+  if (lines.length !== 2)
+    return (await gitOk(cwd, ['rev-parse', '--show-toplevel'])).toString('utf8').trim();
+  const [root = '', gitDir = ''] = lines;
+  gitDirs.set(root, gitDir);
+  return root;
 }
 
 export interface Commit {
@@ -179,5 +188,8 @@ export async function showCommittedFile(
 
 /** The absolute .git directory (worktrees and submodules included). */
 export async function gitDirOf(root: string): Promise<string> {
+  // A bundle asked three times (scan cache, lock, temp dir): one git process each before.
+  const known = gitDirs.get(root);
+  if (known !== undefined) return known;
   return (await gitOk(root, ['rev-parse', '--absolute-git-dir'])).toString('utf8').trim();
 }

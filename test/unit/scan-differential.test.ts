@@ -56,7 +56,7 @@ describe('bundle scan on repetitive manifests: simple-yaml against js-yaml alone
     expect(fast).toBeLessThan(150);
   });
 
-  it('refuses a planted Secret with the same line either way', () => {
+  it('reports a planted Secret at its line either way', () => {
     const docs = Array.from({ length: 120 }, (_, d) => configMap(1, d));
     docs[57] = PLANTED[0]!(57);
     const text = docs.join('---\n');
