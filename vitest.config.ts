@@ -10,8 +10,10 @@ import { defineConfig } from 'vitest/config';
 export const slowUnitTests = [
   'test/unit/clean.test.ts',
   'test/unit/runbook-update.test.ts',
+  'test/unit/scan-differential.test.ts',
   'test/unit/secrets-hostile.test.ts',
   'test/unit/sh.test.ts',
+  'test/unit/simple-yaml.test.ts',
   'test/unit/spool.test.ts',
 ];
 

@@ -6,7 +6,7 @@ import { FileScanner } from '../bundle/file-scanner.js';
 import type { ContentProblem } from '../bundle/manifests.js';
 import { renderSha256Sums } from '../bundle/plan.js';
 import { ScanCache } from '../bundle/scan-cache.js';
-import { AirgapError, invariantBroken } from '../errors.js';
+import { invariantBroken } from '../errors.js';
 import type { BundleFile } from '../model/record.js';
 import { stableJson } from '../model/record.js';
 import { BlobReader } from '../repo/blob-reader.js';
