@@ -1,4 +1,4 @@
-import { parseMarker } from '../model/markers.js';
+import { MARKER_TAG, parseMarker } from '../model/markers.js';
 import { lineFilter } from '../secrets/index.js';
 import { cleanAsciiLines } from './ascii-lines.js';
 import { ChunkSink } from './chunk-sink.js';
@@ -19,7 +19,7 @@ export interface CleanResult {
   wrapWidth: number | undefined;
 }
 
-const MARKER_TEXT = '@@airgap/';
+const MARKER_TEXT = MARKER_TAG;
 const NEWLINE = Buffer.from('\n');
 
 /**

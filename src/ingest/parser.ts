@@ -1,4 +1,4 @@
-import { contextPattern, type MarkerKind, parseMarker } from '../model/markers.js';
+import { contextPattern, MARKER_TAG, type MarkerKind, parseMarker } from '../model/markers.js';
 
 /** One run of one marker-delimited unit; a block pasted twice gives two attempts. */
 export interface Attempt {
@@ -57,7 +57,7 @@ export class TranscriptParser {
 
   push(line: string, emit: (event: ParseEvent) => void): void {
     this.lines++;
-    let marker = line.includes('@@airgap/') ? parseMarker(line) : undefined;
+    let marker = line.includes(MARKER_TAG) ? parseMarker(line) : undefined;
     // A marker the unit's own output printed (an old log, a forged line) cannot know the
     // nonce its real begin marker carries: it is output, and never ends or starts a unit.
     if (marker && this.current?.nonce !== undefined && marker.nonce !== this.current.nonce) {
@@ -97,7 +97,7 @@ export class TranscriptParser {
       return;
     }
     // Whatever stood before the marker on its line (a prompt, an echo) is kept as other output.
-    const before = line.slice(0, line.indexOf('@@airgap/')).trim();
+    const before = line.slice(0, line.indexOf(MARKER_TAG)).trim();
     if (before) emit({ type: 'other', text: before });
     if (!this.bundleIds.has(marker.bundleId)) this.bundleIds.add(detach(marker.bundleId) ?? '');
     if (marker.type === 'begin') {

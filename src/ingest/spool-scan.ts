@@ -1,8 +1,9 @@
 import { isUtf8 } from 'node:buffer';
+import { MARKER_TAG } from '../model/markers.js';
 import { readLineRegions } from './line-regions.js';
 import type { Spooler } from './spooler.js';
 
-const MARKER = Buffer.from('@@airgap/');
+const MARKER = Buffer.from(MARKER_TAG);
 const NEWLINE = 0x0a;
 
 /**

@@ -1,4 +1,4 @@
-import { parseMarker } from '../model/markers.js';
+import { MARKER_TAG, parseMarker } from '../model/markers.js';
 
 /**
  * Terminals in a browser (SSM Session Manager, web consoles) and `tmux capture-pane` without
@@ -38,7 +38,7 @@ export function displayWidth(line: string): number {
   return width;
 }
 
-const MARKER_TEXT = '@@airgap/';
+const MARKER_TEXT = MARKER_TAG;
 
 /** A marker cut by the wrap, put back together; undefined when the two lines are not one. */
 function joinMarker(head: string, next: string): string | undefined {

@@ -7,8 +7,13 @@
  * step cannot know it in advance, so a marker that a step prints (an old log, a forged line)
  * is told apart from the real one. Markers without a nonce come from older helpers.
  */
-export const MARKER_PREFIX = '@@airgap/1';
 export const MARKER_VERSION = 1;
+/**
+ * What every marker line holds, whatever its version: the scanners look for this to find the
+ * few lines worth parsing (and a marker of another version, to name it).
+ */
+export const MARKER_TAG = '@@airgap/';
+export const MARKER_PREFIX = `${MARKER_TAG}${MARKER_VERSION}`;
 /** Unit numbers are printed in decimal; the bundle refuses plans with more units than this. */
 export const MAX_UNITS = 99_999;
 /** Lowercase hex, drawn from /dev/urandom by the helper block. */

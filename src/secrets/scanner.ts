@@ -1,3 +1,4 @@
+import { MARKER_TAG } from '../model/markers.js';
 import { SecretContext } from './context.js';
 import { KnownValues } from './known-values.js';
 import { LineFilter } from './line-filter.js';
@@ -40,7 +41,7 @@ export function lineFilter(): LineFilter {
 
 const CONTEXT_PRIORITY = -1;
 const KNOWN_PRIORITY = rules.length;
-const MARKER = '@@airgap/';
+const MARKER = MARKER_TAG;
 
 interface Ranked extends Span {
   priority: number;
