@@ -9,6 +9,10 @@ import { defineConfig } from 'vitest/config';
  */
 export const slowUnitTests = [
   'test/unit/clean.test.ts',
+  // The keyword filter against the scanner on generated text.
+  'test/unit/line-filter.test.ts',
+  // 16 and 20 MiB archives hashed part by part (MD5 and SHA-256).
+  'test/unit/multipart.test.ts',
   'test/unit/runbook-update.test.ts',
   'test/unit/scan-differential.test.ts',
   'test/unit/secrets-hostile.test.ts',

@@ -2,14 +2,15 @@
 // test that grew slow shows in every CI log. A unit test over ~2 s belongs in the `slow`
 // project (vitest.config.ts), not in `npm run test:fast`.
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { dirname, relative, resolve } from 'node:path';
 
 const [file = '.ci/results.json', count = '15'] = process.argv.slice(2);
 const report = JSON.parse(readFileSync(file, 'utf8'));
 const tests = report.testResults.flatMap((suite) =>
   suite.assertionResults.map((test) => ({
     ms: test.duration ?? 0,
-    file: relative(process.cwd(), suite.name),
+    // Relative to the project (the report sits in .ci/), wherever this runs from.
+    file: relative(resolve(dirname(file), '..'), suite.name),
     name: test.fullName,
   })),
 );
