@@ -103,7 +103,7 @@ export function bundleMeasures(record: BundleRecord, pasteSheetBytes: number): M
     },
   ];
   for (const unit of record.units) {
-    if (unit.kind !== 'step' && unit.kind !== 'verify-cmd') continue;
+    if (unit.kind !== 'step' && unit.kind !== 'verify-cmd' && unit.kind !== 'observe') continue;
     const label = `unit ${unit.n} (${unit.name.slice(0, 40)})`;
     // Generated step names ("Apply <path>") are not the spec author's to shorten.
     if (unit.kind === 'step' && record.spec.steps)

@@ -146,6 +146,7 @@ export function planUnits(
   steps: readonly PlannedStep[],
   verify: readonly string[],
   ecrCheck?: string,
+  observe: ReadonlyArray<{ name: string; run: string }> = [],
 ): Unit[] {
   const units: Unit[] = [
     { n: 1, kind: 'download', name: 'Download the bundle from S3' },
@@ -167,6 +168,9 @@ export function planUnits(
     units.push({ n: units.length + 1, kind: 'verify-cmd', name: `Verify: ${command}`, command });
   }
   units.push({ n: units.length + 1, kind: 'summary', name: 'Summary' });
+  // After the summary: the result is decided before them, and they run whatever it was.
+  for (const o of observe)
+    units.push({ n: units.length + 1, kind: 'observe', name: o.name, command: o.run });
   return units;
 }
 

@@ -52,6 +52,10 @@ export const statusCommand: CommandSpec<StatusFlags, StatusOptions, StatusResult
       list('prepared', env.prepared);
       list('discarded', env.discarded);
       lines.push(...supersededLines(env.superseded));
+      if (env.observed)
+        lines.push(
+          `  observed  ${env.observed.at.replace('T', ' ').replace('Z', ' UTC')}  ${env.observed.bundle}`,
+        );
       for (const m of env.missingImages)
         lines.push(`  no ECR    ${m.image}`, ...wrapIds('            for ', m.bundleIds));
       for (const d of env.drift)

@@ -38,6 +38,7 @@ export function bundleContent(
       planSteps(spec, scanned.files, scanned.manifests),
       spec.verify,
       spec.ecr?.check ? ecrCheckCommand([...scanned.images].sort(), spec.ecr) : undefined,
+      spec.observe,
     ),
     images: [...scanned.images].sort(),
     s3: {

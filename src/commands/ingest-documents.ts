@@ -26,6 +26,7 @@ import { runGit } from '../repo/git.js';
 import { writeFileAtomically } from '../util/atomic.js';
 import { readTextOrEmpty } from '../util/fs.js';
 import type { DocumentWrite } from '../util/transaction.js';
+import { observationWrites } from './ingest-observations.js';
 
 /**
  * TRACKER.md and CURRENT-STATE.md are updated only where `airgap init` (or a person) put
@@ -101,6 +102,7 @@ export async function livingDocumentWrites(
       })),
     );
   }
+  writes.push(...(await observationWrites(root, record, input.results, input.runbookRel)));
   const images = collectImages(record, input.results);
   if (images.length) {
     const before = await readTextOrEmpty(join(root, ECR_MANIFEST_FILE));

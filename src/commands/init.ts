@@ -1,7 +1,8 @@
 import { existsSync } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { ECR_MANIFEST_FILE, upsertEcrImages } from '../docs/ecr-manifest.js';
+import { addEnvironmentBlocks, ENV_DETAILS_FILE } from '../docs/env-details.js';
 import {
   CURRENT_STATE_FILE,
   emptyDeploymentsBlock,
@@ -32,6 +33,9 @@ s3:
 #     run: kubectl apply -f k8s/dev/topics/kafka-topic-example.yaml
 verify:
   - kubectl get kafkatopic -n kafka
+# observe:                       # read-only, after the summary; output kept in docs/env-details.md
+#   - name: Kafka brokers
+#     run: kubectl get kafka -n kafka -o wide
 # images: []                     # images needed beyond those found in the manifests
 # ecr: { registry: 111122223333.dkr.ecr.us-east-1.amazonaws.com, region: us-east-1 }
 `;
@@ -89,6 +93,10 @@ export async function init(options: { dir?: string; cwd?: string }): Promise<Ini
   if (!state || !findManagedBlock(state, 'deployments'))
     await write(CURRENT_STATE_FILE, state, emptyDeploymentsBlock(state ?? '# Current state\n'));
 
+  const details = await readTextIfExists(join(root, ENV_DETAILS_FILE));
+  const withBlocks = addEnvironmentBlocks(details, await specEnvironments(join(root, 'bundles')));
+  if (withBlocks !== '') await write(ENV_DETAILS_FILE, details, withBlocks);
+
   const ignore = await readTextIfExists(join(root, '.gitignore'));
   if (!ignore?.split(/\r?\n/).some((l) => l.trim() === '.airgap/out/' || l.trim() === '.airgap/')) {
     const eol = ignore?.includes('\r\n') ? '\r\n' : '\n';
@@ -105,4 +113,20 @@ export async function init(options: { dir?: string; cwd?: string }): Promise<Ini
     );
   }
   return { root, created, updated };
+}
+
+/**
+ * The environments the specs under bundles/ name, read line by line: a spec that does not
+ * parse yet must not stop init, which only needs the name.
+ */
+async function specEnvironments(dir: string): Promise<string[]> {
+  if (!existsSync(dir)) return [];
+  const found = new Set<string>();
+  for (const name of await readdir(dir)) {
+    if (!/\.ya?ml$/.test(name)) continue;
+    const text = await readFile(join(dir, name), 'utf8').catch(() => '');
+    const env = /^environment:\s*([a-z0-9][a-z0-9-]*)\s*(?:#.*)?$/m.exec(text)?.[1];
+    if (env) found.add(env);
+  }
+  return [...found].sort();
 }

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { makeMatcher } from '../bundle/plan.js';
 import { ECR_MANIFEST_FILE, missingImages } from '../docs/ecr-manifest.js';
+import { ENV_DETAILS_FILE, lastObserved } from '../docs/env-details.js';
 import {
   type BundleStatus,
   PENDING_CHANGES_FILE,
@@ -38,6 +39,8 @@ export interface EnvironmentStatus {
   missingImages: Array<{ image: string; bundleIds: string[] }>;
   /** Per spec name: committed files changed since its last deployed bundle. */
   drift: Array<{ spec: string; since: string; files: string[] }>;
+  /** The newest `observe:` output in docs/env-details.md: when it ran, from which bundle. */
+  observed?: { at: string; bundle: string };
 }
 
 /** A record under bundles/records/ that status could not read: damaged, or another version. */
@@ -119,6 +122,7 @@ export async function status(options: {
   const entries = readPendingEntries(await readTextOrEmpty(join(root, PENDING_CHANGES_FILE)));
   const manifest = await readTextOrEmpty(join(root, ECR_MANIFEST_FILE));
   const { records, unreadable } = await readRecords(root);
+  const details = await readTextOrEmpty(join(root, ENV_DETAILS_FILE));
   const environments = [...new Set(entries.map((e) => e.environment))]
     .filter((e) => !options.env || e === options.env)
     .sort();
@@ -141,6 +145,8 @@ export async function status(options: {
       missingImages: [],
       drift: [],
     };
+    const observed = lastObserved(details, environment);
+    if (observed) env.observed = observed;
     const inPlay = [
       ...env.prepared,
       ...env.failed,

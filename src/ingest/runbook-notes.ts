@@ -96,6 +96,8 @@ export function writeIssues(
     (r) =>
       kindInfo(r.kind).section !== 'summary' &&
       r.status !== 'ok' &&
+      // An observation that has not run yet is no issue; one that failed is worth a line.
+      (kindInfo(r.kind).section !== 'observe' || r.status === 'failed') &&
       (isCloud(r) ? r.final : outcomeKnown),
   );
   const retried = results.filter((r) => r.earlier.length);
@@ -103,12 +105,18 @@ export function writeIssues(
     sink.line(`- The bastion's summary disagrees with the markers: ${disagreement}`);
   if (!problems.length && !retried.length && !disagreement) sink.line('None.');
   for (const r of problems) {
-    const label = isCloud(r) ? `CloudShell block ${r.n}` : `Command ${r.n}`;
+    const observed = kindInfo(r.kind).section === 'observe';
+    const label = isCloud(r)
+      ? `CloudShell block ${r.n}`
+      : observed
+        ? `Observation ${r.n}`
+        : `Command ${r.n}`;
     const notRun =
       r.status === 'not-run' && summaryRanLater
         ? '**not run**: the bastion summary ran without it'
         : describe(r);
-    sink.line(`- ${label} (${escapeCell(r.name)}): ${notRun}`);
+    const aside = observed ? ' (an observation: it does not change the outcome)' : '';
+    sink.line(`- ${label} (${escapeCell(r.name)}): ${notRun}${aside}`);
     if (r.status !== 'failed') continue;
     const quoted = quote(sink, r.final);
     const more = (r.final?.lineCount ?? 0) > quoted;

@@ -189,6 +189,24 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
         `#### Output ${r.n}`,
       );
 
+  const observed = results.filter((r) => kindInfo(r.kind).section === 'observe' && r.final);
+  if (observed.length) {
+    sink.line('## Observations');
+    sink.line('');
+    sink.line(
+      `Read-only commands run after the summary; docs/env-details.md keeps the latest output of each for ${record.environment}.`,
+    );
+    sink.line('');
+    for (const r of observed)
+      writeAttempt(
+        sink,
+        r.final!,
+        r.command,
+        `### Observe ${r.n}: ${r.name}`,
+        `#### Output ${r.n}`,
+      );
+  }
+
   const summaryRan = results.some(
     (r) => kindInfo(r.kind).section === 'summary' && r.final?.complete,
   );

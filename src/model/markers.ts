@@ -22,7 +22,7 @@ export const NONCE_PATTERN = /^[0-9a-f]{6,16}$/;
 /** Where a unit runs: on the bastion, or in CloudShell (a separate session and transcript). */
 export type UnitSide = 'bastion' | 'cloudshell';
 /** The section of the runbook a unit's record lands in. */
-export type RunbookSection = 'transfer' | 'step' | 'verify' | 'summary' | 'cloudshell';
+export type RunbookSection = 'transfer' | 'step' | 'verify' | 'summary' | 'observe' | 'cloudshell';
 
 export interface UnitKindInfo {
   side: UnitSide;
@@ -47,6 +47,8 @@ export const UNIT_KIND_INFO = {
   preview: { side: 'bastion', section: 'step', counts: true },
   'verify-cmd': { side: 'bastion', section: 'verify', counts: true },
   summary: { side: 'bastion', section: 'summary', counts: false },
+  /** A spec's read-only `observe:` command, after the summary: it never changes the outcome. */
+  observe: { side: 'bastion', section: 'observe', counts: false },
   upload: { side: 'cloudshell', section: 'cloudshell', counts: false },
   image: { side: 'cloudshell', section: 'cloudshell', counts: false },
 } as const satisfies Record<string, UnitKindInfo>;

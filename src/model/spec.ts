@@ -81,6 +81,33 @@ export const stepSchema = z
   })
   .strict();
 
+/**
+ * A change an observe command would make to the cluster: it must only read. A guard against a
+ * slip (an `apply` pasted into the wrong list), not a sandbox.
+ */
+const MUTATING =
+  /\bkubectl\b[^|;&\n]*?\s(apply|create|delete|patch|replace|edit|scale|annotate|label|drain|cordon|uncordon|taint|set|cp|exec|run|expose|autoscale|rollout\s+(?:restart|undo|pause|resume))(?=\s|$)|\bhelm\s+(install|upgrade|uninstall|delete|rollback)\b/;
+
+export const observeSchema = z
+  .object({
+    name: z
+      .string()
+      .min(1)
+      .max(SPEC_TEXT_LIMITS.stepName.hard, tooLong('a name', SPEC_TEXT_LIMITS.stepName.hard))
+      .regex(/^[^\n\r]*$/, 'keep the name on one line (it becomes a heading)')
+      .describe('What the output tells, e.g. Kafka brokers'),
+    run: z
+      .string()
+      .min(1)
+      .max(SPEC_TEXT_LIMITS.command.hard, tooLong('a command', SPEC_TEXT_LIMITS.command.hard))
+      .refine(
+        (run) => !MUTATING.test(run),
+        'an observe command only reads: move commands that change the cluster to steps',
+      )
+      .describe('Read-only command, e.g. kubectl get kafka -n kafka -o wide'),
+  })
+  .strict();
+
 export const bundleSpecSchema = z
   .object({
     name: z
@@ -131,6 +158,12 @@ export const bundleSpecSchema = z
       )
       .default([])
       .describe('Commands run after the steps'),
+    observe: z
+      .array(observeSchema)
+      .optional()
+      .describe(
+        'Read-only commands run on the bastion after the steps (even when one failed); their output goes to docs/env-details.md',
+      ),
     images: z.array(z.string().min(1)).default([]).describe('Extra images the bundle needs'),
     // Optional, not defaulted: a spec without it keeps its content hash, so bundle ids stay.
     ignoreImages: z

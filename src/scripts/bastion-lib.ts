@@ -155,10 +155,11 @@ extract() {
 }
 run() {
   begin
-  if [ ! -f "$state/verified" ]; then
+  if [ "$kind" != observe ] && [ ! -f "$state/verified" ]; then
     say "skipped: the bundle has not been downloaded and verified"
     result=skip
-  elif [ "$kind" != verify-cmd ] && [ -f "$state/failed" ] && [ "$(cat "$state/failed")" -lt "$n" ]; then
+  elif [ "$kind" != verify-cmd ] && [ "$kind" != observe ] && [ -f "$state/failed" ] &&
+    [ "$(cat "$state/failed")" -lt "$n" ]; then
     say "skipped: step $(cat "$state/failed") failed earlier; paste its block again to retry it"
     result=skip
   elif ! need bash; then
@@ -166,14 +167,16 @@ run() {
   else
     first=$(printf '%s\n' "$5" | head -n 1)
     if [ "$first" = "$5" ]; then context "$5"; else context "$first ..."; fi
-    (cd "$dir/root" && bash -o pipefail -c "$5" 2>&1) </dev/null
+    root="$dir/root"
+    [ -d "$root" ] || root="$dir"
+    (cd "$root" && bash -o pipefail -c "$5" 2>&1) </dev/null
     rc=$?
     if [ "$kind" = preview ] && [ "$rc" -eq 1 ]; then
       say "kubectl diff exit 1: the differences above are what the next steps change"
       rc=0
     fi
     result="rc=$rc"
-    if [ "$rc" -ne 0 ] && [ "$kind" != verify-cmd ] && [ "$4" != 1 ]; then
+    if [ "$rc" -ne 0 ] && [ "$kind" != verify-cmd ] && [ "$kind" != observe ] && [ "$4" != 1 ]; then
       printf '%s\n' "$n" >| "$state/failed"
     elif [ "$rc" -eq 0 ] && [ "$(cat "$state/failed" 2>/dev/null)" = "$n" ]; then
       rm -f "$state/failed"
@@ -184,7 +187,7 @@ run() {
 summary() {
   begin
   i=1 ok=0 failed=0 skipped=0 missing=0
-  while [ "$i" -lt "$units" ]; do
+  while [ "$i" -lt "$n" ]; do
     case "$(cat "$state/unit-$i" 2>/dev/null)" in
       rc=0) ok=$((ok + 1)) ;;
       skip) skipped=$((skipped + 1)) ;;

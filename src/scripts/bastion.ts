@@ -168,12 +168,20 @@ function groups(record: BundleRecord): Group[] {
   }
   const verify = record.units.filter((u) => u.kind === 'verify-cmd');
   const summary = record.units.filter((u) => u.kind === 'summary');
+  const observe = record.units.filter((u) => u.kind === 'observe');
   result.push({
     title: verify.length ? 'Verify and summarise' : 'Summary',
-    purpose: `${verify.length ? 'Read-only checks of the result, then counts' : 'Counts'} what succeeded. Copy the whole terminal from block 1 to here into a file for ${inlineCode('airgap ingest')}, or, where Session Manager logs sessions to S3, skip the copy: ${inlineCode('airgap ingest s3://<bucket>/<prefix>/')} reads the logs.`,
+    purpose: `${verify.length ? 'Read-only checks of the result, then counts' : 'Counts'} what succeeded. Copy the whole terminal from block 1 to ${observe.length ? 'the end of the next block' : 'here'} into a file for ${inlineCode('airgap ingest')}, or, where Session Manager logs sessions to S3, skip the copy: ${inlineCode('airgap ingest s3://<bucket>/<prefix>/')} reads the logs.`,
     success: '`airgap: RESULT: SUCCESS`',
     units: [...verify, ...summary],
   });
+  if (observe.length)
+    result.push({
+      title: 'Observe the environment',
+      purpose: `Read-only commands whose output ${inlineCode('airgap ingest')} keeps in ${inlineCode('docs/env-details.md')} for ${record.environment}. They run whatever the result was, and one that fails changes nothing.`,
+      success: 'an end marker per command (its exit code is recorded, not judged)',
+      units: observe,
+    });
   return result;
 }
 

@@ -36,7 +36,12 @@ describe('airgap init', () => {
       'bundles/records/.gitkeep',
       'docs/RUNBOOKS/.gitkeep',
       'docs/ecr-manifest.md',
+      'docs/env-details.md',
     ]);
+    // The example spec's environment gets its block.
+    expect(readFileSync(join(repo, 'docs/env-details.md'), 'utf8')).toContain(
+      '## dev\n\n<!-- airgap:begin observed-dev',
+    );
     expect(readFileSync(join(repo, '.gitignore'), 'utf8')).toContain('.airgap/out/');
     expect(parseBundleSpec(EXAMPLE_SPEC, 'bundles/example.yaml').name).toBe('example');
     const second = await init({ dir: repo });

@@ -1,0 +1,179 @@
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundle } from '../../src/commands/bundle.js';
+import { ingest } from '../../src/commands/ingest.js';
+import { init } from '../../src/commands/init.js';
+import { status } from '../../src/commands/status.js';
+import { findManagedBlock } from '../../src/docs/managed-block.js';
+import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
+import {
+  cleanupTempDirs,
+  commitAll,
+  git,
+  makeOpsRepo,
+  requireTool,
+  tempDir,
+} from '../helpers/ops-repo.js';
+
+afterAll(cleanupTempDirs);
+
+const HUMAN = `# Environment details
+
+Written by people: the DEV brokers answer on kafka-dev.internal:9092.\t(tab kept)
+
+## dev
+
+Owner: platform team. Keep this paragraph.
+
+## prod
+
+Not observed yet.
+`;
+
+const OBSERVE = `observe:
+  - name: Kafka topics
+    run: kubectl get kafkatopic -n kafka
+  - name: Metrics server
+    run: echo "metrics-server not installed"; exit 3
+`;
+
+/** dev-topics with observe: commands, optionally a step that fails first. */
+function withObserve(repo: string, failingStep: boolean): void {
+  const spec = join(repo, 'bundles/dev-topics.yaml');
+  let text = readFileSync(spec, 'utf8').replace('images:\n', `${OBSERVE}images:\n`);
+  if (failingStep)
+    text = text.replace(
+      'steps:\n',
+      'steps:\n  - name: A step that fails\n    run: echo "webhook timed out" >&2; exit 1\n',
+    );
+  writeFileSync(spec, text);
+}
+
+describe('observe: units and docs/env-details.md', () => {
+  it('a deployed bundle with observe: updates its environment block, keeps the human text, and a second ingest changes nothing', async () => {
+    const repo = makeOpsRepo();
+    writeFileSync(join(repo, 'docs/env-details.md'), HUMAN);
+    withObserve(repo, false);
+    commitAll(repo, 'observe the topics');
+    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    const units = result.record.units;
+    expect(units.slice(-3).map((u) => u.kind)).toEqual(['summary', 'observe', 'observe']);
+    if (requireTool('shellcheck')) {
+      const files = ['bastion.sh', 'helpers.sh'].map((f) => join(result.outDir, f));
+      const check = spawnSync('shellcheck', ['--severity=warning', ...files], { encoding: 'utf8' });
+      expect(check.stdout + check.stderr).toBe('');
+    }
+    const paste = readFileSync(join(result.outDir, 'PASTE.md'), 'utf8');
+    expect(paste).toContain('Observe the environment');
+    commitAll(repo, 'prepared');
+
+    const run = runBastionScript(result, fakeBastion(result));
+    // The observation that exits 3 does not fail the bundle.
+    expect(run.output).toContain('RESULT: SUCCESS');
+    expect(run.output).toContain('metrics-server not installed');
+    const transcript = join(tempDir(), 'bastion.txt');
+    writeFileSync(transcript, run.output);
+
+    const first = await ingest({ transcript, repo });
+    expect(first.status).toBe('deployed');
+    expect(first.changed).toContain('docs/env-details.md');
+    const doc = readFileSync(join(repo, 'docs/env-details.md'), 'utf8');
+    const devAt = doc.indexOf('## dev');
+    const prodAt = doc.indexOf('## prod');
+    // Every byte people wrote is still there, in order, and the block sits in the dev section.
+    expect(doc.slice(0, devAt)).toBe(HUMAN.slice(0, HUMAN.indexOf('## dev')));
+    expect(doc.slice(prodAt)).toBe(HUMAN.slice(HUMAN.indexOf('## prod')));
+    expect(doc).toContain(
+      'Owner: platform team. Keep this paragraph.\n\n<!-- airgap:begin observed-dev',
+    );
+    const block = findManagedBlock(doc, 'observed-dev')!;
+    expect(block.editedByHand).toBe(false);
+    const text = block.lines.join('\n');
+    expect(text).toContain('### Kafka topics');
+    expect(text).toMatch(
+      /`kubectl get kafkatopic -n kafka` · \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC · exit 0 · bundle `dev-topics-\w+`/,
+    );
+    expect(text).toContain('quote-requested');
+    expect(text).toContain(`([runbook](${first.runbook.replace('docs/', '')}))`);
+    expect(text).toMatch(/### Metrics server[\s\S]*exit 3[\s\S]*metrics-server not installed/);
+    const runbook = readFileSync(join(repo, first.runbook), 'utf8');
+    expect(runbook).toContain('## Observations');
+    expect(runbook).toContain('### Observe ');
+    // A failed observation is a line of the issues, not a failure of the bundle.
+    expect(runbook).toContain(
+      '- Observation 13 (Metrics server): **exit code 3** (an observation: it does not change the outcome)',
+    );
+
+    const env = (await status({ repo })).environments.find((e) => e.environment === 'dev');
+    expect(env?.observed?.bundle).toBe(result.record.id);
+    expect(env?.observed?.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+
+    commitAll(repo, 'ingested');
+    const again = await ingest({ transcript, repo });
+    expect(again.changed).toEqual([]);
+    expect(git(repo, 'status', '--porcelain')).toBe('');
+  }, 90_000);
+
+  it('observe units run after a failed step and record the state it left; the newer observation replaces the older', async () => {
+    const repo = makeOpsRepo();
+    withObserve(repo, false);
+    commitAll(repo, 'observe');
+    const good = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    commitAll(repo, 'prepared good');
+    const goodRun = runBastionScript(good, fakeBastion(good));
+    const goodFile = join(tempDir(), 'good.txt');
+    writeFileSync(goodFile, goodRun.output);
+    await ingest({ transcript: goodFile, repo });
+    commitAll(repo, 'ingested good');
+
+    withObserve(specAsFirstCommitted(repo), true);
+    commitAll(repo, 'a failing step');
+    const bad = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    commitAll(repo, 'prepared bad');
+    const badRun = runBastionScript(bad, fakeBastion(bad));
+    expect(badRun.output).toContain('RESULT: FAILED');
+    const badFile = join(tempDir(), 'bad.txt');
+    writeFileSync(badFile, badRun.output);
+    const ingested = await ingest({ transcript: badFile, repo });
+    expect(ingested.status).toBe('failed');
+    const block = findManagedBlock(
+      readFileSync(join(repo, 'docs/env-details.md'), 'utf8'),
+      'observed-dev',
+    )!;
+    const text = block.lines.join('\n');
+    // One entry per command, from the failed bundle: it ran after the failure.
+    expect(text.match(/### Kafka topics/g)).toHaveLength(1);
+    expect(text).toContain(`bundle \`${bad.record.id}\``);
+    expect(text).not.toContain(`bundle \`${good.record.id}\``);
+    const env = (await status({ repo })).environments.find((e) => e.environment === 'dev');
+    expect(env?.observed?.bundle).toBe(bad.record.id);
+
+    // The older session ingested again does not bring its observations back.
+    await ingest({ transcript: goodFile, repo });
+    const after = readFileSync(join(repo, 'docs/env-details.md'), 'utf8');
+    expect(after).toContain(`bundle \`${bad.record.id}\``);
+    expect(after).not.toContain(`bundle \`${good.record.id}\``);
+  }, 120_000);
+
+  it('init adds an empty block per environment of the specs, once', async () => {
+    const repo = makeOpsRepo();
+    writeFileSync(join(repo, 'docs/env-details.md'), HUMAN);
+    const first = await init({ dir: repo });
+    expect(first.updated).toContain('docs/env-details.md');
+    const doc = readFileSync(join(repo, 'docs/env-details.md'), 'utf8');
+    expect(doc.startsWith(HUMAN.slice(0, HUMAN.indexOf('## prod')))).toBe(true);
+    expect(findManagedBlock(doc, 'observed-dev')?.lines[0]).toContain('Observed on the bastion');
+    const second = await init({ dir: repo });
+    expect(second.updated).not.toContain('docs/env-details.md');
+    expect(second.created).not.toContain('docs/env-details.md');
+  });
+});
+
+/** The spec as the example repo has it, so the failing variant adds observe: once. */
+function specAsFirstCommitted(repo: string): string {
+  const first = git(repo, 'rev-list', '--max-parents=0', 'HEAD').trim();
+  git(repo, 'checkout', first, '--', 'bundles/dev-topics.yaml');
+  return repo;
+}
