@@ -14,6 +14,7 @@ import {
   git,
   makeOpsRepo,
   requireTool,
+  runCli,
   tempDir,
 } from '../helpers/ops-repo.js';
 
@@ -109,6 +110,12 @@ describe('observe: units and docs/env-details.md', () => {
     const env = (await status({ repo })).environments.find((e) => e.environment === 'dev');
     expect(env?.observed?.bundle).toBe(result.record.id);
     expect(env?.observed?.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+    const cli = await runCli(['status', '--repo', repo]);
+    expect(cli.stdout).toMatch(
+      new RegExp(
+        `\\n  observed  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC  ${result.record.id}\\n`,
+      ),
+    );
 
     commitAll(repo, 'ingested');
     const again = await ingest({ transcript, repo });
