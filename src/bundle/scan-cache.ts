@@ -54,7 +54,8 @@ export class ScanCache {
 
   async save(): Promise<void> {
     if (!this.dirty) return;
-    await writeFileAtomically(this.path, JSON.stringify(toStored(this.entries)));
+    // A cache lost in a crash is only a slower bundle: no fsync (one per bundle otherwise).
+    await writeFileAtomically(this.path, JSON.stringify(toStored(this.entries)), { fsync: false });
   }
 }
 

@@ -58,8 +58,14 @@ export interface BundlePlan {
 export async function planBundle(options: BundlePlanOptions): Promise<BundlePlan> {
   const cwd = options.cwd ?? process.cwd();
   const root = await repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
+  // Each git starts as soon as what it needs is known, so they overlap (status needs only the
+  // root, the tree only the commit); failures are reported in the order they were before.
+  const status = dirtyPaths(root);
+  status.catch(() => {});
   const commit = await headCommit(root);
   const specPath = await resolveSpecPath(root, options.spec, cwd);
+  const tree = listTree(root, commit.sha);
+  tree.catch(() => {});
   const specText = await showCommittedFile(root, commit.sha, specPath);
   if (specText === undefined) {
     throw new AirgapError(`${specPath} is not committed`, {
@@ -68,10 +74,8 @@ export async function planBundle(options: BundlePlanOptions): Promise<BundlePlan
     });
   }
   const spec = parseBundleSpec(specText.toString('utf8'), specPath);
-  // Both gits at once: on 50,000 files each takes a few tenths of a second.
-  const status = dirtyPaths(root);
-  status.catch(() => {}); // awaited below, after the tree, whose failure is reported first
-  const entries = selectEntries(spec, await listTree(root, commit.sha), specPath);
+  // The tree is awaited first: its failure is reported before the status's.
+  const entries = selectEntries(spec, await tree, specPath);
   const dirty = dirtyMatches(spec, await status, specPath);
   const warnings = dirtyWarnings(dirty, commit, options.allowDirty ?? false);
   const pathProblems = entries
