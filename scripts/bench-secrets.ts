@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { maskSecrets, SecretMasker } from '../src/secrets/index.js';
+import { corpusFigures } from './secrets-corpora.js';
 
 const lines = (path: string) =>
   readFileSync(path, 'utf8')
@@ -71,6 +72,7 @@ export function benchSecrets(root: string, quick: boolean): string[] {
     `secrets recall: ${(providerRecall * 100).toFixed(1)}% of ${samples.length} provider samples (gitleaks rule-test shapes), ${(domainRecall * 100).toFixed(1)}% of the domain secrets`,
     `line-by-line redaction (SecretMasker.push; ingest masks whole chunks) ${megabytes} MB: ${(megabytes / masking).toFixed(0)} MB/s, split-and-join baseline ${(megabytes / baseline).toFixed(0)} MB/s, ratio ${(masking / baseline).toFixed(2)}`,
   ];
+  figures.push(...corpusFigures(root).map((l) => `public corpora: ${l.trim()}`));
   for (const f of figures) process.stdout.write(`${f}\n`);
   return figures;
 }

@@ -5,13 +5,16 @@ import {
   rules,
   rulesByKeyword,
 } from '../secrets/index.js';
+import { manifestRules, valueOf } from './credential-rules.js';
 
 /**
- * Bundle-time credential detection in shipped text: the rules below (manifest shapes: env
- * values, password keys, .dockerconfigjson, base64-hidden keys) plus the provider rules of the
- * shared engine in src/secrets, the one ingest's redaction uses (GitHub, Slack, Stripe, Vault,
- * npm, OpenAI… tokens in ConfigMaps or env values). The engine's broad transcript rules (any
- * `data:` value, any `*_key:`) stay out: in manifests they would refuse ConfigMaps.
+ * Bundle-time credential detection in shipped text: the manifest rules of credential-rules.ts
+ * (env values, password keys, .dockerconfigjson), base64-hidden keys, and the rules of the
+ * shared engine in src/secrets that ingest's redaction uses, in the same shape: every provider
+ * and issuer token (GitHub, Slack, Discord, Stripe, Vault… in a ConfigMap or an env value) and
+ * the domain rules marked `bundle` (URLs with passwords, URL-encoded too; registry logins).
+ * The engine's broad transcript rules (any `data:` value, any `*_key:`) stay out: in manifests
+ * they would refuse ConfigMaps.
  */
 export interface CredentialFinding {
   /** Stable rule id, e.g. aws-access-key-id. */
@@ -26,76 +29,6 @@ export interface CredentialDetector {
   findSecrets(text: string): CredentialFinding[];
 }
 
-interface Rule {
-  rule: string;
-  what: string;
-  pattern: RegExp;
-  /** Lower-case literals the pattern cannot match without: a file holding none is skipped. */
-  needs: readonly string[];
-  /** Rejects matches that are references or placeholders, not values. */
-  accept?: (match: RegExpExecArray) => boolean;
-}
-
-const RULES: readonly Rule[] = [
-  {
-    rule: 'private-key',
-    needs: ['private key-----'],
-    what: 'a private key block',
-    pattern: /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
-  },
-  {
-    rule: 'aws-access-key-id',
-    needs: ['akia', 'asia'],
-    what: 'an AWS access key id',
-    pattern: /\b(AKIA|ASIA)[0-9A-Z]{16}\b/,
-  },
-  {
-    rule: 'aws-secret-access-key',
-    needs: ['aws_secret_access_key'],
-    what: 'an AWS secret access key',
-    pattern: /aws_secret_access_key\s*[=:]\s*\S{20,}/i,
-  },
-  {
-    rule: 'kubeconfig-credential',
-    needs: ['token', 'client-key-data'],
-    what: 'a kubeconfig credential (token or client key)',
-    pattern: /^\s*(token|client-key-data)\s*:\s*\S{16,}/m,
-  },
-  {
-    rule: 'url-password',
-    needs: ['://'],
-    what: 'a URL with a password (e.g. a database URL)',
-    pattern: /\b[a-z][a-z0-9+.-]*:\/\/[^\s:/@'"]+:([^\s@/'"]+)@[^\s'"]/i,
-    accept: (m) => !isPlaceholder(m[1] ?? ''),
-  },
-  {
-    rule: 'env-credential',
-    needs: ['password', 'passwd', 'secret', 'token', 'apikey', 'api_key'],
-    what: 'a credential in an env value',
-    pattern:
-      /name:\s*["']?[A-Za-z0-9_]*(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY)[A-Za-z0-9_]*["']?[ \t]*\r?\n[ \t]*value:[ \t]*["']?([^\s"']{6,})/i,
-    accept: (m) => !isPlaceholder(m[2] ?? ''),
-  },
-  {
-    rule: 'credential-key',
-    needs: ['password', 'passwd', 'apikey', 'api_key', 'api-key', 'secret', 'auth', 'access'],
-    what: 'a password, token or API key value',
-    pattern:
-      /^[\s-]*["']?[A-Za-z0-9_.-]*(password|passwd|api[_-]?key|secret[_-]?key|client[_-]?secret|auth[_-]?token|access[_-]?token)["']?[ \t]*[:=][ \t]*["']?([^\s"'#]{6,})/im,
-    // Strimzi's passwordSecret.password names the key inside a Secret: `password: password`.
-    accept: (m) =>
-      !isPlaceholder(m[2] ?? '') &&
-      !(m[2] ?? '').toLowerCase().includes((m[1] ?? '').toLowerCase()),
-  },
-  {
-    rule: 'docker-config',
-    needs: ['.dockerconfigjson', '"auths"'],
-    what: 'docker registry credentials (.dockerconfigjson)',
-    pattern:
-      /(\.dockerconfigjson[ \t]*:[ \t]*[^\s|>]{8,}|"auths"\s*:\s*\{[\s\S]{0,400}?"(auth|password)"\s*:\s*"[^"]{4,}")/,
-  },
-];
-
 function lineAt(text: string, index: number): number {
   let line = 1;
   for (let i = 0; i < index; i++) if (text.charCodeAt(i) === 10) line++;
@@ -104,12 +37,12 @@ function lineAt(text: string, index: number): number {
 
 function runRules(text: string, lower = text.toLowerCase()): CredentialFinding[] {
   const findings: CredentialFinding[] = [];
-  for (const rule of RULES) {
-    if (!rule.needs.some((literal) => lower.includes(literal))) continue;
-    const pattern = new RegExp(rule.pattern.source, `${rule.pattern.flags.replace('g', '')}g`);
+  for (const rule of manifestRules) {
+    if (!rule.keywords.some((literal) => lower.includes(literal))) continue;
+    const pattern = new RegExp(rule.pattern.source, rule.pattern.flags);
     for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-      if (!rule.accept || rule.accept(match)) {
-        findings.push({ rule: rule.rule, line: lineAt(text, match.index), what: rule.what });
+      if (!rule.validate || rule.validate(valueOf(match), match)) {
+        findings.push({ rule: rule.id, line: lineAt(text, match.index), what: rule.what ?? '' });
         break; // one finding per rule and file is enough to refuse it
       }
     }
@@ -192,7 +125,7 @@ function builtinFindings(text: string, lower: string): CredentialFinding[] {
   for (const { run, index } of candidates) {
     const decoded = decodedText(run);
     if (!decoded) continue;
-    for (const finding of runRules(decoded)) {
+    for (const finding of [...runRules(decoded), ...providerFindings(decoded)]) {
       if (seen.has(`base64:${finding.rule}`)) continue;
       seen.add(`base64:${finding.rule}`);
       findings.push({
@@ -217,7 +150,7 @@ interface ProviderRule {
 }
 
 const providerRules: ProviderRule[] = rules.flatMap((rule, priority) =>
-  rule.source !== 'airgap'
+  rule.source !== 'airgap' || rule.bundle
     ? [
         {
           rule,
@@ -264,7 +197,8 @@ export function providerFindings(text: string, lower = text.toLowerCase()): Cred
   const seen = new Set<string>();
   for (const [index, set] of candidates) {
     const line = lines[index] ?? '';
-    const spans: Array<{ start: number; end: number; priority: number; id: string }> = [];
+    const spans: Array<{ start: number; end: number; priority: number; id: string; what: string }> =
+      [];
     for (const { rule, priority, pattern } of set) {
       pattern.lastIndex = 0;
       for (const match of line.matchAll(pattern)) {
@@ -275,9 +209,16 @@ export function providerFindings(text: string, lower = text.toLowerCase()): Cred
         );
         const range = match.indices?.[group];
         const value = match[group];
-        if (!range || value === undefined || (rule.validate && !rule.validate(value))) continue;
-        if (isPlaceholder(value, true)) continue;
-        spans.push({ start: range[0], end: range[1], priority, id: rule.id });
+        if (!range || value === undefined || (rule.validate && !rule.validate(value, match)))
+          continue;
+        if (isPlaceholder(value, rule.source !== 'airgap')) continue;
+        spans.push({
+          start: range[0],
+          end: range[1],
+          priority,
+          id: rule.id,
+          what: rule.what ?? `a ${rule.id} credential`,
+        });
       }
     }
     spans.sort((a, b) => a.start - b.start || a.priority - b.priority || b.end - a.end);
@@ -287,7 +228,7 @@ export function providerFindings(text: string, lower = text.toLowerCase()): Cred
       reached = span.end;
       if (seen.has(span.id)) continue;
       seen.add(span.id);
-      findings.push({ rule: span.id, line: index + 1, what: `a ${span.id} credential` });
+      findings.push({ rule: span.id, line: index + 1, what: span.what });
     }
   }
   return findings;

@@ -6,26 +6,38 @@ export interface RegexRule {
   keywords: readonly string[];
   /** Global; group 1 (when present) is the secret, else the whole match. */
   pattern: RegExp;
-  /** Extra check on the secret, e.g. that a Basic credential decodes to `user:password`. */
-  validate?: (secret: string) => boolean;
+  /**
+   * Extra check on the secret, e.g. that a Basic credential decodes to `user:password`, or
+   * on the whole match (`match[1]`, the key it was assigned to).
+   */
+  validate?: (secret: string, match: RegExpMatchArray) => boolean;
+  /** What it finds, for bundle's refusal: "holds <what>" (default: "a <id> credential"). */
+  what?: string;
   /**
    * `gitleaks` for rules ported from its default config, `issuer` for other self-identifying
    * token shapes (rules-issuers.ts), `airgap` for this domain's rules: only these are broad
    * enough to need the never-masked guard.
    */
   source: 'gitleaks' | 'issuer' | 'airgap';
+  /**
+   * Whether bundle refuses a committed file holding it. Every provider and issuer rule does;
+   * of this domain's rules, those whose values are never harmless in a manifest (URLs with
+   * passwords, registry logins): the broad ones (any `*_key:`) would refuse ConfigMaps.
+   */
+  bundle?: boolean;
 }
 
 // What a value is when it stands for a secret instead of being one: a variable or template, a
 // masked or redacted marker, a bare count or boolean, a word everyone uses as a stand-in.
 const STAND_IN =
   /^(?:\$|%|\{\{|\{[\w.-]{1,64}\}|«masked|\[REDACTED|\[[A-Z_ ]{1,64}\]$|<|\*{3}|x{3}|\*+$|#+$|(?:true|false|null|none|nil|yes|no|required|optional|changeme|password|passwd|secret|token|username|user|pass|example)$|\d{1,12}$)/i;
-// Filler inside a machine-made token: a character repeated, a run of the alphabet or of digits
+// Filler inside a machine-made token: a character repeated (not `A` or `/`: base64 of zeros,
+// which binary tokens such as PyPI's hold), a run of the alphabet or of digits
 // in order, a word saying it is not real. A random token holds none of these by chance; a
 // password someone chose may (`abcdefghij` is a weak password, not a stand-in), so this part
 // is only for tokens.
 const FILLER =
-  /([A-Za-z0-9*#])\1{5}|abcdefghij|ABCDEFGHIJ|1234567890|0123456789|example|your[_-]|replace[_-]?(?:with|me)|put[_-]your|placeholder|dummy|notarealkey|not[_-]a[_-]real|here$/i;
+  /([xX0-9*#])\1{5}|([B-Zb-z])\2{7}|abcdefgh|bcdefghi|cdefghij|defghijk|efghijkl|fghijklm|ghijklmn|hijklmno|ijklmnop|jklmnopq|klmnopqr|lmnopqrs|mnopqrst|nopqrstu|opqrstuv|pqrstuvw|qrstuvwx|rstuvwxy|stuvwxyz|12345678|23456789|01234567|example|your[_-]|replace[_-]?(?:with|me)|put[_-]your|placeholder|dummy|notarealkey|not[_-]a[_-]real|here$/i;
 
 /**
  * The one placeholder filter, for every rule, at ingest and at bundle: true for values that
@@ -34,8 +46,17 @@ const FILLER =
  * filler in it (`xxxxxxxx`, `AKIAIOSFODNN7EXAMPLE`, `sk_live_AAAAAAAA…`) marks a stand-in too.
  */
 export function isPlaceholder(value: string, token = false): boolean {
-  return STAND_IN.test(value) || (token && FILLER.test(value));
+  return (
+    STAND_IN.test(value) || (token ? FILLER : TEMPLATE).test(value) || value.includes('EXAMPLE')
+  );
 }
+
+// What marks any value, chosen or made, as a stand-in: one character over and over, a run of
+// `x` or `*`, an instruction to replace it.
+// Not any run of one character: base64 of zeros (`AAAAAAAA`, `//////////`) is in real keys
+// and AWS session tokens.
+const TEMPLATE =
+  /^(.)\1+$|([xX*#])\2{5}|your[_-]|replace[_-]?(?:with|me)|put[_-]your|placeholder|not[_-]a[_-]real/i;
 
 // gitleaks ends a token at a quote, backtick, space, semicolon, an escaped newline or the line end.
 const END = String.raw`(?=[\x60'"\s;,)\]}<>]|\\[nr]|$)`;

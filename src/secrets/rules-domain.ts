@@ -14,6 +14,18 @@ const SEPARATOR = String.raw`(?:\\?["'])?[ \t]{0,5}(?:=>|:=|=|:(?![/\\]))[ \t]{0
 
 const notPlaceholder = (value: string) => !isPlaceholder(value);
 
+function decodeURIComponentSafely(value: string): string {
+  try {
+    return decodeURIComponent(value);
+  } catch {
+    return value;
+  }
+}
+
+// The commands that log in to a registry, and one word given to them: quoted or bare.
+const LOGIN = String.raw`(?:docker|podman|nerdctl|buildah|skopeo|oras|crane|regctl|helm[ \t]{1,5}registry)(?:[ \t]{1,5}registry)?[ \t]{1,5}login\b`;
+const WORD = String.raw`(?:'([^'\n]{1,2048})'|"([^"\n]{1,2048})"|([^\s'"|;&<>]{1,2048}))`;
+
 function assignment(id: string, keys: string, keywords: readonly string[]): RegexRule {
   return {
     id,
@@ -77,7 +89,33 @@ export const domainRules: readonly RegexRule[] = [
     keywords: ['login'],
     pattern:
       /\b(?:docker|podman|nerdctl|buildah|skopeo|oras|helm[ \t]{1,5}registry)[ \t]{1,5}login\b[^\n]{0,300}?[ \t](?:-p|--password)(?:=|[ \t]{1,5})(?:'([^'\n]{1,2048})'|"([^"\n]{1,2048})"|([^\s'"]{1,2048}))/g,
+    validate: notPlaceholder,
     source: 'airgap',
+    bundle: true,
+    what: 'a registry password given to a login',
+  },
+  {
+    // `echo 'pw' | docker login --password-stdin`: the password is echoed before the login.
+    id: 'registry-login-password',
+    keywords: ['password-stdin'],
+    pattern: new RegExp(
+      String.raw`\b(?:echo|printf)(?:[ \t]{1,5}-[neE]{1,3}){0,3}[ \t]{1,5}(?:["']%s(?:\\n)?["'][ \t]{1,5})?${WORD}[ \t]{0,5}\|[ \t]{0,5}(?:sudo[ \t]{1,5})?${LOGIN}[^\n]{0,300}?--password-stdin`,
+      'g',
+    ),
+    validate: notPlaceholder,
+    source: 'airgap',
+    bundle: true,
+    what: 'a registry password echoed into a login',
+  },
+  {
+    // `docker login --password-stdin <<< 'pw'`: a here-string feeds it.
+    id: 'registry-login-password',
+    keywords: ['password-stdin'],
+    pattern: new RegExp(String.raw`--password-stdin\b[^\n]{0,300}?<<<[ \t]{0,5}${WORD}`, 'g'),
+    validate: notPlaceholder,
+    source: 'airgap',
+    bundle: true,
+    what: 'a registry password given to a login',
   },
   {
     id: 'authorization-basic',
@@ -100,6 +138,20 @@ export const domainRules: readonly RegexRule[] = [
     pattern: /(?<=[a-z0-9]):\/\/[^\s:/@'"]{0,256}:([^\s@/'"]{1,256})@/gi,
     validate: notPlaceholder,
     source: 'airgap',
+    bundle: true,
+    what: 'a URL with a password (e.g. a database URL)',
+  },
+  {
+    // The same URL percent-encoded, as a query parameter or a JDBC/ODBC option holds it:
+    // `postgresql%3A%2F%2Fapp%3Ap%2540ss%40db%3A5432`. The user part stops at an encoded `:`.
+    id: 'url-password',
+    keywords: ['%3a%2f%2f'],
+    pattern:
+      /(?<=[a-z0-9])%3A%2F%2F(?:(?!%3A|%40)[^\s'"&@/?#]){0,256}%3A((?:(?!%40)[^\s'"&@/?#]){1,512})%40/gi,
+    validate: (value) => notPlaceholder(decodeURIComponentSafely(value)),
+    source: 'airgap',
+    bundle: true,
+    what: 'a URL-encoded URL with a password',
   },
   assignment('password-assignment', 'passw(?:or)?d|pwd|passphrase', ['pass', 'pwd']),
   assignment(

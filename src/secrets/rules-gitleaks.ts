@@ -90,7 +90,7 @@ export const gitleaksRules: readonly RegexRule[] = [
     '[a-z0-9]{14}\\.atlasv1\\.[a-z0-9_=-]{60,70}',
     'i',
   ),
-  uniqueToken('huggingface-access-token', ['hf_'], 'hf_[a-zA-Z]{34}'),
+  uniqueToken('huggingface-access-token', ['hf_'], 'hf_[a-zA-Z0-9]{34,40}'),
   uniqueToken('huggingface-organization-api-token', ['api_org_'], 'api_org_[a-zA-Z]{34}'),
   uniqueToken('infracost-api-token', ['ico-'], 'ico-[a-zA-Z0-9]{32}'),
   uniqueToken('mapbox-api-token', ['pk.', 'sk.'], '[ps]k\\.[a-z0-9]{60}\\.[a-z0-9]{22}', 'i'),

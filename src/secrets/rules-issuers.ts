@@ -11,6 +11,11 @@
  */
 import { type RegexRule, uniqueToken } from './rule.js';
 
+function isJsonObject(base64url: string): boolean {
+  const text = Buffer.from(base64url, 'base64url').toString('latin1');
+  return /^\{[\x20-\x7e\t\r\n]{2,4096}\}$/.test(text);
+}
+
 /** `prefix` followed by `n` more characters of `alphabet`, every way: keywords for a shape. */
 function spelled(prefixes: readonly string[], alphabets: readonly string[]): string[] {
   let out = [...prefixes];
@@ -37,24 +42,46 @@ const rules: RegexRule[] = [
     id: 'discord-bot-token',
     keywords: discordKeywords,
     pattern:
-      /(?<![\w-])([MNO][DTjz][AEIMQUYcgk][w-z0-5][MNO][A-Za-z0-9]{19,22}\.[\w-]{6}\.[\w-]{27,38})(?![\w-])/g,
+      /(?<![\w-])([MNO][DTjz][AEIMQUYcgk][w-z0-5][MNO][A-Za-z0-9]{19,21}\.[\w-]{6}\.[\w-]{27,38})(?![\w-])/g,
     source: 'issuer',
   },
   uniqueToken('telegram-bot-token', [':aa'], '\\d{8,10}:AA[\\w-]{33}'),
   // Twilio account SIDs and API key SIDs: AC or SK and 32 hex digits. The keywords hold two
   // of them, so `task` or `ask` in a line does not send it to the slow path.
   uniqueToken('twilio-sid', spelled(['ac', 'sk'], [HEX, HEX]), '(?:AC|SK)[0-9a-fA-F]{32}'),
+  // GitLab's prefixes, each with the length GitLab gives it (detect-secrets' gitlab_token).
   uniqueToken(
     'gitlab-token',
-    ['glsoat-', 'glcbt-', 'glptt-', 'gloas-', 'glimt-', 'glagent-', 'glffct-', 'gldt-', 'glft-'],
-    'gl(?:soat|cbt|ptt|oas|imt|agent|ffct|dt|ft)-[\\w-]{20,80}(?:\\.[\\w-]{2,12})?',
+    ['glsoat-', 'gldt-', 'glft-', 'glrt-'],
+    '(?:glsoat|gldt|glft|glrt)-[\\w-]{20,50}',
   ),
-  uniqueToken('gitlab-rrt', ['gr1348941'], 'GR1348941[\\w-]{20,80}'),
+  uniqueToken('gitlab-token', ['glcbt-'], 'glcbt-(?:[0-9a-fA-F]{1,5}_)?[\\w-]{20,50}'),
+  uniqueToken('gitlab-token', ['glimt-'], 'glimt-[\\w-]{25}'),
+  uniqueToken('gitlab-token', ['glptt-'], 'glptt-[\\w-]{40}'),
+  uniqueToken('gitlab-token', ['glagent-'], 'glagent-[\\w-]{50,1024}'),
+  uniqueToken('gitlab-token', ['gloas-'], 'gloas-[\\w-]{64}'),
+  uniqueToken('gitlab-rrt', ['gr1348941'], 'GR1348941[\\w-]{20,50}'),
+  {
+    // Glued to what comes before (`MY_tskey-…`) as secretlint's cases have it: the prefix is
+    // distinctive enough to be found anywhere but inside a word.
+    id: 'tailscale-key',
+    keywords: ['tskey-'],
+    pattern: /(?<![A-Za-z])(tskey-[a-z]{2,20}-[0-9A-Za-z_-]{24,200})(?![\w-])/g,
+    source: 'issuer',
+  },
   uniqueToken(
-    'tailscale-key',
-    ['tskey-'],
-    'tskey-[a-z]{2,20}-[0-9A-Za-z_]{8,40}-[0-9A-Za-z_]{16,60}',
+    'vercel-token',
+    ['vcp_', 'vci_', 'vca_', 'vcr_', 'vck_'],
+    'vc[pikar]_[A-Za-z0-9]{24,64}',
   ),
+  // Mailchimp keys end in their datacenter: 32 hex digits, `-us` and its number.
+  uniqueToken('mailchimp-api-key', spelled(['-us'], ['0123456789']), '[0-9a-f]{32}-us\\d{1,2}'),
+  {
+    id: 'slack-webhook-url',
+    keywords: ['hooks.slack.com'],
+    pattern: /hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/_-]{20,160}/g,
+    source: 'issuer',
+  },
   uniqueToken('groq-api-key', ['gsk_'], 'gsk_[a-zA-Z0-9]{52}'),
   uniqueToken(
     'notion-token',
@@ -63,12 +90,12 @@ const rules: RegexRule[] = [
   ),
   uniqueToken('figma-token', ['figd_'], 'figd_[A-Za-z0-9_-]{40,200}'),
   uniqueToken('atlassian-token', ['atctt3', 'atatt3'], 'AT[AC]TT3[A-Za-z0-9_=-]{20,250}'),
-  uniqueToken('cloudflare-token', ['cfat_', 'cfut_'], 'cf[au]t_[A-Za-z0-9_-]{40,60}'),
+  uniqueToken('cloudflare-token', ['cfat_', 'cfut_', 'cfk_'], 'cf(?:at|ut|k)_[A-Za-z0-9_-]{40,60}'),
   uniqueToken('vault-token', ['hvs.', 'hvb.', 'hvr.'], 'hv[sbr]\\.[\\w-]{24,300}'),
   uniqueToken('linear-api-key', ['lin_api_'], 'lin_api_[a-zA-Z0-9_]{32,128}'),
   uniqueToken('databricks-api-token', ['dapi'], 'dapi[a-fA-F0-9]{32}(?:-\\d)?'),
   uniqueToken('sendgrid-api-token', ['sg.'], 'SG\\.[\\w-]{16,32}\\.[\\w-]{16,64}'),
-  uniqueToken('postman-api-token', ['pmak-'], 'PMAK-[A-Za-z0-9]{24}-?[A-Za-z0-9]{34}'),
+  uniqueToken('postman-api-token', ['pmak-'], 'PMAK-[A-Za-z0-9]{24}-?[A-Za-z0-9]{34,35}'),
   uniqueToken('pulumi-api-token', ['pul-'], 'pul-[a-z0-9]{40}'),
   uniqueToken('rubygems-api-token', ['rubygems_'], 'rubygems_[a-z0-9]{48}'),
   uniqueToken(
@@ -82,11 +109,21 @@ const rules: RegexRule[] = [
     ['sq0', 'eaaa'],
     '(?:(?:sandbox-)?sq0[a-z]{3}-[\\w-]{22,64}|EAAA[\\w=-]{22,80})',
   ),
-  uniqueToken('pypi-token', ['pypi-age'], 'pypi-AgE[\\w-]{50,1000}'),
+  uniqueToken(
+    'pypi-token',
+    ['pypi-age'],
+    'pypi-AgE(?:IcHlwaS5vcmc|NdGVzdC5weXBpLm9yZw)[\\w-]{70,1000}',
+  ),
   uniqueToken(
     'shopify-token',
     ['shpat_', 'shpca_', 'shppa_', 'shpss_'],
-    'shp(?:at|ca|pa|ss)_[a-zA-Z0-9]{32}',
+    'shp(?:at|ca|pa|ss)_[a-zA-Z0-9]{32,64}',
+  ),
+  // GitHub's installation tokens in their newer form: `ghs_<id>_` and a JWT.
+  uniqueToken(
+    'github-app-token',
+    ['ghs_'],
+    'ghs_\\d{1,12}_eyJ[\\w-]{8,4096}\\.eyJ[\\w-]{4,8192}\\.[\\w-]{0,4096}',
   ),
   uniqueToken('anthropic-api-key', ['sk-ant-'], 'sk-ant-[a-z]{3,6}\\d\\d-[\\w-]{80,128}AA'),
   // JWTs signed or not: a base64url JSON header and payload (`eyJ…`), then a signature that may
@@ -97,6 +134,8 @@ const rules: RegexRule[] = [
     pattern:
       /(?<![\w-])(eyJ[\w-]{8,4096}={0,2}\.eyJ[\w-]{4,8192}={0,2}(?:\.(?:[\w-]{1,4096}={0,2})?)?)(?![\w.-])/g,
     source: 'issuer',
+    // The header is JSON: a run that only starts like one (`eyJhbasdGciOi…`) is not a JWT.
+    validate: (token) => isJsonObject(token.slice(0, token.indexOf('.'))),
   },
 ];
 

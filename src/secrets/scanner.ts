@@ -72,7 +72,7 @@ function regexSpans(text: string, lower: string, out: Ranked[]): void {
       const range = indices[group];
       const value = match[group];
       if (!range || value === undefined) continue;
-      if (rule.validate && !rule.validate(value)) continue;
+      if (rule.validate && !rule.validate(value, match)) continue;
       if (isPlaceholder(value, rule.source !== 'airgap')) continue;
       out.push({
         start: range[0],

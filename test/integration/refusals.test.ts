@@ -121,6 +121,27 @@ describe('bundle refuses what the bastion cannot catch', () => {
       5,
       'a github-pat credential',
     ],
+    [
+      'a password echoed into docker login in a ConfigMap script',
+      'login.yaml',
+      "apiVersion: v1\nkind: ConfigMap\nmetadata: { name: login }\ndata:\n  login.sh: |\n    set -e\n    echo 'Pa55-w0rd-7Qz' | docker login -u ci --password-stdin registry.example.com\n",
+      7,
+      'a registry password echoed into a login',
+    ],
+    [
+      'a URL-encoded database URL with a password in a ConfigMap',
+      'jdbc.yaml',
+      'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: jdbc }\ndata:\n  target: https://proxy.internal/connect?db=postgresql%3A%2F%2Fapp%3Ap%2540ss-Zq9%40db.internal%3A5432%2Fquotes\n',
+      5,
+      'a URL-encoded URL with a password',
+    ],
+    [
+      'a Discord bot token in an env value (no key names it)',
+      'bot.yaml',
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: bot }\nspec:\n  template:\n    spec:\n      containers:\n        - name: c\n          image: busybox\n          env:\n            - name: UPSTREAM\n              value: MTUyNjAxODE1OTA4MzAxNjYx.eL2HPc.HyGcFRl1SPnXNYvMIHa-2o76umf\n',
+      12,
+      'a discord-bot-token credential',
+    ],
   ])('refuses credentials in shipped files: %s', async (_label, name, content, line, what) => {
     const repo = repoWith({ [name]: content });
     const error = await refusal(repo);

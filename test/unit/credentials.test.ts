@@ -9,10 +9,13 @@ import {
 import { rules as engineRules, findSecrets } from '../../src/secrets/index.js';
 
 const rules = (text: string) => builtinDetector.findSecrets(text).map((f) => `${f.line}:${f.rule}`);
+const all = (text: string) =>
+  credentialDetector.findSecrets(text).map((f) => `${f.line}:${f.rule}`);
 
 describe('builtinDetector', () => {
   it('finds URL passwords, env credentials and credential keys with their lines', () => {
-    expect(rules('a: 1\nurl: mysql://u:pw12345@db/x\n')).toEqual(['2:url-password']);
+    // URL passwords are the shared engine's rule, which bundle runs too.
+    expect(all('a: 1\nurl: mysql://u:pw12345@db/x\n')).toEqual(['2:url-password']);
     expect(rules('env:\n  - name: DB_PASSWORD\n    value: "s3cr3t!!"\n')).toContain(
       '2:env-credential',
     );
@@ -27,7 +30,6 @@ describe('builtinDetector', () => {
     ['AWS_SECRET_ACCESS_KEY = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY', 'aws-secret-access-key'],
     ['  token: abcdefghijklmnopqrstu', 'kubeconfig-credential'],
     ['  client-key-data: LS0tLS1CRUdJTiBSU0EgUFJJVkFURSBLRVkt', 'kubeconfig-credential'],
-    ['url: AMQPS://user:Pw12345@mq/x', 'url-password'],
     ['- name: STRIPE_API_KEY\n  value: "abcdef123"', 'env-credential'],
     ['- name: App_Secret\n  value: abcdef123', 'env-credential'],
     ['API-KEY: abcdef123456', 'credential-key'],
@@ -41,8 +43,12 @@ describe('builtinDetector', () => {
     expect(builtinDetector.findSecrets(`a: 1\n${line}\n`).map((f) => f.rule)).toContain(rule);
   });
 
+  it('finds a URL password with the shared engine, in any letter case of the scheme', () => {
+    expect(all('a: 1\nurl: AMQPS://user:Pw12345@mq/x\n')).toEqual(['2:url-password']);
+  });
+
   it('leaves references and placeholders alone', () => {
-    expect(rules('url: postgres://u:\u0024{DB_PASSWORD}@db/x\n')).toEqual([]);
+    expect(all('url: postgres://u:\u0024{DB_PASSWORD}@db/x\n')).toEqual([]);
     expect(rules('passwordSecret:\n  secretName: kafka-user\n  password: password\n')).toEqual([]);
     expect(
       rules('- name: DB_PASSWORD\n  valueFrom:\n    secretKeyRef: { name: s, key: k }\n'),
@@ -104,7 +110,9 @@ describe('providerFindings (keyword lines only) against the shared engine (every
       const [, line = '', secret = ''] = l.split('\t');
       return line.replace('{S}', secret);
     });
-  const providerIds = new Set(engineRules.filter((r) => r.source !== 'airgap').map((r) => r.id));
+  const providerIds = new Set(
+    engineRules.filter((r) => r.source !== 'airgap' || r.bundle).map((r) => r.id),
+  );
   /** What credentialDetector reported before: the engine's findings, provider rules only. */
   const engine = (text: string) => {
     const seen = new Set<string>();

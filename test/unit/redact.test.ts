@@ -25,7 +25,8 @@ describe('Redactor', () => {
     ],
     [
       'AWS secret key',
-      'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+      // Not AWS's documented …EXAMPLEKEY: a published stand-in is left as it is.
+      'aws_secret_access_key = wJalrXUtnFEMI/K7MDENG/bPxRfiCYq8Rz2Lm5Tn0V',
       'wJalrXUtnFEMI',
       'aws-secret-access-key',
     ],
