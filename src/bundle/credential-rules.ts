@@ -13,12 +13,13 @@ const manifest = (rule: Omit<RegexRule, 'source' | 'bundle'>): RegexRule => ({
 });
 
 /** The value of a match: the last group that took part (the key, when captured, comes first). */
-export function valueOf(match: RegExpMatchArray): string {
+export function matchedValue(match: RegExpMatchArray): string {
   for (let i = match.length - 1; i > 0; i--) if (match[i] !== undefined) return match[i] ?? '';
   return match[0];
 }
 
-const notPlaceholder = (_value: string, match: RegExpMatchArray) => !isPlaceholder(valueOf(match));
+const notPlaceholder = (_value: string, match: RegExpMatchArray) =>
+  !isPlaceholder(matchedValue(match));
 
 export const manifestRules: readonly RegexRule[] = [
   manifest({

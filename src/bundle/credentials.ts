@@ -5,7 +5,7 @@ import {
   rules,
   rulesByKeyword,
 } from '../secrets/index.js';
-import { manifestRules, valueOf } from './credential-rules.js';
+import { manifestRules, matchedValue } from './credential-rules.js';
 
 /**
  * Bundle-time credential detection in shipped text: the manifest rules of credential-rules.ts
@@ -41,7 +41,7 @@ function runRules(text: string, lower = text.toLowerCase()): CredentialFinding[]
     if (!rule.keywords.some((literal) => lower.includes(literal))) continue;
     const pattern = new RegExp(rule.pattern.source, rule.pattern.flags);
     for (let match = pattern.exec(text); match; match = pattern.exec(text)) {
-      if (!rule.validate || rule.validate(valueOf(match), match)) {
+      if (!rule.validate || rule.validate(matchedValue(match), match)) {
         findings.push({ rule: rule.id, line: lineAt(text, match.index), what: rule.what ?? '' });
         break; // one finding per rule and file is enough to refuse it
       }
