@@ -38,17 +38,18 @@ interface Entry {
   text: string | undefined;
 }
 
-/** Base64 `data` values decoded; a value that is not printable text has no text. */
+/**
+ * A `data` value decoded: its text, or undefined when it decodes to bytes that are not UTF-8
+ * text (a key store). A value that is not base64 at all is scanned as it is written: kubectl's
+ * dry run will reject it, and a credential in it must still be found.
+ */
 function decode(value: unknown): string | undefined {
   if (typeof value !== 'string') return String(value ?? '');
   const compact = value.replace(/\s+/g, '');
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return undefined;
-  const bytes = Buffer.from(compact, 'base64');
-  let printable = 0;
-  for (const byte of bytes)
-    if (byte === 9 || byte === 10 || byte === 13 || (byte >= 32 && byte < 127)) printable++;
-  if (bytes.length && printable / bytes.length < 0.95) return undefined;
-  return bytes.toString('utf8');
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(compact)) return value;
+  const text = Buffer.from(compact, 'base64').toString('utf8');
+  // U+FFFD: bytes that are not UTF-8; C0 controls other than tab and line ends: not text.
+  return /[\uFFFD\x00-\x08\x0B\x0C\x0E-\x1F\x7F]/.test(text) ? undefined : text;
 }
 
 function entriesOf(object: Record<string, unknown>): Entry[] {

@@ -74,6 +74,11 @@ describe('classifySecret: harmless Secrets ship with a warning naming them', () 
       'no credential found in alertmanager.yaml',
     ],
     [
+      'UTF-8 text in data (not only ASCII)',
+      `apiVersion: v1\nkind: Secret\nmetadata: { name: motd }\ndata:\n  motd.txt: ${b64('Grüße aus Zürich — déploiement\n')}\n`,
+      'no credential found in motd.txt',
+    ],
+    [
       'a password field holding a placeholder',
       `apiVersion: v1\nkind: Secret\nmetadata: { name: p }\nstringData:\n  password: "${VAR}"\n  token: <set-on-the-cluster>\n  api-key: changeme\n`,
       'no credential found in password, token, api-key',
@@ -129,6 +134,12 @@ describe('classifySecret: a Secret holding a credential is refused at its line',
       'apiVersion: v1\nkind: Secret\nmetadata: { name: db }\nstringData:\n  url: postgres://app:s3cr3t-pw@db.internal:5432/quotes\n',
       5,
       'stringData.url holds a credential (url-password)',
+    ],
+    [
+      'a data value that is not base64 but holds a URL password',
+      'apiVersion: v1\nkind: Secret\nmetadata: { name: raw }\ndata:\n  url: postgres://app:pl41n-pw@db:5432/q\n',
+      5,
+      'data.url holds a credential (url-password)',
     ],
     [
       'a binary key store',
