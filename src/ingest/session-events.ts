@@ -22,15 +22,15 @@ export async function* sessionEventsText(
   source: AsyncIterable<Buffer | string>,
   name: string,
 ): AsyncGenerator<string> {
-  const decoder = new TextDecoder('utf-8', { fatal: false });
   const scanner = new ObjectScanner();
   let events = 0;
   let objects = 0;
-  const take = (objectText: string): string[] => {
+  const take = (objectBytes: Buffer): string[] => {
     objects++;
     let value: unknown;
     try {
-      value = JSON.parse(objectText);
+      // Invalid UTF-8 becomes U+FFFD, as in a terminal copy: the event is kept.
+      value = JSON.parse(objectBytes.toString('utf8'));
     } catch {
       throw notSessionLog(name, `object ${objects} is not valid JSON`);
     }
@@ -39,12 +39,9 @@ export async function* sessionEventsText(
     return texts;
   };
   for await (const chunk of source) {
-    const text = typeof chunk === 'string' ? chunk : decoder.decode(chunk, { stream: true });
-    const out = scanner.push(text).flatMap(take);
+    const out = scanner.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk).flatMap(take);
     if (out.length) yield out.join('');
   }
-  const out = scanner.push(decoder.decode()).flatMap(take);
-  if (out.length) yield out.join('');
   if (scanner.open) throw notSessionLog(name, 'it ends inside a JSON object (cut short?)');
   if (!events) {
     throw notSessionLog(
@@ -84,9 +81,11 @@ function eventTexts(value: unknown): string[] {
 }
 
 /**
- * Finds top-level JSON objects in a text that arrives in pieces: depth and string state carry
- * over from one piece to the next, so where a piece is cut never matters. Objects directly
- * inside a top-level array count as top-level (a JSON array of events).
+ * Finds top-level JSON objects in bytes that arrive in pieces: depth and string state carry
+ * over from one piece to the next, so where a piece is cut never matters. It reads bytes, not
+ * text: JSON's structural characters are ASCII, and no byte of a multi-byte UTF-8 character
+ * is, so only the objects found are decoded. Objects directly inside a top-level array count
+ * as top-level (a JSON array of events).
  */
 export class ObjectScanner {
   private depth = 0;
@@ -94,25 +93,43 @@ export class ObjectScanner {
   private escaped = false;
   /** The depth at which the object being collected started (0, or 1 inside an array). */
   private base = -1;
-  private held = '';
+  private held: Buffer[] = [];
   private arrayAtTop = false;
 
   get open(): boolean {
     return this.base >= 0;
   }
 
-  push(text: string): string[] {
-    const found: string[] = [];
+  push(bytes: Buffer): Buffer[] {
+    const found: Buffer[] = [];
     let from = this.base >= 0 ? 0 : -1;
-    for (let i = 0; i < text.length; i++) {
-      const c = text.charCodeAt(i);
+    const length = bytes.length;
+    // The next quote and backslash at or after i, each searched again only once passed.
+    let quote = -1;
+    let slash = -1;
+    for (let i = 0; i < length; i++) {
       if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (c === 92 /* \ */) this.escaped = true;
-        else if (c === 34 /* " */) this.inString = false;
+        // Most bytes of a log are inside strings: jump to the next quote or backslash.
+        if (this.escaped) {
+          this.escaped = false;
+          continue;
+        }
+        if (quote !== -2 && quote < i) quote = bytes.indexOf(34, i);
+        if (quote === -1) quote = -2;
+        if (slash !== -2 && slash < i) slash = bytes.indexOf(92, i);
+        if (slash === -1) slash = -2;
+        // -2: none left in this piece.
+        if (slash >= 0 && (quote < 0 || slash < quote)) {
+          this.escaped = true;
+          i = slash;
+        } else if (quote >= 0) {
+          this.inString = false;
+          i = quote;
+        } else i = length;
         continue;
       }
-      if (c === 34) {
+      const c = bytes[i] as number;
+      if (c === 34 /* " */) {
         // A string outside any object (a CloudWatch export's text) is not tracked.
         if (this.depth > 0) this.inString = true;
       } else if (c === 123 /* { */ || c === 91 /* [ */) {
@@ -129,14 +146,15 @@ export class ObjectScanner {
       } else if (c === 125 /* } */ || c === 93 /* ] */) {
         if (this.depth > 0) this.depth--;
         if (this.base >= 0 && this.depth === this.base && c === 125) {
-          found.push(this.held + text.slice(from, i + 1));
-          this.held = '';
+          this.held.push(bytes.subarray(from, i + 1));
+          found.push(this.held.length === 1 ? (this.held[0] as Buffer) : Buffer.concat(this.held));
+          this.held = [];
           this.base = -1;
           from = -1;
         }
       }
     }
-    if (this.base >= 0) this.held += text.slice(Math.max(from, 0));
+    if (this.base >= 0) this.held.push(bytes.subarray(Math.max(from, 0)));
     return found;
   }
 }

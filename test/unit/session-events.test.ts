@@ -82,16 +82,18 @@ describe('Session Manager streamed logs (JSON events with sessionData)', () => {
 
 describe('ObjectScanner', () => {
   it('finds top-level objects across pieces, ignoring braces inside strings', async () => {
-    const text = 'x {"a": "}{\\"", "b": {"c": [1, {"d": 2}]}} y [{"e": 1}, {"f": "]"}] {"g":';
-    for (const size of [1, 2, 5, text.length]) {
+    const text =
+      'x {"a": "}{\\"é✓\\\\", "b": {"c": [1, {"d": 2}]}} y [{"e": 1}, {"f": "]\\\\\\""}] {"g":';
+    const bytes = Buffer.from(text);
+    for (const size of [1, 2, 3, 5, bytes.length]) {
       const scanner = new ObjectScanner();
-      const found: string[] = [];
-      for (let i = 0; i < text.length; i += size)
-        found.push(...scanner.push(text.slice(i, i + size)));
-      expect(found.map((o) => JSON.parse(o))).toEqual([
-        { a: '}{"', b: { c: [1, { d: 2 }] } },
+      const found: Buffer[] = [];
+      for (let i = 0; i < bytes.length; i += size)
+        found.push(...scanner.push(bytes.subarray(i, i + size)));
+      expect(found.map((o) => JSON.parse(o.toString('utf8')))).toEqual([
+        { a: '}{"é✓\\', b: { c: [1, { d: 2 }] } },
         { e: 1 },
-        { f: ']' },
+        { f: ']\\"' },
       ]);
       expect(scanner.open).toBe(true);
     }
