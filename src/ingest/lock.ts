@@ -17,13 +17,39 @@ export interface LockHolder {
   pid: number;
   host: string;
   started: string;
+  /**
+   * The holder process's identity beyond its pid (see processStart). A container's airgap is
+   * often pid 1 in every run: the pid alone would call a lock of an earlier run live for ever.
+   */
+  process?: string;
+}
+
+/**
+ * `<boot id>:<start time in clock ticks since boot>` of a process, from /proc (Linux); a pid
+ * reused by another process, or the same pid in a later container, gives another value.
+ */
+export function processStart(pid: number): string | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    // Fields after the command name (which may hold spaces): field 3 (state) is index 0.
+    const start = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[19];
+    const boot = readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+    return start ? `${boot}:${start}` : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function parseLockHolder(text: string): LockHolder | undefined {
   try {
     const value = JSON.parse(text) as Partial<LockHolder>;
     if (typeof value.pid === 'number' && typeof value.host === 'string')
-      return { pid: value.pid, host: value.host, started: String(value.started ?? '') };
+      return {
+        pid: value.pid,
+        host: value.host,
+        started: String(value.started ?? ''),
+        ...(typeof value.process === 'string' ? { process: value.process } : {}),
+      };
   } catch {
     // Not a lock this version wrote: the caller decides.
   }
@@ -33,9 +59,20 @@ export function parseLockHolder(text: string): LockHolder | undefined {
     : undefined;
 }
 
-/** A holder on this host whose process is gone; any other holder (or none readable) is not. */
-export function isStale(holder: LockHolder | undefined, alive: (pid: number) => boolean): boolean {
-  return holder !== undefined && holder.host === hostname() && !alive(holder.pid);
+/**
+ * A holder on this host whose process is gone, or whose pid now belongs to a process that
+ * started at another time; any other holder (or none readable) is not. Pid, host and process
+ * start are judged together: a lock of another host cannot be checked from here.
+ */
+export function isStale(
+  holder: LockHolder | undefined,
+  alive: (pid: number) => boolean,
+  startOf: (pid: number) => string | undefined = processStart,
+): boolean {
+  if (holder === undefined || holder.host !== hostname()) return false;
+  if (!alive(holder.pid)) return true;
+  const now = holder.process === undefined ? undefined : startOf(holder.pid);
+  return now !== undefined && now !== holder.process;
 }
 
 /**
@@ -45,10 +82,12 @@ export function isStale(holder: LockHolder | undefined, alive: (pid: number) => 
  * one is refused, never guessed stale.
  */
 export function acquireLock(path: string, what = 'ingest'): () => void {
+  const start = processStart(process.pid);
   const mine: LockHolder = {
     pid: process.pid,
     host: hostname(),
     started: new Date().toISOString(),
+    ...(start ? { process: start } : {}),
   };
   const draft = `${path}.${process.pid}.new`;
   const fd = openSync(draft, 'wx');

@@ -1,4 +1,4 @@
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -25,6 +25,17 @@ describe('parseLockHolder and isStale', () => {
     expect(isStale({ pid: 1, host: hostname(), started: '' }, () => true)).toBe(false);
     expect(isStale({ pid: 1, host: 'elsewhere', started: '' }, dead)).toBe(false);
     expect(isStale(undefined, dead)).toBe(false);
+  });
+
+  it('is stale for a live pid that another process holds now (pid 1 of an earlier container)', () => {
+    const alive = () => true;
+    const holder = { pid: 1, host: hostname(), started: '', process: 'boot-a:100' };
+    expect(isStale(holder, alive, () => 'boot-a:900')).toBe(true);
+    expect(isStale(holder, alive, () => 'boot-a:100')).toBe(false);
+    // Unknown start (no /proc), or a lock written without one: the pid alone decides.
+    expect(isStale(holder, alive, () => undefined)).toBe(false);
+    const { process: _, ...old } = holder;
+    expect(isStale(old, alive, () => 'boot-a:900')).toBe(false);
   });
 });
 
@@ -56,5 +67,19 @@ describe('acquireLock', () => {
     const takeOver = acquireLock(path);
     expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: process.pid });
     takeOver();
+
+    // A lock of this very pid written by a process that started at another time (a container's
+    // pid 1 of an earlier run): taken over. The real start of this process is kept in the lock.
+    const held = acquireLock(path);
+    const mine = JSON.parse(readFileSync(path, 'utf8')) as { process?: string };
+    held();
+    if (process.platform === 'linux') expect(mine.process).toMatch(/^\S+:\d+$/);
+    writeFileSync(
+      path,
+      JSON.stringify({ pid: process.pid, host: hostname(), started: 'x', process: 'other:1' }),
+    );
+    if (mine.process) acquireLock(path)();
+    else await expectAirgapError(Promise.resolve().then(() => acquireLock(path)));
+    rmSync(path, { force: true });
   });
 });
