@@ -1,6 +1,11 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { ECR_MANIFEST_FILE, type EcrImageRecord, upsertEcrImages } from '../docs/ecr-manifest.js';
+import {
+  ECR_MANIFEST_FILE,
+  type EcrImageRecord,
+  missingImages,
+  upsertEcrImages,
+} from '../docs/ecr-manifest.js';
 import {
   CURRENT_STATE_FILE,
   type Outcome,
@@ -111,6 +116,20 @@ export async function livingDocumentWrites(
     if (update.changed) writes.push({ rel: ECR_MANIFEST_FILE, content: update.text });
   }
   return { writes, warnings, images };
+}
+
+/**
+ * Images the bundle needs that docs/ecr-manifest.md will not show in ECR for its environment
+ * once this ingest has recorded what the transcript proves was pushed or found.
+ */
+export async function imagesStillMissing(
+  root: string,
+  record: BundleRecord,
+  results: UnitResult[],
+): Promise<string[]> {
+  const before = await readTextOrEmpty(join(root, ECR_MANIFEST_FILE));
+  const after = upsertEcrImages(before, collectImages(record, results)).text;
+  return missingImages(record.images, after, record.environment);
 }
 
 export function chooseBundle(

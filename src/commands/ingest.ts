@@ -32,7 +32,12 @@ import { cloudshellUnits } from '../scripts/cloudshell.js';
 import { readTextOrEmpty } from '../util/fs.js';
 import { onInterrupt } from '../util/process.js';
 import type { DocumentWrite, TransactionFs } from '../util/transaction.js';
-import { chooseBundle, livingDocumentWrites, previewDiff } from './ingest-documents.js';
+import {
+  chooseBundle,
+  imagesStillMissing,
+  livingDocumentWrites,
+  previewDiff,
+} from './ingest-documents.js';
 import { asWriteFailure, docsLockPath, writeRepoDocuments } from './repo-documents.js';
 
 export interface IngestOptions {
@@ -131,6 +136,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       counts,
       warnings: runbookWarnings,
     } = decideOutcome(record, attempts, transcripts, pending?.rollbackFrom);
+    runbookWarnings.missingImages = await imagesStillMissing(root, record, results);
     const firstDay = firstDayOf(attempts);
     const runbookRel = runbookPath(root, bundleId, firstDay);
     const runbook = await runbookWrite(

@@ -30,6 +30,8 @@ export interface RunbookWarnings {
   primary: number;
   /** The bundle was prepared again to undo this later deployment. */
   rollbackFrom?: string | undefined;
+  /** Images the bundle needs that docs/ecr-manifest.md does not show in ECR for it. */
+  missingImages?: string[] | undefined;
 }
 
 export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
@@ -40,6 +42,10 @@ export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
     );
   if (warnings.disagreement)
     notes.push(`**The bastion's summary disagrees**: ${warnings.disagreement}`);
+  if (warnings.missingImages?.length)
+    notes.push(
+      `**Images not recorded in ECR** for this environment: ${warnings.missingImages.map((i) => `\`${i}\``).join(', ')}. Pods that use them cannot pull them until they are pushed (the CloudShell image block of PASTE.md) and docs/ecr-manifest.md records them.`,
+    );
   if (warnings.rollbackFrom)
     notes.push(
       `**Rollback**: this content was prepared again to undo \`${warnings.rollbackFrom}\`; run ${warnings.primary} is the rollback, recorded below.`,
@@ -100,7 +106,12 @@ export function writeIssues(
       (kindInfo(r.kind).section !== 'observe' || r.status === 'failed') &&
       (isCloud(r) ? r.final : outcomeKnown),
   );
-  const retried = results.filter((r) => r.earlier.length);
+  // A unit run more than once is an issue only when one of its runs did not succeed: an
+  // upload repeated after a successful one is not.
+  const succeeded = (a: SpooledAttempt | undefined) => a?.complete && !a.skipped && a.rc === 0;
+  const retried = results.filter(
+    (r) => r.earlier.length && ![...r.earlier, r.final].every(succeeded),
+  );
   if (disagreement)
     sink.line(`- The bastion's summary disagrees with the markers: ${disagreement}`);
   if (!problems.length && !retried.length && !disagreement) sink.line('None.');

@@ -65,4 +65,29 @@ describe('copies of one session', () => {
     expect(ingested.counts.ok).toBeGreaterThan(0);
     expect(git(repo, 'status', '--porcelain')).toContain('docs/RUNBOOKS/');
   });
+
+  it('an upload repeated after a successful one is history, not an issue; images missing from ECR are named', async () => {
+    const { repo, output } = await session();
+    const id = /@@airgap\/1 begin (\S+) /.exec(output)![1];
+    const upload = (epoch: number, rc: number) =>
+      `@@airgap/1 begin ${id} 1 upload ${epoch} s=c0ffee01\nupload: ok\n@@airgap/1 end ${id} 1 upload rc=${rc} ${epoch + 3} s=c0ffee01\n`;
+    const twice = `${upload(1795678000, 0)}${upload(1795678100, 0)}`;
+    const ingested = await ingest({ transcript: save(`${twice}${output}`), repo });
+    expect(ingested.status).toBe('deployed');
+    const runbook = readFileSync(join(repo, ingested.runbook), 'utf8');
+    const issues = runbook.slice(runbook.indexOf('## Issues encountered'));
+    expect(issues).toMatch(/^## Issues encountered\n\nNone\.\n/);
+    // dev-topics' smoke test runs kcat, which docs/ecr-manifest.md does not show for dev.
+    expect(runbook).toMatch(
+      /> \*\*Images not recorded in ECR\*\* for this environment: `[^`]*kcat:1\.7\.1`/,
+    );
+
+    const failedFirst = `${upload(1795679000, 1)}${upload(1795679100, 0)}`;
+    const again = await ingest({ transcript: save(`${failedFirst}${output}`), repo });
+    const second = readFileSync(join(repo, again.runbook), 'utf8');
+    // Both pastes' uploads, in time order: one of them failed, so the history is an issue.
+    expect(second).toMatch(
+      /- CloudShell block 1 \(Upload the bundle to S3\) ran 4 times: rc=0 at \S+, then rc=0 at \S+, then rc=1 at /,
+    );
+  });
 });
