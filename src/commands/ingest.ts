@@ -52,6 +52,8 @@ export interface IngestOptions {
   input?: { name: string; bytes: AsyncIterable<Buffer> };
   /** The file-system calls the document writes make; tests inject failures here. */
   documentFs?: TransactionFs;
+  /** Kept transcripts larger than this are gzipped (default: 50 MB; tests make it small). */
+  maxFileBytes?: number;
 }
 
 export interface IngestResult {
@@ -125,7 +127,15 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const commands = new Map(
       record.units.flatMap((u) => (u.command ? [[`${u.kind}:${u.n}`, u.command] as const] : [])),
     );
-    const transcripts = await gatherTranscripts(root, bundleId, cleaned, work, echo, commands);
+    const transcripts = await gatherTranscripts(
+      root,
+      bundleId,
+      cleaned,
+      work,
+      echo,
+      commands,
+      options.maxFileBytes,
+    );
     const attempts = transcripts.spooled.flatMap((t) => t.attempts);
     const pending = readPendingEntries(
       await readTextOrEmpty(join(root, PENDING_CHANGES_FILE)),
@@ -242,7 +252,12 @@ function keptTranscriptWrite(
 ): DocumentWrite[] {
   return transcripts.duplicate
     ? []
-    : [{ rel: `${transcripts.dir}/${transcripts.name}`, fromFile: cleaned.path }];
+    : [
+        {
+          rel: `${transcripts.dir}/${transcripts.name}`,
+          fromFile: transcripts.keptFile ?? cleaned.path,
+        },
+      ];
 }
 
 function firstDayOf(attempts: readonly SpooledAttempt[]): string {

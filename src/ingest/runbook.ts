@@ -1,3 +1,4 @@
+import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { escapeCell } from '../docs/markdown-table.js';
 import type { BundleStatus } from '../docs/pending-changes.js';
 import { kindInfo } from '../model/markers.js';
@@ -55,12 +56,49 @@ function outcome(result: UnitResult): string {
   }
 }
 
+/**
+ * Bytes of one output (or of the text outside the blocks) quoted in the runbook. The rest
+ * stays in the kept transcript: a 250 MB output would make a runbook no git host takes.
+ */
+export const RUNBOOK_OUTPUT_CAP = 4 * 1024 * 1024;
+
+/** Copies [start, end) of path, up to the cap and cut at a line end; bytes left out. */
+function copyCapped(sink: FileSink, path: string, start: number, end: number): number {
+  if (end - start <= RUNBOOK_OUTPUT_CAP) {
+    sink.copyFrom(path, start, end);
+    return 0;
+  }
+  const limit = start + RUNBOOK_OUTPUT_CAP;
+  const window = Buffer.alloc(Math.min(65536, RUNBOOK_OUTPUT_CAP));
+  const fd = openSync(path, 'r');
+  let read: number;
+  try {
+    read = readSync(fd, window, 0, window.length, limit - window.length);
+  } finally {
+    closeSync(fd);
+  }
+  const newline = window.subarray(0, read).lastIndexOf(0x0a);
+  const cut = newline < 0 ? limit : limit - window.length + newline + 1;
+  sink.copyFrom(path, start, cut);
+  if (newline < 0) sink.line('');
+  return end - cut;
+}
+
+function leftOut(sink: FileSink, bytes: number, kept: string | undefined): void {
+  if (!bytes) return;
+  sink.line(
+    `${bytes} more bytes are left out here; the complete output is in \`${kept ?? 'the kept transcript'}\`${kept?.endsWith('.gz') ? ' (gzip)' : ''}.`,
+  );
+  sink.line('');
+}
+
 function writeAttempt(
   sink: FileSink,
   a: SpooledAttempt,
   command: string | undefined,
   heading: string,
   outputHeading: string,
+  kept?: string,
 ): void {
   sink.line(heading);
   sink.line('');
@@ -80,9 +118,10 @@ function writeAttempt(
   sink.line('');
   const f = fence(a.longestBackticks);
   sink.line(`${f}text`);
-  sink.copyFrom(a.outputPath, a.outputStart, a.outputEnd);
+  const omitted = copyCapped(sink, a.outputPath, a.outputStart, a.outputEnd);
   sink.line(f);
   sink.line('');
+  leftOut(sink, omitted, kept);
 }
 
 function resultLine(input: RunbookInput): string {
@@ -110,6 +149,7 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
     text === undefined || !input.redacted ? text : redactText(text);
   // (Each masking builds a secrets engine: the echo is masked only where it is shown.)
   const results = input.results.map((r) => ({ ...r, command: mask(r.command) }));
+  const keptOf = (a: SpooledAttempt) => input.transcriptPaths[a.transcript];
   const ran = results.flatMap((r) => (r.final ? [r.final, ...r.earlier] : []));
   const begins = ran.map((a) => a.beginEpoch);
   const ends = ran.map((a) => a.endEpoch ?? a.beginEpoch);
@@ -161,7 +201,8 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
     sink.line('## CloudShell');
     sink.line('');
     for (const r of cloud)
-      if (r.final) writeAttempt(sink, r.final, r.command, `### ${r.name}`, '#### Output');
+      if (r.final)
+        writeAttempt(sink, r.final, r.command, `### ${r.name}`, '#### Output', keptOf(r.final));
   }
   const steps = results.filter((r) => ['transfer', 'step'].includes(kindInfo(r.kind).section));
   for (const r of steps) {
@@ -173,6 +214,7 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
       r.command ?? mask(r.final.commandEcho),
       `## Command ${r.n}: ${r.name}`,
       `## Output ${r.n}`,
+      keptOf(r.final),
     );
   }
   sink.line('## Verification');
@@ -187,6 +229,7 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
         r.command,
         `### Command ${r.n}: ${r.command}`,
         `#### Output ${r.n}`,
+        keptOf(r.final),
       );
 
   const observed = results.filter((r) => kindInfo(r.kind).section === 'observe' && r.final);
@@ -221,7 +264,8 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
   const retried = results.filter((r) => r.earlier.length);
   for (const r of retried) {
     for (const [i, a] of r.earlier.entries()) {
-      writeAttempt(sink, a, r.command, `### Command ${r.n}, earlier run ${i + 1}`, '#### Output');
+      const heading = `### Command ${r.n}, earlier run ${i + 1}`;
+      writeAttempt(sink, a, r.command, heading, '#### Output', keptOf(a));
     }
   }
 
@@ -239,9 +283,10 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
       sink.line(`The echo of the helper block (${t.echoLines} lines) is left out.\n`);
     const f = fence(t.otherBackticks);
     sink.line(`${f}text`);
-    sink.copyFrom(t.otherPath);
+    const omitted = copyCapped(sink, t.otherPath, 0, statSync(t.otherPath).size);
     sink.line(f);
     sink.line('');
+    leftOut(sink, omitted, input.transcriptPaths[t.index]);
   }
   sink.line('## Result');
   sink.line('');

@@ -1,5 +1,7 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { createReadStream, createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { createGunzip, createGzip } from 'node:zlib';
 import type { CleanResult } from './clean.js';
 import { iso } from './runbook.js';
 import { type HelperEcho, type SpooledTranscript, spoolTranscript } from './spool.js';
@@ -17,7 +19,15 @@ export interface BundleTranscripts {
   spooled: SpooledTranscript[];
   /** Repo-relative paths of the kept pastes, in the same order. */
   paths: string[];
+  /** What to write as this paste's kept transcript: the cleaned copy, or it gzipped. */
+  keptFile?: string;
 }
+
+/**
+ * No file airgap writes into the repo is larger: git hosts warn at 50 MB and refuse 100 MB.
+ * A larger transcript is kept gzipped; the runbook quotes outputs only up to a cap.
+ */
+export const MAX_REPO_FILE_BYTES = 50 * 1024 * 1024;
 
 /**
  * Every distinct paste of a bundle is kept; the runbook is re-rendered from all of them, so a
@@ -31,29 +41,43 @@ export async function gatherTranscripts(
   echo: HelperEcho,
   /** The record's command of each unit (`kind:n`). */
   commands: ReadonlyMap<string, string>,
+  maxFileBytes = MAX_REPO_FILE_BYTES,
 ): Promise<BundleTranscripts> {
   const dir = join(RUNBOOKS_DIR, 'transcripts', bundleId);
   const existing = existsSync(join(root, dir))
     ? readdirSync(join(root, dir))
-        .filter((f) => f.endsWith('.log'))
+        .filter((f) => f.endsWith('.log') || f.endsWith('.log.gz'))
         .sort()
     : [];
   const shortSha = cleaned.sha256.slice(0, 12);
   const duplicateOf = existing.find((f) => f.includes(shortSha));
   // The name remembers a rejoined copy, so every later render still says so.
   const wrap = cleaned.wrapWidth ? `-w${cleaned.wrapWidth}` : '';
+  const gz = statSync(cleaned.path).size > maxFileBytes ? '.gz' : '';
   const name =
-    duplicateOf ?? `${iso(cleaned.firstEpoch).replace(/[-:]/g, '')}-${shortSha}${wrap}.log`;
+    duplicateOf ?? `${iso(cleaned.firstEpoch).replace(/[-:]/g, '')}-${shortSha}${wrap}.log${gz}`;
   const names = duplicateOf ? existing : [...existing, name].sort();
   const spooled: SpooledTranscript[] = [];
   for (const [index, each] of names.entries()) {
-    const path = each === name && !duplicateOf ? cleaned.path : join(root, dir, each);
+    let path = each === name && !duplicateOf ? cleaned.path : join(root, dir, each);
+    if (path !== cleaned.path && each.endsWith('.gz')) {
+      // Outputs are byte ranges of the transcript: it is read from a plain copy.
+      const plain = join(work, `kept-${index}.log`);
+      await pipeline(createReadStream(path), createGunzip(), createWriteStream(plain));
+      path = plain;
+    }
     const spool = await spoolTranscript(path, each, index, work, bundleId, echo, commands);
-    const width = /-w(\d+)\.log$/.exec(each)?.[1];
+    const width = /-w(\d+)\.log(\.gz)?$/.exec(each)?.[1];
     if (width) spool.wrapWidth = Number(width);
     spooled.push(spool);
   }
+  let keptFile: string | undefined;
+  if (gz && !duplicateOf) {
+    keptFile = join(work, 'kept.log.gz');
+    await pipeline(createReadStream(cleaned.path), createGzip(), createWriteStream(keptFile));
+  }
   return {
+    ...(keptFile ? { keptFile } : {}),
     dir,
     name,
     duplicate: Boolean(duplicateOf),

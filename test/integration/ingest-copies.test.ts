@@ -1,5 +1,7 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gunzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle.js';
 import { ingest } from '../../src/commands/ingest.js';
@@ -89,5 +91,43 @@ describe('copies of one session', () => {
     expect(second).toMatch(
       /- CloudShell block 1 \(Upload the bundle to S3\) ran 4 times: rc=0 at \S+, then rc=0 at \S+, then rc=1 at /,
     );
+  });
+
+  it('keeps a transcript over the file limit gzipped and quotes a huge output only up to the cap', async () => {
+    const repo = makeOpsRepo();
+    const specPath = join(repo, 'bundles/dev-topics.yaml');
+    const loud = `  - name: Print 5.9 MB\n    run: seq 1 800000\n`;
+    writeFileSync(
+      specPath,
+      readFileSync(specPath, 'utf8').replace('verify:\n', `${loud}verify:\n`),
+    );
+    commitAll(repo, 'a loud step');
+    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    commitAll(repo, 'prepared');
+    const bastion = fakeBastion(result);
+    const output = execFileSync('bash', [join(result.outDir, 'bastion.sh')], {
+      cwd: bastion.home,
+      env: bastion.env,
+      encoding: 'utf8',
+      maxBuffer: 64 * 1024 * 1024,
+    });
+    const maxFileBytes = 2 * 1024 * 1024; // 50 MB in use: the same code, a smaller file
+    const ingested = await ingest({ transcript: save(output), repo, maxFileBytes });
+    expect(ingested.status).toBe('deployed');
+    expect(ingested.transcript).toMatch(/\.log\.gz$/);
+    const kept = join(repo, ingested.transcript);
+    expect(statSync(kept).size).toBeLessThan(maxFileBytes);
+    expect(gunzipSync(readFileSync(kept)).toString()).toContain('\n799999\n800000\n');
+    const runbook = readFileSync(join(repo, ingested.runbook), 'utf8');
+    expect(runbook).toMatch(
+      new RegExp(
+        `\\d+ more bytes are left out here; the complete output is in \`${ingested.transcript}\` \\(gzip\\)\\.`,
+      ),
+    );
+    expect(statSync(join(repo, ingested.runbook)).size).toBeLessThan(4.5 * 1024 * 1024);
+    // A later paste re-renders from the gzipped one as from a plain one.
+    const again = await ingest({ transcript: save(`${output}typed later\n`), repo, maxFileBytes });
+    expect(again.status).toBe('deployed');
+    expect(readFileSync(join(repo, again.runbook), 'utf8')).toContain('typed later');
   });
 });
