@@ -106,7 +106,7 @@ export function credentialSecrets(dir: string): Record<string, { text: string; l
         'type: kubernetes.io/basic-auth',
         'data:',
         `  username: ${b64('quotes')}`,
-        `  password: ${b64('n0t-a-placeholder')}`,
+        `  password: ${b64('Qu0tes-db-2026!')}`,
         '',
       ].join('\n'),
       line: 7,
