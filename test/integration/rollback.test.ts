@@ -2,6 +2,7 @@ import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:f
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type BundleOptions, bundle } from '../../src/commands/bundle.js';
+import { discard } from '../../src/commands/discard.js';
 import { ingest } from '../../src/commands/ingest.js';
 import { init } from '../../src/commands/init.js';
 import { status } from '../../src/commands/status.js';
@@ -134,5 +135,24 @@ describe('a fix that supersedes a failure', () => {
     const block = state.slice(state.indexOf('## Deployments (maintained by airgap)'));
     expect(block).toContain(`- deployed: \`${fixed.id}\``);
     expect(block).not.toContain('next:');
+  });
+});
+
+describe('output of a discarded bundle ingested later', () => {
+  it('warns and records it as run after discard', async () => {
+    const repo = await opsRepo();
+    const result = await bundle(options(repo));
+    commitAll(repo, 'prepared');
+    await discard({ bundleId: result.record.id, reason: 'superseded by hand', repo });
+    commitAll(repo, 'discarded');
+    const run = runBastionScript(result, fakeBastion(result));
+    const ingested = await ingest({ transcript: save(run.stdout), repo });
+    expect(ingested.status).toBe('deployed');
+    expect(ingested.warnings.join('\n')).toContain(
+      `${result.record.id} was discarded (superseded by hand), but this output shows it ran: recorded as deployed, run after discard`,
+    );
+    expect(readFileSync(join(repo, 'PENDING-CHANGES.md'), 'utf8')).toContain(
+      '**deployed**, run after discard',
+    );
   });
 });
