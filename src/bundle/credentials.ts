@@ -1,6 +1,9 @@
+import { createHash } from 'node:crypto';
 import {
   isPlaceholder,
   keywordSearch,
+  LineFilter,
+  PLACEHOLDER_PATTERNS,
   type RegexRule,
   rules,
   rulesByKeyword,
@@ -248,3 +251,41 @@ export const credentialDetector: CredentialDetector = {
     return findings;
   },
 };
+
+/**
+ * A digest of every rule bundle runs (shape, keywords, checks) and of the placeholder filter:
+ * bundle's scan cache is keyed by it, so a verdict reached under other rules is never reused.
+ */
+export function rulesFingerprint(): string {
+  const described = [...manifestRules, ...providerRules.map((p) => p.rule)].map((r) => [
+    r.id,
+    r.keywords,
+    r.pattern.source,
+    r.pattern.flags,
+    r.validate?.toString() ?? '',
+    r.source,
+    r.bundle ?? false,
+  ]);
+  const placeholders = PLACEHOLDER_PATTERNS.map((p) => `${p.source}/${p.flags}`);
+  return createHash('sha256')
+    .update(JSON.stringify([described, placeholders, MIN_BASE64_RUN]))
+    .digest('hex')
+    .slice(0, 16);
+}
+
+let screenFilter: LineFilter | undefined;
+
+/**
+ * Whether any credential rule could find something in `text`: a keyword of one of bundle's
+ * rules (or `secret`, which a Secret manifest holds), or a base64 run that may decode to text.
+ * False means no rule can: a cached verdict for this content is then as good as a fresh scan.
+ * It may say true needlessly, never false wrongly.
+ */
+export function mayHoldCredential(text: string): boolean {
+  screenFilter ??= new LineFilter(
+    [...manifestRules, ...providerRules.map((p) => p.rule)].flatMap((r) => r.keywords),
+    ['secret'],
+  );
+  const body = text.endsWith('\n') ? text : `${text}\n`;
+  return screenFilter.flagged(body).starts.length > 0 || base64Runs(text).length > 0;
+}

@@ -2,7 +2,9 @@ import { createHash, type Hash } from 'node:crypto';
 import picomatch from 'picomatch';
 import type { BundleFile } from '../model/record.js';
 import type { TreeEntry } from '../repo/git.js';
+import { mayHoldCredential } from './credentials.js';
 import type { ContentProblem, ManifestObject } from './manifests.js';
+import { isCredentialName } from './manifests.js';
 import { symlinkProblem } from './plan.js';
 import { type CachedScan, ScanCache } from './scan-cache.js';
 import { scanContent } from './scan-content.js';
@@ -67,7 +69,8 @@ export class FileScanner {
       this.kept = [];
     }
     this.hash?.update(chunk);
-    if (!this.verdicts[index] && this.files[index]!.size <= SCAN_LIMIT) this.kept.push(chunk);
+    // Cached files too: a verdict is used only once their text shows no rule could refuse it.
+    if (this.files[index]!.size <= SCAN_LIMIT) this.kept.push(chunk);
     return this.worker?.backpressure();
   }
 
@@ -129,6 +132,8 @@ export class FileScanner {
     const file = this.files[index]!;
     file.sha256 = this.hash.digest('hex');
     this.hash = undefined;
+    if (this.verdicts[index] && file.size <= SCAN_LIMIT && mayRefuse(file.path, this.kept))
+      this.verdicts[index] = undefined;
     if (!this.verdicts[index]) {
       const content = file.size <= SCAN_LIMIT ? Buffer.concat(this.kept) : undefined;
       this.fresh.add(index);
@@ -137,4 +142,14 @@ export class FileScanner {
     }
     this.kept = [];
   }
+}
+
+/**
+ * Whether a cached verdict on this file could hide a refusal: its name looks like a credential,
+ * or its text holds what a credential rule or a Secret needs (binary text is not scanned).
+ */
+function mayRefuse(path: string, chunks: readonly Buffer[]): boolean {
+  if (isCredentialName(path)) return true;
+  const bytes = Buffer.concat(chunks);
+  return !bytes.includes(0) && mayHoldCredential(bytes.toString('utf8'));
 }

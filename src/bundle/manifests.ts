@@ -58,6 +58,11 @@ const credentialNames = picomatch(
 
 export { isYamlPath } from './names.js';
 
+/** Whether a file's name alone marks it as a credential (`.env`, `id_rsa`, `*.pem`…). */
+export function isCredentialName(path: string): boolean {
+  return credentialNames(path);
+}
+
 /** Looks at a file's name and text for credentials; returns one problem per finding. */
 export function scanForCredentials(
   path: string,

@@ -1,9 +1,13 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomically } from '../util/atomic.js';
+import { rulesFingerprint } from './credentials.js';
 import type { ContentProblem, ManifestObject } from './manifests.js';
 
-/** Bump when the scanning rules change, so old verdicts are not reused. */
+/**
+ * Bump when a verdict's form or the parsing around the rules changes. A change to any rule
+ * changes the file's name by itself: it holds the rules' fingerprint (credentials.ts).
+ */
 const SCANNER_VERSION = 5;
 
 export interface CachedScan {
@@ -15,7 +19,9 @@ export interface CachedScan {
 
 /**
  * Scan verdicts keyed by git blob id and path: a blob's content never changes, so parsing the
- * same manifest again on the next bundle is wasted work. Kept in .git/, never committed.
+ * same manifest again on the next bundle is wasted work. Kept in .git/, never committed. A
+ * verdict only saves work: FileScanner rescans any file a credential rule could match
+ * (mayHoldCredential), so an edited or stale cache cannot ship a credential.
  */
 export class ScanCache {
   private readonly entries: Map<string, CachedScan>;
@@ -29,7 +35,9 @@ export class ScanCache {
   }
 
   static load(gitDir: string): ScanCache {
-    const path = join(gitDir, 'airgap', `scan-cache-v${SCANNER_VERSION}.json`);
+    const name = `scan-cache-v${SCANNER_VERSION}-${rulesFingerprint()}.json`;
+    const path = join(gitDir, 'airgap', name);
+    removeOthers(join(gitDir, 'airgap'), name);
     let entries = new Map<string, CachedScan>();
     try {
       if (existsSync(path)) entries = fromStored(JSON.parse(readFileSync(path, 'utf8')));
@@ -56,6 +64,17 @@ export class ScanCache {
     if (!this.dirty) return;
     // A cache lost in a crash is only a slower bundle: no fsync (one per bundle otherwise).
     await writeFileAtomically(this.path, JSON.stringify(toStored(this.entries)), { fsync: false });
+  }
+}
+
+/** Caches written under other rules are never read again: they go. */
+function removeOthers(dir: string, keep: string): void {
+  try {
+    for (const name of readdirSync(dir))
+      if (/^scan-cache-.*\.json$/.test(name) && name !== keep)
+        rmSync(join(dir, name), { force: true });
+  } catch {
+    // No directory yet, or one that cannot be listed: nothing to tidy.
   }
 }
 

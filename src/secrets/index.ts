@@ -27,7 +27,7 @@
  * Every rule is linear in the line length (tested: 50 ms at most on a 100 KB hostile line).
  */
 
-export { type Flagged, HIT, NEWLINE } from './line-filter.js';
+export { type Flagged, HIT, LineFilter, NEWLINE } from './line-filter.js';
 export {
   type Finding,
   findSecrets,
@@ -36,5 +36,11 @@ export {
   maskSecrets,
   SecretMasker,
 } from './masker.js';
-export { isPlaceholder, keywordSearch, type RegexRule, rulesByKeyword } from './rule.js';
+export {
+  isPlaceholder,
+  keywordSearch,
+  PLACEHOLDER_PATTERNS,
+  type RegexRule,
+  rulesByKeyword,
+} from './rule.js';
 export { lineFilter, rules } from './scanner.js';

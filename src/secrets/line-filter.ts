@@ -116,8 +116,9 @@ export class LineFilter {
    */
   readonly table: Int32Array;
 
-  constructor(keywords: Iterable<string>) {
-    this.table = automaton([...new Set([...keywords, ...CONTEXT_TRIGGERS])]);
+  /** `triggers`: what else flags a line; bundle's screen (scan-cache.ts) needs none. */
+  constructor(keywords: Iterable<string>, triggers: readonly string[] = CONTEXT_TRIGGERS) {
+    this.table = automaton([...new Set([...keywords, ...triggers])]);
   }
 
   /** Start offsets of the flagged lines of `text` (lines each ending in `\n`). */

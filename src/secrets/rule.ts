@@ -150,3 +150,6 @@ export function rulesByKeyword<T extends { rule: RegexRule }>(
   }
   return closed;
 }
+
+/** The placeholder filter's expressions, for a fingerprint of the rules (bundle's scan cache). */
+export const PLACEHOLDER_PATTERNS: readonly RegExp[] = [STAND_IN, FILLER, TEMPLATE];

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle.js';
@@ -148,6 +148,23 @@ describe('bundle refuses what the bastion cannot catch', () => {
     expect(error.exitCode).toBe(5);
     expect(error.details.join('\n')).toContain(`${topics}/${name}:${line}: `);
     expect(error.details.join('\n')).toContain(what);
+  });
+
+  it('refuses a credential again after its cached verdict was edited to pass', async () => {
+    const repo = repoWith({
+      'cm.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cm }\ndata:\n  GH: ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A\n',
+    });
+    expect((await refusal(repo)).details.join('\n')).toContain(`${topics}/cm.yaml:5: `);
+    const dir = join(repo, '.git/airgap');
+    const [name] = readdirSync(dir).filter((n) => n.startsWith('scan-cache-'));
+    const stored = JSON.parse(readFileSync(join(dir, name ?? ''), 'utf8'));
+    for (const verdict of stored.verdicts) verdict.problems = [];
+    writeFileSync(join(dir, name ?? ''), JSON.stringify(stored));
+    const again = await refusal(repo);
+    expect(again.details.join('\n')).toContain(
+      `${topics}/cm.yaml:5: holds a github-pat credential`,
+    );
   });
 
   it('ships a credential-looking file the spec allows with a reason, with a warning', async () => {

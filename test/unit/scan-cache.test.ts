@@ -1,7 +1,8 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { rulesFingerprint } from '../../src/bundle/credentials.js';
 import { type CachedScan, ScanCache } from '../../src/bundle/scan-cache.js';
 
 const empty: CachedScan = { problems: [], images: [], isKubernetes: false, objects: [] };
@@ -11,6 +12,9 @@ const manifest: CachedScan = {
   isKubernetes: true,
   objects: [{ kind: 'ConfigMap', apiVersion: 'v1', name: 'a', namespace: 'kafka' }],
 };
+
+// The file's name holds the rules' fingerprint: other rules, another file.
+const FILE = `airgap/scan-cache-v5-${rulesFingerprint()}.json`;
 
 function gitDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'airgap-scan-cache-'));
@@ -27,7 +31,7 @@ describe('ScanCache', () => {
     cache.set(keys[1]!, { ...empty });
     cache.set(keys[2]!, manifest);
     await cache.save();
-    const stored = JSON.parse(readFileSync(join(dir, 'airgap/scan-cache-v5.json'), 'utf8'));
+    const stored = JSON.parse(readFileSync(join(dir, FILE), 'utf8'));
     expect(stored.verdicts).toHaveLength(2);
     const again = ScanCache.load(dir);
     expect(keys.map((k) => again.get(k))).toEqual([empty, empty, manifest]);
@@ -37,7 +41,7 @@ describe('ScanCache', () => {
   it('reads the cache an earlier airgap wrote, one object keyed by blob and path', () => {
     const dir = gitDir();
     writeFileSync(
-      join(dir, 'airgap/scan-cache-v5.json'),
+      join(dir, FILE),
       JSON.stringify({ 'm1 k8s/a.yaml': manifest, 'b1 x.bin': empty }),
     );
     const cache = ScanCache.load(dir);
@@ -45,9 +49,24 @@ describe('ScanCache', () => {
     expect(cache.get('b1 x.bin')).toEqual(empty);
   });
 
+  it('is named by the rules it was written under, and drops caches of other rules', async () => {
+    const dir = gitDir();
+    writeFileSync(
+      join(dir, 'airgap/scan-cache-v5.json'),
+      JSON.stringify({ 'm1 k8s/a.yaml': manifest }),
+    );
+    writeFileSync(join(dir, 'airgap/scan-cache-v5-0123456789abcdef.json'), '{}');
+    const cache = ScanCache.load(dir);
+    expect(cache.get('m1 k8s/a.yaml')).toBeUndefined();
+    cache.set('m1 k8s/a.yaml', manifest);
+    await cache.save();
+    expect(readdirSync(join(dir, 'airgap'))).toEqual([FILE.slice('airgap/'.length)]);
+    expect(rulesFingerprint()).toMatch(/^[0-9a-f]{16}$/);
+  });
+
   it('treats a damaged cache as empty', () => {
     const dir = gitDir();
-    writeFileSync(join(dir, 'airgap/scan-cache-v5.json'), '{"verdicts": [');
+    writeFileSync(join(dir, FILE), '{"verdicts": [');
     expect(ScanCache.load(dir).get('m1 k8s/a.yaml')).toBeUndefined();
   });
 });
