@@ -69,7 +69,11 @@ export const statusCommand: CommandSpec<StatusFlags, StatusOptions, StatusResult
     process.stdout.write(`${lines.join('\n')}\n`);
     // A pre-push hook shows stderr: what needs attention goes there too, one item a line.
     if (flags.check && result.attention.length)
-      report(`${result.attention.length} item(s) need attention`, result.attention);
+      report(
+        `${result.attention.length} item(s) need attention`,
+        // report indents each line by two: 78 columns left, continuations two further in.
+        result.attention.flatMap((item) => wrapWords('', item, 78, '  ')),
+      );
   },
 };
 
@@ -85,14 +89,18 @@ function supersededLines(superseded: ReadonlyArray<{ status: string; by: string 
   });
 }
 
-/** Words after a prefix in lines of at most 80 columns, aligned under the first word. */
-function wrapWords(prefix: string, text: string): string[] {
-  const indent = ' '.repeat(prefix.length);
+/** Words after a prefix in lines of at most `width` columns, the later ones after `indent`. */
+function wrapWords(
+  prefix: string,
+  text: string,
+  width = 80,
+  indent = ' '.repeat(prefix.length),
+): string[] {
   const lines: string[] = [];
   let line = prefix;
   for (const word of text.split(' ')) {
     const start = line === prefix || line === indent;
-    if (!start && line.length + 1 + word.length > 80) {
+    if (!start && line.length + 1 + word.length > width) {
       lines.push(line);
       line = `${indent}${word}`;
     } else line = start ? `${line}${word}` : `${line} ${word}`;

@@ -54,4 +54,27 @@ describe('status with records it cannot read', () => {
     expect(lines.every((l) => l.length <= 80)).toBe(true);
     expect(lines.at(-1)).toBe('2 item(s) need attention');
   });
+
+  it('lists them on stderr for --check within 80 columns too', async () => {
+    const result = await status({ repo: repoWithBadRecords() });
+    let err = '';
+    vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
+    vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
+      err += String(chunk);
+      return true;
+    });
+    statusCommand.print(result, { check: true });
+    vi.restoreAllMocks();
+    const lines = err
+      .replace(/\u001b\[[0-9;]*m/g, '')
+      .trimEnd()
+      .split('\n');
+    expect(lines[0]).toBe('error: 2 item(s) need attention');
+    expect(lines[1]).toMatch(/^ {2}bundles\/records\/damaged\.json: not a bundle record:/);
+    expect(lines.some((l) => l.startsWith('    '))).toBe(true);
+    expect(lines.every((l) => l.length <= 80)).toBe(true);
+    expect(lines.join(' ').replace(/\s+/g, ' ')).toContain(
+      'bundles/records/old.json: bundle record has format airgap-bundle/0; this airgap reads airgap-bundle/1',
+    );
+  });
 });
