@@ -1,7 +1,8 @@
 /**
- * `node dist/scripts/measure-rss.js [--big-only|--many-only] [--keep]`: peak RSS of
+ * `node dist/scripts/measure-rss.js [--big-only|--packed-only|--many-only] [--keep]`: peak RSS of
  * `airgap bundle` (airgap plus its git children, summed, sampled from /proc every 50 ms) on
- *   - one 1 GiB file (bound: 300 MiB), and
+ *   - one 1 GiB file (bound: 300 MiB),
+ *   - one 1 GiB random file after `git gc`, packed (bound: 300 MiB; --packed-only alone), and
  *   - 100,000 small files (bound: 500 MiB).
  * Builds the repos under bench/work/rss (about 1 GiB of disk). Prints one line per case.
  */
@@ -55,7 +56,7 @@ async function measure(label: string, repo: string, boundMiB: number): Promise<b
 
 mkdirSync(work, { recursive: true });
 let ok = true;
-if (!args.includes('--many-only')) {
+if (!args.includes('--many-only') && !args.includes('--packed-only')) {
   const repo = makeRepo('big', (r) => {
     mkdirSync(join(r, 'data'));
     // Text, so the archive stays under the transfer limit; git streams it into one loose object.
@@ -66,7 +67,17 @@ if (!args.includes('--many-only')) {
   ok = (await measure('1 GiB file', repo, 300)) && ok;
   if (!args.includes('--keep')) rmSync(repo, { recursive: true, force: true });
 }
-if (!args.includes('--big-only')) {
+if (!args.includes('--many-only') && !args.includes('--big-only')) {
+  const repo = makeRepo('packed', (r) => {
+    mkdirSync(join(r, 'data'));
+    // Random bytes: git cannot shrink the pack, so reading the blob touches 1 GiB of it.
+    execFileSync('bash', ['-c', 'head -c 1073741824 /dev/urandom > data/random.bin'], { cwd: r });
+  });
+  git(repo, 'gc', '-q');
+  ok = (await measure('1 GiB random file, packed', repo, 300)) && ok;
+  if (!args.includes('--keep')) rmSync(repo, { recursive: true, force: true });
+}
+if (!args.includes('--big-only') && !args.includes('--packed-only')) {
   const repo = makeRepo('many', (r) => {
     for (let d = 0; d < 100; d++) {
       const dir = join(r, 'data', `d${d}`);

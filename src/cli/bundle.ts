@@ -76,6 +76,7 @@ export const bundleCommand: CommandSpec<BundleFlags, BundleOptions, BundleResult
       archive: result.archivePath,
       sha256: archive.sha256,
       size: archive.size,
+      bastionFreeBytes: archive.size + result.totalBytes,
       recordBytes: result.recordBytes,
       pasteSheetBytes: result.pasteSheetBytes,
       s3: `s3://${record.s3.bucket}/${archive.key}`,
@@ -112,6 +113,11 @@ export const bundleCommand: CommandSpec<BundleFlags, BundleOptions, BundleResult
           `${record.files.length} (${formatBytes(result.totalBytes)}), ${steps} steps, ${verify} verify commands`,
         ],
         ['archive', `${archive.file} (${formatBytes(archive.size)})`],
+        // The bastion keeps the archive and extracts beside it: a sparse file is small only here.
+        [
+          'bastion',
+          `needs ${formatBytes(archive.size + result.totalBytes)} free in ~/airgap to download and extract`,
+        ],
         [
           'documents',
           `bundle.json ${formatBytes(result.recordBytes)}, PASTE.md ${formatBytes(result.pasteSheetBytes)}`,

@@ -1,5 +1,6 @@
 import { rm, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
+import { assertPlanWithinLimits } from '../bundle/limits.js';
 import { withPath } from '../errors.js';
 import { type ArchiveFormat, type BundleRecord, stableJson } from '../model/record.js';
 import { sweepDead } from '../repo/airgap-dir.js';
@@ -85,6 +86,8 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
       import('./bundle-record.js'),
       import('./bundle-render.js'),
     ]);
+  // Limits the file list alone decides, before the minutes packing a huge tree would take.
+  assertPlanWithinLimits(plan.spec, plan.entries);
   // Staged beside the bundle directory; what a killed run left there goes first.
   sweepDead(dirname(plan.outDir), /\.tmp-(\d+)$/);
   const stagingDir = `${plan.outDir}.tmp-${process.pid}`;

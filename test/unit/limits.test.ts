@@ -1,5 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import { BUNDLE_LIMITS, bundleMeasures, limitFindings } from '../../src/bundle/limits.js';
+import {
+  assertPlanWithinLimits,
+  BUNDLE_LIMITS,
+  bundleMeasures,
+  limitFindings,
+  unitsBeforePacking,
+} from '../../src/bundle/limits.js';
+import type { AirgapError } from '../../src/errors.js';
 import {
   CLOUDSHELL_ARCHIVE_BYTES,
   CLOUDSHELL_HOME_BYTES,
@@ -56,5 +63,34 @@ describe('the archive against CloudShell (one capacity model)', () => {
     const { problems } = findings(MAX_ARCHIVE_BYTES + 1);
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/over the limit of 4096\.0 MiB .*split the bundle/);
+  });
+});
+
+describe('unitsBeforePacking (checked before any byte is packed)', () => {
+  const files = (n: number, path = (i: number) => `k8s/f${i}.yaml`) =>
+    Array.from({ length: n }, (_, i) => ({ path: path(i), size: 10 }));
+
+  it('counts the spec steps exactly, and at least one apply per non-empty YAML file otherwise', () => {
+    const steps = [{ name: 'a', run: 'true' }];
+    expect(unitsBeforePacking({ steps, verify: ['x'] }, files(100_000))).toBe(3 + 1 + 1 + 1);
+    expect(unitsBeforePacking({ verify: [] }, files(10))).toBe(3 + 10 + 1);
+    expect(unitsBeforePacking({ verify: [], ecr: { check: true } as never }, files(2))).toBe(7);
+    const mixed = [...files(3), { path: 'empty.yaml', size: 0 }, { path: 'notes.txt', size: 5 }];
+    expect(unitsBeforePacking({ verify: [] }, mixed)).toBe(3 + 3 + 1);
+  });
+
+  it('refuses 100,000 YAML files in the default plan, naming the count and the limit', () => {
+    const error = (() => {
+      try {
+        assertPlanWithinLimits({ verify: [] }, files(100_000));
+      } catch (e) {
+        return e as AirgapError;
+      }
+    })();
+    expect(error?.message).toContain('nothing was packed');
+    expect(error?.details[0]).toBe(
+      'the bundle (one apply per YAML file at least) is 100,004 units, over the limit of 99,999 units: the marker protocol numbers units up to 99,999; split the bundle into several specs',
+    );
+    expect(() => assertPlanWithinLimits({ verify: [] }, files(99_000))).not.toThrow();
   });
 });
