@@ -133,8 +133,12 @@ async function s3Defaults(
   const dir = join(root, RECORDS_DIR);
   if (!existsSync(dir)) return undefined;
   const records: BundleRecord[] = [];
+  // A damaged record of another bundle only costs its defaults: ingest of its logs says why.
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.json')))
-    records.push(await readRecord(join(dir, file)));
+    await readRecord(join(dir, file)).then(
+      (r) => records.push(r),
+      () => undefined,
+    );
   records.sort((a, b) => b.commitTime.localeCompare(a.commitTime) || a.id.localeCompare(b.id));
   return (records.find((r) => r.s3.bucket === location.bucket) ?? records[0])?.s3;
 }

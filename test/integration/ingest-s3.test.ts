@@ -200,6 +200,10 @@ describe('airgap ingest s3://… of Session Manager logs (s3rver)', () => {
 
   it('no such object, no such bucket, not a session log, no markers: clear errors, nothing written', async () => {
     const { repo } = await preparedRepo([]);
+    // A damaged record of some other bundle does not stop a log from being read.
+    mkdirSync(join(repo, 'bundles/records'), { recursive: true });
+    writeFileSync(join(repo, 'bundles/records/broken-1234567.json'), '{"format": "airgap-bun');
+    commitAll(repo, 'a damaged record');
     // No bundle record to take the endpoint from: the option gives it.
     const ingestS3 = (o: { url: string; repo: string }) =>
       ingestS3At({ ...o, endpoint: s3.endpoint });
