@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -59,7 +59,13 @@ export function makeOpsRepo(): string {
 export function standinBin(options: { realAws?: boolean } = {}): string {
   const bin = tempDir('airgap-bin-');
   mkdirSync(bin, { recursive: true });
-  symlinkSync(join(standins, 'kubectl'), join(bin, 'kubectl'));
+  // The stand-in is a Node program: named by absolute path, so that a PATH without node
+  // (the BusyBox bastion) still runs it.
+  writeFileSync(
+    join(bin, 'kubectl'),
+    `#!/bin/sh\nexec '${process.execPath}' '${join(standins, 'kubectl')}' "$@"\n`,
+    { mode: 0o755 },
+  );
   if (!options.realAws) symlinkSync(join(standins, 'aws-local'), join(bin, 'aws'));
   return bin;
 }

@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle.js';
@@ -76,6 +76,7 @@ describe('the default plan against the kubectl stand-in', () => {
     const run = runBastionScript(result, bastion);
     expect(run.output).toContain('namespaces "payments" not found');
     expect(run.code).not.toBe(0);
-    expect(existsSync(join(bastion.kubeState, 'objects/deployment.apps.payments'))).toBe(false);
+    const live = JSON.parse(readFileSync(join(bastion.kubeState, 'cluster.json'), 'utf8'));
+    expect(Object.keys(live.objects)).toEqual(['namespace//payments']);
   });
 });

@@ -1,0 +1,274 @@
+// The API-server model behind the kubectl stand-in (scripts/standins/kubectl). What it models
+// is listed in the README ("The kubectl stand-in"); what it does not model it refuses loudly,
+// so a plan that depends on something unmodelled fails here instead of passing by luck.
+import { existsSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import yaml from 'js-yaml';
+
+/** What client-side apply may store in metadata.annotations (the API server's limit). */
+export const ANNOTATION_LIMIT = 262_144;
+export const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** Kinds the API server serves without a CRD: `<group>/<version>` list, cluster-scoped or not. */
+const BUILTIN = {
+  '': [
+    ['v1'],
+    'Namespace! ConfigMap Secret Service ServiceAccount Pod PersistentVolumeClaim PersistentVolume! Endpoints LimitRange ResourceQuota Event ReplicationController',
+  ],
+  apps: [['v1'], 'Deployment StatefulSet DaemonSet ReplicaSet ControllerRevision'],
+  batch: [['v1'], 'Job CronJob'],
+  'rbac.authorization.k8s.io': [['v1'], 'Role RoleBinding ClusterRole! ClusterRoleBinding!'],
+  'apiextensions.k8s.io': [['v1'], 'CustomResourceDefinition!'],
+  'networking.k8s.io': [['v1'], 'NetworkPolicy Ingress IngressClass!'],
+  policy: [['v1'], 'PodDisruptionBudget'],
+  autoscaling: [['v1', 'v2'], 'HorizontalPodAutoscaler'],
+  'scheduling.k8s.io': [['v1'], 'PriorityClass!'],
+  'storage.k8s.io': [['v1'], 'StorageClass! CSIDriver! VolumeAttachment!'],
+  'admissionregistration.k8s.io': [
+    ['v1'],
+    'ValidatingWebhookConfiguration! MutatingWebhookConfiguration! ValidatingAdmissionPolicy! ValidatingAdmissionPolicyBinding!',
+  ],
+  'apiregistration.k8s.io': [['v1'], 'APIService!'],
+  'coordination.k8s.io': [['v1'], 'Lease'],
+  'discovery.k8s.io': [['v1'], 'EndpointSlice'],
+  'node.k8s.io': [['v1'], 'RuntimeClass!'],
+  'certificates.k8s.io': [['v1'], 'CertificateSigningRequest!'],
+};
+
+/** The cluster the demo and tests start from: a Strimzi operator already running in kafka. */
+function initialState() {
+  const crds = {};
+  for (const kind of [
+    'Kafka',
+    'KafkaNodePool',
+    'KafkaTopic',
+    'KafkaUser',
+    'KafkaConnect',
+    'KafkaConnector',
+    'KafkaMirrorMaker2',
+    'KafkaRebalance',
+  ]) {
+    const plural = `${kind.toLowerCase()}s`;
+    crds[`${plural}.kafka.strimzi.io`] = {
+      group: 'kafka.strimzi.io',
+      kind,
+      plural,
+      namespaced: true,
+      versions: ['v1beta2'],
+      established: true,
+    };
+  }
+  return {
+    namespaces: ['default', 'kube-system', 'kube-public', 'kafka', 'quotes'],
+    crds,
+    objects: {},
+  };
+}
+
+export function loadState(dir) {
+  const file = join(dir, 'cluster.json');
+  return existsSync(file) ? JSON.parse(readFileSync(file, 'utf8')) : initialState();
+}
+
+export function saveState(dir, state) {
+  writeFileSync(join(dir, 'cluster.json'), `${JSON.stringify(state)}\n`);
+}
+
+/** An error kubectl prints (and the exit code it gives). */
+export class KubeError extends Error {}
+
+const splitApiVersion = (apiVersion) =>
+  apiVersion.includes('/') ? apiVersion.split('/', 2) : ['', apiVersion];
+
+/** The RESTMapper: `{ resource, namespaced }` for an object, or undefined without a mapping. */
+export function mapKind(state, apiVersion, kind) {
+  const [group, version] = splitApiVersion(apiVersion);
+  const builtin = BUILTIN[group];
+  if (builtin) {
+    const kinds = builtin[1].split(' ');
+    const found = kinds.find((k) => k.replace('!', '') === kind);
+    if (!found || !builtin[0].includes(version)) return undefined;
+    return {
+      resource: group ? `${kind.toLowerCase()}.${group}` : kind.toLowerCase(),
+      namespaced: !found.endsWith('!'),
+    };
+  }
+  const crd = Object.values(state.crds).find((c) => c.group === group && c.kind === kind);
+  // Only an Established CRD is served: discovery does not list it before.
+  if (!crd?.established || !crd.versions.includes(version)) return undefined;
+  return { resource: `${kind.toLowerCase()}.${group}`, namespaced: crd.namespaced };
+}
+
+const isList = (doc) =>
+  typeof doc.kind === 'string' && /List$/.test(doc.kind) && Array.isArray(doc.items);
+
+/** Every object a file holds, a List's items in its place; empty documents are nothing. */
+export function objectsOfFile(path) {
+  let docs;
+  try {
+    docs = yaml.loadAll(readFileSync(path, 'utf8'));
+  } catch (error) {
+    throw new KubeError(`error: error parsing ${path}: ${error.reason ?? error.message}`);
+  }
+  const objects = [];
+  for (const doc of docs) {
+    if (doc === null || doc === undefined) continue;
+    if (typeof doc !== 'object' || Array.isArray(doc)) {
+      throw new KubeError(
+        `error: error validating "${path}": error validating data: invalid object to validate; if you choose to ignore these errors, turn validation off with --validate=false`,
+      );
+    }
+    for (const object of isList(doc) ? doc.items : [doc]) {
+      const missing = ['apiVersion', 'kind'].filter((k) => typeof object?.[k] !== 'string');
+      if (missing.length) {
+        throw new KubeError(
+          `error: error validating "${path}": error validating data: [${missing.map((k) => `${k} not set`).join(', ')}]; if you choose to ignore these errors, turn validation off with --validate=false`,
+        );
+      }
+      objects.push({ object, source: path });
+    }
+  }
+  return objects;
+}
+
+const MANIFEST_EXTENSIONS = /\.(ya?ml|json)$/;
+
+/** `-f` as kubectl reads it: a file, or a directory's .yaml/.yml/.json files in name order. */
+export function readFilenameArg(arg) {
+  if (!existsSync(arg)) throw new KubeError(`error: the path "${arg}" does not exist`);
+  if (!statSync(arg).isDirectory()) return objectsOfFile(arg);
+  return readdirSync(arg)
+    .filter((name) => MANIFEST_EXTENSIONS.test(name) && statSync(join(arg, name)).isFile())
+    .sort()
+    .flatMap((name) => objectsOfFile(join(arg, name)));
+}
+
+const KUSTOMIZATION_NAMES = ['kustomization.yaml', 'kustomization.yml', 'Kustomization'];
+/** The kustomization fields the stand-in builds; any other is refused, not ignored. */
+const KUSTOMIZE_FIELDS = new Set(['apiVersion', 'kind', 'resources', 'namespace']);
+
+/** `-k`: the resources of a kustomization, with its `namespace:` set on namespaced objects. */
+export function readKustomization(dir, state) {
+  const name = KUSTOMIZATION_NAMES.find((n) => existsSync(join(dir, n)));
+  if (!name) {
+    throw new KubeError(
+      `error: unable to find one of 'kustomization.yaml', 'kustomization.yml' or 'Kustomization' in directory '${dir}'`,
+    );
+  }
+  const k = yaml.load(readFileSync(join(dir, name), 'utf8')) ?? {};
+  const unknown = Object.keys(k).filter((key) => !KUSTOMIZE_FIELDS.has(key));
+  if (unknown.length) {
+    throw new KubeError(
+      `error: the kubectl stand-in does not model kustomization field(s) ${unknown.join(', ')} (${join(dir, name)})`,
+    );
+  }
+  const objects = (k.resources ?? []).flatMap((entry) => {
+    if (/^[a-z]+:\/\//.test(entry))
+      throw new KubeError(`error: the kubectl stand-in does not model remote resources (${entry})`);
+    const path = join(dir, entry);
+    if (!existsSync(path))
+      throw new KubeError(
+        `error: accumulating resources: accumulation err='accumulating resources from '${entry}': open ${path}: no such file or directory'`,
+      );
+    return statSync(path).isDirectory() ? readKustomization(path, state) : objectsOfFile(path);
+  });
+  if (k.namespace) {
+    for (const o of objects) {
+      const mapping = mapKind(state, o.object.apiVersion, o.object.kind);
+      if (mapping?.namespaced !== false)
+        o.object = { ...o.object, metadata: { ...o.object.metadata, namespace: k.namespace } };
+    }
+  }
+  return objects;
+}
+
+/** JSON with sorted keys: what "unchanged" compares. */
+export function canonical(value) {
+  if (Array.isArray(value)) return `[${value.map(canonical).join(',')}]`;
+  if (value && typeof value === 'object') {
+    return `{${Object.keys(value)
+      .sort()
+      .map((k) => `${JSON.stringify(k)}:${canonical(value[k])}`)
+      .join(',')}}`;
+  }
+  return JSON.stringify(value);
+}
+
+export const identity = (o) => `${o.resource}/${o.namespace ?? ''}/${o.name}`;
+export const displayName = (o) => `${o.resource}/${o.name}`;
+
+/**
+ * Maps every object of a call before any is applied, as kubectl's builder does: a kind with
+ * no served mapping (a CRD not yet Established, one created earlier in this same call) is an
+ * error for that object; the mapped ones go on.
+ */
+export function mapObjects(state, sources, defaultNamespace, explicitNamespace) {
+  const mapped = [];
+  const errors = [];
+  for (const { object, source } of sources) {
+    const name = object.metadata?.name ?? '';
+    const mapping = mapKind(state, object.apiVersion, object.kind);
+    const ns = object.metadata?.namespace;
+    if (!mapping) {
+      errors.push(
+        `error: resource mapping not found for name: "${name}" namespace: "${ns ?? ''}" from "${source}": no matches for kind "${object.kind}" in version "${object.apiVersion}"\nensure CRDs are installed first`,
+      );
+      continue;
+    }
+    if (mapping.namespaced && ns && explicitNamespace && ns !== explicitNamespace) {
+      errors.push(
+        `error: the namespace from the provided object "${ns}" does not match the namespace "${explicitNamespace}". You must pass '--namespace=${ns}' to perform this operation.`,
+      );
+      continue;
+    }
+    if (!name) {
+      errors.push(
+        `error: error when retrieving current configuration of:\nResource: "${mapping.resource}", GroupVersionKind: "${object.apiVersion}, Kind=${object.kind}"\nName: "", Namespace: "${ns ?? ''}"\nfrom server for: "${source}": resource name may not be empty`,
+      );
+      continue;
+    }
+    mapped.push({
+      object,
+      source,
+      resource: mapping.resource,
+      name,
+      namespace: mapping.namespaced ? (ns ?? defaultNamespace) : undefined,
+    });
+  }
+  return { mapped, errors };
+}
+
+/** Why the server refuses this object now, or undefined. */
+export function admissionError(state, o, { serverSide, verb }) {
+  if (o.namespace !== undefined && !state.namespaces.includes(o.namespace)) {
+    return `Error from server (NotFound): error when ${verb} "${o.source}": namespaces "${o.namespace}" not found`;
+  }
+  if (!serverSide) {
+    const bytes = Buffer.byteLength(JSON.stringify(o.object));
+    if (bytes + LAST_APPLIED.length > ANNOTATION_LIMIT) {
+      return `The ${o.object.kind} "${o.name}" is invalid: metadata.annotations: Too long: must have at most ${ANNOTATION_LIMIT} bytes`;
+    }
+  }
+  return undefined;
+}
+
+/** Makes the object live; a CRD starts not Established (a `kubectl wait` sees it become so). */
+export function persist(state, o, manager) {
+  state.objects[identity(o)] = { object: o.object, manager };
+  if (o.object.kind === 'Namespace' && !state.namespaces.includes(o.name))
+    state.namespaces.push(o.name);
+  if (o.object.kind === 'CustomResourceDefinition') {
+    const spec = o.object.spec ?? {};
+    const before = state.crds[o.name];
+    state.crds[o.name] = {
+      group: spec.group,
+      kind: spec.names?.kind,
+      plural: spec.names?.plural,
+      namespaced: spec.scope !== 'Cluster',
+      versions: (spec.versions ?? []).filter((v) => v.served !== false).map((v) => v.name),
+      established: before?.established ?? false,
+    };
+  }
+}
+
+export const isKustomizationPath = (path) => KUSTOMIZATION_NAMES.includes(basename(path));

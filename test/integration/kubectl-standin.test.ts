@@ -1,0 +1,137 @@
+import { spawnSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanupTempDirs, standins, tempDir } from '../helpers/ops-repo.js';
+
+afterAll(cleanupTempDirs);
+
+/** A fresh cluster and a folder of manifests; `kubectl(...)` runs the stand-in in that folder. */
+function cluster(files: Record<string, string>) {
+  const root = tempDir('airgap-kube-');
+  const state = join(root, 'state');
+  const work = join(root, 'work');
+  for (const [path, text] of Object.entries(files)) {
+    mkdirSync(dirname(join(work, path)), { recursive: true });
+    writeFileSync(join(work, path), text);
+  }
+  mkdirSync(work, { recursive: true });
+  const kubectl = (...args: string[]) => {
+    const run = spawnSync(process.execPath, [join(standins, 'kubectl'), ...args], {
+      cwd: work,
+      env: { ...process.env, KUBECTL_STATE_DIR: state },
+      encoding: 'utf8',
+    });
+    return { code: run.status, stdout: run.stdout, stderr: run.stderr };
+  };
+  const live = () => JSON.parse(readFileSync(join(state, 'cluster.json'), 'utf8'));
+  return { kubectl, live };
+}
+
+const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
+const cm = (name: string, namespace: string) =>
+  `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\ndata:\n  a: "1"\n`;
+const crd = (plural: string, kind: string, padding = 0) =>
+  `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: ${plural}.example.io\n  annotations:\n    padding: "${'x'.repeat(padding)}"\nspec:\n  group: example.io\n  scope: Namespaced\n  names: { kind: ${kind}, plural: ${plural} }\n  versions: [{ name: v1, served: true, storage: true }]\n`;
+const widget = (name: string, namespace: string) =>
+  `apiVersion: example.io/v1\nkind: Widget\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\n`;
+
+describe('the kubectl stand-in models an API server', () => {
+  it('persists nothing in a server dry run: a Namespace of the same call does not exist for later objects', () => {
+    const { kubectl } = cluster({ 'all.yaml': `${ns('shop')}---\n${cm('c', 'shop')}` });
+    const dry = kubectl('apply', '--dry-run=server', '-f', 'all.yaml');
+    expect(dry.stdout).toBe('namespace/shop created (server dry run)\n');
+    expect(dry.stderr).toContain(
+      'Error from server (NotFound): error when creating "all.yaml": namespaces "shop" not found',
+    );
+    expect(dry.code).toBe(1);
+    // A real apply creates in order: the Namespace exists by the time the ConfigMap comes.
+    const real = kubectl('apply', '-f', 'all.yaml');
+    expect(real.stdout).toBe('namespace/shop created\nconfigmap/c created\n');
+    expect(real.code).toBe(0);
+    expect(kubectl('apply', '-f', 'all.yaml').stdout).toBe(
+      'namespace/shop unchanged\nconfigmap/c unchanged\n',
+    );
+  });
+
+  it('maps every object before applying any: a CRD of the same call, or not Established, serves nothing', () => {
+    const { kubectl, live } = cluster({
+      'crd.yaml': crd('widgets', 'Widget'),
+      'w.yaml': widget('w', 'default'),
+    });
+    const together = kubectl('apply', '-f', 'crd.yaml', '-f', 'w.yaml');
+    expect(together.stdout).toBe(
+      'customresourcedefinition.apiextensions.k8s.io/widgets.example.io created\n',
+    );
+    expect(together.stderr).toBe(
+      'error: resource mapping not found for name: "w" namespace: "default" from "w.yaml": no matches for kind "Widget" in version "example.io/v1"\nensure CRDs are installed first\n',
+    );
+    expect(together.code).toBe(1);
+    expect(kubectl('apply', '-f', 'w.yaml').stderr).toContain('no matches for kind "Widget"');
+    const waited = kubectl(
+      'wait',
+      '--for=condition=Established',
+      '--timeout=60s',
+      'crd/widgets.example.io',
+    );
+    expect(waited.stdout).toBe(
+      'customresourcedefinition.apiextensions.k8s.io/widgets.example.io condition met\n',
+    );
+    expect(kubectl('apply', '-f', 'w.yaml').stdout).toBe('widget.example.io/w created\n');
+    expect(Object.keys(live().objects)).toContain('widget.example.io/default/w');
+    expect(
+      kubectl('wait', '--for=condition=Established', 'crd/nothing.example.io').stderr,
+    ).toContain('customresourcedefinitions.apiextensions.k8s.io "nothing.example.io" not found');
+  });
+
+  it('refuses client-side apply of an object over the annotation limit, not server-side apply', () => {
+    const { kubectl } = cluster({ 'big.yaml': crd('gadgets', 'Gadget', 262_144) });
+    const client = kubectl('apply', '-f', 'big.yaml');
+    expect(client.stderr).toBe(
+      'The CustomResourceDefinition "gadgets.example.io" is invalid: metadata.annotations: Too long: must have at most 262144 bytes\n',
+    );
+    expect(client.code).toBe(1);
+    expect(kubectl('diff', '-f', 'big.yaml').code).toBe(2);
+    expect(kubectl('apply', '--dry-run=server', '--server-side', '-f', 'big.yaml').stdout).toBe(
+      'customresourcedefinition.apiextensions.k8s.io/gadgets.example.io serverside-applied (server dry run)\n',
+    );
+    const server = kubectl('apply', '--server-side', '--field-manager=airgap', '-f', 'big.yaml');
+    expect(server.stdout).toContain('gadgets.example.io serverside-applied\n');
+    expect(kubectl('diff', '--server-side', '--field-manager=airgap', '-f', 'big.yaml').code).toBe(
+      0,
+    );
+  });
+
+  it('applies the items of a List, and refuses files with nothing kubectl can map', () => {
+    const list = `apiVersion: v1\nkind: ConfigMapList\nitems:\n- ${cm('a', 'kafka').replaceAll('\n', '\n  ').trimEnd()}\n- ${cm('b', 'kafka').replaceAll('\n', '\n  ').trimEnd()}\n`;
+    const { kubectl } = cluster({
+      'list.yaml': list,
+      'empty.yaml': '# nothing here\n',
+      'k/kustomization.yaml':
+        'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources: [cm.yaml]\nnamespace: quotes\n',
+      'k/cm.yaml': cm('k', 'default'),
+      'bare/kustomization.yaml': 'resources: [cm.yaml]\n',
+    });
+    expect(kubectl('apply', '-f', 'list.yaml').stdout).toBe(
+      'configmap/a created\nconfigmap/b created\n',
+    );
+    expect(kubectl('apply', '-f', 'empty.yaml').stderr).toBe('error: no objects passed to apply\n');
+    expect(kubectl('apply', '-f', 'k/kustomization.yaml').stderr).toContain(
+      'no matches for kind "Kustomization" in version "kustomize.config.k8s.io/v1beta1"',
+    );
+    expect(kubectl('apply', '-f', 'bare/kustomization.yaml').stderr).toContain(
+      'error validating data: [apiVersion not set, kind not set]',
+    );
+    expect(kubectl('apply', '-f', 'k').code).toBe(1);
+    const kustomized = kubectl('apply', '-k', 'k');
+    expect(kustomized.stdout).toBe('configmap/k created\n');
+    expect(kubectl('get', 'ns').code).toBe(0);
+  });
+
+  it('fails on a flag kubectl does not have, as kubectl does', () => {
+    const { kubectl } = cluster({ 'a.yaml': cm('a', 'kafka') });
+    expect(kubectl('apply', '--serverside', '-f', 'a.yaml').stderr).toBe(
+      'error: unknown flag: --serverside\n',
+    );
+  });
+});
