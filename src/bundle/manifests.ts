@@ -26,6 +26,23 @@ export interface ManifestObject {
   namespace?: string;
   /** For a CustomResourceDefinition: the `<group>/<kind>` it defines. */
   defines?: string;
+  /** Its JSON is too large for the annotation client-side apply writes (server-side it goes). */
+  oversized?: true;
+  /** For a kustomization file: what `kubectl apply -k` builds from it. */
+  kustomize?: { resources: string[]; namespace?: string };
+}
+
+/**
+ * What the API server allows in metadata.annotations: client-side apply copies the whole
+ * object there as JSON (kubectl.kubernetes.io/last-applied-configuration).
+ */
+export const ANNOTATION_LIMIT = 262_144;
+const LAST_APPLIED_KEY = 'kubectl.kubernetes.io/last-applied-configuration';
+
+const KUSTOMIZATION_NAMES = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
+
+export function isKustomizationPath(path: string): boolean {
+  return KUSTOMIZATION_NAMES.test(path);
 }
 
 export interface ManifestScan {
@@ -188,6 +205,9 @@ export function scanManifest(
   const objects: ManifestObject[] = [];
   // An alias needs an anchor (`&name`): without a `&` anywhere, nothing can expand.
   const mayAlias = text.includes('&');
+  // JSON is at most a few times the YAML it came from, unless aliases repeat nodes: only a
+  // large file (or one with anchors) can hold an object over the annotation limit.
+  const mayBeOversized = mayAlias || text.length * 4 > ANNOTATION_LIMIT;
   // A key named `image` is spelled out, or hidden in a double-quoted escape (`"\x69mage"`).
   const mayHoldImages = text.includes('image') || text.includes('\\');
   documents.forEach((value, index) => {
@@ -202,6 +222,12 @@ export function scanManifest(
       return;
     }
     if (!isObject(value)) return;
+    // kustomize reads a kustomization without apiVersion or kind; kubectl -f cannot map it.
+    if (isKustomizationPath(path) || value.kind === 'Kustomization') {
+      isKubernetes = true;
+      objects.push(kustomizationObject(value));
+      return;
+    }
     if (!('apiVersion' in value) && !('kind' in value)) return;
     isKubernetes = true;
     let items: number[] | undefined;
@@ -212,13 +238,20 @@ export function scanManifest(
     problems.push(...checkObject(path, value, `document ${index + 1}`, line, textLines, itemLine));
     if (mayHoldImages) collectImages(value, images);
     collectOperatorImages(value, images);
-    const object = manifestObject(value);
-    if (object) objects.push(object);
+    // kubectl applies a List's items, each with its own kind and namespace.
+    const members = isListKind(value.kind) && Array.isArray(value.items) ? value.items : [value];
+    for (const item of members) {
+      const object = isObject(item) ? manifestObject(item, mayBeOversized) : undefined;
+      if (object) objects.push(object);
+    }
   });
   return { problems, images: [...images].sort(), isKubernetes, objects };
 }
 
-function manifestObject(record: Record<string, unknown>): ManifestObject | undefined {
+function manifestObject(
+  record: Record<string, unknown>,
+  mayBeOversized: boolean,
+): ManifestObject | undefined {
   const metadata = record.metadata as Record<string, unknown> | undefined;
   if (typeof record.kind !== 'string' || typeof record.apiVersion !== 'string') return undefined;
   const object: ManifestObject = {
@@ -234,7 +267,26 @@ function manifestObject(record: Record<string, unknown>): ManifestObject | undef
     typeof spec.names?.kind === 'string'
   )
     object.defines = `${spec.group}/${spec.names.kind}`;
+  if (mayBeOversized) {
+    const bytes = Buffer.byteLength(JSON.stringify(record)) + LAST_APPLIED_KEY.length;
+    if (bytes > ANNOTATION_LIMIT) object.oversized = true;
+  }
   return object;
+}
+
+function kustomizationObject(record: Record<string, unknown>): ManifestObject {
+  const resources = Array.isArray(record.resources)
+    ? record.resources.filter((r): r is string => typeof r === 'string')
+    : [];
+  return {
+    kind: 'Kustomization',
+    apiVersion: typeof record.apiVersion === 'string' ? record.apiVersion : '',
+    name: '',
+    kustomize: {
+      resources,
+      ...(typeof record.namespace === 'string' ? { namespace: record.namespace } : {}),
+    },
+  };
 }
 
 /** The line of each entry of a document's top-level `items:` sequence, in one pass. */

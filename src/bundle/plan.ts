@@ -11,9 +11,9 @@ import {
 import type { BundleSpec } from '../model/spec.js';
 import type { DirtyPath, TreeEntry } from '../repo/git.js';
 import { sha256Hex } from '../util/hash.js';
-import { defaultSteps, type PlannedStep } from './default-plan.js';
+import { type DefaultPlan, defaultPlan, type PlannedStep } from './default-plan.js';
 import type { ManifestObject } from './manifests.js';
-import { isYamlPath, matchableName, nameProblem } from './names.js';
+import { matchableName, nameProblem } from './names.js';
 
 /**
  * What a bundle ships and does, hashed: each file's path, mode and git blob id, the spec, the
@@ -133,13 +133,9 @@ export function planSteps(
   spec: BundleSpec,
   files: readonly BundleFile[],
   manifests: ReadonlyMap<string, readonly ManifestObject[]>,
-): PlannedStep[] {
-  if (spec.steps) return spec.steps.map((step) => ({ ...step }));
-  return defaultSteps(
-    spec.files,
-    files.filter((f) => isYamlPath(f.path)),
-    manifests,
-  );
+): DefaultPlan {
+  if (spec.steps) return { steps: spec.steps.map((step) => ({ ...step })), notes: [] };
+  return defaultPlan(spec.files, files, manifests);
 }
 
 export function planUnits(
@@ -162,6 +158,9 @@ export function planUnits(
       name: step.name,
       command: step.run,
       ...(step.continueOnError ? { continueOnError: true } : {}),
+      ...(step.block ? { group: step.block } : {}),
+      ...(step.why ? { why: step.why } : {}),
+      ...(step.waitsFor ? { waitsFor: step.waitsFor } : {}),
     });
   }
   for (const command of verify) {

@@ -8,7 +8,7 @@ import type { ContentProblem, ManifestObject } from './manifests.js';
  * Bump when a verdict's form or the parsing around the rules changes. A change to any rule
  * changes the file's name by itself: it holds the rules' fingerprint (credentials.ts).
  */
-const SCANNER_VERSION = 5;
+const SCANNER_VERSION = 6;
 
 export interface CachedScan {
   problems: ContentProblem[];

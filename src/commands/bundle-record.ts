@@ -22,6 +22,7 @@ export function bundleContent(
   },
 ): BundleContent {
   const { spec } = plan;
+  const planned = planSteps(spec, scanned.files, scanned.manifests);
   return {
     format: BUNDLE_FORMAT,
     id: plan.id,
@@ -35,11 +36,12 @@ export function bundleContent(
     spec,
     files: scanned.files,
     units: planUnits(
-      planSteps(spec, scanned.files, scanned.manifests),
+      planned.steps,
       spec.verify,
       spec.ecr?.check ? ecrCheckCommand([...scanned.images].sort(), spec.ecr) : undefined,
       spec.observe,
     ),
+    ...(planned.notes.length ? { planNotes: planned.notes } : {}),
     images: [...scanned.images].sort(),
     s3: {
       bucket: spec.s3.bucket,

@@ -27,6 +27,12 @@ const unitSchema = z
     /** The exact command for step and verify-cmd units. */
     command: z.string().optional(),
     continueOnError: z.boolean().optional(),
+    /** Units of the default plan with the same group share one paste block (its title). */
+    group: z.string().optional(),
+    /** Why the command runs as it does (server-side apply), shown in PASTE.md. */
+    why: z.string().optional(),
+    /** What a wait unit waits for, e.g. `crd/<name>` to be Established. */
+    waitsFor: z.array(z.string()).optional(),
   })
   .strict();
 
@@ -92,6 +98,8 @@ const bundleRecordSchema = z
     spec: recordedSpecSchema,
     files: z.array(bundleFileSchema),
     units: z.array(unitSchema),
+    /** What the default plan left out or could not dry-run, and why (PASTE.md shows them). */
+    planNotes: z.array(z.string()).optional(),
     images: z.array(z.string()),
     missingImages: z.array(z.string()),
     s3: z

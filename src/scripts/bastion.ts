@@ -128,6 +128,18 @@ interface Group {
   purpose: string;
   success: string;
   units: Unit[];
+  /** The default plan's group these units share. */
+  key?: string;
+}
+
+/** The purpose of a block of the default plan: each command, and why it runs so. */
+function plannedPurpose(units: readonly Unit[]): string {
+  const whys = [...new Set(units.flatMap((u) => (u.why ? [u.why] : [])))];
+  const lines = units.map(
+    (u) =>
+      `unit ${u.n}: ${inlineCode(u.command ?? '')}${u.kind === 'preview' ? ' (exit 1 there only means there are differences)' : ''}`,
+  );
+  return `Runs from the bundle root: ${lines.join('; ')}.${whys.length ? ` Server-side apply (field manager \`airgap\`): ${whys.join('; ')}.` : ''}`;
 }
 
 /**
@@ -147,6 +159,19 @@ function groups(record: BundleRecord): Group[] {
     },
   ];
   for (const unit of record.units) {
+    if (unit.group !== undefined) {
+      const last = result.at(-1);
+      if (last?.key === unit.group) last.units.push(unit);
+      else
+        result.push({
+          title: plainText(unit.group),
+          purpose: '',
+          success: 'every end marker says `rc=0`',
+          units: [unit],
+          key: unit.group,
+        });
+      continue;
+    }
     if (unit.kind === 'preview') {
       const last = result.at(-1);
       if (last) {
@@ -166,6 +191,8 @@ function groups(record: BundleRecord): Group[] {
       units: [unit],
     });
   }
+  for (const group of result)
+    if (group.key !== undefined) group.purpose = plannedPurpose(group.units);
   const verify = record.units.filter((u) => u.kind === 'verify-cmd');
   const summary = record.units.filter((u) => u.kind === 'summary');
   const observe = record.units.filter((u) => u.kind === 'observe');

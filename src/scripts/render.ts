@@ -59,6 +59,14 @@ export function renderPasteSheet(record: BundleRecord): string {
     ...renderBlocks(cloudshellBlocks(record)),
     '## Bastion',
     '',
+    ...(record.planNotes?.length
+      ? [
+          'Left out of the plan, or not dry-run first:',
+          '',
+          ...record.planNotes.map((n) => `- ${plainText(n)}`),
+          '',
+        ]
+      : []),
     ...renderBlocks(bastionBlocks(record)),
   ].join('\n');
 }

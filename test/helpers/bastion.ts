@@ -40,6 +40,7 @@ export function runBastionScript(result: BundleResult, bastion: FakeBastion) {
     cwd: bastion.home,
     env: bastion.env,
     encoding: 'utf8',
+    maxBuffer: 256 * 1024 * 1024,
   });
   return { code: run.status ?? 1, output: run.stdout + run.stderr, stdout: run.stdout };
 }

@@ -45,10 +45,10 @@ describe('the default plan against the kubectl stand-in', () => {
       'apply --dry-run=server -f k8s/dev/payments/namespace.yaml',
       'diff -f k8s/dev/payments/namespace.yaml',
       'apply -f k8s/dev/payments/namespace.yaml',
-      'apply --dry-run=server -f k8s/dev/payments/b-config.yaml -f k8s/dev/payments/a-deployment.yaml',
-      'diff -f k8s/dev/payments/b-config.yaml -f k8s/dev/payments/a-deployment.yaml',
-      'apply -f k8s/dev/payments/b-config.yaml',
-      'apply -f k8s/dev/payments/a-deployment.yaml',
+      // The folder whole: kubectl reads what the plan wants from it, the Namespace unchanged.
+      'apply --dry-run=server -f k8s/dev/payments',
+      'diff -f k8s/dev/payments',
+      'apply -f k8s/dev/payments',
     ]);
     expect(run.stdout).toContain('kubectl diff exit 1: the differences above');
 
@@ -59,8 +59,8 @@ describe('the default plan against the kubectl stand-in', () => {
     const runbook = readFileSync(join(repo, ingested.runbook), 'utf8');
     const preview = runbook.indexOf('+  name: payments-config');
     expect(preview).toBeGreaterThan(0);
-    expect(preview).toBeLessThan(runbook.indexOf(': Apply k8s/dev/payments/b-config.yaml'));
-    expect(runbook.indexOf(': Apply k8s/dev/payments/b-config.yaml')).toBeGreaterThan(0);
+    expect(preview).toBeLessThan(runbook.indexOf(': Apply k8s/dev/payments/ (3 files)'));
+    expect(runbook.indexOf(': Apply k8s/dev/payments/ (3 files)')).toBeGreaterThan(0);
   });
 
   it('is refused by the stand-in in alphabetical order, as a real cluster would', async () => {

@@ -14,7 +14,7 @@ const manifest: CachedScan = {
 };
 
 // The file's name holds the rules' fingerprint: other rules, another file.
-const FILE = `airgap/scan-cache-v5-${rulesFingerprint()}.json`;
+const FILE = `airgap/scan-cache-v6-${rulesFingerprint()}.json`;
 
 function gitDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'airgap-scan-cache-'));
@@ -52,10 +52,10 @@ describe('ScanCache', () => {
   it('is named by the rules it was written under, and drops caches of other rules', async () => {
     const dir = gitDir();
     writeFileSync(
-      join(dir, 'airgap/scan-cache-v5.json'),
+      join(dir, 'airgap/scan-cache-v6.json'),
       JSON.stringify({ 'm1 k8s/a.yaml': manifest }),
     );
-    writeFileSync(join(dir, 'airgap/scan-cache-v5-0123456789abcdef.json'), '{}');
+    writeFileSync(join(dir, 'airgap/scan-cache-v6-0123456789abcdef.json'), '{}');
     const cache = ScanCache.load(dir);
     expect(cache.get('m1 k8s/a.yaml')).toBeUndefined();
     cache.set('m1 k8s/a.yaml', manifest);

@@ -1,0 +1,102 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundle } from '../../src/commands/bundle.js';
+import { ingest } from '../../src/commands/ingest.js';
+import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
+import {
+  largeTree,
+  monitoringStack,
+  operatorWithKustomizedCrds,
+  type Tree,
+  writeTree,
+} from '../helpers/install-fixtures.js';
+import { cleanupTempDirs, commitAll, makeOpsRepo, tempDir } from '../helpers/ops-repo.js';
+
+afterAll(cleanupTempDirs);
+
+/** A spec with only name, environment, files and s3: the plan is airgap's own. */
+async function bundled(name: string, tree: Tree, files: string[]) {
+  const repo = makeOpsRepo();
+  writeTree(repo, tree);
+  writeFileSync(
+    join(repo, `bundles/${name}.yaml`),
+    `name: ${name}\nenvironment: dev\ndescription: Install ${name}\nfiles: [${files.map((f) => JSON.stringify(f)).join(', ')}]\ns3: { bucket: acme-airgap, prefix: bundles/dev, region: us-east-1 }\n`,
+  );
+  commitAll(repo, name);
+  const result = await bundle({ spec: name, repo, out: tempDir() });
+  return { repo, result };
+}
+
+const bastionBlocks = (outDir: string) =>
+  readFileSync(join(outDir, 'PASTE.md'), 'utf8').split('## Bastion')[1]!.match(/^### /gm)!.length;
+
+/** Deploys on a fresh stand-in, then again on the same one: every unit succeeds both times. */
+async function deployTwice(name: string, tree: Tree, files: string[]) {
+  const { repo, result } = await bundled(name, tree, files);
+  const bastion = fakeBastion(result);
+  const first = runBastionScript(result, bastion);
+  expect(first.stdout, first.output).toContain('airgap: RESULT: SUCCESS');
+  expect(first.code).toBe(0);
+  const second = runBastionScript(result, bastion);
+  expect(second.stdout, second.output).toContain('airgap: RESULT: SUCCESS');
+  expect(second.code).toBe(0);
+  // The second run changes nothing: no object is created again.
+  const secondApplies = second.stdout.split('\n').filter((l) => / (created|configured)$/.test(l));
+  expect(secondApplies).toEqual([]);
+  const transcript = join(tempDir(), 'terminal.txt');
+  writeFileSync(transcript, first.stdout);
+  const ingested = await ingest({ transcript, repo });
+  expect(ingested.status).toBe('deployed');
+  return {
+    result,
+    first,
+    second,
+    calls: readFileSync(join(bastion.kubeState, 'calls.log'), 'utf8'),
+  };
+}
+
+describe('public-install shapes deploy from files: alone, twice', () => {
+  it('a monitoring stack: setup/ (Namespace, CRDs over 256 KiB) then ~85 files with Lists', async () => {
+    const { result, first, calls } = await deployTwice('monitoring', monitoringStack(), [
+      'monitoring/**/*.yaml',
+    ]);
+    const commands = result.record.units.flatMap((u) => (u.command ? [u.command] : []));
+    expect(commands).toEqual([
+      'kubectl apply --dry-run=server --server-side --field-manager=airgap -f monitoring/setup',
+      // CRDs are dry-run, not previewed: their diff is the whole schema.
+      'kubectl diff -f monitoring/setup/0namespace-namespace.yaml',
+      'kubectl apply --server-side --field-manager=airgap -f monitoring/setup',
+      expect.stringMatching(
+        /^kubectl wait --for=condition=Established --timeout=120s crd\/alertmanagers\.monitoring\.example\.io /,
+      ),
+      'kubectl apply --dry-run=server -f monitoring',
+      'kubectl diff -f monitoring',
+      'kubectl apply -f monitoring',
+    ]);
+    expect(first.stdout).toContain('rolebinding.rbac.authorization.k8s.io/prometheus-k8s created');
+    expect(calls).not.toContain('kustomization');
+    expect(readFileSync(join(result.outDir, 'PASTE.md'), 'utf8')).toContain(
+      'over the 262,144 bytes that client-side apply can keep in its last-applied annotation',
+    );
+  });
+
+  it('an operator whose CRD folder has a kustomization.yaml: kubectl apply -k, never -f on it', async () => {
+    const { result, calls } = await deployTwice('queues', operatorWithKustomizedCrds(), [
+      'operator/**/*.yaml',
+    ]);
+    expect(calls).toContain('apply --server-side --field-manager=airgap -k operator/crds');
+    expect(calls).not.toMatch(/-f \S*kustomization/);
+    expect(
+      result.record.units.some((u) => u.waitsFor?.includes('crd/queues.queue.example.io')),
+    ).toBe(true);
+  });
+
+  it('300 files: no command over the limit, and no more blocks to paste than for 10', async () => {
+    const { result } = await deployTwice('fleet', largeTree(300), ['fleet/**/*.yaml']);
+    const longest = Math.max(...result.record.units.map((u) => u.command?.length ?? 0));
+    expect(longest).toBeLessThanOrEqual(1024);
+    const small = await bundled('fleet-small', largeTree(10), ['fleet/**/*.yaml']);
+    expect(bastionBlocks(result.outDir)).toBe(bastionBlocks(small.result.outDir));
+  });
+});
