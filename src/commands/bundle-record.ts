@@ -11,7 +11,7 @@ import {
 import type { BundlePlan } from './bundle-plan.js';
 
 /** The part of the record that the archive's content decides, known once packing is done. */
-export type BundleContent = Omit<BundleRecord, 'missingImages' | 'signature' | 'archive'>;
+export type BundleContent = Omit<BundleRecord, 'missingImages' | 'signature' | 'archive' | 'plan'>;
 
 export function bundleContent(
   plan: BundlePlan,

@@ -6,6 +6,7 @@ import { type ArchiveFormat, type BundleRecord, stableJson } from '../model/reco
 import { sweepDead } from '../repo/airgap-dir.js';
 import type { DirtyPath } from '../repo/git.js';
 import { cloudshellWarnings } from '../scripts/cloudshell.js';
+import { withPastePlan } from '../scripts/plan-data.js';
 import { publishDirectory } from '../util/atomic.js';
 import { makeDirectory } from '../util/fs.js';
 import { bundleDirIsCurrent, recordPreparedBundle, rollbackOf } from './bundle-docs.js';
@@ -100,11 +101,14 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
     const checked = await checkBundle(plan, packed, options.strict ?? false);
     warnings.push(...checked.warnings);
     const signature = await signBundle(plan, stagingDir, options.signKey);
-    record = makeRecord(packed.content, {
-      missingImages: checked.missingImages,
-      signature,
-      archive: { file: plan.archiveName, format: plan.format, ...packed.archive },
-    });
+    // The paste plan of both sides is computed here, once, and read from the record after.
+    record = withPastePlan(
+      makeRecord(packed.content, {
+        missingImages: checked.missingImages,
+        signature,
+        archive: { file: plan.archiveName, format: plan.format, ...packed.archive },
+      }),
+    );
     // Serialised once: the out dir and the repo keep the same bytes.
     recordJson = stableJson(record);
     await renderBundleDir(stagingDir, record, recordJson, options.paste ?? false, warnings);

@@ -8,6 +8,7 @@ import {
 } from '../docs/pending-changes.js';
 import { AirgapError } from '../errors.js';
 import { type CleanResult, cleanTranscript } from '../ingest/clean.js';
+import { helperBlockLines } from '../ingest/helper-echo.js';
 import { readRange } from '../ingest/images.js';
 import { acquireLock } from '../ingest/lock.js';
 import {
@@ -24,11 +25,10 @@ import { runbookPath, runbookWrite } from '../ingest/runbook-file.js';
 import type { RunbookWarnings } from '../ingest/runbook-notes.js';
 import { HelperEcho, type SpooledAttempt } from '../ingest/spool.js';
 import { type BundleTranscripts, gatherTranscripts } from '../ingest/transcripts.js';
+import { cloudshellUnits } from '../model/image-plan.js';
 import { type BundleRecord, readRecord, recordPath } from '../model/record.js';
 import { openRunDir } from '../repo/airgap-dir.js';
 import { repoRoot } from '../repo/git.js';
-import { bastionBlocks } from '../scripts/bastion.js';
-import { cloudshellUnits } from '../scripts/cloudshell.js';
 import { readTextOrEmpty } from '../util/fs.js';
 import { onInterrupt } from '../util/process.js';
 import type { DocumentWrite, TransactionFs } from '../util/transaction.js';
@@ -120,10 +120,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     );
     const bundleId = chooseBundle(cleaned.bundleIds, options.bundle, source);
     const record = await loadRecord(root, bundleId);
-    const helperLines = bastionBlocks(record)
-      .filter((b) => b.title.startsWith('Load the airgap helpers'))
-      .flatMap((b) => b.code.split('\n'));
-    const echo = new HelperEcho(helperLines);
+    // The record's plan says which blocks carry the helpers: their echo is not output.
+    const echo = new HelperEcho(helperBlockLines(record));
     const commands = new Map(
       record.units.flatMap((u) => (u.command ? [[`${u.kind}:${u.n}`, u.command] as const] : [])),
     );
@@ -273,7 +271,11 @@ function decideOutcome(
   transcripts: BundleTranscripts,
   rollbackFrom: string | undefined,
 ) {
-  const runs = splitRuns(record.units, attempts, cloudshellUnits(record));
+  const runs = splitRuns(
+    record.units,
+    attempts,
+    record.plan?.cloudshellUnits ?? cloudshellUnits(record),
+  );
   const primary = primaryRun(runs, rollbackFrom !== undefined);
   const counts = countOutcome(primary.results);
   const summary = primary.results.find((r) => r.kind === 'summary')?.final;

@@ -1,3 +1,10 @@
+import type { BundleRecord } from '../model/record.js';
+
+/** The lines of the helper blocks as pasted, from the record's plan (none in older records). */
+export function helperBlockLines(record: BundleRecord): string[] {
+  return (record.plan?.blocks ?? []).filter((b) => b.helpers).flatMap((b) => b.code.split('\n'));
+}
+
 /**
  * The echo of the bastion's helper blocks: dozens of quoted base64 lines (the compressed
  * helpers.sh) that mean nothing in a runbook. A run of them in the text outside the markers

@@ -36,6 +36,33 @@ const unitSchema = z
   })
   .strict();
 
+/**
+ * One paste block of PASTE.md, as data: its side and number there, what it says, the units it
+ * runs (by number) and its code. Computed once at bundle time; PASTE.md, bastion.sh,
+ * cloudshell.sh and ingest read these, so one number names a block and a unit everywhere.
+ */
+const planBlockSchema = z
+  .object({
+    side: z.enum(['cloudshell', 'bastion']),
+    n: z.number().int().positive(),
+    title: z.string(),
+    purpose: z.string(),
+    success: z.string(),
+    units: z.array(z.number().int().positive()),
+    /** Carries helpers.sh to the bastion: its echo is folded out of the runbook. */
+    helpers: z.boolean().optional(),
+    code: z.string(),
+  })
+  .strict();
+
+const planSchema = z
+  .object({
+    blocks: z.array(planBlockSchema),
+    /** CloudShell's units (the upload, each image push); the bastion's are `units`. */
+    cloudshellUnits: z.array(unitSchema),
+  })
+  .strict();
+
 const bundleFileSchema = z
   .object({
     path: z.string().min(1),
@@ -111,6 +138,11 @@ const bundleRecordSchema = z
         forcePathStyle: z.boolean().optional(),
       })
       .strict(),
+    /**
+     * The paste plan of both sides (absent in records of older airgaps). Not in the archive's
+     * bundle.json: the helper blocks carry the archive's sha256.
+     */
+    plan: planSchema.optional(),
     /** Present when the spec asks for signing: checked on the bastion before extraction. */
     signature: z
       .object({
@@ -142,6 +174,8 @@ type DeepReadonly<T> = T extends readonly (infer U)[]
     : T;
 
 export type Unit = DeepReadonly<z.infer<typeof unitSchema>>;
+export type PlanBlock = DeepReadonly<z.infer<typeof planBlockSchema>>;
+export type RecordPlan = DeepReadonly<z.infer<typeof planSchema>>;
 export type UnitKind = Unit['kind'];
 /** As the scanner builds it (it fills in sha256 and linkTarget while packing). */
 export type BundleFile = z.infer<typeof bundleFileSchema>;

@@ -11,6 +11,10 @@ export interface PasteBlock {
   /** What the operator should see when it worked (Markdown). */
   success: string;
   code: string;
+  /** The units it runs, by number. */
+  units?: number[];
+  /** It carries helpers.sh (ingest folds its echo out of the runbook). */
+  helpers?: boolean;
 }
 
 /** Base64 characters per pasted line: with the quotes and ` \\` a line is 76 columns. */
@@ -182,10 +186,10 @@ function groups(record: BundleRecord): Group[] {
       continue;
     }
     if (unit.kind !== 'step') continue;
-    const index = steps.indexOf(unit) + 1;
     const command = unit.command ?? '';
+    // The unit's number, as the markers, the bastion's messages and the runbook give it.
     result.push({
-      title: `Step ${index} of ${steps.length}: ${plainText(unit.name)}`,
+      title: `Unit ${unit.n} (step ${steps.indexOf(unit) + 1} of ${steps.length}): ${plainText(unit.name)}`,
       purpose: `Runs from the bundle root${command.includes('\n') ? ' (the command is in the block)' : `: ${inlineCode(command)}`}${unit.continueOnError ? ' (a failure does not stop later steps)' : ''}.`,
       success: 'the end marker says `rc=0`',
       units: [unit],
@@ -226,18 +230,24 @@ export function bastionBlocks(record: BundleRecord): PasteBlock[] {
           ? 'no output'
           : inlineCode(`airgap: helpers for ${record.id} loaded (${record.units.length} units)`),
       code,
+      units: [],
+      helpers: true,
     })),
     ...groups(record).map((group) => ({
       title: group.title,
       purpose: group.purpose,
       success: group.success,
       code: joinSh(group.units.map((unit) => unitCall(record, unit))).text,
+      units: group.units.map((u) => u.n),
     })),
   ];
 }
 
-export function bastionScript(record: BundleRecord): string {
-  const blocks = bastionBlocks(record);
+/** bastion.sh: the blocks given (the record's plan, from render.ts), in order. */
+export function bastionScript(
+  record: BundleRecord,
+  blocks: ReadonlyArray<{ title: string; code: string }> = bastionBlocks(record),
+): string {
   return [
     '#!/usr/bin/env bash',
     `# airgap bundle ${record.id}: every bastion block of PASTE.md, in order.`,

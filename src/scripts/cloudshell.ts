@@ -1,5 +1,5 @@
-import { isEcrRegistry, parseImageRef } from '../model/images.js';
-import type { BundleRecord, Unit } from '../model/record.js';
+import { type ImagePlan, imagePlan } from '../model/image-plan.js';
+import type { BundleRecord } from '../model/record.js';
 import type { PasteBlock } from './bastion.js';
 import { inlineCode } from './fence.js';
 import { joinSh, raw, type ShellCode, sh } from './sh.js';
@@ -11,58 +11,8 @@ import { joinSh, raw, type ShellCode, sh } from './sh.js';
  * in bash and zsh (and dash), with `set -e` or `set -C` in the operator's shell.
  */
 
-export interface ImagePush {
-  n: number;
-  /** Where CloudShell pulls from (the internet). */
-  source: string;
-  registry: string;
-  repository: string;
-  tag: string;
-}
-
-export interface ImagePlan {
-  pushes: ImagePush[];
-  /** Images CloudShell cannot push, each with what to do instead. */
-  unpushable: { image: string; reason: string }[];
-}
-
-/**
- * Images to push from CloudShell: those the bundle needs that docs/ecr-manifest.md did not
- * show for the environment. An ECR reference is pulled only from its `imageSources` entry,
- * never from a guessed public name; any other reference is mirrored into the spec's ECR
- * registry under the same path. Unit numbers follow the missing-image list, so they do not
- * move when a source is added.
- */
-export function imagePlan(record: BundleRecord): ImagePlan {
-  const registry = record.spec.ecr?.registry;
-  const plan: ImagePlan = { pushes: [], unpushable: [] };
-  record.missingImages.forEach((image, index) => {
-    const ref = parseImageRef(image);
-    const inEcr = isEcrRegistry(ref.registry);
-    const target = inEcr ? ref.registry : registry;
-    const upstream = record.spec.imageSources?.[ref.repository];
-    if (!ref.tag) plan.unpushable.push({ image, reason: 'no tag: push it from CI' });
-    else if (!target)
-      plan.unpushable.push({ image, reason: 'no ECR registry: add ecr.registry to the spec' });
-    else if (inEcr && !upstream)
-      plan.unpushable.push({ image, reason: 'no source: add imageSources or push it from CI' });
-    else {
-      const source = inEcr ? `${upstream}:${ref.tag}` : image;
-      plan.pushes.push({
-        n: index + 2,
-        source,
-        registry: target,
-        repository: ref.repository,
-        tag: ref.tag,
-      });
-    }
-  });
-  return plan;
-}
-
-export function imagePushes(record: BundleRecord): ImagePush[] {
-  return imagePlan(record).pushes;
-}
+export type { ImagePlan, ImagePush } from '../model/image-plan.js';
+export { imagePlan, imagePushes } from '../model/image-plan.js';
 
 /** Warnings for `airgap bundle`: what will not work from CloudShell as the bundle stands. */
 export function cloudshellWarnings(record: BundleRecord): string[] {
@@ -188,12 +138,14 @@ export function cloudshellBlocks(record: BundleRecord): PasteBlock[] {
       purpose: `Needs \`${archive.file}\` and \`airgap.mjs\` (the standalone airgap, \`dist/airgap.mjs\` of the installation) uploaded through Actions > Upload file. Finds them here or in ~, checks the archive against the sha256 in this block, uploads it with its sidecar and confirms both in S3.`,
       success: `\`uploaded s3://${record.s3.bucket}/${archive.key}\` or \`already uploaded\`, and \`rc=0\``,
       code: airgapUpload(record).text,
+      units: [1],
     },
     {
       title: 'Upload without airgap (fallback)',
       purpose: `Needs only \`${archive.file}\` uploaded through Actions > Upload file. The same with the aws CLI alone: finds the archive here or in ~, checks the sha256 in this block, writes the sidecar beside it, uploads both and prints the checksum S3 stored.`,
       success: `\`${archive.file}: OK\`, two \`upload:\` lines, then \`${archive.sha256}\` and \`rc=0\``,
       code: awsUpload(record).text,
+      units: [1],
     },
   ];
   const left = plan.unpushable.length
@@ -205,6 +157,7 @@ export function cloudshellBlocks(record: BundleRecord): PasteBlock[] {
       purpose: `Logs in to ECR, creates each repository if missing, pulls, tags and pushes, then prints the digest ECR recorded: ${plan.pushes.map((p) => `${inline(p.source)} to ${inline(`${p.registry}/${p.repository}:${p.tag}`)}`).join(', ')}. Copy this output into a file for \`airgap ingest\` so docs/ecr-manifest.md records them.${left}`,
       success: 'each end marker says `rc=0` after a `sha256:` digest line',
       code: imageBlock(record, plan).text,
+      units: plan.pushes.map((p) => p.n),
     });
   }
   return blocks;
@@ -220,8 +173,11 @@ export function unpushableNote(record: BundleRecord): string[] {
   ];
 }
 
-export function cloudshellScript(record: BundleRecord): string {
-  const blocks = cloudshellBlocks(record);
+/** cloudshell.sh: the blocks given (the record's plan, from render.ts) but the first. */
+export function cloudshellScript(
+  record: BundleRecord,
+  blocks: ReadonlyArray<{ title: string; code: string }> = cloudshellBlocks(record),
+): string {
   // The script form uses the fallback upload (no dependency on airgap in CloudShell).
   const chosen = blocks.filter((_, i) => i !== 0);
   return [
@@ -232,15 +188,4 @@ export function cloudshellScript(record: BundleRecord): string {
   ].join('\n');
 }
 
-/** The CloudShell units as ingest numbers them: the upload is 1, image pushes follow. */
-export function cloudshellUnits(record: BundleRecord): Unit[] {
-  return [
-    { n: 1, kind: 'upload', name: 'Upload the bundle to S3' },
-    ...imagePushes(record).map((p) => ({
-      n: p.n,
-      kind: 'image' as const,
-      name: `Push ${p.repository}:${p.tag} to ECR`,
-      command: `push ${p.source} to ${p.registry}/${p.repository}:${p.tag}`,
-    })),
-  ];
-}
+export { cloudshellUnits } from '../model/image-plan.js';

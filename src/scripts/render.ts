@@ -1,7 +1,8 @@
 import type { BundleRecord } from '../model/record.js';
-import { bastionBlocks, bastionScript, helpersSource, type PasteBlock } from './bastion.js';
-import { cloudshellBlocks, cloudshellScript, unpushableNote } from './cloudshell.js';
+import { bastionScript, helpersSource, type PasteBlock } from './bastion.js';
+import { cloudshellScript, unpushableNote } from './cloudshell.js';
 import { fenced, inlineCode, plainText } from './fence.js';
+import { planBlocks } from './plan-data.js';
 
 export interface OutDirFile {
   name: string;
@@ -10,9 +11,9 @@ export interface OutDirFile {
 }
 
 /** Numbered blocks with what each does and what success looks like. */
-export function renderBlocks(blocks: readonly PasteBlock[]): string[] {
+export function renderBlocks(blocks: readonly Omit<PasteBlock, 'units'>[]): string[] {
   return blocks.flatMap((block, index) => [
-    `### ${index + 1}. ${block.title}`,
+    `### ${'n' in block ? block.n : index + 1}. ${block.title}`,
     '',
     block.purpose,
     '',
@@ -56,7 +57,7 @@ export function renderPasteSheet(record: BundleRecord): string {
     '   current directory or in ~, and runs in bash or zsh.',
     '',
     ...unpushableNote(record),
-    ...renderBlocks(cloudshellBlocks(record)),
+    ...renderBlocks(planBlocks(record, 'cloudshell')),
     '## Bastion',
     '',
     ...(record.planNotes?.length
@@ -67,15 +68,23 @@ export function renderPasteSheet(record: BundleRecord): string {
           '',
         ]
       : []),
-    ...renderBlocks(bastionBlocks(record)),
+    ...renderBlocks(planBlocks(record, 'bastion')),
   ].join('\n');
 }
 
 export function renderOutDirScripts(record: BundleRecord): OutDirFile[] {
   return [
     { name: 'PASTE.md', content: renderPasteSheet(record), executable: false },
-    { name: 'bastion.sh', content: bastionScript(record), executable: true },
+    {
+      name: 'bastion.sh',
+      content: bastionScript(record, planBlocks(record, 'bastion')),
+      executable: true,
+    },
     { name: 'helpers.sh', content: helpersSource(record), executable: false },
-    { name: 'cloudshell.sh', content: cloudshellScript(record), executable: true },
+    {
+      name: 'cloudshell.sh',
+      content: cloudshellScript(record, planBlocks(record, 'cloudshell')),
+      executable: true,
+    },
   ];
 }

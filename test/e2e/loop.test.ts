@@ -100,7 +100,9 @@ describe('the whole loop: bundle, upload, paste on a terminal, ingest', () => {
     }
     expect(snapshot(repo)).toBe(before);
     expect(loop.runs.every((r) => r.stderr === '')).toBe(true);
-  });
+    // The whole loop, every kubectl call a Node process (the stand-in): a minute on a loaded
+    // 2-core machine, so the default 60 s is no limit for it.
+  }, 180_000);
 
   it('marks the bundle failed and puts the failing output under Issues when a step fails', async () => {
     const loop = await runLoop({ failOn: 'kafka-topic-quote-priced.yaml', realAws: false });

@@ -86,8 +86,8 @@ describe('bastion blocks', () => {
       .map((b) => b.title);
     expect(titles).toEqual([
       'Download, verify and extract',
-      'Step 1 of 2: Dry run and preview the changes',
-      'Step 2 of 2: Apply',
+      'Unit 4 (step 1 of 2): Dry run and preview the changes',
+      'Unit 6 (step 2 of 2): Apply',
       'Verify and summarise',
     ]);
   });

@@ -94,6 +94,22 @@ describe('src/ file imports', () => {
     expect(files.get('ingest/spool.ts')).toContain('ingest/spooler.ts');
   });
 
+  it('keeps every shell-block generator out of ingest: it reads the paste plan from the record', () => {
+    const reached = new Set<string>();
+    const visit = (file: string) => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      for (const next of files.get(file) ?? []) visit(next);
+    };
+    visit('commands/ingest.ts');
+    expect(reached.size).toBeGreaterThan(20);
+    expect([...reached].filter((f) => f.startsWith('scripts/'))).toEqual([]);
+    // The check can fail: bundle, which renders the blocks, does reach them.
+    reached.clear();
+    visit('commands/bundle.ts');
+    expect([...reached]).toContain('scripts/bastion.ts');
+  });
+
   it('has no import cycle between two files', () => {
     // A cycle means neither file can be read, tested or moved without the other; the fix is
     // usually to put what both need (types, a small class) in a third file they both import.
