@@ -23,7 +23,9 @@ export const slowUnitTests = [
 
 export default defineConfig({
   test: {
-    testTimeout: 60_000,
+    // Integration tests run real bash, git and a Node kubectl stand-in per call: on a loaded
+    // 2-core machine a whole bastion run takes tens of seconds.
+    testTimeout: 120_000,
     hookTimeout: 60_000,
     env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
     projects: [

@@ -58,26 +58,36 @@ interface Target {
  * that no command is longer than the limit.
  */
 class Commands {
-  constructor(
-    private readonly shipped: readonly string[],
-    private readonly items: ReadonlyMap<string, PlanItem>,
-    private readonly applied: ReadonlySet<PlanItem>,
-  ) {}
+  /** What kubectl reads from `-f <dir>`, per folder; undefined when not all plain manifests. */
+  private readonly folders = new Map<string, PlanItem[] | undefined>();
 
-  /** Files kubectl reads from `-f dir`, or undefined when some are not plain manifests. */
+  constructor(
+    shipped: readonly string[],
+    items: ReadonlyMap<string, PlanItem>,
+    private readonly applied: ReadonlySet<PlanItem>,
+  ) {
+    for (const path of shipped) {
+      if (!KUBECTL_EXTENSIONS.test(path)) continue;
+      const dir = posix.dirname(path);
+      const item = items.get(path);
+      const folder = this.folders.has(dir) ? this.folders.get(dir) : [];
+      // One file kubectl cannot apply as it is (a kustomization, a values file) spoils it.
+      if (!folder || !item || item.kustomize) this.folders.set(dir, undefined);
+      else this.folders.set(dir, folder).get(dir)?.push(item);
+    }
+    // The bundle root holds bundle.json and SHA256SUMS besides the manifests.
+    this.folders.set('.', undefined);
+  }
+
   private folder(dir: string): PlanItem[] | undefined {
-    if (dir === '.') return undefined; // the bundle root holds bundle.json, not a manifest
-    const inDir = this.shipped.filter(
-      (p) => posix.dirname(p) === dir && KUBECTL_EXTENSIONS.test(p),
-    );
-    const items = inDir.map((p) => this.items.get(p));
-    return items.every((i): i is PlanItem => i !== undefined && !i.kustomize) ? items : undefined;
+    return this.folders.get(dir);
   }
 
   targets(group: readonly PlanItem[], serverSide: boolean): Target[] {
     const members = new Set(group);
     const done = new Set<PlanItem>();
     const targets: Target[] = [];
+    const whole = new Map<string, boolean>();
     for (const item of group) {
       if (done.has(item)) continue;
       if (item.kustomize) {
@@ -91,7 +101,9 @@ class Commands {
       const fits = (i: PlanItem) =>
         members.has(i) || (this.applied.has(i) && (serverSide || !i.serverSide));
       // A folder of one file is named as the file: the runbook then says which.
-      if (folder && folder.length > 1 && folder.every(fits)) {
+      if (!whole.has(dir))
+        whole.set(dir, Boolean(folder && folder.length > 1 && folder.every(fits)));
+      if (folder && whole.get(dir)) {
         const mine = folder.filter((i) => members.has(i));
         targets.push({
           arg: `-f ${shellQuote(dir)}`,
