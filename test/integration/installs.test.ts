@@ -56,7 +56,9 @@ async function deployTwice(name: string, tree: Tree, files: string[]) {
   };
 }
 
-describe('public-install shapes deploy from files: alone, twice', () => {
+// Each test bundles megabytes of CRDs, runs the bastion twice and ingests: minutes on a loaded
+// 2-core machine.
+describe('public-install shapes deploy from files: alone, twice', { timeout: 300_000 }, () => {
   it('a monitoring stack: setup/ (Namespace, CRDs over 256 KiB) then ~85 files with Lists', async () => {
     const { result, first, calls } = await deployTwice('monitoring', monitoringStack(), [
       'monitoring/**/*.yaml',
