@@ -74,7 +74,11 @@ export async function recordPreparedBundle(
           environment: record.environment,
           status: 'prepared',
           commit: record.commit,
-          date: (!again && existing?.date) || now.toISOString().slice(0, 10),
+          // A rollback's date is the second it was prepared again: ingest tells its runs
+          // from the runs of the first deployment by it.
+          date: again
+            ? now.toISOString().replace(/\.\d{3}Z$/, 'Z')
+            : existing?.date || now.toISOString().slice(0, 10),
           files: record.files.length,
           images: record.images.length,
           link: `paste sheet: \`${sheet.startsWith('..') ? pasteSheet : sheet}\``,

@@ -162,9 +162,15 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       },
       work,
     );
+    // A rollback runs after the second it was prepared again (its row's date): older runs are
+    // its first deployment, which must not mark the rollback done.
+    const rollbackPending =
+      pending?.status === 'prepared' &&
+      pending.rollbackFrom !== undefined &&
+      !runbookWarnings.runs.some((r) => iso(r.start) >= pending.date);
     const docs = await livingDocumentWrites(root, {
       record,
-      status,
+      status: rollbackPending ? undefined : status,
       results,
       firstDay,
       runbookRel,
@@ -195,6 +201,9 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
           : ['--no-redact: secrets in the transcript are written to the repo as they are']),
         ...(runbookWarnings.disagreement
           ? [`the bastion's summary disagrees: ${runbookWarnings.disagreement}`]
+          : []),
+        ...(rollbackPending
+          ? [`no run since the rollback was prepared on ${pending?.date}: it stays prepared`]
           : []),
         ...docs.warnings,
       ],

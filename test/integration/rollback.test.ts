@@ -42,6 +42,20 @@ async function opsRepo(): Promise<string> {
   return repo;
 }
 
+/** The same session two days earlier: every marker epoch and context time shifted. */
+function twoDaysEarlier(output: string): string {
+  const shift = 2 * 86_400;
+  return output
+    .replace(
+      /(@@airgap\/1 .* )(\d{10})( s=\S+)?$/gm,
+      (_m, a, t, n) => `${a}${Number(t) - shift}${n ?? ''}`,
+    )
+    .replace(
+      /^\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) /gm,
+      (_m, t) => `[${new Date(Date.parse(t) - shift * 1000).toISOString().replace('.000Z', 'Z')} `,
+    );
+}
+
 /** Bundles what is committed, runs its bastion.sh and ingests the output. */
 async function deploy(repo: string, env: NodeJS.ProcessEnv = {}) {
   const result = await bundle(options(repo));
@@ -49,7 +63,7 @@ async function deploy(repo: string, env: NodeJS.ProcessEnv = {}) {
   const run = runBastionScript(result, fakeBastion(result, env));
   const ingested = await ingest({ transcript: save(run.stdout), repo });
   commitAll(repo, `ingested ${result.record.id}`);
-  return { id: result.record.id, status: ingested.status };
+  return { id: result.record.id, status: ingested.status, output: run.stdout };
 }
 
 function editTopic(repo: string, comment: string) {
@@ -83,6 +97,14 @@ describe('deploy A, deploy B, revert the repo to A', () => {
     // The rollback row is last: it was prepared after B.
     expect(pending.lastIndexOf(a.id)).toBeGreaterThan(pending.lastIndexOf(b.id));
     commitAll(repo, 'rollback prepared');
+
+    // A's first deployment, as if pasted two days ago, ingested again: not the rollback's run.
+    const old = await ingest({ transcript: save(twoDaysEarlier(a.output)), repo });
+    expect(old.warnings.join('\n')).toContain('no run since the rollback was prepared');
+    expect(readFileSync(join(repo, 'PENDING-CHANGES.md'), 'utf8')).toContain(
+      `**prepared**, rollback from \`${b.id}\``,
+    );
+    commitAll(repo, 'an older paste of A');
 
     const bastion = fakeBastion(again);
     const typed = [...bastionBlocks(again.record).map((x) => x.code), 'exit', ''].join('\n');
