@@ -26,7 +26,7 @@ import {
 /**
  * dist/airgap.mjs is what operators copy to CloudShell: every command must run from it alone.
  * Over 8 MiB an upload is multipart, the path that once read an undefined __filename; the
- * 1 GiB run is `npm run standalone` (scripts/measure-standalone.ts), too slow for CI.
+ * 1 GiB run is `npm run standalone` (scripts/measure-standalone.sh), too slow for CI.
  */
 const ARCHIVE_MIB = 20;
 
