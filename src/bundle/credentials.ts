@@ -260,6 +260,7 @@ export function rulesFingerprint(): string {
   const described = [...manifestRules, ...providerRules.map((p) => p.rule)].map((r) => [
     r.id,
     r.keywords,
+    r.filterKeywords ?? [],
     r.pattern.source,
     r.pattern.flags,
     r.validate?.toString() ?? '',
@@ -283,7 +284,9 @@ let screenFilter: LineFilter | undefined;
  */
 export function mayHoldCredential(text: string): boolean {
   screenFilter ??= new LineFilter(
-    [...manifestRules, ...providerRules.map((p) => p.rule)].flatMap((r) => r.keywords),
+    [...manifestRules, ...providerRules.map((p) => p.rule)].flatMap(
+      (r) => r.filterKeywords ?? r.keywords,
+    ),
     ['secret'],
   );
   const body = text.endsWith('\n') ? text : `${text}\n`;

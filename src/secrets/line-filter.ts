@@ -121,6 +121,30 @@ export class LineFilter {
     this.table = automaton([...new Set([...keywords, ...triggers])]);
   }
 
+  /** Whether one line holds a keyword (control characters, which flagged() flags, do not count). */
+  hits(line: string): boolean {
+    const table = this.table;
+    let state = 0;
+    for (let i = 0; i < line.length; i++) {
+      let c = line.charCodeAt(i);
+      if (c < 32 || c === 127) {
+        state = 0;
+        continue;
+      }
+      if (c >= ALPHABET) {
+        c = LOWERS_TO_ASCII.get(c) ?? 0;
+        if (c === 0) {
+          state = 0;
+          continue;
+        }
+      }
+      state = table[state + c] as number;
+      if (state === HIT) return true;
+      if (state < 0) state = 0;
+    }
+    return false;
+  }
+
   /** Start offsets of the flagged lines of `text` (lines each ending in `\n`). */
   flagged(text: string): Flagged {
     const table = this.table;

@@ -40,7 +40,8 @@ const rules: RegexRule[] = [
   ),
   {
     id: 'discord-bot-token',
-    keywords: discordKeywords,
+    keywords: ['m', 'n', 'o'],
+    filterKeywords: discordKeywords,
     pattern:
       /(?<![\w-])([MNO][DTjz][AEIMQUYcgk][w-z0-5][MNO][A-Za-z0-9]{19,21}\.[\w-]{6}\.[\w-]{27,38})(?![\w-])/g,
     source: 'issuer',
@@ -48,7 +49,10 @@ const rules: RegexRule[] = [
   uniqueToken('telegram-bot-token', [':aa'], '\\d{8,10}:AA[\\w-]{33}'),
   // Twilio account SIDs and API key SIDs: AC or SK and 32 hex digits. The keywords hold two
   // of them, so `task` or `ask` in a line does not send it to the slow path.
-  uniqueToken('twilio-sid', spelled(['ac', 'sk'], [HEX, HEX]), '(?:AC|SK)[0-9a-fA-F]{32}'),
+  {
+    ...uniqueToken('twilio-sid', ['ac', 'sk'], '(?:AC|SK)[0-9a-fA-F]{32}'),
+    filterKeywords: spelled(['ac', 'sk'], [HEX, HEX]),
+  },
   // GitLab's prefixes, each with the length GitLab gives it (detect-secrets' gitlab_token).
   uniqueToken(
     'gitlab-token',

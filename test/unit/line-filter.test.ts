@@ -3,7 +3,7 @@ import { LOWERS_TO_ASCII } from '../../src/secrets/line-filter.js';
 import { lineFilter, rules } from '../../src/secrets/scanner.js';
 import { noisyTranscript } from '../helpers/noisy-transcript.js';
 
-const keywords = [...new Set(rules.flatMap((r) => r.keywords))];
+const keywords = [...new Set(rules.flatMap((r) => r.filterKeywords ?? r.keywords))];
 const lineStarts = (lines: string[]) => {
   const starts: number[] = [];
   let at = 0;
