@@ -329,5 +329,12 @@ describe('conditions of the machine are not bugs', () => {
     expect(result.stdout + result.stderr).not.toContain('bug');
     const check = await runCli(['status', '--repo', repo, '--check']);
     expect(check.code).toBe(27);
+    // A command that needs the record still stops on it: exit 33, file and line.
+    const discard = await runCli(['discard', first.record.id, '--reason', 'x', '--repo', repo]);
+    expect(discard.code).toBe(33);
+    expect(discard.stderr).toMatch(
+      /bundles\/records\/dev-topics-[0-9a-f]{7}\.json: not a bundle record: .* \(line \d+\)/,
+    );
+    expect(discard.stderr).not.toContain('bug');
   });
 });
