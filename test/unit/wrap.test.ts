@@ -84,3 +84,55 @@ describe('markers cut by the wrap', () => {
     expect(out).toEqual([text, text, text, marker, 'next line', 'more']);
   });
 });
+
+describe('the 80-column leftovers of issue 23', () => {
+  const prompt = '[ec2-user@ip-10-0-1-23 ~]$ ';
+  // Three long lines so the width is detected as a terminal's copy would show it.
+  const filler = Array.from({ length: 3 }, (_, i) => `${i}`.repeat(170));
+
+  it('keeps the rest of a command echo cut on a space out of the next output', () => {
+    const head = `${prompt}kubectl apply --server-side --field-manager=`;
+    const command = `${head.padEnd(79, 'o')} -f k8s/dev/topics/quote-requested.yaml`;
+    expect(command[79]).toBe(' '); // the cut falls on the space, which the copy drops
+    const output = 'kafkatopic.kafka.strimzi.io/quote-requested serverside-applied';
+    const wrapped = wrapAt(80, [...filler, command, output]);
+    expect(wrapped).toContain(command.slice(0, 79));
+    const { out } = rejoin(wrapped);
+    expect(out).toEqual([...filler, command, output]);
+  });
+
+  it('keeps an output line of exactly 80 apart from a prompt, a marker or a blank after it', () => {
+    const eighty = (s: string) => s.padEnd(80, '-');
+    const lines = [
+      ...filler,
+      eighty('deployment.apps/orders-svc configured '),
+      `@@airgap/1 end ${'a'.repeat(24)}-1234567 3 apply rc=0 1770973201`,
+      eighty('configmap/orders-config unchanged '),
+      '',
+      eighty('service/orders-svc unchanged '),
+      `${prompt}echo next`,
+      'next',
+    ];
+    expect(rejoin(wrapAt(80, lines)).out).toEqual(lines);
+  });
+
+  it('rejoins kubectl get rows wider than 80, also where the cut fell in the padding', () => {
+    const table = [
+      ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE'],
+      ['orders-svc-7d9f8b6c5-x2x9z', '1/1', 'Running', '0', '3d4h', '10.0.1.23'],
+      ['payments-svc-5c6b7d8f9-abcde', '1/1', 'Running', '2 (5m ago)', '12d', '10.0.1.7'],
+      ['quotes-7f8', '0/1', 'Pending', '0', '4s', '<none>'],
+    ].map((row, i) => [...row, ...(i === 0 ? [] : [`ip-10-0-1-${i}.eu-west-1.compute.internal`, '<none>'])]);
+    // Columns padded as kubectl's tabwriter does: to the widest cell plus three spaces.
+    const widths = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
+    const lines = table.map((row) =>
+      row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]! + 3))).join(''),
+    );
+    const wrapped = wrapAt(80, [...filler, ...lines, `${prompt}`.trimEnd()]);
+    // Honest: some pieces were cut inside the padding and lost their trailing spaces.
+    const cutInPadding = lines.filter((l) => l[79] === ' ').length;
+    expect(cutInPadding).toBeGreaterThan(0);
+    const { out } = rejoin(wrapped);
+    expect(out).toEqual([...filler, ...lines, `${prompt}`.trimEnd()]);
+  });
+});
