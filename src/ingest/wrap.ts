@@ -86,6 +86,41 @@ export function detectWrapWidth(lines: readonly string[]): number | undefined {
   return atWidest >= 3 && atWidest >= 3 * justBelow ? widest : undefined;
 }
 
+/** A shell prompt with a command after it: `[ec2-user@ip-10-0-1-23 ~]$ ls`, `sh-5.2$ ls`. */
+const PROMPT = /^(?:\[[^\]]{1,80}\]|[\w.@:~/-]{1,80})[$#] \S/;
+/** klog's line header (`E1126 07:27:38.701610`): kubectl starts each of its log lines so. */
+const KLOG = /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} /;
+/** A table header as kubectl prints it: upper-case column names two or more spaces apart. */
+const TABLE_HEADER =
+  /^(?:NAMESPACE|NAME)(?: {2,}[A-Z][A-Z0-9()%/._-]*(?: [A-Z][A-Z0-9()%/._-]*)*)* *$/;
+const HEADER_TAIL = /^ *[A-Z][A-Z0-9()%/._-]*(?: {1,}[A-Z][A-Z0-9()%/._-]*)* *$/;
+
+/**
+ * Lines a terminal never shows as the rest of a wrapped one: the next prompt, a marker the
+ * helpers print from column 0, kubectl's log lines, and a blank line (nothing to continue).
+ */
+const startsOwnLine = (line: string) =>
+  line === '' || line.startsWith(MARKER_TEXT) || PROMPT.test(line) || KLOG.test(line);
+
+/** Where the columns of a table header start. */
+function columnStarts(header: string): number[] {
+  const gap = /\S {2,}(?=\S)/g;
+  const starts = [0];
+  for (let m = gap.exec(header); m; m = gap.exec(header)) starts.push(m.index + m[0].length);
+  return starts;
+}
+
+/** kubectl aligns each cell under its column name: a row has a cell starting at each one. */
+const alignedWith = (line: string, starts: readonly number[]) =>
+  starts.every((s) => s < line.length && line[s] !== ' ' && (s === 0 || line[s - 1] === ' '));
+
+/**
+ * How the pending piece goes on: `wrap` a piece as wide as the terminal; `marker` a marker
+ * one column short; `space` a command echo one column short (the cut fell on a space the copy
+ * dropped); `padded` a table header or row cut inside its padding (the spaces were dropped).
+ */
+type Continuation = 'wrap' | 'marker' | 'space' | 'padded';
+
 /** Rejoins hard-wrapped lines; passes lines through untouched when the copy was not wrapped. */
 export class HardWrapJoiner {
   /** The width the copy was wrapped at, once known. */
@@ -98,8 +133,12 @@ export class HardWrapJoiner {
   private window: string[] = [];
   private windowChars = 0;
   private pending: string | undefined;
-  /** The pending text's last piece was one column short (a trailing space dropped). */
-  private pendingShort = false;
+  private continuation: Continuation = 'wrap';
+  /**
+   * After a table header wider than the terminal, each row takes more than one line: the
+   * starts of the header's columns on the first line, to know a row's first piece.
+   */
+  private wideTable: number[] | undefined;
 
   constructor(
     private readonly emit: (line: string) => void,
@@ -123,8 +162,21 @@ export class HardWrapJoiner {
 
   finish(): void {
     if (!this.decided) this.decide();
-    if (this.pending !== undefined) this.emit(this.pending);
+    if (this.pending !== undefined) this.out(this.pending);
     this.pending = undefined;
+  }
+
+  /** A finished line; a table header or the end of a table is noted on the way. */
+  private out(line: string): void {
+    if (this.width !== undefined) {
+      const width = this.width;
+      if (TABLE_HEADER.test(line)) {
+        const starts = columnStarts(line);
+        this.wideTable =
+          (starts.at(-1) ?? 0) >= width ? starts.filter((s) => s < width) : undefined;
+      } else if (startsOwnLine(line)) this.wideTable = undefined;
+    }
+    this.emit(line);
   }
 
   private decide(): void {
@@ -146,36 +198,60 @@ export class HardWrapJoiner {
     if (w > width) {
       // Wider than the wrap: not a wrapped copy after all from here on.
       this.width = undefined;
+      this.wideTable = undefined;
       if (this.pending !== undefined) this.emit(this.pending);
       this.pending = undefined;
       this.emit(line);
       return;
     }
+    let joined: string | undefined;
     if (this.pending !== undefined) {
       const head = this.pending;
       this.pending = undefined;
-      const joined = this.join(head, line);
-      if (joined === undefined) this.emit(head);
+      joined = this.join(head, line, width);
+      if (joined === undefined) this.out(head);
       else line = joined;
     }
-    // A piece as wide as the terminal continues on the next line (or a marker one column
-    // short: the copy dropped the space the wrap fell on).
-    if (w === width || (w === width - 1 && line.includes(MARKER_TEXT))) {
+    const next = this.continues(line, w, width, joined !== undefined);
+    if (next === undefined) this.out(line);
+    else {
       this.pending = line;
-      this.pendingShort = w === width - 1;
-    } else this.emit(line);
+      this.continuation = next;
+    }
   }
 
-  private join(head: string, next: string): string | undefined {
+  /** Whether a line (its last piece `w` wide) goes on in the next one, and how. */
+  private continues(
+    line: string,
+    w: number,
+    width: number,
+    joined: boolean,
+  ): Continuation | undefined {
+    if (w === width) return 'wrap';
+    if (w !== width - 1 || joined) {
+      // A row's first piece: the header showed its last column starts past the terminal.
+      if (!joined && this.wideTable && alignedWith(line, this.wideTable)) return 'padded';
+      // A header cut in the padding between two columns (the spaces were dropped).
+      if (!joined && w > width - 24 && TABLE_HEADER.test(line)) return 'padded';
+      return undefined;
+    }
+    if (line.includes(MARKER_TEXT)) return 'marker';
+    return PROMPT.test(line) ? 'space' : undefined;
+  }
+
+  private join(head: string, next: string, width: number): string | undefined {
     const marker = joinMarker(head, next);
     if (marker !== undefined) return marker;
     if (head.includes(MARKER_TEXT)) {
       if (parseMarker(head)) return undefined;
       // A marker over three lines (a narrow terminal): keep going.
-      return this.pendingShort ? `${head} ${next}` : head + next;
+      return this.continuation === 'marker' ? `${head} ${next}` : head + next;
     }
-    if (this.pendingShort) return undefined;
+    if (this.continuation === 'marker' || startsOwnLine(next)) return undefined;
+    // A header goes on only with more column names; anything else starts the rows.
+    if (TABLE_HEADER.test(head) && !HEADER_TAIL.test(next)) return undefined;
+    if (this.continuation === 'padded') return head + ' '.repeat(width - displayWidth(head)) + next;
     this.uncertainJoins++;
-    return head + next;
+    return this.continuation === 'space' ? `${head} ${next}` : head + next;
   }
 }

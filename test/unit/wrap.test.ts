@@ -122,17 +122,25 @@ describe('the 80-column leftovers of issue 23', () => {
       ['orders-svc-7d9f8b6c5-x2x9z', '1/1', 'Running', '0', '3d4h', '10.0.1.23'],
       ['payments-svc-5c6b7d8f9-abcde', '1/1', 'Running', '2 (5m ago)', '12d', '10.0.1.7'],
       ['quotes-7f8', '0/1', 'Pending', '0', '4s', '<none>'],
-    ].map((row, i) => [...row, ...(i === 0 ? [] : [`ip-10-0-1-${i}.eu-west-1.compute.internal`, '<none>'])]);
+    ].map((row, i) => [
+      ...row,
+      ...(i === 0 ? [] : [`ip-10-0-1-${i}.eu-west-1.compute.internal`, '<none>']),
+    ]);
     // Columns padded as kubectl's tabwriter does: to the widest cell plus three spaces.
     const widths = table[0]!.map((_, c) => Math.max(...table.map((r) => r[c]!.length)));
     const lines = table.map((row) =>
       row.map((cell, c) => (c === row.length - 1 ? cell : cell.padEnd(widths[c]! + 3))).join(''),
     );
-    const wrapped = wrapAt(80, [...filler, ...lines, `${prompt}`.trimEnd()]);
+    // Output after the table (no prompt between) is not taken for a row.
+    const after = [
+      'deployment.apps/orders-svc restarted',
+      'pod/orders-svc-7d9f8b6c5-x2x9z deleted',
+    ];
+    const wrapped = wrapAt(80, [...filler, ...lines, ...after, `${prompt}`.trimEnd()]);
     // Honest: some pieces were cut inside the padding and lost their trailing spaces.
     const cutInPadding = lines.filter((l) => l[79] === ' ').length;
     expect(cutInPadding).toBeGreaterThan(0);
     const { out } = rejoin(wrapped);
-    expect(out).toEqual([...filler, ...lines, `${prompt}`.trimEnd()]);
+    expect(out).toEqual([...filler, ...lines, ...after, `${prompt}`.trimEnd()]);
   });
 });
