@@ -28,7 +28,8 @@ export function bundleContent(
     id: plan.id,
     name: spec.name,
     environment: spec.environment,
-    description: spec.description,
+    // Public installs ship with a spec of name, environment, files and s3 alone.
+    description: spec.description ?? `Deploy ${spec.name} to ${spec.environment}`,
     contentHash: plan.contentHash,
     commit: plan.firstCommit.sha,
     commitTime: new Date(plan.firstCommit.time * 1000).toISOString(),

@@ -84,7 +84,7 @@ const text = z.string();
 const recordedSpecShape = z.looseObject({
   name: text,
   environment: text,
-  description: text,
+  description: text.optional(),
   files: z.array(text),
   exclude: z.array(text).optional(),
   s3: z.looseObject({ bucket: text, prefix: text, region: text }),

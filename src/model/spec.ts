@@ -126,7 +126,9 @@ export const bundleSpecSchema = z
         SPEC_TEXT_LIMITS.description.hard,
         tooLong('the description', SPEC_TEXT_LIMITS.description.hard),
       )
-      .describe('The objective, shown in the runbook'),
+      // Optional, not defaulted: a spec without it keeps its content hash, so bundle ids stay.
+      .optional()
+      .describe('The objective, shown in the runbook (default: "Deploy <name> to <environment>")'),
     files: z
       .array(z.string().min(1))
       .min(1)

@@ -21,7 +21,7 @@ async function bundled(name: string, tree: Tree, files: string[]) {
   writeTree(repo, tree);
   writeFileSync(
     join(repo, `bundles/${name}.yaml`),
-    `name: ${name}\nenvironment: dev\ndescription: Install ${name}\nfiles: [${files.map((f) => JSON.stringify(f)).join(', ')}]\ns3: { bucket: acme-airgap, prefix: bundles/dev, region: us-east-1 }\n`,
+    `name: ${name}\nenvironment: dev\nfiles: [${files.map((f) => JSON.stringify(f)).join(', ')}]\ns3: { bucket: acme-airgap, prefix: bundles/dev, region: us-east-1 }\n`,
   );
   commitAll(repo, name);
   const result = await bundle({ spec: name, repo, out: tempDir() });
@@ -63,6 +63,8 @@ describe('public-install shapes deploy from files: alone, twice', { timeout: 300
     const { result, first, calls } = await deployTwice('monitoring', monitoringStack(), [
       'monitoring/**/*.yaml',
     ]);
+    // No description in the spec: the runbook's objective says what was deployed where.
+    expect(result.record.description).toBe('Deploy monitoring to dev');
     const commands = result.record.units.flatMap((u) => (u.command ? [u.command] : []));
     expect(commands).toEqual([
       'kubectl apply --dry-run=server --server-side --field-manager=airgap -f monitoring/setup',

@@ -93,13 +93,19 @@ describe('parseBundleSpec', () => {
     ],
     [
       'missing key',
-      valid.replace('description: Create topics\n', ''),
-      'description: missing required key',
+      valid.replace('files: [k8s/*.yaml]\n', ''),
+      'files: missing required key',
     ],
     ['step without run', `${valid}steps:\n  - name: a\n`, 'steps.0.run'],
     ['YAML syntax', 'name: [oops\n', 'bundles/x.yaml:2: invalid YAML'],
   ])('%s', (_label, text, expected) => {
     expect(problems(text).join('\n')).toContain(expected);
+  });
+});
+
+describe('a spec of name, environment, files and s3 alone', () => {
+  it('is valid: the description is optional', () => {
+    expect(problems(valid.replace('description: Create topics\n', ''))).toEqual([]);
   });
 });
 
