@@ -5,10 +5,6 @@ import { addCommand } from './command.js';
 import { COMMANDS } from './commands.js';
 import { reportError } from './output.js';
 
-// The AWS SDK warns about Node versions on stderr; that is noise for an operator.
-process.env.AWS_SDK_JS_SUPPRESS_MAINTENANCE_MODE_MESSAGE = '1';
-process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-
 const program = new Command();
 program
   .name('airgap')

@@ -70,27 +70,37 @@ describe('unitsBeforePacking (checked before any byte is packed)', () => {
   const files = (n: number, path = (i: number) => `k8s/f${i}.yaml`) =>
     Array.from({ length: n }, (_, i) => ({ path: path(i), size: 10 }));
 
-  it('counts the spec steps exactly, and at least one apply per non-empty YAML file otherwise', () => {
+  it('counts the spec steps exactly, and one apply at least in the default plan', () => {
     const steps = [{ name: 'a', run: 'true' }];
     expect(unitsBeforePacking({ steps, verify: ['x'] }, files(100_000))).toBe(3 + 1 + 1 + 1);
-    expect(unitsBeforePacking({ verify: [] }, files(10))).toBe(3 + 10 + 1);
-    expect(unitsBeforePacking({ verify: [], ecr: { check: true } as never }, files(2))).toBe(7);
-    const mixed = [...files(3), { path: 'empty.yaml', size: 0 }, { path: 'notes.txt', size: 5 }];
-    expect(unitsBeforePacking({ verify: [] }, mixed)).toBe(3 + 3 + 1);
+    // The planner applies folders whole: 10 or 100,000 files can be one apply.
+    expect(unitsBeforePacking({ verify: [] }, files(10))).toBe(3 + 1 + 1);
+    expect(unitsBeforePacking({ verify: [] }, files(100_000))).toBe(3 + 1 + 1);
+    expect(unitsBeforePacking({ verify: [], ecr: { check: true } as never }, files(2))).toBe(6);
+    const none = [
+      { path: 'empty.yaml', size: 0 },
+      { path: 'notes.txt', size: 5 },
+    ];
+    expect(unitsBeforePacking({ verify: [] }, none)).toBe(3 + 1);
   });
 
-  it('refuses 100,000 YAML files in the default plan, naming the count and the limit', () => {
+  it('refuses 100,000 spec steps before packing, naming the count and the limit', () => {
+    const steps = (n: number) =>
+      Array.from({ length: n }, (_, i) => ({ name: `s${i}`, run: 'true' }));
     const error = (() => {
       try {
-        assertPlanWithinLimits({ verify: [] }, files(100_000));
+        assertPlanWithinLimits({ steps: steps(100_000), verify: [] }, files(3));
       } catch (e) {
         return e as AirgapError;
       }
     })();
     expect(error?.message).toContain('nothing was packed');
     expect(error?.details[0]).toBe(
-      'the bundle (one apply per YAML file at least) is 100,004 units, over the limit of 99,999 units: the marker protocol numbers units up to 99,999; split the bundle into several specs',
+      'the bundle is 100,004 units, over the limit of 99,999 units: the marker protocol numbers units up to 99,999; split the bundle into several specs',
     );
-    expect(() => assertPlanWithinLimits({ verify: [] }, files(99_000))).not.toThrow();
+    expect(() =>
+      assertPlanWithinLimits({ steps: steps(99_000), verify: [] }, files(3)),
+    ).not.toThrow();
+    expect(() => assertPlanWithinLimits({ verify: [] }, files(100_000))).not.toThrow();
   });
 });
