@@ -88,6 +88,8 @@ export function detectWrapWidth(lines: readonly string[]): number | undefined {
 
 /** A shell prompt with a command after it: `[ec2-user@ip-10-0-1-23 ~]$ ls`, `sh-5.2$ ls`. */
 const PROMPT = /^(?:\[[^\]]{1,80}\]|[\w.@:~/-]{1,80})[$#] \S/;
+/** A prompt alone (an Enter on an empty line, the end of a copy): the copy drops its space. */
+const BARE_PROMPT = /^(?:\[[^\]]{1,80}\]|[\w.@:~/-]{1,80})[$#] ?$/;
 /** klog's line header (`E1126 07:27:38.701610`): kubectl starts each of its log lines so. */
 const KLOG = /^[IWEF]\d{4} \d\d:\d\d:\d\d\.\d{6} /;
 /** A table header as kubectl prints it: upper-case column names two or more spaces apart. */
@@ -100,7 +102,11 @@ const HEADER_TAIL = /^ *[A-Z][A-Z0-9()%/._-]*(?: {1,}[A-Z][A-Z0-9()%/._-]*)* *$/
  * helpers print from column 0, kubectl's log lines, and a blank line (nothing to continue).
  */
 const startsOwnLine = (line: string) =>
-  line === '' || line.startsWith(MARKER_TEXT) || PROMPT.test(line) || KLOG.test(line);
+  line === '' ||
+  line.startsWith(MARKER_TEXT) ||
+  PROMPT.test(line) ||
+  BARE_PROMPT.test(line) ||
+  KLOG.test(line);
 
 /** Where the columns of a table header start. */
 function columnStarts(header: string): number[] {

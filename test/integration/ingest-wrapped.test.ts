@@ -5,6 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle.js';
 import { ingest } from '../../src/commands/ingest.js';
+import { HardWrapJoiner } from '../../src/ingest/wrap.js';
 import { bastionBlocks } from '../../src/scripts/bastion.js';
 import { fakeBastion } from '../helpers/bastion.js';
 import {
@@ -106,4 +107,59 @@ describe('a session copied from tmux at 80 columns without -J', () => {
     expect(other).not.toContain('airgap_download() {');
     expect(other).toContain(`$ airgap_run ${result.record.id} 1 download`);
   }, 60_000);
+});
+
+describe('the wrap leftovers of issue 23 on a real tmux pane at 80 columns', () => {
+  it('gives back the -J copy: a command cut on a space, a wide kubectl table, 80-wide lines', async () => {
+    if (!requireTool('tmux')) return;
+    const dir = tempDir('airgap-tmux-');
+    const row = (cells: string[]) =>
+      cells.map((c, i) => (i < cells.length - 1 ? c.padEnd(w[i]!) : c)).join('');
+    const w = [31, 8, 10, 13, 7, 12, 41];
+    const header = ['NAME', 'READY', 'STATUS', 'RESTARTS', 'AGE', 'IP', 'NODE', 'NOMINATED NODE'];
+    const pod = ['orders-svc-7d9f8b6c5-x2x9z', '1/1', 'Running', '0', '3d4h', '10.0.1.23'];
+    const node = ['ip-10-0-1-1.eu-west-1.compute.internal', '<none>'];
+    const eighty = 'x'.repeat(80);
+    writeFileSync(
+      join(dir, 's.sh'),
+      // Long lines first, as in a real session: the width is told from lines of exactly 80.
+      [LONG_OUTPUT, LONG_OUTPUT, row(header), row([...pod, ...node]), eighty, '', 'done', eighty]
+        .map((l) => `printf '%s\\n' '${l}'\n`)
+        .join(''),
+    );
+    const prompt = '[ec2-user@ip-10-0-1-23 ~]$ ';
+    // Typed so that column 80 of the echo is a space, which the copy drops.
+    const typed = `${`bash s.sh #`.padEnd(79 - prompt.length, 'o')} -f k8s/dev/topics/quote.yaml`;
+    const tmux = (...args: string[]) =>
+      spawnSync('tmux', ['-S', join(dir, 'tmux.sock'), '-f', '/dev/null', ...args], {
+        env: { ...process.env, TERM: 'xterm' },
+        cwd: dir,
+        encoding: 'utf8',
+      });
+    tmux('new-session', '-d', '-x', '80', '-y', '40', `PS1='${prompt}' bash --norc --noprofile -i`);
+    let wrapped = '';
+    let joined = '';
+    try {
+      tmux('send-keys', '-l', typed);
+      tmux('send-keys', 'Enter');
+      for (let tries = 0; tries < 100 && !/\ndone\n[\s\S]*\$\s*$/.test(wrapped); tries++) {
+        await sleep(100);
+        wrapped = tmux('capture-pane', '-p', '-S', '-').stdout;
+      }
+      wrapped = tmux('capture-pane', '-p', '-S', '-').stdout;
+      joined = tmux('capture-pane', '-p', '-J', '-S', '-').stdout;
+    } finally {
+      tmux('kill-server');
+    }
+    const lines = (text: string) => text.trimEnd().split('\n');
+    expect(lines(wrapped)).toContain(`${prompt}${typed}`.slice(0, 79));
+    const out: string[] = [];
+    const joiner = new HardWrapJoiner((line) => out.push(line));
+    for (const line of lines(wrapped)) joiner.push(line);
+    joiner.finish();
+    expect(joiner.width).toBe(80);
+    expect(out).toEqual(lines(joined).map((l) => l.trimEnd()));
+    expect(out).toContain(`${prompt}${typed}`);
+    expect(out).toContain(row([...pod, ...node]));
+  }, 30_000);
 });

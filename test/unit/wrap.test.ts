@@ -112,6 +112,8 @@ describe('the 80-column leftovers of issue 23', () => {
       eighty('service/orders-svc unchanged '),
       `${prompt}echo next`,
       'next',
+      eighty('service/quotes unchanged '),
+      prompt.trimEnd(),
     ];
     expect(rejoin(wrapAt(80, lines)).out).toEqual(lines);
   });
