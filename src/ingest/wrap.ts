@@ -233,16 +233,14 @@ export class HardWrapJoiner {
     width: number,
     joined: boolean,
   ): Continuation | undefined {
+    // A row's first piece: the header showed its last column starts past the terminal.
+    if (!joined && this.wideTable && alignedWith(line, this.wideTable)) return 'padded';
     if (w === width) return 'wrap';
-    if (w !== width - 1 || joined) {
-      // A row's first piece: the header showed its last column starts past the terminal.
-      if (!joined && this.wideTable && alignedWith(line, this.wideTable)) return 'padded';
-      // A header cut in the padding between two columns (the spaces were dropped).
-      if (!joined && w > width - 24 && TABLE_HEADER.test(line)) return 'padded';
-      return undefined;
-    }
-    if (line.includes(MARKER_TEXT)) return 'marker';
-    return PROMPT.test(line) ? 'space' : undefined;
+    if (w === width - 1 && line.includes(MARKER_TEXT)) return 'marker';
+    if (joined) return undefined;
+    // A header cut in the padding between two columns (the spaces were dropped).
+    if (w > width - 24 && TABLE_HEADER.test(line)) return 'padded';
+    return w === width - 1 && PROMPT.test(line) ? 'space' : undefined;
   }
 
   private join(head: string, next: string, width: number): string | undefined {

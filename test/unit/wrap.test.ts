@@ -124,6 +124,8 @@ describe('the 80-column leftovers of issue 23', () => {
       ['orders-svc-7d9f8b6c5-x2x9z', '1/1', 'Running', '0', '3d4h', '10.0.1.23'],
       ['payments-svc-5c6b7d8f9-abcde', '1/1', 'Running', '2 (5m ago)', '12d', '10.0.1.7'],
       ['quotes-7f8', '0/1', 'Pending', '0', '4s', '<none>'],
+      // Its IP ends in column 79: the piece is 79 wide, one short as a cut space leaves it.
+      ['api-5d4', '1/1', 'Running', '0', '9d', '10.0.1.199'],
     ].map((row, i) => [
       ...row,
       ...(i === 0 ? [] : [`ip-10-0-1-${i}.eu-west-1.compute.internal`, '<none>']),
@@ -142,6 +144,7 @@ describe('the 80-column leftovers of issue 23', () => {
     // Honest: some pieces were cut inside the padding and lost their trailing spaces.
     const cutInPadding = lines.filter((l) => l[79] === ' ').length;
     expect(cutInPadding).toBeGreaterThan(0);
+    expect(wrapped.map((l) => l.length)).toContain(79);
     const { out } = rejoin(wrapped);
     expect(out).toEqual([...filler, ...lines, ...after, `${prompt}`.trimEnd()]);
   });
