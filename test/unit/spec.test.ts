@@ -91,11 +91,7 @@ describe('parseBundleSpec', () => {
       valid.replace('files: [k8s/*.yaml]', 'files: k8s/*.yaml'),
       'bundles/x.yaml:4: files: expected array, got string',
     ],
-    [
-      'missing key',
-      valid.replace('files: [k8s/*.yaml]\n', ''),
-      'files: missing required key',
-    ],
+    ['missing key', valid.replace('files: [k8s/*.yaml]\n', ''), 'files: missing required key'],
     ['step without run', `${valid}steps:\n  - name: a\n`, 'steps.0.run'],
     ['YAML syntax', 'name: [oops\n', 'bundles/x.yaml:2: invalid YAML'],
   ])('%s', (_label, text, expected) => {
