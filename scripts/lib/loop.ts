@@ -256,7 +256,9 @@ export async function runLoop(options: LoopOptions = {}): Promise<LoopResult> {
     aws: join(standins, 'aws-ecr'),
   });
   const cloudshellTranscript = join(work, 'cloudshell-terminal.txt');
-  const imageBlocks = cloudshellBlocks(record).filter((b) => b.title.startsWith('Push'));
+  const imageBlocks = cloudshellBlocks(record).filter((b) =>
+    /^(Define the helpers|Push)/.test(b.title),
+  );
   await pasteOnTerminal(
     imageBlocks.map((b) => b.code).join('\n'),
     {

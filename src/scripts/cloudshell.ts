@@ -1,6 +1,6 @@
 import { type ImagePlan, imagePlan } from '../model/image-plan.js';
 import type { BundleRecord } from '../model/record.js';
-import type { PasteBlock } from './bastion.js';
+import { echoRows, MAX_BLOCK_ROWS, type PasteBlock } from './bastion.js';
 import { inlineCode } from './fence.js';
 import { joinSh, raw, type ShellCode, sh } from './sh.js';
 
@@ -19,28 +19,53 @@ export function cloudshellWarnings(record: BundleRecord): string[] {
   return imagePlan(record).unpushable.map((u) => `${u.image}: ${u.reason}`);
 }
 
-/** The marker lines and the nonce every CloudShell block prints; `${n}` is its unit. */
-function markedUnit(record: BundleRecord, n: number, context: string, body: ShellCode): ShellCode {
-  return sh`AIRGAP_ID=${record.id}
-AIRGAP_NONCE=$(od -An -N4 -tx1 /dev/urandom 2>/dev/null | tr -d ' \\n')
-printf '@@airgap/1 begin %s %s upload %s%s\\n' "$AIRGAP_ID" ${n} "$(date -u +%s)" "\${AIRGAP_NONCE:+ s=$AIRGAP_NONCE}"
-printf '[%s %s] $ %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(hostname 2>/dev/null || uname -n)" ${context}
-if (
-${body}
-) 2>&1; then airgap_rc=0; else airgap_rc=$?; fi
-printf '@@airgap/1 end %s %s upload rc=%s %s%s\\n' "$AIRGAP_ID" ${n} "$airgap_rc" "$(date -u +%s)" "\${AIRGAP_NONCE:+ s=$AIRGAP_NONCE}"`;
-}
+/**
+ * The shell functions the other blocks call, so that each block's echo fits an 80x24
+ * terminal (bash and zsh redraw a taller bracketed paste garbled). They are defined in the
+ * operator's own shell (bash or zsh, `set -e`/`set -C` allowed) and exit only the subshell
+ * of a unit. airgap_unit prints the markers around one unit; airgap_find and airgap_why
+ * turn the usual failures into one `airgap:` line naming the cause: a missing or cut-short
+ * upload (with the free space of ~ when it is full, which is what cuts uploads short) and
+ * missing credentials (asked of STS only after an aws command failed, so that endpoints
+ * without STS, such as a local S3, work).
+ */
+const helperFunctions = [
+  raw(`airgap_unit() {
+  airgap_n="$AIRGAP_ID $1 $2"; airgap_s=\${AIRGAP_NONCE:+ s=$AIRGAP_NONCE}
+  printf '@@airgap/1 begin %s %s%s\\n' "$airgap_n" "$(date -u +%s)" "$airgap_s"
+  printf '[%s %s] $ %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(uname -n)" "$3"
+  shift 3; if ( "$@" ) 2>&1; then airgap_rc=0; else airgap_rc=$?; fi
+  printf '@@airgap/1 end %s rc=%s %s%s\\n' "$airgap_n" "$airgap_rc" \\
+    "$(date -u +%s)" "$airgap_s"
+}`),
+  raw(`airgap_find() {
+  airgap_path=$PWD/$1; [ -f "$airgap_path" ] || airgap_path=~/$1
+  if [ ! -f "$airgap_path" ]; then airgap_m="missing file: $1 is in neither $PWD nor ~"
+  elif [ -z "\${2:-}" ]; then return; else airgap_m=$(sha256sum "$airgap_path") || exit 1
+    [ "\${airgap_m%% *}" = "$2" ] && return
+    airgap_m="CHECKSUM MISMATCH: $airgap_path is not the archive airgap built"; fi
+  df -Pk ~ | awk -v m="$airgap_m" '{ f = $4; d = $6 } END { if (f < 1024)
+    m = "no space left on " d " (" f " KiB free): " m; print "airgap: " m }'; exit 1
+}`),
+  raw(`airgap_why() { aws sts get-caller-identity >/dev/null 2>&1 && set -- "$1 failed" ||
+  set -- 'no AWS credentials: aws sts get-caller-identity fails'
+  printf 'airgap: %s\\n' "$1"; exit 1; }`),
+];
 
-/** Sets airgap_dir to where the archive is (here or ~); the body refuses when it is nowhere. */
-function findArchive(file: string): ShellCode {
-  return sh`airgap_file=${file}
-if [ -f "./$airgap_file" ]; then airgap_dir=$PWD; elif [ -f "$HOME/$airgap_file" ]; then airgap_dir=$HOME; else airgap_dir=; fi`;
+/** The helper blocks: the nonce and the functions, in as few blocks as fit the screen. */
+function helperCodes(record: BundleRecord, pushes: boolean): string[] {
+  const head = joinSh([
+    sh`AIRGAP_ID=${record.id}`,
+    raw(`AIRGAP_NONCE=$(od -An -N4 -tx1 /dev/urandom 2>/dev/null | tr -d ' \\n')`),
+  ]);
+  const blocks: ShellCode[][] = [[head]];
+  for (const fn of pushes ? [...helperFunctions, imageHelper()] : helperFunctions) {
+    const last = blocks[blocks.length - 1]!;
+    if (echoRows(joinSh([...last, fn]).text) <= MAX_BLOCK_ROWS) last.push(fn);
+    else blocks.push([fn]);
+  }
+  return blocks.map((b) => joinSh(b).text);
 }
-
-const archiveMissing = raw(`  if [ -z "$airgap_dir" ]; then
-    printf 'airgap: %s is neither in %s nor in %s: upload it with Actions > Upload file\\n' "$airgap_file" "$PWD" "$HOME"
-    exit 1
-  fi`);
 
 function s3Args(record: BundleRecord): string[] {
   return [
@@ -52,87 +77,97 @@ function s3Args(record: BundleRecord): string[] {
 
 function airgapUpload(record: BundleRecord): ShellCode {
   const archive = record.archive!;
-  const body = sh`${archiveMissing}
-  if [ -f ./airgap.mjs ]; then airgap_mjs=./airgap.mjs; else airgap_mjs="$HOME/airgap.mjs"; fi
-  if [ ! -f "$airgap_mjs" ]; then
-    printf 'airgap: airgap.mjs is neither here nor in %s: upload it, or paste the next block\\n' "$HOME"
-    exit 1
-  fi
-  node "$airgap_mjs" upload "$airgap_dir/$airgap_file" --sha256 ${archive.sha256}`;
-  return joinSh([
-    findArchive(archive.file),
-    markedUnit(
-      record,
-      1,
-      `node airgap.mjs upload ${archive.file} --sha256 ${archive.sha256}`,
-      body,
-    ),
-  ]);
+  return sh`airgap_mjs_upload() {
+  airgap_find airgap.mjs; airgap_mjs=$airgap_path; airgap_find "$airgap_file"
+  node "$airgap_mjs" upload "$airgap_path" --sha256 "$airgap_sha"
+}
+airgap_file=${archive.file}
+airgap_sha=${archive.sha256}
+airgap_unit 1 upload "node airgap.mjs upload $airgap_file --sha256 $airgap_sha" \\
+  airgap_mjs_upload`;
 }
 
 function awsUpload(record: BundleRecord): ShellCode {
   const archive = record.archive!;
   const url = `s3://${record.s3.bucket}/${archive.key}`;
-  const s3 = s3Args(record);
-  const body = sh`${archiveMissing}
-  airgap_path="$airgap_dir/$airgap_file"
-  airgap_sum=$(sha256sum "$airgap_path") || exit 1
-  if [ "\${airgap_sum%% *}" != ${archive.sha256} ]; then
-    printf 'airgap: CHECKSUM MISMATCH: %s is not the archive airgap built\\n' "$airgap_path"
-    exit 1
-  fi
-  printf '%s: OK\\n' "$airgap_file"
-  printf '%s  %s\\n' ${archive.sha256} "$airgap_file" >| "$airgap_path.sha256" || exit 1
-  aws s3 cp ${s3} --metadata ${`sha256=${archive.sha256}`} "$airgap_path" ${url} || exit 1
-  aws s3 cp ${s3} "$airgap_path.sha256" ${`${url}.sha256`} || exit 1
-  airgap_stored=$(aws s3api head-object ${s3} --bucket ${record.s3.bucket} --key ${archive.key} --query Metadata.sha256 --output text) || exit 1
-  printf '%s\\n' "$airgap_stored"
-  if [ "$airgap_stored" != ${archive.sha256} ]; then
-    printf 'airgap: S3 holds sha256 %s, not the one above\\n' "$airgap_stored"
-    exit 1
-  fi`;
-  return joinSh([
-    findArchive(archive.file),
-    markedUnit(record, 1, `aws s3 cp ${archive.file} ${url}`, body),
-  ]);
+  // The S3 options travel as the function's arguments: zsh would not split one variable.
+  // The sidecar goes from stdin: nothing is written in ~, which may be full. The echoed
+  // command is built from the variables, to keep the block short; ingest reads the record.
+  return sh`airgap_s3_upload() {
+  airgap_find "$airgap_file" "$airgap_sha"; printf '%s: OK\\n' "$airgap_file"
+  aws s3 cp "$@" --metadata "sha256=$airgap_sha" "$airgap_path" "$airgap_url" ||
+    airgap_why 'aws s3 cp'
+  printf '%s  %s\\n' "$airgap_sha" "$airgap_file" |
+    aws s3 cp "$@" - "$airgap_url.sha256" || airgap_why 'aws s3 cp'
+  airgap_s=$(aws s3api head-object "$@" --bucket "$airgap_bucket" --key "$airgap_key" \\
+    --query Metadata.sha256 --output text) || airgap_why 'aws s3api head-object'
+  printf '%s\\n' "$airgap_s"; [ "$airgap_s" = "$airgap_sha" ] && exit
+  printf 'airgap: S3 holds sha256 %s, not the one above\\n' "$airgap_s"; exit 1
+}
+airgap_file=${archive.file}
+airgap_sha=${archive.sha256}
+airgap_bucket=${record.s3.bucket}
+airgap_key=${archive.key}
+airgap_url=${url}
+airgap_unit 1 upload "aws s3 cp $airgap_file $airgap_url" airgap_s3_upload \\
+  ${s3Args(record)}`;
 }
 
-const imageHelper = raw(`airgap_image() {
-  printf '@@airgap/1 begin %s %s image %s%s\\n' "$AIRGAP_ID" "$1" "$(date -u +%s)" "\${AIRGAP_NONCE:+ s=$AIRGAP_NONCE}"
-  printf '[%s %s] $ push %s to %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(hostname 2>/dev/null || uname -n)" "$2" "\${3}/\${4}:\${5}"
-  if (
-    aws ecr get-login-password --region "$6" | docker login --username AWS --password-stdin "$3" >/dev/null || exit 1
-    aws ecr describe-repositories --region "$6" --repository-names "$4" >/dev/null 2>&1 ||
-      aws ecr create-repository --region "$6" --repository-name "$4" >/dev/null || exit 1
-    docker pull "$2" && docker tag "$2" "\${3}/\${4}:\${5}" && docker push "\${3}/\${4}:\${5}" || exit 1
-    printf 'repository=%s tag=%s\\n' "$4" "$5"
-    aws ecr describe-images --region "$6" --repository-name "$4" --image-ids "imageTag=\${5}" \\
-      --query 'imageDetails[0].imageDigest' --output text
-  ) 2>&1; then airgap_rc=0; else airgap_rc=$?; fi
-  printf '@@airgap/1 end %s %s image rc=%s %s%s\\n' "$AIRGAP_ID" "$1" "$airgap_rc" "$(date -u +%s)" "\${AIRGAP_NONCE:+ s=$AIRGAP_NONCE}"
-}`);
+/** airgap_push and airgap_image: one image to ECR, as a unit (a helper block of its own). */
+const imageHelper = () =>
+  raw(`airgap_push() {
+  aws ecr get-login-password --region "$5" |
+    docker login --username AWS --password-stdin "$2" >/dev/null || airgap_why 'docker login'
+  aws ecr describe-repositories --region "$5" --repository-names "$3" >/dev/null 2>&1 ||
+    aws ecr create-repository --region "$5" --repository-name "$3" >/dev/null ||
+    airgap_why 'aws ecr create-repository'
+  docker pull "$1" && docker tag "$1" "$2/$3:$4" && docker push "$2/$3:$4" ||
+    airgap_why "docker pull/tag/push of $1"
+  printf 'repository=%s tag=%s\\n' "$3" "$4"
+  aws ecr describe-images --region "$5" --repository-name "$3" --image-ids "imageTag=$4" \\
+    --query 'imageDetails[0].imageDigest' --output text
+}
+airgap_image() { airgap_unit "$1" image "push $2 to $3/$4:$5" airgap_push "$2" "$3" "$4" "$5" "$6"; }`);
 
-function imageBlock(record: BundleRecord, plan: ImagePlan): ShellCode {
+/** The image blocks: the notes, then the pushes, in as many blocks as the rows take. */
+function imageBlocks(record: BundleRecord, plan: ImagePlan): { code: string; units: number[] }[] {
   const region = record.spec.ecr?.region ?? record.s3.region;
-  return joinSh([
-    sh`AIRGAP_ID=${record.id}`,
-    raw(`AIRGAP_NONCE=$(od -An -N4 -tx1 /dev/urandom 2>/dev/null | tr -d ' \\n')`),
-    imageHelper,
+  const first = [
     ...plan.unpushable.map(
       (u) => sh`printf 'airgap: not pushed: %s\\n' ${`${u.image}: ${u.reason}`}`,
     ),
-    ...plan.pushes.map(
-      (p) => sh`airgap_image ${p.n} ${p.source} ${p.registry} ${p.repository} ${p.tag} ${region}`,
-    ),
-  ]);
+  ];
+  const blocks: { codes: ShellCode[]; units: number[] }[] = [{ codes: first, units: [] }];
+  for (const p of plan.pushes) {
+    const line = sh`airgap_image ${p.n} ${p.source} ${p.registry} ${p.repository} ${p.tag} ${region}`;
+    let last = blocks[blocks.length - 1]!;
+    if (echoRows(joinSh([...last.codes, line]).text) > MAX_BLOCK_ROWS) {
+      last = { codes: [], units: [] };
+      blocks.push(last);
+    }
+    last.codes.push(line);
+    last.units.push(p.n);
+  }
+  return blocks.map((b) => ({ code: joinSh(b.codes).text, units: b.units }));
 }
 
 const inline = inlineCode;
+
+/** Titles the tests and cloudshell.sh pick blocks by. */
+export const HELPERS_TITLE = 'Define the helpers the blocks below call';
 
 export function cloudshellBlocks(record: BundleRecord): PasteBlock[] {
   const archive = record.archive!;
   const plan = imagePlan(record);
   const blocks: PasteBlock[] = [
+    ...helperCodes(record, plan.pushes.length > 0).map((code, i, all) => ({
+      title: all.length > 1 ? `${HELPERS_TITLE} (${i + 1} of ${all.length})` : HELPERS_TITLE,
+      purpose:
+        'Defines shell functions only, and runs nothing: the markers around each step, and one `airgap:` line naming the cause when a file is missing or cut short (with the free space of ~ when it is full) or the AWS credentials are missing. Paste it first in each CloudShell session.',
+      success: 'no output',
+      code,
+      units: [],
+    })),
     {
       title: 'Upload the bundle with airgap (preferred)',
       purpose: `Needs \`${archive.file}\` and \`airgap.mjs\` (the standalone airgap, \`dist/airgap.mjs\` of the installation) uploaded through Actions > Upload file. Finds them here or in ~, checks the archive against the sha256 in this block, uploads it with its sidecar and confirms both in S3.`,
@@ -143,21 +178,28 @@ export function cloudshellBlocks(record: BundleRecord): PasteBlock[] {
     {
       title: 'Upload without airgap (fallback)',
       purpose: `Needs only \`${archive.file}\` uploaded through Actions > Upload file. The same with the aws CLI alone: finds the archive here or in ~, checks the sha256 in this block, writes the sidecar beside it, uploads both and prints the checksum S3 stored.`,
-      success: `\`${archive.file}: OK\`, two \`upload:\` lines, then \`${archive.sha256}\` and \`rc=0\``,
+      success: `\`${archive.file}: OK\`, an \`upload:\` line, then \`${archive.sha256}\` and \`rc=0\``,
       code: awsUpload(record).text,
       units: [1],
     },
   ];
   const left = plan.unpushable.length
-    ? ` Not in this block (${plan.unpushable.map((u) => `${inline(u.image)}: ${u.reason}`).join('; ')}).`
+    ? ` Not pushed (${plan.unpushable.map((u) => `${inline(u.image)}: ${u.reason}`).join('; ')}).`
     : '';
   if (plan.pushes.length) {
-    blocks.push({
-      title: `Push ${plan.pushes.length} image(s) missing from ECR`,
-      purpose: `Logs in to ECR, creates each repository if missing, pulls, tags and pushes, then prints the digest ECR recorded: ${plan.pushes.map((p) => `${inline(p.source)} to ${inline(`${p.registry}/${p.repository}:${p.tag}`)}`).join(', ')}. Copy this output into a file for \`airgap ingest\` so docs/ecr-manifest.md records them.${left}`,
-      success: 'each end marker says `rc=0` after a `sha256:` digest line',
-      code: imageBlock(record, plan).text,
-      units: plan.pushes.map((p) => p.n),
+    const parts = imageBlocks(record, plan);
+    parts.forEach((part, i) => {
+      const pushes = plan.pushes.filter((p) => part.units.includes(p.n));
+      blocks.push({
+        title:
+          i === 0
+            ? `Push ${plan.pushes.length} image(s) missing from ECR`
+            : `Push images, continued (${i + 1} of ${parts.length})`,
+        purpose: `Logs in to ECR, creates each repository if missing, pulls, tags and pushes, then prints the digest ECR recorded${pushes.length ? `: ${pushes.map((p) => `${inline(p.source)} to ${inline(`${p.registry}/${p.repository}:${p.tag}`)}`).join(', ')}` : ''}. Copy this output into a file for \`airgap ingest\` so docs/ecr-manifest.md records them.${i === 0 ? left : ''}`,
+        success: 'each end marker says `rc=0` after a `sha256:` digest line',
+        code: part.code,
+        units: part.units,
+      });
     });
   }
   return blocks;
@@ -173,13 +215,13 @@ export function unpushableNote(record: BundleRecord): string[] {
   ];
 }
 
-/** cloudshell.sh: the blocks given (the record's plan, from render.ts) but the first. */
+/** cloudshell.sh: the blocks given (the record's plan, from render.ts) but the airgap upload. */
 export function cloudshellScript(
   record: BundleRecord,
   blocks: ReadonlyArray<{ title: string; code: string }> = cloudshellBlocks(record),
 ): string {
   // The script form uses the fallback upload (no dependency on airgap in CloudShell).
-  const chosen = blocks.filter((_, i) => i !== 0);
+  const chosen = blocks.filter((b) => !b.title.includes('with airgap'));
   return [
     '#!/usr/bin/env bash',
     `# airgap CloudShell part. Run from ~ or the folder holding the archive.`,

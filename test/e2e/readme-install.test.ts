@@ -174,11 +174,14 @@ describe('the README, followed as written', () => {
     expect(uploaded).toContain(`uploaded s3://acme-airgap/${record.archive!.key}`);
     expect(await storedSha256(record.archive!.key)).toEqual({ bytes: sha256, metadata: sha256 });
 
-    // Block 1 of PASTE.md's CloudShell section, in zsh from another directory.
+    // PASTE.md's CloudShell section up to the airgap block (helpers first), in zsh from
+    // another directory.
     for (const key of [record.archive!.key, `${record.archive!.key}.sha256`])
       await client().send(new DeleteObjectCommand({ Bucket: 'acme-airgap', Key: key }));
-    const [block1] = pasteSheetBlocks(readFileSync(join(outDir, 'PASTE.md'), 'utf8'), 'CloudShell');
-    const pasted = await runCollected('zsh', ['-f', '-c', block1!], {
+    const sheet = pasteSheetBlocks(readFileSync(join(outDir, 'PASTE.md'), 'utf8'), 'CloudShell');
+    const upTo = sheet.findIndex((b) => b.includes('airgap_mjs_upload'));
+    expect(upTo).toBeGreaterThan(0);
+    const pasted = await runCollected('zsh', ['-f', '-c', sheet.slice(0, upTo + 1).join('\n')], {
       cwd: tempDir(),
       env: cloudEnv,
     });

@@ -182,14 +182,21 @@ describe('shellcheck on every generated script and paste block', () => {
       const bastion = bastionBlocks(result.record);
       const helperBlocks = bastion.filter((b) => b.title.startsWith('Load the airgap helpers'));
       const setup = helperBlocks.map((b) => b.code).join('\n');
-      [...bastion, ...cloudshellBlocks(result.record)].forEach((block, i) => {
+      const cloud = cloudshellBlocks(result.record);
+      const cloudHelpers = cloud.filter((b) => b.title.startsWith('Define the helpers'));
+      const cloudSetup = cloudHelpers.map((b) => b.code).join('\n');
+      [...bastion, ...cloud].forEach((block, i) => {
         const path = join(dir, `block-${i}.sh`);
         // A lone block is checked with the helpers it relies on defined before it.
-        const needsHelpers = i < bastion.length && !helperBlocks.includes(block);
-        writeFileSync(
-          path,
-          `#!/usr/bin/env bash\n${needsHelpers ? `${setup}\n` : ''}${block.code}\n`,
-        );
+        const helpers =
+          i < bastion.length
+            ? helperBlocks.includes(block)
+              ? ''
+              : `${setup}\n`
+            : cloudHelpers.includes(block)
+              ? ''
+              : `${cloudSetup}\n`;
+        writeFileSync(path, `#!/usr/bin/env bash\n${helpers}${block.code}\n`);
         files.push(path);
       });
       const check = spawnSync('shellcheck', ['--severity=warning', ...files], { encoding: 'utf8' });

@@ -110,7 +110,9 @@ describe('CloudShell upload blocks', () => {
     const fallback = cloudshellBlocks(r).find((b) => b.title.includes('fallback'))!;
     for (const shell of ['bash', 'zsh', 'dash']) {
       if (spawnSync('sh', ['-c', `command -v ${shell}`]).status !== 0) continue;
-      const run = spawnSync(shell, ['-c', fallback.code], {
+      const helpers = cloudshellBlocks(r).filter((b) => b.title.startsWith('Define the helpers'));
+      const code = [...helpers, fallback].map((b) => b.code).join('\n');
+      const run = spawnSync(shell, ['-c', code], {
         cwd: work,
         env: { PATH: `${bin}:${process.env.PATH}`, HOME: work },
         encoding: 'utf8',
