@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BundleRecord } from '../../src/model/record.js';
+import { echoRows, MAX_BLOCK_ROWS } from '../../src/scripts/bastion.js';
 import {
   cloudshellBlocks,
   cloudshellUnits,
@@ -122,5 +123,26 @@ describe('CloudShell upload blocks', () => {
       expect(run.stdout).toMatch(/upload rc=1 /);
       expect(existsSync(canary)).toBe(false);
     }
+  });
+});
+
+describe('CloudShell blocks on an 80x24 terminal', () => {
+  it(`each echoes in at most ${MAX_BLOCK_ROWS} rows, also with twelve images to push`, () => {
+    const images = Array.from(
+      { length: 12 },
+      (_, i) => `${ecr}/platform/team-${i}/service:1.0.${i}`,
+    );
+    const sources = Object.fromEntries(
+      images.map((_, i) => [`platform/team-${i}/service`, `docker.io/platform/team-${i}/service`]),
+    );
+    const r = record({ missingImages: images }, { imageSources: sources });
+    const blocks = cloudshellBlocks(r);
+    expect(blocks.flatMap((b) => b.units ?? [])).toEqual([
+      1,
+      1,
+      ...imagePlan(r).pushes.map((p) => p.n),
+    ]);
+    expect(blocks.filter((b) => b.title.startsWith('Push')).length).toBeGreaterThan(1);
+    for (const b of blocks) expect(echoRows(b.code), b.title).toBeLessThanOrEqual(MAX_BLOCK_ROWS);
   });
 });
