@@ -91,7 +91,12 @@ describe('node airgap.mjs, copied alone', () => {
       `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(join(standins, 'aws-sdk.mjs'))} "$@"\n`,
       { mode: 0o755 },
     );
-    copyFileSync(join(standins, 'kubectl'), join(bin, 'kubectl'));
+    // The kubectl stand-in is a Node program beside its model (kube-model.mjs): run it where it is.
+    writeFileSync(
+      join(bin, 'kubectl'),
+      `#!/bin/sh\nexec ${JSON.stringify(process.execPath)} ${JSON.stringify(join(standins, 'kubectl'))} "$@"\n`,
+      { mode: 0o755 },
+    );
     const transcript = join(work, 'bastion.txt');
     await pasteOnTerminal(
       bastionBlocks(record)

@@ -4,6 +4,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle.js';
 import type { BundleRecord } from '../../src/model/record.js';
 import { bastionBlocks, bastionScript } from '../../src/scripts/bastion.js';
+import { withPastePlan } from '../../src/scripts/plan-data.js';
 import { renderBlocks, renderPasteSheet } from '../../src/scripts/render.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
 import { cleanupTempDirs, makeOpsRepo, requireTool, tempDir } from '../helpers/ops-repo.js';
@@ -63,7 +64,8 @@ async function hostileRecord(
       sig: h('sig'),
     },
   };
-  return { record, result };
+  // The paste plan is data in the record: computed again from the hostile fields, as bundle would.
+  return { record: withPastePlan(record), result };
 }
 
 describe('hostile values in every spec field that reaches the bastion', () => {
