@@ -27,10 +27,26 @@ export function statusOf(attempt: SpooledAttempt | undefined): UnitStatus {
 
 /**
  * One execution of a unit is its begin marker: the paste's nonce and the second it began.
- * Two copies of a transcript (half a copy, then the whole) hold the same one.
+ * Two copies of a transcript (half a copy, then the whole) hold the same one. A retry pasted
+ * in the same shell keeps the nonce and can begin in the same second: within one transcript a
+ * repeated begin is the next execution unless it ended the same way as the one before it (the
+ * same lines copied twice), and the k-th execution matches the k-th of another copy.
  */
-function executionOf(a: SpooledAttempt): string {
-  return `${a.kind}:${a.n}:${a.nonce ?? ''}:${a.beginEpoch}`;
+function executionKeys(attempts: readonly SpooledAttempt[]): string[] {
+  const last = new Map<string, { k: number; attempt: SpooledAttempt }>();
+  const sameEnd = (a: SpooledAttempt, b: SpooledAttempt) =>
+    a.complete === b.complete &&
+    a.rc === b.rc &&
+    a.skipped === b.skipped &&
+    a.lineCount === b.lineCount;
+  return attempts.map((a) => {
+    const begin = `${a.kind}:${a.n}:${a.nonce ?? ''}:${a.beginEpoch}`;
+    const inTranscript = `${a.transcript}:${begin}`;
+    const before = last.get(inTranscript);
+    const k = !before ? 0 : sameEnd(before.attempt, a) ? before.k : before.k + 1;
+    last.set(inTranscript, { k, attempt: a });
+    return `${begin}:${k}`;
+  });
 }
 
 /** Of two copies of one execution the longer wins: the complete one, else more lines. */
@@ -42,11 +58,14 @@ function longer(a: SpooledAttempt, b: SpooledAttempt): SpooledAttempt {
 /** Every execution once, in the order they began (then as they appear in the transcripts). */
 export function distinctExecutions(attempts: readonly SpooledAttempt[]): SpooledAttempt[] {
   const byExecution = new Map<string, SpooledAttempt>();
-  for (const attempt of attempts) {
-    const key = executionOf(attempt);
+  // In transcript order, so that the k-th begin of a transcript is counted as it appears.
+  const ordered = [...attempts].sort((a, b) => a.transcript - b.transcript || a.seq - b.seq);
+  const keys = executionKeys(ordered);
+  ordered.forEach((attempt, i) => {
+    const key = keys[i]!;
     const seen = byExecution.get(key);
     byExecution.set(key, seen ? longer(seen, attempt) : attempt);
-  }
+  });
   return [...byExecution.values()].sort(
     (a, b) => a.beginEpoch - b.beginEpoch || a.transcript - b.transcript || a.seq - b.seq,
   );

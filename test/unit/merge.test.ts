@@ -58,6 +58,18 @@ describe('mergeAttempts', () => {
     const other = attempt(2, 'step', 0, 5, { nonce: '0000ffff' });
     expect(distinctExecutions([first, other])).toHaveLength(2);
   });
+  it('keeps a retry pasted in the same shell and the same second as a second attempt', () => {
+    // A quick machine: the failure and its retry both begin at second 5 with one nonce.
+    const failure = attempt(2, 'step', 1, 5, { seq: 1, lineCount: 4 });
+    const retry = attempt(2, 'step', 0, 5, { seq: 4, lineCount: 1 });
+    const results = mergeAttempts(units, [attempt(1, 'download', 0, 1), retry, failure], []);
+    expect(results[1]?.status).toBe('ok');
+    expect(results[1]?.final).toBe(retry);
+    expect(results[1]?.earlier).toEqual([failure]);
+    // Half a copy (the failure alone), then the whole: still two attempts, not three.
+    const half = attempt(2, 'step', 1, 5, { seq: 1, lineCount: 2, transcript: 1 });
+    expect(distinctExecutions([failure, retry, half])).toEqual([failure, retry]);
+  });
   it('lets the latest attempt decide, even when it failed after a success', () => {
     const results = mergeAttempts(
       units,
