@@ -1,5 +1,14 @@
 import { execFileSync } from 'node:child_process';
-import { cpSync, mkdirSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  cpSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -84,4 +93,17 @@ export function requireTool(name: string): boolean {
   if (process.env.CI === 'true')
     throw new Error(`${name} is required under CI=true but is not installed`);
   return false;
+}
+
+/** Writes a terminal copy to a temp file for `airgap ingest`, as an operator saves a paste. */
+export function saveTranscript(text: string | Buffer, name = 'paste.txt'): string {
+  const path = join(tempDir(), name);
+  writeFileSync(path, text);
+  return path;
+}
+
+/** The runbook ingest wrote for a bundle, or '' when there is none. */
+export function runbookOf(repo: string, id: string): string {
+  const name = readdirSync(join(repo, 'docs/RUNBOOKS')).find((f) => f.endsWith(`-${id}.md`));
+  return name ? readFileSync(join(repo, 'docs/RUNBOOKS', name), 'utf8') : '';
 }

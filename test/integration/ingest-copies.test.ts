@@ -6,15 +6,16 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle.js';
 import { ingest } from '../../src/commands/ingest.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
-import { cleanupTempDirs, commitAll, git, makeOpsRepo, tempDir } from '../helpers/ops-repo.js';
+import {
+  cleanupTempDirs,
+  commitAll,
+  git,
+  makeOpsRepo,
+  saveTranscript as save,
+  tempDir,
+} from '../helpers/ops-repo.js';
 
 afterAll(cleanupTempDirs);
-
-function save(text: string, name = 'paste.txt'): string {
-  const path = join(tempDir(), name);
-  writeFileSync(path, text);
-  return path;
-}
 
 /** A prepared bundle and the output of one real run of its bastion.sh. */
 async function session() {

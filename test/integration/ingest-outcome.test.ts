@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle.js';
@@ -6,7 +6,15 @@ import { ingest } from '../../src/commands/ingest.js';
 import { formatCounts } from '../../src/ingest/outcome.js';
 import { parseMarker } from '../../src/model/markers.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
-import { cleanupTempDirs, commitAll, makeOpsRepo, runCli, tempDir } from '../helpers/ops-repo.js';
+import {
+  cleanupTempDirs,
+  commitAll,
+  makeOpsRepo,
+  runbookOf,
+  runCli,
+  saveTranscript as save,
+  tempDir,
+} from '../helpers/ops-repo.js';
 
 afterAll(cleanupTempDirs);
 
@@ -45,17 +53,6 @@ function anHourLater(output: string): string {
       /^\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) /gm,
       (_m, t) => `[${new Date(Date.parse(t) + 3_600_000).toISOString().replace('.000Z', 'Z')} `,
     );
-}
-
-function save(text: string): string {
-  const path = join(tempDir(), 'paste.txt');
-  writeFileSync(path, text);
-  return path;
-}
-
-function runbookOf(repo: string, id: string): string {
-  const name = readdirSync(join(repo, 'docs/RUNBOOKS')).find((f) => f.endsWith(`-${id}.md`));
-  return name ? readFileSync(join(repo, 'docs/RUNBOOKS', name), 'utf8') : '';
 }
 
 const forgingStep = `  - name: Print an old log

@@ -12,6 +12,8 @@ import {
   commitAll,
   git,
   makeOpsRepo,
+  runbookOf,
+  saveTranscript as save,
   tempDir,
 } from '../helpers/ops-repo.js';
 
@@ -42,17 +44,6 @@ function asTerminal(output: string): string {
     )
     .map((line) => line.replace('True', '\x1b[01;32mTrue\x1b[0m'))
     .join('\r\n');
-}
-
-function save(text: string | Buffer): string {
-  const path = join(tempDir(), 'paste.txt');
-  writeFileSync(path, text);
-  return path;
-}
-
-function runbookOf(repo: string, id: string): string {
-  const name = readdirSync(join(repo, 'docs/RUNBOOKS')).find((f) => f.endsWith(`-${id}.md`));
-  return name ? readFileSync(join(repo, 'docs/RUNBOOKS', name), 'utf8') : '';
 }
 
 describe('airgap ingest on real bastion output', () => {

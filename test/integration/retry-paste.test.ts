@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle.js';
@@ -10,6 +10,8 @@ import {
   commitAll,
   makeOpsRepo,
   requireTool,
+  runbookOf,
+  saveTranscript as save,
   tempDir,
 } from '../helpers/ops-repo.js';
 import { pasteIntoShell } from '../helpers/pty.js';
@@ -27,17 +29,6 @@ async function preparedRepo(extraSteps = '') {
   const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
   commitAll(repo, 'prepared');
   return { repo, result };
-}
-
-function save(text: string): string {
-  const path = join(tempDir(), 'paste.txt');
-  writeFileSync(path, text);
-  return path;
-}
-
-function runbookOf(repo: string, id: string): string {
-  const name = readdirSync(join(repo, 'docs/RUNBOOKS')).find((f) => f.endsWith(`-${id}.md`));
-  return name ? readFileSync(join(repo, 'docs/RUNBOOKS', name), 'utf8') : '';
 }
 
 describe('a step that fails once, retried by pasting its block and the rest again', () => {

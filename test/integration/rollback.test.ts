@@ -1,4 +1,4 @@
-import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { type BundleOptions, bundle } from '../../src/commands/bundle.js';
@@ -15,6 +15,7 @@ import {
   makeOpsRepo,
   requireTool,
   runCli,
+  saveTranscript as save,
   tempDir,
 } from '../helpers/ops-repo.js';
 import { pasteIntoShell } from '../helpers/pty.js';
@@ -23,12 +24,6 @@ afterAll(cleanupTempDirs);
 
 const TOPIC = 'k8s/dev/topics/kafka-topic-quote-priced.yaml';
 const options = (repo: string): BundleOptions => ({ spec: 'dev-topics', repo, out: tempDir() });
-
-function save(text: string): string {
-  const path = join(tempDir(), 'paste.txt');
-  writeFileSync(path, text);
-  return path;
-}
 
 /** A repo with airgap's handoff blocks and kcat recorded in ECR, so --check can pass. */
 async function opsRepo(): Promise<string> {
