@@ -1,6 +1,7 @@
 import { posix } from 'node:path';
 import type { BundleFile } from '../model/record.js';
 import { SPEC_TEXT_LIMITS } from '../model/spec.js';
+import { grouped } from '../util/format.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { ANNOTATION_LIMIT, type ManifestObject } from './manifests.js';
 import { type PlanItem, planItems } from './plan-items.js';
@@ -38,9 +39,9 @@ const KUBECTL_EXTENSIONS = /\.(ya?ml|json)$/i;
 function serverSideReason(objects: readonly ManifestObject[]): string | undefined {
   const big = objects.find((o) => o.oversized);
   if (big)
-    return `${big.kind} ${big.name} is over the ${ANNOTATION_LIMIT.toLocaleString('en-US')} bytes that client-side apply can keep in its last-applied annotation`;
+    return `${big.kind} ${big.name} is over the ${grouped(ANNOTATION_LIMIT)} bytes that client-side apply can keep in its last-applied annotation`;
   if (objects.some((o) => o.kind === 'CustomResourceDefinition'))
-    return 'CustomResourceDefinitions go server-side: client-side apply copies each into an annotation limited to 262,144 bytes';
+    return `CustomResourceDefinitions go server-side: client-side apply copies each into an annotation limited to ${grouped(ANNOTATION_LIMIT)} bytes`;
   return undefined;
 }
 

@@ -173,7 +173,7 @@ export function assertPlanWithinLimits(
       value: units,
       limit: BUNDLE_LIMITS.units,
       unit: 'units',
-      fix: `the marker protocol numbers units up to ${MAX_UNITS.toLocaleString('en-US')}; split the bundle into several specs`,
+      fix: `the marker protocol numbers units up to ${grouped(MAX_UNITS)}; split the bundle into several specs`,
     },
   ]);
   if (!problems.length) return;
