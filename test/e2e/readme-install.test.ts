@@ -78,7 +78,9 @@ function copyOfTheRepo(): string {
     encoding: 'utf8',
   })
     .split('\0')
-    .filter((f) => f && existsSync(join(projectRoot, f)));
+    // node_modules is never part of a clone; a worktree's symlinked one must not be copied, or
+    // npm ci in the copy would empty the original through the link.
+    .filter((f) => f && f.split('/')[0] !== 'node_modules' && existsSync(join(projectRoot, f)));
   for (const file of files) {
     mkdirSync(dirname(join(copy, file)), { recursive: true });
     cpSync(join(projectRoot, file), join(copy, file), { verbatimSymlinks: true });
