@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { CURRENT_STATE_FILE, renderDeployments } from '../docs/handoff.js';
-import { findManagedBlock, upsertManagedBlock } from '../docs/managed-block.js';
+import { CURRENT_STATE, upsertDeployments } from '../docs/handoff.js';
+import { findManagedBlock } from '../docs/managed-block.js';
 import {
   PENDING_CHANGES_FILE,
   type PendingEntry,
@@ -92,14 +92,13 @@ export async function discard(options: DiscardOptions): Promise<DiscardResult> {
     });
     result.warnings.push(...update.warnings);
     const writes: DocumentWrite[] = [{ rel: PENDING_CHANGES_FILE, content: update.text }];
-    const state = await readTextOrEmpty(join(root, CURRENT_STATE_FILE));
-    if (existsSync(join(root, CURRENT_STATE_FILE)) && findManagedBlock(state, 'deployments')) {
-      const after = upsertManagedBlock(
-        state,
-        'deployments',
-        renderDeployments(readPendingEntries(update.text)),
-      );
-      if (after !== state) writes.push({ rel: CURRENT_STATE_FILE, content: after });
+    const state = await readTextOrEmpty(join(root, CURRENT_STATE.file));
+    if (
+      existsSync(join(root, CURRENT_STATE.file)) &&
+      findManagedBlock(state, CURRENT_STATE.block)
+    ) {
+      const after = upsertDeployments(state, readPendingEntries(update.text));
+      if (after !== state) writes.push({ rel: CURRENT_STATE.file, content: after });
     }
     const run = await openRunDir(root);
     try {

@@ -7,13 +7,13 @@ import {
   upsertEcrImages,
 } from '../docs/ecr-manifest.js';
 import {
-  CURRENT_STATE_FILE,
+  CURRENT_STATE,
   type Outcome,
-  renderDeployments,
-  TRACKER_FILE,
+  TRACKER,
+  upsertDeployments,
   upsertTrackerRow,
 } from '../docs/handoff.js';
-import { findManagedBlock, upsertManagedBlock } from '../docs/managed-block.js';
+import { findManagedBlock } from '../docs/managed-block.js';
 import {
   type BundleStatus,
   PENDING_CHANGES_FILE,
@@ -43,15 +43,15 @@ async function handoffWrites(
   outcome: Outcome,
 ): Promise<Array<{ rel: string; content: string }>> {
   const writes: Array<{ rel: string; content: string }> = [];
-  const tracker = await readTextOrEmpty(join(root, TRACKER_FILE));
-  if (findManagedBlock(tracker, 'deployments')) {
+  const tracker = await readTextOrEmpty(join(root, TRACKER.file));
+  if (findManagedBlock(tracker, TRACKER.block)) {
     const update = upsertTrackerRow(tracker, outcome);
-    if (update.changed) writes.push({ rel: TRACKER_FILE, content: update.text });
+    if (update.changed) writes.push({ rel: TRACKER.file, content: update.text });
   }
-  const state = await readTextOrEmpty(join(root, CURRENT_STATE_FILE));
-  if (findManagedBlock(state, 'deployments')) {
-    const after = upsertManagedBlock(state, 'deployments', renderDeployments(entries));
-    if (after !== state) writes.push({ rel: CURRENT_STATE_FILE, content: after });
+  const state = await readTextOrEmpty(join(root, CURRENT_STATE.file));
+  if (findManagedBlock(state, CURRENT_STATE.block)) {
+    const after = upsertDeployments(state, entries);
+    if (after !== state) writes.push({ rel: CURRENT_STATE.file, content: after });
   }
   return writes;
 }

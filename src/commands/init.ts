@@ -1,17 +1,8 @@
 import { existsSync } from 'node:fs';
 import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
-import { ECR_MANIFEST_FILE, upsertEcrImages } from '../docs/ecr-manifest.js';
-import { addEnvironmentBlocks, ENV_DETAILS_FILE } from '../docs/env-details.js';
-import {
-  CURRENT_STATE_FILE,
-  emptyDeploymentsBlock,
-  emptyTrackerBlock,
-  TRACKER_FILE,
-} from '../docs/handoff.js';
-import { findManagedBlock } from '../docs/managed-block.js';
-import { upsertTableRows } from '../docs/managed-table.js';
-import { PENDING_CHANGES_FILE } from '../docs/pending-changes.js';
+import { DOCUMENTS } from '../docs/documents.js';
+import type { ManagedDocument } from '../docs/managed-document.js';
 import { repoRoot } from '../repo/git.js';
 import { writeFileAtomically } from '../util/atomic.js';
 import { readTextIfExists } from '../util/fs.js';
@@ -60,42 +51,22 @@ export async function init(options: { dir?: string; cwd?: string }): Promise<Ini
 
   const example = 'bundles/example.yaml';
   if (!existsSync(join(root, example))) await write(example, undefined, EXAMPLE_SPEC);
-  for (const dir of ['bundles/records', 'docs/RUNBOOKS']) {
+  for (const dir of ['bundles/records', DOCUMENTS.runbook.file]) {
     if (!existsSync(join(root, dir))) {
       await mkdir(join(root, dir), { recursive: true });
       await write(`${dir}/.gitkeep`, undefined, '');
     }
   }
 
-  const pending = await readTextIfExists(join(root, PENDING_CHANGES_FILE));
-  if (!pending || !findManagedBlock(pending, 'bundles')) {
-    const base = pending ?? '# Pending changes\n\nChanges prepared but not yet deployed.\n';
-    const table = upsertTableRows(base, {
-      block: 'bundles',
-      file: PENDING_CHANGES_FILE,
-      intro: ['Bundles prepared with `airgap bundle` and their deployment status.', ''],
-      header: ['Bundle', 'Environment', 'Status', 'Commit', 'Date', 'Files', 'Images', 'Record'],
-      keyColumns: [0],
-      rows: [],
-    });
-    await write(PENDING_CHANGES_FILE, pending, table.text);
+  const context = { environments: await specEnvironments(join(root, 'bundles')) };
+  const documents: readonly ManagedDocument[] = Object.values(DOCUMENTS);
+  for (const doc of documents) {
+    if (!doc.init) continue;
+    const before = await readTextIfExists(join(root, doc.file));
+    const after = doc.init(before, context);
+    // Nothing to add to a document that does not exist (env-details without environments).
+    if (before !== undefined || after !== '') await write(doc.file, before, after);
   }
-  const manifest = await readTextIfExists(join(root, ECR_MANIFEST_FILE));
-  if (!manifest || !findManagedBlock(manifest, 'ecr-images')) {
-    const base =
-      manifest ?? '# ECR manifest\n\nWhat is in ECR, per environment. Check before deploying.\n';
-    await write(ECR_MANIFEST_FILE, manifest, upsertEcrImages(base, []).text);
-  }
-  const tracker = await readTextIfExists(join(root, TRACKER_FILE));
-  if (!tracker || !findManagedBlock(tracker, 'deployments'))
-    await write(TRACKER_FILE, tracker, emptyTrackerBlock(tracker ?? '# Tracker\n'));
-  const state = await readTextIfExists(join(root, CURRENT_STATE_FILE));
-  if (!state || !findManagedBlock(state, 'deployments'))
-    await write(CURRENT_STATE_FILE, state, emptyDeploymentsBlock(state ?? '# Current state\n'));
-
-  const details = await readTextIfExists(join(root, ENV_DETAILS_FILE));
-  const withBlocks = addEnvironmentBlocks(details, await specEnvironments(join(root, 'bundles')));
-  if (withBlocks !== '') await write(ENV_DETAILS_FILE, details, withBlocks);
 
   const ignore = await readTextIfExists(join(root, '.gitignore'));
   if (!ignore?.split(/\r?\n/).some((l) => l.trim() === '.airgap/out/' || l.trim() === '.airgap/')) {

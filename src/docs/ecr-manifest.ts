@@ -1,14 +1,7 @@
 import { parseImageRef } from '../model/images.js';
-import { type TableUpdate, upsertTableRows } from './managed-table.js';
+import { tableDocument, upsertRows } from './managed-document.js';
+import type { TableUpdate } from './managed-table.js';
 import { parseTables } from './markdown-table.js';
-
-export const ECR_MANIFEST_FILE = 'docs/ecr-manifest.md';
-const BLOCK = 'ecr-images';
-const HEADER = ['Repository', 'Tag', 'Digest', 'Environment', 'Date', 'Source'];
-const INTRO = [
-  'Images recorded by `airgap ingest` (rows keyed by repository, tag, environment).',
-  '',
-];
 
 export interface EcrImageRecord {
   repository: string;
@@ -20,6 +13,30 @@ export interface EcrImageRecord {
 }
 
 const clean = (cell: string | undefined) => (cell ?? '').replace(/`/g, '').trim();
+
+/**
+ * docs/ecr-manifest.md: what is in ECR per environment. airgap reads every table of the
+ * document (readEcrImages), so `fromCells` only decodes the rows it wrote itself.
+ */
+export const ECR_MANIFEST = tableDocument<EcrImageRecord>({
+  file: 'docs/ecr-manifest.md',
+  block: 'ecr-images',
+  newText: '# ECR manifest\n\nWhat is in ECR, per environment. Check before deploying.\n',
+  intro: ['Images recorded by `airgap ingest` (rows keyed by repository, tag, environment).', ''],
+  header: ['Repository', 'Tag', 'Digest', 'Environment', 'Date', 'Source'],
+  keyColumns: [0, 1, 3],
+  toCells: (r) => [r.repository, r.tag, r.digest, r.environment, r.date, r.source],
+  fromCells: (row) => ({
+    repository: clean(row[0]),
+    tag: clean(row[1]),
+    digest: clean(row[2]),
+    environment: clean(row[3]),
+    date: clean(row[4]),
+    source: clean(row[5]),
+  }),
+});
+
+export const ECR_MANIFEST_FILE = ECR_MANIFEST.file;
 
 /**
  * Reads every table in the document that has repository and tag columns, human-written
@@ -72,12 +89,5 @@ export function missingImages(
 }
 
 export function upsertEcrImages(text: string, records: readonly EcrImageRecord[]): TableUpdate {
-  return upsertTableRows(text, {
-    block: BLOCK,
-    file: ECR_MANIFEST_FILE,
-    intro: INTRO,
-    header: HEADER,
-    keyColumns: [0, 1, 3],
-    rows: records.map((r) => [r.repository, r.tag, r.digest, r.environment, r.date, r.source]),
-  });
+  return upsertRows(ECR_MANIFEST, text, records);
 }

@@ -1,4 +1,5 @@
 import { detectEol, findManagedBlock, upsertManagedBlock } from './managed-block.js';
+import type { ManagedDocument } from './managed-document.js';
 
 /**
  * docs/env-details.md: the living state of each environment. People write the text; airgap
@@ -8,9 +9,15 @@ import { detectEol, findManagedBlock, upsertManagedBlock } from './managed-block
  * comment (so the block can be read back), a line for people and the output in a fence.
  * Entries airgap does not replace are kept line for line, hand edits included.
  */
-export const ENV_DETAILS_FILE = 'docs/env-details.md';
+export const ENV_DETAILS = {
+  file: 'docs/env-details.md',
+  block: 'observed',
+  init: (text, { environments }) => addEnvironmentBlocks(text, environments),
+} as const satisfies ManagedDocument;
 
-export const observedBlock = (environment: string) => `observed-${environment}`;
+export const ENV_DETAILS_FILE = ENV_DETAILS.file;
+
+export const observedBlock = (environment: string) => `${ENV_DETAILS.block}-${environment}`;
 
 export interface Observation {
   name: string;
@@ -171,7 +178,10 @@ export function lastObserved(
   return last;
 }
 
-/** An empty block for each environment that has none yet (`airgap init`). */
+/**
+ * An empty block for each environment that has none yet (`airgap init`); '' for no document
+ * and no environment (init then writes nothing).
+ */
 export function addEnvironmentBlocks(text: string | undefined, environments: readonly string[]) {
   let out = text ?? '';
   for (const env of environments)

@@ -1,12 +1,8 @@
-import { upsertManagedBlock } from './managed-block.js';
-import { type TableUpdate, upsertTableRows } from './managed-table.js';
+import { findManagedBlock, upsertManagedBlock } from './managed-block.js';
+import { type ManagedDocument, tableDocument, upsertRows } from './managed-document.js';
+import type { TableUpdate } from './managed-table.js';
 import type { PendingEntry } from './pending-changes.js';
 import { currentDeployments, findSuperseded, specNameOf } from './supersede.js';
-
-export const TRACKER_FILE = 'TRACKER.md';
-export const CURRENT_STATE_FILE = 'CURRENT-STATE.md';
-const TRACKER_HEADER = ['Bundle', 'Environment', 'Outcome', 'Date', 'Runbook'];
-const TRACKER_INTRO = ['Deployments recorded by `airgap ingest`.', ''];
 
 export interface Outcome {
   bundleId: string;
@@ -16,32 +12,35 @@ export interface Outcome {
   runbook: string;
 }
 
-/** One row per bundle in TRACKER.md's managed block, updated in place on re-ingest. */
-const trackerTable = {
+/**
+ * TRACKER.md: one row per bundle, updated in place on re-ingest. Like CURRENT-STATE.md it is
+ * written only where `airgap init` (or a person) put the block: other repos keep it by hand.
+ */
+export const TRACKER = tableDocument<Outcome>({
+  file: 'TRACKER.md',
   block: 'deployments',
-  file: TRACKER_FILE,
-  intro: TRACKER_INTRO,
-  header: TRACKER_HEADER,
+  newText: '# Tracker\n',
+  intro: ['Deployments recorded by `airgap ingest`.', ''],
+  header: ['Bundle', 'Environment', 'Outcome', 'Date', 'Runbook'],
   keyColumns: [0],
-} as const;
+  toCells: (outcome) => [
+    `\`${outcome.bundleId}\``,
+    outcome.environment,
+    outcome.status,
+    outcome.date,
+    `[runbook](${outcome.runbook})`,
+  ],
+  fromCells: (row) => ({
+    bundleId: (row[0] ?? '').replace(/`/g, ''),
+    environment: row[1] ?? '',
+    status: row[2] ?? '',
+    date: row[3] ?? '',
+    runbook: /^\[runbook\]\((.*)\)$/.exec(row[4] ?? '')?.[1] ?? row[4] ?? '',
+  }),
+});
 
 export function upsertTrackerRow(text: string, outcome: Outcome): TableUpdate {
-  return upsertTableRows(text, {
-    ...trackerTable,
-    rows: [
-      [
-        `\`${outcome.bundleId}\``,
-        outcome.environment,
-        outcome.status,
-        outcome.date,
-        `[runbook](${outcome.runbook})`,
-      ],
-    ],
-  });
-}
-
-export function emptyTrackerBlock(text: string): string {
-  return upsertTableRows(text, { ...trackerTable, rows: [] }).text;
+  return upsertRows(TRACKER, text, [outcome]);
 }
 
 /**
@@ -88,6 +87,17 @@ export function renderDeployments(entries: readonly PendingEntry[]): string[] {
   return lines;
 }
 
-export function emptyDeploymentsBlock(text: string): string {
-  return upsertManagedBlock(text, 'deployments', renderDeployments([]));
+/** CURRENT-STATE.md: its block is rebuilt whole from PENDING-CHANGES.md on every write. */
+export const CURRENT_STATE = {
+  file: 'CURRENT-STATE.md',
+  block: 'deployments',
+  init: (text) =>
+    text && findManagedBlock(text, 'deployments')
+      ? text
+      : upsertDeployments(text ?? '# Current state\n', []),
+} as const satisfies ManagedDocument;
+
+/** The document with its block showing these entries. */
+export function upsertDeployments(text: string, entries: readonly PendingEntry[]): string {
+  return upsertManagedBlock(text, CURRENT_STATE.block, renderDeployments(entries));
 }

@@ -19,6 +19,29 @@ export interface LocatedBlock extends ManagedBlock {
   end: number;
 }
 
+/**
+ * The begin line of a block: the only writer of it (the whole-text writer below and the
+ * streaming writer of runbooks in ingest/ both call it).
+ */
+export function beginLine(name: string, hash: string): string {
+  return `<!-- airgap:begin ${name} sha256=${hash} (managed by airgap; edits are kept) -->`;
+}
+
+export function endLine(name: string): string {
+  return `<!-- airgap:end ${name} -->`;
+}
+
+/** Length of the block hash in the begin line. */
+export const HASH_LENGTH = 12;
+
+/**
+ * Where the hash starts in `beginLine(name, …)`: a new runbook is written with a placeholder
+ * hash, filled in once the body (hundreds of megabytes, perhaps) has been hashed.
+ */
+export function hashOffset(name: string): number {
+  return beginLine(name, '\0').indexOf('\0');
+}
+
 // Exported for the streaming update of runbooks too large to read as one string.
 export const beginPattern = (name: string) =>
   new RegExp(`^\\s{0,3}<!-- airgap:begin ${name}(?: sha256=([0-9a-f]+))?[^>]*-->`);
@@ -61,7 +84,7 @@ export function detectEol(text: string): '\r\n' | '\n' {
 }
 
 function contentHash(lines: readonly string[]): string {
-  return sha256Hex(lines.join('\n')).slice(0, 12);
+  return sha256Hex(lines.join('\n')).slice(0, HASH_LENGTH);
 }
 
 /** Finds the named block; its markers count only outside fenced code. */
@@ -95,11 +118,7 @@ export function findManagedBlock(text: string, name: string): LocatedBlock | und
 }
 
 function renderBlock(name: string, lines: readonly string[], eol: string): string {
-  return [
-    `<!-- airgap:begin ${name} sha256=${contentHash(lines)} (managed by airgap; edits are kept) -->`,
-    ...lines,
-    `<!-- airgap:end ${name} -->`,
-  ].join(eol);
+  return [beginLine(name, contentHash(lines)), ...lines, endLine(name)].join(eol);
 }
 
 /**

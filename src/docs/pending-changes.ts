@@ -1,9 +1,5 @@
-import { readTableRows, type TableUpdate, upsertTableRows } from './managed-table.js';
-
-export const PENDING_CHANGES_FILE = 'PENDING-CHANGES.md';
-const BLOCK = 'bundles';
-const HEADER = ['Bundle', 'Environment', 'Status', 'Commit', 'Date', 'Files', 'Images', 'Record'];
-const INTRO = ['Bundles prepared with `airgap bundle` and their deployment status.', ''];
+import { readRows, tableDocument, upsertRows } from './managed-document.js';
+import type { TableUpdate } from './managed-table.js';
 
 /** `discarded`: retired with `airgap discard`, never to be deployed. */
 export type BundleStatus = 'prepared' | 'deployed' | 'failed' | 'partial' | 'discarded';
@@ -51,6 +47,40 @@ function parseStatusCell(cell: string): Partial<PendingEntry> & { status: Bundle
   return entry;
 }
 
+const strip = (cell: string | undefined) => (cell ?? '').replace(/[`*]/g, '');
+
+/** PENDING-CHANGES.md: one row per bundle prepared, in the order they were prepared. */
+export const PENDING_CHANGES = tableDocument<PendingEntry>({
+  file: 'PENDING-CHANGES.md',
+  block: 'bundles',
+  newText: '# Pending changes\n\nChanges prepared but not yet deployed.\n',
+  intro: ['Bundles prepared with `airgap bundle` and their deployment status.', ''],
+  header: ['Bundle', 'Environment', 'Status', 'Commit', 'Date', 'Files', 'Images', 'Record'],
+  keyColumns: [0],
+  toCells: (entry) => [
+    `\`${entry.bundleId}\``,
+    entry.environment,
+    statusCell(entry),
+    `\`${entry.commit.slice(0, 12)}\``,
+    entry.date,
+    String(entry.files),
+    String(entry.images),
+    entry.link,
+  ],
+  fromCells: (row) => ({
+    bundleId: strip(row[0]),
+    environment: strip(row[1]),
+    ...parseStatusCell(row[2] ?? ''),
+    commit: strip(row[3]),
+    date: strip(row[4]),
+    files: Number(row[5] ?? 0),
+    images: Number(row[6] ?? 0),
+    link: row[7] ?? '',
+  }),
+});
+
+export const PENDING_CHANGES_FILE = PENDING_CHANGES.file;
+
 /**
  * One row, in place; `moveToEnd` puts it last, as if prepared now (a rollback): the table's
  * order is the order bundles were prepared, which decides what supersedes what.
@@ -60,38 +90,9 @@ export function upsertPendingEntry(
   entry: PendingEntry,
   options: { moveToEnd?: boolean } = {},
 ): TableUpdate {
-  return upsertTableRows(text, {
-    ...options,
-    block: BLOCK,
-    file: PENDING_CHANGES_FILE,
-    intro: INTRO,
-    header: HEADER,
-    keyColumns: [0],
-    rows: [
-      [
-        `\`${entry.bundleId}\``,
-        entry.environment,
-        statusCell(entry),
-        `\`${entry.commit.slice(0, 12)}\``,
-        entry.date,
-        String(entry.files),
-        String(entry.images),
-        entry.link,
-      ],
-    ],
-  });
+  return upsertRows(PENDING_CHANGES, text, [entry], options);
 }
 
 export function readPendingEntries(text: string): PendingEntry[] {
-  const strip = (cell: string | undefined) => (cell ?? '').replace(/[`*]/g, '');
-  return readTableRows(text, BLOCK).map((row) => ({
-    bundleId: strip(row[0]),
-    environment: strip(row[1]),
-    ...parseStatusCell(row[2] ?? ''),
-    commit: strip(row[3]),
-    date: strip(row[4]),
-    files: Number(row[5] ?? 0),
-    images: Number(row[6] ?? 0),
-    link: row[7] ?? '',
-  }));
+  return readRows(PENDING_CHANGES, text);
 }

@@ -1,5 +1,7 @@
 import { closeSync, existsSync, openSync, readdirSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { beginLine, endLine, HASH_LENGTH, hashOffset } from '../docs/managed-block.js';
+import { RUNBOOK } from '../docs/runbook-document.js';
 import type { DocumentWrite } from '../util/transaction.js';
 import { FileSink } from './lines.js';
 import { type RunbookInput, renderRunbook } from './runbook.js';
@@ -14,12 +16,6 @@ export function runbookPath(root: string, bundleId: string, firstDay: string): s
     : undefined;
   return `${RUNBOOKS_DIR}/${found ?? `${firstDay}-${bundleId}.md`}`;
 }
-
-const BEGIN = '<!-- airgap:begin runbook sha256=';
-const HASH_LENGTH = 12;
-const header = (hash: string) => `${BEGIN}${hash} (managed by airgap; edits are kept) -->`;
-const TRAILER =
-  '<!-- airgap:end runbook -->\n\n## Notes\n\nAdd notes here: airgap only rewrites the block above.\n';
 
 /**
  * Renders the runbook body to a file (its output blocks can be large) and wraps it in the
@@ -45,7 +41,7 @@ export async function runbookWrite(
       body.close();
     }
     const after = join(work, 'runbook-full.md');
-    return upsertBlockFile(abs, 'runbook', body.path, hash, after)
+    return upsertBlockFile(abs, RUNBOOK.block, body.path, hash, after)
       ? { rel, fromFile: after }
       : undefined;
   }
@@ -54,17 +50,17 @@ export async function runbookWrite(
   const full = new FileSink(join(work, 'runbook-full.md'));
   let hash: string;
   try {
-    full.line(header('0'.repeat(HASH_LENGTH)));
+    full.line(beginLine(RUNBOOK.block, '0'.repeat(HASH_LENGTH)));
     full.beginHash();
     renderRunbook(full, input);
     hash = full.endHash().slice(0, HASH_LENGTH);
-    full.write(`\n${TRAILER}`);
+    full.write(`\n${endLine(RUNBOOK.block)}\n\n${RUNBOOK.notes}`);
   } finally {
     full.close();
   }
   const fd = openSync(full.path, 'r+');
   try {
-    writeSync(fd, hash, BEGIN.length);
+    writeSync(fd, hash, hashOffset(RUNBOOK.block));
   } finally {
     closeSync(fd);
   }

@@ -1,5 +1,5 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
-import { beginPattern, endPattern, fenceOpen } from '../docs/managed-block.js';
+import { beginLine, beginPattern, endLine, endPattern, fenceOpen } from '../docs/managed-block.js';
 import { readLineRegions } from './line-regions.js';
 import { FileSink } from './lines.js';
 
@@ -95,13 +95,13 @@ export function upsertBlockFile(
       sink.copyFrom(docPath);
       sink.write(lastByte(docPath, size) === NEWLINE ? eol : eol + eol);
     }
-    sink.write(`<!-- airgap:begin ${name} sha256=${hash} (managed by airgap; edits are kept) -->`);
+    sink.write(beginLine(name, hash));
     sink.write(eol);
     if (eol === '\n') sink.copyFrom(bodyPath);
     else
       for (const region of readLineRegions(bodyPath))
         sink.write(region.toString('utf8').replaceAll('\n', eol));
-    sink.write(`${eol}<!-- airgap:end ${name} -->`);
+    sink.write(`${eol}${endLine(name)}`);
     if (block) sink.copyFrom(docPath, block.end);
     else sink.write(eol);
   } finally {

@@ -2,11 +2,12 @@ import { createReadStream, createWriteStream, existsSync, readdirSync, statSync 
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip, createGzip } from 'node:zlib';
+import { RUNBOOK } from '../docs/runbook-document.js';
 import type { CleanResult } from './clean.js';
 import { iso } from './runbook.js';
 import { type HelperEcho, type SpooledTranscript, spoolTranscript } from './spool.js';
 
-export const RUNBOOKS_DIR = 'docs/RUNBOOKS';
+export const RUNBOOKS_DIR = RUNBOOK.file;
 
 export interface BundleTranscripts {
   /** Repo-relative directory of the kept pastes of the bundle. */
