@@ -20,4 +20,16 @@ describe('the vitest projects (vitest.config.ts)', () => {
     expect(byName.get('unit')?.exclude).toEqual(slowUnitTests);
     expect(byName.get('slow')?.include).toEqual(slowUnitTests);
   });
+
+  it('runs the unit files in one worker: the threads pool takes isolate from the root options', () => {
+    // A project's own `isolate: false` does not reach the pool; without the root option each
+    // unit file got a fresh worker and imported the module graph again (4x the CPU).
+    expect(config.test?.poolOptions?.threads?.isolate).toBe(false);
+    const unit = (
+      (config.test?.projects ?? []) as Array<{
+        test: { name: string; pool?: string; isolate?: boolean };
+      }>
+    ).find((p) => p.test.name === 'unit');
+    expect(unit?.test).toMatchObject({ pool: 'threads', isolate: false });
+  });
 });
