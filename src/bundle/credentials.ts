@@ -166,22 +166,39 @@ const providerRules: ProviderRule[] = rules.flatMap((rule, priority) =>
 const providersByKeyword = rulesByKeyword(providerRules);
 const providerKeywords = keywordSearch(providersByKeyword.keys());
 
-/** The lines (0-based) holding a provider keyword, each with the rules its keywords name. */
-function keywordLines(lower: string): Map<number, Set<ProviderRule>> {
-  // The whole file lower-cased: newlines stay where they are, so lines still count.
+let providerFilter: LineFilter | undefined;
+
+/**
+ * The lines (0-based) holding a provider keyword, each with the rules its keywords name. The
+ * shared engine's automaton (LineFilter, over the rules' spelled-out `filterKeywords`) picks
+ * the lines first: the keyword RegExp alone holds Discord's `m`, `n` and `o`, so it stopped on
+ * nearly every line of a manifest and cost twice the YAML parse. Only a flagged line gets the
+ * RegExp, which names its rules as before; a line the automaton passes holds no keyword of a
+ * rule that could match it (the filter may flag needlessly, never miss: line-filter.ts).
+ */
+function keywordLines(text: string): Map<number, Set<ProviderRule>> {
+  providerFilter ??= new LineFilter(
+    providerRules.flatMap((p) => p.rule.filterKeywords ?? p.rule.keywords),
+    [],
+  );
   const found = new Map<number, Set<ProviderRule>>();
   let line = 0;
   let counted = 0;
-  providerKeywords.lastIndex = 0;
-  for (const hit of lower.matchAll(providerKeywords)) {
-    for (let nl = lower.indexOf('\n', counted); nl !== -1 && nl < hit.index; ) {
+  for (const start of providerFilter.flagged(text).starts) {
+    for (let nl = text.indexOf('\n', counted); nl !== -1 && nl < start; ) {
       line++;
-      nl = lower.indexOf('\n', nl + 1);
+      nl = text.indexOf('\n', nl + 1);
     }
-    counted = hit.index;
-    const set = found.get(line) ?? new Set<ProviderRule>();
-    for (const p of providersByKeyword.get(hit[0]) ?? []) set.add(p);
-    found.set(line, set);
+    counted = start;
+    const end = text.indexOf('\n', start);
+    const lower = text.slice(start, end < 0 ? text.length : end).toLowerCase();
+    providerKeywords.lastIndex = 0;
+    let set: Set<ProviderRule> | undefined;
+    for (const hit of lower.matchAll(providerKeywords)) {
+      set ??= new Set<ProviderRule>();
+      for (const p of providersByKeyword.get(hit[0]) ?? []) set.add(p);
+    }
+    if (set) found.set(line, set);
   }
   return found;
 }
@@ -192,8 +209,8 @@ function keywordLines(lower: string): Map<number, Set<ProviderRule>> {
  * which made the shared engine most of a fresh bundle's time. Overlaps resolve as the engine
  * resolves them; one finding per rule, at its first line.
  */
-export function providerFindings(text: string, lower = text.toLowerCase()): CredentialFinding[] {
-  const candidates = keywordLines(lower);
+export function providerFindings(text: string): CredentialFinding[] {
+  const candidates = keywordLines(text);
   if (candidates.size === 0) return [];
   const lines = text.split('\n');
   const findings: CredentialFinding[] = [];
@@ -243,7 +260,7 @@ export const credentialDetector: CredentialDetector = {
     const lower = text.toLowerCase();
     const findings = builtinFindings(text, lower);
     const seen = new Set(findings.map((f) => f.rule));
-    for (const found of providerFindings(text, lower)) {
+    for (const found of providerFindings(text)) {
       if (seen.has(found.rule)) continue;
       seen.add(found.rule);
       findings.push(found);
