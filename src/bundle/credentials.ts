@@ -62,7 +62,8 @@ function keywordText(text: string): string {
     .toLowerCase();
 }
 
-function runRules(text: string): CredentialFinding[] {
+/** The manifest rules over `text`, one finding per rule (exported for its differential test). */
+export function runRules(text: string): CredentialFinding[] {
   const findings: CredentialFinding[] = [];
   const lower = keywordText(text);
   if (!lower) return findings;

@@ -1,10 +1,12 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
+import { manifestRules, matchedValue } from '../../src/bundle/credential-rules.js';
 import {
   builtinDetector,
   credentialDetector,
   providerFindings,
+  runRules,
 } from '../../src/bundle/credentials.js';
 import { rules as engineRules, findSecrets } from '../../src/secrets/index.js';
 
@@ -161,5 +163,69 @@ describe('providerFindings (keyword lines only) against the shared engine (every
   it('finds each sample on its own', () => {
     for (const sample of samples)
       expect(fast(`a: b\n${sample}\n`)).toEqual(engine(`a: b\n${sample}\n`));
+  });
+});
+
+describe('runRules (keyword lines found by an automaton) against every rule on the whole text', () => {
+  /** What runRules did before: each rule whose keyword is anywhere in the lower-cased text. */
+  const reference = (text: string) => {
+    const lower = text.toLowerCase();
+    const found: string[] = [];
+    for (const rule of manifestRules) {
+      if (!rule.keywords.some((k) => lower.includes(k))) continue;
+      const pattern = new RegExp(rule.pattern.source, rule.pattern.flags);
+      for (let m = pattern.exec(text); m; m = pattern.exec(text))
+        if (!rule.validate || rule.validate(matchedValue(m), m)) {
+          found.push(`${text.slice(0, m.index).split('\n').length}:${rule.id}`);
+          break;
+        }
+    }
+    return found;
+  };
+  const fast = (text: string) => runRules(text).map((f) => `${f.line}:${f.rule}`);
+  const pieces = [
+    'apiVersion: v1',
+    'kind: ConfigMap',
+    '  k: v1',
+    '- name: DB_PASSWORD',
+    '  value: "s3cr3tValue"',
+    '    - name: App_Secret',
+    '      value: abcdef123',
+    'Auth-Token: abcdef123456',
+    '  TOKEN: abcdefghijklmnopqrstuvwxyz',
+    'id: AKIAIOSFODNN7ABCDEFG',
+    'AWS_SECRET_ACCESS_KEY = wJalrXUtnFEMI/K7MDENG/bPxRfiCYzzzzKEY',
+    '-----BEGIN RSA PRIVATE KEY-----',
+    '.dockerconfigjson: eyJhdXRocyI6e319',
+    '{"auths": {"r": {"auth": "dXNlcjpwYXNz"}}}',
+    '  passwordSecret: { password: password }',
+    '  İstanbul ﬁle \u212A: ünïcödé',
+    '  \tapikey:\tabcdef123456',
+    '',
+    '\r',
+  ];
+
+  it('finds the same rules on the same lines', () => {
+    let random = 29;
+    const next = () => {
+      random = (random * 1103515245 + 12345) % 2 ** 31;
+      return random;
+    };
+    let found = 0;
+    let none = 0;
+    for (let file = 0; file < 400; file++) {
+      const lines = Array.from({ length: 1 + (next() % 12) }, () => {
+        const piece = pieces[next() % pieces.length] ?? '';
+        // Upper-cased at random: the keywords are looked for case-insensitively.
+        return next() % 4 === 0 ? piece.toUpperCase() : piece;
+      });
+      const text = lines.join(file % 3 ? '\n' : '\r\n');
+      const expected = reference(text);
+      if (expected.length) found++;
+      else none++;
+      expect(fast(text), JSON.stringify(text)).toEqual(expected);
+    }
+    expect(found).toBeGreaterThan(100);
+    expect(none).toBeGreaterThan(20);
   });
 });
