@@ -36,14 +36,15 @@ export interface RegexRule {
 // What a value is when it stands for a secret instead of being one: a variable or template, a
 // masked or redacted marker, a bare count or boolean, a word everyone uses as a stand-in.
 const STAND_IN =
-  /^(?:\$|%|\{\{|\{[\w.-]{1,64}\}|«masked|\[REDACTED|\[[A-Z_ ]{1,64}\]$|<|\*{3}|x{3}|\*+$|#+$|(?:true|false|null|none|nil|yes|no|required|optional|changeme|password|passwd|secret|token|username|user|pass|example)$|\d{1,12}$)/i;
+  /^(?:\$|%|\{\{|\{[\w.-]{1,64}\}|«masked|\[REDACTED|\[[A-Z_ ]{1,64}\]$|<|\*{3}|x{3}|\*+$|#+$|(?:true|false|null|none|nil|yes|no|required|optional|changeme|password|passwd|secret|token|username|user|pass|example|new|function|await|undefined)$|\d{1,12}$)/i;
 // Filler inside a machine-made token: a character repeated (not `A` or `/`: base64 of zeros,
-// which binary tokens such as PyPI's hold), a run of the alphabet or of digits
-// in order, a word saying it is not real. A random token holds none of these by chance; a
-// password someone chose may (`abcdefghij` is a weak password, not a stand-in), so this part
-// is only for tokens.
+// which binary tokens such as PyPI's hold), unless it is all the token holds after its prefix
+// (`sk_live_AAAA…`); a short unit repeated (`FakeFakeFake`, `123123123`); a run of the
+// alphabet or of digits in order; a word saying it is not real. A random token holds none of
+// these by chance; a password someone chose may (`abcdefghij` is a weak password, not a
+// stand-in), so this part is only for tokens.
 const FILLER =
-  /([xX0-9*#])\1{5}|([B-Zb-z])\2{7}|abcdefgh|bcdefghi|cdefghij|defghijk|efghijkl|fghijklm|ghijklmn|hijklmno|ijklmnop|jklmnopq|klmnopqr|lmnopqrs|mnopqrst|nopqrstu|opqrstuv|pqrstuvw|qrstuvwx|rstuvwxy|stuvwxyz|12345678|23456789|01234567|example|your[_-]|replace[_-]?(?:with|me)|put[_-]your|placeholder|dummy|notarealkey|not[_-]a[_-]real|here$/i;
+  /([xX0-9*#])\1{5}|([B-Zb-z])\2{7}|^(?:[A-Za-z0-9]{1,12}[_.-]){1,3}(.)\3{11,}=*$|12345678|23456789|01234567|example|your[_-]|replace[_-]?(?:with|me)|put[_-]your|placeholder|dummy|notarealkey|not[_-]a[_-]real|here$/i;
 
 /**
  * The one placeholder filter, for every rule, at ingest and at bundle: true for values that
@@ -52,9 +53,29 @@ const FILLER =
  * filler in it (`xxxxxxxx`, `AKIAIOSFODNN7EXAMPLE`, `sk_live_AAAAAAAA…`) marks a stand-in too.
  */
 export function isPlaceholder(value: string, token = false): boolean {
-  return (
-    STAND_IN.test(value) || (token ? FILLER : TEMPLATE).test(value) || value.includes('EXAMPLE')
+  if (STAND_IN.test(value) || value.includes('EXAMPLE')) return true;
+  if (token ? isFiller(value) : TEMPLATE.test(value)) return true;
+  // Base64 of text (`ZHVtbXkgdGV4dA==`, "dummy text") stands in when the text does: a key or
+  // token encoded is binary, and decodes to no readable text at all.
+  const text = BASE64.test(value) ? Buffer.from(value, 'base64').toString('latin1') : '';
+  return /^[\x20-\x7e]{8,}$/.test(text) && isPlaceholder(text, token);
+}
+
+const BASE64 = /^(?:[A-Za-z0-9+/]{4}){4,256}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+const ALPHABET_RUN =
+  /abcdefgh|bcdefghi|cdefghij|defghijk|efghijkl|fghijklm|ghijklmn|hijklmno|ijklmnop|jklmnopq|klmnopqr|lmnopqrs|mnopqrst|nopqrstu|opqrstuv|pqrstuvw|qrstuvwx|rstuvwxy|stuvwxyz/i;
+// Case counts here: a run of `a` (`AIzaaaaaaaa…`) is filler where one of `A` is not; a unit
+// of two to four characters four times over (`FakeFake…`), again without `A` or `/`.
+const REPEATED_UNIT = /a{8}|([^A/]{2,4})\1{3}/;
+
+function isFiller(value: string): boolean {
+  if (FILLER.test(value) || ALPHABET_RUN.test(value) || REPEATED_UNIT.test(value)) return true;
+  // The alphabet with each letter in both cases (`aAbBcCdD…`) is a run once the pairs are one.
+  const paired = value.replace(/([a-z])([A-Z])/g, (p, a: string, b: string) =>
+    a === b.toLowerCase() ? a : p,
   );
+  return paired !== value && ALPHABET_RUN.test(paired);
 }
 
 // What marks any value, chosen or made, as a stand-in: one character over and over, a run of
@@ -106,8 +127,26 @@ export function semiGeneric(
       String.raw`(?:${identifiers.join('|')})[ \t\w.-]{0,20}[\s'"]{0,3}(?:=|>|:{1,3}=|\|\||:|=>|\?=|,)[\x60'"\s=]{0,5}(${body})${END}`,
       'gi',
     ),
+    validate: (_value, match) => namesService(match, identifiers),
     source: 'gitleaks',
   };
+}
+
+/**
+ * Whether the service's name stands as a word where the match starts: written in one case or
+ * capitalised (`okta`, `OKTA`, `Okta`, not `okTa` in `rookTable` or `sumO` in `sumObj`), and
+ * not the middle of a lower-case word (`brookta`). A camelCase join (`myOkta`) still counts.
+ */
+function namesService(match: RegExpMatchArray, identifiers: readonly string[]): boolean {
+  const index = match.index ?? 0;
+  const text = match[0];
+  const name = identifiers.find((i) => text.slice(0, i.length).toLowerCase() === i.toLowerCase());
+  if (name === undefined || !/^[A-Za-z]/.test(name)) return true;
+  const written = text.slice(0, name.length);
+  const tail = written.slice(1);
+  if (tail !== tail.toLowerCase() && written !== written.toUpperCase()) return false;
+  const prev = (match.input ?? '').charAt(index - 1);
+  return !/[a-z]/.test(prev) || /[A-Z]/.test(written.charAt(0));
 }
 
 /** Part of a line to mask. `continued` marks the later lines of one value (counted once). */

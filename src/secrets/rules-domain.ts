@@ -10,7 +10,7 @@ import { isPlaceholder, type RegexRule } from './rule.js';
 // or bare up to a delimiter. The first group that matched is the secret.
 const VALUE = String.raw`(?:\\"((?:[^"\\\n]|\\[^"\n]){1,2048})\\"|"([^"\n]{1,2048})"|'([^'\n]{1,2048})'|([^\s"'\x60,;&|<>(){}\[\]\\]{1,2048}))`;
 // After the key: an optional closing quote, then `=`, `:`, `:=` or `=>` (not `://`).
-const SEPARATOR = String.raw`(?:\\?["'])?[ \t]{0,5}(?:=>|:=|=|:(?![/\\]))[ \t]{0,5}`;
+const SEPARATOR = String.raw`(?:\\?["'])?[ \t]{0,5}(?:=>|:=|=|:(?![/\\=]))[ \t]{0,5}`;
 
 const notPlaceholder = (value: string) => !isPlaceholder(value);
 
@@ -26,15 +26,80 @@ function decodeURIComponentSafely(value: string): string {
 const LOGIN = String.raw`(?:docker|podman|nerdctl|buildah|skopeo|oras|crane|regctl|helm[ \t]{1,5}registry)(?:[ \t]{1,5}registry)?[ \t]{1,5}login\b`;
 const WORD = String.raw`(?:'([^'\n]{1,2048})'|"([^"\n]{1,2048})"|([^\s'"|;&<>]{1,2048}))`;
 
-function assignment(id: string, keys: string, keywords: readonly string[]): RegexRule {
+/**
+ * `key = value` where the key names a secret. `made`: the keys (all, or those it matches) name
+ * a machine-made value, a token or a key, so filler in it (`1234567890`, `aaaaaaaa`) marks a
+ * stand-in as in a token; not a password or a connection string, which someone chose.
+ */
+function assignment(
+  id: string,
+  keys: string,
+  keywords: readonly string[],
+  made: boolean | RegExp = false,
+): RegexRule {
   return {
     id,
     keywords,
     // Not after `:` or `/`: `:secret:` in an ARN is a resource type, not a key.
     pattern: new RegExp(`(?<![:/])(?:${keys})${SEPARATOR}${VALUE}`, 'gi'),
-    validate: notPlaceholder,
+    validate: (value, match) =>
+      !isPlaceholder(value, made === true || (made !== false && made.test(match[0]))) &&
+      namesSecret(match) &&
+      !notSecretValue(value, match),
     source: 'airgap',
   };
+}
+
+// Words a key may end in after another word without a break (`accesstoken`, `clientsecret`).
+const HEAD = /(?:auth|access|api|app|bearer|refresh|session|id|client|oauth|shared|private)$/i;
+// Keys naming what is public or an identifier, not a secret: a public key or token, an
+// anti-forgery (CSRF) token or nonce sent in every page, a storage or database key naming a
+// row or an object (`bucket_key: reports-2.1`).
+const NOT_SECRET_KEY =
+  /(?:public|csrf|xsrf|nonce|bucket|object|primary|foreign|sort|partition|cache|idempotency)[_.-]?$/i;
+
+/**
+ * Whether the key the match starts with is a word of its own: after a non-letter, a camelCase
+ * or ALL-CAPS join (`authToken`, `GITHUBTOKEN`) or a word keys end with (`accesstoken`); not
+ * the tail of another word (`io.jsonwebtoken:jjwt`), and not a key naming something public.
+ */
+function namesSecret(match: RegExpMatchArray): boolean {
+  const index = match.index ?? 0;
+  const before = (match.input ?? '').slice(Math.max(0, index - 24), index);
+  const key = /^[A-Za-z_-]+/.exec(match[0])?.[0] ?? '';
+  if (NOT_SECRET_KEY.test(before)) return false;
+  const prev = before.at(-1) ?? '';
+  if (!/[A-Za-z]/.test(prev) || !/^[A-Za-z]/.test(key)) return true;
+  const camel = /[a-z]/.test(prev) && /[A-Z]/.test(key[0] ?? '');
+  const caps = /[A-Z]/.test(prev) && key === key.toUpperCase();
+  return camel || caps || HEAD.test(before);
+}
+
+/**
+ * Values that are no secret whatever their key says: a variable's name holding the key's own
+ * word (`access_token=ACCESS_TOKEN`), a time-based UUID (version 1: a clock and a MAC address,
+ * an identifier with nothing random to guard), a URL with a user and password (url-password
+ * judges the password alone).
+ */
+function notSecretValue(value: string, match: RegExpMatchArray): boolean {
+  const word = (/^[A-Za-z_-]+/.exec(match[0])?.[0] ?? '').replace(/[_-]/g, '').toUpperCase();
+  if (/^[A-Z][A-Z0-9_]*$/.test(value) && value.replace(/_/g, '').includes(word)) return true;
+  if (/^[0-9a-f]{8}-[0-9a-f]{4}-1[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i.test(value))
+    return true;
+  return /^[a-z][\w+.-]{0,30}:\/\/[^\s:/@]{0,256}:[^\s@/]{1,256}@/i.test(value);
+}
+
+/**
+ * A URL's password that only repeats its user name or its scheme (`postgres://postgres:postgres@`)
+ * is a sample or default credential, published with the software, not a secret.
+ */
+function repeatsUserOrScheme(password: string, match: RegExpMatchArray, user: string): boolean {
+  const index = match.index ?? 0;
+  const scheme = /[a-z][\w+.-]{0,30}$/i.exec(
+    (match.input ?? '').slice(Math.max(0, index - 32), index),
+  );
+  const p = password.toLowerCase();
+  return p === user.toLowerCase() || p === scheme?.[0].toLowerCase();
 }
 
 function isBasicCredential(value: string): boolean {
@@ -54,11 +119,14 @@ export const domainRules: readonly RegexRule[] = [
     'aws-secret-access-key',
     'aws_?secret_?access_?key|secret_?access_?key|aws_?secret_?key',
     ['secret'],
+    true,
   ),
-  assignment('aws-session-token', 'aws_?session_?token|session_?token|aws_?security_?token', [
-    'session',
-    'security',
-  ]),
+  assignment(
+    'aws-session-token',
+    'aws_?session_?token|session_?token|aws_?security_?token',
+    ['session', 'security'],
+    true,
+  ),
   {
     id: 'aws-secretsmanager-secret',
     keywords: ['secretstring', 'secretbinary'],
@@ -136,7 +204,9 @@ export const domainRules: readonly RegexRule[] = [
     keywords: ['://'],
     // Starts at the literal `://` (found by a fast scan) rather than at every letter of a scheme.
     pattern: /(?<=[a-z0-9]):\/\/[^\s:/@'"]{0,256}:([^\s@/'"]{1,256})@/gi,
-    validate: notPlaceholder,
+    validate: (value, match) =>
+      notPlaceholder(value) &&
+      !repeatsUserOrScheme(value, match, /^:\/\/([^:]*)/.exec(match[0])?.[1] ?? ''),
     source: 'airgap',
     bundle: true,
     what: 'a URL with a password (e.g. a database URL)',
@@ -148,7 +218,13 @@ export const domainRules: readonly RegexRule[] = [
     keywords: ['%3a%2f%2f'],
     pattern:
       /(?<=[a-z0-9])%3A%2F%2F(?:(?!%3A|%40)[^\s'"&@/?#]){0,256}%3A((?:(?!%40)[^\s'"&@/?#]){1,512})%40/gi,
-    validate: (value) => notPlaceholder(decodeURIComponentSafely(value)),
+    validate: (value, match) =>
+      notPlaceholder(decodeURIComponentSafely(value)) &&
+      !repeatsUserOrScheme(
+        decodeURIComponentSafely(value),
+        match,
+        decodeURIComponentSafely(/^%3A%2F%2F(.*?)%3A/i.exec(match[0])?.[1] ?? ''),
+      ),
     source: 'airgap',
     bundle: true,
     what: 'a URL-encoded URL with a password',
@@ -176,5 +252,6 @@ export const domainRules: readonly RegexRule[] = [
       'credential',
       'connection',
     ],
+    /^(?:token|[\w-]*key)\b/i,
   ),
 ];

@@ -108,11 +108,6 @@ export const gitleaksRules: readonly RegexRule[] = [
     ['t3blbkfj'],
     'sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{20,100}T3BlbkFJ[A-Za-z0-9_-]{20,100}',
   ),
-  uniqueToken(
-    'openai-project-key',
-    ['sk-proj-', 'sk-svcacct-', 'sk-admin-'],
-    'sk-(?:proj|svcacct|admin)-[A-Za-z0-9_-]{80,300}',
-  ),
   uniqueToken('perplexity-api-key', ['pplx-'], 'pplx-[a-zA-Z0-9]{48}'),
   uniqueToken('planetscale-token', ['pscale_'], 'pscale_(?:tkn|pw|oauth)_[\\w=.-]{32,64}', 'i'),
   uniqueToken('prefect-api-token', ['pnu_'], 'pnu_[a-zA-Z0-9]{36}'),

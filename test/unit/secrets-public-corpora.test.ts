@@ -44,13 +44,13 @@ describe('the public corpora (secretlint, trufflehog, detect-secrets, gitleaks)'
     expect(share(t), wrong(t)).toBeGreaterThanOrEqual(0.95);
   });
 
-  // The issue asks for 2% at most; the engine is at about 9% (generic-key false positives of
-  // gitleaks, database URLs with sample passwords, UUID npm tokens). This bound keeps it from
-  // getting worse; the figure is in `npm run secrets:corpora`.
-  it('masks at most 10% of the near-misses', () => {
+  // The issue's bound. What is left masked is secret-shaped (a GitHub token with its checksum
+  // wrong, a signed JWT, published public keys only a list of them would know); the figure and
+  // the list are in `npm run secrets:corpora`.
+  it('masks at most 2% of the near-misses', () => {
     const t = total(report.nearMisses);
     expect(t.total).toBeGreaterThan(400);
-    expect(share(t), wrong(t)).toBeLessThanOrEqual(0.1);
+    expect(share(t), wrong(t)).toBeLessThanOrEqual(0.02);
   });
 
   it('keeps every digest, ARN, ECR URI, commit id and Kubernetes uid', () => {
