@@ -26,6 +26,7 @@ import { AirgapError } from '../errors.js';
 import { digestFromPushOutput, imagesFromDescribeImages, readRange } from '../ingest/images.js';
 import type { UnitResult } from '../ingest/merge.js';
 import { iso } from '../ingest/runbook.js';
+import { MARKER_PREFIX } from '../model/markers.js';
 import type { BundleRecord } from '../model/record.js';
 import { runGit } from '../repo/git.js';
 import { writeFileAtomically } from '../util/atomic.js';
@@ -139,7 +140,7 @@ export function chooseBundle(
 ): string {
   if (!found.length) {
     throw new AirgapError(`no airgap markers in ${source}`, {
-      hint: 'paste the whole terminal output of the blocks from PASTE.md (lines starting @@airgap/1)',
+      hint: `paste the whole terminal output of the blocks from PASTE.md (lines starting ${MARKER_PREFIX})`,
       code: 'transcript',
     });
   }

@@ -1,3 +1,5 @@
+import { type MarkerKind, UNIT_KINDS } from './unit-kinds.js';
+
 /**
  * The marker protocol, version 1. Every unit of work on the far side prints
  *   @@airgap/1 begin <bundle-id> <n> <kind> <epoch> [s=<nonce>]
@@ -16,52 +18,25 @@ export const MARKER_TAG = '@@airgap/';
 export const MARKER_PREFIX = `${MARKER_TAG}${MARKER_VERSION}`;
 /** Unit numbers are printed in decimal; the bundle refuses plans with more units than this. */
 export const MAX_UNITS = 99_999;
-/** Lowercase hex, drawn from /dev/urandom by the helper block. */
-export const NONCE_PATTERN = /^[0-9a-f]{6,16}$/;
 
-/** Where a unit runs: on the bastion, or in CloudShell (a separate session and transcript). */
-export type UnitSide = 'bastion' | 'cloudshell';
-/** The section of the runbook a unit's record lands in. */
-export type RunbookSection = 'transfer' | 'step' | 'verify' | 'summary' | 'observe' | 'cloudshell';
-
-export interface UnitKindInfo {
-  side: UnitSide;
-  section: RunbookSection;
-  /** Counted in the bundle's outcome (deployed/failed/partial) and in every "N of M" figure. */
-  counts: boolean;
-}
-
-/**
- * One entry per unit kind: the parser, the merge, the runbook and the docs all read this
- * table, so a new kind is one entry here (the compiler then asks for it wherever a
- * `Record<MarkerKind, …>` is kept) plus what prints it.
- */
-export const UNIT_KIND_INFO = {
-  download: { side: 'bastion', section: 'transfer', counts: true },
-  verify: { side: 'bastion', section: 'transfer', counts: true },
-  extract: { side: 'bastion', section: 'transfer', counts: true },
-  /** `aws ecr describe-images` for every image the bundle needs, before any step. */
-  'ecr-check': { side: 'bastion', section: 'step', counts: true },
-  step: { side: 'bastion', section: 'step', counts: true },
-  /** `kubectl diff` before the apply steps; its exit 1 (differences found) counts as success. */
-  preview: { side: 'bastion', section: 'step', counts: true },
-  'verify-cmd': { side: 'bastion', section: 'verify', counts: true },
-  summary: { side: 'bastion', section: 'summary', counts: false },
-  /** A spec's read-only `observe:` command, after the summary: it never changes the outcome. */
-  observe: { side: 'bastion', section: 'observe', counts: false },
-  upload: { side: 'cloudshell', section: 'cloudshell', counts: false },
-  image: { side: 'cloudshell', section: 'cloudshell', counts: false },
-} as const satisfies Record<string, UnitKindInfo>;
-
-export type MarkerKind = keyof typeof UNIT_KIND_INFO;
-export const UNIT_KINDS = Object.keys(UNIT_KIND_INFO) as MarkerKind[];
-
-export function kindInfo(kind: MarkerKind): UnitKindInfo {
-  return UNIT_KIND_INFO[kind];
-}
-export const isCloudShellKind = (kind: MarkerKind): boolean => kindInfo(kind).side === 'cloudshell';
-/** Bastion units that decide the outcome: everything but the summary and CloudShell units. */
-export const countsInOutcome = (kind: MarkerKind): boolean => kindInfo(kind).counts;
+export type {
+  CommandKind,
+  HelperKind,
+  MarkerKind,
+  PasteGroup,
+  RunbookSection,
+  UnitKindInfo,
+  UnitRunner,
+  UnitSide,
+} from './unit-kinds.js';
+export {
+  countsInOutcome,
+  isCloudShellKind,
+  kindInfo,
+  kindsWhere,
+  UNIT_KIND_INFO,
+  UNIT_KINDS,
+} from './unit-kinds.js';
 
 export interface Marker {
   type: 'begin' | 'end';
@@ -81,8 +56,43 @@ const kindAlternation = [...UNIT_KINDS]
   .sort((a, b) => b.length - a.length)
   .map((k) => k.replace(/[-]/g, '\\-'))
   .join('|');
+
+interface MarkerField {
+  /** What stands before the value: a space, or ` s=` for the nonce. */
+  lead: string;
+  /** The value's pattern; the parser captures it. */
+  pattern: string;
+  /** Absent on some lines: the status on a begin marker, the nonce from older helpers. */
+  optional?: true;
+}
+
+/**
+ * The words of a marker line after `<prefix> <type>`, in order: the parser's pattern,
+ * formatMarker and the printf lines of the generated shell code (markerPrintf) are all built
+ * from this table, so what the far side prints and what ingest reads cannot drift apart.
+ */
+const MARKER_FIELDS = {
+  bundleId: { lead: ' ', pattern: '[a-z0-9][a-z0-9-]*' },
+  n: { lead: ' ', pattern: '\\d{1,5}' },
+  kind: { lead: ' ', pattern: kindAlternation },
+  /** `rc=<code>` or `skip`, on end markers only. */
+  status: { lead: ' ', pattern: 'rc=\\d{1,3}|skip', optional: true },
+  /** UTC seconds, as `date -u +%s` prints them. */
+  epoch: { lead: ' ', pattern: '\\d{9,11}' },
+  /** Lowercase hex, drawn from /dev/urandom by the helper block. */
+  nonce: { lead: ' s=', pattern: '[0-9a-f]{6,16}', optional: true },
+} as const satisfies Record<string, MarkerField>;
+type MarkerFieldName = keyof typeof MARKER_FIELDS;
+const FIELD_NAMES = Object.keys(MARKER_FIELDS) as MarkerFieldName[];
+
+export const NONCE_PATTERN = new RegExp(`^(?:${MARKER_FIELDS.nonce.pattern})$`);
+
 const markerPattern = new RegExp(
-  `@@airgap\\/(\\d+) (begin|end) ([a-z0-9][a-z0-9-]*) (\\d{1,5}) (${kindAlternation})(?: (rc=\\d{1,3}|skip))? (\\d{9,11})(?: s=([0-9a-f]{6,16}))?\\s*$`,
+  `${MARKER_TAG}(\\d+) (begin|end)${FIELD_NAMES.map((name) => {
+    const field: MarkerField = MARKER_FIELDS[name];
+    const word = `${field.lead}(${field.pattern})`;
+    return field.optional ? `(?:${word})?` : word;
+  }).join('')}\\s*$`,
 );
 
 /** Finds a marker anywhere in a line: prompts and echoed text may stand before it. */
@@ -107,11 +117,64 @@ export function parseMarker(line: string): Marker | undefined {
 }
 
 export function formatMarker(marker: Marker): string {
-  const status =
-    marker.type === 'end' ? ` ${marker.skipped ? 'skip' : `rc=${marker.rc ?? 0}`}` : '';
-  const nonce = marker.nonce ? ` s=${marker.nonce}` : '';
-  return `${MARKER_PREFIX} ${marker.type} ${marker.bundleId} ${marker.n} ${marker.kind}${status} ${marker.epoch}${nonce}`;
+  const values: Record<MarkerFieldName, string | number | undefined> = {
+    bundleId: marker.bundleId,
+    n: marker.n,
+    kind: marker.kind,
+    status: marker.type === 'end' ? (marker.skipped ? 'skip' : `rc=${marker.rc ?? 0}`) : undefined,
+    epoch: marker.epoch,
+    nonce: marker.nonce || undefined,
+  };
+  const words = FIELD_NAMES.map((name) =>
+    values[name] === undefined ? '' : `${MARKER_FIELDS[name].lead}${values[name]}`,
+  );
+  return `${MARKER_PREFIX} ${marker.type}${words.join('')}`;
 }
 
+const none = { format: '', args: [] as string[] };
+
+/** Shell words (already quoted for the shell) that a generated marker line prints. */
+export interface MarkerShellWords {
+  /** The bundle id, unit number and kind; or one word that expands to all three, spaced. */
+  unit: readonly [string, string, string] | string;
+  /** End markers: a word that expands to `rc=<code>` or `skip`, or `{ rc }` to the code. */
+  status?: string | { rc: string };
+  /** A word that expands to ` s=<nonce>`, or to nothing. */
+  nonce: string;
+  /** The indent of a continuation line before the time, where the line would be too long. */
+  wrapBeforeEpoch?: string;
+}
+
+/**
+ * The `printf` command that prints a marker in generated shell code (helpers.sh, CloudShell's
+ * airgap_unit), built from the same fields as the parser. The time is taken when it prints.
+ */
+export function markerPrintf(type: Marker['type'], words: MarkerShellWords): string {
+  const parts: Record<MarkerFieldName, { format: string; args: string[] }> = {
+    bundleId:
+      typeof words.unit === 'string'
+        ? { format: ' %s', args: [words.unit] }
+        : { format: ' %s', args: [words.unit[0]] },
+    n: typeof words.unit === 'string' ? none : { format: ' %s', args: [words.unit[1]] },
+    kind: typeof words.unit === 'string' ? none : { format: ' %s', args: [words.unit[2]] },
+    status:
+      type === 'begin' || words.status === undefined
+        ? none
+        : typeof words.status === 'string'
+          ? { format: ' %s', args: [words.status] }
+          : { format: ' rc=%s', args: [words.status.rc] },
+    epoch: {
+      format: ' %s',
+      args: [
+        `${words.wrapBeforeEpoch === undefined ? '' : `\\\n${words.wrapBeforeEpoch}`}"$(date -u +%s)"`,
+      ],
+    },
+    // The word carries the field's lead (` s=`): an older paste has no nonce, and no lead.
+    nonce: { format: '%s', args: [words.nonce] },
+  };
+  const format = FIELD_NAMES.map((name) => parts[name].format).join('');
+  const args = FIELD_NAMES.flatMap((name) => parts[name].args);
+  return `printf '${MARKER_PREFIX} ${type}${format}\\n' ${args.join(' ')}`;
+}
 /** Context line printed before a command runs: `[<utc> <host>] $ <command>`. */
 export const contextPattern = /^\[(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ) ([^\]\s]+)\] \$ (.*)$/;

@@ -1,4 +1,5 @@
 import { archiveFormat } from '../model/archive-formats.js';
+import { markerPrintf } from '../model/markers.js';
 import type { BundleRecord } from '../model/record.js';
 import { signatureFunctions } from './bastion-signature.js';
 import { joinSh, raw, type ShellCode, sh } from './sh.js';
@@ -51,6 +52,7 @@ aws_cp_shown=${`aws s3 cp ${s3Options.join(' ')} ${url}`}`;
  * A failed step stops the steps after it until it succeeds: pasting the failed step's block
  * again retries it (an earlier step's block runs too), and its success clears `failed`.
  */
+const UNIT_WORDS = ['"$id"', '"$n"', '"$kind"'] as const;
 const LIB_BODY = String.raw`unset CDPATH BASH_ENV ENV AIRGAP_NONCE
 dir="$HOME/airgap/$id"
 state="$dir/state"
@@ -63,10 +65,10 @@ n=$2
 kind=$3
 mkdir -p "$state" 2>/dev/null
 say() { printf 'airgap: %s\n' "$*"; }
-begin() { printf '@@airgap/1 begin %s %s %s %s%s\n' "$id" "$n" "$kind" "$(date -u +%s)" "$tag"; }
+begin() { ${markerPrintf('begin', { unit: UNIT_WORDS, nonce: '"$tag"' })}; }
 finish() {
   printf '%s\n' "$1" >| "$state/unit-$n"
-  printf '@@airgap/1 end %s %s %s %s %s%s\n' "$id" "$n" "$kind" "$1" "$(date -u +%s)" "$tag"
+  ${markerPrintf('end', { unit: UNIT_WORDS, status: '"$1"', nonce: '"$tag"' })}
 }
 context() {
   printf '[%s %s] $ %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(hostname 2>/dev/null || uname -n)" "$1"

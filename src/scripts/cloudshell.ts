@@ -1,4 +1,5 @@
 import { type ImagePlan, imagePlan } from '../model/image-plan.js';
+import { markerPrintf } from '../model/markers.js';
 import type { BundleRecord } from '../model/record.js';
 import { echoRows, MAX_BLOCK_ROWS, type PasteBlock } from './bastion.js';
 import { inlineCode } from './fence.js';
@@ -32,11 +33,10 @@ export function cloudshellWarnings(record: BundleRecord): string[] {
 const helperFunctions = [
   raw(`airgap_unit() {
   airgap_n="$AIRGAP_ID $1 $2"; airgap_s=\${AIRGAP_NONCE:+ s=$AIRGAP_NONCE}
-  printf '@@airgap/1 begin %s %s%s\\n' "$airgap_n" "$(date -u +%s)" "$airgap_s"
+  ${markerPrintf('begin', { unit: '"$airgap_n"', nonce: '"$airgap_s"' })}
   printf '[%s %s] $ %s\\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$(uname -n)" "$3"
   shift 3; if ( "$@" ) 2>&1; then airgap_rc=0; else airgap_rc=$?; fi
-  printf '@@airgap/1 end %s rc=%s %s%s\\n' "$airgap_n" "$airgap_rc" \\
-    "$(date -u +%s)" "$airgap_s"
+  ${markerPrintf('end', { unit: '"$airgap_n"', status: { rc: '"$airgap_rc"' }, nonce: '"$airgap_s"', wrapBeforeEpoch: '    ' })}
 }`),
   raw(`airgap_find() {
   airgap_path=$PWD/$1; [ -f "$airgap_path" ] || airgap_path=~/$1
