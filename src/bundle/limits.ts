@@ -1,6 +1,6 @@
 import { AirgapError } from '../errors.js';
 import { CLOUDSHELL_ARCHIVE_BYTES, MAX_ARCHIVE_BYTES } from '../model/capacity.js';
-import { MAX_UNITS } from '../model/markers.js';
+import { kindInfo, MAX_UNITS } from '../model/markers.js';
 import type { BundleRecord } from '../model/record.js';
 import { type BundleSpec, SPEC_TEXT_LIMITS } from '../model/spec.js';
 import { grouped } from '../util/format.js';
@@ -104,10 +104,13 @@ export function bundleMeasures(record: BundleRecord, pasteSheetBytes: number): M
     },
   ];
   for (const unit of record.units) {
-    if (unit.kind !== 'step' && unit.kind !== 'verify-cmd' && unit.kind !== 'observe') continue;
+    // The kind table says which units carry the spec author's text (model/unit-kinds.ts).
+    const info = kindInfo(unit.kind);
+    const limited = info.runs === 'command' ? info.specLimits : 'none';
+    if (limited === 'none') continue;
     const label = `unit ${unit.n} (${unit.name.slice(0, 40)})`;
     // Generated step names ("Apply <path>") are not the spec author's to shorten.
-    if (unit.kind === 'step' && record.spec.steps)
+    if (limited === 'name and command' && record.spec.steps)
       measures.push({
         what: `the name of ${label}`,
         value: unit.name.length,

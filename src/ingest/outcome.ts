@@ -1,6 +1,6 @@
 import type { BundleStatus } from '../docs/pending-changes.js';
 import { formatCounts, type OutcomeCounts } from '../model/counts.js';
-import { countsInOutcome, isCloudShellKind } from '../model/markers.js';
+import { countsInOutcome, isCloudShellKind, kindInfo } from '../model/markers.js';
 import type { Unit } from '../model/record.js';
 import { bundleStatus, distinctExecutions, mergeAttempts, type UnitResult } from './merge.js';
 import type { SpooledAttempt } from './spool.js';
@@ -106,8 +106,8 @@ export function splitRuns(
   const others = attempts.filter((a) => !onBastion(a));
   const groups: SpooledAttempt[][] = [];
   for (const attempt of bastion) {
-    const newRun = attempt.kind === 'download';
-    if (newRun && groups.at(-1)?.some((a) => a.kind === 'download')) groups.push([]);
+    const newRun = kindInfo(attempt.kind).startsRun;
+    if (newRun && groups.at(-1)?.some((a) => kindInfo(a.kind).startsRun)) groups.push([]);
     if (!groups.length) groups.push([]);
     groups.at(-1)?.push(attempt);
   }

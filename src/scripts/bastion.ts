@@ -1,4 +1,6 @@
 import { gzipSync } from 'node:zlib';
+import { invariantBroken } from '../errors.js';
+import { kindInfo, type PasteGroup } from '../model/markers.js';
 import type { BundleRecord, Unit } from '../model/record.js';
 import { helpersScript } from './bastion-lib.js';
 import { inlineCode, oneLine, plainText } from './fence.js';
@@ -148,21 +150,36 @@ function plannedPurpose(units: readonly Unit[]): string {
 
 /**
  * Units grouped into blocks where that costs the operator no checkpoint: the transfer with
- * the image check, a dry run with its preview, the verification with the summary.
+ * the image check, a dry run with its preview, the verification with the summary. Each unit
+ * goes where its kind's `paste` entry says (model/unit-kinds.ts), so every bastion unit lands
+ * in exactly one block.
  */
 function groups(record: BundleRecord): Group[] {
+  const byPaste: Record<Exclude<PasteGroup, 'step' | 'with-previous'>, Unit[]> = {
+    transfer: [],
+    verify: [],
+    observe: [],
+    cloudshell: [],
+  };
+  const ordered: Unit[] = [];
+  for (const unit of record.units) {
+    const paste = kindInfo(unit.kind).paste;
+    if (paste === 'step' || paste === 'with-previous') ordered.push(unit);
+    else byPaste[paste].push(unit);
+  }
+  if (byPaste.cloudshell.length)
+    throw invariantBroken(`CloudShell unit ${byPaste.cloudshell[0]?.n} in the bastion plan`);
   const steps = record.units.filter((u) => u.kind === 'step');
-  const transfer = record.units.filter((u) => ['download', 'verify', 'extract'].includes(u.kind));
-  const ecr = record.units.filter((u) => u.kind === 'ecr-check');
+  const ecr = byPaste.transfer.some((u) => u.kind === 'ecr-check');
   const result: Group[] = [
     {
-      title: `Download, verify and extract${ecr.length ? ', check the images in ECR' : ''}`,
-      purpose: `Fetches the archive from S3, checks its sha256 against the one embedded in the helper blocks, extracts it to ${inlineCode(`~/airgap/${record.id}/root`)} and checks every file${ecr.length ? '; then asks ECR for every image the bundle needs' : ''}.`,
+      title: `Download, verify and extract${ecr ? ', check the images in ECR' : ''}`,
+      purpose: `Fetches the archive from S3, checks its sha256 against the one embedded in the helper blocks, extracts it to ${inlineCode(`~/airgap/${record.id}/root`)} and checks every file${ecr ? '; then asks ECR for every image the bundle needs' : ''}.`,
       success: `${inlineCode(`${record.archive?.file}: OK`)} and ${inlineCode(`airgap: ${record.files.length} files extracted and verified`)}`,
-      units: [...transfer, ...ecr],
+      units: byPaste.transfer,
     },
   ];
-  for (const unit of record.units) {
+  for (const unit of ordered) {
     if (unit.group !== undefined) {
       const last = result.at(-1);
       if (last?.key === unit.group) last.units.push(unit);
@@ -176,16 +193,14 @@ function groups(record: BundleRecord): Group[] {
         });
       continue;
     }
-    if (unit.kind === 'preview') {
-      const last = result.at(-1);
-      if (last) {
-        last.units.push(unit);
-        last.title += ' and preview the changes';
-        last.purpose += ` Then shows what would change (${inlineCode('kubectl diff')}; exit 1 there only means there are differences).`;
-      }
+    if (kindInfo(unit.kind).paste === 'with-previous') {
+      // The transfer block is always there, so a unit always has a block before it.
+      const last = result.at(-1) as Group;
+      last.units.push(unit);
+      last.title += ' and preview the changes';
+      last.purpose += ` Then shows what would change (${inlineCode('kubectl diff')}; exit 1 there only means there are differences).`;
       continue;
     }
-    if (unit.kind !== 'step') continue;
     const command = unit.command ?? '';
     // The unit's number, as the markers, the bastion's messages and the runbook give it.
     result.push({
@@ -197,14 +212,13 @@ function groups(record: BundleRecord): Group[] {
   }
   for (const group of result)
     if (group.key !== undefined) group.purpose = plannedPurpose(group.units);
-  const verify = record.units.filter((u) => u.kind === 'verify-cmd');
-  const summary = record.units.filter((u) => u.kind === 'summary');
-  const observe = record.units.filter((u) => u.kind === 'observe');
+  const { verify, observe } = byPaste;
+  const checks = verify.filter((u) => kindInfo(u.kind).section === 'verify');
   result.push({
-    title: verify.length ? 'Verify and summarise' : 'Summary',
-    purpose: `${verify.length ? 'Read-only checks of the result, then counts' : 'Counts'} what succeeded. Copy the whole terminal from block 1 to ${observe.length ? 'the end of the next block' : 'here'} into a file for ${inlineCode('airgap ingest')}, or, where Session Manager logs sessions to S3, skip the copy: ${inlineCode('airgap ingest s3://<bucket>/<prefix>/')} reads the logs.`,
+    title: checks.length ? 'Verify and summarise' : 'Summary',
+    purpose: `${checks.length ? 'Read-only checks of the result, then counts' : 'Counts'} what succeeded. Copy the whole terminal from block 1 to ${observe.length ? 'the end of the next block' : 'here'} into a file for ${inlineCode('airgap ingest')}, or, where Session Manager logs sessions to S3, skip the copy: ${inlineCode('airgap ingest s3://<bucket>/<prefix>/')} reads the logs.`,
     success: '`airgap: RESULT: SUCCESS`',
-    units: [...verify, ...summary],
+    units: verify,
   });
   if (observe.length)
     result.push({
