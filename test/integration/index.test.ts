@@ -8,6 +8,7 @@ afterAll(cleanupTempDirs);
 
 /** What another package writes: the public API, typed from the package's own .d.ts files. */
 const consumer = `import { AirgapError, type BundleResult, bundle, ingest, upload } from 'airgap';
+import { parseMarker } from 'airgap/parsers';
 
 const repo = process.argv[2] ?? '';
 const result: BundleResult = await bundle({ spec: 'dev-topics', repo, out: process.argv[3] });
@@ -22,7 +23,8 @@ for (const attempt of [
     if (error instanceof AirgapError) refusals.push([error.message, error.exitCode]);
   }
 }
-console.log(JSON.stringify({ id: result.record.id, format: result.record.format, refusals }));
+const marker = parseMarker(\`@@airgap/1 begin \${result.record.id} 1 step 1765000000\`);
+console.log(JSON.stringify({ id: result.record.id, format: result.record.format, refusals, marker: marker?.kind }));
 `;
 
 /** Proves the declarations are real types, not any: each line must be a type error. */
@@ -101,9 +103,11 @@ describe('the airgap package (src/index.ts) used from another package', () => {
       id: string;
       format: string;
       refusals: Array<[string, number]>;
+      marker: string;
     };
     expect(printed.id).toMatch(/^dev-topics-[0-9a-f]{7}$/);
     expect(printed.format).toBe('airgap-bundle/1');
+    expect(printed.marker).toBe('step');
     expect(printed.refusals).toEqual([
       [expect.stringMatching(/^bundle directory not found: /), 2],
       ['transcript not found: no-such-transcript.txt', 2],

@@ -24,7 +24,8 @@ function sourceFiles(dir: string): string[] {
  * commands), and '.' for the other files at the root such as errors.ts (below everything).
  */
 function layerOf(rel: string): string {
-  if (rel === 'index.ts' || rel === 'index.js') return 'index';
+  // The library's entries (the commands, and the pure parsers) sit above the capabilities.
+  if (/^(index|parsers)\.(ts|js)$/.test(rel)) return 'index';
   return rel.includes('/') ? (rel.split('/')[0] ?? '.') : '.';
 }
 
@@ -108,6 +109,18 @@ describe('src/ file imports', () => {
     reached.clear();
     visit('commands/bundle.ts');
     expect([...reached]).toContain('scripts/bastion.ts');
+  });
+
+  it('keeps the parsers entry pure: it reaches no command, transfer or repo code', () => {
+    const reached = new Set<string>();
+    const visit = (file: string) => {
+      if (reached.has(file)) return;
+      reached.add(file);
+      for (const next of files.get(file) ?? []) visit(next);
+    };
+    visit('parsers.ts');
+    expect(reached.size).toBeGreaterThan(5);
+    expect([...reached].filter((f) => /^(commands|transfer|repo|cli)\//.test(f))).toEqual([]);
   });
 
   it('has no import cycle between two files', () => {
