@@ -65,17 +65,39 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4}){4,256}(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{
 
 const ALPHABET_RUN =
   /abcdefgh|bcdefghi|cdefghij|defghijk|efghijkl|fghijklm|ghijklmn|hijklmno|ijklmnop|jklmnopq|klmnopqr|lmnopqrs|mnopqrst|nopqrstu|opqrstuv|pqrstuvw|qrstuvwx|rstuvwxy|stuvwxyz/i;
-// Case counts here: a run of `a` (`AIzaaaaaaaa…`) is filler where one of `A` is not; a unit
-// of two to four characters four times over (`FakeFake…`), again without `A` or `/`.
-const REPEATED_UNIT = /a{8}|([^A/]{2,4})\1{3}/;
+// A unit of two to four characters four times over (`FakeFake…`, `123123…`); case counts,
+// and a unit holding `A` or `/` is left out for base64 of zeros again. For the fingerprint:
+// repeatsUnit is the search, as a loop (the RegExp took half as long again as FILLER).
+const REPEATED_UNIT = /([^A/]{2,4})\1{3}/;
+
+function repeatsUnit(value: string): boolean {
+  for (let unit = 2; unit <= 4; unit++) {
+    let run = 0;
+    for (let i = unit; i < value.length; i++) {
+      if (value.charCodeAt(i) !== value.charCodeAt(i - unit)) run = 0;
+      else if (++run >= 3 * unit && !/[A/]/.test(value.slice(i + 1 - 4 * unit, i + 1 - 3 * unit)))
+        return true;
+    }
+  }
+  return false;
+}
+
+// The alphabet with each letter in both cases (`aAbBcCdD…`), eight letters of it.
+const PAIRED_RUN = new RegExp(
+  Array.from({ length: 19 }, (_, i) =>
+    [...'abcdefghijklmnopqrstuvwxyz'.slice(i, i + 8)].map((c) => c + c.toUpperCase()).join(''),
+  ).join('|'),
+);
 
 function isFiller(value: string): boolean {
-  if (FILLER.test(value) || ALPHABET_RUN.test(value) || REPEATED_UNIT.test(value)) return true;
-  // The alphabet with each letter in both cases (`aAbBcCdD…`) is a run once the pairs are one.
-  const paired = value.replace(/([a-z])([A-Z])/g, (p, a: string, b: string) =>
-    a === b.toLowerCase() ? a : p,
+  return (
+    FILLER.test(value) ||
+    ALPHABET_RUN.test(value) ||
+    // A run of `a` (`AIzaaaaaaaa…`) is filler where one of `A` is not.
+    value.includes('aaaaaaaa') ||
+    repeatsUnit(value) ||
+    PAIRED_RUN.test(value)
   );
-  return paired !== value && ALPHABET_RUN.test(paired);
 }
 
 // What marks any value, chosen or made, as a stand-in: one character over and over, a run of
@@ -197,4 +219,12 @@ export function rulesByKeyword<T extends { rule: RegexRule }>(
 }
 
 /** The placeholder filter's expressions, for a fingerprint of the rules (bundle's scan cache). */
-export const PLACEHOLDER_PATTERNS: readonly RegExp[] = [STAND_IN, FILLER, TEMPLATE];
+export const PLACEHOLDER_PATTERNS: readonly RegExp[] = [
+  STAND_IN,
+  FILLER,
+  ALPHABET_RUN,
+  REPEATED_UNIT,
+  PAIRED_RUN,
+  BASE64,
+  TEMPLATE,
+];

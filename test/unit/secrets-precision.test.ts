@@ -105,6 +105,10 @@ describe('filler marks a stand-in in a machine-made value', () => {
   it('keeps base64 of zeros inside a token a secret', () => {
     expect(isPlaceholder(`pypi-AgEIcHlwaS5vcmcAAAAAAAAAAAA${RANDOM}`, true)).toBe(false);
     expect(isPlaceholder('////////////', true)).toBe(false);
+    // base64 of a 3-byte pattern repeats a unit holding `A` (`AAEAAAEA…`): not filler.
+    expect(isPlaceholder(`${RANDOM}${'AbQ'.repeat(5)}`, true)).toBe(false);
+    expect(isPlaceholder(`${RANDOM}${'kbQ'.repeat(4)}`, true)).toBe(true);
+    expect(isPlaceholder(`${RANDOM}${'kbQ'.repeat(3)}kb`, true)).toBe(false);
   });
 
   it('in a value assigned to a token or key name, not in a password someone chose', () => {
