@@ -155,9 +155,9 @@ export function semiGeneric(
 }
 
 /**
- * Whether the service's name stands as a word where the match starts: written in one case or
- * capitalised (`okta`, `OKTA`, `Okta`, not `okTa` in `rookTable` or `sumO` in `sumObj`), and
- * not the middle of a lower-case word (`brookta`). A camelCase join (`myOkta`) still counts.
+ * Whether the service's name stands as a word where the match starts: not the middle of a
+ * lower-case word (`okTa` in `rookTable`), and not cut off inside a camelCase word
+ * (`sumO` in `sumObj`). `myOkta`, `OKTA_TOKEN` and a brand's own humps (`DataDog`) count.
  */
 function namesService(match: RegExpMatchArray, identifiers: readonly string[]): boolean {
   const index = match.index ?? 0;
@@ -165,10 +165,9 @@ function namesService(match: RegExpMatchArray, identifiers: readonly string[]): 
   const name = identifiers.find((i) => text.slice(0, i.length).toLowerCase() === i.toLowerCase());
   if (name === undefined || !/^[A-Za-z]/.test(name)) return true;
   const written = text.slice(0, name.length);
-  const tail = written.slice(1);
-  if (tail !== tail.toLowerCase() && written !== written.toUpperCase()) return false;
   const prev = (match.input ?? '').charAt(index - 1);
-  return !/[a-z]/.test(prev) || /[A-Z]/.test(written.charAt(0));
+  if (/[a-z]/.test(prev) && /[a-z]/.test(written.charAt(0))) return false;
+  return !(/[a-z][A-Z]/.test(written) && /[a-z]/.test(text.charAt(name.length)));
 }
 
 /** Part of a line to mask. `continued` marks the later lines of one value (counted once). */

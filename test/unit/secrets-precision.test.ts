@@ -24,6 +24,10 @@ describe('a key is the key it names only as a word of its own', () => {
     expect(maskSecrets(`SUMO_ID = sua1b2c3d4e5f6`).text).toBe(
       'SUMO_ID = «masked:sumologic-access-id»',
     );
+    expect(maskSecrets(`myOkta: ${okta}`).text).toBe('myOkta: «masked:okta-access-token»');
+    expect(maskSecrets('DataDog: 0a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b').text).toBe(
+      'DataDog: «masked:datadog-access-token»',
+    );
   });
 
   it('not a key naming something public or an identifier', () => {
