@@ -82,7 +82,7 @@ export function bundleMeasures(record: BundleRecord, pasteSheetBytes: number): M
     },
     {
       what: 'the archive',
-      value: record.archive?.size ?? 0,
+      value: record.archive.size,
       limit: BUNDLE_LIMITS.archiveBytes,
       unit: 'bytes',
       fix: `the bastion downloads and extracts it in one paste (twice its size on disk); ${split}`,

@@ -66,7 +66,7 @@ export const bundleCommand: CommandSpec<BundleFlags, BundleOptions, BundleResult
   call: (options) => bundle(options),
   json: (result) => {
     const { record } = result;
-    const archive = record.archive!;
+    const archive = record.archive;
     return {
       ok: true,
       bundleId: record.id,
@@ -90,7 +90,7 @@ export const bundleCommand: CommandSpec<BundleFlags, BundleOptions, BundleResult
   },
   print: (result, flags) => {
     const { record } = result;
-    const archive = record.archive!;
+    const archive = record.archive;
     for (const w of result.warnings) warn(w);
     const rollback = result.rollbackFrom ? `, a rollback from ${result.rollbackFrom}` : '';
     if (result.rollbackFrom && !result.alreadyPrepared) {

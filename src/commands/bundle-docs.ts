@@ -108,7 +108,6 @@ export async function bundleDirIsCurrent(
   paste: boolean | undefined,
 ): Promise<boolean> {
   const archive = prepared.record.archive;
-  if (!archive) return false;
   if ((await readTextIfExists(join(outDir, 'bundle.json'))) !== prepared.json) return false;
   const size = await stat(join(outDir, archive.file)).then(
     (s) => s.size,

@@ -6,6 +6,7 @@ import {
   BUNDLE_FORMAT,
   type BundleFile,
   type BundleRecord,
+  type ContentManifest,
   s3Key,
 } from '../model/record.js';
 import type { BundlePlan } from './bundle-plan.js';
@@ -58,9 +59,7 @@ export function bundleContent(
  * bundle.json inside the archive: what it holds and runs. No commit and nothing learnt after
  * packing, so the same content always gives the same archive bytes.
  */
-export function contentManifest(
-  content: BundleContent,
-): Omit<BundleContent, 'commit' | 'commitTime'> {
+export function contentManifest(content: BundleContent): ContentManifest {
   const { commit: _commit, commitTime: _commitTime, ...manifest } = content;
   return manifest;
 }

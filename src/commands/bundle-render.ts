@@ -20,7 +20,7 @@ export async function renderBundleDir(
   paste: boolean,
   warnings: string[],
 ): Promise<void> {
-  const archive = record.archive!;
+  const archive = record.archive;
   await writeFile(
     join(stagingDir, `${archive.file}.sha256`),
     `${archive.sha256}  ${archive.file}\n`,

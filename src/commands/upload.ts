@@ -60,7 +60,7 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
   const { record } = bundle;
   const target: S3Target = {
     bucket: options.bucket ?? record.s3.bucket,
-    key: s3Key(options.prefix ?? record.s3.prefix, record.archive!.file),
+    key: s3Key(options.prefix ?? record.s3.prefix, record.archive.file),
     region: options.region ?? record.s3.region,
     endpoint: options.endpoint ?? record.s3.endpoint,
   };

@@ -192,7 +192,7 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
     sink.line(`| \`${escapeCell(file.path)}\` | ${file.size} | \`${file.sha256}\` |`);
   sink.line('');
   sink.line(
-    `Archive \`${record.archive?.file}\`, sha256 \`${record.archive?.sha256}\`, from \`s3://${record.s3.bucket}/${record.archive?.key}\`.`,
+    `Archive \`${record.archive.file}\`, sha256 \`${record.archive.sha256}\`, from \`s3://${record.s3.bucket}/${record.archive.key}\`.`,
   );
   sink.line('');
 

@@ -104,12 +104,11 @@ const specFitsShape: SpecFitsShape = true;
 void specFitsShape;
 
 /**
- * Everything known about a bundle. Inside the archive as bundle.json (without the commit,
- * `archive`, `signature` or `missingImages`, so the bytes depend on the content alone),
- * beside it in the out dir, and committed in the ops repo under bundles/records/ so that
- * `ingest` works from a fresh clone. Every read goes through parseRecord.
+ * The content manifest: bundle.json inside the archive, what the bundle holds and runs. No
+ * commit and nothing learnt after packing (missing images, signature, the archive itself), so
+ * the same content always gives the same archive bytes. Read by `upload` of the archive alone.
  */
-const bundleRecordSchema = z
+const contentManifestSchema = z
   .object({
     format: z.literal(BUNDLE_FORMAT),
     id: z.string().min(1),
@@ -118,9 +117,6 @@ const bundleRecordSchema = z
     description: z.string(),
     /** sha256 of what the bundle ships and does (see contentHash); absent in older records. */
     contentHash: sha256Hex.optional(),
-    /** Where this content was first prepared: re-bundling it from a later commit keeps this one. */
-    commit: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'expected a full git commit id'),
-    commitTime: z.iso.datetime(),
     specPath: z.string().min(1),
     spec: recordedSpecSchema,
     files: z.array(bundleFileSchema),
@@ -128,7 +124,6 @@ const bundleRecordSchema = z
     /** What the default plan left out or could not dry-run, and why (PASTE.md shows them). */
     planNotes: z.array(z.string()).optional(),
     images: z.array(z.string()),
-    missingImages: z.array(z.string()),
     s3: z
       .object({
         bucket: z.string().min(1),
@@ -138,6 +133,32 @@ const bundleRecordSchema = z
         forcePathStyle: z.boolean().optional(),
       })
       .strict(),
+  })
+  .strict();
+
+/** The archive a record describes: built before the record, so every record has one. */
+const archiveSchema = z
+  .object({
+    file: z.string().min(1),
+    format: z.enum(ARCHIVE_FORMAT_NAMES),
+    sha256: sha256Hex,
+    size: z.number().int().nonnegative(),
+    key: z.string().min(1),
+  })
+  .strict();
+
+/**
+ * The bundle record: the content manifest and what only the repo and the build know. Beside
+ * the archive in the out dir as bundle.json and committed in the ops repo under
+ * bundles/records/ so that `ingest` works from a fresh clone. Every read goes through
+ * parseRecord.
+ */
+const bundleRecordSchema = contentManifestSchema
+  .extend({
+    /** Where this content was first prepared: re-bundling it from a later commit keeps this one. */
+    commit: z.string().regex(/^[0-9a-f]{40}([0-9a-f]{24})?$/, 'expected a full git commit id'),
+    commitTime: z.iso.datetime(),
+    missingImages: z.array(z.string()),
     /**
      * The paste plan of both sides (absent in records of older airgaps). Not in the archive's
      * bundle.json: the helper blocks carry the archive's sha256.
@@ -153,16 +174,7 @@ const bundleRecordSchema = z
       })
       .strict()
       .optional(),
-    archive: z
-      .object({
-        file: z.string().min(1),
-        format: z.enum(ARCHIVE_FORMAT_NAMES),
-        sha256: sha256Hex,
-        size: z.number().int().nonnegative(),
-        key: z.string().min(1),
-      })
-      .strict()
-      .optional(),
+    archive: archiveSchema,
   })
   .strict();
 
@@ -180,6 +192,8 @@ export type UnitKind = Unit['kind'];
 /** As the scanner builds it (it fills in sha256 and linkTarget while packing). */
 export type BundleFile = z.infer<typeof bundleFileSchema>;
 export type BundleRecord = DeepReadonly<z.infer<typeof bundleRecordSchema>>;
+export type ContentManifest = DeepReadonly<z.infer<typeof contentManifestSchema>>;
+export type ArchiveInfo = BundleRecord['archive'];
 
 export const RECORDS_DIR = 'bundles/records';
 
@@ -205,25 +219,30 @@ function jsonErrorLine(text: string, error: unknown): number {
 const REBUILD_HINT = 'rebuild the bundle with airgap bundle (records are written by airgap only)';
 
 /**
+ * Fields older airgaps wrote into the archive's bundle.json too (the whole record): what only
+ * the repo knows is not the archive's to say, so a manifest carrying them reads without them.
+ */
+const RECORD_ONLY_KEYS = ['commit', 'commitTime', 'missingImages', 'plan', 'signature', 'archive'];
+
+/**
  * Validates a bundle record read from `source` (a path, for messages). The format tag is
  * checked first, so a record of another version says so instead of listing field problems.
  */
-/**
- * The bundle.json inside an archive is the content manifest: the same record without what
- * only the repo knows (the commit it was first prepared at, missing images), so that the
- * same content gives the same archive bytes. Read as a record with those left empty.
- */
-const archiveManifestSchema = bundleRecordSchema.extend({
-  commit: z.string().default(''),
-  commitTime: z.string().default(''),
-  missingImages: z.array(z.string()).default([]),
-});
+export function parseRecord(text: string, source: string): BundleRecord {
+  return parseTagged(text, source, bundleRecordSchema);
+}
 
-export function parseRecord(
+/** Validates the bundle.json of an archive (see contentManifestSchema). */
+export function parseContentManifest(text: string, source: string): ContentManifest {
+  return parseTagged(text, source, contentManifestSchema, RECORD_ONLY_KEYS);
+}
+
+function parseTagged<T extends { files: readonly unknown[] }>(
   text: string,
   source: string,
-  options: { archiveManifest?: boolean } = {},
-): BundleRecord {
+  schema: z.ZodType<T>,
+  ignoredKeys: readonly string[] = [],
+): T {
   let raw: unknown;
   try {
     raw = JSON.parse(text);
@@ -254,14 +273,15 @@ export function parseRecord(
       },
     );
   }
-  const schema = options.archiveManifest ? archiveManifestSchema : bundleRecordSchema;
-  const files = (raw as { files?: unknown }).files;
+  const fields = { ...(raw as Record<string, unknown>) };
+  for (const key of ignoredKeys) delete fields[key];
+  const files = fields.files;
   if (Array.isArray(files) && files.every(isPlainBundleFile)) {
     // 50,000 files through zod took a quarter of a second; these passed the same rules by hand.
-    const rest = schema.safeParse({ ...(raw as Record<string, unknown>), files: [] });
-    if (rest.success) return { ...rest.data, files: files as BundleFile[] };
+    const rest = schema.safeParse({ ...fields, files: [] });
+    if (rest.success) return { ...rest.data, files: files as T['files'] };
   }
-  const result = schema.safeParse(raw);
+  const result = schema.safeParse(fields);
   if (result.success) return result.data;
   const problems = result.error.issues.map(
     (issue) => `${issue.path.map(String).join('.') || '(top level)'}: ${issue.message}`,

@@ -16,7 +16,6 @@ import { joinSh, raw, type ShellCode, sh } from './sh.js';
  */
 export function helpersScript(record: BundleRecord): ShellCode {
   const archive = record.archive;
-  if (!archive) throw new Error('bundle record has no archive yet');
   const s3Options = [
     '--region',
     record.s3.region,

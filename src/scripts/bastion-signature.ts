@@ -20,7 +20,7 @@ export function signatureFunctions(record: BundleRecord): ShellCode {
     sh`identity=${signature.identity}
 write_signers() { ${dataLiteral(signature.allowedSigners)}; }
 write_signature() { ${dataLiteral(sig)}; }
-verify_shown=${`ssh-keygen -Y verify -I ${signature.identity} -n ${SIGNATURE_NAMESPACE} -s ${record.archive?.file ?? ''}.sig`}
+verify_shown=${`ssh-keygen -Y verify -I ${signature.identity} -n ${SIGNATURE_NAMESPACE} -s ${record.archive.file}.sig`}
 namespace=${SIGNATURE_NAMESPACE}
 ossl_digest=${ossl?.digest ?? ''}
 ossl_hash=${ossl?.messageHash ?? ''}

@@ -175,7 +175,7 @@ function groups(record: BundleRecord): Group[] {
     {
       title: `Download, verify and extract${ecr ? ', check the images in ECR' : ''}`,
       purpose: `Fetches the archive from S3, checks its sha256 against the one embedded in the helper blocks, extracts it to ${inlineCode(`~/airgap/${record.id}/root`)} and checks every file${ecr ? '; then asks ECR for every image the bundle needs' : ''}.`,
-      success: `${inlineCode(`${record.archive?.file}: OK`)} and ${inlineCode(`airgap: ${record.files.length} files extracted and verified`)}`,
+      success: `${inlineCode(`${record.archive.file}: OK`)} and ${inlineCode(`airgap: ${record.files.length} files extracted and verified`)}`,
       units: byPaste.transfer,
     },
   ];

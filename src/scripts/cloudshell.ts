@@ -76,7 +76,7 @@ function s3Args(record: BundleRecord): string[] {
 }
 
 function airgapUpload(record: BundleRecord): ShellCode {
-  const archive = record.archive!;
+  const archive = record.archive;
   return sh`airgap_mjs_upload() {
   airgap_find airgap.mjs; airgap_mjs=$airgap_path; airgap_find "$airgap_file"
   node "$airgap_mjs" upload "$airgap_path" --sha256 "$airgap_sha"
@@ -88,7 +88,7 @@ airgap_unit 1 upload "node airgap.mjs upload $airgap_file --sha256 $airgap_sha" 
 }
 
 function awsUpload(record: BundleRecord): ShellCode {
-  const archive = record.archive!;
+  const archive = record.archive;
   const url = `s3://${record.s3.bucket}/${archive.key}`;
   // The S3 options travel as the function's arguments: zsh would not split one variable.
   // The sidecar goes from stdin: nothing is written in ~, which may be full. The echoed
@@ -157,7 +157,7 @@ const inline = inlineCode;
 export const HELPERS_TITLE = 'Define the helpers the blocks below call';
 
 export function cloudshellBlocks(record: BundleRecord): PasteBlock[] {
-  const archive = record.archive!;
+  const archive = record.archive;
   const plan = imagePlan(record);
   const blocks: PasteBlock[] = [
     ...helperCodes(record, plan.pushes.length > 0).map((code, i, all) => ({

@@ -25,7 +25,7 @@ export function renderBlocks(blocks: readonly Omit<PasteBlock, 'units'>[]): stri
 }
 
 export function renderPasteSheet(record: BundleRecord): string {
-  const archive = record.archive!;
+  const archive = record.archive;
   return [
     `# Paste sheet: ${record.id}`,
     '',

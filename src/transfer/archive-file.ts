@@ -7,8 +7,8 @@ import { AirgapError } from '../errors.js';
 import {
   type ArchiveFormat,
   archiveFileName,
-  type BundleRecord,
-  parseRecord,
+  type ContentManifest,
+  parseContentManifest,
   s3Key,
 } from '../model/record.js';
 import { type LoadedBundle, loadBundleDir } from './bundle-dir.js';
@@ -56,7 +56,7 @@ export async function loadArchiveFile(path: string, expected?: string): Promise<
   }
   const inner = parseManifest(path, manifest);
   const file = archiveFileName(inner.id, format);
-  const record: BundleRecord = {
+  const record = {
     ...inner,
     archive: { file, format, sha256, size, key: s3Key(inner.s3.prefix, file) },
   };
@@ -131,14 +131,14 @@ async function hashAndReadManifest(
   return { actual: hash.digest('hex'), manifest: damaged ? undefined : manifest };
 }
 
-function parseManifest(path: string, manifest: Buffer | undefined): BundleRecord {
+function parseManifest(path: string, manifest: Buffer | undefined): ContentManifest {
   if (!manifest) {
     throw new AirgapError(`${path} is not an airgap bundle: it holds no bundle.json`, {
       hint: 'pass the archive airgap bundle wrote, or its bundle directory',
       code: 'integrity',
     });
   }
-  return parseRecord(manifest.toString('utf8'), `${path}: bundle.json`, { archiveManifest: true });
+  return parseContentManifest(manifest.toString('utf8'), `${path}: bundle.json`);
 }
 
 /**

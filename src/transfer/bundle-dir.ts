@@ -2,10 +2,16 @@ import { existsSync } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AirgapError } from '../errors.js';
-import { type BundleRecord, readRecord } from '../model/record.js';
+import { type ArchiveInfo, type ContentManifest, readRecord } from '../model/record.js';
+
+/**
+ * What upload knows of a bundle: a bundle dir has the whole record, the archive alone only its
+ * content manifest (no commit) and the facts of the file itself.
+ */
+export type UploadableRecord = ContentManifest & { archive: ArchiveInfo; commit?: string };
 
 export interface LoadedBundle {
-  record: BundleRecord;
+  record: UploadableRecord;
   archivePath: string;
   /** The `sha256sum` line stored beside the object in S3. */
   sidecar: string;
@@ -29,11 +35,6 @@ export async function loadBundleDir(dir: string): Promise<LoadedBundle> {
     });
   }
   const record = await readRecord(recordPath);
-  if (!record.archive)
-    throw new AirgapError(`${recordPath} has no archive section`, {
-      hint: 'rebuild with airgap bundle',
-      code: 'integrity',
-    });
   const archivePath = join(dir, record.archive.file);
   const sidecarPath = `${archivePath}.sha256`;
   for (const path of [archivePath, sidecarPath]) {

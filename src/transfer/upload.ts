@@ -116,7 +116,7 @@ export async function sendArchive(
     ...(options.kmsKeyId ? { SSEKMSKeyId: options.kmsKeyId } : {}),
   };
   const params = {
-    ContentType: archiveFormat(record.archive!.format).contentType,
+    ContentType: archiveFormat(record.archive.format).contentType,
     Metadata: {
       sha256: bundle.sha256,
       'airgap-bundle': record.id,

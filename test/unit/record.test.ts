@@ -6,6 +6,7 @@ import { AirgapError, ExitCode } from '../../src/errors.js';
 import {
   BUNDLE_FORMAT,
   type BundleRecord,
+  parseContentManifest,
   parseRecord,
   readRecord,
   stableJson,
@@ -170,9 +171,29 @@ describe('parseRecord of the archive’s own bundle.json', () => {
     const { commit: _c, commitTime: _t, missingImages: _m, ...manifest } = record;
     const text = JSON.stringify(manifest);
     expect(() => parseRecord(text, 'bundle.json')).toThrow(/invalid bundle record \(3 problems\)/);
-    const read = parseRecord(text, 'bundle.json', { archiveManifest: true });
+    const read = parseContentManifest(text, 'bundle.json');
     expect(read.id).toBe(record.id);
-    expect(read.commit).toBe('');
-    expect(read.missingImages).toEqual([]);
+    // The content manifest has no commit and no missing images: not empty ones, none.
+    expect(read).not.toHaveProperty('commit');
+    expect(read).not.toHaveProperty('missingImages');
+  });
+
+  it('reads what an archive holds today, and an older one that carried the whole record', () => {
+    const { commit: _c, commitTime: _t, missingImages: _m, archive: _a, ...manifest } = record;
+    expect(parseContentManifest(stableJson(manifest), 'bundle.json')).toEqual(manifest);
+    expect(parseContentManifest(stableJson(record), 'bundle.json')).toEqual(manifest);
+  });
+
+  it('still refuses an unknown key in the content manifest', () => {
+    const error = refusal(() => parseContentManifest(withChanges({ surprise: 1 }), 'bundle.json'));
+    expect(error.details.join('\n')).toMatch(/surprise/);
+  });
+});
+
+describe('the repo record', () => {
+  it('refuses a record without its archive: every record is written after packing', () => {
+    const { archive: _a, ...rest } = record;
+    const error = refusal(() => parseRecord(JSON.stringify(rest), 'bundles/records/x.json'));
+    expect(error.details).toEqual(['archive: Invalid input: expected object, received undefined']);
   });
 });
