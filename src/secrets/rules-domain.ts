@@ -51,7 +51,8 @@ function assignment(
 }
 
 // Words a key may end in after another word without a break (`accesstoken`, `clientsecret`).
-const HEAD = /(?:auth|access|api|app|bearer|refresh|session|id|client|oauth|shared|private)$/i;
+const HEAD =
+  /(?:auth|access|api|app|bearer|refresh|session|id|client|oauth|shared|private|user|bot|device|service|admin|deploy|registry|runner|webhook|jwt|hmac|signing)$/i;
 // Keys naming what is public or an identifier, not a secret: a public key or token, an
 // anti-forgery (CSRF) token or nonce sent in every page, a storage or database key naming a
 // row or an object (`bucket_key: reports-2.1`).

@@ -10,6 +10,7 @@ describe('a key is the key it names only as a word of its own', () => {
   it('not the tail of another word (a Maven coordinate holding `webtoken:`)', () => {
     expect(masked('dep = "org.acme.webtoken:core-1.2.3"')).toBe(false);
     expect(masked(`accesstoken: ${RANDOM}`)).toBe(true);
+    expect(masked(`webhooksecret: ${RANDOM}`)).toBe(true);
     expect(masked(`authToken=${RANDOM}`)).toBe(true);
     expect(masked(`GITHUBTOKEN=${RANDOM}`)).toBe(true);
     expect(masked(`api.token=${RANDOM}`)).toBe(true);
