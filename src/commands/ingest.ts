@@ -110,6 +110,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     throw asWriteFailure(error);
   });
   const work = run.path;
+  let compressing: Promise<void> | undefined;
   try {
     const redact = options.redact ?? true;
     const recording = await openRecording(input(), source);
@@ -134,6 +135,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       commands,
       options.maxFileBytes,
     );
+    compressing = transcripts.compressed;
     const attempts = transcripts.spooled.flatMap((t) => t.attempts);
     const pending = readPendingEntries(
       await readTextOrEmpty(join(root, PENDING_CHANGES_FILE)),
@@ -208,6 +210,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         ...docs.warnings,
       ],
     };
+    await compressing;
     if (options.dryRun) {
       result.diff = await previewDiff(root, work, writes);
       return result;
@@ -217,6 +220,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   } catch (error) {
     throw asWriteFailure(error);
   } finally {
+    // The gzip thread writes into the run directory: it ends before the directory goes.
+    await compressing?.catch(() => undefined);
     disposeInterrupt();
     run.remove();
     release();

@@ -1,9 +1,10 @@
 import { createReadStream, createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip, createGzip } from 'node:zlib';
+import { createGunzip } from 'node:zlib';
 import { RUNBOOK } from '../docs/runbook-document.js';
 import type { CleanResult } from './clean.js';
+import { gzipFile } from './gzip-file.js';
 import { iso } from './runbook.js';
 import { type HelperEcho, type SpooledTranscript, spoolTranscript } from './spool.js';
 
@@ -22,6 +23,11 @@ export interface BundleTranscripts {
   paths: string[];
   /** What to write as this paste's kept transcript: the cleaned copy, or it gzipped. */
   keptFile?: string;
+  /**
+   * Settles when keptFile is written (on another thread, while the runbook is rendered): await
+   * it before reading keptFile, and before removing the run directory even after a failure.
+   */
+  compressed?: Promise<void>;
 }
 
 /**
@@ -58,31 +64,41 @@ export async function gatherTranscripts(
   const name =
     duplicateOf ?? `${iso(cleaned.firstEpoch).replace(/[-:]/g, '')}-${shortSha}${wrap}.log${gz}`;
   const names = duplicateOf ? existing : [...existing, name].sort();
+  // Compressed on another thread while this one spools: the worker reads the cleaned copy only.
+  const keptFile = gz && !duplicateOf ? join(work, 'kept.log.gz') : undefined;
+  const compressed = keptFile ? gzipFile(cleaned.path, keptFile) : undefined;
+  // Handled here until the caller awaits it (its failure still rejects there).
+  compressed?.catch(() => undefined);
   const spooled: SpooledTranscript[] = [];
-  for (const [index, each] of names.entries()) {
-    let path = each === name && !duplicateOf ? cleaned.path : join(root, dir, each);
-    if (path !== cleaned.path && each.endsWith('.gz')) {
-      // Outputs are byte ranges of the transcript: it is read from a plain copy.
-      const plain = join(work, `kept-${index}.log`);
-      await pipeline(createReadStream(path), createGunzip(), createWriteStream(plain));
-      path = plain;
-    }
-    const spool = await spoolTranscript(path, each, index, work, bundleId, echo, commands);
-    const width = /-w(\d+)\.log(\.gz)?$/.exec(each)?.[1];
-    if (width) spool.wrapWidth = Number(width);
-    spooled.push(spool);
-  }
-  let keptFile: string | undefined;
-  if (gz && !duplicateOf) {
-    keptFile = join(work, 'kept.log.gz');
-    await pipeline(createReadStream(cleaned.path), createGzip(), createWriteStream(keptFile));
+  try {
+    await spoolAll();
+  } catch (error) {
+    // The worker writes into the run directory the caller removes: let it finish first.
+    await compressed?.catch(() => undefined);
+    throw error;
   }
   return {
-    ...(keptFile ? { keptFile } : {}),
+    ...(keptFile && compressed ? { keptFile, compressed } : {}),
     dir,
     name,
     duplicate: Boolean(duplicateOf),
     spooled,
     paths: names.map((n) => `${dir}/${n}`),
   };
+
+  async function spoolAll(): Promise<void> {
+    for (const [index, each] of names.entries()) {
+      let path = each === name && !duplicateOf ? cleaned.path : join(root, dir, each);
+      if (path !== cleaned.path && each.endsWith('.gz')) {
+        // Outputs are byte ranges of the transcript: it is read from a plain copy.
+        const plain = join(work, `kept-${index}.log`);
+        await pipeline(createReadStream(path), createGunzip(), createWriteStream(plain));
+        path = plain;
+      }
+      const spool = await spoolTranscript(path, each, index, work, bundleId, echo, commands);
+      const width = /-w(\d+)\.log(\.gz)?$/.exec(each)?.[1];
+      if (width) spool.wrapWidth = Number(width);
+      spooled.push(spool);
+    }
+  }
 }
