@@ -7,6 +7,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import {
   type Measurement,
   ratio,
@@ -18,22 +19,35 @@ import {
 
 export interface Timed {
   seconds: number;
+  /** Peak RSS of the largest single process (GNU time %M). */
   rssMiB: number;
+  /** Peak of the summed RSS of the whole process tree (tree-time.ts: /proc sampled every 50 ms). */
+  treeMiB: number;
 }
 
-/** Runs a shell command under GNU time: wall time, and the peak RSS of its largest process. */
+const TREE_TIME = fileURLToPath(new URL('./tree-time.js', import.meta.url));
+
+/**
+ * Runs a shell command under GNU time, inside tree-time.ts: wall time from spawn to exit, the
+ * peak RSS of its largest process and that of its whole process tree.
+ */
 export function timed(command: string, cwd: string, env: NodeJS.ProcessEnv): Timed {
-  const start = process.hrtime.bigint();
-  const result = spawnSync('/usr/bin/time', ['-f', '%M', 'bash', '-c', command], {
+  const result = spawnSync('node', [TREE_TIME, command], {
     cwd,
     env,
     encoding: 'utf8',
     maxBuffer: 1 << 26,
   });
-  const seconds = Number(process.hrtime.bigint() - start) / 1e9;
   if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr.slice(-2000)}`);
-  const kib = Number(result.stderr.trim().split('\n').at(-1));
-  return { seconds, rssMiB: kib / 1024 };
+  const [tag, seconds, largestKiB, treeKiB] = (result.stderr.trim().split('\n').at(-1) ?? '').split(
+    ' ',
+  );
+  if (tag !== 'tree-time') throw new Error(`${command}: no tree-time line in ${result.stderr}`);
+  return {
+    seconds: Number(seconds),
+    rssMiB: Number(largestKiB) / 1024,
+    treeMiB: Number(treeKiB) / 1024,
+  };
 }
 
 export function median(values: number[]): number {
@@ -84,6 +98,8 @@ export class BenchRun {
       baselineSeconds: median(theirs.map((t) => t.seconds)),
       airgapRssMiB: Math.max(...ours.map((t) => t.rssMiB)),
       baselineRssMiB: Math.max(...theirs.map((t) => t.rssMiB)),
+      airgapTreeRssMiB: Math.max(...ours.map((t) => t.treeMiB)),
+      baselineTreeRssMiB: Math.max(...theirs.map((t) => t.treeMiB)),
       runs: ours.length,
       load: loadavg()[0] ?? 0,
       ...(spec.input ? { input: spec.input } : {}),
@@ -93,7 +109,7 @@ export class BenchRun {
       ? `, input ${sizeText(m.input.mib)} gzip ${m.input.gzipRatio.toFixed(1)}:1`
       : '';
     process.stdout.write(
-      `${m.label}: airgap ${m.airgapSeconds.toFixed(3)} s, baseline ${m.baselineSeconds.toFixed(3)} s, ratio ${ratio(m).toFixed(2)}, peak RSS ${m.airgapRssMiB.toFixed(0)} MiB vs ${m.baselineRssMiB.toFixed(0)} MiB${input}, load ${load.toFixed(1)}\n`,
+      `${m.label}: airgap ${m.airgapSeconds.toFixed(3)} s, baseline ${m.baselineSeconds.toFixed(3)} s, ratio ${ratio(m).toFixed(2)}, peak RSS ${m.airgapRssMiB.toFixed(0)} MiB (tree ${m.airgapTreeRssMiB?.toFixed(0) ?? '-'}) vs ${m.baselineRssMiB.toFixed(0)} MiB (tree ${m.baselineTreeRssMiB?.toFixed(0) ?? '-'})${input}, load ${load.toFixed(1)}\n`,
     );
     this.measurements.push(m);
     return m;

@@ -14,6 +14,12 @@ export interface Measurement {
   /** Peak RSS of the largest process of any airgap run (GNU time %M). */
   airgapRssMiB: number;
   baselineRssMiB: number;
+  /**
+   * Peak of the summed RSS of the whole process tree (node, its git children, gzip…) of any
+   * run: /proc sampled every 50 ms (scripts/lib/tree-time.ts), at least the largest process.
+   */
+  airgapTreeRssMiB?: number;
+  baselineTreeRssMiB?: number;
   runs: number;
   /** One-minute load average when the measurement ended: other work stretches every figure. */
   load?: number;
@@ -26,8 +32,10 @@ export type TargetCheck =
   | 'ratio'
   /** airgap − baseline ≤ limit seconds. */
   | 'extraSeconds'
-  /** airgap's peak RSS < limit MiB. */
-  | 'rssMiB';
+  /** airgap's peak RSS (largest process) < limit MiB. */
+  | 'rssMiB'
+  /** airgap's peak RSS, its whole process tree summed, < limit MiB. */
+  | 'treeRssMiB';
 
 export interface Target {
   measurement: string;
@@ -56,9 +64,9 @@ export const TARGETS: readonly Target[] = [
   { measurement: 'bundle-50000', check: 'ratio', limit: 1.3, title: 'bundle 50,000 files' },
   {
     measurement: 'bundle-1gb',
-    check: 'rssMiB',
+    check: 'treeRssMiB',
     limit: 300,
-    title: 'bundle one 1 GB file, peak RSS',
+    title: 'bundle one 1 GB file, tree RSS',
   },
 ];
 
@@ -82,6 +90,7 @@ export function ratio(m: Measurement): number {
 function measuredValue(check: TargetCheck, m: Measurement): number {
   if (check === 'ratio') return ratio(m);
   if (check === 'extraSeconds') return m.airgapSeconds - m.baselineSeconds;
+  if (check === 'treeRssMiB') return m.airgapTreeRssMiB ?? Number.POSITIVE_INFINITY;
   return m.airgapRssMiB;
 }
 
@@ -103,7 +112,10 @@ export function judge(targets: readonly Target[], measurements: readonly Measure
     const m = measurements.find((x) => x.id === target.measurement);
     if (!m) return { target, value: undefined, met: undefined, text: 'not run' };
     const value = measuredValue(target.check, m);
-    const met = target.check === 'rssMiB' ? value < target.limit : value <= target.limit + 1e-9;
+    const met =
+      target.check === 'rssMiB' || target.check === 'treeRssMiB'
+        ? value < target.limit
+        : value <= target.limit + 1e-9;
     return { target, value, met, text: `${format(target.check, value)} ${met ? 'met' : 'MISSED'}` };
   });
 }
@@ -197,13 +209,15 @@ export interface ResultsInput {
   notes: readonly string[];
 }
 
+const treeText = (mib: number | undefined) => (mib === undefined ? '-' : `${mib.toFixed(0)} MiB`);
+
 /** bench/results.md: machine, date, the target verdicts, every figure with its baseline command. */
 export function renderResults(input: ResultsInput): string {
   const commands = [...new Set(input.measurements.map((m) => m.baselineCommand))];
   const lines = [
     '# Benchmark results',
     '',
-    `${input.date}, ${input.machine}. Median of ${input.runs} runs, airgap and baseline alternating in one process; ratio = airgap / baseline (lower is better). Peak RSS is that of the largest single process (GNU time).`,
+    `${input.date}, ${input.machine}. Median of ${input.runs} runs, airgap and baseline alternating in one process; ratio = airgap / baseline (lower is better). Peak RSS: of the largest single process (GNU time %M); tree RSS: of the whole process tree (airgap with its git and other children, or the whole baseline pipeline): the RSS in /proc/<pid>/stat of every descendant, summed, sampled every 50 ms by scripts/lib/tree-time.ts, never less than the largest process.`,
     '',
     '## Targets (issue 28)',
     '',
@@ -216,11 +230,11 @@ export function renderResults(input: ResultsInput): string {
     '',
     '## Figures',
     '',
-    '| benchmark | airgap (s) | baseline (s) | ratio | airgap peak RSS | baseline peak RSS | baseline | input, gzip -6 ratio | load |',
-    '|---|---|---|---|---|---|---|---|---|',
+    '| benchmark | airgap (s) | baseline (s) | ratio | airgap peak RSS | baseline peak RSS | baseline | input, gzip -6 ratio | load | airgap tree RSS | baseline tree RSS |',
+    '|---|---|---|---|---|---|---|---|---|---|---|',
     ...input.measurements.map(
       (m) =>
-        `| ${m.label} | ${m.airgapSeconds.toFixed(3)} | ${m.baselineSeconds.toFixed(3)} | **${ratio(m).toFixed(2)}** | ${m.airgapRssMiB.toFixed(0)} MiB | ${m.baselineRssMiB.toFixed(0)} MiB | ${commands.indexOf(m.baselineCommand) + 1} | ${m.input ? `${sizeText(m.input.mib)}, ${m.input.gzipRatio.toFixed(1)}:1` : '-'} | ${m.load === undefined ? '-' : m.load.toFixed(1)} |`,
+        `| ${m.label} | ${m.airgapSeconds.toFixed(3)} | ${m.baselineSeconds.toFixed(3)} | **${ratio(m).toFixed(2)}** | ${m.airgapRssMiB.toFixed(0)} MiB | ${m.baselineRssMiB.toFixed(0)} MiB | ${commands.indexOf(m.baselineCommand) + 1} | ${m.input ? `${sizeText(m.input.mib)}, ${m.input.gzipRatio.toFixed(1)}:1` : '-'} | ${m.load === undefined ? '-' : m.load.toFixed(1)} | ${treeText(m.airgapTreeRssMiB)} | ${treeText(m.baselineTreeRssMiB)} |`,
     ),
     '',
     'Baseline commands:',

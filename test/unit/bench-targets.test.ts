@@ -53,6 +53,25 @@ describe('judge', () => {
     expect(verdictLines(verdicts)[6]).toMatch(/^- not run +not run/);
   });
 
+  it('judges tree RSS on the summed tree, never on the largest process', () => {
+    const targets: Target[] = [
+      { measurement: 'a', check: 'treeRssMiB', limit: 300, title: 'tree met' },
+      { measurement: 'b', check: 'treeRssMiB', limit: 300, title: 'tree missed' },
+      { measurement: 'c', check: 'treeRssMiB', limit: 300, title: 'tree not sampled' },
+    ];
+    const verdicts = judge(targets, [
+      { ...measured('a', 1, 1, 250), airgapTreeRssMiB: 290 },
+      // Each process under the limit, the tree over it: missed.
+      { ...measured('b', 1, 1, 250), airgapTreeRssMiB: 310 },
+      measured('c', 1, 1, 250),
+    ]);
+    expect(verdicts.map((v) => [v.text, v.met])).toEqual([
+      ['290 MiB met', true],
+      ['310 MiB MISSED', false],
+      ['Infinity MiB MISSED', false],
+    ]);
+  });
+
   it('names every target of issue 28', () => {
     expect(TARGETS.map((t) => `${t.measurement} ${t.check} ${t.limit}`)).toEqual([
       'bundle-fresh ratio 1.2',
@@ -66,7 +85,8 @@ describe('judge', () => {
       'ingest-200 ratio 2.5',
       'ingest-200 rssMiB 200',
       'bundle-50000 ratio 1.3',
-      'bundle-1gb rssMiB 300',
+      // The whole process tree (airgap, git cat-file, …), not its largest process (issue 28).
+      'bundle-1gb treeRssMiB 300',
     ]);
   });
 });
@@ -74,7 +94,13 @@ describe('judge', () => {
 describe('renderResults', () => {
   it('writes the machine, date, verdicts, figures with numbered baseline commands and bounds', () => {
     const measurements = [
-      { ...measured('bundle-fresh', 2.4, 2), load: 3.25, input: { mib: 60.04, gzipRatio: 1.46 } },
+      {
+        ...measured('bundle-fresh', 2.4, 2),
+        load: 3.25,
+        input: { mib: 60.04, gzipRatio: 1.46 },
+        airgapTreeRssMiB: 140.2,
+        baselineTreeRssMiB: 7,
+      },
       measured('start-version', 0.09, 0.05),
     ];
     const text = renderResults({
@@ -104,10 +130,12 @@ describe('renderResults', () => {
     expect(text).toContain(
       '| bundle-fresh | 2.400 | 2.000 | **1.20** | 100 MiB | 5 MiB | 1 | 60.0 MiB, 1.5:1 | 3.3 |',
     );
+    expect(text).toContain('| 60.0 MiB, 1.5:1 | 3.3 | 140 MiB | 7 MiB |');
     expect(text).toContain(
       '| start-version | 0.090 | 0.050 | **1.80** | 100 MiB | 5 MiB | 2 | - | - |',
     );
     expect(text).toContain('2. `baseline of start-version`');
+    expect(text).toContain('tree RSS: of the whole process tree');
     expect(text).toContain('- main thread, by area: node:zlib 50%; hottest functions: deflate 25%');
     expect(text).toContain('- noisy machine');
     expect(text).not.toMatch(/\n\n\n/);
