@@ -81,9 +81,9 @@ export function runRules(text: string): CredentialFinding[] {
 }
 
 /** Base64 runs long enough to hide a key (binaryData, `data:` values, an encoded file). */
-const MIN_BASE64_RUN = 24;
+export const MIN_BASE64_RUN = 24;
 
-function isBase64Char(code: number): boolean {
+export function isBase64Char(code: number): boolean {
   return (
     (code >= 65 && code <= 90) ||
     (code >= 97 && code <= 122) ||
@@ -94,7 +94,7 @@ function isBase64Char(code: number): boolean {
 }
 
 /** Runs of base64 characters, found in one pass (a regex retries at every offset). */
-function base64Runs(text: string): Array<{ run: string; index: number }> {
+export function base64Runs(text: string): Array<{ run: string; index: number }> {
   const runs: Array<{ run: string; index: number }> = [];
   let start = -1;
   for (let i = 0; i <= text.length; i++) {
@@ -114,14 +114,14 @@ function base64Runs(text: string): Array<{ run: string; index: number }> {
  * first byte's top six bits, so any character past `f` there means such a byte: counting them
  * rejects most runs (random identifiers, hashes) without decoding them.
  */
-function mayDecodeToText(text: string, start: number, end: number): boolean {
+export function mayDecodeToText(text: string | Uint8Array, start: number, end: number): boolean {
   const bytes = Math.floor(((end - start) * 3) / 4);
   if (bytes < 16) return false;
   // More than 5% of the bytes unprintable is not text (decodedText's test).
   const needed = Math.ceil(bytes * 0.05);
   let high = 0;
   for (let at = start; at + 1 < end; at += 4) {
-    const code = text.charCodeAt(at);
+    const code = typeof text === 'string' ? text.charCodeAt(at) : (text[at] as number);
     const sextetBelow32 = (code >= 65 && code <= 90) || (code >= 97 && code <= 102);
     if (!sextetBelow32 && ++high >= needed) return false;
   }
@@ -176,7 +176,7 @@ interface ProviderRule {
   pattern: RegExp;
 }
 
-const providerRules: ProviderRule[] = rules.flatMap((rule, priority) =>
+export const providerRules: ProviderRule[] = rules.flatMap((rule, priority) =>
   rule.source !== 'airgap' || rule.bundle
     ? [
         {
@@ -312,23 +312,4 @@ export function rulesFingerprint(): string {
     .update(JSON.stringify([described, placeholders, MIN_BASE64_RUN]))
     .digest('hex')
     .slice(0, 16);
-}
-
-let screenFilter: LineFilter | undefined;
-
-/**
- * Whether any credential rule could find something in `text`: a keyword of one of bundle's
- * rules (or `secret`, which a Secret manifest holds), or a base64 run that may decode to text.
- * False means no rule can: a cached verdict for this content is then as good as a fresh scan.
- * It may say true needlessly, never false wrongly.
- */
-export function mayHoldCredential(text: string): boolean {
-  screenFilter ??= new LineFilter(
-    [...manifestRules, ...providerRules.map((p) => p.rule)].flatMap(
-      (r) => r.filterKeywords ?? r.keywords,
-    ),
-    ['secret'],
-  );
-  const body = text.endsWith('\n') ? text : `${text}\n`;
-  return screenFilter.flagged(body).starts.length > 0 || base64Runs(text).length > 0;
 }

@@ -2,7 +2,7 @@ import { createHash, type Hash } from 'node:crypto';
 import picomatch from 'picomatch';
 import type { BundleFile } from '../model/record.js';
 import type { TreeEntry } from '../repo/git.js';
-import { mayHoldCredential } from './credentials.js';
+import { mayHoldCredentialBytes } from './credential-screen.js';
 import type { ContentProblem, ManifestObject } from './manifests.js';
 import { isCredentialName } from './manifests.js';
 import { symlinkProblem } from './plan.js';
@@ -149,7 +149,5 @@ export class FileScanner {
  * or its text holds what a credential rule or a Secret needs (binary text is not scanned).
  */
 function mayRefuse(path: string, chunks: readonly Buffer[]): boolean {
-  if (isCredentialName(path)) return true;
-  const bytes = Buffer.concat(chunks);
-  return !bytes.includes(0) && mayHoldCredential(bytes.toString('utf8'));
+  return isCredentialName(path) || mayHoldCredentialBytes(chunks);
 }
