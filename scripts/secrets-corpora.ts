@@ -1,7 +1,8 @@
 /**
  * `npm run secrets:corpora` (and the secrets part of `npm run bench`): recall of the secrets
  * engine on the public corpora (test/fixtures/secrets/public-corpora.tsv), per corpus and per
- * rule family, near-misses masked and kept values kept. `--families` lists every family.
+ * rule family, near-misses masked and kept values kept. `--families` lists every family,
+ * `--near-misses` every near-miss still masked.
  */
 import { join } from 'node:path';
 import {
@@ -14,7 +15,7 @@ import {
   touches,
 } from './lib/secret-corpora.js';
 
-export function corpusFigures(root: string, families = false): string[] {
+export function corpusFigures(root: string, families = false, nearMisses = false): string[] {
   const report: CorpusReport = evaluate(publicCases(root));
   const lines: string[] = [];
   const table = (title: string, map: CorpusReport['suite']) => {
@@ -25,6 +26,9 @@ export function corpusFigures(root: string, families = false): string[] {
   table('self-identifying tokens masked in free text', report.freeText);
   table('every secret masked as an assignment', report.assignments);
   table('near-misses masked (lower is better)', report.nearMisses);
+  if (nearMisses)
+    for (const [corpus, t] of report.nearMisses)
+      for (const line of t.wrong) lines.push(`    ${corpus}: ${line.slice(0, 60)}`);
   table('allow-listed published examples masked (not held to a bound)', report.allowListed);
   const kept = keptValues();
   const touched = kept.filter((k) => touches(k.line)).length;
@@ -40,6 +44,11 @@ export function corpusFigures(root: string, families = false): string[] {
 
 if (process.argv[1]?.endsWith('secrets-corpora.js')) {
   const root = join(import.meta.dirname, '../..');
-  for (const line of corpusFigures(root, process.argv.includes('--families')))
+  const argv = process.argv;
+  for (const line of corpusFigures(
+    root,
+    argv.includes('--families'),
+    argv.includes('--near-misses'),
+  ))
     process.stdout.write(`${line}\n`);
 }
