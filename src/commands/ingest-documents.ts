@@ -15,7 +15,6 @@ import {
 } from '../docs/handoff.js';
 import { findManagedBlock } from '../docs/managed-block.js';
 import {
-  type BundleStatus,
   PENDING_CHANGES_FILE,
   type PendingEntry,
   readPendingEntries,
@@ -26,6 +25,7 @@ import { AirgapError } from '../errors.js';
 import { digestFromPushOutput, imagesFromDescribeImages, readRange } from '../ingest/images.js';
 import type { UnitResult } from '../ingest/merge.js';
 import { iso } from '../ingest/runbook.js';
+import type { BundleStatus } from '../model/lifecycle.js';
 import { MARKER_PREFIX } from '../model/markers.js';
 import type { BundleRecord } from '../model/record.js';
 import { runGit } from '../repo/git.js';

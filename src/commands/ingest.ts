@@ -1,11 +1,7 @@
 import { createReadStream, existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EcrImageRecord } from '../docs/ecr-manifest.js';
-import {
-  type BundleStatus,
-  PENDING_CHANGES_FILE,
-  readPendingEntries,
-} from '../docs/pending-changes.js';
+import { PENDING_CHANGES_FILE, readPendingEntries } from '../docs/pending-changes.js';
 import { AirgapError } from '../errors.js';
 import { type CleanResult, cleanTranscript } from '../ingest/clean.js';
 import { helperBlockLines } from '../ingest/helper-echo.js';
@@ -26,6 +22,7 @@ import type { RunbookWarnings } from '../ingest/runbook-notes.js';
 import { HelperEcho, type SpooledAttempt } from '../ingest/spool.js';
 import { type BundleTranscripts, gatherTranscripts } from '../ingest/transcripts.js';
 import { cloudshellUnits } from '../model/image-plan.js';
+import type { BundleStatus } from '../model/lifecycle.js';
 import { type BundleRecord, readRecord, recordPath } from '../model/record.js';
 import { openRunDir } from '../repo/airgap-dir.js';
 import { repoRoot } from '../repo/git.js';

@@ -5,12 +5,12 @@ import { makeMatcher } from '../bundle/plan.js';
 import { ECR_MANIFEST_FILE, missingImages } from '../docs/ecr-manifest.js';
 import { ENV_DETAILS_FILE, lastObserved } from '../docs/env-details.js';
 import {
-  type BundleStatus,
   PENDING_CHANGES_FILE,
   type PendingEntry,
   readPendingEntries,
 } from '../docs/pending-changes.js';
 import { AirgapError, fromSystemError } from '../errors.js';
+import type { BundleStatus } from '../model/lifecycle.js';
 import { type BundleRecord, parseRecord, RECORDS_DIR } from '../model/record.js';
 import { repoRoot, runGit } from '../repo/git.js';
 import { readTextOrEmpty } from '../util/fs.js';

@@ -1,8 +1,6 @@
+import type { BundleStatus } from '../model/lifecycle.js';
 import { readRows, tableDocument, upsertRows } from './managed-document.js';
 import type { TableUpdate } from './managed-table.js';
-
-/** `discarded`: retired with `airgap discard`, never to be deployed. */
-export type BundleStatus = 'prepared' | 'deployed' | 'failed' | 'partial' | 'discarded';
 
 export interface PendingEntry {
   bundleId: string;

@@ -1,13 +1,6 @@
+import { type BundleStatus, SUPERSEDABLE } from '../model/lifecycle.js';
 import type { TableUpdate } from './managed-table.js';
-import {
-  type BundleStatus,
-  type PendingEntry,
-  readPendingEntries,
-  upsertPendingEntry,
-} from './pending-changes.js';
-
-/** Outcomes a later deployment of the same spec makes moot. */
-const SUPERSEDABLE: readonly BundleStatus[] = ['failed', 'partial', 'prepared'];
+import { type PendingEntry, readPendingEntries, upsertPendingEntry } from './pending-changes.js';
 
 export interface SupersededEntry {
   bundleId: string;

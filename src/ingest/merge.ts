@@ -1,4 +1,4 @@
-import type { BundleStatus } from '../docs/pending-changes.js';
+import type { BundleStatus } from '../model/lifecycle.js';
 import { countsInOutcome, type MarkerKind } from '../model/markers.js';
 import type { Unit } from '../model/record.js';
 import type { SpooledAttempt } from './spool.js';

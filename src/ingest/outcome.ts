@@ -1,5 +1,5 @@
-import type { BundleStatus } from '../docs/pending-changes.js';
 import { formatCounts, type OutcomeCounts } from '../model/counts.js';
+import type { BundleStatus } from '../model/lifecycle.js';
 import { countsInOutcome, isCloudShellKind, kindInfo } from '../model/markers.js';
 import type { Unit } from '../model/record.js';
 import { bundleStatus, distinctExecutions, mergeAttempts, type UnitResult } from './merge.js';

@@ -1,6 +1,6 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { escapeCell } from '../docs/markdown-table.js';
-import type { BundleStatus } from '../docs/pending-changes.js';
+import type { BundleStatus } from '../model/lifecycle.js';
 import { kindInfo } from '../model/markers.js';
 import type { BundleRecord } from '../model/record.js';
 import type { FileSink } from './lines.js';

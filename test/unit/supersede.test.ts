@@ -5,7 +5,8 @@ import {
   groupMissingImages,
   specNameOf,
 } from '../../src/commands/supersede.js';
-import type { BundleStatus, PendingEntry } from '../../src/docs/pending-changes.js';
+import type { PendingEntry } from '../../src/docs/pending-changes.js';
+import type { BundleStatus } from '../../src/model/lifecycle.js';
 
 const row = (bundleId: string, status: BundleStatus, environment = 'dev'): PendingEntry => ({
   bundleId,
