@@ -9,11 +9,14 @@ import {
   type Unit,
 } from '../model/record.js';
 import type { BundleSpec } from '../model/spec.js';
-import type { DirtyPath, TreeEntry } from '../repo/git.js';
+import type { TreeEntry } from '../repo/git.js';
 import { sha256Hex } from '../util/hash.js';
 import { type DefaultPlan, defaultPlan, type PlannedStep } from './default-plan.js';
+import { makeMatcher } from './dirty.js';
 import type { ManifestObject } from './manifests.js';
 import { matchableName, nameProblem } from './names.js';
+
+export { dirtyMatches, makeMatcher } from './dirty.js';
 
 /**
  * What a bundle ships and does, hashed: each file's path, mode and git blob id, the spec, the
@@ -41,10 +44,6 @@ export function contentHash(input: {
 /** `<name>-<7 hex of the content hash>`: as long as the commit-based ids were, so markers fit. */
 export function bundleIdFor(name: string, hash: string): string {
   return `${name}-${hash.slice(0, 7)}`;
-}
-
-export function makeMatcher(globs: readonly string[]): (path: string) => boolean {
-  return picomatch([...globs], { dot: true });
 }
 
 /** Selects the committed entries the spec names; every glob must match something. */
@@ -102,19 +101,6 @@ export function selectEntries(
     });
   }
   return [...selected.values()].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-}
-
-/** Modified, staged or untracked paths that the spec's globs (or the spec itself) cover. */
-export function dirtyMatches(
-  spec: BundleSpec,
-  dirty: readonly DirtyPath[],
-  specPath: string,
-): DirtyPath[] {
-  const include = makeMatcher(spec.files);
-  const exclude = makeMatcher(spec.exclude ?? []);
-  return dirty
-    .filter((d) => d.path === specPath || (include(d.path) && !exclude(d.path)))
-    .sort((a, b) => (a.path < b.path ? -1 : 1));
 }
 
 /** A symlink must stay inside the bundle's tree once extracted. */

@@ -1,47 +1,16 @@
-import { existsSync } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import {
   PENDING_CHANGES_FILE,
   readPendingEntries,
   upsertPendingEntry,
 } from '../docs/pending-changes.js';
-import { currentDeployments, specNameOf } from '../docs/supersede.js';
 import { acquireLock } from '../ingest/lock.js';
 import { type BundleRecord, recordPath } from '../model/record.js';
 import { openRunDir } from '../repo/airgap-dir.js';
-import { readTextIfExists, readTextOrEmpty } from '../util/fs.js';
+import { readTextOrEmpty } from '../util/fs.js';
 import type { DocumentWrite } from '../util/transaction.js';
+import type { Rollback } from './bundle-current.js';
 import { docsLockPath, writeRepoDocuments } from './repo-documents.js';
-
-export interface Rollback {
-  /** The current deployment of the spec in the environment, which pasting this undoes. */
-  from: string;
-  /** Its row is not prepared yet: it goes last in PENDING-CHANGES.md, prepared again. */
-  prepareAgain: boolean;
-}
-
-/**
- * Content recorded before whose row is not the current deployment of its spec: a rollback
- * when another bundle was deployed since. Discarded content stays discarded.
- */
-export async function rollbackOf(
-  root: string,
-  record: BundleRecord,
-): Promise<Rollback | undefined> {
-  const entries = readPendingEntries(await readTextOrEmpty(join(root, PENDING_CHANGES_FILE)));
-  const existing = entries.find((e) => e.bundleId === record.id);
-  if (!existing || existing.status === 'discarded') return undefined;
-  if (existing.status === 'prepared')
-    return existing.rollbackFrom ? { from: existing.rollbackFrom, prepareAgain: false } : undefined;
-  const spec = specNameOf(record.id, record.name);
-  const current = currentDeployments(
-    entries.filter((e) => e.environment === record.environment),
-    (id) => specNameOf(id),
-  ).find((e) => specNameOf(e.bundleId) === spec);
-  if (!current || current.bundleId === record.id) return undefined;
-  return { from: current.bundleId, prepareAgain: true };
-}
 
 /**
  * Keeps the bundle's record in the repo and lists it as prepared in PENDING-CHANGES.md.
@@ -99,19 +68,4 @@ export async function recordPreparedBundle(
   } finally {
     release();
   }
-}
-
-/** The bundle directory still holds this record and its archive (and the paste sheet asked for). */
-export async function bundleDirIsCurrent(
-  outDir: string,
-  prepared: { record: BundleRecord; json: string },
-  paste: boolean | undefined,
-): Promise<boolean> {
-  const archive = prepared.record.archive;
-  if ((await readTextIfExists(join(outDir, 'bundle.json'))) !== prepared.json) return false;
-  const size = await stat(join(outDir, archive.file)).then(
-    (s) => s.size,
-    () => -1,
-  );
-  return size === archive.size && (!paste || existsSync(join(outDir, 'PASTE-TRANSFER.md')));
 }

@@ -21,7 +21,7 @@ export async function findMissingImages(
 
 /** Images not recorded in docs/ecr-manifest.md for the environment; an error with --strict. */
 export async function checkImages(
-  plan: BundlePlan,
+  plan: Pick<BundlePlan, 'root' | 'spec'>,
   images: readonly string[],
   strict: boolean,
 ): Promise<string[]> {

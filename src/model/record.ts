@@ -1,13 +1,14 @@
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
 import { AirgapError } from '../errors.js';
-import { ARCHIVE_FORMAT_NAMES, type ArchiveFormat, archiveFormat } from './archive-formats.js';
+import { ARCHIVE_FORMAT_NAMES } from './archive-formats.js';
 import { UNIT_KINDS } from './markers.js';
 import type { BundleSpec } from './spec.js';
 
 /** Re-exported: records are what it was written for. */
 export { stableJson } from '../util/stable-json.js';
 export type { ArchiveFormat } from './archive-formats.js';
+export { archiveFileName, RECORDS_DIR, recordPath, s3Key } from './record-paths.js';
 
 export const BUNDLE_FORMAT = 'airgap-bundle/1';
 /** Names the archive reserves at its root for its own metadata. */
@@ -194,21 +195,6 @@ export type BundleFile = z.infer<typeof bundleFileSchema>;
 export type BundleRecord = DeepReadonly<z.infer<typeof bundleRecordSchema>>;
 export type ContentManifest = DeepReadonly<z.infer<typeof contentManifestSchema>>;
 export type ArchiveInfo = BundleRecord['archive'];
-
-export const RECORDS_DIR = 'bundles/records';
-
-export function recordPath(bundleId: string): string {
-  return `${RECORDS_DIR}/${bundleId}.json`;
-}
-
-export function archiveFileName(bundleId: string, format: ArchiveFormat): string {
-  return `${bundleId}.${archiveFormat(format).extension}`;
-}
-
-export function s3Key(prefix: string, fileName: string): string {
-  const clean = prefix.replace(/^\/+|\/+$/g, '');
-  return clean ? `${clean}/${fileName}` : fileName;
-}
 
 /** The line JSON.parse stopped at (V8 names a character position). */
 function jsonErrorLine(text: string, error: unknown): number {

@@ -65,23 +65,50 @@ export async function repoRoot(cwd: string): Promise<string> {
   return root;
 }
 
+/**
+ * Root, .git directory and HEAD's tree from one git process, or undefined when the answer is
+ * not that plain (no repo, no commit, a newline in a path): the caller then asks the usual
+ * way and reports what is wrong. For the unchanged rerun, which can afford two git processes.
+ */
+export async function headTree(
+  cwd: string,
+): Promise<{ root: string; gitDir: string; tree: string } | undefined> {
+  const result = await runGit(cwd, [
+    'rev-parse',
+    '--show-toplevel',
+    '--absolute-git-dir',
+    'HEAD^{tree}',
+  ]);
+  const lines = result.stdout.toString('utf8').split('\n');
+  if (result.code !== 0 || lines.length !== 4 || lines[3] !== '') return undefined;
+  const [root = '', gitDir = '', tree = ''] = lines;
+  if (!root || !gitDir || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(tree)) return undefined;
+  gitDirs.set(root, gitDir);
+  return { root, gitDir, tree };
+}
+
 export interface Commit {
   sha: string;
+  /** Its tree's object id: names the committed content, whatever commit carries it. */
+  tree: string;
   /** Committer time, seconds since the epoch. */
   time: number;
   subject: string;
 }
 
 export async function headCommit(root: string): Promise<Commit> {
-  const result = await runGit(root, ['log', '-1', '--format=%H%x00%ct%x00%s', 'HEAD']);
+  const result = await runGit(root, ['log', '-1', '--format=%H%x00%T%x00%ct%x00%s', 'HEAD']);
   if (result.code !== 0) {
     throw new AirgapError(`${root} has no commits yet`, {
       hint: 'commit the files to ship first: airgap only packs committed content',
       code: 'dirtyTree',
     });
   }
-  const [sha = '', time = '0', subject = ''] = result.stdout.toString('utf8').trim().split('\0');
-  return { sha, time: Number(time), subject };
+  const [sha = '', tree = '', time = '0', subject = ''] = result.stdout
+    .toString('utf8')
+    .trim()
+    .split('\0');
+  return { sha, tree, time: Number(time), subject };
 }
 
 export interface TreeEntry {

@@ -13,12 +13,7 @@ import { joinSh, raw, type ShellCode, sh } from './sh.js';
  */
 
 export type { ImagePlan, ImagePush } from '../model/image-plan.js';
-export { imagePlan, imagePushes } from '../model/image-plan.js';
-
-/** Warnings for `airgap bundle`: what will not work from CloudShell as the bundle stands. */
-export function cloudshellWarnings(record: BundleRecord): string[] {
-  return imagePlan(record).unpushable.map((u) => `${u.image}: ${u.reason}`);
-}
+export { cloudshellWarnings, imagePlan, imagePushes } from '../model/image-plan.js';
 
 /**
  * The shell functions the other blocks call, so that each block's echo fits an 80x24

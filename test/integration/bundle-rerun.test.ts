@@ -1,0 +1,105 @@
+import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type BundleOptions, bundle } from '../../src/commands/bundle.js';
+import { buildBundle } from '../../src/commands/bundle-build.js';
+import { unchangedRerun } from '../../src/commands/bundle-rerun.js';
+import { expectAirgapError } from '../helpers/errors.js';
+import { cleanupTempDirs, commitAll, git, makeOpsRepo, tempDir } from '../helpers/ops-repo.js';
+
+afterAll(cleanupTempDirs);
+
+const TOPIC = 'k8s/dev/topics/kafka-topic-quote-priced.yaml';
+const SPEC = 'bundles/dev-topics.yaml';
+
+/**
+ * The stamp (.git/airgap/rerun/) lets an unchanged rerun skip the plan. Every change the plan
+ * would notice must make the stamp decline (unchangedRerun gives undefined), so that bundle()
+ * takes the full way and rebuilds or refuses exactly as it did before the stamp existed.
+ */
+describe('airgap bundle: the unchanged rerun from the stamp', () => {
+  it('answers as the full plan does, and declines after every change the plan would see', async () => {
+    const repo = makeOpsRepo();
+    const options: BundleOptions = { spec: 'dev-topics', repo, out: tempDir() };
+    const stampDir = join(repo, '.git/airgap/rerun');
+    const first = await bundle(options);
+    expect(first.alreadyPrepared).toBe(false);
+    expect(readdirSync(stampDir)).toHaveLength(1);
+    const stampFile = join(stampDir, readdirSync(stampDir)[0]!);
+
+    // Nothing changed: the stamp's answer is the full plan's, field for field.
+    const fast = await unchangedRerun(options);
+    expect(fast?.alreadyPrepared).toBe(true);
+    expect(fast).toEqual(await buildBundle(options));
+    // Dirt the spec does not cover changes nothing.
+    writeFileSync(join(repo, 'notes.txt'), 'scratch\n');
+    expect((await unchangedRerun(options))?.record.id).toBe(first.record.id);
+
+    // The bundle directory: another --out, a paste sheet asked for, another format, a lost archive.
+    expect(await unchangedRerun({ ...options, out: tempDir() })).toBeUndefined();
+    expect(await unchangedRerun({ ...options, paste: true })).toBeUndefined();
+    expect(await unchangedRerun({ ...options, format: 'zip' })).toBeUndefined();
+    rmSync(first.archivePath);
+    expect(await unchangedRerun(options)).toBeUndefined();
+    const rebuilt = await bundle(options);
+    expect(rebuilt.alreadyPrepared).toBe(false);
+    expect(rebuilt.record.archive?.sha256).toBe(first.record.archive?.sha256);
+    expect(await unchangedRerun(options)).toBeDefined();
+
+    // The record in the repo: damaged, it is reported as before; restored, the stamp holds again.
+    const recordFile = join(repo, 'bundles/records', `${first.record.id}.json`);
+    const recordBytes = readFileSync(recordFile);
+    writeFileSync(recordFile, recordBytes.subarray(0, 100));
+    expect(await unchangedRerun(options)).toBeUndefined();
+    expect((await expectAirgapError(bundle(options))).message).toContain('not a bundle record');
+    writeFileSync(recordFile, recordBytes);
+    expect(await unchangedRerun(options)).toBeDefined();
+
+    // Uncommitted changes to a covered file or to the spec: refused, as before.
+    for (const path of [TOPIC, SPEC]) {
+      writeFileSync(join(repo, path), `${readFileSync(join(repo, path), 'utf8')}# local\n`);
+      expect(await unchangedRerun(options)).toBeUndefined();
+      const dirty = await expectAirgapError(bundle(options));
+      expect(dirty.exitCode).toBe(4);
+      expect(dirty.details).toContain(`modified: ${path}`);
+      git(repo, 'checkout', '-q', '--', path);
+    }
+    expect(await unchangedRerun(options)).toBeDefined();
+
+    // A stamp that is not this airgap's, or not a stamp: the full way, which writes it again.
+    const stamp = readFileSync(stampFile, 'utf8');
+    writeFileSync(stampFile, stamp.replace(/"build":"/, '"build":"other '));
+    expect(await unchangedRerun(options)).toBeUndefined();
+    writeFileSync(stampFile, '{"format":"airgap-rerun/1"');
+    expect(await unchangedRerun(options)).toBeUndefined();
+    expect((await bundle(options)).alreadyPrepared).toBe(true);
+    expect(readFileSync(stampFile, 'utf8')).toBe(stamp);
+    expect(await unchangedRerun(options)).toBeDefined();
+
+    // A commit that changes no content (a comment in the spec): a new tree, so the full way,
+    // which finds the content prepared.
+    writeFileSync(join(repo, SPEC), `${readFileSync(join(repo, SPEC), 'utf8')}# reviewed\n`);
+    commitAll(repo, 'comment');
+    expect(await unchangedRerun(options)).toBeUndefined();
+    expect((await bundle(options)).alreadyPrepared).toBe(true);
+    expect((await unchangedRerun(options))?.record.id).toBe(first.record.id);
+
+    // Committed changes to a covered file, then to the spec: new content, built afresh.
+    const ids = new Set([first.record.id]);
+    for (const [path, from, to] of [
+      [TOPIC, 'partitions:', 'partitions: 12 #'],
+      [SPEC, 'description: Create', 'description: Now create'],
+    ] as const) {
+      const text = readFileSync(join(repo, path), 'utf8');
+      expect(text).toContain(from);
+      writeFileSync(join(repo, path), text.replace(from, to));
+      commitAll(repo, `change ${path}`);
+      expect(await unchangedRerun(options)).toBeUndefined();
+      const changed = await bundle(options);
+      expect(changed.alreadyPrepared).toBe(false);
+      expect(ids.has(changed.record.id)).toBe(false);
+      ids.add(changed.record.id);
+      expect((await unchangedRerun(options))?.record.id).toBe(changed.record.id);
+    }
+  });
+});
