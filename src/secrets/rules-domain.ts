@@ -50,14 +50,14 @@ function assignment(
   };
 }
 
-// Words a key may end in after another word without a break (`accesstoken`, `clientsecret`).
+// Words that may come right before `token` or `secret` with no break (`accesstoken`, `clientsecret`).
 const HEAD =
   /(?:auth|access|api|app|bearer|refresh|session|id|client|oauth|shared|private|user|bot|device|service|admin|deploy|registry|runner|webhook|jwt|hmac|signing)$/i;
 // Keys naming what is public or an identifier, not a secret: a public key or token, an
 // anti-forgery (CSRF) token or nonce sent in every page, a storage or database key naming a
-// row or an object (`bucket_key: reports-2.1`).
+// row or an object (`bucket_key: reports-2.1`). Not `primary`: Azure's primary keys are secrets.
 const NOT_SECRET_KEY =
-  /(?:public|csrf|xsrf|nonce|bucket|object|primary|foreign|sort|partition|cache|idempotency)[_.-]?$/i;
+  /(?:public|csrf|xsrf|nonce|bucket|object|foreign|sort|partition|cache|idempotency)[_.-]?$/i;
 
 /**
  * Whether the key the match starts with is a word of its own: after a non-letter, a camelCase

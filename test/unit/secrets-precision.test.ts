@@ -42,6 +42,9 @@ describe('a key is the key it names only as a word of its own', () => {
       expect(masked(line), line).toBe(false);
     expect(masked(`private_key = "${RANDOM}"`)).toBe(true);
     expect(masked(`signing_key: ${RANDOM}`)).toBe(true);
+    // Not a database's primary key: Azure's primary access keys are secrets.
+    expect(masked(`primary_access_key = "${RANDOM}"`)).toBe(true);
+    expect(masked(`default_primary_key: ${RANDOM}`)).toBe(true);
   });
 
   it('`:=` is one separator, not `:` then a value `=`', () => {
