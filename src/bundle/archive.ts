@@ -47,11 +47,15 @@ export interface ArchiveInput {
 /**
  * Writes a reproducible archive in one pass over the blobs: entries in the given (sorted)
  * order, fixed mtime, uid/gid 0, no user names, modes from git, and a gzip header with no name
- * or time. Hashes the archive while writing it.
+ * or time. Hashes the archive while writing it. `write` is the format's writer, from its
+ * entry in scripts/archive-codecs.ts (writeTarGz or writeZip below).
  */
-export async function writeArchive(input: ArchiveInput): Promise<{ sha256: string; size: number }> {
+export async function writeArchive(
+  input: ArchiveInput,
+  write: (input: ArchiveInput) => Promise<{ sha256: string; size: number }>,
+): Promise<{ sha256: string; size: number }> {
   try {
-    return await WRITERS[input.format](input);
+    return await write(input);
   } catch (error) {
     // A write stream's ENOSPC or EACCES carries no path; the message should name the archive.
     const errno = error as NodeJS.ErrnoException;
@@ -89,7 +93,7 @@ async function* observed(
  * tar.gz through direct ustar headers (node-tar's for names that need pax) and zlib on every core (ParallelGzip: fixed-size members, so
  * the bytes do not depend on timing); gzip headers without name or time (zlib's default).
  */
-async function writeTarGz(input: ArchiveInput): Promise<{ sha256: string; size: number }> {
+export async function writeTarGz(input: ArchiveInput): Promise<{ sha256: string; size: number }> {
   const file = await open(input.outPath, 'w');
   const hash = createHash('sha256');
   let size = 0;
@@ -128,7 +132,7 @@ async function writeTarGz(input: ArchiveInput): Promise<{ sha256: string; size: 
 }
 
 /** zip through archiver, one entry at a time so memory stays bounded. */
-async function writeZip(input: ArchiveInput): Promise<{ sha256: string; size: number }> {
+export async function writeZip(input: ArchiveInput): Promise<{ sha256: string; size: number }> {
   // Loaded only for zip: archiver and its dependencies cost start-up time every tar.gz bundle.
   const { ZipArchive } = await import('archiver');
   const archive = new ZipArchive({ zlib: { level: 6 } });
@@ -167,12 +171,3 @@ async function writeZip(input: ArchiveInput): Promise<{ sha256: string; size: nu
   await written;
   return counter.result();
 }
-
-/** One writer per entry of ARCHIVE_FORMATS (src/model/archive-formats.ts). */
-const WRITERS: Record<
-  ArchiveFormat,
-  (input: ArchiveInput) => Promise<{ sha256: string; size: number }>
-> = {
-  'tar.gz': writeTarGz,
-  zip: writeZip,
-};

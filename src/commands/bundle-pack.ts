@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import picomatch from 'picomatch';
 import { assertShippable } from '../bundle/allow-secrets.js';
-import { ARCHIVE_MTIME, writeArchive } from '../bundle/archive.js';
+import { ARCHIVE_MTIME, type ArchiveInput, writeArchive } from '../bundle/archive.js';
 import { FileScanner } from '../bundle/file-scanner.js';
 import type { ContentProblem } from '../bundle/manifests.js';
 import { renderSha256Sums } from '../bundle/plan.js';
@@ -11,6 +11,7 @@ import type { BundleFile } from '../model/record.js';
 import { stableJson } from '../model/record.js';
 import { BlobReader } from '../repo/blob-reader.js';
 import { gitDirOf } from '../repo/git.js';
+import { archiveCodec } from '../scripts/archive-codecs.js';
 import { startProgress } from '../util/progress.js';
 import type { BundlePlan } from './bundle-plan.js';
 import { type BundleContent, bundleContent, contentManifest } from './bundle-record.js';
@@ -52,7 +53,7 @@ export async function packBundle(
   try {
     const cache = ScanCache.load(await gitDirOf(root));
     const scanner = new FileScanner(entries, cache, spec.images, spec.ignoreImages);
-    const archive = await writeArchive({
+    const input: ArchiveInput = {
       format: plan.format,
       mtime: ARCHIVE_MTIME,
       entries,
@@ -68,7 +69,8 @@ export async function packBundle(
         content = bundleContent(plan, scanner);
         return trailerFiles(content, scanner.files);
       },
-    });
+    };
+    const archive = await writeArchive(input, archiveCodec(plan.format).write);
     await cache.save();
     if (!content) throw invariantBroken('the bundle content was not scanned');
     return {

@@ -1,31 +1,24 @@
 /**
- * The archive formats a bundle can ship in: one entry each, so a new format is one entry here,
- * one writer in src/bundle/archive.ts (a Record over the same keys) and tests. A format missing
- * from either table is a compile error.
+ * The archive formats a bundle can ship in, with what the record and S3 need (the file name's
+ * extension, the content type). Everything else about a format (the bastion tools and extract
+ * command, magic bytes, manifest reader, writer) is its entry in src/scripts/archive-codecs.ts,
+ * a `Record` over the same names: a format named here without that entry does not compile.
  */
 export interface ArchiveFormatInfo {
   /** The file name ending after `<bundle-id>.`. */
   extension: string;
   /** The S3 object's Content-Type. */
   contentType: string;
-  /**
-   * The bastion command that extracts the archive into a directory. Both arguments are shell
-   * words as they should appear in the script (already quoted by the caller).
-   */
-  extractCommand: (archiveWord: string, destinationWord: string) => string;
 }
 
 export const ARCHIVE_FORMATS = {
   'tar.gz': {
     extension: 'tar.gz',
     contentType: 'application/gzip',
-    extractCommand: (archive, destination) =>
-      `tar --no-same-owner -xzf ${archive} -C ${destination}`,
   },
   zip: {
     extension: 'zip',
     contentType: 'application/zip',
-    extractCommand: (archive, destination) => `unzip -q ${archive} -d ${destination}`,
   },
 } as const satisfies Record<string, ArchiveFormatInfo>;
 

@@ -1,6 +1,6 @@
-import { archiveFormat } from '../model/archive-formats.js';
 import { markerPrintf } from '../model/markers.js';
 import type { BundleRecord } from '../model/record.js';
+import { archiveCodec } from './archive-codecs.js';
 import { signatureFunctions } from './bastion-signature.js';
 import { unitDispatch, unitFunctions } from './helper-units.js';
 import { joinSh, raw, type ShellCode, sh } from './sh.js';
@@ -29,14 +29,14 @@ url=${url}
 units=${record.units.length}
 aws_cp() { aws s3 cp ${s3Options} "$@"; }
 aws_cp_shown=${`aws s3 cp ${s3Options.join(' ')} ${url}`}`;
-  // The archive formats table says how to extract; BusyBox tar takes the same options.
-  const unpack = archiveFormat(archive.format).extractCommand('"$dir/$archive"', '"$dir/root.tmp"');
-  const tools = unpack.startsWith('tar ') ? 'tar gzip' : (unpack.split(' ')[0] ?? '');
+  // The format's entry says how to extract and with which tools (scripts/archive-codecs.ts).
+  const codec = archiveCodec(archive.format);
+  const unpack = codec.extract(raw('"$dir/$archive"'), raw('"$dir/root.tmp"'));
   return joinSh([
     raw('#!/bin/sh'),
     header,
-    raw(`unpack() { ${unpack} 2>&1; }`),
-    sh`unpack_tools=${tools}`,
+    sh`unpack() { ${unpack} 2>&1; }`,
+    sh`unpack_tools=${codec.tools.join(' ')}`,
     signatureFunctions(record),
     raw(LIB_BODY),
   ]);
