@@ -85,9 +85,11 @@ export class ScanWorker {
     for (const w of waiters) w();
   }
 
+  /** `content` is handed over: its bytes must not be read again once submitted. */
   submit(index: number, path: string, content: Buffer | undefined): void {
     const size = content?.length ?? 0;
-    // A Buffer is often a view of a larger pooled ArrayBuffer, which postMessage would copy whole.
+    // A Buffer is often a view of a larger pooled ArrayBuffer, which postMessage would copy (and
+    // transferring would take from every other Buffer in the pool): a view gets its own copy.
     const own =
       content && content.byteLength !== content.buffer.byteLength
         ? new Uint8Array(content)
@@ -105,7 +107,13 @@ export class ScanWorker {
     this.outstanding.forEach((bytes, w) => {
       if (bytes < (this.outstanding[least] ?? 0)) least = w;
     });
-    this.workers[least]?.postMessage(this.batch);
+    // Moved, not copied: each content owns its ArrayBuffer (submit made sure) and the main
+    // thread never reads it again, so the structured clone's copy of every byte is saved.
+    const transfer = new Set<ArrayBuffer>();
+    for (const { content } of this.batch)
+      if (content && content.byteOffset === 0 && content.byteLength === content.buffer.byteLength)
+        transfer.add(content.buffer as ArrayBuffer);
+    this.workers[least]?.postMessage(this.batch, [...transfer]);
     this.outstanding[least] = (this.outstanding[least] ?? 0) + this.batchBytes;
     this.batch = [];
     this.batchBytes = 0;

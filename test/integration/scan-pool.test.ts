@@ -125,10 +125,18 @@ describe('two scan threads (the compiled pool)', () => {
           : `apiVersion: v1\nkind: Pod\nmetadata:\n  name: p-${i}\nspec:\n  containers:\n    - name: c\n      image: registry.example/app-${i}:1.0\n${'  # padding line\n'.repeat(2000)}`;
       return { path: `k8s/f-${i}.yaml`, content: Buffer.from(body) };
     });
-    files.forEach((f, i) => {
-      scanner?.submit(i, f.path, f.content);
+    // submit() hands the bytes over (moved to the thread, not copied): a copy goes, the
+    // original stays here for the main thread's verdict below.
+    const handed = files.map((f) => Buffer.from(f.content));
+    handed.forEach((content, i) => {
+      scanner?.submit(i, files[i]!.path, content);
     });
     const verdicts = await scanner!.results();
+    // A Buffer with its own memory is moved: nothing of it is left here (pooled small ones are
+    // copied first, as a view of the pool must be).
+    const large = handed.filter((_, i) => files[i]!.content.length > 8192);
+    expect(large.length).toBeGreaterThan(300);
+    expect(large.every((content) => content.byteLength === 0)).toBe(true);
     expect(verdicts.size).toBe(files.length);
     files.forEach((f, i) => {
       expect(verdicts.get(i)).toEqual(scanContent(f.path, f.content));
