@@ -22,8 +22,12 @@ import { checkImages } from './missing-images.js';
  * record is in the repo) is not prepared again: an intact bundle directory is reused, a missing
  * one is rebuilt (same bytes) without touching the repo's documents.
  */
-export async function buildBundle(options: BundleOptions): Promise<BundleResult> {
-  const plan = await planBundle(options);
+export async function buildBundle(
+  options: BundleOptions,
+  /** The repo root, when the rerun's git already named it. */
+  root?: string,
+): Promise<BundleResult> {
+  const plan = await planBundle(options, root);
   const warnings = [...plan.warnings];
   const rollback = plan.prepared ? await rollbackOf(plan.root, plan.prepared.record) : undefined;
   const result = (record: BundleRecord, alreadyPrepared: boolean): Promise<BundleResult> =>

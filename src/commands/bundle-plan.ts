@@ -55,9 +55,13 @@ export interface BundlePlan {
 }
 
 /** Plan phase: resolve the spec, select committed files, refuse dirty or unshippable names. */
-export async function planBundle(options: BundlePlanOptions): Promise<BundlePlan> {
+export async function planBundle(
+  options: BundlePlanOptions,
+  /** The root a caller's git already named for the same directory. */
+  knownRoot?: string,
+): Promise<BundlePlan> {
   const cwd = options.cwd ?? process.cwd();
-  const root = await repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
+  const root = knownRoot ?? (await repoRoot(options.repo ? resolve(cwd, options.repo) : cwd));
   // Each git starts as soon as what it needs is known, so they overlap (status needs only the
   // root, the tree only the commit); failures are reported in the order they were before.
   const status = dirtyPaths(root);

@@ -22,7 +22,7 @@ import type { BundleRecord } from '../model/record.js';
 import { archiveFileName, recordPath } from '../model/record-paths.js';
 import type { BundleSpec } from '../model/spec.js';
 import { GENERATOR_VERSION } from '../model/version.js';
-import { dirtyPaths, headTree } from '../repo/git.js';
+import { type DirtyPath, dirtyPaths, headTree } from '../repo/git.js';
 import { readTextIfExists } from '../util/fs.js';
 import { sha256Hex } from '../util/hash.js';
 import type { BundleOptions, BundleResult } from './bundle.js';
@@ -98,21 +98,29 @@ async function readStamp(path: string): Promise<RerunStamp | undefined> {
   return ok ? (stamp as RerunStamp) : undefined;
 }
 
+/** The rerun's answer, or the repo root git named (the full plan need not ask for it again). */
+export interface RerunAnswer {
+  result?: BundleResult;
+  root?: string;
+}
+
 /**
  * `airgap bundle` when nothing changed since a bundle left its stamp: the result the full plan
  * would give, or undefined when anything differs (then the caller plans the full way).
  */
 export async function unchangedRerun(options: BundleOptions): Promise<BundleResult | undefined> {
+  return (await rerunFromStamp(options)).result;
+}
+
+export async function rerunFromStamp(options: BundleOptions): Promise<RerunAnswer> {
   const cwd = options.cwd ?? process.cwd();
   const head = await headTree(options.repo ? resolve(cwd, options.repo) : cwd);
   const build = buildId();
-  if (!head || !build) return undefined;
+  if (!head) return {};
   const { root } = head;
   const format = options.format ?? 'tar.gz';
   const specPath = await resolveSpecPath(root, options.spec, cwd).catch(() => undefined);
-  if (specPath === undefined) return undefined;
-  const status = dirtyPaths(root);
-  status.catch(() => {});
+  if (specPath === undefined || !build) return { root };
   const stamp = await readStamp(stampPath(head.gitDir, specPath, format));
   if (
     !stamp ||
@@ -121,11 +129,30 @@ export async function unchangedRerun(options: BundleOptions): Promise<BundleResu
     stamp.specPath !== specPath ||
     stamp.archiveFormat !== format
   )
-    return undefined;
+    return { root };
+  // Only now: a first bundle, with no stamp, must not pay for a status the plan asks again.
+  const status = dirtyPaths(root);
+  status.catch(() => {});
+  const result = await answer(options, { root, specPath, format, stamp, status });
+  return result ? { result, root } : { root };
+}
+
+async function answer(
+  options: BundleOptions,
+  known: {
+    root: string;
+    specPath: string;
+    format: ArchiveFormat;
+    stamp: RerunStamp;
+    status: Promise<DirtyPath[]>;
+  },
+): Promise<BundleResult | undefined> {
+  const { root, specPath, format, stamp } = known;
+  const cwd = options.cwd ?? process.cwd();
   const json = await readTextIfExists(join(root, recordPath(stamp.id)));
   if (json === undefined || sha256Hex(json) !== stamp.recordSha256) return undefined;
   // A covered path that differs from HEAD is refused, or packed with a warning: the full way.
-  const dirty = await status.catch(() => undefined);
+  const dirty = await known.status.catch(() => undefined);
   if (!dirty || dirtyMatches(stamp.spec, dirty, specPath).length) return undefined;
   // The stamp was written only when these bytes parse to the same record through the schema.
   const record = JSON.parse(json) as BundleRecord;

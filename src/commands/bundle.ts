@@ -1,6 +1,6 @@
 import type { ArchiveFormat, BundleRecord } from '../model/record.js';
 import type { DirtyPath } from '../repo/git.js';
-import { unchangedRerun } from './bundle-rerun.js';
+import { rerunFromStamp } from './bundle-rerun.js';
 
 export interface BundleOptions {
   spec: string;
@@ -40,7 +40,7 @@ export interface BundleResult {
  * full (bundle-build.ts), which decides whether the content was prepared before.
  */
 export async function bundle(options: BundleOptions): Promise<BundleResult> {
-  const rerun = await unchangedRerun(options);
-  if (rerun) return rerun;
-  return (await import('./bundle-build.js')).buildBundle(options);
+  const { result, root } = await rerunFromStamp(options);
+  if (result) return result;
+  return (await import('./bundle-build.js')).buildBundle(options, root);
 }
