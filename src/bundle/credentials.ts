@@ -253,8 +253,8 @@ export function providerFindings(text: string): CredentialFinding[] {
         );
         const range = match.indices?.[group];
         const value = match[group];
-        if (!range || value === undefined || (rule.validate && !rule.validate(value, match)))
-          continue;
+        const check = rule.bundleValidate ?? rule.validate;
+        if (!range || value === undefined || (check && !check(value, match))) continue;
         if (isPlaceholder(value, rule.source !== 'airgap')) continue;
         spans.push({
           start: range[0],
@@ -304,6 +304,7 @@ export function rulesFingerprint(): string {
     r.pattern.source,
     r.pattern.flags,
     r.validate?.toString() ?? '',
+    r.bundleValidate?.toString() ?? '',
     r.source,
     r.bundle ?? false,
   ]);

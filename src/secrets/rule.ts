@@ -17,6 +17,12 @@ export interface RegexRule {
    * on the whole match (`match[1]`, the key it was assigned to).
    */
   validate?: (secret: string, match: RegExpMatchArray) => boolean;
+  /**
+   * The check bundle applies instead, where it must be stricter than a runbook's masking: a
+   * default password (`postgres://postgres:postgres@`) is left in a runbook but still not
+   * shipped in a ConfigMap, since it may be the production database's real one.
+   */
+  bundleValidate?: (secret: string, match: RegExpMatchArray) => boolean;
   /** What it finds, for bundle's refusal: "holds <what>" (default: "a <id> credential"). */
   what?: string;
   /**

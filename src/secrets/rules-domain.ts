@@ -208,6 +208,7 @@ export const domainRules: readonly RegexRule[] = [
     validate: (value, match) =>
       notPlaceholder(value) &&
       !repeatsUserOrScheme(value, match, /^:\/\/([^:]*)/.exec(match[0])?.[1] ?? ''),
+    bundleValidate: notPlaceholder,
     source: 'airgap',
     bundle: true,
     what: 'a URL with a password (e.g. a database URL)',
@@ -226,6 +227,7 @@ export const domainRules: readonly RegexRule[] = [
         match,
         decodeURIComponentSafely(/^%3A%2F%2F(.*?)%3A/i.exec(match[0])?.[1] ?? ''),
       ),
+    bundleValidate: (value) => notPlaceholder(decodeURIComponentSafely(value)),
     source: 'airgap',
     bundle: true,
     what: 'a URL-encoded URL with a password',

@@ -49,6 +49,15 @@ describe('builtinDetector', () => {
     expect(all('a: 1\nurl: AMQPS://user:Pw12345@mq/x\n')).toEqual(['2:url-password']);
   });
 
+  it('refuses a default password (user or scheme repeated) that a runbook leaves readable', () => {
+    // It may be the production database's real password: shipping it in a ConfigMap is refused
+    // (allowSecrets opts out), while the runbook keeps it, as secretlint's sample URLs.
+    const url = 'DB_URL: postgres://postgres:postgres@db.prod:5432/app';
+    expect(all(`a: 1\n${url}\n`)).toEqual(['2:url-password']);
+    expect(all('a: 1\nu: mysql%3A%2F%2Froot%3Aroot%40db%3A3306\n')).toEqual(['2:url-password']);
+    expect(findSecrets(url)).toEqual([]);
+  });
+
   it('leaves references and placeholders alone', () => {
     expect(all('url: postgres://u:\u0024{DB_PASSWORD}@db/x\n')).toEqual([]);
     expect(rules('passwordSecret:\n  secretName: kafka-user\n  password: password\n')).toEqual([]);
