@@ -200,7 +200,10 @@ export function scanManifest(
     return { problems, images: [], isKubernetes: false, objects: [] };
   }
   const starts = simple?.lines ?? documentLines(text);
-  const textLines = text.split('\n');
+  // Split only for a file that needs a line of its own (a Secret's key, a List's item): most
+  // never do, and a line array per file was a good part of the scan's garbage.
+  let split: string[] | undefined;
+  const textLines = () => (split ??= text.split('\n'));
   let isKubernetes = false;
   const objects: ManifestObject[] = [];
   // An alias needs an anchor (`&name`): without a `&` anywhere, nothing can expand.
@@ -232,7 +235,7 @@ export function scanManifest(
     isKubernetes = true;
     let items: number[] | undefined;
     const itemLine = (i: number) => {
-      items ??= listItemLines(textLines, line);
+      items ??= listItemLines(textLines(), line);
       return items[i] ?? line;
     };
     problems.push(...checkObject(path, value, `document ${index + 1}`, line, textLines, itemLine));
@@ -330,7 +333,7 @@ function checkObject(
   object: Record<string, unknown>,
   label: string,
   line: number,
-  textLines: readonly string[],
+  textLines: () => readonly string[],
   itemLine?: (index: number) => number,
 ): ContentProblem[] {
   const problems: ContentProblem[] = [];
@@ -351,7 +354,7 @@ function checkObject(
     });
   }
   if (typeof kind === 'string' && kind.toLowerCase() === 'secret') {
-    const verdict = classifySecret(object, line, textLines);
+    const verdict = classifySecret(object, line, textLines());
     problems.push({
       path,
       line: verdict.line,
