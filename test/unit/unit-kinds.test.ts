@@ -55,6 +55,10 @@ describe('the unit kind table drives the paste blocks and helpers.sh', () => {
     expect([...placed].sort((a, b) => a - b)).toEqual(record.units.map((u) => u.n));
   });
 
+  it('names kinds with [a-z-] only: helpers.sh writes them unquoted in its tests of $kind', () => {
+    for (const kind of UNIT_KINDS) expect(kind).toMatch(/^[a-z][a-z-]*$/);
+  });
+
   it('puts every CloudShell kind in a CloudShell block', () => {
     const record = everyKind();
     const units = cloudshellUnits(record);
