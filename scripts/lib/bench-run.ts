@@ -23,6 +23,8 @@ export interface Timed {
   rssMiB: number;
   /** Peak of the summed RSS of the whole process tree (tree-time.ts: /proc sampled every 50 ms). */
   treeMiB: number;
+  /** User + system CPU of the command and its descendants (GNU time %U + %S). */
+  cpuSeconds: number;
 }
 
 const TREE_TIME = fileURLToPath(new URL('./tree-time.js', import.meta.url));
@@ -39,14 +41,15 @@ export function timed(command: string, cwd: string, env: NodeJS.ProcessEnv): Tim
     maxBuffer: 1 << 26,
   });
   if (result.status !== 0) throw new Error(`${command} failed: ${result.stderr.slice(-2000)}`);
-  const [tag, seconds, largestKiB, treeKiB] = (result.stderr.trim().split('\n').at(-1) ?? '').split(
-    ' ',
-  );
+  const [tag, seconds, largestKiB, treeKiB, cpu] = (
+    result.stderr.trim().split('\n').at(-1) ?? ''
+  ).split(' ');
   if (tag !== 'tree-time') throw new Error(`${command}: no tree-time line in ${result.stderr}`);
   return {
     seconds: Number(seconds),
     rssMiB: Number(largestKiB) / 1024,
     treeMiB: Number(treeKiB) / 1024,
+    cpuSeconds: Number(cpu),
   };
 }
 
@@ -100,6 +103,8 @@ export class BenchRun {
       baselineRssMiB: Math.max(...theirs.map((t) => t.rssMiB)),
       airgapTreeRssMiB: Math.max(...ours.map((t) => t.treeMiB)),
       baselineTreeRssMiB: Math.max(...theirs.map((t) => t.treeMiB)),
+      airgapCpuSeconds: median(ours.map((t) => t.cpuSeconds)),
+      baselineCpuSeconds: median(theirs.map((t) => t.cpuSeconds)),
       runs: ours.length,
       load: loadavg()[0] ?? 0,
       ...(spec.input ? { input: spec.input } : {}),
@@ -109,7 +114,7 @@ export class BenchRun {
       ? `, input ${sizeText(m.input.mib)} gzip ${m.input.gzipRatio.toFixed(1)}:1`
       : '';
     process.stdout.write(
-      `${m.label}: airgap ${m.airgapSeconds.toFixed(3)} s, baseline ${m.baselineSeconds.toFixed(3)} s, ratio ${ratio(m).toFixed(2)}, peak RSS ${m.airgapRssMiB.toFixed(0)} MiB (tree ${m.airgapTreeRssMiB?.toFixed(0) ?? '-'}) vs ${m.baselineRssMiB.toFixed(0)} MiB (tree ${m.baselineTreeRssMiB?.toFixed(0) ?? '-'})${input}, load ${load.toFixed(1)}\n`,
+      `${m.label}: airgap ${m.airgapSeconds.toFixed(3)} s, baseline ${m.baselineSeconds.toFixed(3)} s, ratio ${ratio(m).toFixed(2)}, CPU ${m.airgapCpuSeconds?.toFixed(2)} s vs ${m.baselineCpuSeconds?.toFixed(2)} s, peak RSS ${m.airgapRssMiB.toFixed(0)} MiB (tree ${m.airgapTreeRssMiB?.toFixed(0) ?? '-'}) vs ${m.baselineRssMiB.toFixed(0)} MiB (tree ${m.baselineTreeRssMiB?.toFixed(0) ?? '-'})${input}, load ${load.toFixed(1)}\n`,
     );
     this.measurements.push(m);
     return m;

@@ -20,6 +20,9 @@ export interface Measurement {
    */
   airgapTreeRssMiB?: number;
   baselineTreeRssMiB?: number;
+  /** Median user + system CPU seconds of the whole tree (GNU time): load stretches it less. */
+  airgapCpuSeconds?: number;
+  baselineCpuSeconds?: number;
   runs: number;
   /** One-minute load average when the measurement ended: other work stretches every figure. */
   load?: number;
@@ -209,6 +212,7 @@ export interface ResultsInput {
   notes: readonly string[];
 }
 
+const cpuText = (s: number | undefined) => (s === undefined ? '-' : s.toFixed(2));
 const treeText = (mib: number | undefined) => (mib === undefined ? '-' : `${mib.toFixed(0)} MiB`);
 
 /** bench/results.md: machine, date, the target verdicts, every figure with its baseline command. */
@@ -217,7 +221,7 @@ export function renderResults(input: ResultsInput): string {
   const lines = [
     '# Benchmark results',
     '',
-    `${input.date}, ${input.machine}. Median of ${input.runs} runs, airgap and baseline alternating in one process; ratio = airgap / baseline (lower is better). Peak RSS: of the largest single process (GNU time %M); tree RSS: of the whole process tree (airgap with its git and other children, or the whole baseline pipeline): the RSS in /proc/<pid>/stat of every descendant, summed, sampled every 50 ms by scripts/lib/tree-time.ts, never less than the largest process.`,
+    `${input.date}, ${input.machine}. Median of ${input.runs} runs, airgap and baseline alternating in one process; ratio = airgap / baseline (lower is better). Peak RSS: of the largest single process (GNU time %M); tree RSS: of the whole process tree (airgap with its git and other children, or the whole baseline pipeline): the RSS in /proc/<pid>/stat of every descendant, summed, sampled every 50 ms by scripts/lib/tree-time.ts, never less than the largest process. CPU: user + system seconds of the whole tree (GNU time %U + %S), median; it moves less with the load than wall time does.`,
     '',
     '## Targets (issue 28)',
     '',
@@ -230,11 +234,11 @@ export function renderResults(input: ResultsInput): string {
     '',
     '## Figures',
     '',
-    '| benchmark | airgap (s) | baseline (s) | ratio | airgap peak RSS | baseline peak RSS | baseline | input, gzip -6 ratio | load | airgap tree RSS | baseline tree RSS |',
-    '|---|---|---|---|---|---|---|---|---|---|---|',
+    '| benchmark | airgap (s) | baseline (s) | ratio | airgap peak RSS | baseline peak RSS | baseline | input, gzip -6 ratio | load | airgap tree RSS | baseline tree RSS | airgap CPU (s) | baseline CPU (s) |',
+    '|---|---|---|---|---|---|---|---|---|---|---|---|---|',
     ...input.measurements.map(
       (m) =>
-        `| ${m.label} | ${m.airgapSeconds.toFixed(3)} | ${m.baselineSeconds.toFixed(3)} | **${ratio(m).toFixed(2)}** | ${m.airgapRssMiB.toFixed(0)} MiB | ${m.baselineRssMiB.toFixed(0)} MiB | ${commands.indexOf(m.baselineCommand) + 1} | ${m.input ? `${sizeText(m.input.mib)}, ${m.input.gzipRatio.toFixed(1)}:1` : '-'} | ${m.load === undefined ? '-' : m.load.toFixed(1)} | ${treeText(m.airgapTreeRssMiB)} | ${treeText(m.baselineTreeRssMiB)} |`,
+        `| ${m.label} | ${m.airgapSeconds.toFixed(3)} | ${m.baselineSeconds.toFixed(3)} | **${ratio(m).toFixed(2)}** | ${m.airgapRssMiB.toFixed(0)} MiB | ${m.baselineRssMiB.toFixed(0)} MiB | ${commands.indexOf(m.baselineCommand) + 1} | ${m.input ? `${sizeText(m.input.mib)}, ${m.input.gzipRatio.toFixed(1)}:1` : '-'} | ${m.load === undefined ? '-' : m.load.toFixed(1)} | ${treeText(m.airgapTreeRssMiB)} | ${treeText(m.baselineTreeRssMiB)} | ${cpuText(m.airgapCpuSeconds)} | ${cpuText(m.baselineCpuSeconds)} |`,
     ),
     '',
     'Baseline commands:',

@@ -5,8 +5,11 @@
  * `git cat-file` and gzip children never add up there. Here: every 50 ms, the RSS (field 24 of
  * /proc/<pid>/stat) of each process descended from the command, summed; the peak of the sums,
  * and never less than GNU time's figure (a sample can miss a short peak). The command's stdout
- * and stderr pass through; the last stderr line is `tree-time <seconds> <largest KiB> <tree KiB>`,
- * the seconds counted from spawn to exit here, without this wrapper's own start-up.
+ * and stderr pass through; the last stderr line is
+ * `tree-time <seconds> <largest KiB> <tree KiB> <CPU seconds>`: the seconds counted from spawn
+ * to exit here, without this wrapper's own start-up; the CPU (user + system, GNU time's %U %S)
+ * of the command and every descendant it waited for, which other work on the machine stretches
+ * far less than wall time.
  * No /proc/<pid>/task/<tid>/children on this kernel: each sample lists /proc, but reads the stat
  * only of processes that are not known strangers (alive before the command, or not ours).
  */
@@ -76,7 +79,7 @@ export class TreeSampler {
 
 function main(command: string): void {
   const start = process.hrtime.bigint();
-  const child = spawn('/usr/bin/time', ['-f', '%M', 'bash', '-c', command], {
+  const child = spawn('/usr/bin/time', ['-f', '%M %U %S', 'bash', '-c', command], {
     stdio: ['inherit', 'inherit', 'pipe'],
   });
   const sampler = new TreeSampler(child.pid ?? 0);
@@ -94,10 +97,11 @@ function main(command: string): void {
     const seconds = Number(process.hrtime.bigint() - start) / 1e9;
     clearInterval(timer);
     const lines = stderr.trimEnd().split('\n');
-    const largestKiB = Number(lines.pop());
+    const [largest = '', user = '', system = ''] = (lines.pop() ?? '').split(' ');
+    const largestKiB = Number(largest);
     process.stderr.write(lines.length ? `${lines.join('\n')}\n` : '');
     process.stderr.write(
-      `tree-time ${seconds} ${largestKiB} ${Math.max(peakKiB, Number.isFinite(largestKiB) ? largestKiB : 0)}\n`,
+      `tree-time ${seconds} ${largestKiB} ${Math.max(peakKiB, Number.isFinite(largestKiB) ? largestKiB : 0)} ${Number(user) + Number(system)}\n`,
     );
     process.exitCode = code ?? 1;
   });

@@ -100,6 +100,8 @@ describe('renderResults', () => {
         input: { mib: 60.04, gzipRatio: 1.46 },
         airgapTreeRssMiB: 140.2,
         baselineTreeRssMiB: 7,
+        airgapCpuSeconds: 2.104,
+        baselineCpuSeconds: 0.9,
       },
       measured('start-version', 0.09, 0.05),
     ];
@@ -130,7 +132,7 @@ describe('renderResults', () => {
     expect(text).toContain(
       '| bundle-fresh | 2.400 | 2.000 | **1.20** | 100 MiB | 5 MiB | 1 | 60.0 MiB, 1.5:1 | 3.3 |',
     );
-    expect(text).toContain('| 60.0 MiB, 1.5:1 | 3.3 | 140 MiB | 7 MiB |');
+    expect(text).toContain('| 60.0 MiB, 1.5:1 | 3.3 | 140 MiB | 7 MiB | 2.10 | 0.90 |');
     expect(text).toContain(
       '| start-version | 0.090 | 0.050 | **1.80** | 100 MiB | 5 MiB | 2 | - | - |',
     );
