@@ -13,6 +13,7 @@ import type { StatusResult } from './commands/status.js';
 import type { UploadOptions, UploadResult } from './commands/upload.js';
 
 export type { BundleOptions, BundleResult } from './commands/bundle.js';
+export type { CommandContext } from './commands/context.js';
 export type { DiscardOptions, DiscardResult } from './commands/discard.js';
 export type { IngestOptions, IngestResult } from './commands/ingest.js';
 export type { IngestedLog, IngestS3Options, IngestS3Result } from './commands/ingest-s3.js';

@@ -14,6 +14,7 @@ import { bundleDirIsCurrent, bundleResult, rollbackOf } from './bundle-current.j
 import { recordPreparedBundle } from './bundle-docs.js';
 import { type BundlePlan, planBundle } from './bundle-plan.js';
 import { writeRerunStamp } from './bundle-rerun.js';
+import { contextOf } from './context.js';
 import { checkImages } from './missing-images.js';
 
 /**
@@ -27,7 +28,8 @@ export async function buildBundle(
   /** The repo root, when the rerun's git already named it. */
   root?: string,
 ): Promise<BundleResult> {
-  const plan = await planBundle(options, root);
+  const context = contextOf(options.context);
+  const plan = await planBundle(options, context.cwd, root);
   const warnings = [...plan.warnings];
   const rollback = plan.prepared ? await rollbackOf(plan.root, plan.prepared.record) : undefined;
   const result = (record: BundleRecord, alreadyPrepared: boolean): Promise<BundleResult> =>
@@ -47,7 +49,7 @@ export async function buildBundle(
     if (rollback?.prepareAgain) {
       const { record, json } = plan.prepared;
       const sheet = join(plan.outDir, 'PASTE.md');
-      const now = (options.now ?? (() => new Date()))();
+      const now = context.now();
       warnings.push(...(await recordPreparedBundle(plan.root, record, json, sheet, now, rollback)));
     }
     await stamp(plan, plan.prepared.json, plan.prepared.record);
@@ -92,7 +94,7 @@ export async function buildBundle(
     await rm(stagingDir, { recursive: true, force: true });
     throw withPath(error, plan.outDir);
   }
-  const now = (options.now ?? (() => new Date()))();
+  const now = context.now();
   const pasteSheet = join(plan.outDir, 'PASTE.md');
   if (!plan.prepared || rollback?.prepareAgain) {
     warnings.push(

@@ -27,7 +27,7 @@ export async function recordPreparedBundle(
   rollback?: Rollback,
 ): Promise<string[]> {
   // Read-modify-write of the living documents, under the lock ingest and discard take too.
-  const release = acquireLock(await docsLockPath(root), 'command');
+  const release = acquireLock(await docsLockPath(root), now, 'command');
   try {
     const writes: DocumentWrite[] = [{ rel: recordPath(record.id), content: recordJson }];
     const before = await readTextOrEmpty(join(root, PENDING_CHANGES_FILE));

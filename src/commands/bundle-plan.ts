@@ -29,7 +29,6 @@ export interface BundlePlanOptions {
   out?: string;
   allowDirty?: boolean;
   format?: ArchiveFormat;
-  cwd?: string;
 }
 
 /** What the bundle will be, decided from the repo before any byte is packed. */
@@ -57,10 +56,11 @@ export interface BundlePlan {
 /** Plan phase: resolve the spec, select committed files, refuse dirty or unshippable names. */
 export async function planBundle(
   options: BundlePlanOptions,
+  /** Where relative paths in the options start (CommandContext.cwd). */
+  cwd: string,
   /** The root a caller's git already named for the same directory. */
   knownRoot?: string,
 ): Promise<BundlePlan> {
-  const cwd = options.cwd ?? process.cwd();
   const root = knownRoot ?? (await repoRoot(options.repo ? resolve(cwd, options.repo) : cwd));
   // Each git starts as soon as what it needs is known, so they overlap (status needs only the
   // root, the tree only the commit); failures are reported in the order they were before.

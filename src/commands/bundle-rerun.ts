@@ -27,6 +27,7 @@ import { readTextIfExists } from '../util/fs.js';
 import { sha256Hex } from '../util/hash.js';
 import type { BundleOptions, BundleResult } from './bundle.js';
 import { bundleDirIsCurrent, bundleResult, rollbackOf } from './bundle-current.js';
+import { contextOf } from './context.js';
 import { checkImages } from './missing-images.js';
 
 const STAMP_FORMAT = 'airgap-rerun/1';
@@ -113,7 +114,7 @@ export async function unchangedRerun(options: BundleOptions): Promise<BundleResu
 }
 
 export async function rerunFromStamp(options: BundleOptions): Promise<RerunAnswer> {
-  const cwd = options.cwd ?? process.cwd();
+  const { cwd } = contextOf(options.context);
   const head = await headTree(options.repo ? resolve(cwd, options.repo) : cwd);
   const build = buildId();
   if (!head) return {};
@@ -148,7 +149,7 @@ async function answer(
   },
 ): Promise<BundleResult | undefined> {
   const { root, specPath, format, stamp } = known;
-  const cwd = options.cwd ?? process.cwd();
+  const { cwd } = contextOf(options.context);
   const json = await readTextIfExists(join(root, recordPath(stamp.id)));
   if (json === undefined || sha256Hex(json) !== stamp.recordSha256) return undefined;
   // A covered path that differs from HEAD is refused, or packed with a warning: the full way.

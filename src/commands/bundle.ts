@@ -1,6 +1,7 @@
 import type { ArchiveFormat, BundleRecord } from '../model/record.js';
 import type { DirtyPath } from '../repo/git.js';
 import { rerunFromStamp } from './bundle-rerun.js';
+import type { CommandContext } from './context.js';
 
 export interface BundleOptions {
   spec: string;
@@ -14,8 +15,8 @@ export interface BundleOptions {
   /** ssh private key for specs with `signing` (overrides signing.key). */
   signKey?: string;
   progress?: boolean;
-  cwd?: string;
-  now?: () => Date;
+  /** The clock, working directory, stdin and document fs (see CommandContext); real when left out. */
+  context?: Partial<CommandContext>;
 }
 
 export interface BundleResult {

@@ -15,14 +15,15 @@ import { openRunDir } from '../repo/airgap-dir.js';
 import { repoRoot } from '../repo/git.js';
 import { readTextIfExists, readTextOrEmpty } from '../util/fs.js';
 import type { DocumentWrite } from '../util/transaction.js';
+import { type CommandContext, contextOf } from './context.js';
 import { docsLockPath, writeRepoDocuments } from './repo-documents.js';
 
 export interface DiscardOptions {
   bundleId: string;
   reason: string;
   repo?: string;
-  cwd?: string;
-  now?: () => Date;
+  /** The clock, working directory, stdin and document fs (see CommandContext); real when left out. */
+  context?: Partial<CommandContext>;
 }
 
 export interface DiscardResult {
@@ -40,7 +41,8 @@ export interface DiscardResult {
  * and cannot be discarded.
  */
 export async function discard(options: DiscardOptions): Promise<DiscardResult> {
-  const cwd = options.cwd ?? process.cwd();
+  const context = contextOf(options.context);
+  const cwd = context.cwd;
   const root = await repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
   const reason = options.reason.replace(/\s+/g, ' ').trim();
   if (!reason) {
@@ -49,7 +51,7 @@ export async function discard(options: DiscardOptions): Promise<DiscardResult> {
       code: 'usage',
     });
   }
-  const release = acquireLock(await docsLockPath(root), 'command');
+  const release = acquireLock(await docsLockPath(root), context.now(), 'command');
   try {
     const pendingText = await readTextOrEmpty(join(root, PENDING_CHANGES_FILE));
     const entry = readPendingEntries(pendingText).find((e) => e.bundleId === options.bundleId);
@@ -79,7 +81,7 @@ export async function discard(options: DiscardOptions): Promise<DiscardResult> {
       warnings: [],
     };
     if (entry?.status === 'discarded') return result;
-    const date = (options.now ?? (() => new Date()))().toISOString().slice(0, 10);
+    const date = context.now().toISOString().slice(0, 10);
     const update = upsertPendingEntry(pendingText, {
       bundleId: options.bundleId,
       environment,
@@ -102,7 +104,7 @@ export async function discard(options: DiscardOptions): Promise<DiscardResult> {
     }
     const run = await openRunDir(root);
     try {
-      await writeRepoDocuments(root, writes, join(run.path, 'staged'));
+      await writeRepoDocuments(root, writes, join(run.path, 'staged'), context.documentFs);
     } finally {
       run.remove();
     }

@@ -12,9 +12,10 @@ import {
   type S3Location,
 } from '../transfer/session-logs.js';
 import { makeS3Client } from '../transfer/upload.js';
+import { contextOf } from './context.js';
 import { type IngestOptions, type IngestResult, ingest } from './ingest.js';
 
-export interface IngestS3Options extends Omit<IngestOptions, 'transcript' | 'input' | 'stdin'> {
+export interface IngestS3Options extends Omit<IngestOptions, 'transcript' | 'input'> {
   /** `s3://<bucket>/<key>` for one log, `s3://<bucket>/<prefix>/` for every log under it. */
   url: string;
   region?: string;
@@ -47,7 +48,7 @@ export interface IngestS3Result {
  * same prefix can be ingested again and again.
  */
 export async function ingestS3(options: IngestS3Options): Promise<IngestS3Result> {
-  const cwd = options.cwd ?? process.cwd();
+  const { cwd } = contextOf(options.context);
   const location = parseS3Url(options.url);
   const root = await repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
   const defaults = await s3Defaults(root, location, options.bundle);

@@ -28,7 +28,8 @@ import { openRunDir } from '../repo/airgap-dir.js';
 import { repoRoot } from '../repo/git.js';
 import { readTextOrEmpty } from '../util/fs.js';
 import { onInterrupt } from '../util/process.js';
-import type { DocumentWrite, TransactionFs } from '../util/transaction.js';
+import type { DocumentWrite } from '../util/transaction.js';
+import { type CommandContext, contextOf } from './context.js';
 import {
   chooseBundle,
   imagesStillMissing,
@@ -43,12 +44,10 @@ export interface IngestOptions {
   bundle?: string;
   dryRun?: boolean;
   redact?: boolean;
-  cwd?: string;
-  stdin?: AsyncIterable<Buffer>;
   /** Bytes from elsewhere (a session log in S3), named for messages; `transcript` is then only its name. */
   input?: { name: string; bytes: AsyncIterable<Buffer> };
-  /** The file-system calls the document writes make; tests inject failures here. */
-  documentFs?: TransactionFs;
+  /** The clock, working directory, stdin and document fs (see CommandContext); real when left out. */
+  context?: Partial<CommandContext>;
   /** Kept transcripts larger than this are gzipped (default: 50 MB; tests make it small). */
   maxFileBytes?: number;
 }
@@ -82,15 +81,16 @@ export interface IngestResult {
  * write phase, which is the only one that touches the repo.
  */
 export async function ingest(options: IngestOptions): Promise<IngestResult> {
-  const cwd = options.cwd ?? process.cwd();
+  const context = contextOf(options.context);
+  const { cwd } = context;
   const root = await repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
   const source =
     options.input?.name ?? (options.transcript === '-' ? 'standard input' : options.transcript);
-  const input = openTranscript(options, cwd);
+  const input = openTranscript(options, context);
   const lockPath = await docsLockPath(root);
   let release: () => void;
   try {
-    release = acquireLock(lockPath);
+    release = acquireLock(lockPath, context.now());
   } catch (error) {
     throw asWriteFailure(error);
   }
@@ -144,7 +144,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       warnings: runbookWarnings,
     } = decideOutcome(record, attempts, transcripts, pending?.rollbackFrom);
     runbookWarnings.missingImages = await imagesStillMissing(root, record, results);
-    const firstDay = firstDayOf(attempts);
+    const firstDay = firstDayOf(attempts, context.now());
     const runbookRel = runbookPath(root, bundleId, firstDay);
     const runbook = await runbookWrite(
       root,
@@ -212,7 +212,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       result.diff = await previewDiff(root, work, writes);
       return result;
     }
-    await writeRepoDocuments(root, writes, join(work, 'staged'), options.documentFs);
+    await writeRepoDocuments(root, writes, join(work, 'staged'), context.documentFs);
     return result;
   } catch (error) {
     throw asWriteFailure(error);
@@ -226,12 +226,14 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
 }
 
 /** The read phase: checked before the lock is taken, opened when the clean phase asks. */
-function openTranscript(options: IngestOptions, cwd: string): () => AsyncIterable<Buffer> {
+function openTranscript(
+  options: IngestOptions,
+  context: CommandContext,
+): () => AsyncIterable<Buffer> {
   const input = options.input;
   if (input) return () => input.bytes;
-  if (options.transcript === '-')
-    return () => (options.stdin ?? process.stdin) as AsyncIterable<Buffer>;
-  const path = resolve(cwd, options.transcript);
+  if (options.transcript === '-') return context.stdin;
+  const path = resolve(context.cwd, options.transcript);
   if (!existsSync(path)) {
     throw new AirgapError(`transcript not found: ${options.transcript}`, {
       hint: 'save the pasted terminal output to a file, or pipe it in with -',
@@ -269,9 +271,10 @@ function keptTranscriptWrite(
       ];
 }
 
-function firstDayOf(attempts: readonly SpooledAttempt[]): string {
+/** The day of the first attempt; today when none began (a transcript of errors alone). */
+function firstDayOf(attempts: readonly SpooledAttempt[], now: Date): string {
   const begins = attempts.map((a) => a.beginEpoch);
-  const first = begins.length ? begins.reduce((a, b) => Math.min(a, b)) : Date.now() / 1000;
+  const first = begins.length ? begins.reduce((a, b) => Math.min(a, b)) : now.getTime() / 1000;
   return iso(first).slice(0, 10);
 }
 

@@ -6,6 +6,7 @@ import type { ManagedDocument } from '../docs/managed-document.js';
 import { repoRoot } from '../repo/git.js';
 import { writeFileAtomically } from '../util/atomic.js';
 import { readTextIfExists } from '../util/fs.js';
+import { type CommandContext, contextOf } from './context.js';
 
 export const EXAMPLE_SPEC = `# An airgap bundle spec (reference: the airgap README, "Bundle spec reference").
 # Copy this file to bundles/<name>.yaml, edit it, commit it, then run: airgap bundle <name>
@@ -38,8 +39,12 @@ export interface InitResult {
 }
 
 /** Sets up an ops repo for airgap; running it again changes nothing. */
-export async function init(options: { dir?: string; cwd?: string }): Promise<InitResult> {
-  const cwd = options.cwd ?? process.cwd();
+export async function init(options: {
+  dir?: string;
+  /** The clock, working directory, stdin and document fs (see CommandContext); real when left out. */
+  context?: Partial<CommandContext>;
+}): Promise<InitResult> {
+  const { cwd } = contextOf(options.context);
   const root = await repoRoot(options.dir ? resolve(cwd, options.dir) : cwd);
   const created: string[] = [];
   const updated: string[] = [];

@@ -14,6 +14,7 @@ import type { BundleStatus } from '../model/lifecycle.js';
 import { type BundleRecord, parseRecord, RECORDS_DIR } from '../model/record.js';
 import { repoRoot, runGit } from '../repo/git.js';
 import { readTextOrEmpty } from '../util/fs.js';
+import { type CommandContext, contextOf } from './context.js';
 import {
   currentDeployments,
   findSuperseded,
@@ -115,9 +116,10 @@ async function findDrift(
 export async function status(options: {
   repo?: string;
   env?: string;
-  cwd?: string;
+  /** The clock, working directory, stdin and document fs (see CommandContext); real when left out. */
+  context?: Partial<CommandContext>;
 }): Promise<StatusResult> {
-  const cwd = options.cwd ?? process.cwd();
+  const { cwd } = contextOf(options.context);
   const root = await repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
   const entries = readPendingEntries(await readTextOrEmpty(join(root, PENDING_CHANGES_FILE)));
   const manifest = await readTextOrEmpty(join(root, ECR_MANIFEST_FILE));

@@ -14,6 +14,7 @@ import {
   sendArchive,
   verifyByDownload,
 } from '../transfer/upload.js';
+import { type CommandContext, contextOf } from './context.js';
 
 export interface UploadOptions {
   /** A bundle directory, or the archive file alone (then `sha256` or a sidecar beside it). */
@@ -35,6 +36,8 @@ export interface UploadOptions {
   signal?: AbortSignal;
   /** Injected in tests; built from the options otherwise. */
   client?: S3Client;
+  /** The clock, working directory, stdin and document fs (see CommandContext); real when left out. */
+  context?: Partial<CommandContext>;
 }
 
 export interface UploadResult extends Partial<SendStats> {
@@ -55,8 +58,9 @@ export interface UploadResult extends Partial<SendStats> {
  * → send → confirm (HeadObject) → optionally read it back.
  */
 export async function upload(options: UploadOptions): Promise<UploadResult> {
-  const started = Date.now();
-  const bundle = await loadBundle(resolve(options.bundleDir), options.sha256);
+  const context = contextOf(options.context);
+  const started = context.now().getTime();
+  const bundle = await loadBundle(resolve(context.cwd, options.bundleDir), options.sha256);
   const { record } = bundle;
   const target: S3Target = {
     bucket: options.bucket ?? record.s3.bucket,
@@ -86,7 +90,7 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       sha256: bundle.sha256,
       size: bundle.size,
       partSize,
-      seconds: (Date.now() - started) / 1000,
+      seconds: (context.now().getTime() - started) / 1000,
       verifiedDownload,
     };
   };

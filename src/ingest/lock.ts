@@ -79,14 +79,14 @@ export function isStale(
  * An exclusive lock file. The holder is written to a private file first and hard-linked into
  * place, so taking the lock is atomic (link fails when the name exists, like O_EXCL) and the
  * lock is never seen empty. A lock whose process is gone is taken over; an empty or unreadable
- * one is refused, never guessed stale.
+ * one is refused, never guessed stale. `started` is the command's clock (CommandContext.now).
  */
-export function acquireLock(path: string, what = 'ingest'): () => void {
+export function acquireLock(path: string, started: Date, what = 'ingest'): () => void {
   const start = processStart(process.pid);
   const mine: LockHolder = {
     pid: process.pid,
     host: hostname(),
-    started: new Date().toISOString(),
+    started: started.toISOString(),
     ...(start ? { process: start } : {}),
   };
   const draft = `${path}.${process.pid}.new`;

@@ -159,11 +159,13 @@ describe('ingest leaves every document as it was when it cannot write', () => {
       ingest({
         transcript,
         repo,
-        documentFs: {
-          ...realTransactionFs,
-          writeFile: async (path, data) => {
-            if (++writes === 1) throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
-            await realTransactionFs.writeFile(path, data);
+        context: {
+          documentFs: {
+            ...realTransactionFs,
+            writeFile: async (path, data) => {
+              if (++writes === 1) throw Object.assign(new Error('ENOSPC'), { code: 'ENOSPC' });
+              await realTransactionFs.writeFile(path, data);
+            },
           },
         },
       }),

@@ -42,35 +42,40 @@ describe('parseLockHolder and isStale', () => {
 describe('acquireLock', () => {
   it('records pid, host and start time, and releases', () => {
     const path = join(dir(), 'x.lock');
-    const release = acquireLock(path);
+    const release = acquireLock(path, new Date('2026-02-13T09:00:00Z'));
     const holder = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
     expect(holder).toMatchObject({ pid: process.pid, host: hostname() });
     expect(Number.isNaN(Date.parse(String(holder.started)))).toBe(false);
+    expect(holder.started).toBe('2026-02-13T09:00:00.000Z');
     release();
     expect(existsSync(path)).toBe(false);
   });
 
   it('refuses a live holder and an empty lock, and takes over a dead one', async () => {
     const path = join(dir(), 'x.lock');
-    const release = acquireLock(path);
-    const live = await expectAirgapError(Promise.resolve().then(() => acquireLock(path)));
+    const release = acquireLock(path, new Date());
+    const live = await expectAirgapError(
+      Promise.resolve().then(() => acquireLock(path, new Date())),
+    );
     expect(live.exitCode).toBe(22);
     expect(live.message).toContain(`pid ${process.pid}`);
     release();
 
     writeFileSync(path, '');
-    const empty = await expectAirgapError(Promise.resolve().then(() => acquireLock(path)));
+    const empty = await expectAirgapError(
+      Promise.resolve().then(() => acquireLock(path, new Date())),
+    );
     expect(empty.message).toContain('is empty');
     expect(readFileSync(path, 'utf8')).toBe('');
 
     writeFileSync(path, JSON.stringify({ pid: 999999999, host: hostname(), started: 'x' }));
-    const takeOver = acquireLock(path);
+    const takeOver = acquireLock(path, new Date());
     expect(JSON.parse(readFileSync(path, 'utf8'))).toMatchObject({ pid: process.pid });
     takeOver();
 
     // A lock of this very pid written by a process that started at another time (a container's
     // pid 1 of an earlier run): taken over. The real start of this process is kept in the lock.
-    const held = acquireLock(path);
+    const held = acquireLock(path, new Date());
     const mine = JSON.parse(readFileSync(path, 'utf8')) as { process?: string };
     held();
     if (process.platform === 'linux') expect(mine.process).toMatch(/^\S+:\d+$/);
@@ -78,8 +83,8 @@ describe('acquireLock', () => {
       path,
       JSON.stringify({ pid: process.pid, host: hostname(), started: 'x', process: 'other:1' }),
     );
-    if (mine.process) acquireLock(path)();
-    else await expectAirgapError(Promise.resolve().then(() => acquireLock(path)));
+    if (mine.process) acquireLock(path, new Date())();
+    else await expectAirgapError(Promise.resolve().then(() => acquireLock(path, new Date())));
     rmSync(path, { force: true });
   });
 });
