@@ -25,8 +25,9 @@ import {
 import { BenchRun, type Timed } from './lib/bench-run.js';
 import { judge, renderResults, TARGETS, verdictLines } from './lib/bench-targets.js';
 import { fakeRecord } from './lib/fake-record.js';
+import { git } from './lib/git.js';
 import { LOCAL_S3_CREDENTIALS } from './lib/local-s3.js';
-import { git, projectRoot } from './lib/loop.js';
+import { projectRoot } from './lib/loop.js';
 
 const quick = process.argv.includes('--quick');
 // Other work on the machine stretches airgap's parallel parts more than the one-thread baselines.

@@ -4,7 +4,8 @@
  * stand-ins for docker and kubectl) -> laptop (ingest), printing what each command prints.
  */
 import { rmSync } from 'node:fs';
-import { git, runLoop } from './lib/loop.js';
+import { git } from './lib/git.js';
+import { runLoop } from './lib/loop.js';
 
 process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
 const clean = process.argv.includes('--clean');

@@ -9,7 +9,8 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { git, projectRoot } from './lib/loop.js';
+import { git } from './lib/git.js';
+import { projectRoot } from './lib/loop.js';
 import { measureTreeRss } from './lib/peak-rss.js';
 
 const work = join(projectRoot, 'bench/work/rss');

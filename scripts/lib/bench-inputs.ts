@@ -3,7 +3,7 @@ import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
-import { git } from './loop.js';
+import { git } from './git.js';
 
 const SPEC =
   'environment: dev\ndescription: benchmark\nfiles: ["k8s/**"]\ns3: { bucket: acme-airgap, prefix: bench, region: us-east-1 }\nsteps: [{ name: noop, run: "true" }]\n';
@@ -72,7 +72,7 @@ export function makeLargeFileRepo(dir: string, megabytes: number): string {
 
 /** Copies a repo the way a user gets it: a real clone with packed objects, no scan cache. */
 export function freshClone(source: string, dir: string): string {
-  execFileSync('git', ['clone', '-q', '--no-local', source, dir]);
+  git(source, 'clone', '-q', '--no-local', source, dir);
   return dir;
 }
 

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { type BundleRecord, readRecord } from '../../src/model/record.js';
 import { bastionBlocks } from '../../src/scripts/bastion.js';
 import { cloudshellBlocks } from '../../src/scripts/cloudshell.js';
+import { git } from './git.js';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from './local-s3.js';
 
 /** The project root, whether running from src (vitest) or from dist (npm run demo). */
@@ -24,21 +25,6 @@ function readFileSafe(path: string): string {
 }
 
 const standins = join(projectRoot, 'scripts/standins');
-const GIT_ENV = {
-  GIT_AUTHOR_NAME: 'Ops Person',
-  GIT_AUTHOR_EMAIL: 'ops@example.com',
-  GIT_COMMITTER_NAME: 'Ops Person',
-  GIT_COMMITTER_EMAIL: 'ops@example.com',
-};
-
-export function git(repo: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd: repo,
-    encoding: 'utf8',
-    env: { ...process.env, ...GIT_ENV },
-  });
-}
-
 export function hasCommand(name: string): boolean {
   try {
     execFileSync('bash', ['-c', `command -v ${name}`], { stdio: 'ignore' });

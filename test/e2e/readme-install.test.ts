@@ -3,7 +3,6 @@
  * the README, so the test and the documentation cannot drift apart. A copy of the working tree
  * stands in for a fresh clone; npm's global prefix points into a temp dir.
  */
-import { execFileSync } from 'node:child_process';
 import {
   copyFileSync,
   cpSync,
@@ -24,6 +23,7 @@ import type { BundleRecord } from '../../src/model/record.js';
 import {
   cleanupTempDirs,
   commitAll,
+  git,
   makeOpsRepo,
   projectRoot,
   requireTool,
@@ -73,10 +73,7 @@ function bigTempDir(prefix: string): string {
 /** A fresh clone's files: what git tracks plus new files not ignored, from the working tree. */
 function copyOfTheRepo(): string {
   const copy = join(bigTempDir('airgap-clone-'), 'airgap');
-  const files = execFileSync('git', ['ls-files', '-co', '--exclude-standard', '-z'], {
-    cwd: projectRoot,
-    encoding: 'utf8',
-  })
+  const files = git(projectRoot, 'ls-files', '-co', '--exclude-standard', '-z')
     .split('\0')
     // node_modules is never part of a clone; a worktree's symlinked one must not be copied, or
     // npm ci in the copy would empty the original through the link.

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import {
   cpSync,
   mkdirSync,
@@ -12,9 +11,10 @@ import {
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { commitAll, git } from '../../scripts/lib/git.js';
 import { hasCommand, runAirgap } from '../../scripts/lib/loop.js';
 
-export { hasCommand };
+export { commitAll, git, hasCommand };
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const exampleRepo = join(projectRoot, 'examples/kafka-ops');
@@ -31,28 +31,6 @@ export function tempDir(prefix = 'airgap-test-'): string {
 
 export function cleanupTempDirs(): void {
   for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
-
-export function git(cwd: string, ...args: string[]): string {
-  return execFileSync('git', args, {
-    cwd,
-    encoding: 'utf8',
-    env: {
-      ...process.env,
-      GIT_AUTHOR_NAME: 'Ops Person',
-      GIT_AUTHOR_EMAIL: 'ops@example.com',
-      GIT_COMMITTER_NAME: 'Ops Person',
-      GIT_COMMITTER_EMAIL: 'ops@example.com',
-      GIT_AUTHOR_DATE: '2026-02-13T09:00:00Z',
-      GIT_COMMITTER_DATE: '2026-02-13T09:00:00Z',
-    },
-  });
-}
-
-export function commitAll(repo: string, message = 'change'): string {
-  git(repo, 'add', '-A');
-  git(repo, 'commit', '-q', '--allow-empty', '-m', message);
-  return git(repo, 'rev-parse', 'HEAD').trim();
 }
 
 /** A fresh, committed copy of examples/kafka-ops. */

@@ -1,4 +1,3 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -221,12 +220,9 @@ describe('bundle refuses what the bastion cannot catch', () => {
     writeFileSync(join(repo, 'bundles/dev-topics.yaml'), specWithFiles(repo, [`${topics}/**`]));
     git(repo, 'add', '-A');
     // No file system here takes a 267-byte name, but git does (a commit made elsewhere).
-    const blob = execFileSync('git', ['hash-object', '-w', '--stdin'], {
-      cwd: repo,
-      input: 'a: 1\n',
-    });
+    const blob = git({ cwd: repo, input: 'a: 1\n' }, 'hash-object', '-w', '--stdin').trim();
     const long = `${topics}/${'l'.repeat(200)}é${'o'.repeat(60)}.yaml`;
-    git(repo, 'update-index', '--add', '--cacheinfo', `100644,${blob.toString().trim()},${long}`);
+    git(repo, 'update-index', '--add', '--cacheinfo', `100644,${blob},${long}`);
     git(repo, 'commit', '-q', '-m', 'odd names');
     const error = await refusal(repo);
     expect(error.exitCode).toBe(3);
