@@ -13,6 +13,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commitAll, git } from '../../scripts/lib/git.js';
 import { hasCommand, runAirgap } from '../../scripts/lib/loop.js';
+import { kubectlClient } from './kubectl-server.js';
 
 export { commitAll, git, hasCommand };
 
@@ -46,13 +47,7 @@ export function makeOpsRepo(): string {
 export function standinBin(options: { realAws?: boolean } = {}): string {
   const bin = tempDir('airgap-bin-');
   mkdirSync(bin, { recursive: true });
-  // The stand-in is a Node program: named by absolute path, so that a PATH without node
-  // (the BusyBox bastion) still runs it.
-  writeFileSync(
-    join(bin, 'kubectl'),
-    `#!/bin/sh\nexec '${process.execPath}' '${join(standins, 'kubectl')}' "$@"\n`,
-    { mode: 0o755 },
-  );
+  writeFileSync(join(bin, 'kubectl'), kubectlClient(standins), { mode: 0o755 });
   if (!options.realAws) symlinkSync(join(standins, 'aws-local'), join(bin, 'aws'));
   return bin;
 }

@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { kubectlClient } from '../helpers/kubectl-server.js';
 import { cleanupTempDirs, standins, tempDir } from '../helpers/ops-repo.js';
 
 afterAll(cleanupTempDirs);
@@ -25,7 +26,7 @@ function cluster(files: Record<string, string>) {
     return { code: run.status, stdout: run.stdout, stderr: run.stderr };
   };
   const live = () => JSON.parse(readFileSync(join(state, 'cluster.json'), 'utf8'));
-  return { kubectl, live };
+  return { kubectl, live, work, state };
 }
 
 const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
@@ -132,6 +133,62 @@ describe('the kubectl stand-in models an API server', () => {
     const { kubectl } = cluster({ 'a.yaml': cm('a', 'kafka') });
     expect(kubectl('apply', '--serverside', '-f', 'a.yaml').stderr).toBe(
       'error: unknown flag: --serverside\n',
+    );
+  });
+});
+
+describe("the test worker's kubectl server (test/helpers/kubectl-server.ts)", () => {
+  it('answers every call as the stand-in started alone: output, order of stdout and stderr, exit code, state', () => {
+    const files = {
+      'ns.yaml': `${ns("it's")}---\n${cm('a', 'nope')}`,
+      'crd.yaml': crd('widgets', 'Widget'),
+      'w.yaml': widget('w', 'default'),
+    };
+    const alone = cluster(files);
+    const served = cluster(files);
+    const bin = tempDir('airgap-kube-bin-');
+    writeFileSync(join(bin, 'kubectl'), kubectlClient(standins), { mode: 0o755 });
+    const calls = [
+      ['version'],
+      ['apply', '-f', 'ns.yaml'],
+      ['apply', '-f', 'ns.yaml'],
+      ['diff', '-f', 'crd.yaml'],
+      ['apply', '-f', 'crd.yaml', '-f', 'w.yaml'],
+      ['wait', '--for=condition=Established', 'crd/widgets.example.io'],
+      ['apply', '--server-side', '-f', 'w.yaml'],
+      ['get', 'ns'],
+      ['apply', '--bogus'],
+      ['nothing'],
+    ];
+    for (const args of calls) {
+      // Both streams into one pipe, as a bastion transcript has them.
+      const viaServer = spawnSync(
+        'sh',
+        ['-c', `'${join(bin, 'kubectl')}' "$@" 2>&1`, 'sh', ...args],
+        {
+          cwd: served.work,
+          env: { ...process.env, KUBECTL_STATE_DIR: served.state },
+          encoding: 'utf8',
+        },
+      );
+      const direct = spawnSync(
+        'sh',
+        ['-c', `'${process.execPath}' '${join(standins, 'kubectl')}' "$@" 2>&1`, 'sh', ...args],
+        {
+          cwd: alone.work,
+          env: { ...process.env, KUBECTL_STATE_DIR: alone.state },
+          encoding: 'utf8',
+        },
+      );
+      expect({ args, out: viaServer.stdout, code: viaServer.status }).toEqual({
+        args,
+        out: direct.stdout,
+        code: direct.status,
+      });
+    }
+    expect(served.live()).toEqual(alone.live());
+    expect(readFileSync(join(served.state, 'calls.log'), 'utf8')).toBe(
+      readFileSync(join(alone.state, 'calls.log'), 'utf8'),
     );
   });
 });

@@ -1,0 +1,310 @@
+// The kubectl commands of the stand-in (apply, diff, wait, get, rollout, version) over the
+// API-server model in kube-model.mjs. Called once per process by ./kubectl, or many times by
+// the test helpers' model server (kube-server.mjs), so it reads nothing from `process` but
+// the working directory.
+
+import { spawnSync } from 'node:child_process';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import yaml from 'js-yaml';
+import {
+  admissionError,
+  canonical,
+  displayName,
+  identity,
+  KubeError,
+  loadState,
+  mapObjects,
+  persist,
+  readFilenameArg,
+  readKustomization,
+  saveState,
+} from './kube-model.mjs';
+
+/**
+ * One kubectl call: `argv` without the program name, `env` where KUBECTL_STATE_DIR,
+ * KUBECTL_FAIL_ON, KUBECTL_FAIL_ONCE_ON, PATH and TMPDIR are read, `write` where stdout and
+ * stderr text go in the order kubectl writes it. Returns the exit code. Relative paths are
+ * read from the process's working directory. An error that is not kubectl's is thrown.
+ */
+export function kubectl(argv, env, write) {
+  const stateDir = env.KUBECTL_STATE_DIR;
+  if (!stateDir) {
+    write.err('KUBECTL_STATE_DIR must be set\n');
+    return 1;
+  }
+  mkdirSync(stateDir, { recursive: true });
+  appendFileSync(join(stateDir, 'calls.log'), `${argv.join(' ')}\n`);
+  const failOn = env.KUBECTL_FAIL_ON;
+  if (failOn && argv.join(' ').includes(failOn)) {
+    write.err(
+      `Error from server (Forbidden): error when creating "${failOn}": admission webhook "validation.strimzi.io" denied the request: spec.replicas: Invalid value: 3: must be <= 1 on this cluster\n`,
+    );
+    return 1;
+  }
+  const failOnce = env.KUBECTL_FAIL_ONCE_ON;
+  if (failOnce && argv.join(' ').includes(failOnce) && !existsSync(join(stateDir, 'failed-once'))) {
+    writeFileSync(join(stateDir, 'failed-once'), '');
+    write.err(
+      `Error from server (InternalError): error when creating "${failOnce}": Internal error occurred: failed calling webhook "validation.strimzi.io": context deadline exceeded\n`,
+    );
+    return 1;
+  }
+  const state = loadState(stateDir);
+  const out = (line) => write.out(`${line}\n`);
+  const err = (line) => write.err(`${line}\n`);
+
+  /** The flags apply, diff and wait take; an unknown flag is an error, as in kubectl. */
+  function parseFlags(args) {
+    const flags = { files: [], kustomize: [], names: [], namespace: undefined };
+    const valued = {
+      '-f': 'files',
+      '--filename': 'files',
+      '-k': 'kustomize',
+      '--kustomize': 'kustomize',
+      '-n': 'namespace',
+      '--namespace': 'namespace',
+      '--field-manager': 'fieldManager',
+      '--dry-run': 'dryRun',
+      '--for': 'for',
+      '--timeout': 'timeout',
+      '-o': 'output',
+    };
+    for (let i = 0; i < args.length; i++) {
+      const arg = args[i];
+      const [flag, inline] =
+        arg.startsWith('--') && arg.includes('=')
+          ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)]
+          : [arg, undefined];
+      if (flag in valued) {
+        const value = inline ?? args[++i];
+        const key = valued[flag];
+        if (Array.isArray(flags[key])) flags[key].push(value);
+        else flags[key] = value;
+      } else if (flag === '--server-side') flags.serverSide = true;
+      else if (flag === '--force-conflicts') flags.forceConflicts = true;
+      else if (flag.startsWith('-')) throw new KubeError(`error: unknown flag: ${flag}`);
+      else flags.names.push(arg);
+    }
+    if (flags.dryRun && !['server', 'client', 'none'].includes(flags.dryRun)) {
+      throw new KubeError(
+        `error: Invalid dry-run value (${flags.dryRun}). Must be "none", "server", or "client".`,
+      );
+    }
+    return flags;
+  }
+
+  function gather(flags) {
+    const sources = [
+      ...flags.files.flatMap(readFilenameArg),
+      ...flags.kustomize.flatMap((d) => readKustomization(d, state)),
+    ];
+    return mapObjects(state, sources, flags.namespace ?? 'default', flags.namespace);
+  }
+
+  function apply(args) {
+    const flags = parseFlags(args);
+    if (!flags.files.length && !flags.kustomize.length)
+      throw new KubeError('error: must specify one of -f and -k');
+    const dry =
+      flags.dryRun === 'server'
+        ? ' (server dry run)'
+        : flags.dryRun === 'client'
+          ? ' (dry run)'
+          : '';
+    const { mapped, errors } = gather(flags);
+    if (!mapped.length && !errors.length) throw new KubeError('error: no objects passed to apply');
+    const manager = flags.serverSide
+      ? `server-side:${flags.fieldManager ?? 'kubectl'}`
+      : 'client-side';
+    for (const o of mapped) {
+      const live = state.objects[identity(o)];
+      const problem =
+        flags.dryRun === 'client'
+          ? undefined
+          : admissionError(state, o, {
+              serverSide: flags.serverSide,
+              verb: live ? 'patching' : 'creating',
+            });
+      if (problem) {
+        errors.push(problem);
+        continue;
+      }
+      const verb = flags.serverSide
+        ? 'serverside-applied'
+        : !live
+          ? 'created'
+          : canonical(live.object) === canonical(o.object)
+            ? 'unchanged'
+            : 'configured';
+      // A dry run persists nothing: a Namespace "created" here does not exist for the next object.
+      if (!flags.dryRun) persist(state, o, manager);
+      out(`${displayName(o)} ${verb}${dry}`);
+    }
+    if (!flags.dryRun) saveState(stateDir, state);
+    if (errors.length) {
+      for (const e of errors) err(e);
+      return 1;
+    }
+    return 0;
+  }
+
+  /** Like kubectl diff: a server dry run of each object, exit 0 without differences, 1 with, >1 on an error. */
+  function diff(args) {
+    const flags = parseFlags(args);
+    const { mapped, errors } = gather(flags);
+    const work = mkdtempSync(join(env.TMPDIR || tmpdir(), 'kubectl-diff-'));
+    let changed = false;
+    try {
+      for (const o of mapped) {
+        const live = state.objects[identity(o)];
+        const problem = admissionError(state, o, {
+          serverSide: flags.serverSide,
+          verb: live ? 'patching' : 'creating',
+        });
+        if (problem) {
+          errors.push(problem);
+          continue;
+        }
+        if (live && canonical(live.object) === canonical(o.object)) continue;
+        const name = `${o.resource}.${o.namespace ?? ''}.${o.name}`;
+        writeFileSync(join(work, 'live'), live ? yaml.dump(live.object) : '');
+        writeFileSync(join(work, 'merged'), yaml.dump(o.object));
+        const run = spawnSync(
+          'diff',
+          [
+            '-u',
+            '-N',
+            '--label',
+            `live/${name}`,
+            '--label',
+            `merged/${name}`,
+            join(work, 'live'),
+            join(work, 'merged'),
+          ],
+          { encoding: 'utf8', env },
+        );
+        write.out(run.stdout);
+        changed = true;
+      }
+    } finally {
+      rmSync(work, { recursive: true, force: true });
+    }
+    if (errors.length) {
+      for (const e of errors) err(e);
+      return 2;
+    }
+    return changed ? 1 : 0;
+  }
+
+  /** `wait --for=condition=Established crd/<name>…` makes those CRDs served; jobs complete at once. */
+  function wait(args) {
+    const flags = parseFlags(args);
+    if (!flags.for) throw new KubeError('error: --for must be specified');
+    let rc = 0;
+    for (const target of flags.names) {
+      const [type, name] = target.split('/', 2);
+      if (
+        [
+          'crd',
+          'crds',
+          'customresourcedefinition',
+          'customresourcedefinitions',
+          'customresourcedefinition.apiextensions.k8s.io',
+        ].includes(type)
+      ) {
+        const crd = state.crds[name];
+        if (!crd) {
+          err(
+            `Error from server (NotFound): customresourcedefinitions.apiextensions.k8s.io "${name}" not found`,
+          );
+          rc = 1;
+          continue;
+        }
+        if (flags.for.toLowerCase() !== 'condition=established')
+          throw new KubeError(
+            `error: the kubectl stand-in models only --for=condition=Established on CRDs`,
+          );
+        crd.established = true;
+        out(`customresourcedefinition.apiextensions.k8s.io/${name} condition met`);
+      } else if (type === 'job') out(`job.batch/${name} condition met`);
+      else throw new KubeError(`error: the kubectl stand-in does not model waiting for ${target}`);
+    }
+    saveState(stateDir, state);
+    return rc;
+  }
+
+  function get(args) {
+    const what = args[0];
+    const namespace = (() => {
+      const i = args.indexOf('-n');
+      return i >= 0 ? args[i + 1] : undefined;
+    })();
+    const live = Object.values(state.objects).map((o) => o.object);
+    if (['kafkatopic', 'kafkatopics', 'kt'].includes(what)) {
+      const row = (...cols) =>
+        out(
+          `${cols[0].padEnd(18)}${cols[1].padEnd(28)}${cols[2].padEnd(13)}${cols[3].padEnd(21)}${cols[4]}`,
+        );
+      row('NAME', 'CLUSTER', 'PARTITIONS', 'REPLICATION FACTOR', 'READY');
+      const topics = live.filter(
+        (o) =>
+          o.kind === 'KafkaTopic' &&
+          (!namespace || (o.metadata?.namespace ?? 'default') === namespace),
+      );
+      for (const t of topics.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1))) {
+        row(
+          t.metadata.name,
+          'example-kafka-cluster-dev',
+          String(t.spec?.partitions ?? ''),
+          String(t.spec?.replicas ?? ''),
+          'True',
+        );
+      }
+      return 0;
+    }
+    if (['pods', 'pod', 'po'].includes(what)) {
+      out('NAME                             READY   STATUS    RESTARTS   AGE');
+      out('quote-service-7c9d8f6b54-4kq2p   1/1     Running   0          42s');
+      return 0;
+    }
+    if (['crd', 'crds', 'customresourcedefinitions'].includes(what)) {
+      out('NAME                                          ESTABLISHED');
+      for (const [name, crd] of Object.entries(state.crds).sort())
+        out(`${name.padEnd(46)}${crd.established}`);
+      return 0;
+    }
+    if (['ns', 'namespace', 'namespaces'].includes(what)) {
+      out('NAME              STATUS   AGE');
+      for (const ns of [...state.namespaces].sort()) out(`${ns.padEnd(18)}Active   1d`);
+      return 0;
+    }
+    throw new KubeError(`error: the server doesn't have a resource type "${what}"`);
+  }
+
+  const commands = {
+    apply,
+    diff,
+    wait,
+    get,
+    rollout: (args) => {
+      out(`deployment "${(args[1] ?? '').replace(/^deployment\//, '')}" successfully rolled out`);
+      return 0;
+    },
+    version: () => {
+      out('Client Version: v1.31.2 (airgap stand-in)');
+      return 0;
+    },
+  };
+
+  try {
+    const command = commands[argv[0]];
+    if (!command) throw new KubeError(`error: unknown command "${argv[0]}" for "kubectl"`);
+    return command(argv.slice(1));
+  } catch (error) {
+    if (!(error instanceof KubeError)) throw error;
+    err(error.message);
+    return 1;
+  }
+}
