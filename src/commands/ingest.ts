@@ -240,7 +240,10 @@ function openTranscript(
       code: 'usage',
     });
   }
-  return () => createReadStream(path, { highWaterMark: 1 << 18 });
+  // 2 MiB reads: the clean pass turns each chunk of ASCII lines into one string, and V8 makes
+  // a string over 1 MB an external one (one copy) but a smaller one a heap string: 200 MB as
+  // 256 KiB strings cost 0.5-0.9 s CPU, as 2 MiB strings 0.03-0.05 s.
+  return () => createReadStream(path, { highWaterMark: 1 << 21 });
 }
 
 async function loadRecord(root: string, bundleId: string): Promise<BundleRecord> {

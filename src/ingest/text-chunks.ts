@@ -56,10 +56,20 @@ export async function* readTextChunks(
       held.push(chunk);
       continue;
     }
-    held.push(chunk.subarray(0, cut));
-    const lines = take();
-    if (cut < chunk.length) held.push(chunk.subarray(cut));
-    yield lines;
+    let from = 0;
+    if (held.length) {
+      // The line the last chunk cut, completed, is a chunk of its own: joining the held bytes
+      // to the whole of this one copied every byte of a transcript once more.
+      from = chunk.indexOf(NEWLINE) + 1;
+      held.push(chunk.subarray(0, from));
+      yield take();
+    }
+    if (from < cut) {
+      held.push(chunk.subarray(from, cut));
+      const lines = take();
+      if (cut < chunk.length) held.push(chunk.subarray(cut));
+      yield lines;
+    } else if (cut < chunk.length) held.push(chunk.subarray(cut));
   }
   // The end: a last line without a newline, if any (an empty chunk is no line).
   const end = held.length ? take() : { ascii: false as const, text };
