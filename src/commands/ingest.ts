@@ -4,6 +4,7 @@ import type { EcrImageRecord } from '../docs/ecr-manifest.js';
 import { PENDING_CHANGES_FILE, readPendingEntries } from '../docs/pending-changes.js';
 import { AirgapError } from '../errors.js';
 import { type CleanResult, cleanTranscript } from '../ingest/clean.js';
+import type { GzipFile } from '../ingest/gzip-file.js';
 import { helperBlockLines } from '../ingest/helper-echo.js';
 import { readRange } from '../ingest/images.js';
 import { acquireLock } from '../ingest/lock.js';
@@ -20,7 +21,12 @@ import { iso } from '../ingest/runbook.js';
 import { runbookPath, runbookWrite } from '../ingest/runbook-file.js';
 import type { RunbookWarnings } from '../ingest/runbook-notes.js';
 import { HelperEcho, type SpooledAttempt } from '../ingest/spool.js';
-import { type BundleTranscripts, gatherTranscripts } from '../ingest/transcripts.js';
+import {
+  type BundleTranscripts,
+  gatherTranscripts,
+  keptGzPath,
+  MAX_REPO_FILE_BYTES,
+} from '../ingest/transcripts.js';
 import { cloudshellUnits } from '../model/image-plan.js';
 import type { BundleStatus } from '../model/lifecycle.js';
 import { type BundleRecord, readRecord, recordPath } from '../model/record.js';
@@ -108,6 +114,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   });
   const work = run.path;
   let compressing: Promise<void> | undefined;
+  let begunGzip: GzipFile | undefined;
   try {
     const redact = options.redact ?? true;
     const recording = await openRecording(input(), source);
@@ -115,7 +122,9 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       recording.bytes,
       join(work, 'new-transcript.log'),
       redact,
+      { gzipOver: { bytes: options.maxFileBytes ?? MAX_REPO_FILE_BYTES, path: keptGzPath(work) } },
     );
+    begunGzip = cleaned.gzipped;
     const bundleId = chooseBundle(cleaned.bundleIds, options.bundle, source);
     const record = await loadRecord(root, bundleId);
     // The record's plan says which blocks carry the helpers: their echo is not output.
@@ -219,6 +228,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   } finally {
     // The gzip thread writes into the run directory: it ends before the directory goes.
     await compressing?.catch(() => undefined);
+    // Begun while cleaning, and not awaited when a later step failed.
+    await begunGzip?.cancel();
     disposeInterrupt();
     run.remove();
     release();

@@ -14,6 +14,10 @@ export class ChunkSink {
   private readonly hash = createHash('sha256');
   private buffer = Buffer.allocUnsafe(FLUSH_AT * 2);
   private used = 0;
+  /** Bytes in the file so far. */
+  written = 0;
+  /** Told after each write to the file, with what it holds then (a reader may follow it). */
+  onWrite: ((written: number) => void) | undefined;
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'w');
@@ -76,5 +80,7 @@ export class ChunkSink {
     this.hash.update(bytes);
     let done = 0;
     while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
+    this.written += bytes.length;
+    this.onWrite?.(this.written);
   }
 }

@@ -2,6 +2,7 @@ import { MARKER_TAG, parseMarker } from '../model/markers.js';
 import { lineFilter } from '../secrets/index.js';
 import { cleanAsciiLines } from './ascii-lines.js';
 import { ChunkSink } from './chunk-sink.js';
+import { GzipFile } from './gzip-file.js';
 import { Redactor } from './redact.js';
 import { cleanTerminalText, removeEscapes, settleLine } from './terminal.js';
 import { readTextChunks } from './text-chunks.js';
@@ -17,6 +18,17 @@ export interface CleanResult {
   maskedByRule: Record<string, number>;
   /** The copy was hard-wrapped at this width and lines of exactly that width were joined. */
   wrapWidth: number | undefined;
+  /** The copy gzipped (see CleanOptions.gzipOver), being written on another thread. */
+  gzipped?: GzipFile;
+}
+
+export interface CleanOptions {
+  /**
+   * Once the copy is larger than `bytes`, gzip it into `path` on another thread while it is
+   * still written: the kept transcript is compressed when over the repo's file limit, and
+   * compressing it after the rest of ingest was wall time.
+   */
+  gzipOver?: { bytes: number; path: string };
 }
 
 const MARKER_TEXT = MARKER_TAG;
@@ -35,9 +47,17 @@ export async function cleanTranscript(
   source: AsyncIterable<Buffer | string>,
   path: string,
   redact: boolean,
+  options: CleanOptions = {},
 ): Promise<CleanResult> {
   // The sink hashes what it writes: hashing line by line costs more than cleaning.
   const sink = new ChunkSink(path);
+  let gzipped: GzipFile | undefined;
+  const over = options.gzipOver;
+  if (over)
+    sink.onWrite = (written) => {
+      if (gzipped) gzipped.grow(written);
+      else if (written > over.bytes) gzipped = new GzipFile(path, over.path, written);
+    };
   const redactor = new Redactor(redact);
   const filter = lineFilter();
   const bundleIds = new Set<string>();
@@ -70,6 +90,10 @@ export async function cleanTranscript(
     joiner.finish();
     redactor.end(emit);
     sha256 = sink.digest();
+    gzipped?.end(sink.written);
+  } catch (error) {
+    await gzipped?.cancel();
+    throw error;
   } finally {
     sink.close();
   }
@@ -82,6 +106,7 @@ export async function cleanTranscript(
     masked: redactor.total,
     maskedByRule: Object.fromEntries(redactor.counts),
     wrapWidth: joiner.uncertainJoins > 0 ? joiner.detected : undefined,
+    ...(gzipped ? { gzipped } : {}),
   };
 
   /** Lines of text: escapes removed with regexes, then the filter and the Redactor. */

@@ -2,6 +2,8 @@ import { Worker } from 'node:worker_threads';
 
 // The worker's code inline (CommonJS, as eval workers run): no separate script to find, so it
 // runs the same from dist/, from the one-file standalone build and from TypeScript sources.
+// It reads the file as it grows, up to what the main thread says is written (to its end when
+// nothing is said), so it can compress a file that is still being written.
 // One reused read buffer, each part written once gzip has taken the last (its write callback):
 // a stream's new buffer per read was garbage the worker collected late, 50 MB more RSS.
 const GZIP = `
@@ -13,39 +15,99 @@ const gzip = createGzip();
 const written = pipeline(gzip, createWriteStream(workerData.to));
 const fd = openSync(workerData.from, 'r');
 const buffer = Buffer.allocUnsafe(1 << 20);
+const growing = workerData.available !== undefined;
+let available = growing ? workerData.available : Number.POSITIVE_INFINITY;
+let ended = !growing;
+let wake;
+if (growing)
+  parentPort.on('message', (m) => {
+    available = m.available;
+    ended = m.end;
+    if (wake) wake();
+  });
 (async () => {
+  let position = 0;
   try {
-    for (let read; (read = readSync(fd, buffer, 0, buffer.length, null)) > 0; )
+    for (;;) {
+      if (position >= available) {
+        if (ended) break;
+        await new Promise((resolve) => (wake = resolve));
+        wake = undefined;
+        continue;
+      }
+      const want = Math.min(buffer.length, available - position);
+      const read = readSync(fd, buffer, 0, want, position);
+      if (read === 0) {
+        if (growing) throw new Error('the file ended before what was written to it');
+        break;
+      }
+      position += read;
       await new Promise((resolve, reject) =>
         gzip.write(buffer.subarray(0, read), (e) => (e ? reject(e) : resolve())),
       );
+    }
   } finally {
     closeSync(fd);
   }
   gzip.end();
   await written;
   parentPort.postMessage('done');
+  parentPort.close();
 })();
 `;
 
 /**
- * Writes `from` gzipped to `to` on a thread of its own. A large kept transcript is compressed
- * while the main thread spools it and writes the runbook: gzip -6 of 200 MB costs about as much
- * CPU as the rest of ingest, and done first it was all wall time. The bytes are what
- * `pipeline(createReadStream(from), createGzip(), createWriteStream(to))` writes.
+ * Gzips a file on a thread of its own, into `to`: the bytes
+ * `pipeline(createReadStream(from), createGzip(), createWriteStream(to))` writes. A large kept
+ * transcript is compressed while the main thread cleans, spools and renders: gzip -6 of 200 MB
+ * costs about as much CPU as cleaning it, and done after the rest it was all wall time.
  */
+export class GzipFile {
+  /** Settles once `to` is complete. */
+  readonly done: Promise<void>;
+  private readonly worker: Worker;
+
+  /** `available`: the file is still being written, this much so far (see grow and end). */
+  constructor(
+    readonly from: string,
+    readonly to: string,
+    available?: number,
+  ) {
+    this.worker = new Worker(GZIP, { eval: true, workerData: { from, to, available } });
+    const worker = this.worker;
+    this.done = new Promise((resolve, reject) => {
+      let finished = false;
+      worker.once('message', () => {
+        finished = true;
+      });
+      // A failure inside the worker is an uncaught error there, reported here.
+      worker.once('error', reject);
+      worker.once('exit', (code) => {
+        if (finished) resolve();
+        else reject(new Error(`gzip of ${from} stopped (worker exit code ${code})`));
+      });
+    });
+    // Handled here until the owner awaits it (its failure still rejects there).
+    this.done.catch(() => undefined);
+  }
+
+  /** The file being compressed now holds `written` bytes. */
+  grow(written: number): void {
+    this.worker.postMessage({ available: written, end: false });
+  }
+
+  /** The file is complete at `written` bytes. */
+  end(written: number): void {
+    this.worker.postMessage({ available: written, end: true });
+  }
+
+  /** Stops the worker (its output is left incomplete) and waits until it has stopped. */
+  async cancel(): Promise<void> {
+    await this.worker.terminate();
+  }
+}
+
+/** Gzips a complete file on another thread (see GzipFile). */
 export function gzipFile(from: string, to: string): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const worker = new Worker(GZIP, { eval: true, workerData: { from, to } });
-    let done = false;
-    worker.once('message', () => {
-      done = true;
-    });
-    // A failed pipeline rejects inside the worker: that is an uncaught error, reported here.
-    worker.once('error', reject);
-    worker.once('exit', (code) => {
-      if (done) resolve();
-      else reject(new Error(`gzip of ${from} stopped (worker exit code ${code})`));
-    });
-  });
+  return new GzipFile(from, to).done;
 }

@@ -36,6 +36,11 @@ export interface BundleTranscripts {
  */
 export const MAX_REPO_FILE_BYTES = 50 * 1024 * 1024;
 
+/** Where the kept transcript is written gzipped in the run's work directory. */
+export function keptGzPath(work: string): string {
+  return join(work, 'kept.log.gz');
+}
+
 /**
  * Every distinct paste of a bundle is kept; the runbook is re-rendered from all of them, so a
  * session split over two pastes is completed by the second and the same paste twice is a no-op.
@@ -64,9 +69,16 @@ export async function gatherTranscripts(
   const name =
     duplicateOf ?? `${iso(cleaned.firstEpoch).replace(/[-:]/g, '')}-${shortSha}${wrap}.log${gz}`;
   const names = duplicateOf ? existing : [...existing, name].sort();
-  // Compressed on another thread while this one spools: the worker reads the cleaned copy only.
-  const keptFile = gz && !duplicateOf ? join(work, 'kept.log.gz') : undefined;
-  const compressed = keptFile ? gzipFile(cleaned.path, keptFile) : undefined;
+  // Compressed on another thread while this one spools (begun while cleaning, when it grew
+  // over the limit at a path the caller chose): the worker reads the cleaned copy only.
+  const keptFile = gz && !duplicateOf ? keptGzPath(work) : undefined;
+  const begun = cleaned.gzipped;
+  if (begun && begun.to !== keptFile) await begun.cancel();
+  const compressed = keptFile
+    ? begun?.to === keptFile
+      ? begun.done
+      : gzipFile(cleaned.path, keptFile)
+    : undefined;
   // Handled here until the caller awaits it (its failure still rejects there).
   compressed?.catch(() => undefined);
   const spooled: SpooledTranscript[] = [];

@@ -1,9 +1,10 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { gzipFile } from '../../src/ingest/gzip-file.js';
+import { cleanTranscript } from '../../src/ingest/clean.js';
+import { GzipFile, gzipFile } from '../../src/ingest/gzip-file.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'airgap-gzip-'));
@@ -32,6 +33,59 @@ describe('gzipFile (the kept transcript, compressed on a worker thread)', () => 
     await expect(
       gzipFile(join(dir, 'small.log'), join(dir, 'no-such-dir', 'x.gz')),
     ).rejects.toThrow(/ENOENT/);
+  });
+
+  it('compresses a file while it is written, as the whole file once written', async () => {
+    const r = seededRandom(28);
+    const from = join(dir, 'growing.log');
+    const parts = Array.from({ length: 30 }, (_, i) =>
+      Buffer.from(`part ${i} ${'x'.repeat(r.int(200_000))} ${r.int(1e9)}\n`),
+    );
+    writeFileSync(from, parts[0] as Buffer);
+    let written = (parts[0] as Buffer).length;
+    const gzip = new GzipFile(from, join(dir, 'growing.log.gz'), written);
+    for (const part of parts.slice(1)) {
+      appendFileSync(from, part);
+      written += part.length;
+      gzip.grow(written);
+      // Some parts while the worker waits, some while it is still reading.
+      if (r.int(3) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    gzip.end(written);
+    await gzip.done;
+    const whole = Buffer.concat(parts);
+    expect(readFileSync(join(dir, 'growing.log.gz')).equals(gzipSync(whole))).toBe(true);
+  });
+
+  it('stops when cancelled, and rejects when the file is shorter than said', async () => {
+    writeFileSync(join(dir, 'short.log'), 'text\n');
+    const waiting = new GzipFile(join(dir, 'short.log'), join(dir, 'short.gz'), 5);
+    await waiting.cancel();
+    await expect(waiting.done).rejects.toThrow(/stopped/);
+    const short = new GzipFile(join(dir, 'short.log'), join(dir, 'short2.gz'), 5);
+    short.end(50);
+    await expect(short.done).rejects.toThrow(/ended before/);
+  });
+
+  it('gzips the cleaned copy while cleaning once it is over the limit, and only then', async () => {
+    const lines = Array.from({ length: 20_000 }, (_, i) => `\x1b[32mline ${i}\x1b[0m ok\r\n`);
+    async function* source() {
+      for (let i = 0; i < lines.length; i += 1000)
+        yield Buffer.from(lines.slice(i, i + 1000).join(''));
+    }
+    const path = join(dir, 'cleaned.log');
+    const over = await cleanTranscript(source(), path, true, {
+      gzipOver: { bytes: 100_000, path: join(dir, 'cleaned.log.gz') },
+    });
+    await over.gzipped?.done;
+    expect(over.gzipped?.to).toBe(join(dir, 'cleaned.log.gz'));
+    expect(readFileSync(join(dir, 'cleaned.log.gz')).equals(gzipSync(readFileSync(path)))).toBe(
+      true,
+    );
+    const under = await cleanTranscript(source(), join(dir, 'under.log'), true, {
+      gzipOver: { bytes: readFileSync(path).length, path: join(dir, 'under.log.gz') },
+    });
+    expect(under.gzipped).toBeUndefined();
   });
 
   it('writes an empty file as gzip does', async () => {
