@@ -9,11 +9,11 @@ import { cloudshellWarnings } from '../scripts/cloudshell.js';
 import { withPastePlan } from '../scripts/plan-data.js';
 import { publishDirectory } from '../util/atomic.js';
 import { makeDirectory } from '../util/fs.js';
-import type { BundleOptions, BundleResult } from './bundle.js';
 import { bundleDirIsCurrent, bundleResult, rollbackOf } from './bundle-current.js';
 import { recordPreparedBundle } from './bundle-docs.js';
 import { type BundlePlan, planBundle } from './bundle-plan.js';
 import { writeRerunStamp } from './bundle-rerun.js';
+import type { BundleOptions, BundleResult } from './bundle-types.js';
 import { contextOf } from './context.js';
 import { checkImages } from './missing-images.js';
 

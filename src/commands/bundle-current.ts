@@ -11,7 +11,7 @@ import { currentDeployments, specNameOf } from '../docs/supersede.js';
 import type { BundleRecord } from '../model/record.js';
 import type { DirtyPath } from '../repo/git.js';
 import { readTextIfExists, readTextOrEmpty } from '../util/fs.js';
-import type { BundleResult } from './bundle.js';
+import type { BundleResult } from './bundle-types.js';
 
 export interface Rollback {
   /** The current deployment of the spec in the environment, which pasting this undoes. */

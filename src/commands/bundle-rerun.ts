@@ -25,8 +25,8 @@ import { GENERATOR_VERSION } from '../model/version.js';
 import { type DirtyPath, dirtyPaths, headTree } from '../repo/git.js';
 import { readTextIfExists } from '../util/fs.js';
 import { sha256Hex } from '../util/hash.js';
-import type { BundleOptions, BundleResult } from './bundle.js';
 import { bundleDirIsCurrent, bundleResult, rollbackOf } from './bundle-current.js';
+import type { BundleOptions, BundleResult } from './bundle-types.js';
 import { contextOf } from './context.js';
 import { checkImages } from './missing-images.js';
 
