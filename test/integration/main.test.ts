@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, cliPath, tempDir } from '../helpers/ops-repo.js';
+import { cleanupTempDirs, cliPath, makeOpsRepo, tempDir } from '../helpers/ops-repo.js';
 
 afterAll(cleanupTempDirs);
 
@@ -57,6 +57,23 @@ describe('src/cli/main.ts: a thin, lazy client of the library', () => {
       );
       expect(heavy, args.join(' ')).toEqual([]);
     }
+  });
+
+  it('answers an unchanged bundle rerun without zod, the plan or the secret rules', () => {
+    const repo = makeOpsRepo();
+    const args = ['bundle', 'dev-topics', '--repo', repo, '--out', tempDir(), '--json'];
+    const first = spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8' });
+    expect(first.status, first.stderr).toBe(0);
+    const { status, stdout, modules } = modulesLoadedBy(args);
+    expect(status).toBe(0);
+    expect(JSON.parse(stdout).alreadyPrepared).toBe(true);
+    expect(modules.some((url) => url.endsWith('/dist/src/commands/bundle-rerun.js'))).toBe(true);
+    const heavy = modules.filter((url) =>
+      /\/node_modules\/(zod|js-yaml)\/|\/dist\/src\/(secrets\/|model\/(spec|record)\.js|commands\/bundle-(build|plan)\.js)/.test(
+        url,
+      ),
+    );
+    expect(heavy).toEqual([]);
   });
 
   it('loads the upload command and the AWS SDK once upload runs', () => {
