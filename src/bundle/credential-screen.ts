@@ -33,7 +33,8 @@ function screen(): LineFilter {
     [...manifestRules, ...providerRules.map((p) => p.rule)].flatMap(
       (r) => r.filterKeywords ?? r.keywords,
     ),
-    ['secret'],
+    // A Secret's kind is spelled out, or hidden in a double-quoted escape (`"\x53ecret"`).
+    ['secret', '\\'],
   );
   return screenFilter;
 }

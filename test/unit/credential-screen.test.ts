@@ -54,3 +54,16 @@ describe('mayHoldCredentialBytes (the screen over raw chunks) against the screen
     expect(answers.false).toBeGreaterThan(300);
   });
 });
+
+describe('the screen', () => {
+  it('passes a cached Secret only when no spelling of its kind can be there', () => {
+    const secret = (kind: string) =>
+      `apiVersion: v1\nkind: ${kind}\nmetadata:\n  name: s\nstringData:\n  db: hunter2hunter2\n`;
+    expect(mayHoldCredential(secret('Secret'))).toBe(true);
+    expect(mayHoldCredential(secret('SECRET'))).toBe(true);
+    // js-yaml reads "\x53ecret" as Secret: an edited cache must not let it through unscanned.
+    expect(mayHoldCredential(secret('"\\x53ecret"'))).toBe(true);
+    expect(mayHoldCredentialBytes([Buffer.from(secret('"\\u0053ecret"'))])).toBe(true);
+    expect(mayHoldCredential(secret('ConfigMap'))).toBe(false);
+  });
+});
