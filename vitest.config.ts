@@ -32,7 +32,12 @@ export default defineConfig({
     // this, the unit project's `isolate: false` below still got a fresh worker per file, and
     // each file paid worker start and the whole module graph again (test:fast 58 s of CPU
     // instead of 14 s at load 15). Only the unit project runs in threads.
-    poolOptions: { threads: { isolate: false } },
+    // The slow and integration files run in forks: two of them at once (vitest's default is one
+    // per core minus one, so one on the 2-core machine, and a test that waits on bash or git
+    // left the other core idle), each fork kept across files so the module graph and the
+    // kubectl model server start once per fork, not once per file. No test file changes
+    // process-wide state it does not restore (no vi.mock, no process.chdir).
+    poolOptions: { threads: { isolate: false }, forks: { isolate: false, maxForks: 2 } },
     projects: [
       {
         extends: true,

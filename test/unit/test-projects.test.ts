@@ -25,6 +25,8 @@ describe('the vitest projects (vitest.config.ts)', () => {
     // A project's own `isolate: false` does not reach the pool; without the root option each
     // unit file got a fresh worker and imported the module graph again (4x the CPU).
     expect(config.test?.poolOptions?.threads?.isolate).toBe(false);
+    // Integration files wait on bash and git: two forks keep both cores of the machine busy.
+    expect(config.test?.poolOptions?.forks).toEqual({ isolate: false, maxForks: 2 });
     const unit = (
       (config.test?.projects ?? []) as Array<{
         test: { name: string; pool?: string; isolate?: boolean };
