@@ -7,6 +7,8 @@
  * never miss one: the combined keyword RegExp cost several times more over a whole transcript.
  */
 
+import { cachedTable } from './table-cache.js';
+
 /** Besides the rules' keywords: what SecretContext looks for (prompt, PEM begin, `data`). */
 const CONTEXT_TRIGGERS = ['$ ', '# ', '-----begin', 'ata'];
 
@@ -118,7 +120,12 @@ export class LineFilter {
 
   /** `triggers`: what else flags a line; bundle's screen (scan-cache.ts) needs none. */
   constructor(keywords: Iterable<string>, triggers: readonly string[] = CONTEXT_TRIGGERS) {
-    this.table = automaton([...new Set([...keywords, ...triggers])]);
+    // Built once per machine, not per process: see table-cache.ts.
+    this.table = cachedTable([...new Set([...keywords, ...triggers])], automaton, [
+      ALPHABET,
+      HIT,
+      NEWLINE,
+    ]);
   }
 
   /** Whether one line holds a keyword (control characters, which flagged() flags, do not count). */

@@ -1,0 +1,89 @@
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { LineFilter } from '../../src/secrets/line-filter.js';
+import { lineFilter, rules } from '../../src/secrets/scanner.js';
+import { cachedTable } from '../../src/secrets/table-cache.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'airgap-table-cache-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const words = ['pass', 'token', 'sk'];
+/** A stand-in builder that counts its calls: the cache must call it only when it has no good copy. */
+let builds = 0;
+const build = (list: readonly string[]) => {
+  builds++;
+  return Int32Array.from(
+    list.flatMap((w, i) => Array.from({ length: 128 }, (_, c) => w.length * c + i)),
+  );
+};
+const file = () => {
+  const names = readdirSync(dir).filter((n) => n.endsWith('.bin'));
+  expect(names).toHaveLength(1);
+  return join(dir, names[0] as string);
+};
+
+describe('cachedTable', () => {
+  it('builds once, then reads the same table back from the cache directory', () => {
+    builds = 0;
+    const first = cachedTable(words, build, [1], dir);
+    const second = cachedTable(words, build, [1], dir);
+    expect(builds).toBe(1);
+    expect(second).toEqual(first);
+    expect(second).toEqual(build(words));
+  });
+
+  it('builds afresh for other words, constants or builder', () => {
+    builds = 0;
+    cachedTable(['pass', 'sk', 'token'], build, [1], dir);
+    cachedTable(words, build, [2], dir);
+    cachedTable(words, (list) => build(list), [1], dir);
+    expect(builds).toBe(3);
+    for (const name of readdirSync(dir)) rmSync(join(dir, name));
+  });
+
+  it('builds afresh, and repairs the file, when it is damaged, truncated, padded or garbage', () => {
+    const good = cachedTable(words, build, [1], dir);
+    const path = file();
+    const bytes = readFileSync(path);
+    const flipped = Buffer.from(bytes);
+    flipped[bytes.length - 7] = (flipped[bytes.length - 7] as number) ^ 1;
+    const damaged = [
+      flipped,
+      bytes.subarray(0, bytes.length - 512),
+      Buffer.concat([bytes, Buffer.alloc(512)]),
+      bytes.subarray(0, 20),
+      Buffer.alloc(0),
+      Buffer.from('not a table'),
+    ];
+    for (const content of damaged) {
+      writeFileSync(path, content);
+      builds = 0;
+      expect(cachedTable(words, build, [1], dir)).toEqual(good);
+      expect(builds).toBe(1);
+      expect(readFileSync(path)).toEqual(bytes);
+    }
+  });
+
+  it('builds when the cache directory cannot be written', () => {
+    const blocked = join(dir, 'blocked');
+    writeFileSync(blocked, 'a file where the directory would be');
+    builds = 0;
+    expect(cachedTable(words, build, [1], join(blocked, 'airgap'))).toEqual(build(words));
+    expect(builds).toBe(2);
+    rmSync(blocked);
+  });
+});
+
+describe('LineFilter with its table cached', () => {
+  it('flags the same lines from a cached table as from a fresh build', () => {
+    const keywords = rules.flatMap((r) => r.filterKeywords ?? r.keywords);
+    const fresh = new LineFilter(keywords);
+    const again = new LineFilter(keywords);
+    expect(again.table).toEqual(fresh.table);
+    expect(again.table).toEqual(lineFilter().table);
+    const text = 'kind: ConfigMap\npassword = hunter2hunter2\nplain line\n';
+    expect(again.flagged(text)).toEqual(fresh.flagged(text));
+  });
+});
