@@ -24,6 +24,8 @@ export { AirgapError, ExitCode, type ExitCodeName, isAirgapError } from './error
 export type { ArchiveFormat } from './model/archive-formats.js';
 export type { BundleFile, BundleRecord, Unit, UnitKind } from './model/record.js';
 export type { BundleSpec } from './model/spec.js';
+export type { Commit, DirtyPath, GitResult, TreeEntry } from './repo/git.js';
+export type { Blobs, Git } from './repo/git-access.js';
 
 export type StatusOptions = Parameters<typeof import('./commands/status.js').status>[0];
 export type InitOptions = Parameters<typeof import('./commands/init.js').init>[0];

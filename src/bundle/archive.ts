@@ -6,7 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import type { EntryData } from 'archiver';
 import type { ArchiveFormat } from '../model/archive-formats.js';
-import type { BlobReader } from '../repo/blob-reader.js';
+import type { Blobs } from '../repo/git-access.js';
 import { ParallelGzip } from './parallel-gzip.js';
 import { tarMode } from './plan.js';
 import { TarWriter } from './tar-writer.js';
@@ -31,7 +31,7 @@ export interface ArchiveInput {
   /** Every entry gets it, so the archive does not depend on when it was built (ARCHIVE_MTIME). */
   mtime: Date;
   entries: readonly ArchiveEntry[];
-  blobs: BlobReader;
+  blobs: Blobs;
   outPath: string;
   /**
    * Sees every chunk of every file as it is packed: hashing and scanning ride along. A returned
@@ -78,7 +78,7 @@ function hashingCounter() {
 }
 
 async function* observed(
-  blobs: BlobReader,
+  blobs: Blobs,
   index: number,
   onChunk: ArchiveInput['onChunk'],
 ): AsyncGenerator<Buffer> {

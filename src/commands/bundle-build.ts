@@ -4,7 +4,6 @@ import { assertPlanWithinLimits } from '../bundle/limits.js';
 import { withPath } from '../errors.js';
 import { type BundleRecord, parseRecord, recordPath, stableJson } from '../model/record.js';
 import { sweepDead } from '../repo/airgap-dir.js';
-import { gitDirOf } from '../repo/git.js';
 import { cloudshellWarnings } from '../scripts/cloudshell.js';
 import { withPastePlan } from '../scripts/plan-data.js';
 import { publishDirectory } from '../util/atomic.js';
@@ -29,7 +28,7 @@ export async function buildBundle(
   root?: string,
 ): Promise<BundleResult> {
   const context = contextOf(options.context);
-  const plan = await planBundle(options, context.cwd, root);
+  const plan = await planBundle(options, context, root);
   const warnings = [...plan.warnings];
   const rollback = plan.prepared ? await rollbackOf(plan.root, plan.prepared.record) : undefined;
   const result = (record: BundleRecord, alreadyPrepared: boolean): Promise<BundleResult> =>
@@ -50,7 +49,9 @@ export async function buildBundle(
       const { record, json } = plan.prepared;
       const sheet = join(plan.outDir, 'PASTE.md');
       const now = context.now();
-      warnings.push(...(await recordPreparedBundle(plan.root, record, json, sheet, now, rollback)));
+      warnings.push(
+        ...(await recordPreparedBundle(plan.root, plan.gitDir, record, json, sheet, now, rollback)),
+      );
     }
     await stamp(plan, plan.prepared.json, plan.prepared.record);
     return result(plan.prepared.record, !rollback?.prepareAgain);
@@ -74,10 +75,10 @@ export async function buildBundle(
   let record: BundleRecord;
   let recordJson: string;
   try {
-    const packed = await packBundle(plan, stagingDir, options.progress ?? false);
+    const packed = await packBundle(plan, context.git, stagingDir, options.progress ?? false);
     const checked = await checkBundle(plan, packed, options.strict ?? false);
     warnings.push(...checked.warnings);
-    const signature = await signBundle(plan, stagingDir, options.signKey);
+    const signature = await signBundle(plan, context.git, stagingDir, options.signKey);
     // The paste plan of both sides is computed here, once, and read from the record after.
     record = withPastePlan(
       makeRecord(packed.content, {
@@ -98,7 +99,15 @@ export async function buildBundle(
   const pasteSheet = join(plan.outDir, 'PASTE.md');
   if (!plan.prepared || rollback?.prepareAgain) {
     warnings.push(
-      ...(await recordPreparedBundle(plan.root, record, recordJson, pasteSheet, now, rollback)),
+      ...(await recordPreparedBundle(
+        plan.root,
+        plan.gitDir,
+        record,
+        recordJson,
+        pasteSheet,
+        now,
+        rollback,
+      )),
     );
     await stamp(plan, recordJson);
   } else {
@@ -123,7 +132,7 @@ async function stamp(plan: BundlePlan, json: string, parsed?: BundleRecord): Pro
     }
   }
   await writeRerunStamp({
-    gitDir: await gitDirOf(plan.root),
+    gitDir: plan.gitDir,
     tree: plan.commit.tree,
     specPath: plan.specPath,
     format: plan.format,

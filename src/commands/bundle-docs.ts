@@ -19,6 +19,8 @@ import { docsLockPath, writeRepoDocuments } from './repo-documents.js';
  */
 export async function recordPreparedBundle(
   root: string,
+  /** Its .git directory: the lock and the temp directory live there. */
+  gitDir: string,
   record: BundleRecord,
   /** The record as written to the out dir's bundle.json, byte for byte. */
   recordJson: string,
@@ -27,7 +29,7 @@ export async function recordPreparedBundle(
   rollback?: Rollback,
 ): Promise<string[]> {
   // Read-modify-write of the living documents, under the lock ingest and discard take too.
-  const release = acquireLock(await docsLockPath(root), now, 'command');
+  const release = acquireLock(docsLockPath(gitDir), now, 'command');
   try {
     const writes: DocumentWrite[] = [{ rel: recordPath(record.id), content: recordJson }];
     const before = await readTextOrEmpty(join(root, PENDING_CHANGES_FILE));
@@ -58,7 +60,7 @@ export async function recordPreparedBundle(
       if (update.changed) writes.push({ rel: PENDING_CHANGES_FILE, content: update.text });
       warnings.push(...update.warnings);
     }
-    const run = await openRunDir(root);
+    const run = await openRunDir(gitDir);
     try {
       await writeRepoDocuments(root, writes, join(run.path, 'staged'));
     } finally {

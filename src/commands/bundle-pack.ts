@@ -9,8 +9,7 @@ import { ScanCache } from '../bundle/scan-cache.js';
 import { invariantBroken } from '../errors.js';
 import type { BundleFile } from '../model/record.js';
 import { stableJson } from '../model/record.js';
-import { BlobReader } from '../repo/blob-reader.js';
-import { gitDirOf } from '../repo/git.js';
+import type { Git } from '../repo/git-access.js';
 import { archiveCodec } from '../scripts/archive-codecs.js';
 import { startProgress } from '../util/progress.js';
 import type { BundlePlan } from './bundle-plan.js';
@@ -34,12 +33,13 @@ export interface Packed {
  */
 export async function packBundle(
   plan: BundlePlan,
+  git: Git,
   stagingDir: string,
   showProgress: boolean,
 ): Promise<Packed> {
   const { root, entries, spec } = plan;
   // git starts inflating blobs while the scan cache loads (a few tenths of a second on 50,000).
-  const reader = new BlobReader(
+  const reader = git.blobs(
     root,
     entries.map((e) => e.objectId),
   );
@@ -51,7 +51,7 @@ export async function packBundle(
   });
   let content: BundleContent | undefined;
   try {
-    const cache = ScanCache.load(await gitDirOf(root));
+    const cache = ScanCache.load(plan.gitDir);
     const scanner = new FileScanner(entries, cache, spec.images, spec.ignoreImages);
     const input: ArchiveInput = {
       format: plan.format,

@@ -11,17 +11,9 @@ import {
 } from '../model/record.js';
 import { type BundleSpec, parseBundleSpec } from '../model/spec.js';
 import { GENERATOR_VERSION } from '../model/version.js';
-import {
-  type Commit,
-  type DirtyPath,
-  dirtyPaths,
-  headCommit,
-  listTree,
-  repoRoot,
-  showCommittedFile,
-  type TreeEntry,
-} from '../repo/git.js';
+import type { Commit, DirtyPath, TreeEntry } from '../repo/git.js';
 import { readTextIfExists } from '../util/fs.js';
+import type { CommandContext } from './context.js';
 
 export interface BundlePlanOptions {
   spec: string;
@@ -34,6 +26,8 @@ export interface BundlePlanOptions {
 /** What the bundle will be, decided from the repo before any byte is packed. */
 export interface BundlePlan {
   root: string;
+  /** Its .git directory: the scan cache, the stamp, the lock and temp files live there. */
+  gitDir: string;
   commit: Commit;
   spec: BundleSpec;
   specPath: string;
@@ -56,21 +50,21 @@ export interface BundlePlan {
 /** Plan phase: resolve the spec, select committed files, refuse dirty or unshippable names. */
 export async function planBundle(
   options: BundlePlanOptions,
-  /** Where relative paths in the options start (CommandContext.cwd). */
-  cwd: string,
+  /** Where relative paths in the options start, and the git to ask. */
+  { cwd, git }: Pick<CommandContext, 'cwd' | 'git'>,
   /** The root a caller's git already named for the same directory. */
   knownRoot?: string,
 ): Promise<BundlePlan> {
-  const root = knownRoot ?? (await repoRoot(options.repo ? resolve(cwd, options.repo) : cwd));
+  const root = knownRoot ?? (await git.repoRoot(options.repo ? resolve(cwd, options.repo) : cwd));
   // Each git starts as soon as what it needs is known, so they overlap (status needs only the
   // root, the tree only the commit); failures are reported in the order they were before.
-  const status = dirtyPaths(root);
+  const status = git.dirtyPaths(root);
   status.catch(() => {});
-  const commit = await headCommit(root);
+  const commit = await git.headCommit(root);
   const specPath = await resolveSpecPath(root, options.spec, cwd);
-  const tree = listTree(root, commit.sha);
+  const tree = git.listTree(root, commit.sha);
   tree.catch(() => {});
-  const specText = await showCommittedFile(root, commit.sha, specPath);
+  const specText = await git.showCommittedFile(root, commit.sha, specPath);
   if (specText === undefined) {
     throw new AirgapError(`${specPath} is not committed`, {
       hint: `commit it first: git add ${specPath} && git commit`,
@@ -98,6 +92,7 @@ export async function planBundle(
   const outRoot = resolve(cwd, options.out ?? join(root, '.airgap', 'out'));
   return {
     root,
+    gitDir: await git.gitDirOf(root),
     commit,
     spec,
     specPath,

@@ -22,7 +22,7 @@ import type { BundleRecord } from '../model/record.js';
 import { archiveFileName, recordPath } from '../model/record-paths.js';
 import type { BundleSpec } from '../model/spec.js';
 import { GENERATOR_VERSION } from '../model/version.js';
-import { type DirtyPath, dirtyPaths, headTree } from '../repo/git.js';
+import type { DirtyPath } from '../repo/git.js';
 import { readTextIfExists } from '../util/fs.js';
 import { sha256Hex } from '../util/hash.js';
 import { bundleDirIsCurrent, bundleResult, rollbackOf } from './bundle-current.js';
@@ -114,8 +114,8 @@ export async function unchangedRerun(options: BundleOptions): Promise<BundleResu
 }
 
 export async function rerunFromStamp(options: BundleOptions): Promise<RerunAnswer> {
-  const { cwd } = contextOf(options.context);
-  const head = await headTree(options.repo ? resolve(cwd, options.repo) : cwd);
+  const { cwd, git } = contextOf(options.context);
+  const head = await git.headTree(options.repo ? resolve(cwd, options.repo) : cwd);
   const build = buildId();
   if (!head) return {};
   const { root } = head;
@@ -132,7 +132,7 @@ export async function rerunFromStamp(options: BundleOptions): Promise<RerunAnswe
   )
     return { root };
   // Only now: a first bundle, with no stamp, must not pay for a status the plan asks again.
-  const status = dirtyPaths(root);
+  const status = git.dirtyPaths(root);
   status.catch(() => {});
   const result = await answer(options, { root, specPath, format, stamp, status });
   return result ? { result, root } : { root };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { signArchive } from '../bundle/signing.js';
 import { AirgapError } from '../errors.js';
 import type { BundleRecord } from '../model/record.js';
-import { showCommittedFile } from '../repo/git.js';
+import type { Git } from '../repo/git-access.js';
 import type { BundlePlan } from './bundle-plan.js';
 
 /**
@@ -12,6 +12,7 @@ import type { BundlePlan } from './bundle-plan.js';
  */
 export async function signBundle(
   plan: BundlePlan,
+  git: Git,
   stagingDir: string,
   signKey: string | undefined,
 ): Promise<BundleRecord['signature']> {
@@ -24,7 +25,7 @@ export async function signBundle(
       code: 'usage',
     });
   }
-  const signers = await showCommittedFile(root, commit.sha, spec.signing.allowedSigners);
+  const signers = await git.showCommittedFile(root, commit.sha, spec.signing.allowedSigners);
   if (signers === undefined) {
     throw new AirgapError(
       `${spec.signing.allowedSigners} (signing.allowedSigners) is not committed`,

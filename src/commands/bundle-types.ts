@@ -18,7 +18,7 @@ export interface BundleOptions {
   /** ssh private key for specs with `signing` (overrides signing.key). */
   signKey?: string;
   progress?: boolean;
-  /** The clock, working directory, stdin and document fs (see CommandContext); real when left out. */
+  /** Clock, working directory, stdin, git and document fs (CommandContext); real if left out. */
   context?: Partial<CommandContext>;
 }
 

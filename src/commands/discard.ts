@@ -12,7 +12,6 @@ import { AirgapError } from '../errors.js';
 import { acquireLock } from '../ingest/lock.js';
 import { parseRecord, recordPath } from '../model/record.js';
 import { openRunDir } from '../repo/airgap-dir.js';
-import { repoRoot } from '../repo/git.js';
 import { readTextIfExists, readTextOrEmpty } from '../util/fs.js';
 import type { DocumentWrite } from '../util/transaction.js';
 import { type CommandContext, contextOf } from './context.js';
@@ -22,7 +21,7 @@ export interface DiscardOptions {
   bundleId: string;
   reason: string;
   repo?: string;
-  /** The clock, working directory, stdin and document fs (see CommandContext); real when left out. */
+  /** Clock, working directory, stdin, git and document fs (CommandContext); real if left out. */
   context?: Partial<CommandContext>;
 }
 
@@ -43,7 +42,7 @@ export interface DiscardResult {
 export async function discard(options: DiscardOptions): Promise<DiscardResult> {
   const context = contextOf(options.context);
   const cwd = context.cwd;
-  const root = await repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
+  const root = await context.git.repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
   const reason = options.reason.replace(/\s+/g, ' ').trim();
   if (!reason) {
     throw new AirgapError('discard needs a reason', {
@@ -51,7 +50,8 @@ export async function discard(options: DiscardOptions): Promise<DiscardResult> {
       code: 'usage',
     });
   }
-  const release = acquireLock(await docsLockPath(root), context.now(), 'command');
+  const gitDir = await context.git.gitDirOf(root);
+  const release = acquireLock(docsLockPath(gitDir), context.now(), 'command');
   try {
     const pendingText = await readTextOrEmpty(join(root, PENDING_CHANGES_FILE));
     const entry = readPendingEntries(pendingText).find((e) => e.bundleId === options.bundleId);
@@ -102,7 +102,7 @@ export async function discard(options: DiscardOptions): Promise<DiscardResult> {
       const after = upsertDeployments(state, readPendingEntries(update.text));
       if (after !== state) writes.push({ rel: CURRENT_STATE.file, content: after });
     }
-    const run = await openRunDir(root);
+    const run = await openRunDir(gitDir);
     try {
       await writeRepoDocuments(root, writes, join(run.path, 'staged'), context.documentFs);
     } finally {

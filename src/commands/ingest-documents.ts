@@ -28,7 +28,7 @@ import { iso } from '../ingest/runbook.js';
 import type { BundleStatus } from '../model/lifecycle.js';
 import { MARKER_PREFIX } from '../model/markers.js';
 import type { BundleRecord } from '../model/record.js';
-import { runGit } from '../repo/git.js';
+import type { Git } from '../repo/git-access.js';
 import { writeFileAtomically } from '../util/atomic.js';
 import { readTextOrEmpty } from '../util/fs.js';
 import type { DocumentWrite } from '../util/transaction.js';
@@ -201,6 +201,7 @@ export function collectImages(record: BundleRecord, results: UnitResult[]): EcrI
 }
 
 export async function previewDiff(
+  git: Git,
   root: string,
   work: string,
   writes: readonly DocumentWrite[],
@@ -210,7 +211,7 @@ export async function previewDiff(
     const after = w.fromFile ?? join(work, `preview-${i}`);
     if (w.content !== undefined) await writeFileAtomically(after, w.content);
     const before = join(root, w.rel);
-    const diff = await runGit(root, [
+    const diff = await git.run(root, [
       'diff',
       '--no-index',
       '--no-color',
@@ -220,7 +221,7 @@ export async function previewDiff(
     ]);
     parts.push(`${w.rel}: ${diff.stdout.toString().trim().split('\n').at(-1)?.trim() ?? ''}`);
     if (existsSync(before)) {
-      const unified = await runGit(root, ['diff', '--no-index', '--no-color', before, after]);
+      const unified = await git.run(root, ['diff', '--no-index', '--no-color', before, after]);
       parts.push(unified.stdout.toString().split('\n').slice(4).join('\n'));
     }
   }

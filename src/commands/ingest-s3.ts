@@ -3,7 +3,6 @@ import { join, resolve } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { AirgapError, ExitCode } from '../errors.js';
 import { type BundleRecord, RECORDS_DIR, readRecord, recordPath } from '../model/record.js';
-import { repoRoot } from '../repo/git.js';
 import {
   isPrefix,
   listLogObjects,
@@ -48,9 +47,9 @@ export interface IngestS3Result {
  * same prefix can be ingested again and again.
  */
 export async function ingestS3(options: IngestS3Options): Promise<IngestS3Result> {
-  const { cwd } = contextOf(options.context);
+  const { cwd, git } = contextOf(options.context);
   const location = parseS3Url(options.url);
-  const root = await repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
+  const root = await git.repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
   const defaults = await s3Defaults(root, location, options.bundle);
   const where = {
     region: options.region ?? defaults?.region ?? envRegion(),

@@ -31,7 +31,6 @@ import { cloudshellUnits } from '../model/image-plan.js';
 import type { BundleStatus } from '../model/lifecycle.js';
 import { type BundleRecord, readRecord, recordPath } from '../model/record.js';
 import { openRunDir } from '../repo/airgap-dir.js';
-import { repoRoot } from '../repo/git.js';
 import { readTextOrEmpty } from '../util/fs.js';
 import { onInterrupt } from '../util/process.js';
 import type { DocumentWrite } from '../util/transaction.js';
@@ -52,7 +51,7 @@ export interface IngestOptions {
   redact?: boolean;
   /** Bytes from elsewhere (a session log in S3), named for messages; `transcript` is then only its name. */
   input?: { name: string; bytes: AsyncIterable<Buffer> };
-  /** The clock, working directory, stdin and document fs (see CommandContext); real when left out. */
+  /** Clock, working directory, stdin, git and document fs (CommandContext); real if left out. */
   context?: Partial<CommandContext>;
   /** Kept transcripts larger than this are gzipped (default: 50 MB; tests make it small). */
   maxFileBytes?: number;
@@ -89,11 +88,12 @@ export interface IngestResult {
 export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const context = contextOf(options.context);
   const { cwd } = context;
-  const root = await repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
+  const root = await context.git.repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
   const source =
     options.input?.name ?? (options.transcript === '-' ? 'standard input' : options.transcript);
   const input = openTranscript(options, context);
-  const lockPath = await docsLockPath(root);
+  const gitDir = await context.git.gitDirOf(root);
+  const lockPath = docsLockPath(gitDir);
   let release: () => void;
   try {
     release = acquireLock(lockPath, context.now());
@@ -107,7 +107,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     run?.remove();
     release();
   });
-  run = await openRunDir(root).catch((error: unknown) => {
+  run = await openRunDir(gitDir).catch((error: unknown) => {
     disposeInterrupt();
     release();
     throw asWriteFailure(error);
@@ -218,7 +218,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     };
     await compressing;
     if (options.dryRun) {
-      result.diff = await previewDiff(root, work, writes);
+      result.diff = await previewDiff(context.git, root, work, writes);
       return result;
     }
     await writeRepoDocuments(root, writes, join(work, 'staged'), context.documentFs);

@@ -3,7 +3,6 @@ import { mkdir, readdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { DOCUMENTS } from '../docs/documents.js';
 import type { ManagedDocument } from '../docs/managed-document.js';
-import { repoRoot } from '../repo/git.js';
 import { writeFileAtomically } from '../util/atomic.js';
 import { readTextIfExists } from '../util/fs.js';
 import { type CommandContext, contextOf } from './context.js';
@@ -41,11 +40,11 @@ export interface InitResult {
 /** Sets up an ops repo for airgap; running it again changes nothing. */
 export async function init(options: {
   dir?: string;
-  /** The clock, working directory, stdin and document fs (see CommandContext); real when left out. */
+  /** Clock, working directory, stdin, git and document fs (CommandContext); real if left out. */
   context?: Partial<CommandContext>;
 }): Promise<InitResult> {
-  const { cwd } = contextOf(options.context);
-  const root = await repoRoot(options.dir ? resolve(cwd, options.dir) : cwd);
+  const { cwd, git } = contextOf(options.context);
+  const root = await git.repoRoot(options.dir ? resolve(cwd, options.dir) : cwd);
   const created: string[] = [];
   const updated: string[] = [];
   const write = async (rel: string, before: string | undefined, after: string) => {

@@ -1,6 +1,5 @@
 import { join } from 'node:path';
 import { AirgapError } from '../errors.js';
-import { gitDirOf } from '../repo/git.js';
 import {
   type DocumentWrite,
   realTransactionFs,
@@ -10,8 +9,8 @@ import {
 } from '../util/transaction.js';
 
 /** One lock for every command that rewrites the repo's living documents (ingest, discard). */
-export async function docsLockPath(root: string): Promise<string> {
-  return join(await gitDirOf(root), 'airgap-ingest.lock');
+export function docsLockPath(gitDir: string): string {
+  return join(gitDir, 'airgap-ingest.lock');
 }
 
 /** Writes the documents of one run all or nothing, as a user-facing error when it fails. */

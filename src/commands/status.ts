@@ -12,7 +12,7 @@ import {
 import { AirgapError, fromSystemError } from '../errors.js';
 import type { BundleStatus } from '../model/lifecycle.js';
 import { type BundleRecord, parseRecord, RECORDS_DIR } from '../model/record.js';
-import { repoRoot, runGit } from '../repo/git.js';
+import type { Git } from '../repo/git-access.js';
 import { readTextOrEmpty } from '../util/fs.js';
 import { type CommandContext, contextOf } from './context.js';
 import {
@@ -94,12 +94,13 @@ async function readRecords(
  * rollback re-deploys an older commit's content.
  */
 async function findDrift(
+  git: Git,
   root: string,
   current: readonly BundleRecord[],
 ): Promise<EnvironmentStatus['drift']> {
   const drift: EnvironmentStatus['drift'] = [];
   for (const record of [...current].sort((a, b) => a.name.localeCompare(b.name))) {
-    const diff = await runGit(root, ['diff', '--name-only', '-z', record.commit, 'HEAD']);
+    const diff = await git.run(root, ['diff', '--name-only', '-z', record.commit, 'HEAD']);
     if (diff.code !== 0) continue;
     const include = makeMatcher(record.spec.files);
     const exclude = makeMatcher(record.spec.exclude ?? []);
@@ -116,11 +117,11 @@ async function findDrift(
 export async function status(options: {
   repo?: string;
   env?: string;
-  /** The clock, working directory, stdin and document fs (see CommandContext); real when left out. */
+  /** Clock, working directory, stdin, git and document fs (CommandContext); real if left out. */
   context?: Partial<CommandContext>;
 }): Promise<StatusResult> {
-  const { cwd } = contextOf(options.context);
-  const root = await repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
+  const { cwd, git } = contextOf(options.context);
+  const root = await git.repoRoot(options.repo ? resolve(cwd, options.repo) : cwd);
   const entries = readPendingEntries(await readTextOrEmpty(join(root, PENDING_CHANGES_FILE)));
   const manifest = await readTextOrEmpty(join(root, ECR_MANIFEST_FILE));
   const { records, unreadable } = await readRecords(root);
@@ -165,6 +166,7 @@ export async function status(options: {
       }),
     );
     env.drift = await findDrift(
+      git,
       root,
       currentDeployments(mine, specOf).flatMap((e) => records.get(e.bundleId) ?? []),
     );

@@ -36,7 +36,7 @@ export interface UploadOptions {
   signal?: AbortSignal;
   /** Injected in tests; built from the options otherwise. */
   client?: S3Client;
-  /** The clock, working directory, stdin and document fs (see CommandContext); real when left out. */
+  /** Clock, working directory, stdin, git and document fs (CommandContext); real if left out. */
   context?: Partial<CommandContext>;
 }
 

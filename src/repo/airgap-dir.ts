@@ -1,11 +1,13 @@
 import { existsSync, mkdirSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { isAlive } from '../util/process.js';
-import { gitDirOf } from './git.js';
 
-/** `.git/airgap/`: airgap's private state (scan cache, temp files), never in the work tree. */
-export async function airgapDir(root: string): Promise<string> {
-  return join(await gitDirOf(root), 'airgap');
+/**
+ * `.git/airgap/`: airgap's private state (scan cache, temp files), never in the work tree. Takes
+ * the .git directory (CommandContext.git's gitDirOf) rather than asking git itself.
+ */
+export function airgapDir(gitDir: string): string {
+  return join(gitDir, 'airgap');
 }
 
 export interface RunDir {
@@ -18,8 +20,8 @@ export interface RunDir {
  * can remove what a killed one (kill -9, power loss) left behind: directories whose process is
  * gone are swept first. On the repo's file system, so finished files can be renamed into place.
  */
-export async function openRunDir(root: string): Promise<RunDir> {
-  const tmp = join(await airgapDir(root), 'tmp');
+export async function openRunDir(gitDir: string): Promise<RunDir> {
+  const tmp = join(airgapDir(gitDir), 'tmp');
   mkdirSync(tmp, { recursive: true });
   sweepDeadRuns(tmp);
   const path = join(tmp, `${process.pid}-${Date.now().toString(36)}`);

@@ -1,0 +1,49 @@
+import { BlobReader } from './blob-reader.js';
+import {
+  type Commit,
+  type DirtyPath,
+  dirtyPaths,
+  type GitResult,
+  gitDirOf,
+  headCommit,
+  headTree,
+  listTree,
+  repoRoot,
+  runGit,
+  showCommittedFile,
+  type TreeEntry,
+} from './git.js';
+
+/** What a command reads of the blobs it packs, in the order it asked for them (BlobReader). */
+export type Blobs = Pick<BlobReader, 'read' | 'next' | 'readAll' | 'close'>;
+
+/**
+ * Everything the commands ask of git, as one value: `CommandContext.git`. The real one
+ * (`realGit`) runs git processes (git.ts, blob-reader.ts); a test can answer from memory
+ * instead. Each member has the meaning and errors of the git.ts function of the same name.
+ */
+export interface Git {
+  /** Any other git command, with the fixed locale of runGit; never throws on a non-zero exit. */
+  run(cwd: string, args: readonly string[], input?: string): Promise<GitResult>;
+  repoRoot(cwd: string): Promise<string>;
+  headTree(cwd: string): Promise<{ root: string; gitDir: string; tree: string } | undefined>;
+  headCommit(root: string): Promise<Commit>;
+  listTree(root: string, commit: string): Promise<TreeEntry[]>;
+  dirtyPaths(root: string): Promise<DirtyPath[]>;
+  showCommittedFile(root: string, commit: string, path: string): Promise<Buffer | undefined>;
+  gitDirOf(root: string): Promise<string>;
+  /** Starts reading these blobs (one `git cat-file --batch`); close it when done. */
+  blobs(root: string, objectIds: readonly string[]): Blobs;
+}
+
+export const realGit: Git = {
+  run: runGit,
+  repoRoot,
+  headTree,
+  headCommit,
+  listTree,
+  dirtyPaths,
+  showCommittedFile,
+  gitDirOf,
+  blobs: (root, objectIds) => new BlobReader(root, objectIds),
+};
