@@ -23,7 +23,8 @@ const ALLOWED: Record<string, string> = {
 
 /**
  * What in a command's source starts git besides context.git: a value (not type-only) import
- * from repo/git.ts or repo/blob-reader.ts, the real Git itself, or a child process of its own.
+ * from repo/git.ts or repo/blob-reader.ts (static or on demand), the real Git itself, or a
+ * child process of its own.
  */
 function directGit(text: string): string[] {
   const found: string[] = [];
@@ -34,6 +35,9 @@ function directGit(text: string): string[] {
     for (const name of names.split(',').map((n) => n.trim()))
       if (name && !name.startsWith('type ')) found.push(`${name} from ${from}`);
   }
+  // A module loaded on demand (as bundle.ts loads bundle-build.js) counts too.
+  for (const [, from] of text.matchAll(/import\(\s*'([^']*\/repo\/(?:git|blob-reader)\.js)'/g))
+    found.push(`import(${from})`);
   return found;
 }
 
@@ -115,6 +119,9 @@ describe('CommandContext.git', () => {
     ]);
     expect(directGit("import { BlobReader } from '../repo/blob-reader.js';")).toHaveLength(1);
     expect(directGit("import { spawn } from 'node:child_process';")).toHaveLength(1);
+    expect(directGit("const { runGit } = await import('../repo/git.js');")).toEqual([
+      'import(../repo/git.js)',
+    ]);
     expect(directGit("import type { DirtyPath } from '../repo/git.js';")).toEqual([]);
     expect(directGit("import type { Git } from '../repo/git-access.js';")).toEqual([]);
   });
