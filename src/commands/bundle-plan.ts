@@ -60,11 +60,20 @@ export async function planBundle(
   // root, the tree only the commit); failures are reported in the order they were before.
   const status = git.dirtyPaths(root);
   status.catch(() => {});
-  const commit = await git.headCommit(root);
-  const specPath = await resolveSpecPath(root, options.spec, cwd);
+  // HEAD and the spec from one git process; on any other answer (or a git without it) the
+  // two the old way, whose failures are reported in their old order (no commit before an
+  // unknown spec).
+  const resolved = resolveSpecPath(root, options.spec, cwd);
+  resolved.catch(() => {});
+  const both = await resolved.then(
+    (path) => git.headCommitAndFile?.(root, path),
+    () => undefined,
+  );
+  const commit = both?.commit ?? (await git.headCommit(root));
+  const specPath = await resolved;
   const tree = git.listTree(root, commit.sha);
   tree.catch(() => {});
-  const specText = await git.showCommittedFile(root, commit.sha, specPath);
+  const specText = both ? both.file : await git.showCommittedFile(root, commit.sha, specPath);
   if (specText === undefined) {
     throw new AirgapError(`${specPath} is not committed`, {
       hint: `commit it first: git add ${specPath} && git commit`,

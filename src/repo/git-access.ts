@@ -6,6 +6,7 @@ import {
   type GitResult,
   gitDirOf,
   headCommit,
+  headCommitAndFile,
   headTree,
   listTree,
   repoRoot,
@@ -28,6 +29,14 @@ export interface Git {
   repoRoot(cwd: string): Promise<string>;
   headTree(cwd: string): Promise<{ root: string; gitDir: string; tree: string } | undefined>;
   headCommit(root: string): Promise<Commit>;
+  /**
+   * headCommit and showCommittedFile in one git process, or undefined for anything but a plain
+   * answer. Optional: without it (a stand-in) the plan asks those two.
+   */
+  headCommitAndFile?(
+    root: string,
+    path: string,
+  ): Promise<{ commit: Commit; file: Buffer } | undefined>;
   listTree(root: string, commit: string): Promise<TreeEntry[]>;
   dirtyPaths(root: string): Promise<DirtyPath[]>;
   showCommittedFile(root: string, commit: string, path: string): Promise<Buffer | undefined>;
@@ -41,6 +50,7 @@ export const realGit: Git = {
   repoRoot,
   headTree,
   headCommit,
+  headCommitAndFile,
   listTree,
   dirtyPaths,
   showCommittedFile,

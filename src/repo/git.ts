@@ -220,3 +220,36 @@ export async function gitDirOf(root: string): Promise<string> {
   if (known !== undefined) return known;
   return (await gitOk(root, ['rev-parse', '--absolute-git-dir'])).toString('utf8').trim();
 }
+
+/**
+ * HEAD's commit and one committed file from a single git process (`git show` prints the commit
+ * as headCommit's format, then the blob), where headCommit and showCommittedFile took two. It
+ * gives undefined for anything but a plain answer (no commit, the file not committed, output
+ * of another shape): the caller then asks the usual way, which reports what is wrong.
+ */
+export async function headCommitAndFile(
+  root: string,
+  path: string,
+): Promise<{ commit: Commit; file: Buffer } | undefined> {
+  const result = await runGit(root, [
+    'show',
+    '-s',
+    '--format=%H%x00%T%x00%ct%x00%s%x00',
+    'HEAD',
+    `HEAD:${path}`,
+  ]);
+  if (result.code !== 0) return undefined;
+  const out = result.stdout;
+  const ends: number[] = [];
+  for (let at = out.indexOf(0); at >= 0 && ends.length < 4; at = out.indexOf(0, at + 1))
+    ends.push(at);
+  const last = ends[3];
+  if (last === undefined || out[last + 1] !== 10) return undefined;
+  const [sha = '', tree = '', time = '', subject = ''] = out
+    .subarray(0, last)
+    .toString('utf8')
+    .split('\0');
+  const id = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
+  if (!id.test(sha) || !id.test(tree) || !/^\d+$/.test(time)) return undefined;
+  return { commit: { sha, tree, time: Number(time), subject }, file: out.subarray(last + 2) };
+}

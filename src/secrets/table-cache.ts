@@ -1,5 +1,14 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  fstatSync,
+  mkdirSync,
+  openSync,
+  readSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 
@@ -49,21 +58,28 @@ function checksum(key: Buffer, body: Uint8Array): Buffer {
 }
 
 function read(path: string, key: Buffer): Int32Array | undefined {
-  let file: Buffer;
+  let fd: number;
   try {
-    file = readFileSync(path);
+    fd = openSync(path, 'r');
   } catch {
     return undefined;
   }
-  const length = file.length - HEADER;
-  // Tables are whole rows of 128 four-byte entries; anything else is damaged.
-  if (length <= 0 || length % 512 !== 0) return undefined;
-  const body = file.subarray(HEADER);
-  if (!checksum(key, body).equals(file.subarray(0, HEADER))) return undefined;
-  // A copy: the file's bytes need not sit at an offset an Int32Array may start at.
-  const table = new Int32Array(length / 4);
-  new Uint8Array(table.buffer).set(body);
-  return table;
+  try {
+    const length = fstatSync(fd).size - HEADER;
+    // Tables are whole rows of 128 four-byte entries; anything else is damaged.
+    if (length <= 0 || length % 512 !== 0) return undefined;
+    // Read straight into the table's memory: a copy of a megabyte cost as much as the read.
+    const header = Buffer.alloc(HEADER);
+    const table = new Int32Array(length / 4);
+    const body = new Uint8Array(table.buffer);
+    if (readSync(fd, header, 0, HEADER, 0) !== HEADER) return undefined;
+    if (readSync(fd, body, 0, length, HEADER) !== length) return undefined;
+    return checksum(key, body).equals(header) ? table : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    closeSync(fd);
+  }
 }
 
 function write(path: string, key: Buffer, table: Int32Array): void {
