@@ -1,0 +1,50 @@
+import { afterAll, describe, expect, it } from 'vitest';
+import { bundle } from '../../src/commands/bundle.js';
+import { type Git, realGit } from '../../src/repo/git-access.js';
+import { cleanupTempDirs, makeOpsRepo, tempDir } from '../helpers/ops-repo.js';
+
+afterAll(cleanupTempDirs);
+
+/** The real git, noting which member each call went through. */
+function recording(): { git: Git; asked: string[] } {
+  const asked: string[] = [];
+  const git = Object.fromEntries(
+    Object.entries(realGit).map(([name, member]) => [
+      name,
+      (...args: unknown[]) => {
+        asked.push(name);
+        return (member as (...a: unknown[]) => unknown)(...args);
+      },
+    ]),
+  ) as unknown as Git;
+  return { git, asked };
+}
+
+describe('a whole bundle through context.git', () => {
+  it('plans, packs and reruns with the git it is given', async () => {
+    const repo = makeOpsRepo();
+    const out = tempDir();
+    const first = recording();
+    const built = await bundle({ spec: 'dev-topics', repo, out, context: { git: first.git } });
+    expect(built.alreadyPrepared).toBe(false);
+    // headTree named the root (no repoRoot); the pack phase read the blobs through the
+    // context too, not a BlobReader of its own.
+    expect(new Set(first.asked)).toEqual(
+      new Set([
+        'headTree',
+        'dirtyPaths',
+        'headCommit',
+        'listTree',
+        'showCommittedFile',
+        'gitDirOf',
+        'blobs',
+      ]),
+    );
+    const again = recording();
+    const rerun = await bundle({ spec: 'dev-topics', repo, out, context: { git: again.git } });
+    expect(rerun.alreadyPrepared).toBe(true);
+    expect(rerun.record.id).toBe(built.record.id);
+    // The unchanged rerun's two git processes (bundle-rerun.ts), both asked of the context.
+    expect(again.asked).toEqual(['headTree', 'dirtyPaths']);
+  });
+});
