@@ -27,18 +27,10 @@ describe('a whole bundle through context.git', () => {
     const first = recording();
     const built = await bundle({ spec: 'dev-topics', repo, out, context: { git: first.git } });
     expect(built.alreadyPrepared).toBe(false);
-    // headTree named the root (no repoRoot); the pack phase read the blobs through the
-    // context too, not a BlobReader of its own.
+    // headTree named the root (no repoRoot), one git show HEAD and the spec (no headCommit or
+    // showCommittedFile); the pack phase read the blobs through the context too.
     expect(new Set(first.asked)).toEqual(
-      new Set([
-        'headTree',
-        'dirtyPaths',
-        'headCommit',
-        'listTree',
-        'showCommittedFile',
-        'gitDirOf',
-        'blobs',
-      ]),
+      new Set(['headTree', 'dirtyPaths', 'headCommitAndFile', 'listTree', 'gitDirOf', 'blobs']),
     );
     const again = recording();
     const rerun = await bundle({ spec: 'dev-topics', repo, out, context: { git: again.git } });
