@@ -29,6 +29,8 @@ export interface CleanOptions {
    * compressing it after the rest of ingest was wall time.
    */
   gzipOver?: { bytes: number; path: string };
+  /** Hands back each source chunk this pass is done with (FileChunks.recycle). */
+  recycle?: (chunk: Buffer) => void;
 }
 
 const MARKER_TEXT = MARKER_TAG;
@@ -72,7 +74,7 @@ export async function cleanTranscript(
   };
   const joiner = new HardWrapJoiner(accept);
   try {
-    for await (const chunk of readTextChunks(source)) {
+    for await (const chunk of readTextChunks(source, options.recycle)) {
       if (!joiner.passingThrough) {
         const raw = chunk.ascii ? chunk.bytes.toString('latin1') : chunk.text;
         // A last line without a newline is cleaned as any other line.

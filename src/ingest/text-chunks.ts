@@ -14,7 +14,13 @@ const BOM = Buffer.from([0xef, 0xbb, 0xbf]);
 
 export async function* readTextChunks(
   source: AsyncIterable<Buffer | string>,
+  /**
+   * Called with each source chunk once no part of it is held or handed out any more (the
+   * caller asked for the next): see FileChunks. Then the bytes held past a chunk are copied.
+   */
+  recycle?: (chunk: Buffer) => void,
 ): AsyncGenerator<TextChunk> {
+  const keep = recycle ? (bytes: Buffer) => Buffer.from(bytes) : (bytes: Buffer) => bytes;
   let held: Buffer[] = [];
   let text = '';
   let started = false;
@@ -53,7 +59,8 @@ export async function* readTextChunks(
     }
     const cut = chunk.lastIndexOf(NEWLINE) + 1;
     if (cut === 0) {
-      held.push(chunk);
+      held.push(keep(chunk));
+      recycle?.(chunk);
       continue;
     }
     let from = 0;
@@ -67,9 +74,10 @@ export async function* readTextChunks(
     if (from < cut) {
       held.push(chunk.subarray(from, cut));
       const lines = take();
-      if (cut < chunk.length) held.push(chunk.subarray(cut));
+      if (cut < chunk.length) held.push(keep(chunk.subarray(cut)));
       yield lines;
-    } else if (cut < chunk.length) held.push(chunk.subarray(cut));
+    } else if (cut < chunk.length) held.push(keep(chunk.subarray(cut)));
+    recycle?.(chunk);
   }
   // The end: a last line without a newline, if any (an empty chunk is no line).
   const end = held.length ? take() : { ascii: false as const, text };

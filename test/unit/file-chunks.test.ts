@@ -1,0 +1,93 @@
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { cleanTranscript } from '../../src/ingest/clean.js';
+import { FileChunks } from '../../src/ingest/file-chunks.js';
+import { readTextChunks } from '../../src/ingest/text-chunks.js';
+import { noisyTranscript, random } from '../helpers/noisy-transcript.js';
+
+const dir = mkdtempSync(join(tmpdir(), 'airgap-file-chunks-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+async function* stream(chunks: Iterable<Buffer>) {
+  yield* chunks;
+}
+
+/** The file's bytes as fresh buffers of `size` (what a read stream gives). */
+function* freshChunks(bytes: Buffer, size: number): Generator<Buffer> {
+  for (let at = 0; at < bytes.length; at += size) yield Buffer.from(bytes.subarray(at, at + size));
+}
+
+// Lines short and long (longer than a read, so one is held over several reads), non-ASCII
+// ones (decoded to text), and no newline at the end.
+const next = random(7);
+const parts: string[] = [];
+for (let i = 0; i < 3_000; i++) {
+  const r = next();
+  if (r < 0.01) parts.push(`${'long '.repeat(2_000 + Math.floor(next() * 2_000))}\n`);
+  else if (r < 0.05) parts.push(`naïve 日本語 ${i}\n`);
+  else parts.push(`line ${i} ${'x'.repeat(Math.floor(next() * 200))}\n`);
+}
+parts.push('the end, no newline');
+const bytes = Buffer.from(parts.join(''));
+const file = join(dir, 'input.log');
+writeFileSync(file, bytes);
+
+describe('FileChunks (reused read buffers)', () => {
+  it.each([4096, 5000, 65_536])(
+    'reads %i-byte chunks into reused buffers and gives readTextChunks the same chunks as fresh ones',
+    async (size) => {
+      const reader = new FileChunks(file, size);
+      const reused: string[] = [];
+      const memory = new Set<ArrayBufferLike>();
+      const seen = (chunk: Buffer) => {
+        memory.add(chunk.buffer);
+        reader.recycle(chunk);
+      };
+      // Each chunk turned to text before the next is asked for, as the clean pass does.
+      for await (const chunk of readTextChunks(reader, seen))
+        reused.push(chunk.ascii ? chunk.bytes.toString('latin1') : chunk.text);
+      const fresh: string[] = [];
+      for await (const chunk of readTextChunks(stream(freshChunks(bytes, size))))
+        fresh.push(chunk.ascii ? chunk.bytes.toString('latin1') : chunk.text);
+      expect(reused).toEqual(fresh);
+      expect(reused.join('')).toBe(bytes.toString('utf8'));
+      // The memory was reused: a buffer or two, not one per read.
+      expect(Math.ceil(bytes.length / size)).toBeGreaterThan(10);
+      expect(memory.size).toBeLessThanOrEqual(2);
+    },
+  );
+
+  it('reuses nothing that is not handed back: a reader holding every chunk sees the file', async () => {
+    const reader = new FileChunks(file, 4096);
+    const held: Buffer[] = [];
+    for await (const chunk of reader) held.push(chunk);
+    // Handing back a chunk it never gave out (a copy) changes nothing either.
+    reader.recycle(Buffer.from(held[0] as Buffer));
+    expect(Buffer.concat(held).equals(bytes)).toBe(true);
+    expect(new Set(held.map((c) => c.buffer)).size).toBe(held.length);
+  });
+
+  it('cleans the same through reused buffers as through fresh ones', async () => {
+    // Over 5,000 lines: the chunk fast paths (cleanAsciiLines) only start after the wrap
+    // joiner has decided.
+    const noisy = Buffer.from(noisyTranscript(11, 20_000, { ascii: true, csi: true, rate: 0.2 }));
+    const path = join(dir, 'noisy.log');
+    writeFileSync(path, noisy);
+    const reader = new FileChunks(path, 8192);
+    const reused = await cleanTranscript(reader, join(dir, 'reused.log'), true, {
+      recycle: (chunk) => reader.recycle(chunk),
+    });
+    const fresh = await cleanTranscript(
+      stream(freshChunks(noisy, 8192)),
+      join(dir, 'fresh.log'),
+      true,
+    );
+    expect(readFileSync(join(dir, 'reused.log')).equals(readFileSync(join(dir, 'fresh.log')))).toBe(
+      true,
+    );
+    expect({ ...reused, path: '' }).toEqual({ ...fresh, path: '' });
+    expect(reused.lines).toBe(20_000);
+  });
+});
