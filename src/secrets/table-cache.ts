@@ -4,9 +4,11 @@ import {
   fstatSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readSync,
   renameSync,
   rmSync,
+  statSync,
   writeFileSync,
 } from 'node:fs';
 import { homedir } from 'node:os';
@@ -24,6 +26,13 @@ import { join } from 'node:path';
  */
 
 const HEADER = 32;
+
+/**
+ * Tables kept at most: a few rule sets (bundle's provider, manifest and screen filters, the
+ * scanner's) under two airgap builds used side by side. Each new build writes new files, so
+ * older ones are swept (by age, on a write only: a hit costs no directory listing).
+ */
+export const KEEP_TABLES = 8;
 
 /** $XDG_CACHE_HOME/airgap, else ~/.cache/airgap: a cache, so losing it only costs time. */
 export function userCacheDir(): string {
@@ -89,6 +98,7 @@ function write(path: string, key: Buffer, table: Int32Array): void {
     mkdirSync(join(path, '..'), { recursive: true });
     writeFileSync(temp, Buffer.concat([checksum(key, body), body]));
     renameSync(temp, path);
+    sweep(join(path, '..'));
   } catch {
     // A cache directory that cannot be written: the next process builds the table again.
     try {
@@ -97,4 +107,20 @@ function write(path: string, key: Buffer, table: Int32Array): void {
       // No directory to hold a temporary file either.
     }
   }
+}
+
+/** Removes all but the KEEP_TABLES newest table files; a file another process removed is fine. */
+function sweep(dir: string): void {
+  const tables = readdirSync(dir)
+    .filter((name) => /^line-filter-[0-9a-f]+\.bin$/.test(name))
+    .map((name) => {
+      try {
+        return { path: join(dir, name), time: statSync(join(dir, name)).mtimeMs };
+      } catch {
+        return undefined;
+      }
+    })
+    .filter((t) => t !== undefined)
+    .sort((a, b) => b.time - a.time);
+  for (const old of tables.slice(KEEP_TABLES)) rmSync(old.path, { force: true });
 }

@@ -1,10 +1,18 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { LineFilter } from '../../src/secrets/line-filter.js';
 import { lineFilter, rules } from '../../src/secrets/scanner.js';
-import { cachedTable } from '../../src/secrets/table-cache.js';
+import { cachedTable, KEEP_TABLES } from '../../src/secrets/table-cache.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'airgap-table-cache-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -64,6 +72,26 @@ describe('cachedTable', () => {
       expect(builds).toBe(1);
       expect(readFileSync(path)).toEqual(bytes);
     }
+  });
+
+  it('keeps the newest KEEP_TABLES tables when it writes one, and other files', () => {
+    const sweepDir = join(dir, 'sweep');
+    mkdirSync(sweepDir);
+    const old = Array.from({ length: KEEP_TABLES + 3 }, (_, i) => `line-filter-${i}a.bin`);
+    old.forEach((name, i) => {
+      writeFileSync(join(sweepDir, name), 'an older table');
+      // Oldest first: file 0 is the oldest.
+      utimesSync(join(sweepDir, name), 1e9 + i, 1e9 + i);
+    });
+    writeFileSync(join(sweepDir, 'notes.txt'), 'not a table');
+    cachedTable(words, build, [1], sweepDir);
+    const left = readdirSync(sweepDir).sort();
+    expect(left.filter((n) => n.startsWith('line-filter-'))).toHaveLength(KEEP_TABLES);
+    expect(left).toContain('notes.txt');
+    // The new table and the newest KEEP_TABLES - 1 old ones stay.
+    expect(left).toEqual(expect.arrayContaining(old.slice(old.length - KEEP_TABLES + 1)));
+    expect(left).not.toContain(old[old.length - KEEP_TABLES]);
+    expect(cachedTable(words, build, [1], sweepDir)).toEqual(build(words));
   });
 
   it('builds when the cache directory cannot be written', () => {
