@@ -7,20 +7,11 @@ import { type CleanResult, cleanTranscript } from '../ingest/clean.js';
 import { FileChunks } from '../ingest/file-chunks.js';
 import type { GzipFile } from '../ingest/gzip-file.js';
 import { helperBlockLines } from '../ingest/helper-echo.js';
-import { readRange } from '../ingest/images.js';
 import { acquireLock } from '../ingest/lock.js';
-import {
-  countOutcome,
-  crossCheck,
-  type OutcomeCounts,
-  primaryRun,
-  readSummary,
-  splitRuns,
-} from '../ingest/outcome.js';
+import type { OutcomeCounts } from '../ingest/outcome.js';
 import { openRecording, type RecordingFormat } from '../ingest/recording.js';
 import { iso } from '../ingest/runbook.js';
 import { runbookPath, runbookWrite } from '../ingest/runbook-file.js';
-import type { RunbookWarnings } from '../ingest/runbook-notes.js';
 import { HelperEcho, type SpooledAttempt } from '../ingest/spool.js';
 import {
   type BundleTranscripts,
@@ -28,7 +19,6 @@ import {
   keptGzPath,
   MAX_REPO_FILE_BYTES,
 } from '../ingest/transcripts.js';
-import { cloudshellUnits } from '../model/image-plan.js';
 import type { BundleStatus } from '../model/lifecycle.js';
 import { type BundleRecord, readRecord, recordPath } from '../model/record.js';
 import { openRunDir } from '../repo/airgap-dir.js';
@@ -42,6 +32,7 @@ import {
   livingDocumentWrites,
   previewDiff,
 } from './ingest-documents.js';
+import { decideOutcome, firstDayOf, sumByRule, unitCounts } from './ingest-outcome.js';
 import { asWriteFailure, docsLockPath, writeRepoDocuments } from './repo-documents.js';
 
 export interface IngestOptions {
@@ -290,62 +281,4 @@ function keptTranscriptWrite(
           fromFile: transcripts.keptFile ?? cleaned.path,
         },
       ];
-}
-
-/** The day of the first attempt; today when none began (a transcript of errors alone). */
-function firstDayOf(attempts: readonly SpooledAttempt[], now: Date): string {
-  const begins = attempts.map((a) => a.beginEpoch);
-  const first = begins.length ? begins.reduce((a, b) => Math.min(a, b)) : now.getTime() / 1000;
-  return iso(first).slice(0, 10);
-}
-
-/** The merge phase: runs, the primary run's units, and the check against the summary. */
-function decideOutcome(
-  record: BundleRecord,
-  attempts: readonly SpooledAttempt[],
-  transcripts: BundleTranscripts,
-  rollbackFrom: string | undefined,
-) {
-  const runs = splitRuns(
-    record.units,
-    attempts,
-    record.plan?.cloudshellUnits ?? cloudshellUnits(record),
-  );
-  const primary = primaryRun(runs, rollbackFrom !== undefined);
-  const counts = countOutcome(primary.results);
-  const summary = primary.results.find((r) => r.kind === 'summary')?.final;
-  const checked = crossCheck(
-    primary.status,
-    counts,
-    summary?.complete
-      ? readSummary(readRange(summary.outputPath, summary.outputStart, summary.outputEnd))
-      : undefined,
-  );
-  const warnings: RunbookWarnings = {
-    rejoined: transcripts.spooled.flatMap((t) =>
-      t.wrapWidth ? [{ transcript: t.name, width: t.wrapWidth }] : [],
-    ),
-    disagreement: checked.disagreement,
-    runs,
-    primary: primary.number,
-    rollbackFrom,
-  };
-  return { results: primary.results, status: checked.status, counts, warnings };
-}
-
-/** The one count, keyed as the JSON output always was. */
-function unitCounts(counts: OutcomeCounts): Record<string, number> {
-  const units: Record<string, number> = {};
-  if (counts.ok) units.ok = counts.ok;
-  if (counts.failed) units.failed = counts.failed;
-  if (counts.skipped) units.skipped = counts.skipped;
-  if (counts.notYetSeen) units['not yet seen'] = counts.notYetSeen;
-  return units;
-}
-
-function sumByRule(counts: ReadonlyArray<Record<string, number>>): Record<string, number> {
-  const sum: Record<string, number> = {};
-  for (const c of counts)
-    for (const [rule, n] of Object.entries(c)) sum[rule] = (sum[rule] ?? 0) + n;
-  return Object.fromEntries(Object.entries(sum).sort(([a], [b]) => a.localeCompare(b)));
 }
