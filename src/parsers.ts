@@ -5,9 +5,9 @@
  * returns data (or throws AirgapError naming the file and line).
  */
 
-export { countOutcome, readSummary } from './ingest/outcome.js';
-export { type Attempt, type ParseEvent, TranscriptParser } from './ingest/parser.js';
-export { detectWrapWidth, displayWidth } from './ingest/wrap.js';
+export { detectWrapWidth, displayWidth } from './ingest/clean/wrap.js';
+export { countOutcome, readSummary } from './ingest/outcome/outcome.js';
+export { type Attempt, type ParseEvent, TranscriptParser } from './ingest/parse/parser.js';
 export { formatMarker, MARKER_PREFIX, type Marker, parseMarker } from './model/markers.js';
 export { parseRecord } from './model/record.js';
 export { type BundleSpec, parseBundleSpec } from './model/spec.js';

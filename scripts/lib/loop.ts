@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type BundleRecord, readRecord } from '../../src/model/record.js';
-import { bastionBlocks } from '../../src/scripts/bastion.js';
-import { cloudshellBlocks } from '../../src/scripts/cloudshell.js';
+import { bastionBlocks } from '../../src/paste/bastion.js';
+import { cloudshellBlocks } from '../../src/paste/cloudshell.js';
 import { git } from './git.js';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from './local-s3.js';
 

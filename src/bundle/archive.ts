@@ -48,7 +48,7 @@ export interface ArchiveInput {
  * Writes a reproducible archive in one pass over the blobs: entries in the given (sorted)
  * order, fixed mtime, uid/gid 0, no user names, modes from git, and a gzip header with no name
  * or time. Hashes the archive while writing it. `write` is the format's writer, from its
- * entry in scripts/archive-codecs.ts (writeTarGz or writeZip below).
+ * entry in paste/archive-codecs.ts (writeTarGz or writeZip below).
  */
 export async function writeArchive(
   input: ArchiveInput,

@@ -2,7 +2,7 @@ import type { ManagedDocument } from './managed-document.js';
 
 /**
  * A runbook, docs/RUNBOOKS/<first day>-<bundle>.md: ingest writes its block (streamed, see
- * ingest/runbook-file.ts), init only creates the folder. A new runbook ends with `notes`, the
+ * ingest/runbook/runbook-file.ts), init only creates the folder. A new runbook ends with `notes`, the
  * section people write in.
  */
 export const RUNBOOK = {

@@ -1,7 +1,7 @@
 /**
  * The archive formats a bundle can ship in, with what the record and S3 need (the file name's
  * extension, the content type). Everything else about a format (the bastion tools and extract
- * command, magic bytes, manifest reader, writer) is its entry in src/scripts/archive-codecs.ts,
+ * command, magic bytes, manifest reader, writer) is its entry in src/paste/archive-codecs.ts,
  * a `Record` over the same names: a format named here without that entry does not compile.
  */
 export interface ArchiveFormatInfo {

@@ -74,7 +74,7 @@ export function cloudshellUnits(record: BundleRecord): Unit[] {
 
 /**
  * Warnings for `airgap bundle`: what will not work from CloudShell as the bundle stands. Here
- * rather than in scripts/cloudshell.ts so that an unchanged rerun says it without the scripts.
+ * rather than in paste/cloudshell.ts so that an unchanged rerun says it without the scripts.
  */
 export function cloudshellWarnings(record: BundleRecord): string[] {
   return imagePlan(record).unpushable.map((u) => `${u.image}: ${u.reason}`);

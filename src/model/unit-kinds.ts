@@ -3,7 +3,7 @@ export type UnitSide = 'bastion' | 'cloudshell';
 /** The section of the runbook a unit's record lands in. */
 export type RunbookSection = 'transfer' | 'step' | 'verify' | 'summary' | 'observe' | 'cloudshell';
 /**
- * The bastion paste block a unit lands in (scripts/bastion.ts keeps one text per block):
+ * The bastion paste block a unit lands in (paste/bastion.ts keeps one text per block):
  * the transfer block first, each step its own block (or its default-plan group's),
  * `with-previous` joins the block before it, then the verify block, then the observe block.
  * CloudShell units are in image-plan's blocks, never in a bastion block.
@@ -18,7 +18,7 @@ export type PasteGroup =
 
 /**
  * How helpers.sh runs a unit: a shell function of its own named after the kind
- * (scripts/helper-units.ts, a `Record` over these kinds), the unit's command through `run()`,
+ * (paste/helper-units.ts, a `Record` over these kinds), the unit's command through `run()`,
  * or not at all (CloudShell units run in CloudShell's own functions).
  */
 export type UnitRunner =
@@ -44,7 +44,7 @@ export type UnitKindInfo = {
   /** Counted in the bundle's outcome (deployed/failed/partial) and in every "N of M" figure. */
   counts: boolean;
   paste: PasteGroup;
-  /** Its begin marker starts a new run of the bundle in a transcript (ingest/outcome.ts). */
+  /** Its begin marker starts a new run of the bundle in a transcript (ingest/outcome/outcome.ts). */
   startsRun: boolean;
 } & UnitRunner;
 

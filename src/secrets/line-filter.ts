@@ -113,7 +113,7 @@ export interface Flagged {
 
 export class LineFilter {
   /**
-   * The automaton, for loops that produce the bytes they feed it (see ingest/ascii-lines.ts):
+   * The automaton, for loops that produce the bytes they feed it (see ingest/clean/ascii-lines.ts):
    * next = table[state + byte], from state 0; HIT or NEWLINE (then state 0 again) or a state.
    */
   readonly table: Int32Array;

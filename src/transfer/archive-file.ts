@@ -7,7 +7,7 @@ import {
   parseContentManifest,
   s3Key,
 } from '../model/record.js';
-import { archiveCodec, sniffArchiveFormat } from '../scripts/archive-codecs.js';
+import { archiveCodec, sniffArchiveFormat } from '../paste/archive-codecs.js';
 import { type LoadedBundle, loadBundleDir } from './bundle-dir.js';
 
 const SHA256_PATTERN = /^[0-9a-f]{64}$/;

@@ -4,10 +4,10 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { git } from '../../scripts/lib/git.js';
 import { type LoopResult, runAirgap, runLoop } from '../../scripts/lib/loop.js';
-import { isHelperPayloadEcho } from '../../src/ingest/helper-echo.js';
-import { HelperEcho } from '../../src/ingest/spool.js';
+import { isHelperPayloadEcho } from '../../src/ingest/parse/helper-echo.js';
+import { HelperEcho } from '../../src/ingest/parse/spool.js';
 import { contextPattern, parseMarker } from '../../src/model/markers.js';
-import { bastionBlocks } from '../../src/scripts/bastion.js';
+import { bastionBlocks } from '../../src/paste/bastion.js';
 import { exampleRepo } from '../helpers/ops-repo.js';
 
 const loops: LoopResult[] = [];

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../scripts/lib/local-s3.js';
 import { pasteOnTerminal, runCollected, setSpecEndpoint } from '../../scripts/lib/loop.js';
 import { readRecord } from '../../src/model/record.js';
-import { bastionBlocks } from '../../src/scripts/bastion.js';
+import { bastionBlocks } from '../../src/paste/bastion.js';
 import {
   cleanupTempDirs,
   commitAll,

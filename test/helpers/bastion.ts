@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { copyFileSync, mkdirSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import type { BundleResult } from '../../src/commands/bundle.js';
+import type { BundleResult } from '../../src/commands/bundle/bundle.js';
 import { standinBin, tempDir } from './ops-repo.js';
 
 export interface FakeBastion {

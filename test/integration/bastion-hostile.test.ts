@@ -1,11 +1,11 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../src/commands/bundle.js';
+import { bundle } from '../../src/commands/bundle/bundle.js';
 import type { BundleRecord } from '../../src/model/record.js';
-import { bastionBlocks, bastionScript } from '../../src/scripts/bastion.js';
-import { withPastePlan } from '../../src/scripts/plan-data.js';
-import { renderBlocks, renderPasteSheet } from '../../src/scripts/render.js';
+import { bastionBlocks, bastionScript } from '../../src/paste/bastion.js';
+import { withPastePlan } from '../../src/paste/plan-data.js';
+import { renderBlocks, renderPasteSheet } from '../../src/paste/render.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
 import { cleanupTempDirs, makeOpsRepo, requireTool, tempDir } from '../helpers/ops-repo.js';
 import { pasteIntoShell } from '../helpers/pty.js';

@@ -2,7 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { readdirSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../src/commands/bundle.js';
+import { bundle } from '../../src/commands/bundle/bundle.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
 import { cleanupTempDirs, makeOpsRepo, requireTool, tempDir } from '../helpers/ops-repo.js';
 

@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../src/commands/bundle.js';
+import { bundle } from '../../src/commands/bundle/bundle.js';
 import { parseMarker } from '../../src/model/markers.js';
-import { bastionBlocks, bastionScript, helpersSource } from '../../src/scripts/bastion.js';
-import { cloudshellBlocks } from '../../src/scripts/cloudshell.js';
+import { bastionBlocks, bastionScript, helpersSource } from '../../src/paste/bastion.js';
+import { cloudshellBlocks } from '../../src/paste/cloudshell.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
 import {
   cleanupTempDirs,

@@ -1,9 +1,9 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type BundleOptions, bundle } from '../../src/commands/bundle.js';
-import { buildBundle } from '../../src/commands/bundle-build.js';
-import { unchangedRerun } from '../../src/commands/bundle-rerun.js';
+import { buildBundle } from '../../src/commands/bundle/build.js';
+import { type BundleOptions, bundle } from '../../src/commands/bundle/bundle.js';
+import { unchangedRerun } from '../../src/commands/bundle/rerun.js';
 import { expectAirgapError } from '../helpers/errors.js';
 import { cleanupTempDirs, commitAll, git, makeOpsRepo, tempDir } from '../helpers/ops-repo.js';
 

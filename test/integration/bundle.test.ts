@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../src/commands/bundle.js';
+import { bundle } from '../../src/commands/bundle/bundle.js';
 import type { BundleRecord } from '../../src/model/record.js';
 import { expectAirgapError } from '../helpers/errors.js';
 import {

@@ -9,9 +9,9 @@ import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCollected, setSpecEndpoint } from '../../scripts/lib/loop.js';
-import { bundle as buildBundle } from '../../src/commands/bundle.js';
+import { bundle as buildBundle } from '../../src/commands/bundle/bundle.js';
 import type { BundleRecord } from '../../src/model/record.js';
-import { echoRows, MAX_BLOCK_ROWS } from '../../src/scripts/bastion.js';
+import { echoRows, MAX_BLOCK_ROWS } from '../../src/paste/bastion.js';
 import {
   cleanupTempDirs,
   commitAll,

@@ -6,11 +6,11 @@ import { DeleteObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/clien
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../scripts/lib/local-s3.js';
 import { pasteOnTerminal, runCollected, setSpecEndpoint } from '../../scripts/lib/loop.js';
-import { bundle as buildBundle } from '../../src/commands/bundle.js';
-import { ingest } from '../../src/commands/ingest.js';
-import { upload } from '../../src/commands/upload.js';
+import { bundle as buildBundle } from '../../src/commands/bundle/bundle.js';
+import { ingest } from '../../src/commands/ingest/ingest.js';
+import { upload } from '../../src/commands/upload/upload.js';
 import type { BundleRecord } from '../../src/model/record.js';
-import { cloudshellBlocks } from '../../src/scripts/cloudshell.js';
+import { cloudshellBlocks } from '../../src/paste/cloudshell.js';
 import { expectAirgapError } from '../helpers/errors.js';
 import {
   cleanupTempDirs,

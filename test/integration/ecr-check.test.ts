@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../src/commands/bundle.js';
+import { bundle } from '../../src/commands/bundle/bundle.js';
 import { parseImageRef } from '../../src/model/images.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
 import { cleanupTempDirs, commitAll, makeOpsRepo, standins, tempDir } from '../helpers/ops-repo.js';

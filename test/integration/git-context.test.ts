@@ -1,5 +1,5 @@
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../src/commands/bundle.js';
+import { bundle } from '../../src/commands/bundle/bundle.js';
 import { type Git, realGit } from '../../src/repo/git-access.js';
 import { cleanupTempDirs, makeOpsRepo, tempDir } from '../helpers/ops-repo.js';
 

@@ -15,8 +15,8 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../src/commands/bundle.js';
-import { ingest } from '../../src/commands/ingest.js';
+import { bundle } from '../../src/commands/bundle/bundle.js';
+import { ingest } from '../../src/commands/ingest/ingest.js';
 import type { AirgapError } from '../../src/errors.js';
 import { realTransactionFs } from '../../src/util/transaction.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';

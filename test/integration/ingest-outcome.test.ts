@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../src/commands/bundle.js';
-import { ingest } from '../../src/commands/ingest.js';
-import { formatCounts } from '../../src/ingest/outcome.js';
+import { bundle } from '../../src/commands/bundle/bundle.js';
+import { ingest } from '../../src/commands/ingest/ingest.js';
+import { formatCounts } from '../../src/ingest/outcome/outcome.js';
 import { parseMarker } from '../../src/model/markers.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
 import {

@@ -5,9 +5,9 @@ import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../scripts/lib/local-s3.js';
 import { setSpecEndpoint } from '../../scripts/lib/loop.js';
-import { type BundleResult, bundle } from '../../src/commands/bundle.js';
-import { ingest } from '../../src/commands/ingest.js';
-import { ingestS3, ingestS3 as ingestS3At } from '../../src/commands/ingest-s3.js';
+import { type BundleResult, bundle } from '../../src/commands/bundle/bundle.js';
+import { ingest } from '../../src/commands/ingest/ingest.js';
+import { ingestS3, ingestS3 as ingestS3At } from '../../src/commands/ingest/s3.js';
 import { fakeBastion } from '../helpers/bastion.js';
 import { expectAirgapError } from '../helpers/errors.js';
 import {

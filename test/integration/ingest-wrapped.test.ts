@@ -3,10 +3,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../src/commands/bundle.js';
-import { ingest } from '../../src/commands/ingest.js';
-import { HardWrapJoiner } from '../../src/ingest/wrap.js';
-import { bastionBlocks } from '../../src/scripts/bastion.js';
+import { bundle } from '../../src/commands/bundle/bundle.js';
+import { ingest } from '../../src/commands/ingest/ingest.js';
+import { HardWrapJoiner } from '../../src/ingest/clean/wrap.js';
+import { bastionBlocks } from '../../src/paste/bastion.js';
 import { fakeBastion } from '../helpers/bastion.js';
 import {
   cleanupTempDirs,

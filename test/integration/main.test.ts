@@ -51,7 +51,7 @@ describe('src/cli/main.ts: a thin, lazy client of the library', () => {
       // The hook sees the CLI itself, so an empty list cannot pass by accident.
       expect(modules.some((url) => url.endsWith('/dist/src/cli/main.js'))).toBe(true);
       const heavy = modules.filter((url) =>
-        /\/node_modules\/@aws-sdk\/|\/dist\/src\/(commands|transfer|bundle|ingest|scripts|docs|repo)\//.test(
+        /\/node_modules\/@aws-sdk\/|\/dist\/src\/(commands|transfer|bundle|ingest|paste|docs|repo)\//.test(
           url,
         ),
       );
@@ -67,7 +67,7 @@ describe('src/cli/main.ts: a thin, lazy client of the library', () => {
     const { status, stdout, modules } = modulesLoadedBy(args);
     expect(status).toBe(0);
     expect(JSON.parse(stdout).alreadyPrepared).toBe(true);
-    expect(modules.some((url) => url.endsWith('/dist/src/commands/bundle-rerun.js'))).toBe(true);
+    expect(modules.some((url) => url.endsWith('/dist/src/commands/bundle/rerun.js'))).toBe(true);
     const heavy = modules.filter((url) =>
       /\/node_modules\/(zod|js-yaml)\/|\/dist\/src\/(secrets\/|model\/(spec|record)\.js|commands\/bundle-(build|plan)\.js)/.test(
         url,
@@ -80,7 +80,7 @@ describe('src/cli/main.ts: a thin, lazy client of the library', () => {
     const missing = join(tempDir('airgap-empty-'), 'missing');
     const { status, modules } = modulesLoadedBy(['upload', missing]);
     expect(status).toBe(2);
-    expect(modules.some((url) => url.endsWith('/dist/src/commands/upload.js'))).toBe(true);
+    expect(modules.some((url) => url.endsWith('/dist/src/commands/upload/upload.js'))).toBe(true);
     expect(modules.some((url) => url.includes('/node_modules/@aws-sdk/client-s3/'))).toBe(true);
   });
 });

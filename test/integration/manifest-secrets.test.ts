@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../src/commands/bundle.js';
+import { bundle } from '../../src/commands/bundle/bundle.js';
 import { expectAirgapError } from '../helpers/errors.js';
 import { credentialSecrets, harmlessSecrets } from '../helpers/operator-fixtures.js';
 import { cleanupTempDirs, commitAll, makeOpsRepo, runCli, tempDir } from '../helpers/ops-repo.js';

@@ -2,10 +2,10 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../src/commands/bundle.js';
-import { ingest } from '../../src/commands/ingest.js';
-import { init } from '../../src/commands/init.js';
-import { status } from '../../src/commands/status.js';
+import { bundle } from '../../src/commands/bundle/bundle.js';
+import { ingest } from '../../src/commands/ingest/ingest.js';
+import { init } from '../../src/commands/init/init.js';
+import { status } from '../../src/commands/status/status.js';
 import { findManagedBlock } from '../../src/docs/managed-block.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
 import {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { pasteOnTerminal } from '../../scripts/lib/loop.js';
 import type { BundleRecord } from '../../src/model/record.js';
-import { cloudshellBlocks } from '../../src/scripts/cloudshell.js';
+import { cloudshellBlocks } from '../../src/paste/cloudshell.js';
 import { prometheusOperator, strimziOperator } from '../helpers/operator-fixtures.js';
 import {
   cleanupTempDirs,

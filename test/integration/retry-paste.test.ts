@@ -1,9 +1,9 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../src/commands/bundle.js';
-import { ingest } from '../../src/commands/ingest.js';
-import { bastionBlocks } from '../../src/scripts/bastion.js';
+import { bundle } from '../../src/commands/bundle/bundle.js';
+import { ingest } from '../../src/commands/ingest/ingest.js';
+import { bastionBlocks } from '../../src/paste/bastion.js';
 import { fakeBastion } from '../helpers/bastion.js';
 import {
   cleanupTempDirs,

@@ -1,12 +1,12 @@
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { type BundleOptions, bundle } from '../../src/commands/bundle.js';
-import { discard } from '../../src/commands/discard.js';
-import { ingest } from '../../src/commands/ingest.js';
-import { init } from '../../src/commands/init.js';
-import { status } from '../../src/commands/status.js';
-import { bastionBlocks } from '../../src/scripts/bastion.js';
+import { type BundleOptions, bundle } from '../../src/commands/bundle/bundle.js';
+import { discard } from '../../src/commands/discard/discard.js';
+import { ingest } from '../../src/commands/ingest/ingest.js';
+import { init } from '../../src/commands/init/init.js';
+import { status } from '../../src/commands/status/status.js';
+import { bastionBlocks } from '../../src/paste/bastion.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
 import {
   cleanupTempDirs,

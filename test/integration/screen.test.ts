@@ -2,8 +2,8 @@ import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../src/commands/bundle.js';
-import { bastionBlocks, echoRows, MAX_BLOCK_ROWS } from '../../src/scripts/bastion.js';
+import { bundle } from '../../src/commands/bundle/bundle.js';
+import { bastionBlocks, echoRows, MAX_BLOCK_ROWS } from '../../src/paste/bastion.js';
 import { fakeBastion } from '../helpers/bastion.js';
 import { cleanupTempDirs, makeOpsRepo, requireTool, tempDir } from '../helpers/ops-repo.js';
 

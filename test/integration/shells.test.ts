@@ -1,10 +1,10 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../src/commands/bundle.js';
-import { ingest } from '../../src/commands/ingest.js';
+import { bundle } from '../../src/commands/bundle/bundle.js';
+import { ingest } from '../../src/commands/ingest/ingest.js';
 import { NONCE_PATTERN, parseMarker } from '../../src/model/markers.js';
-import { bastionBlocks, helpersPayload } from '../../src/scripts/bastion.js';
+import { bastionBlocks, helpersPayload } from '../../src/paste/bastion.js';
 import { fakeBastion } from '../helpers/bastion.js';
 import { cleanupTempDirs, makeOpsRepo, requireTool, tempDir } from '../helpers/ops-repo.js';
 import { pasteIntoShell } from '../helpers/pty.js';

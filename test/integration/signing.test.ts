@@ -3,9 +3,9 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../src/commands/bundle.js';
+import { bundle } from '../../src/commands/bundle/bundle.js';
 import { AirgapError } from '../../src/errors.js';
-import { bastionScript } from '../../src/scripts/bastion.js';
+import { bastionScript } from '../../src/paste/bastion.js';
 import { type FakeBastion, fakeBastion, runBastionScript } from '../helpers/bastion.js';
 import {
   cleanupTempDirs,

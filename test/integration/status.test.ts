@@ -1,9 +1,9 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { bundle } from '../../src/commands/bundle.js';
-import { ingest } from '../../src/commands/ingest.js';
-import { status } from '../../src/commands/status.js';
+import { bundle } from '../../src/commands/bundle/bundle.js';
+import { ingest } from '../../src/commands/ingest/ingest.js';
+import { status } from '../../src/commands/status/status.js';
 import { ExitCode } from '../../src/errors.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
 import {

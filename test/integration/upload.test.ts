@@ -6,8 +6,8 @@ import { GetObjectCommand, HeadObjectCommand, S3Client } from '@aws-sdk/client-s
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../scripts/lib/local-s3.js';
 import { runCollected, setSpecEndpoint } from '../../scripts/lib/loop.js';
-import { bundle as buildBundle } from '../../src/commands/bundle.js';
-import { upload } from '../../src/commands/upload.js';
+import { bundle as buildBundle } from '../../src/commands/bundle/bundle.js';
+import { upload } from '../../src/commands/upload/upload.js';
 import { expectAirgapError } from '../helpers/errors.js';
 import { fakeBundleDir } from '../helpers/fake-bundle.js';
 import { startFlakyProxy } from '../helpers/flaky-proxy.js';

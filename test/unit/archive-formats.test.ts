@@ -15,8 +15,8 @@ import {
   ARCHIVE_CODECS,
   type ArchiveCodec,
   sniffArchiveFormat,
-} from '../../src/scripts/archive-codecs.js';
-import { raw } from '../../src/scripts/sh.js';
+} from '../../src/paste/archive-codecs.js';
+import { raw } from '../../src/paste/sh.js';
 
 describe('ARCHIVE_FORMATS', () => {
   it('knows tar.gz and zip, and nothing inherited from Object', () => {
@@ -34,7 +34,7 @@ describe('ARCHIVE_FORMATS', () => {
   it('gives each format its content type and a bastion extract command over the given words', () => {
     expect(archiveFormat('tar.gz').contentType).toBe('application/gzip');
     expect(archiveFormat('zip').contentType).toBe('application/zip');
-    // The extract command is the format's entry in scripts/archive-codecs.ts, built with sh.
+    // The extract command is the format's entry in paste/archive-codecs.ts, built with sh.
     const words = [raw('"$A"'), raw('"$D"')] as const;
     expect(ARCHIVE_CODECS['tar.gz'].extract(...words).text).toBe(
       'tar --no-same-owner -xzf "$A" -C "$D"',

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { cleanAsciiLines } from '../../src/ingest/ascii-lines.js';
-import { removeEscapes } from '../../src/ingest/terminal.js';
+import { cleanAsciiLines } from '../../src/ingest/clean/ascii-lines.js';
+import { removeEscapes } from '../../src/ingest/clean/terminal.js';
 import { lineFilter } from '../../src/secrets/index.js';
 import { noisyTranscript } from '../helpers/noisy-transcript.js';
 

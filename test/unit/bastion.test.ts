@@ -8,7 +8,7 @@ import {
   helpersPayload,
   helpersSource,
   MAX_BLOCK_ROWS,
-} from '../../src/scripts/bastion.js';
+} from '../../src/paste/bastion.js';
 
 const sha = 'a'.repeat(64);
 const record = (signed: boolean): BundleRecord =>

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ChunkSink } from '../../src/ingest/chunk-sink.js';
+import { ChunkSink } from '../../src/ingest/read/chunk-sink.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'airgap-chunk-sink-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

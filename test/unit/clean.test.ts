@@ -2,11 +2,11 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanTranscript } from '../../src/ingest/clean.js';
-import { FileSink, readLineBatches } from '../../src/ingest/lines.js';
-import { Redactor } from '../../src/ingest/redact.js';
-import { cleanTerminalLine } from '../../src/ingest/terminal.js';
-import { HardWrapJoiner } from '../../src/ingest/wrap.js';
+import { cleanTranscript } from '../../src/ingest/clean/clean.js';
+import { Redactor } from '../../src/ingest/clean/redact.js';
+import { cleanTerminalLine } from '../../src/ingest/clean/terminal.js';
+import { HardWrapJoiner } from '../../src/ingest/clean/wrap.js';
+import { FileSink, readLineBatches } from '../../src/ingest/read/lines.js';
 import { parseMarker } from '../../src/model/markers.js';
 import { noisyTranscript, random, randomChunks } from '../helpers/noisy-transcript.js';
 

@@ -5,14 +5,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { BundleRecord } from '../../src/model/record.js';
-import { echoRows, MAX_BLOCK_ROWS } from '../../src/scripts/bastion.js';
+import { echoRows, MAX_BLOCK_ROWS } from '../../src/paste/bastion.js';
 import {
   cloudshellBlocks,
   cloudshellUnits,
   cloudshellWarnings,
   imagePlan,
-} from '../../src/scripts/cloudshell.js';
-import { renderPasteSheet } from '../../src/scripts/render.js';
+} from '../../src/paste/cloudshell.js';
+import { renderPasteSheet } from '../../src/paste/render.js';
 
 const ecr = '111122223333.dkr.ecr.us-east-1.amazonaws.com';
 const work = mkdtempSync(join(tmpdir(), 'airgap-cloudshell-'));

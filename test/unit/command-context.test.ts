@@ -5,8 +5,8 @@ import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
 import { contextOf, stoppedClock } from '../../src/commands/context.js';
-import { discard } from '../../src/commands/discard.js';
-import { init } from '../../src/commands/init.js';
+import { discard } from '../../src/commands/discard/discard.js';
+import { init } from '../../src/commands/init/init.js';
 import { readPendingEntries, upsertPendingEntry } from '../../src/docs/pending-changes.js';
 
 const srcDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fenceFor } from '../../src/scripts/fence.js';
+import { fenceFor } from '../../src/paste/fence.js';
 
 describe('fenceFor', () => {
   it('is longer than any backtick run in the content', () => {

@@ -2,9 +2,9 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanTranscript } from '../../src/ingest/clean.js';
-import { FileChunks } from '../../src/ingest/file-chunks.js';
-import { readTextChunks } from '../../src/ingest/text-chunks.js';
+import { cleanTranscript } from '../../src/ingest/clean/clean.js';
+import { FileChunks } from '../../src/ingest/read/file-chunks.js';
+import { readTextChunks } from '../../src/ingest/read/text-chunks.js';
 import { noisyTranscript, random } from '../helpers/noisy-transcript.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'airgap-file-chunks-'));

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanTranscript } from '../../src/ingest/clean.js';
-import { GzipFile, gzipFile, KEPT_GZIP_LEVEL } from '../../src/ingest/gzip-file.js';
+import { cleanTranscript } from '../../src/ingest/clean/clean.js';
+import { GzipFile, gzipFile, KEPT_GZIP_LEVEL } from '../../src/util/gzip-file.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 // The bytes gzip writes at the kept transcript's level.

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { HelperEchoFolder, isHelperPayloadEcho } from '../../src/ingest/helper-echo.js';
+import { HelperEchoFolder, isHelperPayloadEcho } from '../../src/ingest/parse/helper-echo.js';
 
 describe('HelperEchoFolder', () => {
   it('folds each run of echoed payload lines into one line, keeping everything else', () => {

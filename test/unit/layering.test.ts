@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 /**
- * The folders of src/ are layers: cli → index (the library entry) → commands → capabilities (bundle, scripts, transfer,
+ * The folders of src/ are layers: cli → index (the library entry) → commands → capabilities (bundle, paste, transfer,
  * ingest, docs, repo, secrets) → model → util. An import between two folders is allowed only
  * downwards or sideways without a cycle, and no two files may import each other, directly or
  * through others; this test reads the real import graph.
@@ -92,7 +92,7 @@ describe('src/ file imports', () => {
       [...to].filter((target) => !files.has(target)).map((target) => `${from} → ${target}`),
     );
     expect(missing).toEqual([]);
-    expect(files.get('ingest/spool.ts')).toContain('ingest/spooler.ts');
+    expect(files.get('ingest/parse/spool.ts')).toContain('ingest/parse/spooler.ts');
   });
 
   it('keeps every shell-block generator out of ingest: it reads the paste plan from the record', () => {
@@ -102,13 +102,13 @@ describe('src/ file imports', () => {
       reached.add(file);
       for (const next of files.get(file) ?? []) visit(next);
     };
-    visit('commands/ingest.ts');
+    visit('commands/ingest/ingest.ts');
     expect(reached.size).toBeGreaterThan(20);
-    expect([...reached].filter((f) => f.startsWith('scripts/'))).toEqual([]);
+    expect([...reached].filter((f) => f.startsWith('paste/'))).toEqual([]);
     // The check can fail: bundle, which renders the blocks, does reach them.
     reached.clear();
-    visit('commands/bundle.ts');
-    expect([...reached]).toContain('scripts/bastion.ts');
+    visit('commands/bundle/bundle.ts');
+    expect([...reached]).toContain('paste/bastion.ts');
   });
 
   it('keeps the parsers entry pure: it reaches no command, transfer or repo code', () => {
@@ -131,9 +131,9 @@ describe('src/ file imports', () => {
 
   it('finds a file cycle when one is there (the check itself can fail)', () => {
     const withCycle = new Map(files);
-    withCycle.set('ingest/spooled.ts', new Set(['ingest/spool.ts']));
+    withCycle.set('ingest/parse/spooled.ts', new Set(['ingest/parse/spool.ts']));
     expect(findCycle(withCycle)).toEqual(
-      expect.arrayContaining(['ingest/spool.ts', 'ingest/spooled.ts']),
+      expect.arrayContaining(['ingest/parse/spool.ts', 'ingest/parse/spooled.ts']),
     );
   });
 });
@@ -166,5 +166,70 @@ describe('src/ folder layering', () => {
         from,
       ).toEqual([]);
     }
+  });
+});
+/** Ingest's stages in the order a transcript passes through them. */
+const INGEST_STAGES = ['read', 'clean', 'parse', 'outcome', 'runbook'] as const;
+
+function stageOf(file: string): number | undefined {
+  const match = /^ingest\/([^/]+)\//.exec(file);
+  if (!match) return undefined;
+  const index = (INGEST_STAGES as readonly string[]).indexOf(match[1] ?? '');
+  return index < 0 ? undefined : index;
+}
+
+/** Imports from a stage to a later one (a stage may use what earlier stages made, not later). */
+function backwardStageImports(files: Map<string, Set<string>>): string[] {
+  return [...files].flatMap(([from, targets]) => {
+    const fromStage = stageOf(from);
+    if (fromStage === undefined) return [];
+    return [...targets]
+      .filter((to) => (stageOf(to) ?? -1) > fromStage)
+      .map((to) => `${from} → ${to}`);
+  });
+}
+
+/** The command a file under commands/ belongs to (its folder), if any. */
+function commandOf(file: string): string | undefined {
+  return /^commands\/([^/]+)\//.exec(file)?.[1];
+}
+
+describe('src/ grouping', () => {
+  const files = fileGraph();
+
+  it('puts every ingest file in a stage folder, and no stage imports a later one', () => {
+    const loose = [...files.keys()].filter(
+      (f) => f.startsWith('ingest/') && stageOf(f) === undefined,
+    );
+    expect(loose).toEqual([]);
+    expect(backwardStageImports(files)).toEqual([]);
+  });
+
+  it('finds an import from an earlier stage to a later one (the check itself can fail)', () => {
+    const withBackward = new Map(files);
+    withBackward.set('ingest/read/lines.ts', new Set(['ingest/runbook/runbook.ts']));
+    expect(backwardStageImports(withBackward)).toEqual([
+      'ingest/read/lines.ts → ingest/runbook/runbook.ts',
+    ]);
+  });
+
+  it('gives every command its own folder, and no command imports another one', () => {
+    // context.ts is what every command runs in (clock, cwd, stdin, fs, git), shared by all.
+    const loose = [...files.keys()].filter(
+      (f) => f.startsWith('commands/') && !commandOf(f) && f !== 'commands/context.ts',
+    );
+    expect(loose).toEqual([]);
+    const across = [...files].flatMap(([from, targets]) => {
+      const command = commandOf(from);
+      return [...targets]
+        .filter((to) => command && commandOf(to) && commandOf(to) !== command)
+        .map((to) => `${from} → ${to}`);
+    });
+    expect(across).toEqual([]);
+  });
+
+  it('has exactly one folder named scripts in the repo: the tools, not the paste generator', () => {
+    expect(files.has('paste/bastion.ts')).toBe(true);
+    expect([...files.keys()].filter((f) => f.split('/').includes('scripts'))).toEqual([]);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { countNewlines, longestRun, readLineRegions } from '../../src/ingest/line-regions.js';
+import { countNewlines, longestRun, readLineRegions } from '../../src/ingest/read/line-regions.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'airgap-regions-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

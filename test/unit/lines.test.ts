@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { FileSink } from '../../src/ingest/lines.js';
+import { FileSink } from '../../src/ingest/read/lines.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'airgap-lines-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

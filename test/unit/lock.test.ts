@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { acquireLock, isStale, parseLockHolder } from '../../src/ingest/lock.js';
+import { acquireLock, isStale, parseLockHolder } from '../../src/repo/lock.js';
 import { expectAirgapError } from '../helpers/errors.js';
 
 const dir = () => mkdtempSync(join(tmpdir(), 'airgap-lock-'));

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { bundleStatus, distinctExecutions, mergeAttempts } from '../../src/ingest/merge.js';
-import type { SpooledAttempt } from '../../src/ingest/spool.js';
+import { bundleStatus, distinctExecutions, mergeAttempts } from '../../src/ingest/outcome/merge.js';
+import type { SpooledAttempt } from '../../src/ingest/parse/spool.js';
 import type { Unit } from '../../src/model/record.js';
 
 const id = 'dev-topics-3f2a1c9';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mergeAttempts } from '../../src/ingest/merge.js';
+import { mergeAttempts } from '../../src/ingest/outcome/merge.js';
 import {
   countOutcome,
   crossCheck,
@@ -7,8 +7,8 @@ import {
   primaryRun,
   readSummary,
   splitRuns,
-} from '../../src/ingest/outcome.js';
-import type { SpooledAttempt } from '../../src/ingest/spool.js';
+} from '../../src/ingest/outcome/outcome.js';
+import type { SpooledAttempt } from '../../src/ingest/parse/spool.js';
 import type { Unit } from '../../src/model/record.js';
 
 const units: Unit[] = [

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { type ParseEvent, TranscriptParser } from '../../src/ingest/parser.js';
-import { cleanTerminalLine } from '../../src/ingest/terminal.js';
+import { cleanTerminalLine } from '../../src/ingest/clean/terminal.js';
+import { type ParseEvent, TranscriptParser } from '../../src/ingest/parse/parser.js';
 
 const id = 'dev-topics-3f2a1c9';
 const begin = (n: number, kind = 'step', t = 1770973200) =>

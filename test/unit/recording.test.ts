@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readLineBatches } from '../../src/ingest/lines.js';
-import { openRecording } from '../../src/ingest/recording.js';
-import { cleanTerminalLine } from '../../src/ingest/terminal.js';
+import { cleanTerminalLine } from '../../src/ingest/clean/terminal.js';
+import { readLineBatches } from '../../src/ingest/read/lines.js';
+import { openRecording } from '../../src/ingest/read/recording.js';
 import { projectRoot } from '../helpers/ops-repo.js';
 
 const capture = (name: string) => readFileSync(join(projectRoot, 'test/fixtures/captures', name));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { countMasks, Redactor, redactText } from '../../src/ingest/redact.js';
+import { countMasks, Redactor, redactText } from '../../src/ingest/clean/redact.js';
 
 function redactAll(text: string) {
   const redactor = new Redactor();

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { upsertManagedBlock } from '../../src/docs/managed-block.js';
-import { upsertBlockFile } from '../../src/ingest/runbook-update.js';
+import { upsertBlockFile } from '../../src/ingest/runbook/runbook-update.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'airgap-runbook-update-'));

@@ -1,8 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { readLineBatches } from '../../src/ingest/lines.js';
-import { openRecording } from '../../src/ingest/recording.js';
-import { ObjectScanner, sessionEventsText } from '../../src/ingest/session-events.js';
+import { readLineBatches } from '../../src/ingest/read/lines.js';
+import { openRecording } from '../../src/ingest/read/recording.js';
+import { ObjectScanner, sessionEventsText } from '../../src/ingest/read/session-events.js';
 import { expectAirgapError } from '../helpers/errors.js';
 import { sessionManagerEvents } from '../helpers/session-manager.js';
 

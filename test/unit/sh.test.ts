@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { dataLiteral, raw, sh } from '../../src/scripts/sh.js';
+import { dataLiteral, raw, sh } from '../../src/paste/sh.js';
 
 const work = mkdtempSync(join(tmpdir(), 'airgap-sh-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));

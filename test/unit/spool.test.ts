@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { HelperEcho, spoolTranscript } from '../../src/ingest/spool.js';
+import { HelperEcho, spoolTranscript } from '../../src/ingest/parse/spool.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'airgap-spool-'));

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { opensslSignature } from '../../src/scripts/sshsig.js';
+import { opensslSignature } from '../../src/paste/sshsig.js';
 
 const str = (b: Buffer | string) => {
   const bytes = Buffer.from(b);

@@ -2,7 +2,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
 import { statusCommand } from '../../src/cli/status.js';
-import { status } from '../../src/commands/status.js';
+import { status } from '../../src/commands/status/status.js';
 import { cleanupTempDirs, git, tempDir } from '../helpers/ops-repo.js';
 
 afterAll(cleanupTempDirs);

@@ -4,7 +4,7 @@ import {
   findSuperseded,
   groupMissingImages,
   specNameOf,
-} from '../../src/commands/supersede.js';
+} from '../../src/commands/status/supersede.js';
 import type { PendingEntry } from '../../src/docs/pending-changes.js';
 import type { BundleStatus } from '../../src/model/lifecycle.js';
 

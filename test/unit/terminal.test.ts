@@ -6,7 +6,7 @@ import {
   cleanTerminalText,
   removeEscapes,
   settleLine,
-} from '../../src/ingest/terminal.js';
+} from '../../src/ingest/clean/terminal.js';
 import { noisyTranscript } from '../helpers/noisy-transcript.js';
 import { projectRoot } from '../helpers/ops-repo.js';
 

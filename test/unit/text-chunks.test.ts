@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { readLineBatches } from '../../src/ingest/lines.js';
-import { readTextChunks } from '../../src/ingest/text-chunks.js';
+import { readLineBatches } from '../../src/ingest/read/lines.js';
+import { readTextChunks } from '../../src/ingest/read/text-chunks.js';
 import { random, randomChunks } from '../helpers/noisy-transcript.js';
 
 async function* stream(chunks: Iterable<Buffer | string>) {

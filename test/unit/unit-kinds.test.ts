@@ -7,8 +7,8 @@ import {
   type UnitKindInfo,
 } from '../../src/model/markers.js';
 import type { BundleRecord, Unit } from '../../src/model/record.js';
-import { bastionBlocks, helpersSource } from '../../src/scripts/bastion.js';
-import { cloudshellBlocks, cloudshellUnits } from '../../src/scripts/cloudshell.js';
+import { bastionBlocks, helpersSource } from '../../src/paste/bastion.js';
+import { cloudshellBlocks, cloudshellUnits } from '../../src/paste/cloudshell.js';
 
 const ecr = '111122223333.dkr.ecr.us-east-1.amazonaws.com';
 

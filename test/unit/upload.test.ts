@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeEach, describe, expect, it } from 'vitest';
-import { upload } from '../../src/commands/upload.js';
+import { upload } from '../../src/commands/upload/upload.js';
 import { AirgapError } from '../../src/errors.js';
 import { choosePartSize } from '../../src/transfer/upload.js';
 import { fakeBundleDir } from '../helpers/fake-bundle.js';

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { detectWrapWidth, displayWidth, HardWrapJoiner } from '../../src/ingest/wrap.js';
+import { detectWrapWidth, displayWidth, HardWrapJoiner } from '../../src/ingest/clean/wrap.js';
 import { parseMarker } from '../../src/model/markers.js';
 import { projectRoot } from '../helpers/ops-repo.js';
 

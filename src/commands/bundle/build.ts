@@ -1,0 +1,145 @@
+import { rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { assertPlanWithinLimits } from '../../bundle/limits.js';
+import { withPath } from '../../errors.js';
+import { type BundleRecord, parseRecord, recordPath, stableJson } from '../../model/record.js';
+import { cloudshellWarnings } from '../../paste/cloudshell.js';
+import { withPastePlan } from '../../paste/plan-data.js';
+import { sweepDead } from '../../repo/airgap-dir.js';
+import { publishDirectory } from '../../util/atomic.js';
+import { makeDirectory } from '../../util/fs.js';
+import { contextOf } from '../context.js';
+import { bundleDirIsCurrent, bundleResult, rollbackOf } from './current.js';
+import { recordPreparedBundle } from './docs.js';
+import { checkImages } from './missing-images.js';
+import { type BundlePlan, planBundle } from './plan.js';
+import { writeRerunStamp } from './rerun.js';
+import type { BundleOptions, BundleResult } from './types.js';
+
+/**
+ * plan → pack → check → sign → render → publish. Everything up to render happens in a staging
+ * directory; nothing is published unless every check passed. Content prepared before (its
+ * record is in the repo) is not prepared again: an intact bundle directory is reused, a missing
+ * one is rebuilt (same bytes) without touching the repo's documents.
+ */
+export async function buildBundle(
+  options: BundleOptions,
+  /** The repo root, when the rerun's git already named it. */
+  root?: string,
+): Promise<BundleResult> {
+  const context = contextOf(options.context);
+  const plan = await planBundle(options, context, root);
+  const warnings = [...plan.warnings];
+  const rollback = plan.prepared ? await rollbackOf(plan.root, plan.prepared.record) : undefined;
+  const result = (record: BundleRecord, alreadyPrepared: boolean): Promise<BundleResult> =>
+    bundleResult({
+      record,
+      outDir: plan.outDir,
+      archiveName: plan.archiveName,
+      dirty: plan.dirty,
+      warnings,
+      totalBytes: plan.totalBytes,
+      alreadyPrepared,
+      rollback,
+    });
+  if (plan.prepared && (await bundleDirIsCurrent(plan.outDir, plan.prepared, options.paste))) {
+    await checkImages(plan, plan.prepared.record.images, options.strict ?? false);
+    warnings.push(...cloudshellWarnings(plan.prepared.record));
+    if (rollback?.prepareAgain) {
+      const { record, json } = plan.prepared;
+      const sheet = join(plan.outDir, 'PASTE.md');
+      const now = context.now();
+      warnings.push(
+        ...(await recordPreparedBundle(plan.root, plan.gitDir, record, json, sheet, now, rollback)),
+      );
+    }
+    await stamp(plan, plan.prepared.json, plan.prepared.record);
+    return result(plan.prepared.record, !rollback?.prepareAgain);
+  }
+  // Loaded only to build: an unchanged rerun needs none of the packing, scanning (the secret
+  // rules compile on load), signing and rendering modules (--cpu-prof of a 12-file rerun).
+  const [{ checkBundle, packBundle }, { signBundle }, { makeRecord }, { renderBundleDir }] =
+    await Promise.all([
+      import('./pack.js'),
+      import('./sign.js'),
+      import('./record.js'),
+      import('./render.js'),
+    ]);
+  // Limits the file list alone decides, before the minutes packing a huge tree would take.
+  assertPlanWithinLimits(plan.spec, plan.entries);
+  // Staged beside the bundle directory; what a killed run left there goes first.
+  sweepDead(dirname(plan.outDir), /\.tmp-(\d+)$/);
+  const stagingDir = `${plan.outDir}.tmp-${process.pid}`;
+  await rm(stagingDir, { recursive: true, force: true });
+  await makeDirectory(stagingDir);
+  let record: BundleRecord;
+  let recordJson: string;
+  try {
+    const packed = await packBundle(plan, context.git, stagingDir, options.progress ?? false);
+    const checked = await checkBundle(plan, packed, options.strict ?? false);
+    warnings.push(...checked.warnings);
+    const signature = await signBundle(plan, context.git, stagingDir, options.signKey);
+    // The paste plan of both sides is computed here, once, and read from the record after.
+    record = withPastePlan(
+      makeRecord(packed.content, {
+        missingImages: checked.missingImages,
+        signature,
+        archive: { file: plan.archiveName, format: plan.format, ...packed.archive },
+      }),
+    );
+    // Serialised once: the out dir and the repo keep the same bytes.
+    recordJson = stableJson(record);
+    await renderBundleDir(stagingDir, record, recordJson, options.paste ?? false, warnings);
+    await publishDirectory(stagingDir, plan.outDir);
+  } catch (error) {
+    await rm(stagingDir, { recursive: true, force: true });
+    throw withPath(error, plan.outDir);
+  }
+  const now = context.now();
+  const pasteSheet = join(plan.outDir, 'PASTE.md');
+  if (!plan.prepared || rollback?.prepareAgain) {
+    warnings.push(
+      ...(await recordPreparedBundle(
+        plan.root,
+        plan.gitDir,
+        record,
+        recordJson,
+        pasteSheet,
+        now,
+        rollback,
+      )),
+    );
+    await stamp(plan, recordJson);
+  } else {
+    // Rebuilt from the record the repo holds: that one is what the next rerun reads.
+    await stamp(plan, plan.prepared.json, plan.prepared.record);
+  }
+  warnings.push(...cloudshellWarnings(record));
+  return result(record, false);
+}
+
+/**
+ * The stamp that lets the next unchanged rerun skip this plan (bundle-rerun.ts), for the record
+ * bytes the repo now holds; `parsed` is what parseRecord made of them, parsed here if absent.
+ */
+async function stamp(plan: BundlePlan, json: string, parsed?: BundleRecord): Promise<void> {
+  let record = parsed;
+  if (!record) {
+    try {
+      record = parseRecord(json, recordPath(plan.id));
+    } catch {
+      return; // the next rerun reports it the full way
+    }
+  }
+  await writeRerunStamp({
+    gitDir: plan.gitDir,
+    tree: plan.commit.tree,
+    specPath: plan.specPath,
+    format: plan.format,
+    id: plan.id,
+    spec: plan.spec,
+    totalBytes: plan.totalBytes,
+    json,
+    parsed: record,
+  });
+}

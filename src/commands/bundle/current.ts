@@ -1,0 +1,84 @@
+/**
+ * What decides that a bundle was prepared before and is still there, and the result that says
+ * so. Loaded by the unchanged rerun as well as the build, so it needs neither zod nor the
+ * writers of the repo's documents.
+ */
+import { existsSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PENDING_CHANGES_FILE, readPendingEntries } from '../../docs/pending-changes.js';
+import { currentDeployments, specNameOf } from '../../docs/supersede.js';
+import type { BundleRecord } from '../../model/record.js';
+import type { DirtyPath } from '../../repo/git.js';
+import { readTextIfExists, readTextOrEmpty } from '../../util/fs.js';
+import type { BundleResult } from './types.js';
+
+export interface Rollback {
+  /** The current deployment of the spec in the environment, which pasting this undoes. */
+  from: string;
+  /** Its row is not prepared yet: it goes last in PENDING-CHANGES.md, prepared again. */
+  prepareAgain: boolean;
+}
+
+/**
+ * Content recorded before whose row is not the current deployment of its spec: a rollback
+ * when another bundle was deployed since. Discarded content stays discarded.
+ */
+export async function rollbackOf(
+  root: string,
+  record: BundleRecord,
+): Promise<Rollback | undefined> {
+  const entries = readPendingEntries(await readTextOrEmpty(join(root, PENDING_CHANGES_FILE)));
+  const existing = entries.find((e) => e.bundleId === record.id);
+  if (!existing || existing.status === 'discarded') return undefined;
+  if (existing.status === 'prepared')
+    return existing.rollbackFrom ? { from: existing.rollbackFrom, prepareAgain: false } : undefined;
+  const spec = specNameOf(record.id, record.name);
+  const current = currentDeployments(
+    entries.filter((e) => e.environment === record.environment),
+    (id) => specNameOf(id),
+  ).find((e) => specNameOf(e.bundleId) === spec);
+  if (!current || current.bundleId === record.id) return undefined;
+  return { from: current.bundleId, prepareAgain: true };
+}
+
+/** The bundle directory still holds this record and its archive (and the paste sheet asked for). */
+export async function bundleDirIsCurrent(
+  outDir: string,
+  prepared: { record: BundleRecord; json: string },
+  paste: boolean | undefined,
+): Promise<boolean> {
+  const archive = prepared.record.archive;
+  if ((await readTextIfExists(join(outDir, 'bundle.json'))) !== prepared.json) return false;
+  const size = await stat(join(outDir, archive.file)).then(
+    (s) => s.size,
+    () => -1,
+  );
+  return size === archive.size && (!paste || existsSync(join(outDir, 'PASTE-TRANSFER.md')));
+}
+
+/** The result of a bundle run, the sizes of its documents read from the bundle directory. */
+export async function bundleResult(fields: {
+  record: BundleRecord;
+  outDir: string;
+  archiveName: string;
+  dirty: DirtyPath[];
+  warnings: string[];
+  totalBytes: number;
+  alreadyPrepared: boolean;
+  rollback: Rollback | undefined;
+}): Promise<BundleResult> {
+  const { rollback, outDir } = fields;
+  return {
+    ...(rollback ? { rollbackFrom: rollback.from } : {}),
+    record: fields.record,
+    outDir,
+    archivePath: join(outDir, fields.archiveName),
+    dirty: fields.dirty,
+    warnings: fields.warnings,
+    totalBytes: fields.totalBytes,
+    alreadyPrepared: fields.alreadyPrepared,
+    recordBytes: (await stat(join(outDir, 'bundle.json'))).size,
+    pasteSheetBytes: (await stat(join(outDir, 'PASTE.md'))).size,
+  };
+}

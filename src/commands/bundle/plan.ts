@@ -1,0 +1,161 @@
+import { join, resolve } from 'node:path';
+import { bundleIdFor, contentHash, dirtyMatches, selectEntries } from '../../bundle/plan.js';
+import { pathProblem, resolveSpecPath } from '../../bundle/spec-path.js';
+import { AirgapError } from '../../errors.js';
+import {
+  type ArchiveFormat,
+  archiveFileName,
+  type BundleRecord,
+  parseRecord,
+  recordPath,
+} from '../../model/record.js';
+import { type BundleSpec, parseBundleSpec } from '../../model/spec.js';
+import { GENERATOR_VERSION } from '../../model/version.js';
+import type { Commit, DirtyPath, TreeEntry } from '../../repo/git.js';
+import { readTextIfExists } from '../../util/fs.js';
+import type { CommandContext } from '../context.js';
+
+export interface BundlePlanOptions {
+  spec: string;
+  repo?: string;
+  out?: string;
+  allowDirty?: boolean;
+  format?: ArchiveFormat;
+}
+
+/** What the bundle will be, decided from the repo before any byte is packed. */
+export interface BundlePlan {
+  root: string;
+  /** Its .git directory: the scan cache, the stamp, the lock and temp files live there. */
+  gitDir: string;
+  commit: Commit;
+  spec: BundleSpec;
+  specPath: string;
+  entries: TreeEntry[];
+  dirty: DirtyPath[];
+  totalBytes: number;
+  /** sha256 of what the bundle ships and does; the id is derived from it. */
+  contentHash: string;
+  id: string;
+  /** The record of this same content from an earlier run, committed or not. */
+  prepared?: { record: BundleRecord; json: string };
+  /** Where the content was first prepared: an earlier record's commit, else HEAD. */
+  firstCommit: Pick<Commit, 'sha' | 'time'>;
+  format: ArchiveFormat;
+  archiveName: string;
+  outDir: string;
+  warnings: string[];
+}
+
+/** Plan phase: resolve the spec, select committed files, refuse dirty or unshippable names. */
+export async function planBundle(
+  options: BundlePlanOptions,
+  /** Where relative paths in the options start, and the git to ask. */
+  { cwd, git }: Pick<CommandContext, 'cwd' | 'git'>,
+  /** The root a caller's git already named for the same directory. */
+  knownRoot?: string,
+): Promise<BundlePlan> {
+  const root = knownRoot ?? (await git.repoRoot(options.repo ? resolve(cwd, options.repo) : cwd));
+  // Each git starts as soon as what it needs is known, so they overlap (status needs only the
+  // root, the tree only the commit); failures are reported in the order they were before.
+  const status = git.dirtyPaths(root);
+  status.catch(() => {});
+  // HEAD and the spec from one git process; on any other answer (or a git without it) the
+  // two the old way, whose failures are reported in their old order (no commit before an
+  // unknown spec).
+  const resolved = resolveSpecPath(root, options.spec, cwd);
+  resolved.catch(() => {});
+  const both = await resolved.then(
+    (path) => git.headCommitAndFile?.(root, path),
+    () => undefined,
+  );
+  const commit = both?.commit ?? (await git.headCommit(root));
+  const specPath = await resolved;
+  const tree = git.listTree(root, commit.sha);
+  tree.catch(() => {});
+  const specText = both ? both.file : await git.showCommittedFile(root, commit.sha, specPath);
+  if (specText === undefined) {
+    throw new AirgapError(`${specPath} is not committed`, {
+      hint: `commit it first: git add ${specPath} && git commit`,
+      code: 'dirtyTree',
+    });
+  }
+  const spec = parseBundleSpec(specText.toString('utf8'), specPath);
+  // The tree is awaited first: its failure is reported before the status's.
+  const entries = selectEntries(spec, await tree, specPath);
+  const dirty = dirtyMatches(spec, await status, specPath);
+  const warnings = dirtyWarnings(dirty, commit, options.allowDirty ?? false);
+  const pathProblems = entries
+    .map((e) => pathProblem(e.path))
+    .filter((p): p is string => p !== undefined);
+  if (pathProblems.length) {
+    throw new AirgapError('some file names cannot be shipped safely', {
+      details: pathProblems,
+      code: 'invalidSpec',
+    });
+  }
+  const format = options.format ?? 'tar.gz';
+  const hash = contentHash({ generator: GENERATOR_VERSION, format, specPath, spec, entries });
+  const id = bundleIdFor(spec.name, hash);
+  const prepared = await readPreparedRecord(root, id, hash);
+  const outRoot = resolve(cwd, options.out ?? join(root, '.airgap', 'out'));
+  return {
+    root,
+    gitDir: await git.gitDirOf(root),
+    commit,
+    spec,
+    specPath,
+    entries,
+    dirty,
+    totalBytes: entries.reduce((sum, e) => sum + e.size, 0),
+    contentHash: hash,
+    id,
+    ...(prepared ? { prepared } : {}),
+    firstCommit: prepared
+      ? {
+          sha: prepared.record.commit,
+          time: Date.parse(prepared.record.commitTime) / 1000,
+        }
+      : commit,
+    format,
+    archiveName: archiveFileName(id, format),
+    outDir: join(outRoot, id),
+    warnings,
+  };
+}
+
+function dirtyWarnings(dirty: readonly DirtyPath[], commit: Commit, allowDirty: boolean): string[] {
+  if (dirty.length && !allowDirty) {
+    throw new AirgapError(`${dirty.length} file(s) the bundle covers differ from the HEAD commit`, {
+      details: dirty.map(
+        (d) =>
+          `${d.status.trim() === '??' ? 'untracked' : d.status.includes('M') ? 'modified' : 'changed'}: ${d.path}`,
+      ),
+      hint: 'commit them (git add … && git commit), or pass --allow-dirty to pack HEAD as committed',
+      code: 'dirtyTree',
+    });
+  }
+  return dirty.length
+    ? [
+        `--allow-dirty: ${dirty.length} changed file(s) ignored; packed ${commit.sha.slice(0, 7)} as committed`,
+      ]
+    : [];
+}
+
+async function readPreparedRecord(
+  root: string,
+  id: string,
+  hash: string,
+): Promise<{ record: BundleRecord; json: string } | undefined> {
+  const path = recordPath(id);
+  const json = await readTextIfExists(join(root, path));
+  if (json === undefined) return undefined;
+  const record = parseRecord(json, path);
+  if (record.contentHash !== hash) {
+    throw new AirgapError(`${path} records other content under the same id ${id}`, {
+      hint: `move ${path} aside if it is stale; otherwise rename the spec (two contents share a 7-digit hash)`,
+      code: 'invalidSpec',
+    });
+  }
+  return { record, json };
+}

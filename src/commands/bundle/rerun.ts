@@ -1,0 +1,225 @@
+/**
+ * The unchanged rerun without the build. A bundle leaves a stamp in `.git/airgap/rerun/`: the
+ * tree it was planned from, the spec path, the format and this airgap's build, and what the
+ * plan then decided (the bundle id, the parsed spec, the sha256 of the record the repo holds).
+ * A rerun with the same HEAD tree then needs one `git rev-parse` and one `git status` instead
+ * of five git processes, and neither zod nor the spec and record schemas: every other input
+ * of the decision (the working copy's status, the record's bytes, PENDING-CHANGES.md, the
+ * bundle directory, docs/ecr-manifest.md) is read again, as the full plan reads it. Anything
+ * that differs, or that the stamp does not vouch for, goes the full way, which decides (and
+ * refuses) exactly as before.
+ */
+import { statSync } from 'node:fs';
+import { mkdir, readFile } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { isDeepStrictEqual } from 'node:util';
+import { dirtyMatches } from '../../bundle/dirty.js';
+import { resolveSpecPath } from '../../bundle/spec-path.js';
+import { type ArchiveFormat, isArchiveFormat } from '../../model/archive-formats.js';
+import { cloudshellWarnings } from '../../model/image-plan.js';
+import type { BundleRecord } from '../../model/record.js';
+import { archiveFileName, recordPath } from '../../model/record-paths.js';
+import type { BundleSpec } from '../../model/spec.js';
+import { GENERATOR_VERSION } from '../../model/version.js';
+import type { DirtyPath } from '../../repo/git.js';
+import { readTextIfExists } from '../../util/fs.js';
+import { sha256Hex } from '../../util/hash.js';
+import { contextOf } from '../context.js';
+import { bundleDirIsCurrent, bundleResult, rollbackOf } from './current.js';
+import { checkImages } from './missing-images.js';
+import type { BundleOptions, BundleResult } from './types.js';
+
+const STAMP_FORMAT = 'airgap-rerun/1';
+
+interface RerunStamp {
+  format: typeof STAMP_FORMAT;
+  build: string;
+  tree: string;
+  specPath: string;
+  archiveFormat: ArchiveFormat;
+  id: string;
+  recordSha256: string;
+  totalBytes: number;
+  spec: BundleSpec;
+}
+
+/**
+ * This airgap: its version and the file this code was loaded from (its time and size), so an
+ * airgap built again, even under the same version, plans once before it trusts a stamp.
+ */
+function buildId(): string | undefined {
+  try {
+    const file = statSync(fileURLToPath(import.meta.url));
+    return `${GENERATOR_VERSION}:${file.mtimeMs}:${file.size}`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** One stamp per spec path and format: the next bundle of the same spec replaces it. */
+function stampPath(gitDir: string, specPath: string, format: ArchiveFormat): string {
+  return join(
+    gitDir,
+    'airgap',
+    'rerun',
+    `${sha256Hex(`${specPath}\0${format}`).slice(0, 32)}.json`,
+  );
+}
+
+async function readStamp(path: string): Promise<RerunStamp | undefined> {
+  let stamp: Partial<RerunStamp>;
+  try {
+    stamp = JSON.parse(await readFile(path, 'utf8'));
+  } catch {
+    return undefined;
+  }
+  // Checked by hand (no zod here); a stamp of any other shape is ignored.
+  const ok =
+    stamp !== null &&
+    typeof stamp === 'object' &&
+    stamp.format === STAMP_FORMAT &&
+    typeof stamp.build === 'string' &&
+    typeof stamp.tree === 'string' &&
+    typeof stamp.specPath === 'string' &&
+    typeof stamp.archiveFormat === 'string' &&
+    isArchiveFormat(stamp.archiveFormat) &&
+    typeof stamp.id === 'string' &&
+    /^[^/\\]+$/.test(stamp.id) &&
+    typeof stamp.recordSha256 === 'string' &&
+    Number.isSafeInteger(stamp.totalBytes) &&
+    typeof stamp.spec === 'object' &&
+    stamp.spec !== null &&
+    Array.isArray(stamp.spec.files) &&
+    stamp.spec.files.every((f) => typeof f === 'string') &&
+    (stamp.spec.exclude === undefined ||
+      (Array.isArray(stamp.spec.exclude) &&
+        stamp.spec.exclude.every((f) => typeof f === 'string'))) &&
+    typeof stamp.spec.environment === 'string';
+  return ok ? (stamp as RerunStamp) : undefined;
+}
+
+/** The rerun's answer, or the repo root git named (the full plan need not ask for it again). */
+export interface RerunAnswer {
+  result?: BundleResult;
+  root?: string;
+}
+
+/**
+ * `airgap bundle` when nothing changed since a bundle left its stamp: the result the full plan
+ * would give, or undefined when anything differs (then the caller plans the full way).
+ */
+export async function unchangedRerun(options: BundleOptions): Promise<BundleResult | undefined> {
+  return (await rerunFromStamp(options)).result;
+}
+
+export async function rerunFromStamp(options: BundleOptions): Promise<RerunAnswer> {
+  const { cwd, git } = contextOf(options.context);
+  const head = await git.headTree(options.repo ? resolve(cwd, options.repo) : cwd);
+  const build = buildId();
+  if (!head) return {};
+  const { root } = head;
+  const format = options.format ?? 'tar.gz';
+  const specPath = await resolveSpecPath(root, options.spec, cwd).catch(() => undefined);
+  if (specPath === undefined || !build) return { root };
+  const stamp = await readStamp(stampPath(head.gitDir, specPath, format));
+  if (
+    !stamp ||
+    stamp.build !== build ||
+    stamp.tree !== head.tree ||
+    stamp.specPath !== specPath ||
+    stamp.archiveFormat !== format
+  )
+    return { root };
+  // Only now: a first bundle, with no stamp, must not pay for a status the plan asks again.
+  const status = git.dirtyPaths(root);
+  status.catch(() => {});
+  const result = await answer(options, { root, specPath, format, stamp, status });
+  return result ? { result, root } : { root };
+}
+
+async function answer(
+  options: BundleOptions,
+  known: {
+    root: string;
+    specPath: string;
+    format: ArchiveFormat;
+    stamp: RerunStamp;
+    status: Promise<DirtyPath[]>;
+  },
+): Promise<BundleResult | undefined> {
+  const { root, specPath, format, stamp } = known;
+  const { cwd } = contextOf(options.context);
+  const json = await readTextIfExists(join(root, recordPath(stamp.id)));
+  if (json === undefined || sha256Hex(json) !== stamp.recordSha256) return undefined;
+  // A covered path that differs from HEAD is refused, or packed with a warning: the full way.
+  const dirty = await known.status.catch(() => undefined);
+  if (!dirty || dirtyMatches(stamp.spec, dirty, specPath).length) return undefined;
+  // The stamp was written only when these bytes parse to the same record through the schema.
+  const record = JSON.parse(json) as BundleRecord;
+  const prepared = { record, json };
+  const outDir = join(resolve(cwd, options.out ?? join(root, '.airgap', 'out')), stamp.id);
+  const rollback = await rollbackOf(root, record);
+  if (rollback?.prepareAgain) return undefined;
+  if (!(await bundleDirIsCurrent(outDir, prepared, options.paste))) return undefined;
+  await checkImages({ root, spec: stamp.spec }, record.images, options.strict ?? false);
+  return bundleResult({
+    record,
+    outDir,
+    archiveName: archiveFileName(stamp.id, format),
+    dirty: [],
+    warnings: cloudshellWarnings(record),
+    totalBytes: stamp.totalBytes,
+    alreadyPrepared: true,
+    rollback,
+  });
+}
+
+/**
+ * Leaves the stamp after a bundle (built or found prepared). `parsed` is what the schema makes
+ * of `json`, the record the repo now holds; no stamp unless plain JSON.parse gives the same,
+ * and the spec survives JSON, so the rerun's record and spec are the full plan's.
+ */
+export async function writeRerunStamp(plan: {
+  gitDir: string;
+  tree: string;
+  specPath: string;
+  format: ArchiveFormat;
+  id: string;
+  spec: BundleSpec;
+  totalBytes: number;
+  json: string;
+  parsed: BundleRecord;
+}): Promise<void> {
+  const build = buildId();
+  if (!build || !plan.tree) return;
+  let plain: unknown;
+  try {
+    plain = JSON.parse(plan.json);
+  } catch {
+    return;
+  }
+  if (!isDeepStrictEqual(plain, plan.parsed)) return;
+  if (!isDeepStrictEqual(JSON.parse(JSON.stringify(plan.spec)), plan.spec)) return;
+  const stamp: RerunStamp = {
+    format: STAMP_FORMAT,
+    build,
+    tree: plan.tree,
+    specPath: plan.specPath,
+    archiveFormat: plan.format,
+    id: plan.id,
+    recordSha256: sha256Hex(plan.json),
+    totalBytes: plan.totalBytes,
+    spec: plan.spec,
+  };
+  const path = stampPath(plan.gitDir, plan.specPath, plan.format);
+  try {
+    await mkdir(join(plan.gitDir, 'airgap', 'rerun'), { recursive: true });
+    // Loaded here: the build has it already, the rerun must not pay for it.
+    const { writeFileAtomically } = await import('../../util/atomic.js');
+    // A cache: a crash may lose it, and the next run plans the full way.
+    await writeFileAtomically(path, `${JSON.stringify(stamp)}\n`, { fsync: false });
+  } catch {
+    // Without a stamp the next rerun only takes longer.
+  }
+}

@@ -1,0 +1,233 @@
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import {
+  ECR_MANIFEST_FILE,
+  type EcrImageRecord,
+  missingImages,
+  upsertEcrImages,
+} from '../../docs/ecr-manifest.js';
+import {
+  CURRENT_STATE,
+  type Outcome,
+  TRACKER,
+  upsertDeployments,
+  upsertTrackerRow,
+} from '../../docs/handoff.js';
+import { findManagedBlock } from '../../docs/managed-block.js';
+import {
+  PENDING_CHANGES_FILE,
+  type PendingEntry,
+  readPendingEntries,
+  upsertPendingEntry,
+} from '../../docs/pending-changes.js';
+import { markSuperseded } from '../../docs/supersede.js';
+import { AirgapError } from '../../errors.js';
+import type { UnitResult } from '../../ingest/outcome/merge.js';
+import {
+  digestFromPushOutput,
+  imagesFromDescribeImages,
+  readRange,
+} from '../../ingest/parse/images.js';
+import { iso } from '../../ingest/runbook/runbook.js';
+import type { BundleStatus } from '../../model/lifecycle.js';
+import { MARKER_PREFIX } from '../../model/markers.js';
+import type { BundleRecord } from '../../model/record.js';
+import type { Git } from '../../repo/git-access.js';
+import { writeFileAtomically } from '../../util/atomic.js';
+import { readTextOrEmpty } from '../../util/fs.js';
+import type { DocumentWrite } from '../../util/transaction.js';
+import { observationWrites } from './observations.js';
+
+/**
+ * TRACKER.md and CURRENT-STATE.md are updated only where `airgap init` (or a person) put
+ * airgap's managed blocks: other repos keep those documents entirely by hand.
+ */
+async function handoffWrites(
+  root: string,
+  entries: PendingEntry[],
+  outcome: Outcome,
+): Promise<Array<{ rel: string; content: string }>> {
+  const writes: Array<{ rel: string; content: string }> = [];
+  const tracker = await readTextOrEmpty(join(root, TRACKER.file));
+  if (findManagedBlock(tracker, TRACKER.block)) {
+    const update = upsertTrackerRow(tracker, outcome);
+    if (update.changed) writes.push({ rel: TRACKER.file, content: update.text });
+  }
+  const state = await readTextOrEmpty(join(root, CURRENT_STATE.file));
+  if (findManagedBlock(state, CURRENT_STATE.block)) {
+    const after = upsertDeployments(state, entries);
+    if (after !== state) writes.push({ rel: CURRENT_STATE.file, content: after });
+  }
+  return writes;
+}
+
+export interface LivingDocsInput {
+  record: BundleRecord;
+  status: BundleStatus | undefined;
+  results: UnitResult[];
+  firstDay: string;
+  runbookRel: string;
+}
+
+/** PENDING-CHANGES.md, the handoff documents and docs/ecr-manifest.md after this ingest. */
+export async function livingDocumentWrites(
+  root: string,
+  input: LivingDocsInput,
+): Promise<{ writes: DocumentWrite[]; warnings: string[]; images: EcrImageRecord[] }> {
+  const { record, status } = input;
+  const writes: DocumentWrite[] = [];
+  const warnings: string[] = [];
+  if (status) {
+    const before = await readTextOrEmpty(join(root, PENDING_CHANGES_FILE));
+    const previous = readPendingEntries(before).find((e) => e.bundleId === record.id);
+    const afterDiscard = previous?.status === 'discarded' || previous?.runAfterDiscard === true;
+    if (afterDiscard)
+      warnings.push(
+        `${record.id} was discarded (${previous?.link.replace(/^discarded: /, '')}), but this output shows it ran: recorded as ${status}, run after discard`,
+      );
+    const row = upsertPendingEntry(before, {
+      bundleId: record.id,
+      environment: record.environment,
+      status,
+      commit: record.commit,
+      // A rollback keeps the day it was prepared again: its runs are those from then on.
+      date: previous?.rollbackFrom ? previous.date : input.firstDay,
+      files: previous?.files ?? record.files.length,
+      images: previous?.images ?? record.images.length,
+      link: `[runbook](${input.runbookRel})`,
+      ...(previous?.rollbackFrom ? { rollbackFrom: previous.rollbackFrom } : {}),
+      ...(afterDiscard ? { runAfterDiscard: true } : {}),
+    });
+    const marked = markSuperseded(row.text);
+    const update = { ...marked, changed: marked.text !== before };
+    warnings.push(...row.warnings);
+    if (update.changed) writes.push({ rel: PENDING_CHANGES_FILE, content: update.text });
+    writes.push(
+      ...(await handoffWrites(root, readPendingEntries(update.text), {
+        bundleId: record.id,
+        environment: record.environment,
+        status,
+        date: input.firstDay,
+        runbook: input.runbookRel,
+      })),
+    );
+  }
+  writes.push(...(await observationWrites(root, record, input.results, input.runbookRel)));
+  const images = collectImages(record, input.results);
+  if (images.length) {
+    const before = await readTextOrEmpty(join(root, ECR_MANIFEST_FILE));
+    const update = upsertEcrImages(before, images);
+    warnings.push(...update.warnings);
+    if (update.changed) writes.push({ rel: ECR_MANIFEST_FILE, content: update.text });
+  }
+  return { writes, warnings, images };
+}
+
+/**
+ * Images the bundle needs that docs/ecr-manifest.md will not show in ECR for its environment
+ * once this ingest has recorded what the transcript proves was pushed or found.
+ */
+export async function imagesStillMissing(
+  root: string,
+  record: BundleRecord,
+  results: UnitResult[],
+): Promise<string[]> {
+  const before = await readTextOrEmpty(join(root, ECR_MANIFEST_FILE));
+  const after = upsertEcrImages(before, collectImages(record, results)).text;
+  return missingImages(record.images, after, record.environment);
+}
+
+export function chooseBundle(
+  found: readonly string[],
+  wanted: string | undefined,
+  source: string,
+): string {
+  if (!found.length) {
+    throw new AirgapError(`no airgap markers in ${source}`, {
+      hint: `paste the whole terminal output of the blocks from PASTE.md (lines starting ${MARKER_PREFIX})`,
+      code: 'transcript',
+    });
+  }
+  if (wanted) {
+    if (!found.includes(wanted)) {
+      throw new AirgapError(`${source} is for ${found.join(', ')}, not ${wanted}`, {
+        hint: 'check the file, or drop --bundle to use the bundle the transcript names',
+        code: 'transcript',
+      });
+    }
+    return wanted;
+  }
+  if (found.length > 1) {
+    throw new AirgapError(
+      `${source} holds blocks of ${found.length} bundles: ${found.join(', ')}`,
+      {
+        hint: 'pass --bundle ID to choose one (the others stay in its Other output section)',
+        code: 'transcript',
+      },
+    );
+  }
+  return found[0]!;
+}
+
+export function collectImages(record: BundleRecord, results: UnitResult[]): EcrImageRecord[] {
+  const images: EcrImageRecord[] = [];
+  for (const r of results) {
+    const a = r.final;
+    if (!a || r.status !== 'ok') continue;
+    const date = iso(a.endEpoch ?? a.beginEpoch).slice(0, 10);
+    if (r.kind === 'image' && r.command) {
+      const target = /to \S+?\/(.+):([^:\s]+)$/.exec(r.command);
+      const digest = digestFromPushOutput(readRange(a.outputPath, a.outputStart, a.outputEnd));
+      if (target && digest)
+        images.push({
+          repository: target[1]!,
+          tag: target[2]!,
+          digest,
+          environment: record.environment,
+          date,
+          source: 'CloudShell push',
+        });
+    }
+    if (r.command?.includes('aws ecr describe-images')) {
+      for (const found of imagesFromDescribeImages(
+        readRange(a.outputPath, a.outputStart, a.outputEnd),
+      )) {
+        images.push({
+          ...found,
+          environment: record.environment,
+          date,
+          source: `bastion describe-images (${a.host ?? 'bastion'})`,
+        });
+      }
+    }
+  }
+  return images;
+}
+
+export async function previewDiff(
+  git: Git,
+  root: string,
+  work: string,
+  writes: readonly DocumentWrite[],
+): Promise<string> {
+  const parts: string[] = [];
+  for (const [i, w] of writes.entries()) {
+    const after = w.fromFile ?? join(work, `preview-${i}`);
+    if (w.content !== undefined) await writeFileAtomically(after, w.content);
+    const before = join(root, w.rel);
+    const diff = await git.run(root, [
+      'diff',
+      '--no-index',
+      '--no-color',
+      '--stat',
+      existsSync(before) ? before : '/dev/null',
+      after,
+    ]);
+    parts.push(`${w.rel}: ${diff.stdout.toString().trim().split('\n').at(-1)?.trim() ?? ''}`);
+    if (existsSync(before)) {
+      const unified = await git.run(root, ['diff', '--no-index', '--no-color', before, after]);
+      parts.push(unified.stdout.toString().split('\n').slice(4).join('\n'));
+    }
+  }
+  return parts.join('\n');
+}

@@ -1,0 +1,78 @@
+import {
+  countOutcome,
+  crossCheck,
+  type OutcomeCounts,
+  primaryRun,
+  readSummary,
+  splitRuns,
+} from '../../ingest/outcome/outcome.js';
+import { readRange } from '../../ingest/parse/images.js';
+import type { SpooledAttempt } from '../../ingest/parse/spool.js';
+import { iso } from '../../ingest/runbook/runbook.js';
+import type { RunbookWarnings } from '../../ingest/runbook/runbook-notes.js';
+import type { BundleTranscripts } from '../../ingest/runbook/transcripts.js';
+import { cloudshellUnits } from '../../model/image-plan.js';
+import type { BundleRecord } from '../../model/record.js';
+
+/**
+ * Ingest's merge phase and the figures its result reports: which run of the transcript is the
+ * bundle's outcome, checked against the summary the bastion printed.
+ */
+
+/** The day of the first attempt; today when none began (a transcript of errors alone). */
+export function firstDayOf(attempts: readonly SpooledAttempt[], now: Date): string {
+  const begins = attempts.map((a) => a.beginEpoch);
+  const first = begins.length ? begins.reduce((a, b) => Math.min(a, b)) : now.getTime() / 1000;
+  return iso(first).slice(0, 10);
+}
+
+/** The merge phase: runs, the primary run's units, and the check against the summary. */
+export function decideOutcome(
+  record: BundleRecord,
+  attempts: readonly SpooledAttempt[],
+  transcripts: BundleTranscripts,
+  rollbackFrom: string | undefined,
+) {
+  const runs = splitRuns(
+    record.units,
+    attempts,
+    record.plan?.cloudshellUnits ?? cloudshellUnits(record),
+  );
+  const primary = primaryRun(runs, rollbackFrom !== undefined);
+  const counts = countOutcome(primary.results);
+  const summary = primary.results.find((r) => r.kind === 'summary')?.final;
+  const checked = crossCheck(
+    primary.status,
+    counts,
+    summary?.complete
+      ? readSummary(readRange(summary.outputPath, summary.outputStart, summary.outputEnd))
+      : undefined,
+  );
+  const warnings: RunbookWarnings = {
+    rejoined: transcripts.spooled.flatMap((t) =>
+      t.wrapWidth ? [{ transcript: t.name, width: t.wrapWidth }] : [],
+    ),
+    disagreement: checked.disagreement,
+    runs,
+    primary: primary.number,
+    rollbackFrom,
+  };
+  return { results: primary.results, status: checked.status, counts, warnings };
+}
+
+/** The one count, keyed as the JSON output always was. */
+export function unitCounts(counts: OutcomeCounts): Record<string, number> {
+  const units: Record<string, number> = {};
+  if (counts.ok) units.ok = counts.ok;
+  if (counts.failed) units.failed = counts.failed;
+  if (counts.skipped) units.skipped = counts.skipped;
+  if (counts.notYetSeen) units['not yet seen'] = counts.notYetSeen;
+  return units;
+}
+
+export function sumByRule(counts: ReadonlyArray<Record<string, number>>): Record<string, number> {
+  const sum: Record<string, number> = {};
+  for (const c of counts)
+    for (const [rule, n] of Object.entries(c)) sum[rule] = (sum[rule] ?? 0) + n;
+  return Object.fromEntries(Object.entries(sum).sort(([a], [b]) => a.localeCompare(b)));
+}

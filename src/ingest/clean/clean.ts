@@ -1,0 +1,182 @@
+import { MARKER_TAG, parseMarker } from '../../model/markers.js';
+import { lineFilter } from '../../secrets/index.js';
+import { GzipFile } from '../../util/gzip-file.js';
+import { ChunkSink } from '../read/chunk-sink.js';
+import { readTextChunks } from '../read/text-chunks.js';
+import { cleanAsciiLines } from './ascii-lines.js';
+import { Redactor } from './redact.js';
+import { cleanTerminalText, removeEscapes, settleLine } from './terminal.js';
+import { HardWrapJoiner } from './wrap.js';
+
+export interface CleanResult {
+  path: string;
+  sha256: string;
+  lines: number;
+  bundleIds: string[];
+  firstEpoch: number | undefined;
+  masked: number;
+  maskedByRule: Record<string, number>;
+  /** The copy was hard-wrapped at this width and lines of exactly that width were joined. */
+  wrapWidth: number | undefined;
+  /** The copy gzipped (see CleanOptions.gzipOver), being written on another thread. */
+  gzipped?: GzipFile;
+}
+
+export interface CleanOptions {
+  /**
+   * Once the copy is larger than `bytes`, gzip it into `path` on another thread while it is
+   * still written: the kept transcript is compressed when over the repo's file limit, and
+   * compressing it after the rest of ingest was wall time.
+   */
+  gzipOver?: { bytes: number; path: string };
+  /** Hands back each source chunk this pass is done with (FileChunks.recycle). */
+  recycle?: (chunk: Buffer) => void;
+}
+
+const MARKER_TEXT = MARKER_TAG;
+const NEWLINE = Buffer.from('\n');
+
+/**
+ * First pass over a paste: terminal noise removed and secrets masked, written to `path`.
+ * This cleaned text is what the repo keeps and what the runbook is rendered from.
+ * Works on chunks of whole lines: escapes removed from the whole chunk (one loop over an ASCII
+ * chunk's bytes, else one regex pass each), the line filter finds the lines holding a secret
+ * keyword or terminal redraws, and runs of the other lines are written as they are; only the
+ * flagged lines are handled one by one. Each line comes out as cleanTerminalLine, the wrap
+ * joiner and the Redactor leave it line by line (test/unit/clean.test.ts compares the two).
+ */
+export async function cleanTranscript(
+  source: AsyncIterable<Buffer | string>,
+  path: string,
+  redact: boolean,
+  options: CleanOptions = {},
+): Promise<CleanResult> {
+  // The sink hashes what it writes: hashing line by line costs more than cleaning.
+  const sink = new ChunkSink(path);
+  let gzipped: GzipFile | undefined;
+  const over = options.gzipOver;
+  if (over)
+    sink.onWrite = (written) => {
+      if (gzipped) gzipped.grow(written);
+      else if (written > over.bytes) gzipped = new GzipFile(path, over.path, written);
+    };
+  const redactor = new Redactor(redact);
+  const filter = lineFilter();
+  const bundleIds = new Set<string>();
+  let firstEpoch: number | undefined;
+  let lines = 0;
+  let sha256 = '';
+  let bytes = Buffer.alloc(0);
+  // Wrapped lines are joined before secrets are looked for: a key cut in two would not match.
+  const accept = (line: string) => {
+    lines++;
+    redactor.push(line, emit);
+  };
+  const joiner = new HardWrapJoiner(accept);
+  try {
+    for await (const chunk of readTextChunks(source, options.recycle)) {
+      if (!joiner.passingThrough) {
+        const raw = chunk.ascii ? chunk.bytes.toString('latin1') : chunk.text;
+        // A last line without a newline is cleaned as any other line.
+        const cleaned = cleanTerminalText(raw.endsWith('\n') ? raw : `${raw}\n`).split('\n');
+        cleaned.pop();
+        for (const line of cleaned) {
+          if (joiner.passingThrough) accept(line);
+          else joiner.push(line);
+        }
+        continue;
+      }
+      if (chunk.ascii) asciiLines(chunk.bytes);
+      else textLines(chunk.text);
+    }
+    joiner.finish();
+    redactor.end(emit);
+    sha256 = sink.digest();
+    gzipped?.end(sink.written);
+  } catch (error) {
+    await gzipped?.cancel();
+    throw error;
+  } finally {
+    sink.close();
+  }
+  return {
+    path,
+    sha256,
+    lines,
+    bundleIds: [...bundleIds].sort(),
+    firstEpoch,
+    masked: redactor.total,
+    maskedByRule: Object.fromEntries(redactor.counts),
+    wrapWidth: joiner.uncertainJoins > 0 ? joiner.detected : undefined,
+    ...(gzipped ? { gzipped } : {}),
+  };
+
+  /** Lines of text: escapes removed with regexes, then the filter and the Redactor. */
+  function textLines(chunk: string): void {
+    const text = removeEscapes(chunk.endsWith('\n') ? chunk : `${chunk}\n`);
+    const markers = markerLines(text);
+    const flagged = filter.flagged(text);
+    lines += flagged.lines;
+    redactor.pushText(text, flagged.starts, emit, emitRun, settleLine);
+    function emitRun(from: number, to: number): void {
+      markers.parse(from, to);
+      sink.text(text.slice(from, to));
+    }
+  }
+
+  /**
+   * ASCII lines: offsets in the text are offsets in its bytes, and runs are written as bytes.
+   * One loop cleans and flags the common chunk (cleanAsciiLines); regexes take the others.
+   */
+  function asciiLines(chunk: Buffer): void {
+    const raw = chunk[chunk.length - 1] === 10 ? chunk : Buffer.concat([chunk, NEWLINE]);
+    if (bytes.length < raw.length) bytes = Buffer.allocUnsafe(raw.length * 2);
+    let done = cleanAsciiLines(raw, bytes);
+    let text: string;
+    if (done) text = bytes.toString('latin1', 0, done.length);
+    else {
+      text = removeEscapes(raw.toString('latin1'));
+      const length = bytes.write(text, 0, 'latin1');
+      done = { ...filter.flaggedBytes(bytes, length), length };
+    }
+    const markers = markerLines(text);
+    lines += done.lines;
+    redactor.pushText(text, done.starts, emit, emitRun, settleLine);
+    function emitRun(from: number, to: number): void {
+      markers.parse(from, to);
+      sink.bytes(bytes.subarray(from, to));
+    }
+  }
+
+  function marker(line: string): void {
+    const found = parseMarker(line);
+    if (found) {
+      if (!bundleIds.has(found.bundleId)) bundleIds.add(Buffer.from(found.bundleId).toString());
+      firstEpoch ??= found.epoch;
+    }
+  }
+
+  function emit(clean: string): void {
+    if (clean.includes(MARKER_TEXT)) marker(clean);
+    sink.line(clean);
+  }
+
+  /** The lines of `text` holding a marker, parsed when a run that holds them is written. */
+  function markerLines(text: string) {
+    const starts: number[] = [];
+    for (let at = text.indexOf(MARKER_TEXT); at >= 0; at = text.indexOf(MARKER_TEXT, at)) {
+      starts.push(text.lastIndexOf('\n', at) + 1);
+      at = text.indexOf('\n', at);
+    }
+    let next = 0;
+    return {
+      parse(from: number, to: number): void {
+        while (next < starts.length && (starts[next] as number) < from) next++;
+        for (; next < starts.length && (starts[next] as number) < to; next++) {
+          const start = starts[next] as number;
+          marker(text.slice(start, text.indexOf('\n', start)));
+        }
+      },
+    };
+  }
+}

@@ -1,0 +1,112 @@
+import type { BundleStatus } from '../../model/lifecycle.js';
+import { countsInOutcome, type MarkerKind } from '../../model/markers.js';
+import type { Unit } from '../../model/record.js';
+import type { SpooledAttempt } from '../parse/spool.js';
+
+export type UnitStatus = 'ok' | 'failed' | 'skipped' | 'incomplete' | 'not-run';
+
+export interface UnitResult {
+  key: string;
+  n: number;
+  kind: MarkerKind;
+  name: string;
+  command?: string | undefined;
+  status: UnitStatus;
+  /** The attempt the status comes from: the latest execution of the unit. */
+  final?: SpooledAttempt | undefined;
+  /** Every earlier execution, oldest first: a first failure stays on the record. */
+  earlier: SpooledAttempt[];
+}
+
+export function statusOf(attempt: SpooledAttempt | undefined): UnitStatus {
+  if (!attempt) return 'not-run';
+  if (!attempt.complete) return 'incomplete';
+  if (attempt.skipped) return 'skipped';
+  return attempt.rc === 0 ? 'ok' : 'failed';
+}
+
+/**
+ * One execution of a unit is its begin marker: the paste's nonce and the second it began.
+ * Two copies of a transcript (half a copy, then the whole) hold the same one. A retry pasted
+ * in the same shell keeps the nonce and can begin in the same second: within one transcript a
+ * repeated begin is the next execution unless it ended the same way as the one before it (the
+ * same lines copied twice), and the k-th execution matches the k-th of another copy.
+ */
+function executionKeys(attempts: readonly SpooledAttempt[]): string[] {
+  const last = new Map<string, { k: number; attempt: SpooledAttempt }>();
+  const sameEnd = (a: SpooledAttempt, b: SpooledAttempt) =>
+    a.complete === b.complete &&
+    a.rc === b.rc &&
+    a.skipped === b.skipped &&
+    a.lineCount === b.lineCount;
+  return attempts.map((a) => {
+    const begin = `${a.kind}:${a.n}:${a.nonce ?? ''}:${a.beginEpoch}`;
+    const inTranscript = `${a.transcript}:${begin}`;
+    const before = last.get(inTranscript);
+    const k = !before ? 0 : sameEnd(before.attempt, a) ? before.k : before.k + 1;
+    last.set(inTranscript, { k, attempt: a });
+    return `${begin}:${k}`;
+  });
+}
+
+/** Of two copies of one execution the longer wins: the complete one, else more lines. */
+function longer(a: SpooledAttempt, b: SpooledAttempt): SpooledAttempt {
+  if (a.complete !== b.complete) return a.complete ? a : b;
+  return b.lineCount > a.lineCount ? b : a;
+}
+
+/** Every execution once, in the order they began (then as they appear in the transcripts). */
+export function distinctExecutions(attempts: readonly SpooledAttempt[]): SpooledAttempt[] {
+  const byExecution = new Map<string, SpooledAttempt>();
+  // In transcript order, so that the k-th begin of a transcript is counted as it appears.
+  const ordered = [...attempts].sort((a, b) => a.transcript - b.transcript || a.seq - b.seq);
+  const keys = executionKeys(ordered);
+  ordered.forEach((attempt, i) => {
+    const key = keys[i]!;
+    const seen = byExecution.get(key);
+    byExecution.set(key, seen ? longer(seen, attempt) : attempt);
+  });
+  return [...byExecution.values()].sort(
+    (a, b) => a.beginEpoch - b.beginEpoch || a.transcript - b.transcript || a.seq - b.seq,
+  );
+}
+
+/**
+ * Lines up every execution with the unit it ran. The latest decides the unit's status (a
+ * retry that succeeded clears a failure); the earlier ones stay as its history.
+ */
+export function mergeAttempts(
+  units: readonly Unit[],
+  attempts: readonly SpooledAttempt[],
+  cloudshell: readonly Unit[],
+): UnitResult[] {
+  const byKey = new Map<string, SpooledAttempt[]>();
+  for (const attempt of distinctExecutions(attempts)) {
+    const key = `${attempt.kind}:${attempt.n}`;
+    byKey.set(key, [...(byKey.get(key) ?? []), attempt]);
+  }
+  return [...units, ...cloudshell].map((unit) => {
+    const key = `${unit.kind}:${unit.n}`;
+    const all = byKey.get(key) ?? [];
+    const final = all.at(-1);
+    return {
+      key,
+      n: unit.n,
+      kind: unit.kind,
+      name: unit.name,
+      command: unit.command,
+      status: statusOf(final),
+      final,
+      earlier: all.slice(0, -1),
+    };
+  });
+}
+
+/** Deployed only when every bastion unit succeeded; undefined when no bastion unit ran. */
+export function bundleStatus(results: readonly UnitResult[]): BundleStatus | undefined {
+  const bastion = results.filter((r) => countsInOutcome(r.kind));
+  if (!bastion.some((r) => r.final)) return undefined;
+  if (bastion.some((r) => r.status === 'failed')) return 'failed';
+  if (bastion.every((r) => r.status === 'ok')) return 'deployed';
+  return 'partial';
+}

@@ -1,0 +1,159 @@
+import { createGunzip } from 'node:zlib';
+import { AirgapError } from '../../errors.js';
+import { readLineBatches } from './lines.js';
+import { looksLikeSessionEvents, sessionEventsText } from './session-events.js';
+
+/**
+ * Terminal recordings operators already make, turned back into the bytes the terminal showed:
+ * asciinema casts (v2: `[time, "o", data]`; v3: `[interval, "o", data]`, `#` comments) and
+ * `script(1)` typescripts (the "Script started/done" lines dropped), Session Manager's streamed
+ * JSON events (see session-events.ts). Gzip is undone first (CloudWatch exports to S3 are
+ * gzipped). Anything else is a copy or a raw session log and passes through; binary data
+ * (a NUL byte near the start) is refused, since it cannot be either.
+ */
+export type RecordingFormat = 'asciicast' | 'typescript' | 'session-events' | 'terminal';
+
+export interface Recording {
+  format: RecordingFormat;
+  bytes: AsyncIterable<Buffer | string>;
+}
+
+const SCRIPT_STARTED = 'Script started on ';
+const SCRIPT_DONE = /\r?\nScript done on [^\n]*\n?$/;
+
+export async function openRecording(
+  source: AsyncIterable<Buffer | string>,
+  name: string,
+): Promise<Recording> {
+  const iterator = source[Symbol.asyncIterator]();
+  // Enough of the start to tell the formats apart, however the source is chunked.
+  const parts: Buffer[] = [];
+  let size = 0;
+  while (size < 256) {
+    const next = await iterator.next();
+    if (next.done) break;
+    const part = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+    parts.push(part);
+    size += part.length;
+  }
+  const head = Buffer.concat(parts);
+  const rest: AsyncIterable<Buffer | string> = {
+    [Symbol.asyncIterator]: () => iterator,
+  };
+  async function* all(): AsyncGenerator<Buffer | string> {
+    if (head.length) yield head;
+    yield* rest;
+  }
+  if (head[0] === 0x1f && head[1] === 0x8b) return openRecording(gunzip(all(), name), name);
+  if (head.subarray(0, 256).includes(0)) {
+    throw new AirgapError(`${name} is not a session log or terminal transcript (binary data)`, {
+      hint: 'pass the terminal copy, a session log, a typescript or an asciinema cast',
+      code: 'transcript',
+    });
+  }
+  const start = head.subarray(0, 200).toString('latin1');
+  if (looksLikeSessionEvents(start))
+    return { format: 'session-events', bytes: sessionEventsText(all(), name) };
+  if (/^\s*\{\s*"version"\s*:\s*[23]\b/.test(start))
+    return { format: 'asciicast', bytes: castOutput(all(), name) };
+  if (start.startsWith(SCRIPT_STARTED))
+    return { format: 'typescript', bytes: typescriptBody(all()) };
+  // Lines ended by a lone CR (a classic Mac save, some Windows tools): no LF in the first
+  // chunk, only CRs. Read as line ends, or the whole copy would redraw one line.
+  if (!head.includes(0x0a) && head.includes(0x0d))
+    return { format: 'terminal', bytes: crLines(all()) };
+  return { format: 'terminal', bytes: all() };
+}
+
+async function* crLines(source: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  for await (const chunk of source) {
+    const bytes = Buffer.from(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+    for (let i = bytes.indexOf(0x0d); i >= 0; i = bytes.indexOf(0x0d, i + 1)) bytes[i] = 0x0a;
+    yield bytes;
+  }
+}
+
+async function* gunzip(
+  source: AsyncIterable<Buffer | string>,
+  name: string,
+): AsyncGenerator<Buffer> {
+  const inflate = createGunzip();
+  const feed = (async () => {
+    for await (const chunk of source)
+      if (!inflate.write(chunk)) await new Promise((r) => inflate.once('drain', r));
+    inflate.end();
+  })();
+  feed.catch((error: unknown) => inflate.destroy(error as Error));
+  try {
+    for await (const chunk of inflate) yield chunk as Buffer;
+    await feed;
+  } catch (error) {
+    if (error instanceof AirgapError) throw error;
+    throw new AirgapError(`${name} is gzip that does not inflate: ${(error as Error).message}`, {
+      hint: 'download the object again; a cut or damaged .gz cannot be read',
+      code: 'transcript',
+      cause: error,
+    });
+  }
+}
+
+async function* castOutput(
+  source: AsyncIterable<Buffer | string>,
+  name: string,
+): AsyncGenerator<string> {
+  let line = 0;
+  let out: string[] = [];
+  // A line that is not an event is refused only when another line follows it: the last line
+  // of a recording cut by a dropped session is half an event, and what came before is kept.
+  let broken: number | undefined;
+  for await (const batch of readLineBatches(source)) {
+    for (const text of batch) {
+      line++;
+      if (line === 1 || text.trim() === '' || text.startsWith('#')) continue;
+      if (broken !== undefined) {
+        throw new AirgapError(`${name}:${broken}: not an asciicast event`, {
+          hint: 'pass the .cast file asciinema wrote, unedited (one JSON array per line)',
+          code: 'transcript',
+        });
+      }
+      let event: unknown;
+      try {
+        event = JSON.parse(text);
+      } catch {
+        broken = line;
+        continue;
+      }
+      if (Array.isArray(event) && event[1] === 'o' && typeof event[2] === 'string')
+        out.push(event[2]);
+    }
+    if (out.length) {
+      yield out.join('');
+      out = [];
+    }
+  }
+}
+
+/** The typescript without its header line and its "Script done" trailer. */
+async function* typescriptBody(source: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
+  let started = false;
+  let held = Buffer.alloc(0);
+  for await (const chunk of source) {
+    let buffer = Buffer.concat([held, typeof chunk === 'string' ? Buffer.from(chunk) : chunk]);
+    if (!started) {
+      const newline = buffer.indexOf(10);
+      if (newline < 0) {
+        held = buffer;
+        continue;
+      }
+      buffer = buffer.subarray(newline + 1);
+      started = true;
+    }
+    // Hold back the tail: the trailer is only known to be one at the end.
+    const keep = Math.min(buffer.length, 512);
+    if (buffer.length > keep) yield buffer.subarray(0, buffer.length - keep);
+    held = buffer.subarray(buffer.length - keep);
+  }
+  const tail = held.toString('latin1');
+  const trailer = started ? SCRIPT_DONE.exec(tail) : null;
+  yield trailer ? held.subarray(0, trailer.index) : held;
+}
