@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BundleResult } from '../../src/commands/bundle/bundle.js';
 import { standinBin, tempDir } from './ops-repo.js';
@@ -43,4 +43,30 @@ export function runBastionScript(result: BundleResult, bastion: FakeBastion) {
     maxBuffer: 256 * 1024 * 1024,
   });
   return { code: run.status ?? 1, output: run.stdout + run.stderr, stdout: run.stdout };
+}
+
+/**
+ * Sessions of one bundle on a bastion whose clock stands still (`date` answers one instant) and
+ * whose cluster starts empty each time, so every capture of the session prints the same.
+ * `run` runs a command (bash, script(1), asciinema…) in the bastion's home with that setup.
+ */
+export function stoppedClockSessions(result: BundleResult) {
+  const bin = tempDir('airgap-clock-');
+  const realDate = execFileSync('bash', ['-c', 'command -v date'], { encoding: 'utf8' }).trim();
+  writeFileSync(join(bin, 'date'), `#!/bin/sh\nexec ${realDate} -d @1795678062 "$@"\n`);
+  chmodSync(join(bin, 'date'), 0o755);
+  const bastion = fakeBastion(result);
+  const env = { ...bastion.env, PATH: `${bin}:${bastion.env.PATH}`, TERM: 'xterm' };
+  return {
+    script: join(result.outDir, 'bastion.sh'),
+    run(command: string[]): void {
+      rmSync(bastion.kubeState, { recursive: true, force: true });
+      mkdirSync(bastion.kubeState, { recursive: true });
+      spawnSync(command[0] ?? 'false', command.slice(1), {
+        env,
+        cwd: bastion.home,
+        stdio: 'ignore',
+      });
+    },
+  };
 }

@@ -1,10 +1,9 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { ingest } from '../../src/commands/ingest/ingest.js';
-import { fakeBastion } from '../helpers/bastion.js';
+import { stoppedClockSessions } from '../helpers/bastion.js';
 import {
   cleanupTempDirs,
   commitAll,
@@ -23,19 +22,8 @@ describe('recordings instead of a copy', () => {
     const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
     commitAll(repo, 'prepared');
     // The same session three times: a clock that stands still and a fresh cluster each time.
-    const bin = tempDir('airgap-clock-');
-    const realDate = execFileSync('bash', ['-c', 'command -v date'], { encoding: 'utf8' }).trim();
-    writeFileSync(join(bin, 'date'), `#!/bin/sh\nexec ${realDate} -d @1795678062 "$@"\n`);
-    chmodSync(join(bin, 'date'), 0o755);
-    const bastion = fakeBastion(result);
-    const env = { ...bastion.env, PATH: `${bin}:${bastion.env.PATH}`, TERM: 'xterm' };
-    const script = join(result.outDir, 'bastion.sh');
+    const { script, run: session } = stoppedClockSessions(result);
     const dir = tempDir('airgap-recordings-');
-    const session = (command: string[]) => {
-      rmSync(bastion.kubeState, { recursive: true, force: true });
-      mkdirSync(bastion.kubeState, { recursive: true });
-      spawnSync(command[0]!, command.slice(1), { env, cwd: bastion.home, stdio: 'ignore' });
-    };
     const plain = join(dir, 'plain.txt');
     session(['bash', '-c', `bash ${script} > ${plain} 2>&1`]);
     const typescript = join(dir, 'session.typescript');

@@ -1,5 +1,4 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { chmodSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,7 +7,7 @@ import { setSpecEndpoint } from '../../scripts/lib/loop.js';
 import { type BundleResult, bundle } from '../../src/commands/bundle/bundle.js';
 import { ingest } from '../../src/commands/ingest/ingest.js';
 import { ingestS3, ingestS3 as ingestS3At } from '../../src/commands/ingest/s3.js';
-import { fakeBastion } from '../helpers/bastion.js';
+import { stoppedClockSessions } from '../helpers/bastion.js';
 import { expectAirgapError } from '../helpers/errors.js';
 import {
   cleanupTempDirs,
@@ -74,19 +73,8 @@ async function preparedRepo(specs: string[], edit?: (repo: string) => void) {
  * trailer cut. The clock stands still and the cluster starts empty, so both runs print the same.
  */
 function session(result: BundleResult): { plain: string; raw: string } {
-  const bin = tempDir('airgap-clock-');
-  const realDate = execFileSync('bash', ['-c', 'command -v date'], { encoding: 'utf8' }).trim();
-  writeFileSync(join(bin, 'date'), `#!/bin/sh\nexec ${realDate} -d @1795678062 "$@"\n`);
-  chmodSync(join(bin, 'date'), 0o755);
-  const bastion = fakeBastion(result);
-  const env = { ...bastion.env, PATH: `${bin}:${bastion.env.PATH}`, TERM: 'xterm' };
-  const script = join(result.outDir, 'bastion.sh');
+  const { script, run } = stoppedClockSessions(result);
   const dir = tempDir('airgap-session-');
-  const run = (command: string[]) => {
-    rmSync(bastion.kubeState, { recursive: true, force: true });
-    mkdirSync(bastion.kubeState, { recursive: true });
-    spawnSync(command[0]!, command.slice(1), { env, cwd: bastion.home, stdio: 'ignore' });
-  };
   run(['bash', '-c', `bash ${script} > ${join(dir, 'plain.txt')} 2>&1`]);
   run(['script', '-q', '-c', `bash ${script}`, join(dir, 'typescript')]);
   const typescript = readFileSync(join(dir, 'typescript'), 'utf8');
