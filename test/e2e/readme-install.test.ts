@@ -170,12 +170,12 @@ describe('the README, followed as written', () => {
       home,
       cloudEnv,
     );
-    expect(uploaded).toContain(`uploaded s3://acme-airgap/${record.archive!.key}`);
-    expect(await storedSha256(record.archive!.key)).toEqual({ bytes: sha256, metadata: sha256 });
+    expect(uploaded).toContain(`uploaded s3://acme-airgap/${record.archive.key}`);
+    expect(await storedSha256(record.archive.key)).toEqual({ bytes: sha256, metadata: sha256 });
 
     // PASTE.md's CloudShell section up to the airgap block (helpers first), in zsh from
     // another directory.
-    for (const key of [record.archive!.key, `${record.archive!.key}.sha256`])
+    for (const key of [record.archive.key, `${record.archive.key}.sha256`])
       await client().send(new DeleteObjectCommand({ Bucket: 'acme-airgap', Key: key }));
     const sheet = pasteSheetBlocks(readFileSync(join(outDir, 'PASTE.md'), 'utf8'), 'CloudShell');
     const upTo = sheet.findIndex((b) => b.includes('airgap_mjs_upload'));
@@ -185,6 +185,6 @@ describe('the README, followed as written', () => {
       env: cloudEnv,
     });
     expect(pasted.out).toMatch(new RegExp(`@@airgap/1 end ${bundleId} 1 upload rc=0 `));
-    expect(await storedSha256(record.archive!.key)).toEqual({ bytes: sha256, metadata: sha256 });
+    expect(await storedSha256(record.archive.key)).toEqual({ bytes: sha256, metadata: sha256 });
   }, 900_000);
 });

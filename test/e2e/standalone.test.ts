@@ -68,18 +68,18 @@ describe('node airgap.mjs, copied alone', () => {
     expect(bundled.code, bundled.out).toBe(0);
     const outDir = bundled.out.trim().split('\n').at(-1)!;
     const record = await readRecord(join(outDir, 'bundle.json'));
-    expect(record.archive!.size).toBeGreaterThan(ARCHIVE_MIB * 1024 * 1024);
+    expect(record.archive.size).toBeGreaterThan(ARCHIVE_MIB * 1024 * 1024);
     commitAll(repo, `Prepare ${record.id}`);
 
-    copyFileSync(join(outDir, record.archive!.file), join(alone, record.archive!.file));
+    copyFileSync(join(outDir, record.archive.file), join(alone, record.archive.file));
     const uploaded = await airgap(
-      ['upload', record.archive!.file, '--sha256', record.archive!.sha256],
+      ['upload', record.archive.file, '--sha256', record.archive.sha256],
       alone,
     );
     expect(uploaded.code, uploaded.out).toBe(0);
-    expect(uploaded.out).toContain(`uploaded s3://acme-airgap/${record.archive!.key}`);
+    expect(uploaded.out).toContain(`uploaded s3://acme-airgap/${record.archive.key}`);
     // A bundle upload in parts leaves no state file behind once done.
-    expect(readdirSync(alone).sort()).toEqual(['airgap.mjs', record.archive!.file].sort());
+    expect(readdirSync(alone).sort()).toEqual(['airgap.mjs', record.archive.file].sort());
 
     const work = tempDir();
     const home = join(work, 'bastion-home');

@@ -20,7 +20,7 @@ export function fakeBastion(result: BundleResult, extraEnv: NodeJS.ProcessEnv = 
   const s3Root = join(root, 's3');
   mkdirSync(home, { recursive: true });
   mkdirSync(kubeState, { recursive: true });
-  const archive = result.record.archive!;
+  const archive = result.record.archive;
   const objectPath = join(s3Root, result.record.s3.bucket, archive.key);
   mkdirSync(dirname(objectPath), { recursive: true });
   copyFileSync(result.archivePath, objectPath);

@@ -40,7 +40,7 @@ async function hostileRecord(
   const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
   const h = (field: string) => hostile(canary, field);
   const base = result.record;
-  const archive = base.archive!;
+  const archive = base.archive;
   const record: BundleRecord = {
     ...base,
     description: h('description'),

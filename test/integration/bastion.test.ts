@@ -64,7 +64,7 @@ describe('generated bastion.sh with real bash, tar and sha256sum', () => {
     const repo = makeOpsRepo();
     const result = await bundle({ spec: 'dev-topics', repo, out: tempDir(), format: 'zip' });
     const run = runBastionScript(result, fakeBastion(result));
-    expect(run.stdout).toContain(`${result.record.archive?.file}: OK`);
+    expect(run.stdout).toContain(`${result.record.archive.file}: OK`);
     expect(run.stdout).toContain('airgap: 4 files extracted and verified');
     expect(run.code, run.output).toBe(0);
   });

@@ -43,7 +43,7 @@ describe('airgap bundle: the unchanged rerun from the stamp', () => {
     expect(await unchangedRerun(options)).toBeUndefined();
     const rebuilt = await bundle(options);
     expect(rebuilt.alreadyPrepared).toBe(false);
-    expect(rebuilt.record.archive?.sha256).toBe(first.record.archive?.sha256);
+    expect(rebuilt.record.archive.sha256).toBe(first.record.archive.sha256);
     expect(await unchangedRerun(options)).toBeDefined();
 
     // The record in the repo: damaged, it is reported as before; restored, the stamp holds again.

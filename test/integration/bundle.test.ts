@@ -33,7 +33,7 @@ describe('airgap bundle', () => {
     expect(first.record.id).toMatch(/^dev-topics-[0-9a-f]{7}$/);
     expect(second.record.id).toBe(first.record.id);
     expect(readFileSync(second.archivePath).equals(readFileSync(first.archivePath))).toBe(true);
-    expect(second.record.archive?.sha256).toBe(first.record.archive?.sha256);
+    expect(second.record.archive.sha256).toBe(first.record.archive.sha256);
   });
 
   it('builds identical zip archives too', async () => {
@@ -48,7 +48,7 @@ describe('airgap bundle', () => {
   it('produces output that the real sha256sum and tar accept', async () => {
     const repo = makeOpsRepo();
     const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
-    execFileSync('sha256sum', ['-c', `${result.record.archive?.file}.sha256`], {
+    execFileSync('sha256sum', ['-c', `${result.record.archive.file}.sha256`], {
       cwd: result.outDir,
     });
     const extracted = tempDir();
@@ -217,7 +217,7 @@ describe('airgap bundle', () => {
     const record = JSON.parse(
       readFileSync(join(repo, `bundles/records/${result.record.id}.json`), 'utf8'),
     ) as BundleRecord;
-    expect(record.archive?.sha256).toBe(result.record.archive?.sha256);
+    expect(record.archive.sha256).toBe(result.record.archive.sha256);
     expect(
       readFileSync(join(repo, `bundles/records/${result.record.id}.json`)).equals(
         readFileSync(join(result.outDir, 'bundle.json')),

@@ -70,7 +70,7 @@ describe('CloudShell blocks of a generated PASTE.md', () => {
     if (mounted.status !== 0) return; // not root: no filesystem to fill
     try {
       writeFileSync(join(home, 'filler'), Buffer.alloc(64 * 1024));
-      const cut = spawnSync('cp', [archivePath, join(home, record.archive!.file)]);
+      const cut = spawnSync('cp', [archivePath, join(home, record.archive.file)]);
       expect(cut.status).not.toBe(0);
       const free = execFileSync('df', ['-Pk', home], { encoding: 'utf8' }).split('\n')[1]!;
       expect(free.split(/\s+/)[3]).toBe('0');
@@ -81,7 +81,7 @@ describe('CloudShell blocks of a generated PASTE.md', () => {
           env: { ...process.env, HOME: home },
         });
         expect(airgapLines(run.out), `${shell}: ${run.out}`).toEqual([
-          `airgap: no space left on ${home} (0 KiB free): CHECKSUM MISMATCH: ${home}/${record.archive!.file} is not the archive airgap built`,
+          `airgap: no space left on ${home} (0 KiB free): CHECKSUM MISMATCH: ${home}/${record.archive.file} is not the archive airgap built`,
         ]);
         expect(run.out).toMatch(new RegExp(`@@airgap/1 end ${record.id} 1 upload rc=1 `));
         expect(run.out).toContain('alive');
@@ -94,14 +94,14 @@ describe('CloudShell blocks of a generated PASTE.md', () => {
   it('say in one airgap line that there are no AWS credentials (real aws CLI)', async () => {
     if (!requireTool('aws') || !requireTool('bash')) return;
     const home = tempDir();
-    copyFileSync(archivePath, join(home, record.archive!.file));
+    copyFileSync(archivePath, join(home, record.archive.file));
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
       HOME: home,
       AWS_EC2_METADATA_DISABLED: 'true',
     };
     const run = await runCollected('bash', ['-c', fallbackPaste()], { cwd: home, env });
-    expect(run.out).toContain(`${record.archive!.file}: OK`);
+    expect(run.out).toContain(`${record.archive.file}: OK`);
     expect(airgapLines(run.out), run.out).toEqual([
       'airgap: no AWS credentials: aws sts get-caller-identity fails',
     ]);
@@ -115,7 +115,7 @@ describe('CloudShell blocks of a generated PASTE.md', () => {
       env: { ...process.env, HOME: home },
     });
     expect(airgapLines(run.out)).toEqual([
-      `airgap: missing file: ${record.archive!.file} is in neither ${home} nor ~`,
+      `airgap: missing file: ${record.archive.file} is in neither ${home} nor ~`,
     ]);
   });
 });

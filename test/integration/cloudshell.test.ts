@@ -58,7 +58,7 @@ function stored(key: string) {
 }
 
 async function removeUploaded(): Promise<void> {
-  const key = record.archive!.key;
+  const key = record.archive.key;
   for (const k of [key, `${key}.sha256`])
     await client().send(new DeleteObjectCommand({ Bucket: 'acme-airgap', Key: k }));
 }
@@ -94,19 +94,19 @@ describe('CloudShell blocks, as CloudShell is (one uploaded file in ~, bash or z
       await removeUploaded();
       const home = tempDir();
       const cwd = where === 'the home directory' ? tempDir() : home;
-      copyFileSync(archivePath, join(home, record.archive!.file));
+      copyFileSync(archivePath, join(home, record.archive.file));
       const transcript = join(tempDir(), `cloudshell-${shell}.txt`);
       await pasteOnTerminal(pasted('fallback'), { ...env(), HOME: home }, cwd, transcript, command);
       const out = readFileSync(transcript, 'utf8');
-      expect(out).toContain(`${record.archive!.file}: OK`);
+      expect(out).toContain(`${record.archive.file}: OK`);
       expect(out).toMatch(
         new RegExp(`@@airgap/1 end ${record.id} 1 upload rc=0 \\d+ s=[0-9a-f]{8}\\r?\\n`),
       );
-      const archive = await stored(record.archive!.key);
-      expect(archive.sha256).toBe(record.archive!.sha256);
-      expect(archive.metadata).toBe(record.archive!.sha256);
-      const sidecar = await stored(`${record.archive!.key}.sha256`);
-      expect(sidecar.text).toBe(`${record.archive!.sha256}  ${record.archive!.file}\n`);
+      const archive = await stored(record.archive.key);
+      expect(archive.sha256).toBe(record.archive.sha256);
+      expect(archive.metadata).toBe(record.archive.sha256);
+      const sidecar = await stored(`${record.archive.key}.sha256`);
+      expect(sidecar.text).toBe(`${record.archive.sha256}  ${record.archive.file}\n`);
 
       const ingested = await ingest({ transcript, repo });
       expect(ingested.status).toBeUndefined(); // CloudShell units do not decide the outcome
@@ -114,7 +114,7 @@ describe('CloudShell blocks, as CloudShell is (one uploaded file in ~, bash or z
       expect(ingested.changed).toContain(ingested.runbook);
       const runbook = readFileSync(join(repo, ingested.runbook), 'utf8');
       expect(runbook).toContain('### Upload the bundle to S3');
-      expect(runbook).toContain(`${record.archive!.file}: OK`);
+      expect(runbook).toContain(`${record.archive.file}: OK`);
     });
   }
 
@@ -122,7 +122,7 @@ describe('CloudShell blocks, as CloudShell is (one uploaded file in ~, bash or z
     if (!requireTool('aws')) return;
     await removeUploaded();
     const home = tempDir();
-    writeFileSync(join(home, record.archive!.file), 'not the archive');
+    writeFileSync(join(home, record.archive.file), 'not the archive');
     const run = await runCollected(
       'bash',
       ['-c', `set -eC\n${pasted('fallback')}\necho shell-alive`],
@@ -131,13 +131,13 @@ describe('CloudShell blocks, as CloudShell is (one uploaded file in ~, bash or z
     expect(run.out).toContain('CHECKSUM MISMATCH');
     expect(run.out).toMatch(new RegExp(`@@airgap/1 end ${record.id} 1 upload rc=1 `));
     expect(run.out).toContain('shell-alive');
-    expect(await absent(record.archive!.key)).toBe(true);
+    expect(await absent(record.archive.key)).toBe(true);
 
     const nowhere = await runCollected('zsh', ['-f', '-c', pasted('fallback')], {
       cwd: tempDir(),
       env: { ...env(), HOME: tempDir() },
     });
-    expect(nowhere.out).toContain(`airgap: missing file: ${record.archive!.file} is in neither`);
+    expect(nowhere.out).toContain(`airgap: missing file: ${record.archive.file} is in neither`);
     expect(nowhere.out).toMatch(/upload rc=1 /);
   });
 
@@ -152,16 +152,16 @@ describe('CloudShell blocks, as CloudShell is (one uploaded file in ~, bash or z
     expect(version.out.trim()).toBe(
       JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).version,
     );
-    copyFileSync(archivePath, join(home, record.archive!.file));
+    copyFileSync(archivePath, join(home, record.archive.file));
     const run = await runCollected('bash', ['-c', pasted('with airgap')], {
       cwd: home,
       env: { ...env(), HOME: home },
     });
-    expect(run.out).toContain(`uploaded s3://acme-airgap/${record.archive!.key}`);
+    expect(run.out).toContain(`uploaded s3://acme-airgap/${record.archive.key}`);
     expect(run.out).toMatch(new RegExp(`@@airgap/1 end ${record.id} 1 upload rc=0 `));
-    const archive = await stored(record.archive!.key);
-    expect(archive.sha256).toBe(record.archive!.sha256);
-    expect(archive.metadata).toBe(record.archive!.sha256);
+    const archive = await stored(record.archive.key);
+    expect(archive.sha256).toBe(record.archive.sha256);
+    expect(archive.metadata).toBe(record.archive.sha256);
   });
 });
 
@@ -171,18 +171,18 @@ describe('airgap upload of the archive alone', () => {
     const dir = tempDir();
     const alone = join(dir, 'renamed-by-the-browser.tar.gz');
     copyFileSync(archivePath, alone);
-    const first = await upload({ bundleDir: alone, sha256: record.archive!.sha256 });
+    const first = await upload({ bundleDir: alone, sha256: record.archive.sha256 });
     expect(first.status).toBe('uploaded');
-    expect(first.key).toBe(record.archive!.key);
-    expect((await stored(record.archive!.key)).sha256).toBe(record.archive!.sha256);
-    expect((await stored(`${record.archive!.key}.sha256`)).text).toBe(
-      `${record.archive!.sha256}  ${record.archive!.file}\n`,
+    expect(first.key).toBe(record.archive.key);
+    expect((await stored(record.archive.key)).sha256).toBe(record.archive.sha256);
+    expect((await stored(`${record.archive.key}.sha256`)).text).toBe(
+      `${record.archive.sha256}  ${record.archive.file}\n`,
     );
 
     const noSha = await expectAirgapError(upload({ bundleDir: alone }));
     expect(noSha.exitCode).toBe(2);
     expect(noSha.hint).toContain('--sha256');
-    writeFileSync(`${alone}.sha256`, `${record.archive!.sha256}  x\n`);
+    writeFileSync(`${alone}.sha256`, `${record.archive.sha256}  x\n`);
     expect((await upload({ bundleDir: alone })).status).toBe('already-uploaded');
 
     const notHex = await expectAirgapError(upload({ bundleDir: alone, sha256: 'abc' }));
@@ -212,8 +212,8 @@ describe('airgap upload of the archive alone', () => {
     const zipped = await buildBundle({ spec: 'dev-topics', repo, out: tempDir(), format: 'zip' });
     const zipAlone = join(tempDir(), 'z.zip');
     copyFileSync(zipped.archivePath, zipAlone);
-    const zip = await upload({ bundleDir: zipAlone, sha256: zipped.record.archive!.sha256 });
-    expect(zip.key).toBe(zipped.record.archive!.key);
-    expect((await stored(zip.key)).sha256).toBe(zipped.record.archive!.sha256);
+    const zip = await upload({ bundleDir: zipAlone, sha256: zipped.record.archive.sha256 });
+    expect(zip.key).toBe(zipped.record.archive.key);
+    expect((await stored(zip.key)).sha256).toBe(zipped.record.archive.sha256);
   });
 });

@@ -50,7 +50,7 @@ describe('scanning in a worker thread (the built CLI)', () => {
     expect(run.code, run.stderr).toBe(0);
     const cli = JSON.parse(run.stdout) as { bundleId: string; sha256: string };
     const local = await bundle({ spec: 'dev-topics', repo: inline, out: tempDir() });
-    expect(cli.sha256).toBe(local.record.archive?.sha256);
+    expect(cli.sha256).toBe(local.record.archive.sha256);
     const record = JSON.parse(readFileSync(join(out, cli.bundleId, 'bundle.json'), 'utf8'));
     expect(record.images).toEqual(local.record.images);
     expect(record.images).toContain('registry.example/app-250:1.0');

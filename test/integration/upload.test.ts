@@ -230,7 +230,7 @@ describe('airgap upload against s3rver', () => {
         KUBECTL_STATE_DIR: tempDir(),
       },
     });
-    expect(run.out).toContain(`${built.record.archive?.file}: OK`);
+    expect(run.out).toContain(`${built.record.archive.file}: OK`);
     expect(run.out).toMatch(/@@airgap\/1 end dev-topics-[0-9a-f]+ 3 extract rc=0/);
     expect(run.code, run.out).toBe(0);
   });

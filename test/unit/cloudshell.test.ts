@@ -103,11 +103,11 @@ describe('CloudShell upload blocks', () => {
     const r = record({
       s3: { bucket: hostile, prefix: 'p', region: hostile, endpoint: `http://h/${hostile}` },
       archive: {
-        ...base.archive!,
+        ...base.archive,
         sha256: createHash('sha256').update(content).digest('hex'),
       },
     });
-    writeFileSync(join(work, base.archive!.file), content);
+    writeFileSync(join(work, base.archive.file), content);
     const fallback = cloudshellBlocks(r).find((b) => b.title.includes('fallback'))!;
     for (const shell of ['bash', 'zsh', 'dash']) {
       if (spawnSync('sh', ['-c', `command -v ${shell}`]).status !== 0) continue;
