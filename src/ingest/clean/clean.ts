@@ -114,14 +114,8 @@ export async function cleanTranscript(
   /** Lines of text: escapes removed with regexes, then the filter and the Redactor. */
   function textLines(chunk: string): void {
     const text = removeEscapes(chunk.endsWith('\n') ? chunk : `${chunk}\n`);
-    const markers = markerLines(text);
     const flagged = filter.flagged(text);
-    lines += flagged.lines;
-    redactor.pushText(text, flagged.starts, emit, emitRun, settleLine);
-    function emitRun(from: number, to: number): void {
-      markers.parse(from, to);
-      sink.text(text.slice(from, to));
-    }
+    pushLines(text, flagged.starts, flagged.lines, (from, to) => sink.text(text.slice(from, to)));
   }
 
   /**
@@ -139,12 +133,25 @@ export async function cleanTranscript(
       const length = bytes.write(text, 0, 'latin1');
       done = { ...filter.flaggedBytes(bytes, length), length };
     }
+    pushLines(text, done.starts, done.lines, (from, to) => sink.bytes(bytes.subarray(from, to)));
+  }
+
+  /**
+   * Both paths' last step: flagged lines go one by one through the Redactor, the runs between
+   * them are written as they are (`write`), and the markers in those runs are read on the way.
+   */
+  function pushLines(
+    text: string,
+    starts: readonly number[],
+    count: number,
+    write: (from: number, to: number) => void,
+  ): void {
     const markers = markerLines(text);
-    lines += done.lines;
-    redactor.pushText(text, done.starts, emit, emitRun, settleLine);
+    lines += count;
+    redactor.pushText(text, starts, emit, emitRun, settleLine);
     function emitRun(from: number, to: number): void {
       markers.parse(from, to);
-      sink.bytes(bytes.subarray(from, to));
+      write(from, to);
     }
   }
 
