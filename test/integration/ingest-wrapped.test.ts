@@ -140,6 +140,15 @@ describe('the wrap leftovers of issue 23 on a real tmux pane at 80 columns', () 
     let wrapped = '';
     let joined = '';
     try {
+      // Keys sent before bash draws its prompt are echoed by the terminal ahead of it, and the
+      // pane no longer shows the line an operator would copy.
+      for (
+        let tries = 0;
+        tries < 100 && !tmux('capture-pane', '-p').stdout.includes(prompt.trim());
+        tries++
+      ) {
+        await sleep(100);
+      }
       tmux('send-keys', '-l', typed);
       tmux('send-keys', 'Enter');
       for (let tries = 0; tries < 100 && !/\ndone\n[\s\S]*\$\s*$/.test(wrapped); tries++) {
