@@ -42,6 +42,14 @@ async function pasteInTmux(blocks: string[], env: NodeJS.ProcessEnv, cwd: string
     "PS1='[ec2-user@ip-10-0-1-23 ~]$ ' bash --norc --noprofile -i",
   );
   try {
+    // Paste only once bash has drawn its prompt: before that, bracketed paste is not on yet.
+    for (
+      let tries = 0;
+      tries < 100 && !tmux('capture-pane', '-p').stdout.trimEnd().endsWith('$');
+      tries++
+    ) {
+      await sleep(100);
+    }
     for (const [i, block] of blocks.entries()) {
       const file = join(dir, `block-${i}.sh`);
       writeFileSync(file, `${block}\n`);
