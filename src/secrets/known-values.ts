@@ -44,6 +44,9 @@ function gram(text: string, at: number): number {
   );
 }
 
+/** The tables of an engine that holds no value yet: every lookup stops at `rules.size`. */
+const EMPTY = new Uint8Array(0);
+
 const pair = (a: number, b: number) => ((a & 0xff) << 8) | (b & 0xff);
 
 /**
@@ -56,12 +59,16 @@ const pair = (a: number, b: number) => ((a & 0xff) << 8) | (b & 0xff);
 export class KnownValues {
   private readonly rules = new Map<string, string>();
   private readonly byGram = new Map<number, Array<{ value: string; offset: number }>>();
-  /** One byte per 16 bits of gram: most grams are rejected here, without a Map lookup. */
-  private readonly bloom = new Uint8Array(1 << 16);
+  /**
+   * One byte per 16 bits of gram: most grams are rejected here, without a Map lookup. This and
+   * `cuts` are made by the first add(): most engines (a runbook masks each step's command with
+   * its own) never hold a value, and 1,000 of them spent ~0.25-0.9 s CPU zeroing 128 KiB each.
+   */
+  private bloom = EMPTY;
   /** Tails of every value, by their first (up to) four characters, for values cut by a wrap. */
   private readonly byTail = new Map<string, Array<{ value: string; cut: number }>>();
   /** The two characters at each cut of those values (low bytes): where a wrap may split one. */
-  private readonly cuts = new Uint8Array(1 << 16);
+  private cuts = EMPTY;
 
   get size(): number {
     return this.rules.size;
@@ -69,6 +76,10 @@ export class KnownValues {
 
   add(value: string, rule: string): void {
     if (value.length > MAX_KNOWN_LENGTH) return;
+    if (this.bloom === EMPTY) {
+      this.bloom = new Uint8Array(1 << 16);
+      this.cuts = new Uint8Array(1 << 16);
+    }
     for (const form of encodings(value)) {
       if (form.length < MIN_KNOWN_LENGTH || /^\d+$/.test(form) || this.rules.has(form)) continue;
       if (this.rules.size >= MAX_KNOWN_VALUES) return;
