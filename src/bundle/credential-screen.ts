@@ -68,3 +68,21 @@ function hasBase64Run(bytes: Uint8Array): boolean {
   }
   return false;
 }
+
+/**
+ * What a Secret or a KafkaUser refusal (manifests.ts, from the parsed YAML: its kind compared
+ * lower-cased) needs in the text: the kind spelled out in any case, or hidden in a
+ * double-quoted escape. YAML has no other way to spell a scalar; the u flag also folds the
+ * Kelvin sign to k (which toLowerCase does too) and ſ to s (which it does not: needlessly).
+ */
+const YAML_REFUSAL = /secret|kafkauser|\\/iu;
+
+/**
+ * For a YAML file the screen flagged: whether its cached YAML-derived verdict (objects, images,
+ * Kubernetes checks) could hide a refusal. False means only the credential rules need to run
+ * again over the text: a keyword such as `aced` in `Namespaced` or `auth` in
+ * `rbac.authorization.k8s.io` then costs the credential pass, not a YAML parse.
+ */
+export function mayHoldYamlRefusal(text: string): boolean {
+  return YAML_REFUSAL.test(text);
+}

@@ -2,9 +2,11 @@ import { createHash, type Hash } from 'node:crypto';
 import picomatch from 'picomatch';
 import type { BundleFile } from '../model/record.js';
 import type { TreeEntry } from '../repo/git.js';
-import { mayHoldCredentialBytes } from './credential-screen.js';
+import { mayHoldCredentialBytes, mayHoldYamlRefusal } from './credential-screen.js';
+import { lfsPointerProblem } from './lfs.js';
 import type { ContentProblem, ManifestObject } from './manifests.js';
-import { isCredentialName } from './manifests.js';
+import { isCredentialName, scanForCredentials } from './manifests.js';
+import { isYamlPath } from './names.js';
 import { symlinkProblem } from './plan.js';
 import { type CachedScan, ScanCache } from './scan-cache.js';
 import { scanContent } from './scan-content.js';
@@ -132,8 +134,9 @@ export class FileScanner {
     const file = this.files[index]!;
     file.sha256 = this.hash.digest('hex');
     this.hash = undefined;
-    if (this.verdicts[index] && file.size <= SCAN_LIMIT && mayRefuse(file.path, this.kept))
-      this.verdicts[index] = undefined;
+    const cached = this.verdicts[index];
+    if (cached && file.size <= SCAN_LIMIT && mayRefuse(file.path, this.kept))
+      this.verdicts[index] = recheckCredentials(file.path, this.kept, cached);
     if (!this.verdicts[index]) {
       const content = file.size <= SCAN_LIMIT ? Buffer.concat(this.kept) : undefined;
       this.fresh.add(index);
@@ -150,4 +153,24 @@ export class FileScanner {
  */
 function mayRefuse(path: string, chunks: readonly Buffer[]): boolean {
   return isCredentialName(path) || mayHoldCredentialBytes(chunks);
+}
+
+/**
+ * A cached verdict on a YAML file the screen flagged. When nothing in it can make the parsed
+ * YAML refuse it (no Secret or KafkaUser can be spelled there, it is no LFS pointer), only the
+ * credential rules run again over its text and the cached YAML-derived rest stays: what a
+ * fresh scan gives, for the cost of the credential pass instead of a parse. Undefined
+ * otherwise: the file is scanned afresh. Credential findings are the cache's only `secret`
+ * problems such a file can have, so those are the ones replaced.
+ */
+function recheckCredentials(
+  path: string,
+  chunks: readonly Buffer[],
+  cached: CachedScan,
+): CachedScan | undefined {
+  if (!isYamlPath(path) || isCredentialName(path)) return undefined;
+  const text = (chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks)).toString();
+  if (mayHoldYamlRefusal(text) || lfsPointerProblem(path, text).length) return undefined;
+  const kept = cached.problems.filter((problem) => problem.kind !== 'secret');
+  return { ...cached, problems: [...scanForCredentials(path, text), ...kept] };
 }
