@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import { LongestFirst } from './test/file-order.js';
 
 /**
  * Unit test files that take seconds, not milliseconds: differential tests on generated input
@@ -38,6 +39,8 @@ export default defineConfig({
     // kubectl model server start once per fork, not once per file. No test file changes
     // process-wide state it does not restore (no vi.mock, no process.chdir).
     poolOptions: { threads: { isolate: false }, forks: { isolate: false, maxForks: 2 } },
+    // The longest files first by test/durations.json, on a clean clone too (test/file-order.ts).
+    sequence: { sequencer: LongestFirst },
     projects: [
       {
         extends: true,

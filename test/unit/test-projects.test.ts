@@ -1,7 +1,9 @@
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import type { TestSpecification, Vitest } from 'vitest/node';
 import config, { slowUnitTests } from '../../vitest.config.js';
+import { fileOrder, LongestFirst } from '../file-order.js';
 import { projectRoot } from '../helpers/ops-repo.js';
 
 describe('the vitest projects (vitest.config.ts)', () => {
@@ -33,5 +35,58 @@ describe('the vitest projects (vitest.config.ts)', () => {
       }>
     ).find((p) => p.test.name === 'unit');
     expect(unit?.test).toMatchObject({ pool: 'threads', isolate: false });
+  });
+});
+
+describe('the order npm test starts its files in (test/file-order.ts)', () => {
+  const seconds = { 'test/a.test.ts': 5, 'test/b.test.ts': 60, 'test/c.test.ts': 5 };
+
+  it('starts the longest files of the table first, ties by path', () => {
+    const files = ['test/a.test.ts', 'test/c.test.ts', 'test/b.test.ts'].map((path) => ({ path }));
+    expect(fileOrder(files, seconds)).toEqual([
+      'test/b.test.ts',
+      'test/a.test.ts',
+      'test/c.test.ts',
+    ]);
+    expect(fileOrder([...files].reverse(), seconds)).toEqual(fileOrder(files, seconds));
+  });
+
+  it("puts last run's failures first, then files the table does not know", () => {
+    const files = [
+      { path: 'test/b.test.ts' },
+      { path: 'test/new.test.ts' },
+      { path: 'test/c.test.ts', failed: true },
+    ];
+    expect(fileOrder(files, seconds)).toEqual([
+      'test/c.test.ts',
+      'test/new.test.ts',
+      'test/b.test.ts',
+    ]);
+  });
+
+  it('is the sequencer of npm test, and its table starts the README install first', async () => {
+    expect(config.test?.sequence?.sequencer).toBe(LongestFirst);
+    const table = JSON.parse(readFileSync(join(projectRoot, 'test/durations.json'), 'utf8'));
+    const paths = ['test/unit/sh.test.ts', 'test/e2e/readme-install.test.ts'];
+    for (const path of paths) expect(table[path]).toBeGreaterThan(0);
+    // The sequencer on vitest's own objects: paths relative to the root, the cache asked by
+    // project and path.
+    const asked: string[] = [];
+    const ctx = {
+      config: { root: projectRoot },
+      cache: {
+        getFileTestResults: (key: string) => {
+          asked.push(key);
+          return undefined;
+        },
+      },
+    } as unknown as Vitest;
+    const specs = paths.map(
+      (path) =>
+        ({ moduleId: join(projectRoot, path), project: { name: 'p' } }) as TestSpecification,
+    );
+    const sorted = await new LongestFirst(ctx).sort(specs);
+    expect(sorted.map((spec) => spec.moduleId)).toEqual([specs[1]?.moduleId, specs[0]?.moduleId]);
+    expect(asked.sort()).toEqual(paths.map((path) => `p:${path}`).sort());
   });
 });
