@@ -8,7 +8,11 @@ import {
   rules,
   rulesByKeyword,
 } from '../secrets/index.js';
+import { type Base64Run, base64Runs, MIN_BASE64_RUN, mayDecodeToText } from './base64-runs.js';
 import { manifestRules, matchedValue } from './credential-rules.js';
+import { flaggedForNoise, KeywordPass, type TextPass } from './keyword-pass.js';
+
+export { base64Runs, isBase64Char, MIN_BASE64_RUN, mayDecodeToText } from './base64-runs.js';
 
 /**
  * Bundle-time credential detection in shipped text: the manifest rules of credential-rules.ts
@@ -46,12 +50,10 @@ let manifestFilter: LineFilter | undefined;
  * needlessly, never miss one) instead of some twenty `includes` over the whole text, which cost
  * more than parsing a file of ConfigMaps that holds none of them.
  */
-function keywordText(text: string): string {
-  manifestFilter ??= new LineFilter(
-    manifestRules.flatMap((r) => r.keywords),
-    [],
-  );
-  const { starts } = manifestFilter.flagged(text);
+function keywordText(text: string, flagged?: readonly number[]): string {
+  // Lines flagged for another rule set's keywords as well (KeywordPass) hold none of these: the
+  // includes() below finds nothing more in them.
+  const starts = flagged ?? manifestLineFilter().flagged(text).starts;
   if (!starts.length) return '';
   return starts
     .map((start) => {
@@ -62,10 +64,21 @@ function keywordText(text: string): string {
     .toLowerCase();
 }
 
-/** The manifest rules over `text`, one finding per rule (exported for its differential test). */
-export function runRules(text: string): CredentialFinding[] {
+function manifestLineFilter(): LineFilter {
+  manifestFilter ??= new LineFilter(
+    manifestRules.flatMap((r) => r.keywords),
+    [],
+  );
+  return manifestFilter;
+}
+
+/**
+ * The manifest rules over `text`, one finding per rule (exported for its differential test).
+ * `flagged`: the start of every line holding one of their keywords, when a pass found them.
+ */
+export function runRules(text: string, flagged?: readonly number[]): CredentialFinding[] {
   const findings: CredentialFinding[] = [];
-  const lower = keywordText(text);
+  const lower = keywordText(text, flagged);
   if (!lower) return findings;
   for (const rule of manifestRules) {
     if (!rule.keywords.some((literal) => lower.includes(literal))) continue;
@@ -80,54 +93,6 @@ export function runRules(text: string): CredentialFinding[] {
   return findings;
 }
 
-/** Base64 runs long enough to hide a key (binaryData, `data:` values, an encoded file). */
-export const MIN_BASE64_RUN = 24;
-
-export function isBase64Char(code: number): boolean {
-  return (
-    (code >= 65 && code <= 90) ||
-    (code >= 97 && code <= 122) ||
-    (code >= 48 && code <= 57) ||
-    code === 43 ||
-    code === 47
-  );
-}
-
-/** Runs of base64 characters, found in one pass (a regex retries at every offset). */
-export function base64Runs(text: string): Array<{ run: string; index: number }> {
-  const runs: Array<{ run: string; index: number }> = [];
-  let start = -1;
-  for (let i = 0; i <= text.length; i++) {
-    if (i < text.length && isBase64Char(text.charCodeAt(i))) {
-      if (start < 0) start = i;
-      continue;
-    }
-    if (start >= 0 && i - start >= MIN_BASE64_RUN && mayDecodeToText(text, start, i))
-      runs.push({ run: text.slice(start, i), index: start });
-    start = -1;
-  }
-  return runs;
-}
-
-/**
- * A byte of 0x80 or more is not text. The first character of each base64 quartet holds its
- * first byte's top six bits, so any character past `f` there means such a byte: counting them
- * rejects most runs (random identifiers, hashes) without decoding them.
- */
-export function mayDecodeToText(text: string | Uint8Array, start: number, end: number): boolean {
-  const bytes = Math.floor(((end - start) * 3) / 4);
-  if (bytes < 16) return false;
-  // More than 5% of the bytes unprintable is not text (decodedText's test).
-  const needed = Math.ceil(bytes * 0.05);
-  let high = 0;
-  for (let at = start; at + 1 < end; at += 4) {
-    const code = typeof text === 'string' ? text.charCodeAt(at) : (text[at] as number);
-    const sextetBelow32 = (code >= 65 && code <= 90) || (code >= 97 && code <= 102);
-    if (!sextetBelow32 && ++high >= needed) return false;
-  }
-  return true;
-}
-
 function decodedText(run: string): string | undefined {
   if (!mayDecodeToText(run, 0, run.length)) return undefined;
   const bytes = Buffer.from(run, 'base64');
@@ -138,17 +103,20 @@ function decodedText(run: string): string | undefined {
   return printable / bytes.length > 0.95 ? bytes.toString('latin1') : undefined;
 }
 
-/** The rules over the text, then over every base64 run in it (and the whole file, if it is one). */
-function builtinFindings(text: string): CredentialFinding[] {
-  const findings = runRules(text);
+/**
+ * The rules over the text, then over every base64 run in it (and the whole file, if it is one).
+ * `pass`: the file's keyword lines and base64 runs, when KeywordPass found them in one go.
+ */
+function builtinFindings(text: string, pass?: TextPass): CredentialFinding[] {
+  const findings = runRules(text, pass?.starts);
   const seen = new Set(findings.map((f) => f.rule));
-  const candidates: Array<{ run: string; index: number }> = [];
+  const candidates: Base64Run[] = [];
   // A whole file in base64 (wrapped lines) is one candidate; the test fails at the first ':'.
   if (/^[A-Za-z0-9+/=\s]+$/.test(text)) {
     const compact = text.replace(/\s+/g, '');
     if (compact.length >= MIN_BASE64_RUN) candidates.push({ run: compact, index: 0 });
   }
-  candidates.push(...base64Runs(text));
+  candidates.push(...(pass?.runs ?? base64Runs(text)));
   for (const { run, index } of candidates) {
     const decoded = decodedText(run);
     if (!decoded) continue;
@@ -200,22 +168,22 @@ let providerFilter: LineFilter | undefined;
  * RegExp, which names its rules as before; a line the automaton passes holds no keyword of a
  * rule that could match it (the filter may flag needlessly, never miss: line-filter.ts).
  */
-function keywordLines(text: string): Map<number, Set<ProviderRule>> {
-  providerFilter ??= new LineFilter(
-    providerRules.flatMap((p) => p.rule.filterKeywords ?? p.rule.keywords),
-    [],
-  );
+function keywordLines(text: string, flagged?: readonly number[]): Map<number, Set<ProviderRule>> {
+  const filter = providerLineFilter();
   const found = new Map<number, Set<ProviderRule>>();
   let line = 0;
   let counted = 0;
-  for (const start of providerFilter.flagged(text).starts) {
+  for (const start of flagged ?? filter.flagged(text).starts) {
     for (let nl = text.indexOf('\n', counted); nl !== -1 && nl < start; ) {
       line++;
       nl = text.indexOf('\n', nl + 1);
     }
     counted = start;
     const end = text.indexOf('\n', start);
-    const lower = text.slice(start, end < 0 ? text.length : end).toLowerCase();
+    const raw = text.slice(start, end < 0 ? text.length : end);
+    // A line the pass flagged for a manifest rule only is one this filter would have passed.
+    if (flagged && !filter.hits(raw) && !flaggedForNoise(raw)) continue;
+    const lower = raw.toLowerCase();
     providerKeywords.lastIndex = 0;
     let set: Set<ProviderRule> | undefined;
     for (const hit of lower.matchAll(providerKeywords)) {
@@ -227,14 +195,22 @@ function keywordLines(text: string): Map<number, Set<ProviderRule>> {
   return found;
 }
 
+function providerLineFilter(): LineFilter {
+  providerFilter ??= new LineFilter(
+    providerRules.flatMap((p) => p.rule.filterKeywords ?? p.rule.keywords),
+    [],
+  );
+  return providerFilter;
+}
+
 /**
  * The shared engine's provider rules (GitHub, Slack, Stripe… tokens), run only on the lines that
  * hold one of their keywords: one search over the whole file instead of a scan of every line,
  * which made the shared engine most of a fresh bundle's time. Overlaps resolve as the engine
- * resolves them; one finding per rule, at its first line.
+ * resolves them; one finding per rule, at its first line. `flagged`: as for runRules.
  */
-export function providerFindings(text: string): CredentialFinding[] {
-  const candidates = keywordLines(text);
+export function providerFindings(text: string, flagged?: readonly number[]): CredentialFinding[] {
+  const candidates = keywordLines(text, flagged);
   if (candidates.size === 0) return [];
   const lines = text.split('\n');
   const findings: CredentialFinding[] = [];
@@ -278,18 +254,34 @@ export function providerFindings(text: string): CredentialFinding[] {
   return findings;
 }
 
-/** The default: the rules above and the shared engine's provider rules, one finding per rule. */
+const keywordPass = new KeywordPass(() => [
+  ...manifestRules.flatMap((r) => r.keywords),
+  ...providerRules.flatMap((p) => p.rule.filterKeywords ?? p.rule.keywords),
+]);
+
+/** Both rule sets' findings, one per rule; `pass` as for builtinFindings. */
+function allFindings(text: string, pass?: TextPass): CredentialFinding[] {
+  const findings = builtinFindings(text, pass);
+  const seen = new Set(findings.map((f) => f.rule));
+  for (const found of providerFindings(text, pass?.starts)) {
+    if (seen.has(found.rule)) continue;
+    seen.add(found.rule);
+    findings.push(found);
+  }
+  return findings;
+}
+
+/**
+ * The default: the rules above and the shared engine's provider rules, one finding per rule,
+ * their keyword lines and the base64 runs found in one pass over the text (KeywordPass).
+ */
 export const credentialDetector: CredentialDetector = {
-  findSecrets(text: string): CredentialFinding[] {
-    const findings = builtinFindings(text);
-    const seen = new Set(findings.map((f) => f.rule));
-    for (const found of providerFindings(text)) {
-      if (seen.has(found.rule)) continue;
-      seen.add(found.rule);
-      findings.push(found);
-    }
-    return findings;
-  },
+  findSecrets: (text) => allFindings(text, keywordPass.scan(text)),
+};
+
+/** The same findings, each part making its own pass: what the differential tests compare with. */
+export const separatePassDetector: CredentialDetector = {
+  findSecrets: (text) => allFindings(text),
 };
 
 /**
