@@ -31,6 +31,7 @@ export { type Flagged, HIT, LineFilter, NEWLINE } from './line-filter.js';
 export {
   type Finding,
   findSecrets,
+  type LinesText,
   MASK_MARKER,
   maskMarker,
   maskSecrets,

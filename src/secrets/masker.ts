@@ -31,6 +31,19 @@ function render(text: string, spans: readonly Span[]): string {
   return out + text.slice(at);
 }
 
+/**
+ * Many lines as pushText reads them: a string is one, and so is an ASCII chunk's bytes read as
+ * latin1 (ingest/clean/ascii-text.ts), which makes strings only of the lines it is asked for.
+ * `toString()`: the whole text, for the search for known values (only once one is known).
+ */
+export interface LinesText {
+  readonly length: number;
+  indexOf(search: string, position?: number): number;
+  lastIndexOf(search: string, position?: number): number;
+  slice(start?: number, end?: number): string;
+  toString(): string;
+}
+
 /** New values found in one chunk are searched for in the rest of it this often at most. */
 const MAX_SEARCHES = 8;
 
@@ -38,12 +51,13 @@ const MAX_SEARCHES = 8;
  * Starts of the lines, from `from` on, that hold a known value (in any encoding) or start with
  * the tail of one cut by a wrap at the end of the line before: the lines push() must see.
  */
-function linesWithKnownValues(known: KnownValues, text: string, from: number): number[] {
+function linesWithKnownValues(known: KnownValues, text: LinesText, from: number): number[] {
   const starts = new Set<number>();
-  for (const span of known.find(text, from)) starts.add(text.lastIndexOf('\n', span.start) + 1);
+  const whole = text.toString();
+  for (const span of known.find(whole, from)) starts.add(text.lastIndexOf('\n', span.start) + 1);
   // SecretScanner.wrapped: a cut only after a line of 40 characters or more, at a pair of
   // characters some value holds.
-  for (const start of known.cutLineStarts(text, from, MIN_WRAPPED_LENGTH)) starts.add(start);
+  for (const start of known.cutLineStarts(whole, from, MIN_WRAPPED_LENGTH)) starts.add(start);
   return [...starts].sort((a, b) => a - b);
 }
 
@@ -92,7 +106,7 @@ export class SecretMasker {
    * lineFilter() flags (more may be given), in order.
    */
   pushText(
-    text: string,
+    text: LinesText,
     flagged: readonly number[],
     emit: (line: string) => void,
     emitRun: (from: number, to: number) => void,
@@ -131,7 +145,7 @@ export class SecretMasker {
   }
 
   /** Whether the pending line and the line at `at` hold no known value cut between them. */
-  private wrapFree(text: string, at: number): boolean {
+  private wrapFree(text: LinesText, at: number): boolean {
     const pending = this.pending;
     if (!pending || this.scanner.known.size === 0) return true;
     const first = text.slice(at, text.indexOf('\n', at));
@@ -145,7 +159,7 @@ export class SecretMasker {
    * wrap check against the next line.
    */
   private passThrough(
-    text: string,
+    text: LinesText,
     from: number,
     to: number,
     emit: (line: string) => void,

@@ -1,9 +1,10 @@
 import { MARKER_TAG, parseMarker } from '../../model/markers.js';
-import { lineFilter } from '../../secrets/index.js';
+import { type LinesText, lineFilter } from '../../secrets/index.js';
 import { GzipFile } from '../../util/gzip-file.js';
 import { ChunkSink } from '../read/chunk-sink.js';
 import { readTextChunks } from '../read/text-chunks.js';
 import { cleanAsciiLines } from './ascii-lines.js';
+import { AsciiText } from './ascii-text.js';
 import { Redactor } from './redact.js';
 import { cleanTerminalText, removeEscapes, settleLine } from './terminal.js';
 import { HardWrapJoiner } from './wrap.js';
@@ -126,13 +127,12 @@ export async function cleanTranscript(
     const raw = chunk[chunk.length - 1] === 10 ? chunk : Buffer.concat([chunk, NEWLINE]);
     if (bytes.length < raw.length) bytes = Buffer.allocUnsafe(raw.length * 2);
     let done = cleanAsciiLines(raw, bytes);
-    let text: string;
-    if (done) text = bytes.toString('latin1', 0, done.length);
-    else {
-      text = removeEscapes(raw.toString('latin1'));
-      const length = bytes.write(text, 0, 'latin1');
+    if (!done) {
+      const length = bytes.write(removeEscapes(raw.toString('latin1')), 0, 'latin1');
       done = { ...filter.flaggedBytes(bytes, length), length };
     }
+    // The cleaned bytes read as text, without a string of the whole chunk (see AsciiText).
+    const text = new AsciiText(bytes, done.length);
     pushLines(text, done.starts, done.lines, (from, to) => sink.bytes(bytes.subarray(from, to)));
   }
 
@@ -141,7 +141,7 @@ export async function cleanTranscript(
    * them are written as they are (`write`), and the markers in those runs are read on the way.
    */
   function pushLines(
-    text: string,
+    text: LinesText,
     starts: readonly number[],
     count: number,
     write: (from: number, to: number) => void,
@@ -169,7 +169,7 @@ export async function cleanTranscript(
   }
 
   /** The lines of `text` holding a marker, parsed when a run that holds them is written. */
-  function markerLines(text: string) {
+  function markerLines(text: LinesText) {
     const starts: number[] = [];
     for (let at = text.indexOf(MARKER_TEXT); at >= 0; at = text.indexOf(MARKER_TEXT, at)) {
       starts.push(text.lastIndexOf('\n', at) + 1);

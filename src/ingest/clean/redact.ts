@@ -1,4 +1,4 @@
-import { MASK_MARKER, SecretMasker } from '../../secrets/index.js';
+import { type LinesText, MASK_MARKER, SecretMasker } from '../../secrets/index.js';
 
 /**
  * Masks a transcript line by line with the shared secrets engine (src/secrets). Each line is
@@ -29,7 +29,7 @@ export class Redactor {
    * `emit` one by one (see SecretMasker.pushText). `flagged`: lineFilter().flagged(text).
    */
   pushText(
-    text: string,
+    text: LinesText,
     flagged: readonly number[],
     emit: (line: string) => void,
     emitRun: (from: number, to: number) => void,
