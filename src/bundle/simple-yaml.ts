@@ -24,6 +24,48 @@ const KEYWORDS: Record<string, null | boolean> = {
 };
 /** Keys js-yaml would store under another name (`True` as `true`), or specially. */
 const UNSAFE_KEYS = new Set([...Object.keys(KEYWORDS), '__proto__']);
+/**
+ * Keys every manifest repeats, by length: a key found here is this constant, not a new slice of
+ * the text, so it is neither allocated nor hashed again (a slice is hashed and looked up in the
+ * string table on every property store). None of them is in UNSAFE_KEYS.
+ */
+const COMMON_KEYS: string[][] = [];
+for (const key of [
+  'apiVersion',
+  'kind',
+  'metadata',
+  'name',
+  'namespace',
+  'labels',
+  'annotations',
+  'data',
+  'spec',
+  'app',
+  'k',
+  'image',
+  'replicas',
+  'selector',
+  'matchLabels',
+  'template',
+  'containers',
+  'type',
+  'port',
+  'value',
+]) {
+  const bucket = COMMON_KEYS[key.length] ?? [];
+  bucket.push(key);
+  COMMON_KEYS[key.length] = bucket;
+}
+
+/** text[from, to) as a string: a COMMON_KEYS constant when it is one, else a slice. */
+function keyAt(text: string, from: number, to: number): string {
+  const bucket = COMMON_KEYS[to - from];
+  if (bucket)
+    for (const key of bucket)
+      if (text.charCodeAt(from) === key.charCodeAt(0) && text.startsWith(key, from)) return key;
+  return text.slice(from, to);
+}
+
 /** Longest key taken: YAML caps implicit keys at 1024 characters; ours stay far below. */
 const MAX_KEY = 253;
 
@@ -91,12 +133,9 @@ function scalar(text: string, from: number, end: number): unknown {
   while (text.charCodeAt(stop - 1) === 32) stop--;
   if (text.charCodeAt(stop - 1) === 58) return NO; // a trailing `:` too
   const value = text.slice(from, stop);
-  return Object.hasOwn(KEYWORDS, value) ? KEYWORDS[value] : value;
-}
-
-interface Level {
-  indent: number;
-  object: Record<string, unknown>;
+  // Only a word of four or five letters can be one of KEYWORDS: most values skip the lookup.
+  const length = stop - from;
+  return (length === 4 || length === 5) && Object.hasOwn(KEYWORDS, value) ? KEYWORDS[value] : value;
 }
 
 export interface SimpleYaml {
@@ -111,16 +150,23 @@ export function simpleLoadAll(text: string): SimpleYaml | undefined {
   const documents: unknown[] = [];
   const lines: number[] = [];
   let lineNumber = 0;
-  let stack: Level[] = [];
-  /** The key whose `key:` line waits for its first nested line. */
-  let pending: { parent: Record<string, unknown>; key: string; indent: number } | undefined;
+  // The open mappings, outermost first: their indents and objects, `depth` of them. Two arrays
+  // reused for every document, and the pending key in three variables: an object per nested
+  // mapping and per `key:` line was much of the garbage on files of many small documents.
+  const indents: number[] = [];
+  const objects: Array<Record<string, unknown>> = [];
+  let depth = 0;
+  /** The key whose `key:` line waits for its first nested line, in the mapping pendingIn. */
+  let pendingIn: Record<string, unknown> | undefined;
+  let pendingKey = '';
+  let pendingIndent = 0;
   let content = false;
   const closeDocument = (): boolean => {
     if (!content) return false;
-    if (pending) pending.parent[pending.key] = null;
-    documents.push(stack[0]!.object);
-    stack = [];
-    pending = undefined;
+    if (pendingIn) pendingIn[pendingKey] = null;
+    documents.push(objects[0]);
+    depth = 0;
+    pendingIn = undefined;
     content = false;
     return true;
   };
@@ -147,28 +193,31 @@ export function simpleLoadAll(text: string): SimpleYaml | undefined {
     while (colon < end && is(text.charCodeAt(colon), KEY_CHAR)) colon++;
     if (text.charCodeAt(colon) !== 58 || colon - at > MAX_KEY) return undefined;
     if (colon + 1 < end && text.charCodeAt(colon + 1) !== 32) return undefined;
-    const key = text.slice(at, colon);
+    const key = keyAt(text, at, colon);
     if (UNSAFE_KEYS.has(key)) return undefined;
-    if (pending) {
-      if (indent <= pending.indent) {
-        pending.parent[pending.key] = null;
+    if (pendingIn) {
+      if (indent <= pendingIndent) {
+        pendingIn[pendingKey] = null;
       } else {
         const child: Record<string, unknown> = {};
-        pending.parent[pending.key] = child;
-        stack.push({ indent, object: child });
+        pendingIn[pendingKey] = child;
+        indents[depth] = indent;
+        objects[depth] = child;
+        depth++;
       }
-      pending = undefined;
+      pendingIn = undefined;
     }
     if (!content) {
       if (indent !== 0) return undefined;
-      stack = [{ indent: 0, object: {} }];
+      indents[0] = 0;
+      objects[0] = {};
+      depth = 1;
       content = true;
       lines.push(lineNumber);
     }
-    while (stack.length && stack[stack.length - 1]!.indent > indent) stack.pop();
-    const level = stack[stack.length - 1];
-    if (!level || level.indent !== indent) return undefined;
-    const parent = level.object;
+    while (depth > 0 && indents[depth - 1]! > indent) depth--;
+    if (depth === 0 || indents[depth - 1] !== indent) return undefined;
+    const parent = objects[depth - 1]!;
     if (Object.hasOwn(parent, key)) return undefined; // js-yaml: duplicated mapping key
     let from = colon + 1;
     while (from < end && text.charCodeAt(from) === 32) from++;
@@ -176,7 +225,9 @@ export function simpleLoadAll(text: string): SimpleYaml | undefined {
     if (value === NO) return undefined;
     if (value === OPEN) {
       parent[key] = null;
-      pending = { parent, key, indent };
+      pendingIn = parent;
+      pendingKey = key;
+      pendingIndent = indent;
     } else parent[key] = value;
   }
   if (!closeDocument()) return undefined;
