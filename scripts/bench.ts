@@ -39,7 +39,7 @@ const only = process.argv
 const wanted = (name: string) => !only || only.includes(name);
 const RUNS = 3;
 const work = join(projectRoot, 'bench/work');
-const cli = join(projectRoot, 'dist/src/cli/main.js');
+const cli = join(projectRoot, 'dist/bin/airgap.js');
 // AIRGAP_PROFILE=DIR writes a --cpu-prof profile of every airgap run into DIR.
 const NODE = process.env.AIRGAP_PROFILE
   ? `node --cpu-prof --cpu-prof-dir=${process.env.AIRGAP_PROFILE}`

@@ -3,11 +3,11 @@
  * so `node airgap.mjs <command>` runs where nothing is installed, such as CloudShell.
  * Runs after tsc, from dist/scripts/; esbuild is a build-time dev dependency only.
  */
-import { readFileSync, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
-import { undefinedGlobals } from './lib/free-globals.js';
+import { NODE_ESM_OPTIONS, undefinedGlobalsIn } from './lib/esbuild-node.js';
 
 /** Compiled to dist/scripts/, two levels below the project root. */
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -20,34 +20,13 @@ const result = await build({
   metafile: true,
   entryPoints: [join(projectRoot, 'src/cli/main.ts')],
   outfile,
-  bundle: true,
-  platform: 'node',
-  format: 'esm',
-  target: 'node20',
+  ...NODE_ESM_OPTIONS,
   minify: true,
-  // Only the S3 client's own code paths are kept; the SDK's browser variants are never used.
-  mainFields: ['module', 'main'],
-  legalComments: 'none',
-  logLevel: 'warning',
-  // CommonJS dependencies read require, __filename and __dirname (write-file-atomic hashes
-  // __filename for its temp names); an ES module has none of them, so the banner defines them.
-  banner: {
-    js: [
-      "import { createRequire as __airgapRequire } from 'node:module';",
-      "import { dirname as __airgapDirname } from 'node:path';",
-      "import { fileURLToPath as __airgapPath } from 'node:url';",
-      'const require = __airgapRequire(import.meta.url);',
-      'const __filename = __airgapPath(import.meta.url);',
-      'const __dirname = __airgapDirname(__filename);',
-    ].join(' '),
-  },
 });
 // A global read but never defined throws only when its code path runs: refuse the build.
-const missing = undefinedGlobals(readFileSync(outfile, 'utf8'));
-if (missing.length) {
-  process.stderr.write(
-    `dist/airgap.mjs reads undefined global(s): ${missing.join(', ')}: define them in the banner\n`,
-  );
+const undefinedGlobal = undefinedGlobalsIn(outfile, 'dist/airgap.mjs');
+if (undefinedGlobal) {
+  process.stderr.write(`${undefinedGlobal}\n`);
   process.exit(1);
 }
 const size = statSync(outfile).size;

@@ -14,7 +14,7 @@ import { projectRoot } from './lib/loop.js';
 import { measureTreeRss } from './lib/peak-rss.js';
 
 const work = join(projectRoot, 'bench/work/rss');
-const cli = join(projectRoot, 'dist/src/cli/main.js');
+const cli = join(projectRoot, 'dist/bin/airgap.js');
 const args = process.argv.slice(2);
 
 function makeRepo(name: string, fill: (repo: string) => void): string {

@@ -62,7 +62,8 @@ export interface LoopResult {
   awsUsed: 'aws CLI' | 'SDK stand-in';
 }
 
-const cliPath = () => join(projectRoot, 'dist/src/cli/main.js');
+/** What users run: package.json's bin (scripts/build-bin.ts). */
+const cliPath = () => join(projectRoot, 'dist/bin/airgap.js');
 
 /** Runs the built CLI like a user, asynchronously so the in-process S3 server keeps serving. */
 export function runAirgap(

@@ -19,7 +19,8 @@ export { commitAll, git, hasCommand };
 
 export const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 export const exampleRepo = join(projectRoot, 'examples/kafka-ops');
-export const cliPath = join(projectRoot, 'dist/src/cli/main.js');
+/** What users run: package.json's bin, built by scripts/build-bin.ts. */
+export const cliPath = join(projectRoot, 'dist/bin/airgap.js');
 export const standins = join(projectRoot, 'scripts/standins');
 
 const tempDirs: string[] = [];

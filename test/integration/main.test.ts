@@ -2,14 +2,50 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, cliPath, makeOpsRepo, tempDir } from '../helpers/ops-repo.js';
+import {
+  cleanupTempDirs,
+  cliPath,
+  commitAll,
+  makeOpsRepo,
+  projectRoot,
+  tempDir,
+} from '../helpers/ops-repo.js';
 
 afterAll(cleanupTempDirs);
 
+/** dist/bin/'s files and the sources esbuild put in each (written by scripts/build-bin.ts). */
+const binSources: Record<string, string[]> = JSON.parse(
+  readFileSync(join(projectRoot, 'dist/bin.meta.json'), 'utf8'),
+);
+
+/**
+ * A loaded URL as the sources it holds, named alike for both builds: "src/cli/main",
+ * "node_modules/zod/...". A file of dist/bin/ stands for every source inside it (and for
+ * itself, "bin/<file>", so a chunk holding no source of ours still counts as loaded).
+ */
+function sourcesOf(url: string): string[] {
+  const bin = /\/dist\/bin\/([^/]+)$/.exec(url)?.[1];
+  if (bin !== undefined) {
+    const inside = binSources[bin];
+    if (!inside) throw new Error(`${url} is not in dist/bin.meta.json: build again`);
+    return [`bin/${bin}`, ...inside.map((source) => source.replace(/\.ts$/, ''))];
+  }
+  return [
+    url
+      .replace(/^.*?\/dist\/(?=src\/)/, '')
+      .replace(/\.js$/, '')
+      .replace(/^.*?(?=node_modules\/)/, ''),
+  ];
+}
+
 /** Runs the built CLI with a module loader hook that lists every module it loads. */
-function modulesLoadedBy(args: string[]): {
+function modulesLoadedBy(
+  cli: string,
+  args: string[],
+): {
   status: number | null;
   stdout: string;
+  stderr: string;
   modules: string[];
 } {
   const dir = tempDir('airgap-loads-');
@@ -28,31 +64,33 @@ export async function load(url, context, next) {
     join(dir, 'register.mjs'),
     `import { register } from 'node:module';\nregister('./hooks.mjs', import.meta.url);\n`,
   );
-  const run = spawnSync(
-    process.execPath,
-    ['--import', join(dir, 'register.mjs'), cliPath, ...args],
-    {
-      encoding: 'utf8',
-    },
-  );
+  const run = spawnSync(process.execPath, ['--import', join(dir, 'register.mjs'), cli, ...args], {
+    encoding: 'utf8',
+  });
   return {
     status: run.status,
     stdout: run.stdout,
-    modules: readFileSync(log, 'utf8').split('\n').filter(Boolean),
+    stderr: run.stderr,
+    modules: readFileSync(log, 'utf8').split('\n').filter(Boolean).flatMap(sourcesOf),
   };
 }
 
-describe('src/cli/main.ts: a thin, lazy client of the library', () => {
+// What users run (package.json bin: dist/bin/, esbuild chunks) and tsc's dist/src/cli/main.js,
+// whose lazy imports are the library's (src/index.ts) too.
+describe.each([
+  ['dist/bin/airgap.js', cliPath],
+  ['dist/src/cli/main.js', join(projectRoot, 'dist/src/cli/main.js')],
+])('%s: a thin, lazy client of the library', (_name, cli) => {
   it('answers --version and --help without loading the AWS SDK or any command code', () => {
     for (const args of [['--version'], ['--help'], ['upload', '--help']]) {
-      const { status, stdout, modules } = modulesLoadedBy(args);
+      const { status, stdout, modules } = modulesLoadedBy(cli, args);
       expect(status, args.join(' ')).toBe(0);
       expect(stdout.length, args.join(' ')).toBeGreaterThan(0);
       // The hook sees the CLI itself, so an empty list cannot pass by accident.
-      expect(modules.some((url) => url.endsWith('/dist/src/cli/main.js'))).toBe(true);
-      const heavy = modules.filter((url) =>
-        /\/node_modules\/@aws-sdk\/|\/dist\/src\/(commands|transfer|bundle|ingest|paste|docs|repo)\//.test(
-          url,
+      expect(modules).toContain('src/cli/main');
+      const heavy = modules.filter((source) =>
+        /^node_modules\/@aws-sdk\/|^src\/(commands|transfer|bundle|ingest|paste|docs|repo)\//.test(
+          source,
         ),
       );
       expect(heavy, args.join(' ')).toEqual([]);
@@ -62,15 +100,15 @@ describe('src/cli/main.ts: a thin, lazy client of the library', () => {
   it('answers an unchanged bundle rerun without zod, the plan or the secret rules', () => {
     const repo = makeOpsRepo();
     const args = ['bundle', 'dev-topics', '--repo', repo, '--out', tempDir(), '--json'];
-    const first = spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8' });
+    const first = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
     expect(first.status, first.stderr).toBe(0);
-    const { status, stdout, modules } = modulesLoadedBy(args);
+    const { status, stdout, modules } = modulesLoadedBy(cli, args);
     expect(status).toBe(0);
     expect(JSON.parse(stdout).alreadyPrepared).toBe(true);
-    expect(modules.some((url) => url.endsWith('/dist/src/commands/bundle/rerun.js'))).toBe(true);
-    const heavy = modules.filter((url) =>
-      /\/node_modules\/(zod|js-yaml)\/|\/dist\/src\/(secrets\/|model\/(spec|record)\.js|commands\/bundle-(build|plan)\.js)/.test(
-        url,
+    expect(modules).toContain('src/commands/bundle/rerun');
+    const heavy = modules.filter((source) =>
+      /^node_modules\/(zod|js-yaml)\/|^src\/(secrets\/|model\/(spec|record)$|commands\/bundle\/(build|plan)$)/.test(
+        source,
       ),
     );
     expect(heavy).toEqual([]);
@@ -78,9 +116,39 @@ describe('src/cli/main.ts: a thin, lazy client of the library', () => {
 
   it('loads the upload command and the AWS SDK once upload runs', () => {
     const missing = join(tempDir('airgap-empty-'), 'missing');
-    const { status, modules } = modulesLoadedBy(['upload', missing]);
+    const { status, modules } = modulesLoadedBy(cli, ['upload', missing]);
     expect(status).toBe(2);
-    expect(modules.some((url) => url.endsWith('/dist/src/commands/upload/upload.js'))).toBe(true);
-    expect(modules.some((url) => url.includes('/node_modules/@aws-sdk/client-s3/'))).toBe(true);
+    expect(modules).toContain('src/commands/upload/upload');
+    expect(modules.some((source) => source.startsWith('node_modules/@aws-sdk/client-s3/'))).toBe(
+      true,
+    );
+  });
+});
+
+// dist/src/bundle/scan-worker.js is covered by test/integration/scan-pool.test.ts.
+describe('dist/bin/airgap.js, built in chunks', () => {
+  it('scans a repo of over 2 MiB in a worker thread started from its own worker file', () => {
+    const repo = makeOpsRepo();
+    // One ConfigMap of 3 MiB among the files the spec covers (WORKER_MIN_BYTES is 2 MiB), in
+    // few long values: cheap to parse.
+    const value = 'plain words of a long value '.repeat(3_600);
+    const data = Array.from({ length: 30 }, (_, i) => `  key-${i}: "${value}"`);
+    writeFileSync(
+      join(repo, 'k8s/dev/topics/large-config.yaml'),
+      `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: large\n  namespace: kafka\ndata:\n${data.join('\n')}\n`,
+    );
+    commitAll(repo, 'A large file');
+    const { status, stderr, modules } = modulesLoadedBy(cliPath, [
+      'bundle',
+      'dev-topics',
+      '--repo',
+      repo,
+      '--out',
+      tempDir(),
+      '--json',
+    ]);
+    expect(status, stderr).toBe(0);
+    // The loader hook registers in workers too (they inherit --import).
+    expect(modules).toContain('src/bundle/scan-worker');
   });
 });
