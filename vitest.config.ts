@@ -58,7 +58,12 @@ export default defineConfig({
       { extends: true, test: { name: 'slow', include: slowUnitTests } },
       {
         extends: true,
-        test: { name: 'integration', include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'] },
+        test: {
+          name: 'integration',
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          // They run dist/bin/: built again here when src/ is newer (a tsc-only build).
+          globalSetup: ['test/setup/fresh-bin.ts'],
+        },
       },
     ],
   },

@@ -1,60 +1,20 @@
 /**
- * Writes dist/bin/: the `airgap` command users run (package.json `bin`), built by esbuild from
- * src/cli/main.ts with every dependency, split into chunks (`splitting`) so a command loads
- * only its own code: `bundle` never reads the AWS SDK, `--version` only the entry. Loading the
- * ~230 modules tsc leaves in dist/src/ one by one (resolution, a file read and a compile each)
- * was most of a small bundle's cost over bare node (issue 28); dist/src/ stays the library.
- * The scan worker is an entry of its own beside the chunks, where scan-pool.ts looks for it.
- * dist/bin.meta.json lists the sources inside each output file, for the tests that check what
- * a command loads (test/integration/main.test.ts). Runs after tsc, from dist/scripts/.
+ * Writes dist/bin/, the `airgap` command (scripts/lib/bin-build.ts says what and why).
+ * Runs after tsc, from dist/scripts/; refuses output that reads an undefined global.
  */
-import { readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { NODE_ESM_OPTIONS, undefinedGlobalsIn } from './lib/esbuild-node.js';
+import { buildBin } from './lib/bin-build.js';
 
 /** Compiled to dist/scripts/, two levels below the project root. */
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
-const outdir = join(projectRoot, 'dist/bin');
 
-// Chunk names carry a content hash: without this, chunks of earlier builds would pile up.
-rmSync(outdir, { recursive: true, force: true });
-const result = await build({
-  ...NODE_ESM_OPTIONS,
-  absWorkingDir: projectRoot,
-  metafile: true,
-  entryPoints: {
-    airgap: join(projectRoot, 'src/cli/main.ts'),
-    'scan-worker': join(projectRoot, 'src/bundle/scan-worker.ts'),
-  },
-  outdir,
-  splitting: true,
-  // Names stay readable in the stack traces `--debug` prints; whitespace and syntax are what
-  // make the files smaller to read and parse.
-  minifyWhitespace: true,
-  minifySyntax: true,
-});
-
-const failures = readdirSync(outdir)
-  .map((name) => undefinedGlobalsIn(join(outdir, name), `dist/bin/${name}`))
-  .filter((message) => message !== undefined);
-if (failures.length) {
-  process.stderr.write(`${failures.join('\n')}\n`);
+try {
+  const { bytes, files } = await buildBin(projectRoot, { checkGlobals: true });
+  process.stdout.write(
+    `dist/bin/ ${(bytes / 1024 / 1024).toFixed(2)} MiB in ${files} files (airgap.js, scan-worker.js and shared chunks)\n`,
+  );
+} catch (error) {
+  process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 }
-
-// Output and input paths in the metafile are relative to absWorkingDir; node_modules may be a
-// symlink to another checkout, so inputs are cut back to "node_modules/...".
-const sources: Record<string, string[]> = {};
-let bytes = 0;
-for (const [path, output] of Object.entries(result.metafile.outputs)) {
-  bytes += output.bytes;
-  sources[relative('dist/bin', path)] = Object.keys(output.inputs).map((input) =>
-    input.replace(/^.*?(?=node_modules\/)/, ''),
-  );
-}
-writeFileSync(join(projectRoot, 'dist/bin.meta.json'), `${JSON.stringify(sources, null, 1)}\n`);
-process.stdout.write(
-  `dist/bin/ ${(bytes / 1024 / 1024).toFixed(2)} MiB in ${Object.keys(sources).length} files (airgap.js, scan-worker.js and shared chunks)\n`,
-);
