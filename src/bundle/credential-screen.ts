@@ -1,5 +1,5 @@
 import { isAscii } from 'node:buffer';
-import { LineFilter } from '../secrets/index.js';
+import { HIT, LineFilter } from '../secrets/index.js';
 import { manifestRules } from './credential-rules.js';
 import {
   base64Runs,
@@ -25,7 +25,17 @@ let screenFilter: LineFilter | undefined;
  */
 export function mayHoldCredential(text: string): boolean {
   const body = text.endsWith('\n') ? text : `${text}\n`;
-  return screen().flagged(body).starts.length > 0 || base64Runs(text).length > 0;
+  return (
+    screen().flagged(body).starts.length > 0 || base64Runs(text).length > 0 || isWrappedBase64(text)
+  );
+}
+
+/**
+ * A whole file of base64 in short lines, which the credential scan decodes as one run
+ * (credentials.ts, builtinFindings) though no line is a run long enough by itself.
+ */
+function isWrappedBase64(text: string): boolean {
+  return /^[A-Za-z0-9+/=\s]+$/.test(text) && text.replace(/\s+/g, '').length >= MIN_BASE64_RUN;
 }
 
 function screen(): LineFilter {
@@ -52,21 +62,65 @@ export function mayHoldCredentialBytes(chunks: readonly Buffer[]): boolean {
   const last = bytes.length ? bytes[bytes.length - 1] : 10;
   // The text form ends the last line with a \n, which flags a blank before it.
   if (last === 32 || last === 9) return true;
-  return screen().flaggedBytes(bytes, bytes.length).starts.length > 0 || hasBase64Run(bytes);
+  return hasKeywordLine(bytes) || hasBase64Run(bytes) || isWrappedBase64Bytes(bytes);
 }
 
-/** Whether base64Runs would find a run in these ASCII bytes. */
-function hasBase64Run(bytes: Uint8Array): boolean {
-  let start = -1;
-  for (let i = 0; i <= bytes.length; i++) {
-    if (i < bytes.length && isBase64Char(bytes[i] as number)) {
-      if (start < 0) start = i;
-      continue;
-    }
-    if (start >= 0 && i - start >= MIN_BASE64_RUN && mayDecodeToText(bytes, start, i)) return true;
-    start = -1;
+/** flaggedBytes' answer as a yes/no: stops at the first flagged line, keeps no offsets. */
+function hasKeywordLine(bytes: Uint8Array): boolean {
+  const table = screen().table;
+  let state = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    state = table[state + ((bytes[i] as number) & 127)] as number;
+    if (state >= 0) continue;
+    if (state === HIT) return true;
+    // A line's end: a blank before it flags it.
+    const last = i > 0 ? (bytes[i - 1] as number) : 0;
+    if (last === 32 || last === 9) return true;
+    state = 0;
   }
   return false;
+}
+
+/** 1 for the bytes of base64's alphabet (isBase64Char), 2 for `=` and what `\s` matches in ASCII. */
+const BASE64_BYTES = new Uint8Array(256).map((_, code) =>
+  isBase64Char(code) ? 1 : code === 61 || code === 32 || (code >= 9 && code <= 13) ? 2 : 0,
+);
+
+/**
+ * Whether base64Runs would find a run in these ASCII bytes, without looking at most of them:
+ * a run of MIN_BASE64_RUN or more holds one of every MIN_BASE64_RUN-th byte, so only those
+ * are probed, and the run around a probe that is base64 is measured both ways. `from`: where
+ * the bytes before are known not to end a run (the start, or just past a non-base64 byte).
+ */
+function hasBase64Run(bytes: Uint8Array): boolean {
+  const length = bytes.length;
+  let from = 0;
+  for (let probe = MIN_BASE64_RUN - 1; probe < length; ) {
+    if (BASE64_BYTES[bytes[probe] as number] !== 1) {
+      from = probe + 1;
+      probe += MIN_BASE64_RUN;
+      continue;
+    }
+    let start = probe;
+    while (start > from && BASE64_BYTES[bytes[start - 1] as number] === 1) start--;
+    let end = probe + 1;
+    while (end < length && BASE64_BYTES[bytes[end] as number] === 1) end++;
+    if (end - start >= MIN_BASE64_RUN && mayDecodeToText(bytes, start, end)) return true;
+    from = end + 1;
+    probe = end + MIN_BASE64_RUN;
+  }
+  return false;
+}
+
+/** isWrappedBase64 over ASCII bytes; most files fail at their first `:`, `-` or `.`. */
+function isWrappedBase64Bytes(bytes: Uint8Array): boolean {
+  let alphabet = 0;
+  for (let i = 0; i < bytes.length; i++) {
+    const kind = BASE64_BYTES[bytes[i] as number];
+    if (kind === 0) return false;
+    if (kind === 1 || bytes[i] === 61) alphabet++;
+  }
+  return alphabet >= MIN_BASE64_RUN;
 }
 
 /**

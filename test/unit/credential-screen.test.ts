@@ -67,3 +67,49 @@ describe('the screen', () => {
     expect(mayHoldCredential(secret('ConfigMap'))).toBe(false);
   });
 });
+
+describe('the screen on base64', () => {
+  it('flags a whole file of base64 in short lines, which the scan decodes as one run', () => {
+    const b64 = Buffer.from('token: ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A\n').toString('base64');
+    const text = `${b64.match(/.{1,16}/g)?.join('\n')}\n`;
+    expect(mayHoldCredential(text)).toBe(true);
+    expect(mayHoldCredentialBytes([Buffer.from(text)])).toBe(true);
+    expect(mayHoldCredentialBytes([Buffer.from(text.replace('\n', '\r\n'))])).toBe(true);
+    expect(mayHoldCredential('QUtJQUlP\nU0ZPRE5O\n')).toBe(false);
+  });
+
+  it('answers as the text screen does for runs of every length near the limit', () => {
+    // A run of every length around 24 at every offset, after a run of every length up to 30.
+    const run = (length: number) => 'QUFB'.repeat(13).slice(0, length);
+    for (let length = 20; length <= 28; length++)
+      for (let offset = 1; offset <= 26; offset += offset < 3 ? 1 : 23)
+        for (let first = 0; first <= 30; first++)
+          for (let at = 0; at <= 24; at++) {
+            const text = `${':'.repeat(at)}${run(first)}${':'.repeat(offset)}${run(length)}.x`;
+            const expected = mayHoldCredential(text);
+            expect(expected).toBe(length >= 24 || first >= 24);
+            expect(mayHoldCredentialBytes([Buffer.from(text)]), text).toBe(expected);
+          }
+    let random = 7;
+    const next = () => {
+      random = (random * 1103515245 + 12345) % 2 ** 31;
+      return random;
+    };
+    // Letters that decode to text (A-f lead a quartet), others that do not, and what ends a run.
+    const alphabets = ['QUFB', 'dGV4', 'zzz9', '+/', '=', ' ', '\n', ':', '-', '\t'];
+    const answers = { true: 0, false: 0 };
+    for (let file = 0; file < 3000; file++) {
+      let text = '';
+      for (let piece = next() % 12; piece > 0; piece--) {
+        const letters = alphabets[next() % alphabets.length] ?? '';
+        const length = next() % 3 ? next() % 30 : 1;
+        for (let i = 0; i < length; i++) text += letters[next() % letters.length];
+      }
+      const expected = mayHoldCredential(text);
+      answers[`${expected}`]++;
+      expect(mayHoldCredentialBytes([Buffer.from(text)]), JSON.stringify(text)).toBe(expected);
+    }
+    expect(answers.true).toBeGreaterThan(300);
+    expect(answers.false).toBeGreaterThan(300);
+  });
+});
