@@ -97,6 +97,18 @@ describe('cleanTranscript (chunk paths) against the line-by-line pass', () => {
     },
   );
 
+  it('is the same when the joiner decides in the middle of one large chunk', async () => {
+    // The lines before the decision go to the joiner, the rest of that chunk the fast paths.
+    for (const text of [
+      noisyTranscript(15, 12_000, { ascii: true, csi: true, rate: 0.2 }),
+      noisyTranscript(16, 12_000),
+    ]) {
+      const { fast, slow } = await both(() => [Buffer.from(text)]);
+      expect(fast.masked).toBeGreaterThan(0);
+      expect(fast).toEqual(slow);
+    }
+  });
+
   it('is the same with tiny chunks (every line and character cut)', async () => {
     const bytes = Buffer.from(noisyTranscript(7, 6_000));
     const next = random(7);
