@@ -2,7 +2,7 @@ import yaml from 'js-yaml';
 import picomatch from 'picomatch';
 import { grouped } from '../util/format.js';
 import { type CredentialDetector, credentialDetector } from './credentials.js';
-import { collectOperatorImages } from './operator-images.js';
+import { collectOperatorImages, isListKind } from './operator-images.js';
 import { classifySecret } from './secret-objects.js';
 import { type SimpleYaml, simpleLoadAll } from './simple-yaml.js';
 
@@ -233,18 +233,26 @@ export function scanManifest(
     }
     if (!('apiVersion' in value) && !('kind' in value)) return;
     isKubernetes = true;
-    let items: number[] | undefined;
-    const itemLine = (i: number) => {
-      items ??= listItemLines(textLines(), line);
-      return items[i] ?? line;
-    };
-    problems.push(...checkObject(path, value, `document ${index + 1}`, line, textLines, itemLine));
+    const isList = isListKind(value.kind);
+    let itemLine: ((i: number) => number) | undefined;
+    if (isList) {
+      let items: number[] | undefined;
+      itemLine = (i: number) => {
+        items ??= listItemLines(textLines(), line);
+        return items[i] ?? line;
+      };
+    }
+    checkObject(problems, path, value, `document ${index + 1}`, line, textLines, itemLine);
     if (mayHoldImages) collectImages(value, images);
     collectOperatorImages(value, images);
     // kubectl applies a List's items, each with its own kind and namespace.
-    const members = isListKind(value.kind) && Array.isArray(value.items) ? value.items : [value];
-    for (const item of members) {
-      const object = isObject(item) ? manifestObject(item, mayBeOversized) : undefined;
+    if (isList && Array.isArray(value.items)) {
+      for (const item of value.items) {
+        const object = isObject(item) ? manifestObject(item, mayBeOversized) : undefined;
+        if (object) objects.push(object);
+      }
+    } else {
+      const object = manifestObject(value, mayBeOversized);
       if (object) objects.push(object);
     }
   });
@@ -318,33 +326,35 @@ function isObject(value: unknown): value is Record<string, unknown> {
   return value !== null && typeof value === 'object' && !Array.isArray(value);
 }
 
-/** `List`, `v1/List`, `SecretList`, `ConfigMapList`…: what `kubectl get -o yaml` writes. */
-function isListKind(kind: unknown): boolean {
-  return typeof kind === 'string' && /list$/i.test(kind);
-}
-
 /**
  * Checks one Kubernetes object, and each item of a List (kubectl apply creates every item, a
  * Secret inside a List included). `kind` is compared in any letter case, as the API server
  * resolves it.
  */
 function checkObject(
+  problems: ContentProblem[],
   path: string,
   object: Record<string, unknown>,
   label: string,
   line: number,
   textLines: () => readonly string[],
   itemLine?: (index: number) => number,
-): ContentProblem[] {
-  const problems: ContentProblem[] = [];
+): void {
   const { kind } = object;
   const metadata = object.metadata as Record<string, unknown> | undefined;
   const needsName = !(kind === 'Kustomization' || isListKind(kind));
-  const missing = [
-    typeof object.apiVersion === 'string' ? undefined : 'apiVersion',
-    typeof kind === 'string' ? undefined : 'kind',
-    !needsName || typeof metadata?.name === 'string' ? undefined : 'metadata.name',
-  ].filter((key): key is string => key !== undefined);
+  const hasAll =
+    typeof object.apiVersion === 'string' &&
+    typeof kind === 'string' &&
+    (!needsName || typeof metadata?.name === 'string');
+  // The list of what is missing is built only when something is: not for every document.
+  const missing = hasAll
+    ? []
+    : [
+        typeof object.apiVersion === 'string' ? undefined : 'apiVersion',
+        typeof kind === 'string' ? undefined : 'kind',
+        !needsName || typeof metadata?.name === 'string' ? undefined : 'metadata.name',
+      ].filter((key): key is string => key !== undefined);
   if (missing.length) {
     problems.push({
       path,
@@ -353,7 +363,7 @@ function checkObject(
       message: `Kubernetes ${label} lacks ${missing.join(', ')}: add ${missing.length > 1 ? 'them' : 'it'}`,
     });
   }
-  if (typeof kind === 'string' && kind.toLowerCase() === 'secret') {
+  if (kindIs(kind, 'secret')) {
     const verdict = classifySecret(object, line, textLines());
     problems.push({
       path,
@@ -366,16 +376,12 @@ function checkObject(
     object.items.forEach((item, i) => {
       const at = itemLine?.(i) ?? line;
       if (isObject(item))
-        problems.push(...checkObject(path, item, `item ${i + 1} of ${label}`, at, textLines));
+        checkObject(problems, path, item, `item ${i + 1} of ${label}`, at, textLines);
     });
   }
   const kafkaPassword = (object.spec as { authentication?: { password?: { value?: unknown } } })
     ?.authentication?.password?.value;
-  if (
-    typeof kind === 'string' &&
-    kind.toLowerCase() === 'kafkauser' &&
-    kafkaPassword !== undefined
-  ) {
+  if (kindIs(kind, 'kafkauser') && kafkaPassword !== undefined) {
     problems.push({
       path,
       line,
@@ -383,5 +389,13 @@ function checkObject(
       message: `${label} is a KafkaUser with spec.authentication.password.value; use password.valueFrom.secretKeyRef`,
     });
   }
-  return problems;
+}
+
+/**
+ * Whether `kind` is `lower` in any letter case. Only İ changes length when lower-cased (to i
+ * and a dot), and neither word holds an i: a kind of another length cannot be either, and is
+ * not lower-cased (an allocation per document).
+ */
+function kindIs(kind: unknown, lower: 'secret' | 'kafkauser'): kind is string {
+  return typeof kind === 'string' && kind.length === lower.length && kind.toLowerCase() === lower;
 }

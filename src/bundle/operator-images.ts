@@ -8,9 +8,10 @@
 
 /** Where a pod template lives in each workload kind (a Pod is its own spec). */
 function podSpecs(object: Record<string, unknown>): unknown[] {
-  const kind = typeof object.kind === 'string' ? object.kind.toLowerCase() : '';
   const spec = object.spec as Record<string, unknown> | undefined;
+  // Before the kind is lower-cased: most documents (ConfigMaps) have no spec at all.
   if (!spec || typeof spec !== 'object') return [];
+  const kind = typeof object.kind === 'string' ? object.kind.toLowerCase() : '';
   const template = (spec.template as { spec?: unknown } | undefined)?.spec;
   switch (kind) {
     case 'pod':
@@ -124,13 +125,31 @@ function fromArgs(args: unknown, into: Set<string>): void {
 }
 
 /**
+ * `List`, `v1/List`, `SecretList`, `ConfigMapList`…: what `kubectl get -o yaml` writes. What
+ * /list$/i matches, compared letter by letter: `c | 32` is the lower case of an ASCII letter,
+ * and no other code unit gives `l`, `i`, `s` or `t` (as /i without /u folds none into them).
+ * The regex, run several times on every document, was a visible part of the scan.
+ */
+export function isListKind(kind: unknown): boolean {
+  if (typeof kind !== 'string') return false;
+  const n = kind.length;
+  return (
+    n >= 4 &&
+    (kind.charCodeAt(n - 4) | 32) === 108 &&
+    (kind.charCodeAt(n - 3) | 32) === 105 &&
+    (kind.charCodeAt(n - 2) | 32) === 115 &&
+    (kind.charCodeAt(n - 1) | 32) === 116
+  );
+}
+
+/**
  * Adds the image references in the env values, args and commands of a workload's containers
  * (and initContainers), and of each workload inside a List.
  */
 export function collectOperatorImages(object: unknown, into: Set<string>): void {
   if (!object || typeof object !== 'object' || Array.isArray(object)) return;
   const record = object as Record<string, unknown>;
-  if (typeof record.kind === 'string' && /list$/i.test(record.kind)) {
+  if (isListKind(record.kind)) {
     if (Array.isArray(record.items))
       for (const item of record.items) collectOperatorImages(item, into);
     return;

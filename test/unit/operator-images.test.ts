@@ -1,7 +1,11 @@
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
 import { scanManifest } from '../../src/bundle/manifests.js';
-import { asImageReference, collectOperatorImages } from '../../src/bundle/operator-images.js';
+import {
+  asImageReference,
+  collectOperatorImages,
+  isListKind,
+} from '../../src/bundle/operator-images.js';
 
 // A cluster-operator Deployment in Strimzi's install shape (env lists of `version=image`,
 // `STRIMZI_DEFAULT_*_IMAGE`, an image under a name without "IMAGE"), written for this test.
@@ -152,5 +156,27 @@ describe('asImageReference', () => {
     ['', true],
   ])('%j is not an image (named: %s)', (text, named) => {
     expect(asImageReference(text, named)).toBeUndefined();
+  });
+});
+
+describe('isListKind', () => {
+  it('answers as /list$/i does, non-ASCII look-alikes included', () => {
+    const kinds = [
+      'List',
+      'v1/List',
+      'SecretList',
+      'configmaplist',
+      'LIST',
+      'lisT',
+      'list ',
+      'Lis',
+    ];
+    // Dotless ı, İ, long ſ, the Kelvin sign, fullwidth letters: none is an ASCII letter to /i.
+    kinds.push('lıst', 'lİst', 'liſt', 'ĺist', 'ｌｉｓｔ', 'Lis\u0074', 'Li\u017Ft', '', 'st');
+    for (let c = 0; c < 0x250; c++)
+      kinds.push(`Lis${String.fromCharCode(c)}`, `${String.fromCharCode(c)}ist`);
+    for (const kind of kinds) expect(isListKind(kind), kind).toBe(/list$/i.test(kind));
+    expect(isListKind(undefined)).toBe(false);
+    expect(isListKind(7)).toBe(false);
   });
 });
