@@ -151,4 +151,68 @@ describe('dist/bin/airgap.js, built in chunks', () => {
     // The loader hook registers in workers too (they inherit --import).
     expect(modules).toContain('src/bundle/scan-worker');
   });
+  // esbuild keeps only the zod the schemas use (no locales; 148 KB, not 590): the bin must
+  // still refuse a spec and a record with the words the library's unbundled zod gives.
+  it('refuses a bad spec and a damaged record exactly as the library (dist/src/) does', async () => {
+    const { parseBundleSpec } = await import(join(projectRoot, 'dist/src/model/spec.js'));
+    const { parseRecord } = await import(join(projectRoot, 'dist/src/model/record.js'));
+    const refusal = (thrown: () => unknown) => {
+      try {
+        thrown();
+      } catch (error) {
+        const { message, details, hint, exitCode } = error as Record<string, unknown>;
+        return { ok: false, error: message, details, hint, exitCode };
+      }
+      throw new Error('not refused');
+    };
+    const cliRefusal = (repo: string) => {
+      const run = spawnSync(
+        process.execPath,
+        [cliPath, 'bundle', 'dev-topics', '--repo', repo, '--out', tempDir(), '--json'],
+        { encoding: 'utf8' },
+      );
+      expect(run.status, run.stderr).not.toBe(0);
+      return JSON.parse(run.stdout);
+    };
+
+    const repo = makeOpsRepo();
+    const spec = 'bundles/dev-topics.yaml';
+    const bad = [
+      'name: Dev Topics',
+      'environment: [dev]',
+      'description: 42',
+      'colour: blue',
+      's3:',
+      '  prefix: "a\\tb"',
+      '  region: 7',
+      'files: k8s/dev/topics/*.yaml',
+      'steps:',
+      '  - name: "one\\ntwo"',
+      '    run: 5',
+      '  - {}',
+      'verify: [1, true]',
+      'images: [1]',
+      'imageSources: { x: 3 }',
+      'ecr: { registry: 7 }',
+      '',
+    ].join('\n');
+    writeFileSync(join(repo, spec), bad);
+    commitAll(repo, 'A bad spec');
+    const expected = refusal(() => parseBundleSpec(bad, spec));
+    expect((expected.details as string[]).length).toBeGreaterThan(10);
+    expect(cliRefusal(repo)).toEqual(expected);
+
+    const good = makeOpsRepo();
+    const args = ['bundle', 'dev-topics', '--repo', good, '--out', tempDir(), '--json'];
+    const first = spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8' });
+    expect(first.status, first.stderr).toBe(0);
+    // The repo-relative path, as the plan names the record it reads.
+    const recordFile = `bundles/records/${JSON.parse(first.stdout).bundleId}.json`;
+    const record = JSON.parse(readFileSync(join(good, recordFile), 'utf8'));
+    const damaged = `${JSON.stringify({ ...record, commitTime: 'yesterday', files: 'all', extra: 1 }, null, 2)}\n`;
+    writeFileSync(join(good, recordFile), damaged);
+    const recordRefusal = refusal(() => parseRecord(damaged, recordFile));
+    expect(recordRefusal.error).toContain(recordFile);
+    expect(cliRefusal(good)).toEqual(recordRefusal);
+  });
 });
