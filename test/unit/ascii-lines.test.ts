@@ -36,5 +36,12 @@ describe('cleanAsciiLines', () => {
   it('leaves any other escape to the regex path', () => {
     for (const text of ['a\x1b]0;title\x07b\n', 'a\x1b(Bb\n', 'a\x1b\n', 'a\x1b[12\n'])
       expect(byLoop(text)).toBeUndefined();
+    // Found late in the walk, after complete sequences and lines; and cut by the chunk's end.
+    for (const text of [
+      '\x1b[1mok\x1b[0m\r\nline\n\x1b[0K\x1b]0;title\x07b\n',
+      'ok\n\x1b[',
+      'ok\n\x1b',
+    ])
+      expect(byLoop(text)).toBeUndefined();
   });
 });

@@ -5,21 +5,20 @@ const CR = 13;
 const LF = 10;
 
 /**
- * The common chunk in one loop over its bytes, written to `out` (as long at least): ASCII lines (each ending in `\n`,
- * the last one too) whose only escape
- * sequences are complete CSI ones (colours, bracketed paste). Makes `\r\n` `\n` and removes the
- * sequences, as removeEscapes does (a global replace matches left to right and goes on after
- * each match, as this loop does; CSI's classes are disjoint, so a match never backtracks), and
- * feeds what it keeps to the line filter's automaton, as LineFilter.flaggedBytes would.
- * Returns the new length and the flagged lines, or undefined for any other escape (OSC, a
- * lone ESC, a cut sequence): the regex path then takes the chunk.
+ * The common chunk in one loop over its bytes, written to `out` (as long at least): ASCII
+ * lines (each ending in `\n`, the last one too) whose only escape sequences are complete CSI
+ * ones (colours, bracketed paste). Makes `\r\n` `\n` and removes the sequences, as
+ * removeEscapes does (a global replace matches left to right and goes on after each match, as
+ * this loop does; CSI's classes are disjoint, so a match never backtracks), and feeds what it
+ * keeps to the line filter's automaton, as LineFilter.flaggedBytes would. Returns the new
+ * length and the flagged lines, or undefined for any other escape (OSC, a lone ESC, a cut
+ * sequence): the regex path then takes the chunk, and `out` holds nothing of use.
  */
 export function cleanAsciiLines(
   bytes: Uint8Array,
   out: Uint8Array,
 ): (Flagged & { length: number }) | undefined {
   const length = bytes.length;
-  if (!csiOnly(bytes, length)) return undefined;
   const table = automaton();
   const starts: number[] = [];
   let state = 0;
@@ -43,10 +42,15 @@ export function cleanAsciiLines(
     if (i >= length) break;
     i++;
     if (next === ESCAPE) {
-      // csiOnly checked that a complete CSI sequence starts here: skip it, state unchanged.
+      // A complete CSI sequence is skipped, state unchanged; any other escape (OSC, a lone
+      // ESC, a cut sequence) leaves the chunk to the regex path. Checked here, in the one walk:
+      // a pass of its own before it cost a native indexOf call per escape.
+      if (bytes[i] !== 0x5b) return undefined;
       i++;
-      while ((bytes[i] as number) >= 0x30 && (bytes[i] as number) <= 0x3f) i++;
-      while ((bytes[i] as number) >= 0x20 && (bytes[i] as number) <= 0x2f) i++;
+      while (i < length && (bytes[i] as number) >= 0x30 && (bytes[i] as number) <= 0x3f) i++;
+      while (i < length && (bytes[i] as number) >= 0x20 && (bytes[i] as number) <= 0x2f) i++;
+      if (i >= length || (bytes[i] as number) < 0x40 || (bytes[i] as number) > 0x7e)
+        return undefined;
       i++;
       continue;
     }
@@ -82,17 +86,4 @@ function automaton(): Int32Array {
   }
   withEscapes = table;
   return table;
-}
-
-/** Whether every ESC starts a complete CSI sequence. */
-function csiOnly(bytes: Uint8Array, length: number): boolean {
-  for (let i = bytes.indexOf(ESC); i >= 0 && i < length; i = bytes.indexOf(ESC, i + 1)) {
-    let j = i + 1;
-    if (bytes[j] !== 0x5b) return false;
-    j++;
-    while (j < length && (bytes[j] as number) >= 0x30 && (bytes[j] as number) <= 0x3f) j++;
-    while (j < length && (bytes[j] as number) >= 0x20 && (bytes[j] as number) <= 0x2f) j++;
-    if (j >= length || (bytes[j] as number) < 0x40 || (bytes[j] as number) > 0x7e) return false;
-  }
-  return true;
 }
