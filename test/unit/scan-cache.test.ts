@@ -14,7 +14,7 @@ const manifest: CachedScan = {
 };
 
 // The file's name holds the rules' fingerprint: other rules, another file.
-const FILE = `airgap/scan-cache-v6-${rulesFingerprint()}.json`;
+const FILE = `airgap/scan-cache-v7-${rulesFingerprint()}.json`;
 
 function gitDir(): string {
   const dir = mkdtempSync(join(tmpdir(), 'airgap-scan-cache-'));
@@ -68,5 +68,40 @@ describe('ScanCache', () => {
     const dir = gitDir();
     writeFileSync(join(dir, FILE), '{"verdicts": [');
     expect(ScanCache.load(dir).get('m1 k8s/a.yaml')).toBeUndefined();
+  });
+
+  it('stores plain objects as indexes into one string table and reads back the same', async () => {
+    const dir = gitDir();
+    const cache = ScanCache.load(dir);
+    const many: CachedScan = {
+      ...manifest,
+      objects: [
+        { kind: 'ConfigMap', apiVersion: 'v1', name: 'a', namespace: 'kafka' },
+        { kind: 'ConfigMap', apiVersion: 'v1', name: 'b' },
+        { kind: 'Namespace', apiVersion: 'v1', name: 'kafka' },
+      ],
+    };
+    const crd: CachedScan = {
+      ...manifest,
+      objects: [{ kind: 'CustomResourceDefinition', apiVersion: 'v1', name: 'c', defines: 'x/C' }],
+    };
+    cache.set('m1 k8s/a.yaml', many);
+    cache.set('m2 k8s/crd.yaml', crd);
+    cache.set('b1 x.bin', empty);
+    await cache.save();
+    const stored = JSON.parse(readFileSync(join(dir, FILE), 'utf8'));
+    expect(stored.strings).toEqual(['ConfigMap', 'v1', 'a', 'kafka', 'b', 'Namespace']);
+    expect(stored.verdicts[0].o).toEqual([0, 1, 2, 3, 0, 1, 4, -1, 5, 1, 3, -1]);
+    expect(stored.verdicts[1].objects).toEqual(crd.objects);
+    const again = ScanCache.load(dir);
+    expect(again.get('m1 k8s/a.yaml')).toEqual(many);
+    expect(again.get('m2 k8s/crd.yaml')).toEqual(crd);
+    expect(again.get('b1 x.bin')).toEqual(empty);
+    // An index past the table drops that verdict (the file is scanned again), not the others.
+    stored.verdicts[0].o[2] = 99;
+    writeFileSync(join(dir, FILE), JSON.stringify(stored));
+    const damaged = ScanCache.load(dir);
+    expect(damaged.get('m1 k8s/a.yaml')).toBeUndefined();
+    expect(damaged.get('m2 k8s/crd.yaml')).toEqual(crd);
   });
 });
