@@ -62,9 +62,13 @@ describe('airgap bundle: the unchanged rerun from the stamp', () => {
       const dirty = await expectAirgapError(bundle(options));
       expect(dirty.exitCode).toBe(4);
       expect(dirty.details).toContain(`modified: ${path}`);
+      // From a subdirectory too: the git status started there names paths from the root.
+      const inside = await expectAirgapError(bundle({ ...options, repo: join(repo, 'k8s/dev') }));
+      expect(inside.details).toContain(`modified: ${path}`);
       git(repo, 'checkout', '-q', '--', path);
     }
     expect(await unchangedRerun(options)).toBeDefined();
+    expect(await unchangedRerun({ ...options, repo: join(repo, 'k8s/dev') })).toBeDefined();
 
     // A stamp that is not this airgap's, or not a stamp: the full way, which writes it again.
     const stamp = readFileSync(stampFile, 'utf8');

@@ -32,6 +32,8 @@ describe('a whole bundle through context.git', () => {
     expect(new Set(first.asked)).toEqual(
       new Set(['headTree', 'dirtyPaths', 'headCommitAndFile', 'listTree', 'gitDirOf', 'blobs']),
     );
+    // One git status: the rerun check started it beside rev-parse and the plan was handed it.
+    expect(first.asked.filter((name) => name === 'dirtyPaths')).toHaveLength(1);
     const again = recording();
     const rerun = await bundle({ spec: 'dev-topics', repo, out, context: { git: again.git } });
     expect(rerun.alreadyPrepared).toBe(true);

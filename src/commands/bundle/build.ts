@@ -6,6 +6,7 @@ import { type BundleRecord, parseRecord, recordPath, stableJson } from '../../mo
 import { cloudshellWarnings } from '../../paste/cloudshell.js';
 import { withPastePlan } from '../../paste/plan-data.js';
 import { sweepDead } from '../../repo/airgap-dir.js';
+import type { DirtyPath } from '../../repo/git.js';
 import { publishDirectory } from '../../util/atomic.js';
 import { makeDirectory } from '../../util/fs.js';
 import { contextOf } from '../context.js';
@@ -26,9 +27,11 @@ export async function buildBundle(
   options: BundleOptions,
   /** The repo root, when the rerun's git already named it. */
   root?: string,
+  /** Its `git status`, when the rerun already started it. */
+  status?: Promise<DirtyPath[]>,
 ): Promise<BundleResult> {
   const context = contextOf(options.context);
-  const plan = await planBundle(options, context, root);
+  const plan = await planBundle(options, context, root, status);
   const warnings = [...plan.warnings];
   const rollback = plan.prepared ? await rollbackOf(plan.root, plan.prepared.record) : undefined;
   const result = (record: BundleRecord, alreadyPrepared: boolean): Promise<BundleResult> =>

@@ -54,11 +54,13 @@ export async function planBundle(
   { cwd, git }: Pick<CommandContext, 'cwd' | 'git'>,
   /** The root a caller's git already named for the same directory. */
   knownRoot?: string,
+  /** `git status` in that repo, when the caller already started it (with knownRoot only). */
+  knownStatus?: Promise<DirtyPath[]>,
 ): Promise<BundlePlan> {
   const root = knownRoot ?? (await git.repoRoot(options.repo ? resolve(cwd, options.repo) : cwd));
   // Each git starts as soon as what it needs is known, so they overlap (status needs only the
   // root, the tree only the commit); failures are reported in the order they were before.
-  const status = git.dirtyPaths(root);
+  const status = (knownRoot && knownStatus) || git.dirtyPaths(root);
   status.catch(() => {});
   // HEAD and the spec from one git process; on any other answer (or a git without it) the
   // two the old way, whose failures are reported in their old order (no commit before an

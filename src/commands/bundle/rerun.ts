@@ -103,6 +103,8 @@ async function readStamp(path: string): Promise<RerunStamp | undefined> {
 export interface RerunAnswer {
   result?: BundleResult;
   root?: string;
+  /** `git status` of that root, started beside rev-parse: the full plan needs it too. */
+  status?: Promise<DirtyPath[]>;
 }
 
 /**
@@ -115,13 +117,20 @@ export async function unchangedRerun(options: BundleOptions): Promise<BundleResu
 
 export async function rerunFromStamp(options: BundleOptions): Promise<RerunAnswer> {
   const { cwd, git } = contextOf(options.context);
-  const head = await git.headTree(options.repo ? resolve(cwd, options.repo) : cwd);
+  const dir = options.repo ? resolve(cwd, options.repo) : cwd;
+  const headTree = git.headTree(dir);
+  // Beside rev-parse, not after it: the rerun and the full plan both need the status, and its
+  // porcelain paths are the root's in any directory of the repo. Two git processes at once
+  // save one's latency; the plan is handed this one, so a first bundle still starts one.
+  const status = git.dirtyPaths(dir);
+  status.catch(() => {});
+  const head = await headTree;
   const build = buildId();
   if (!head) return {};
   const { root } = head;
   const format = options.format ?? 'tar.gz';
   const specPath = await resolveSpecPath(root, options.spec, cwd).catch(() => undefined);
-  if (specPath === undefined || !build) return { root };
+  if (specPath === undefined || !build) return { root, status };
   const stamp = await readStamp(stampPath(head.gitDir, specPath, format));
   if (
     !stamp ||
@@ -130,12 +139,9 @@ export async function rerunFromStamp(options: BundleOptions): Promise<RerunAnswe
     stamp.specPath !== specPath ||
     stamp.archiveFormat !== format
   )
-    return { root };
-  // Only now: a first bundle, with no stamp, must not pay for a status the plan asks again.
-  const status = git.dirtyPaths(root);
-  status.catch(() => {});
+    return { root, status };
   const result = await answer(options, { root, specPath, format, stamp, status });
-  return result ? { result, root } : { root };
+  return result ? { result, root } : { root, status };
 }
 
 async function answer(
