@@ -169,11 +169,13 @@ let providerFilter: LineFilter | undefined;
  * rule that could match it (the filter may flag needlessly, never miss: line-filter.ts).
  */
 function keywordLines(text: string, flagged?: readonly number[]): Map<number, Set<ProviderRule>> {
-  const filter = providerLineFilter();
+  // Given the pass's lines, the 1.2 MB table is loaded only if a flagged line needs it: most
+  // files have none.
+  const filter = flagged ? undefined : providerLineFilter();
   const found = new Map<number, Set<ProviderRule>>();
   let line = 0;
   let counted = 0;
-  for (const start of flagged ?? filter.flagged(text).starts) {
+  for (const start of flagged ?? filter?.flagged(text).starts ?? []) {
     for (let nl = text.indexOf('\n', counted); nl !== -1 && nl < start; ) {
       line++;
       nl = text.indexOf('\n', nl + 1);
@@ -182,7 +184,7 @@ function keywordLines(text: string, flagged?: readonly number[]): Map<number, Se
     const end = text.indexOf('\n', start);
     const raw = text.slice(start, end < 0 ? text.length : end);
     // A line the pass flagged for a manifest rule only is one this filter would have passed.
-    if (flagged && !filter.hits(raw) && !flaggedForNoise(raw)) continue;
+    if (flagged && !providerLineFilter().hits(raw) && !flaggedForNoise(raw)) continue;
     const lower = raw.toLowerCase();
     providerKeywords.lastIndex = 0;
     let set: Set<ProviderRule> | undefined;
