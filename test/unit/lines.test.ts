@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -27,6 +27,33 @@ describe('FileSink', () => {
     expect(bytes.subarray(start, end).toString()).toBe(`naïve — ünïcode\n${'x'.repeat(300_000)}\n`);
     expect(hash).toBe(sha256(bytes.subarray(start, end).toString()));
     expect(bytes.subarray(end).toString()).toBe('after\n');
+  });
+
+  it('copies many ranges of files it keeps open, and closes them with itself', () => {
+    // Linux lists a process's open files in /proc/self/fd: the sources must not stay open.
+    const openFiles = () => readdirSync('/proc/self/fd').length;
+    const one = join(dir, 'one.txt');
+    const two = join(dir, 'two.txt');
+    const long = 'abcdefghij'.repeat(200_000);
+    writeFileSync(one, long);
+    writeFileSync(two, '0123456789');
+    const before = openFiles();
+    const sink = new FileSink(join(dir, 'copies.txt'));
+    let expected = '';
+    for (let i = 0; i < 50; i++) {
+      sink.copyFrom(one, i * 7, i * 7 + 13);
+      sink.copyFrom(two, i % 10);
+      expected +=
+        'abcdefghij'.repeat(200_000).slice(i * 7, i * 7 + 13) + '0123456789'.slice(i % 10);
+    }
+    // A range longer than the shared 1 MiB read buffer, and one past the end of the file.
+    sink.copyFrom(one, 5, 1_500_005);
+    sink.copyFrom(two, 8, 100);
+    expected += `${long.slice(5, 1_500_005)}89`;
+    expect(openFiles()).toBe(before + 3);
+    sink.close();
+    expect(openFiles()).toBe(before);
+    expect(readFileSync(join(dir, 'copies.txt'), 'latin1') === expected).toBe(true);
   });
 
   it('hashes nothing when no range was begun', () => {

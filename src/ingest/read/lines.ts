@@ -1,6 +1,6 @@
 import { createHash, type Hash } from 'node:crypto';
 import { closeSync, openSync, writeSync } from 'node:fs';
-import { readRange } from './line-regions.js';
+import { OpenFiles, readRange } from './line-regions.js';
 
 /**
  * Splits a byte stream into lines without holding more than one chunk. Lines come in batches
@@ -34,6 +34,8 @@ export class FileSink {
   private written = 0;
   private hash: Hash | undefined;
   private buffer = Buffer.alloc(0);
+  /** The files copyFrom reads, open until close() (see OpenFiles). */
+  private readonly sources = new OpenFiles();
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'w');
@@ -102,7 +104,7 @@ export class FileSink {
 
   /** Appends bytes [start, end) of a file (all of it without a range) as they are. */
   copyFrom(path: string, start = 0, end = Number.POSITIVE_INFINITY): void {
-    for (const bytes of readRange(path, start, end)) this.writeBytes(bytes);
+    for (const bytes of readRange(path, start, end, this.sources)) this.writeBytes(bytes);
   }
 
   /** Closes the file even when the last flush fails (a full disk), then reports the failure. */
@@ -110,6 +112,7 @@ export class FileSink {
     try {
       this.flush();
     } finally {
+      this.sources.close();
       closeSync(this.fd);
     }
   }
