@@ -151,9 +151,15 @@ describe('simpleLoadAll', () => {
       '',
       '  a: 1\n',
       'a: "x\\ty"\n',
+      'a: "\\\\"\n', // an escaped backslash, the value's only character
+      'a: "x\\"\n', // an escaped closing quote
     ]) {
       expect(simpleLoadAll(text), JSON.stringify(text)).toBeUndefined();
     }
+  });
+
+  it('loads a double-quoted value when the backslashes are elsewhere in the file', () => {
+    expect(expectAgreement('a: "x"\nb: \'c\\d\'\nc: "y" # \\\n')).toBe(true);
   });
 
   it('opens the first document at a separator after comments only', () => {
