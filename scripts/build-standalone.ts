@@ -6,8 +6,7 @@
 import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { build } from 'esbuild';
-import { NODE_ESM_OPTIONS, undefinedGlobalsIn } from './lib/esbuild-node.js';
+import { freshStamp, writeStamp } from './lib/standalone-stamp.js';
 
 /** Compiled to dist/scripts/, two levels below the project root. */
 const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
@@ -16,7 +15,28 @@ const projectRoot = join(dirname(fileURLToPath(import.meta.url)), '../..');
 const MAX_BYTES = 2 * 1024 * 1024;
 
 const outfile = join(projectRoot, 'dist/airgap.mjs');
+// Nothing esbuild would read changed since the last build: the file stands (npm pack's
+// prepack right after a build). The script, its esbuild options and global check, and the
+// lockfile count too.
+const stampPath = join(projectRoot, 'dist/airgap.mjs.stamp.json');
+const here = dirname(fileURLToPath(import.meta.url));
+const always = [
+  fileURLToPath(import.meta.url),
+  join(here, 'lib/esbuild-node.js'),
+  join(here, 'lib/free-globals.js'),
+  join(projectRoot, 'package-lock.json'),
+  outfile,
+];
+const stamp = freshStamp(stampPath, projectRoot, always);
+if (stamp) {
+  process.stdout.write(`${stamp.summary} (unchanged, not rebuilt)\n`);
+  process.exit(0);
+}
+// Loaded only to build: esbuild, and TypeScript's parser behind the global check.
+const { build } = await import('esbuild');
+const { NODE_ESM_OPTIONS, undefinedGlobalsIn } = await import('./lib/esbuild-node.js');
 const result = await build({
+  absWorkingDir: projectRoot,
   metafile: true,
   entryPoints: [join(projectRoot, 'src/cli/main.ts')],
   outfile,
@@ -37,12 +57,13 @@ const output = Object.entries(result.metafile.outputs).find(([path]) =>
 const sdkBytes = Object.entries(output?.[1].inputs ?? {})
   .filter(([path]) => /node_modules\/@(aws-sdk|smithy|aws-crypto)\//.test(path))
   .reduce((sum, [, input]) => sum + input.bytesInOutput, 0);
-process.stdout.write(
-  `dist/airgap.mjs ${(size / 1024 / 1024).toFixed(2)} MiB (one file, no node_modules; the AWS SDK is ${Math.round(sdkBytes / 1024)} KiB of it)\n`,
-);
+const summary = `dist/airgap.mjs ${(size / 1024 / 1024).toFixed(2)} MiB (one file, no node_modules; the AWS SDK is ${Math.round(sdkBytes / 1024)} KiB of it)`;
+process.stdout.write(`${summary}\n`);
 if (size > MAX_BYTES) {
   process.stderr.write(
     `dist/airgap.mjs is over ${MAX_BYTES / 1024 / 1024} MiB: a dependency pulls in more than it should\n`,
   );
   process.exit(1);
 }
+// Only a file that passed both checks is stamped.
+writeStamp(stampPath, projectRoot, Object.keys(result.metafile.inputs), always, summary);
