@@ -17,13 +17,14 @@ import { NODE_ESM_OPTIONS, undefinedGlobalsIn } from './esbuild-node.js';
 export const BIN_META = 'dist/bin.meta.json';
 
 /**
- * Builds dist/bin/ and returns its size and file count. `checkGlobals`: parse every output
+ * Builds dist/bin/ and returns its size, file count and the files esbuild read and wrote.
+ * `checkGlobals`: parse every output
  * file for globals read but never defined (most of the build's CPU, ~3 s) and throw on any.
  */
 export async function buildBin(
   projectRoot: string,
   options: { checkGlobals: boolean },
-): Promise<{ bytes: number; files: number }> {
+): Promise<{ bytes: number; files: number; read: string[] }> {
   const outdir = join(projectRoot, 'dist/bin');
   // Chunk names carry a content hash: without this, chunks of earlier builds would pile up.
   rmSync(outdir, { recursive: true, force: true });
@@ -60,5 +61,7 @@ export async function buildBin(
     );
   }
   writeFileSync(join(projectRoot, BIN_META), `${JSON.stringify(sources, null, 1)}\n`);
-  return { bytes, files: Object.keys(sources).length };
+  // What esbuild read and wrote (relative to projectRoot), for build-bin's stamp.
+  const read = [...Object.keys(result.metafile.inputs), ...Object.keys(result.metafile.outputs)];
+  return { bytes, files: Object.keys(sources).length, read };
 }
