@@ -1,0 +1,83 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { commitAll, git } from '../../scripts/lib/git.js';
+import { exampleRepo } from './ops-repo.js';
+
+/**
+ * Temp state a test declares: `await using tmp = await tempDir()` removes the directory when the
+ * test's block ends, whether it passed or threw. Helpers that need scratch space (a bastion's
+ * HOME, a bin dir, a saved paste) take the fixture and make it inside with `dir()`, so a test
+ * owns everything it made and nothing outlives it; there is no module-level cleanup list.
+ */
+export interface TempDir extends AsyncDisposable {
+  /** The directory itself (for an ops repo: the repo's work tree). */
+  readonly path: string;
+  /** A new empty directory inside the fixture, removed with it. */
+  dir(prefix?: string): string;
+}
+
+/** A committed ops repo (examples/kafka-ops) in its own temp dir; `dir()` makes room beside it. */
+export interface OpsRepo extends TempDir {}
+
+function fixtureAt(root: string, path: string): TempDir {
+  return {
+    path,
+    dir: (prefix = 'tmp-') => mkdtempSync(join(root, prefix)),
+    [Symbol.asyncDispose]: () => rm(root, { recursive: true, force: true }),
+  };
+}
+
+/** An empty temp directory, removed on dispose. */
+export async function tempDir(prefix = 'airgap-test-'): Promise<TempDir> {
+  const root = mkdtempSync(join(tmpdir(), prefix));
+  return fixtureAt(root, root);
+}
+
+// One committed copy of examples/kafka-ops per worker process: every opsRepo() is a copy of it.
+// The commit is the same bytes either way (fixed identity and dates in GIT_ENV, same tree), so
+// commit ids and times match a repo committed from scratch, for three git processes fewer.
+let template: string | undefined;
+
+function templateRepo(): string {
+  if (template) return template;
+  const root = mkdtempSync(join(tmpdir(), 'airgap-ops-template-'));
+  // The worker's lifetime is the template's: nothing else knows when the last test ran.
+  process.once('exit', () => rmSync(root, { recursive: true, force: true }));
+  const repo = join(root, 'kafka-ops');
+  cpSync(exampleRepo, repo, { recursive: true });
+  git(repo, 'init', '-q', '-b', 'main');
+  commitAll(repo, 'Initial ops repo');
+  template = repo;
+  return repo;
+}
+
+/** A fresh, committed copy of examples/kafka-ops (one commit, "Initial ops repo"). */
+export async function opsRepo(): Promise<OpsRepo> {
+  const root = mkdtempSync(join(tmpdir(), 'airgap-ops-'));
+  const repo = join(root, 'kafka-ops');
+  cpSync(templateRepo(), repo, { recursive: true });
+  return fixtureAt(root, repo);
+}
+
+/**
+ * A fixture shared by the tests of a describe block (or file): made in beforeAll, disposed in
+ * afterAll, read through the returned getter. The one way to share a fixture; a test's own
+ * fixtures are declared with `await using`.
+ */
+export function fixture<T extends AsyncDisposable>(make: () => Promise<T>): () => T {
+  let value: T | undefined;
+  beforeAll(async () => {
+    value = await make();
+  });
+  afterAll(async () => {
+    await value?.[Symbol.asyncDispose]();
+    value = undefined;
+  });
+  return () => {
+    if (!value) throw new Error('fixture read outside the tests of its block');
+    return value;
+  };
+}
