@@ -1,9 +1,19 @@
-import { cpSync, mkdtempSync, rmSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import {
+  cpSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  statSync,
+} from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { commitAll, git } from '../../scripts/lib/git.js';
+import { commitAll, GIT_ENV, git } from '../../scripts/lib/git.js';
 import { exampleRepo } from './ops-repo.js';
 
 /**
@@ -36,22 +46,49 @@ export async function tempDir(prefix = 'airgap-test-'): Promise<TempDir> {
   return fixtureAt(root, root);
 }
 
-// One committed copy of examples/kafka-ops per worker process: every opsRepo() is a copy of it.
-// The commit is the same bytes either way (fixed identity and dates in GIT_ENV, same tree), so
-// commit ids and times match a repo committed from scratch, for three git processes fewer.
+// One committed copy of examples/kafka-ops that every opsRepo() copies. The commit is the same
+// bytes either way (fixed identity and dates in GIT_ENV, same tree), so commit ids and times
+// match a repo committed from scratch, for four git processes fewer per repo. The copy lives in
+// a dir named after a hash of the example's files and GIT_ENV, shared by every worker and run:
+// a worker ends without running exit handlers, so a per-worker copy would be left behind each
+// time; this one is left once per version of the example. It is made under another name and
+// renamed into place, so a worker never copies a half-made template.
 let template: string | undefined;
+
+function exampleHash(): string {
+  const hash = createHash('sha256').update(JSON.stringify(GIT_ENV));
+  const walk = (dir: string): void => {
+    for (const entry of readdirSync(dir, { withFileTypes: true }).sort((a, b) =>
+      a.name < b.name ? -1 : 1,
+    )) {
+      const path = join(dir, entry.name);
+      hash.update(`${relative(exampleRepo, path)}\0${statSync(path).mode}\0`);
+      if (entry.isDirectory()) walk(path);
+      else hash.update(readFileSync(path));
+    }
+  };
+  walk(exampleRepo);
+  return hash.digest('hex').slice(0, 16);
+}
 
 function templateRepo(): string {
   if (template) return template;
-  const root = mkdtempSync(join(tmpdir(), 'airgap-ops-template-'));
-  // The worker's lifetime is the template's: nothing else knows when the last test ran.
-  process.once('exit', () => rmSync(root, { recursive: true, force: true }));
-  const repo = join(root, 'kafka-ops');
-  cpSync(exampleRepo, repo, { recursive: true });
-  git(repo, 'init', '-q', '-b', 'main');
-  commitAll(repo, 'Initial ops repo');
-  template = repo;
-  return repo;
+  const root = join(tmpdir(), `airgap-ops-template-${exampleHash()}`);
+  if (!existsSync(root)) {
+    const making = mkdtempSync(`${root}.making-`);
+    const repo = join(making, 'kafka-ops');
+    cpSync(exampleRepo, repo, { recursive: true });
+    git(repo, 'init', '-q', '-b', 'main');
+    commitAll(repo, 'Initial ops repo');
+    try {
+      renameSync(making, root);
+    } catch {
+      // Another worker renamed its copy into place first: the same bytes.
+      rmSync(making, { recursive: true, force: true });
+    }
+  }
+  template = join(root, 'kafka-ops');
+  return template;
 }
 
 /** A fresh, committed copy of examples/kafka-ops (one commit, "Initial ops repo"). */
