@@ -3,32 +3,15 @@
  * the README, so the test and the documentation cannot drift apart. A copy of the working tree
  * stands in for a fresh clone; npm's global prefix points into a temp dir.
  */
-import {
-  copyFileSync,
-  cpSync,
-  existsSync,
-  lstatSync,
-  mkdirSync,
-  mkdtempSync,
-  readFileSync,
-} from 'node:fs';
-import { rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { copyFileSync, cpSync, existsSync, lstatSync, mkdirSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { DeleteObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../scripts/lib/local-s3.js';
 import { runCollected, setSpecEndpoint } from '../../scripts/lib/loop.js';
 import type { BundleRecord } from '../../src/model/record.js';
-import {
-  cleanupTempDirs,
-  commitAll,
-  git,
-  makeOpsRepo,
-  projectRoot,
-  requireTool,
-  tempDir,
-} from '../helpers/ops-repo.js';
+import { opsRepo, type TempDir, tempDir } from '../helpers/fixtures.js';
+import { commitAll, git, projectRoot, requireTool } from '../helpers/ops-repo.js';
 import { storedObject } from '../helpers/s3-object.js';
 
 const readme = readFileSync(join(projectRoot, 'README.md'), 'utf8');
@@ -55,24 +38,14 @@ const savedEnv = { ...process.env };
 beforeAll(async () => {
   s3 = await startLocalS3(['acme-airgap']);
 });
-const bigDirs: string[] = [];
 afterAll(async () => {
   await s3.close();
   process.env = savedEnv;
-  // A clone with node_modules: removed asynchronously, so the test worker keeps answering.
-  for (const dir of bigDirs) await rm(dir, { recursive: true, force: true });
-  cleanupTempDirs();
-}, 300_000);
-
-function bigTempDir(prefix: string): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  bigDirs.push(dir);
-  return dir;
-}
+});
 
 /** A fresh clone's files: what git tracks plus new files not ignored, from the working tree. */
-function copyOfTheRepo(): string {
-  const copy = join(bigTempDir('airgap-clone-'), 'airgap');
+function copyOfTheRepo(scratch: TempDir): string {
+  const copy = join(scratch.dir('airgap-clone-'), 'airgap');
   const files = git(projectRoot, 'ls-files', '-co', '--exclude-standard', '-z')
     .split('\0')
     // node_modules is never part of a clone; a worktree's symlinked one must not be copied, or
@@ -122,16 +95,19 @@ describe('the README, followed as written', () => {
     const [fromClone, fromTarball] = bashBlocks(section('Install'));
     expect(fromClone).toContain('npm link');
     expect(fromTarball).toContain('npm install -g');
-    const clone = copyOfTheRepo();
+    // A clone with node_modules and two npm prefixes: removed asynchronously (the fixture's
+    // dispose), so the test worker keeps answering meanwhile.
+    await using big = await tempDir('airgap-install-');
+    const clone = copyOfTheRepo(big);
 
-    const linkPrefix = bigTempDir('airgap-npm-link-');
+    const linkPrefix = big.dir('airgap-npm-link-');
     const cloneOut = await bash(fromClone!, clone, npmEnv(linkPrefix));
     expect(cloneOut).toContain('Usage: airgap');
     expect(cloneOut).toMatch(/dist\/airgap\.mjs \d+\.\d\d MiB/);
     expect(cloneOut).not.toMatch(/npm warn/i);
     expect(lstatSync(join(linkPrefix, 'lib/node_modules/airgap')).isSymbolicLink()).toBe(true);
 
-    const globalPrefix = bigTempDir('airgap-npm-global-');
+    const globalPrefix = big.dir('airgap-npm-global-');
     const env = npmEnv(globalPrefix);
     const tarballOut = await bash(fromTarball!, clone, env);
     const version = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8')).version;
@@ -141,11 +117,11 @@ describe('the README, followed as written', () => {
     expect(lstatSync(installed).isDirectory()).toBe(true);
 
     // The laptop: bundle with the installed airgap.
-    const repo = makeOpsRepo();
-    setSpecEndpoint(repo, s3.endpoint);
-    commitAll(repo, 'local endpoint');
-    const out = tempDir();
-    const bundled = await bash('airgap bundle dev-topics --out "$OUT" --json', repo, {
+    await using repo = await opsRepo();
+    setSpecEndpoint(repo.path, s3.endpoint);
+    commitAll(repo.path, 'local endpoint');
+    const out = repo.dir();
+    const bundled = await bash('airgap bundle dev-topics --out "$OUT" --json', repo.path, {
       ...env,
       OUT: out,
     });
@@ -157,7 +133,7 @@ describe('the README, followed as written', () => {
     const record = JSON.parse(readFileSync(join(outDir, 'bundle.json'), 'utf8')) as BundleRecord;
 
     // CloudShell: two uploaded files in an otherwise empty home.
-    const home = tempDir('airgap-cloudshell-home-');
+    const home = repo.dir('airgap-cloudshell-home-');
     copyFileSync(join(outDir, `${bundleId}.tar.gz`), join(home, `${bundleId}.tar.gz`));
     const standalone = (
       await bash('printf %s "$(npm root -g)/airgap/dist/airgap.mjs"', home, env)
@@ -181,7 +157,7 @@ describe('the README, followed as written', () => {
     const upTo = sheet.findIndex((b) => b.includes('airgap_mjs_upload'));
     expect(upTo).toBeGreaterThan(0);
     const pasted = await runCollected('zsh', ['-f', '-c', sheet.slice(0, upTo + 1).join('\n')], {
-      cwd: tempDir(),
+      cwd: repo.dir(),
       env: cloudEnv,
     });
     expect(pasted.out).toMatch(new RegExp(`@@airgap/1 end ${bundleId} 1 upload rc=0 `));

@@ -13,15 +13,8 @@ import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../scripts/
 import { pasteOnTerminal, runCollected, setSpecEndpoint } from '../../scripts/lib/loop.js';
 import { readRecord } from '../../src/model/record.js';
 import { bastionBlocks } from '../../src/paste/bastion.js';
-import {
-  cleanupTempDirs,
-  commitAll,
-  git,
-  makeOpsRepo,
-  projectRoot,
-  standins,
-  tempDir,
-} from '../helpers/ops-repo.js';
+import { fixture, opsRepo, tempDir } from '../helpers/fixtures.js';
+import { commitAll, git, projectRoot, standins } from '../helpers/ops-repo.js';
 
 /**
  * dist/airgap.mjs is what operators copy to CloudShell: every command must run from it alone.
@@ -37,11 +30,14 @@ const env = () => ({ ...process.env, ...LOCAL_S3_CREDENTIALS, NO_COLOR: '1' });
 const airgap = (args: string[], cwd: string) =>
   runCollected(process.execPath, [join(alone, 'airgap.mjs'), ...args], { cwd, env: env() });
 
+const sharedRepo = fixture(() => opsRepo());
+const aloneDir = fixture(() => tempDir('airgap-standalone-'));
+
 beforeAll(async () => {
   s3 = await startLocalS3(['acme-airgap']);
-  alone = tempDir('airgap-standalone-');
+  alone = aloneDir().path;
   copyFileSync(join(projectRoot, 'dist/airgap.mjs'), join(alone, 'airgap.mjs'));
-  repo = makeOpsRepo();
+  repo = sharedRepo().path;
   setSpecEndpoint(repo, s3.endpoint);
   // Random bytes do not compress: the archive is as big as the file.
   mkdirSync(join(repo, 'k8s/dev/data'));
@@ -58,11 +54,11 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => {
   await s3.close();
-  cleanupTempDirs();
 });
 
 describe('node airgap.mjs, copied alone', () => {
   it('bundles, uploads a multipart archive from a directory holding nothing else, ingests, inits, discards', async () => {
+    await using tmp = await tempDir();
     expect(readdirSync(alone)).toEqual(['airgap.mjs']);
     const bundled = await airgap(['bundle', 'dev-topics'], repo);
     expect(bundled.code, bundled.out).toBe(0);
@@ -81,7 +77,7 @@ describe('node airgap.mjs, copied alone', () => {
     // A bundle upload in parts leaves no state file behind once done.
     expect(readdirSync(alone).sort()).toEqual(['airgap.mjs', record.archive.file].sort());
 
-    const work = tempDir();
+    const work = tmp.dir();
     const home = join(work, 'bastion-home');
     const bin = join(work, 'bin');
     mkdirSync(home);
@@ -133,7 +129,7 @@ describe('node airgap.mjs, copied alone', () => {
     const discarded = await airgap(['discard', otherId, '--reason', 'superseded'], repo);
     expect(discarded.code, discarded.out).toBe(0);
 
-    const fresh = tempDir();
+    const fresh = tmp.dir();
     git(fresh, 'init', '-q', '-b', 'main');
     const init = await airgap(['init'], fresh);
     expect(init.code, init.out).toBe(0);

@@ -1,13 +1,12 @@
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { buildBundle } from '../../src/commands/bundle/build.js';
 import { type BundleOptions, bundle } from '../../src/commands/bundle/bundle.js';
 import { unchangedRerun } from '../../src/commands/bundle/rerun.js';
 import { expectAirgapError } from '../helpers/errors.js';
-import { cleanupTempDirs, commitAll, git, makeOpsRepo, tempDir } from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { opsRepo } from '../helpers/fixtures.js';
+import { commitAll, git } from '../helpers/ops-repo.js';
 
 const TOPIC = 'k8s/dev/topics/kafka-topic-quote-priced.yaml';
 const SPEC = 'bundles/dev-topics.yaml';
@@ -19,9 +18,9 @@ const SPEC = 'bundles/dev-topics.yaml';
  */
 describe('airgap bundle: the unchanged rerun from the stamp', () => {
   it('answers as the full plan does, and declines after every change the plan would see', async () => {
-    const repo = makeOpsRepo();
-    const options: BundleOptions = { spec: 'dev-topics', repo, out: tempDir() };
-    const stampDir = join(repo, '.git/airgap/rerun');
+    await using repo = await opsRepo();
+    const options: BundleOptions = { spec: 'dev-topics', repo: repo.path, out: repo.dir() };
+    const stampDir = join(repo.path, '.git/airgap/rerun');
     const first = await bundle(options);
     expect(first.alreadyPrepared).toBe(false);
     expect(readdirSync(stampDir)).toHaveLength(1);
@@ -32,11 +31,11 @@ describe('airgap bundle: the unchanged rerun from the stamp', () => {
     expect(fast?.alreadyPrepared).toBe(true);
     expect(fast).toEqual(await buildBundle(options));
     // Dirt the spec does not cover changes nothing.
-    writeFileSync(join(repo, 'notes.txt'), 'scratch\n');
+    writeFileSync(join(repo.path, 'notes.txt'), 'scratch\n');
     expect((await unchangedRerun(options))?.record.id).toBe(first.record.id);
 
     // The bundle directory: another --out, a paste sheet asked for, another format, a lost archive.
-    expect(await unchangedRerun({ ...options, out: tempDir() })).toBeUndefined();
+    expect(await unchangedRerun({ ...options, out: repo.dir() })).toBeUndefined();
     expect(await unchangedRerun({ ...options, paste: true })).toBeUndefined();
     expect(await unchangedRerun({ ...options, format: 'zip' })).toBeUndefined();
     rmSync(first.archivePath);
@@ -47,7 +46,7 @@ describe('airgap bundle: the unchanged rerun from the stamp', () => {
     expect(await unchangedRerun(options)).toBeDefined();
 
     // The record in the repo: damaged, it is reported as before; restored, the stamp holds again.
-    const recordFile = join(repo, 'bundles/records', `${first.record.id}.json`);
+    const recordFile = join(repo.path, 'bundles/records', `${first.record.id}.json`);
     const recordBytes = readFileSync(recordFile);
     writeFileSync(recordFile, recordBytes.subarray(0, 100));
     expect(await unchangedRerun(options)).toBeUndefined();
@@ -57,18 +56,23 @@ describe('airgap bundle: the unchanged rerun from the stamp', () => {
 
     // Uncommitted changes to a covered file or to the spec: refused, as before.
     for (const path of [TOPIC, SPEC]) {
-      writeFileSync(join(repo, path), `${readFileSync(join(repo, path), 'utf8')}# local\n`);
+      writeFileSync(
+        join(repo.path, path),
+        `${readFileSync(join(repo.path, path), 'utf8')}# local\n`,
+      );
       expect(await unchangedRerun(options)).toBeUndefined();
       const dirty = await expectAirgapError(bundle(options));
       expect(dirty.exitCode).toBe(4);
       expect(dirty.details).toContain(`modified: ${path}`);
       // From a subdirectory too: the git status started there names paths from the root.
-      const inside = await expectAirgapError(bundle({ ...options, repo: join(repo, 'k8s/dev') }));
+      const inside = await expectAirgapError(
+        bundle({ ...options, repo: join(repo.path, 'k8s/dev') }),
+      );
       expect(inside.details).toContain(`modified: ${path}`);
-      git(repo, 'checkout', '-q', '--', path);
+      git(repo.path, 'checkout', '-q', '--', path);
     }
     expect(await unchangedRerun(options)).toBeDefined();
-    expect(await unchangedRerun({ ...options, repo: join(repo, 'k8s/dev') })).toBeDefined();
+    expect(await unchangedRerun({ ...options, repo: join(repo.path, 'k8s/dev') })).toBeDefined();
 
     // A stamp that is not this airgap's, or not a stamp: the full way, which writes it again.
     const stamp = readFileSync(stampFile, 'utf8');
@@ -82,8 +86,11 @@ describe('airgap bundle: the unchanged rerun from the stamp', () => {
 
     // A commit that changes no content (a comment in the spec): a new tree, so the full way,
     // which finds the content prepared.
-    writeFileSync(join(repo, SPEC), `${readFileSync(join(repo, SPEC), 'utf8')}# reviewed\n`);
-    commitAll(repo, 'comment');
+    writeFileSync(
+      join(repo.path, SPEC),
+      `${readFileSync(join(repo.path, SPEC), 'utf8')}# reviewed\n`,
+    );
+    commitAll(repo.path, 'comment');
     expect(await unchangedRerun(options)).toBeUndefined();
     expect((await bundle(options)).alreadyPrepared).toBe(true);
     expect((await unchangedRerun(options))?.record.id).toBe(first.record.id);
@@ -94,10 +101,10 @@ describe('airgap bundle: the unchanged rerun from the stamp', () => {
       [TOPIC, 'partitions:', 'partitions: 12 #'],
       [SPEC, 'description: Create', 'description: Now create'],
     ] as const) {
-      const text = readFileSync(join(repo, path), 'utf8');
+      const text = readFileSync(join(repo.path, path), 'utf8');
       expect(text).toContain(from);
-      writeFileSync(join(repo, path), text.replace(from, to));
-      commitAll(repo, `change ${path}`);
+      writeFileSync(join(repo.path, path), text.replace(from, to));
+      commitAll(repo.path, `change ${path}`);
       expect(await unchangedRerun(options)).toBeUndefined();
       const changed = await bundle(options);
       expect(changed.alreadyPrepared).toBe(false);

@@ -7,35 +7,30 @@
 import { execFileSync, spawnSync } from 'node:child_process';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { runCollected, setSpecEndpoint } from '../../scripts/lib/loop.js';
 import { bundle as buildBundle } from '../../src/commands/bundle/bundle.js';
 import type { BundleRecord } from '../../src/model/record.js';
 import { echoRows, MAX_BLOCK_ROWS } from '../../src/paste/bastion.js';
-import {
-  cleanupTempDirs,
-  commitAll,
-  makeOpsRepo,
-  requireTool,
-  tempDir,
-} from '../helpers/ops-repo.js';
+import { fixture, opsRepo, tempDir } from '../helpers/fixtures.js';
+import { commitAll, requireTool } from '../helpers/ops-repo.js';
 
 let record: BundleRecord;
 let archivePath: string;
 let sheet: string;
 
+const ops = fixture(() => opsRepo());
+
 beforeAll(async () => {
-  const repo = makeOpsRepo();
+  const repo = ops().path;
   // Port 9 on loopback refuses connections: nothing here may reach a real S3.
   setSpecEndpoint(repo, 'http://127.0.0.1:9');
   commitAll(repo, 'local endpoint');
-  const built = await buildBundle({ spec: 'dev-topics', repo, out: tempDir() });
+  const built = await buildBundle({ spec: 'dev-topics', repo, out: ops().dir() });
   record = built.record;
   archivePath = built.archivePath;
   sheet = readFileSync(join(built.outDir, 'PASTE.md'), 'utf8');
 });
-afterAll(() => cleanupTempDirs());
-
 /** The bash blocks of PASTE.md's CloudShell section, as an operator copies them. */
 function cloudshellSection(): string[] {
   const start = sheet.indexOf('\n## CloudShell\n');
@@ -63,8 +58,9 @@ describe('CloudShell blocks of a generated PASTE.md', () => {
   });
 
   it('say in one airgap line that ~ is full when the upload was cut short', async () => {
+    await using tmp = await tempDir();
     if (!requireTool('bash')) return;
-    const home = tempDir();
+    const home = tmp.dir();
     // A full 64 KiB filesystem: the archive's upload stops where it is full (here, at once).
     const mounted = spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=64k', 'tmpfs', home]);
     if (mounted.status !== 0) return; // not root: no filesystem to fill
@@ -92,8 +88,9 @@ describe('CloudShell blocks of a generated PASTE.md', () => {
   });
 
   it('say in one airgap line that there are no AWS credentials (real aws CLI)', async () => {
+    await using tmp = await tempDir();
     if (!requireTool('aws') || !requireTool('bash')) return;
-    const home = tempDir();
+    const home = tmp.dir();
     copyFileSync(archivePath, join(home, record.archive.file));
     const env: NodeJS.ProcessEnv = {
       PATH: process.env.PATH,
@@ -109,7 +106,8 @@ describe('CloudShell blocks of a generated PASTE.md', () => {
   });
 
   it('say in one airgap line which file is missing', async () => {
-    const home = tempDir();
+    await using tmp = await tempDir();
+    const home = tmp.dir();
     const run = await runCollected('bash', ['-c', fallbackPaste()], {
       cwd: home,
       env: { ...process.env, HOME: home },

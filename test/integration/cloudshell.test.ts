@@ -12,14 +12,8 @@ import { upload } from '../../src/commands/upload/upload.js';
 import type { BundleRecord } from '../../src/model/record.js';
 import { cloudshellBlocks } from '../../src/paste/cloudshell.js';
 import { expectAirgapError } from '../helpers/errors.js';
-import {
-  cleanupTempDirs,
-  commitAll,
-  makeOpsRepo,
-  projectRoot,
-  requireTool,
-  tempDir,
-} from '../helpers/ops-repo.js';
+import { fixture, opsRepo, tempDir } from '../helpers/fixtures.js';
+import { commitAll, projectRoot, requireTool } from '../helpers/ops-repo.js';
 import { storedObject } from '../helpers/s3-object.js';
 
 let s3: LocalS3;
@@ -27,14 +21,15 @@ let repo: string;
 let record: BundleRecord;
 let archivePath: string;
 const savedEnv = { ...process.env };
+const ops = fixture(() => opsRepo());
 
 beforeAll(async () => {
   Object.assign(process.env, LOCAL_S3_CREDENTIALS);
   s3 = await startLocalS3(['acme-airgap']);
-  repo = makeOpsRepo();
+  repo = ops().path;
   setSpecEndpoint(repo, s3.endpoint);
   commitAll(repo, 'local endpoint');
-  const built = await buildBundle({ spec: 'dev-topics', repo, out: tempDir() });
+  const built = await buildBundle({ spec: 'dev-topics', repo, out: ops().dir() });
   commitAll(repo, 'prepared');
   record = built.record;
   archivePath = built.archivePath;
@@ -42,7 +37,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await s3.close();
   process.env = savedEnv;
-  cleanupTempDirs();
 });
 
 const client = () =>
@@ -90,12 +84,13 @@ describe('CloudShell blocks, as CloudShell is (one uploaded file in ~, bash or z
   ];
   for (const { shell, command, where } of cases) {
     it(`the fallback block pasted into interactive ${shell} finds the archive in ${where} and uploads it with the real aws CLI`, async () => {
+      await using tmp = await tempDir();
       if (!requireTool('aws') || !requireTool(shell) || !requireTool('script')) return;
       await removeUploaded();
-      const home = tempDir();
-      const cwd = where === 'the home directory' ? tempDir() : home;
+      const home = tmp.dir();
+      const cwd = where === 'the home directory' ? tmp.dir() : home;
       copyFileSync(archivePath, join(home, record.archive.file));
-      const transcript = join(tempDir(), `cloudshell-${shell}.txt`);
+      const transcript = join(tmp.dir(), `cloudshell-${shell}.txt`);
       await pasteOnTerminal(pasted('fallback'), { ...env(), HOME: home }, cwd, transcript, command);
       const out = readFileSync(transcript, 'utf8');
       expect(out).toContain(`${record.archive.file}: OK`);
@@ -119,9 +114,10 @@ describe('CloudShell blocks, as CloudShell is (one uploaded file in ~, bash or z
   }
 
   it('refuses an archive that is not the one in the block, before sending anything; set -eC shells survive', async () => {
+    await using tmp = await tempDir();
     if (!requireTool('aws')) return;
     await removeUploaded();
-    const home = tempDir();
+    const home = tmp.dir();
     writeFileSync(join(home, record.archive.file), 'not the archive');
     const run = await runCollected(
       'bash',
@@ -134,16 +130,17 @@ describe('CloudShell blocks, as CloudShell is (one uploaded file in ~, bash or z
     expect(await absent(record.archive.key)).toBe(true);
 
     const nowhere = await runCollected('zsh', ['-f', '-c', pasted('fallback')], {
-      cwd: tempDir(),
-      env: { ...env(), HOME: tempDir() },
+      cwd: tmp.dir(),
+      env: { ...env(), HOME: tmp.dir() },
     });
     expect(nowhere.out).toContain(`airgap: missing file: ${record.archive.file} is in neither`);
     expect(nowhere.out).toMatch(/upload rc=1 /);
   });
 
   it('dist/airgap.mjs copied alone runs --version, and block 1 uploads the archive with it', async () => {
+    await using tmp = await tempDir();
     await removeUploaded();
-    const home = tempDir();
+    const home = tmp.dir();
     copyFileSync(join(projectRoot, 'dist/airgap.mjs'), join(home, 'airgap.mjs'));
     const version = await runCollected(process.execPath, ['airgap.mjs', '--version'], {
       cwd: home,
@@ -167,8 +164,9 @@ describe('CloudShell blocks, as CloudShell is (one uploaded file in ~, bash or z
 
 describe('airgap upload of the archive alone', () => {
   it('checks it against --sha256 or a sidecar, reads S3 settings from inside it, tar.gz and zip', async () => {
+    await using tmp = await tempDir();
     await removeUploaded();
-    const dir = tempDir();
+    const dir = tmp.dir();
     const alone = join(dir, 'renamed-by-the-browser.tar.gz');
     copyFileSync(archivePath, alone);
     const first = await upload({ bundleDir: alone, sha256: record.archive.sha256 });
@@ -209,8 +207,8 @@ describe('airgap upload of the archive alone', () => {
     expect(noManifest.message).toContain('holds no bundle.json');
     expect(noManifest.exitCode).toBe(6);
 
-    const zipped = await buildBundle({ spec: 'dev-topics', repo, out: tempDir(), format: 'zip' });
-    const zipAlone = join(tempDir(), 'z.zip');
+    const zipped = await buildBundle({ spec: 'dev-topics', repo, out: tmp.dir(), format: 'zip' });
+    const zipAlone = join(tmp.dir(), 'z.zip');
     copyFileSync(zipped.archivePath, zipAlone);
     const zip = await upload({ bundleDir: zipAlone, sha256: zipped.record.archive.sha256 });
     expect(zip.key).toBe(zipped.record.archive.key);

@@ -1,9 +1,7 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { type Git, realGit } from '../../src/repo/git-access.js';
-import { cleanupTempDirs, makeOpsRepo, tempDir } from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { opsRepo } from '../helpers/fixtures.js';
 
 /** The real git, noting which member each call went through. */
 function recording(): { git: Git; asked: string[] } {
@@ -22,10 +20,15 @@ function recording(): { git: Git; asked: string[] } {
 
 describe('a whole bundle through context.git', () => {
   it('plans, packs and reruns with the git it is given', async () => {
-    const repo = makeOpsRepo();
-    const out = tempDir();
+    await using repo = await opsRepo();
+    const out = repo.dir();
     const first = recording();
-    const built = await bundle({ spec: 'dev-topics', repo, out, context: { git: first.git } });
+    const built = await bundle({
+      spec: 'dev-topics',
+      repo: repo.path,
+      out,
+      context: { git: first.git },
+    });
     expect(built.alreadyPrepared).toBe(false);
     // headTree named the root (no repoRoot), one git show HEAD and the spec (no headCommit or
     // showCommittedFile); the pack phase read the blobs through the context too.
@@ -35,7 +38,12 @@ describe('a whole bundle through context.git', () => {
     // One git status: the rerun check started it beside rev-parse and the plan was handed it.
     expect(first.asked.filter((name) => name === 'dirtyPaths')).toHaveLength(1);
     const again = recording();
-    const rerun = await bundle({ spec: 'dev-topics', repo, out, context: { git: again.git } });
+    const rerun = await bundle({
+      spec: 'dev-topics',
+      repo: repo.path,
+      out,
+      context: { git: again.git },
+    });
     expect(rerun.alreadyPrepared).toBe(true);
     expect(rerun.record.id).toBe(built.record.id);
     // The unchanged rerun's two git processes (bundle-rerun.ts), both asked of the context.

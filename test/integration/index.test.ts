@@ -1,10 +1,9 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readdirSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import { cleanupTempDirs, makeOpsRepo, projectRoot, tempDir } from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { describe, expect, it } from 'vitest';
+import { opsRepo, tempDir } from '../helpers/fixtures.js';
+import { projectRoot } from '../helpers/ops-repo.js';
 
 /** What another package writes: the public API, typed from the package's own .d.ts files. */
 const consumer = `import { AirgapError, type BundleResult, bundle, ingest, upload } from 'airgap';
@@ -43,8 +42,9 @@ function sh(command: string, args: string[], cwd: string): string {
 }
 
 describe('the airgap package (src/index.ts) used from another package', () => {
-  it('imports bundle, upload and ingest with type declarations from the packed tarball', () => {
-    const work = tempDir('airgap-consumer-');
+  it('imports bundle, upload and ingest with type declarations from the packed tarball', async () => {
+    await using tmp = await tempDir();
+    const work = tmp.dir('airgap-consumer-');
     // The tarball npm would publish (dist is built by `npm test`); no network involved.
     const packed = JSON.parse(
       sh(
@@ -98,7 +98,8 @@ describe('the airgap package (src/index.ts) used from another package', () => {
     const tsc = join(projectRoot, 'node_modules', 'typescript', 'bin', 'tsc');
     sh(process.execPath, [tsc, '-p', '.'], app);
 
-    const out = sh(process.execPath, ['out/main.js', makeOpsRepo(), tempDir()], app);
+    await using repo = await opsRepo();
+    const out = sh(process.execPath, ['out/main.js', repo.path, repo.dir()], app);
     const printed = JSON.parse(out.trim().split('\n').pop() ?? '') as {
       id: string;
       format: string;

@@ -1,15 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { type TempDir, tempDir } from '../helpers/fixtures.js';
 import { kubectlClient } from '../helpers/kubectl-server.js';
-import { cleanupTempDirs, standins, tempDir } from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { standins } from '../helpers/ops-repo.js';
 
 /** A fresh cluster and a folder of manifests; `kubectl(...)` runs the stand-in in that folder. */
-function cluster(files: Record<string, string>) {
-  const root = tempDir('airgap-kube-');
+function cluster(scratch: TempDir, files: Record<string, string>) {
+  const root = scratch.dir('airgap-kube-');
   const state = join(root, 'state');
   const work = join(root, 'work');
   for (const [path, text] of Object.entries(files)) {
@@ -38,8 +37,9 @@ const widget = (name: string, namespace: string) =>
   `apiVersion: example.io/v1\nkind: Widget\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\n`;
 
 describe('the kubectl stand-in models an API server', () => {
-  it('persists nothing in a server dry run: a Namespace of the same call does not exist for later objects', () => {
-    const { kubectl } = cluster({ 'all.yaml': `${ns('shop')}---\n${cm('c', 'shop')}` });
+  it('persists nothing in a server dry run: a Namespace of the same call does not exist for later objects', async () => {
+    await using tmp = await tempDir();
+    const { kubectl } = cluster(tmp, { 'all.yaml': `${ns('shop')}---\n${cm('c', 'shop')}` });
     const dry = kubectl('apply', '--dry-run=server', '-f', 'all.yaml');
     expect(dry.stdout).toBe('namespace/shop created (server dry run)\n');
     expect(dry.stderr).toContain(
@@ -55,8 +55,9 @@ describe('the kubectl stand-in models an API server', () => {
     );
   });
 
-  it('maps every object before applying any: a CRD of the same call, or not Established, serves nothing', () => {
-    const { kubectl, live } = cluster({
+  it('maps every object before applying any: a CRD of the same call, or not Established, serves nothing', async () => {
+    await using tmp = await tempDir();
+    const { kubectl, live } = cluster(tmp, {
       'crd.yaml': crd('widgets', 'Widget'),
       'w.yaml': widget('w', 'default'),
     });
@@ -85,8 +86,9 @@ describe('the kubectl stand-in models an API server', () => {
     ).toContain('customresourcedefinitions.apiextensions.k8s.io "nothing.example.io" not found');
   });
 
-  it('refuses client-side apply of an object over the annotation limit, not server-side apply', () => {
-    const { kubectl } = cluster({ 'big.yaml': crd('gadgets', 'Gadget', 262_144) });
+  it('refuses client-side apply of an object over the annotation limit, not server-side apply', async () => {
+    await using tmp = await tempDir();
+    const { kubectl } = cluster(tmp, { 'big.yaml': crd('gadgets', 'Gadget', 262_144) });
     const client = kubectl('apply', '-f', 'big.yaml');
     expect(client.stderr).toBe(
       'The CustomResourceDefinition "gadgets.example.io" is invalid: metadata.annotations: Too long: must have at most 262144 bytes\n',
@@ -103,9 +105,10 @@ describe('the kubectl stand-in models an API server', () => {
     );
   });
 
-  it('applies the items of a List, and refuses files with nothing kubectl can map', () => {
+  it('applies the items of a List, and refuses files with nothing kubectl can map', async () => {
+    await using tmp = await tempDir();
     const list = `apiVersion: v1\nkind: ConfigMapList\nitems:\n- ${cm('a', 'kafka').replaceAll('\n', '\n  ').trimEnd()}\n- ${cm('b', 'kafka').replaceAll('\n', '\n  ').trimEnd()}\n`;
-    const { kubectl } = cluster({
+    const { kubectl } = cluster(tmp, {
       'list.yaml': list,
       'empty.yaml': '# nothing here\n',
       'k/kustomization.yaml':
@@ -129,8 +132,9 @@ describe('the kubectl stand-in models an API server', () => {
     expect(kubectl('get', 'ns').code).toBe(0);
   });
 
-  it('fails on a flag kubectl does not have, as kubectl does', () => {
-    const { kubectl } = cluster({ 'a.yaml': cm('a', 'kafka') });
+  it('fails on a flag kubectl does not have, as kubectl does', async () => {
+    await using tmp = await tempDir();
+    const { kubectl } = cluster(tmp, { 'a.yaml': cm('a', 'kafka') });
     expect(kubectl('apply', '--serverside', '-f', 'a.yaml').stderr).toBe(
       'error: unknown flag: --serverside\n',
     );
@@ -138,15 +142,16 @@ describe('the kubectl stand-in models an API server', () => {
 });
 
 describe("the test worker's kubectl server (test/helpers/kubectl-server.ts)", () => {
-  it('answers every call as the stand-in started alone: output, order of stdout and stderr, exit code, state', () => {
+  it('answers every call as the stand-in started alone: output, order of stdout and stderr, exit code, state', async () => {
+    await using tmp = await tempDir();
     const files = {
       'ns.yaml': `${ns("it's")}---\n${cm('a', 'nope')}`,
       'crd.yaml': crd('widgets', 'Widget'),
       'w.yaml': widget('w', 'default'),
     };
-    const alone = cluster(files);
-    const served = cluster(files);
-    const bin = tempDir('airgap-kube-bin-');
+    const alone = cluster(tmp, files);
+    const served = cluster(tmp, files);
+    const bin = tmp.dir('airgap-kube-bin-');
     writeFileSync(join(bin, 'kubectl'), kubectlClient(standins), { mode: 0o755 });
     const calls = [
       ['version'],

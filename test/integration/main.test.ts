@@ -1,17 +1,9 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
-import {
-  cleanupTempDirs,
-  cliPath,
-  commitAll,
-  makeOpsRepo,
-  projectRoot,
-  tempDir,
-} from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { describe, expect, it } from 'vitest';
+import { opsRepo, type TempDir, tempDir } from '../helpers/fixtures.js';
+import { cliPath, commitAll, projectRoot } from '../helpers/ops-repo.js';
 
 /** dist/bin/'s files and the sources esbuild put in each (written by scripts/build-bin.ts). */
 const binSources: Record<string, string[]> = JSON.parse(
@@ -40,6 +32,7 @@ function sourcesOf(url: string): string[] {
 
 /** Runs the built CLI with a module loader hook that lists every module it loads. */
 function modulesLoadedBy(
+  scratch: TempDir,
   cli: string,
   args: string[],
 ): {
@@ -48,7 +41,7 @@ function modulesLoadedBy(
   stderr: string;
   modules: string[];
 } {
-  const dir = tempDir('airgap-loads-');
+  const dir = scratch.dir('airgap-loads-');
   const log = join(dir, 'loaded.txt');
   writeFileSync(log, '');
   writeFileSync(
@@ -81,9 +74,10 @@ describe.each([
   ['dist/bin/airgap.js', cliPath],
   ['dist/src/cli/main.js', join(projectRoot, 'dist/src/cli/main.js')],
 ])('%s: a thin, lazy client of the library', (_name, cli) => {
-  it('answers --version and --help without loading the AWS SDK or any command code', () => {
+  it('answers --version and --help without loading the AWS SDK or any command code', async () => {
+    await using tmp = await tempDir();
     for (const args of [['--version'], ['--help'], ['upload', '--help']]) {
-      const { status, stdout, modules } = modulesLoadedBy(cli, args);
+      const { status, stdout, modules } = modulesLoadedBy(tmp, cli, args);
       expect(status, args.join(' ')).toBe(0);
       expect(stdout.length, args.join(' ')).toBeGreaterThan(0);
       // The hook sees the CLI itself, so an empty list cannot pass by accident.
@@ -97,12 +91,12 @@ describe.each([
     }
   });
 
-  it('answers an unchanged bundle rerun without zod, the plan or the secret rules', () => {
-    const repo = makeOpsRepo();
-    const args = ['bundle', 'dev-topics', '--repo', repo, '--out', tempDir(), '--json'];
+  it('answers an unchanged bundle rerun without zod, the plan or the secret rules', async () => {
+    await using repo = await opsRepo();
+    const args = ['bundle', 'dev-topics', '--repo', repo.path, '--out', repo.dir(), '--json'];
     const first = spawnSync(process.execPath, [cli, ...args], { encoding: 'utf8' });
     expect(first.status, first.stderr).toBe(0);
-    const { status, stdout, modules } = modulesLoadedBy(cli, args);
+    const { status, stdout, modules } = modulesLoadedBy(repo, cli, args);
     expect(status).toBe(0);
     expect(JSON.parse(stdout).alreadyPrepared).toBe(true);
     expect(modules).toContain('src/commands/bundle/rerun');
@@ -114,9 +108,10 @@ describe.each([
     expect(heavy).toEqual([]);
   });
 
-  it('loads the upload command and the AWS SDK once upload runs', () => {
-    const missing = join(tempDir('airgap-empty-'), 'missing');
-    const { status, modules } = modulesLoadedBy(cli, ['upload', missing]);
+  it('loads the upload command and the AWS SDK once upload runs', async () => {
+    await using tmp = await tempDir();
+    const missing = join(tmp.dir('airgap-empty-'), 'missing');
+    const { status, modules } = modulesLoadedBy(tmp, cli, ['upload', missing]);
     expect(status).toBe(2);
     expect(modules).toContain('src/commands/upload/upload');
     expect(modules.some((source) => source.startsWith('node_modules/@aws-sdk/client-s3/'))).toBe(
@@ -127,24 +122,24 @@ describe.each([
 
 // dist/src/bundle/scan-worker.js is covered by test/integration/scan-pool.test.ts.
 describe('dist/bin/airgap.js, built in chunks', () => {
-  it('scans a repo of over 2 MiB in a worker thread started from its own worker file', () => {
-    const repo = makeOpsRepo();
+  it('scans a repo of over 2 MiB in a worker thread started from its own worker file', async () => {
+    await using repo = await opsRepo();
     // One ConfigMap of 3 MiB among the files the spec covers (WORKER_MIN_BYTES is 2 MiB), in
     // few long values: cheap to parse.
     const value = 'plain words of a long value '.repeat(3_600);
     const data = Array.from({ length: 30 }, (_, i) => `  key-${i}: "${value}"`);
     writeFileSync(
-      join(repo, 'k8s/dev/topics/large-config.yaml'),
+      join(repo.path, 'k8s/dev/topics/large-config.yaml'),
       `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: large\n  namespace: kafka\ndata:\n${data.join('\n')}\n`,
     );
-    commitAll(repo, 'A large file');
-    const { status, stderr, modules } = modulesLoadedBy(cliPath, [
+    commitAll(repo.path, 'A large file');
+    const { status, stderr, modules } = modulesLoadedBy(repo, cliPath, [
       'bundle',
       'dev-topics',
       '--repo',
-      repo,
+      repo.path,
       '--out',
-      tempDir(),
+      repo.dir(),
       '--json',
     ]);
     expect(status, stderr).toBe(0);
@@ -154,6 +149,7 @@ describe('dist/bin/airgap.js, built in chunks', () => {
   // esbuild keeps only the zod the schemas use (no locales; 148 KB, not 590): the bin must
   // still refuse a spec and a record with the words the library's unbundled zod gives.
   it('refuses a bad spec and a damaged record exactly as the library (dist/src/) does', async () => {
+    await using tmp = await tempDir();
     const { parseBundleSpec } = await import(join(projectRoot, 'dist/src/model/spec.js'));
     const { parseRecord } = await import(join(projectRoot, 'dist/src/model/record.js'));
     const refusal = (thrown: () => unknown) => {
@@ -168,14 +164,14 @@ describe('dist/bin/airgap.js, built in chunks', () => {
     const cliRefusal = (repo: string) => {
       const run = spawnSync(
         process.execPath,
-        [cliPath, 'bundle', 'dev-topics', '--repo', repo, '--out', tempDir(), '--json'],
+        [cliPath, 'bundle', 'dev-topics', '--repo', repo, '--out', tmp.dir(), '--json'],
         { encoding: 'utf8' },
       );
       expect(run.status, run.stderr).not.toBe(0);
       return JSON.parse(run.stdout);
     };
 
-    const repo = makeOpsRepo();
+    await using repo = await opsRepo();
     const spec = 'bundles/dev-topics.yaml';
     const bad = [
       'name: Dev Topics',
@@ -196,23 +192,23 @@ describe('dist/bin/airgap.js, built in chunks', () => {
       'ecr: { registry: 7 }',
       '',
     ].join('\n');
-    writeFileSync(join(repo, spec), bad);
-    commitAll(repo, 'A bad spec');
+    writeFileSync(join(repo.path, spec), bad);
+    commitAll(repo.path, 'A bad spec');
     const expected = refusal(() => parseBundleSpec(bad, spec));
     expect((expected.details as string[]).length).toBeGreaterThan(10);
-    expect(cliRefusal(repo)).toEqual(expected);
+    expect(cliRefusal(repo.path)).toEqual(expected);
 
-    const good = makeOpsRepo();
-    const args = ['bundle', 'dev-topics', '--repo', good, '--out', tempDir(), '--json'];
+    await using good = await opsRepo();
+    const args = ['bundle', 'dev-topics', '--repo', good.path, '--out', tmp.dir(), '--json'];
     const first = spawnSync(process.execPath, [cliPath, ...args], { encoding: 'utf8' });
     expect(first.status, first.stderr).toBe(0);
     // The repo-relative path, as the plan names the record it reads.
     const recordFile = `bundles/records/${JSON.parse(first.stdout).bundleId}.json`;
-    const record = JSON.parse(readFileSync(join(good, recordFile), 'utf8'));
+    const record = JSON.parse(readFileSync(join(good.path, recordFile), 'utf8'));
     const damaged = `${JSON.stringify({ ...record, commitTime: 'yesterday', files: 'all', extra: 1 }, null, 2)}\n`;
-    writeFileSync(join(good, recordFile), damaged);
+    writeFileSync(join(good.path, recordFile), damaged);
     const recordRefusal = refusal(() => parseRecord(damaged, recordFile));
     expect(recordRefusal.error).toContain(recordFile);
-    expect(cliRefusal(good)).toEqual(recordRefusal);
+    expect(cliRefusal(good.path)).toEqual(recordRefusal);
   });
 });

@@ -1,25 +1,24 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { expectAirgapError } from '../helpers/errors.js';
+import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
 import { credentialSecrets, harmlessSecrets } from '../helpers/operator-fixtures.js';
-import { cleanupTempDirs, commitAll, makeOpsRepo, runCli, tempDir } from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { commitAll, runCli } from '../helpers/ops-repo.js';
 
 const dir = 'k8s/dev/monitoring';
 const specFile = 'bundles/dev-monitoring.yaml';
 
 /** A committed ops repo whose dev-monitoring spec ships `files` alone: no steps, no allowSecrets. */
-function repoWith(files: Record<string, string>, extraSpec = ''): string {
-  const repo = makeOpsRepo();
+async function repoWith(files: Record<string, string>, extraSpec = ''): Promise<OpsRepo> {
+  const repo = await opsRepo();
   for (const [path, text] of Object.entries(files)) {
-    mkdirSync(dirname(join(repo, path)), { recursive: true });
-    writeFileSync(join(repo, path), text);
+    mkdirSync(dirname(join(repo.path, path)), { recursive: true });
+    writeFileSync(join(repo.path, path), text);
   }
   writeFileSync(
-    join(repo, specFile),
+    join(repo.path, specFile),
     [
       'name: dev-monitoring',
       'environment: dev',
@@ -30,7 +29,7 @@ function repoWith(files: Record<string, string>, extraSpec = ''): string {
       extraSpec,
     ].join('\n'),
   );
-  commitAll(repo, 'monitoring manifests');
+  commitAll(repo.path, 'monitoring manifests');
   return repo;
 }
 
@@ -42,8 +41,8 @@ const credentialFiles = Object.fromEntries(
 describe('Secrets in manifests', () => {
   it('ships Secrets that hold no credential, with a warning naming each', async () => {
     const harmless = harmlessSecrets(dir);
-    const repo = repoWith(harmless);
-    const result = await bundle({ spec: 'dev-monitoring', repo, out: tempDir() });
+    await using repo = await repoWith(harmless);
+    const result = await bundle({ spec: 'dev-monitoring', repo: repo.path, out: repo.dir() });
     expect(result.record.files.map((f) => f.path)).toEqual(Object.keys(harmless).sort());
     const warnings = result.warnings.join('\n');
     expect(warnings).toContain(
@@ -61,8 +60,10 @@ describe('Secrets in manifests', () => {
   });
 
   it('refuses every credential Secret at once, with file and line and a snippet that pastes', async () => {
-    const repo = repoWith({ ...harmlessSecrets(dir), ...credentialFiles });
-    const error = await expectAirgapError(bundle({ spec: 'dev-monitoring', repo, out: tempDir() }));
+    await using repo = await repoWith({ ...harmlessSecrets(dir), ...credentialFiles });
+    const error = await expectAirgapError(
+      bundle({ spec: 'dev-monitoring', repo: repo.path, out: repo.dir() }),
+    );
     expect(error.exitCode).toBe(5);
     expect(error.message).toMatch(/^3 file\(s\) refused \(\d+ problem\(s\), 3 with secrets\)/);
     const details = error.details.join('\n');
@@ -86,11 +87,11 @@ describe('Secrets in manifests', () => {
     expect(snippet[0]).toBe('allowSecrets:');
     expect(snippet.filter((line) => line.includes('- path:'))).toHaveLength(3);
     writeFileSync(
-      join(repo, specFile),
-      `${readFileSync(join(repo, specFile), 'utf8')}\n${snippet.join('\n')}\n`,
+      join(repo.path, specFile),
+      `${readFileSync(join(repo.path, specFile), 'utf8')}\n${snippet.join('\n')}\n`,
     );
-    commitAll(repo, 'allow the test Secrets');
-    const allowed = await bundle({ spec: 'dev-monitoring', repo, out: tempDir() });
+    commitAll(repo.path, 'allow the test Secrets');
+    const allowed = await bundle({ spec: 'dev-monitoring', repo: repo.path, out: repo.dir() });
     for (const path of Object.keys(credentials))
       expect(allowed.warnings.join('\n')).toMatch(
         new RegExp(`^${path}: .*\\(allowed: test values only\\)$`, 'm'),
@@ -98,11 +99,13 @@ describe('Secrets in manifests', () => {
   });
 
   it('accepts globs in allowSecrets, and prints only entries when the spec has the key', async () => {
-    const repo = repoWith(
+    await using repo = await repoWith(
       credentialFiles,
       'allowSecrets:\n  - { path: "k8s/dev/monitoring/alertmanager-*.yaml", reason: routing test fixture }',
     );
-    const error = await expectAirgapError(bundle({ spec: 'dev-monitoring', repo, out: tempDir() }));
+    const error = await expectAirgapError(
+      bundle({ spec: 'dev-monitoring', repo: repo.path, out: repo.dir() }),
+    );
     const details = error.details.join('\n');
     expect(details).not.toContain('alertmanager-slack.yaml');
     expect(details).toContain('db-credentials.yaml:7');
@@ -115,19 +118,19 @@ describe('Secrets in manifests', () => {
       .filter((line) => line.startsWith('  '))
       .map((line) => line.replace('<why this file is safe to ship>', 'test values only'));
     writeFileSync(
-      join(repo, specFile),
-      `${readFileSync(join(repo, specFile), 'utf8')}\n${entries.join('\n')}\n`,
+      join(repo.path, specFile),
+      `${readFileSync(join(repo.path, specFile), 'utf8')}\n${entries.join('\n')}\n`,
     );
-    commitAll(repo, 'allow the rest');
-    const result = await bundle({ spec: 'dev-monitoring', repo, out: tempDir() });
+    commitAll(repo.path, 'allow the rest');
+    const result = await bundle({ spec: 'dev-monitoring', repo: repo.path, out: repo.dir() });
     expect(result.warnings.join('\n')).toContain(
       `${dir}/alertmanager-slack.yaml: Secret monitoring/alertmanager-slack: stringData.alertmanager.yaml holds a credential (slack-webhook-url) (allowed: routing test fixture)`,
     );
   });
 
   it('prints the refusal and the snippet within 80 columns (CLI)', async () => {
-    const repo = repoWith(credentialFiles);
-    const run = await runCli(['bundle', 'dev-monitoring', '--out', tempDir()], { cwd: repo });
+    await using repo = await repoWith(credentialFiles);
+    const run = await runCli(['bundle', 'dev-monitoring', '--out', repo.dir()], { cwd: repo.path });
     expect(run.code).toBe(5);
     expect(run.stderr).toContain('hint: remove the credentials');
     expect(run.stderr).toMatch(/^ {2}allowSecrets:$/m);

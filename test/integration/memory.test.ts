@@ -1,17 +1,17 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { measureTreeRss } from '../../scripts/lib/peak-rss.js';
-import { cleanupTempDirs, cliPath, commitAll, git, tempDir } from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { tempDir } from '../helpers/fixtures.js';
+import { cliPath, commitAll, git } from '../helpers/ops-repo.js';
 
 describe('bundle memory', () => {
   // The issue sets a bound: peak RSS of airgap and its git children under 300 MB for a big
   // file. 384 MiB is enough to show it: a reader that held the blob, plus node itself, would be over.
   it('packs a 384 MiB file, packed by git gc, with airgap + git under 300 MB peak RSS', async () => {
-    const repo = join(tempDir(), 'big');
+    await using tmp = await tempDir();
+    const repo = join(tmp.dir(), 'big');
     mkdirSync(join(repo, 'data'), { recursive: true });
     mkdirSync(join(repo, 'bundles'));
     git(repo, 'init', '-q', '-b', 'main');
@@ -27,7 +27,7 @@ describe('bundle memory', () => {
     commitAll(repo, 'big file');
     // Packed, as in any repo after git gc: git streamed loose blobs but inflated packed ones.
     git(repo, 'gc', '-q');
-    const out = tempDir();
+    const out = tmp.dir();
     const result = await measureTreeRss('node', [
       cliPath,
       'bundle',

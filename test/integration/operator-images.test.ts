@@ -1,22 +1,13 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { pasteOnTerminal } from '../../scripts/lib/loop.js';
 import type { BundleRecord } from '../../src/model/record.js';
 import { cloudshellBlocks } from '../../src/paste/cloudshell.js';
+import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
 import { prometheusOperator, strimziOperator } from '../helpers/operator-fixtures.js';
-import {
-  cleanupTempDirs,
-  commitAll,
-  makeOpsRepo,
-  requireTool,
-  runCli,
-  standins,
-  tempDir,
-} from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { commitAll, requireTool, runCli, standins } from '../helpers/ops-repo.js';
 
 const dir = 'k8s/dev/operators';
 // docs/ecr-manifest.md of the example records strimzi/operator:0.45.0 and
@@ -28,13 +19,13 @@ const RELOADER = 'quay.io/prometheus-operator/prometheus-config-reloader:v0.80.0
 const PROM_OPERATOR = 'quay.io/prometheus-operator/prometheus-operator:v0.80.0';
 
 /** An ops repo with two operator installs and a spec naming only their files. */
-function operatorRepo(extraSpec = ''): string {
-  const repo = makeOpsRepo();
-  mkdirSync(join(repo, dir), { recursive: true });
-  writeFileSync(join(repo, dir, 'strimzi-operator.yaml'), strimziOperator('0.45.0'));
-  writeFileSync(join(repo, dir, 'prometheus-operator.yaml'), prometheusOperator('v0.80.0'));
+async function operatorRepo(extraSpec = ''): Promise<OpsRepo> {
+  const repo = await opsRepo();
+  mkdirSync(join(repo.path, dir), { recursive: true });
+  writeFileSync(join(repo.path, dir, 'strimzi-operator.yaml'), strimziOperator('0.45.0'));
+  writeFileSync(join(repo.path, dir, 'prometheus-operator.yaml'), prometheusOperator('v0.80.0'));
   writeFileSync(
-    join(repo, 'bundles/dev-operators.yaml'),
+    join(repo.path, 'bundles/dev-operators.yaml'),
     [
       'name: dev-operators',
       'environment: dev',
@@ -45,17 +36,17 @@ function operatorRepo(extraSpec = ''): string {
       extraSpec,
     ].join('\n'),
   );
-  commitAll(repo, 'operators');
+  commitAll(repo.path, 'operators');
   return repo;
 }
 
 describe('images an operator names in env values and args', () => {
   it('appear in airgap bundle, status and the CloudShell image block; a push clears them', async () => {
-    const repo = operatorRepo(
+    await using repo = await operatorRepo(
       `ignoreImages: ['quay.io/strimzi/kafka:*-kafka-3.8.*', 'quay.io/nothing/*']`,
     );
-    const out = tempDir();
-    const bundled = await runCli(['bundle', 'dev-operators', '--out', out], { cwd: repo });
+    const out = repo.dir();
+    const bundled = await runCli(['bundle', 'dev-operators', '--out', out], { cwd: repo.path });
     expect(bundled.code, bundled.stderr).toBe(0);
     expect(bundled.stdout).toContain('images    5 referenced, 3 not recorded in ECR for dev');
     for (const image of [BRIDGE, RELOADER, PROM_OPERATOR])
@@ -72,8 +63,8 @@ describe('images an operator names in env values and args', () => {
       [BRIDGE, KAFKA_39, RELOADER, PROM_OPERATOR, 'quay.io/strimzi/operator:0.45.0'].sort(),
     );
 
-    commitAll(repo, `prepared ${record.id}`);
-    const before = await runCli(['status', '--repo', repo]);
+    commitAll(repo.path, `prepared ${record.id}`);
+    const before = await runCli(['status', '--repo', repo.path]);
     for (const image of [BRIDGE, RELOADER, PROM_OPERATOR])
       expect(before.stdout).toContain(`  no ECR    ${image}\n`);
 
@@ -87,7 +78,7 @@ describe('images an operator names in env values and args', () => {
       execFileSync('shellcheck', ['--severity=warning', '-s', 'bash', '-'], { input: cloudshell });
 
     // The image block, pasted in CloudShell (docker and ECR stand-ins), then ingested.
-    const work = tempDir();
+    const work = repo.dir();
     const bin = join(work, 'bin');
     mkdirSync(bin);
     symlinkSync(join(standins, 'docker'), join(bin, 'docker'));
@@ -108,20 +99,20 @@ describe('images an operator names in env values and args', () => {
       work,
       transcript,
     );
-    const ingested = await runCli(['ingest', transcript, '--repo', repo]);
+    const ingested = await runCli(['ingest', transcript, '--repo', repo.path]);
     expect(ingested.code, ingested.stderr).toBe(0);
-    const manifest = readFileSync(join(repo, 'docs/ecr-manifest.md'), 'utf8');
+    const manifest = readFileSync(join(repo.path, 'docs/ecr-manifest.md'), 'utf8');
     expect(manifest).toMatch(/\| strimzi\/kafka-bridge \| 0\.31\.1 \|/);
     expect(manifest).toMatch(/\| prometheus-operator\/prometheus-config-reloader \| v0\.80\.0 \|/);
-    commitAll(repo, 'images pushed');
-    const after = await runCli(['status', '--repo', repo]);
+    commitAll(repo.path, 'images pushed');
+    const after = await runCli(['status', '--repo', repo.path]);
     expect(after.stdout).not.toContain('no ECR');
   });
 
   it('lists env and arg images in --json, each once, with nothing but references', async () => {
-    const repo = operatorRepo();
-    const run = await runCli(['bundle', 'dev-operators', '--json', '--out', tempDir()], {
-      cwd: repo,
+    await using repo = await operatorRepo();
+    const run = await runCli(['bundle', 'dev-operators', '--json', '--out', repo.dir()], {
+      cwd: repo.path,
     });
     expect(run.code, run.stderr).toBe(0);
     const result = JSON.parse(run.stdout) as { images: string[]; missingImages: string[] };

@@ -1,47 +1,45 @@
 import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { expectAirgapError } from '../helpers/errors.js';
-import {
-  cleanupTempDirs,
-  commitAll,
-  git,
-  makeOpsRepo,
-  runCli,
-  tempDir,
-} from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
+import { commitAll, git, runCli } from '../helpers/ops-repo.js';
 
 const topics = 'k8s/dev/topics';
 
 /** A committed ops repo with extra files under k8s/dev/topics/ (the dev-topics spec ships it). */
-function repoWith(files: Record<string, string>): string {
-  const repo = makeOpsRepo();
+async function repoWith(files: Record<string, string>): Promise<OpsRepo> {
+  const repo = await opsRepo();
   for (const [name, content] of Object.entries(files)) {
-    const path = join(repo, topics, name);
+    const path = join(repo.path, topics, name);
     mkdirSync(join(path, '..'), { recursive: true });
     writeFileSync(path, content);
   }
-  writeFileSync(join(repo, 'bundles/dev-topics.yaml'), specWithFiles(repo, [`${topics}/**`]));
-  commitAll(repo, 'add files');
+  writeFileSync(
+    join(repo.path, 'bundles/dev-topics.yaml'),
+    specWithFiles(repo.path, [`${topics}/**`]),
+  );
+  commitAll(repo.path, 'add files');
   return repo;
 }
 
-async function refusal(repo: string) {
-  return expectAirgapError(bundle({ spec: 'dev-topics', repo, out: tempDir() }));
+async function refusal(repo: OpsRepo) {
+  return expectAirgapError(bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() }));
 }
 
 describe('bundle refuses what the bastion cannot catch', () => {
   it('refuses a symlink that escapes through another symlink (directory link plus ..)', async () => {
-    const repo = makeOpsRepo();
+    await using repo = await opsRepo();
     // up -> .. (k8s/dev, inside); leak -> up/../../../etc/passwd: inside when read alone,
     // outside once `up` is followed on the bastion.
-    symlinkSync('..', join(repo, topics, 'up'));
-    symlinkSync('up/../../../../etc/passwd', join(repo, topics, 'leak.yaml'));
-    writeFileSync(join(repo, 'bundles/dev-topics.yaml'), specWithFiles(repo, [`${topics}/**`]));
-    commitAll(repo, 'chained links');
+    symlinkSync('..', join(repo.path, topics, 'up'));
+    symlinkSync('up/../../../../etc/passwd', join(repo.path, topics, 'leak.yaml'));
+    writeFileSync(
+      join(repo.path, 'bundles/dev-topics.yaml'),
+      specWithFiles(repo.path, [`${topics}/**`]),
+    );
+    commitAll(repo.path, 'chained links');
     const error = await refusal(repo);
     expect(error.exitCode).toBe(3);
     expect(error.details.join('\n')).toContain(
@@ -51,7 +49,7 @@ describe('bundle refuses what the bastion cannot catch', () => {
   });
 
   it('refuses a credential Secret inside a List, and kind: secret in any letter case', async () => {
-    const repo = repoWith({
+    await using repo = await repoWith({
       'from-kubectl.yaml':
         'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: ConfigMap\n    metadata: { name: a }\n  - apiVersion: v1\n    kind: Secret\n    metadata: { name: b }\n    data: { password: aHVudGVyMg== }\n',
       'lower.yaml':
@@ -142,7 +140,7 @@ describe('bundle refuses what the bastion cannot catch', () => {
       'a discord-bot-token credential',
     ],
   ])('refuses credentials in shipped files: %s', async (_label, name, content, line, what) => {
-    const repo = repoWith({ [name]: content });
+    await using repo = await repoWith({ [name]: content });
     const error = await refusal(repo);
     expect(error.exitCode).toBe(5);
     expect(error.details.join('\n')).toContain(`${topics}/${name}:${line}: `);
@@ -150,12 +148,12 @@ describe('bundle refuses what the bastion cannot catch', () => {
   });
 
   it('refuses a credential again after its cached verdict was edited to pass', async () => {
-    const repo = repoWith({
+    await using repo = await repoWith({
       'cm.yaml':
         'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cm }\ndata:\n  GH: ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A\n',
     });
     expect((await refusal(repo)).details.join('\n')).toContain(`${topics}/cm.yaml:5: `);
-    const dir = join(repo, '.git/airgap');
+    const dir = join(repo.path, '.git/airgap');
     const [name] = readdirSync(dir).filter((n) => n.startsWith('scan-cache-'));
     const stored = JSON.parse(readFileSync(join(dir, name ?? ''), 'utf8'));
     for (const verdict of stored.verdicts) verdict.problems = [];
@@ -167,14 +165,14 @@ describe('bundle refuses what the bastion cannot catch', () => {
   });
 
   it('ships a credential-looking file the spec allows with a reason, with a warning', async () => {
-    const repo = repoWith({ 'kafka.env': 'KAFKA_USER=app\n' });
-    const spec = join(repo, 'bundles/dev-topics.yaml');
+    await using repo = await repoWith({ 'kafka.env': 'KAFKA_USER=app\n' });
+    const spec = join(repo.path, 'bundles/dev-topics.yaml');
     writeFileSync(
       spec,
-      `${readSpec(repo)}allowSecrets:\n  - { path: ${topics}/kafka.env, reason: 'no secret in it, user name only' }\n`,
+      `${readSpec(repo.path)}allowSecrets:\n  - { path: ${topics}/kafka.env, reason: 'no secret in it, user name only' }\n`,
     );
-    commitAll(repo, 'allow');
-    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    commitAll(repo.path, 'allow');
+    const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
     expect(result.warnings.join('\n')).toContain('allowed: no secret in it');
   });
 
@@ -184,7 +182,7 @@ describe('bundle refuses what the bastion cannot catch', () => {
       const prev = levels.length === 1 ? 'a' : String.fromCharCode(name.charCodeAt(0) - 1);
       levels.push(`${name}: &${name} [${Array(9).fill(`*${prev}`).join(',')}]`);
     }
-    const repo = repoWith({
+    await using repo = await repoWith({
       'bomb.yaml': `apiVersion: v1\nkind: ConfigMap\nmetadata: { name: bomb }\ndata:\n${levels.map((l) => `  ${l}`).join('\n')}\n`,
     });
     const started = Date.now();
@@ -198,8 +196,8 @@ describe('bundle refuses what the bastion cannot catch', () => {
   });
 
   it('refuses names that cannot travel, shown escaped; two non-UTF-8 names do not collapse', async () => {
-    const repo = makeOpsRepo();
-    const dir = Buffer.from(join(repo, topics));
+    await using repo = await opsRepo();
+    const dir = Buffer.from(join(repo.path, topics));
     for (const bytes of [[0xff], [0xfe]]) {
       const name = Buffer.concat([
         dir,
@@ -210,20 +208,23 @@ describe('bundle refuses what the bastion cannot catch', () => {
       writeFileSync(name, 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: x }\n');
     }
     writeFileSync(
-      join(repo, topics, 'new\nline.yaml'),
+      join(repo.path, topics, 'new\nline.yaml'),
       'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: n }\n',
     );
     writeFileSync(
-      join(repo, topics, 'carriage\rreturn.yaml'),
+      join(repo.path, topics, 'carriage\rreturn.yaml'),
       'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: r }\n',
     );
-    writeFileSync(join(repo, 'bundles/dev-topics.yaml'), specWithFiles(repo, [`${topics}/**`]));
-    git(repo, 'add', '-A');
+    writeFileSync(
+      join(repo.path, 'bundles/dev-topics.yaml'),
+      specWithFiles(repo.path, [`${topics}/**`]),
+    );
+    git(repo.path, 'add', '-A');
     // No file system here takes a 267-byte name, but git does (a commit made elsewhere).
-    const blob = git({ cwd: repo, input: 'a: 1\n' }, 'hash-object', '-w', '--stdin').trim();
+    const blob = git({ cwd: repo.path, input: 'a: 1\n' }, 'hash-object', '-w', '--stdin').trim();
     const long = `${topics}/${'l'.repeat(200)}é${'o'.repeat(60)}.yaml`;
-    git(repo, 'update-index', '--add', '--cacheinfo', `100644,${blob},${long}`);
-    git(repo, 'commit', '-q', '-m', 'odd names');
+    git(repo.path, 'update-index', '--add', '--cacheinfo', `100644,${blob},${long}`);
+    git(repo.path, 'commit', '-q', '-m', 'odd names');
     const error = await refusal(repo);
     expect(error.exitCode).toBe(3);
     expect(error.details).toHaveLength(5);
@@ -236,11 +237,11 @@ describe('bundle refuses what the bastion cannot catch', () => {
   });
 
   it('refuses a Git LFS pointer instead of shipping it', async () => {
-    const repo = repoWith({
+    await using repo = await repoWith({
       'big.bin':
         'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n',
     });
-    const result = await runCli(['bundle', 'dev-topics', '--repo', repo]);
+    const result = await runCli(['bundle', 'dev-topics', '--repo', repo.path]);
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(`${topics}/big.bin:1: is a Git LFS pointer to 12345 bytes`);
   });
@@ -258,14 +259,17 @@ function readSpec(repo: string): string {
 
 describe('bundle refuses sizes the far side cannot work with', () => {
   it('refuses more units than the marker protocol numbers, with the numbers', async () => {
-    const repo = makeOpsRepo();
+    await using repo = await opsRepo();
     const steps = Array.from({ length: 99_996 }, (_, i) => `  - { name: s${i}, run: 'true' }`);
     writeFileSync(
-      join(repo, 'bundles/dev-topics.yaml'),
-      readSpec(repo).replace(/^steps:\n( {2}- .*\n( {4}.*\n)*)+/m, `steps:\n${steps.join('\n')}\n`),
+      join(repo.path, 'bundles/dev-topics.yaml'),
+      readSpec(repo.path).replace(
+        /^steps:\n( {2}- .*\n( {4}.*\n)*)+/m,
+        `steps:\n${steps.join('\n')}\n`,
+      ),
     );
-    commitAll(repo, 'many steps');
-    const result = await runCli(['bundle', 'dev-topics', '--repo', repo]);
+    commitAll(repo.path, 'many steps');
+    const result = await runCli(['bundle', 'dev-topics', '--repo', repo.path]);
     expect(result.code).toBe(3);
     expect(result.stderr).toContain(
       'the bundle is 100,002 units, over the limit of 99,999 units: the marker protocol numbers units up to 99,999',
@@ -275,19 +279,19 @@ describe('bundle refuses sizes the far side cannot work with', () => {
   });
 
   it('refuses a description over the hard limit with the spec line, and warns above the soft one', async () => {
-    const repo = makeOpsRepo();
-    const spec = join(repo, 'bundles/dev-topics.yaml');
-    const original = readSpec(repo);
+    await using repo = await opsRepo();
+    const spec = join(repo.path, 'bundles/dev-topics.yaml');
+    const original = readSpec(repo.path);
     writeFileSync(spec, original.replace(/^description: .*$/m, `description: ${'d'.repeat(2001)}`));
-    commitAll(repo, 'long description');
+    commitAll(repo.path, 'long description');
     const error = await refusal(repo);
     expect(error.exitCode).toBe(3);
     expect(error.details).toContain(
       'bundles/dev-topics.yaml:4: description: the description is over 2,000 characters: shorten it',
     );
     writeFileSync(spec, original.replace(/^description: .*$/m, `description: ${'d'.repeat(300)}`));
-    commitAll(repo, 'shorter description');
-    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    commitAll(repo.path, 'shorter description');
+    const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
     expect(result.warnings).toContain(
       'the description is 300 characters, over the 200 characters that works comfortably (limit 2,000 characters)',
     );
@@ -296,9 +300,9 @@ describe('bundle refuses sizes the far side cannot work with', () => {
 
 describe('conditions of the machine are not bugs', () => {
   it('names a missing git with its own exit code (34), in one line and a hint', async () => {
-    const repo = makeOpsRepo();
-    const result = await runCli(['bundle', 'dev-topics', '--repo', repo], {
-      env: { PATH: tempDir() },
+    await using repo = await opsRepo();
+    const result = await runCli(['bundle', 'dev-topics', '--repo', repo.path], {
+      env: { PATH: repo.dir() },
     });
     expect(result.code).toBe(34);
     expect(result.stderr).toBe(
@@ -307,25 +311,32 @@ describe('conditions of the machine are not bugs', () => {
   });
 
   it('lists a damaged bundle record with file and line as needing attention, not a bug', async () => {
-    const repo = makeOpsRepo();
-    const first = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
-    const recordPath = join(repo, `bundles/records/${first.record.id}.json`);
+    await using repo = await opsRepo();
+    const first = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    const recordPath = join(repo.path, `bundles/records/${first.record.id}.json`);
     writeFileSync(
       recordPath,
       readFileSync(recordPath, 'utf8').replace('"commit"', '"commit" oops'),
     );
     // status reports a record it cannot read as an item needing attention (issue 26) instead
     // of aborting, still naming the file and line, and never calls it a bug.
-    const result = await runCli(['status', '--repo', repo]);
+    const result = await runCli(['status', '--repo', repo.path]);
     expect(result.code).toBe(0);
     expect(result.stdout.replace(/\n\s+/g, ' ')).toMatch(
       /bundles\/records\/dev-topics-[0-9a-f]{7}\.json: not a bundle record: .* \(line \d+\)/,
     );
     expect(result.stdout + result.stderr).not.toContain('bug');
-    const check = await runCli(['status', '--repo', repo, '--check']);
+    const check = await runCli(['status', '--repo', repo.path, '--check']);
     expect(check.code).toBe(27);
     // A command that needs the record still stops on it: exit 33, file and line.
-    const discard = await runCli(['discard', first.record.id, '--reason', 'x', '--repo', repo]);
+    const discard = await runCli([
+      'discard',
+      first.record.id,
+      '--reason',
+      'x',
+      '--repo',
+      repo.path,
+    ]);
     expect(discard.code).toBe(33);
     expect(discard.stderr).toMatch(
       /bundles\/records\/dev-topics-[0-9a-f]{7}\.json: not a bundle record: .* \(line \d+\)/,

@@ -1,18 +1,9 @@
 import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
-import {
-  cleanupTempDirs,
-  commitAll,
-  git,
-  makeOpsRepo,
-  projectRoot,
-  runCli,
-  tempDir,
-} from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { opsRepo } from '../helpers/fixtures.js';
+import { commitAll, git, projectRoot, runCli } from '../helpers/ops-repo.js';
 
 /** 300 manifests of about 9 KiB: more than the 2 MiB above which the CLI scans in a worker. */
 function addManyManifests(repo: string): void {
@@ -37,19 +28,19 @@ describe('scanning in a worker thread (the built CLI)', () => {
   });
 
   it('gives the same archive, images and steps as scanning on the main thread', async () => {
-    const repo = makeOpsRepo();
-    addManyManifests(repo);
-    commitAll(repo, 'many manifests');
+    await using repo = await opsRepo();
+    addManyManifests(repo.path);
+    commitAll(repo.path, 'many manifests');
     // Two clones, so neither run finds the other's scan cache.
-    const viaWorker = join(tempDir(), 'a');
-    const inline = join(tempDir(), 'b');
-    git(tempDir(), 'clone', '-q', repo, viaWorker);
-    git(tempDir(), 'clone', '-q', repo, inline);
-    const out = tempDir();
+    const viaWorker = join(repo.dir(), 'a');
+    const inline = join(repo.dir(), 'b');
+    git(repo.dir(), 'clone', '-q', repo.path, viaWorker);
+    git(repo.dir(), 'clone', '-q', repo.path, inline);
+    const out = repo.dir();
     const run = await runCli(['bundle', 'dev-topics', '--json', '--out', out], { cwd: viaWorker });
     expect(run.code, run.stderr).toBe(0);
     const cli = JSON.parse(run.stdout) as { bundleId: string; sha256: string };
-    const local = await bundle({ spec: 'dev-topics', repo: inline, out: tempDir() });
+    const local = await bundle({ spec: 'dev-topics', repo: inline, out: repo.dir() });
     expect(cli.sha256).toBe(local.record.archive.sha256);
     const record = JSON.parse(readFileSync(join(out, cli.bundleId, 'bundle.json'), 'utf8'));
     expect(record.images).toEqual(local.record.images);
@@ -58,15 +49,15 @@ describe('scanning in a worker thread (the built CLI)', () => {
   });
 
   it('reports every problem with file and line, in file order', async () => {
-    const repo = makeOpsRepo();
-    addManyManifests(repo);
+    await using repo = await opsRepo();
+    addManyManifests(repo.path);
     writeFileSync(
-      join(repo, 'k8s/dev/topics/gen-150.yaml'),
+      join(repo.path, 'k8s/dev/topics/gen-150.yaml'),
       'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\ndata:\n  password: aHVudGVyMg==\n',
     );
-    writeFileSync(join(repo, 'k8s/dev/topics/gen-020.yaml'), 'a: [unclosed\n');
-    commitAll(repo, 'two mistakes');
-    const run = await runCli(['bundle', 'dev-topics', '--out', tempDir()], { cwd: repo });
+    writeFileSync(join(repo.path, 'k8s/dev/topics/gen-020.yaml'), 'a: [unclosed\n');
+    commitAll(repo.path, 'two mistakes');
+    const run = await runCli(['bundle', 'dev-topics', '--out', repo.dir()], { cwd: repo.path });
     expect(run.code).toBe(5);
     const output = run.stdout + run.stderr;
     const yamlError = output.indexOf('k8s/dev/topics/gen-020.yaml:2: invalid YAML');
@@ -76,27 +67,27 @@ describe('scanning in a worker thread (the built CLI)', () => {
   });
 
   it("keeps refuse's per-file checks in the worker: LFS pointers, Secrets in Lists, chained symlinks", async () => {
-    const repo = makeOpsRepo();
-    addManyManifests(repo);
+    await using repo = await opsRepo();
+    addManyManifests(repo.path);
     writeFileSync(
-      join(repo, 'k8s/dev/topics/big.bin'),
+      join(repo.path, 'k8s/dev/topics/big.bin'),
       'version https://git-lfs.github.com/spec/v1\noid sha256:4d7a214614ab2935c943f9e0ff69d22eadbb8f32b1258daaa5e2ca24d17e2393\nsize 12345\n',
     );
     writeFileSync(
-      join(repo, 'k8s/dev/topics/list.yaml'),
+      join(repo.path, 'k8s/dev/topics/list.yaml'),
       'apiVersion: v1\nkind: List\nitems:\n  - apiVersion: v1\n    kind: secret\n    metadata: { name: b }\n    data: { token: aHVudGVyMg== }\n',
     );
-    symlinkSync('..', join(repo, 'k8s/dev/topics/up'));
-    symlinkSync('up/../../../../etc/passwd', join(repo, 'k8s/dev/topics/leak.yaml'));
+    symlinkSync('..', join(repo.path, 'k8s/dev/topics/up'));
+    symlinkSync('up/../../../../etc/passwd', join(repo.path, 'k8s/dev/topics/leak.yaml'));
     writeFileSync(
-      join(repo, 'bundles/dev-topics.yaml'),
-      readFileSync(join(repo, 'bundles/dev-topics.yaml'), 'utf8').replace(
+      join(repo.path, 'bundles/dev-topics.yaml'),
+      readFileSync(join(repo.path, 'bundles/dev-topics.yaml'), 'utf8').replace(
         /^files:\n( {2}- .*\n)+/m,
         'files: [k8s/dev/topics/**]\n',
       ),
     );
-    commitAll(repo, 'refusals among many manifests');
-    const run = await runCli(['bundle', 'dev-topics', '--out', tempDir()], { cwd: repo });
+    commitAll(repo.path, 'refusals among many manifests');
+    const run = await runCli(['bundle', 'dev-topics', '--out', repo.dir()], { cwd: repo.path });
     expect(run.code).toBe(5);
     const output = run.stdout + run.stderr;
     expect(output).toContain('k8s/dev/topics/big.bin:1: is a Git LFS pointer to 12345 bytes');

@@ -8,20 +8,18 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
   realTransactionFs,
   TransactionError,
   type TransactionFs,
   writeDocuments,
 } from '../../src/util/transaction.js';
-import { cleanupTempDirs, tempDir } from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { type TempDir, tempDir } from '../helpers/fixtures.js';
 
 /** A repo-like dir with two documents, one of them CRLF, and a staging dir beside them. */
-function setup() {
-  const root = tempDir('airgap-txn-');
+function setup(scratch: TempDir) {
+  const root = scratch.dir('airgap-txn-');
   writeFileSync(join(root, 'PENDING-CHANGES.md'), '# Pending\r\n\r\nhuman text\r\n');
   mkdirSync(join(root, 'docs'));
   writeFileSync(join(root, 'docs/ecr-manifest.md'), '# ECR\n');
@@ -50,8 +48,9 @@ async function failure(promise: Promise<unknown>): Promise<TransactionError> {
 
 describe('writeDocuments', () => {
   it('writes every document, creates folders, keeps modes and leaves no staging behind', async () => {
-    const { root, staging } = setup();
-    const big = join(tempDir(), 'transcript.log');
+    await using tmp = await tempDir();
+    const { root, staging } = setup(tmp);
+    const big = join(tmp.dir(), 'transcript.log');
     writeFileSync(big, 'x'.repeat(100_000));
     await writeDocuments(root, [...writes, { rel: 'docs/t/a.log', fromFile: big }], staging);
     expect(readFileSync(join(root, 'PENDING-CHANGES.md'), 'utf8')).toBe('new pending\n');
@@ -62,7 +61,8 @@ describe('writeDocuments', () => {
   });
 
   it('refuses a read-only document before touching any', async () => {
-    const { root, staging, snapshot } = setup();
+    await using tmp = await tempDir();
+    const { root, staging, snapshot } = setup(tmp);
     chmodSync(join(root, 'docs/ecr-manifest.md'), 0o444);
     const before = snapshot();
     const error = await failure(writeDocuments(root, writes, staging));
@@ -73,7 +73,8 @@ describe('writeDocuments', () => {
   });
 
   it('leaves every document as it was when the disk fills while staging', async () => {
-    const { root, staging, snapshot } = setup();
+    await using tmp = await tempDir();
+    const { root, staging, snapshot } = setup(tmp);
     const before = snapshot();
     let written = 0;
     const fullDisk: TransactionFs = {
@@ -91,7 +92,8 @@ describe('writeDocuments', () => {
   });
 
   it('rolls back the documents already replaced when a later rename fails', async () => {
-    const { root, staging, snapshot } = setup();
+    await using tmp = await tempDir();
+    const { root, staging, snapshot } = setup(tmp);
     const before = snapshot();
     let renames = 0;
     const failingRename: TransactionFs = {

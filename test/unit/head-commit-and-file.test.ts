@@ -1,9 +1,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { headCommit, headCommitAndFile, showCommittedFile } from '../../src/repo/git.js';
-import { cleanupTempDirs, git, tempDir } from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { tempDir } from '../helpers/fixtures.js';
+import { git } from '../helpers/ops-repo.js';
 
 /** The two-process answer headCommitAndFile must equal: headCommit, then showCommittedFile. */
 async function twoWays(root: string, path: string) {
@@ -13,7 +12,8 @@ async function twoWays(root: string, path: string) {
 
 describe('headCommitAndFile (one git show for HEAD and the spec)', () => {
   it('answers as headCommit and showCommittedFile do, for odd subjects and files', async () => {
-    const root = tempDir();
+    await using tmp = await tempDir();
+    const root = tmp.dir();
     git(root, 'init', '-q');
     mkdirSync(`${root}/bundles`);
     const files: Record<string, Buffer | string> = {
@@ -42,7 +42,8 @@ describe('headCommitAndFile (one git show for HEAD and the spec)', () => {
   });
 
   it('gives undefined for a file not committed and a repo without commits', async () => {
-    const root = tempDir();
+    await using tmp = await tempDir();
+    const root = tmp.dir();
     git(root, 'init', '-q');
     writeFileSync(`${root}/a.yaml`, 'a: 1\n');
     expect(await headCommitAndFile(root, 'a.yaml')).toBeUndefined();

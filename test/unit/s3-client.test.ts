@@ -1,12 +1,11 @@
 import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { makeS3Client } from '../../src/transfer/upload.js';
-import { cleanupTempDirs, projectRoot, tempDir } from '../helpers/ops-repo.js';
+import { tempDir } from '../helpers/fixtures.js';
+import { projectRoot } from '../helpers/ops-repo.js';
 
 afterEach(() => vi.unstubAllEnvs());
-afterAll(cleanupTempDirs);
-
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
     const path = join(dir, name);
@@ -16,7 +15,8 @@ function sourceFiles(dir: string): string[] {
 
 describe('makeS3Client --profile', () => {
   it('gives the profile to the client and leaves process.env alone', async () => {
-    const dir = tempDir();
+    await using tmp = await tempDir();
+    const dir = tmp.dir();
     const credentials = join(dir, 'credentials');
     writeFileSync(
       credentials,

@@ -1,16 +1,16 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { statusCommand } from '../../src/cli/status.js';
 import { status } from '../../src/commands/status/status.js';
-import { cleanupTempDirs, git, tempDir } from '../helpers/ops-repo.js';
+import { type TempDir, tempDir } from '../helpers/fixtures.js';
+import { git } from '../helpers/ops-repo.js';
 
-afterAll(cleanupTempDirs);
 afterEach(() => vi.restoreAllMocks());
 
 /** A git repo whose bundles/records/ holds a damaged record and one of another version. */
-function repoWithBadRecords(): string {
-  const repo = tempDir();
+function repoWithBadRecords(scratch: TempDir): string {
+  const repo = scratch.dir();
   git(repo, 'init', '-q', '-b', 'main');
   mkdirSync(join(repo, 'bundles/records'), { recursive: true });
   writeFileSync(join(repo, 'bundles/records/damaged.json'), '{\n  "id": "a",\n  oops\n}\n');
@@ -23,7 +23,8 @@ function repoWithBadRecords(): string {
 
 describe('status with records it cannot read', () => {
   it('reports each as an item needing attention instead of failing', async () => {
-    const result = await status({ repo: repoWithBadRecords() });
+    await using tmp = await tempDir();
+    const result = await status({ repo: repoWithBadRecords(tmp) });
     expect(result.unreadableRecords.map((r) => r.file)).toEqual([
       'bundles/records/damaged.json',
       'bundles/records/old.json',
@@ -39,7 +40,8 @@ describe('status with records it cannot read', () => {
   });
 
   it('prints them within 80 columns, with the hint', async () => {
-    const result = await status({ repo: repoWithBadRecords() });
+    await using tmp = await tempDir();
+    const result = await status({ repo: repoWithBadRecords(tmp) });
     let out = '';
     vi.spyOn(process.stdout, 'write').mockImplementation((chunk: string | Uint8Array) => {
       out += String(chunk);
@@ -56,7 +58,8 @@ describe('status with records it cannot read', () => {
   });
 
   it('lists them on stderr for --check within 80 columns too', async () => {
-    const result = await status({ repo: repoWithBadRecords() });
+    await using tmp = await tempDir();
+    const result = await status({ repo: repoWithBadRecords(tmp) });
     let err = '';
     vi.spyOn(process.stdout, 'write').mockImplementation(() => true);
     vi.spyOn(process.stderr, 'write').mockImplementation((chunk: string | Uint8Array) => {
