@@ -65,20 +65,53 @@ export function mayHoldCredentialBytes(chunks: readonly Buffer[]): boolean {
   return hasKeywordLine(bytes) || hasBase64Run(bytes) || isWrappedBase64Bytes(bytes);
 }
 
-/** flaggedBytes' answer as a yes/no: stops at the first flagged line, keeps no offsets. */
+/**
+ * flaggedBytes' answer as a yes/no, stopping at the first flagged line. Each byte's step waits
+ * for the step before it (a table load), so the bytes are walked as two halves cut at a line's
+ * end, one step of each per turn: the two chains overlap. Exact, as no keyword spans a line.
+ */
 function hasKeywordLine(bytes: Uint8Array): boolean {
+  const length = bytes.length;
+  const cut = length < 512 ? -1 : bytes.indexOf(10, length >> 1);
+  if (cut < 0) return keywordIn(bytes, 0, length);
   const table = screen().table;
-  let state = 0;
-  for (let i = 0; i < bytes.length; i++) {
+  let a = 0;
+  let b = cut + 1;
+  let stateA = 0;
+  let stateB = 0;
+  for (; a <= cut && b < length; a++, b++) {
+    stateA = table[stateA + ((bytes[a] as number) & 127)] as number;
+    stateB = table[stateB + ((bytes[b] as number) & 127)] as number;
+    if ((stateA | stateB) >= 0) continue;
+    if (stateA < 0) {
+      if (flags(bytes, a, stateA)) return true;
+      stateA = 0;
+    }
+    if (stateB < 0) {
+      if (flags(bytes, b, stateB)) return true;
+      stateB = 0;
+    }
+  }
+  return keywordIn(bytes, a, cut + 1, stateA) || keywordIn(bytes, b, length, stateB);
+}
+
+/** The automaton from `state` over bytes[from, to). */
+function keywordIn(bytes: Uint8Array, from: number, to: number, state = 0): boolean {
+  const table = screen().table;
+  for (let i = from; i < to; i++) {
     state = table[state + ((bytes[i] as number) & 127)] as number;
     if (state >= 0) continue;
-    if (state === HIT) return true;
-    // A line's end: a blank before it flags it.
-    const last = i > 0 ? (bytes[i - 1] as number) : 0;
-    if (last === 32 || last === 9) return true;
+    if (flags(bytes, i, state)) return true;
     state = 0;
   }
   return false;
+}
+
+/** A keyword (HIT), or a line's end with a blank before it. */
+function flags(bytes: Uint8Array, at: number, state: number): boolean {
+  if (state === HIT) return true;
+  const last = at > 0 ? (bytes[at - 1] as number) : 0;
+  return last === 32 || last === 9;
 }
 
 /** 1 for the bytes of base64's alphabet (isBase64Char), 2 for `=` and what `\s` matches in ASCII. */

@@ -113,3 +113,36 @@ describe('the screen on base64', () => {
     expect(answers.false).toBeGreaterThan(300);
   });
 });
+
+describe('the screen on files long enough to be walked as two halves', () => {
+  it('answers as the text screen does wherever the flagged line is, the cut included', () => {
+    const flaggedLines = ['  password: x', '  trailing ', '\ttab', 'kind: Secret', '  a: b\r'];
+    for (const length of [60, 61])
+      for (let at = 0; at < length; at++)
+        for (const line of flaggedLines) {
+          const lines = Array.from({ length }, (_, i) => (i === at ? line : `k${i % 10}: v1 x`));
+          const text = `${lines.join('\n')}\n`;
+          expect(mayHoldCredentialBytes([Buffer.from(text)]), text).toBe(mayHoldCredential(text));
+        }
+    let random = 3;
+    const next = () => {
+      random = (random * 1103515245 + 12345) % 2 ** 31;
+      return random;
+    };
+    const clean = ['apiVersion: v1', 'kind: ConfigMap', '  name: cm-1', '  k: v', '---', ''];
+    const flagged = ['  password: x', '  trailing ', '\ttab', '  ghp_', 'kind: Secret', '  a: b\r'];
+    const answers = { true: 0, false: 0 };
+    for (let file = 0; file < 1500; file++) {
+      const lines = Array.from({ length: 40 + (next() % 120) }, () => clean[next() % 6] ?? '');
+      // None, one or two flagged lines anywhere: the first, the last, either side of the middle.
+      for (let k = next() % 3; k > 0; k--)
+        lines[next() % lines.length] = flagged[next() % flagged.length] ?? '';
+      const text = lines.join('\n') + (next() % 2 ? '\n' : '');
+      const expected = mayHoldCredential(text);
+      answers[`${expected}`]++;
+      expect(mayHoldCredentialBytes([Buffer.from(text)]), text).toBe(expected);
+    }
+    expect(answers.true).toBeGreaterThan(300);
+    expect(answers.false).toBeGreaterThan(300);
+  });
+});
