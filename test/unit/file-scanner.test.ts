@@ -1,21 +1,19 @@
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FileScanner } from '../../src/bundle/file-scanner.js';
 import { type CachedScan, ScanCache } from '../../src/bundle/scan-cache.js';
 import { scanContent } from '../../src/bundle/scan-content.js';
 import type { TreeEntry } from '../../src/repo/git.js';
+import { type TempDir, tempDir } from '../helpers/fixtures.js';
 
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-/** A scan cache in a fresh .git dir, holding `verdicts` for these files (nothing saved). */
-function cacheWith(entries: readonly TreeEntry[], verdicts: readonly CachedScan[]): ScanCache {
-  const dir = mkdtempSync(join(tmpdir(), 'airgap-file-scanner-'));
-  dirs.push(dir);
+/** A scan cache in a fresh .git dir in `tmp`, holding `verdicts` for these files (not saved). */
+function cacheWith(
+  tmp: TempDir,
+  entries: readonly TreeEntry[],
+  verdicts: readonly CachedScan[],
+): ScanCache {
+  const dir = tmp.dir('git-');
   mkdirSync(join(dir, 'airgap'));
   const cache = ScanCache.load(dir);
   for (const [i, e] of entries.entries())
@@ -25,6 +23,7 @@ function cacheWith(entries: readonly TreeEntry[], verdicts: readonly CachedScan[
 
 /** Every file's verdict as FileScanner gives it, its bytes passed in chunks of 7. */
 async function scan(
+  tmp: TempDir,
   files: Record<string, string>,
   verdicts?: (text: string, path: string) => CachedScan,
 ) {
@@ -38,10 +37,11 @@ async function scan(
   const texts = Object.values(files);
   const cache = verdicts
     ? cacheWith(
+        tmp,
         entries,
         entries.map((e, i) => verdicts(texts[i]!, e.path)),
       )
-    : cacheWith([], []);
+    : cacheWith(tmp, [], []);
   const scanner = new FileScanner(entries, cache, []);
   texts.forEach((text, index) => {
     const bytes = Buffer.from(text);
@@ -81,13 +81,15 @@ describe('FileScanner with a cached verdict on a file the screen flags', () => {
   };
 
   it('gives what a fresh scan gives when the cache is honest', async () => {
-    const fresh = await scan(files);
+    await using tmp = await tempDir();
+    const fresh = await scan(tmp, files);
     expect(fresh.problems.length).toBeGreaterThan(5);
-    expect(await scan(files, honest)).toEqual(fresh);
+    expect(await scan(tmp, files, honest)).toEqual(fresh);
   });
 
   it('refuses every credential, Secret and KafkaUser again when the cache says nothing', async () => {
-    const fresh = await scan(files);
+    await using tmp = await tempDir();
+    const fresh = await scan(tmp, files);
     const refusals = (found: typeof fresh) =>
       found.problems.filter((p) => p.kind === 'secret' || p.kind === 'warning');
     // Each is its own guard: the credential pass (role), `secret` (secret), the backslash
@@ -101,12 +103,13 @@ describe('FileScanner with a cached verdict on a file the screen flags', () => {
         'k8s/kelvin.yaml',
       ]),
     );
-    expect(refusals(await scan(files, lying))).toEqual(refusals(fresh));
+    expect(refusals(await scan(tmp, files, lying))).toEqual(refusals(fresh));
   });
 
   it('makes the LFS pointer problem again when the cache says nothing', async () => {
-    const fresh = await scan({ 'k8s/lfs.yaml': lfs });
+    await using tmp = await tempDir();
+    const fresh = await scan(tmp, { 'k8s/lfs.yaml': lfs });
     expect(fresh.problems[0]?.message).toContain('is a Git LFS pointer');
-    expect((await scan({ 'k8s/lfs.yaml': lfs }, lying)).problems).toEqual(fresh.problems);
+    expect((await scan(tmp, { 'k8s/lfs.yaml': lfs }, lying)).problems).toEqual(fresh.problems);
   });
 });
