@@ -11,6 +11,8 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { closeSync, createWriteStream, openSync, readSync } = require('node:fs');
 const { pipeline } = require('node:stream/promises');
 const { createGzip } = require('node:zlib');
+const { createHash } = require('node:crypto');
+const hash = workerData.hash ? createHash('sha256') : undefined;
 const gzip = createGzip({ level: workerData.level });
 const written = pipeline(gzip, createWriteStream(workerData.to));
 const fd = openSync(workerData.from, 'r');
@@ -42,6 +44,7 @@ if (growing)
         break;
       }
       position += read;
+      hash?.update(buffer.subarray(0, read));
       await new Promise((resolve, reject) =>
         gzip.write(buffer.subarray(0, read), (e) => (e ? reject(e) : resolve())),
       );
@@ -49,6 +52,8 @@ if (growing)
   } finally {
     closeSync(fd);
   }
+  // The file's digest as soon as it is all read: the main thread waits for it, not for gzip.
+  if (hash) parentPort.postMessage({ sha256: hash.digest('hex') });
   gzip.end();
   await written;
   parentPort.postMessage('done');
@@ -76,26 +81,40 @@ const GROW_STEP = 4 << 20;
 export class GzipFile {
   /** Settles once `to` is complete. */
   readonly done: Promise<void>;
+  /**
+   * The sha256 of the whole file (from its first byte), once the worker has read it all; only
+   * with `hash`. The clean pass's copy over the limit is hashed here, off the main thread.
+   */
+  readonly sha256: Promise<string>;
   private readonly worker: Worker;
   /** What the worker was last told is written (see grow). */
   private told = 0;
 
-  /** `available`: the file is still being written, this much so far (see grow and end). */
+  /**
+   * `available`: the file is still being written, this much so far (see grow and end).
+   * `hash`: also give the file's sha256 (see sha256).
+   */
   constructor(
     readonly from: string,
     readonly to: string,
     available?: number,
+    hash = false,
   ) {
     this.worker = new Worker(GZIP, {
       eval: true,
-      workerData: { from, to, available, level: KEPT_GZIP_LEVEL },
+      workerData: { from, to, available, level: KEPT_GZIP_LEVEL, hash },
     });
     this.told = available ?? 0;
     const worker = this.worker;
+    let digest: (sha256: string) => void = () => undefined;
+    const digested = new Promise<string>((resolve) => {
+      digest = resolve;
+    });
     this.done = new Promise((resolve, reject) => {
       let finished = false;
-      worker.once('message', () => {
-        finished = true;
+      worker.on('message', (message: 'done' | { sha256: string }) => {
+        if (message === 'done') finished = true;
+        else digest(message.sha256);
       });
       // A failure inside the worker is an uncaught error there, reported here.
       worker.once('error', reject);
@@ -106,6 +125,12 @@ export class GzipFile {
     });
     // Handled here until the owner awaits it (its failure still rejects there).
     this.done.catch(() => undefined);
+    // The digest comes before `done`; a worker that fails first fails it too.
+    this.sha256 = Promise.race([
+      digested,
+      this.done.then(() => Promise.reject(new Error(`no sha256 of ${from}: not asked for`))),
+    ]);
+    this.sha256.catch(() => undefined);
   }
 
   /**

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -9,6 +10,7 @@ import { seededRandom } from '../helpers/seeded-random.js';
 
 // The bytes gzip writes at the kept transcript's level.
 const gzipAtLevel = (input: Buffer) => gzipSync(input, { level: KEPT_GZIP_LEVEL });
+const sha256 = (input: Buffer) => createHash('sha256').update(input).digest('hex');
 
 const dir = mkdtempSync(join(tmpdir(), 'airgap-gzip-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -46,7 +48,7 @@ describe('gzipFile (the kept transcript, compressed on a worker thread)', () => 
     );
     writeFileSync(from, parts[0] as Buffer);
     let written = (parts[0] as Buffer).length;
-    const gzip = new GzipFile(from, join(dir, 'growing.log.gz'), written);
+    const gzip = new GzipFile(from, join(dir, 'growing.log.gz'), written, true);
     for (const part of parts.slice(1)) {
       appendFileSync(from, part);
       written += part.length;
@@ -58,6 +60,9 @@ describe('gzipFile (the kept transcript, compressed on a worker thread)', () => 
     await gzip.done;
     const whole = Buffer.concat(parts);
     expect(readFileSync(join(dir, 'growing.log.gz')).equals(gzipAtLevel(whole))).toBe(true);
+    // The digest of all of it, from the first byte (asked for with `hash`), and only when asked.
+    expect(await gzip.sha256).toBe(sha256(whole));
+    await expect(new GzipFile(from, join(dir, 'again.log.gz')).sha256).rejects.toThrow(/not asked/);
   });
 
   it('stops when cancelled, and rejects when the file is shorter than said', async () => {
@@ -89,6 +94,9 @@ describe('gzipFile (the kept transcript, compressed on a worker thread)', () => 
       gzipOver: { bytes: readFileSync(path).length, path: join(dir, 'under.log.gz') },
     });
     expect(under.gzipped).toBeUndefined();
+    // The copy's sha256 either way: from the worker over the limit, from the sink under it.
+    expect(over.sha256).toBe(sha256(readFileSync(path)));
+    expect(under.sha256).toBe(sha256(readFileSync(join(dir, 'under.log'))));
   });
 
   it('writes an empty file as gzip does', async () => {

@@ -61,7 +61,11 @@ export async function cleanTranscript(
   if (over)
     sink.onWrite = (written) => {
       if (gzipped) gzipped.grow(written);
-      else if (written > over.bytes) gzipped = new GzipFile(path, over.path, written);
+      else if (written > over.bytes) {
+        // The worker reads the whole copy anyway: it hashes it too, off this thread.
+        gzipped = new GzipFile(path, over.path, written, true);
+        sink.stopHashing();
+      }
     };
   const redactor = new Redactor(redact);
   const filter = lineFilter();
@@ -92,6 +96,7 @@ export async function cleanTranscript(
     redactor.end(emit);
     sha256 = sink.digest();
     gzipped?.end(sink.written);
+    if (gzipped) sha256 = await gzipped.sha256;
   } catch (error) {
     await gzipped?.cancel();
     throw error;
