@@ -2,7 +2,8 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, copyFileSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { BundleResult } from '../../src/commands/bundle/bundle.js';
-import { standinBin, tempDir } from './ops-repo.js';
+import type { TempDir } from './fixtures.js';
+import { standinBin } from './ops-repo.js';
 
 export interface FakeBastion {
   home: string;
@@ -12,9 +13,16 @@ export interface FakeBastion {
   objectPath: string;
 }
 
-/** A bastion: a HOME, stand-in aws (reading a local "S3" dir) and kubectl first on PATH. */
-export function fakeBastion(result: BundleResult, extraEnv: NodeJS.ProcessEnv = {}): FakeBastion {
-  const root = tempDir('airgap-bastion-');
+/**
+ * A bastion in `scratch` (the test's fixture, which removes it): a HOME, stand-in aws (reading
+ * a local "S3" dir) and kubectl first on PATH.
+ */
+export function fakeBastion(
+  scratch: TempDir,
+  result: BundleResult,
+  extraEnv: NodeJS.ProcessEnv = {},
+): FakeBastion {
+  const root = scratch.dir('airgap-bastion-');
   const home = join(root, 'home');
   const kubeState = join(root, 'kube');
   const s3Root = join(root, 's3');
@@ -27,7 +35,7 @@ export function fakeBastion(result: BundleResult, extraEnv: NodeJS.ProcessEnv = 
   const env = {
     ...process.env,
     HOME: home,
-    PATH: `${standinBin()}:${process.env.PATH}`,
+    PATH: `${standinBin(scratch)}:${process.env.PATH}`,
     AIRGAP_FAKE_S3: s3Root,
     KUBECTL_STATE_DIR: kubeState,
     ...extraEnv,
@@ -50,12 +58,12 @@ export function runBastionScript(result: BundleResult, bastion: FakeBastion) {
  * whose cluster starts empty each time, so every capture of the session prints the same.
  * `run` runs a command (bash, script(1), asciinema…) in the bastion's home with that setup.
  */
-export function stoppedClockSessions(result: BundleResult) {
-  const bin = tempDir('airgap-clock-');
+export function stoppedClockSessions(scratch: TempDir, result: BundleResult) {
+  const bin = scratch.dir('airgap-clock-');
   const realDate = execFileSync('bash', ['-c', 'command -v date'], { encoding: 'utf8' }).trim();
   writeFileSync(join(bin, 'date'), `#!/bin/sh\nexec ${realDate} -d @1795678062 "$@"\n`);
   chmodSync(join(bin, 'date'), 0o755);
-  const bastion = fakeBastion(result);
+  const bastion = fakeBastion(scratch, result);
   const env = { ...bastion.env, PATH: `${bin}:${bastion.env.PATH}`, TERM: 'xterm' };
   return {
     script: join(result.outDir, 'bastion.sh'),

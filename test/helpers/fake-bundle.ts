@@ -2,15 +2,16 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fakeRecord } from '../../scripts/lib/fake-record.js';
-import { tempDir } from './ops-repo.js';
+import type { TempDir } from './fixtures.js';
 
 /** A bundle dir holding `size` random bytes as its archive: upload does not care what is inside. */
 export function fakeBundleDir(
+  scratch: TempDir,
   size: number,
   id = 'big-bundle-1234567',
   seed?: Buffer,
 ): { dir: string; sha256: string; content: Buffer } {
-  const dir = join(tempDir('airgap-bundle-'), id);
+  const dir = join(scratch.dir('airgap-bundle-'), id);
   mkdirSync(dir, { recursive: true });
   const content = seed ?? randomBytes(size);
   const sha256 = createHash('sha256').update(content).digest('hex');

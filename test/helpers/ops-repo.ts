@@ -1,18 +1,9 @@
-import {
-  cpSync,
-  mkdirSync,
-  mkdtempSync,
-  readdirSync,
-  readFileSync,
-  rmSync,
-  symlinkSync,
-  writeFileSync,
-} from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { commitAll, git } from '../../scripts/lib/git.js';
 import { hasCommand, runAirgap } from '../../scripts/lib/loop.js';
+import type { TempDir } from './fixtures.js';
 import { kubectlClient } from './kubectl-server.js';
 
 export { commitAll, git, hasCommand };
@@ -23,31 +14,9 @@ export const exampleRepo = join(projectRoot, 'examples/kafka-ops');
 export const cliPath = join(projectRoot, 'dist/bin/airgap.js');
 export const standins = join(projectRoot, 'scripts/standins');
 
-const tempDirs: string[] = [];
-
-export function tempDir(prefix = 'airgap-test-'): string {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
-  tempDirs.push(dir);
-  return dir;
-}
-
-export function cleanupTempDirs(): void {
-  for (const dir of tempDirs.splice(0)) rmSync(dir, { recursive: true, force: true });
-}
-
-/** A fresh, committed copy of examples/kafka-ops. */
-export function makeOpsRepo(): string {
-  const repo = join(tempDir('airgap-ops-'), 'kafka-ops');
-  cpSync(exampleRepo, repo, { recursive: true });
-  git(repo, 'init', '-q', '-b', 'main');
-  commitAll(repo, 'Initial ops repo');
-  return repo;
-}
-
-/** A bin dir with the kubectl stand-in and the local aws stand-in first on PATH. */
-export function standinBin(options: { realAws?: boolean } = {}): string {
-  const bin = tempDir('airgap-bin-');
-  mkdirSync(bin, { recursive: true });
+/** A bin dir (in `scratch`) with the kubectl stand-in and the local aws stand-in. */
+export function standinBin(scratch: TempDir, options: { realAws?: boolean } = {}): string {
+  const bin = scratch.dir('airgap-bin-');
   writeFileSync(join(bin, 'kubectl'), kubectlClient(standins), { mode: 0o755 });
   if (!options.realAws) symlinkSync(join(standins, 'aws-local'), join(bin, 'aws'));
   return bin;
@@ -70,8 +39,12 @@ export function requireTool(name: string): boolean {
 }
 
 /** Writes a terminal copy to a temp file for `airgap ingest`, as an operator saves a paste. */
-export function saveTranscript(text: string | Buffer, name = 'paste.txt'): string {
-  const path = join(tempDir(), name);
+export function saveTranscript(
+  scratch: TempDir,
+  text: string | Buffer,
+  name = 'paste.txt',
+): string {
+  const path = join(scratch.dir(), name);
   writeFileSync(path, text);
   return path;
 }

@@ -1,19 +1,20 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { tempDir } from './ops-repo.js';
+import type { TempDir } from './fixtures.js';
 
 /**
  * Types `input` into `command` (an interactive shell) on a real pseudo-terminal through
- * script(1) fed from a file, and returns everything the terminal showed.
+ * script(1) fed from a file (in `scratch`), and returns everything the terminal showed.
  */
 export function pasteIntoShell(
+  scratch: TempDir,
   command: string,
   input: string,
   env: NodeJS.ProcessEnv,
   cwd: string,
 ): string {
-  const inputFile = join(tempDir(), 'typed.txt');
+  const inputFile = join(scratch.dir(), 'typed.txt');
   writeFileSync(inputFile, input);
   const run = spawnSync(
     'bash',

@@ -1,16 +1,15 @@
 import { readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import type { BundleRecord } from '../../src/model/record.js';
 import { bastionBlocks, bastionScript } from '../../src/paste/bastion.js';
 import { withPastePlan } from '../../src/paste/plan-data.js';
 import { renderBlocks, renderPasteSheet } from '../../src/paste/render.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
-import { cleanupTempDirs, makeOpsRepo, requireTool, tempDir } from '../helpers/ops-repo.js';
+import { type OpsRepo, opsRepo, tempDir } from '../helpers/fixtures.js';
+import { requireTool } from '../helpers/ops-repo.js';
 import { pasteIntoShell } from '../helpers/pty.js';
-
-afterAll(cleanupTempDirs);
 
 /** Every way text has become code in a generated script, each one creating a file if it works. */
 function hostile(canary: string, field: string): string {
@@ -30,14 +29,15 @@ function hostile(canary: string, field: string): string {
 
 /** A real bundle whose record then holds hostile text in every field that reaches the bastion. */
 async function hostileRecord(
+  ops: OpsRepo,
   canary: string,
   sane: { bucket: boolean },
 ): Promise<{
   record: BundleRecord;
   result: Awaited<ReturnType<typeof bundle>>;
 }> {
-  const repo = makeOpsRepo();
-  const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+  const repo = ops.path;
+  const result = await bundle({ spec: 'dev-topics', repo, out: ops.dir() });
   const h = (field: string) => hostile(canary, field);
   const base = result.record;
   const archive = base.archive;
@@ -70,11 +70,13 @@ async function hostileRecord(
 
 describe('hostile values in every spec field that reaches the bastion', () => {
   it('run no injected command in bash (bastion.sh), zsh and dash (pasted)', async () => {
-    const canary = tempDir('airgap-canary-');
+    await using tmp = await tempDir();
+    const canary = tmp.dir('airgap-canary-');
     for (const bucket of [false, true]) {
-      const { record, result } = await hostileRecord(canary, { bucket });
+      await using ops = await opsRepo();
+      const { record, result } = await hostileRecord(ops, canary, { bucket });
       writeFileSync(join(result.outDir, 'bastion.sh'), bastionScript(record));
-      const bastion = fakeBastion(result);
+      const bastion = fakeBastion(tmp, result);
       const run = runBastionScript(result, bastion);
       // The archive was never verified (no such object, or a signature that cannot verify).
       expect(run.stdout).toContain('airgap: RESULT: FAILED');
@@ -82,7 +84,13 @@ describe('hostile values in every spec field that reaches the bastion', () => {
       const typed = [...bastionBlocks(record).map((b) => b.code), 'exit', ''].join('\n');
       for (const shell of ['zsh -f -i', 'dash -i']) {
         if (!requireTool(shell.split(' ')[0] ?? '')) continue;
-        const output = pasteIntoShell(shell, typed, fakeBastion(result).env, bastion.home);
+        const output = pasteIntoShell(
+          tmp,
+          shell,
+          typed,
+          fakeBastion(tmp, result).env,
+          bastion.home,
+        );
         expect(output).toContain('airgap: RESULT: FAILED');
       }
       expect(readdirSync(bastion.kubeState)).toEqual([]);
@@ -91,7 +99,8 @@ describe('hostile values in every spec field that reaches the bastion', () => {
   });
 
   it('keep PASTE.md one heading and one fenced block per paste block', async () => {
-    const { record } = await hostileRecord(tempDir(), { bucket: false });
+    await using ops = await opsRepo();
+    const { record } = await hostileRecord(ops, ops.dir(), { bucket: false });
     const sheet = renderPasteSheet(record);
     const blocks = bastionBlocks(record);
     // The sheet's head and its bastion section (the CloudShell section has its own owner).

@@ -1,21 +1,20 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, symlinkSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
-import { cleanupTempDirs, makeOpsRepo, requireTool, tempDir } from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { opsRepo, type TempDir } from '../helpers/fixtures.js';
+import { requireTool } from '../helpers/ops-repo.js';
 
 /** A PATH where every tool BusyBox has is BusyBox's, plus bash for the steps. */
-function busyboxPath(standins: string, without: string[] = []): string {
-  const bin = tempDir('airgap-busybox-');
+function busyboxPath(scratch: TempDir, standins: string, without: string[] = []): string {
+  const bin = scratch.dir('airgap-busybox-');
   const applets = spawnSync('busybox', ['--list'], { encoding: 'utf8' }).stdout.split('\n');
   const busybox = spawnSync('sh', ['-c', 'command -v busybox'], { encoding: 'utf8' }).stdout.trim();
   for (const applet of applets.filter((a) => a && !without.includes(a)))
     symlinkSync(busybox, join(bin, applet));
-  const bashDir = tempDir('airgap-bash-');
+  const bashDir = scratch.dir('airgap-bash-');
   const bash = spawnSync('sh', ['-c', 'command -v bash'], { encoding: 'utf8' }).stdout.trim();
   symlinkSync(bash, join(bashDir, 'bash'));
   return `${bin}:${standins}:${bashDir}`;
@@ -24,13 +23,13 @@ function busyboxPath(standins: string, without: string[] = []): string {
 describe('bastions with BusyBox tools', () => {
   it('deploys with BusyBox sh, sha256sum, tar and gzip first on PATH', async () => {
     if (!requireTool('busybox')) return;
-    const repo = makeOpsRepo();
-    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
-    const bastion = fakeBastion(result);
+    await using repo = await opsRepo();
+    const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    const bastion = fakeBastion(repo, result);
     const standins = (bastion.env.PATH ?? '').split(':')[0] ?? '';
     const run = runBastionScript(result, {
       ...bastion,
-      env: { ...bastion.env, PATH: busyboxPath(standins) },
+      env: { ...bastion.env, PATH: busyboxPath(repo, standins) },
     });
     expect(run.stdout).toContain('airgap: 4 files extracted and verified');
     expect(run.stdout).toContain('airgap: RESULT: SUCCESS');
@@ -39,11 +38,11 @@ describe('bastions with BusyBox tools', () => {
 
   it('names the one missing tool in one line', async () => {
     if (!requireTool('busybox')) return;
-    const repo = makeOpsRepo();
-    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
-    const bastion = fakeBastion(result);
+    await using repo = await opsRepo();
+    const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    const bastion = fakeBastion(repo, result);
     const standins = (bastion.env.PATH ?? '').split(':')[0] ?? '';
-    const path = busyboxPath(standins, ['sha256sum']);
+    const path = busyboxPath(repo, standins, ['sha256sum']);
     const run = runBastionScript(result, { ...bastion, env: { ...bastion.env, PATH: path } });
     const lines = run.stdout.split('\n').filter((l) => l.includes('sha256sum is not installed'));
     expect(lines).toEqual([
@@ -57,9 +56,9 @@ describe('bastions with BusyBox tools', () => {
 
 describe('a bundle not uploaded yet', () => {
   it('says what to do when S3 answers 404', async () => {
-    const repo = makeOpsRepo();
-    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
-    const bastion = fakeBastion(result);
+    await using repo = await opsRepo();
+    const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    const bastion = fakeBastion(repo, result);
     unlinkSync(bastion.objectPath);
     const run = runBastionScript(result, bastion);
     expect(run.stdout).toContain('(404)');

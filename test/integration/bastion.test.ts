@@ -1,21 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { parseMarker } from '../../src/model/markers.js';
 import { bastionBlocks, bastionScript, helpersSource } from '../../src/paste/bastion.js';
 import { cloudshellBlocks } from '../../src/paste/cloudshell.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
-import {
-  cleanupTempDirs,
-  commitAll,
-  makeOpsRepo,
-  requireTool,
-  tempDir,
-} from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { opsRepo } from '../helpers/fixtures.js';
+import { commitAll, requireTool } from '../helpers/ops-repo.js';
 
 function markers(output: string) {
   return output
@@ -37,9 +30,9 @@ function kubectlCalls(kubeState: string): string[] {
 
 describe('generated bastion.sh with real bash, tar and sha256sum', () => {
   it('downloads, verifies, applies and verifies; exit 0 with all markers', async () => {
-    const repo = makeOpsRepo();
-    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
-    const bastion = fakeBastion(result);
+    await using repo = await opsRepo();
+    const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    const bastion = fakeBastion(repo, result);
     const run = runBastionScript(result, bastion);
     expect(run.code, run.output).toBe(0);
     const all = markers(run.stdout);
@@ -61,18 +54,23 @@ describe('generated bastion.sh with real bash, tar and sha256sum', () => {
 
   it('deploys a zip bundle the same way (unzip on the bastion)', async () => {
     if (!requireTool('unzip')) return;
-    const repo = makeOpsRepo();
-    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir(), format: 'zip' });
-    const run = runBastionScript(result, fakeBastion(result));
+    await using repo = await opsRepo();
+    const result = await bundle({
+      spec: 'dev-topics',
+      repo: repo.path,
+      out: repo.dir(),
+      format: 'zip',
+    });
+    const run = runBastionScript(result, fakeBastion(repo, result));
     expect(run.stdout).toContain(`${result.record.archive.file}: OK`);
     expect(run.stdout).toContain('airgap: 4 files extracted and verified');
     expect(run.code, run.output).toBe(0);
   });
 
   it('stops a corrupted archive before any kubectl command, non-zero', async () => {
-    const repo = makeOpsRepo();
-    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
-    const bastion = fakeBastion(result);
+    await using repo = await opsRepo();
+    const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    const bastion = fakeBastion(repo, result);
     const bytes = readFileSync(bastion.objectPath);
     bytes[bytes.length - 20] = (bytes[bytes.length - 20] ?? 0) ^ 0xff;
     writeFileSync(bastion.objectPath, bytes);
@@ -87,9 +85,9 @@ describe('generated bastion.sh with real bash, tar and sha256sum', () => {
   });
 
   it('stops on a missing object in S3 with the aws error in the output', async () => {
-    const repo = makeOpsRepo();
-    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
-    const bastion = fakeBastion(result);
+    await using repo = await opsRepo();
+    const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    const bastion = fakeBastion(repo, result);
     writeFileSync(bastion.objectPath, '');
     spawnSync('rm', [bastion.objectPath]);
     const run = runBastionScript(result, bastion);
@@ -99,9 +97,9 @@ describe('generated bastion.sh with real bash, tar and sha256sum', () => {
   });
 
   it('skips the steps after a failing step and says so in the markers', async () => {
-    const repo = makeOpsRepo();
-    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
-    const bastion = fakeBastion(result, { KUBECTL_FAIL_ON: 'kafka-topic-quote-priced.yaml' });
+    await using repo = await opsRepo();
+    const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    const bastion = fakeBastion(repo, result, { KUBECTL_FAIL_ON: 'kafka-topic-quote-priced.yaml' });
     const run = runBastionScript(result, bastion);
     expect(run.code).not.toBe(0);
     expect(endStatus(run.stdout, 'step')).toEqual(['rc=0', 'rc=0', 'rc=1', 'skip', 'skip']);
@@ -111,8 +109,8 @@ describe('generated bastion.sh with real bash, tar and sha256sum', () => {
   });
 
   it('keeps going after a step marked continueOnError', async () => {
-    const repo = makeOpsRepo();
-    const specPath = join(repo, 'bundles/dev-topics.yaml');
+    await using repo = await opsRepo();
+    const specPath = join(repo.path, 'bundles/dev-topics.yaml');
     writeFileSync(
       specPath,
       readFileSync(specPath, 'utf8').replace(
@@ -120,32 +118,32 @@ describe('generated bastion.sh with real bash, tar and sha256sum', () => {
         'run: kubectl apply -f k8s/dev/topics/kafka-topic-quote-priced.yaml\n    continueOnError: true',
       ),
     );
-    commitAll(repo, 'tolerate');
-    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
-    const bastion = fakeBastion(result, { KUBECTL_FAIL_ON: 'kafka-topic-quote-priced.yaml' });
+    commitAll(repo.path, 'tolerate');
+    const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    const bastion = fakeBastion(repo, result, { KUBECTL_FAIL_ON: 'kafka-topic-quote-priced.yaml' });
     const run = runBastionScript(result, bastion);
     expect(endStatus(run.stdout, 'step')).toEqual(['rc=0', 'rc=0', 'rc=1', 'rc=0', 'rc=0']);
     expect(run.code).not.toBe(0);
   });
 
   it('applies a hostile file name without executing anything in it', async () => {
-    const repo = makeOpsRepo();
+    await using repo = await opsRepo();
     const hostile = "a b'c$(touch pwned)`touch pwned2`.yaml";
     writeFileSync(
-      join(repo, 'k8s/dev/topics', hostile),
+      join(repo.path, 'k8s/dev/topics', hostile),
       'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: hostile\n',
     );
     writeFileSync(
-      join(repo, 'bundles/hostile.yaml'),
+      join(repo.path, 'bundles/hostile.yaml'),
       'name: hostile\nenvironment: dev\ndescription: hostile names\nfiles: ["k8s/dev/topics/a b*"]\ns3: { bucket: "acme-airgap", prefix: "odd dir/$(touch pwned)", region: us-east-1 }\n',
     );
-    commitAll(repo, 'hostile');
-    const result = await bundle({ spec: 'hostile', repo, out: tempDir() });
-    const bastion = fakeBastion(result);
+    commitAll(repo.path, 'hostile');
+    const result = await bundle({ spec: 'hostile', repo: repo.path, out: repo.dir() });
+    const bastion = fakeBastion(repo, result);
     const run = runBastionScript(result, bastion);
     expect(run.code, run.output).toBe(0);
     expect(kubectlCalls(bastion.kubeState)).toContain(`apply -f k8s/dev/topics/${hostile}`);
-    const found = spawnSync('find', [bastion.home, repo, result.outDir, '-name', 'pwned*'], {
+    const found = spawnSync('find', [bastion.home, repo.path, result.outDir, '-name', 'pwned*'], {
       encoding: 'utf8',
     });
     expect(found.stdout).toBe('');
@@ -156,10 +154,10 @@ describe('generated bastion.sh with real bash, tar and sha256sum', () => {
 describe('shellcheck on every generated script and paste block', () => {
   it('passes at severity warning with no disables', async () => {
     if (!requireTool('shellcheck')) return;
-    const repo = makeOpsRepo();
+    await using repo = await opsRepo();
     const outs = [
-      await bundle({ spec: 'dev-topics', repo, out: tempDir() }),
-      await bundle({ spec: 'dev-quote-service', repo, out: tempDir() }),
+      await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() }),
+      await bundle({ spec: 'dev-quote-service', repo: repo.path, out: repo.dir() }),
     ];
     for (const result of outs) {
       const dir = result.outDir;

@@ -1,17 +1,16 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { ingest } from '../../src/commands/ingest/ingest.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
-import { cleanupTempDirs, commitAll, makeOpsRepo, tempDir } from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
+import { commitAll } from '../helpers/ops-repo.js';
 
 /** A new namespace and what runs in it, named so that alphabetical order is the wrong order. */
-function paymentsRepo(): string {
-  const repo = makeOpsRepo();
-  const dir = join(repo, 'k8s/dev/payments');
+async function paymentsRepo(): Promise<OpsRepo> {
+  const repo = await opsRepo();
+  const dir = join(repo.path, 'k8s/dev/payments');
   mkdirSync(dir, { recursive: true });
   writeFileSync(
     join(dir, 'a-deployment.yaml'),
@@ -26,18 +25,18 @@ function paymentsRepo(): string {
     'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: payments\n',
   );
   writeFileSync(
-    join(repo, 'bundles/dev-payments.yaml'),
+    join(repo.path, 'bundles/dev-payments.yaml'),
     'name: dev-payments\nenvironment: dev\ndescription: Create the payments namespace\nfiles: [k8s/dev/payments/*.yaml]\ns3: { bucket: acme-airgap, prefix: bundles/dev, region: us-east-1 }\n',
   );
-  commitAll(repo, 'payments');
+  commitAll(repo.path, 'payments');
   return repo;
 }
 
 describe('the default plan against the kubectl stand-in', () => {
   it('deploys a namespace and the objects in it, in order, with a preview before the applies', async () => {
-    const repo = paymentsRepo();
-    const result = await bundle({ spec: 'dev-payments', repo, out: tempDir() });
-    const bastion = fakeBastion(result);
+    await using repo = await paymentsRepo();
+    const result = await bundle({ spec: 'dev-payments', repo: repo.path, out: repo.dir() });
+    const bastion = fakeBastion(repo, result);
     const run = runBastionScript(result, bastion);
     expect(run.code, run.output).toBe(0);
     const calls = readFileSync(join(bastion.kubeState, 'calls.log'), 'utf8').trim().split('\n');
@@ -52,11 +51,11 @@ describe('the default plan against the kubectl stand-in', () => {
     ]);
     expect(run.stdout).toContain('kubectl diff exit 1: the differences above');
 
-    const transcript = join(tempDir(), 'terminal.txt');
+    const transcript = join(repo.dir(), 'terminal.txt');
     writeFileSync(transcript, run.stdout);
-    const ingested = await ingest({ transcript, repo });
+    const ingested = await ingest({ transcript, repo: repo.path });
     expect(ingested.status).toBe('deployed');
-    const runbook = readFileSync(join(repo, ingested.runbook), 'utf8');
+    const runbook = readFileSync(join(repo.path, ingested.runbook), 'utf8');
     const preview = runbook.indexOf('+  name: payments-config');
     expect(preview).toBeGreaterThan(0);
     expect(preview).toBeLessThan(runbook.indexOf(': Apply k8s/dev/payments/ (3 files)'));
@@ -64,15 +63,15 @@ describe('the default plan against the kubectl stand-in', () => {
   });
 
   it('is refused by the stand-in in alphabetical order, as a real cluster would', async () => {
-    const repo = paymentsRepo();
-    const specPath = join(repo, 'bundles/dev-payments.yaml');
+    await using repo = await paymentsRepo();
+    const specPath = join(repo.path, 'bundles/dev-payments.yaml');
     writeFileSync(
       specPath,
       `${readFileSync(specPath, 'utf8')}steps:\n  - { name: Apply all, run: kubectl apply -f k8s/dev/payments/a-deployment.yaml -f k8s/dev/payments/namespace.yaml }\n`,
     );
-    commitAll(repo, 'alphabetical');
-    const result = await bundle({ spec: 'dev-payments', repo, out: tempDir() });
-    const bastion = fakeBastion(result);
+    commitAll(repo.path, 'alphabetical');
+    const result = await bundle({ spec: 'dev-payments', repo: repo.path, out: repo.dir() });
+    const bastion = fakeBastion(repo, result);
     const run = runBastionScript(result, bastion);
     expect(run.output).toContain('namespaces "payments" not found');
     expect(run.code).not.toBe(0);

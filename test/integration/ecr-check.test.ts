@@ -1,16 +1,15 @@
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { parseImageRef } from '../../src/model/images.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
-import { cleanupTempDirs, commitAll, makeOpsRepo, standins, tempDir } from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { type OpsRepo, opsRepo, type TempDir } from '../helpers/fixtures.js';
+import { commitAll, standins } from '../helpers/ops-repo.js';
 
 /** `aws s3 …` from the local S3 stand-in, `aws ecr …` from the ECR stand-in. */
-function awsBin(): string {
-  const bin = tempDir('airgap-aws-');
+function awsBin(scratch: TempDir): string {
+  const bin = scratch.dir('airgap-aws-');
   writeFileSync(
     join(bin, 'aws'),
     `#!/usr/bin/env bash\ncase "$1" in\n  s3) exec ${join(standins, 'aws-local')} "$@" ;;\n  *) exec ${join(standins, 'aws-ecr')} "$@" ;;\nesac\n`,
@@ -19,17 +18,18 @@ function awsBin(): string {
   return bin;
 }
 
-async function checkedBundle() {
-  const repo = makeOpsRepo();
+async function checkedBundle(ops: OpsRepo) {
+  const repo = ops.path;
   const spec = join(repo, 'bundles/dev-quote-service.yaml');
   writeFileSync(spec, `${readFileSync(spec, 'utf8')}  check: true\n`);
   commitAll(repo, 'check images in ECR');
-  return bundle({ spec: 'dev-quote-service', repo, out: tempDir() });
+  return bundle({ spec: 'dev-quote-service', repo, out: ops.dir() });
 }
 
 describe('the ECR check unit (ecr.check: true)', () => {
   it('stops before any step and names the missing images', async () => {
-    const result = await checkedBundle();
+    await using ops = await opsRepo();
+    const result = await checkedBundle(ops);
     expect(result.record.units.map((u) => u.kind).slice(0, 5)).toEqual([
       'download',
       'verify',
@@ -37,7 +37,7 @@ describe('the ECR check unit (ecr.check: true)', () => {
       'ecr-check',
       'step',
     ]);
-    const ecrState = tempDir();
+    const ecrState = ops.dir();
     const [present, ...absent] = result.record.images;
     expect(absent.length).toBeGreaterThan(0);
     const ref = parseImageRef(present ?? '');
@@ -45,8 +45,8 @@ describe('the ECR check unit (ecr.check: true)', () => {
       join(ecrState, `${ref.repository}:${ref.tag}`.replace(/[/:]/g, '_')),
       'sha256:ab12\n',
     );
-    const bastion = fakeBastion(result, { DOCKER_STATE_DIR: ecrState });
-    const env = { ...bastion.env, PATH: `${awsBin()}:${bastion.env.PATH}` };
+    const bastion = fakeBastion(ops, result, { DOCKER_STATE_DIR: ecrState });
+    const env = { ...bastion.env, PATH: `${awsBin(ops)}:${bastion.env.PATH}` };
     const run = runBastionScript(result, { ...bastion, env });
     expect(run.stdout).toContain(`in ECR   ${present} sha256:ab12`);
     for (const image of absent) expect(run.stdout).toContain(`MISSING  ${image}`);
@@ -62,8 +62,9 @@ describe('the ECR check unit (ecr.check: true)', () => {
   });
 
   it('lets the steps run when every image is there', async () => {
-    const result = await checkedBundle();
-    const ecrState = tempDir();
+    await using ops = await opsRepo();
+    const result = await checkedBundle(ops);
+    const ecrState = ops.dir();
     mkdirSync(ecrState, { recursive: true });
     for (const image of result.record.images) {
       const ref = parseImageRef(image);
@@ -72,8 +73,8 @@ describe('the ECR check unit (ecr.check: true)', () => {
         'sha256:cd34\n',
       );
     }
-    const bastion = fakeBastion(result, { DOCKER_STATE_DIR: ecrState });
-    const env = { ...bastion.env, PATH: `${awsBin()}:${bastion.env.PATH}` };
+    const bastion = fakeBastion(ops, result, { DOCKER_STATE_DIR: ecrState });
+    const env = { ...bastion.env, PATH: `${awsBin(ops)}:${bastion.env.PATH}` };
     const run = runBastionScript(result, { ...bastion, env });
     expect(run.stdout).not.toMatch(/^MISSING/m);
     expect(run.code, run.output).toBe(0);

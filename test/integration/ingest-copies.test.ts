@@ -2,27 +2,19 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { ingest } from '../../src/commands/ingest/ingest.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
-import {
-  cleanupTempDirs,
-  commitAll,
-  git,
-  makeOpsRepo,
-  saveTranscript as save,
-  tempDir,
-} from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
+import { commitAll, git, saveTranscript as save } from '../helpers/ops-repo.js';
 
 /** A prepared bundle and the output of one real run of its bastion.sh. */
-async function session() {
-  const repo = makeOpsRepo();
-  const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+async function session(ops: OpsRepo) {
+  const repo = ops.path;
+  const result = await bundle({ spec: 'dev-topics', repo, out: ops.dir() });
   commitAll(repo, 'prepared');
-  const output = runBastionScript(result, fakeBastion(result)).stdout;
+  const output = runBastionScript(result, fakeBastion(ops, result)).stdout;
   // Cut inside the output of the step that applies quote-priced, after its first line.
   const step = result.record.units.find((u) => u.command?.includes('quote-priced.yaml'))!;
   const begin = output.search(new RegExp(`@@airgap/1 begin \\S+ ${step.n} step `));
@@ -32,10 +24,11 @@ async function session() {
 
 describe('copies of one session', () => {
   it('half a copy, then the whole: one attempt per unit, deployed', async () => {
-    const { repo, result, output, cutAt, step } = await session();
-    const half = await ingest({ transcript: save(output.slice(0, cutAt)), repo });
+    await using ops = await opsRepo();
+    const { repo, result, output, cutAt, step } = await session(ops);
+    const half = await ingest({ transcript: save(ops, output.slice(0, cutAt)), repo });
     expect(half.status).toBe('partial');
-    const whole = await ingest({ transcript: save(output), repo });
+    const whole = await ingest({ transcript: save(ops, output), repo });
     expect(whole.status).toBe('deployed');
     expect(whole.runs).toBe(1);
     const runbook = readFileSync(join(repo, whole.runbook), 'utf8');
@@ -46,14 +39,16 @@ describe('copies of one session', () => {
   });
 
   it('a lone-CR copy is ingested as the copy it is', async () => {
-    const { repo, output } = await session();
-    const ingested = await ingest({ transcript: save(output.replaceAll('\n', '\r')), repo });
+    await using ops = await opsRepo();
+    const { repo, output } = await session(ops);
+    const ingested = await ingest({ transcript: save(ops, output.replaceAll('\n', '\r')), repo });
     expect(ingested.status).toBe('deployed');
     expect(ingested.counts.notYetSeen).toBe(0);
   });
 
   it('an asciinema cast cut mid-unit by a dropped session is ingested as partial', async () => {
-    const { repo, output, cutAt } = await session();
+    await using ops = await opsRepo();
+    const { repo, output, cutAt } = await session(ops);
     const events = output
       .split(/(?<=\n)/)
       .map((line, i) => JSON.stringify([i / 10, 'o', line.replace(/\n$/, '\r\n')]));
@@ -62,7 +57,7 @@ describe('copies of one session', () => {
     // Whole events up to the cut, then half of the next one: what a dropped session leaves.
     const next = events[kept]!;
     const cast = [header, ...events.slice(0, kept), next.slice(0, next.length >> 1)].join('\n');
-    const ingested = await ingest({ transcript: save(cast, 'session.cast'), repo });
+    const ingested = await ingest({ transcript: save(ops, cast, 'session.cast'), repo });
     expect(ingested.format).toBe('asciicast');
     expect(ingested.status).toBe('partial');
     expect(ingested.counts.ok).toBeGreaterThan(0);
@@ -70,12 +65,13 @@ describe('copies of one session', () => {
   });
 
   it('an upload repeated after a successful one is history, not an issue; images missing from ECR are named', async () => {
-    const { repo, output } = await session();
+    await using ops = await opsRepo();
+    const { repo, output } = await session(ops);
     const id = /@@airgap\/1 begin (\S+) /.exec(output)![1];
     const upload = (epoch: number, rc: number) =>
       `@@airgap/1 begin ${id} 1 upload ${epoch} s=c0ffee01\nupload: ok\n@@airgap/1 end ${id} 1 upload rc=${rc} ${epoch + 3} s=c0ffee01\n`;
     const twice = `${upload(1795678000, 0)}${upload(1795678100, 0)}`;
-    const ingested = await ingest({ transcript: save(`${twice}${output}`), repo });
+    const ingested = await ingest({ transcript: save(ops, `${twice}${output}`), repo });
     expect(ingested.status).toBe('deployed');
     const runbook = readFileSync(join(repo, ingested.runbook), 'utf8');
     const issues = runbook.slice(runbook.indexOf('## Issues encountered'));
@@ -86,7 +82,7 @@ describe('copies of one session', () => {
     );
 
     const failedFirst = `${upload(1795679000, 1)}${upload(1795679100, 0)}`;
-    const again = await ingest({ transcript: save(`${failedFirst}${output}`), repo });
+    const again = await ingest({ transcript: save(ops, `${failedFirst}${output}`), repo });
     const second = readFileSync(join(repo, again.runbook), 'utf8');
     // Both pastes' uploads, in time order: one of them failed, so the history is an issue.
     expect(second).toMatch(
@@ -95,17 +91,17 @@ describe('copies of one session', () => {
   });
 
   it('keeps a transcript over the file limit gzipped and quotes a huge output only up to the cap', async () => {
-    const repo = makeOpsRepo();
-    const specPath = join(repo, 'bundles/dev-topics.yaml');
+    await using repo = await opsRepo();
+    const specPath = join(repo.path, 'bundles/dev-topics.yaml');
     const loud = `  - name: Print 5.9 MB\n    run: seq 1 800000\n`;
     writeFileSync(
       specPath,
       readFileSync(specPath, 'utf8').replace('verify:\n', `${loud}verify:\n`),
     );
-    commitAll(repo, 'a loud step');
-    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
-    commitAll(repo, 'prepared');
-    const bastion = fakeBastion(result);
+    commitAll(repo.path, 'a loud step');
+    const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    commitAll(repo.path, 'prepared');
+    const bastion = fakeBastion(repo, result);
     const output = execFileSync('bash', [join(result.outDir, 'bastion.sh')], {
       cwd: bastion.home,
       env: bastion.env,
@@ -113,22 +109,30 @@ describe('copies of one session', () => {
       maxBuffer: 64 * 1024 * 1024,
     });
     const maxFileBytes = 2 * 1024 * 1024; // 50 MB in use: the same code, a smaller file
-    const ingested = await ingest({ transcript: save(output), repo, maxFileBytes });
+    const ingested = await ingest({
+      transcript: save(repo, output),
+      repo: repo.path,
+      maxFileBytes,
+    });
     expect(ingested.status).toBe('deployed');
     expect(ingested.transcript).toMatch(/\.log\.gz$/);
-    const kept = join(repo, ingested.transcript);
+    const kept = join(repo.path, ingested.transcript);
     expect(statSync(kept).size).toBeLessThan(maxFileBytes);
     expect(gunzipSync(readFileSync(kept)).toString()).toContain('\n799999\n800000\n');
-    const runbook = readFileSync(join(repo, ingested.runbook), 'utf8');
+    const runbook = readFileSync(join(repo.path, ingested.runbook), 'utf8');
     expect(runbook).toMatch(
       new RegExp(
         `\\d+ more bytes are left out here; the complete output is in \`${ingested.transcript}\` \\(gzip\\)\\.`,
       ),
     );
-    expect(statSync(join(repo, ingested.runbook)).size).toBeLessThan(4.5 * 1024 * 1024);
+    expect(statSync(join(repo.path, ingested.runbook)).size).toBeLessThan(4.5 * 1024 * 1024);
     // A later paste re-renders from the gzipped one as from a plain one.
-    const again = await ingest({ transcript: save(`${output}typed later\n`), repo, maxFileBytes });
+    const again = await ingest({
+      transcript: save(repo, `${output}typed later\n`),
+      repo: repo.path,
+      maxFileBytes,
+    });
     expect(again.status).toBe('deployed');
-    expect(readFileSync(join(repo, again.runbook), 'utf8')).toContain('typed later');
+    expect(readFileSync(join(repo.path, again.runbook), 'utf8')).toContain('typed later');
   });
 });

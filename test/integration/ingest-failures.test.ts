@@ -14,33 +14,32 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { ingest } from '../../src/commands/ingest/ingest.js';
 import type { AirgapError } from '../../src/errors.js';
 import { realTransactionFs } from '../../src/util/transaction.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
 import { expectAirgapError } from '../helpers/errors.js';
-import {
-  cleanupTempDirs,
-  cliPath,
-  commitAll,
-  exampleRepo,
-  git,
-  makeOpsRepo,
-  runCli,
-  tempDir,
-} from '../helpers/ops-repo.js';
+import { opsRepo, type TempDir, tempDir } from '../helpers/fixtures.js';
+import { cliPath, commitAll, exampleRepo, git, runCli } from '../helpers/ops-repo.js';
 
-const mounts: string[] = [];
-afterAll(() => {
-  for (const dir of mounts) {
-    // A file left open on the tmpfs (a leaked descriptor) keeps it busy: that is a bug.
-    const umount = spawnSync('umount', [dir], { encoding: 'utf8' });
-    expect(umount.status, `${umount.stderr} held by: ${openFilesUnder(dir).join(', ')}`).toBe(0);
-  }
-  cleanupTempDirs();
-});
+/**
+ * A 2 MiB tmpfs on a new dir in `scratch`, unmounted when disposed (before `scratch` is
+ * removed: declare it after), or undefined where mounting is refused (it needs root).
+ */
+function tmpfs(scratch: TempDir): (AsyncDisposable & { path: string }) | undefined {
+  const path = scratch.dir('airgap-tmpfs-');
+  if (spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', path]).status !== 0) return;
+  return {
+    path,
+    async [Symbol.asyncDispose]() {
+      // A file left open on the tmpfs (a leaked descriptor) keeps it busy: that is a bug.
+      const umount = spawnSync('umount', [path], { encoding: 'utf8' });
+      expect(umount.status, `${umount.stderr} held by: ${openFilesUnder(path).join(', ')}`).toBe(0);
+    },
+  };
+}
 
 /** Files this process has open under a directory, from /proc/self/fd. */
 function openFilesUnder(dir: string): string[] {
@@ -77,19 +76,23 @@ const leftovers = (repo: string) => {
   ];
 };
 
-/** A repo whose bundle ran on the bastion; returns the saved terminal output. */
-async function preparedRepo(repo = makeOpsRepo()) {
-  const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+/**
+ * A repo (the fixture's own, or `repo` in it) whose bundle ran on a bastion made in the
+ * fixture; returns the saved terminal output.
+ */
+async function preparedRepo(scratch: TempDir, repo = scratch.path) {
+  const result = await bundle({ spec: 'dev-topics', repo, out: scratch.dir() });
   commitAll(repo, 'prepared');
-  const run = runBastionScript(result, fakeBastion(result));
-  const transcript = join(tempDir(), 'paste.txt');
+  const run = runBastionScript(result, fakeBastion(scratch, result));
+  const transcript = join(scratch.dir(), 'paste.txt');
   writeFileSync(transcript, run.stdout);
   return { repo, result, transcript, output: run.stdout };
 }
 
 describe('ingest leaves every document as it was when it cannot write', () => {
   it('refuses a read-only document, changing nothing, and works once it is writable', async () => {
-    const { repo, transcript } = await preparedRepo();
+    await using ops = await opsRepo();
+    const { repo, transcript } = await preparedRepo(ops);
     chmodSync(join(repo, 'PENDING-CHANGES.md'), 0o444);
     const before = snapshot(repo);
     const failed = await runCli(['ingest', transcript, '--repo', repo]);
@@ -104,20 +107,19 @@ describe('ingest leaves every document as it was when it cannot write', () => {
   });
 
   it('changes nothing when the disk is full: a real tmpfs filled up', async () => {
-    const mountPoint = tempDir('airgap-tmpfs-');
-    const mounted =
-      spawnSync('mount', ['-t', 'tmpfs', '-o', 'size=2m', 'tmpfs', mountPoint]).status === 0;
+    await using tmp = await tempDir();
+    await using mounted = tmpfs(tmp);
     if (!mounted) {
       // Said, not skipped: the next test covers a full disk with an injected writer.
       console.warn('tmpfs cannot be mounted here (needs root): full-disk test runs simulated only');
       return;
     }
-    mounts.push(mountPoint);
+    const mountPoint = mounted.path;
     const repo = join(mountPoint, 'kafka-ops');
     cpSync(exampleRepo, repo, { recursive: true });
     git(repo, 'init', '-q', '-b', 'main');
     commitAll(repo, 'Initial ops repo');
-    const { transcript } = await preparedRepo(repo);
+    const { transcript } = await preparedRepo(tmp, repo);
     const before = snapshot(repo);
     fillDisk(join(mountPoint, 'filler'));
     const failed = await runCli(['ingest', transcript, '--repo', repo]);
@@ -152,7 +154,8 @@ describe('ingest leaves every document as it was when it cannot write', () => {
   });
 
   it('changes nothing when the disk fills while the documents are staged (injected writer)', async () => {
-    const { repo, transcript } = await preparedRepo();
+    await using ops = await opsRepo();
+    const { repo, transcript } = await preparedRepo(ops);
     const before = snapshot(repo);
     let writes = 0;
     const error = await expectAirgapError(
@@ -215,7 +218,8 @@ async function halfwayIngest(repo: string, output: string) {
 
 describe('interrupted ingests leave nothing behind', () => {
   it('kill -9 mid-ingest: the next run takes the dead lock over and removes the temp files', async () => {
-    const { repo, transcript, output } = await preparedRepo();
+    await using ops = await opsRepo();
+    const { repo, transcript, output } = await preparedRepo(ops);
     mkdirSync(join(repo, '.git/airgap/tmp'), { recursive: true });
     const before = snapshot(repo);
     const { child, exited } = await halfwayIngest(repo, output);
@@ -230,7 +234,8 @@ describe('interrupted ingests leave nothing behind', () => {
   });
 
   it('Ctrl-C mid-ingest removes its temp files and lock at once', async () => {
-    const { repo, output } = await preparedRepo();
+    await using ops = await opsRepo();
+    const { repo, output } = await preparedRepo(ops);
     const before = snapshot(repo);
     const { child, exited } = await halfwayIngest(repo, output);
     child.kill('SIGINT');
@@ -240,7 +245,8 @@ describe('interrupted ingests leave nothing behind', () => {
   });
 
   it('a refused ingest (lock held) leaves no temp dir', async () => {
-    const { repo, transcript } = await preparedRepo();
+    await using ops = await opsRepo();
+    const { repo, transcript } = await preparedRepo(ops);
     writeFileSync(join(repo, '.git/airgap-ingest.lock'), String(process.pid));
     const refused = await runCli(['ingest', transcript, '--repo', repo]);
     expect(refused.code).toBe(22);

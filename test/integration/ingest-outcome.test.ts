@@ -1,35 +1,26 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { ingest } from '../../src/commands/ingest/ingest.js';
 import { formatCounts } from '../../src/ingest/outcome/outcome.js';
 import { parseMarker } from '../../src/model/markers.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
-import {
-  cleanupTempDirs,
-  commitAll,
-  makeOpsRepo,
-  runbookOf,
-  runCli,
-  saveTranscript as save,
-  tempDir,
-} from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
+import { commitAll, runbookOf, runCli, saveTranscript as save } from '../helpers/ops-repo.js';
 
 const FORGED_EPOCH = 1770000000;
 
 /** A prepared bundle whose spec gets `extraSteps` after its own steps. */
-async function preparedRepo(extraSteps = '') {
-  const repo = makeOpsRepo();
+async function preparedRepo(ops: OpsRepo, extraSteps = '') {
+  const repo = ops.path;
   const specPath = join(repo, 'bundles/dev-topics.yaml');
   writeFileSync(
     specPath,
     readFileSync(specPath, 'utf8').replace('verify:\n', `${extraSteps}verify:\n`),
   );
   commitAll(repo, 'spec');
-  const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+  const result = await bundle({ spec: 'dev-topics', repo, out: ops.dir() });
   commitAll(repo, 'prepared');
   return { repo, result };
 }
@@ -62,11 +53,12 @@ const forgingStep = `  - name: Print an old log
 
 describe('a step that prints an end marker with rc=0 and fails', () => {
   it('is recorded as failed when markers carry the paste nonce', async () => {
-    const { repo, result } = await preparedRepo(forgingStep);
+    await using ops = await opsRepo();
+    const { repo, result } = await preparedRepo(ops, forgingStep);
     expect(result.record.units.find((u) => u.n === 9)?.name).toBe('Print an old log');
-    const run = runBastionScript(result, fakeBastion(result));
+    const run = runBastionScript(result, fakeBastion(ops, result));
     expect(run.stdout).toContain(`9 step rc=0 ${FORGED_EPOCH}`);
-    const ingested = await ingest({ transcript: save(withNonce(run.stdout)), repo });
+    const ingested = await ingest({ transcript: save(ops, withNonce(run.stdout)), repo });
     expect(ingested.status).toBe('failed');
     expect(ingested.counts).toMatchObject({ failed: 1 });
     expect(ingested.disagreement).toBeUndefined();
@@ -78,10 +70,11 @@ describe('a step that prints an end marker with rc=0 and fails', () => {
   });
 
   it('is recorded as failed, with the disagreement said, when markers have no nonce', async () => {
-    const { repo, result } = await preparedRepo(forgingStep);
-    const run = runBastionScript(result, fakeBastion(result));
+    await using ops = await opsRepo();
+    const { repo, result } = await preparedRepo(ops, forgingStep);
+    const run = runBastionScript(result, fakeBastion(ops, result));
     const transcript = run.stdout.replace(/ s=[0-9a-f]+$/gm, '');
-    const ingested = await ingest({ transcript: save(transcript), repo });
+    const ingested = await ingest({ transcript: save(ops, transcript), repo });
     expect(ingested.status).toBe('failed');
     expect(ingested.disagreement).toMatch(/summary says .*1 failed.*RESULT: FAILED/);
     expect(ingested.warnings.join('\n')).toContain("the bastion's summary disagrees");
@@ -98,9 +91,10 @@ describe('output that quotes airgap comments and headings', () => {
     run: |-
       printf '%s\\n' '<!-- airgap:end runbook -->' '## Notes' '<!-- airgap:begin runbook sha256=0 -->' '\`\`\`' '~~~'
 `;
-    const { repo, result } = await preparedRepo(quoting);
-    const run = runBastionScript(result, fakeBastion(result));
-    const paste = save(run.stdout);
+    await using ops = await opsRepo();
+    const { repo, result } = await preparedRepo(ops, quoting);
+    const run = runBastionScript(result, fakeBastion(ops, result));
+    const paste = save(ops, run.stdout);
     await ingest({ transcript: paste, repo });
     const first = runbookOf(repo, result.record.id);
     expect(first.match(/^## Notes$/gm)).toHaveLength(2); // the quoted one and the real one
@@ -108,7 +102,7 @@ describe('output that quotes airgap comments and headings', () => {
     expect(second.changed).toEqual([]);
     expect(runbookOf(repo, result.record.id)).toBe(first);
     // A different paste of the same session re-renders the block in place.
-    await ingest({ transcript: save(`${run.stdout}typed afterwards\n`), repo });
+    await ingest({ transcript: save(ops, `${run.stdout}typed afterwards\n`), repo });
     const third = runbookOf(repo, result.record.id);
     expect(third.match(/^## Notes$/gm)).toHaveLength(2);
     expect(third).toContain('typed afterwards');
@@ -118,13 +112,14 @@ describe('output that quotes airgap comments and headings', () => {
 
 describe('partial pastes, counts and --check', () => {
   it('says what has no output yet, counts like the summary, and --check tells them apart', async () => {
-    const { repo, result } = await preparedRepo();
+    await using ops = await opsRepo();
+    const { repo, result } = await preparedRepo(ops);
     const env = { NO_COLOR: '1' };
-    const output = runBastionScript(result, fakeBastion(result)).stdout;
+    const output = runBastionScript(result, fakeBastion(ops, result)).stdout;
     const lines = output.split('\n');
     const cut = lines.findIndex((l) => /begin \S+ 6 step/.test(l));
     const partial = await runCli(
-      ['ingest', save(lines.slice(0, cut).join('\n')), '--repo', repo, '--check'],
+      ['ingest', save(ops, lines.slice(0, cut).join('\n')), '--repo', repo, '--check'],
       { env },
     );
     expect(partial.code).toBe(26);
@@ -136,16 +131,21 @@ describe('partial pastes, counts and --check', () => {
       '- Command 6 (Apply quote-priced): no output yet in the transcript(s): paste the rest and ingest again',
     );
     expect(runbook).not.toContain('not run');
-    const complete = await runCli(['ingest', save(output), '--repo', repo, '--check'], { env });
+    const complete = await runCli(['ingest', save(ops, output), '--repo', repo, '--check'], {
+      env,
+    });
     expect(complete.code).toBe(0);
 
-    const failing = await preparedRepo();
+    await using ops2 = await opsRepo();
+    const failing = await preparedRepo(ops2);
     const failed = runBastionScript(
       failing.result,
-      fakeBastion(failing.result, { KUBECTL_FAIL_ON: 'quote-priced' }),
+      fakeBastion(ops, failing.result, { KUBECTL_FAIL_ON: 'quote-priced' }),
     ).stdout;
     const summary = /(\d+) ok, (\d+) failed, (\d+) skipped, (\d+) not run/.exec(failed);
-    const plain = await runCli(['ingest', save(failed), '--repo', failing.repo, '--json'], { env });
+    const plain = await runCli(['ingest', save(ops, failed), '--repo', failing.repo, '--json'], {
+      env,
+    });
     expect(plain.code).toBe(0); // without --check the outcome is not an error
     const json = JSON.parse(plain.stdout);
     expect([
@@ -157,7 +157,7 @@ describe('partial pastes, counts and --check', () => {
     expect(runbookOf(failing.repo, failing.result.record.id)).toContain(
       `**Failed**: ${formatCounts(json.counts)}`,
     );
-    const checked = await runCli(['ingest', save(failed), '--repo', failing.repo, '--check'], {
+    const checked = await runCli(['ingest', save(ops, failed), '--repo', failing.repo, '--check'], {
       env,
     });
     expect(checked.code).toBe(25);
@@ -166,13 +166,14 @@ describe('partial pastes, counts and --check', () => {
 
 describe('a bundle run more than once', () => {
   it('records the first successful run and lists the others with their times', async () => {
-    const { repo, result } = await preparedRepo();
-    const bastion = fakeBastion(result, { KUBECTL_FAIL_ON: 'quote-priced' });
+    await using ops = await opsRepo();
+    const { repo, result } = await preparedRepo(ops);
+    const bastion = fakeBastion(ops, result, { KUBECTL_FAIL_ON: 'quote-priced' });
     const failedRun = runBastionScript(result, bastion).stdout;
     const fixed = { ...bastion, env: { ...bastion.env, KUBECTL_FAIL_ON: '' } };
     const goodRun = anHourLater(runBastionScript(result, fixed).stdout);
     const againRun = anHourLater(anHourLater(runBastionScript(result, fixed).stdout));
-    const ingested = await ingest({ transcript: save(failedRun + goodRun + againRun), repo });
+    const ingested = await ingest({ transcript: save(ops, failedRun + goodRun + againRun), repo });
     expect(ingested.status).toBe('deployed');
     expect(ingested.runs).toBe(3);
     const runbook = runbookOf(repo, result.record.id);

@@ -9,15 +9,8 @@ import { ingest } from '../../src/commands/ingest/ingest.js';
 import { ingestS3, ingestS3 as ingestS3At } from '../../src/commands/ingest/s3.js';
 import { stoppedClockSessions } from '../helpers/bastion.js';
 import { expectAirgapError } from '../helpers/errors.js';
-import {
-  cleanupTempDirs,
-  commitAll,
-  git,
-  makeOpsRepo,
-  requireTool,
-  runCli,
-  tempDir,
-} from '../helpers/ops-repo.js';
+import { type OpsRepo, opsRepo, type TempDir } from '../helpers/fixtures.js';
+import { commitAll, git, requireTool, runCli } from '../helpers/ops-repo.js';
 import { sessionManagerEvents } from '../helpers/session-manager.js';
 
 let s3: LocalS3;
@@ -31,7 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await s3.close();
   process.env = savedEnv;
-  cleanupTempDirs();
 });
 
 function client(): S3Client {
@@ -48,8 +40,8 @@ async function put(key: string, body: string | Buffer): Promise<void> {
 }
 
 /** An ops repo whose specs name the local S3, with the given bundles prepared and committed. */
-async function preparedRepo(specs: string[], edit?: (repo: string) => void) {
-  const repo = makeOpsRepo();
+async function preparedRepo(ops: OpsRepo, specs: string[], edit?: (repo: string) => void) {
+  const repo = ops.path;
   setSpecEndpoint(repo, s3.endpoint);
   const quote = join(repo, 'bundles/dev-quote-service.yaml');
   writeFileSync(
@@ -62,7 +54,7 @@ async function preparedRepo(specs: string[], edit?: (repo: string) => void) {
   edit?.(repo);
   commitAll(repo, 'specs point at the local S3');
   const results: BundleResult[] = [];
-  for (const spec of specs) results.push(await bundle({ spec, repo, out: tempDir() }));
+  for (const spec of specs) results.push(await bundle({ spec, repo, out: ops.dir() }));
   commitAll(repo, 'prepared');
   return { repo, results };
 }
@@ -73,9 +65,13 @@ async function preparedRepo(specs: string[], edit?: (repo: string) => void) {
  * also as `bash bastion.sh > file` copies it (a bastion run more, so only when compared). The
  * clock stands still and the cluster starts empty, so both runs print the same.
  */
-function session(result: BundleResult, { plain = false } = {}): { plain?: string; raw: string } {
-  const { script, run } = stoppedClockSessions(result);
-  const dir = tempDir('airgap-session-');
+function session(
+  scratch: TempDir,
+  result: BundleResult,
+  { plain = false } = {},
+): { plain?: string; raw: string } {
+  const { script, run } = stoppedClockSessions(scratch, result);
+  const dir = scratch.dir('airgap-session-');
   if (plain) run(['bash', '-c', `bash ${script} > ${join(dir, 'plain.txt')} 2>&1`]);
   run(['script', '-q', '-c', `bash ${script}`, join(dir, 'typescript')]);
   const typescript = readFileSync(join(dir, 'typescript'), 'utf8');
@@ -101,8 +97,9 @@ function resetRepo(repo: string): void {
 describe('airgap ingest s3://… of Session Manager logs (s3rver)', () => {
   it('a raw log and a JSON-events log each give the runbook of the pasted copy', async () => {
     if (!requireTool('script')) return;
-    const { repo, results } = await preparedRepo(['dev-topics']);
-    const { plain, raw } = session(results[0]!, { plain: true });
+    await using ops = await opsRepo();
+    const { repo, results } = await preparedRepo(ops, ['dev-topics']);
+    const { plain, raw } = session(ops, results[0]!, { plain: true });
     await put('raw/operator-0a1b2c3d4e5f67890.log', raw);
     await put('stream/operator-0a1b2c3d4e5f67890.log', sessionManagerEvents(raw));
 
@@ -131,9 +128,11 @@ describe('airgap ingest s3://… of Session Manager logs (s3rver)', () => {
 
   it("a prefix: this repo's two logs ingested oldest first, another repo's log skipped with why", async () => {
     if (!requireTool('script')) return;
-    const { repo, results } = await preparedRepo(['dev-topics', 'dev-quote-service']);
+    await using ops = await opsRepo();
+    const { repo, results } = await preparedRepo(ops, ['dev-topics', 'dev-quote-service']);
     // Another team's repo: the same spec, a description of its own, so another bundle id.
-    const other = await preparedRepo(['dev-topics'], (r) => {
+    await using ops2 = await opsRepo();
+    const other = await preparedRepo(ops2, ['dev-topics'], (r) => {
       const spec = join(r, 'bundles/dev-topics.yaml');
       writeFileSync(
         spec,
@@ -142,9 +141,9 @@ describe('airgap ingest s3://… of Session Manager logs (s3rver)', () => {
     });
     const otherId = other.results[0]!.record.id;
     expect(otherId).not.toBe(results[0]!.record.id);
-    await put('ssm/a-topics.log', session(results[0]!).raw);
-    await put('ssm/b-quote.log', sessionManagerEvents(session(results[1]!).raw));
-    await put('ssm/c-other.log', session(other.results[0]!).raw);
+    await put('ssm/a-topics.log', session(ops, results[0]!).raw);
+    await put('ssm/b-quote.log', sessionManagerEvents(session(ops, results[1]!).raw));
+    await put('ssm/c-other.log', session(ops, other.results[0]!).raw);
     const head = git(repo, 'rev-parse', 'HEAD');
 
     const first = await ingestS3({ url: `s3://${BUCKET}/ssm/`, repo });
@@ -188,7 +187,8 @@ describe('airgap ingest s3://… of Session Manager logs (s3rver)', () => {
   }, 180_000);
 
   it('no such object, no such bucket, not a session log, no markers: clear errors, nothing written', async () => {
-    const { repo } = await preparedRepo([]);
+    await using ops = await opsRepo();
+    const { repo } = await preparedRepo(ops, []);
     // A damaged record of some other bundle does not stop a log from being read.
     mkdirSync(join(repo, 'bundles/records'), { recursive: true });
     writeFileSync(join(repo, 'bundles/records/broken-1234567.json'), '{"format": "airgap-bun');

@@ -1,21 +1,20 @@
 import { spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { ingest } from '../../src/commands/ingest/ingest.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
-import { cleanupTempDirs, cliPath, commitAll, makeOpsRepo, tempDir } from '../helpers/ops-repo.js';
+import { fixture, type OpsRepo, opsRepo } from '../helpers/fixtures.js';
+import { cliPath, commitAll } from '../helpers/ops-repo.js';
 import { domainTranscript, listOf, providerSamples, recall } from '../helpers/secret-corpus.js';
-
-afterAll(cleanupTempDirs);
 
 /**
  * The corpus printed by two verify commands of a real bundle, run by the bastion script, then
  * ingested: what the repo would commit is the runbook and the kept transcript.
  */
-async function ingestCorpus() {
-  const dir = tempDir();
+async function ingestCorpus(ops: OpsRepo) {
+  const dir = ops.dir();
   const domain = join(dir, 'domain.txt');
   const providers = join(dir, 'providers.txt');
   // Another bundle's markers would make a second bundle in the paste: keep the lines between.
@@ -32,7 +31,7 @@ async function ingestCorpus() {
       .map((s) => s.line)
       .join('\n')}\n`,
   );
-  const repo = makeOpsRepo();
+  const repo = ops.path;
   const specPath = join(repo, 'bundles/dev-topics.yaml');
   writeFileSync(
     specPath,
@@ -42,9 +41,9 @@ async function ingestCorpus() {
     ),
   );
   commitAll(repo, 'print the corpus');
-  const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+  const result = await bundle({ spec: 'dev-topics', repo, out: ops.dir() });
   commitAll(repo, 'prepared');
-  const run = runBastionScript(result, fakeBastion(result));
+  const run = runBastionScript(result, fakeBastion(ops, result));
   const paste = join(dir, 'paste.txt');
   writeFileSync(paste, run.stdout);
   const ingested = await ingest({ transcript: paste, repo });
@@ -63,8 +62,12 @@ async function ingestCorpus() {
   };
 }
 
-describe('airgap ingest keeps the corpus secrets out of git', async () => {
-  const corpus = await ingestCorpus();
+describe('airgap ingest keeps the corpus secrets out of git', () => {
+  const ops = fixture(() => opsRepo());
+  let corpus: Awaited<ReturnType<typeof ingestCorpus>>;
+  beforeAll(async () => {
+    corpus = await ingestCorpus(ops());
+  });
 
   it.each(['runbook', 'kept'] as const)('%s: every domain secret masked', (doc) => {
     const secrets = listOf('domain-secrets.txt').filter((s) => corpus.raw.includes(s));

@@ -2,27 +2,25 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { ingest } from '../../src/commands/ingest/ingest.js';
 import { HardWrapJoiner } from '../../src/ingest/clean/wrap.js';
 import { bastionBlocks } from '../../src/paste/bastion.js';
 import { fakeBastion } from '../helpers/bastion.js';
-import {
-  cleanupTempDirs,
-  commitAll,
-  makeOpsRepo,
-  requireTool,
-  tempDir,
-} from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { opsRepo, type TempDir, tempDir } from '../helpers/fixtures.js';
+import { commitAll, requireTool } from '../helpers/ops-repo.js';
 
 const LONG_OUTPUT = `kafkatopic.kafka.strimzi.io/quote-requested condition: ${'Ready=True '.repeat(12).trim()}`;
 
 /** Pastes each block into bash inside tmux at 80 columns and copies the pane without -J. */
-async function pasteInTmux(blocks: string[], env: NodeJS.ProcessEnv, cwd: string) {
-  const dir = tempDir('airgap-tmux-');
+async function pasteInTmux(
+  scratch: TempDir,
+  blocks: string[],
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+) {
+  const dir = scratch.dir('airgap-tmux-');
   const socket = join(dir, 'tmux.sock');
   const config = join(dir, 'tmux.conf');
   writeFileSync(config, 'set -g history-limit 100000\nset -g status off\n');
@@ -73,8 +71,8 @@ async function pasteInTmux(blocks: string[], env: NodeJS.ProcessEnv, cwd: string
 describe('a session copied from tmux at 80 columns without -J', () => {
   it('ingests to the bundle commands byte for byte, with long output lines whole', async () => {
     if (!requireTool('tmux')) return;
-    const repo = makeOpsRepo();
-    const specPath = join(repo, 'bundles/dev-topics.yaml');
+    await using repo = await opsRepo();
+    const specPath = join(repo.path, 'bundles/dev-topics.yaml');
     const longSteps = `  - name: Apply quote-requested server side
     run: kubectl apply --server-side --field-manager=airgap-ops --force-conflicts -f k8s/dev/topics/kafka-topic-quote-requested.yaml
   - name: Print the topic condition
@@ -85,11 +83,12 @@ describe('a session copied from tmux at 80 columns without -J', () => {
       specPath,
       readFileSync(specPath, 'utf8').replace('verify:\n', `${longSteps}verify:\n`),
     );
-    commitAll(repo, 'long commands');
-    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
-    commitAll(repo, 'prepared');
-    const bastion = fakeBastion(result);
+    commitAll(repo.path, 'long commands');
+    const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    commitAll(repo.path, 'prepared');
+    const bastion = fakeBastion(repo, result);
     const copy = await pasteInTmux(
+      repo,
       bastionBlocks(result.record).map((b) => b.code),
       bastion.env,
       bastion.home,
@@ -97,11 +96,11 @@ describe('a session copied from tmux at 80 columns without -J', () => {
     const lines = copy.split('\n');
     expect(Math.max(...lines.map((l) => l.length))).toBe(80); // really hard-wrapped
     expect(copy).toContain('RESULT: SUCCESS');
-    const paste = join(tempDir(), 'tmux-copy.txt');
+    const paste = join(repo.dir(), 'tmux-copy.txt');
     writeFileSync(paste, copy);
-    const ingested = await ingest({ transcript: paste, repo });
+    const ingested = await ingest({ transcript: paste, repo: repo.path });
     expect(ingested.status).toBe('deployed');
-    const runbook = readFileSync(join(repo, ingested.runbook), 'utf8');
+    const runbook = readFileSync(join(repo.path, ingested.runbook), 'utf8');
     for (const unit of result.record.units.filter((u) => u.command))
       expect(runbook).toContain(`\`\`\`bash\n${unit.command}\n\`\`\``);
     expect(runbook).toContain(`\`\`\`text\n${LONG_OUTPUT}\n\`\`\``);
@@ -119,8 +118,9 @@ describe('a session copied from tmux at 80 columns without -J', () => {
 
 describe('the wrap leftovers of issue 23 on a real tmux pane at 80 columns', () => {
   it('gives back the -J copy: a command cut on a space, a wide kubectl table, 80-wide lines', async () => {
+    await using tmp = await tempDir();
     if (!requireTool('tmux')) return;
-    const dir = tempDir('airgap-tmux-');
+    const dir = tmp.dir('airgap-tmux-');
     const row = (cells: string[]) =>
       cells.map((c, i) => (i < cells.length - 1 ? c.padEnd(w[i]!) : c)).join('');
     const w = [31, 8, 10, 13, 7, 12, 41];

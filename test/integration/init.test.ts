@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { ingest } from '../../src/commands/ingest/ingest.js';
 import { EXAMPLE_SPEC, init } from '../../src/commands/init/init.js';
@@ -9,21 +9,13 @@ import { status } from '../../src/commands/status/status.js';
 import { ExitCode } from '../../src/errors.js';
 import { parseBundleSpec } from '../../src/model/spec.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
-import {
-  cleanupTempDirs,
-  commitAll,
-  exampleRepo,
-  git,
-  makeOpsRepo,
-  runCli,
-  tempDir,
-} from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { opsRepo, tempDir } from '../helpers/fixtures.js';
+import { commitAll, exampleRepo, git, runCli } from '../helpers/ops-repo.js';
 
 describe('airgap init', () => {
   it('sets up an empty repo and is idempotent', async () => {
-    const repo = join(tempDir(), 'ops');
+    await using tmp = await tempDir();
+    const repo = join(tmp.dir(), 'ops');
     mkdirSync(repo);
     git(repo, 'init', '-q');
     const first = await init({ dir: repo });
@@ -50,8 +42,8 @@ describe('airgap init', () => {
   });
 
   it('appends to existing documents without touching their text', async () => {
-    const repo = makeOpsRepo();
-    const result = await runCli(['init', repo]);
+    await using repo = await opsRepo();
+    const result = await runCli(['init', repo.path]);
     expect(result.code).toBe(0);
     for (const file of [
       'PENDING-CHANGES.md',
@@ -60,51 +52,51 @@ describe('airgap init', () => {
       'CURRENT-STATE.md',
     ]) {
       expect(
-        readFileSync(join(repo, file), 'utf8').startsWith(
+        readFileSync(join(repo.path, file), 'utf8').startsWith(
           readFileSync(join(exampleRepo, file), 'utf8'),
         ),
       ).toBe(true);
     }
-    expect(readFileSync(join(repo, '.gitignore'), 'utf8')).toBe(
+    expect(readFileSync(join(repo.path, '.gitignore'), 'utf8')).toBe(
       readFileSync(join(exampleRepo, '.gitignore'), 'utf8'),
     );
-    const again = await runCli(['init', repo]);
+    const again = await runCli(['init', repo.path]);
     expect(again.stdout).toContain('already set up');
   });
 });
 
 describe('session handoff after init', () => {
   it('ingest records the outcome in TRACKER.md and CURRENT-STATE.md, and status reports drift', async () => {
-    const repo = makeOpsRepo();
-    await init({ dir: repo });
-    commitAll(repo, 'airgap init');
-    const built = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
-    commitAll(repo, 'prepared');
-    const before = await status({ repo });
+    await using repo = await opsRepo();
+    await init({ dir: repo.path });
+    commitAll(repo.path, 'airgap init');
+    const built = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    commitAll(repo.path, 'prepared');
+    const before = await status({ repo: repo.path });
     expect(before.attention).toContain(`dev: ${built.record.id} is prepared but not deployed`);
     expect(before.attention.some((a) => a.includes('edenhill/kcat:1.7.1'))).toBe(true);
 
-    const run = runBastionScript(built, fakeBastion(built));
-    const transcript = join(tempDir(), 'out.txt');
+    const run = runBastionScript(built, fakeBastion(repo, built));
+    const transcript = join(repo.dir(), 'out.txt');
     execFileSync('bash', ['-c', `cat > ${JSON.stringify(transcript)}`], { input: run.stdout });
-    await ingest({ transcript, repo });
-    const tracker = readFileSync(join(repo, 'TRACKER.md'), 'utf8');
+    await ingest({ transcript, repo: repo.path });
+    const tracker = readFileSync(join(repo.path, 'TRACKER.md'), 'utf8');
     expect(tracker).toMatch(
       new RegExp(
         `\\| \`${built.record.id}\` \\| dev \\| deployed \\| \\d{4}-\\d\\d-\\d\\d \\| \\[runbook\\]\\(docs/RUNBOOKS/`,
       ),
     );
-    const state = readFileSync(join(repo, 'CURRENT-STATE.md'), 'utf8');
+    const state = readFileSync(join(repo.path, 'CURRENT-STATE.md'), 'utf8');
     expect(state).toContain(`- deployed: \`${built.record.id}\``);
     expect(state.startsWith(readFileSync(join(exampleRepo, 'CURRENT-STATE.md'), 'utf8'))).toBe(
       true,
     );
-    commitAll(repo, 'deployed');
+    commitAll(repo.path, 'deployed');
 
-    const path = join(repo, 'k8s/dev/topics/kafka-topic-quote-priced.yaml');
+    const path = join(repo.path, 'k8s/dev/topics/kafka-topic-quote-priced.yaml');
     execFileSync('bash', ['-c', `sed -i 's/partitions: 1/partitions: 3/' ${JSON.stringify(path)}`]);
-    commitAll(repo, 'more partitions');
-    const after = await status({ repo });
+    commitAll(repo.path, 'more partitions');
+    const after = await status({ repo: repo.path });
     expect(after.environments[0]?.drift).toEqual([
       {
         spec: 'dev-topics',
@@ -112,7 +104,7 @@ describe('session handoff after init', () => {
         files: ['k8s/dev/topics/kafka-topic-quote-priced.yaml'],
       },
     ]);
-    const check = await runCli(['status', '--check', '--repo', repo]);
+    const check = await runCli(['status', '--check', '--repo', repo.path]);
     expect(check.code).toBe(ExitCode.attention);
     expect(check.stderr).toContain('changed since');
   });

@@ -1,9 +1,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { ingest } from '../../src/commands/ingest/ingest.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
+import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
 import {
   largeTree,
   monitoringStack,
@@ -11,20 +12,18 @@ import {
   type Tree,
   writeTree,
 } from '../helpers/install-fixtures.js';
-import { cleanupTempDirs, commitAll, makeOpsRepo, tempDir } from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { commitAll } from '../helpers/ops-repo.js';
 
 /** A spec with only name, environment, files and s3: the plan is airgap's own. */
-async function bundled(name: string, tree: Tree, files: string[]) {
-  const repo = makeOpsRepo();
+async function bundled(ops: OpsRepo, name: string, tree: Tree, files: string[]) {
+  const repo = ops.path;
   writeTree(repo, tree);
   writeFileSync(
     join(repo, `bundles/${name}.yaml`),
     `name: ${name}\nenvironment: dev\nfiles: [${files.map((f) => JSON.stringify(f)).join(', ')}]\ns3: { bucket: acme-airgap, prefix: bundles/dev, region: us-east-1 }\n`,
   );
   commitAll(repo, name);
-  const result = await bundle({ spec: name, repo, out: tempDir() });
+  const result = await bundle({ spec: name, repo, out: ops.dir() });
   return { repo, result };
 }
 
@@ -32,9 +31,9 @@ const bastionBlocks = (outDir: string) =>
   readFileSync(join(outDir, 'PASTE.md'), 'utf8').split('## Bastion')[1]!.match(/^### /gm)!.length;
 
 /** Deploys on a fresh stand-in, then again on the same one: every unit succeeds both times. */
-async function deployTwice(name: string, tree: Tree, files: string[]) {
-  const { repo, result } = await bundled(name, tree, files);
-  const bastion = fakeBastion(result);
+async function deployTwice(ops: OpsRepo, name: string, tree: Tree, files: string[]) {
+  const { repo, result } = await bundled(ops, name, tree, files);
+  const bastion = fakeBastion(ops, result);
   const first = runBastionScript(result, bastion);
   expect(first.stdout, first.output).toContain('airgap: RESULT: SUCCESS');
   expect(first.code).toBe(0);
@@ -44,7 +43,7 @@ async function deployTwice(name: string, tree: Tree, files: string[]) {
   // The second run changes nothing: no object is created again.
   const secondApplies = second.stdout.split('\n').filter((l) => / (created|configured)$/.test(l));
   expect(secondApplies).toEqual([]);
-  const transcript = join(tempDir(), 'terminal.txt');
+  const transcript = join(ops.dir(), 'terminal.txt');
   writeFileSync(transcript, first.stdout);
   const ingested = await ingest({ transcript, repo });
   expect(ingested.status).toBe('deployed');
@@ -60,7 +59,8 @@ async function deployTwice(name: string, tree: Tree, files: string[]) {
 // 2-core machine.
 describe('public-install shapes deploy from files: alone, twice', { timeout: 300_000 }, () => {
   it('a monitoring stack: setup/ (Namespace, CRDs over 256 KiB) then ~85 files with Lists', async () => {
-    const { result, first, calls } = await deployTwice('monitoring', monitoringStack(), [
+    await using ops = await opsRepo();
+    const { result, first, calls } = await deployTwice(ops, 'monitoring', monitoringStack(), [
       'monitoring/**/*.yaml',
     ]);
     // No description in the spec: the runbook's objective says what was deployed where.
@@ -86,7 +86,8 @@ describe('public-install shapes deploy from files: alone, twice', { timeout: 300
   });
 
   it('an operator whose CRD folder has a kustomization.yaml: kubectl apply -k, never -f on it', async () => {
-    const { result, calls } = await deployTwice('queues', operatorWithKustomizedCrds(), [
+    await using ops = await opsRepo();
+    const { result, calls } = await deployTwice(ops, 'queues', operatorWithKustomizedCrds(), [
       'operator/**/*.yaml',
     ]);
     expect(calls).toContain('apply --server-side --field-manager=airgap -k operator/crds');
@@ -97,10 +98,12 @@ describe('public-install shapes deploy from files: alone, twice', { timeout: 300
   });
 
   it('300 files: no command over the limit, and no more blocks to paste than for 10', async () => {
-    const { result } = await deployTwice('fleet', largeTree(300), ['fleet/**/*.yaml']);
+    await using ops = await opsRepo();
+    const { result } = await deployTwice(ops, 'fleet', largeTree(300), ['fleet/**/*.yaml']);
     const longest = Math.max(...result.record.units.map((u) => u.command?.length ?? 0));
     expect(longest).toBeLessThanOrEqual(1024);
-    const small = await bundled('fleet-small', largeTree(10), ['fleet/**/*.yaml']);
+    await using small10 = await opsRepo();
+    const small = await bundled(small10, 'fleet-small', largeTree(10), ['fleet/**/*.yaml']);
     expect(bastionBlocks(result.outDir)).toBe(bastionBlocks(small.result.outDir));
   });
 });

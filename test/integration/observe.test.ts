@@ -1,24 +1,15 @@
 import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { ingest } from '../../src/commands/ingest/ingest.js';
 import { init } from '../../src/commands/init/init.js';
 import { status } from '../../src/commands/status/status.js';
 import { findManagedBlock } from '../../src/docs/managed-block.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
-import {
-  cleanupTempDirs,
-  commitAll,
-  git,
-  makeOpsRepo,
-  requireTool,
-  runCli,
-  tempDir,
-} from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { opsRepo } from '../helpers/fixtures.js';
+import { commitAll, git, requireTool, runCli } from '../helpers/ops-repo.js';
 
 const HUMAN = `# Environment details
 
@@ -54,11 +45,11 @@ function withObserve(repo: string, failingStep: boolean): void {
 
 describe('observe: units and docs/env-details.md', () => {
   it('a deployed bundle with observe: updates its environment block, keeps the human text, and a second ingest changes nothing', async () => {
-    const repo = makeOpsRepo();
-    writeFileSync(join(repo, 'docs/env-details.md'), HUMAN);
-    withObserve(repo, false);
-    commitAll(repo, 'observe the topics');
-    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    await using repo = await opsRepo();
+    writeFileSync(join(repo.path, 'docs/env-details.md'), HUMAN);
+    withObserve(repo.path, false);
+    commitAll(repo.path, 'observe the topics');
+    const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
     const units = result.record.units;
     expect(units.slice(-3).map((u) => u.kind)).toEqual(['summary', 'observe', 'observe']);
     if (requireTool('shellcheck')) {
@@ -68,19 +59,19 @@ describe('observe: units and docs/env-details.md', () => {
     }
     const paste = readFileSync(join(result.outDir, 'PASTE.md'), 'utf8');
     expect(paste).toContain('Observe the environment');
-    commitAll(repo, 'prepared');
+    commitAll(repo.path, 'prepared');
 
-    const run = runBastionScript(result, fakeBastion(result));
+    const run = runBastionScript(result, fakeBastion(repo, result));
     // The observation that exits 3 does not fail the bundle.
     expect(run.output).toContain('RESULT: SUCCESS');
     expect(run.output).toContain('metrics-server not installed');
-    const transcript = join(tempDir(), 'bastion.txt');
+    const transcript = join(repo.dir(), 'bastion.txt');
     writeFileSync(transcript, run.output);
 
-    const first = await ingest({ transcript, repo });
+    const first = await ingest({ transcript, repo: repo.path });
     expect(first.status).toBe('deployed');
     expect(first.changed).toContain('docs/env-details.md');
-    const doc = readFileSync(join(repo, 'docs/env-details.md'), 'utf8');
+    const doc = readFileSync(join(repo.path, 'docs/env-details.md'), 'utf8');
     const devAt = doc.indexOf('## dev');
     const prodAt = doc.indexOf('## prod');
     // Every byte people wrote is still there, in order, and the block sits in the dev section.
@@ -99,7 +90,7 @@ describe('observe: units and docs/env-details.md', () => {
     expect(text).toContain('quote-requested');
     expect(text).toContain(`([runbook](${first.runbook.replace('docs/', '')}))`);
     expect(text).toMatch(/### Metrics server[\s\S]*exit 3[\s\S]*metrics-server not installed/);
-    const runbook = readFileSync(join(repo, first.runbook), 'utf8');
+    const runbook = readFileSync(join(repo.path, first.runbook), 'utf8');
     expect(runbook).toContain('## Observations');
     expect(runbook).toContain('### Observe ');
     // A failed observation is a line of the issues, not a failure of the bundle.
@@ -107,46 +98,48 @@ describe('observe: units and docs/env-details.md', () => {
       '- Observation 13 (Metrics server): **exit code 3** (an observation: it does not change the outcome)',
     );
 
-    const env = (await status({ repo })).environments.find((e) => e.environment === 'dev');
+    const env = (await status({ repo: repo.path })).environments.find(
+      (e) => e.environment === 'dev',
+    );
     expect(env?.observed?.bundle).toBe(result.record.id);
     expect(env?.observed?.at).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
-    const cli = await runCli(['status', '--repo', repo]);
+    const cli = await runCli(['status', '--repo', repo.path]);
     expect(cli.stdout).toMatch(
       new RegExp(
         `\\n  observed  \\d{4}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC  ${result.record.id}\\n`,
       ),
     );
 
-    commitAll(repo, 'ingested');
-    const again = await ingest({ transcript, repo });
+    commitAll(repo.path, 'ingested');
+    const again = await ingest({ transcript, repo: repo.path });
     expect(again.changed).toEqual([]);
-    expect(git(repo, 'status', '--porcelain')).toBe('');
+    expect(git(repo.path, 'status', '--porcelain')).toBe('');
   }, 90_000);
 
   it('observe units run after a failed step and record the state it left; the newer observation replaces the older', async () => {
-    const repo = makeOpsRepo();
-    withObserve(repo, false);
-    commitAll(repo, 'observe');
-    const good = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
-    commitAll(repo, 'prepared good');
-    const goodRun = runBastionScript(good, fakeBastion(good));
-    const goodFile = join(tempDir(), 'good.txt');
+    await using repo = await opsRepo();
+    withObserve(repo.path, false);
+    commitAll(repo.path, 'observe');
+    const good = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    commitAll(repo.path, 'prepared good');
+    const goodRun = runBastionScript(good, fakeBastion(repo, good));
+    const goodFile = join(repo.dir(), 'good.txt');
     writeFileSync(goodFile, goodRun.output);
-    await ingest({ transcript: goodFile, repo });
-    commitAll(repo, 'ingested good');
+    await ingest({ transcript: goodFile, repo: repo.path });
+    commitAll(repo.path, 'ingested good');
 
-    withObserve(specAsFirstCommitted(repo), true);
-    commitAll(repo, 'a failing step');
-    const bad = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
-    commitAll(repo, 'prepared bad');
-    const badRun = runBastionScript(bad, fakeBastion(bad));
+    withObserve(specAsFirstCommitted(repo.path), true);
+    commitAll(repo.path, 'a failing step');
+    const bad = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    commitAll(repo.path, 'prepared bad');
+    const badRun = runBastionScript(bad, fakeBastion(repo, bad));
     expect(badRun.output).toContain('RESULT: FAILED');
-    const badFile = join(tempDir(), 'bad.txt');
+    const badFile = join(repo.dir(), 'bad.txt');
     writeFileSync(badFile, badRun.output);
-    const ingested = await ingest({ transcript: badFile, repo });
+    const ingested = await ingest({ transcript: badFile, repo: repo.path });
     expect(ingested.status).toBe('failed');
     const block = findManagedBlock(
-      readFileSync(join(repo, 'docs/env-details.md'), 'utf8'),
+      readFileSync(join(repo.path, 'docs/env-details.md'), 'utf8'),
       'observed-dev',
     )!;
     const text = block.lines.join('\n');
@@ -154,25 +147,27 @@ describe('observe: units and docs/env-details.md', () => {
     expect(text.match(/### Kafka topics/g)).toHaveLength(1);
     expect(text).toContain(`bundle \`${bad.record.id}\``);
     expect(text).not.toContain(`bundle \`${good.record.id}\``);
-    const env = (await status({ repo })).environments.find((e) => e.environment === 'dev');
+    const env = (await status({ repo: repo.path })).environments.find(
+      (e) => e.environment === 'dev',
+    );
     expect(env?.observed?.bundle).toBe(bad.record.id);
 
     // The older session ingested again does not bring its observations back.
-    await ingest({ transcript: goodFile, repo });
-    const after = readFileSync(join(repo, 'docs/env-details.md'), 'utf8');
+    await ingest({ transcript: goodFile, repo: repo.path });
+    const after = readFileSync(join(repo.path, 'docs/env-details.md'), 'utf8');
     expect(after).toContain(`bundle \`${bad.record.id}\``);
     expect(after).not.toContain(`bundle \`${good.record.id}\``);
   }, 120_000);
 
   it('init adds an empty block per environment of the specs, once', async () => {
-    const repo = makeOpsRepo();
-    writeFileSync(join(repo, 'docs/env-details.md'), HUMAN);
-    const first = await init({ dir: repo });
+    await using repo = await opsRepo();
+    writeFileSync(join(repo.path, 'docs/env-details.md'), HUMAN);
+    const first = await init({ dir: repo.path });
     expect(first.updated).toContain('docs/env-details.md');
-    const doc = readFileSync(join(repo, 'docs/env-details.md'), 'utf8');
+    const doc = readFileSync(join(repo.path, 'docs/env-details.md'), 'utf8');
     expect(doc.startsWith(HUMAN.slice(0, HUMAN.indexOf('## prod')))).toBe(true);
     expect(findManagedBlock(doc, 'observed-dev')?.lines[0]).toContain('Observed on the bastion');
-    const second = await init({ dir: repo });
+    const second = await init({ dir: repo.path });
     expect(second.updated).not.toContain('docs/env-details.md');
     expect(second.created).not.toContain('docs/env-details.md');
   });

@@ -2,24 +2,17 @@ import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { AirgapError } from '../../src/errors.js';
 import { fakeBastion } from '../helpers/bastion.js';
-import {
-  cleanupTempDirs,
-  commitAll,
-  makeOpsRepo,
-  requireTool,
-  tempDir,
-} from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { opsRepo, type TempDir } from '../helpers/fixtures.js';
+import { commitAll, requireTool } from '../helpers/ops-repo.js';
 
 /** A bastion without S3: `aws` is there but fails loudly if anything calls it. */
-function noS3Bastion(result: Awaited<ReturnType<typeof bundle>>) {
-  const bastion = fakeBastion(result);
-  const bin = tempDir();
+function noS3Bastion(scratch: TempDir, result: Awaited<ReturnType<typeof bundle>>) {
+  const bastion = fakeBastion(scratch, result);
+  const bin = scratch.dir();
   writeFileSync(
     join(bin, 'aws'),
     '#!/usr/bin/env bash\necho "aws must not be called" >&2\nexit 99\n',
@@ -41,12 +34,17 @@ function runScripts(scripts: string[], env: NodeJS.ProcessEnv, cwd: string) {
 
 describe('airgap bundle --paste', () => {
   it('carries the archive through pasted blocks and deploys with coreutils alone', async () => {
-    const repo = makeOpsRepo();
-    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir(), paste: true });
+    await using repo = await opsRepo();
+    const result = await bundle({
+      spec: 'dev-topics',
+      repo: repo.path,
+      out: repo.dir(),
+      paste: true,
+    });
     expect(readdirSync(result.outDir)).toEqual(
       expect.arrayContaining(['PASTE-TRANSFER.md', 'paste-transfer.sh']),
     );
-    const bastion = noS3Bastion(result);
+    const bastion = noS3Bastion(repo, result);
     const run = runScripts(
       [join(result.outDir, 'paste-transfer.sh'), join(result.outDir, 'bastion.sh')],
       bastion.env,
@@ -68,8 +66,13 @@ describe('airgap bundle --paste', () => {
   });
 
   it('stops before kubectl when a pasted part was damaged', async () => {
-    const repo = makeOpsRepo();
-    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir(), paste: true });
+    await using repo = await opsRepo();
+    const result = await bundle({
+      spec: 'dev-topics',
+      repo: repo.path,
+      out: repo.dir(),
+      paste: true,
+    });
     const script = join(result.outDir, 'paste-transfer.sh');
     const text = readFileSync(script, 'utf8');
     const heredoc = "<<'AIRGAP_PART_EOF' || :\n";
@@ -77,7 +80,7 @@ describe('airgap bundle --paste', () => {
     expect(start).toBeGreaterThan(heredoc.length);
     const damaged = `${text.slice(0, start + 10)}${text[start + 10] === 'A' ? 'B' : 'A'}${text.slice(start + 11)}`;
     writeFileSync(script, damaged);
-    const bastion = noS3Bastion(result);
+    const bastion = noS3Bastion(repo, result);
     const run = runScripts([script, join(result.outDir, 'bastion.sh')], bastion.env, bastion.home);
     expect(run.out).toContain('part-001.b64: FAILED');
     expect(run.code).not.toBe(0);
@@ -85,16 +88,16 @@ describe('airgap bundle --paste', () => {
   });
 
   it('refuses an archive too big to paste, writing nothing', async () => {
-    const repo = makeOpsRepo();
-    writeFileSync(join(repo, 'k8s/dev/topics/blob.bin'), randomBytes(3 * 1024 * 1024));
-    const spec = join(repo, 'bundles/dev-topics.yaml');
+    await using repo = await opsRepo();
+    writeFileSync(join(repo.path, 'k8s/dev/topics/blob.bin'), randomBytes(3 * 1024 * 1024));
+    const spec = join(repo.path, 'bundles/dev-topics.yaml');
     writeFileSync(
       spec,
       readFileSync(spec, 'utf8').replace('  - k8s/dev/topics/*.yaml', '  - k8s/dev/topics/*'),
     );
-    commitAll(repo, 'big');
-    const out = tempDir();
-    const error = await bundle({ spec: 'dev-topics', repo, out, paste: true }).catch(
+    commitAll(repo.path, 'big');
+    const out = repo.dir();
+    const error = await bundle({ spec: 'dev-topics', repo: repo.path, out, paste: true }).catch(
       (e: unknown) => e,
     );
     expect(error).toBeInstanceOf(AirgapError);

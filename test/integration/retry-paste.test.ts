@@ -1,32 +1,23 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { ingest } from '../../src/commands/ingest/ingest.js';
 import { bastionBlocks } from '../../src/paste/bastion.js';
 import { fakeBastion } from '../helpers/bastion.js';
-import {
-  cleanupTempDirs,
-  commitAll,
-  makeOpsRepo,
-  requireTool,
-  runbookOf,
-  saveTranscript as save,
-  tempDir,
-} from '../helpers/ops-repo.js';
+import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
+import { commitAll, requireTool, runbookOf, saveTranscript as save } from '../helpers/ops-repo.js';
 import { pasteIntoShell } from '../helpers/pty.js';
-
-afterAll(cleanupTempDirs);
 
 const SHELL = 'bash --norc --noprofile -i';
 
-async function preparedRepo(extraSteps = '') {
-  const repo = makeOpsRepo();
+async function preparedRepo(ops: OpsRepo, extraSteps = '') {
+  const repo = ops.path;
   const specPath = join(repo, 'bundles/dev-topics.yaml');
   const spec = readFileSync(specPath, 'utf8');
   writeFileSync(specPath, spec.replace('verify:\n', `${extraSteps}verify:\n`));
   commitAll(repo, 'spec');
-  const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+  const result = await bundle({ spec: 'dev-topics', repo, out: ops.dir() });
   commitAll(repo, 'prepared');
   return { repo, result };
 }
@@ -34,13 +25,14 @@ async function preparedRepo(extraSteps = '') {
 describe('a step that fails once, retried by pasting its block and the rest again', () => {
   it('ends in SUCCESS on the bastion, deployed in the repo, the first error quoted', async () => {
     if (!requireTool('script')) return;
-    const { repo, result } = await preparedRepo();
-    const bastion = fakeBastion(result, { KUBECTL_FAIL_ONCE_ON: 'quote-priced' });
+    await using ops = await opsRepo();
+    const { repo, result } = await preparedRepo(ops);
+    const bastion = fakeBastion(ops, result, { KUBECTL_FAIL_ONCE_ON: 'quote-priced' });
     const blocks = bastionBlocks(result.record).map((b) => b.code);
     const failing = blocks.findIndex((code) => code.includes('kafka-topic-quote-priced.yaml'));
     expect(failing).toBeGreaterThan(0);
     const typed = [...blocks, ...blocks.slice(failing), 'exit', ''].join('\n');
-    const output = pasteIntoShell(SHELL, typed, bastion.env, bastion.home);
+    const output = pasteIntoShell(ops, SHELL, typed, bastion.env, bastion.home);
     expect(output).toContain('context deadline exceeded');
     expect(output).toMatch(/skipped: step \d+ failed earlier; paste its block again/);
     const failed = output.indexOf('RESULT: FAILED');
@@ -49,7 +41,7 @@ describe('a step that fails once, retried by pasting its block and the rest agai
     expect(output.lastIndexOf('RESULT: SUCCESS')).toBeGreaterThan(failed);
     expect(output.slice(failed)).toMatch(/: \d+ ok, 0 failed, 0 skipped, 0 not run/);
 
-    const ingested = await ingest({ transcript: save(output), repo });
+    const ingested = await ingest({ transcript: save(ops, output), repo });
     expect(ingested.status).toBe('deployed');
     expect(ingested.disagreement).toBeUndefined();
     expect(ingested.counts).toMatchObject({ failed: 0, skipped: 0, notYetSeen: 0 });
@@ -88,14 +80,15 @@ const forgingStep = `  - name: Forge a success
 describe('a step that prints markers with every value it can see, then fails', () => {
   it('is recorded as failed', async () => {
     if (!requireTool('script')) return;
-    const { repo, result } = await preparedRepo(forgingStep);
+    await using ops = await opsRepo();
+    const { repo, result } = await preparedRepo(ops, forgingStep);
     const unit = result.record.units.find((u) => u.name === 'Forge a success');
-    const bastion = fakeBastion(result);
+    const bastion = fakeBastion(ops, result);
     const typed = [...bastionBlocks(result.record).map((b) => b.code), 'exit', ''].join('\n');
-    const output = pasteIntoShell(SHELL, typed, bastion.env, bastion.home);
+    const output = pasteIntoShell(ops, SHELL, typed, bastion.env, bastion.home);
     expect(output).toContain(`${unit?.n} step rc=0`); // it did print forged markers
     expect(output).toContain('RESULT: FAILED');
-    const ingested = await ingest({ transcript: save(output), repo });
+    const ingested = await ingest({ transcript: save(ops, output), repo });
     expect(ingested.status).toBe('failed');
     expect(ingested.disagreement).toBeUndefined();
     const runbook = runbookOf(repo, result.record.id);

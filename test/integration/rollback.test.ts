@@ -1,6 +1,6 @@
 import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { type BundleOptions, bundle } from '../../src/commands/bundle/bundle.js';
 import { discard } from '../../src/commands/discard/discard.js';
 import { ingest } from '../../src/commands/ingest/ingest.js';
@@ -8,32 +8,32 @@ import { init } from '../../src/commands/init/init.js';
 import { status } from '../../src/commands/status/status.js';
 import { bastionBlocks } from '../../src/paste/bastion.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
+import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
 import {
-  cleanupTempDirs,
   commitAll,
   git,
-  makeOpsRepo,
   requireTool,
   runCli,
   saveTranscript as save,
-  tempDir,
 } from '../helpers/ops-repo.js';
 import { pasteIntoShell } from '../helpers/pty.js';
 
-afterAll(cleanupTempDirs);
-
 const TOPIC = 'k8s/dev/topics/kafka-topic-quote-priced.yaml';
-const options = (repo: string): BundleOptions => ({ spec: 'dev-topics', repo, out: tempDir() });
+const options = (repo: OpsRepo): BundleOptions => ({
+  spec: 'dev-topics',
+  repo: repo.path,
+  out: repo.dir(),
+});
 
 /** A repo with airgap's handoff blocks and kcat recorded in ECR, so --check can pass. */
-async function opsRepo(): Promise<string> {
-  const repo = makeOpsRepo();
-  await init({ dir: repo });
+async function initedRepo(): Promise<OpsRepo> {
+  const repo = await opsRepo();
+  await init({ dir: repo.path });
   appendFileSync(
-    join(repo, 'docs/ecr-manifest.md'),
+    join(repo.path, 'docs/ecr-manifest.md'),
     '\n| Repository | Tag | Environment | Pushed |\n|---|---|---|---|\n| edenhill/kcat | 1.7.1 | dev | 2026-02-14 |\n',
   );
-  commitAll(repo, 'airgap init; kcat is in ECR');
+  commitAll(repo.path, 'airgap init; kcat is in ECR');
   return repo;
 }
 
@@ -52,11 +52,12 @@ function twoDaysEarlier(output: string): string {
 }
 
 /** Bundles what is committed, runs its bastion.sh and ingests the output. */
-async function deploy(repo: string, env: NodeJS.ProcessEnv = {}) {
-  const result = await bundle(options(repo));
+async function deploy(ops: OpsRepo, env: NodeJS.ProcessEnv = {}) {
+  const repo = ops.path;
+  const result = await bundle(options(ops));
   commitAll(repo, `prepared ${result.record.id}`);
-  const run = runBastionScript(result, fakeBastion(result, env));
-  const ingested = await ingest({ transcript: save(run.stdout), repo });
+  const run = runBastionScript(result, fakeBastion(ops, result, env));
+  const ingested = await ingest({ transcript: save(ops, run.stdout), repo });
   commitAll(repo, `ingested ${result.record.id}`);
   return { id: result.record.id, status: ingested.status, output: run.stdout };
 }
@@ -69,57 +70,63 @@ function editTopic(repo: string, comment: string) {
 describe('deploy A, deploy B, revert the repo to A', () => {
   it('prepares A again as a rollback; pasted and ingested, A is current and --check passes', async () => {
     if (!requireTool('script')) return;
-    const repo = await opsRepo();
+    await using repo = await initedRepo();
     const a = await deploy(repo);
     expect(a.status).toBe('deployed');
-    const base = git(repo, 'rev-parse', 'HEAD').trim();
-    editTopic(repo, 'B');
+    const base = git(repo.path, 'rev-parse', 'HEAD').trim();
+    editTopic(repo.path, 'B');
     const b = await deploy(repo);
     expect(b.status).toBe('deployed');
-    git(repo, 'revert', '--no-edit', 'HEAD~2'); // the topic edit of B
-    commitAll(repo, 'reverted to A');
-    expect(git(repo, 'diff', '--name-only', base, 'HEAD', '--', 'k8s')).toBe('');
+    git(repo.path, 'revert', '--no-edit', 'HEAD~2'); // the topic edit of B
+    commitAll(repo.path, 'reverted to A');
+    expect(git(repo.path, 'diff', '--name-only', base, 'HEAD', '--', 'k8s')).toBe('');
 
-    const cli = await runCli(['bundle', 'dev-topics', '--repo', repo, '--out', tempDir()]);
+    const cli = await runCli(['bundle', 'dev-topics', '--repo', repo.path, '--out', repo.dir()]);
     expect(cli.stdout).toContain(`prepared again: ${a.id}, a rollback from ${b.id}`);
     const again = await bundle(options(repo));
     expect(again.record.id).toBe(a.id);
     expect(again.rollbackFrom).toBe(b.id);
-    const pending = readFileSync(join(repo, 'PENDING-CHANGES.md'), 'utf8');
+    const pending = readFileSync(join(repo.path, 'PENDING-CHANGES.md'), 'utf8');
     expect(pending).toMatch(
       new RegExp(`\`${a.id}\` \\| dev \\| \\*\\*prepared\\*\\*, rollback from \`${b.id}\``),
     );
     // The rollback row is last: it was prepared after B.
     expect(pending.lastIndexOf(a.id)).toBeGreaterThan(pending.lastIndexOf(b.id));
-    commitAll(repo, 'rollback prepared');
+    commitAll(repo.path, 'rollback prepared');
 
     // A's first deployment, as if pasted two days ago, ingested again: not the rollback's run.
-    const old = await ingest({ transcript: save(twoDaysEarlier(a.output)), repo });
+    const old = await ingest({ transcript: save(repo, twoDaysEarlier(a.output)), repo: repo.path });
     expect(old.warnings.join('\n')).toContain('no run since the rollback was prepared');
-    expect(readFileSync(join(repo, 'PENDING-CHANGES.md'), 'utf8')).toContain(
+    expect(readFileSync(join(repo.path, 'PENDING-CHANGES.md'), 'utf8')).toContain(
       `**prepared**, rollback from \`${b.id}\``,
     );
-    commitAll(repo, 'an older paste of A');
+    commitAll(repo.path, 'an older paste of A');
 
-    const bastion = fakeBastion(again);
+    const bastion = fakeBastion(repo, again);
     const typed = [...bastionBlocks(again.record).map((x) => x.code), 'exit', ''].join('\n');
-    const output = pasteIntoShell('bash --norc --noprofile -i', typed, bastion.env, bastion.home);
+    const output = pasteIntoShell(
+      repo,
+      'bash --norc --noprofile -i',
+      typed,
+      bastion.env,
+      bastion.home,
+    );
     expect(output).toContain('RESULT: SUCCESS');
-    const ingested = await ingest({ transcript: save(output), repo });
+    const ingested = await ingest({ transcript: save(repo, output), repo: repo.path });
     expect(ingested.status).toBe('deployed');
-    commitAll(repo, 'rollback ingested');
+    commitAll(repo.path, 'rollback ingested');
 
-    const result = await status({ repo });
+    const result = await status({ repo: repo.path });
     const dev = result.environments.find((e) => e.environment === 'dev')!;
     expect(dev.drift).toEqual([]);
     expect(result.attention).toEqual([]);
-    expect((await runCli(['status', '--check', '--repo', repo])).code).toBe(0);
-    expect(readFileSync(join(repo, 'PENDING-CHANGES.md'), 'utf8')).toContain(
+    expect((await runCli(['status', '--check', '--repo', repo.path])).code).toBe(0);
+    expect(readFileSync(join(repo.path, 'PENDING-CHANGES.md'), 'utf8')).toContain(
       `**deployed**, rollback from \`${b.id}\``,
     );
-    const runbooks = readdirSync(join(repo, 'docs/RUNBOOKS'));
+    const runbooks = readdirSync(join(repo.path, 'docs/RUNBOOKS'));
     const runbook = readFileSync(
-      join(repo, 'docs/RUNBOOKS', runbooks.find((f) => f.endsWith(`-${a.id}.md`))!),
+      join(repo.path, 'docs/RUNBOOKS', runbooks.find((f) => f.endsWith(`-${a.id}.md`))!),
       'utf8',
     );
     expect(runbook).toContain(`**Rollback**: this content was prepared again to undo \`${b.id}\``);
@@ -128,20 +135,20 @@ describe('deploy A, deploy B, revert the repo to A', () => {
 
 describe('a fix that supersedes a failure', () => {
   it('leaves no next step for the superseded bundles in CURRENT-STATE.md or PENDING-CHANGES.md', async () => {
-    const repo = await opsRepo();
+    await using repo = await initedRepo();
     const failed = await deploy(repo, { KUBECTL_FAIL_ON: 'kafka-topic-quote-priced.yaml' });
     expect(failed.status).toBe('failed');
-    editTopic(repo, 'a fix, never deployed');
+    editTopic(repo.path, 'a fix, never deployed');
     const abandoned = await bundle(options(repo));
-    commitAll(repo, 'prepared a fix');
-    editTopic(repo, 'the real fix');
+    commitAll(repo.path, 'prepared a fix');
+    editTopic(repo.path, 'the real fix');
     const fixed = await deploy(repo);
     expect(fixed.status).toBe('deployed');
 
-    const pending = readFileSync(join(repo, 'PENDING-CHANGES.md'), 'utf8');
+    const pending = readFileSync(join(repo.path, 'PENDING-CHANGES.md'), 'utf8');
     expect(pending).toContain(`**failed**, *superseded by \`${fixed.id}\`*`);
     expect(pending).toContain(`**prepared**, *superseded by \`${fixed.id}\`*`);
-    const state = readFileSync(join(repo, 'CURRENT-STATE.md'), 'utf8');
+    const state = readFileSync(join(repo.path, 'CURRENT-STATE.md'), 'utf8');
     for (const old of [failed.id, abandoned.record.id]) {
       const lines = state.split('\n').filter((l) => l.includes(old));
       expect(lines).toEqual([
@@ -157,18 +164,18 @@ describe('a fix that supersedes a failure', () => {
 
 describe('output of a discarded bundle ingested later', () => {
   it('warns and records it as run after discard', async () => {
-    const repo = await opsRepo();
+    await using repo = await initedRepo();
     const result = await bundle(options(repo));
-    commitAll(repo, 'prepared');
-    await discard({ bundleId: result.record.id, reason: 'superseded by hand', repo });
-    commitAll(repo, 'discarded');
-    const run = runBastionScript(result, fakeBastion(result));
-    const ingested = await ingest({ transcript: save(run.stdout), repo });
+    commitAll(repo.path, 'prepared');
+    await discard({ bundleId: result.record.id, reason: 'superseded by hand', repo: repo.path });
+    commitAll(repo.path, 'discarded');
+    const run = runBastionScript(result, fakeBastion(repo, result));
+    const ingested = await ingest({ transcript: save(repo, run.stdout), repo: repo.path });
     expect(ingested.status).toBe('deployed');
     expect(ingested.warnings.join('\n')).toContain(
       `${result.record.id} was discarded (superseded by hand), but this output shows it ran: recorded as deployed, run after discard`,
     );
-    expect(readFileSync(join(repo, 'PENDING-CHANGES.md'), 'utf8')).toContain(
+    expect(readFileSync(join(repo.path, 'PENDING-CHANGES.md'), 'utf8')).toContain(
       '**deployed**, run after discard',
     );
   });

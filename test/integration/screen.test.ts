@@ -1,13 +1,12 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { bastionBlocks, echoRows, MAX_BLOCK_ROWS } from '../../src/paste/bastion.js';
 import { fakeBastion } from '../helpers/bastion.js';
-import { cleanupTempDirs, makeOpsRepo, requireTool, tempDir } from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { opsRepo } from '../helpers/fixtures.js';
+import { requireTool } from '../helpers/ops-repo.js';
 
 const tmux = (socket: string, ...args: string[]) =>
   spawnSync('tmux', ['-L', socket, ...args], { encoding: 'utf8' });
@@ -28,13 +27,13 @@ function waitUntil(socket: string, done: (screen: string) => boolean): string {
 describe('the helper blocks on an 80x24 terminal', () => {
   it('each fits the screen, and bash shows its bracketed paste intact', async () => {
     if (!requireTool('tmux')) return;
-    const repo = makeOpsRepo();
-    const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+    await using repo = await opsRepo();
+    const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
     const helpers = bastionBlocks(result.record).filter((b) =>
       b.title.startsWith('Load the airgap helpers'),
     );
     for (const block of helpers) expect(echoRows(block.code)).toBeLessThanOrEqual(MAX_BLOCK_ROWS);
-    const bastion = fakeBastion(result);
+    const bastion = fakeBastion(repo, result);
     const socket = `airgap-${process.pid}`;
     const env = Object.entries({ ...bastion.env, PS1: '[ec2-user@ip-10-0-1-23 ~]$ ' })
       .map(([k, v]) => `${k}=${JSON.stringify(v ?? '')}`)
@@ -45,7 +44,7 @@ describe('the helper blocks on an 80x24 terminal', () => {
       const idle = () => waitUntil(socket, (screen) => lastLine(screen) === prompt);
       idle();
       for (const [i, block] of helpers.entries()) {
-        const file = join(tempDir(), `block-${i}.txt`);
+        const file = join(repo.dir(), `block-${i}.txt`);
         writeFileSync(file, block.code);
         tmux(socket, 'load-buffer', file);
         tmux(socket, 'paste-buffer', '-p');

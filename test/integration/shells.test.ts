@@ -1,15 +1,14 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { ingest } from '../../src/commands/ingest/ingest.js';
 import { NONCE_PATTERN, parseMarker } from '../../src/model/markers.js';
 import { bastionBlocks, helpersPayload } from '../../src/paste/bastion.js';
 import { fakeBastion } from '../helpers/bastion.js';
-import { cleanupTempDirs, makeOpsRepo, requireTool, tempDir } from '../helpers/ops-repo.js';
+import { opsRepo } from '../helpers/fixtures.js';
+import { requireTool } from '../helpers/ops-repo.js';
 import { pasteIntoShell } from '../helpers/pty.js';
-
-afterAll(cleanupTempDirs);
 
 /** What operators really have in their rc files: errexit, noclobber, aliases, a cd wrapper. */
 const habits = [
@@ -59,10 +58,10 @@ describe('a failing bundle pasted twice into real interactive shells', () => {
   for (const shell of cases) {
     it(`${shell.name}: the shell lives, every unit ends, ingest says failed`, async () => {
       if (!requireTool(shell.tool) || !requireTool('script')) return;
-      const repo = makeOpsRepo();
-      const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
-      const bastion = fakeBastion(result, { KUBECTL_FAIL_ON: 'quote-priced' });
-      const rcFile = join(tempDir(), 'rc');
+      await using repo = await opsRepo();
+      const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+      const bastion = fakeBastion(repo, result, { KUBECTL_FAIL_ON: 'quote-priced' });
+      const rcFile = join(repo.dir(), 'rc');
       writeFileSync(rcFile, `${shell.rc}\n`);
       const blocks = bastionBlocks(result.record).map((b) => b.code);
       // zsh -f reads no rc file: its habits are typed, errexit included.
@@ -75,6 +74,7 @@ describe('a failing bundle pasted twice into real interactive shells', () => {
         '',
       ].join('\n');
       const output = pasteIntoShell(
+        repo,
         shell.command.replace('RC', rcFile),
         typed,
         bastion.env,
@@ -92,12 +92,12 @@ describe('a failing bundle pasted twice into real interactive shells', () => {
       expect(nonces.size).toBe(2); // block 1 pasted twice: two paste sessions
       for (const nonce of nonces) expect(nonce).toMatch(NONCE_PATTERN);
       expect(output).not.toMatch(/command not found|not found: #|parse error|Syntax error/i);
-      const transcript = join(tempDir(), 'terminal.txt');
+      const transcript = join(repo.dir(), 'terminal.txt');
       writeFileSync(transcript, output);
-      const ingested = await ingest({ transcript, repo });
+      const ingested = await ingest({ transcript, repo: repo.path });
       expect(ingested.status).toBe('failed');
       // The helper blocks' echo is folded, not copied, into the runbook.
-      const runbook = readFileSync(join(repo, ingested.runbook), 'utf8');
+      const runbook = readFileSync(join(repo.path, ingested.runbook), 'utf8');
       expect(runbook).toContain('echoed line(s) of the helper payload left out');
       expect(runbook).not.toContain(`'${helpersPayload(result.record)[1]}' \\`);
     });
@@ -107,16 +107,22 @@ describe('a failing bundle pasted twice into real interactive shells', () => {
 describe('stale helpers', () => {
   it('blocks of bundle B pasted where bundle A is loaded run nothing and say why', async () => {
     if (!requireTool('script')) return;
-    const repo = makeOpsRepo();
-    const a = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
-    const b = await bundle({ spec: 'dev-quote-service', repo, out: tempDir() });
-    const bastion = fakeBastion(a);
+    await using repo = await opsRepo();
+    const a = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    const b = await bundle({ spec: 'dev-quote-service', repo: repo.path, out: repo.dir() });
+    const bastion = fakeBastion(repo, a);
     const aBlocks = bastionBlocks(a.record);
     const bBlocks = bastionBlocks(b.record).filter(
       (block) => !block.title.startsWith('Load the airgap helpers'),
     );
     const typed = [...aBlocks.map((x) => x.code), ...bBlocks.map((x) => x.code), 'exit', ''];
-    const output = pasteIntoShell('bash --norc -i', typed.join('\n'), bastion.env, bastion.home);
+    const output = pasteIntoShell(
+      repo,
+      'bash --norc -i',
+      typed.join('\n'),
+      bastion.env,
+      bastion.home,
+    );
     expect(output).toContain('RESULT: SUCCESS');
     const afterA = kubectlCalls(bastion.kubeState);
     expect(afterA.some((c) => c.includes('quote-requested'))).toBe(true);

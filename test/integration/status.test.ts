@@ -1,31 +1,24 @@
 import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { ingest } from '../../src/commands/ingest/ingest.js';
 import { status } from '../../src/commands/status/status.js';
 import { ExitCode } from '../../src/errors.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
-import {
-  cleanupTempDirs,
-  commitAll,
-  git,
-  makeOpsRepo,
-  runCli,
-  tempDir,
-} from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
+import { commitAll, git, runCli } from '../helpers/ops-repo.js';
 
 const KCAT = '111122223333.dkr.ecr.us-east-1.amazonaws.com/edenhill/kcat:1.7.1';
 const TOPIC = 'k8s/dev/topics/kafka-topic-quote-priced.yaml';
 
 /** Bundles dev-topics as it is committed, runs its bastion.sh and ingests the output. */
-async function deploy(repo: string, env: NodeJS.ProcessEnv = {}) {
-  const result = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
+async function deploy(ops: OpsRepo, env: NodeJS.ProcessEnv = {}) {
+  const repo = ops.path;
+  const result = await bundle({ spec: 'dev-topics', repo, out: ops.dir() });
   commitAll(repo, `prepared ${result.record.id}`);
-  const run = runBastionScript(result, fakeBastion(result, env));
-  const transcript = join(tempDir(), 'paste.txt');
+  const run = runBastionScript(result, fakeBastion(ops, result, env));
+  const transcript = join(ops.dir(), 'paste.txt');
   writeFileSync(transcript, run.stdout);
   const ingested = await ingest({ transcript, repo });
   commitAll(repo, `ingested ${result.record.id}`);
@@ -39,19 +32,21 @@ function editTopic(repo: string, comment: string) {
 
 describe('airgap status after a failure and its fix', () => {
   it('supersedes the failed and prepared bundles, flags the missing image once, then passes', async () => {
-    const repo = makeOpsRepo();
+    await using repo = await opsRepo();
     const failed = await deploy(repo, { KUBECTL_FAIL_ON: 'kafka-topic-quote-priced.yaml' });
     expect(failed.status).toBe('failed');
-    editTopic(repo, 'first try at a fix, never deployed');
-    const abandoned = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
-    commitAll(repo, 'prepared a fix');
-    expect((await runCli(['status', '--check', '--repo', repo])).code).toBe(ExitCode.attention);
+    editTopic(repo.path, 'first try at a fix, never deployed');
+    const abandoned = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    commitAll(repo.path, 'prepared a fix');
+    expect((await runCli(['status', '--check', '--repo', repo.path])).code).toBe(
+      ExitCode.attention,
+    );
 
-    editTopic(repo, 'the real fix');
+    editTopic(repo.path, 'the real fix');
     const fixed = await deploy(repo);
     expect(fixed.status).toBe('deployed');
 
-    const result = await status({ repo });
+    const result = await status({ repo: repo.path });
     const dev = result.environments.find((e) => e.environment === 'dev')!;
     expect(dev.superseded).toEqual([
       { bundleId: failed.id, status: 'failed', by: fixed.id },
@@ -63,7 +58,7 @@ describe('airgap status after a failure and its fix', () => {
     expect(dev.missingImages).toEqual([{ image: KCAT, bundleIds: [fixed.id] }]);
     expect(result.attention).toEqual([`dev: ${KCAT} (for ${fixed.id}) is not recorded in ECR`]);
 
-    const human = await runCli(['status', '--check', '--repo', repo]);
+    const human = await runCli(['status', '--check', '--repo', repo.path]);
     expect(human.code).toBe(ExitCode.attention);
     const lines = human.stdout.trim().split('\n');
     expect(lines).toContain(`  superseded 2 by ${fixed.id} (1 failed, 1 prepared)`);
@@ -72,21 +67,21 @@ describe('airgap status after a failure and its fix', () => {
 
     // Record the image in ECR as a person would: --check passes.
     appendFileSync(
-      join(repo, 'docs/ecr-manifest.md'),
+      join(repo.path, 'docs/ecr-manifest.md'),
       '\n| Repository | Tag | Environment | Pushed |\n|---|---|---|---|\n| edenhill/kcat | 1.7.1 | dev | 2026-02-14 |\n',
     );
-    commitAll(repo, 'kcat is in ECR');
-    const passing = await runCli(['status', '--check', '--repo', repo]);
+    commitAll(repo.path, 'kcat is in ECR');
+    const passing = await runCli(['status', '--check', '--repo', repo.path]);
     expect(passing.stdout).toContain('nothing needs attention');
     expect(passing.code).toBe(0);
   });
 
   it('does not supersede a bundle prepared after the deployment', async () => {
-    const repo = makeOpsRepo();
+    await using repo = await opsRepo();
     const deployed = await deploy(repo);
-    editTopic(repo, 'a new change');
-    const pending = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
-    const dev = (await status({ repo })).environments[0]!;
+    editTopic(repo.path, 'a new change');
+    const pending = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    const dev = (await status({ repo: repo.path })).environments[0]!;
     expect(dev.deployed.map((e) => e.bundleId)).toEqual([deployed.id]);
     expect(dev.prepared.map((e) => e.bundleId)).toEqual([pending.record.id]);
     expect(dev.superseded).toEqual([]);
@@ -95,12 +90,12 @@ describe('airgap status after a failure and its fix', () => {
 
 describe('airgap discard', () => {
   it('retires a prepared bundle in PENDING-CHANGES.md, keeping every other byte', async () => {
-    const repo = makeOpsRepo();
-    const prepared = await bundle({ spec: 'dev-topics', repo, out: tempDir() });
-    commitAll(repo, 'prepared');
-    let before = readFileSync(join(repo, 'PENDING-CHANGES.md'), 'utf8');
+    await using repo = await opsRepo();
+    const prepared = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    commitAll(repo.path, 'prepared');
+    let before = readFileSync(join(repo.path, 'PENDING-CHANGES.md'), 'utf8');
 
-    const missing = await runCli(['discard', prepared.record.id, '--repo', repo]);
+    const missing = await runCli(['discard', prepared.record.id, '--repo', repo.path]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain("required option '--reason <text>'");
 
@@ -110,7 +105,7 @@ describe('airgap discard', () => {
       '--reason',
       'replaced by | a manual fix',
       '--repo',
-      repo,
+      repo.path,
       '--json',
     ]);
     expect(result.code).toBe(0);
@@ -122,7 +117,7 @@ describe('airgap discard', () => {
     });
     // Only the row (and the block's own hash) changed: every other byte is as it was.
     const unhashed = (text: string) => text.replace(/ sha256=[0-9a-f]{12} /, ' ');
-    const after = unhashed(readFileSync(join(repo, 'PENDING-CHANGES.md'), 'utf8'));
+    const after = unhashed(readFileSync(join(repo.path, 'PENDING-CHANGES.md'), 'utf8'));
     before = unhashed(before);
     const rowStart = before.indexOf(`| \`${prepared.record.id}\``);
     const rowEnd = before.indexOf('\n', rowStart);
@@ -131,16 +126,23 @@ describe('airgap discard', () => {
     expect(after).toContain('**discarded**');
     expect(after).toContain('discarded: replaced by \\| a manual fix');
 
-    const dev = (await status({ repo })).environments[0]!;
+    const dev = (await status({ repo: repo.path })).environments[0]!;
     expect(dev.discarded.map((e) => e.bundleId)).toEqual([prepared.record.id]);
     expect(dev.prepared).toEqual([]);
-    const check = await runCli(['status', '--check', '--repo', repo]);
+    const check = await runCli(['status', '--check', '--repo', repo.path]);
     expect(check.stdout).toContain(`  discarded ${prepared.record.id}`);
 
-    commitAll(repo, 'discarded');
-    const again = await runCli(['discard', prepared.record.id, '--reason', 'x', '--repo', repo]);
+    commitAll(repo.path, 'discarded');
+    const again = await runCli([
+      'discard',
+      prepared.record.id,
+      '--reason',
+      'x',
+      '--repo',
+      repo.path,
+    ]);
     expect(again.stdout).toContain('already discarded (nothing changed)');
-    expect(git(repo, 'status', '--porcelain')).toBe('');
+    expect(git(repo.path, 'status', '--porcelain')).toBe('');
 
     const unknown = await runCli([
       'discard',
@@ -148,15 +150,15 @@ describe('airgap discard', () => {
       '--reason',
       'x',
       '--repo',
-      repo,
+      repo.path,
     ]);
     expect(unknown.code).toBe(21);
   });
 
   it('refuses to discard a deployed bundle', async () => {
-    const repo = makeOpsRepo();
+    await using repo = await opsRepo();
     const deployed = await deploy(repo);
-    const result = await runCli(['discard', deployed.id, '--reason', 'oops', '--repo', repo]);
+    const result = await runCli(['discard', deployed.id, '--reason', 'oops', '--repo', repo.path]);
     expect(result.code).toBe(2);
     expect(result.stderr).toContain('is deployed');
   });

@@ -8,8 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../scripts/lib/local-s3.js';
 import { UPLOAD_STATE_FILE } from '../../src/transfer/upload-state.js';
 import { fakeBundleDir } from '../helpers/fake-bundle.js';
+import { tempDir } from '../helpers/fixtures.js';
 import { startObservingProxy } from '../helpers/flaky-proxy.js';
-import { cleanupTempDirs, cliPath, projectRoot, runCli, tempDir } from '../helpers/ops-repo.js';
+import { cliPath, projectRoot, runCli } from '../helpers/ops-repo.js';
 
 let s3: LocalS3;
 beforeAll(async () => {
@@ -17,7 +18,6 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await s3.close();
-  cleanupTempDirs();
 });
 
 const MiB = 1024 * 1024;
@@ -74,7 +74,8 @@ async function stalledUpload(dir: string, options: { pty?: boolean } = {}) {
 
 describe('interrupted uploads against s3rver', () => {
   it('resumes an upload killed after two parts: sends only the missing parts', async () => {
-    const bundle = fakeBundleDir(40 * MiB, 'resume-1234567'); // 5 parts of 8 MiB
+    await using tmp = await tempDir();
+    const bundle = fakeBundleDir(tmp, 40 * MiB, 'resume-1234567'); // 5 parts of 8 MiB
     const stalled = await stalledUpload(bundle.dir);
     expect(stalled.partsDone()).toBe(2);
     stalled.child.kill('SIGKILL');
@@ -109,7 +110,8 @@ describe('interrupted uploads against s3rver', () => {
   });
 
   it('re-sends a part whose local bytes no longer match what S3 holds', async () => {
-    const bundle = fakeBundleDir(24 * MiB, 'reverify-1234567'); // 3 parts
+    await using tmp = await tempDir();
+    const bundle = fakeBundleDir(tmp, 24 * MiB, 'reverify-1234567'); // 3 parts
     const stalled = await stalledUpload(bundle.dir);
     stalled.child.kill('SIGKILL');
     await stalled.exited;
@@ -137,7 +139,8 @@ describe('interrupted uploads against s3rver', () => {
   });
 
   it('Ctrl-C typed on a pseudo-terminal aborts the multipart upload, removes the state, exits 130', async () => {
-    const bundle = fakeBundleDir(24 * MiB, 'ptyctrlc-1234567');
+    await using tmp = await tempDir();
+    const bundle = fakeBundleDir(tmp, 24 * MiB, 'ptyctrlc-1234567');
     const stalled = await stalledUpload(bundle.dir, { pty: true });
     stalled.child.stdin!.write('\x03');
     expect(await stalled.exited).toBe(130);
@@ -150,11 +153,12 @@ describe('interrupted uploads against s3rver', () => {
   it('Ctrl-C while write-file-atomic saves the state still reaches the abort', async () => {
     // signal-exit (inside write-file-atomic) re-raises a signal nobody else listens to: the
     // upload's listener must still be there when it looks, or the process dies mid-write.
+    await using tmp = await tempDir();
     const script = `
       import writeFileAtomic from 'write-file-atomic';
       import { abortOnInterrupt } from './dist/src/util/process.js';
       const interrupt = abortOnInterrupt();
-      const write = writeFileAtomic(${JSON.stringify(join(tempDir(), 'state.json'))}, 'x'.repeat(1 << 20));
+      const write = writeFileAtomic(${JSON.stringify(join(tmp.dir(), 'state.json'))}, 'x'.repeat(1 << 20));
       process.kill(process.pid, 'SIGINT');
       await write;
       await new Promise((r) => setTimeout(r, 0));
@@ -168,7 +172,8 @@ describe('interrupted uploads against s3rver', () => {
   });
 
   it('Ctrl-C aborts: exit 130, nothing kept to resume, the next run sends every part', async () => {
-    const bundle = fakeBundleDir(24 * MiB, 'ctrlc-1234567');
+    await using tmp = await tempDir();
+    const bundle = fakeBundleDir(tmp, 24 * MiB, 'ctrlc-1234567');
     const stalled = await stalledUpload(bundle.dir);
     stalled.child.kill('SIGINT');
     expect(await stalled.exited).toBe(130);

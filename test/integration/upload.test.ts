@@ -10,16 +10,9 @@ import { bundle as buildBundle } from '../../src/commands/bundle/bundle.js';
 import { upload } from '../../src/commands/upload/upload.js';
 import { expectAirgapError } from '../helpers/errors.js';
 import { fakeBundleDir } from '../helpers/fake-bundle.js';
+import { opsRepo, tempDir } from '../helpers/fixtures.js';
 import { startFlakyProxy } from '../helpers/flaky-proxy.js';
-import {
-  cleanupTempDirs,
-  commitAll,
-  makeOpsRepo,
-  requireTool,
-  runCli,
-  standinBin,
-  tempDir,
-} from '../helpers/ops-repo.js';
+import { commitAll, requireTool, runCli, standinBin } from '../helpers/ops-repo.js';
 
 let s3: LocalS3;
 const savedEnv = { ...process.env };
@@ -31,7 +24,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await s3.close();
   process.env = savedEnv;
-  cleanupTempDirs();
 });
 
 function client(endpoint = s3.endpoint): S3Client {
@@ -52,7 +44,8 @@ async function downloadSha(key: string): Promise<string> {
 
 describe('airgap upload against s3rver', () => {
   it('uploads 60 MB in parts; the download is byte-identical; a second upload sends nothing', async () => {
-    const bundle = fakeBundleDir(60 * 1024 * 1024, 'big-60mb-1234567');
+    await using tmp = await tempDir();
+    const bundle = fakeBundleDir(tmp, 60 * 1024 * 1024, 'big-60mb-1234567');
     const parts: number[] = [];
     const first = await upload({
       bundleDir: bundle.dir,
@@ -78,9 +71,10 @@ describe('airgap upload against s3rver', () => {
   });
 
   it('refuses a different object at the same key; --force replaces it', async () => {
-    const original = fakeBundleDir(1024 * 1024, 'conflict-1234567');
+    await using tmp = await tempDir();
+    const original = fakeBundleDir(tmp, 1024 * 1024, 'conflict-1234567');
     await upload({ bundleDir: original.dir, endpoint: s3.endpoint });
-    const changed = fakeBundleDir(1024 * 1024, 'conflict-1234567');
+    const changed = fakeBundleDir(tmp, 1024 * 1024, 'conflict-1234567');
     const error = await expectAirgapError(
       upload({ bundleDir: changed.dir, endpoint: s3.endpoint }),
     );
@@ -99,7 +93,8 @@ describe('airgap upload against s3rver', () => {
   });
 
   it('refuses a bundle altered after airgap bundle, and an incomplete one', async () => {
-    const bundle = fakeBundleDir(1024, 'altered-1234567');
+    await using tmp = await tempDir();
+    const bundle = fakeBundleDir(tmp, 1024, 'altered-1234567');
     writeFileSync(join(bundle.dir, 'altered-1234567.tar.gz'), 'tampered');
     const error = await expectAirgapError(upload({ bundleDir: bundle.dir, endpoint: s3.endpoint }));
     expect(error.exitCode).toBe(6);
@@ -111,8 +106,9 @@ describe('airgap upload against s3rver', () => {
   });
 
   it('never completes an upload of an archive altered in place (same size)', async () => {
+    await using tmp = await tempDir();
     for (const size of [1024, 20 * 1024 * 1024]) {
-      const bundle = fakeBundleDir(size, `inplace${size}-1234567`);
+      const bundle = fakeBundleDir(tmp, size, `inplace${size}-1234567`);
       const path = join(bundle.dir, `inplace${size}-1234567.tar.gz`);
       const bytes = readFileSync(path);
       bytes[size - 10] = (bytes[size - 10] ?? 0) ^ 0xff;
@@ -138,9 +134,10 @@ describe('airgap upload against s3rver', () => {
   });
 
   it('recovers when the connection carrying a part is killed once', async () => {
+    await using tmp = await tempDir();
     const proxy = await startFlakyProxy(s3.port, /^PUT [^ ]*partNumber=2[&\s]/, 1);
     try {
-      const bundle = fakeBundleDir(20 * 1024 * 1024, 'flaky-1234567');
+      const bundle = fakeBundleDir(tmp, 20 * 1024 * 1024, 'flaky-1234567');
       const result = await upload({ bundleDir: bundle.dir, endpoint: proxy.endpoint });
       expect(proxy.killed()).toBe(1);
       expect(result.status).toBe('uploaded');
@@ -151,9 +148,10 @@ describe('airgap upload against s3rver', () => {
   });
 
   it('fails cleanly with one clear error when a part can never get through', async () => {
+    await using tmp = await tempDir();
     const proxy = await startFlakyProxy(s3.port, /^PUT [^ ]*partNumber=2[&\s]/, 1000);
     try {
-      const bundle = fakeBundleDir(20 * 1024 * 1024, 'doomed-1234567');
+      const bundle = fakeBundleDir(tmp, 20 * 1024 * 1024, 'doomed-1234567');
       const error = await expectAirgapError(
         upload({ bundleDir: bundle.dir, endpoint: proxy.endpoint }),
       );
@@ -176,7 +174,8 @@ describe('airgap upload against s3rver', () => {
   });
 
   it('says which bucket is missing, and that nothing listens at a dead endpoint', async () => {
-    const bundle = fakeBundleDir(1024, 'errors-1234567');
+    await using tmp = await tempDir();
+    const bundle = fakeBundleDir(tmp, 1024, 'errors-1234567');
     const noBucket = await expectAirgapError(
       upload({ bundleDir: bundle.dir, endpoint: s3.endpoint, bucket: 'no-such-bucket' }),
     );
@@ -189,7 +188,8 @@ describe('airgap upload against s3rver', () => {
   });
 
   it('runs from the CLI with readable output and no SDK noise', async () => {
-    const bundle = fakeBundleDir(2 * 1024 * 1024, 'cli-1234567');
+    await using tmp = await tempDir();
+    const bundle = fakeBundleDir(tmp, 2 * 1024 * 1024, 'cli-1234567');
     const env = { ...LOCAL_S3_CREDENTIALS };
     const result = await runCli(['upload', bundle.dir, '--endpoint', s3.endpoint], { env });
     expect(result.stderr).toBe('');
@@ -213,21 +213,21 @@ describe('airgap upload against s3rver', () => {
 
   it('serves the generated bastion download to the real aws CLI; sha256sum -c passes', async () => {
     if (!requireTool('aws')) return;
-    const repo = makeOpsRepo();
-    setSpecEndpoint(repo, s3.endpoint);
-    commitAll(repo, 'local endpoint');
-    const built = await buildBundle({ spec: 'dev-topics', repo, out: tempDir() });
+    await using repo = await opsRepo();
+    setSpecEndpoint(repo.path, s3.endpoint);
+    commitAll(repo.path, 'local endpoint');
+    const built = await buildBundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
     expect(built.record.s3.endpoint).toBe(s3.endpoint);
     await upload({ bundleDir: built.outDir });
-    const home = tempDir();
+    const home = repo.dir();
     const run = await runCollected('bash', [join(built.outDir, 'bastion.sh')], {
       cwd: home,
       env: {
         ...process.env,
         ...LOCAL_S3_CREDENTIALS,
         HOME: home,
-        PATH: `${standinBin({ realAws: true })}:${process.env.PATH}`,
-        KUBECTL_STATE_DIR: tempDir(),
+        PATH: `${standinBin(repo, { realAws: true })}:${process.env.PATH}`,
+        KUBECTL_STATE_DIR: repo.dir(),
       },
     });
     expect(run.out).toContain(`${built.record.archive.file}: OK`);

@@ -10,21 +10,23 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { AirgapError } from '../../src/errors.js';
 import { isTransient, resumableUpload } from '../../src/transfer/multipart.js';
 import { fakeBundleDir } from '../helpers/fake-bundle.js';
-import { cleanupTempDirs } from '../helpers/ops-repo.js';
-
-afterAll(cleanupTempDirs);
+import { type TempDir, tempDir } from '../helpers/fixtures.js';
 
 const MiB = 1024 * 1024;
 const KEY = 'bundles/dev/resume-1234567.tar.gz';
 const s3 = mockClient(S3Client);
 beforeEach(() => s3.reset());
 
-function input(size: number, extra: Partial<Parameters<typeof resumableUpload>[0]> = {}) {
-  const bundle = fakeBundleDir(size, 'resume-1234567');
+function input(
+  scratch: TempDir,
+  size: number,
+  extra: Partial<Parameters<typeof resumableUpload>[0]> = {},
+) {
+  const bundle = fakeBundleDir(scratch, size, 'resume-1234567');
   return {
     bundle,
     input: {
@@ -52,7 +54,8 @@ const sha256b64 = (b: Buffer) => createHash('sha256').update(b).digest('base64')
 
 describe('resumableUpload with a mocked S3', () => {
   it('resumes the newest unfinished upload of its key and aborts the stale ones', async () => {
-    const { bundle, input: options } = input(20 * MiB); // parts 1, 2 and a 4 MiB part 3
+    await using tmp = await tempDir();
+    const { bundle, input: options } = input(tmp, 20 * MiB); // parts 1, 2 and a 4 MiB part 3
     s3.on(ListMultipartUploadsCommand).resolves({
       Uploads: [
         { Key: KEY, UploadId: 'old', Initiated: new Date('2026-01-01') },
@@ -92,7 +95,8 @@ describe('resumableUpload with a mocked S3', () => {
   });
 
   it('accepts a part by its SHA-256 checksum when the ETag is not an MD5 (SSE-KMS)', async () => {
-    const { bundle, input: options } = input(16 * MiB);
+    await using tmp = await tempDir();
+    const { bundle, input: options } = input(tmp, 16 * MiB);
     s3.on(ListMultipartUploadsCommand).resolves({ Uploads: [{ Key: KEY, UploadId: 'u' }] });
     s3.on(ListPartsCommand).resolves({
       Parts: [
@@ -106,7 +110,8 @@ describe('resumableUpload with a mocked S3', () => {
   });
 
   it('aborts the upload on Ctrl-C, and never completes an altered archive', async () => {
-    const { input: options } = input(16 * MiB);
+    await using tmp = await tempDir();
+    const { input: options } = input(tmp, 16 * MiB);
     s3.on(ListMultipartUploadsCommand).resolves({});
     s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u-1' });
     s3.on(AbortMultipartUploadCommand).resolves({});

@@ -10,15 +10,13 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterAll, beforeEach, describe, expect, it } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import { upload } from '../../src/commands/upload/upload.js';
 import { AirgapError } from '../../src/errors.js';
 import { choosePartSize } from '../../src/transfer/upload.js';
 import { fakeBundleDir } from '../helpers/fake-bundle.js';
-import { cleanupTempDirs } from '../helpers/ops-repo.js';
+import { tempDir } from '../helpers/fixtures.js';
 import { s3Error } from '../helpers/s3-error.js';
-
-afterAll(cleanupTempDirs);
 
 describe('choosePartSize', () => {
   it.each([
@@ -43,7 +41,8 @@ describe('upload with a mocked S3', () => {
     new S3Client({ region: 'us-east-1', credentials: { accessKeyId: 'a', secretAccessKey: 'b' } });
 
   it('skips an object that is already there with the same sha256', async () => {
-    const bundle = fakeBundleDir(1000, 'same-1234567');
+    await using tmp = await tempDir();
+    const bundle = fakeBundleDir(tmp, 1000, 'same-1234567');
     s3.on(HeadObjectCommand).resolves({ ContentLength: 1000, Metadata: { sha256: bundle.sha256 } });
     const result = await upload({ bundleDir: bundle.dir, client: client() });
     expect(result.status).toBe('already-uploaded');
@@ -52,7 +51,8 @@ describe('upload with a mocked S3', () => {
   });
 
   it('refuses a different sha256 at the key without --force', async () => {
-    const bundle = fakeBundleDir(1000, 'diff-1234567');
+    await using tmp = await tempDir();
+    const bundle = fakeBundleDir(tmp, 1000, 'diff-1234567');
     s3.on(HeadObjectCommand).resolves({
       ContentLength: 1000,
       Metadata: { sha256: 'f'.repeat(64) },
@@ -66,7 +66,8 @@ describe('upload with a mocked S3', () => {
   });
 
   it('refuses a bundle dir whose record is of another format version, sending nothing', async () => {
-    const bundle = fakeBundleDir(1000, 'future-1234567');
+    await using tmp = await tempDir();
+    const bundle = fakeBundleDir(tmp, 1000, 'future-1234567');
     const recordFile = join(bundle.dir, 'bundle.json');
     const record = JSON.parse(readFileSync(recordFile, 'utf8')) as Record<string, unknown>;
     writeFileSync(recordFile, JSON.stringify({ ...record, format: 'airgap-bundle/2' }));
@@ -82,7 +83,8 @@ describe('upload with a mocked S3', () => {
   });
 
   it('sends the sha256 as metadata and as the S3 checksum, plus the sidecar', async () => {
-    const bundle = fakeBundleDir(1000, 'meta-1234567');
+    await using tmp = await tempDir();
+    const bundle = fakeBundleDir(tmp, 1000, 'meta-1234567');
     let stored: Record<string, string> | undefined;
     s3.on(HeadObjectCommand)
       .rejectsOnce(s3Error('NotFound', 404))
@@ -111,7 +113,8 @@ describe('upload with a mocked S3', () => {
   });
 
   it('aborts the multipart upload when a part fails for good', async () => {
-    const bundle = fakeBundleDir(17 * 1024 * 1024, 'abort-1234567');
+    await using tmp = await tempDir();
+    const bundle = fakeBundleDir(tmp, 17 * 1024 * 1024, 'abort-1234567');
     s3.on(HeadObjectCommand).rejects(s3Error('NotFound', 404));
     s3.on(CreateMultipartUploadCommand).resolves({ UploadId: 'u-1' });
     s3.on(UploadPartCommand).rejects(s3Error('AccessDenied', 403));
@@ -128,7 +131,8 @@ describe('upload with a mocked S3', () => {
   });
 
   it('refuses when HeadObject after upload disagrees', async () => {
-    const bundle = fakeBundleDir(1000, 'mismatch-1234567');
+    await using tmp = await tempDir();
+    const bundle = fakeBundleDir(tmp, 1000, 'mismatch-1234567');
     s3.on(HeadObjectCommand)
       .rejectsOnce(s3Error('NotFound', 404))
       .resolves({ ContentLength: 999, Metadata: {} });
