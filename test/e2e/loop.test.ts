@@ -1,22 +1,27 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { git } from '../../scripts/lib/git.js';
-import { type LoopResult, runAirgap, runLoop } from '../../scripts/lib/loop.js';
+import { type LoopOptions, type LoopResult, runAirgap, runLoop } from '../../scripts/lib/loop.js';
 import { isHelperPayloadEcho } from '../../src/ingest/parse/helper-echo.js';
 import { HelperEcho } from '../../src/ingest/parse/spool.js';
 import { contextPattern, parseMarker } from '../../src/model/markers.js';
 import { bastionBlocks } from '../../src/paste/bastion.js';
 import { exampleRepo } from '../helpers/ops-repo.js';
 
-const loops: LoopResult[] = [];
-afterAll(async () => {
-  for (const loop of loops) {
-    await loop.s3.close();
-    rmSync(loop.work, { recursive: true, force: true });
-  }
-});
+/** The demo's loop as a fixture: its local S3 closed and its work dir removed on dispose. */
+async function loopFixture(options?: LoopOptions): Promise<LoopResult & AsyncDisposable> {
+  const loop = await runLoop(options);
+  return {
+    ...loop,
+    async [Symbol.asyncDispose]() {
+      await loop.s3.close();
+      await rm(loop.work, { recursive: true, force: true });
+    },
+  };
+}
 
 function snapshot(repo: string): string {
   git(repo, 'add', '-A', '-N', '.');
@@ -28,8 +33,7 @@ function snapshot(repo: string): string {
 
 describe('the whole loop: bundle, upload, paste on a terminal, ingest', () => {
   it('deploys, writes a complete runbook and updates the living docs', async () => {
-    const loop = await runLoop();
-    loops.push(loop);
+    await using loop = await loopFixture();
     const { repo, record } = loop;
     const runbookName = readdirSync(join(repo, 'docs/RUNBOOKS')).find((f) =>
       f.endsWith(`-${record.id}.md`),
@@ -106,8 +110,10 @@ describe('the whole loop: bundle, upload, paste on a terminal, ingest', () => {
   }, 180_000);
 
   it('marks the bundle failed and puts the failing output under Issues when a step fails', async () => {
-    const loop = await runLoop({ failOn: 'kafka-topic-quote-priced.yaml', realAws: false });
-    loops.push(loop);
+    await using loop = await loopFixture({
+      failOn: 'kafka-topic-quote-priced.yaml',
+      realAws: false,
+    });
     const runbookName = readdirSync(join(loop.repo, 'docs/RUNBOOKS')).find((f) =>
       f.endsWith(`-${loop.record.id}.md`),
     )!;

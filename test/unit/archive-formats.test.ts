@@ -1,9 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import {
   ARCHIVE_FORMAT_NAMES,
   type ArchiveFormat,
@@ -17,6 +16,7 @@ import {
   sniffArchiveFormat,
 } from '../../src/paste/archive-codecs.js';
 import { raw } from '../../src/paste/sh.js';
+import { fixture, tempDir } from '../helpers/fixtures.js';
 
 describe('ARCHIVE_FORMATS', () => {
   it('knows tar.gz and zip, and nothing inherited from Object', () => {
@@ -44,13 +44,17 @@ describe('ARCHIVE_FORMATS', () => {
 });
 
 describe('ARCHIVE_CODECS: one entry per format', () => {
-  const work = mkdtempSync(join(tmpdir(), 'airgap-codecs-'));
-  afterAll(() => rmSync(work, { recursive: true, force: true }));
+  const scratch = fixture(() => tempDir('airgap-codecs-'));
   const manifest = '{"id":"dev-topics-1234567"}\n';
-  const source = join(work, 'src');
-  mkdirSync(join(source, 'k8s'), { recursive: true });
-  writeFileSync(join(source, 'k8s', 'a.yaml'), 'kind: ConfigMap\n');
-  writeFileSync(join(source, 'bundle.json'), manifest);
+  let work = '';
+  let source = '';
+  beforeAll(() => {
+    work = scratch().path;
+    source = join(work, 'src');
+    mkdirSync(join(source, 'k8s'), { recursive: true });
+    writeFileSync(join(source, 'k8s', 'a.yaml'), 'kind: ConfigMap\n');
+    writeFileSync(join(source, 'bundle.json'), manifest);
+  });
   // Archives made by the system's tar and zip, not by airgap's writers: the readers and the
   // extract commands must take what other tools write too.
   const made = {

@@ -1,16 +1,15 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { ChunkSink } from '../../src/ingest/read/chunk-sink.js';
+import { fixture, tempDir } from '../helpers/fixtures.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'airgap-chunk-sink-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = fixture(() => tempDir('airgap-chunk-sink-'));
 
 describe('ChunkSink', () => {
   it('writes lines, texts and bytes in order and hashes exactly what it wrote', () => {
-    const path = join(dir, 'a.txt');
+    const path = join(dir().path, 'a.txt');
     const sink = new ChunkSink(path);
     sink.line('naïve — ünïcode');
     sink.bytes(Buffer.from('bytes\n'));

@@ -1,17 +1,16 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cleanTranscript } from '../../src/ingest/clean/clean.js';
 import { Redactor } from '../../src/ingest/clean/redact.js';
 import { cleanTerminalLine } from '../../src/ingest/clean/terminal.js';
 import { HardWrapJoiner } from '../../src/ingest/clean/wrap.js';
 import { FileSink, readLineBatches } from '../../src/ingest/read/lines.js';
 import { parseMarker } from '../../src/model/markers.js';
+import { fixture, tempDir } from '../helpers/fixtures.js';
 import { noisyTranscript, random, randomChunks } from '../helpers/noisy-transcript.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'airgap-clean-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = fixture(() => tempDir('airgap-clean-'));
 
 /** Ingest's first pass one line at a time: the code cleanTranscript's chunk paths replaced. */
 async function cleanLineByLine(
@@ -60,8 +59,8 @@ async function* stream(chunks: Iterable<Buffer | string>) {
 let n = 0;
 async function both(chunks: () => Iterable<Buffer | string>, redact = true) {
   n++;
-  const fast = await cleanTranscript(stream(chunks()), join(dir, `fast-${n}.log`), redact);
-  const slow = await cleanLineByLine(stream(chunks()), join(dir, `slow-${n}.log`), redact);
+  const fast = await cleanTranscript(stream(chunks()), join(dir().path, `fast-${n}.log`), redact);
+  const slow = await cleanLineByLine(stream(chunks()), join(dir().path, `slow-${n}.log`), redact);
   return {
     fast: { ...fast, path: '', text: readFileSync(fast.path, 'utf8') },
     slow: { ...slow, path: '', text: readFileSync(slow.path, 'utf8') },

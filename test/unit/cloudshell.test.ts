@@ -1,9 +1,8 @@
 import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { BundleRecord } from '../../src/model/record.js';
 import { echoRows, MAX_BLOCK_ROWS } from '../../src/paste/bastion.js';
 import {
@@ -13,10 +12,10 @@ import {
   imagePlan,
 } from '../../src/paste/cloudshell.js';
 import { renderPasteSheet } from '../../src/paste/render.js';
+import { fixture, tempDir } from '../helpers/fixtures.js';
 
 const ecr = '111122223333.dkr.ecr.us-east-1.amazonaws.com';
-const work = mkdtempSync(join(tmpdir(), 'airgap-cloudshell-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
+const work = fixture(() => tempDir('airgap-cloudshell-'));
 
 function record(overrides: Partial<BundleRecord> = {}, spec: object = {}): BundleRecord {
   return {
@@ -89,10 +88,10 @@ describe('CloudShell image pushes', () => {
 });
 
 describe('CloudShell upload blocks', () => {
-  const canary = join(work, 'injected');
-  const hostile = `x'$(touch ${canary})\`touch ${canary}\`;y`;
   it('keep hostile spec values inert in bash, zsh and dash: each reaches aws as one argument', () => {
-    const bin = join(work, 'bin');
+    const canary = join(work().path, 'injected');
+    const hostile = `x'$(touch ${canary})\`touch ${canary}\`;y`;
+    const bin = join(work().path, 'bin');
     mkdirSync(bin);
     // An aws stand-in that prints its arguments, one per line, and fails.
     writeFileSync(join(bin, 'aws'), '#!/bin/sh\nprintf \'arg:%s\\n\' "$@"\nexit 1\n', {
@@ -107,15 +106,15 @@ describe('CloudShell upload blocks', () => {
         sha256: createHash('sha256').update(content).digest('hex'),
       },
     });
-    writeFileSync(join(work, base.archive.file), content);
+    writeFileSync(join(work().path, base.archive.file), content);
     const fallback = cloudshellBlocks(r).find((b) => b.title.includes('fallback'))!;
     for (const shell of ['bash', 'zsh', 'dash']) {
       if (spawnSync('sh', ['-c', `command -v ${shell}`]).status !== 0) continue;
       const helpers = cloudshellBlocks(r).filter((b) => b.title.startsWith('Define the helpers'));
       const code = [...helpers, fallback].map((b) => b.code).join('\n');
       const run = spawnSync(shell, ['-c', code], {
-        cwd: work,
-        env: { PATH: `${bin}:${process.env.PATH}`, HOME: work },
+        cwd: work().path,
+        env: { PATH: `${bin}:${process.env.PATH}`, HOME: work().path },
         encoding: 'utf8',
       });
       expect(run.stdout, `${shell}: ${run.stderr}`).toContain(`arg:${hostile}\n`);

@@ -1,19 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { contextOf, stoppedClock } from '../../src/commands/context.js';
 import { discard } from '../../src/commands/discard/discard.js';
 import { init } from '../../src/commands/init/init.js';
 import { readPendingEntries, upsertPendingEntry } from '../../src/docs/pending-changes.js';
+import { tempDir } from '../helpers/fixtures.js';
 
 const srcDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -65,8 +61,8 @@ describe('CommandContext', () => {
   });
 
   it('reaches the commands: init in context.cwd, discard dated by context.now', async () => {
-    const repo = mkdtempSync(join(tmpdir(), 'airgap-context-'));
-    dirs.push(repo);
+    await using tmp = await tempDir('airgap-context-');
+    const repo = tmp.path;
     execFileSync('git', ['init', '-q'], { cwd: repo });
     const set = await init({ context: { cwd: repo } });
     expect(set.root).toBe(

@@ -1,14 +1,13 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cleanTranscript } from '../../src/ingest/clean/clean.js';
 import { FileChunks } from '../../src/ingest/read/file-chunks.js';
 import { readTextChunks } from '../../src/ingest/read/text-chunks.js';
+import { fixture, tempDir } from '../helpers/fixtures.js';
 import { noisyTranscript, random } from '../helpers/noisy-transcript.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'airgap-file-chunks-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = fixture(() => tempDir('airgap-file-chunks-'));
 
 async function* stream(chunks: Iterable<Buffer>) {
   yield* chunks;
@@ -31,8 +30,11 @@ for (let i = 0; i < 3_000; i++) {
 }
 parts.push('the end, no newline');
 const bytes = Buffer.from(parts.join(''));
-const file = join(dir, 'input.log');
-writeFileSync(file, bytes);
+let file = '';
+beforeAll(() => {
+  file = join(dir().path, 'input.log');
+  writeFileSync(file, bytes);
+});
 
 describe('FileChunks (reused read buffers)', () => {
   it.each([4096, 5000, 65_536])(
@@ -73,20 +75,22 @@ describe('FileChunks (reused read buffers)', () => {
     // Over 5,000 lines: the chunk fast paths (cleanAsciiLines) only start after the wrap
     // joiner has decided.
     const noisy = Buffer.from(noisyTranscript(11, 20_000, { ascii: true, csi: true, rate: 0.2 }));
-    const path = join(dir, 'noisy.log');
+    const path = join(dir().path, 'noisy.log');
     writeFileSync(path, noisy);
     const reader = new FileChunks(path, 8192);
-    const reused = await cleanTranscript(reader, join(dir, 'reused.log'), true, {
+    const reused = await cleanTranscript(reader, join(dir().path, 'reused.log'), true, {
       recycle: (chunk) => reader.recycle(chunk),
     });
     const fresh = await cleanTranscript(
       stream(freshChunks(noisy, 8192)),
-      join(dir, 'fresh.log'),
+      join(dir().path, 'fresh.log'),
       true,
     );
-    expect(readFileSync(join(dir, 'reused.log')).equals(readFileSync(join(dir, 'fresh.log')))).toBe(
-      true,
-    );
+    expect(
+      readFileSync(join(dir().path, 'reused.log')).equals(
+        readFileSync(join(dir().path, 'fresh.log')),
+      ),
+    ).toBe(true);
     expect({ ...reused, path: '' }).toEqual({ ...fresh, path: '' });
     expect(reused.lines).toBe(20_000);
   });

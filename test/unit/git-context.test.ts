@@ -1,20 +1,16 @@
-import { mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { planBundle } from '../../src/commands/bundle/plan.js';
 import { contextOf } from '../../src/commands/context.js';
 import { status } from '../../src/commands/status/status.js';
 import { isAirgapError } from '../../src/errors.js';
 import type { DirtyPath, TreeEntry } from '../../src/repo/git.js';
 import { type Git, realGit } from '../../src/repo/git-access.js';
+import { tempDir } from '../helpers/fixtures.js';
 
 const srcDir = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'src');
-const dirs: string[] = [];
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
 
 /**
  * Where src/ outside repo/ (which holds the git processes) may reach them other than through
@@ -134,8 +130,8 @@ describe('CommandContext.git', () => {
   });
 
   it("plans a bundle from a stand-in's answers, in a directory that is no repo", async () => {
-    const root = mkdtempSync(join(tmpdir(), 'airgap-git-standin-'));
-    dirs.push(root);
+    await using tmp = await tempDir('airgap-git-standin-');
+    const root = tmp.path;
     const git = standIn(root);
     const plan = await planBundle({ spec: 'bundles/dev-topics.yaml' }, { cwd: root, git });
     expect(plan.root).toBe(root);
@@ -150,8 +146,8 @@ describe('CommandContext.git', () => {
   });
 
   it("refuses the stand-in's dirty covered file as it would git's", async () => {
-    const root = mkdtempSync(join(tmpdir(), 'airgap-git-standin-'));
-    dirs.push(root);
+    await using tmp = await tempDir('airgap-git-standin-');
+    const root = tmp.path;
     const git = standIn(root, { dirty: [{ path: 'k8s/topics.yaml', status: ' M' }] });
     const planned = planBundle({ spec: 'bundles/dev-topics.yaml' }, { cwd: root, git });
     const error = await planned.catch((e: unknown) => e);
@@ -167,8 +163,8 @@ describe('CommandContext.git', () => {
   });
 
   it('runs status through context.git: the real git refuses the same directory', async () => {
-    const root = mkdtempSync(join(tmpdir(), 'airgap-git-standin-'));
-    dirs.push(root);
+    await using tmp = await tempDir('airgap-git-standin-');
+    const root = tmp.path;
     await expect(status({ context: { cwd: root } })).rejects.toThrow(
       /is not inside a git repository/,
     );

@@ -1,19 +1,18 @@
 import { createHash } from 'node:crypto';
-import { appendFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync, gzipSync } from 'node:zlib';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { cleanTranscript } from '../../src/ingest/clean/clean.js';
 import { GzipFile, gzipFile, KEPT_GZIP_LEVEL } from '../../src/util/gzip-file.js';
+import { fixture, tempDir } from '../helpers/fixtures.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 // The bytes gzip writes at the kept transcript's level.
 const gzipAtLevel = (input: Buffer) => gzipSync(input, { level: KEPT_GZIP_LEVEL });
 const sha256 = (input: Buffer) => createHash('sha256').update(input).digest('hex');
 
-const dir = mkdtempSync(join(tmpdir(), 'airgap-gzip-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = fixture(() => tempDir('airgap-gzip-'));
 
 describe('gzipFile (the kept transcript, compressed on a worker thread)', () => {
   it('writes the bytes gzip at KEPT_GZIP_LEVEL writes, over several read buffers', async () => {
@@ -24,31 +23,33 @@ describe('gzipFile (the kept transcript, compressed on a worker thread)', () => 
     const text = Buffer.from(parts.join(''));
     const noise = Buffer.from(Array.from({ length: 1 << 20 }, () => r.int(256)));
     const input = Buffer.concat([text, noise, text]);
-    const from = join(dir, 'in.log');
+    const from = join(dir().path, 'in.log');
     writeFileSync(from, input);
-    await gzipFile(from, join(dir, 'out.log.gz'));
-    const written = readFileSync(join(dir, 'out.log.gz'));
+    await gzipFile(from, join(dir().path, 'out.log.gz'));
+    const written = readFileSync(join(dir().path, 'out.log.gz'));
     expect(gunzipSync(written).equals(input)).toBe(true);
     expect(written.equals(gzipAtLevel(input))).toBe(true);
   });
 
   it('rejects when the file cannot be read, and when the output cannot be written', async () => {
-    await expect(gzipFile(join(dir, 'missing.log'), join(dir, 'x.gz'))).rejects.toThrow(/ENOENT/);
-    writeFileSync(join(dir, 'small.log'), 'text\n');
     await expect(
-      gzipFile(join(dir, 'small.log'), join(dir, 'no-such-dir', 'x.gz')),
+      gzipFile(join(dir().path, 'missing.log'), join(dir().path, 'x.gz')),
+    ).rejects.toThrow(/ENOENT/);
+    writeFileSync(join(dir().path, 'small.log'), 'text\n');
+    await expect(
+      gzipFile(join(dir().path, 'small.log'), join(dir().path, 'no-such-dir', 'x.gz')),
     ).rejects.toThrow(/ENOENT/);
   });
 
   it('compresses a file while it is written, as the whole file once written', async () => {
     const r = seededRandom(28);
-    const from = join(dir, 'growing.log');
+    const from = join(dir().path, 'growing.log');
     const parts = Array.from({ length: 30 }, (_, i) =>
       Buffer.from(`part ${i} ${'x'.repeat(r.int(200_000))} ${r.int(1e9)}\n`),
     );
     writeFileSync(from, parts[0] as Buffer);
     let written = (parts[0] as Buffer).length;
-    const gzip = new GzipFile(from, join(dir, 'growing.log.gz'), written, true);
+    const gzip = new GzipFile(from, join(dir().path, 'growing.log.gz'), written, true);
     for (const part of parts.slice(1)) {
       appendFileSync(from, part);
       written += part.length;
@@ -59,18 +60,20 @@ describe('gzipFile (the kept transcript, compressed on a worker thread)', () => 
     gzip.end(written);
     await gzip.done;
     const whole = Buffer.concat(parts);
-    expect(readFileSync(join(dir, 'growing.log.gz')).equals(gzipAtLevel(whole))).toBe(true);
+    expect(readFileSync(join(dir().path, 'growing.log.gz')).equals(gzipAtLevel(whole))).toBe(true);
     // The digest of all of it, from the first byte (asked for with `hash`), and only when asked.
     expect(await gzip.sha256).toBe(sha256(whole));
-    await expect(new GzipFile(from, join(dir, 'again.log.gz')).sha256).rejects.toThrow(/not asked/);
+    await expect(new GzipFile(from, join(dir().path, 'again.log.gz')).sha256).rejects.toThrow(
+      /not asked/,
+    );
   });
 
   it('stops when cancelled, and rejects when the file is shorter than said', async () => {
-    writeFileSync(join(dir, 'short.log'), 'text\n');
-    const waiting = new GzipFile(join(dir, 'short.log'), join(dir, 'short.gz'), 5);
+    writeFileSync(join(dir().path, 'short.log'), 'text\n');
+    const waiting = new GzipFile(join(dir().path, 'short.log'), join(dir().path, 'short.gz'), 5);
     await waiting.cancel();
     await expect(waiting.done).rejects.toThrow(/stopped/);
-    const short = new GzipFile(join(dir, 'short.log'), join(dir, 'short2.gz'), 5);
+    const short = new GzipFile(join(dir().path, 'short.log'), join(dir().path, 'short2.gz'), 5);
     short.end(50);
     await expect(short.done).rejects.toThrow(/ended before/);
   });
@@ -81,27 +84,29 @@ describe('gzipFile (the kept transcript, compressed on a worker thread)', () => 
       for (let i = 0; i < lines.length; i += 1000)
         yield Buffer.from(lines.slice(i, i + 1000).join(''));
     }
-    const path = join(dir, 'cleaned.log');
+    const path = join(dir().path, 'cleaned.log');
     const over = await cleanTranscript(source(), path, true, {
-      gzipOver: { bytes: 100_000, path: join(dir, 'cleaned.log.gz') },
+      gzipOver: { bytes: 100_000, path: join(dir().path, 'cleaned.log.gz') },
     });
     await over.gzipped?.done;
-    expect(over.gzipped?.to).toBe(join(dir, 'cleaned.log.gz'));
-    expect(readFileSync(join(dir, 'cleaned.log.gz')).equals(gzipAtLevel(readFileSync(path)))).toBe(
-      true,
-    );
-    const under = await cleanTranscript(source(), join(dir, 'under.log'), true, {
-      gzipOver: { bytes: readFileSync(path).length, path: join(dir, 'under.log.gz') },
+    expect(over.gzipped?.to).toBe(join(dir().path, 'cleaned.log.gz'));
+    expect(
+      readFileSync(join(dir().path, 'cleaned.log.gz')).equals(gzipAtLevel(readFileSync(path))),
+    ).toBe(true);
+    const under = await cleanTranscript(source(), join(dir().path, 'under.log'), true, {
+      gzipOver: { bytes: readFileSync(path).length, path: join(dir().path, 'under.log.gz') },
     });
     expect(under.gzipped).toBeUndefined();
     // The copy's sha256 either way: from the worker over the limit, from the sink under it.
     expect(over.sha256).toBe(sha256(readFileSync(path)));
-    expect(under.sha256).toBe(sha256(readFileSync(join(dir, 'under.log'))));
+    expect(under.sha256).toBe(sha256(readFileSync(join(dir().path, 'under.log'))));
   });
 
   it('writes an empty file as gzip does', async () => {
-    writeFileSync(join(dir, 'empty.log'), '');
-    await gzipFile(join(dir, 'empty.log'), join(dir, 'empty.log.gz'));
-    expect(readFileSync(join(dir, 'empty.log.gz')).equals(gzipAtLevel(Buffer.alloc(0)))).toBe(true);
+    writeFileSync(join(dir().path, 'empty.log'), '');
+    await gzipFile(join(dir().path, 'empty.log'), join(dir().path, 'empty.log.gz'));
+    expect(
+      readFileSync(join(dir().path, 'empty.log.gz')).equals(gzipAtLevel(Buffer.alloc(0))),
+    ).toBe(true);
   });
 });

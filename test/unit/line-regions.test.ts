@@ -1,15 +1,14 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { countNewlines, longestRun, readLineRegions } from '../../src/ingest/read/line-regions.js';
+import { fixture, tempDir } from '../helpers/fixtures.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'airgap-regions-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = fixture(() => tempDir('airgap-regions-'));
 
 describe('readLineRegions', () => {
   it('yields whole lines, grows for a line longer than the buffer, keeps a last partial line', () => {
-    const path = join(dir, 'a.txt');
+    const path = join(dir().path, 'a.txt');
     const text = `a\nbb\n${'x'.repeat(50)}\nccc\nno newline`;
     writeFileSync(path, text);
     // A view is valid until the next one is read: copy each as it comes.
@@ -26,7 +25,7 @@ describe('readLineRegions', () => {
   });
 
   it('yields nothing for an empty file', () => {
-    const path = join(dir, 'empty.txt');
+    const path = join(dir().path, 'empty.txt');
     writeFileSync(path, '');
     expect([...readLineRegions(path)]).toEqual([]);
   });

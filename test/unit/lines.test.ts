@@ -1,17 +1,16 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { FileSink } from '../../src/ingest/read/lines.js';
+import { fixture, tempDir } from '../helpers/fixtures.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'airgap-lines-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = fixture(() => tempDir('airgap-lines-'));
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 describe('FileSink', () => {
   it('counts positions in bytes and hashes exactly the range between beginHash and endHash', () => {
-    const sink = new FileSink(join(dir, 'a.txt'));
+    const sink = new FileSink(join(dir().path, 'a.txt'));
     sink.line('before');
     const start = sink.position;
     sink.beginHash();
@@ -22,7 +21,7 @@ describe('FileSink', () => {
     const end = sink.position;
     sink.line('after');
     sink.close();
-    const bytes = readFileSync(join(dir, 'a.txt'));
+    const bytes = readFileSync(join(dir().path, 'a.txt'));
     expect(start).toBe(7);
     expect(bytes.subarray(start, end).toString()).toBe(`naïve — ünïcode\n${'x'.repeat(300_000)}\n`);
     expect(hash).toBe(sha256(bytes.subarray(start, end).toString()));
@@ -32,13 +31,13 @@ describe('FileSink', () => {
   it('copies many ranges of files it keeps open, and closes them with itself', () => {
     // Linux lists a process's open files in /proc/self/fd: the sources must not stay open.
     const openFiles = () => readdirSync('/proc/self/fd').length;
-    const one = join(dir, 'one.txt');
-    const two = join(dir, 'two.txt');
+    const one = join(dir().path, 'one.txt');
+    const two = join(dir().path, 'two.txt');
     const long = 'abcdefghij'.repeat(200_000);
     writeFileSync(one, long);
     writeFileSync(two, '0123456789');
     const before = openFiles();
-    const sink = new FileSink(join(dir, 'copies.txt'));
+    const sink = new FileSink(join(dir().path, 'copies.txt'));
     let expected = '';
     for (let i = 0; i < 50; i++) {
       sink.copyFrom(one, i * 7, i * 7 + 13);
@@ -53,11 +52,11 @@ describe('FileSink', () => {
     expect(openFiles()).toBe(before + 3);
     sink.close();
     expect(openFiles()).toBe(before);
-    expect(readFileSync(join(dir, 'copies.txt'), 'latin1') === expected).toBe(true);
+    expect(readFileSync(join(dir().path, 'copies.txt'), 'latin1') === expected).toBe(true);
   });
 
   it('hashes nothing when no range was begun', () => {
-    const sink = new FileSink(join(dir, 'b.txt'));
+    const sink = new FileSink(join(dir().path, 'b.txt'));
     sink.line('text');
     expect(sink.endHash()).toBe(sha256(''));
     sink.close();

@@ -1,11 +1,10 @@
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { acquireLock, isStale, parseLockHolder } from '../../src/repo/lock.js';
 import { expectAirgapError } from '../helpers/errors.js';
-
-const dir = () => mkdtempSync(join(tmpdir(), 'airgap-lock-'));
+import { tempDir } from '../helpers/fixtures.js';
 
 describe('parseLockHolder and isStale', () => {
   it('reads the holder, and older bare-pid locks', () => {
@@ -40,8 +39,9 @@ describe('parseLockHolder and isStale', () => {
 });
 
 describe('acquireLock', () => {
-  it('records pid, host and start time, and releases', () => {
-    const path = join(dir(), 'x.lock');
+  it('records pid, host and start time, and releases', async () => {
+    await using tmp = await tempDir('airgap-lock-');
+    const path = join(tmp.path, 'x.lock');
     const release = acquireLock(path, new Date('2026-02-13T09:00:00Z'));
     const holder = JSON.parse(readFileSync(path, 'utf8')) as Record<string, unknown>;
     expect(holder).toMatchObject({ pid: process.pid, host: hostname() });
@@ -52,7 +52,8 @@ describe('acquireLock', () => {
   });
 
   it('refuses a live holder and an empty lock, and takes over a dead one', async () => {
-    const path = join(dir(), 'x.lock');
+    await using tmp = await tempDir('airgap-lock-');
+    const path = join(tmp.path, 'x.lock');
     const release = acquireLock(path, new Date());
     const live = await expectAirgapError(
       Promise.resolve().then(() => acquireLock(path, new Date())),

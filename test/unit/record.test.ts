@@ -1,5 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { AirgapError, ExitCode } from '../../src/errors.js';
@@ -11,6 +10,7 @@ import {
   readRecord,
   stableJson,
 } from '../../src/model/record.js';
+import { tempDir } from '../helpers/fixtures.js';
 
 const sha = 'a'.repeat(64);
 const record: BundleRecord = {
@@ -154,7 +154,8 @@ describe('parseRecord on records of bundles built under older spec rules', () =>
 
 describe('readRecord', () => {
   it('reads and validates a record file, naming it in errors', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'airgap-record-'));
+    await using tmp = await tempDir('airgap-record-');
+    const dir = tmp.path;
     const good = join(dir, 'good.json');
     const old = join(dir, 'old.json');
     writeFileSync(good, stableJson(record));

@@ -1,14 +1,13 @@
 import { createHash } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { upsertManagedBlock } from '../../src/docs/managed-block.js';
 import { upsertBlockFile } from '../../src/ingest/runbook/runbook-update.js';
+import { fixture, tempDir } from '../helpers/fixtures.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'airgap-runbook-update-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = fixture(() => tempDir('airgap-runbook-update-'));
 
 const LINES = [
   '# Runbook',
@@ -79,9 +78,9 @@ describe('upsertBlockFile', () => {
     for (let seed = 1; seed <= 400; seed++) {
       const before = doc(seed);
       const lines = body(seed);
-      const docPath = join(dir, `doc-${seed}.md`);
-      const bodyPath = join(dir, `body-${seed}.md`);
-      const out = join(dir, `out-${seed}.md`);
+      const docPath = join(dir().path, `doc-${seed}.md`);
+      const bodyPath = join(dir().path, `body-${seed}.md`);
+      const out = join(dir().path, `out-${seed}.md`);
       writeFileSync(docPath, before);
       writeFileSync(bodyPath, lines.join('\n'));
       const expected = upsertManagedBlock(before, 'runbook', lines);

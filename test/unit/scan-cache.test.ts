@@ -1,9 +1,9 @@
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { rulesFingerprint } from '../../src/bundle/credentials.js';
 import { type CachedScan, ScanCache } from '../../src/bundle/scan-cache.js';
+import { type TempDir, tempDir } from '../helpers/fixtures.js';
 
 const empty: CachedScan = { problems: [], images: [], isKubernetes: false, objects: [] };
 const manifest: CachedScan = {
@@ -16,15 +16,17 @@ const manifest: CachedScan = {
 // The file's name holds the rules' fingerprint: other rules, another file.
 const FILE = `airgap/scan-cache-v7-${rulesFingerprint()}.json`;
 
-function gitDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'airgap-scan-cache-'));
+/** A git dir with its airgap/ folder, made in `scratch`. */
+function gitDir(scratch: TempDir): string {
+  const dir = scratch.dir('airgap-scan-cache-');
   mkdirSync(join(dir, 'airgap'));
   return dir;
 }
 
 describe('ScanCache', () => {
   it('reads back every verdict it saved, storing equal verdicts once', async () => {
-    const dir = gitDir();
+    await using tmp = await tempDir();
+    const dir = gitDir(tmp);
     const cache = ScanCache.load(dir);
     const keys = ['b1 k8s/bin/x.bin', 'b2 k8s/bin/y.bin', 'm1 k8s/a.yaml'];
     cache.set(keys[0]!, { ...empty });
@@ -38,8 +40,9 @@ describe('ScanCache', () => {
     expect(again.get('b1 k8s/other.bin')).toBeUndefined();
   });
 
-  it('reads the cache an earlier airgap wrote, one object keyed by blob and path', () => {
-    const dir = gitDir();
+  it('reads the cache an earlier airgap wrote, one object keyed by blob and path', async () => {
+    await using tmp = await tempDir();
+    const dir = gitDir(tmp);
     writeFileSync(
       join(dir, FILE),
       JSON.stringify({ 'm1 k8s/a.yaml': manifest, 'b1 x.bin': empty }),
@@ -50,7 +53,8 @@ describe('ScanCache', () => {
   });
 
   it('is named by the rules it was written under, and drops caches of other rules', async () => {
-    const dir = gitDir();
+    await using tmp = await tempDir();
+    const dir = gitDir(tmp);
     writeFileSync(
       join(dir, 'airgap/scan-cache-v6.json'),
       JSON.stringify({ 'm1 k8s/a.yaml': manifest }),
@@ -64,8 +68,9 @@ describe('ScanCache', () => {
     expect(rulesFingerprint()).toMatch(/^[0-9a-f]{16}$/);
   });
 
-  it('treats a damaged cache as empty', () => {
-    const dir = gitDir();
+  it('treats a damaged cache as empty', async () => {
+    await using tmp = await tempDir();
+    const dir = gitDir(tmp);
     writeFileSync(join(dir, FILE), '{"verdicts": [');
     expect(ScanCache.load(dir).get('m1 k8s/a.yaml')).toBeUndefined();
   });

@@ -1,21 +1,21 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { dataLiteral, raw, sh } from '../../src/paste/sh.js';
+import { fixture, tempDir } from '../helpers/fixtures.js';
 
-const work = mkdtempSync(join(tmpdir(), 'airgap-sh-'));
-afterAll(() => rmSync(work, { recursive: true, force: true }));
-const canary = join(work, 'injected');
+const work = fixture(() => tempDir('airgap-sh-'));
+/** A file the hostile values would create if a shell ran them (in the file's fixture). */
+const canary = () => join(work().path, 'injected');
 
-const hostile = [
-  `$(touch ${canary})`,
-  `\`touch ${canary}\``,
-  `"; touch ${canary}; echo "`,
-  `'; touch ${canary}; echo '`,
-  `a\ntouch ${canary}\n`,
-  `EOF\ntouch ${canary}\nEOF`,
+const hostile = () => [
+  `$(touch ${canary()})`,
+  `\`touch ${canary()}\``,
+  `"; touch ${canary()}; echo "`,
+  `'; touch ${canary()}; echo '`,
+  `a\ntouch ${canary()}\n`,
+  `EOF\ntouch ${canary()}\nEOF`,
   `\${HOME}$((1+1))!!*?[a]~`,
   `-n`,
   '=ls',
@@ -31,11 +31,11 @@ const shells = ['bash', 'zsh', 'dash'].filter(
 describe('sh tagged template', () => {
   for (const shell of shells) {
     it(`prints every hostile value inertly in ${shell}`, () => {
-      for (const value of hostile) {
+      for (const value of hostile()) {
         const script = sh`printf '%s' ${value}`;
         const run = spawnSync(shell, ['-c', script.text], { encoding: 'utf8' });
         expect(run.stdout, JSON.stringify(value)).toBe(value);
-        expect(existsSync(canary)).toBe(false);
+        expect(existsSync(canary())).toBe(false);
       }
     });
   }
@@ -69,9 +69,9 @@ describe('sh tagged template', () => {
 
 describe('dataLiteral', () => {
   it('carries any bytes, heredoc terminators included, through base64', () => {
-    const data = `ssh-ed25519 AAAA key\nEOF\nAIRGAP_SIGNERS_EOF\n$(touch ${canary})\n'"\``;
+    const data = `ssh-ed25519 AAAA key\nEOF\nAIRGAP_SIGNERS_EOF\n$(touch ${canary()})\n'"\``;
     const out = spawnSync('bash', ['-c', dataLiteral(data).text], { encoding: 'utf8' });
     expect(out.stdout).toBe(data);
-    expect(existsSync(canary)).toBe(false);
+    expect(existsSync(canary())).toBe(false);
   });
 });

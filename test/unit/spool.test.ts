@@ -1,12 +1,11 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { HelperEcho, spoolTranscript } from '../../src/ingest/parse/spool.js';
+import { fixture, tempDir } from '../helpers/fixtures.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'airgap-spool-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = fixture(() => tempDir('airgap-spool-'));
 
 const OURS = 'dev-topics-3f2a1c9';
 const OTHER = 'prod-topics-0aa11bb';
@@ -110,11 +109,11 @@ describe('spoolTranscript', () => {
     let bulk = 0;
     let direct = 0;
     for (let seed = 1; seed <= 300; seed++) {
-      const path = join(dir, `in-${seed}.log`);
+      const path = join(dir().path, `in-${seed}.log`);
       writeFileSync(path, transcript(seed));
-      const expected = await spool(path, join(dir, `lines-${seed}`), { lineByLine: true });
+      const expected = await spool(path, join(dir().path, `lines-${seed}`), { lineByLine: true });
       const chunkBytes = sizes[seed % sizes.length];
-      const actual = await spool(path, join(dir, `chunks-${seed}`), { chunkBytes });
+      const actual = await spool(path, join(dir().path, `chunks-${seed}`), { chunkBytes });
       expect({ seed, ...actual.result }).toEqual({ seed, ...expected.result });
       expect(actual.outputs.equals(expected.outputs), `outputs of seed ${seed}`).toBe(true);
       expect(actual.other.equals(expected.other), `other text of seed ${seed}`).toBe(true);
@@ -131,7 +130,7 @@ describe('spoolTranscript', () => {
   });
 
   it('reads a last line without a newline and drops a BOM only at the start', async () => {
-    const path = join(dir, 'bom.log');
+    const path = join(dir().path, 'bom.log');
     const text = [
       '\ufeffbefore',
       `@@airgap/1 begin ${OURS} 1 step 1770973200`,
@@ -141,7 +140,7 @@ describe('spoolTranscript', () => {
       'tail',
     ].join('\n');
     writeFileSync(path, text);
-    const { result, outputs, other, paths } = await spool(path, join(dir, 'bom'), {});
+    const { result, outputs, other, paths } = await spool(path, join(dir().path, 'bom'), {});
     expect(outputs.toString()).toBe('\ufeffout ``` «masked:github-pat»\n\n--\n');
     expect(paths).toEqual([path]);
     expect(other.toString()).toBe('before\ntail\n');

@@ -1,21 +1,19 @@
 import {
   mkdirSync,
-  mkdtempSync,
   readdirSync,
   readFileSync,
   rmSync,
   utimesSync,
   writeFileSync,
 } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { LineFilter } from '../../src/secrets/line-filter.js';
 import { lineFilter, rules } from '../../src/secrets/scanner.js';
 import { cachedTable, KEEP_TABLES } from '../../src/secrets/table-cache.js';
+import { fixture, tempDir } from '../helpers/fixtures.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'airgap-table-cache-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = fixture(() => tempDir('airgap-table-cache-'));
 
 const words = ['pass', 'token', 'sk'];
 /** A stand-in builder that counts its calls: the cache must call it only when it has no good copy. */
@@ -27,16 +25,16 @@ const build = (list: readonly string[]) => {
   );
 };
 const file = () => {
-  const names = readdirSync(dir).filter((n) => n.endsWith('.bin'));
+  const names = readdirSync(dir().path).filter((n) => n.endsWith('.bin'));
   expect(names).toHaveLength(1);
-  return join(dir, names[0] as string);
+  return join(dir().path, names[0] as string);
 };
 
 describe('cachedTable', () => {
   it('builds once, then reads the same table back from the cache directory', () => {
     builds = 0;
-    const first = cachedTable(words, build, [1], dir);
-    const second = cachedTable(words, build, [1], dir);
+    const first = cachedTable(words, build, [1], dir().path);
+    const second = cachedTable(words, build, [1], dir().path);
     expect(builds).toBe(1);
     expect(second).toEqual(first);
     expect(second).toEqual(build(words));
@@ -44,15 +42,15 @@ describe('cachedTable', () => {
 
   it('builds afresh for other words, constants or builder', () => {
     builds = 0;
-    cachedTable(['pass', 'sk', 'token'], build, [1], dir);
-    cachedTable(words, build, [2], dir);
-    cachedTable(words, (list) => build(list), [1], dir);
+    cachedTable(['pass', 'sk', 'token'], build, [1], dir().path);
+    cachedTable(words, build, [2], dir().path);
+    cachedTable(words, (list) => build(list), [1], dir().path);
     expect(builds).toBe(3);
-    for (const name of readdirSync(dir)) rmSync(join(dir, name));
+    for (const name of readdirSync(dir().path)) rmSync(join(dir().path, name));
   });
 
   it('builds afresh, and repairs the file, when it is damaged, truncated, padded or garbage', () => {
-    const good = cachedTable(words, build, [1], dir);
+    const good = cachedTable(words, build, [1], dir().path);
     const path = file();
     const bytes = readFileSync(path);
     const flipped = Buffer.from(bytes);
@@ -68,14 +66,14 @@ describe('cachedTable', () => {
     for (const content of damaged) {
       writeFileSync(path, content);
       builds = 0;
-      expect(cachedTable(words, build, [1], dir)).toEqual(good);
+      expect(cachedTable(words, build, [1], dir().path)).toEqual(good);
       expect(builds).toBe(1);
       expect(readFileSync(path)).toEqual(bytes);
     }
   });
 
   it('keeps the newest KEEP_TABLES tables when it writes one, and other files', () => {
-    const sweepDir = join(dir, 'sweep');
+    const sweepDir = join(dir().path, 'sweep');
     mkdirSync(sweepDir);
     const old = Array.from({ length: KEEP_TABLES + 3 }, (_, i) => `line-filter-${i}a.bin`);
     old.forEach((name, i) => {
@@ -95,7 +93,7 @@ describe('cachedTable', () => {
   });
 
   it('builds when the cache directory cannot be written', () => {
-    const blocked = join(dir, 'blocked');
+    const blocked = join(dir().path, 'blocked');
     writeFileSync(blocked, 'a file where the directory would be');
     builds = 0;
     expect(cachedTable(words, build, [1], join(blocked, 'airgap'))).toEqual(build(words));

@@ -1,10 +1,10 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ParallelGzip } from '../../src/bundle/parallel-gzip.js';
 import { TarWriter } from '../../src/bundle/tar-writer.js';
+import { tempDir } from '../helpers/fixtures.js';
 
 const long = `k8s/${'d'.repeat(120)}/${'f'.repeat(90)}.yaml`;
 const unicode = 'k8s/données/é.yaml';
@@ -29,7 +29,8 @@ async function archive(memberSize = 4096): Promise<Buffer> {
 
 describe('TarWriter', () => {
   it('writes an archive GNU tar lists with names, modes, sizes and links intact', async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'airgap-tar-'));
+    await using tmp = await tempDir('airgap-tar-');
+    const dir = tmp.path;
     const file = join(dir, 'x.tar.gz');
     // 1 KiB members: boundaries fall inside files and between a header and its content.
     writeFileSync(file, await archive(1024));
