@@ -1,13 +1,12 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { AsciiText } from '../../src/ingest/clean/ascii-text.js';
 import { cleanTranscript } from '../../src/ingest/clean/clean.js';
+import { fixture, tempDir } from '../helpers/fixtures.js';
 import { random } from '../helpers/noisy-transcript.js';
 
-const dir = mkdtempSync(join(tmpdir(), 'airgap-ascii-text-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = fixture(() => tempDir('airgap-ascii-text-'));
 
 /** The text in a larger buffer (the clean pass reuses one), with other bytes past its end. */
 function asciiText(text: string): AsciiText {
@@ -93,7 +92,7 @@ describe('AsciiText (an ASCII chunk read as a string)', () => {
     // Each value again, later and on a line the filter does not flag: a known value.
     for (let i = 0; i < 300; i += 30) lines.push(`echo ${secrets[i]} again`);
     const bytes = Buffer.from(`${lines.join('\r\n')}\n`, 'latin1');
-    const path = join(dir, 'masked.log');
+    const path = join(dir().path, 'masked.log');
     async function* chunks() {
       for (let at = 0; at < bytes.length; at += 65_536) yield bytes.subarray(at, at + 65_536);
     }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ChunkSink } from '../../src/ingest/read/chunk-sink.js';

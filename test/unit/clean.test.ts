@@ -1,4 +1,4 @@
-import { readFileSync, } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanTranscript } from '../../src/ingest/clean/clean.js';
