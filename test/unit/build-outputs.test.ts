@@ -1,26 +1,23 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { tempDir } from '../helpers/fixtures.js';
 import { projectRoot } from '../helpers/ops-repo.js';
 
 /** Runs scripts/build-outputs.mjs in a scratch project holding `files`; says what is left. */
-function check(files: string[]): { out: string; infoKept: boolean } {
-  const root = mkdtempSync(join(tmpdir(), 'airgap-build-outputs-'));
-  try {
-    for (const file of [...files, 'dist/build.tsbuildinfo']) {
-      mkdirSync(dirname(join(root, file)), { recursive: true });
-      writeFileSync(join(root, file), '');
-    }
-    const out = execFileSync('node', [join(projectRoot, 'scripts/build-outputs.mjs')], {
-      cwd: root,
-      encoding: 'utf8',
-    });
-    return { out, infoKept: existsSync(join(root, 'dist/build.tsbuildinfo')) };
-  } finally {
-    rmSync(root, { recursive: true, force: true });
+async function check(files: string[]): Promise<{ out: string; infoKept: boolean }> {
+  await using scratch = await tempDir('airgap-build-outputs-');
+  const root = scratch.path;
+  for (const file of [...files, 'dist/build.tsbuildinfo']) {
+    mkdirSync(dirname(join(root, file)), { recursive: true });
+    writeFileSync(join(root, file), '');
   }
+  const out = execFileSync('node', [join(projectRoot, 'scripts/build-outputs.mjs')], {
+    cwd: root,
+    encoding: 'utf8',
+  });
+  return { out, infoKept: existsSync(join(root, 'dist/build.tsbuildinfo')) };
 }
 
 describe('npm run build: an incremental tsc -b that still rebuilds a deleted output', () => {
@@ -30,13 +27,13 @@ describe('npm run build: an incremental tsc -b that still rebuilds a deleted out
     `${f}.d.ts`,
   ]);
 
-  it('keeps the build info while every compiled file has its .js and .d.ts', () => {
-    expect(check([...sources, ...outputs])).toEqual({ out: '', infoKept: true });
+  it('keeps the build info while every compiled file has its .js and .d.ts', async () => {
+    expect(await check([...sources, ...outputs])).toEqual({ out: '', infoKept: true });
   });
 
-  it('drops it when one is gone, so tsc compiles everything', () => {
+  it('drops it when one is gone, so tsc compiles everything', async () => {
     for (const gone of ['dist/src/cli/b.js', 'dist/scripts/c.d.ts']) {
-      const result = check([...sources, ...outputs.filter((f) => f !== gone)]);
+      const result = await check([...sources, ...outputs.filter((f) => f !== gone)]);
       expect(result).toEqual({
         out: `${gone} is missing: compiling everything\n`,
         infoKept: false,

@@ -76,7 +76,8 @@ describe('ScanCache', () => {
   });
 
   it('stores plain objects as indexes into one string table and reads back the same', async () => {
-    const dir = gitDir();
+    await using tmp = await tempDir();
+    const dir = gitDir(tmp);
     const cache = ScanCache.load(dir);
     const many: CachedScan = {
       ...manifest,

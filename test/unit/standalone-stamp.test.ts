@@ -1,15 +1,12 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { freshStamp, writeStamp } from '../../scripts/lib/standalone-stamp.js';
+import { type TempDir, tempDir } from '../helpers/fixtures.js';
 
-let root = '';
-afterEach(() => rmSync(root, { recursive: true, force: true }));
-
-/** A project with two inputs, a script and an output, stamped as a build that read both. */
-function stamped() {
-  root = mkdtempSync(join(tmpdir(), 'airgap-stamp-'));
+/** A project (in `scratch`) with two inputs, a script and an output, stamped as a build that read both. */
+function stamped(scratch: TempDir) {
+  const root = scratch.dir('airgap-stamp-');
   mkdirSync(join(root, 'src'));
   mkdirSync(join(root, 'dist'));
   for (const [file, text] of [
@@ -22,12 +19,13 @@ function stamped() {
   const path = join(root, 'dist/out.stamp.json');
   const always = [join(root, 'dist/build.js'), join(root, 'dist/out.mjs')];
   writeStamp(path, root, [join(root, 'src/b.ts'), 'src/a.ts'], always, 'out.mjs 1 MiB');
-  return { path, always, fresh: () => freshStamp(path, root, always) };
+  return { root, path, always, fresh: () => freshStamp(path, root, always) };
 }
 
 describe('the standalone build stamp (scripts/lib/standalone-stamp.ts)', () => {
-  it('stands while every input, the script and the output are as stamped', () => {
-    const { fresh } = stamped();
+  it('stands while every input, the script and the output are as stamped', async () => {
+    await using tmp = await tempDir();
+    const { fresh } = stamped(tmp);
     expect(fresh()).toMatchObject({ inputs: ['src/a.ts', 'src/b.ts'], summary: 'out.mjs 1 MiB' });
   });
 
@@ -36,17 +34,19 @@ describe('the standalone build stamp (scripts/lib/standalone-stamp.ts)', () => {
     ['the script edited', 'dist/build.js'],
     ['the output edited', 'dist/out.mjs'],
   ] as const)
-    it(`is stale with ${change}`, () => {
-      const { fresh } = stamped();
+    it(`is stale with ${change}`, async () => {
+      await using tmp = await tempDir();
+      const { root, fresh } = stamped(tmp);
       writeFileSync(join(root, file), 'changed');
       expect(fresh()).toBeUndefined();
     });
 
-  it('is stale with an input gone or a damaged stamp, and absent before any build', () => {
-    const first = stamped();
-    rmSync(join(root, 'src/b.ts'));
+  it('is stale with an input gone or a damaged stamp, and absent before any build', async () => {
+    await using tmp = await tempDir();
+    const first = stamped(tmp);
+    rmSync(join(first.root, 'src/b.ts'));
     expect(first.fresh()).toBeUndefined();
-    const second = stamped();
+    const second = stamped(tmp);
     writeFileSync(second.path, '{"inputs":');
     expect(second.fresh()).toBeUndefined();
     rmSync(second.path);
