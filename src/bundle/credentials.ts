@@ -155,8 +155,20 @@ export const providerRules: ProviderRule[] = rules.flatMap((rule, priority) =>
       ]
     : [],
 );
-const providersByKeyword = rulesByKeyword(providerRules);
-const providerKeywords = keywordSearch(providersByKeyword.keys());
+let byKeyword: { rules: Map<string, ProviderRule[]>; search: RegExp } | undefined;
+
+/**
+ * The provider rules by keyword, and one RegExp for all their keywords: built on the first
+ * flagged line, not when the module loads (every bundle loads it, for the rules' fingerprint,
+ * and most files flag no line).
+ */
+function providersByKeyword(): { rules: Map<string, ProviderRule[]>; search: RegExp } {
+  if (!byKeyword) {
+    const rules = rulesByKeyword(providerRules);
+    byKeyword = { rules, search: keywordSearch(rules.keys()) };
+  }
+  return byKeyword;
+}
 
 let providerFilter: LineFilter | undefined;
 
@@ -186,11 +198,12 @@ function keywordLines(text: string, flagged?: readonly number[]): Map<number, Se
     // A line the pass flagged for a manifest rule only is one this filter would have passed.
     if (flagged && !providerLineFilter().hits(raw) && !flaggedForNoise(raw)) continue;
     const lower = raw.toLowerCase();
-    providerKeywords.lastIndex = 0;
+    const { rules: named, search } = providersByKeyword();
+    search.lastIndex = 0;
     let set: Set<ProviderRule> | undefined;
-    for (const hit of lower.matchAll(providerKeywords)) {
+    for (const hit of lower.matchAll(search)) {
       set ??= new Set<ProviderRule>();
-      for (const p of providersByKeyword.get(hit[0]) ?? []) set.add(p);
+      for (const p of named.get(hit[0]) ?? []) set.add(p);
     }
     if (set) found.set(line, set);
   }
