@@ -248,9 +248,10 @@ function openTranscript(
       code: 'usage',
     });
   }
-  // 2 MiB reads: the clean pass turns each chunk of ASCII lines into one string, and V8 makes
-  // a string over 1 MB an external one (one copy) but a smaller one a heap string: 200 MB as
-  // 256 KiB strings cost 0.5-0.9 s CPU, as 2 MiB strings 0.03-0.05 s. Read into reused
+  // 2 MiB reads: the clean pass turns a chunk into one string when it is not ASCII (or once a
+  // known value is searched for in it; ASCII chunks are read as bytes, see AsciiText), and V8
+  // makes a string over 1 MB an external one (one copy) but a smaller one a heap string: 200 MB
+  // as 256 KiB strings cost 0.5-0.9 s CPU, as 2 MiB strings 0.03-0.05 s. Read into reused
   // buffers (see FileChunks).
   return () => new FileChunks(path, 1 << 21);
 }
