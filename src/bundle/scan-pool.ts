@@ -24,8 +24,9 @@ const BACKLOG_BYTES = 16 * 1024 * 1024;
  * Above this much to scan a second thread pays for its start (~0.1 s of CPU to load, tens of
  * MB of memory). The scan costs 12-20 ms of CPU per MiB, several times less than what the main
  * thread does with the same bytes, so below this one thread keeps ahead of the packer: on the
- * bench's 20 MB inputs a second one only took CPU from the main thread and gzip (whole bundle
- * CPU 5.2 -> 4.6 s and 4.0 -> 3.6 s with one thread, medians of 3 alternated, load 12-15).
+ * bench's 20 MB inputs a second one only took CPU from the main thread and gzip. One thread
+ * against two, alternated, load 1.7-2.8: the bench's `bundle` input 1.77 vs 1.93 s wall, 2.66
+ * vs 2.97 s CPU (medians of 4); the repetitive one 2.77 vs 2.88 s, 4.16 vs 4.42 s (of 7).
  */
 const SECOND_WORKER_BYTES = 64 * 1024 * 1024;
 
