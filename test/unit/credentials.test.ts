@@ -1,5 +1,3 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { manifestRules, matchedValue } from '../../src/bundle/credential-rules.js';
 import {
@@ -9,6 +7,7 @@ import {
   runRules,
 } from '../../src/bundle/credentials.js';
 import { rules as engineRules, findSecrets } from '../../src/secrets/index.js';
+import { providerSamples } from '../helpers/secret-corpus.js';
 
 const rules = (text: string) => builtinDetector.findSecrets(text).map((f) => `${f.line}:${f.rule}`);
 const all = (text: string) =>
@@ -111,16 +110,7 @@ describe('credentialDetector', () => {
 });
 
 describe('providerFindings (keyword lines only) against the shared engine (every line)', () => {
-  const samples = readFileSync(
-    fileURLToPath(new URL('../fixtures/secrets/provider-samples.tsv', import.meta.url)),
-    'utf8',
-  )
-    .split('\n')
-    .filter((l) => l && !l.startsWith('#'))
-    .map((l) => {
-      const [, line = '', secret = ''] = l.split('\t');
-      return line.replace('{S}', secret);
-    });
+  const samples = providerSamples().map((sample) => sample.line);
   const providerIds = new Set(
     engineRules.filter((r) => r.source !== 'airgap' || r.bundle).map((r) => r.id),
   );

@@ -1,8 +1,7 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { credentialDetector, separatePassDetector } from '../../src/bundle/credentials.js';
 import { scanContent } from '../../src/bundle/scan-content.js';
+import { providerSamples } from '../helpers/secret-corpus.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 
 /**
@@ -11,16 +10,7 @@ import { seededRandom } from '../helpers/seeded-random.js';
  * each verdict, problem by problem and line by line, must be the same.
  */
 
-const samples = readFileSync(
-  fileURLToPath(new URL('../fixtures/secrets/provider-samples.tsv', import.meta.url)),
-  'utf8',
-)
-  .split('\n')
-  .filter((l) => l && !l.startsWith('#'))
-  .map((l) => {
-    const [, line = '', secret = ''] = l.split('\t');
-    return line.replace('{S}', secret);
-  });
+const samples = providerSamples().map((sample) => sample.line);
 
 const configMap = (f: number, d: number) =>
   `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: cm-${f}-${d}\n  namespace: apps\ndata:\n  k: v${d}\n`;
