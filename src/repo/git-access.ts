@@ -9,11 +9,13 @@ import {
   headCommitAndFile,
   headTree,
   listTree,
+  rememberGitDir,
   repoRoot,
   runGit,
   showCommittedFile,
   type TreeEntry,
 } from './git.js';
+import { type HeadFromFiles, headFromFiles } from './head-files.js';
 
 /** What a command reads of the blobs it packs, in the order it asked for them (BlobReader). */
 export type Blobs = Pick<BlobReader, 'read' | 'next' | 'readAll' | 'close'>;
@@ -28,6 +30,12 @@ export interface Git {
   run(cwd: string, args: readonly string[], input?: string): Promise<GitResult>;
   repoRoot(cwd: string): Promise<string>;
   headTree(cwd: string): Promise<{ root: string; gitDir: string; tree: string } | undefined>;
+  /**
+   * Root, .git directory and HEAD's commit read from the files under .git (head-files.ts), or
+   * undefined for any layout but the plain one. Optional: without it (a stand-in) the rerun
+   * asks headTree.
+   */
+  headFromFiles?(cwd: string): HeadFromFiles | undefined;
   headCommit(root: string): Promise<Commit>;
   /**
    * headCommit and showCommittedFile in one git process, or undefined for anything but a plain
@@ -49,6 +57,11 @@ export const realGit: Git = {
   run: runGit,
   repoRoot,
   headTree,
+  headFromFiles: (cwd) => {
+    const head = headFromFiles(cwd);
+    if (head) rememberGitDir(head.root, head.gitDir);
+    return head;
+  },
   headCommit,
   headCommitAndFile,
   listTree,

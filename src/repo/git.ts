@@ -48,6 +48,11 @@ export async function gitOk(cwd: string, args: readonly string[]): Promise<Buffe
 /** The .git directory of each root repoRoot found: the same rev-parse answers both. */
 const gitDirs = new Map<string, string>();
 
+/** A root and .git directory found without git (head-files.ts), for gitDirOf to answer. */
+export function rememberGitDir(root: string, gitDir: string): void {
+  gitDirs.set(root, gitDir);
+}
+
 export async function repoRoot(cwd: string): Promise<string> {
   const result = await runGit(cwd, ['rev-parse', '--show-toplevel', '--absolute-git-dir']);
   if (result.code !== 0) {

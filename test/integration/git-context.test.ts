@@ -1,7 +1,11 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { type Git, realGit } from '../../src/repo/git-access.js';
+import { expectAirgapError } from '../helpers/errors.js';
 import { opsRepo } from '../helpers/fixtures.js';
+import { git } from '../helpers/ops-repo.js';
 
 /** The real git, noting which member each call went through. */
 function recording(): { git: Git; asked: string[] } {
@@ -30,10 +34,18 @@ describe('a whole bundle through context.git', () => {
       context: { git: first.git },
     });
     expect(built.alreadyPrepared).toBe(false);
-    // headTree named the root (no repoRoot), one git show HEAD and the spec (no headCommit or
-    // showCommittedFile); the pack phase read the blobs through the context too.
+    // HEAD read from .git's files named the root (no repoRoot, no rev-parse: no stamp to
+    // compare with yet), one git show HEAD and the spec (no headCommit or showCommittedFile);
+    // the pack phase read the blobs through the context too.
     expect(new Set(first.asked)).toEqual(
-      new Set(['headTree', 'dirtyPaths', 'headCommitAndFile', 'listTree', 'gitDirOf', 'blobs']),
+      new Set([
+        'headFromFiles',
+        'dirtyPaths',
+        'headCommitAndFile',
+        'listTree',
+        'gitDirOf',
+        'blobs',
+      ]),
     );
     // One git status: the rerun check started it beside rev-parse and the plan was handed it.
     expect(first.asked.filter((name) => name === 'dirtyPaths')).toHaveLength(1);
@@ -46,7 +58,53 @@ describe('a whole bundle through context.git', () => {
     });
     expect(rerun.alreadyPrepared).toBe(true);
     expect(rerun.record.id).toBe(built.record.id);
-    // The unchanged rerun's two git processes (bundle-rerun.ts), both asked of the context.
-    expect(again.asked).toEqual(['headTree', 'dirtyPaths']);
+    // The unchanged rerun (bundle-rerun.ts): HEAD from the files, one git status, both asked
+    // of the context.
+    expect(again.asked).toEqual(['headFromFiles', 'dirtyPaths']);
+
+    // The same commit reached other ways: packed refs, a branch with slashes, detached.
+    const rerun2 = async () => {
+      const asked = recording();
+      const result = await bundle({
+        spec: 'dev-topics',
+        repo: repo.path,
+        out,
+        context: { git: asked.git },
+      });
+      return { prepared: result.alreadyPrepared, asked: asked.asked };
+    };
+    const fromFiles = { prepared: true, asked: ['headFromFiles', 'dirtyPaths'] };
+    git(repo.path, 'pack-refs', '--all');
+    expect(await rerun2()).toEqual(fromFiles);
+    git(repo.path, 'checkout', '-q', '-b', 'team/dev/topics');
+    expect(await rerun2()).toEqual(fromFiles);
+    git(repo.path, 'checkout', '-q', '--detach');
+    expect(await rerun2()).toEqual(fromFiles);
+    // Dirt in a covered file is still refused there.
+    const topic = join(repo.path, 'k8s/dev/topics/kafka-topic-quote-priced.yaml');
+    writeFileSync(topic, 'kind: ConfigMap\n');
+    expect(
+      (await expectAirgapError(bundle({ spec: 'dev-topics', repo: repo.path, out }))).exitCode,
+    ).toBe(4);
+    git(repo.path, 'checkout', '-q', '--', topic);
+    // Another commit with the same tree: the stamp's commit no longer vouches for it, git is
+    // asked for HEAD's tree, which is still the stamp's.
+    git(repo.path, 'commit', '-q', '--allow-empty', '-m', 'empty');
+    expect(await rerun2()).toEqual({
+      prepared: true,
+      asked: ['headFromFiles', 'dirtyPaths', 'headTree'],
+    });
+    // A linked worktree is not read from files: rev-parse, as before.
+    const linked = join(repo.dir(), 'linked');
+    git(repo.path, 'worktree', 'add', '-q', '--detach', linked);
+    const inLinked = recording();
+    const there = await bundle({
+      spec: 'dev-topics',
+      repo: linked,
+      out,
+      context: { git: inLinked.git },
+    });
+    expect(there.record.id).toBe(built.record.id);
+    expect(inLinked.asked.slice(0, 3)).toEqual(['headFromFiles', 'headTree', 'dirtyPaths']);
   });
 });

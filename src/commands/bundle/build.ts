@@ -136,6 +136,7 @@ async function stamp(plan: BundlePlan, json: string, parsed?: BundleRecord): Pro
   }
   await writeRerunStamp({
     gitDir: plan.gitDir,
+    commit: plan.commit.sha,
     tree: plan.commit.tree,
     specPath: plan.specPath,
     format: plan.format,

@@ -2,8 +2,10 @@
  * The unchanged rerun without the build. A bundle leaves a stamp in `.git/airgap/rerun/`: the
  * tree it was planned from, the spec path, the format and this airgap's build, and what the
  * plan then decided (the bundle id, the parsed spec, the sha256 of the record the repo holds).
- * A rerun with the same HEAD tree then needs one `git rev-parse` and one `git status` instead
- * of five git processes, and neither zod nor the spec and record schemas: every other input
+ * A rerun at the same HEAD commit then needs one `git status` (HEAD read from the files under
+ * .git, head-files.ts; when they are not plain, or HEAD is another commit, one `git rev-parse`
+ * more, and the same tree still answers) instead of five git processes, and neither zod nor
+ * the spec and record schemas: every other input
  * of the decision (the working copy's status, the record's bytes, PENDING-CHANGES.md, the
  * bundle directory, docs/ecr-manifest.md) is read again, as the full plan reads it. Anything
  * that differs, or that the stamp does not vouch for, goes the full way, which decides (and
@@ -30,11 +32,13 @@ import { bundleDirIsCurrent, bundleResult, rollbackOf } from './current.js';
 import { checkImages } from './missing-images.js';
 import type { BundleOptions, BundleResult } from './types.js';
 
-const STAMP_FORMAT = 'airgap-rerun/1';
+const STAMP_FORMAT = 'airgap-rerun/2';
 
 interface RerunStamp {
   format: typeof STAMP_FORMAT;
   build: string;
+  /** The commit planned from; the rerun trusts `tree` for it without asking git. */
+  commit: string;
   tree: string;
   specPath: string;
   archiveFormat: ArchiveFormat;
@@ -80,6 +84,7 @@ async function readStamp(path: string): Promise<RerunStamp | undefined> {
     typeof stamp === 'object' &&
     stamp.format === STAMP_FORMAT &&
     typeof stamp.build === 'string' &&
+    typeof stamp.commit === 'string' &&
     typeof stamp.tree === 'string' &&
     typeof stamp.specPath === 'string' &&
     typeof stamp.archiveFormat === 'string' &&
@@ -118,13 +123,15 @@ export async function unchangedRerun(options: BundleOptions): Promise<BundleResu
 export async function rerunFromStamp(options: BundleOptions): Promise<RerunAnswer> {
   const { cwd, git } = contextOf(options.context);
   const dir = options.repo ? resolve(cwd, options.repo) : cwd;
-  const headTree = git.headTree(dir);
-  // Beside rev-parse, not after it: the rerun and the full plan both need the status, and its
-  // porcelain paths are the root's in any directory of the repo. Two git processes at once
-  // save one's latency; the plan is handed this one, so a first bundle still starts one.
+  const fromFiles = git.headFromFiles?.(dir);
+  const asked = fromFiles ? undefined : git.headTree(dir);
+  // Beside rev-parse (when the files do not answer), not after it: the rerun and the full plan
+  // both need the status, and its porcelain paths are the root's in any directory of the repo.
+  // Two git processes at once save one's latency; the plan is handed this one, so a first
+  // bundle still starts one.
   const status = git.dirtyPaths(dir);
   status.catch(() => {});
-  const head = await headTree;
+  const head = fromFiles ?? (await asked);
   const build = buildId();
   if (!head) return {};
   const { root } = head;
@@ -135,13 +142,29 @@ export async function rerunFromStamp(options: BundleOptions): Promise<RerunAnswe
   if (
     !stamp ||
     stamp.build !== build ||
-    stamp.tree !== head.tree ||
     stamp.specPath !== specPath ||
-    stamp.archiveFormat !== format
+    stamp.archiveFormat !== format ||
+    (await treeOf(head, stamp, () => git.headTree(dir))) !== stamp.tree
   )
     return { root, status };
   const result = await answer(options, { root, specPath, format, stamp, status });
   return result ? { result, root } : { root, status };
+}
+
+/**
+ * HEAD's tree: git's answer, or the stamp's own when HEAD read from the files is the commit
+ * the stamp was planned from (a commit names one tree for good); any other commit asks git,
+ * whose tree may still be the stamp's (an amended message, a revert of a revert).
+ */
+async function treeOf(
+  head: { root: string; tree: string } | { root: string; commit: string },
+  stamp: RerunStamp,
+  ask: () => Promise<{ root: string; tree: string } | undefined>,
+): Promise<string | undefined> {
+  if ('tree' in head) return head.tree;
+  if (head.commit === stamp.commit) return stamp.tree;
+  const asked = await ask();
+  return asked?.root === head.root ? asked.tree : undefined;
 }
 
 async function answer(
@@ -188,6 +211,7 @@ async function answer(
  */
 export async function writeRerunStamp(plan: {
   gitDir: string;
+  commit: string;
   tree: string;
   specPath: string;
   format: ArchiveFormat;
@@ -210,6 +234,7 @@ export async function writeRerunStamp(plan: {
   const stamp: RerunStamp = {
     format: STAMP_FORMAT,
     build,
+    commit: plan.commit,
     tree: plan.tree,
     specPath: plan.specPath,
     archiveFormat: plan.format,
