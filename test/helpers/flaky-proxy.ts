@@ -44,17 +44,19 @@ export async function startObservingProxy(
   options: { count?: RegExp; hang?: RegExp },
 ) {
   const counted: string[] = [];
-  const sockets = new Set<net.Socket>();
+  // Each open connection and the last request line it carried, for a test's failure message.
+  const sockets = new Map<net.Socket, { last: string; hung: boolean }>();
   const server = net.createServer((client) => {
-    sockets.add(client);
+    const seen = { last: '', hung: false };
+    sockets.set(client, seen);
     const upstream = net.connect(upstreamPort, '127.0.0.1');
-    let hung = false;
     client.on('data', (chunk: Buffer) => {
       const head = chunk.subarray(0, 512).toString('latin1');
       const requestLine = /^[A-Z]+ \S+ HTTP\/1\.1/.test(head) ? head.split('\r\n')[0]! : '';
+      if (requestLine) seen.last = requestLine;
       if (requestLine && options.count?.test(requestLine)) counted.push(requestLine);
-      if (requestLine && options.hang?.test(requestLine)) hung = true;
-      if (!hung) upstream.write(chunk);
+      if (requestLine && options.hang?.test(requestLine)) seen.hung = true;
+      if (!seen.hung) upstream.write(chunk);
     });
     upstream.on('data', (chunk) => client.write(chunk));
     upstream.on('end', () => client.end());
@@ -68,8 +70,11 @@ export async function startObservingProxy(
   return {
     endpoint: `http://127.0.0.1:${port}`,
     counted: () => [...counted],
+    /** The connections still open: the last request line of each, and whether it hangs. */
+    open: () =>
+      [...sockets.values()].map(({ last, hung }) => `${hung ? 'hung' : 'open'}: ${last || '-'}`),
     close: () => {
-      for (const socket of sockets) socket.destroy();
+      for (const socket of sockets.keys()) socket.destroy();
       return new Promise<void>((resolve) => server.close(() => resolve()));
     },
   };

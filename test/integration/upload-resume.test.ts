@@ -1,6 +1,6 @@
-import { spawn, spawnSync } from 'node:child_process';
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
@@ -23,6 +23,8 @@ afterAll(async () => {
 const MiB = 1024 * 1024;
 const env = { ...process.env, ...LOCAL_S3_CREDENTIALS };
 const PART_PUT = /^PUT \S*partNumber=\d+/;
+/** How long a stalled upload may take to reach two parts, or to exit once told to. */
+const WAIT_MS = 60_000;
 
 async function downloadSha(key: string): Promise<string> {
   const client = new S3Client({
@@ -62,14 +64,92 @@ async function stalledUpload(dir: string, options: { pty?: boolean } = {}) {
     stream?.on('data', (d) => {
       stderr += d;
     });
-  const exited = new Promise<number | null>((done) => child.on('exit', (code) => done(code)));
+  // 'close', not 'exit': the output is complete only once the pipes are closed.
+  let ended: string | undefined;
+  const exited = new Promise<number | null>((done) =>
+    child.on('close', (code, signal) => {
+      ended = `exit ${code ?? signal}`;
+      done(code);
+    }),
+  );
   const state = join(dir, UPLOAD_STATE_FILE);
   const partsDone = () =>
     existsSync(state)
       ? Object.keys((JSON.parse(readFileSync(state, 'utf8')) as { parts: object }).parts).length
       : 0;
-  while (partsDone() < 2) await new Promise((r) => setTimeout(r, 50));
-  return { child, exited, proxy, partsDone, stderr: () => stderr };
+  // Bounded waits: a run that hangs fails in a minute with what is still open, not at the
+  // test's timeout with nothing to go on.
+  const stuck = (waitingFor: string) => {
+    const report = [
+      `waited ${WAIT_MS / 1000} s for ${waitingFor}; upload: ${ended ?? 'still running'}`,
+      `parts in the state file: ${existsSync(state) ? partsDone() : 'no state file'}`,
+      `proxy connections: ${proxy.open().join('; ') || 'none'}`,
+      ...openFiles(child),
+      `output:\n${stderr}`,
+    ].join('\n');
+    killTree(child);
+    return new Error(report);
+  };
+  const deadline = Date.now() + WAIT_MS;
+  while (partsDone() < 2) {
+    if (ended)
+      throw new Error(`the upload ended (${ended}) before two parts were in S3:\n${stderr}`);
+    if (Date.now() > deadline) throw stuck('two parts in the state file');
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  /** The exit code, or an error saying what is still open after WAIT_MS. */
+  const exit = async () => {
+    let timer: NodeJS.Timeout | undefined;
+    const late = new Promise<never>((_, fail) => {
+      timer = setTimeout(() => fail(stuck('the upload to exit')), WAIT_MS);
+    });
+    try {
+      return await Promise.race([exited, late]);
+    } finally {
+      clearTimeout(timer);
+    }
+  };
+  return { child, exit, proxy, partsDone, stderr: () => stderr };
+}
+
+/** The process, then its descendants (script(1) runs node under it), depth first. */
+function processTree(pid: number): number[] {
+  let children: number[] = [];
+  try {
+    children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8')
+      .split(' ')
+      .filter(Boolean)
+      .map(Number);
+  } catch {}
+  return [pid, ...children.flatMap(processTree)];
+}
+
+/** Each live process of the child's tree: its command line and open descriptors. */
+function openFiles(child: ChildProcess): string[] {
+  if (!child.pid) return [];
+  return processTree(child.pid).map((pid) => {
+    try {
+      const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').join(' ').trim();
+      const fds = readdirSync(`/proc/${pid}/fd`).map((fd) => {
+        try {
+          return `${fd}=${readlinkSync(`/proc/${pid}/fd/${fd}`)}`;
+        } catch {
+          return `${fd}=?`;
+        }
+      });
+      return `pid ${pid} (${args}): ${fds.join(' ')}`;
+    } catch {
+      return `pid ${pid}: gone`;
+    }
+  });
+}
+
+function killTree(child: ChildProcess) {
+  if (!child.pid) return;
+  for (const pid of processTree(child.pid).reverse())
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {}
 }
 
 describe('interrupted uploads against s3rver', () => {
@@ -79,7 +159,7 @@ describe('interrupted uploads against s3rver', () => {
     const stalled = await stalledUpload(bundle.dir);
     expect(stalled.partsDone()).toBe(2);
     stalled.child.kill('SIGKILL');
-    await stalled.exited;
+    await stalled.exit();
     await stalled.proxy.close();
 
     const counting = await startObservingProxy(s3.port, { count: PART_PUT });
@@ -114,7 +194,7 @@ describe('interrupted uploads against s3rver', () => {
     const bundle = fakeBundleDir(tmp, 24 * MiB, 'reverify-1234567'); // 3 parts
     const stalled = await stalledUpload(bundle.dir);
     stalled.child.kill('SIGKILL');
-    await stalled.exited;
+    await stalled.exit();
     await stalled.proxy.close();
     // Part 2 as S3 has it is stale: the state says another ETag than the local bytes give.
     const statePath = join(bundle.dir, UPLOAD_STATE_FILE);
@@ -143,7 +223,7 @@ describe('interrupted uploads against s3rver', () => {
     const bundle = fakeBundleDir(tmp, 24 * MiB, 'ptyctrlc-1234567');
     const stalled = await stalledUpload(bundle.dir, { pty: true });
     stalled.child.stdin!.write('\x03');
-    expect(await stalled.exited).toBe(130);
+    expect(await stalled.exit()).toBe(130);
     await stalled.proxy.close();
     expect(stalled.stderr()).toContain('interrupted; the multipart upload was aborted');
     expect(stalled.proxy.counted()).toHaveLength(1);
@@ -176,7 +256,7 @@ describe('interrupted uploads against s3rver', () => {
     const bundle = fakeBundleDir(tmp, 24 * MiB, 'ctrlc-1234567');
     const stalled = await stalledUpload(bundle.dir);
     stalled.child.kill('SIGINT');
-    expect(await stalled.exited).toBe(130);
+    expect(await stalled.exit()).toBe(130);
     await stalled.proxy.close();
     expect(stalled.stderr()).toContain('interrupted; the multipart upload was aborted');
     expect(existsSync(join(bundle.dir, UPLOAD_STATE_FILE))).toBe(false);
