@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { cleanTranscript } from '../../src/ingest/clean/clean.js';
+import { type CleanOptions, cleanTranscript } from '../../src/ingest/clean/clean.js';
+import { CleanThread } from '../../src/ingest/clean/clean-thread.js';
 import { Redactor } from '../../src/ingest/clean/redact.js';
 import { cleanTerminalLine } from '../../src/ingest/clean/terminal.js';
 import { HardWrapJoiner } from '../../src/ingest/clean/wrap.js';
@@ -57,9 +58,14 @@ async function* stream(chunks: Iterable<Buffer | string>) {
 }
 
 let n = 0;
-async function both(chunks: () => Iterable<Buffer | string>, redact = true) {
+async function both(
+  chunks: () => Iterable<Buffer | string>,
+  redact = true,
+  options: CleanOptions = {},
+) {
   n++;
-  const fast = await cleanTranscript(stream(chunks()), join(dir().path, `fast-${n}.log`), redact);
+  const fastPath = join(dir().path, `fast-${n}.log`);
+  const fast = await cleanTranscript(stream(chunks()), fastPath, redact, options);
   const slow = await cleanLineByLine(stream(chunks()), join(dir().path, `slow-${n}.log`), redact);
   return {
     fast: { ...fast, path: '', text: readFileSync(fast.path, 'utf8') },
@@ -106,6 +112,30 @@ describe('cleanTranscript (chunk paths) against the line-by-line pass', () => {
       expect(fast.masked).toBeGreaterThan(0);
       expect(fast).toEqual(slow);
     }
+  });
+
+  it('is the same when ASCII chunks are walked on the clean thread', async () => {
+    // Many chunks on the thread (more than it holds at once), one of them left to the regex
+    // path by an OSC title, and a chunk that is not ASCII between them (taken on this thread,
+    // after every chunk before it).
+    const text = [
+      noisyTranscript(17, 12_000, { ascii: true, csi: true, rate: 0.2 }),
+      'title \x1b]0;user@bastion\x07 password=hunter2hunter9\n',
+      noisyTranscript(18, 3_000, { ascii: true, csi: true, rate: 0.2 }),
+      noisyTranscript(19, 2_000),
+      noisyTranscript(20, 4_000, { ascii: true, csi: true, rate: 0.2 }),
+    ].join('');
+    const bytes = Buffer.from(text);
+    const before = CleanThread.walked;
+    for (const seed of [21, 22]) {
+      const next = random(seed);
+      const chunks = [...randomChunks(bytes, next, 30_000)];
+      const { fast, slow } = await both(() => chunks, true, { threadAt: 1 });
+      expect(fast.masked).toBeGreaterThan(0);
+      expect(fast.text).toContain('title  password=«masked:');
+      expect(fast).toEqual(slow);
+    }
+    expect(CleanThread.walked - before).toBeGreaterThan(20);
   });
 
   it('is the same with tiny chunks (every line and character cut)', async () => {

@@ -5,6 +5,7 @@ import { ChunkSink } from '../read/chunk-sink.js';
 import { readTextChunks, type TextChunk } from '../read/text-chunks.js';
 import { cleanAsciiLines } from './ascii-lines.js';
 import { AsciiText } from './ascii-text.js';
+import { CleanThread, type ThreadJob, type Walked } from './clean-thread.js';
 import { Redactor } from './redact.js';
 import { cleanTerminalText, removeEscapes, settleLine } from './terminal.js';
 import { HardWrapJoiner } from './wrap.js';
@@ -32,7 +33,18 @@ export interface CleanOptions {
   gzipOver?: { bytes: number; path: string };
   /** Hands back each source chunk this pass is done with (FileChunks.recycle). */
   recycle?: (chunk: Buffer) => void;
+  /**
+   * ASCII chunks are walked on a thread of their own (CleanThread) once the wrap joiner has
+   * decided and a chunk of at least this many bytes comes: the first reads of a large file
+   * (2 MiB). A smaller input never pays for the thread's start. Default: THREAD_AT.
+   */
+  threadAt?: number;
 }
+
+/** See CleanOptions.threadAt: 1 MiB, half a FileChunks read. */
+export const THREAD_AT = 1 << 20;
+/** Chunks given to the thread and not yet written: it walks ahead while this thread writes. */
+const AHEAD = 3;
 
 const MARKER_TEXT = MARKER_TAG;
 const NEWLINE = Buffer.from('\n');
@@ -80,6 +92,10 @@ export async function cleanTranscript(
     redactor.push(line, emit);
   };
   const joiner = new HardWrapJoiner(accept);
+  const threadAt = options.threadAt ?? THREAD_AT;
+  let thread: CleanThread | undefined;
+  // Chunks on the thread, oldest first: written in this order, each before any later chunk.
+  const ahead: ThreadJob[] = [];
   try {
     for await (const chunk of readTextChunks(source, options.recycle)) {
       const length = chunk.ascii ? chunk.bytes.length : chunk.text.length;
@@ -89,9 +105,18 @@ export async function cleanTranscript(
       let at = 0;
       while (at < length && !joiner.passingThrough) at = joinerLines(chunk, at, length);
       if (at >= length) continue;
+      if (chunk.ascii && thread?.fits(length - at)) {
+        if (ahead.length >= AHEAD) await writeWalked(ahead.shift() as ThreadJob);
+        ahead.push(thread.submit(at === 0 ? chunk.bytes : chunk.bytes.subarray(at)));
+        continue;
+      }
+      while (ahead.length) await writeWalked(ahead.shift() as ThreadJob);
+      // Started before this chunk is cleaned here, so it starts while this thread works.
+      if (chunk.ascii && !thread && length >= threadAt) thread = new CleanThread(AHEAD);
       if (chunk.ascii) asciiLines(at === 0 ? chunk.bytes : chunk.bytes.subarray(at));
       else textLines(at === 0 ? chunk.text : chunk.text.slice(at));
     }
+    while (ahead.length) await writeWalked(ahead.shift() as ThreadJob);
     joiner.finish();
     redactor.end(emit);
     sha256 = sink.digest();
@@ -101,6 +126,7 @@ export async function cleanTranscript(
     await gzipped?.cancel();
     throw error;
   } finally {
+    await thread?.close();
     sink.close();
   }
   return {
@@ -151,14 +177,28 @@ export async function cleanTranscript(
   function asciiLines(chunk: Buffer): void {
     const raw = chunk[chunk.length - 1] === 10 ? chunk : Buffer.concat([chunk, NEWLINE]);
     if (bytes.length < raw.length) bytes = Buffer.allocUnsafe(raw.length * 2);
-    let done = cleanAsciiLines(raw, bytes);
+    writeAscii(raw, bytes, cleanAsciiLines(raw, bytes));
+  }
+
+  /** A chunk the thread walked, once it has: written as asciiLines writes, its slot freed. */
+  async function writeWalked(job: ThreadJob): Promise<void> {
+    const walked = await job.walked;
+    writeAscii(job.raw, job.out, walked);
+    thread?.release(job);
+  }
+
+  /**
+   * `raw` (ASCII lines, the last one ended) cleaned into `out` by the walk (`done`), or by the
+   * regex path when the walk left it (`done` undefined), then written.
+   */
+  function writeAscii(raw: Buffer, out: Buffer, done: Walked): void {
     if (!done) {
-      const length = bytes.write(removeEscapes(raw.toString('latin1')), 0, 'latin1');
-      done = { ...filter.flaggedBytes(bytes, length), length };
+      const length = out.write(removeEscapes(raw.toString('latin1')), 0, 'latin1');
+      done = { ...filter.flaggedBytes(out, length), length };
     }
     // The cleaned bytes read as text, without a string of the whole chunk (see AsciiText).
-    const text = new AsciiText(bytes, done.length);
-    pushLines(text, done.starts, done.lines, (from, to) => sink.bytes(bytes.subarray(from, to)));
+    const text = new AsciiText(out, done.length);
+    pushLines(text, done.starts, done.lines, (from, to) => sink.bytes(out.subarray(from, to)));
   }
 
   /**
