@@ -31,8 +31,8 @@ export class FileScanner {
   /** Images found in the manifests that the spec's `ignoreImages` globs leave out. */
   readonly ignoredImages = new Set<string>();
   private readonly ignore: (image: string) => boolean;
-  /** The Kubernetes objects of each manifest, by path, in the order of the files. */
-  readonly manifests = new Map<string, ManifestObject[]>();
+  private readonly kubernetes: Array<[string, CachedScan]> = [];
+  private objects: Map<string, ManifestObject[]> | undefined;
   private readonly verdicts: Array<CachedScan | undefined>;
   private readonly fresh = new Set<number>();
   private readonly symlinkProblems = new Map<number, ContentProblem>();
@@ -60,6 +60,16 @@ export class FileScanner {
       if (!this.verdicts[i] && e.size <= SCAN_LIMIT && e.mode !== '120000') toScan += e.size;
     });
     this.worker = toScan >= WORKER_MIN_BYTES ? ScanWorker.start(toScan) : undefined;
+  }
+
+  /**
+   * The Kubernetes objects of each manifest, by path, in the order of the files. Built when
+   * first read: a verdict from a scan thread parses its objects only then (scan-verdict.ts),
+   * and a bundle whose spec lists its steps never reads them.
+   */
+  get manifests(): Map<string, ManifestObject[]> {
+    this.objects ??= new Map(this.kubernetes.map(([path, verdict]) => [path, verdict.objects]));
+    return this.objects;
   }
 
   /** Returns a promise to await when the scan worker is behind, so memory stays bounded. */
@@ -118,7 +128,7 @@ export class FileScanner {
         if (this.ignore(image)) this.ignoredImages.add(image);
         else this.images.add(image);
       }
-      if (verdict.isKubernetes) this.manifests.set(file.path, verdict.objects);
+      if (verdict.isKubernetes) this.kubernetes.push([file.path, verdict]);
     }
     // Each link alone may stay inside; followed through the others, it may not.
     for (const { path, message } of symlinkChainProblems(this.links)) {

@@ -114,14 +114,17 @@ export function symlinkProblem(path: string, target: string): string | undefined
   return undefined;
 }
 
-/** Steps to run on the bastion: the spec's, or the default plan (see default-plan.ts). */
+/**
+ * Steps to run on the bastion: the spec's, or the default plan (see default-plan.ts). The
+ * manifests are asked for only by the default plan: with 240,000 objects, building them costs.
+ */
 export function planSteps(
   spec: BundleSpec,
   files: readonly BundleFile[],
-  manifests: ReadonlyMap<string, readonly ManifestObject[]>,
+  manifests: () => ReadonlyMap<string, readonly ManifestObject[]>,
 ): DefaultPlan {
   if (spec.steps) return { steps: spec.steps.map((step) => ({ ...step })), notes: [] };
-  return defaultPlan(spec.files, files, manifests);
+  return defaultPlan(spec.files, files, manifests());
 }
 
 export function planUnits(

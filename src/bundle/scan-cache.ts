@@ -3,12 +3,13 @@ import { join } from 'node:path';
 import { writeFileAtomically } from '../util/atomic.js';
 import { rulesFingerprint } from './credentials.js';
 import type { ContentProblem, ManifestObject } from './manifests.js';
+import { type StoredVerdict, storedJson, unpackVerdict } from './scan-verdict.js';
 
 /**
  * Bump when a verdict's form or the parsing around the rules changes. A change to any rule
  * changes the file's name by itself: it holds the rules' fingerprint (credentials.ts).
  */
-const SCANNER_VERSION = 7;
+const SCANNER_VERSION = 8;
 
 export interface CachedScan {
   problems: ContentProblem[];
@@ -63,7 +64,7 @@ export class ScanCache {
   async save(): Promise<void> {
     if (!this.dirty) return;
     // A cache lost in a crash is only a slower bundle: no fsync (one per bundle otherwise).
-    await writeFileAtomically(this.path, JSON.stringify(toStored(this.entries)), { fsync: false });
+    await writeFileAtomically(this.path, serialise(this.entries), { fsync: false });
   }
 }
 
@@ -79,23 +80,15 @@ function removeOthers(dir: string, keep: string): void {
 }
 
 /**
- * On disk: each distinct verdict once, and the keys with the index of theirs. An object with
- * 50,000 keys made JSON.parse build a dictionary and Object.entries copy it: twice the time.
+ * On disk: each distinct verdict once, in its stored form (scan-verdict.ts), and the keys with
+ * the index of theirs. An object with 50,000 keys made JSON.parse build a dictionary and
+ * Object.entries copy it: twice the time.
  */
 interface StoredCache {
   verdicts: StoredVerdict[];
   /** key, index into verdicts, key, index, … */
   keys: Array<string | number>;
-  /** The strings `o` points into. */
-  strings?: string[];
 }
-
-/**
- * A verdict whose objects hold only kind, apiVersion, name and namespace stores them as `o`:
- * four indexes into `strings` per object (-1: no namespace). 240,000 generated ConfigMaps made
- * a 19 MB cache as objects and 6 MB so; reading and parsing it took half the CPU.
- */
-type StoredVerdict = CachedScan | (Omit<CachedScan, 'objects'> & { o: number[] });
 
 function fromStored(data: unknown): Map<string, CachedScan> {
   const entries = new Map<string, CachedScan>();
@@ -105,8 +98,8 @@ function fromStored(data: unknown): Map<string, CachedScan> {
     // Written by an airgap before the table format: one object keyed by blob and path.
     return new Map(Object.entries(data as Record<string, CachedScan>));
   }
-  const strings = Array.isArray((data as StoredCache).strings) ? (data as StoredCache).strings : [];
-  const unpacked = verdicts.map((verdict) => unpack(verdict, strings as string[]));
+  // A damaged verdict is only a slower bundle: it is dropped, the file scanned again.
+  const unpacked = verdicts.map(unpackVerdict);
   for (let i = 0; i + 1 < keys.length; i += 2) {
     const verdict = unpacked[keys[i + 1] as number];
     if (typeof keys[i] === 'string' && verdict) entries.set(keys[i] as string, verdict);
@@ -114,78 +107,23 @@ function fromStored(data: unknown): Map<string, CachedScan> {
   return entries;
 }
 
-function unpack(stored: StoredVerdict, strings: readonly string[]): CachedScan | undefined {
-  if (!stored || !('o' in stored)) return stored;
-  const { o, ...rest } = stored;
-  if (!Array.isArray(o)) return undefined;
-  const objects: ManifestObject[] = [];
-  for (let i = 0; i + 3 < o.length; i += 4) {
-    const kind = strings[o[i]!];
-    const apiVersion = strings[o[i + 1]!];
-    const name = strings[o[i + 2]!];
-    // A damaged cache is only a slower bundle: the verdict is dropped, the file scanned again.
-    if (kind === undefined || apiVersion === undefined || name === undefined) return undefined;
-    const namespace = o[i + 3]! < 0 ? undefined : strings[o[i + 3]!];
-    objects.push(
-      namespace === undefined ? { kind, apiVersion, name } : { kind, apiVersion, name, namespace },
-    );
-  }
-  return { ...rest, objects };
-}
-
-const PACKED_KEYS = new Set(['kind', 'apiVersion', 'name', 'namespace']);
-
-function pack(verdict: CachedScan, index: (text: string) => number): StoredVerdict {
-  const packable = verdict.objects.every(
-    (object) =>
-      typeof object.kind === 'string' &&
-      typeof object.apiVersion === 'string' &&
-      typeof object.name === 'string' &&
-      (object.namespace === undefined || typeof object.namespace === 'string') &&
-      Object.keys(object).every((key) => PACKED_KEYS.has(key)),
-  );
-  if (!packable) return verdict;
-  const { objects, ...rest } = verdict;
-  const o: number[] = [];
-  for (const { kind, apiVersion, name, namespace } of objects)
-    o.push(
-      index(kind),
-      index(apiVersion),
-      index(name),
-      namespace === undefined ? -1 : index(namespace),
-    );
-  return { ...rest, o };
-}
-
 /**
- * Equal verdicts (every binary's, every plain file's) are stored once. A manifest's verdict
- * names its objects, so it is seldom equal to another: it is stored as it is, not turned into
- * JSON once more to be compared (on 2,000 files of 120 documents that was most of the save).
+ * Equal verdicts (every binary's, every plain file's) are stored once, compared by their JSON.
+ * A verdict a scan thread sent arrives as JSON (storedJson), so only the others are turned
+ * into JSON here: the save is mostly joining strings.
  */
-function toStored(entries: ReadonlyMap<string, CachedScan>): StoredCache {
-  const stored: StoredCache = { verdicts: [], keys: [], strings: [] };
+function serialise(entries: ReadonlyMap<string, CachedScan>): string {
+  const texts: string[] = [];
+  const keys: Array<string | number> = [];
   const indexOf = new Map<string, number>();
-  const stringIndex = new Map<string, number>();
-  const intern = (text: string) => {
-    let index = stringIndex.get(text);
-    if (index === undefined) {
-      index = stored.strings!.push(text) - 1;
-      stringIndex.set(text, index);
-    }
-    return index;
-  };
   for (const [key, verdict] of entries) {
-    if (verdict.objects.length) {
-      stored.keys.push(key, stored.verdicts.push(pack(verdict, intern)) - 1);
-      continue;
-    }
-    const text = JSON.stringify(verdict);
+    const text = storedJson(verdict);
     let index = indexOf.get(text);
     if (index === undefined) {
-      index = stored.verdicts.push(verdict) - 1;
+      index = texts.push(text) - 1;
       indexOf.set(text, index);
     }
-    stored.keys.push(key, index);
+    keys.push(key, index);
   }
-  return stored;
+  return `{"verdicts":[${texts.join(',')}],"keys":${JSON.stringify(keys)}}`;
 }

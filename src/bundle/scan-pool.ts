@@ -4,16 +4,12 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { invariantBroken } from '../errors.js';
 import type { CachedScan } from './scan-cache.js';
+import { receiveVerdict, type SentVerdict } from './scan-verdict.js';
 
 export interface ScanRequest {
   index: number;
   path: string;
   content: Uint8Array | undefined;
-}
-
-export interface ScanVerdict {
-  index: number;
-  verdict: CachedScan;
 }
 
 /** Files are posted in batches of about this many bytes: one message per small file costs more. */
@@ -53,10 +49,11 @@ export class ScanWorker {
     workers.forEach((worker, w) => {
       // Held only while someone waits on it: a bundle that fails half-way must still exit.
       worker.unref();
-      worker.on('message', (verdicts: ScanVerdict[]) => {
-        for (const { index, verdict } of verdicts) {
+      worker.on('message', (verdicts: SentVerdict[]) => {
+        for (const sent of verdicts) {
+          const index = sent.index;
           const size = this.sizes.get(index) ?? 0;
-          this.verdicts.set(index, verdict);
+          this.verdicts.set(index, receiveVerdict(sent));
           this.backlog -= size;
           this.outstanding[w] = (this.outstanding[w] ?? 0) - size;
           this.sizes.delete(index);

@@ -14,7 +14,7 @@ const manifest: CachedScan = {
 };
 
 // The file's name holds the rules' fingerprint: other rules, another file.
-const FILE = `airgap/scan-cache-v7-${rulesFingerprint()}.json`;
+const FILE = `airgap/scan-cache-v8-${rulesFingerprint()}.json`;
 
 /** A git dir with its airgap/ folder, made in `scratch`. */
 function gitDir(scratch: TempDir): string {
@@ -75,7 +75,7 @@ describe('ScanCache', () => {
     expect(ScanCache.load(dir).get('m1 k8s/a.yaml')).toBeUndefined();
   });
 
-  it('stores plain objects as indexes into one string table and reads back the same', async () => {
+  it("stores plain objects as indexes into their verdict's string table and reads back the same", async () => {
     await using tmp = await tempDir();
     const dir = gitDir(tmp);
     const cache = ScanCache.load(dir);
@@ -96,7 +96,7 @@ describe('ScanCache', () => {
     cache.set('b1 x.bin', empty);
     await cache.save();
     const stored = JSON.parse(readFileSync(join(dir, FILE), 'utf8'));
-    expect(stored.strings).toEqual(['ConfigMap', 'v1', 'a', 'kafka', 'b', 'Namespace']);
+    expect(stored.verdicts[0].s).toEqual(['ConfigMap', 'v1', 'a', 'kafka', 'b', 'Namespace']);
     expect(stored.verdicts[0].o).toEqual([0, 1, 2, 3, 0, 1, 4, -1, 5, 1, 3, -1]);
     expect(stored.verdicts[1].objects).toEqual(crd.objects);
     const again = ScanCache.load(dir);

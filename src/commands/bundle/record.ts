@@ -23,7 +23,7 @@ export function bundleContent(
   },
 ): BundleContent {
   const { spec } = plan;
-  const planned = planSteps(spec, scanned.files, scanned.manifests);
+  const planned = planSteps(spec, scanned.files, () => scanned.manifests);
   return {
     format: BUNDLE_FORMAT,
     id: plan.id,

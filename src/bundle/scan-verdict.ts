@@ -1,0 +1,148 @@
+import { invariantBroken } from '../errors.js';
+import type { ManifestObject } from './manifests.js';
+import type { CachedScan } from './scan-cache.js';
+
+/**
+ * How a verdict is written in the scan cache and sent from a scan thread to the main thread.
+ * A verdict whose objects hold only kind, apiVersion, name and namespace stores them as `o`:
+ * four indexes per object into its own string table `s` (-1: no namespace). Other verdicts
+ * are stored as they are. 2,000 files of 120 generated ConfigMaps: 240,000 objects, which
+ * structured clone wrote key by key and the main thread then rebuilt, collected, and packed
+ * again to save the cache; as one JSON string per file the main thread only copies them.
+ */
+export type StoredVerdict =
+  | CachedScan
+  | (Omit<CachedScan, 'objects'> & { s: string[]; o: number[] });
+
+/** What a scan thread sends for one file: all but the objects, and the verdict as JSON. */
+export interface SentVerdict {
+  index: number;
+  problems: CachedScan['problems'];
+  images: string[];
+  isKubernetes: boolean;
+  /** The whole verdict as a StoredVerdict's JSON, objects included. */
+  stored: string;
+}
+
+const PACKED_KEYS = new Set(['kind', 'apiVersion', 'name', 'namespace']);
+
+function packable(object: ManifestObject): boolean {
+  for (const key in object) if (!PACKED_KEYS.has(key)) return false;
+  return (
+    typeof object.kind === 'string' &&
+    typeof object.apiVersion === 'string' &&
+    typeof object.name === 'string' &&
+    (object.namespace === undefined || typeof object.namespace === 'string')
+  );
+}
+
+export function packVerdict(verdict: CachedScan): StoredVerdict {
+  if (!verdict.objects.length || !verdict.objects.every(packable)) return verdict;
+  const s: string[] = [];
+  const at = new Map<string, number>();
+  const index = (text: string) => {
+    let i = at.get(text);
+    if (i === undefined) {
+      i = s.push(text) - 1;
+      at.set(text, i);
+    }
+    return i;
+  };
+  const o: number[] = [];
+  for (const { kind, apiVersion, name, namespace } of verdict.objects)
+    o.push(
+      index(kind),
+      index(apiVersion),
+      index(name),
+      namespace === undefined ? -1 : index(namespace),
+    );
+  return {
+    problems: verdict.problems,
+    images: verdict.images,
+    isKubernetes: verdict.isKubernetes,
+    s,
+    o,
+  };
+}
+
+/** The verdict back from its stored form; undefined when it is damaged (the file is rescanned). */
+export function unpackVerdict(stored: StoredVerdict): CachedScan | undefined {
+  if (!stored || typeof stored !== 'object') return undefined;
+  if (!('o' in stored)) return Array.isArray(stored.objects) ? stored : undefined;
+  const objects = unpackObjects(stored.o, stored.s);
+  if (!objects) return undefined;
+  return {
+    problems: stored.problems,
+    images: stored.images,
+    isKubernetes: stored.isKubernetes,
+    objects,
+  };
+}
+
+function unpackObjects(o: unknown, s: unknown): ManifestObject[] | undefined {
+  if (!Array.isArray(o) || !Array.isArray(s)) return undefined;
+  const strings = s as unknown[];
+  const text = (i: unknown) => {
+    const value = typeof i === 'number' ? strings[i] : undefined;
+    return typeof value === 'string' ? value : undefined;
+  };
+  const objects: ManifestObject[] = [];
+  for (let i = 0; i + 3 < o.length; i += 4) {
+    const kind = text(o[i]);
+    const apiVersion = text(o[i + 1]);
+    const name = text(o[i + 2]);
+    if (kind === undefined || apiVersion === undefined || name === undefined) return undefined;
+    const namespace = o[i + 3] === -1 ? undefined : text(o[i + 3]);
+    if (namespace === undefined && o[i + 3] !== -1) return undefined;
+    objects.push(
+      namespace === undefined ? { kind, apiVersion, name } : { kind, apiVersion, name, namespace },
+    );
+  }
+  return o.length % 4 ? undefined : objects;
+}
+
+/** The JSON of each verdict that arrived as one (SentVerdict), so saving it costs no stringify. */
+const storedText = new WeakMap<CachedScan, string>();
+
+export function storedJson(verdict: CachedScan): string {
+  return storedText.get(verdict) ?? JSON.stringify(packVerdict(verdict));
+}
+
+/** In a scan thread: the verdict as the main thread receives it. */
+export function sendVerdict(index: number, verdict: CachedScan): SentVerdict {
+  const { problems, images, isKubernetes } = verdict;
+  return { index, problems, images, isKubernetes, stored: JSON.stringify(packVerdict(verdict)) };
+}
+
+/**
+ * On the main thread: the verdict a scan thread sent. Its objects are parsed from `stored`
+ * only when read, which a bundle whose spec lists its steps never does.
+ */
+export function receiveVerdict(sent: SentVerdict): CachedScan {
+  const { problems, images, isKubernetes, stored } = sent;
+  let objects: ManifestObject[] | undefined;
+  const verdict: CachedScan = {
+    problems,
+    images,
+    isKubernetes,
+    get objects(): ManifestObject[] {
+      if (!objects) {
+        let parsed: CachedScan | undefined;
+        try {
+          parsed = unpackVerdict(JSON.parse(stored) as StoredVerdict);
+        } catch {
+          parsed = undefined;
+        }
+        if (!parsed) throw invariantBroken('a scan thread sent a verdict that does not read back');
+        objects = parsed.objects;
+      }
+      return objects;
+    },
+    set objects(value: ManifestObject[]) {
+      objects = value;
+      storedText.delete(verdict);
+    },
+  };
+  storedText.set(verdict, stored);
+  return verdict;
+}

@@ -1,0 +1,120 @@
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { ManifestObject } from '../../src/bundle/manifests.js';
+import { type CachedScan, ScanCache } from '../../src/bundle/scan-cache.js';
+import { scanContent } from '../../src/bundle/scan-content.js';
+import {
+  packVerdict,
+  receiveVerdict,
+  type StoredVerdict,
+  sendVerdict,
+  unpackVerdict,
+} from '../../src/bundle/scan-verdict.js';
+import { tempDir } from '../helpers/fixtures.js';
+
+/** Files whose verdicts take every form: plain objects, objects with more, problems, nothing. */
+const FILES: Record<string, string> = {
+  'k8s/plain.yaml':
+    'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: a\n  namespace: kafka\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: "b\\n\\"q\\" \\u00e9" }\n---\nkind: Namespace\napiVersion: v1\nmetadata: { name: kafka }\n',
+  'k8s/crd.yaml':
+    'apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  name: as.example.com\nspec:\n  group: example.com\n  names: { kind: A }\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n',
+  'k8s/kustomization.yaml': 'resources: [plain.yaml]\nnamespace: kafka\n',
+  'k8s/secret.yaml':
+    'apiVersion: v1\nkind: Secret\nmetadata:\n  name: s\nstringData:\n  db: hunter2hunter2\n',
+  'k8s/deploy.yaml':
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: d }\nspec:\n  template:\n    spec:\n      containers: [{ name: c, image: "nginx:1.27" }]\n',
+  'k8s/broken.yaml': 'a: [unclosed\n',
+  'k8s/notes.txt': 'nothing to see\n',
+  'k8s/empty.yaml': '',
+};
+
+const verdicts = Object.entries(FILES).map(([path, text]) => scanContent(path, Buffer.from(text)));
+
+/** What the main thread gets: the sent form through structured clone, as postMessage does. */
+const across = (verdict: CachedScan, index = 0) =>
+  receiveVerdict(structuredClone(sendVerdict(index, verdict)));
+
+describe('scan verdicts between the scan threads and the main thread', () => {
+  it('arrive equal to what the scan thread found, in every form', () => {
+    expect(verdicts.some((v) => v.objects.some((o) => o.defines))).toBe(true);
+    expect(verdicts.some((v) => v.objects.some((o) => o.kustomize))).toBe(true);
+    expect(verdicts.some((v) => v.problems.length)).toBe(true);
+    expect(verdicts.some((v) => v.images.length)).toBe(true);
+    verdicts.forEach((verdict, i) => {
+      expect(across(verdict, i)).toEqual(verdict);
+    });
+  });
+
+  it('store only plain objects as indexes: anything more keeps them whole', () => {
+    const objects: ManifestObject[] = [
+      { kind: 'ConfigMap', apiVersion: 'v1', name: 'a', namespace: 'kafka' },
+      { kind: 'CustomResourceDefinition', apiVersion: 'v1', name: 'c', defines: 'x/C' },
+    ];
+    for (const extra of [
+      { defines: 'x/C' },
+      { oversized: true as const },
+      { kustomize: { resources: ['a.yaml'] } },
+    ]) {
+      const verdict: CachedScan = {
+        problems: [],
+        images: [],
+        isKubernetes: true,
+        objects: [objects[0]!, { kind: 'K', apiVersion: 'v1', name: 'n', ...extra }],
+      };
+      expect('o' in packVerdict(verdict)).toBe(false);
+      expect(across(verdict)).toEqual(verdict);
+    }
+    const plain: CachedScan = {
+      problems: [],
+      images: [],
+      isKubernetes: true,
+      objects: [objects[0]!],
+    };
+    expect(packVerdict(plain)).toEqual({
+      problems: [],
+      images: [],
+      isKubernetes: true,
+      s: ['ConfigMap', 'v1', 'a', 'kafka'],
+      o: [0, 1, 2, 3],
+    });
+  });
+
+  it('parse their objects only when read', () => {
+    const sent = sendVerdict(0, verdicts[0]!);
+    const verdict = receiveVerdict({ ...sent, stored: '{"damaged' });
+    expect(verdict.problems).toEqual(verdicts[0]!.problems);
+    expect(verdict.isKubernetes).toBe(true);
+    expect(() => verdict.objects).toThrow(/does not read back/);
+  });
+
+  it('are saved in the scan cache as they came and read back equal', async () => {
+    await using tmp = await tempDir();
+    const dir = tmp.dir('airgap-scan-verdict-');
+    mkdirSync(join(dir, 'airgap'));
+    const cache = ScanCache.load(dir);
+    verdicts.forEach((verdict, i) => {
+      cache.set(`b${i} ${Object.keys(FILES)[i]}`, across(verdict, i));
+    });
+    await cache.save();
+    const again = ScanCache.load(dir);
+    verdicts.forEach((verdict, i) => {
+      expect(again.get(`b${i} ${Object.keys(FILES)[i]}`)).toEqual(verdict);
+    });
+  });
+
+  it('are dropped when their indexes do not read back (the file is scanned again)', () => {
+    const good = packVerdict(verdicts[0]!) as Extract<StoredVerdict, { o: number[] }>;
+    expect(unpackVerdict(good)).toEqual(verdicts[0]);
+    const damaged = [
+      { ...good, o: [...good.o.slice(0, -4), 99, 1, 2, -1] },
+      { ...good, o: [...good.o.slice(0, -4), 0, 1, 2, 99] },
+      { ...good, o: [...good.o.slice(0, -4), 0, 1, '2', -1] },
+      { ...good, o: good.o.slice(0, -1) },
+      { ...good, s: 'ConfigMap' },
+      { ...good, s: [...good.s.slice(0, -1), 7] },
+      { problems: [], images: [], isKubernetes: false },
+    ];
+    for (const stored of damaged) expect(unpackVerdict(stored as StoredVerdict)).toBeUndefined();
+  });
+});
