@@ -53,6 +53,20 @@ describe('mayHoldCredentialBytes (the screen over raw chunks) against the screen
     expect(answers.true).toBeGreaterThan(300);
     expect(answers.false).toBeGreaterThan(300);
   });
+
+  it('screens a file in chunks by its own bytes, not what an earlier longer file left', () => {
+    // The chunks are joined in a reused buffer: a short clean file after a long flagged one.
+    const cut = (text: string) => {
+      const bytes = Buffer.from(text);
+      const half = bytes.length >> 1;
+      return [bytes.subarray(0, half), bytes.subarray(half)];
+    };
+    const clean = 'kind: ConfigMap\ndata:\n  k: v\n';
+    expect(mayHoldCredentialBytes(cut(`${clean.repeat(40)}  password: hunter2\n`))).toBe(true);
+    expect(mayHoldCredentialBytes(cut(clean))).toBe(false);
+    expect(mayHoldCredentialBytes(cut(`${clean}  TOKEN: y\n`))).toBe(true);
+    expect(mayHoldCredentialBytes(cut(clean))).toBe(false);
+  });
 });
 
 describe('the screen', () => {
