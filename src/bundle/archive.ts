@@ -98,9 +98,11 @@ export async function writeTarGz(input: ArchiveInput): Promise<{ sha256: string;
   const hash = createHash('sha256');
   let size = 0;
   const gzip = new ParallelGzip(async (member) => {
-    hash.update(member);
-    size += member.length;
-    await file.write(member);
+    for (const piece of member) {
+      hash.update(piece);
+      size += piece.length;
+    }
+    await file.writev(member as Buffer[]);
   });
   const tar = new TarWriter(gzip, input.mtime);
   try {

@@ -1,8 +1,7 @@
 import { availableParallelism } from 'node:os';
 import { promisify } from 'node:util';
-import { deflateRaw, gzip } from 'node:zlib';
+import { createGzip, deflateRaw } from 'node:zlib';
 
-const gzipAsync = promisify(gzip);
 const deflateRawAsync = promisify(deflateRaw);
 
 const SAMPLES = 8;
@@ -23,6 +22,21 @@ async function looksIncompressible(block: Buffer): Promise<boolean> {
     if (packed.length < sample.length * 0.9) return false;
   }
   return true;
+}
+
+/**
+ * A gzip member as the pieces zlib wrote it in: zlib.gzip() joins them into one new Buffer on
+ * the main thread, a copy (and fresh memory) of every member that shrinks by little.
+ */
+function gzipPieces(block: Buffer, level: number, chunkSize: number): Promise<Buffer[]> {
+  return new Promise((resolve, reject) => {
+    const pieces: Buffer[] = [];
+    const gzip = createGzip({ level, chunkSize });
+    gzip.on('data', (piece: Buffer) => pieces.push(piece));
+    gzip.on('end', () => resolve(pieces));
+    gzip.on('error', reject);
+    gzip.end(block);
+  });
 }
 
 /** Where compressed bytes go, in order; the promise is the backpressure. */
@@ -52,12 +66,13 @@ export class ParallelGzip implements ByteSink {
   private readonly concurrency: number;
   private block: Buffer;
   private filled = 0;
-  private readonly inFlight: Array<Promise<Buffer>> = [];
+  private readonly inFlight: Array<Promise<Buffer[]>> = [];
   /** Blocks whose members are compressed, to be filled again. */
   private readonly spare: Buffer[] = [];
 
   constructor(
-    private readonly out: (member: Buffer) => Promise<void> | void,
+    /** One gzip member at a time, in order, as the pieces zlib wrote it in. */
+    private readonly out: (member: readonly Buffer[]) => Promise<void> | void,
     options: ParallelGzipOptions = {},
   ) {
     this.level = options.level ?? 6;
@@ -110,14 +125,14 @@ export class ParallelGzip implements ByteSink {
   }
 
   /** Decided by the block's content alone, so the output stays reproducible. */
-  private async compress(block: Buffer): Promise<Buffer> {
+  private async compress(block: Buffer): Promise<Buffer[]> {
     const level = (await looksIncompressible(block)) ? 0 : this.level;
     // Output in few pieces (zlib's default 16 KiB makes a trip back to the main thread for each),
     // but not a whole block's worth for text that shrinks to a tenth: every buffer allocated
     // here is external memory, and 600 MB of it made V8 mark the heap over and over.
     const chunkSize =
       level === 0 ? block.length + 64 * 1024 : Math.max(64 * 1024, block.length >> 3);
-    const member = await gzipAsync(block, { level, chunkSize });
+    const member = await gzipPieces(block, level, chunkSize);
     if (block.length === this.memberSize) this.spare.push(block);
     return member;
   }

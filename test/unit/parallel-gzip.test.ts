@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { gunzipSync } from 'node:zlib';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { ParallelGzip, type ParallelGzipOptions } from '../../src/bundle/parallel-gzip.js';
 
@@ -12,7 +12,7 @@ async function compress(
   const members: Buffer[] = [];
   const gzip = new ParallelGzip(async (member) => {
     if (delay) await new Promise((r) => setTimeout(r, delay(members.length)));
-    members.push(member);
+    members.push(Buffer.concat(member));
   }, options);
   for (const piece of pieces) await gzip.write(piece);
   await gzip.end();
@@ -53,6 +53,22 @@ describe('ParallelGzip', () => {
     expect(
       gunzipSync(Buffer.concat(members)).equals(Buffer.concat([text.subarray(0, 200_000), random])),
     ).toBe(true);
+  });
+
+  it('hands each member on in the pieces zlib wrote, the bytes zlib.gzip gives the block', async () => {
+    const seen: Buffer[][] = [];
+    const gzip = new ParallelGzip((member) => void seen.push([...member]), {
+      memberSize: 300_000,
+      concurrency: 2,
+    });
+    await gzip.write(input);
+    await gzip.end();
+    // The random middle shrinks by little: its member comes in more than one piece, not joined.
+    expect(seen.some((member) => member.length > 1)).toBe(true);
+    seen.forEach((member, i) => {
+      const block = input.subarray(i * 300_000, (i + 1) * 300_000);
+      expect(Buffer.concat(member).equals(gzipSync(block, { level: 6 }))).toBe(true);
+    });
   });
 
   it('writes a valid empty stream for no input', async () => {

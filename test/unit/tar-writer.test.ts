@@ -12,7 +12,7 @@ const unicode = 'k8s/données/é.yaml';
 /** Writes the entries through TarWriter into ParallelGzip, as the bundle does; returns the .tar.gz. */
 async function archive(memberSize = 4096): Promise<Buffer> {
   const members: Buffer[] = [];
-  const gzip = new ParallelGzip((m) => void members.push(m), { memberSize, concurrency: 2 });
+  const gzip = new ParallelGzip((m) => void members.push(...m), { memberSize, concurrency: 2 });
   const tar = new TarWriter(gzip, new Date('2000-01-01T00:00:00Z'));
   const content = Buffer.from('a: 1\n'.repeat(300));
   await tar.startFile('k8s/a.yaml', 0o644, content.length);
