@@ -73,9 +73,12 @@ function readBranch(gitDir: string, ref: string): string | undefined {
   return undefined;
 }
 
-export function headFromFiles(cwd: string): HeadFromFiles | undefined {
+export function headFromFiles(
+  cwd: string,
+  env: NodeJS.ProcessEnv = process.env,
+): HeadFromFiles | undefined {
   try {
-    for (const name of Object.keys(process.env)) if (MOVING_ENV.test(name)) return undefined;
+    for (const name of Object.keys(env)) if (MOVING_ENV.test(name)) return undefined;
     // git works from the physical directory: --show-toplevel names the resolved path.
     const start = realpathSync(cwd);
     const uid = process.getuid?.();

@@ -67,13 +67,12 @@ describe('headFromFiles: HEAD read from the files under .git', () => {
     expect(gitSays(linked).commit).toMatch(/^[0-9a-f]{40}$/);
     expect(headFromFiles(linked)).toBeUndefined();
 
-    // GIT_DIR (or any variable that moves the repo) set: git decides.
-    process.env.GIT_DIR = join(repo.path, '.git');
-    try {
-      expect(headFromFiles(repo.path)).toBeUndefined();
-    } finally {
-      delete process.env.GIT_DIR;
-    }
+    // GIT_DIR (or any variable that moves the repo) set: git decides. Others change nothing.
+    expect(headFromFiles(repo.path, { GIT_DIR: join(repo.path, '.git') })).toBeUndefined();
+    expect(
+      headFromFiles(repo.path, { GIT_CONFIG_PARAMETERS: "'core.bare'='true'" }),
+    ).toBeUndefined();
+    expect(headFromFiles(repo.path, { GIT_SSL_CAINFO: '/etc/ssl/ca.pem' })).toBeDefined();
 
     // A symref chain: HEAD -> refs/heads/alias -> refs/heads/main.
     git(repo.path, 'symbolic-ref', 'refs/heads/alias', 'refs/heads/main');
