@@ -242,7 +242,8 @@ export function parseBundleSpec(text: string, file: string): BundleSpec {
       code: 'invalidSpec',
     });
   }
-  const result = bundleSpecSchema.safeParse(raw);
+  // One parse per run: not worth compiling (ONE_SHOT in record.ts).
+  const result = bundleSpecSchema.safeParse(raw, { jitless: true });
   if (result.success) return result.data;
   const problems = result.error.issues.map((issue) => {
     const path = issue.path.map(String);

@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { opsRepo, type TempDir, tempDir } from '../helpers/fixtures.js';
@@ -146,6 +146,38 @@ describe('dist/bin/airgap.js, built in chunks', () => {
     // The loader hook registers in workers too (they inherit --import).
     expect(modules).toContain('src/bundle/scan-worker');
   });
+  it('plans a first bundle without compiling zod parsers (one-shot parses are jitless)', async () => {
+    await using repo = await opsRepo();
+    // Counts each function compiled from a non-empty body (zod's probe of eval has an empty
+    // one): zod compiles an object schema's parser that way on its first parse unless jitless.
+    const dir = repo.dir('airgap-compiles-');
+    const log = join(dir, 'compiled.txt');
+    writeFileSync(log, '');
+    writeFileSync(
+      join(dir, 'count.mjs'),
+      `import { appendFileSync } from 'node:fs';
+const note = (args) => { if (String(args.at(-1) ?? '').trim()) appendFileSync(${JSON.stringify(log)}, 'compiled\\n'); };
+globalThis.Function = new Proxy(globalThis.Function, {
+  construct(target, args) { note(args); return Reflect.construct(target, args); },
+  apply(target, self, args) { note(args); return Reflect.apply(target, self, args); },
+});
+`,
+    );
+    const args = ['bundle', 'dev-topics', '--repo', repo.path, '--out', repo.dir(), '--json'];
+    const run = spawnSync(
+      process.execPath,
+      ['--import', join(dir, 'count.mjs'), cliPath, ...args],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    // The spec was parsed, and the fresh record too (the rerun stamp is written only then).
+    expect(JSON.parse(run.stdout).alreadyPrepared).toBe(false);
+    expect(readdirSync(join(repo.path, '.git/airgap/rerun'))).toHaveLength(1);
+    expect(readFileSync(log, 'utf8')).toBe('');
+  });
+
   // esbuild keeps only the zod the schemas use (no locales; 148 KB, not 590): the bin must
   // still refuse a spec and a record with the words the library's unbundled zod gives.
   it('refuses a bad spec and a damaged record exactly as the library (dist/src/) does', async () => {
