@@ -6,7 +6,8 @@ import type { CachedScan } from './scan-cache.js';
 
 /**
  * The verdict on one file's bytes: credentials in its name or text and, for YAML, what
- * Kubernetes needs of each document. `content` is undefined for files too large to scan.
+ * Kubernetes needs of each document. `content` is undefined for files too large to scan; for
+ * binary ones (a NUL byte) the verdict is the same as for undefined: only the name is checked.
  * Pure and self-contained, so it runs the same on the main thread and in the scan worker.
  * `reference`: every shortcut off (js-yaml alone, one pass per detector part), for the
  * differential tests that hold the shortcuts to it.

@@ -113,3 +113,22 @@ describe('FileScanner with a cached verdict on a file the screen flags', () => {
     expect((await scan(tmp, { 'k8s/lfs.yaml': lfs }, lying)).problems).toEqual(fresh.problems);
   });
 });
+
+describe('FileScanner on files it scans afresh', () => {
+  it('gives a binary file (a NUL byte) the verdict of its bytes, and still reads text files', async () => {
+    await using tmp = await tempDir();
+    const files = {
+      'k8s/blob.yaml': `${secret}\0`,
+      'k8s/id_rsa': '\0binary key',
+      'k8s/secret.yaml': secret,
+    };
+    const { problems } = await scan(tmp, files);
+    const expected = Object.entries(files).flatMap(
+      ([path, text]) => scanContent(path, Buffer.from(text)).problems,
+    );
+    expect(problems).toEqual(expected);
+    expect(new Set(problems.map((p) => p.path))).toEqual(
+      new Set(['k8s/id_rsa', 'k8s/secret.yaml']),
+    );
+  });
+});

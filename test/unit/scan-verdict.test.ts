@@ -80,6 +80,30 @@ describe('scan verdicts between the scan threads and the main thread', () => {
     });
   });
 
+  it("keep each object's kind, apiVersion and namespace when they change from one to the next", () => {
+    const objects: ManifestObject[] = [
+      { kind: '', apiVersion: '', name: '' },
+      { kind: 'A', apiVersion: 'v1', name: 'a', namespace: 'x' },
+      { kind: 'A', apiVersion: 'v1', name: 'b' },
+      { kind: 'A', apiVersion: 'v1', name: 'c', namespace: 'x' },
+      { kind: 'A', apiVersion: 'v2', name: 'd', namespace: 'y' },
+      { kind: 'B', apiVersion: 'v1', name: 'x', namespace: '' },
+      { kind: 'A', apiVersion: 'v1', name: 'y', namespace: 'x' },
+      { kind: 'x', apiVersion: 'x', name: 'x', namespace: 'x' },
+    ];
+    for (let start = 0; start < objects.length; start++) {
+      const verdict: CachedScan = {
+        problems: [],
+        images: [],
+        isKubernetes: true,
+        objects: [...objects.slice(start), ...objects.slice(0, start)],
+      };
+      const packed = packVerdict(verdict) as Extract<StoredVerdict, { o: number[] }>;
+      expect(new Set(packed.s).size).toBe(packed.s.length);
+      expect(across(verdict)).toEqual(verdict);
+    }
+  });
+
   it('parse their objects only when read', () => {
     const sent = sendVerdict(0, verdicts[0]!);
     const verdict = receiveVerdict({ ...sent, stored: '{"damaged' });
