@@ -143,11 +143,14 @@ export interface MarkerShellWords {
   nonce: string;
   /** The indent of a continuation line before the time, where the line would be too long. */
   wrapBeforeEpoch?: string;
+  /** A word that expands to the UTC seconds already taken; else `date` runs when it prints. */
+  epoch?: string;
 }
 
 /**
  * The `printf` command that prints a marker in generated shell code (helpers.sh, CloudShell's
- * airgap_unit), built from the same fields as the parser. The time is taken when it prints.
+ * airgap_unit), built from the same fields as the parser. The time is taken when it prints,
+ * unless `epoch` names it.
  */
 export function markerPrintf(type: Marker['type'], words: MarkerShellWords): string {
   const parts: Record<MarkerFieldName, { format: string; args: string[] }> = {
@@ -166,7 +169,7 @@ export function markerPrintf(type: Marker['type'], words: MarkerShellWords): str
     epoch: {
       format: ' %s',
       args: [
-        `${words.wrapBeforeEpoch === undefined ? '' : `\\\n${words.wrapBeforeEpoch}`}"$(date -u +%s)"`,
+        `${words.wrapBeforeEpoch === undefined ? '' : `\\\n${words.wrapBeforeEpoch}`}${words.epoch ?? '"$(date -u +%s)"'}`,
       ],
     },
     // The word carries the field's lead (` s=`): an older paste has no nonce, and no lead.

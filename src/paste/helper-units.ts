@@ -32,7 +32,8 @@ const HELPER_BODIES: Record<HelperKind, string> = {
     if need aws; then
       { aws_cp "$url" "$dir/$archive" 2>&1; printf '%s\n' "$?" >| "$state/aws.rc"; } |
         tee "$state/aws.out"
-      rc=$(cat "$state/aws.rc")
+      first_line "$state/aws.rc"
+      rc=$line
       if [ "$rc" -ne 0 ] && grep -q -e '(404)' -e 'Not Found' -e NoSuchKey "$state/aws.out"; then
         say "not in S3: run airgap upload (or the CloudShell block) first"
       fi
@@ -75,7 +76,8 @@ const HELPER_BODIES: Record<HelperKind, string> = {
   summary: String.raw`  begin
   i=1 ok=0 failed=0 skipped=0 missing=0
   while [ "$i" -lt "$n" ]; do
-    case "$(cat "$state/unit-$i" 2>/dev/null)" in
+    first_line "$state/unit-$i"
+    case "$line" in
       rc=0) ok=$((ok + 1)) ;;
       skip) skipped=$((skipped + 1)) ;;
       '') missing=$((missing + 1)) ;;
@@ -119,13 +121,13 @@ const RUN_BODY = String.raw`  begin
     say "skipped: the bundle has not been downloaded and verified"
     result=skip
   elif ${all([...kindIsNot(outsideSteps), '[ -f "$state/failed" ]'])} &&
-    [ "$(cat "$state/failed")" -lt "$n" ]; then
-    say "skipped: step $(cat "$state/failed") failed earlier; paste its block again to retry it"
+    first_line "$state/failed" && [ "$line" -lt "$n" ]; then
+    say "skipped: step $line failed earlier; paste its block again to retry it"
     result=skip
   elif ! need bash; then
     result=rc=127
   else
-    first=$(printf '%s\n' "$5" | head -n 1)
+    first=${'$'}{5%%"$nl"*}
     if [ "$first" = "$5" ]; then context "$5"; else context "$first ..."; fi
     root="$dir/root"
     [ -d "$root" ] || root="$dir"
@@ -138,7 +140,7 @@ const RUN_BODY = String.raw`  begin
     result="rc=$rc"
     if ${all(['[ "$rc" -ne 0 ]', ...kindIsNot(outsideSteps), '[ "$4" != 1 ]'])}; then
       printf '%s\n' "$n" >| "$state/failed"
-    elif [ "$rc" -eq 0 ] && [ "$(cat "$state/failed" 2>/dev/null)" = "$n" ]; then
+    elif [ "$rc" -eq 0 ] && first_line "$state/failed" && [ "$line" = "$n" ]; then
       rm -f "$state/failed"
     fi
   fi
