@@ -84,47 +84,84 @@ export function packVerdict(verdict: CachedScan): StoredVerdict {
   };
 }
 
-/** The verdict back from its stored form; undefined when it is damaged (the file is rescanned). */
+/**
+ * The verdict back from its stored form; undefined when it is damaged (the file is rescanned).
+ * Plain objects are checked now but built only when read: a warm bundle whose spec lists its
+ * steps never reads them (240,000 objects of generated ConfigMaps).
+ */
 export function unpackVerdict(stored: StoredVerdict): CachedScan | undefined {
   if (!stored || typeof stored !== 'object') return undefined;
   if (!('o' in stored)) return Array.isArray(stored.objects) ? stored : undefined;
-  const objects = unpackObjects(stored.o, stored.s);
-  if (!objects) return undefined;
-  return {
-    problems: stored.problems,
-    images: stored.images,
-    isKubernetes: stored.isKubernetes,
-    objects,
-  };
+  const { o, s } = stored;
+  if (!readsBack(o, s)) return undefined;
+  return lazyVerdict(
+    stored,
+    () => JSON.stringify(stored),
+    () => buildObjects(o, s),
+  );
 }
 
-function unpackObjects(o: unknown, s: unknown): ManifestObject[] | undefined {
-  if (!Array.isArray(o) || !Array.isArray(s)) return undefined;
-  const strings = s as unknown[];
-  const text = (i: unknown) => {
-    const value = typeof i === 'number' ? strings[i] : undefined;
-    return typeof value === 'string' ? value : undefined;
-  };
+/** Whether every index is a number that finds a string (-1 in the fourth: no namespace). */
+function readsBack(o: unknown, s: unknown): boolean {
+  if (!Array.isArray(o) || !Array.isArray(s) || o.length % 4) return false;
+  for (const text of s) if (typeof text !== 'string') return false;
+  for (let i = 0; i < o.length; i++) {
+    const at = o[i];
+    if (typeof at !== 'number' || s[at] === undefined) {
+      if (at !== -1 || i % 4 !== 3) return false;
+    }
+  }
+  return true;
+}
+
+/** The objects of a stored verdict readsBack has passed. */
+function buildObjects(o: readonly number[], strings: readonly string[]): ManifestObject[] {
   const objects: ManifestObject[] = [];
-  for (let i = 0; i + 3 < o.length; i += 4) {
-    const kind = text(o[i]);
-    const apiVersion = text(o[i + 1]);
-    const name = text(o[i + 2]);
-    if (kind === undefined || apiVersion === undefined || name === undefined) return undefined;
-    const namespace = o[i + 3] === -1 ? undefined : text(o[i + 3]);
-    if (namespace === undefined && o[i + 3] !== -1) return undefined;
+  for (let i = 0; i < o.length; i += 4) {
+    const kind = strings[o[i]!]!;
+    const apiVersion = strings[o[i + 1]!]!;
+    const name = strings[o[i + 2]!]!;
+    const ns = o[i + 3]!;
     objects.push(
-      namespace === undefined ? { kind, apiVersion, name } : { kind, apiVersion, name, namespace },
+      ns === -1 ? { kind, apiVersion, name } : { kind, apiVersion, name, namespace: strings[ns]! },
     );
   }
-  return o.length % 4 ? undefined : objects;
+  return objects;
 }
 
-/** The JSON of each verdict that arrived as one (SentVerdict), so saving it costs no stringify. */
-const storedText = new WeakMap<CachedScan, string>();
+/**
+ * How to write each verdict that came stored (from a scan thread or the cache file), so the
+ * next save neither builds nor packs its objects again.
+ */
+const storedForm = new WeakMap<CachedScan, () => string>();
 
 export function storedJson(verdict: CachedScan): string {
-  return storedText.get(verdict) ?? JSON.stringify(packVerdict(verdict));
+  return storedForm.get(verdict)?.() ?? JSON.stringify(packVerdict(verdict));
+}
+
+/** A verdict whose objects are built on first read; setting them forgets the stored form. */
+function lazyVerdict(
+  summary: Omit<CachedScan, 'objects'>,
+  json: () => string,
+  build: () => ManifestObject[],
+): CachedScan {
+  const { problems, images, isKubernetes } = summary;
+  let objects: ManifestObject[] | undefined;
+  const verdict: CachedScan = {
+    problems,
+    images,
+    isKubernetes,
+    get objects(): ManifestObject[] {
+      objects ??= build();
+      return objects;
+    },
+    set objects(value: ManifestObject[]) {
+      objects = value;
+      storedForm.delete(verdict);
+    },
+  };
+  storedForm.set(verdict, json);
+  return verdict;
 }
 
 /** In a scan thread: the verdict as the main thread receives it. */
@@ -138,30 +175,19 @@ export function sendVerdict(index: number, verdict: CachedScan): SentVerdict {
  * only when read, which a bundle whose spec lists its steps never does.
  */
 export function receiveVerdict(sent: SentVerdict): CachedScan {
-  const { problems, images, isKubernetes, stored } = sent;
-  let objects: ManifestObject[] | undefined;
-  const verdict: CachedScan = {
-    problems,
-    images,
-    isKubernetes,
-    get objects(): ManifestObject[] {
-      if (!objects) {
-        let parsed: CachedScan | undefined;
-        try {
-          parsed = unpackVerdict(JSON.parse(stored) as StoredVerdict);
-        } catch {
-          parsed = undefined;
-        }
-        if (!parsed) throw invariantBroken('a scan thread sent a verdict that does not read back');
-        objects = parsed.objects;
+  const { stored } = sent;
+  return lazyVerdict(
+    sent,
+    () => stored,
+    () => {
+      let parsed: CachedScan | undefined;
+      try {
+        parsed = unpackVerdict(JSON.parse(stored) as StoredVerdict);
+      } catch {
+        parsed = undefined;
       }
-      return objects;
+      if (!parsed) throw invariantBroken('a scan thread sent a verdict that does not read back');
+      return parsed.objects;
     },
-    set objects(value: ManifestObject[]) {
-      objects = value;
-      storedText.delete(verdict);
-    },
-  };
-  storedText.set(verdict, stored);
-  return verdict;
+  );
 }
