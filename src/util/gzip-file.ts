@@ -2,8 +2,9 @@ import { Worker } from 'node:worker_threads';
 
 // The worker's code inline (CommonJS, as eval workers run): no separate script to find, so it
 // runs the same from dist/, from the one-file standalone build and from TypeScript sources.
-// It reads the file as it grows, up to what the main thread says is written (to its end when
-// nothing is said), so it can compress a file that is still being written.
+// It reads the file as it grows, from \`start\`, up to what the main thread says is written (to
+// its end when nothing is said), so it can compress a file that is still being written. Without
+// \`to\` it only hashes (FileHash).
 // One reused read buffer, each part written once gzip has taken the last (its write callback):
 // a stream's new buffer per read was garbage the worker collected late, 50 MB more RSS.
 const GZIP = `
@@ -13,8 +14,8 @@ const { pipeline } = require('node:stream/promises');
 const { createGzip } = require('node:zlib');
 const { createHash } = require('node:crypto');
 const hash = workerData.hash ? createHash('sha256') : undefined;
-const gzip = createGzip({ level: workerData.level });
-const written = pipeline(gzip, createWriteStream(workerData.to));
+const gzip = workerData.to ? createGzip({ level: workerData.level }) : undefined;
+const written = gzip ? pipeline(gzip, createWriteStream(workerData.to)) : undefined;
 const fd = openSync(workerData.from, 'r');
 const buffer = Buffer.allocUnsafe(1 << 20);
 const growing = workerData.available !== undefined;
@@ -28,7 +29,7 @@ if (growing)
     if (wake) wake();
   });
 (async () => {
-  let position = 0;
+  let position = workerData.start;
   try {
     for (;;) {
       if (position >= available) {
@@ -45,16 +46,17 @@ if (growing)
       }
       position += read;
       hash?.update(buffer.subarray(0, read));
-      await new Promise((resolve, reject) =>
-        gzip.write(buffer.subarray(0, read), (e) => (e ? reject(e) : resolve())),
-      );
+      if (gzip)
+        await new Promise((resolve, reject) =>
+          gzip.write(buffer.subarray(0, read), (e) => (e ? reject(e) : resolve())),
+        );
     }
   } finally {
     closeSync(fd);
   }
   // The file's digest as soon as it is all read: the main thread waits for it, not for gzip.
   if (hash) parentPort.postMessage({ sha256: hash.digest('hex') });
-  gzip.end();
+  gzip?.end();
   await written;
   parentPort.postMessage('done');
   parentPort.close();
@@ -73,16 +75,14 @@ export const KEPT_GZIP_LEVEL = 1;
 const GROW_STEP = 4 << 20;
 
 /**
- * Gzips a file on a thread of its own, into `to`: the bytes `pipeline(createReadStream(from),
- * createGzip({ level: KEPT_GZIP_LEVEL }), createWriteStream(to))` writes. A large kept
- * transcript is compressed while the main thread cleans, spools and renders: done after the
- * rest, its CPU was all wall time.
+ * A file read on a thread of its own as it is written (see the worker's code above): gzipped
+ * into a file (GzipFile), hashed (FileHash), or both.
  */
-export class GzipFile {
-  /** Settles once `to` is complete. */
+class FileFollower {
+  /** Settles once the worker is done (`to` complete, when there is one). */
   readonly done: Promise<void>;
   /**
-   * The sha256 of the whole file (from its first byte), once the worker has read it all; only
+   * The sha256 of the file from `start` to its end, once the worker has read it all; only
    * with `hash`. The clean pass's copy over the limit is hashed here, off the main thread.
    */
   readonly sha256: Promise<string>;
@@ -90,19 +90,14 @@ export class GzipFile {
   /** What the worker was last told is written (see grow). */
   private told = 0;
 
-  /**
-   * `available`: the file is still being written, this much so far (see grow and end).
-   * `hash`: also give the file's sha256 (see sha256).
-   */
-  constructor(
+  protected constructor(
     readonly from: string,
-    readonly to: string,
-    available?: number,
-    hash = false,
+    options: { to?: string; available?: number; hash: boolean; start?: number },
   ) {
+    const { to, available, hash, start = 0 } = options;
     this.worker = new Worker(GZIP, {
       eval: true,
-      workerData: { from, to, available, level: KEPT_GZIP_LEVEL, hash },
+      workerData: { from, to, available, level: KEPT_GZIP_LEVEL, hash, start },
     });
     this.told = available ?? 0;
     const worker = this.worker;
@@ -120,7 +115,10 @@ export class GzipFile {
       worker.once('error', reject);
       worker.once('exit', (code) => {
         if (finished) resolve();
-        else reject(new Error(`gzip of ${from} stopped (worker exit code ${code})`));
+        else
+          reject(
+            new Error(`${to ? 'gzip' : 'sha256'} of ${from} stopped (worker exit code ${code})`),
+          );
       });
     });
     // Handled here until the owner awaits it (its failure still rejects there).
@@ -152,6 +150,42 @@ export class GzipFile {
   /** Stops the worker (its output is left incomplete) and waits until it has stopped. */
   async cancel(): Promise<void> {
     await this.worker.terminate();
+  }
+}
+
+/**
+ * Gzips a file on a thread of its own, into `to`: the bytes `pipeline(createReadStream(from),
+ * createGzip({ level: KEPT_GZIP_LEVEL }), createWriteStream(to))` writes. A large kept
+ * transcript is compressed while the main thread cleans, spools and renders: done after the
+ * rest, its CPU was all wall time.
+ */
+export class GzipFile extends FileFollower {
+  /**
+   * `available`: the file is still being written, this much so far (see grow and end).
+   * `hash`: also give the file's sha256 (see sha256).
+   */
+  constructor(
+    from: string,
+    readonly to: string,
+    available?: number,
+    hash = false,
+  ) {
+    super(from, { to, available, hash });
+  }
+}
+
+/**
+ * The sha256 of a file from `start`, taken on a thread of its own while the file is written
+ * (`available` so far; see grow and end): a large runbook's body is hashed while the main
+ * thread writes the rest of it, not on that thread.
+ */
+export class FileHash extends FileFollower {
+  /** Started so far, in this process (tests check the path was taken). */
+  static started = 0;
+
+  constructor(from: string, start: number, available: number) {
+    super(from, { available, hash: true, start });
+    FileHash.started++;
   }
 }
 
