@@ -130,7 +130,10 @@ describe('cleanTranscript (chunk paths) against the line-by-line pass', () => {
     for (const seed of [21, 22]) {
       const next = random(seed);
       const chunks = [...randomChunks(bytes, next, 30_000)];
-      const { fast, slow } = await both(() => chunks, true, { threadAt: 1 });
+      // Slots of 40 KB: a chunk or two in each, and each slot used many times.
+      const { fast, slow } = await both(() => chunks, true, {
+        thread: { at: 1, slotBytes: 40_000 },
+      });
       expect(fast.masked).toBeGreaterThan(0);
       expect(fast.text).toContain('title  password=«masked:');
       expect(fast).toEqual(slow);

@@ -35,16 +35,20 @@ export interface CleanOptions {
   recycle?: (chunk: Buffer) => void;
   /**
    * ASCII chunks are walked on a thread of their own (CleanThread) once the wrap joiner has
-   * decided and a chunk of at least this many bytes comes: the first reads of a large file
-   * (2 MiB). A smaller input never pays for the thread's start. Default: THREAD_AT.
+   * decided and a chunk of at least `at` bytes comes (default THREAD_AT: the first reads of a
+   * large file); a smaller input never pays for the thread's start. `slotBytes`: the size of
+   * its buffers (tests make it small, to use every one many times).
    */
-  threadAt?: number;
+  thread?: { at?: number; slotBytes?: number };
 }
 
-/** See CleanOptions.threadAt: 1 MiB, half a FileChunks read. */
+/** See CleanOptions.thread: 1 MiB, half a FileChunks read. */
 export const THREAD_AT = 1 << 20;
-/** Chunks given to the thread and not yet written: it walks ahead while this thread writes. */
-const AHEAD = 3;
+/**
+ * The thread's slots: one being filled, the others walked or written. It walks ahead while this
+ * thread writes, by up to two reads.
+ */
+const SLOTS = 4;
 
 const MARKER_TEXT = MARKER_TAG;
 const NEWLINE = Buffer.from('\n');
@@ -92,10 +96,8 @@ export async function cleanTranscript(
     redactor.push(line, emit);
   };
   const joiner = new HardWrapJoiner(accept);
-  const threadAt = options.threadAt ?? THREAD_AT;
+  const threadAt = options.thread?.at ?? THREAD_AT;
   let thread: CleanThread | undefined;
-  // Chunks on the thread, oldest first: written in this order, each before any later chunk.
-  const ahead: ThreadJob[] = [];
   try {
     for await (const chunk of readTextChunks(source, options.recycle)) {
       const length = chunk.ascii ? chunk.bytes.length : chunk.text.length;
@@ -106,17 +108,18 @@ export async function cleanTranscript(
       while (at < length && !joiner.passingThrough) at = joinerLines(chunk, at, length);
       if (at >= length) continue;
       if (chunk.ascii && thread?.fits(length - at)) {
-        if (ahead.length >= AHEAD) await writeWalked(ahead.shift() as ThreadJob);
-        ahead.push(thread.submit(at === 0 ? chunk.bytes : chunk.bytes.subarray(at)));
+        while (!thread.canAdd(length - at)) await writeWalked(thread.sent.shift());
+        thread.add(at === 0 ? chunk.bytes : chunk.bytes.subarray(at));
         continue;
       }
-      while (ahead.length) await writeWalked(ahead.shift() as ThreadJob);
+      await writeAllWalked();
       // Started before this chunk is cleaned here, so it starts while this thread works.
-      if (chunk.ascii && !thread && length >= threadAt) thread = new CleanThread(AHEAD);
+      if (chunk.ascii && !thread && length >= threadAt)
+        thread = new CleanThread(SLOTS, options.thread?.slotBytes);
       if (chunk.ascii) asciiLines(at === 0 ? chunk.bytes : chunk.bytes.subarray(at));
       else textLines(at === 0 ? chunk.text : chunk.text.slice(at));
     }
-    while (ahead.length) await writeWalked(ahead.shift() as ThreadJob);
+    await writeAllWalked();
     joiner.finish();
     redactor.end(emit);
     sha256 = sink.digest();
@@ -180,11 +183,22 @@ export async function cleanTranscript(
     writeAscii(raw, bytes, cleanAsciiLines(raw, bytes));
   }
 
-  /** A chunk the thread walked, once it has: written as asciiLines writes, its slot freed. */
-  async function writeWalked(job: ThreadJob): Promise<void> {
+  /**
+   * Chunks the thread walked, once it has: written as asciiLines writes, its slot freed. The
+   * thread's jobs are written in the order given, each before any later chunk.
+   */
+  async function writeWalked(job: ThreadJob | undefined): Promise<void> {
+    if (!job) throw new Error('no chunk on the clean thread');
     const walked = await job.walked;
     writeAscii(job.raw, job.out, walked);
     thread?.release(job);
+  }
+
+  /** Every chunk given to the thread, written. */
+  async function writeAllWalked(): Promise<void> {
+    if (!thread) return;
+    thread.send();
+    while (thread.sent.length) await writeWalked(thread.sent.shift());
   }
 
   /**
