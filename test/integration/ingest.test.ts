@@ -9,6 +9,14 @@ import { expectAirgapError } from '../helpers/errors.js';
 import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
 import { cliPath, commitAll, git, runbookOf, saveTranscript as save } from '../helpers/ops-repo.js';
 
+/**
+ * The output of the unedited bundle's bastion.sh, by bundle id and archive sha256. Every test
+ * prepares that same bundle in its own repo (one template, fixed commit dates), so the first
+ * run's output is what each test's own run would print, but for the times and the nonce: one
+ * bastion run per file instead of one per test (~1 s of CPU each).
+ */
+let plainRun: { key: string; output: string } | undefined;
+
 /** A repo with a prepared bundle and the real output of its bastion.sh. */
 async function deployedRepo(
   ops: OpsRepo,
@@ -23,7 +31,11 @@ async function deployedRepo(
   }
   const result = await bundle({ spec: 'dev-topics', repo, out: ops.dir() });
   commitAll(repo, 'prepared');
+  const key = `${result.record.id} ${result.record.archive.sha256}`;
+  const plain = !specEdit && Object.keys(env).length === 0;
+  if (plain && plainRun?.key === key) return { repo, result, output: plainRun.output };
   const run = runBastionScript(result, fakeBastion(ops, result, env));
+  if (plain) plainRun = { key, output: run.stdout };
   return { repo, result, output: run.stdout };
 }
 
@@ -116,15 +128,14 @@ describe('airgap ingest on real bastion output', () => {
 
   it('masks a Secret printed by kubectl and says how many values', async () => {
     await using ops = await opsRepo();
-    const { repo, result } = await deployedRepo(ops, {}, (spec) =>
+    const { repo, result, output } = await deployedRepo(ops, {}, (spec) =>
       spec.replace(
         'verify:\n',
         `verify:\n  - "printf 'apiVersion: v1\\\\ndata:\\\\n  password: aHVudGVyMg==\\\\nkind: Secret\\\\n'"\n`,
       ),
     );
-    const run = runBastionScript(result, fakeBastion(ops, result));
-    expect(run.stdout).toContain('aHVudGVyMg==');
-    const ingested = await ingest({ transcript: save(ops, run.stdout), repo });
+    expect(output).toContain('aHVudGVyMg==');
+    const ingested = await ingest({ transcript: save(ops, output), repo });
     expect(ingested.masked).toBe(1);
     expect(ingested.maskedByRule).toEqual({ 'kubernetes-secret-data': 1 });
     const runbook = runbookOf(repo, result.record.id);
