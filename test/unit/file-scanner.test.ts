@@ -1,7 +1,8 @@
+import { createHash } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FileScanner } from '../../src/bundle/file-scanner.js';
+import { FileScanner, SCAN_LIMIT } from '../../src/bundle/file-scanner.js';
 import { type CachedScan, ScanCache } from '../../src/bundle/scan-cache.js';
 import { scanContent } from '../../src/bundle/scan-content.js';
 import type { TreeEntry } from '../../src/repo/git.js';
@@ -129,6 +130,36 @@ describe('FileScanner on files it scans afresh', () => {
     expect(problems).toEqual(expected);
     expect(new Set(problems.map((p) => p.path))).toEqual(
       new Set(['k8s/id_rsa', 'k8s/secret.yaml']),
+    );
+  });
+});
+
+describe('FileScanner hashes', () => {
+  it("gives every file the sha256 of its bytes: in one chunk, in many, none, or past the scan's limit", async () => {
+    await using tmp = await tempDir('airgap-scanner-');
+    const big = Buffer.alloc(SCAN_LIMIT + 10, 'a');
+    const contents = [
+      Buffer.from('kind: ConfigMap\n'),
+      Buffer.from('apiVersion: v1\nkind: ConfigMap\nmetadata: { name: many }\n'),
+      Buffer.alloc(0),
+      big,
+    ];
+    const entries: TreeEntry[] = contents.map((bytes, i) => ({
+      path: `k8s/f${i}.yaml`,
+      mode: '100644',
+      type: 'blob',
+      objectId: `blob${i}`,
+      size: bytes.length,
+    }));
+    const scanner = new FileScanner(entries, cacheWith(tmp, [], []), []);
+    scanner.chunk(0, contents[0]!);
+    for (let at = 0; at < contents[1]!.length; at += 5)
+      scanner.chunk(1, contents[1]!.subarray(at, at + 5));
+    for (let at = 0; at < big.length; at += 1 << 20)
+      scanner.chunk(3, big.subarray(at, at + (1 << 20)));
+    await scanner.finish();
+    expect(scanner.files.map((f) => f.sha256)).toEqual(
+      contents.map((bytes) => createHash('sha256').update(bytes).digest('hex')),
     );
   });
 });
