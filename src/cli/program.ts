@@ -31,3 +31,13 @@ program.exitOverride((error) => {
 for (const command of COMMANDS) addCommand(program, command, run);
 
 await program.parseAsync(process.argv);
+
+// Every command awaits all it starts (children, workers, writes): once its action has settled
+// the process has nothing left to do but wind down, and the event loop's last turns (V8
+// finishing an incremental mark it had started, timers of closed handles) took 10-40 ms of an
+// unchanged rerun's 0.3-0.5 s wall at load 7-8. Exit as soon as stdout and stderr have taken
+// what was written: pipes are asynchronous on some platforms, and a lost line would be worse.
+const flushed = (stream: NodeJS.WriteStream) =>
+  new Promise<void>((resolve) => stream.write('', () => resolve()));
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit();
