@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -146,6 +146,47 @@ describe('dist/bin/airgap.js, built in chunks', () => {
     // The loader hook registers in workers too (they inherit --import).
     expect(modules).toContain('src/bundle/scan-worker');
   });
+  it('answers an unchanged rerun with one git process (status), HEAD read from .git', async () => {
+    await using repo = await opsRepo();
+    // A git on PATH that notes each subcommand, then runs the real one.
+    const dir = repo.dir('airgap-git-');
+    const log = join(dir, 'git.txt');
+    const realGit = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(join(dir, 'git'), `#!/bin/sh\necho "$1" >> '${log}'\nexec '${realGit}' "$@"\n`, {
+      mode: 0o755,
+    });
+    const env = { ...process.env, PATH: `${dir}:${process.env.PATH}` };
+    const out = repo.dir();
+    const bundleWith = (...repoArgs: string[]) => {
+      writeFileSync(log, '');
+      const run = spawnSync(
+        process.execPath,
+        [cliPath, 'bundle', 'dev-topics', ...repoArgs, '--out', out, '--json'],
+        { encoding: 'utf8', env },
+      );
+      return { run, git: readFileSync(log, 'utf8').split('\n').filter(Boolean) };
+    };
+    const first = bundleWith('--repo', repo.path);
+    expect(first.run.status, first.run.stderr).toBe(0);
+    expect(JSON.parse(first.run.stdout).alreadyPrepared).toBe(false);
+    // The status the rerun check started is the one the plan used: no second one.
+    expect(first.git.filter((name) => name === 'status')).toEqual(['status']);
+    for (const repoArgs of [['--repo', repo.path], [`--repo=${join(repo.path, 'k8s/dev')}`]]) {
+      const again = bundleWith(...repoArgs);
+      expect(again.run.status, again.run.stderr).toBe(0);
+      expect(JSON.parse(again.run.stdout).alreadyPrepared).toBe(true);
+      expect(again.git).toEqual(['status']);
+    }
+    // That status still refuses a covered file changed since the commit.
+    const topic = join(repo.path, 'k8s/dev/topics/kafka-topic-quote-priced.yaml');
+    writeFileSync(topic, `${readFileSync(topic, 'utf8')}# local\n`);
+    const dirty = bundleWith('--repo', repo.path);
+    expect(dirty.run.status).toBe(4);
+    expect(JSON.parse(dirty.run.stdout).details).toContain(
+      'modified: k8s/dev/topics/kafka-topic-quote-priced.yaml',
+    );
+  });
+
   it('plans a first bundle without compiling zod parsers (one-shot parses are jitless)', async () => {
     await using repo = await opsRepo();
     // Counts each function compiled from a non-empty body (zod's probe of eval has an empty
