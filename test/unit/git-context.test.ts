@@ -145,6 +145,44 @@ describe('CommandContext.git', () => {
     expect(git.asked).toContain('show bundles/dev-topics.yaml');
   });
 
+  it("lists the tree of the commit .git's files named only when git's HEAD is that commit", async () => {
+    await using tmp = await tempDir('airgap-git-standin-');
+    const root = tmp.path;
+    const head = 'c'.repeat(40);
+    const plan = async (likely: string) => {
+      const base = standIn(root);
+      const listed: string[] = [];
+      const git: Git = {
+        ...base,
+        // Another commit's tree holds another file: a plan from it would cover that one.
+        listTree: async (at, commit) => {
+          listed.push(commit);
+          const entries = await base.listTree(at, commit);
+          return commit === head
+            ? entries
+            : entries.map((e) =>
+                e.path === 'k8s/topics.yaml' ? { ...e, path: 'k8s/old.yaml' } : e,
+              );
+        },
+      };
+      const done = await planBundle(
+        { spec: 'bundles/dev-topics.yaml' },
+        { cwd: root, git },
+        root,
+        Promise.resolve([]),
+        likely,
+      );
+      return { paths: done.entries.map((e) => e.path), listed };
+    };
+    // HEAD moved after the files were read: git's commit is listed again and used.
+    expect(await plan('e'.repeat(40))).toEqual({
+      paths: ['k8s/topics.yaml'],
+      listed: ['e'.repeat(40), head],
+    });
+    // The same commit: one listing, started before git named HEAD.
+    expect(await plan(head)).toEqual({ paths: ['k8s/topics.yaml'], listed: [head] });
+  });
+
   it("refuses the stand-in's dirty covered file as it would git's", async () => {
     await using tmp = await tempDir('airgap-git-standin-');
     const root = tmp.path;

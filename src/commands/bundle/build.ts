@@ -38,9 +38,11 @@ export async function buildBundle(
   root?: string,
   /** Its `git status`, when the rerun already started it. */
   status?: Promise<DirtyPath[]>,
+  /** HEAD's commit as the rerun read it from .git's files (the plan checks it against git's). */
+  commit?: string,
 ): Promise<BundleResult> {
   const context = contextOf(options.context);
-  const plan = await planBundle(options, context, root, status);
+  const plan = await planBundle(options, context, root, status, commit);
   const warnings = [...plan.warnings];
   const rollback = plan.prepared ? await rollbackOf(plan.root, plan.prepared.record) : undefined;
   const result = (record: BundleRecord, alreadyPrepared: boolean): Promise<BundleResult> =>

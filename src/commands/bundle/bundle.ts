@@ -9,7 +9,7 @@ export type { BundleOptions, BundleResult } from './types.js';
  * full (bundle-build.ts), which decides whether the content was prepared before.
  */
 export async function bundle(options: BundleOptions): Promise<BundleResult> {
-  const { result, root, status } = await rerunFromStamp(options);
+  const { result, root, status, commit } = await rerunFromStamp(options);
   if (result) return result;
-  return (await import('./build.js')).buildBundle(options, root, status);
+  return (await import('./build.js')).buildBundle(options, root, status, commit);
 }

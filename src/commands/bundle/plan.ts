@@ -56,6 +56,8 @@ export async function planBundle(
   knownRoot?: string,
   /** `git status` in that repo, when the caller already started it (with knownRoot only). */
   knownStatus?: Promise<DirtyPath[]>,
+  /** HEAD's commit read from .git's files (with knownRoot only): its tree is listed at once. */
+  likelyCommit?: string,
 ): Promise<BundlePlan> {
   const root = knownRoot ?? (await git.repoRoot(options.repo ? resolve(cwd, options.repo) : cwd));
   // Each git starts as soon as what it needs is known, so they overlap (status needs only the
@@ -67,13 +69,17 @@ export async function planBundle(
   // unknown spec).
   const resolved = resolveSpecPath(root, options.spec, cwd);
   resolved.catch(() => {});
+  // The tree of the commit .git's files name, listed beside `git show` rather than after it;
+  // used only if git's HEAD is that commit, and its failure reported where it was before.
+  const early = knownRoot && likelyCommit ? git.listTree(root, likelyCommit) : undefined;
+  early?.catch(() => {});
   const both = await resolved.then(
     (path) => git.headCommitAndFile?.(root, path),
     () => undefined,
   );
   const commit = both?.commit ?? (await git.headCommit(root));
   const specPath = await resolved;
-  const tree = git.listTree(root, commit.sha);
+  const tree = early && likelyCommit === commit.sha ? early : git.listTree(root, commit.sha);
   tree.catch(() => {});
   const specText = both ? both.file : await git.showCommittedFile(root, commit.sha, specPath);
   if (specText === undefined) {

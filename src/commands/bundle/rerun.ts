@@ -110,6 +110,8 @@ export interface RerunAnswer {
   root?: string;
   /** `git status` of that root, started beside rev-parse: the full plan needs it too. */
   status?: Promise<DirtyPath[]>;
+  /** HEAD's commit as read from .git's files, when they were plain (a hint: git decides). */
+  commit?: string;
 }
 
 /**
@@ -137,7 +139,8 @@ export async function rerunFromStamp(options: BundleOptions): Promise<RerunAnswe
   const { root } = head;
   const format = options.format ?? 'tar.gz';
   const specPath = await resolveSpecPath(root, options.spec, cwd).catch(() => undefined);
-  if (specPath === undefined || !build) return { root, status };
+  const full: RerunAnswer = { root, status, ...('commit' in head ? { commit: head.commit } : {}) };
+  if (specPath === undefined || !build) return full;
   const stamp = await readStamp(stampPath(head.gitDir, specPath, format));
   if (
     !stamp ||
@@ -146,9 +149,9 @@ export async function rerunFromStamp(options: BundleOptions): Promise<RerunAnswe
     stamp.archiveFormat !== format ||
     (await treeOf(head, stamp, () => git.headTree(dir))) !== stamp.tree
   )
-    return { root, status };
+    return full;
   const result = await answer(options, { root, specPath, format, stamp, status });
-  return result ? { result, root } : { root, status };
+  return result ? { result, root } : full;
 }
 
 /**
