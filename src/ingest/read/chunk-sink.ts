@@ -55,7 +55,7 @@ export class ChunkSink {
     return this.hash?.digest('hex') ?? '';
   }
 
-  /** Hashes nothing more: another reader of the file hashes it (see GzipFile's sha256). */
+  /** Hashes nothing more: another reader of the file hashes it (see FileHash). */
   stopHashing(): void {
     this.hash = undefined;
   }
