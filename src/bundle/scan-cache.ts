@@ -107,10 +107,13 @@ function fromStored(data: unknown): Map<string, CachedScan> {
   return entries;
 }
 
+/** Longer verdicts name objects, and are seldom equal: hashing each to compare cost more. */
+const SHARED_TEXT = 256;
+
 /**
- * Equal verdicts (every binary's, every plain file's) are stored once, compared by their JSON.
- * A verdict a scan thread sent arrives as JSON (storedJson), so only the others are turned
- * into JSON here: the save is mostly joining strings.
+ * Equal short verdicts (every binary's, every plain file's) are stored once, compared by their
+ * JSON. A verdict a scan thread sent arrives as JSON (storedJson), so only the others are
+ * turned into JSON here: the save is mostly joining strings.
  */
 function serialise(entries: ReadonlyMap<string, CachedScan>): string {
   const texts: string[] = [];
@@ -118,10 +121,10 @@ function serialise(entries: ReadonlyMap<string, CachedScan>): string {
   const indexOf = new Map<string, number>();
   for (const [key, verdict] of entries) {
     const text = storedJson(verdict);
-    let index = indexOf.get(text);
+    let index = text.length <= SHARED_TEXT ? indexOf.get(text) : undefined;
     if (index === undefined) {
       index = texts.push(text) - 1;
-      indexOf.set(text, index);
+      if (text.length <= SHARED_TEXT) indexOf.set(text, index);
     }
     keys.push(key, index);
   }
