@@ -24,10 +24,11 @@ export interface SentVerdict {
   stored: string;
 }
 
-const PACKED_KEYS = new Set(['kind', 'apiVersion', 'name', 'namespace']);
-
 function packable(object: ManifestObject): boolean {
-  for (const key in object) if (!PACKED_KEYS.has(key)) return false;
+  // Compared, not looked up in a Set: 240,000 objects of four keys each.
+  for (const key in object)
+    if (key !== 'kind' && key !== 'apiVersion' && key !== 'name' && key !== 'namespace')
+      return false;
   return (
     typeof object.kind === 'string' &&
     typeof object.apiVersion === 'string' &&
