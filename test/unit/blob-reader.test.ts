@@ -28,8 +28,8 @@ describe('BlobReader', () => {
     await using tmp = await tempDir('airgap-blobs-');
     const repo = tmp.path;
     execFileSync('git', ['init', '-q', repo]);
-    // Sizes from empty to past a 64 KiB pipe read, so headers and newlines fall at every place
-    // between two reads: some arrive with their blob, some before it, some split in two.
+    // Sizes from empty to past a 64 KiB pipe read, so blobs end inside reads and span them.
+    // Where a read ends depends on timing: a header cut in two is likely, not guaranteed.
     let seed = 7;
     const next = () => {
       seed = (seed * 1103515245 + 12345) % 2 ** 31;
