@@ -97,7 +97,7 @@ describe('gzipFile (the kept transcript, compressed on a worker thread)', () => 
       gzipOver: { bytes: readFileSync(path).length, path: join(dir().path, 'under.log.gz') },
     });
     expect(under.gzipped).toBeUndefined();
-    // The copy's sha256 either way: from the worker over the limit, from the sink under it.
+    // The copy's sha256 either way (the sink hashes it, over the limit and under it).
     expect(over.sha256).toBe(sha256(readFileSync(path)));
     expect(under.sha256).toBe(sha256(readFileSync(join(dir().path, 'under.log'))));
   });

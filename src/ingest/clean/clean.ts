@@ -1,6 +1,6 @@
 import { MARKER_TAG, parseMarker } from '../../model/markers.js';
 import { type LinesText, lineFilter } from '../../secrets/index.js';
-import { FileHash, GzipFile } from '../../util/gzip-file.js';
+import { GzipFile } from '../../util/gzip-file.js';
 import { ChunkSink } from '../read/chunk-sink.js';
 import { readTextChunks, type TextChunk } from '../read/text-chunks.js';
 import { cleanAsciiLines } from './ascii-lines.js';
@@ -70,24 +70,18 @@ export async function cleanTranscript(
   redact: boolean,
   options: CleanOptions = {},
 ): Promise<CleanResult> {
-  // The sink hashes what it writes: hashing line by line costs more than cleaning.
+  // The sink hashes what it writes: hashing line by line costs more than cleaning. It hashes
+  // all of a large copy too (~0.65 ms per MB). Hashed by the gzip thread, the digest waited for
+  // its gzip, which lags most behind this pass when the walk has a thread too (0.06-1 s after
+  // the pass on a loaded 200 MB run); hashed by a thread of its own (FileHash), it cost 0.2-0.3 s
+  // more CPU while both cores were busy, and took no time off the run.
   const sink = new ChunkSink(path);
   let gzipped: GzipFile | undefined;
-  let hashing: FileHash | undefined;
   const over = options.gzipOver;
   if (over)
     sink.onWrite = (written) => {
-      if (gzipped) {
-        gzipped.grow(written);
-        hashing?.grow(written);
-      } else if (written > over.bytes) {
-        // Hashed off this thread, from the first byte, by a thread of its own: the gzip
-        // thread's digest waited for its gzip, and it lags most behind this pass when the walk
-        // has a thread too (the wait after the pass was 0.06-1 s on a loaded 200 MB run).
-        gzipped = new GzipFile(path, over.path, written);
-        hashing = new FileHash(path, 0, written);
-        sink.stopHashing();
-      }
+      if (gzipped) gzipped.grow(written);
+      else if (written > over.bytes) gzipped = new GzipFile(path, over.path, written);
     };
   const redactor = new Redactor(redact);
   const filter = lineFilter();
@@ -130,11 +124,8 @@ export async function cleanTranscript(
     redactor.end(emit);
     sha256 = sink.digest();
     gzipped?.end(sink.written);
-    hashing?.end(sink.written);
-    if (hashing) sha256 = await hashing.sha256;
   } catch (error) {
     await gzipped?.cancel();
-    await hashing?.cancel();
     throw error;
   } finally {
     await thread?.close();

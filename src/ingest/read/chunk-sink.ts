@@ -11,7 +11,7 @@ const FLUSH_AT = 1 << 18;
  */
 export class ChunkSink {
   private readonly fd: number;
-  private hash: ReturnType<typeof createHash> | undefined = createHash('sha256');
+  private readonly hash = createHash('sha256');
   private buffer = Buffer.allocUnsafe(FLUSH_AT * 2);
   private used = 0;
   /** Bytes in the file so far. */
@@ -49,15 +49,10 @@ export class ChunkSink {
     if (this.used >= FLUSH_AT) this.flush();
   }
 
-  /** The sha256 of everything written ('' once hashing was handed over), all of it flushed. */
+  /** The sha256 of everything written, all of it flushed. */
   digest(): string {
     this.flush();
-    return this.hash?.digest('hex') ?? '';
-  }
-
-  /** Hashes nothing more: another reader of the file hashes it (see FileHash). */
-  stopHashing(): void {
-    this.hash = undefined;
+    return this.hash.digest('hex');
   }
 
   /** Closes the file even when the last flush fails (a full disk), then reports the failure. */
@@ -82,7 +77,7 @@ export class ChunkSink {
   }
 
   private out(bytes: Uint8Array): void {
-    this.hash?.update(bytes);
+    this.hash.update(bytes);
     let done = 0;
     while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
     this.written += bytes.length;
