@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { type FileHandle, open } from 'node:fs/promises';
 import { Readable, Transform } from 'node:stream';
 import { finished, pipeline } from 'node:stream/promises';
 import type { EntryData } from 'archiver';
@@ -102,7 +102,7 @@ export async function writeTarGz(input: ArchiveInput): Promise<{ sha256: string;
       hash.update(piece);
       size += piece.length;
     }
-    await file.writev(member as Buffer[]);
+    await writeAll(file, member);
   });
   const tar = new TarWriter(gzip, input.mtime);
   try {
@@ -131,6 +131,26 @@ export async function writeTarGz(input: ArchiveInput): Promise<{ sha256: string;
     await file.close();
   }
   return { sha256: hash.digest('hex'), size };
+}
+
+/**
+ * A member's pieces, all of them. A write that fills the disk returns a short count, not an
+ * error: ignored, the last member came out truncated while the returned sha256 covered it
+ * whole. The rest is written again, which then fails with ENOSPC.
+ */
+async function writeAll(file: FileHandle, pieces: readonly Buffer[]): Promise<void> {
+  let total = 0;
+  for (const piece of pieces) total += piece.length;
+  const { bytesWritten } =
+    pieces.length === 1 ? await file.write(pieces[0] as Buffer) : await file.writev([...pieces]);
+  if (bytesWritten === total) return;
+  let rest = Buffer.concat(pieces).subarray(bytesWritten);
+  while (rest.length > 0) {
+    const written = (await file.write(rest)).bytesWritten;
+    if (written === 0)
+      throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
+    rest = rest.subarray(written);
+  }
 }
 
 /** zip through archiver, one entry at a time so memory stays bounded. */
