@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { type CleanOptions, cleanTranscript } from '../../src/ingest/clean/clean.js';
 import { CleanThread } from '../../src/ingest/clean/clean-thread.js';
 import { Redactor } from '../../src/ingest/clean/redact.js';
@@ -139,6 +139,30 @@ describe('cleanTranscript (chunk paths) against the line-by-line pass', () => {
       expect(fast).toEqual(slow);
     }
     expect(CleanThread.walked - before).toBeGreaterThan(20);
+  });
+
+  it('is the same when the clean thread stops in the middle (this thread walks the rest)', async () => {
+    const bytes = Buffer.from(noisyTranscript(23, 14_000, { ascii: true, csi: true, rate: 0.2 }));
+    const chunks = [...randomChunks(bytes, random(23), 30_000)];
+    // The thread is stopped once three slots are out: those and every later chunk fail there.
+    const send = CleanThread.prototype.send;
+    let sent = 0;
+    const spy = vi.spyOn(CleanThread.prototype, 'send').mockImplementation(function (
+      this: CleanThread,
+    ) {
+      send.call(this);
+      if (++sent === 3) void this.close();
+    });
+    try {
+      const { fast, slow } = await both(() => chunks, true, {
+        thread: { at: 1, slotBytes: 40_000 },
+      });
+      expect(sent).toBeGreaterThan(4);
+      expect(fast.masked).toBeGreaterThan(0);
+      expect(fast).toEqual(slow);
+    } finally {
+      spy.mockRestore();
+    }
   });
 
   it('is the same with tiny chunks (every line and character cut)', async () => {

@@ -188,7 +188,9 @@ export async function cleanTranscript(
    */
   async function writeWalked(job: ThreadJob | undefined): Promise<void> {
     if (!job) throw new Error('no chunk on the clean thread');
-    const walked = await job.walked;
+    // The thread only saves time: if it fails (stopped, out of memory), this thread walks the
+    // chunk's copy itself, and every later one (a failed thread rejects them at once).
+    const walked = await job.walked.catch(() => cleanAsciiLines(job.raw, job.out));
     writeAscii(job.raw, job.out, walked);
     thread?.release(job);
   }
