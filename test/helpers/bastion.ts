@@ -54,6 +54,34 @@ export function runBastionScript(result: BundleResult, bastion: FakeBastion) {
 }
 
 /**
+ * A file's bastion runs by bundle, for `sharedBastionRun` (`new Map()` at the top of a test
+ * file: never shared across files).
+ */
+export type BastionRuns = Map<string, string>;
+
+/**
+ * The standard output of `result`'s bastion.sh on a fresh fake bastion in `scratch`, run once
+ * per bundle (id and archive sha256) and extra environment in `runs`. Tests of one file that
+ * prepare the same bundle in their own repos (one template, fixed commit dates: the same id and
+ * archive) read one run: it prints what each test's own run would, but for the times, the
+ * nonce and the temp paths. A bastion run is ~1 s of CPU, hundreds of processes.
+ */
+export function sharedBastionRun(
+  runs: BastionRuns,
+  scratch: TempDir,
+  result: BundleResult,
+  extraEnv: NodeJS.ProcessEnv = {},
+): string {
+  const key = JSON.stringify([result.record.id, result.record.archive.sha256, extraEnv]);
+  let stdout = runs.get(key);
+  if (stdout === undefined) {
+    stdout = runBastionScript(result, fakeBastion(scratch, result, extraEnv)).stdout;
+    runs.set(key, stdout);
+  }
+  return stdout;
+}
+
+/**
  * Sessions of one bundle on a bastion whose clock stands still (`date` answers one instant) and
  * whose cluster starts empty each time, so every capture of the session prints the same.
  * `run` runs a command (bash, script(1), asciinema…) in the bastion's home with that setup.

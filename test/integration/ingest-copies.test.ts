@@ -5,26 +5,19 @@ import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { ingest } from '../../src/commands/ingest/ingest.js';
-import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
+import { type BastionRuns, fakeBastion, sharedBastionRun } from '../helpers/bastion.js';
 import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
 import { commitAll, git, saveTranscript as save } from '../helpers/ops-repo.js';
 
-/**
- * The bastion output of the bundle `session` prepares, by bundle id and archive sha256: every
- * test prepares that same bundle in its own repo (one template, fixed commit dates), so one
- * real run per file serves them all (~1 s of CPU per run).
- */
-let sessionRun: { key: string; output: string } | undefined;
+// Every test prepares the same bundle: one bastion run per file (helpers/bastion.ts).
+const runs: BastionRuns = new Map();
 
 /** A prepared bundle and the output of one real run of its bastion.sh. */
 async function session(ops: OpsRepo) {
   const repo = ops.path;
   const result = await bundle({ spec: 'dev-topics', repo, out: ops.dir() });
   commitAll(repo, 'prepared');
-  const key = `${result.record.id} ${result.record.archive.sha256}`;
-  if (sessionRun?.key !== key)
-    sessionRun = { key, output: runBastionScript(result, fakeBastion(ops, result)).stdout };
-  const output = sessionRun.output;
+  const output = sharedBastionRun(runs, ops, result);
   // Cut inside the output of the step that applies quote-priced, after its first line.
   const step = result.record.units.find((u) => u.command?.includes('quote-priced.yaml'))!;
   const begin = output.search(new RegExp(`@@airgap/1 begin \\S+ ${step.n} step `));

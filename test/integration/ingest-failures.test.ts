@@ -19,7 +19,7 @@ import { bundle } from '../../src/commands/bundle/bundle.js';
 import { ingest } from '../../src/commands/ingest/ingest.js';
 import type { AirgapError } from '../../src/errors.js';
 import { realTransactionFs } from '../../src/util/transaction.js';
-import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
+import { type BastionRuns, sharedBastionRun } from '../helpers/bastion.js';
 import { expectAirgapError } from '../helpers/errors.js';
 import { opsRepo, type TempDir, tempDir } from '../helpers/fixtures.js';
 import { cliPath, commitAll, exampleRepo, git, runCli } from '../helpers/ops-repo.js';
@@ -76,12 +76,8 @@ const leftovers = (repo: string) => {
   ];
 };
 
-/**
- * The bastion output of the bundle preparedRepo makes, by bundle id and archive sha256: every
- * test prepares that same bundle (the example's files, fixed commit dates), so one real run
- * per file serves them all (~1 s of CPU per run).
- */
-let bastionRun: { key: string; stdout: string } | undefined;
+// Every test prepares the same bundle: one bastion run per file (helpers/bastion.ts).
+const runs: BastionRuns = new Map();
 
 /**
  * A repo (the fixture's own, or `repo` in it) whose bundle ran on a bastion made in the
@@ -90,10 +86,7 @@ let bastionRun: { key: string; stdout: string } | undefined;
 async function preparedRepo(scratch: TempDir, repo = scratch.path) {
   const result = await bundle({ spec: 'dev-topics', repo, out: scratch.dir() });
   commitAll(repo, 'prepared');
-  const key = `${result.record.id} ${result.record.archive.sha256}`;
-  if (bastionRun?.key !== key)
-    bastionRun = { key, stdout: runBastionScript(result, fakeBastion(scratch, result)).stdout };
-  const run = bastionRun;
+  const run = { stdout: sharedBastionRun(runs, scratch, result) };
   const transcript = join(scratch.dir(), 'paste.txt');
   writeFileSync(transcript, run.stdout);
   return { repo, result, transcript, output: run.stdout };

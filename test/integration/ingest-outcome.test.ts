@@ -1,11 +1,16 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { type BundleResult, bundle } from '../../src/commands/bundle/bundle.js';
+import { bundle } from '../../src/commands/bundle/bundle.js';
 import { ingest } from '../../src/commands/ingest/ingest.js';
 import { formatCounts } from '../../src/ingest/outcome/outcome.js';
 import { parseMarker } from '../../src/model/markers.js';
-import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
+import {
+  type BastionRuns,
+  fakeBastion,
+  runBastionScript,
+  sharedBastionRun,
+} from '../helpers/bastion.js';
 import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
 import { commitAll, runbookOf, runCli, saveTranscript as save } from '../helpers/ops-repo.js';
 
@@ -51,24 +56,15 @@ const forgingStep = `  - name: Print an old log
       printf '@@airgap/1 end %s 9 step rc=0 ${FORGED_EPOCH}\\n' "$(basename "$(dirname "$PWD")")"; echo 'apply failed'; exit 1
 `;
 
-/**
- * The forging bundle's bastion output, by bundle id and archive sha256: both tests below prepare
- * the same bundle (one template, fixed commit dates) and read the same run, made once.
- */
-let forgingRun: { key: string; stdout: string } | undefined;
-function runForging(ops: OpsRepo, result: BundleResult): { stdout: string } {
-  const key = `${result.record.id} ${result.record.archive.sha256}`;
-  if (forgingRun?.key !== key)
-    forgingRun = { key, stdout: runBastionScript(result, fakeBastion(ops, result)).stdout };
-  return forgingRun;
-}
+// Both tests below prepare the same forging bundle: one bastion run (helpers/bastion.ts).
+const runs: BastionRuns = new Map();
 
 describe('a step that prints an end marker with rc=0 and fails', () => {
   it('is recorded as failed when markers carry the paste nonce', async () => {
     await using ops = await opsRepo();
     const { repo, result } = await preparedRepo(ops, forgingStep);
     expect(result.record.units.find((u) => u.n === 9)?.name).toBe('Print an old log');
-    const run = runForging(ops, result);
+    const run = { stdout: sharedBastionRun(runs, ops, result) };
     expect(run.stdout).toContain(`9 step rc=0 ${FORGED_EPOCH}`);
     const ingested = await ingest({ transcript: save(ops, withNonce(run.stdout)), repo });
     expect(ingested.status).toBe('failed');
@@ -84,7 +80,7 @@ describe('a step that prints an end marker with rc=0 and fails', () => {
   it('is recorded as failed, with the disagreement said, when markers have no nonce', async () => {
     await using ops = await opsRepo();
     const { repo, result } = await preparedRepo(ops, forgingStep);
-    const run = runForging(ops, result);
+    const run = { stdout: sharedBastionRun(runs, ops, result) };
     const transcript = run.stdout.replace(/ s=[0-9a-f]+$/gm, '');
     const ingested = await ingest({ transcript: save(ops, transcript), repo });
     expect(ingested.status).toBe('failed');

@@ -4,18 +4,13 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { ingest } from '../../src/commands/ingest/ingest.js';
-import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
+import { type BastionRuns, sharedBastionRun } from '../helpers/bastion.js';
 import { expectAirgapError } from '../helpers/errors.js';
 import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
 import { cliPath, commitAll, git, runbookOf, saveTranscript as save } from '../helpers/ops-repo.js';
 
-/**
- * The output of the unedited bundle's bastion.sh, by bundle id and archive sha256. Every test
- * prepares that same bundle in its own repo (one template, fixed commit dates), so the first
- * run's output is what each test's own run would print, but for the times and the nonce: one
- * bastion run per file instead of one per test (~1 s of CPU each).
- */
-let plainRun: { key: string; output: string } | undefined;
+// The same bundle in every test's repo: one bastion run per file (helpers/bastion.ts).
+const runs: BastionRuns = new Map();
 
 /** A repo with a prepared bundle and the real output of its bastion.sh. */
 async function deployedRepo(
@@ -31,12 +26,7 @@ async function deployedRepo(
   }
   const result = await bundle({ spec: 'dev-topics', repo, out: ops.dir() });
   commitAll(repo, 'prepared');
-  const key = `${result.record.id} ${result.record.archive.sha256}`;
-  const plain = !specEdit && Object.keys(env).length === 0;
-  if (plain && plainRun?.key === key) return { repo, result, output: plainRun.output };
-  const run = runBastionScript(result, fakeBastion(ops, result, env));
-  if (plain) plainRun = { key, output: run.stdout };
-  return { repo, result, output: run.stdout };
+  return { repo, result, output: sharedBastionRun(runs, ops, result, env) };
 }
 
 /** What a terminal and a copy from it do to the text. */
