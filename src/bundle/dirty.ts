@@ -2,12 +2,12 @@
  * Which uncommitted paths a spec covers. Apart from plan.ts so that an unchanged rerun can ask
  * without loading the default plan, the manifest scanner and the secret rules behind it.
  */
-import picomatch from 'picomatch';
 import type { BundleSpec } from '../model/spec.js';
 import type { DirtyPath } from '../repo/git.js';
+import { globMatcher } from '../util/glob.js';
 
 export function makeMatcher(globs: readonly string[]): (path: string) => boolean {
-  return picomatch([...globs], { dot: true });
+  return globMatcher(globs, { dot: true });
 }
 
 /** Modified, staged or untracked paths that the spec's globs (or the spec itself) cover. */

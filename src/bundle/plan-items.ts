@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
-import picomatch from 'picomatch';
 import type { BundleFile } from '../model/record.js';
+import { globMatcher } from '../util/glob.js';
 import { isKustomizationPath, type ManifestObject } from './manifests.js';
 
 /**
@@ -144,7 +144,7 @@ export function planItems(
   manifests: ReadonlyMap<string, readonly ManifestObject[]>,
   serverSideReason: (objects: readonly ManifestObject[]) => string | undefined,
 ): { items: PlanItem[]; notes: string[] } {
-  const matchers = globs.map((glob) => picomatch(glob, { dot: true }));
+  const matchers = globs.map((glob) => globMatcher(glob, { dot: true }));
   const globOf = (path: string) => {
     const glob = matchers.findIndex((matches) => matches(path));
     return glob === -1 ? matchers.length : glob;

@@ -1,5 +1,4 @@
 import { posix } from 'node:path';
-import picomatch from 'picomatch';
 import { AirgapError } from '../errors.js';
 import {
   type ArchiveFormat,
@@ -10,6 +9,7 @@ import {
 } from '../model/record.js';
 import type { BundleSpec } from '../model/spec.js';
 import type { TreeEntry } from '../repo/git.js';
+import { globMatcher } from '../util/glob.js';
 import { sha256Hex } from '../util/hash.js';
 import { type DefaultPlan, defaultPlan, type PlannedStep } from './default-plan.js';
 import { makeMatcher } from './dirty.js';
@@ -57,7 +57,7 @@ export function selectEntries(
   const badNames = new Set<string>();
   const selected = new Map<string, TreeEntry>();
   spec.files.forEach((glob, index) => {
-    const matches = picomatch(glob, { dot: true });
+    const matches = globMatcher(glob, { dot: true });
     let count = 0;
     for (const entry of tree) {
       const name = matchableName(entry.path);
