@@ -49,6 +49,8 @@ describe('a whole bundle through context.git', () => {
     );
     // One git status: the rerun check started it beside rev-parse and the plan was handed it.
     expect(first.asked.filter((name) => name === 'dirtyPaths')).toHaveLength(1);
+    // One ls-tree: bundle() started it while the plan's modules loaded, and the plan used it.
+    expect(first.asked.filter((name) => name === 'listTree')).toHaveLength(1);
     const again = recording();
     const rerun = await bundle({
       spec: 'dev-topics',

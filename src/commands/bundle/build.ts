@@ -6,7 +6,7 @@ import { type BundleRecord, parseRecord, recordPath, stableJson } from '../../mo
 import { cloudshellWarnings } from '../../paste/cloudshell.js';
 import { withPastePlan } from '../../paste/plan-data.js';
 import { sweepDead } from '../../repo/airgap-dir.js';
-import type { DirtyPath } from '../../repo/git.js';
+import type { DirtyPath, TreeEntry } from '../../repo/git.js';
 import { publishDirectory } from '../../util/atomic.js';
 import { makeDirectory } from '../../util/fs.js';
 import { contextOf } from '../context.js';
@@ -40,9 +40,11 @@ export async function buildBundle(
   status?: Promise<DirtyPath[]>,
   /** HEAD's commit as the rerun read it from .git's files (the plan checks it against git's). */
   commit?: string,
+  /** That commit's tree, when the caller already started listing it. */
+  tree?: Promise<TreeEntry[]>,
 ): Promise<BundleResult> {
   const context = contextOf(options.context);
-  const plan = await planBundle(options, context, root, status, commit);
+  const plan = await planBundle(options, context, root, status, commit, tree);
   const warnings = [...plan.warnings];
   const rollback = plan.prepared ? await rollbackOf(plan.root, plan.prepared.record) : undefined;
   const result = (record: BundleRecord, alreadyPrepared: boolean): Promise<BundleResult> =>

@@ -58,6 +58,8 @@ export async function planBundle(
   knownStatus?: Promise<DirtyPath[]>,
   /** HEAD's commit read from .git's files (with knownRoot only): its tree is listed at once. */
   likelyCommit?: string,
+  /** likelyCommit's tree, when the caller already started listing it. */
+  likelyTree?: Promise<TreeEntry[]>,
 ): Promise<BundlePlan> {
   const root = knownRoot ?? (await git.repoRoot(options.repo ? resolve(cwd, options.repo) : cwd));
   // Each git starts as soon as what it needs is known, so they overlap (status needs only the
@@ -71,7 +73,8 @@ export async function planBundle(
   resolved.catch(() => {});
   // The tree of the commit .git's files name, listed beside `git show` rather than after it;
   // used only if git's HEAD is that commit, and its failure reported where it was before.
-  const early = knownRoot && likelyCommit ? git.listTree(root, likelyCommit) : undefined;
+  const early =
+    knownRoot && likelyCommit ? (likelyTree ?? git.listTree(root, likelyCommit)) : undefined;
   early?.catch(() => {});
   const both = await resolved.then(
     (path) => git.headCommitAndFile?.(root, path),
