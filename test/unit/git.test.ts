@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseLsTree } from '../../src/repo/git.js';
+import { parseLsTree, type TreeEntry } from '../../src/repo/git.js';
 
 const id = 'a'.repeat(40);
 const record = (head: string, name: Buffer | string) =>
@@ -35,5 +35,56 @@ describe('parseLsTree', () => {
     });
     expect(entries[1]?.rawName?.equals(bad)).toBe(true);
     expect(entries[1]?.path).toBe(bad.toString('utf8'));
+  });
+
+  it('reads every header as splitting it at runs of spaces did, odd ones included', () => {
+    // What parseLsTree did before it read records by index (kept here as the reference).
+    const split = (output: string): TreeEntry[] =>
+      output
+        .split('\0')
+        .filter(Boolean)
+        .map((record) => {
+          const tab = record.indexOf('\t');
+          const [mode = '', type = '', objectId = '', size = '-'] = record
+            .slice(0, tab)
+            .split(/ +/);
+          const entry = { path: record.slice(tab + 1), mode, objectId, size: 0 };
+          return {
+            ...entry,
+            type: type as TreeEntry['type'],
+            size: size === '-' ? 0 : Number(size),
+          };
+        });
+    const long = 'b'.repeat(64);
+    const heads = [
+      `100644 blob ${id}     123`,
+      `100644 blob ${long} 12345678901`,
+      `160000 commit ${id}       -`,
+      `100644  blob ${id} 5`,
+      `100644 blob  ${id} 5`,
+      ` 100644 blob ${id} 5`,
+      `100644 blob ${id}`,
+      `100644 blob ${id} `,
+      `100644 blob ${id} 5 `,
+      `100644 blob ${id} 5 6`,
+      `100644 blob ${id} \u00a0-`,
+      `100644 blob ${id} \u00a05`,
+      `100644 blob ${id} x`,
+      `100644 blob`,
+      '',
+    ];
+    const records = [
+      ...heads.map((head, i) => `${head}\tk8s/f ${i}.yaml`),
+      `100644 blob ${id} 9 no tab at all`,
+      `100644 blob ${id} 9\tname\twith\ttabs ä`,
+    ];
+    for (const record of records) {
+      const alone = `${record}\0`;
+      expect(parseLsTree(Buffer.from(alone)), JSON.stringify(record)).toEqual(split(alone));
+    }
+    const all = `${records.join('\0')}\0`;
+    expect(parseLsTree(Buffer.from(all))).toEqual(split(all));
+    // A record without a tab does not borrow the next record's.
+    expect(parseLsTree(Buffer.from(`a b c 1\0${records[0]}\0`))[0]?.path).toBe('a b c 1');
   });
 });
