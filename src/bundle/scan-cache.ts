@@ -2,21 +2,15 @@ import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeFileAtomically } from '../util/atomic.js';
 import { rulesFingerprint } from './credentials.js';
-import type { ContentProblem, ManifestObject } from './manifests.js';
-import { type StoredVerdict, storedJson, unpackVerdict } from './scan-verdict.js';
+import { type CachedScan, type StoredVerdict, storedJson, unpackVerdict } from './scan-verdict.js';
+
+export type { CachedScan };
 
 /**
  * Bump when a verdict's form or the parsing around the rules changes. A change to any rule
  * changes the file's name by itself: it holds the rules' fingerprint (credentials.ts).
  */
 const SCANNER_VERSION = 8;
-
-export interface CachedScan {
-  problems: ContentProblem[];
-  images: string[];
-  isKubernetes: boolean;
-  objects: ManifestObject[];
-}
 
 /**
  * Scan verdicts keyed by git blob id and path: a blob's content never changes, so parsing the

@@ -1,6 +1,13 @@
 import { invariantBroken } from '../errors.js';
-import type { ManifestObject } from './manifests.js';
-import type { CachedScan } from './scan-cache.js';
+import type { ContentProblem, ManifestObject } from './manifests.js';
+
+/** What a scan finds in one file: kept in the scan cache and handed between threads. */
+export interface CachedScan {
+  problems: ContentProblem[];
+  images: string[];
+  isKubernetes: boolean;
+  objects: ManifestObject[];
+}
 
 /**
  * How a verdict is written in the scan cache and sent from a scan thread to the main thread.
