@@ -237,12 +237,13 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
 }
 
 /**
- * A transcript file smaller than this is cleaned without CleanThread: its walk costs this
- * thread less than the thread costs to start and warm up. On the bench's 20 MB paste the thread
- * added 0.2-0.35 s of CPU and 30 MiB of RSS and took no main-thread CPU off (3 alternated
- * pairs, load 10); on the 200 MB one it took 0.35 s off the main thread.
+ * CleanThread is off: on this 2-core machine it did not shorten an ingest. Quiet bench A/B at
+ * 16:44-16:46 UTC on 2026-12-06 (`bench.js --only=ingest`, load 1.1-1.7, 4 alternated pairs on
+ * 200 MB): 1.707/1.655/1.644/1.910 s with the thread against 1.821/1.616/1.620/1.638 s without,
+ * and 0.2-0.4 s more CPU and ~35 MiB more RSS with it. On 20 MB it added 0.2-0.35 s of CPU.
+ * Kept (and tested through its own tests) for a machine with more cores to measure again.
  */
-const THREADED_CLEAN_BYTES = 48 << 20;
+const THREADED_CLEAN_BYTES = Number.POSITIVE_INFINITY;
 
 /** The read phase: checked before the lock is taken, opened when the clean phase asks. */
 function openTranscript(

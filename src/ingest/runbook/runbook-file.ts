@@ -65,11 +65,12 @@ export async function runbookWrite(
 }
 
 /**
- * A body over this many bytes is hashed on another thread (see renderHashed). Under it, the
- * thread costs more than it takes off: the bench's 20 MB paste makes a 17.6 MB body, ~11 ms of
- * sha256, and the thread's start and second read of the body cost more CPU and 13 MiB of RSS.
+ * A body over this many bytes is hashed on another thread (see renderHashed); off by default.
+ * With it on over 48 MiB, the bench's 200 MB ingest took 1.704 and 1.807 s against 1.616-1.638 s
+ * with it off (quiet A/B, 2026-12-06 16:46, load 1.2-1.8): the thread's start and its second
+ * read of the body cost more than the ~115 ms of sha256 it takes off the main thread.
  */
-export const HASH_AWAY_OVER = 48 << 20;
+export const HASH_AWAY_OVER = Number.POSITIVE_INFINITY;
 
 /**
  * Renders the runbook body into `sink` (`render`) and returns its sha256. Once it is over `away`
