@@ -38,18 +38,18 @@ async function signedRepo(trusted: { pub: string }): Promise<OpsRepo> {
   return repo;
 }
 
+/** dev-topics bundled from `repo` into a new dir in `scratch`, signed with `signer`'s key. */
+function signedBundle(scratch: TempDir, repo: OpsRepo, signer: { key: string }) {
+  return bundle({ spec: 'dev-topics', repo: repo.path, out: scratch.dir(), signKey: signer.key });
+}
+
 describe('signed bundles with ssh-keygen', () => {
   it('signs on the laptop and verifies on the bastion before extracting', async () => {
     await using tmp = await tempDir();
     if (!requireTool('ssh-keygen')) return;
     const trusted = keypair(tmp, 'ops');
     await using repo = await signedRepo(trusted);
-    const result = await bundle({
-      spec: 'dev-topics',
-      repo: repo.path,
-      out: tmp.dir(),
-      signKey: trusted.key,
-    });
+    const result = await signedBundle(tmp, repo, trusted);
     expect(existsSync(`${result.archivePath}.sig`)).toBe(true);
     expect(result.record.signature?.identity).toBe('ops@example.com');
     const run = runBastionScript(result, fakeBastion(tmp, result));
@@ -67,12 +67,7 @@ describe('signed bundles with ssh-keygen', () => {
     );
     expect((missing as AirgapError).message).toContain('requires a signed bundle');
     const stranger = keypair(tmp, 'stranger');
-    const untrusted = await bundle({
-      spec: 'dev-topics',
-      repo: repo.path,
-      out: tmp.dir(),
-      signKey: stranger.key,
-    }).catch((e: unknown) => e);
+    const untrusted = await signedBundle(tmp, repo, stranger).catch((e: unknown) => e);
     expect(untrusted).toBeInstanceOf(AirgapError);
     expect((untrusted as AirgapError).message).toContain('does not verify against allowed_signers');
   });
@@ -82,12 +77,7 @@ describe('signed bundles with ssh-keygen', () => {
     if (!requireTool('ssh-keygen')) return;
     const trusted = keypair(tmp, 'ops');
     await using repo = await signedRepo(trusted);
-    const result = await bundle({
-      spec: 'dev-topics',
-      repo: repo.path,
-      out: tmp.dir(),
-      signKey: trusted.key,
-    });
+    const result = await signedBundle(tmp, repo, trusted);
     const bastion = fakeBastion(tmp, result);
     // The bastion pins its own signers: the laptop's key is not among them.
     const other = keypair(tmp, 'other');
@@ -132,12 +122,7 @@ describe('a bastion with OpenSSH 7.4 and OpenSSL 1.0.2 (Amazon Linux 2)', () => 
       if (!requireTool('ssh-keygen') || !requireTool('openssl')) return;
       const trusted = keypair(tmp, 'ops', type);
       await using repo = await signedRepo(trusted);
-      const result = await bundle({
-        spec: 'dev-topics',
-        repo: repo.path,
-        out: tmp.dir(),
-        signKey: trusted.key,
-      });
+      const result = await signedBundle(tmp, repo, trusted);
       const bastion = amazonLinux2(tmp, result);
       const run = runBastionScript(result, bastion);
       expect(run.stdout).toContain(`openssl dgst -${type === 'rsa' ? 'sha512' : 'sha256'} -verify`);
@@ -157,12 +142,7 @@ describe('a bastion with OpenSSH 7.4 and OpenSSL 1.0.2 (Amazon Linux 2)', () => 
     if (!requireTool('ssh-keygen') || !requireTool('openssl')) return;
     const trusted = keypair(tmp, 'ops', 'ecdsa');
     await using repo = await signedRepo(trusted);
-    const result = await bundle({
-      spec: 'dev-topics',
-      repo: repo.path,
-      out: tmp.dir(),
-      signKey: trusted.key,
-    });
+    const result = await signedBundle(tmp, repo, trusted);
 
     const otherSigner = amazonLinux2(tmp, result);
     pin(otherSigner, keypair(tmp, 'other', 'ecdsa'));
@@ -226,12 +206,7 @@ describe('a bastion with OpenSSH 7.4 and OpenSSL 1.0.2 (Amazon Linux 2)', () => 
     if (!requireTool('ssh-keygen')) return;
     const trusted = keypair(tmp, 'ops');
     await using repo = await signedRepo(trusted);
-    const result = await bundle({
-      spec: 'dev-topics',
-      repo: repo.path,
-      out: tmp.dir(),
-      signKey: trusted.key,
-    });
+    const result = await signedBundle(tmp, repo, trusted);
     const bastion = amazonLinux2(tmp, result);
     const run = runBastionScript(result, bastion);
     expect(run.stdout).toContain('OpenSSH ≥ 8.1 needed to verify an Ed25519 signature here');
