@@ -26,13 +26,19 @@ describe('a whole bundle through context.git', () => {
   it('plans, packs and reruns with the git it is given', async () => {
     await using repo = await opsRepo();
     const out = repo.dir();
-    const first = recording();
-    const built = await bundle({
-      spec: 'dev-topics',
-      repo: repo.path,
-      out,
-      context: { git: first.git },
-    });
+    /** dev-topics bundled from `dir` through a recording git: the result, the members asked. */
+    const recorded = async (dir = repo.path) => {
+      const { git: through, asked } = recording();
+      const result = await bundle({
+        spec: 'dev-topics',
+        repo: dir,
+        out,
+        context: { git: through },
+      });
+      return { result, asked };
+    };
+    const first = await recorded();
+    const built = first.result;
     expect(built.alreadyPrepared).toBe(false);
     // HEAD read from .git's files named the root (no repoRoot, no rev-parse: no stamp to
     // compare with yet), one git show HEAD and the spec (no headCommit or showCommittedFile);
@@ -51,13 +57,8 @@ describe('a whole bundle through context.git', () => {
     expect(first.asked.filter((name) => name === 'dirtyPaths')).toHaveLength(1);
     // One ls-tree: bundle() started it while the plan's modules loaded, and the plan used it.
     expect(first.asked.filter((name) => name === 'listTree')).toHaveLength(1);
-    const again = recording();
-    const rerun = await bundle({
-      spec: 'dev-topics',
-      repo: repo.path,
-      out,
-      context: { git: again.git },
-    });
+    const again = await recorded();
+    const rerun = again.result;
     expect(rerun.alreadyPrepared).toBe(true);
     expect(rerun.record.id).toBe(built.record.id);
     // The unchanged rerun (bundle-rerun.ts): HEAD from the files, one git status, both asked
@@ -66,14 +67,8 @@ describe('a whole bundle through context.git', () => {
 
     // The same commit reached other ways: packed refs, a branch with slashes, detached.
     const rerun2 = async () => {
-      const asked = recording();
-      const result = await bundle({
-        spec: 'dev-topics',
-        repo: repo.path,
-        out,
-        context: { git: asked.git },
-      });
-      return { prepared: result.alreadyPrepared, asked: asked.asked };
+      const { result, asked } = await recorded();
+      return { prepared: result.alreadyPrepared, asked };
     };
     const fromFiles = { prepared: true, asked: ['headFromFiles', 'dirtyPaths'] };
     git(repo.path, 'pack-refs', '--all');
@@ -99,13 +94,8 @@ describe('a whole bundle through context.git', () => {
     // A linked worktree is not read from files: rev-parse, as before.
     const linked = join(repo.dir(), 'linked');
     git(repo.path, 'worktree', 'add', '-q', '--detach', linked);
-    const inLinked = recording();
-    const there = await bundle({
-      spec: 'dev-topics',
-      repo: linked,
-      out,
-      context: { git: inLinked.git },
-    });
+    const inLinked = await recorded(linked);
+    const there = inLinked.result;
     expect(there.record.id).toBe(built.record.id);
     expect(inLinked.asked.slice(0, 3)).toEqual(['headFromFiles', 'headTree', 'dirtyPaths']);
   });
