@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { AirgapError } from '../../src/errors.js';
 import { fakeBastion } from '../helpers/bastion.js';
-import { opsRepo, type TempDir } from '../helpers/fixtures.js';
+import { type OpsRepo, opsRepo, type TempDir } from '../helpers/fixtures.js';
 import { commitAll, requireTool } from '../helpers/ops-repo.js';
 
 /** A bastion without S3: `aws` is there but fails loudly if anything calls it. */
@@ -23,6 +23,11 @@ function noS3Bastion(scratch: TempDir, result: Awaited<ReturnType<typeof bundle>
   return { ...bastion, env: { ...bastion.env, PATH: `${bin}:${process.env.PATH}` } };
 }
 
+/** dev-topics bundled from `repo` for paste transfer, into `out`. */
+function pasteBundle(repo: OpsRepo, out = repo.dir()) {
+  return bundle({ spec: 'dev-topics', repo: repo.path, out, paste: true });
+}
+
 function runScripts(scripts: string[], env: NodeJS.ProcessEnv, cwd: string) {
   const run = spawnSync(
     'bash',
@@ -35,12 +40,7 @@ function runScripts(scripts: string[], env: NodeJS.ProcessEnv, cwd: string) {
 describe('airgap bundle --paste', () => {
   it('carries the archive through pasted blocks and deploys with coreutils alone', async () => {
     await using repo = await opsRepo();
-    const result = await bundle({
-      spec: 'dev-topics',
-      repo: repo.path,
-      out: repo.dir(),
-      paste: true,
-    });
+    const result = await pasteBundle(repo);
     expect(readdirSync(result.outDir)).toEqual(
       expect.arrayContaining(['PASTE-TRANSFER.md', 'paste-transfer.sh']),
     );
@@ -67,12 +67,7 @@ describe('airgap bundle --paste', () => {
 
   it('stops before kubectl when a pasted part was damaged', async () => {
     await using repo = await opsRepo();
-    const result = await bundle({
-      spec: 'dev-topics',
-      repo: repo.path,
-      out: repo.dir(),
-      paste: true,
-    });
+    const result = await pasteBundle(repo);
     const script = join(result.outDir, 'paste-transfer.sh');
     const text = readFileSync(script, 'utf8');
     const heredoc = "<<'AIRGAP_PART_EOF' || :\n";
@@ -97,9 +92,7 @@ describe('airgap bundle --paste', () => {
     );
     commitAll(repo.path, 'big');
     const out = repo.dir();
-    const error = await bundle({ spec: 'dev-topics', repo: repo.path, out, paste: true }).catch(
-      (e: unknown) => e,
-    );
+    const error = await pasteBundle(repo, out).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AirgapError);
     expect((error as AirgapError).message).toContain('paste transfer is limited to 2 MiB');
     expect(readdirSync(out)).toEqual([]);
