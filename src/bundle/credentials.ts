@@ -183,11 +183,10 @@ let providerFilter: LineFilter | undefined;
 function keywordLines(text: string, flagged?: readonly number[]): Map<number, Set<ProviderRule>> {
   // Given the pass's lines, the 1.2 MB table is loaded only if a flagged line needs it: most
   // files have none.
-  const filter = flagged ? undefined : providerLineFilter();
   const found = new Map<number, Set<ProviderRule>>();
   let line = 0;
   let counted = 0;
-  for (const start of flagged ?? filter?.flagged(text).starts ?? []) {
+  for (const start of flagged ?? providerLineFilter().flagged(text).starts) {
     for (let nl = text.indexOf('\n', counted); nl !== -1 && nl < start; ) {
       line++;
       nl = text.indexOf('\n', nl + 1);
