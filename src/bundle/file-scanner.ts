@@ -1,7 +1,8 @@
-import crypto, { createHash, type Hash } from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import picomatch from 'picomatch';
 import type { BundleFile } from '../model/record.js';
 import type { TreeEntry } from '../repo/git.js';
+import { sha256Hex } from '../util/hash.js';
 import { mayHoldCredentialBytes, mayHoldYamlRefusal } from './credential-screen.js';
 import { lfsPointerProblem } from './lfs.js';
 import type { ContentProblem, ManifestObject } from './manifests.js';
@@ -160,14 +161,9 @@ export class FileScanner {
   }
 }
 
-/**
- * A file's sha256 from its chunks. One chunk (most files of a 50,000-file bundle) is hashed in
- * one call with no Hash object: 50,000 of those, each a native object to create, update,
- * digest and collect, cost a quarter more than the hashing itself. crypto.hash is Node 20.12+.
- */
+/** A file's sha256 from its chunks: one chunk (most files of a 50,000-file bundle) in one call. */
 function sha256Of(chunks: readonly Buffer[]): string {
-  if (chunks.length === 1 && typeof crypto.hash === 'function')
-    return crypto.hash('sha256', chunks[0] as Buffer, 'hex');
+  if (chunks.length === 1) return sha256Hex(chunks[0] as Buffer);
   const hash = createHash('sha256');
   for (const chunk of chunks) hash.update(chunk);
   return hash.digest('hex');
