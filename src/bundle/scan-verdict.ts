@@ -22,11 +22,8 @@ export type StoredVerdict =
   | (Omit<CachedScan, 'objects'> & { s: string[]; o: number[] });
 
 /** What a scan thread sends for one file: all but the objects, and the verdict as JSON. */
-export interface SentVerdict {
+export interface SentVerdict extends Omit<CachedScan, 'objects'> {
   index: number;
-  problems: CachedScan['problems'];
-  images: string[];
-  isKubernetes: boolean;
   /** The whole verdict as a StoredVerdict's JSON, objects included. */
   stored: string;
 }
