@@ -110,8 +110,6 @@ export class FileScanner {
     for (const [index, file] of this.files.entries()) {
       if (!file.sha256 && file.mode !== '120000') {
         this.current = index;
-        this.hash = undefined;
-        this.kept = [];
         this.close();
       }
     }
