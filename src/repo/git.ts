@@ -45,6 +45,9 @@ export async function gitOk(cwd: string, args: readonly string[]): Promise<Buffe
   return result.stdout;
 }
 
+/** A full object id, SHA-1 or SHA-256. */
+export const OBJECT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
+
 /** The .git directory of each root repoRoot found: the same rev-parse answers both. */
 const gitDirs = new Map<string, string>();
 
@@ -87,7 +90,7 @@ export async function headTree(
   const lines = result.stdout.toString('utf8').split('\n');
   if (result.code !== 0 || lines.length !== 4 || lines[3] !== '') return undefined;
   const [root = '', gitDir = '', tree = ''] = lines;
-  if (!root || !gitDir || !/^[0-9a-f]{40}([0-9a-f]{24})?$/.test(tree)) return undefined;
+  if (!root || !gitDir || !OBJECT_ID.test(tree)) return undefined;
   gitDirs.set(root, gitDir);
   return { root, gitDir, tree };
 }
@@ -292,7 +295,6 @@ export async function headCommitAndFile(
     .subarray(0, last)
     .toString('utf8')
     .split('\0');
-  const id = /^[0-9a-f]{40}([0-9a-f]{24})?$/;
-  if (!id.test(sha) || !id.test(tree) || !/^\d+$/.test(time)) return undefined;
+  if (!OBJECT_ID.test(sha) || !OBJECT_ID.test(tree) || !/^\d+$/.test(time)) return undefined;
   return { commit: { sha, tree, time: Number(time), subject }, file: out.subarray(last + 2) };
 }

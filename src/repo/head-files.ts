@@ -11,6 +11,7 @@
  */
 import { lstatSync, readFileSync, realpathSync, type Stats } from 'node:fs';
 import { dirname, join, relative, sep } from 'node:path';
+import { OBJECT_ID } from './git.js';
 
 export interface HeadFromFiles {
   root: string;
@@ -18,7 +19,6 @@ export interface HeadFromFiles {
   commit: string;
 }
 
-const OBJECT_ID = /^[0-9a-f]{40}(?:[0-9a-f]{24})?$/;
 // Variables that move the repo, its work tree or config, or what git reads as refs; with any
 // of them set git decides. Others (GIT_SSL_CAINFO, GIT_SSH_COMMAND, the fixtures' identities)
 // are common in a shell and change none of that.
