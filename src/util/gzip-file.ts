@@ -2,9 +2,8 @@ import { Worker } from 'node:worker_threads';
 
 // The worker's code inline (CommonJS, as eval workers run): no separate script to find, so it
 // runs the same from dist/, from the one-file standalone build and from TypeScript sources.
-// It reads the file as it grows, from \`start\`, up to what the main thread says is written (to
-// its end when nothing is said), so it can compress a file that is still being written. Without
-// \`to\` it only hashes (FileHash).
+// It reads the file as it grows, up to what the main thread says is written (to its end when
+// nothing is said), so it can compress a file that is still being written.
 // One reused read buffer, each part written once gzip has taken the last (its write callback):
 // a stream's new buffer per read was garbage the worker collected late, 50 MB more RSS.
 const GZIP = `
@@ -12,10 +11,8 @@ const { parentPort, workerData } = require('node:worker_threads');
 const { closeSync, createWriteStream, openSync, readSync } = require('node:fs');
 const { pipeline } = require('node:stream/promises');
 const { createGzip } = require('node:zlib');
-const { createHash } = require('node:crypto');
-const hash = workerData.hash ? createHash('sha256') : undefined;
-const gzip = workerData.to ? createGzip({ level: workerData.level }) : undefined;
-const written = gzip ? pipeline(gzip, createWriteStream(workerData.to)) : undefined;
+const gzip = createGzip({ level: workerData.level });
+const written = pipeline(gzip, createWriteStream(workerData.to));
 const fd = openSync(workerData.from, 'r');
 const buffer = Buffer.allocUnsafe(1 << 20);
 const growing = workerData.available !== undefined;
@@ -29,7 +26,7 @@ if (growing)
     if (wake) wake();
   });
 (async () => {
-  let position = workerData.start;
+  let position = 0;
   try {
     for (;;) {
       if (position >= available) {
@@ -45,18 +42,14 @@ if (growing)
         break;
       }
       position += read;
-      hash?.update(buffer.subarray(0, read));
-      if (gzip)
-        await new Promise((resolve, reject) =>
-          gzip.write(buffer.subarray(0, read), (e) => (e ? reject(e) : resolve())),
-        );
+      await new Promise((resolve, reject) =>
+        gzip.write(buffer.subarray(0, read), (e) => (e ? reject(e) : resolve())),
+      );
     }
   } finally {
     closeSync(fd);
   }
-  // The file's digest as soon as it is all read: the main thread waits for it, not for gzip.
-  if (hash) parentPort.postMessage({ sha256: hash.digest('hex') });
-  gzip?.end();
+  gzip.end();
   await written;
   parentPort.postMessage('done');
   parentPort.close();
@@ -75,60 +68,44 @@ export const KEPT_GZIP_LEVEL = 1;
 const GROW_STEP = 4 << 20;
 
 /**
- * A file read on a thread of its own as it is written (see the worker's code above): gzipped
- * into a file (GzipFile), hashed (FileHash), or both.
+ * Gzips a file on a thread of its own, into `to`: the bytes `pipeline(createReadStream(from),
+ * createGzip({ level: KEPT_GZIP_LEVEL }), createWriteStream(to))` writes. A large kept
+ * transcript is compressed while the main thread cleans, spools and renders: done after the
+ * rest, its CPU was all wall time.
  */
-class FileFollower {
-  /** Settles once the worker is done (`to` complete, when there is one). */
+export class GzipFile {
+  /** Settles once `to` is complete. */
   readonly done: Promise<void>;
-  /**
-   * The sha256 of the file from `start` to its end, once the worker has read it all; only
-   * with `hash`. The clean pass's copy over the limit is hashed here, off the main thread.
-   */
-  readonly sha256: Promise<string>;
   private readonly worker: Worker;
   /** What the worker was last told is written (see grow). */
   private told = 0;
 
-  protected constructor(
+  /** `available`: the file is still being written, this much so far (see grow and end). */
+  constructor(
     readonly from: string,
-    options: { to?: string; available?: number; hash: boolean; start?: number },
+    readonly to: string,
+    available?: number,
   ) {
-    const { to, available, hash, start = 0 } = options;
     this.worker = new Worker(GZIP, {
       eval: true,
-      workerData: { from, to, available, level: KEPT_GZIP_LEVEL, hash, start },
+      workerData: { from, to, available, level: KEPT_GZIP_LEVEL },
     });
     this.told = available ?? 0;
     const worker = this.worker;
-    let digest: (sha256: string) => void = () => undefined;
-    const digested = new Promise<string>((resolve) => {
-      digest = resolve;
-    });
     this.done = new Promise((resolve, reject) => {
       let finished = false;
-      worker.on('message', (message: 'done' | { sha256: string }) => {
-        if (message === 'done') finished = true;
-        else digest(message.sha256);
+      worker.once('message', () => {
+        finished = true;
       });
       // A failure inside the worker is an uncaught error there, reported here.
       worker.once('error', reject);
       worker.once('exit', (code) => {
         if (finished) resolve();
-        else
-          reject(
-            new Error(`${to ? 'gzip' : 'sha256'} of ${from} stopped (worker exit code ${code})`),
-          );
+        else reject(new Error(`gzip of ${from} stopped (worker exit code ${code})`));
       });
     });
     // Handled here until the owner awaits it (its failure still rejects there).
     this.done.catch(() => undefined);
-    // The digest comes before `done`; a worker that fails first fails it too.
-    this.sha256 = Promise.race([
-      digested,
-      this.done.then(() => Promise.reject(new Error(`no sha256 of ${from}: not asked for`))),
-    ]);
-    this.sha256.catch(() => undefined);
   }
 
   /**
@@ -150,42 +127,6 @@ class FileFollower {
   /** Stops the worker (its output is left incomplete) and waits until it has stopped. */
   async cancel(): Promise<void> {
     await this.worker.terminate();
-  }
-}
-
-/**
- * Gzips a file on a thread of its own, into `to`: the bytes `pipeline(createReadStream(from),
- * createGzip({ level: KEPT_GZIP_LEVEL }), createWriteStream(to))` writes. A large kept
- * transcript is compressed while the main thread cleans, spools and renders: done after the
- * rest, its CPU was all wall time.
- */
-export class GzipFile extends FileFollower {
-  /**
-   * `available`: the file is still being written, this much so far (see grow and end).
-   * `hash`: also give the file's sha256 (see sha256).
-   */
-  constructor(
-    from: string,
-    readonly to: string,
-    available?: number,
-    hash = false,
-  ) {
-    super(from, { to, available, hash });
-  }
-}
-
-/**
- * The sha256 of a file from `start`, taken on a thread of its own while the file is written
- * (`available` so far; see grow and end): a large runbook's body is hashed while the main
- * thread writes the rest of it, not on that thread.
- */
-export class FileHash extends FileFollower {
-  /** Started so far, in this process (tests check the path was taken). */
-  static started = 0;
-
-  constructor(from: string, start: number, available: number) {
-    super(from, { available, hash: true, start });
-    FileHash.started++;
   }
 }
 

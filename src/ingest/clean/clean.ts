@@ -73,7 +73,7 @@ export async function cleanTranscript(
   // The sink hashes what it writes: hashing line by line costs more than cleaning. It hashes
   // all of a large copy too (~0.65 ms per MB). Hashed by the gzip thread, the digest waited for
   // its gzip, which lags most behind this pass when the walk has a thread too (0.06-1 s after
-  // the pass on a loaded 200 MB run); hashed by a thread of its own (FileHash), it cost 0.2-0.3 s
+  // the pass on a loaded 200 MB run); hashed by a thread of its own, it cost 0.2-0.3 s
   // more CPU while both cores were busy, and took no time off the run.
   const sink = new ChunkSink(path);
   let gzipped: GzipFile | undefined;

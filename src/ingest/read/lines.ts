@@ -36,8 +36,6 @@ export class FileSink {
   private buffer = Buffer.alloc(0);
   /** The files copyFrom reads, open until close() (see OpenFiles). */
   private readonly sources = new OpenFiles();
-  /** Told after each write to the file, with what it holds then (a reader may follow it). */
-  onWrite: ((written: number) => void) | undefined;
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'w');
@@ -47,11 +45,6 @@ export class FileSink {
   beginHash(): void {
     this.flush();
     this.hash = createHash('sha256');
-  }
-
-  /** Hashes nothing more until the next beginHash(): another reader of the file hashes it. */
-  stopHashing(): void {
-    this.hash = undefined;
   }
 
   /** The sha256 of what was written since beginHash(), or of nothing if it was not called. */
@@ -95,7 +88,6 @@ export class FileSink {
     this.written += data.length;
     this.parts = [];
     this.size = 0;
-    this.onWrite?.(this.written);
   }
 
   /**
@@ -108,7 +100,6 @@ export class FileSink {
     for (let done = 0; done < bytes.length; )
       done += writeSync(this.fd, bytes, done, bytes.length - done);
     this.written += bytes.length;
-    this.onWrite?.(this.written);
   }
 
   /** Appends bytes [start, end) of a file (all of it without a range) as they are. */

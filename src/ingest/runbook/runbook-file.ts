@@ -2,7 +2,6 @@ import { closeSync, existsSync, openSync, readdirSync, writeSync } from 'node:fs
 import { join } from 'node:path';
 import { beginLine, endLine, HASH_LENGTH, hashOffset } from '../../docs/managed-block.js';
 import { RUNBOOK } from '../../docs/runbook-document.js';
-import { FileHash } from '../../util/gzip-file.js';
 import type { DocumentWrite } from '../../util/transaction.js';
 import { FileSink } from '../read/lines.js';
 import { type RunbookInput, renderRunbook } from './runbook.js';
@@ -35,7 +34,9 @@ export async function runbookWrite(
     const body = new FileSink(join(work, 'runbook-body.md'));
     let hash: string;
     try {
-      hash = (await renderHashed(body, (sink) => renderRunbook(sink, input))).slice(0, HASH_LENGTH);
+      body.beginHash();
+      renderRunbook(body, input);
+      hash = body.endHash().slice(0, HASH_LENGTH);
     } finally {
       body.close();
     }
@@ -50,7 +51,9 @@ export async function runbookWrite(
   let hash: string;
   try {
     full.line(beginLine(RUNBOOK.block, '0'.repeat(HASH_LENGTH)));
-    hash = (await renderHashed(full, (sink) => renderRunbook(sink, input))).slice(0, HASH_LENGTH);
+    full.beginHash();
+    renderRunbook(full, input);
+    hash = full.endHash().slice(0, HASH_LENGTH);
     full.write(`\n${endLine(RUNBOOK.block)}\n\n${RUNBOOK.notes}`);
   } finally {
     full.close();
@@ -62,46 +65,4 @@ export async function runbookWrite(
     closeSync(fd);
   }
   return { rel, fromFile: full.path };
-}
-
-/**
- * A body over this many bytes is hashed on another thread (see renderHashed); off by default.
- * With it on over 48 MiB, the bench's 200 MB ingest took 1.704 and 1.807 s against 1.616-1.638 s
- * with it off (quiet A/B, 2026-12-06 16:46, load 1.2-1.8): the thread's start and its second
- * read of the body cost more than the ~115 ms of sha256 it takes off the main thread.
- */
-export const HASH_AWAY_OVER = Number.POSITIVE_INFINITY;
-
-/**
- * Renders the runbook body into `sink` (`render`) and returns its sha256. Once it is over `away`
- * bytes, a thread reads it from its start and hashes it while this one writes the rest: the
- * bench's 200 MB paste makes a 176 MB body, ~115 ms of sha256 that was all on this thread.
- */
-export async function renderHashed(
-  sink: FileSink,
-  render: (sink: FileSink) => void,
-  away = HASH_AWAY_OVER,
-): Promise<string> {
-  const start = sink.position;
-  sink.beginHash();
-  let thread: FileHash | undefined;
-  sink.onWrite = (written) => {
-    if (thread) thread.grow(written);
-    else if (written - start > away) {
-      thread = new FileHash(sink.path, start, written);
-      sink.stopHashing();
-    }
-  };
-  try {
-    render(sink);
-    const here = sink.endHash();
-    sink.onWrite = undefined;
-    if (!thread) return here;
-    thread.end(sink.position);
-    return await thread.sha256;
-  } catch (error) {
-    sink.onWrite = undefined;
-    await thread?.cancel();
-    throw error;
-  }
 }
