@@ -1,8 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, expect, it, vi } from 'vitest';
-import { type CleanOptions, cleanTranscript } from '../../src/ingest/clean/clean.js';
-import { CleanThread } from '../../src/ingest/clean/clean-thread.js';
+import { describe, expect, it } from 'vitest';
+import { cleanTranscript } from '../../src/ingest/clean/clean.js';
 import { Redactor } from '../../src/ingest/clean/redact.js';
 import { cleanTerminalLine } from '../../src/ingest/clean/terminal.js';
 import { HardWrapJoiner } from '../../src/ingest/clean/wrap.js';
@@ -58,14 +57,9 @@ async function* stream(chunks: Iterable<Buffer | string>) {
 }
 
 let n = 0;
-async function both(
-  chunks: () => Iterable<Buffer | string>,
-  redact = true,
-  options: CleanOptions = {},
-) {
+async function both(chunks: () => Iterable<Buffer | string>, redact = true) {
   n++;
-  const fastPath = join(dir().path, `fast-${n}.log`);
-  const fast = await cleanTranscript(stream(chunks()), fastPath, redact, options);
+  const fast = await cleanTranscript(stream(chunks()), join(dir().path, `fast-${n}.log`), redact);
   const slow = await cleanLineByLine(stream(chunks()), join(dir().path, `slow-${n}.log`), redact);
   return {
     fast: { ...fast, path: '', text: readFileSync(fast.path, 'utf8') },
@@ -111,57 +105,6 @@ describe('cleanTranscript (chunk paths) against the line-by-line pass', () => {
       const { fast, slow } = await both(() => [Buffer.from(text)]);
       expect(fast.masked).toBeGreaterThan(0);
       expect(fast).toEqual(slow);
-    }
-  });
-
-  it('is the same when ASCII chunks are walked on the clean thread', async () => {
-    // Many chunks on the thread (more than it holds at once), one of them left to the regex
-    // path by an OSC title, and a chunk that is not ASCII between them (taken on this thread,
-    // after every chunk before it).
-    const text = [
-      noisyTranscript(17, 12_000, { ascii: true, csi: true, rate: 0.2 }),
-      'title \x1b]0;user@bastion\x07 password=hunter2hunter9\n',
-      noisyTranscript(18, 3_000, { ascii: true, csi: true, rate: 0.2 }),
-      noisyTranscript(19, 2_000),
-      noisyTranscript(20, 4_000, { ascii: true, csi: true, rate: 0.2 }),
-    ].join('');
-    const bytes = Buffer.from(text);
-    const before = CleanThread.walked;
-    for (const seed of [21, 22]) {
-      const next = random(seed);
-      const chunks = [...randomChunks(bytes, next, 30_000)];
-      // Slots of 40 KB: a chunk or two in each, and each slot used many times.
-      const { fast, slow } = await both(() => chunks, true, {
-        thread: { at: 1, slotBytes: 40_000 },
-      });
-      expect(fast.masked).toBeGreaterThan(0);
-      expect(fast.text).toContain('title  password=«masked:');
-      expect(fast).toEqual(slow);
-    }
-    expect(CleanThread.walked - before).toBeGreaterThan(20);
-  });
-
-  it('is the same when the clean thread stops in the middle (this thread walks the rest)', async () => {
-    const bytes = Buffer.from(noisyTranscript(23, 14_000, { ascii: true, csi: true, rate: 0.2 }));
-    const chunks = [...randomChunks(bytes, random(23), 30_000)];
-    // The thread is stopped once three slots are out: those and every later chunk fail there.
-    const send = CleanThread.prototype.send;
-    let sent = 0;
-    const spy = vi.spyOn(CleanThread.prototype, 'send').mockImplementation(function (
-      this: CleanThread,
-    ) {
-      send.call(this);
-      if (++sent === 3) void this.close();
-    });
-    try {
-      const { fast, slow } = await both(() => chunks, true, {
-        thread: { at: 1, slotBytes: 40_000 },
-      });
-      expect(sent).toBeGreaterThan(4);
-      expect(fast.masked).toBeGreaterThan(0);
-      expect(fast).toEqual(slow);
-    } finally {
-      spy.mockRestore();
     }
   });
 

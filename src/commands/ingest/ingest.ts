@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EcrImageRecord } from '../../docs/ecr-manifest.js';
 import { PENDING_CHANGES_FILE, readPendingEntries } from '../../docs/pending-changes.js';
@@ -119,9 +119,6 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         gzipOver: { bytes: options.maxFileBytes ?? MAX_REPO_FILE_BYTES, path: keptGzPath(work) },
         // Only a file's own chunks are taken back, and only those the clean pass saw as read.
         recycle: stream instanceof FileChunks ? (chunk) => stream.recycle(chunk) : undefined,
-        ...(stream instanceof FileChunks && statSync(stream.path).size < THREADED_CLEAN_BYTES
-          ? { thread: { at: Number.POSITIVE_INFINITY } }
-          : {}),
       },
     );
     begunGzip = cleaned.gzipped;
@@ -235,15 +232,6 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     release();
   }
 }
-
-/**
- * CleanThread is off: on this 2-core machine it did not shorten an ingest. Quiet bench A/B at
- * 16:44-16:46 UTC on 2026-12-06 (`bench.js --only=ingest`, load 1.1-1.7, 4 alternated pairs on
- * 200 MB): 1.707/1.655/1.644/1.910 s with the thread against 1.821/1.616/1.620/1.638 s without,
- * and 0.2-0.4 s more CPU and ~35 MiB more RSS with it. On 20 MB it added 0.2-0.35 s of CPU.
- * Kept (and tested through its own tests) for a machine with more cores to measure again.
- */
-const THREADED_CLEAN_BYTES = Number.POSITIVE_INFINITY;
 
 /** The read phase: checked before the lock is taken, opened when the clean phase asks. */
 function openTranscript(

@@ -2,6 +2,7 @@ import { type Flagged, lineFilter, NEWLINE } from '../../secrets/index.js';
 
 const ESC = 0x1b;
 const CR = 13;
+const LF = 10;
 
 /**
  * The common chunk in one loop over its bytes, written to `out` (as long at least): ASCII
@@ -17,24 +18,8 @@ export function cleanAsciiLines(
   bytes: Uint8Array,
   out: Uint8Array,
 ): (Flagged & { length: number }) | undefined {
-  return walkAsciiLines(bytes, out, asciiAutomaton());
-}
-
-/**
- * cleanAsciiLines with the automaton given (asciiAutomaton's). It reads no name from outside
- * its own body: CleanThread runs its source text on a worker thread (see clean-thread.ts), so
- * its constants are literals here and it calls nothing.
- */
-export function walkAsciiLines(
-  bytes: Uint8Array,
-  out: Uint8Array,
-  table: Int32Array,
-): (Flagged & { length: number }) | undefined {
-  // asciiAutomaton's marks, and the line filter's NEWLINE (-2; asciiAutomaton checks it).
-  const NEWLINE_MARK = -2;
-  const ESCAPE_MARK = -3;
-  const RETURN_MARK = -4;
   const length = bytes.length;
+  const table = automaton();
   const starts: number[] = [];
   let state = 0;
   let line = 0;
@@ -56,7 +41,7 @@ export function walkAsciiLines(
     }
     if (i >= length) break;
     i++;
-    if (next === ESCAPE_MARK) {
+    if (next === ESCAPE) {
       // A complete CSI sequence is skipped, state unchanged; any other escape (OSC, a lone
       // ESC, a cut sequence) leaves the chunk to the regex path. Checked here, in the one walk:
       // a pass of its own before it cost a native indexOf call per escape.
@@ -69,9 +54,9 @@ export function walkAsciiLines(
       i++;
       continue;
     }
-    if (next === RETURN_MARK && i < length && bytes[i] === 10) continue;
+    if (next === RETURN && i < length && bytes[i] === LF) continue;
     out[w] = c;
-    if (next === NEWLINE_MARK) {
+    if (next === NEWLINE) {
       const last = w > 0 ? (out[w - 1] as number) : 0;
       if ((last === 32 || last === 9) && flaggedAt !== line) starts.push(line);
       line = w + 1;
@@ -92,10 +77,8 @@ const RETURN = -4;
 let withEscapes: Int32Array | undefined;
 
 /** The line filter's automaton with ESC and `\r` told apart from the other control characters. */
-export function asciiAutomaton(): Int32Array {
+function automaton(): Int32Array {
   if (withEscapes) return withEscapes;
-  // walkAsciiLines writes the filter's mark as a literal.
-  if (NEWLINE !== -2) throw new Error(`the line filter's NEWLINE is ${NEWLINE}, not -2`);
   const table = Int32Array.from(lineFilter().table);
   for (let state = 0; state < table.length; state += 128) {
     table[state + ESC] = ESCAPE;

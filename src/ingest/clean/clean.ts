@@ -5,7 +5,6 @@ import { ChunkSink } from '../read/chunk-sink.js';
 import { readTextChunks, type TextChunk } from '../read/text-chunks.js';
 import { cleanAsciiLines } from './ascii-lines.js';
 import { AsciiText } from './ascii-text.js';
-import { CleanThread, type ThreadJob, type Walked } from './clean-thread.js';
 import { Redactor } from './redact.js';
 import { cleanTerminalText, removeEscapes, settleLine } from './terminal.js';
 import { HardWrapJoiner } from './wrap.js';
@@ -33,22 +32,7 @@ export interface CleanOptions {
   gzipOver?: { bytes: number; path: string };
   /** Hands back each source chunk this pass is done with (FileChunks.recycle). */
   recycle?: (chunk: Buffer) => void;
-  /**
-   * ASCII chunks are walked on a thread of their own (CleanThread) once the wrap joiner has
-   * decided and a chunk of at least `at` bytes comes (default THREAD_AT: the first reads of a
-   * large file); a smaller input never pays for the thread's start. `slotBytes`: the size of
-   * its buffers (tests make it small, to use every one many times).
-   */
-  thread?: { at?: number; slotBytes?: number };
 }
-
-/** See CleanOptions.thread: 1 MiB, half a FileChunks read. */
-export const THREAD_AT = 1 << 20;
-/**
- * The thread's slots: one being filled, the others walked or written. It walks ahead while this
- * thread writes, by up to two reads.
- */
-const SLOTS = 4;
 
 const MARKER_TEXT = MARKER_TAG;
 const NEWLINE = Buffer.from('\n');
@@ -72,9 +56,9 @@ export async function cleanTranscript(
 ): Promise<CleanResult> {
   // The sink hashes what it writes: hashing line by line costs more than cleaning. It hashes
   // all of a large copy too (~0.65 ms per MB). Hashed by the gzip thread, the digest waited for
-  // its gzip, which lags most behind this pass when the walk has a thread too (0.06-1 s after
-  // the pass on a loaded 200 MB run); hashed by a thread of its own, it cost 0.2-0.3 s
-  // more CPU while both cores were busy, and took no time off the run.
+  // its gzip, which lags behind this pass (0.06-1 s after the pass on a loaded 200 MB run);
+  // hashed by a thread of its own, it cost 0.2-0.3 s more CPU while both cores were busy, and
+  // took no time off the run.
   const sink = new ChunkSink(path);
   let gzipped: GzipFile | undefined;
   const over = options.gzipOver;
@@ -96,8 +80,6 @@ export async function cleanTranscript(
     redactor.push(line, emit);
   };
   const joiner = new HardWrapJoiner(accept);
-  const threadAt = options.thread?.at ?? THREAD_AT;
-  let thread: CleanThread | undefined;
   try {
     for await (const chunk of readTextChunks(source, options.recycle)) {
       const length = chunk.ascii ? chunk.bytes.length : chunk.text.length;
@@ -107,19 +89,9 @@ export async function cleanTranscript(
       let at = 0;
       while (at < length && !joiner.passingThrough) at = joinerLines(chunk, at, length);
       if (at >= length) continue;
-      if (chunk.ascii && thread?.fits(length - at)) {
-        while (!thread.canAdd(length - at)) await writeWalked(thread.sent.shift());
-        thread.add(at === 0 ? chunk.bytes : chunk.bytes.subarray(at));
-        continue;
-      }
-      await writeAllWalked();
-      // Started before this chunk is cleaned here, so it starts while this thread works.
-      if (chunk.ascii && !thread && length >= threadAt)
-        thread = new CleanThread(SLOTS, options.thread?.slotBytes);
       if (chunk.ascii) asciiLines(at === 0 ? chunk.bytes : chunk.bytes.subarray(at));
       else textLines(at === 0 ? chunk.text : chunk.text.slice(at));
     }
-    await writeAllWalked();
     joiner.finish();
     redactor.end(emit);
     sha256 = sink.digest();
@@ -128,7 +100,6 @@ export async function cleanTranscript(
     await gzipped?.cancel();
     throw error;
   } finally {
-    await thread?.close();
     sink.close();
   }
   return {
@@ -179,41 +150,14 @@ export async function cleanTranscript(
   function asciiLines(chunk: Buffer): void {
     const raw = chunk[chunk.length - 1] === 10 ? chunk : Buffer.concat([chunk, NEWLINE]);
     if (bytes.length < raw.length) bytes = Buffer.allocUnsafe(raw.length * 2);
-    writeAscii(raw, bytes, cleanAsciiLines(raw, bytes));
-  }
-
-  /**
-   * Chunks the thread walked, once it has: written as asciiLines writes, its slot freed. The
-   * thread's jobs are written in the order given, each before any later chunk.
-   */
-  async function writeWalked(job: ThreadJob | undefined): Promise<void> {
-    if (!job) throw new Error('no chunk on the clean thread');
-    // The thread only saves time: if it fails (stopped, out of memory), this thread walks the
-    // chunk's copy itself, and every later one (a failed thread rejects them at once).
-    const walked = await job.walked.catch(() => cleanAsciiLines(job.raw, job.out));
-    writeAscii(job.raw, job.out, walked);
-    thread?.release(job);
-  }
-
-  /** Every chunk given to the thread, written. */
-  async function writeAllWalked(): Promise<void> {
-    if (!thread) return;
-    thread.send();
-    while (thread.sent.length) await writeWalked(thread.sent.shift());
-  }
-
-  /**
-   * `raw` (ASCII lines, the last one ended) cleaned into `out` by the walk (`done`), or by the
-   * regex path when the walk left it (`done` undefined), then written.
-   */
-  function writeAscii(raw: Buffer, out: Buffer, done: Walked): void {
+    let done = cleanAsciiLines(raw, bytes);
     if (!done) {
-      const length = out.write(removeEscapes(raw.toString('latin1')), 0, 'latin1');
-      done = { ...filter.flaggedBytes(out, length), length };
+      const length = bytes.write(removeEscapes(raw.toString('latin1')), 0, 'latin1');
+      done = { ...filter.flaggedBytes(bytes, length), length };
     }
     // The cleaned bytes read as text, without a string of the whole chunk (see AsciiText).
-    const text = new AsciiText(out, done.length);
-    pushLines(text, done.starts, done.lines, (from, to) => sink.bytes(out.subarray(from, to)));
+    const text = new AsciiText(bytes, done.length);
+    pushLines(text, done.starts, done.lines, (from, to) => sink.bytes(bytes.subarray(from, to)));
   }
 
   /**
