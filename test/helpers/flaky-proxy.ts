@@ -7,8 +7,14 @@ import net from 'node:net';
 export async function startFlakyProxy(upstreamPort: number, pattern: RegExp, kills: number) {
   let remaining = kills;
   let killed = 0;
+  const sockets = new Set<net.Socket>();
   const server = net.createServer((client) => {
+    sockets.add(client);
     const upstream = net.connect(upstreamPort, '127.0.0.1');
+    client.on('close', () => {
+      sockets.delete(client);
+      upstream.destroy();
+    });
     client.on('data', (chunk: Buffer) => {
       if (remaining > 0 && pattern.test(chunk.subarray(0, 512).toString('latin1'))) {
         remaining--;
@@ -30,7 +36,12 @@ export async function startFlakyProxy(upstreamPort: number, pattern: RegExp, kil
   return {
     endpoint: `http://127.0.0.1:${port}`,
     killed: () => killed,
-    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    // The client's keep-alive connections would hold server.close() until s3rver's idle
+    // timeout ends them, about 5 s of nothing per test: the upload is over, so end them now.
+    close: () => {
+      for (const socket of sockets) socket.destroy();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
   };
 }
 
