@@ -1,5 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { HIT, LineFilter } from '../secrets/index.js';
+import { sha256Hex } from '../util/hash.js';
 import { manifestRules } from './credential-rules.js';
 import {
   base64Runs,
@@ -7,6 +8,7 @@ import {
   MIN_BASE64_RUN,
   mayDecodeToText,
   providerRules,
+  rulesFingerprint,
 } from './credentials.js';
 
 /**
@@ -63,6 +65,34 @@ export function mayHoldCredentialBytes(chunks: readonly Buffer[]): boolean {
   // The text form ends the last line with a \n, which flags a blank before it.
   if (last === 32 || last === 9) return true;
   return hasKeywordLine(bytes) || hasBase64Run(bytes) || isWrappedBase64Bytes(bytes);
+}
+
+/**
+ * What mayHoldCredentialBytes' answer depends on besides the bytes: the rules, the source text
+ * of every function on its path and the automaton it walks. A screen tag (screen-tags.ts) is
+ * made under this, so a build whose screen answers differently never trusts an older one's.
+ */
+export function screenIdentity(): string {
+  const code = [
+    mayHoldCredentialBytes,
+    joined,
+    hasKeywordLine,
+    keywordIn,
+    flags,
+    hasBase64Run,
+    isWrappedBase64Bytes,
+    mayHoldCredential,
+    isWrappedBase64,
+    screen,
+    base64Runs,
+    isBase64Char,
+    mayDecodeToText,
+    LineFilter,
+  ].map(String);
+  const table = screen().table;
+  const automaton = new Uint8Array(table.buffer, table.byteOffset, table.byteLength);
+  const tables = [sha256Hex(automaton), sha256Hex(BASE64_BYTES)];
+  return [rulesFingerprint(), MIN_BASE64_RUN, HIT, ...tables, ...code].join('\0');
 }
 
 /** Reused by joined(): at most the largest file screened (SCAN_LIMIT), kept for the process. */

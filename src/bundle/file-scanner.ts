@@ -12,6 +12,7 @@ import { symlinkProblem } from './plan.js';
 import { type CachedScan, ScanCache } from './scan-cache.js';
 import { scanContent } from './scan-content.js';
 import { ScanWorker } from './scan-pool.js';
+import type { ScreenTags } from './screen-tags.js';
 import { symlinkChainProblems } from './symlinks.js';
 
 /** Largest file whose text is scanned for credentials and parsed as YAML. */
@@ -50,6 +51,8 @@ export class FileScanner {
     private readonly cache: ScanCache,
     extraImages: readonly string[],
     ignoreImages: readonly string[] = [],
+    /** Proof the screen passed a cached file's bytes before; without it, it runs on each. */
+    private readonly tags?: ScreenTags,
   ) {
     this.ignore = ignoreImages.length ? picomatch([...ignoreImages]) : () => false;
     // Keys in stableJson's order, so the record of 50,000 files is written without a copy.
@@ -144,7 +147,7 @@ export class FileScanner {
     file.sha256 = this.hash ? this.hash.digest('hex') : sha256Of(this.kept);
     this.hash = undefined;
     const cached = this.verdicts[index];
-    if (cached && file.size <= SCAN_LIMIT && mayRefuse(file.path, this.kept))
+    if (cached && file.size <= SCAN_LIMIT && this.mayRefuse(file.path, file.sha256))
       this.verdicts[index] = recheckCredentials(file.path, this.kept, cached);
     if (!this.verdicts[index]) {
       // A NUL byte makes a file binary, and scanContent then reads only its name: its bytes
@@ -157,6 +160,21 @@ export class FileScanner {
     }
     this.kept = [];
   }
+
+  /**
+   * Whether a cached verdict on this file could hide a refusal: its name looks like a
+   * credential, or its text holds what a credential rule or a Secret needs (binary text is not
+   * scanned). The text's screen is skipped when a tag proves it passed these bytes before.
+   */
+  private mayRefuse(path: string, sha256: string): boolean {
+    if (isCredentialName(path)) return true;
+    const tag = this.tags?.tagOf(sha256);
+    if (tag === undefined) return mayHoldCredentialBytes(this.kept);
+    if (this.tags!.has(tag)) return false;
+    if (mayHoldCredentialBytes(this.kept)) return true;
+    this.tags!.add(tag);
+    return false;
+  }
 }
 
 /** A file's sha256 from its chunks: one chunk (most files of a 50,000-file bundle) in one call. */
@@ -165,14 +183,6 @@ function sha256Of(chunks: readonly Buffer[]): string {
   const hash = createHash('sha256');
   for (const chunk of chunks) hash.update(chunk);
   return hash.digest('hex');
-}
-
-/**
- * Whether a cached verdict on this file could hide a refusal: its name looks like a credential,
- * or its text holds what a credential rule or a Secret needs (binary text is not scanned).
- */
-function mayRefuse(path: string, chunks: readonly Buffer[]): boolean {
-  return isCredentialName(path) || mayHoldCredentialBytes(chunks);
 }
 
 /**

@@ -164,6 +164,32 @@ describe('bundle refuses what the bastion cannot catch', () => {
     );
   });
 
+  it('refuses a credential again with screen tags beside an edited cache, even tags copied onto it', async () => {
+    await using repo = await repoWith({
+      'cm.yaml':
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: cm }\ndata:\n  GH: ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A\n',
+    });
+    const dir = join(repo.path, '.git/airgap');
+    const passAll = () => {
+      const [name] = readdirSync(dir).filter((n) => n.startsWith('scan-cache-'));
+      const stored = JSON.parse(readFileSync(join(dir, name ?? ''), 'utf8'));
+      for (const verdict of stored.verdicts) verdict.problems = [];
+      writeFileSync(join(dir, name ?? ''), JSON.stringify(stored));
+    };
+    await refusal(repo);
+    passAll();
+    // The second bundle screens the cached files: the clean ones' bytes get tags.
+    await refusal(repo);
+    const tags = readFileSync(join(dir, 'screen-tags.bin'));
+    expect(tags.length).toBeGreaterThan(16);
+    passAll();
+    // Every tag there is, repeated: none is the credential's bytes'.
+    writeFileSync(join(dir, 'screen-tags.bin'), Buffer.concat([tags, tags]));
+    expect((await refusal(repo)).details.join('\n')).toContain(
+      `${topics}/cm.yaml:5: holds a github-pat credential`,
+    );
+  });
+
   it('ships a credential-looking file the spec allows with a reason, with a warning', async () => {
     await using repo = await repoWith({ 'kafka.env': 'KAFKA_USER=app\n' });
     const spec = join(repo.path, 'bundles/dev-topics.yaml');

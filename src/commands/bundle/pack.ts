@@ -6,6 +6,7 @@ import { FileScanner } from '../../bundle/file-scanner.js';
 import type { ContentProblem } from '../../bundle/manifests.js';
 import { renderSha256Sums } from '../../bundle/plan.js';
 import { ScanCache } from '../../bundle/scan-cache.js';
+import { ScreenTags } from '../../bundle/screen-tags.js';
 import { invariantBroken } from '../../errors.js';
 import type { BundleFile } from '../../model/record.js';
 import { stableJson } from '../../model/record.js';
@@ -52,7 +53,8 @@ export async function packBundle(
   let content: BundleContent | undefined;
   try {
     const cache = ScanCache.load(plan.gitDir);
-    const scanner = new FileScanner(entries, cache, spec.images, spec.ignoreImages);
+    const tags = new ScreenTags(plan.gitDir);
+    const scanner = new FileScanner(entries, cache, spec.images, spec.ignoreImages, tags);
     const input: ArchiveInput = {
       format: plan.format,
       mtime: ARCHIVE_MTIME,
@@ -72,6 +74,7 @@ export async function packBundle(
     };
     const archive = await writeArchive(input, archiveCodec(plan.format).write);
     await cache.save();
+    await tags.save();
     if (!content) throw invariantBroken('the bundle content was not scanned');
     return {
       content,

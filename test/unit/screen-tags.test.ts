@@ -1,0 +1,127 @@
+import { readFileSync, statSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FileScanner } from '../../src/bundle/file-scanner.js';
+import { type CachedScan, ScanCache } from '../../src/bundle/scan-cache.js';
+import { ScreenTags } from '../../src/bundle/screen-tags.js';
+import type { TreeEntry } from '../../src/repo/git.js';
+import { sha256Hex } from '../../src/util/hash.js';
+import { type TempDir, tempDir } from '../helpers/fixtures.js';
+
+const clean = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\ndata: { k: v }\n';
+const token =
+  'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\ndata: { k: ghp_aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3z5A }\n';
+/** What an edited .git/airgap says of every file: nothing to report. */
+const lying = (): CachedScan => ({ problems: [], images: [], isKubernetes: false, objects: [] });
+
+/**
+ * One bundle's scan of `files` through FileScanner, every file cached with the lying verdict,
+ * the screen tags of `gitDir` read with the key in `keyDir` and saved after: the paths refused.
+ */
+async function refused(gitDir: string, keyDir: string, files: Record<string, string>) {
+  const entries: TreeEntry[] = Object.entries(files).map(([path, text], i) => ({
+    path,
+    mode: '100644',
+    type: 'blob',
+    objectId: `blob${i}`,
+    size: Buffer.byteLength(text),
+  }));
+  const cache = ScanCache.load(gitDir);
+  for (const e of entries) cache.set(ScanCache.key(e.objectId, e.path), lying());
+  const tags = new ScreenTags(gitDir, keyDir);
+  const scanner = new FileScanner(entries, cache, [], [], tags);
+  for (const [index, text] of Object.values(files).entries())
+    scanner.chunk(index, Buffer.from(text));
+  await scanner.finish();
+  await tags.save();
+  return [...new Set(scanner.problems.filter((p) => p.kind === 'secret').map((p) => p.path))];
+}
+
+const tagsFile = (gitDir: string) => join(gitDir, 'airgap', 'screen-tags.bin');
+
+/**
+ * Writes into `gitDir` a tag for each text made with the key in `keyDir`, as the screen would
+ * (under another build's screen when `identity` is given).
+ */
+async function tagged(
+  gitDir: string,
+  keyDir: string,
+  texts: string[],
+  identity?: () => string,
+): Promise<void> {
+  const tags = new ScreenTags(gitDir, keyDir, identity);
+  for (const text of texts) tags.add(tags.tagOf(sha256Hex(Buffer.from(text)))!);
+  await tags.save();
+}
+
+async function dirs(tmp: TempDir) {
+  const gitDir = tmp.dir('git-');
+  return { gitDir, keyDir: join(tmp.dir('cache-'), 'airgap') };
+}
+
+describe('ScreenTags', () => {
+  it('tags the bytes the screen passed; a tag under the user key skips the screen', async () => {
+    await using tmp = await tempDir();
+    const { gitDir, keyDir } = await dirs(tmp);
+    const files = { 'a.yaml': clean, 'b.yaml': token };
+    expect(await refused(gitDir, keyDir, files)).toEqual(['b.yaml']);
+    // Only the clean file's bytes passed the screen.
+    expect(readFileSync(tagsFile(gitDir)).length).toBe(16);
+    // The key is the user's alone.
+    expect(statSync(join(keyDir, 'screen-key')).mode & 0o777).toBe(0o600);
+    // The shortcut itself: with a tag (only the key can make one) the cached verdict is used
+    // without the screen, so a lying one is believed. This is why the key must stay out of reach.
+    await tagged(gitDir, keyDir, [token]);
+    expect(await refused(gitDir, keyDir, files)).toEqual([]);
+  });
+
+  it("refuses again when the tags were made under another user's key", async () => {
+    await using tmp = await tempDir();
+    const { gitDir, keyDir } = await dirs(tmp);
+    await tagged(gitDir, join(tmp.dir('other-'), 'airgap'), [token]);
+    expect(await refused(gitDir, keyDir, { 'b.yaml': token })).toEqual(['b.yaml']);
+  });
+
+  it('refuses again when the tags were made by a build whose screen differs', async () => {
+    await using tmp = await tempDir();
+    const { gitDir, keyDir } = await dirs(tmp);
+    await tagged(gitDir, keyDir, [token], () => 'a screen that passed more');
+    expect(await refused(gitDir, keyDir, { 'b.yaml': token })).toEqual(['b.yaml']);
+  });
+
+  it('refuses again when the bytes changed under the same path (a tag or cache entry copied)', async () => {
+    await using tmp = await tempDir();
+    const { gitDir, keyDir } = await dirs(tmp);
+    expect(await refused(gitDir, keyDir, { 'b.yaml': clean })).toEqual([]);
+    expect(readFileSync(tagsFile(gitDir)).length).toBe(16);
+    expect(await refused(gitDir, keyDir, { 'b.yaml': token })).toEqual(['b.yaml']);
+  });
+
+  it('refuses again when the tags file was edited or truncated', async () => {
+    await using tmp = await tempDir();
+    const { gitDir, keyDir } = await dirs(tmp);
+    await tagged(gitDir, keyDir, [clean, token]);
+    const good = readFileSync(tagsFile(gitDir));
+    const flipped = Buffer.from(good.map((byte) => byte ^ 1));
+    writeFileSync(tagsFile(gitDir), flipped);
+    expect(await refused(gitDir, keyDir, { 'b.yaml': token })).toEqual(['b.yaml']);
+    // Cut inside the second tag: the whole first one still counts, the cut one does not.
+    writeFileSync(tagsFile(gitDir), good.subarray(0, 16 + 15));
+    expect(await refused(gitDir, keyDir, { 'b.yaml': token, 'a.yaml': clean })).toEqual(['b.yaml']);
+    writeFileSync(tagsFile(gitDir), good.subarray(0, 16 + 15));
+    const tags = new ScreenTags(gitDir, keyDir);
+    expect(tags.has(tags.tagOf(sha256Hex(Buffer.from(clean)))!)).toBe(true);
+  });
+
+  it('screens every file, and tags none, when no key can be had', async () => {
+    await using tmp = await tempDir();
+    const { gitDir } = await dirs(tmp);
+    const notADir = join(tmp.dir('cache-'), 'file');
+    writeFileSync(notADir, '');
+    await tagged(gitDir, join(tmp.dir('other-'), 'airgap'), [token]);
+    expect(await refused(gitDir, notADir, { 'a.yaml': clean, 'b.yaml': token })).toEqual([
+      'b.yaml',
+    ]);
+    expect(new ScreenTags(gitDir, notADir).tagOf(sha256Hex(clean))).toBeUndefined();
+  });
+});
