@@ -1,6 +1,6 @@
 import { posix } from 'node:path';
 import type { BundleFile } from '../model/record.js';
-import { SPEC_TEXT_LIMITS } from '../model/spec.js';
+import { SPEC_TEXT_LIMITS } from '../model/spec-rules.js';
 import { grouped } from '../util/format.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { ANNOTATION_LIMIT, type ManifestObject } from './manifests.js';

@@ -2,7 +2,8 @@ import { AirgapError } from '../errors.js';
 import { CLOUDSHELL_ARCHIVE_BYTES, MAX_ARCHIVE_BYTES } from '../model/capacity.js';
 import { kindInfo, MAX_UNITS } from '../model/markers.js';
 import type { BundleRecord } from '../model/record.js';
-import { type BundleSpec, SPEC_TEXT_LIMITS } from '../model/spec.js';
+import type { BundleSpec } from '../model/spec.js';
+import { SPEC_TEXT_LIMITS } from '../model/spec-rules.js';
 import { grouped } from '../util/format.js';
 import { isYamlPath } from './names.js';
 

@@ -1,16 +1,12 @@
 import { posix } from 'node:path';
 import { AirgapError } from '../errors.js';
-import {
-  type ArchiveFormat,
-  type BundleFile,
-  RESERVED_NAMES,
-  stableJson,
-  type Unit,
-} from '../model/record.js';
+import type { ArchiveFormat, BundleFile, Unit } from '../model/record.js';
+import { RESERVED_NAMES } from '../model/record-format.js';
 import type { BundleSpec } from '../model/spec.js';
 import type { TreeEntry } from '../repo/git.js';
 import { globMatcher } from '../util/glob.js';
 import { sha256Hex } from '../util/hash.js';
+import { stableJson } from '../util/stable-json.js';
 import { type DefaultPlan, defaultPlan, type PlannedStep } from './default-plan.js';
 import { makeMatcher } from './dirty.js';
 import type { ManifestObject } from './manifests.js';

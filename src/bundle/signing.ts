@@ -3,7 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { homedir } from 'node:os';
 import { resolve } from 'node:path';
 import { AirgapError, missingTool } from '../errors.js';
-import { SIGNATURE_NAMESPACE } from '../model/record.js';
+import { SIGNATURE_NAMESPACE } from '../model/record-format.js';
 
 function run(args: string[], input?: Buffer): Promise<{ code: number; out: string }> {
   return new Promise((done) => {

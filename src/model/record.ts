@@ -5,19 +5,14 @@ import * as z from 'zod';
 import { AirgapError } from '../errors.js';
 import { ARCHIVE_FORMAT_NAMES } from './archive-formats.js';
 import { UNIT_KINDS } from './markers.js';
+import { BUNDLE_FORMAT } from './record-format.js';
 import type { BundleSpec } from './spec.js';
 
 /** Re-exported: records are what it was written for. */
 export { stableJson } from '../util/stable-json.js';
 export type { ArchiveFormat } from './archive-formats.js';
+export { BUNDLE_FORMAT, RESERVED_NAMES, SIGNATURE_NAMESPACE } from './record-format.js';
 export { archiveFileName, RECORDS_DIR, recordPath, s3Key } from './record-paths.js';
-
-export const BUNDLE_FORMAT = 'airgap-bundle/1';
-/** Names the archive reserves at its root for its own metadata. */
-export const RESERVED_NAMES = ['bundle.json', 'SHA256SUMS'] as const;
-
-/** The ssh-keygen -Y namespace of bundle signatures: the laptop signs and the bastion verifies in it. */
-export const SIGNATURE_NAMESPACE = 'airgap-bundle';
 
 const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/, 'expected a sha256 in hex');
 

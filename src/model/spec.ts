@@ -4,14 +4,29 @@ import yaml from 'js-yaml';
 import * as z from 'zod';
 import { AirgapError } from '../errors.js';
 import { lineOf } from '../util/yaml-lines.js';
+import {
+  BUCKET_PATTERN,
+  ENDPOINT_PATTERN,
+  MUTATING,
+  NAME_MAX,
+  noDoubleDot,
+  notIpAddress,
+  notReservedBucket,
+  ONE_LINE,
+  PREFIX_PATTERN,
+  REASON_MIN,
+  REGION_PATTERN,
+  SLUG,
+  SPEC_TEXT_LIMITS,
+} from './spec-rules.js';
 
-const slug = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
-/** AWS region names; anything else cannot be a region and must not reach a shell. */
-const regionPattern = /^[a-z0-9-]+$/;
+export { SPEC_TEXT_LIMITS } from './spec-rules.js';
+
+const slug = SLUG;
 const regionSchema = z
   .string()
   .regex(
-    regionPattern,
+    REGION_PATTERN,
     'use an AWS region name (lower-case letters, digits, dashes), e.g. us-east-1',
   );
 /**
@@ -23,39 +38,20 @@ const bucketSchema = z
   .min(3, 'an S3 bucket name has 3 to 63 characters')
   .max(63, 'an S3 bucket name has 3 to 63 characters')
   .regex(
-    /^[a-z0-9][a-z0-9.-]*[a-z0-9]$/,
+    BUCKET_PATTERN,
     'use an S3 bucket name: lower-case letters, digits, dots and dashes, starting and ending with a letter or digit',
   )
-  .refine((b) => !b.includes('..'), 'an S3 bucket name has no two dots in a row')
-  .refine((b) => !/^\d+\.\d+\.\d+\.\d+$/.test(b), 'an S3 bucket name is not an IP address')
+  .refine(noDoubleDot, 'an S3 bucket name has no two dots in a row')
+  .refine(notIpAddress, 'an S3 bucket name is not an IP address')
   .refine(
-    (b) =>
-      !/^(xn--|sthree-|amzn-s3-demo-)/.test(b) &&
-      !/(-s3alias|--ol-s3|\.mrap|--x-s3|--table-s3)$/.test(b),
+    notReservedBucket,
     'S3 reserves this prefix or suffix (xn--, sthree-, amzn-s3-demo-, -s3alias, --ol-s3, .mrap, --x-s3, --table-s3)',
   );
-/**
- * The key prefix reaches PASTE.md blocks and shell lines: a newline there would put a bare
- * line into a pasted block, so control characters are refused.
- */
+/** Control characters are refused (spec-rules.ts says why). */
 const prefixSchema = z
   .string()
-  .regex(/^[^\x00-\x1f\x7f]*$/, 'keep the S3 prefix free of control characters (newlines, tabs)')
+  .regex(PREFIX_PATTERN, 'keep the S3 prefix free of control characters (newlines, tabs)')
   .default('');
-/** A plain endpoint URL: scheme, host, optional port and path; no user, query or spaces. */
-const endpointPattern = /^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?$/;
-
-/**
- * Lengths of the spec's texts that still work on the far side: a description is one line of
- * the runbook, a step name a PASTE.md heading, a command one pasted terminal line (a tty's
- * canonical line buffer holds 4,096 bytes). Above `soft` airgap warns; above `hard` the spec is
- * refused with its line.
- */
-export const SPEC_TEXT_LIMITS = {
-  description: { soft: 200, hard: 2000 },
-  stepName: { soft: 72, hard: 200 },
-  command: { soft: 1024, hard: 4000 },
-} as const;
 
 /** 4,000 as en-US writes it, without toLocaleString: its first call loads ICU (50 ms per run). */
 const grouped = (n: number) => String(n).replace(/\B(?=(\d{3})+(?!\d))/g, ',');
@@ -69,7 +65,7 @@ export const stepSchema = z
       .string()
       .min(1)
       .max(SPEC_TEXT_LIMITS.stepName.hard, tooLong('a step name', SPEC_TEXT_LIMITS.stepName.hard))
-      .regex(/^[^\n\r]*$/, 'keep a step name on one line (it becomes a heading in PASTE.md)')
+      .regex(ONE_LINE, 'keep a step name on one line (it becomes a heading in PASTE.md)')
       .describe('What the step does, shown in PASTE.md and the runbook'),
     run: z
       .string()
@@ -83,20 +79,13 @@ export const stepSchema = z
   })
   .strict();
 
-/**
- * A change an observe command would make to the cluster: it must only read. A guard against a
- * slip (an `apply` pasted into the wrong list), not a sandbox.
- */
-const MUTATING =
-  /\bkubectl\b[^|;&\n]*?\s(apply|create|delete|patch|replace|edit|scale|annotate|label|drain|cordon|uncordon|taint|set|cp|exec|run|expose|autoscale|rollout\s+(?:restart|undo|pause|resume))(?=\s|$)|\bhelm\s+(install|upgrade|uninstall|delete|rollback)\b/;
-
 export const observeSchema = z
   .object({
     name: z
       .string()
       .min(1)
       .max(SPEC_TEXT_LIMITS.stepName.hard, tooLong('a name', SPEC_TEXT_LIMITS.stepName.hard))
-      .regex(/^[^\n\r]*$/, 'keep the name on one line (it becomes a heading)')
+      .regex(ONE_LINE, 'keep the name on one line (it becomes a heading)')
       .describe('What the output tells, e.g. Kafka brokers'),
     run: z
       .string()
@@ -115,7 +104,7 @@ export const bundleSpecSchema = z
     name: z
       .string()
       .regex(slug, 'use lower-case letters, digits and dashes, e.g. dev-topics')
-      .max(24, 'keep it to 24 characters so marker lines stay under 80 columns')
+      .max(NAME_MAX, 'keep it to 24 characters so marker lines stay under 80 columns')
       .describe('Bundle name; the bundle id is <name>-<short commit>'),
     environment: z
       .string()
@@ -144,7 +133,7 @@ export const bundleSpecSchema = z
         endpoint: z
           .string()
           .regex(
-            endpointPattern,
+            ENDPOINT_PATTERN,
             'use a plain URL: http(s)://host[:port][/path], e.g. https://s3.us-east-1.amazonaws.com',
           )
           .optional()
@@ -205,7 +194,7 @@ export const bundleSpecSchema = z
       .optional()
       .describe('Sign the archive with ssh-keygen -Y sign; the bastion verifies before extracting'),
     allowSecrets: z
-      .array(z.object({ path: z.string().min(1), reason: z.string().min(10) }).strict())
+      .array(z.object({ path: z.string().min(1), reason: z.string().min(REASON_MIN) }).strict())
       .default([])
       .describe(
         'Files allowed to hold a Secret or credential, each with a reason; path is a repo path or a glob (picomatch)',

@@ -1,5 +1,5 @@
 import type { BundleRecord } from '../model/record.js';
-import { SIGNATURE_NAMESPACE } from '../model/record.js';
+import { SIGNATURE_NAMESPACE } from '../model/record-format.js';
 import { dataLiteral, joinSh, raw, type ShellCode, sh } from './sh.js';
 import { opensslSignature } from './sshsig.js';
 

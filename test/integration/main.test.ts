@@ -108,6 +108,23 @@ describe.each([
     expect(heavy).toEqual([]);
   });
 
+  it('plans and writes a first bundle without zod or the spec and record schemas', async () => {
+    await using repo = await opsRepo();
+    const args = ['bundle', 'dev-topics', '--repo', repo.path, '--out', repo.dir(), '--json'];
+    const { status, stdout, stderr, modules } = modulesLoadedBy(repo, cli, args);
+    expect(status, stderr).toBe(0);
+    // A first bundle: the spec was parsed, the record written, and the stamp left only once
+    // the record's bytes were accepted (record-check.ts, else parseRecord).
+    expect(JSON.parse(stdout).alreadyPrepared).toBe(false);
+    expect(readdirSync(join(repo.path, '.git/airgap/rerun'))).toHaveLength(1);
+    expect(modules).toContain('src/model/spec-check');
+    expect(modules).toContain('src/model/record-check');
+    const zod = modules.filter((source) =>
+      /^node_modules\/zod\/|^src\/model\/(spec|record)$/.test(source),
+    );
+    expect(zod).toEqual([]);
+  });
+
   it('loads the upload command and the AWS SDK once upload runs', async () => {
     await using tmp = await tempDir();
     const missing = join(tmp.dir('airgap-empty-'), 'missing');

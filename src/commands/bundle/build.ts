@@ -2,13 +2,16 @@ import { rm } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { assertPlanWithinLimits } from '../../bundle/limits.js';
 import { withPath } from '../../errors.js';
-import { type BundleRecord, parseRecord, recordPath, stableJson } from '../../model/record.js';
+import type { BundleRecord } from '../../model/record.js';
+import { acceptedRecord } from '../../model/record-check.js';
+import { recordPath } from '../../model/record-paths.js';
 import { cloudshellWarnings } from '../../paste/cloudshell.js';
 import { withPastePlan } from '../../paste/plan-data.js';
 import { sweepDead } from '../../repo/airgap-dir.js';
 import type { DirtyPath, TreeEntry } from '../../repo/git.js';
 import { publishDirectory } from '../../util/atomic.js';
 import { makeDirectory } from '../../util/fs.js';
+import { stableJson } from '../../util/stable-json.js';
 import { contextOf } from '../context.js';
 import { bundleDirIsCurrent, bundleResult, rollbackOf } from './current.js';
 import { recordPreparedBundle } from './docs.js';
@@ -127,13 +130,16 @@ export async function buildBundle(
 
 /**
  * The stamp that lets the next unchanged rerun skip this plan (bundle-rerun.ts), for the record
- * bytes the repo now holds; `parsed` is what parseRecord made of them, parsed here if absent.
+ * bytes the repo now holds; `parsed` is what parseRecord made of them, parsed here if absent:
+ * without zod when record-check.ts accepts them (a record just built), else by parseRecord.
  */
 async function stamp(plan: BundlePlan, json: string, parsed?: BundleRecord): Promise<void> {
   let record = parsed;
   if (!record) {
     try {
-      record = parseRecord(json, recordPath(plan.id));
+      record =
+        acceptedRecord(JSON.parse(json)) ??
+        (await import('../../model/record.js')).parseRecord(json, recordPath(plan.id));
     } catch {
       return; // the next rerun reports it the full way
     }

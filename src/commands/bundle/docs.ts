@@ -4,7 +4,8 @@ import {
   readPendingEntries,
   upsertPendingEntry,
 } from '../../docs/pending-changes.js';
-import { type BundleRecord, recordPath } from '../../model/record.js';
+import type { BundleRecord } from '../../model/record.js';
+import { recordPath } from '../../model/record-paths.js';
 import { openRunDir } from '../../repo/airgap-dir.js';
 import { docsLockPath, writeRepoDocuments } from '../../repo/documents.js';
 import { acquireLock } from '../../repo/lock.js';

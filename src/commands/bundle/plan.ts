@@ -2,14 +2,10 @@ import { join, resolve } from 'node:path';
 import { bundleIdFor, contentHash, dirtyMatches, selectEntries } from '../../bundle/plan.js';
 import { pathProblem, resolveSpecPath } from '../../bundle/spec-path.js';
 import { AirgapError } from '../../errors.js';
-import {
-  type ArchiveFormat,
-  archiveFileName,
-  type BundleRecord,
-  parseRecord,
-  recordPath,
-} from '../../model/record.js';
-import { type BundleSpec, parseBundleSpec } from '../../model/spec.js';
+import type { ArchiveFormat, BundleRecord } from '../../model/record.js';
+import { archiveFileName, recordPath } from '../../model/record-paths.js';
+import type { BundleSpec } from '../../model/spec.js';
+import { parseBundleSpecLazily } from '../../model/spec-check.js';
 import { GENERATOR_VERSION } from '../../model/version.js';
 import type { Commit, DirtyPath, TreeEntry } from '../../repo/git.js';
 import { readTextIfExists } from '../../util/fs.js';
@@ -91,7 +87,8 @@ export async function planBundle(
       code: 'dirtyTree',
     });
   }
-  const spec = parseBundleSpec(specText.toString('utf8'), specPath);
+  // Without zod when the spec is valid (spec-check.ts); zod words any refusal.
+  const spec = await parseBundleSpecLazily(specText.toString('utf8'), specPath);
   // The tree is awaited first: its failure is reported before the status's.
   const entries = selectEntries(spec, await tree, specPath);
   const dirty = dirtyMatches(spec, await status, specPath);
@@ -161,6 +158,8 @@ async function readPreparedRecord(
   const path = recordPath(id);
   const json = await readTextIfExists(join(root, path));
   if (json === undefined) return undefined;
+  // A record found again (not a first bundle): its parse keeps zod's.
+  const { parseRecord } = await import('../../model/record.js');
   const record = parseRecord(json, path);
   if (record.contentHash !== hash) {
     throw new AirgapError(`${path} records other content under the same id ${id}`, {

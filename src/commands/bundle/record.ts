@@ -1,14 +1,14 @@
 import { ecrCheckCommand } from '../../bundle/ecr-check.js';
 import type { ManifestObject } from '../../bundle/manifests.js';
 import { planSteps, planUnits } from '../../bundle/plan.js';
-import {
-  type ArchiveFormat,
-  BUNDLE_FORMAT,
-  type BundleFile,
-  type BundleRecord,
-  type ContentManifest,
-  s3Key,
+import type {
+  ArchiveFormat,
+  BundleFile,
+  BundleRecord,
+  ContentManifest,
 } from '../../model/record.js';
+import { BUNDLE_FORMAT } from '../../model/record-format.js';
+import { s3Key } from '../../model/record-paths.js';
 import type { BundlePlan } from './plan.js';
 
 /** The part of the record that the archive's content decides, known once packing is done. */
