@@ -24,4 +24,15 @@ describe('ChunkSink', () => {
     expect(written.toString()).toBe(expected);
     expect(digest).toBe(createHash('sha256').update(written).digest('hex'));
   });
+
+  it('hashes nothing once hashing is handed over, and still writes everything', () => {
+    const path = join(dir().path, 'b.txt');
+    const sink = new ChunkSink(path);
+    sink.line('before');
+    sink.stopHashing();
+    sink.bytes(Buffer.from('after\n'));
+    expect(sink.digest()).toBe('');
+    sink.close();
+    expect(readFileSync(path, 'utf8')).toBe('before\nafter\n');
+  });
 });

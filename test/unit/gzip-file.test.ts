@@ -61,6 +61,34 @@ describe('gzipFile (the kept transcript, compressed on a worker thread)', () => 
     await gzip.done;
     const whole = Buffer.concat(parts);
     expect(readFileSync(join(dir().path, 'growing.log.gz')).equals(gzipAtLevel(whole))).toBe(true);
+    expect(gzip.sha256).toBeUndefined();
+  });
+
+  it('hashes the whole of a growing file when asked (sha256, before its gzip is done)', async () => {
+    const r = seededRandom(29);
+    const from = join(dir().path, 'hashed.log');
+    // 3.5 MiB at the start: the worker hashes several 1 MiB reads before its first message.
+    const parts = [Buffer.alloc(3.5 * (1 << 20), 0x61)];
+    for (let i = 0; i < 20; i++)
+      parts.push(Buffer.from(`part ${i} ${'y'.repeat(r.int(300_000))}\n`));
+    writeFileSync(from, parts[0] as Buffer);
+    let written = (parts[0] as Buffer).length;
+    const gzip = new GzipFile(from, join(dir().path, 'hashed.log.gz'), written, true);
+    for (const part of parts.slice(1)) {
+      appendFileSync(from, part);
+      written += part.length;
+      gzip.grow(written);
+      if (r.int(3) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+    gzip.end(written);
+    const whole = Buffer.concat(parts);
+    expect(await gzip.sha256).toBe(sha256(whole));
+    await gzip.done;
+    expect(readFileSync(join(dir().path, 'hashed.log.gz')).equals(gzipAtLevel(whole))).toBe(true);
+    // A complete file (nothing said about its growth) is not hashed.
+    expect(
+      new GzipFile(from, join(dir().path, 'whole.gz'), undefined, true).sha256,
+    ).toBeUndefined();
   });
 
   it('stops when cancelled, and rejects when the file is shorter than said', async () => {
@@ -71,6 +99,11 @@ describe('gzipFile (the kept transcript, compressed on a worker thread)', () => 
     const short = new GzipFile(join(dir().path, 'short.log'), join(dir().path, 'short2.gz'), 5);
     short.end(50);
     await expect(short.done).rejects.toThrow(/ended before/);
+    // The digest of a file shorter than said is a failure too, not a wait.
+    const hashed = new GzipFile(join(dir().path, 'short.log'), join(dir().path, 's3.gz'), 5, true);
+    hashed.end(50);
+    await expect(hashed.sha256).rejects.toThrow(/ended before/);
+    await expect(hashed.done).rejects.toThrow(/ended before/);
   });
 
   it('gzips the cleaned copy while cleaning once it is over the limit, and only then', async () => {
@@ -92,7 +125,7 @@ describe('gzipFile (the kept transcript, compressed on a worker thread)', () => 
       gzipOver: { bytes: readFileSync(path).length, path: join(dir().path, 'under.log.gz') },
     });
     expect(under.gzipped).toBeUndefined();
-    // The copy's sha256 either way (the sink hashes it, over the limit and under it).
+    // The copy's sha256 either way (the gzip thread hashes it over the limit, the sink under it).
     expect(over.sha256).toBe(sha256(readFileSync(path)));
     expect(under.sha256).toBe(sha256(readFileSync(join(dir().path, 'under.log'))));
   });

@@ -11,7 +11,7 @@ const FLUSH_AT = 1 << 18;
  */
 export class ChunkSink {
   private readonly fd: number;
-  private readonly hash = createHash('sha256');
+  private hash: ReturnType<typeof createHash> | undefined = createHash('sha256');
   private buffer = Buffer.allocUnsafe(FLUSH_AT * 2);
   private used = 0;
   /** Bytes in the file so far. */
@@ -49,10 +49,15 @@ export class ChunkSink {
     if (this.used >= FLUSH_AT) this.flush();
   }
 
-  /** The sha256 of everything written, all of it flushed. */
+  /** The sha256 of everything written, all of it flushed ('' once hashing was handed over). */
   digest(): string {
     this.flush();
-    return this.hash.digest('hex');
+    return this.hash?.digest('hex') ?? '';
+  }
+
+  /** Hashes nothing more: another reader of the whole file hashes it (GzipFile's sha256). */
+  stopHashing(): void {
+    this.hash = undefined;
   }
 
   /** Closes the file even when the last flush fails (a full disk), then reports the failure. */
@@ -77,7 +82,7 @@ export class ChunkSink {
   }
 
   private out(bytes: Uint8Array): void {
-    this.hash.update(bytes);
+    this.hash?.update(bytes);
     let done = 0;
     while (done < bytes.length) done += writeSync(this.fd, bytes, done, bytes.length - done);
     this.written += bytes.length;
