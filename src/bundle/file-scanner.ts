@@ -164,15 +164,13 @@ export class FileScanner {
   /**
    * Whether a cached verdict on this file could hide a refusal: its name looks like a
    * credential, or its text holds what a credential rule or a Secret needs (binary text is not
-   * scanned). The text's screen is skipped when a tag proves it passed these bytes before.
+   * scanned). The text's screen is skipped when the tags prove it passed these bytes before.
    */
   private mayRefuse(path: string, sha256: string): boolean {
     if (isCredentialName(path)) return true;
-    const tag = this.tags?.tagOf(sha256);
-    if (tag === undefined) return mayHoldCredentialBytes(this.kept);
-    if (this.tags!.has(tag)) return false;
+    if (this.tags?.has(sha256)) return false;
     if (mayHoldCredentialBytes(this.kept)) return true;
-    this.tags!.add(tag);
+    this.tags?.add(sha256);
     return false;
   }
 }

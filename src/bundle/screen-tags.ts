@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto';
 import { linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { userCacheDir } from '../secrets/table-cache.js';
@@ -6,10 +6,9 @@ import { writeFileAtomically } from '../util/atomic.js';
 import { sha256Hex } from '../util/hash.js';
 import { screenIdentity } from './credential-screen.js';
 
-/** Bump when what a tag attests changes. */
-const TAGS_VERSION = 1;
-/** Bytes of a tag kept: 128 bits, out of reach of guessing. */
-const TAG_BYTES = 16;
+/** Bump when what the file attests changes. */
+const TAGS_VERSION = 2;
+const DIGEST = 32;
 const KEY_FILE = 'screen-key';
 const TAGS_FILE = 'screen-tags.bin';
 
@@ -17,17 +16,17 @@ const TAGS_FILE = 'screen-tags.bin';
  * Proof that the scan cache's screen (credential-screen.ts, mayHoldCredentialBytes) passed a
  * file's bytes before, so a warm bundle need not walk them again: the screen was a fifth of the
  * main thread of a warm 50,000-file bundle. The scan cache in .git/airgap is not trusted (an
- * edited one must not ship a credential), so neither are these tags' file by itself: a tag is
- * the first 128 bits of sha256(key, sha256 of the bytes), the key derived from a random one kept
+ * edited one must not ship a credential), so neither is this file by itself: it lists the
+ * sha256 of each passed file's bytes under an HMAC whose key is derived from a random one kept
  * in the user's cache directory (readable by the user alone) and from everything the screen's
- * answer depends on (screenIdentity). Without the key no tag can be made; a tag names bytes,
- * not a path or a blob id, so it cannot be moved onto other bytes; a build whose screen answers
- * differently derives another key. A tag that does not match is only a slower bundle: the
- * screen runs, as it always did. The message has a fixed length, so a secret prefix is a MAC.
+ * answer depends on (screenIdentity). Without the key the list cannot be changed, extended or
+ * cut; an entry names bytes, not a path or a blob id, so it cannot be moved onto other bytes; a
+ * build whose screen answers differently derives another key. A file that fails its HMAC is
+ * only a slower bundle: the screen runs on every file, as it always did.
  */
 export class ScreenTags {
-  private loaded: { key: string; tags: Set<string> } | undefined | null = null;
-  /** Tags of this bundle's files, written back when any is new (no stale ones accumulate). */
+  private loaded: { key: string; passed: Set<string> } | undefined | null = null;
+  /** The passed files of this bundle, written back when any is new (no stale ones pile up). */
   private readonly kept = new Set<string>();
   private added = false;
 
@@ -38,51 +37,53 @@ export class ScreenTags {
     private readonly identity: () => string = screenIdentity,
   ) {}
 
-  /** The tag of bytes with this sha256 (hex), or undefined when no key can be had. */
-  tagOf(sha256: string): string | undefined {
+  /** Whether the screen passed bytes with this sha256 (hex) before. */
+  has(sha256: string): boolean {
     // Loaded at the first cached file: a first bundle never reads or makes a key.
     if (this.loaded === null) this.loaded = this.load();
-    const key = this.loaded?.key;
-    return key === undefined ? undefined : sha256Hex(`${key}${sha256}`).slice(0, 2 * TAG_BYTES);
-  }
-
-  /** Whether the screen passed these bytes before (the tag is in the file). */
-  has(tag: string): boolean {
-    if (!this.loaded?.tags.has(tag)) return false;
-    this.kept.add(tag);
+    if (!this.loaded?.passed.has(sha256)) return false;
+    this.kept.add(sha256);
     return true;
   }
 
-  /** Notes that the screen passed the bytes of this tag. */
-  add(tag: string): void {
-    this.kept.add(tag);
+  /** Notes that the screen passed the bytes with this sha256; nothing without a key. */
+  add(sha256: string): void {
+    if (this.loaded === null) this.loaded = this.load();
+    if (!this.loaded) return;
+    this.kept.add(sha256);
     this.added = true;
   }
 
   async save(): Promise<void> {
-    if (!this.added) return;
-    const data = Buffer.alloc(this.kept.size * TAG_BYTES);
-    let at = 0;
-    for (const tag of this.kept) at += data.write(tag, at, 'hex');
+    if (!this.added || !this.loaded) return;
+    const data = Buffer.alloc(DIGEST + this.kept.size * DIGEST);
+    let at = DIGEST;
+    for (const sha256 of this.kept) at += data.write(sha256, at, 'hex');
+    mac(this.loaded.key, data.subarray(DIGEST)).copy(data);
     // Lost in a crash, it is only a slower bundle: no fsync.
     await writeFileAtomically(join(this.gitDir, 'airgap', TAGS_FILE), data, { fsync: false });
   }
 
-  private load(): { key: string; tags: Set<string> } | undefined {
+  private load(): { key: string; passed: Set<string> } | undefined {
     const userKey = readUserKey(this.keyDir);
     if (userKey === undefined) return undefined;
     const key = sha256Hex(`${TAGS_VERSION}\0${userKey}\0${this.identity()}`);
-    const tags = new Set<string>();
+    const passed = new Set<string>();
     try {
       const data = readFileSync(join(this.gitDir, 'airgap', TAGS_FILE));
-      // A cut-off last tag is dropped; the whole ones each prove themselves.
-      for (let at = 0; at + TAG_BYTES <= data.length; at += TAG_BYTES)
-        tags.add(data.toString('hex', at, at + TAG_BYTES));
+      const body = data.subarray(DIGEST);
+      if (body.length % DIGEST === 0 && timingSafeEqual(mac(key, body), data.subarray(0, DIGEST)))
+        for (let at = 0; at < body.length; at += DIGEST)
+          passed.add(body.toString('hex', at, at + DIGEST));
     } catch {
-      // No tags yet: the screen runs.
+      // No file yet, or one shorter than its HMAC: the screen runs.
     }
-    return { key, tags };
+    return { key, passed };
   }
+}
+
+function mac(key: string, body: Uint8Array): Buffer {
+  return createHmac('sha256', key).update(body).digest();
 }
 
 const KEY = /^[0-9a-f]{64}$/;

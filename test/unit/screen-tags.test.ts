@@ -50,7 +50,7 @@ async function tagged(
   identity?: () => string,
 ): Promise<void> {
   const tags = new ScreenTags(gitDir, keyDir, identity);
-  for (const text of texts) tags.add(tags.tagOf(sha256Hex(Buffer.from(text)))!);
+  for (const text of texts) tags.add(sha256Hex(Buffer.from(text)));
   await tags.save();
 }
 
@@ -65,8 +65,8 @@ describe('ScreenTags', () => {
     const { gitDir, keyDir } = await dirs(tmp);
     const files = { 'a.yaml': clean, 'b.yaml': token };
     expect(await refused(gitDir, keyDir, files)).toEqual(['b.yaml']);
-    // Only the clean file's bytes passed the screen.
-    expect(readFileSync(tagsFile(gitDir)).length).toBe(16);
+    // Only the clean file's bytes passed the screen: the HMAC and one sha256.
+    expect(readFileSync(tagsFile(gitDir)).length).toBe(64);
     // The key is the user's alone.
     expect(statSync(join(keyDir, 'screen-key')).mode & 0o777).toBe(0o600);
     // The shortcut itself: with a tag (only the key can make one) the cached verdict is used
@@ -93,24 +93,30 @@ describe('ScreenTags', () => {
     await using tmp = await tempDir();
     const { gitDir, keyDir } = await dirs(tmp);
     expect(await refused(gitDir, keyDir, { 'b.yaml': clean })).toEqual([]);
-    expect(readFileSync(tagsFile(gitDir)).length).toBe(16);
+    expect(readFileSync(tagsFile(gitDir)).length).toBe(64);
     expect(await refused(gitDir, keyDir, { 'b.yaml': token })).toEqual(['b.yaml']);
   });
 
-  it('refuses again when the tags file was edited or truncated', async () => {
+  it('refuses again when the tags file was edited, cut or extended', async () => {
     await using tmp = await tempDir();
     const { gitDir, keyDir } = await dirs(tmp);
     await tagged(gitDir, keyDir, [clean, token]);
     const good = readFileSync(tagsFile(gitDir));
-    const flipped = Buffer.from(good.map((byte) => byte ^ 1));
-    writeFileSync(tagsFile(gitDir), flipped);
-    expect(await refused(gitDir, keyDir, { 'b.yaml': token })).toEqual(['b.yaml']);
-    // Cut inside the second tag: the whole first one still counts, the cut one does not.
-    writeFileSync(tagsFile(gitDir), good.subarray(0, 16 + 15));
-    expect(await refused(gitDir, keyDir, { 'b.yaml': token, 'a.yaml': clean })).toEqual(['b.yaml']);
-    writeFileSync(tagsFile(gitDir), good.subarray(0, 16 + 15));
-    const tags = new ScreenTags(gitDir, keyDir);
-    expect(tags.has(tags.tagOf(sha256Hex(Buffer.from(clean)))!)).toBe(true);
+    const cleanPassed = () => new ScreenTags(gitDir, keyDir).has(sha256Hex(clean));
+    expect(cleanPassed()).toBe(true);
+    const files = { 'b.yaml': token };
+    // One bit of the clean file's entry flipped; the token's entry untouched.
+    const flipped = Buffer.from(good);
+    flipped[40] = (flipped[40] as number) ^ 1;
+    for (const edited of [
+      flipped,
+      good.subarray(0, 64),
+      Buffer.concat([good, good.subarray(32)]),
+    ]) {
+      writeFileSync(tagsFile(gitDir), edited);
+      expect(cleanPassed()).toBe(false);
+      expect(await refused(gitDir, keyDir, files)).toEqual(['b.yaml']);
+    }
   });
 
   it('screens every file, and tags none, when no key can be had', async () => {
@@ -122,6 +128,8 @@ describe('ScreenTags', () => {
     expect(await refused(gitDir, notADir, { 'a.yaml': clean, 'b.yaml': token })).toEqual([
       'b.yaml',
     ]);
-    expect(new ScreenTags(gitDir, notADir).tagOf(sha256Hex(clean))).toBeUndefined();
+    const before = readFileSync(tagsFile(gitDir));
+    expect(await refused(gitDir, notADir, { 'a.yaml': clean })).toEqual([]);
+    expect(readFileSync(tagsFile(gitDir))).toEqual(before);
   });
 });
