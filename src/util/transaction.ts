@@ -91,12 +91,20 @@ export async function writeDocuments(
   const backups: Array<{ target: string; backup?: string }> = [];
   const createdDirs: string[] = [];
   try {
-    for (const w of staged) {
-      try {
+    // Staged side by side, so their fsyncs overlap (a first bundle's two took 3-25 ms of wall
+    // each on ext4, one after the other); all have settled before the first rename, and the
+    // first failure in the order given is the one reported, as when they ran in turn.
+    const stagings = await Promise.allSettled(
+      staged.map(async (w) => {
         if (w.content !== undefined) await fs.writeFile(w.staged, w.content);
         else if (w.fromFile) await moveOrCopy(fs, w.fromFile, w.staged);
-      } catch (error) {
-        throw new TransactionError(w.rel, reasonOf(error), { cause: error });
+      }),
+    );
+    for (const [i, result] of stagings.entries()) {
+      if (result.status === 'rejected') {
+        throw new TransactionError(staged[i]!.rel, reasonOf(result.reason), {
+          cause: result.reason,
+        });
       }
     }
     for (const w of staged) {
