@@ -183,6 +183,44 @@ describe('CommandContext.git', () => {
     expect(await plan(head)).toEqual({ paths: ['k8s/topics.yaml'], listed: [head] });
   });
 
+  it('uses the `git show` asked before the plan only for the spec path the plan resolves', async () => {
+    await using tmp = await tempDir('airgap-git-standin-');
+    const root = tmp.path;
+    const plan = async (earlyPath: string) => {
+      const base = standIn(root);
+      const spec = (await base.showCommittedFile(root, 'c'.repeat(40), 'bundles/dev-topics.yaml'))!;
+      const answer = (sha: string) => ({
+        commit: { sha, tree: 't'.repeat(40), time: 1.7e9, subject: 's' },
+        file: spec,
+      });
+      const git: Git = {
+        ...base,
+        headCommitAndFile: async (_root, path) => {
+          base.asked.push(`headCommitAndFile ${path}`);
+          return answer('c'.repeat(40));
+        },
+      };
+      // The early answer names another commit, so the plan shows which one it used.
+      const shown = { specPath: earlyPath, answer: Promise.resolve(answer('e'.repeat(40))) };
+      const done = await planBundle(
+        { spec: 'bundles/dev-topics.yaml' },
+        { cwd: root, git },
+        root,
+        Promise.resolve([]),
+        undefined,
+        undefined,
+        shown,
+      );
+      return { sha: done.commit.sha, asked: base.asked.filter((a) => a.startsWith('head')) };
+    };
+    expect(await plan('bundles/dev-topics.yaml')).toEqual({ sha: 'e'.repeat(40), asked: [] });
+    // Asked for another path: the plan asks git again for its own.
+    expect(await plan('bundles/other.yaml')).toEqual({
+      sha: 'c'.repeat(40),
+      asked: ['headCommitAndFile bundles/dev-topics.yaml'],
+    });
+  });
+
   it("refuses the stand-in's dirty covered file as it would git's", async () => {
     await using tmp = await tempDir('airgap-git-standin-');
     const root = tmp.path;

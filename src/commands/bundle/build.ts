@@ -22,7 +22,7 @@ import { checkImages } from './missing-images.js';
 // resolve and read (45 -> 34; 616 -> 583 ms CPU, medians of 15 alternated, load 13); a
 // prepared bundle found without a stamp now loads them too (452 vs 461 ms, noise).
 import { checkBundle, packBundle } from './pack.js';
-import { type BundlePlan, planBundle } from './plan.js';
+import { type BundlePlan, type EarlyShow, planBundle } from './plan.js';
 import { makeRecord } from './record.js';
 import { renderBundleDir } from './render.js';
 import { writeRerunStamp } from './rerun.js';
@@ -45,9 +45,11 @@ export async function buildBundle(
   commit?: string,
   /** That commit's tree, when the caller already started listing it. */
   tree?: Promise<TreeEntry[]>,
+  /** HEAD and the spec at specPath (headCommitAndFile), when the caller already asked. */
+  shown?: EarlyShow,
 ): Promise<BundleResult> {
   const context = contextOf(options.context);
-  const plan = await planBundle(options, context, root, status, commit, tree);
+  const plan = await planBundle(options, context, root, status, commit, tree, shown);
   const warnings = [...plan.warnings];
   const rollback = plan.prepared ? await rollbackOf(plan.root, plan.prepared.record) : undefined;
   const result = (record: BundleRecord, alreadyPrepared: boolean): Promise<BundleResult> =>

@@ -19,6 +19,12 @@ export interface BundlePlanOptions {
   format?: ArchiveFormat;
 }
 
+/** headCommitAndFile's answer for the spec at `specPath`, asked before the plan started. */
+export interface EarlyShow {
+  specPath: string;
+  answer: Promise<{ commit: Commit; file: Buffer } | undefined>;
+}
+
 /** What the bundle will be, decided from the repo before any byte is packed. */
 export interface BundlePlan {
   root: string;
@@ -56,6 +62,8 @@ export async function planBundle(
   likelyCommit?: string,
   /** likelyCommit's tree, when the caller already started listing it. */
   likelyTree?: Promise<TreeEntry[]>,
+  /** HEAD and the spec, asked early (with knownRoot only); used if the spec path is the same. */
+  shown?: EarlyShow,
 ): Promise<BundlePlan> {
   const root = knownRoot ?? (await git.repoRoot(options.repo ? resolve(cwd, options.repo) : cwd));
   // Each git starts as soon as what it needs is known, so they overlap (status needs only the
@@ -73,7 +81,8 @@ export async function planBundle(
     knownRoot && likelyCommit ? (likelyTree ?? git.listTree(root, likelyCommit)) : undefined;
   early?.catch(() => {});
   const both = await resolved.then(
-    (path) => git.headCommitAndFile?.(root, path),
+    (path) =>
+      knownRoot && shown?.specPath === path ? shown.answer : git.headCommitAndFile?.(root, path),
     () => undefined,
   );
   const commit = both?.commit ?? (await git.headCommit(root));

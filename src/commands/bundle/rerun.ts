@@ -112,6 +112,8 @@ export interface RerunAnswer {
   status?: Promise<DirtyPath[]>;
   /** HEAD's commit as read from .git's files, when they were plain (a hint: git decides). */
   commit?: string;
+  /** The spec's repo path, as the plan resolves it from the same options. */
+  specPath?: string;
 }
 
 /**
@@ -139,7 +141,12 @@ export async function rerunFromStamp(options: BundleOptions): Promise<RerunAnswe
   const { root } = head;
   const format = options.format ?? 'tar.gz';
   const specPath = await resolveSpecPath(root, options.spec, cwd).catch(() => undefined);
-  const full: RerunAnswer = { root, status, ...('commit' in head ? { commit: head.commit } : {}) };
+  const full: RerunAnswer = {
+    root,
+    status,
+    ...('commit' in head ? { commit: head.commit } : {}),
+    ...(specPath !== undefined ? { specPath } : {}),
+  };
   if (specPath === undefined || !build) return full;
   const stamp = await readStamp(stampPath(head.gitDir, specPath, format));
   if (
