@@ -61,8 +61,10 @@ export default defineConfig({
         test: {
           name: 'integration',
           include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
-          // They run dist/bin/: built again here when src/ is newer (a tsc-only build).
+          // They run dist/: under npm test built here while the unit project runs, each file
+          // waiting for it; else dist/bin/ built again when src/ is newer (a tsc-only build).
           globalSetup: ['test/setup/fresh-bin.ts'],
+          setupFiles: ['test/setup/wait-build.ts'],
         },
       },
     ],

@@ -1,14 +1,33 @@
 /**
- * Integration tests run dist/bin/ (what users run), which esbuild builds from src/ in
- * `npm run build`, not in `tsc -p tsconfig.build.json`. After an edit and a tsc build alone the
- * tests would run the old bin without a word, so this rebuilds it first whenever a file under
- * src/ (or the dependencies' lock) is newer than dist/bin/'s last build. Up to date, it costs
- * a walk of src/'s times. The undefined-globals check is left to `npm run build`.
+ * Integration tests run dist/ (dist/bin/ is what users run; dist/src/ the library). Two ways
+ * to get it there:
+ *
+ * - `npm test` (AIRGAP_TEST_BUILD=1): the whole `npm run build` starts here and runs while the
+ *   unit project does; every integration file waits for it (test/setup/wait-build.ts). Built
+ *   before vitest started, the build's ~15 s left a core idle (tsc is one thread), and the
+ *   unit files need no dist/.
+ * - A file run alone (`npx vitest run test/integration/x.test.ts`) after a tsc-only build:
+ *   dist/bin/ comes from esbuild in `npm run build`, not from tsc, so the tests would run the
+ *   old bin without a word. It is built again here whenever a file under src/ (or the
+ *   dependencies' lock) is newer than dist/bin/'s last build. Up to date, it costs a walk of
+ *   src/'s times. The undefined-globals check is left to `npm run build`.
  */
-import { readdirSync, statSync } from 'node:fs';
+import { spawn } from 'node:child_process';
+import {
+  mkdtempSync,
+  openSync,
+  readdirSync,
+  renameSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { TestProject } from 'vitest/node';
 import { BIN_META, buildBin } from '../../scripts/lib/bin-build.js';
+import type { TestBuild } from './wait-build.js';
 
 const projectRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -29,7 +48,40 @@ function builtAt(): number {
   }
 }
 
-export default async function setup(): Promise<void> {
+/** Starts `npm run build`; its exit code is written to `build.done` when it ends. */
+function startBuild(): { build: TestBuild; stop: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), 'airgap-test-build-'));
+  const build: TestBuild = { log: join(dir, 'build.log'), done: join(dir, 'build.done') };
+  const out = openSync(build.log, 'w');
+  const child = spawn('npm', ['run', 'build'], { cwd: projectRoot, stdio: ['ignore', out, out] });
+  let ended = false;
+  const end = (code: number) => {
+    if (ended) return;
+    ended = true;
+    // Renamed into place, so a waiting file never reads it empty.
+    writeFileSync(`${build.done}.tmp`, String(code));
+    renameSync(`${build.done}.tmp`, build.done);
+  };
+  child.on('error', (error) => {
+    writeFileSync(build.log, `could not start npm run build: ${error.message}\n`, { flag: 'a' });
+    end(-1);
+  });
+  child.on('exit', (code, signal) => end(code ?? (signal ? 128 : -1)));
+  return {
+    build,
+    stop: () => {
+      if (!ended) child.kill();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+export default async function setup(project: TestProject): Promise<(() => void) | undefined> {
+  if (process.env.AIRGAP_TEST_BUILD === '1') {
+    const { build, stop } = startBuild();
+    project.provide('testBuild', build);
+    return stop;
+  }
   const sources = Math.max(
     newestUnder(join(projectRoot, 'src')),
     statSync(join(projectRoot, 'package-lock.json')).mtimeMs,

@@ -38,6 +38,20 @@ describe('the vitest projects (vitest.config.ts)', () => {
   });
 });
 
+describe('the build npm test runs beside the unit project (test/setup/)', () => {
+  it('is started by the integration project, whose files wait for it', () => {
+    const pkg = JSON.parse(readFileSync(join(projectRoot, 'package.json'), 'utf8'));
+    expect(pkg.scripts.test).toBe('AIRGAP_TEST_BUILD=1 vitest run');
+    const integration = (
+      (config.test?.projects ?? []) as Array<{
+        test: { name: string; globalSetup?: string[]; setupFiles?: string[] };
+      }>
+    ).find((p) => p.test.name === 'integration');
+    expect(integration?.test.globalSetup).toEqual(['test/setup/fresh-bin.ts']);
+    expect(integration?.test.setupFiles).toEqual(['test/setup/wait-build.ts']);
+  });
+});
+
 describe('the order npm test starts its files in (test/file-order.ts)', () => {
   const seconds = { 'test/a.test.ts': 5, 'test/b.test.ts': 60, 'test/c.test.ts': 5 };
 

@@ -1,0 +1,42 @@
+/**
+ * Run before each integration file (the project's setupFiles): under `npm test` waits for the
+ * `npm run build` that test/setup/fresh-bin.ts started, so no file reads a half-written dist/.
+ * A failed build fails every integration file with the end of the build's output. Run any
+ * other way (no build provided) it returns at once.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { inject } from 'vitest';
+
+/** Where the build writes its output, and its exit code when it ends. */
+export interface TestBuild {
+  log: string;
+  done: string;
+}
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    testBuild?: TestBuild;
+  }
+}
+
+// A quiet build takes ~15 s and one on a loaded machine a few minutes: this bound is only for
+// a build that never ends.
+const WAIT_MS = 15 * 60_000;
+
+async function waitForBuild(build: TestBuild): Promise<void> {
+  const deadline = Date.now() + WAIT_MS;
+  while (!existsSync(build.done)) {
+    if (Date.now() > deadline)
+      throw new Error(`npm run build did not end in ${WAIT_MS / 60_000} min (log: ${build.log})`);
+    await sleep(100);
+  }
+  const code = readFileSync(build.done, 'utf8');
+  if (code !== '0') {
+    const log = readFileSync(build.log, 'utf8').split('\n').slice(-40).join('\n');
+    throw new Error(`npm run build failed (exit ${code}); the end of its output:\n${log}`);
+  }
+}
+
+const build = inject('testBuild');
+if (build) await waitForBuild(build);
