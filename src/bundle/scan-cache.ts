@@ -10,7 +10,7 @@ export type { CachedScan };
  * Bump when a verdict's form or the parsing around the rules changes. A change to any rule
  * changes the file's name by itself: it holds the rules' fingerprint (credentials.ts).
  */
-const SCANNER_VERSION = 8;
+const SCANNER_VERSION = 9;
 
 /**
  * Scan verdicts keyed by git blob id and path: a blob's content never changes, so parsing the

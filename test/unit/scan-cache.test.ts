@@ -14,7 +14,7 @@ const manifest: CachedScan = {
 };
 
 // The file's name holds the rules' fingerprint: other rules, another file.
-const FILE = `airgap/scan-cache-v8-${rulesFingerprint()}.json`;
+const FILE = `airgap/scan-cache-v9-${rulesFingerprint()}.json`;
 
 /** A git dir with its airgap/ folder, made in `scratch`. */
 function gitDir(scratch: TempDir): string {
@@ -96,15 +96,16 @@ describe('ScanCache', () => {
     cache.set('b1 x.bin', empty);
     await cache.save();
     const stored = JSON.parse(readFileSync(join(dir, FILE), 'utf8'));
-    expect(stored.verdicts[0].s).toEqual(['ConfigMap', 'v1', 'a', 'kafka', 'b', 'Namespace']);
-    expect(stored.verdicts[0].o).toEqual([0, 1, 2, 3, 0, 1, 4, -1, 5, 1, 3, -1]);
+    expect(stored.verdicts[0].s).toEqual(['ConfigMap', 'v1', 'kafka', 'Namespace']);
+    expect(stored.verdicts[0].r).toEqual([0, 1, 2, 1, 0, 1, -1, 1, 3, 1, -1, 1]);
+    expect(stored.verdicts[0].n).toEqual('a\nb\nkafka');
     expect(stored.verdicts[1].objects).toEqual(crd.objects);
     const again = ScanCache.load(dir);
     expect(again.get('m1 k8s/a.yaml')).toEqual(many);
     expect(again.get('m2 k8s/crd.yaml')).toEqual(crd);
     expect(again.get('b1 x.bin')).toEqual(empty);
     // An index past the table drops that verdict (the file is scanned again), not the others.
-    stored.verdicts[0].o[2] = 99;
+    stored.verdicts[0].r[2] = 99;
     writeFileSync(join(dir, FILE), JSON.stringify(stored));
     const damaged = ScanCache.load(dir);
     expect(damaged.get('m1 k8s/a.yaml')).toBeUndefined();

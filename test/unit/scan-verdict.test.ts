@@ -62,7 +62,7 @@ describe('scan verdicts between the scan threads and the main thread', () => {
         isKubernetes: true,
         objects: [objects[0]!, { kind: 'K', apiVersion: 'v1', name: 'n', ...extra }],
       };
-      expect('o' in packVerdict(verdict)).toBe(false);
+      expect('r' in packVerdict(verdict)).toBe(false);
       expect(across(verdict)).toEqual(verdict);
     }
     const plain: CachedScan = {
@@ -75,8 +75,9 @@ describe('scan verdicts between the scan threads and the main thread', () => {
       problems: [],
       images: [],
       isKubernetes: true,
-      s: ['ConfigMap', 'v1', 'a', 'kafka'],
-      o: [0, 1, 2, 3],
+      s: ['ConfigMap', 'v1', 'kafka'],
+      r: [0, 1, 2, 1],
+      n: 'a',
     });
   });
 
@@ -98,15 +99,16 @@ describe('scan verdicts between the scan threads and the main thread', () => {
         isKubernetes: true,
         objects: [...objects.slice(start), ...objects.slice(0, start)],
       };
-      const packed = packVerdict(verdict) as Extract<StoredVerdict, { o: number[] }>;
-      // Kinds, apiVersions and namespaces each stored once (names may repeat in the table).
+      const packed = packVerdict(verdict) as Extract<StoredVerdict, { r: number[] }>;
+      // Kinds, apiVersions and namespaces each stored once; names only in `n`.
       const entries = new Map<string, Set<number>>();
-      packed.o.forEach((at, i) => {
-        if (i % 4 === 2 || at < 0) return;
+      packed.r.forEach((at, i) => {
+        if (i % 4 === 3 || at < 0) return;
         const text = packed.s[at]!;
         entries.set(text, (entries.get(text) ?? new Set()).add(at));
       });
       for (const indexes of entries.values()) expect(indexes.size).toBe(1);
+      expect(new Set(packed.s).size).toBe(packed.s.length);
       expect(across(verdict)).toEqual(verdict);
     }
   });
@@ -135,13 +137,32 @@ describe('scan verdicts between the scan threads and the main thread', () => {
   });
 
   it('are dropped when their indexes do not read back (the file is scanned again)', () => {
-    const good = packVerdict(verdicts[0]!) as Extract<StoredVerdict, { o: number[] }>;
-    expect(unpackVerdict(good)).toEqual(verdicts[0]);
+    const verdict = scanContent(
+      'k8s/runs.yaml',
+      Buffer.from(
+        'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: a, namespace: kafka }\n---\napiVersion: v1\nkind: Namespace\nmetadata: { name: kafka }\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\n---\napiVersion: v1\nkind: ConfigMap\nmetadata: { name: d }\n',
+      ),
+    );
+    const good = packVerdict(verdict) as Extract<StoredVerdict, { r: number[] }>;
+    expect(good.n).toBe('a\nkafka\nc\nd');
+    expect(unpackVerdict(good)).toEqual(verdict);
+    // The last run: ConfigMap, v1, no namespace, two objects (the Namespace's own run ends it).
+    const last = good.r.slice(-4);
+    const before = good.r.slice(0, -4);
+    expect(before.length).toBeGreaterThan(0);
     const damaged = [
-      { ...good, o: [...good.o.slice(0, -4), 99, 1, 2, -1] },
-      { ...good, o: [...good.o.slice(0, -4), 0, 1, 2, 99] },
-      { ...good, o: [...good.o.slice(0, -4), 0, 1, '2', -1] },
-      { ...good, o: good.o.slice(0, -1) },
+      { ...good, r: [...before, 99, last[1], last[2], last[3]] },
+      { ...good, r: [...before, last[0], last[1], 99, last[3]] },
+      { ...good, r: [...before, last[0], '1', last[2], last[3]] },
+      { ...good, r: [...before, last[0], last[1], last[2], last[3]! + 1] },
+      // Counts that still add up to the names: each run must count a whole object or more.
+      { ...good, r: good.r.map((at, i) => (i === 7 ? 4 : i === 11 ? -1 : at)) },
+      { ...good, r: good.r.map((at, i) => (i === 7 ? 1.5 : i === 11 ? 1.5 : at)) },
+      { ...good, r: good.r.map((at, i) => (i === 7 ? 3 : i === 11 ? 0 : at)) },
+      { ...good, r: good.r.slice(0, -1) },
+      { ...good, r: [] },
+      { ...good, n: `${good.n}\nextra` },
+      { ...good, n: ['a'] },
       { ...good, s: 'ConfigMap' },
       { ...good, s: [...good.s.slice(0, -1), 7] },
       { problems: [], images: [], isKubernetes: false },
