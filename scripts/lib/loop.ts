@@ -39,6 +39,12 @@ export interface LoopOptions {
   failOn?: string;
   /** Use the real aws CLI when installed (default), or the SDK stand-in. */
   realAws?: boolean;
+  /**
+   * The kubectl on the bastion's PATH: the stand-in by default (scripts/standins/kubectl, a
+   * Node start per call); the tests pass their worker's model-server client, which answers
+   * alike (test/helpers/kubectl-server.ts).
+   */
+  kubectl?: string;
   log?: (line: string) => void;
 }
 
@@ -215,7 +221,10 @@ export async function runLoop(options: LoopOptions = {}): Promise<LoopResult> {
     : join(standins, 'aws-sdk.mjs');
   const bastionHome = join(work, 'bastion-home');
   mkdirSync(bastionHome, { recursive: true });
-  const bastionBin = binDir(work, { aws: awsTarget, kubectl: join(standins, 'kubectl') });
+  const bastionBin = binDir(work, {
+    aws: awsTarget,
+    kubectl: options.kubectl ?? join(standins, 'kubectl'),
+  });
   const bastionEnv = {
     ...process.env,
     ...LOCAL_S3_CREDENTIALS,

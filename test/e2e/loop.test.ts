@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { git } from '../../scripts/lib/git.js';
@@ -9,16 +10,28 @@ import { isHelperPayloadEcho } from '../../src/ingest/parse/helper-echo.js';
 import { HelperEcho } from '../../src/ingest/parse/spool.js';
 import { contextPattern, parseMarker } from '../../src/model/markers.js';
 import { bastionBlocks } from '../../src/paste/bastion.js';
-import { exampleRepo } from '../helpers/ops-repo.js';
+import { kubectlClient } from '../helpers/kubectl-server.js';
+import { exampleRepo, standins } from '../helpers/ops-repo.js';
 
-/** The demo's loop as a fixture: its local S3 closed and its work dir removed on dispose. */
+/**
+ * The demo's loop as a fixture: its local S3 closed and its work dir removed on dispose. Its
+ * kubectl is the client of this worker's model server, not a Node start per call (6 calls a
+ * loop); kubectl-standin.test.ts checks that both answer alike.
+ */
 async function loopFixture(options?: LoopOptions): Promise<LoopResult & AsyncDisposable> {
-  const loop = await runLoop(options);
+  const bin = mkdtempSync(join(tmpdir(), 'airgap-loop-kubectl-'));
+  const kubectl = join(bin, 'kubectl');
+  writeFileSync(kubectl, kubectlClient(standins), { mode: 0o755 });
+  const loop = await runLoop({ ...options, kubectl }).catch(async (error: unknown) => {
+    await rm(bin, { recursive: true, force: true });
+    throw error;
+  });
   return {
     ...loop,
     async [Symbol.asyncDispose]() {
       await loop.s3.close();
       await rm(loop.work, { recursive: true, force: true });
+      await rm(bin, { recursive: true, force: true });
     },
   };
 }
@@ -105,8 +118,8 @@ describe('the whole loop: bundle, upload, paste on a terminal, ingest', () => {
     }
     expect(snapshot(repo)).toBe(before);
     expect(loop.runs.every((r) => r.stderr === '')).toBe(true);
-    // The whole loop, every kubectl call a Node process (the stand-in): a minute on a loaded
-    // 2-core machine, so the default 60 s is no limit for it.
+    // The whole loop: a minute on a loaded 2-core machine, so the default 60 s is no limit
+    // for it.
   }, 180_000);
 
   it('marks the bundle failed and puts the failing output under Issues when a step fails', async () => {
