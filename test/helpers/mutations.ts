@@ -114,11 +114,28 @@ function clone<T>(doc: T): T {
   return structuredClone(doc);
 }
 
+/** A copy of one level: the variants share every part a mutation does not touch. */
+function shallow(node: unknown): unknown {
+  if (Array.isArray(node)) return [...node];
+  // Spread defines own properties, so an own `__proto__` key stays a key.
+  if (node && typeof node === 'object' && !(node instanceof Date)) return { ...node };
+  return node;
+}
+
+/** `doc` with `m` applied; only the objects on m's path are copied, `doc` is left as it was. */
 function apply(doc: unknown, m: Mutation): unknown {
-  const copy = clone(doc);
+  const copy = shallow(doc);
+  // The objects along the path are copied, down to the parent (or, for `add`, the target).
+  const depth = m.kind === 'add' ? m.path.length : m.path.length - 1;
+  let node = copy as Record<string | number, unknown>;
+  for (let i = 0; i < depth; i++) {
+    const step = m.path[i] as string | number;
+    node[step] = shallow(node[step]);
+    node = node[step] as Record<string | number, unknown>;
+  }
   if (m.kind === 'add') {
     // defineProperty: a plain assignment of `__proto__` would set the prototype instead.
-    Object.defineProperty(at(copy, m.path), m.key ?? 'zz', {
+    Object.defineProperty(node, m.key ?? 'zz', {
       value: 'x',
       enumerable: true,
       writable: true,
@@ -126,13 +143,12 @@ function apply(doc: unknown, m: Mutation): unknown {
     });
     return copy;
   }
-  if (m.path.length === 0) return m.kind === 'set' ? m.value : copy;
-  const parent = at(copy, m.path.slice(0, -1)) as Record<string | number, unknown>;
+  if (m.path.length === 0) return m.kind === 'set' ? clone(m.value) : copy;
   const last = m.path[m.path.length - 1] as string | number;
   if (m.kind === 'delete') {
-    if (Array.isArray(parent)) parent.splice(last as number, 1);
-    else delete parent[last];
-  } else parent[last] = clone(m.value);
+    if (Array.isArray(node)) node.splice(last as number, 1);
+    else delete node[last];
+  } else node[last] = clone(m.value);
   return copy;
 }
 
@@ -171,7 +187,7 @@ export function variantsOf(
     for (const m of mutationsAt(doc, path, palette)) out.push(apply(doc, m));
   const random = seededRandom(seed);
   for (let i = 0; i < combined; i++) {
-    let variant = clone(doc);
+    let variant: unknown = doc;
     for (let j = 0, n = 2 + random.int(2); j < n; j++) {
       variant = apply(
         variant,
