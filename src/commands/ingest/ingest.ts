@@ -166,6 +166,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         redacted: redact,
       },
       work,
+      begunGzip,
     );
     // A rollback runs after the second it was prepared again (its row's date): older runs are
     // its first deployment, which must not mark the rollback done.

@@ -36,6 +36,8 @@ export class FileSink {
   private buffer = Buffer.alloc(0);
   /** The files copyFrom reads, open until close() (see OpenFiles). */
   private readonly sources = new OpenFiles();
+  /** Told after each write to the file, with what it holds then (a reader may follow it). */
+  onWrite: ((written: number) => void) | undefined;
 
   constructor(readonly path: string) {
     this.fd = openSync(path, 'w');
@@ -88,6 +90,7 @@ export class FileSink {
     this.written += data.length;
     this.parts = [];
     this.size = 0;
+    this.onWrite?.(this.written);
   }
 
   /**
@@ -100,6 +103,7 @@ export class FileSink {
     for (let done = 0; done < bytes.length; )
       done += writeSync(this.fd, bytes, done, bytes.length - done);
     this.written += bytes.length;
+    this.onWrite?.(this.written);
   }
 
   /** Appends bytes [start, end) of a file (all of it without a range) as they are. */
