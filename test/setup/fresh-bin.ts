@@ -3,9 +3,9 @@
  * to get it there:
  *
  * - `npm test` (AIRGAP_TEST_BUILD=1): the whole `npm run build` starts here and runs while the
- *   unit project does; every integration file waits for it (test/setup/wait-build.ts). Built
- *   before vitest started, the build's ~15 s left a core idle (tsc is one thread), and the
- *   unit files need no dist/.
+ *   unit project does; the integration files wait for it (test/setup/wait-build.ts), but the
+ *   README-install e2e, which builds its own clone. Built before vitest started, the build's
+ *   ~15 s left a core idle (tsc is one thread), and the unit files need no dist/.
  * - A file run alone (`npx vitest run test/integration/x.test.ts`) after a tsc-only build:
  *   dist/bin/ comes from esbuild in `npm run build`, not from tsc, so the tests would run the
  *   old bin without a word. It is built again here whenever a file under src/ (or the
