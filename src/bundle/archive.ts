@@ -124,7 +124,7 @@ export async function writeTarGz(input: ArchiveInput): Promise<{ sha256: string;
       }
     }
     for (const meta of await input.trailer()) {
-      await tar.file(meta.name, 0o644, Buffer.from(meta.content));
+      await tar.file(meta.name, 0o644, meta.content);
     }
     await tar.end();
   } finally {

@@ -10,6 +10,8 @@ import { BLOCK, encodeUstar, type UstarFields, ustarTemplate } from './ustar-hea
  */
 export interface TarSink {
   put(chunk: Buffer): Promise<void> | undefined;
+  /** A string's UTF-8 bytes. */
+  putText(text: string): Promise<void>;
   zeros(length: number): Promise<void> | undefined;
   end(): Promise<void>;
 }
@@ -75,10 +77,17 @@ export class TarWriter {
     return padding ? this.out.zeros(padding) : undefined;
   }
 
-  /** A whole file already in memory (the generated trailer files). */
-  async file(path: string, mode: number, content: Buffer): Promise<void> {
-    await this.startFile(path, mode, content.length);
-    await this.data(content);
+  /** A whole file already in memory (the generated trailer files); a string as UTF-8. */
+  async file(path: string, mode: number, content: Buffer | string): Promise<void> {
+    if (typeof content === 'string') {
+      const size = Buffer.byteLength(content);
+      await this.startFile(path, mode, size);
+      this.written += size;
+      await this.out.putText(content);
+    } else {
+      await this.startFile(path, mode, content.length);
+      await this.data(content);
+    }
     await this.endFile();
   }
 

@@ -53,6 +53,23 @@ describe('TarWriter', () => {
     expect((await archive()).equals(a)).toBe(true);
   });
 
+  it('writes a string file as the bytes of its UTF-8 Buffer, across member boundaries', async () => {
+    const ascii = `${'{"path": "k8s/a.yaml", "sha256": "00ff"},\n'.repeat(200)}end`;
+    const texts = [ascii, `${ascii}é→😀`, ''];
+    const packed = async (asText: boolean) => {
+      const members: Buffer[] = [];
+      const gzip = new ParallelGzip((m) => void members.push(...m), { memberSize: 1000 });
+      const tar = new TarWriter(gzip, new Date(0));
+      // A partly filled block first, so the text starts mid-block.
+      await tar.file('k8s/a.yaml', 0o644, Buffer.from('a: 1\n'.repeat(30)));
+      for (const [i, text] of texts.entries())
+        await tar.file(`t${i}.json`, 0o644, asText ? text : Buffer.from(text));
+      await tar.end();
+      return Buffer.concat(members);
+    };
+    expect((await packed(true)).equals(await packed(false))).toBe(true);
+  });
+
   it('refuses a file whose content is not the size its header promised', async () => {
     const gzip = new ParallelGzip(() => {}, { memberSize: 4096 });
     const tar = new TarWriter(gzip, new Date(0));

@@ -8,6 +8,7 @@ import {
   renderPasteTransfer,
 } from '../../paste/paste-transfer.js';
 import { renderOutDirScripts } from '../../paste/render.js';
+import { writeText } from '../../util/write-text.js';
 
 /**
  * Render phase: everything beside the archive in the bundle directory, from the finished
@@ -25,7 +26,7 @@ export async function renderBundleDir(
     join(stagingDir, `${archive.file}.sha256`),
     `${archive.sha256}  ${archive.file}\n`,
   );
-  await writeFile(join(stagingDir, 'bundle.json'), recordJson);
+  await writeText(join(stagingDir, 'bundle.json'), recordJson);
   if (paste) {
     const blocks = pasteTransferBlocks(record, await readFile(join(stagingDir, archive.file)));
     await writeFile(join(stagingDir, 'PASTE-TRANSFER.md'), renderPasteTransfer(record, blocks));
