@@ -204,6 +204,7 @@ export class GzipFile {
     this.worker.postMessage({ follow: path, start });
     const sha256 = this.digest('other');
     this.following = true;
+    this.holdProcess();
     sha256
       .finally(() => {
         this.following = false;
