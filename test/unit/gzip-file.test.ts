@@ -128,6 +128,20 @@ describe('gzipFile (the kept transcript, compressed on a worker thread)', () => 
     // The copy's sha256 either way (the gzip thread hashes it over the limit, the sink under it).
     expect(over.sha256).toBe(sha256(readFileSync(path)));
     expect(under.sha256).toBe(sha256(readFileSync(join(dir().path, 'under.log'))));
+    // Started at the first write when the source is over the limit (`likely`): the same gzip
+    // and digest over it; under it (the copy shrank), the thread's digest and no gzip.
+    const early = await cleanTranscript(source(), join(dir().path, 'early.log'), true, {
+      gzipOver: { bytes: 100_000, path: join(dir().path, 'early.log.gz'), likely: true },
+    });
+    await early.gzipped?.done;
+    expect(early.sha256).toBe(over.sha256);
+    const earlyGz = readFileSync(join(dir().path, 'early.log.gz'));
+    expect(earlyGz.equals(gzipAtLevel(readFileSync(path)))).toBe(true);
+    const shrank = await cleanTranscript(source(), join(dir().path, 'shrank.log'), true, {
+      gzipOver: { bytes: readFileSync(path).length, path: join(dir().path, 's.gz'), likely: true },
+    });
+    expect(shrank.gzipped).toBeUndefined();
+    expect(shrank.sha256).toBe(over.sha256);
   });
 
   it('writes an empty file as gzip does', async () => {

@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import type { EcrImageRecord } from '../../docs/ecr-manifest.js';
 import { PENDING_CHANGES_FILE, readPendingEntries } from '../../docs/pending-changes.js';
@@ -111,12 +111,20 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const redact = options.redact ?? true;
     const stream = input();
     const recording = await openRecording(stream, source);
+    const limit = options.maxFileBytes ?? MAX_REPO_FILE_BYTES;
     const cleaned = await cleanTranscript(
       recording.bytes,
       join(work, 'new-transcript.log'),
       redact,
       {
-        gzipOver: { bytes: options.maxFileBytes ?? MAX_REPO_FILE_BYTES, path: keptGzPath(work) },
+        gzipOver: {
+          bytes: limit,
+          path: keptGzPath(work),
+          likely:
+            recording.format === 'terminal' &&
+            stream instanceof FileChunks &&
+            statSync(stream.path).size > limit,
+        },
         // Only a file's own chunks are taken back, and only those the clean pass saw as read.
         recycle: stream instanceof FileChunks ? (chunk) => stream.recycle(chunk) : undefined,
       },

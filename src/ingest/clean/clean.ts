@@ -29,7 +29,17 @@ export interface CleanOptions {
    * still written: the kept transcript is compressed when over the repo's file limit, and
    * compressing it after the rest of ingest was wall time.
    */
-  gzipOver?: { bytes: number; path: string };
+  gzipOver?: {
+    bytes: number;
+    path: string;
+    /**
+     * The source is larger than `bytes` (a terminal paste over the limit): the copy likely
+     * ends over it too, so the gzip thread starts at the first write and hashes all of it; the
+     * first 50 MiB were ~33 ms of sha256 on this thread. A copy that still ends under the limit
+     * keeps the thread's digest and drops its gzip.
+     */
+    likely?: boolean;
+  };
   /** Hands back each source chunk this pass is done with (FileChunks.recycle). */
   recycle?: (chunk: Buffer) => void;
 }
@@ -65,7 +75,7 @@ export async function cleanTranscript(
   if (over)
     sink.onWrite = (written) => {
       if (gzipped) gzipped.grow(written);
-      else if (written > over.bytes) {
+      else if (written > over.bytes || over.likely) {
         gzipped = new GzipFile(path, over.path, written, true);
         sink.stopHashing();
       }
@@ -100,6 +110,11 @@ export async function cleanTranscript(
     sha256 = sink.digest();
     gzipped?.end(sink.written);
     if (gzipped?.sha256) sha256 = await gzipped.sha256;
+    if (gzipped && over && sink.written <= over.bytes) {
+      // Started early (`likely`), for a copy that ended under the limit: kept as it is.
+      await gzipped.cancel();
+      gzipped = undefined;
+    }
   } catch (error) {
     await gzipped?.cancel();
     throw error;
