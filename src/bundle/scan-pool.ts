@@ -4,8 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { invariantBroken } from '../errors.js';
 import type { CachedScan } from './scan-cache.js';
-import { scanContent } from './scan-content.js';
-import { receiveVerdict, type SentVerdict, sendVerdict } from './scan-verdict.js';
+import { receiveVerdict, type SentVerdict } from './scan-verdict.js';
 
 export interface ScanRequest {
   index: number;
@@ -17,13 +16,6 @@ export interface ScanRequest {
 const BATCH_BYTES = 256 * 1024;
 /** Bytes posted but not yet scanned before the packer waits: bounds memory on 50,000 files. */
 const BACKLOG_BYTES = 16 * 1024 * 1024;
-/**
- * Batches each thread holds at once. The rest wait here, so a main thread that would otherwise
- * wait for the scan threads (at the end, or held back by BACKLOG_BYTES) scans them itself:
- * with all 16 MB posted to the thread, the repetitive bench's packer waited 0.4-0.6 s for it at
- * the end (load 3-4). Two keep a thread busy while its answer to the first crosses back.
- */
-const IN_FLIGHT = 2;
 /**
  * Above this much to scan a second thread pays for its start (~0.1 s of CPU to load, tens of
  * MB of memory). The scan costs 12-20 ms of CPU per MiB, several times less than what the main
@@ -45,14 +37,10 @@ export class ScanWorker {
   private readonly verdicts = new Map<number, CachedScan>();
   private batch: ScanRequest[] = [];
   private batchBytes = 0;
-  /** Full batches no thread holds yet: the threads take the oldest, the main thread the newest. */
-  private readonly queue: ScanRequest[][] = [];
   private backlog = 0;
   private readonly sizes = new Map<number, number>();
-  /** Batches posted to each thread and not yet answered: the next one goes to the least busy. */
+  /** Bytes posted to each thread and not yet answered: the next batch goes to the least busy. */
   private readonly outstanding: number[];
-  /** Files the main thread scanned itself while it would have waited (for tests). */
-  scannedHere = 0;
   private failure: Error | undefined;
   private waiters: Array<() => void> = [];
 
@@ -62,9 +50,14 @@ export class ScanWorker {
       // Held only while someone waits on it: a bundle that fails half-way must still exit.
       worker.unref();
       worker.on('message', (verdicts: SentVerdict[]) => {
-        for (const sent of verdicts) this.settle(sent.index, receiveVerdict(sent));
-        this.outstanding[w] = (this.outstanding[w] ?? 0) - 1;
-        this.dispatch();
+        for (const sent of verdicts) {
+          const index = sent.index;
+          const size = this.sizes.get(index) ?? 0;
+          this.verdicts.set(index, receiveVerdict(sent));
+          this.backlog -= size;
+          this.outstanding[w] = (this.outstanding[w] ?? 0) - size;
+          this.sizes.delete(index);
+        }
         this.wake();
       });
       worker.on('error', (error) => {
@@ -112,48 +105,22 @@ export class ScanWorker {
     if (this.batchBytes >= BATCH_BYTES) this.post();
   }
 
-  private settle(index: number, verdict: CachedScan): void {
-    this.verdicts.set(index, verdict);
-    this.backlog -= this.sizes.get(index) ?? 0;
-    this.sizes.delete(index);
-  }
-
   private post(): void {
     if (!this.batch.length) return;
-    this.queue.push(this.batch);
+    let least = 0;
+    this.outstanding.forEach((bytes, w) => {
+      if (bytes < (this.outstanding[least] ?? 0)) least = w;
+    });
+    // Moved, not copied: each content owns its ArrayBuffer (submit made sure) and the main
+    // thread never reads it again, so the structured clone's copy of every byte is saved.
+    const transfer = new Set<ArrayBuffer>();
+    for (const { content } of this.batch)
+      if (content && content.byteOffset === 0 && content.byteLength === content.buffer.byteLength)
+        transfer.add(content.buffer as ArrayBuffer);
+    this.workers[least]?.postMessage(this.batch, [...transfer]);
+    this.outstanding[least] = (this.outstanding[least] ?? 0) + this.batchBytes;
     this.batch = [];
     this.batchBytes = 0;
-    this.dispatch();
-  }
-
-  /** Hands queued batches to threads holding fewer than IN_FLIGHT. */
-  private dispatch(): void {
-    while (this.queue.length) {
-      let least = 0;
-      this.outstanding.forEach((batches, w) => {
-        if (batches < (this.outstanding[least] ?? 0)) least = w;
-      });
-      if ((this.outstanding[least] ?? 0) >= IN_FLIGHT) return;
-      const batch = this.queue.shift() as ScanRequest[];
-      this.workers[least]?.postMessage(batch, transferable(batch));
-      this.outstanding[least] = (this.outstanding[least] ?? 0) + 1;
-    }
-  }
-
-  /**
-   * Scans the newest queued batch here as a thread would, to the same form (objects held as
-   * JSON, not as thousands of objects for the GC to carry to the cache save); false when none
-   * is queued. Its bytes are then detached as a posted batch's are.
-   */
-  private scanOne(): boolean {
-    const batch = this.queue.pop();
-    if (!batch) return false;
-    for (const { index, path, content } of batch) {
-      this.settle(index, receiveVerdict(sendVerdict(index, scanContent(path, content))));
-      this.scannedHere++;
-    }
-    structuredClone(undefined, { transfer: transferable(batch) });
-    return true;
   }
 
   /** A promise to await before sending more when the workers are behind, else undefined. */
@@ -169,10 +136,7 @@ export class ScanWorker {
       while (!done()) {
         if (this.failure)
           throw invariantBroken(`the scan worker failed: ${this.failure.message}`, this.failure);
-        // One batch at a time, then the threads' answers are taken in (setImmediate runs after
-        // the event loop has polled for them) and they are handed more.
-        if (this.scanOne()) await new Promise<void>((resolve) => setImmediate(resolve));
-        else await new Promise<void>((resolve) => this.waiters.push(resolve));
+        await new Promise<void>((resolve) => this.waiters.push(resolve));
       }
     } finally {
       for (const worker of this.workers) worker.unref();
@@ -189,16 +153,4 @@ export class ScanWorker {
     }
     return this.verdicts;
   }
-}
-
-/**
- * A batch's ArrayBuffers to move rather than copy: each content owns its ArrayBuffer (submit
- * made sure) and the main thread never reads it again, so the copy of every byte is saved.
- */
-function transferable(batch: readonly ScanRequest[]): ArrayBuffer[] {
-  const transfer = new Set<ArrayBuffer>();
-  for (const { content } of batch)
-    if (content && content.byteOffset === 0 && content.byteLength === content.buffer.byteLength)
-      transfer.add(content.buffer as ArrayBuffer);
-  return [...transfer];
 }

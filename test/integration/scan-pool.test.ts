@@ -136,38 +136,3 @@ describe('two scan threads (the compiled pool)', () => {
     expect(verdicts.get(5)?.images).toEqual(['registry.example/app-5:1.0']);
   });
 });
-
-describe('the main thread scanning what would keep it waiting', () => {
-  it('scans batches no thread has taken yet, to the verdicts a thread gives', async () => {
-    const pool = (await import(
-      join(projectRoot, 'dist/src/bundle/scan-pool.js')
-    )) as typeof import('../../src/bundle/scan-pool.js');
-    const { scanContent } = await import('../../src/bundle/scan-content.js');
-    const scanner = pool.ScanWorker.start(4 * 1024 * 1024);
-    expect(scanner?.threads).toBe(1);
-    // 64 files of 64 KiB: 16 batches, far more than the thread holds at once.
-    const files = Array.from({ length: 64 }, (_, i) => {
-      const body =
-        i % 9 === 0
-          ? `apiVersion: v1\nkind: Secret\nmetadata:\n  name: s-${i}\ndata:\n  password: aHVudGVyMg==\n`
-          : `apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: c-${i}\n${'# padding\n'.repeat(6500)}---\nkind: Pod\napiVersion: v1\nmetadata: { name: p-${i} }\nspec: { containers: [{ name: c, image: "app-${i}:1" }] }\n`;
-      return { path: `k8s/f-${i}.yaml`, content: Buffer.from(body) };
-    });
-    const handed = files.map((f) => Buffer.from(f.content));
-    handed.forEach((content, i) => {
-      scanner?.submit(i, files[i]!.path, content);
-    });
-    const verdicts = await scanner!.results();
-    expect(scanner!.scannedHere).toBeGreaterThan(0);
-    expect(scanner!.scannedHere).toBeLessThan(files.length);
-    // Scanned here or there, the bytes are gone, as the caller was told.
-    const large = handed.filter((_, i) => files[i]!.content.length > 8192);
-    expect(large.every((content) => content.byteLength === 0)).toBe(true);
-    expect(verdicts.size).toBe(files.length);
-    files.forEach((f, i) => {
-      expect(verdicts.get(i)).toEqual(scanContent(f.path, f.content));
-    });
-    expect(verdicts.get(9)?.problems.map((p) => p.kind)).toContain('secret');
-    expect(verdicts.get(5)?.objects.map((o) => o.name)).toEqual(['c-5', 'p-5']);
-  });
-});
