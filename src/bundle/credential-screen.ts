@@ -1,5 +1,6 @@
 import { isAscii } from 'node:buffer';
 import { HIT, LineFilter } from '../secrets/index.js';
+import { LOWERS_TO_ASCII } from '../secrets/line-filter.js';
 import { sha256Hex } from '../util/hash.js';
 import { manifestRules } from './credential-rules.js';
 import {
@@ -69,8 +70,10 @@ export function mayHoldCredentialBytes(chunks: readonly Buffer[]): boolean {
 
 /**
  * What mayHoldCredentialBytes' answer depends on besides the bytes: the rules, the source text
- * of every function on its path and the automaton it walks. A screen tag (screen-tags.ts) is
- * made under this, so a build whose screen answers differently never trusts an older one's.
+ * of every function on its path, the automaton it walks and the characters past ASCII that
+ * LineFilter folds into it (LOWERS_TO_ASCII, a table the source text only names). A screen tag
+ * (screen-tags.ts) is made under this, so a build whose screen answers differently never
+ * trusts an older one's.
  */
 export function screenIdentity(): string {
   const code = [
@@ -91,7 +94,8 @@ export function screenIdentity(): string {
   ].map(String);
   const table = screen().table;
   const automaton = new Uint8Array(table.buffer, table.byteOffset, table.byteLength);
-  const tables = [sha256Hex(automaton), sha256Hex(BASE64_BYTES)];
+  const folded = JSON.stringify([...LOWERS_TO_ASCII]);
+  const tables = [sha256Hex(automaton), sha256Hex(BASE64_BYTES), folded];
   return [rulesFingerprint(), MIN_BASE64_RUN, HIT, ...tables, ...code].join('\0');
 }
 
