@@ -257,3 +257,24 @@ describe('interrupted ingests leave nothing behind', () => {
     expect(existsSync(tmp) ? readdirSync(tmp) : []).toEqual([]);
   });
 });
+
+describe('ingest reads the bundle record', () => {
+  it('refuses a damaged record and one of another format with their own messages', async () => {
+    await using ops = await opsRepo();
+    const { repo, result, transcript } = await preparedRepo(ops);
+    // The zod-free check takes the good record; these two go to parseRecord for the message.
+    const recordFile = join(repo, 'bundles/records', `${result.record.id}.json`);
+    const good = readFileSync(recordFile, 'utf8');
+    writeFileSync(recordFile, good.slice(0, good.length / 2));
+    const damaged = await expectAirgapError(ingest({ transcript, repo }));
+    expect(damaged.message).toContain('not a bundle record');
+    writeFileSync(
+      recordFile,
+      good.replace(/"format": ?"airgap-bundle\/\d+"/, '"format": "airgap-bundle/0"'),
+    );
+    const other = await expectAirgapError(ingest({ transcript, repo }));
+    expect(other.message).toContain('bundle record has format airgap-bundle/0');
+    writeFileSync(recordFile, good);
+    expect((await ingest({ transcript, repo })).status).toBe('deployed');
+  });
+});
