@@ -51,7 +51,11 @@ function builtAt(): number {
 /** Starts `npm run build`; its exit code is written to `build.done` when it ends. */
 function startBuild(): { build: TestBuild; stop: () => void } {
   const dir = mkdtempSync(join(tmpdir(), 'airgap-test-build-'));
-  const build: TestBuild = { log: join(dir, 'build.log'), done: join(dir, 'build.done') };
+  const build: TestBuild = {
+    log: join(dir, 'build.log'),
+    done: join(dir, 'build.done'),
+    started: Date.now(),
+  };
   const out = openSync(build.log, 'w');
   const child = spawn('npm', ['run', 'build'], { cwd: projectRoot, stdio: ['ignore', out, out] });
   let ended = false;

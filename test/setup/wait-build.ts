@@ -12,6 +12,8 @@ import { expect, inject } from 'vitest';
 export interface TestBuild {
   log: string;
   done: string;
+  /** When the build started (ms since the epoch): every file's wait ends at the same time. */
+  started: number;
 }
 
 declare module 'vitest' {
@@ -25,7 +27,9 @@ declare module 'vitest' {
 const WAIT_MS = 15 * 60_000;
 
 async function waitForBuild(build: TestBuild): Promise<void> {
-  const deadline = Date.now() + WAIT_MS;
+  // From the build's start, not the file's: a build that never ends fails each waiting file
+  // by the same deadline instead of holding every file for the whole bound in turn.
+  const deadline = build.started + WAIT_MS;
   while (!existsSync(build.done)) {
     if (Date.now() > deadline)
       throw new Error(`npm run build did not end in ${WAIT_MS / 60_000} min (log: ${build.log})`);
