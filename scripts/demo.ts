@@ -29,7 +29,7 @@ if (loop) {
     .split('\n')
     .find((l) => l.startsWith('docs/RUNBOOKS/2'));
   process.stdout.write(
-    `\nrunbook:   ${loop.repo}/${runbook ?? '(none)'}${clean ? ' (removed with the demo folder: --clean)' : ''}\n`,
+    `\nrunbook:   ${loop.repo}/${runbook ?? '(none)'}${clean ? '\n           (removed with the demo folder: --clean)' : ''}\n`,
   );
   process.stdout.write(
     `done in ${((Date.now() - started) / 1000).toFixed(1)} s; aws on the bastion: ${loop.awsUsed}\n`,

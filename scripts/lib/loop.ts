@@ -267,11 +267,12 @@ export async function runLoop(options: LoopOptions = {}): Promise<LoopResult> {
     cloudshellTranscript,
   );
 
+  // The terminal's path on a line of its own: the demo's output fits an 80-column terminal.
   log(
-    `\n== Bastion: the paste blocks ran on a pseudo-terminal with ${useRealAws ? 'the real aws CLI' : 'an SDK stand-in for aws'}; terminal saved to ${bastionTranscript}`,
+    `\n== Bastion: the paste blocks ran on a pseudo-terminal (${useRealAws ? 'the real aws CLI' : 'an SDK stand-in for aws'})\n   terminal: ${bastionTranscript}`,
   );
   log(
-    `== CloudShell: the image block ran with docker and ECR stand-ins; terminal saved to ${cloudshellTranscript}`,
+    `== CloudShell: the image block ran with docker and ECR stand-ins\n   terminal: ${cloudshellTranscript}`,
   );
   await step('Laptop: ingest the CloudShell terminal', ['ingest', cloudshellTranscript], repo);
   await step('Laptop: ingest the bastion terminal', ['ingest', bastionTranscript], repo);

@@ -101,10 +101,12 @@ export const uploadCommand: CommandSpec<UploadFlags, UploadOptions, UploadResult
     const rate = result.seconds > 0 ? `${formatBytes(result.size / result.seconds)}/s` : '';
     process.stdout.write(
       `${[
-        result.status === 'uploaded'
-          ? `uploaded ${result.url}`
-          : `already uploaded ${result.url} (same sha256; nothing sent)`,
+        result.status === 'uploaded' ? `uploaded ${result.url}` : `already uploaded ${result.url}`,
         fields([
+          // On a line of its own: beside a long S3 URL it ran past 80 columns.
+          ...(result.status === 'uploaded'
+            ? []
+            : [['sent', 'nothing: the same sha256 is in S3'] as [string, string]]),
           [
             'size',
             `${formatBytes(result.size)}${result.status === 'uploaded' ? ` in ${result.seconds.toFixed(1)} s (${rate})` : ''}`,

@@ -203,6 +203,13 @@ describe('airgap upload against s3rver', () => {
       status: 'already-uploaded',
       sha256: bundle.sha256,
     });
+    const human = await runCli(['upload', bundle.dir, '--endpoint', s3.endpoint], { env });
+    expect(human.stdout).toContain(
+      'already uploaded s3://acme-airgap/bundles/dev/cli-1234567.tar.gz\n  sent      nothing',
+    );
+    // Both answers fit an 80-column terminal.
+    for (const line of `${result.stdout}${human.stdout}`.split('\n'))
+      expect(line.length, line).toBeLessThanOrEqual(80);
     const bad = await runCli(
       ['upload', bundle.dir, '--endpoint', s3.endpoint, '--bucket', 'missing-bucket'],
       { env },
