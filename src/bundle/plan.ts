@@ -7,6 +7,7 @@ import type { TreeEntry } from '../repo/git.js';
 import { globMatcher } from '../util/glob.js';
 import { sha256Hex } from '../util/hash.js';
 import { stableJson } from '../util/stable-json.js';
+import { lineOf } from '../util/yaml-lines.js';
 import { type DefaultPlan, defaultPlan, type PlannedStep } from './default-plan.js';
 import { makeMatcher } from './dirty.js';
 import type { ManifestObject } from './manifests.js';
@@ -47,6 +48,8 @@ export function selectEntries(
   spec: BundleSpec,
   tree: readonly TreeEntry[],
   specFile: string,
+  /** The spec's text, to name the line of a glob that matches nothing. */
+  specText?: string,
 ): TreeEntry[] {
   const exclude = makeMatcher(spec.exclude ?? []);
   const problems: string[] = [];
@@ -71,7 +74,7 @@ export function selectEntries(
     }
     if (count === 0) {
       problems.push(
-        `${specFile}: files[${index}] "${glob}" matches no committed file: commit the files or fix the glob`,
+        `${specFile}${specText === undefined ? '' : `:${lineOf(specText, ['files', String(index)])}`}: files[${index}] "${glob}" matches no committed file: commit the files or fix the glob`,
       );
     }
   });

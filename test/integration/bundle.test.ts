@@ -180,7 +180,9 @@ describe('airgap bundle', () => {
     const error = await expectAirgapError(
       bundle({ spec: 'empty', repo: repo.path, out: repo.dir() }),
     );
-    expect(error.details.join('\n')).toContain('files[0] "k8s/uat/**" matches no committed file');
+    expect(error.details.join('\n')).toContain(
+      'bundles/empty.yaml:4: files[0] "k8s/uat/**" matches no committed file',
+    );
   });
 
   it('never ships an uncommitted file that a glob would match, even with --allow-dirty', async () => {

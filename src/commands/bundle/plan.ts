@@ -97,9 +97,10 @@ export async function planBundle(
     });
   }
   // Without zod when the spec is valid (spec-check.ts); zod words any refusal.
-  const spec = await parseBundleSpecLazily(specText.toString('utf8'), specPath);
+  const specSource = specText.toString('utf8');
+  const spec = await parseBundleSpecLazily(specSource, specPath);
   // The tree is awaited first: its failure is reported before the status's.
-  const entries = selectEntries(spec, await tree, specPath);
+  const entries = selectEntries(spec, await tree, specPath, specSource);
   const dirty = dirtyMatches(spec, await status, specPath);
   const warnings = dirtyWarnings(dirty, commit, options.allowDirty ?? false);
   const pathProblems = entries
