@@ -84,6 +84,8 @@ export function addCommand(program: Command, spec: AnyCommand, run: Runner): voi
     command.addOption(option);
   }
   command.option('--json', 'print a JSON result instead of text');
+  // The program's text names no command; a usage error here points at this one's help.
+  command.showHelpAfterError(`(run airgap ${spec.name} --help for usage)`);
   command.action((...params: unknown[]) => {
     // Commander passes the arguments, then the options object, then the command.
     const args = params.slice(0, spec.arguments.length) as Array<string | undefined>;

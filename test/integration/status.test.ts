@@ -99,6 +99,8 @@ describe('airgap discard', () => {
 
     const missing = await runCli(['discard', prepared.record.id, '--repo', repo.path]);
     expect(missing.code).toBe(2);
+    // A usage error points at the command's own help, not a placeholder.
+    expect(missing.stderr).toContain('(run airgap discard --help for usage)');
     expect(missing.stderr).toContain("required option '--reason <text>'");
 
     const result = await runCli([
