@@ -15,8 +15,9 @@ export const initCommand: CommandSpec<{ json?: boolean }, InitOptions, InitResul
     process.stdout.write(
       `${none ? `${result.root} is already set up for airgap` : `set up ${result.root} for airgap`}\n${fields(
         [
-          ['created', result.created.join(', ') || '-'],
-          ['updated', result.updated.join(', ') || '-'],
+          // One file a line, as ingest lists what it changed: a list fits 80 columns.
+          ['created', result.created.join('\n            ') || '-'],
+          ['updated', result.updated.join('\n            ') || '-'],
           ['next', 'edit bundles/example.yaml, commit, then: airgap bundle example'],
         ],
       )}\n`,

@@ -45,6 +45,8 @@ describe('airgap init', () => {
     await using repo = await opsRepo();
     const result = await runCli(['init', repo.path]);
     expect(result.code).toBe(0);
+    expect(result.stdout).toContain('  updated   PENDING-CHANGES.md\n');
+    for (const line of result.stdout.split('\n')) expect(line.length, line).toBeLessThanOrEqual(80);
     for (const file of [
       'PENDING-CHANGES.md',
       'docs/ecr-manifest.md',
