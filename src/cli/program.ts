@@ -13,6 +13,8 @@ program
   )
   .version(GENERATOR_VERSION)
   .option('--debug', 'show stack traces for unexpected errors')
+  // Each command's help lists --debug too: it is accepted after any command.
+  .configureHelp({ showGlobalOptions: true })
   .showHelpAfterError('(run airgap <command> --help for usage)');
 
 async function run(action: () => Promise<void>, json: boolean): Promise<void> {

@@ -80,6 +80,8 @@ describe.each([
       const { status, stdout, modules } = modulesLoadedBy(tmp, cli, args);
       expect(status, args.join(' ')).toBe(0);
       expect(stdout.length, args.join(' ')).toBeGreaterThan(0);
+      // --debug is accepted after any command, so each command's help lists it.
+      if (args.includes('--help')) expect(stdout, args.join(' ')).toContain('--debug');
       // The hook sees the CLI itself, so an empty list cannot pass by accident.
       expect(modules).toContain('src/cli/main');
       const heavy = modules.filter((source) =>
