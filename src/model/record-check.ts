@@ -169,3 +169,18 @@ const bundleRecord = object(
 export function acceptedRecord(raw: unknown): BundleRecord | undefined {
   return bundleRecord(raw) ? (raw as BundleRecord) : undefined;
 }
+
+/**
+ * parseRecord's answer, without loading zod when the record is valid (as parseBundleSpecLazily
+ * reads a spec): the JSON is read here and checked by acceptedRecord; anything it does not
+ * accept goes to parseRecord (record.ts), which refuses it with its message.
+ */
+export async function parseRecordLazily(text: string, source: string): Promise<BundleRecord> {
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch {
+    raw = undefined;
+  }
+  return acceptedRecord(raw) ?? (await import('./record.js')).parseRecord(text, source);
+}

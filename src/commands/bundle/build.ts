@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { assertPlanWithinLimits } from '../../bundle/limits.js';
 import { withPath } from '../../errors.js';
 import type { BundleRecord } from '../../model/record.js';
-import { acceptedRecord } from '../../model/record-check.js';
+import { parseRecordLazily } from '../../model/record-check.js';
 import { recordPath } from '../../model/record-paths.js';
 import { cloudshellWarnings } from '../../paste/cloudshell.js';
 import { withPastePlan } from '../../paste/plan-data.js';
@@ -139,9 +139,7 @@ async function stamp(plan: BundlePlan, json: string, parsed?: BundleRecord): Pro
   let record = parsed;
   if (!record) {
     try {
-      record =
-        acceptedRecord(JSON.parse(json)) ??
-        (await import('../../model/record.js')).parseRecord(json, recordPath(plan.id));
+      record = await parseRecordLazily(json, recordPath(plan.id));
     } catch {
       return; // the next rerun reports it the full way
     }

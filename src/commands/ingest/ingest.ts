@@ -19,8 +19,8 @@ import {
   MAX_REPO_FILE_BYTES,
 } from '../../ingest/runbook/transcripts.js';
 import type { BundleStatus } from '../../model/lifecycle.js';
-import { type BundleRecord, parseRecord, recordPath } from '../../model/record.js';
-import { acceptedRecord } from '../../model/record-check.js';
+import { type BundleRecord, recordPath } from '../../model/record.js';
+import { parseRecordLazily } from '../../model/record-check.js';
 import { openRunDir } from '../../repo/airgap-dir.js';
 import { asWriteFailure, docsLockPath, writeRepoDocuments } from '../../repo/documents.js';
 import { acquireLock } from '../../repo/lock.js';
@@ -280,14 +280,7 @@ async function loadRecord(root: string, bundleId: string): Promise<BundleRecord>
   }
   // What the zod-free check accepts is what the schema gives (record-check.ts): a 1,000-step
   // record's zod parse was ~25-40 ms of this thread. Anything else gets parseRecord's message.
-  const text = await readFile(recordFile, 'utf8');
-  let raw: unknown;
-  try {
-    raw = JSON.parse(text);
-  } catch {
-    raw = undefined;
-  }
-  return acceptedRecord(raw) ?? parseRecord(text, recordFile);
+  return parseRecordLazily(await readFile(recordFile, 'utf8'), recordFile);
 }
 
 function keptTranscriptWrite(
