@@ -7,6 +7,7 @@ import { type CachedScan, ScanCache } from '../../src/bundle/scan-cache.js';
 import { scanContent } from '../../src/bundle/scan-content.js';
 import type { TreeEntry } from '../../src/repo/git.js';
 import { type TempDir, tempDir } from '../helpers/fixtures.js';
+import { blobEntries } from '../helpers/tree-entries.js';
 
 /** A scan cache in a fresh .git dir in `tmp`, holding `verdicts` for these files (not saved). */
 function cacheWith(
@@ -28,13 +29,7 @@ async function scan(
   files: Record<string, string>,
   verdicts?: (text: string, path: string) => CachedScan,
 ) {
-  const entries: TreeEntry[] = Object.entries(files).map(([path, text], i) => ({
-    path,
-    mode: '100644',
-    type: 'blob',
-    objectId: `blob${i}`,
-    size: Buffer.byteLength(text),
-  }));
+  const entries = blobEntries(files);
   const texts = Object.values(files);
   const cache = verdicts
     ? cacheWith(

@@ -14,6 +14,26 @@ const sha256 = (input: Buffer) => createHash('sha256').update(input).digest('hex
 
 const dir = fixture(() => tempDir('airgap-gzip-'));
 
+/**
+ * Appends parts[1..] to `from` as a writer would, telling the GzipFile of each, then its end:
+ * some parts while the worker waits, some while it is still reading.
+ */
+async function appendParts(
+  gzip: GzipFile,
+  from: string,
+  parts: readonly Buffer[],
+  r: ReturnType<typeof seededRandom>,
+): Promise<void> {
+  let written = (parts[0] as Buffer).length;
+  for (const part of parts.slice(1)) {
+    appendFileSync(from, part);
+    written += part.length;
+    gzip.grow(written);
+    if (r.int(3) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+  }
+  gzip.end(written);
+}
+
 describe('gzipFile (the kept transcript, compressed on a worker thread)', () => {
   it('writes the bytes gzip at KEPT_GZIP_LEVEL writes, over several read buffers', async () => {
     const r = seededRandom(24);
@@ -48,16 +68,12 @@ describe('gzipFile (the kept transcript, compressed on a worker thread)', () => 
       Buffer.from(`part ${i} ${'x'.repeat(r.int(200_000))} ${r.int(1e9)}\n`),
     );
     writeFileSync(from, parts[0] as Buffer);
-    let written = (parts[0] as Buffer).length;
-    const gzip = new GzipFile(from, join(dir().path, 'growing.log.gz'), written);
-    for (const part of parts.slice(1)) {
-      appendFileSync(from, part);
-      written += part.length;
-      gzip.grow(written);
-      // Some parts while the worker waits, some while it is still reading.
-      if (r.int(3) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    gzip.end(written);
+    const gzip = new GzipFile(
+      from,
+      join(dir().path, 'growing.log.gz'),
+      (parts[0] as Buffer).length,
+    );
+    await appendParts(gzip, from, parts, r);
     await gzip.done;
     const whole = Buffer.concat(parts);
     expect(readFileSync(join(dir().path, 'growing.log.gz')).equals(gzipAtLevel(whole))).toBe(true);
@@ -72,15 +88,13 @@ describe('gzipFile (the kept transcript, compressed on a worker thread)', () => 
     for (let i = 0; i < 20; i++)
       parts.push(Buffer.from(`part ${i} ${'y'.repeat(r.int(300_000))}\n`));
     writeFileSync(from, parts[0] as Buffer);
-    let written = (parts[0] as Buffer).length;
-    const gzip = new GzipFile(from, join(dir().path, 'hashed.log.gz'), written, true);
-    for (const part of parts.slice(1)) {
-      appendFileSync(from, part);
-      written += part.length;
-      gzip.grow(written);
-      if (r.int(3) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    }
-    gzip.end(written);
+    const gzip = new GzipFile(
+      from,
+      join(dir().path, 'hashed.log.gz'),
+      (parts[0] as Buffer).length,
+      true,
+    );
+    await appendParts(gzip, from, parts, r);
     const whole = Buffer.concat(parts);
     expect(await gzip.sha256).toBe(sha256(whole));
     await gzip.done;

@@ -4,10 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { FileScanner } from '../../src/bundle/file-scanner.js';
 import { type CachedScan, ScanCache } from '../../src/bundle/scan-cache.js';
 import { ScreenTags } from '../../src/bundle/screen-tags.js';
-import type { TreeEntry } from '../../src/repo/git.js';
 import { LOWERS_TO_ASCII } from '../../src/secrets/line-filter.js';
 import { sha256Hex } from '../../src/util/hash.js';
 import { type TempDir, tempDir } from '../helpers/fixtures.js';
+import { blobEntries } from '../helpers/tree-entries.js';
 
 const clean = 'apiVersion: v1\nkind: ConfigMap\nmetadata: { name: c }\ndata: { k: v }\n';
 const token =
@@ -20,13 +20,7 @@ const lying = (): CachedScan => ({ problems: [], images: [], isKubernetes: false
  * the screen tags of `gitDir` read with the key in `keyDir` and saved after: the paths refused.
  */
 async function refused(gitDir: string, keyDir: string, files: Record<string, string>) {
-  const entries: TreeEntry[] = Object.entries(files).map(([path, text], i) => ({
-    path,
-    mode: '100644',
-    type: 'blob',
-    objectId: `blob${i}`,
-    size: Buffer.byteLength(text),
-  }));
+  const entries = blobEntries(files);
   const cache = ScanCache.load(gitDir);
   for (const e of entries) cache.set(ScanCache.key(e.objectId, e.path), lying());
   const tags = new ScreenTags(gitDir, keyDir);
