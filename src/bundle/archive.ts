@@ -7,6 +7,7 @@ import { finished, pipeline } from 'node:stream/promises';
 import type { EntryData } from 'archiver';
 import type { ArchiveFormat } from '../model/archive-formats.js';
 import type { Blobs } from '../repo/git-access.js';
+import { writeFully } from '../util/fs.js';
 import { ParallelGzip } from './parallel-gzip.js';
 import { tarMode } from './plan.js';
 import { TarWriter } from './tar-writer.js';
@@ -144,13 +145,7 @@ async function writeAll(file: FileHandle, pieces: readonly Buffer[]): Promise<vo
   const { bytesWritten } =
     pieces.length === 1 ? await file.write(pieces[0] as Buffer) : await file.writev([...pieces]);
   if (bytesWritten === total) return;
-  let rest = Buffer.concat(pieces).subarray(bytesWritten);
-  while (rest.length > 0) {
-    const written = (await file.write(rest)).bytesWritten;
-    if (written === 0)
-      throw Object.assign(new Error('no space left on device'), { code: 'ENOSPC' });
-    rest = rest.subarray(written);
-  }
+  await writeFully(file, Buffer.concat(pieces).subarray(bytesWritten));
 }
 
 /** zip through archiver, one entry at a time so memory stays bounded. */

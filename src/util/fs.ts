@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, readFile } from 'node:fs/promises';
+import { type FileHandle, mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 
 /** A document's text, or undefined when the file does not exist yet. */
@@ -27,5 +27,25 @@ export async function makeDirectory(path: string): Promise<void> {
       missing = dirname(missing);
     await mkdir(missing); // throws the kernel's reason, with the path
     await mkdir(path, { recursive: true });
+  }
+}
+
+/**
+ * All of `bytes`, from the file's position. A write that fills the disk returns a short count,
+ * not an error, and then 0: that is ENOSPC, never a file cut short that its caller hashed whole.
+ */
+export async function writeFully(
+  file: FileHandle,
+  bytes: Uint8Array,
+  path?: string,
+): Promise<void> {
+  for (let done = 0; done < bytes.length; ) {
+    const { bytesWritten } = await file.write(bytes, done, bytes.length - done);
+    if (bytesWritten === 0)
+      throw Object.assign(
+        new Error(`no space left on device${path === undefined ? '' : `, write '${path}'`}`),
+        { code: 'ENOSPC', ...(path === undefined ? {} : { path }) },
+      );
+    done += bytesWritten;
   }
 }

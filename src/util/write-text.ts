@@ -1,4 +1,5 @@
 import { open, writeFile } from 'node:fs/promises';
+import { writeFully } from './fs.js';
 
 /** Bytes written per call when text goes out through one buffer. */
 const SLICE = 1024 * 1024;
@@ -19,16 +20,7 @@ export async function writeText(path: string, text: string, mode?: number): Prom
     const buffer = Buffer.allocUnsafeSlow(SLICE);
     for (let at = 0; at < text.length; at += SLICE) {
       const length = buffer.write(text.slice(at, at + SLICE), 0, 'latin1');
-      for (let done = 0; done < length; ) {
-        const { bytesWritten } = await file.write(buffer, done, length - done);
-        // A full disk answers a short count, then 0: an error, never a file cut short.
-        if (bytesWritten === 0)
-          throw Object.assign(new Error(`no space left on device, write '${path}'`), {
-            code: 'ENOSPC',
-            path,
-          });
-        done += bytesWritten;
-      }
+      await writeFully(file, buffer.subarray(0, length), path);
     }
   } finally {
     await file.close();
