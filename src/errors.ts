@@ -92,7 +92,7 @@ export function fromSystemError(error: unknown): AirgapError | undefined {
     case 'ENOSPC':
     case 'EDQUOT':
       return new AirgapError(`no space left on the device holding ${path}`, {
-        hint: 'free some space there (df -h shows how much is left), or write elsewhere with --out DIR',
+        hint: 'free space there (see df -h), or write elsewhere with --out DIR',
         code: 'noSpace',
         cause: error,
       });
@@ -105,7 +105,7 @@ export function fromSystemError(error: unknown): AirgapError | undefined {
       });
     case 'EROFS':
       return new AirgapError(`${path} is on a read-only file system`, {
-        hint: 'write somewhere writable, e.g. --out DIR, or remount the file system read-write',
+        hint: 'write elsewhere with --out DIR, or remount the file system read-write',
         code: 'readOnly',
         cause: error,
       });
@@ -118,7 +118,7 @@ export function fromSystemError(error: unknown): AirgapError | undefined {
 }
 
 const TOOL_HINTS: Record<string, string> = {
-  git: 'install git (apt-get install git, brew install git); airgap reads committed content from git',
+  git: 'install git: airgap reads commits with it (apt-get install git)',
   'ssh-keygen': 'install OpenSSH (apt-get install openssh-client) to sign and verify bundles',
 };
 

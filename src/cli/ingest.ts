@@ -3,7 +3,7 @@ import type { IngestOptions, IngestResult, IngestS3Options, IngestS3Result } fro
 import { ingest, ingestS3 } from '../index.js';
 import { formatCounts } from '../model/counts.js';
 import type { CommandSpec } from './command.js';
-import { fields, warn } from './output.js';
+import { fields, warn, wrapWords } from './output.js';
 
 interface IngestFlags {
   repo?: string;
@@ -154,11 +154,7 @@ function prefixSummary(result: IngestS3Result, dryRun: boolean): string {
       : (log.reason ?? '');
     const line = `  ${label.padEnd(9)} ${name}  ${what}`;
     if (line.length <= 80) lines.push(line);
-    else
-      lines.push(
-        `  ${label.padEnd(9)} ${name}`,
-        ...wrapWords(what, 68).map((w) => `${' '.repeat(12)}${w}`),
-      );
+    else lines.push(`  ${label.padEnd(9)} ${name}`, ...wrapWords(' '.repeat(12), what));
     for (const w of log.result?.warnings ?? []) lines.push(`            warning: ${w}`);
   }
   const count = (s: string) => result.logs.filter((l) => l.status === s).length;
@@ -176,17 +172,4 @@ function maskedSummary(total: number, byRule: Record<string, number>): string {
 
 function runsRow(runs: number): Array<[string, string]> {
   return runs > 1 ? [['runs', `${runs} (see the runbook's Runs)`]] : [];
-}
-
-/** Words into lines of at most `width` characters (a longer word stays whole). */
-function wrapWords(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  return line ? [...lines, line] : lines;
 }

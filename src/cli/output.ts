@@ -31,11 +31,35 @@ export function fields(rows: ReadonlyArray<[string, string]>): string {
   return rows.map(([label, value]) => `  ${label.padEnd(9)} ${value}`).join('\n');
 }
 
-/** A problem on stderr: `error: message`, one indented line per detail, then the hint. */
+/** Words after a prefix in lines of at most `width` columns, the later ones after `indent`. */
+export function wrapWords(
+  prefix: string,
+  text: string,
+  width = 80,
+  indent = ' '.repeat(prefix.length),
+): string[] {
+  const lines: string[] = [];
+  let line = prefix;
+  for (const word of text.split(' ')) {
+    const start = line === prefix || line === indent;
+    if (!start && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = `${indent}${word}`;
+    } else line = start ? `${line}${word}` : `${line} ${word}`;
+  }
+  return [...lines, line];
+}
+
+/**
+ * A problem on stderr: `error: message`, one indented line per detail, then the hint. The message
+ * and each detail stay one line (what grep and an editor's file:line jump look for); the hint, a
+ * sentence for a person, wraps at 80 columns.
+ */
 export function report(message: string, details: readonly string[] = [], hint?: string): void {
   process.stderr.write(`${pc.red('error:')} ${message}\n`);
   for (const line of details) process.stderr.write(`  ${line}\n`);
-  if (hint) process.stderr.write(`${pc.dim('hint:')} ${hint}\n`);
+  if (hint)
+    process.stderr.write(`${pc.dim('hint:')}${wrapWords('hint: ', hint).join('\n').slice(5)}\n`);
 }
 
 /** The one place errors become messages and exit codes. */

@@ -2,7 +2,7 @@ import { ExitCode } from '../errors.js';
 import type { StatusOptions, StatusResult } from '../index.js';
 import { status } from '../index.js';
 import type { CommandSpec } from './command.js';
-import { report } from './output.js';
+import { report, wrapWords } from './output.js';
 
 interface StatusFlags {
   repo?: string;
@@ -87,25 +87,6 @@ function supersededLines(superseded: ReadonlyArray<{ status: string; by: string 
     );
     return `  superseded ${statuses.length} by ${by} (${counts.join(', ')})`;
   });
-}
-
-/** Words after a prefix in lines of at most `width` columns, the later ones after `indent`. */
-function wrapWords(
-  prefix: string,
-  text: string,
-  width = 80,
-  indent = ' '.repeat(prefix.length),
-): string[] {
-  const lines: string[] = [];
-  let line = prefix;
-  for (const word of text.split(' ')) {
-    const start = line === prefix || line === indent;
-    if (!start && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = `${indent}${word}`;
-    } else line = start ? `${line}${word}` : `${line} ${word}`;
-  }
-  return [...lines, line];
 }
 
 /** Bundle ids after a prefix, as many per line as fit in 80 columns. */

@@ -332,7 +332,7 @@ describe('conditions of the machine are not bugs', () => {
     });
     expect(result.code).toBe(34);
     expect(result.stderr).toBe(
-      'error: git is not installed or not on PATH\nhint: install git (apt-get install git, brew install git); airgap reads committed content from git\n',
+      'error: git is not installed or not on PATH\nhint: install git: airgap reads commits with it (apt-get install git)\n',
     );
   });
 

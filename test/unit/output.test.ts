@@ -32,6 +32,27 @@ describe('reportError: the one place errors become messages and exit codes', () 
     expect(text).not.toMatch(/\n\s+at /);
   });
 
+  it('keeps the message and each detail on one line and wraps a long hint at 80 columns', () => {
+    const out = captureStderr();
+    const target = 's3://acme-airgap-production-artifacts/bundles/dev/dev-topics-0123456789ab';
+    const hint =
+      'in CloudShell they are automatic; elsewhere run `aws configure`, set AWS_PROFILE or pass --profile';
+    const detail = `bundles/x.yaml:4: files[0] "k8s/uat/**" matches no committed file: ${'x'.repeat(40)}`;
+    const message = `no AWS credentials found for upload on ${target}`;
+    reportError(new AirgapError(message, { details: [detail], hint, code: 'awsCredentials' }), {});
+    const lines = out
+      .join('')
+      .replace(/\u001b\[[0-9;]*m/g, '')
+      .trimEnd()
+      .split('\n');
+    expect(lines.slice(0, 2)).toEqual([`error: ${message}`, `  ${detail}`]);
+    expect(lines.slice(2).every((l) => l.length <= 80)).toBe(true);
+    expect(lines.length).toBe(4);
+    expect(lines[2]?.startsWith('hint: in CloudShell')).toBe(true);
+    expect(lines[3]?.startsWith('      ')).toBe(true);
+    expect(lines.slice(2).join(' ').replace(/\s+/g, ' ')).toBe(`hint: ${hint}`);
+  });
+
   it('calls anything else a bug, with the stack only under --debug', () => {
     const quiet = captureStderr();
     expect(reportError(new TypeError('x is undefined'), {})).toBe(70);
