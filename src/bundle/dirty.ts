@@ -2,6 +2,7 @@
  * Which uncommitted paths a spec covers. Apart from plan.ts so that an unchanged rerun can ask
  * without loading the default plan, the manifest scanner and the secret rules behind it.
  */
+import { AirgapError, ExitCode, isAirgapError } from '../errors.js';
 import type { BundleSpec } from '../model/spec.js';
 import type { DirtyPath } from '../repo/git.js';
 import { globMatcher } from '../util/glob.js';
@@ -22,3 +23,40 @@ export function dirtyMatches(
     .filter((d) => d.path === specPath || (include(d.path) && !exclude(d.path)))
     .sort((a, b) => (a.path < b.path ? -1 : 1));
 }
+
+/**
+ * A glob that "matches no committed file" often names a file that exists but was never
+ * committed: the refusal then names each uncommitted path the spec covers and what it is.
+ */
+export async function withUncommitted(
+  error: unknown,
+  spec: Pick<BundleSpec, 'files' | 'exclude'>,
+  status: Promise<readonly DirtyPath[]>,
+  specPath: string,
+): Promise<unknown> {
+  if (
+    !isAirgapError(error) ||
+    error.exitCode !== ExitCode.invalidSpec ||
+    !error.details.some((line) => line.includes('matches no committed file'))
+  )
+    return error;
+  const dirty = await status.catch(() => []);
+  const covered = dirtyMatches(spec, dirty, specPath).filter((d) => d.path !== specPath);
+  if (!covered.length) return error;
+  const shown = covered
+    .slice(0, UNCOMMITTED_SHOWN)
+    .map(
+      (d) =>
+        `${d.path}: ${d.status === '??' ? 'untracked' : 'not committed'}: commit it to ship it`,
+    );
+  if (covered.length > UNCOMMITTED_SHOWN)
+    shown.push(`… and ${covered.length - UNCOMMITTED_SHOWN} more uncommitted (git status)`);
+  return new AirgapError(error.message, {
+    details: [...error.details, ...shown],
+    hint: error.hint,
+    code: 'invalidSpec',
+    cause: error.cause,
+  });
+}
+
+const UNCOMMITTED_SHOWN = 5;

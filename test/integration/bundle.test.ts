@@ -185,6 +185,29 @@ describe('airgap bundle', () => {
     );
   });
 
+  it('says when the file a glob names exists but is untracked or only staged', async () => {
+    await using repo = await opsRepo();
+    mkdirSync(join(repo.path, 'k8s/uat'), { recursive: true });
+    writeFileSync(join(repo.path, 'k8s/uat/topic.yaml'), 'kind: ConfigMap\n');
+    writeFileSync(join(repo.path, 'k8s/uat/staged.yaml'), 'kind: ConfigMap\n');
+    git(repo.path, 'add', 'k8s/uat/staged.yaml');
+    writeFileSync(
+      join(repo.path, 'bundles/uat.yaml'),
+      'name: uat\nenvironment: uat\ndescription: x\nfiles: [k8s/uat/**]\ns3: { bucket: acme-airgap, prefix: p, region: us-east-1 }\n',
+    );
+    git(repo.path, 'add', 'bundles/uat.yaml');
+    git(repo.path, 'commit', '-q', '-m', 'uat spec', '--', 'bundles/uat.yaml');
+    const error = await expectAirgapError(
+      bundle({ spec: 'uat', repo: repo.path, out: repo.dir() }),
+    );
+    expect(error.exitCode).toBe(3);
+    expect(error.details).toEqual([
+      'bundles/uat.yaml:4: files[0] "k8s/uat/**" matches no committed file: commit the files or fix the glob',
+      'k8s/uat/staged.yaml: not committed: commit it to ship it',
+      'k8s/uat/topic.yaml: untracked: commit it to ship it',
+    ]);
+  });
+
   it('never ships an uncommitted file that a glob would match, even with --allow-dirty', async () => {
     await using repo = await opsRepo();
     writeFileSync(

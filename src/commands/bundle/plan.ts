@@ -1,4 +1,5 @@
 import { join, resolve } from 'node:path';
+import { withUncommitted } from '../../bundle/dirty.js';
 import { bundleIdFor, contentHash, dirtyMatches, selectEntries } from '../../bundle/plan.js';
 import { pathProblem, resolveSpecPath } from '../../bundle/spec-path.js';
 import { AirgapError } from '../../errors.js';
@@ -100,7 +101,12 @@ export async function planBundle(
   const specSource = specText.toString('utf8');
   const spec = await parseBundleSpecLazily(specSource, specPath);
   // The tree is awaited first: its failure is reported before the status's.
-  const entries = selectEntries(spec, await tree, specPath, specSource);
+  let entries: TreeEntry[];
+  try {
+    entries = selectEntries(spec, await tree, specPath, specSource);
+  } catch (error) {
+    throw await withUncommitted(error, spec, status, specPath);
+  }
   const dirty = dirtyMatches(spec, await status, specPath);
   const warnings = dirtyWarnings(dirty, commit, options.allowDirty ?? false);
   const pathProblems = entries
