@@ -27,7 +27,7 @@ export async function resolveSpecPath(root: string, spec: string, cwd: string): 
   throw new AirgapError(`no bundle spec named "${spec}" in ${join(root, 'bundles')}`, {
     hint: available.length
       ? `available: ${available.sort().join(', ')}`
-      : 'create bundles/<name>.yaml (see bundles/README.md)',
+      : 'create bundles/<name>.yaml (`airgap init` writes a commented example to copy)',
     code: 'usage',
   });
 }

@@ -207,7 +207,7 @@ export type Step = z.infer<typeof stepSchema>;
 
 function describeIssue(issue: z.core.$ZodIssue): string {
   if (issue.code === 'unrecognized_keys') {
-    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}: remove ${issue.keys.length > 1 ? 'them' : 'it'} or check the spelling (see bundles/README.md)`;
+    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}: remove ${issue.keys.length > 1 ? 'them' : 'it'} or check the spelling`;
   }
   if (issue.code === 'invalid_type') {
     const got = issue.message.match(/received (\w+)/)?.[1];
@@ -244,7 +244,7 @@ export function parseBundleSpec(text: string, file: string): BundleSpec {
     `${file}: invalid bundle spec (${problems.length} problem${problems.length > 1 ? 's' : ''})`,
     {
       details: problems,
-      hint: 'fix each line above; the format is documented in bundles/README.md',
+      hint: 'fix each line above; the keys are in the README\'s "Bundle spec reference", and `airgap init` writes a commented example (bundles/example.yaml)',
       code: 'invalidSpec',
     },
   );
