@@ -1,4 +1,4 @@
-import { sha256Hex } from '../util/hash.js';
+import { sha256HexLazily } from '../util/lazy-hash.js';
 
 /**
  * A managed block is the only part of a human document airgap writes:
@@ -84,7 +84,7 @@ export function detectEol(text: string): '\r\n' | '\n' {
 }
 
 function contentHash(lines: readonly string[]): string {
-  return sha256Hex(lines.join('\n')).slice(0, HASH_LENGTH);
+  return sha256HexLazily(lines.join('\n')).slice(0, HASH_LENGTH);
 }
 
 /** Finds the named block; its markers count only outside fenced code. */
@@ -107,9 +107,14 @@ export function findManagedBlock(text: string, name: string): LocatedBlock | und
     const inner = text.slice(begin.after, start);
     const lines = inner.split('\n').map((l) => l.replace(/\r$/, ''));
     if (lines.at(-1) === '') lines.pop();
+    const recorded = begin.hash;
+    const content = [...lines];
     return {
       lines,
-      editedByHand: begin.hash !== undefined && begin.hash !== contentHash(lines),
+      // Hashed when asked: an unchanged rerun reads PENDING-CHANGES.md's rows, never this.
+      get editedByHand() {
+        return recorded !== undefined && recorded !== contentHash(content);
+      },
       start: begin.start,
       end: start + line.indexOf('<') + match[0].trim().length,
     };

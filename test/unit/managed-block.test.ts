@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { findManagedBlock, upsertManagedBlock } from '../../src/docs/managed-block.js';
+import { sha256Hex } from '../../src/util/hash.js';
+import { sha256HexLazily } from '../../src/util/lazy-hash.js';
 
 describe('upsertManagedBlock', () => {
   it('appends to a document without a final newline, keeping every original byte', () => {
@@ -26,6 +28,21 @@ describe('upsertManagedBlock', () => {
     const once = upsertManagedBlock('', 'x', ['a']);
     expect(findManagedBlock(once, 'x')?.editedByHand).toBe(false);
     expect(findManagedBlock(once.replace('\na\n', '\nb\n'), 'x')?.editedByHand).toBe(true);
+  });
+  it('judges a hand edit by the block as found, even when asked after its lines were changed', () => {
+    // editedByHand is computed when read (the unchanged rerun never reads it, nor loads crypto).
+    const once = upsertManagedBlock('', 'x', ['a']);
+    const clean = findManagedBlock(once, 'x');
+    clean?.lines.push('added later');
+    expect(clean?.editedByHand).toBe(false);
+    const edited = findManagedBlock(once.replace('\na\n', '\nb\n'), 'x');
+    edited?.lines.splice(0, 1, 'a');
+    expect(edited?.editedByHand).toBe(true);
+    expect({ ...findManagedBlock(once, 'x') }).toMatchObject({ lines: ['a'], editedByHand: false });
+  });
+  it('hashes as util/hash.ts does when node:crypto is loaded lazily', () => {
+    for (const text of ['', 'a', 'ü\n€ line\r\n', 'x'.repeat(100_000)])
+      expect(sha256HexLazily(text)).toBe(sha256Hex(text));
   });
 });
 

@@ -5,7 +5,8 @@
  * A rerun at the same HEAD commit then needs one `git status` (HEAD read from the files under
  * .git, head-files.ts; when they are not plain, or HEAD is another commit, one `git rev-parse`
  * more, and the same tree still answers) instead of five git processes, and neither zod nor
- * the spec and record schemas: every other input
+ * the spec and record schemas, nor node:crypto (the stamp holds the record's bytes, not their
+ * hash, and its file name is a plain string hash): every other input
  * of the decision (the working copy's status, the record's bytes, PENDING-CHANGES.md, the
  * bundle directory, docs/ecr-manifest.md) is read again, as the full plan reads it. Anything
  * that differs, or that the stamp does not vouch for, goes the full way, which decides (and
@@ -15,7 +16,6 @@ import { statSync } from 'node:fs';
 import { mkdir, readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isDeepStrictEqual } from 'node:util';
 import { dirtyMatches } from '../../bundle/dirty.js';
 import { resolveSpecPath } from '../../bundle/spec-path.js';
 import { type ArchiveFormat, isArchiveFormat } from '../../model/archive-formats.js';
@@ -26,13 +26,12 @@ import type { BundleSpec } from '../../model/spec.js';
 import { GENERATOR_VERSION } from '../../model/version.js';
 import type { DirtyPath } from '../../repo/git.js';
 import { readTextIfExists } from '../../util/fs.js';
-import { sha256Hex } from '../../util/hash.js';
 import { contextOf } from '../context.js';
 import { bundleDirIsCurrent, bundleResult, rollbackOf } from './current.js';
 import { checkImages } from './missing-images.js';
 import type { BundleOptions, BundleResult } from './types.js';
 
-const STAMP_FORMAT = 'airgap-rerun/2';
+const STAMP_FORMAT = 'airgap-rerun/3';
 
 interface RerunStamp {
   format: typeof STAMP_FORMAT;
@@ -43,7 +42,8 @@ interface RerunStamp {
   specPath: string;
   archiveFormat: ArchiveFormat;
   id: string;
-  recordSha256: string;
+  /** The record's bytes as the plan wrote and the schema accepted them (compared, not hashed). */
+  record: string;
   totalBytes: number;
   spec: BundleSpec;
 }
@@ -61,14 +61,22 @@ function buildId(): string | undefined {
   }
 }
 
-/** One stamp per spec path and format: the next bundle of the same spec replaces it. */
-function stampPath(gitDir: string, specPath: string, format: ArchiveFormat): string {
-  return join(
-    gitDir,
-    'airgap',
-    'rerun',
-    `${sha256Hex(`${specPath}\0${format}`).slice(0, 32)}.json`,
-  );
+/**
+ * One stamp per spec path and format: the next bundle of the same spec replaces it. The name
+ * only spreads stamps over files (the stamp itself names its spec path and format, and is
+ * checked against them), so two 32-bit FNV-1a hashes do, without loading node:crypto.
+ */
+export function stampPath(gitDir: string, specPath: string, format: ArchiveFormat): string {
+  const key = `${specPath}\0${format}`;
+  let a = 0x811c9dc5;
+  let b = 0x050c5d1f;
+  for (let i = 0; i < key.length; i++) {
+    const c = key.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193);
+    b = Math.imul(b ^ c, 0x01000193) ^ (b >>> 13);
+  }
+  const hex = (n: number) => (n >>> 0).toString(16).padStart(8, '0');
+  return join(gitDir, 'airgap', 'rerun', `${hex(a)}${hex(b)}.json`);
 }
 
 async function readStamp(path: string): Promise<RerunStamp | undefined> {
@@ -91,7 +99,7 @@ async function readStamp(path: string): Promise<RerunStamp | undefined> {
     isArchiveFormat(stamp.archiveFormat) &&
     typeof stamp.id === 'string' &&
     /^[^/\\]+$/.test(stamp.id) &&
-    typeof stamp.recordSha256 === 'string' &&
+    typeof stamp.record === 'string' &&
     Number.isSafeInteger(stamp.totalBytes) &&
     typeof stamp.spec === 'object' &&
     stamp.spec !== null &&
@@ -190,7 +198,7 @@ async function answer(
   const { root, specPath, format, stamp } = known;
   const { cwd } = contextOf(options.context);
   const json = await readTextIfExists(join(root, recordPath(stamp.id)));
-  if (json === undefined || sha256Hex(json) !== stamp.recordSha256) return undefined;
+  if (json === undefined || json !== stamp.record) return undefined;
   // A covered path that differs from HEAD is refused, or packed with a warning: the full way.
   const dirty = await known.status.catch(() => undefined);
   if (!dirty || dirtyMatches(stamp.spec, dirty, specPath).length) return undefined;
@@ -233,6 +241,8 @@ export async function writeRerunStamp(plan: {
 }): Promise<void> {
   const build = buildId();
   if (!build || !plan.tree) return;
+  // Loaded here: the build has it already, the rerun must not pay for it.
+  const { isDeepStrictEqual } = await import('node:util');
   let plain: unknown;
   try {
     plain = JSON.parse(plan.json);
@@ -249,7 +259,7 @@ export async function writeRerunStamp(plan: {
     specPath: plan.specPath,
     archiveFormat: plan.format,
     id: plan.id,
-    recordSha256: sha256Hex(plan.json),
+    record: plan.json,
     totalBytes: plan.totalBytes,
     spec: plan.spec,
   };
