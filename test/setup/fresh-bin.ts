@@ -57,7 +57,14 @@ function startBuild(): { build: TestBuild; stop: () => void } {
     started: Date.now(),
   };
   const out = openSync(build.log, 'w');
-  const child = spawn('npm', ['run', 'build'], { cwd: projectRoot, stdio: ['ignore', out, out] });
+  // This build is the one that type-checks the sources under npm test (the README-install
+  // e2e's clone build skips it): never without the check, whatever the caller's environment.
+  const { AIRGAP_BUILD_NO_TYPECHECK: _, ...env } = process.env;
+  const child = spawn('npm', ['run', 'build'], {
+    cwd: projectRoot,
+    env,
+    stdio: ['ignore', out, out],
+  });
   let ended = false;
   const end = (code: number) => {
     if (ended) return;
