@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { cleanTranscript } from '../../src/ingest/clean/clean.js';
@@ -70,6 +70,35 @@ describe('FileChunks (reused read buffers)', () => {
     expect(Buffer.concat(held).equals(bytes)).toBe(true);
     expect(new Set(held.map((c) => c.buffer)).size).toBe(held.length);
   });
+
+  it.runIf(existsSync('/proc/self/fdinfo'))(
+    'reads the next chunk while the reader works on one, and closes the file when it stops early',
+    async () => {
+      const size = 4096;
+      const offsets = () =>
+        readdirSync('/proc/self/fd').flatMap((fd) => {
+          try {
+            if (readlinkSync(`/proc/self/fd/${fd}`) !== file) return [];
+            const info = readFileSync(`/proc/self/fdinfo/${fd}`, 'utf8');
+            return [Number(/^pos:\s*(\d+)/m.exec(info)?.[1])];
+          } catch {
+            return []; // closed since it was listed
+          }
+        });
+      const reader = new FileChunks(file, size);
+      let chunks = 0;
+      for await (const chunk of reader) {
+        chunks++;
+        reader.recycle(chunk);
+        // The read after this chunk is already asked for: let the thread pool do it.
+        for (let i = 0; i < 50 && (offsets()[0] ?? 0) < (chunks + 1) * size; i++)
+          await new Promise((resolve) => setTimeout(resolve, 5));
+        expect(offsets()).toEqual([(chunks + 1) * size]);
+        if (chunks === 3) break;
+      }
+      expect(offsets()).toEqual([]);
+    },
+  );
 
   it('cleans the same through reused buffers as through fresh ones', async () => {
     // Over 5,000 lines: the chunk fast paths (cleanAsciiLines) only start after the wrap

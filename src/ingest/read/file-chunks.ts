@@ -21,16 +21,25 @@ export class FileChunks implements AsyncIterable<Buffer> {
 
   async *[Symbol.asyncIterator](): AsyncGenerator<Buffer> {
     const file = await open(this.path, 'r');
+    // The next read is under way while the reader works on a chunk: awaited only when it asks
+    // for the next one, the read (on the thread pool) costs this thread no wait.
+    const readInto = (buffer: Buffer) => file.read(buffer, 0, buffer.length, null);
+    let next: ReturnType<typeof readInto> | undefined;
     try {
+      next = readInto(this.spare.pop() ?? Buffer.allocUnsafe(this.size));
       for (;;) {
-        const buffer = this.spare.pop() ?? Buffer.allocUnsafe(this.size);
-        const { bytesRead } = await file.read(buffer, 0, buffer.length, null);
+        const { buffer, bytesRead } = await next;
+        next = undefined;
         if (bytesRead === 0) break;
+        // Into memory nobody holds: a chunk handed back (the one before this), or new memory.
+        next = readInto(this.spare.pop() ?? Buffer.allocUnsafe(this.size));
         const chunk = bytesRead === buffer.length ? buffer : buffer.subarray(0, bytesRead);
         this.issued.set(chunk, buffer);
         yield chunk;
       }
     } finally {
+      // A reader that stops early: the read under way ends before the file is closed.
+      await next?.catch(() => undefined);
       await file.close();
     }
   }
@@ -40,7 +49,8 @@ export class FileChunks implements AsyncIterable<Buffer> {
     const buffer = this.issued.get(chunk);
     if (!buffer) return;
     this.issued.delete(chunk);
-    // One spare is enough for a reader that gives each chunk back before taking the next.
+    // One spare is enough for a reader that gives each chunk back before taking the next: it
+    // is read into while the reader works on the chunk after it.
     if (this.spare.length < 2) this.spare.push(buffer);
   }
 }
