@@ -90,8 +90,9 @@ describe('FileChunks (reused read buffers)', () => {
       for await (const chunk of reader) {
         chunks++;
         reader.recycle(chunk);
-        // The read after this chunk is already asked for: let the thread pool do it.
-        for (let i = 0; i < 50 && (offsets()[0] ?? 0) < (chunks + 1) * size; i++)
+        // The read after this chunk is already asked for: let the thread pool do it (polled up
+        // to 2 s, so that a loaded machine only makes the wait longer; done at once otherwise).
+        for (let i = 0; i < 400 && (offsets()[0] ?? 0) < (chunks + 1) * size; i++)
           await new Promise((resolve) => setTimeout(resolve, 5));
         expect(offsets()).toEqual([(chunks + 1) * size]);
         if (chunks === 3) break;
