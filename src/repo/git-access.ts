@@ -16,6 +16,7 @@ import {
   type TreeEntry,
 } from './git.js';
 import { type HeadFromFiles, headFromFiles } from './head-files.js';
+import { statusFromIndex } from './index-status.js';
 
 /** What a command reads of the blobs it packs, in the order it asked for them (BlobReader). */
 export type Blobs = Pick<BlobReader, 'read' | 'next' | 'readAll' | 'close'>;
@@ -47,6 +48,11 @@ export interface Git {
   ): Promise<{ commit: Commit; file: Buffer } | undefined>;
   listTree(root: string, commit: string): Promise<TreeEntry[]>;
   dirtyPaths(root: string): Promise<DirtyPath[]>;
+  /**
+   * A superset of dirtyPaths read from .git/index and the work tree when the index matches
+   * `headTree` (index-status.ts), else undefined. Optional: without it the rerun asks git.
+   */
+  statusFromIndex?(root: string, gitDir: string, headTree: string): DirtyPath[] | undefined;
   showCommittedFile(root: string, commit: string, path: string): Promise<Buffer | undefined>;
   gitDirOf(root: string): Promise<string>;
   /** Starts reading these blobs (one `git cat-file --batch`); close it when done. */
@@ -66,6 +72,7 @@ export const realGit: Git = {
   headCommitAndFile,
   listTree,
   dirtyPaths,
+  statusFromIndex,
   showCommittedFile,
   gitDirOf,
   blobs: (root, objectIds) => new BlobReader(root, objectIds),

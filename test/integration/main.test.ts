@@ -183,7 +183,7 @@ describe('dist/bin/airgap.js, built in chunks', () => {
     // The loader hook registers in workers too (they inherit --import).
     expect(modules).toContain('src/bundle/scan-worker');
   });
-  it('answers an unchanged rerun with one git process (status), HEAD read from .git', async () => {
+  it('answers an unchanged rerun with no git process: HEAD and the status read from .git', async () => {
     await using repo = await opsRepo();
     // A git on PATH that notes each subcommand, then runs the real one.
     const dir = repo.dir('airgap-git-');
@@ -208,13 +208,20 @@ describe('dist/bin/airgap.js, built in chunks', () => {
     expect(JSON.parse(first.run.stdout).alreadyPrepared).toBe(false);
     // The status the rerun check started is the one the plan used: no second one.
     expect(first.git.filter((name) => name === 'status')).toEqual(['status']);
+    // The fixture's copy left the index's stat data stale: a user's git status refreshes it
+    // (airgap's runs with GIT_OPTIONAL_LOCKS=0 and does not), as a commit or checkout does.
+    const stale = bundleWith('--repo', repo.path);
+    expect(JSON.parse(stale.run.stdout).alreadyPrepared).toBe(true);
+    expect(stale.git).toEqual(['status']);
+    execFileSync('git', ['status'], { cwd: repo.path });
     for (const repoArgs of [['--repo', repo.path], [`--repo=${join(repo.path, 'k8s/dev')}`]]) {
       const again = bundleWith(...repoArgs);
       expect(again.run.status, again.run.stderr).toBe(0);
       expect(JSON.parse(again.run.stdout).alreadyPrepared).toBe(true);
-      expect(again.git).toEqual(['status']);
+      // Was ['status']: the index now answers (repo/index-status.ts) when it matches HEAD.
+      expect(again.git).toEqual([]);
     }
-    // That status still refuses a covered file changed since the commit.
+    // A covered file changed since the commit: the index lists it, git status decides, refuses.
     const topic = join(repo.path, 'k8s/dev/topics/kafka-topic-quote-priced.yaml');
     writeFileSync(topic, `${readFileSync(topic, 'utf8')}# local\n`);
     const dirty = bundleWith('--repo', repo.path);
@@ -222,6 +229,7 @@ describe('dist/bin/airgap.js, built in chunks', () => {
     expect(JSON.parse(dirty.run.stdout).details).toContain(
       'modified: k8s/dev/topics/kafka-topic-quote-priced.yaml',
     );
+    expect(dirty.git.filter((name) => name === 'status')).toEqual(['status']);
   });
 
   it('plans a first bundle without compiling zod parsers (one-shot parses are jitless)', async () => {

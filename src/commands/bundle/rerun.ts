@@ -137,26 +137,35 @@ export async function rerunFromStamp(options: BundleOptions): Promise<RerunAnswe
   const dir = options.repo ? resolve(cwd, options.repo) : cwd;
   const fromFiles = git.headFromFiles?.(dir);
   const asked = fromFiles ? undefined : git.headTree(dir);
-  // Beside rev-parse (when the files do not answer), not after it: the rerun and the full plan
-  // both need the status, and its porcelain paths are the root's in any directory of the repo.
-  // Two git processes at once save one's latency; the plan is handed this one, so a first
-  // bundle still starts one.
-  const status = git.dirtyPaths(dir);
-  status.catch(() => {});
+  // `git status`, started once, when first needed; the plan is handed this one, so a first
+  // bundle still starts one. Beside rev-parse (when the files do not answer), not after it:
+  // the rerun and the full plan both need it, and its porcelain paths are the root's in any
+  // directory of the repo. When the files answer, the stamp may vouch with the index instead.
+  let started: Promise<DirtyPath[]> | undefined;
+  const status = () => {
+    if (!started) {
+      started = git.dirtyPaths(dir);
+      started.catch(() => {});
+    }
+    return started;
+  };
+  if (!fromFiles || !git.statusFromIndex) status();
   const head = fromFiles ?? (await asked);
   const build = buildId();
   if (!head) return {};
   const { root } = head;
   const format = options.format ?? 'tar.gz';
   const specPath = await resolveSpecPath(root, options.spec, cwd).catch(() => undefined);
-  const full: RerunAnswer = {
+  const full = (): RerunAnswer => ({
     root,
-    status,
+    status: status(),
     ...('commit' in head ? { commit: head.commit } : {}),
     ...(specPath !== undefined ? { specPath } : {}),
-  };
-  if (specPath === undefined || !build) return full;
+  });
+  if (specPath === undefined || !build) return full();
   const stamp = await readStamp(stampPath(head.gitDir, specPath, format));
+  // At another commit than the stamp's only git can say; its status runs beside rev-parse.
+  if (!stamp || !('commit' in head) || head.commit !== stamp.commit) status();
   if (
     !stamp ||
     stamp.build !== build ||
@@ -164,9 +173,19 @@ export async function rerunFromStamp(options: BundleOptions): Promise<RerunAnswe
     stamp.archiveFormat !== format ||
     (await treeOf(head, stamp, () => git.headTree(dir))) !== stamp.tree
   )
-    return full;
-  const result = await answer(options, { root, specPath, format, stamp, status });
-  return result ? { result, root } : full;
+    return full();
+  // At the stamp's commit, the index may say that nothing the spec covers differs from its
+  // tree (repo/index-status.ts lists a superset of git's paths); else git status decides.
+  const fromIndex =
+    'commit' in head && head.commit === stamp.commit
+      ? git.statusFromIndex?.(root, head.gitDir, stamp.tree)
+      : undefined;
+  const dirty = async () =>
+    fromIndex && !dirtyMatches(stamp.spec, fromIndex, specPath).length
+      ? fromIndex
+      : status().catch(() => undefined);
+  const result = await answer(options, { root, specPath, format, stamp, dirty });
+  return result ? { result, root } : full();
 }
 
 /**
@@ -192,7 +211,7 @@ async function answer(
     specPath: string;
     format: ArchiveFormat;
     stamp: RerunStamp;
-    status: Promise<DirtyPath[]>;
+    dirty: () => Promise<DirtyPath[] | undefined>;
   },
 ): Promise<BundleResult | undefined> {
   const { root, specPath, format, stamp } = known;
@@ -200,7 +219,7 @@ async function answer(
   const json = await readTextIfExists(join(root, recordPath(stamp.id)));
   if (json === undefined || json !== stamp.record) return undefined;
   // A covered path that differs from HEAD is refused, or packed with a warning: the full way.
-  const dirty = await known.status.catch(() => undefined);
+  const dirty = await known.dirty();
   if (!dirty || dirtyMatches(stamp.spec, dirty, specPath).length) return undefined;
   // The stamp was written only when these bytes parse to the same record through the schema.
   const record = JSON.parse(json) as BundleRecord;
