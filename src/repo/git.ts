@@ -1,5 +1,9 @@
 import { isUtf8 } from 'node:buffer';
 import { spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { AirgapError, fromSystemError, missingTool } from '../errors.js';
 
 export interface GitResult {
@@ -35,8 +39,78 @@ export function runGit(cwd: string, args: readonly string[], input?: string): Pr
   });
 }
 
-export async function gitOk(cwd: string, args: readonly string[]): Promise<Buffer> {
-  const result = await runGit(cwd, args);
+/**
+ * runGit for a long output, written by git into an unlinked temporary file instead of a pipe:
+ * through a pipe git stops at every 64 KiB until node reads, so while the main thread is busy
+ * (a warm bundle loads its scan cache while the tree is listed: 0.4 s) git waited on it; into
+ * a file it runs to the end beside it. A pipe when no temporary file can be made.
+ */
+export function runGitToFile(cwd: string, args: readonly string[]): Promise<GitResult> {
+  let fd: number;
+  try {
+    const path = join(tmpdir(), `airgap-git-${process.pid}-${randomBytes(6).toString('hex')}`);
+    fd = openSync(path, 'wx+', 0o600);
+    try {
+      unlinkSync(path); // nothing is left behind, whatever happens next
+    } catch {
+      closeSync(fd);
+      return runGit(cwd, args);
+    }
+  } catch {
+    return runGit(cwd, args);
+  }
+  return new Promise<GitResult>((resolve, reject) => {
+    let open = true;
+    const done = (settle: () => void) => {
+      if (!open) return;
+      open = false;
+      try {
+        settle();
+      } finally {
+        closeSync(fd);
+      }
+    };
+    const child = spawn('git', args, {
+      cwd,
+      env: { ...process.env, LC_ALL: 'C', GIT_PAGER: 'cat', GIT_OPTIONAL_LOCKS: '0' },
+      stdio: ['ignore', fd, 'pipe'],
+    });
+    const err: Buffer[] = [];
+    child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
+    child.on('error', (error) =>
+      done(() => reject(fromSystemError(error) ?? missingTool('git', error))),
+    );
+    child.on('close', (code) =>
+      done(() => {
+        try {
+          resolve({
+            stdout: readWhole(fd),
+            stderr: Buffer.concat(err).toString('utf8'),
+            code: code ?? 1,
+          });
+        } catch (error) {
+          reject(error);
+        }
+      }),
+    );
+  });
+}
+
+/** Everything in the file open at fd, read from its start. */
+function readWhole(fd: number): Buffer {
+  const data = Buffer.allocUnsafe(fstatSync(fd).size);
+  let at = 0;
+  for (let read = 1; at < data.length && read > 0; at += read)
+    read = readSync(fd, data, at, data.length - at, at);
+  return data.subarray(0, at);
+}
+
+export async function gitOk(
+  cwd: string,
+  args: readonly string[],
+  run: typeof runGit = runGit,
+): Promise<Buffer> {
+  const result = await run(cwd, args);
   if (result.code !== 0) {
     throw new AirgapError(
       `git ${args[0]} failed in ${cwd}: ${result.stderr.trim().split('\n')[0]}`,
@@ -221,7 +295,8 @@ function splitRecord(record: string): TreeEntry {
 }
 
 export async function listTree(root: string, commit: string): Promise<TreeEntry[]> {
-  return parseLsTree(await gitOk(root, ['ls-tree', '-r', '-l', '-z', '--full-tree', commit]));
+  const args = ['ls-tree', '-r', '-l', '-z', '--full-tree', commit];
+  return parseLsTree(await gitOk(root, args, runGitToFile));
 }
 
 export interface DirtyPath {
