@@ -46,6 +46,11 @@ export class ScanCache {
     return `${objectId} ${path}`;
   }
 
+  /** How many verdicts it holds: none before a first bundle. */
+  get size(): number {
+    return this.entries.size;
+  }
+
   get(key: string): CachedScan | undefined {
     return this.entries.get(key);
   }

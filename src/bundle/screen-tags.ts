@@ -46,6 +46,11 @@ export class ScreenTags {
     private readonly identity: () => string = screenIdentity,
   ) {}
 
+  /** Reads the key and the list now rather than at the first cached file. */
+  preload(): void {
+    if (this.loaded === null) this.loaded = this.load();
+  }
+
   /** Whether the screen passed bytes with this sha256 (hex) before. */
   has(sha256: string): boolean {
     // Loaded at the first cached file: a first bundle never reads or makes a key.

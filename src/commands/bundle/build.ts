@@ -21,7 +21,7 @@ import { checkImages } from './missing-images.js';
 // Four import()s here made esbuild split dist/bin/ into 11 more files for a first bundle to
 // resolve and read (45 -> 34; 616 -> 583 ms CPU, medians of 15 alternated, load 13); a
 // prepared bundle found without a stamp now loads them too (452 vs 461 ms, noise).
-import { checkBundle, packBundle } from './pack.js';
+import { checkBundle, loadScanState, packBundle, type ScanState } from './pack.js';
 import { type BundlePlan, type EarlyShow, planBundle } from './plan.js';
 import { makeRecord } from './record.js';
 import { renderBundleDir } from './render.js';
@@ -49,7 +49,10 @@ export async function buildBundle(
   shown?: EarlyShow,
 ): Promise<BundleResult> {
   const context = contextOf(options.context);
-  const plan = await planBundle(options, context, root, status, commit, tree, shown);
+  let state: ScanState | undefined;
+  const plan = await planBundle(options, context, root, status, commit, tree, shown, (gitDir) => {
+    state = loadScanState(gitDir);
+  });
   const warnings = [...plan.warnings];
   const rollback = plan.prepared ? await rollbackOf(plan.root, plan.prepared.record) : undefined;
   const result = (record: BundleRecord, alreadyPrepared: boolean): Promise<BundleResult> =>
@@ -87,7 +90,8 @@ export async function buildBundle(
   let record: BundleRecord;
   let recordJson: string;
   try {
-    const packed = await packBundle(plan, context.git, stagingDir, options.progress ?? false);
+    const progress = options.progress ?? false;
+    const packed = await packBundle(plan, context.git, stagingDir, progress, state);
     const checked = await checkBundle(plan, packed, options.strict ?? false);
     warnings.push(...checked.warnings);
     const signature = await signBundle(plan, context.git, stagingDir, options.signKey);

@@ -65,6 +65,8 @@ export async function planBundle(
   likelyTree?: Promise<TreeEntry[]>,
   /** HEAD and the spec, asked early (with knownRoot only); used if the spec path is the same. */
   shown?: EarlyShow,
+  /** Main-thread work to do while git answers (the scan cache's load), given the .git dir. */
+  whileGitRuns?: (gitDir: string) => void,
 ): Promise<BundlePlan> {
   const root = knownRoot ?? (await git.repoRoot(options.repo ? resolve(cwd, options.repo) : cwd));
   // Each git starts as soon as what it needs is known, so they overlap (status needs only the
@@ -81,6 +83,11 @@ export async function planBundle(
   const early =
     knownRoot && likelyCommit ? (likelyTree ?? git.listTree(root, likelyCommit)) : undefined;
   early?.catch(() => {});
+  const gitDir = git.gitDirOf(root);
+  gitDir.catch(() => {});
+  // Done while git show, git status and ls-tree run (ls-tree writes into a file, so it does
+  // not wait on the main thread): a failed gitDirOf is reported where it was before.
+  if (whileGitRuns) await gitDir.then(whileGitRuns, () => {});
   const both = await resolved.then(
     (path) =>
       knownRoot && shown?.specPath === path ? shown.answer : git.headCommitAndFile?.(root, path),
@@ -125,7 +132,7 @@ export async function planBundle(
   const outRoot = resolve(cwd, options.out ?? join(root, '.airgap', 'out'));
   return {
     root,
-    gitDir: await git.gitDirOf(root),
+    gitDir: await gitDir,
     commit,
     spec,
     specPath,
