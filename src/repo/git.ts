@@ -1,6 +1,5 @@
 import { isUtf8 } from 'node:buffer';
 import { spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,7 +47,10 @@ export function runGit(cwd: string, args: readonly string[], input?: string): Pr
 export function runGitToFile(cwd: string, args: readonly string[]): Promise<GitResult> {
   let fd: number;
   try {
-    const path = join(tmpdir(), `airgap-git-${process.pid}-${randomBytes(6).toString('hex')}`);
+    // O_EXCL: a name taken (or a link planted there) fails, and git writes through a pipe.
+    // No node:crypto for the name: an unchanged rerun loads this module, and not crypto.
+    const name = `airgap-git-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const path = join(tmpdir(), name);
     fd = openSync(path, 'wx+', 0o600);
     try {
       unlinkSync(path); // nothing is left behind, whatever happens next
