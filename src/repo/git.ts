@@ -11,12 +11,25 @@ export interface GitResult {
   code: number;
 }
 
-/** Runs git with a fixed locale and no pager so output can be parsed. */
-export function runGit(cwd: string, args: readonly string[], input?: string): Promise<GitResult> {
+/**
+ * Runs git with a fixed locale and no pager so output can be parsed, and without the index
+ * refresh git status would otherwise write (`optionalLocks` allows it).
+ */
+export function runGit(
+  cwd: string,
+  args: readonly string[],
+  input?: string,
+  optionalLocks = false,
+): Promise<GitResult> {
   return new Promise((resolve, reject) => {
     const child = spawn('git', args, {
       cwd,
-      env: { ...process.env, LC_ALL: 'C', GIT_PAGER: 'cat', GIT_OPTIONAL_LOCKS: '0' },
+      env: {
+        ...process.env,
+        LC_ALL: 'C',
+        GIT_PAGER: 'cat',
+        GIT_OPTIONAL_LOCKS: optionalLocks ? '1' : '0',
+      },
       stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
@@ -321,9 +334,16 @@ export function parsePorcelainStatus(output: Buffer): DirtyPath[] {
   return dirty;
 }
 
+/**
+ * With git's optional lock, as a status the user runs: git writes back the index's refreshed
+ * stat data (when it can take index.lock; it skips that when another git holds it), so the next
+ * unchanged rerun can read its answer from the index (index-status.ts) instead of running git.
+ */
 export async function dirtyPaths(root: string): Promise<DirtyPath[]> {
   return parsePorcelainStatus(
-    await gitOk(root, ['status', '--porcelain=v1', '-z', '--untracked-files=all']),
+    await gitOk(root, ['status', '--porcelain=v1', '-z', '--untracked-files=all'], (cwd, args) =>
+      runGit(cwd, args, undefined, true),
+    ),
   );
 }
 

@@ -208,12 +208,8 @@ describe('dist/bin/airgap.js, built in chunks', () => {
     expect(JSON.parse(first.run.stdout).alreadyPrepared).toBe(false);
     // The status the rerun check started is the one the plan used: no second one.
     expect(first.git.filter((name) => name === 'status')).toEqual(['status']);
-    // The fixture's copy left the index's stat data stale: a user's git status refreshes it
-    // (airgap's runs with GIT_OPTIONAL_LOCKS=0 and does not), as a commit or checkout does.
-    const stale = bundleWith('--repo', repo.path);
-    expect(JSON.parse(stale.run.stdout).alreadyPrepared).toBe(true);
-    expect(stale.git).toEqual(['status']);
-    execFileSync('git', ['status'], { cwd: repo.path });
+    // The fixture's copy left the index's stat data stale: that status wrote it back, as a
+    // user's git status does (with GIT_OPTIONAL_LOCKS=0 it did not, and every rerun ran git).
     for (const repoArgs of [['--repo', repo.path], [`--repo=${join(repo.path, 'k8s/dev')}`]]) {
       const again = bundleWith(...repoArgs);
       expect(again.run.status, again.run.stderr).toBe(0);
