@@ -109,6 +109,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const work = run.path;
   let compressing: Promise<void> | undefined;
   let begunGzip: GzipFile | undefined;
+  let runbookPending: Promise<DocumentWrite | undefined> | undefined;
   try {
     const redact = options.redact ?? true;
     const stream = input();
@@ -162,7 +163,9 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     runbookWarnings.missingImages = await imagesStillMissing(root, record, results);
     const firstDay = firstDayOf(attempts, context.now());
     const runbookRel = runbookPath(root, bundleId, firstDay);
-    const runbook = await runbookWrite(
+    // Rendered now (synchronously); over the gzip limit its digest comes from the gzip thread,
+    // which lags the render: the living documents are read and built while it finishes.
+    runbookPending = runbookWrite(
       root,
       runbookRel,
       {
@@ -178,6 +181,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       work,
       begunGzip,
     );
+    // Awaited below; until then a failure must not count as unhandled.
+    runbookPending.catch(() => undefined);
     // A rollback runs after the second it was prepared again (its row's date): older runs are
     // its first deployment, which must not mark the rollback done.
     const rollbackPending =
@@ -191,6 +196,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       firstDay,
       runbookRel,
     });
+    const runbook = await runbookPending;
     const writes: DocumentWrite[] = [
       ...(runbook ? [runbook] : []),
       ...keptTranscriptWrite(transcripts, cleaned),
@@ -236,6 +242,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   } finally {
     // The gzip thread writes into the run directory: it ends before the directory goes.
     await compressing?.catch(() => undefined);
+    // Its file is in the run directory too (closed by runbookWrite once its digest is in).
+    await runbookPending?.catch(() => undefined);
     // Begun while cleaning, and not awaited when a later step failed.
     await begunGzip?.cancel();
     disposeInterrupt();
