@@ -142,6 +142,12 @@ export function statusFromIndex(
     const indexStat = lstatSync(indexPath, { bigint: true });
     const index = readIndex(readFileSync(indexPath));
     if (!index || index.rootTree !== headTree) return undefined;
+    const files = workTreeFiles(root);
+    if (!files) return undefined;
+    // lstat follows a symlink among the leading directories (a tracked d/ replaced by a link
+    // to a copy of it), where git sees the entry deleted: an entry the walk, which follows no
+    // link, did not meet is listed.
+    const walked = new Set(files);
     const dirty: DirtyPath[] = [];
     const tracked = new Set<string>();
     for (const entry of index.entries) {
@@ -156,14 +162,13 @@ export function statusFromIndex(
       // Racily clean: written in the same tick as the index, git would compare the content.
       if (
         entry.flagged ||
+        !walked.has(entry.path) ||
         !stat ||
         !sameStat(entry, stat) ||
         modified >= indexStat.mtimeNs % (U32 * NS)
       )
         dirty.push({ path: entry.path, status: ' M' });
     }
-    const files = workTreeFiles(root);
-    if (!files) return undefined;
     for (const path of files) if (!tracked.has(path)) dirty.push({ path, status: '??' });
     return dirty;
   } catch {

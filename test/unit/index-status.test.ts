@@ -3,6 +3,7 @@ import {
   chmodSync,
   mkdirSync,
   readFileSync,
+  renameSync,
   rmSync,
   statSync,
   symlinkSync,
@@ -81,6 +82,17 @@ describe('statusFromIndex: a superset of git status, without a git process', () 
     git(root, 'checkout', '-q', '--', TOPIC);
     gitStatus(root);
     expect(fromIndex(root)).toEqual([]);
+  });
+
+  it('lists an entry behind a symlinked directory, which git sees deleted', async () => {
+    await using repo = await opsRepo();
+    const root = repo.path;
+    gitStatus(root);
+    // The same inodes and times behind the link: lstat of the entry's path finds them intact.
+    renameSync(join(root, 'k8s/dev/topics'), join(root, 'k8s/dev/moved'));
+    symlinkSync('moved', join(root, 'k8s/dev/topics'));
+    expect(gitStatus(root)).toContain(TOPIC);
+    expect(fromIndex(root)).toContain(TOPIC);
   });
 
   it('lists every entry written no earlier than the index (racily clean: git reads them)', async () => {
