@@ -1,9 +1,16 @@
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildBundle } from '../../src/commands/bundle/build.js';
 import { type BundleOptions, bundle } from '../../src/commands/bundle/bundle.js';
-import { unchangedRerun } from '../../src/commands/bundle/rerun.js';
+import {
+  RECORD_KEPT,
+  stampPath,
+  unchangedRerun,
+  writeRerunStamp,
+} from '../../src/commands/bundle/rerun.js';
+import type { BundleRecord } from '../../src/model/record.js';
 import { expectAirgapError } from '../helpers/errors.js';
 import { opsRepo } from '../helpers/fixtures.js';
 import { commitAll, git } from '../helpers/ops-repo.js';
@@ -112,5 +119,50 @@ describe('airgap bundle: the unchanged rerun from the stamp', () => {
       ids.add(changed.record.id);
       expect((await unchangedRerun(options))?.record.id).toBe(changed.record.id);
     }
+  });
+
+  it("holds a large record's sha256, not its bytes, and answers only when the record matches it", async () => {
+    await using repo = await opsRepo();
+    const options: BundleOptions = { spec: 'dev-topics', repo: repo.path, out: repo.dir() };
+    await bundle(options);
+    const stampDir = join(repo.path, '.git/airgap/rerun');
+    const stampFile = join(stampDir, readdirSync(stampDir)[0]!);
+    const stamp = JSON.parse(readFileSync(stampFile, 'utf8'));
+    const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+    // The writer: past RECORD_KEPT, the digest (a 10 MB record made the stamp 11 MB).
+    const json = `${JSON.stringify({ pad: 'x'.repeat(RECORD_KEPT) })}\n`;
+    const plan = {
+      gitDir: join(repo.path, '.git'),
+      commit: stamp.commit,
+      tree: stamp.tree,
+      specPath: 'bundles/large.yaml',
+      format: 'tar.gz' as const,
+      id: 'large',
+      spec: stamp.spec,
+      totalBytes: 1,
+      json,
+      parsed: JSON.parse(json) as BundleRecord,
+    };
+    await writeRerunStamp(plan);
+    const large = readFileSync(stampPath(plan.gitDir, plan.specPath, plan.format), 'utf8');
+    expect(large.length).toBeLessThan(4096);
+    expect(JSON.parse(large)).toMatchObject({ recordSha256: sha256(json) });
+    expect(JSON.parse(large).record).toBeUndefined();
+
+    // The reader: a stamp holding the digest answers for the same bytes, and declines others.
+    const { record, ...rest } = stamp;
+    expect(typeof record).toBe('string');
+    writeFileSync(stampFile, JSON.stringify({ ...rest, recordSha256: sha256(record) }));
+    expect((await unchangedRerun(options))?.alreadyPrepared).toBe(true);
+    writeFileSync(stampFile, JSON.stringify({ ...rest, recordSha256: sha256(`${record} `) }));
+    expect(await unchangedRerun(options)).toBeUndefined();
+    // Both, or neither: not a stamp.
+    writeFileSync(stampFile, JSON.stringify({ ...rest, record, recordSha256: sha256(record) }));
+    expect(await unchangedRerun(options)).toBeUndefined();
+    writeFileSync(stampFile, JSON.stringify(rest));
+    expect(await unchangedRerun(options)).toBeUndefined();
+    writeFileSync(stampFile, JSON.stringify(stamp));
+    expect(await unchangedRerun(options)).toBeDefined();
   });
 });
