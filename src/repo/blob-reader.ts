@@ -1,5 +1,6 @@
-import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
+import type { ChildProcessWithoutNullStreams } from 'node:child_process';
 import { AirgapError, fromSystemError, missingTool } from '../errors.js';
+import { childProcess } from './child-process.js';
 
 /**
  * Streams blobs out of one `git cat-file --batch` process, in the order asked for.
@@ -36,10 +37,14 @@ export class BlobReader {
 
   constructor(root: string, objectIds: readonly string[]) {
     // --buffer: every id is sent at once, so git need not flush after each blob (50,000 writes).
-    this.child = spawn('git', [...STREAMING_CONFIG, 'cat-file', '--batch', '--buffer'], {
-      cwd: root,
-      env: { ...process.env, LC_ALL: 'C' },
-    });
+    this.child = childProcess().spawn(
+      'git',
+      [...STREAMING_CONFIG, 'cat-file', '--batch', '--buffer'],
+      {
+        cwd: root,
+        env: { ...process.env, LC_ALL: 'C' },
+      },
+    );
     this.child.stderr.resume();
     this.child.on('error', (error) => {
       this.failure = fromSystemError(error) ?? missingTool('git', error);

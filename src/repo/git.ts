@@ -1,9 +1,9 @@
 import { isUtf8 } from 'node:buffer';
-import { spawn } from 'node:child_process';
 import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AirgapError, fromSystemError, missingTool } from '../errors.js';
+import { childProcess } from './child-process.js';
 
 export interface GitResult {
   stdout: Buffer;
@@ -22,7 +22,7 @@ export function runGit(
   optionalLocks = false,
 ): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn('git', args, {
+    const child = childProcess().spawn('git', args, {
       cwd,
       env: {
         ...process.env,
@@ -85,7 +85,7 @@ export function runGitToFile(cwd: string, args: readonly string[]): Promise<GitR
         closeSync(fd);
       }
     };
-    const child = spawn('git', args, {
+    const child = childProcess().spawn('git', args, {
       cwd,
       env: { ...process.env, LC_ALL: 'C', GIT_PAGER: 'cat', GIT_OPTIONAL_LOCKS: '0' },
       stdio: ['ignore', fd, 'pipe'],
