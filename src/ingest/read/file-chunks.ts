@@ -23,7 +23,13 @@ export class FileChunks implements AsyncIterable<Buffer> {
     const file = await open(this.path, 'r');
     // The next read is under way while the reader works on a chunk: awaited only when it asks
     // for the next one, the read (on the thread pool) costs this thread no wait.
-    const readInto = (buffer: Buffer) => file.read(buffer, 0, buffer.length, null);
+    // A read that fails is the error of the chunk it was for, when the reader asks for it:
+    // handled now, not an unhandled rejection (which ends node) while the reader still works.
+    const readInto = (buffer: Buffer) => {
+      const read = file.read(buffer, 0, buffer.length, null);
+      read.catch(() => {});
+      return read;
+    };
     let next: ReturnType<typeof readInto> | undefined;
     try {
       next = readInto(this.spare.pop() ?? Buffer.allocUnsafe(this.size));
