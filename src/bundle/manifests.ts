@@ -5,6 +5,7 @@ import { type CredentialDetector, credentialDetector } from './credentials.js';
 import { collectOperatorImages, isListKind } from './operator-images.js';
 import { classifySecret } from './secret-objects.js';
 import { type SimpleYaml, simpleLoadAll } from './simple-yaml.js';
+import { skeletonLoadAll } from './yaml-skeleton.js';
 
 /** A problem found in a file's content, with the line to look at. */
 export interface ContentProblem {
@@ -198,7 +199,7 @@ export function scanManifest(
   try {
     // Generated manifests are mostly the plainest YAML: loaded without js-yaml, to the same
     // values (simple-yaml.ts declines anything else, and js-yaml then loads or refuses it).
-    simple = options.jsYamlOnly ? undefined : simpleLoadAll(text);
+    simple = options.jsYamlOnly ? undefined : loadPlainest(path, text);
     documents = simple?.documents ?? yaml.loadAll(text, undefined, { filename: path });
   } catch (error) {
     const mark = (error as { mark?: { line: number } }).mark;
@@ -218,13 +219,9 @@ export function scanManifest(
   const textLines = () => (split ??= text.split('\n'));
   let isKubernetes = false;
   const objects: ManifestObject[] = [];
-  // An alias needs an anchor (`&name`): without a `&` anywhere, nothing can expand.
-  const mayAlias = text.includes('&');
-  // JSON is at most a few times the YAML it came from, unless aliases repeat nodes: only a
-  // large file (or one with anchors) can hold an object over the annotation limit.
-  const mayBeOversized = mayAlias || text.length * 4 > ANNOTATION_LIMIT;
-  // A key named `image` is spelled out, or hidden in a double-quoted escape (`"\x69mage"`).
-  const mayHoldImages = text.includes('image') || text.includes('\\');
+  const mayAlias = mayHoldAliases(text);
+  const mayBeOversized = mayHoldOversized(text);
+  const mayHoldImages = mayHoldImageKeys(text);
   documents.forEach((value, index) => {
     const line = starts[index] ?? 1;
     if (mayAlias && expandsBeyond(value, MAX_ALIAS_EXPANSION)) {
@@ -269,6 +266,49 @@ export function scanManifest(
     }
   });
   return { problems, images: [...images].sort(), isKubernetes, objects };
+}
+
+// An alias needs an anchor (`&name`): without a `&` anywhere, nothing can expand.
+const mayHoldAliases = (text: string) => text.includes('&');
+// JSON is at most a few times the YAML it came from, unless aliases repeat nodes: only a
+// large file (or one with anchors) can hold an object over the annotation limit.
+const mayHoldOversized = (text: string) =>
+  mayHoldAliases(text) || text.length * 4 > ANNOTATION_LIMIT;
+// A key named `image` is spelled out, or hidden in a double-quoted escape (`"\x69mage"`).
+const mayHoldImageKeys = (text: string) => text.includes('image') || text.includes('\\');
+
+/**
+ * The documents of a file in simple-yaml.ts's subset, or undefined outside it (js-yaml's to
+ * load). Where scanManifest reads nothing of a document but its skeleton (yaml-skeleton.ts):
+ * no kustomization, nothing that may name an image or be oversized, and no document of a kind
+ * whose checks read further, the skeletons, which cost a fraction of the whole documents.
+ */
+export function loadPlainest(path: string, text: string): SimpleYaml | undefined {
+  if (isKustomizationPath(path) || mayHoldImageKeys(text) || mayHoldOversized(text))
+    return simpleLoadAll(text);
+  const skeleton = skeletonLoadAll(text);
+  // It declines exactly where simpleLoadAll does: outside the subset, js-yaml's turn.
+  if (!skeleton) return undefined;
+  return skeleton.documents.every(readsOnlySkeleton) ? skeleton : simpleLoadAll(text);
+}
+
+/**
+ * Whether scanManifest reads no more of this document than its skeleton. A Secret's data, a
+ * KafkaUser's password, a kustomization's resources and namespace, a CRD's group and names are
+ * read. A List's items and the containers collectOperatorImages reads are sequences, never in
+ * the subset: a List whose items are a mapping reads as its skeleton does.
+ */
+function readsOnlySkeleton(document: unknown): boolean {
+  const { kind } = document as { kind?: unknown };
+  return (
+    typeof kind !== 'string' ||
+    !(
+      kindIs(kind, 'secret') ||
+      kindIs(kind, 'kafkauser') ||
+      kind === 'Kustomization' ||
+      kind === 'CustomResourceDefinition'
+    )
+  );
 }
 
 function manifestObject(

@@ -10,7 +10,7 @@
  */
 
 /** Printable ASCII and newlines only: no tab, no CR, nothing js-yaml might refuse or normalise. */
-const OUTSIDE = /[^\x20-\x7e\n]/;
+export const OUTSIDE = /[^\x20-\x7e\n]/;
 const KEYWORDS: Record<string, null | boolean> = {
   null: null,
   Null: null,
@@ -23,7 +23,7 @@ const KEYWORDS: Record<string, null | boolean> = {
   FALSE: false,
 };
 /** Keys js-yaml would store under another name (`True` as `true`), or specially. */
-const UNSAFE_KEYS = new Set([...Object.keys(KEYWORDS), '__proto__']);
+export const UNSAFE_KEYS = new Set([...Object.keys(KEYWORDS), '__proto__']);
 /**
  * Keys every manifest repeats, by length: a key found here is this constant, not a new slice of
  * the text, so it is neither allocated nor hashed again (a slice is hashed and looked up in the
@@ -80,11 +80,11 @@ const mayBeKeyword = (code: number) => {
 };
 
 /** Longest key taken: YAML caps implicit keys at 1024 characters; ours stay far below. */
-const MAX_KEY = 253;
+export const MAX_KEY = 253;
 
 // Character classes of ASCII codes, looked up per character: regexes per line cost twice as much.
-const KEY_START = 1;
-const KEY_CHAR = 2;
+export const KEY_START = 1;
+export const KEY_CHAR = 2;
 /** May start a plain scalar that can only be a string (or one of KEYWORDS). */
 const PLAIN_START = 4;
 /** May stand inside such a scalar with no meaning to YAML. */
@@ -98,10 +98,10 @@ for (let c = 0; c < 128; c++) {
   if (letter) CLASS[c]! |= PLAIN_START;
   if (/[\w ./:@+=$()-]/.test(ch)) CLASS[c]! |= PLAIN_CHAR;
 }
-const is = (code: number, cls: number) => code < 128 && (CLASS[code]! & cls) !== 0;
+export const is = (code: number, cls: number) => code < 128 && (CLASS[code]! & cls) !== 0;
 
 /** Sentinel: the line's value is outside the subset. */
-const NO = Symbol('outside the subset');
+export const NO = Symbol('outside the subset');
 /** Sentinel: `key:` with nothing after it; a nested mapping or null. */
 const OPEN = Symbol('open');
 
@@ -112,8 +112,11 @@ function endsCleanly(text: string, at: number, end: number): boolean {
   return k === end || (k > at && text.charCodeAt(k) === 35);
 }
 
-/** The scalar in text[from, end) after `key: `, or NO when js-yaml might read it differently. */
-function scalar(text: string, from: number, end: number): unknown {
+/**
+ * The scalar in text[from, end) after `key: `, or NO when js-yaml might read it differently.
+ * `build` false: true for any scalar in the subset, with no slice made (yaml-skeleton.ts).
+ */
+export function scalar(text: string, from: number, end: number, build = true): unknown {
   const first = text.charCodeAt(from);
   if (first === 34 /* " */ || first === 39 /* ' */) {
     const close = text.indexOf(first === 34 ? '"' : "'", from + 1);
@@ -123,7 +126,8 @@ function scalar(text: string, from: number, end: number): unknown {
       // backslash, most often its end, for every quoted value (quadratic in the file's size).
       for (let i = from + 1; i < close; i++) if (text.charCodeAt(i) === 92) return NO;
     }
-    return endsCleanly(text, close + 1, end) ? text.slice(from + 1, close) : NO;
+    if (!endsCleanly(text, close + 1, end)) return NO;
+    return build ? text.slice(from + 1, close) : true;
   }
   if (first >= 48 && first <= 57) {
     // Small decimal integers (replicas, ports); anything else numeric-looking is js-yaml's call.
@@ -131,7 +135,7 @@ function scalar(text: string, from: number, end: number): unknown {
     while (j < end && text.charCodeAt(j) >= 48 && text.charCodeAt(j) <= 57) j++;
     const digits = j - from;
     if (digits > 15 || (digits > 1 && first === 48) || !endsCleanly(text, j, end)) return NO;
-    return Number(text.slice(from, j));
+    return build ? Number(text.slice(from, j)) : true;
   }
   if (!is(first, PLAIN_START)) return NO;
   let stop = end;
@@ -146,6 +150,7 @@ function scalar(text: string, from: number, end: number): unknown {
   }
   while (text.charCodeAt(stop - 1) === 32) stop--;
   if (text.charCodeAt(stop - 1) === 58) return NO; // a trailing `:` too
+  if (!build) return true;
   const value = text.slice(from, stop);
   // Only a word of four or five letters can be one of KEYWORDS: most values skip the lookup.
   const length = stop - from;
