@@ -196,10 +196,15 @@ export function scanManifest(
   const images = new Set<string>();
   let documents: unknown[];
   let simple: SimpleYaml | undefined;
+  const mayAlias = mayHoldAliases(text);
+  const mayBeOversized = mayHoldOversized(text);
+  const mayHoldImages = mayHoldImageKeys(text);
   try {
     // Generated manifests are mostly the plainest YAML: loaded without js-yaml, to the same
     // values (simple-yaml.ts declines anything else, and js-yaml then loads or refuses it).
-    simple = options.jsYamlOnly ? undefined : loadPlainest(path, text);
+    simple = options.jsYamlOnly
+      ? undefined
+      : loadPlainest(path, text, isKustomizationPath(path) || mayHoldImages || mayBeOversized);
     documents = simple?.documents ?? yaml.loadAll(text, undefined, { filename: path });
   } catch (error) {
     const mark = (error as { mark?: { line: number } }).mark;
@@ -219,9 +224,6 @@ export function scanManifest(
   const textLines = () => (split ??= text.split('\n'));
   let isKubernetes = false;
   const objects: ManifestObject[] = [];
-  const mayAlias = mayHoldAliases(text);
-  const mayBeOversized = mayHoldOversized(text);
-  const mayHoldImages = mayHoldImageKeys(text);
   documents.forEach((value, index) => {
     const line = starts[index] ?? 1;
     if (mayAlias && expandsBeyond(value, MAX_ALIAS_EXPANSION)) {
@@ -283,9 +285,13 @@ const mayHoldImageKeys = (text: string) => text.includes('image') || text.includ
  * no kustomization, nothing that may name an image or be oversized, and no document of a kind
  * whose checks read further, the skeletons, which cost a fraction of the whole documents.
  */
-export function loadPlainest(path: string, text: string): SimpleYaml | undefined {
-  if (isKustomizationPath(path) || mayHoldImageKeys(text) || mayHoldOversized(text))
-    return simpleLoadAll(text);
+export function loadPlainest(
+  path: string,
+  text: string,
+  /** Whether the file may need more than skeletons, whatever its documents' kinds. */
+  whole = isKustomizationPath(path) || mayHoldImageKeys(text) || mayHoldOversized(text),
+): SimpleYaml | undefined {
+  if (whole) return simpleLoadAll(text);
   const skeleton = skeletonLoadAll(text);
   // It declines exactly where simpleLoadAll does: outside the subset, js-yaml's turn.
   if (!skeleton) return undefined;
