@@ -40,6 +40,22 @@ describe('ScanCache', () => {
     expect(again.get('b1 k8s/other.bin')).toBeUndefined();
   });
 
+  it('reads back names and values past ASCII (the file is read as UTF-8 then)', async () => {
+    await using tmp = await tempDir();
+    const dir = gitDir(tmp);
+    const cache = ScanCache.load(dir);
+    const named: CachedScan = {
+      ...manifest,
+      objects: [{ kind: 'ConfigMap', apiVersion: 'v1', name: 'straße-ü', namespace: 'kafka' }],
+    };
+    cache.set('m1 k8s/日本/a.yaml', named);
+    cache.set('b1 k8s/bin/x.bin', { ...empty });
+    await cache.save();
+    const again = ScanCache.load(dir);
+    expect(again.get('m1 k8s/日本/a.yaml')).toEqual(named);
+    expect(again.get('b1 k8s/bin/x.bin')).toEqual(empty);
+  });
+
   it('reads the cache an earlier airgap wrote, one object keyed by blob and path', async () => {
     await using tmp = await tempDir();
     const dir = gitDir(tmp);
