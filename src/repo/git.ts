@@ -55,7 +55,8 @@ export function runGit(
  * runGit for a long output, written by git into an unlinked temporary file instead of a pipe:
  * through a pipe git stops at every 64 KiB until node reads, so while the main thread is busy
  * (a warm bundle loads its scan cache while the tree is listed: 0.4 s) git waited on it; into
- * a file it runs to the end beside it. A pipe when no temporary file can be made.
+ * a file it runs to the end beside it. A pipe when no temporary file can be made, or when git
+ * fails writing into it.
  */
 export function runGitToFile(cwd: string, args: readonly string[]): Promise<GitResult> {
   let fd: number;
@@ -97,6 +98,13 @@ export function runGitToFile(cwd: string, args: readonly string[]): Promise<GitR
     );
     child.on('close', (code) =>
       done(() => {
+        // A file that could not take all of git's output (a full TMPDIR: git fails writing
+        // it) is no reason to fail: the pipe, as before. A git that fails for itself fails
+        // there again, and that answer is the one reported.
+        if (code !== 0) {
+          resolve(runGit(cwd, args));
+          return;
+        }
         try {
           resolve({
             stdout: readWhole(fd),

@@ -1,4 +1,5 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -66,6 +67,27 @@ describe('runGitToFile', () => {
       expect(filed.stdout.equals((await runGit(repo, args())).stdout)).toBe(true);
     } finally {
       restoreTmp();
+    }
+  });
+
+  it('falls back to the pipe when git cannot write the whole output into the file', async () => {
+    // A git that may write no file past 16 KiB (ulimit -f), as in a TMPDIR that is full:
+    // writing its output into the file fails midway; through a pipe it is whole.
+    const bin = mkdtempSync(join(tmpdir(), 'airgap-small-fsize-'));
+    const git = join(bin, 'git');
+    const real = execFileSync('sh', ['-c', 'command -v git'], { encoding: 'utf8' }).trim();
+    writeFileSync(git, `#!/bin/sh\nulimit -f 16\nexec '${real}' "$@"\n`);
+    chmodSync(git, 0o755);
+    const savedPath = process.env.PATH;
+    const piped = await runGit(repo, args());
+    process.env.PATH = `${bin}:${savedPath}`;
+    try {
+      const filed = await runGitToFile(repo, args());
+      expect(filed.code).toBe(0);
+      expect(filed.stdout.equals(piped.stdout)).toBe(true);
+    } finally {
+      process.env.PATH = savedPath;
+      rmSync(bin, { recursive: true, force: true });
     }
   });
 });
