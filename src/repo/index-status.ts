@@ -111,13 +111,19 @@ function sameStat(entry: Entry, stat: BigIntStats): boolean {
   );
 }
 
-/** Every file under root but .git, as repo paths; undefined past MAX_ENTRIES. */
+/**
+ * Every file under root but .git, as repo paths, and each directory holding a nested
+ * repository's `.git` as `dir/`; undefined past MAX_ENTRIES.
+ */
 function workTreeFiles(root: string): string[] | undefined {
   const files: string[] = [];
   const dirs = [''];
   for (let dir = dirs.pop(); dir !== undefined; dir = dirs.pop()) {
     for (const dirent of readdirSync(join(root, dir), { withFileTypes: true })) {
       const path = dir ? `${dir}/${dirent.name}` : dirent.name;
+      // A repository nested in the work tree is one untracked `dir/` to git, not its files:
+      // listed as git lists it, beside its files.
+      if (dir && dirent.name === '.git') files.push(`${dir}/`);
       if (dirent.isDirectory()) {
         if (path !== '.git') dirs.push(path);
       } else files.push(path);

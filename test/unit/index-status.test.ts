@@ -95,6 +95,17 @@ describe('statusFromIndex: a superset of git status, without a git process', () 
     expect(fromIndex(root)).toContain(TOPIC);
   });
 
+  it('lists a nested repository as git does: its directory, with a slash', async () => {
+    await using repo = await opsRepo();
+    const root = repo.path;
+    gitStatus(root);
+    mkdirSync(join(root, 'k8s/dev/vendored'));
+    git(join(root, 'k8s/dev/vendored'), 'init', '-q');
+    writeFileSync(join(root, 'k8s/dev/vendored/a.yaml'), 'kind: ConfigMap\n');
+    expect(gitStatus(root)).toEqual(['k8s/dev/vendored/']);
+    expect(fromIndex(root)).toContain('k8s/dev/vendored/');
+  });
+
   it('lists every entry written no earlier than the index (racily clean: git reads them)', async () => {
     await using repo = await opsRepo();
     const root = repo.path;
