@@ -58,8 +58,12 @@ export function wrapWords(
 export function report(message: string, details: readonly string[] = [], hint?: string): void {
   process.stderr.write(`${pc.red('error:')} ${message}\n`);
   for (const line of details) process.stderr.write(`  ${line}\n`);
-  if (hint)
-    process.stderr.write(`${pc.dim('hint:')}${wrapWords('hint: ', hint).join('\n').slice(5)}\n`);
+  if (hint) process.stderr.write(`${pc.dim('hint:')}${wrapped(hint).slice(5)}\n`);
+}
+
+/** `hint: …` in lines of 80 columns; a hint that has lines of its own (a YAML snippet) keeps them. */
+function wrapped(hint: string): string {
+  return hint.includes('\n') ? `hint: ${hint}` : wrapWords('hint: ', hint).join('\n');
 }
 
 /** The one place errors become messages and exit codes. */

@@ -53,6 +53,13 @@ describe('reportError: the one place errors become messages and exit codes', () 
     expect(lines.slice(2).join(' ').replace(/\s+/g, ' ')).toBe(`hint: ${hint}`);
   });
 
+  it('keeps the lines of a hint that has its own (a YAML snippet to paste)', () => {
+    const out = captureStderr();
+    const hint = `allow it in the spec:\n  allowSecrets:\n    - path: "${'k8s/dev/'.repeat(8)}x.yaml"\n      reason: "…"`;
+    reportError(new AirgapError('refused', { hint, code: 'unsafeContent' }), {});
+    expect(out.join('').replace(/\u001b\[[0-9;]*m/g, '')).toBe(`error: refused\nhint: ${hint}\n`);
+  });
+
   it('calls anything else a bug, with the stack only under --debug', () => {
     const quiet = captureStderr();
     expect(reportError(new TypeError('x is undefined'), {})).toBe(70);
