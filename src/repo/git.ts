@@ -58,12 +58,15 @@ export function runGit(
  * a file it runs to the end beside it. A pipe when no temporary file can be made, or when git
  * fails writing into it.
  */
+/** Temp files made by this process, for their names (src/ reads the clock only through its context). */
+let tempFiles = 0;
+
 export function runGitToFile(cwd: string, args: readonly string[]): Promise<GitResult> {
   let fd: number;
   try {
     // O_EXCL: a name taken (or a link planted there) fails, and git writes through a pipe.
     // No node:crypto for the name: an unchanged rerun loads this module, and not crypto.
-    const name = `airgap-git-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`;
+    const name = `airgap-git-${process.pid}-${++tempFiles}-${Math.random().toString(36).slice(2)}`;
     const path = join(tmpdir(), name);
     fd = openSync(path, 'wx+', 0o600);
     try {
