@@ -51,6 +51,9 @@ export function runGit(
   });
 }
 
+/** Temp files made by this process, for their names (src/ reads the clock only through its context). */
+let tempFiles = 0;
+
 /**
  * runGit for a long output, written by git into an unlinked temporary file instead of a pipe:
  * through a pipe git stops at every 64 KiB until node reads, so while the main thread is busy
@@ -58,9 +61,6 @@ export function runGit(
  * a file it runs to the end beside it. A pipe when no temporary file can be made, or when git
  * fails writing into it.
  */
-/** Temp files made by this process, for their names (src/ reads the clock only through its context). */
-let tempFiles = 0;
-
 export function runGitToFile(cwd: string, args: readonly string[]): Promise<GitResult> {
   let fd: number;
   try {
