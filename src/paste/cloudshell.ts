@@ -43,7 +43,7 @@ const helperFunctions = [
     m = "no space left on " d " (" f " KiB free): " m; print "airgap: " m }'; exit 1
 }`),
   raw(`airgap_why() { aws sts get-caller-identity >/dev/null 2>&1 && set -- "$1 failed" ||
-  set -- 'no AWS credentials: aws sts get-caller-identity fails'
+  set -- 'no AWS credentials (aws sts get-caller-identity fails)'
   printf 'airgap: %s\\n' "$1"; exit 1; }`),
 ];
 
@@ -94,7 +94,7 @@ function awsUpload(record: BundleRecord): ShellCode {
     airgap_why 'aws s3 cp'
   printf '%s  %s\\n' "$airgap_sha" "$airgap_file" |
     aws s3 cp "$@" - "$airgap_url.sha256" || airgap_why 'aws s3 cp'
-  airgap_s=$(aws s3api head-object "$@" --bucket "$airgap_bucket" --key "$airgap_key" \\
+  airgap_s=$(aws s3api head-object "$@" --bucket "$airgap_bucket" --key "$airgap_object" \\
     --query Metadata.sha256 --output text) || airgap_why 'aws s3api head-object'
   printf '%s\\n' "$airgap_s"; [ "$airgap_s" = "$airgap_sha" ] && exit
   printf 'airgap: S3 holds sha256 %s, not the one above\\n' "$airgap_s"; exit 1
@@ -102,7 +102,7 @@ function awsUpload(record: BundleRecord): ShellCode {
 airgap_file=${archive.file}
 airgap_sha=${archive.sha256}
 airgap_bucket=${record.s3.bucket}
-airgap_key=${archive.key}
+airgap_object=${archive.key}
 airgap_url=${url}
 airgap_unit 1 upload "aws s3 cp $airgap_file $airgap_url" airgap_s3_upload \\
   ${s3Args(record)}`;

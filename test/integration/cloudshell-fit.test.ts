@@ -100,7 +100,7 @@ describe('CloudShell blocks of a generated PASTE.md', () => {
     const run = await runCollected('bash', ['-c', fallbackPaste()], { cwd: home, env });
     expect(run.out).toContain(`${record.archive.file}: OK`);
     expect(airgapLines(run.out), run.out).toEqual([
-      'airgap: no AWS credentials: aws sts get-caller-identity fails',
+      'airgap: no AWS credentials (aws sts get-caller-identity fails)',
     ]);
     expect(run.out).toMatch(new RegExp(`@@airgap/1 end ${record.id} 1 upload rc=1 `));
   });

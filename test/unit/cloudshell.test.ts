@@ -3,6 +3,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { redactText } from '../../src/ingest/clean/redact.js';
 import type { BundleRecord } from '../../src/model/record.js';
 import { echoRows, MAX_BLOCK_ROWS } from '../../src/paste/bastion.js';
 import {
@@ -143,5 +144,18 @@ describe('CloudShell blocks on an 80x24 terminal', () => {
     ]);
     expect(blocks.filter((b) => b.title.startsWith('Push')).length).toBeGreaterThan(1);
     for (const b of blocks) expect(echoRows(b.code), b.title).toBeLessThanOrEqual(MAX_BLOCK_ROWS);
+  });
+});
+
+describe('CloudShell blocks echoed into the terminal copy', () => {
+  it('hold nothing the redaction masks: the text airgap wrote reaches the runbook as written', () => {
+    const image = `${ecr}/edenhill/kcat:1.7.1`;
+    const r = record(
+      { missingImages: [image] },
+      { imageSources: { 'edenhill/kcat': 'docker.io/edenhill/kcat' } },
+    );
+    const blocks = cloudshellBlocks(r);
+    expect(blocks.some((b) => b.title.startsWith('Push'))).toBe(true);
+    for (const b of blocks) expect(redactText(b.code), b.title).toBe(b.code);
   });
 });
