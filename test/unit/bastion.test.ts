@@ -1,6 +1,7 @@
 import { gunzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { planUnits } from '../../src/bundle/plan.js';
+import { redactText } from '../../src/ingest/clean/redact.js';
 import type { BundleRecord } from '../../src/model/record.js';
 import {
   bastionBlocks,
@@ -102,4 +103,13 @@ describe('bastion blocks', () => {
     ).toEqual([]);
     expect(source).not.toMatch(/\blocal\b/);
   });
+});
+
+describe('bastion blocks echoed into the terminal copy', () => {
+  for (const signed of [false, true]) {
+    it(`hold nothing the redaction masks (${signed ? 'signed' : 'unsigned'})`, () => {
+      for (const b of bastionBlocks(record(signed)))
+        expect(redactText(b.code), b.title).toBe(b.code);
+    });
+  }
 });
