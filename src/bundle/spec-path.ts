@@ -19,12 +19,17 @@ export async function resolveSpecPath(root: string, spec: string, cwd: string): 
   for (const ext of ['yaml', 'yml']) {
     if (existsSync(join(root, 'bundles', `${spec}.${ext}`))) return `bundles/${spec}.${ext}`;
   }
+  throw await noSpec(root, `no bundle spec named "${spec}" in ${join(root, 'bundles')}`);
+}
+
+/** A spec that is not there, with the names that are (or how to make one). */
+export async function noSpec(root: string, message: string): Promise<AirgapError> {
   const available = existsSync(join(root, 'bundles'))
     ? (await readdir(join(root, 'bundles')))
         .filter((f) => /\.ya?ml$/.test(f))
         .map((f) => f.replace(/\.ya?ml$/, ''))
     : [];
-  throw new AirgapError(`no bundle spec named "${spec}" in ${join(root, 'bundles')}`, {
+  return new AirgapError(message, {
     hint: available.length
       ? `available: ${available.sort().join(', ')}`
       : 'create bundles/<name>.yaml (`airgap init` writes a commented example to copy)',

@@ -185,6 +185,22 @@ describe('airgap bundle', () => {
     );
   });
 
+  it('tells a spec path that does not exist from one that is not committed', async () => {
+    await using repo = await opsRepo();
+    const missing = await expectAirgapError(
+      bundle({ spec: join(repo.path, 'bundles/nosuch.yaml'), repo: repo.path, out: repo.dir() }),
+    );
+    expect(missing.message).toBe('bundles/nosuch.yaml: no such file');
+    expect(missing.exitCode).toBe(2);
+    expect(missing.hint).toMatch(/^available: .*dev-topics/);
+    writeFileSync(join(repo.path, 'bundles/draft.yaml'), 'name: draft\n');
+    const draft = await expectAirgapError(
+      bundle({ spec: join(repo.path, 'bundles/draft.yaml'), repo: repo.path, out: repo.dir() }),
+    );
+    expect(draft.message).toBe('bundles/draft.yaml is not committed');
+    expect(draft.exitCode).toBe(4);
+  });
+
   it('says when the file a glob names exists but is untracked or only staged', async () => {
     await using repo = await opsRepo();
     mkdirSync(join(repo.path, 'k8s/uat'), { recursive: true });

@@ -1,7 +1,8 @@
+import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { withUncommitted } from '../../bundle/dirty.js';
 import { bundleIdFor, contentHash, dirtyMatches, selectEntries } from '../../bundle/plan.js';
-import { pathProblem, resolveSpecPath } from '../../bundle/spec-path.js';
+import { noSpec, pathProblem, resolveSpecPath } from '../../bundle/spec-path.js';
 import { AirgapError } from '../../errors.js';
 import type { ArchiveFormat, BundleRecord } from '../../model/record.js';
 import { archiveFileName, recordPath } from '../../model/record-paths.js';
@@ -99,6 +100,8 @@ export async function planBundle(
   tree.catch(() => {});
   const specText = both ? both.file : await git.showCommittedFile(root, commit.sha, specPath);
   if (specText === undefined) {
+    // Not in HEAD and not on disk either: a typo, not a file to commit.
+    if (!existsSync(join(root, specPath))) throw await noSpec(root, `${specPath}: no such file`);
     throw new AirgapError(`${specPath} is not committed`, {
       hint: `commit it first: git add ${specPath} && git commit`,
       code: 'dirtyTree',
