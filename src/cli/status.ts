@@ -34,7 +34,12 @@ export const statusCommand: CommandSpec<StatusFlags, StatusOptions, StatusResult
   print: (result, flags) => {
     const lines: string[] = [];
     if (!result.environments.length && !result.unreadableRecords.length)
-      lines.push('no bundles recorded yet (run airgap bundle <spec>)');
+      lines.push(
+        // A mistyped --env said "no bundles recorded yet" of a repo full of them.
+        flags.env && result.knownEnvironments.length
+          ? `no bundles for environment ${flags.env} (known: ${result.knownEnvironments.join(', ')})`
+          : 'no bundles recorded yet (run airgap bundle <spec>)',
+      );
     // First: while a record is unread, what the environments below show may be incomplete.
     for (const r of result.unreadableRecords)
       lines.push(

@@ -88,6 +88,17 @@ describe('airgap status after a failure and its fix', () => {
     expect(dev.prepared.map((e) => e.bundleId)).toEqual([pending.record.id]);
     expect(dev.superseded).toEqual([]);
   });
+
+  it('names the known environments when --env matches none of them', async () => {
+    await using repo = await opsRepo();
+    await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    const typo = await runCli(['status', '--repo', repo.path, '--env', 'prdo']);
+    expect(typo.code).toBe(0);
+    expect(typo.stdout).toContain('no bundles for environment prdo (known: dev)');
+    expect(typo.stdout).not.toContain('no bundles recorded yet');
+    const json = await runCli(['status', '--repo', repo.path, '--env', 'prdo', '--json']);
+    expect(JSON.parse(json.stdout)).toMatchObject({ environments: [], knownEnvironments: ['dev'] });
+  });
 });
 
 describe('airgap discard', () => {

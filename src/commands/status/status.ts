@@ -58,6 +58,8 @@ export interface StatusResult {
   /** Records status could not read; each is also an item of `attention`. */
   unreadableRecords: UnreadableRecord[];
   attention: string[];
+  /** Every environment with a bundle in PENDING-CHANGES.md, whatever `env` chose (sorted). */
+  knownEnvironments: string[];
 }
 
 /**
@@ -126,9 +128,8 @@ export async function status(options: {
   const manifest = await readTextOrEmpty(join(root, ECR_MANIFEST_FILE));
   const { records, unreadable } = await readRecords(root);
   const details = await readTextOrEmpty(join(root, ENV_DETAILS_FILE));
-  const environments = [...new Set(entries.map((e) => e.environment))]
-    .filter((e) => !options.env || e === options.env)
-    .sort();
+  const knownEnvironments = [...new Set(entries.map((e) => e.environment))].sort();
+  const environments = knownEnvironments.filter((e) => !options.env || e === options.env);
   const specOf = (id: string) => specNameOf(id, records.get(id)?.name);
   const attention: string[] = unreadable.map((r) => r.problem);
   const result: EnvironmentStatus[] = [];
@@ -184,5 +185,5 @@ export async function status(options: {
       );
     result.push(env);
   }
-  return { environments: result, unreadableRecords: unreadable, attention };
+  return { environments: result, unreadableRecords: unreadable, attention, knownEnvironments };
 }
