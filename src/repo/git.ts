@@ -11,6 +11,16 @@ export interface GitResult {
   code: number;
 }
 
+/** A fixed locale and no pager so output can be parsed; no index refresh unless allowed. */
+function gitEnv(optionalLocks: boolean): NodeJS.ProcessEnv {
+  return {
+    ...process.env,
+    LC_ALL: 'C',
+    GIT_PAGER: 'cat',
+    GIT_OPTIONAL_LOCKS: optionalLocks ? '1' : '0',
+  };
+}
+
 /**
  * Runs git with a fixed locale and no pager so output can be parsed, and without the index
  * refresh git status would otherwise write (`optionalLocks` allows it).
@@ -24,12 +34,7 @@ export function runGit(
   return new Promise((resolve, reject) => {
     const child = childProcess().spawn('git', args, {
       cwd,
-      env: {
-        ...process.env,
-        LC_ALL: 'C',
-        GIT_PAGER: 'cat',
-        GIT_OPTIONAL_LOCKS: optionalLocks ? '1' : '0',
-      },
+      env: gitEnv(optionalLocks),
       stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
     });
     const out: Buffer[] = [];
@@ -91,7 +96,7 @@ export function runGitToFile(cwd: string, args: readonly string[]): Promise<GitR
     };
     const child = childProcess().spawn('git', args, {
       cwd,
-      env: { ...process.env, LC_ALL: 'C', GIT_PAGER: 'cat', GIT_OPTIONAL_LOCKS: '0' },
+      env: gitEnv(false),
       stdio: ['ignore', fd, 'pipe'],
     });
     const err: Buffer[] = [];
