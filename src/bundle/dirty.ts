@@ -37,7 +37,7 @@ export async function withUncommitted(
   if (
     !isAirgapError(error) ||
     error.exitCode !== ExitCode.invalidSpec ||
-    !error.details.some((line) => line.includes('matches no committed file'))
+    !error.details.some((line) => line.includes(NO_COMMITTED_MATCH))
   )
     return error;
   const dirty = await status.catch(() => []);
@@ -60,3 +60,6 @@ export async function withUncommitted(
 }
 
 const UNCOMMITTED_SHOWN = 5;
+
+/** How selectEntries words a glob that selects nothing; withUncommitted looks for it. */
+export const NO_COMMITTED_MATCH = 'matches no committed file';

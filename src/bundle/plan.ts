@@ -9,7 +9,7 @@ import { sha256Hex } from '../util/hash.js';
 import { stableJson } from '../util/stable-json.js';
 import { lineOf } from '../util/yaml-lines.js';
 import { type DefaultPlan, defaultPlan, type PlannedStep } from './default-plan.js';
-import { makeMatcher } from './dirty.js';
+import { makeMatcher, NO_COMMITTED_MATCH } from './dirty.js';
 import type { ManifestObject } from './manifests.js';
 import { matchableName, nameProblem } from './names.js';
 
@@ -74,7 +74,7 @@ export function selectEntries(
     }
     if (count === 0) {
       problems.push(
-        `${specFile}${specText === undefined ? '' : `:${lineOf(specText, ['files', String(index)])}`}: files[${index}] "${glob}" matches no committed file: commit the files or fix the glob`,
+        `${specFile}${specText === undefined ? '' : `:${lineOf(specText, ['files', String(index)])}`}: files[${index}] "${glob}" ${NO_COMMITTED_MATCH}: commit the files or fix the glob`,
       );
     }
   });
