@@ -126,6 +126,7 @@ function printIngested(result: IngestResult, flags: IngestFlags): void {
           ? result.images.map((i) => `${i.repository}:${i.tag}`).join(', ')
           : 'none recorded',
       ],
+      ...pushesRow(result.pushes),
       [
         'changed',
         result.changed.length
@@ -168,6 +169,14 @@ function prefixSummary(result: IngestS3Result, dryRun: boolean): string {
 function maskedSummary(total: number, byRule: Record<string, number>): string {
   const rules = Object.entries(byRule).map(([rule, n]) => `\n            ${n} ${rule}`);
   return `${total} secret value(s)${rules.join('')}`;
+}
+
+/** `1 failed, 0 ok (CloudShell image pushes)`, then each image not in ECR on its own line. */
+function pushesRow(pushes: IngestResult['pushes']): Array<[string, string]> {
+  if (!pushes) return [];
+  const failed = pushes.failed.map((f) => `\n            ${f.image}`);
+  const counts = `${pushes.failed.length} failed, ${pushes.ok} ok (CloudShell image pushes)`;
+  return [['pushes', failed.length ? `${counts}; not in ECR:${failed.join('')}` : counts]];
 }
 
 function runsRow(runs: number): Array<[string, string]> {

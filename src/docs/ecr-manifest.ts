@@ -12,6 +12,12 @@ export interface EcrImageRecord {
   source: string;
 }
 
+/**
+ * The Digest cell of a row ingest writes when a CloudShell push failed: the image is not in
+ * ECR, and missingImages does not count the row (a later successful push replaces it).
+ */
+export const PUSH_FAILED = 'none: push failed';
+
 const clean = (cell: string | undefined) => (cell ?? '').replace(/`/g, '').trim();
 
 /**
@@ -71,7 +77,7 @@ export function missingImages(
   manifestText: string,
   environment: string,
 ): string[] {
-  const recorded = readEcrImages(manifestText);
+  const recorded = readEcrImages(manifestText).filter((row) => row.digest !== PUSH_FAILED);
   return images.filter((image) => {
     const ref = parseImageRef(image);
     return !recorded.some((row) => {

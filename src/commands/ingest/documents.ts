@@ -4,6 +4,7 @@ import {
   ECR_MANIFEST_FILE,
   type EcrImageRecord,
   missingImages,
+  PUSH_FAILED,
   upsertEcrImages,
 } from '../../docs/ecr-manifest.js';
 import {
@@ -29,6 +30,7 @@ import {
   readRange,
 } from '../../ingest/parse/images.js';
 import { iso } from '../../ingest/runbook/runbook.js';
+import { parseImageRef } from '../../model/images.js';
 import type { BundleStatus } from '../../model/lifecycle.js';
 import { MARKER_PREFIX } from '../../model/markers.js';
 import type { BundleRecord } from '../../model/record.js';
@@ -114,9 +116,13 @@ export async function livingDocumentWrites(
   }
   writes.push(...(await observationWrites(root, record, input.results, input.runbookRel)));
   const images = collectImages(record, input.results);
-  if (images.length) {
+  const failed = failedPushes(input.results);
+  if (images.length || failed.length) {
     const before = await readTextOrEmpty(join(root, ECR_MANIFEST_FILE));
-    const update = upsertEcrImages(before, images);
+    const update = upsertEcrImages(before, [
+      ...images,
+      ...failedPushRows(record, failed, upsertEcrImages(before, images).text),
+    ]);
     warnings.push(...update.warnings);
     if (update.changed) writes.push({ rel: ECR_MANIFEST_FILE, content: update.text });
   }
@@ -167,6 +173,52 @@ export function chooseBundle(
     );
   }
   return found[0]!;
+}
+
+/** A CloudShell image push that did not end with exit code 0: the image is not in ECR. */
+export interface FailedPush {
+  /** The ECR reference it was pushed to (`<registry>/<repository>:<tag>`). */
+  image: string;
+  /** `exit code 1`, or `no end marker` when the output stops inside the block. */
+  why: string;
+  date: string;
+}
+
+/** The image units of CloudShell's push blocks whose last attempt failed or was cut short. */
+export function failedPushes(results: readonly UnitResult[]): FailedPush[] {
+  return results.flatMap((r) => {
+    const a = r.final;
+    if (r.kind !== 'image' || !a || (r.status !== 'failed' && r.status !== 'incomplete')) return [];
+    const image = / to (\S+)$/.exec(r.command ?? '')?.[1];
+    if (!image) return [];
+    const why = r.status === 'failed' ? `exit code ${a.rc}` : 'no end marker';
+    return [{ image, why, date: iso(a.endEpoch ?? a.beginEpoch).slice(0, 10) }];
+  });
+}
+
+/**
+ * docs/ecr-manifest.md rows that say a push failed, for images the manifest does not already
+ * show in ECR (missingImages does not count these rows; a later push replaces them).
+ */
+function failedPushRows(
+  record: BundleRecord,
+  failed: readonly FailedPush[],
+  manifest: string,
+): EcrImageRecord[] {
+  return failed.flatMap((f) => {
+    if (!missingImages([f.image], manifest, record.environment).length) return [];
+    const ref = parseImageRef(f.image);
+    return [
+      {
+        repository: ref.repository,
+        tag: ref.tag,
+        digest: PUSH_FAILED,
+        environment: record.environment,
+        date: f.date,
+        source: `CloudShell push failed (${f.why}): not in ECR`,
+      },
+    ];
+  });
 }
 
 export function collectImages(record: BundleRecord, results: UnitResult[]): EcrImageRecord[] {

@@ -31,6 +31,8 @@ import type { DocumentWrite } from '../../util/transaction.js';
 import { type CommandContext, contextOf } from '../context.js';
 import {
   chooseBundle,
+  type FailedPush,
+  failedPushes,
   imagesStillMissing,
   livingDocumentWrites,
   previewDiff,
@@ -71,6 +73,8 @@ export interface IngestResult {
   /** Masked values per rule id (the `«masked:<rule-id>»` markers), over every kept transcript. */
   maskedByRule: Record<string, number>;
   images: EcrImageRecord[];
+  /** CloudShell image pushes that ran: how many ended with exit code 0, and those that did not. */
+  pushes?: { ok: number; failed: FailedPush[] };
   warnings: string[];
   diff?: string;
 }
@@ -161,6 +165,9 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       warnings: runbookWarnings,
     } = decideOutcome(record, attempts, transcripts, pending?.rollbackFrom);
     runbookWarnings.missingImages = await imagesStillMissing(root, record, results);
+    const failed = failedPushes(results);
+    runbookWarnings.failedPushes = failed;
+    const pushed = results.filter((r) => r.kind === 'image' && r.status === 'ok').length;
     const firstDay = firstDayOf(attempts, context.now());
     const runbookRel = runbookPath(root, bundleId, firstDay);
     // Rendered now (synchronously); over the gzip limit its digest comes from the gzip thread,
@@ -217,7 +224,12 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       masked: transcripts.spooled.reduce((sum, t) => sum + t.masked, 0),
       maskedByRule: sumByRule(transcripts.spooled.map((t) => t.maskedByRule)),
       images: docs.images,
+      ...(pushed || failed.length ? { pushes: { ok: pushed, failed } } : {}),
       warnings: [
+        ...failed.map(
+          (f) =>
+            `CloudShell push of ${f.image} failed (${f.why}): it is not in ECR; paste the image block of PASTE.md again`,
+        ),
         ...(redact
           ? []
           : ['--no-redact: secrets in the transcript are written to the repo as they are']),

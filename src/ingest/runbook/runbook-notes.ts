@@ -32,6 +32,8 @@ export interface RunbookWarnings {
   rollbackFrom?: string | undefined;
   /** Images the bundle needs that docs/ecr-manifest.md does not show in ECR for it. */
   missingImages?: string[] | undefined;
+  /** CloudShell image pushes that failed or were cut short: not in ECR. */
+  failedPushes?: ReadonlyArray<{ image: string; why: string }> | undefined;
 }
 
 export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
@@ -42,6 +44,10 @@ export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
     );
   if (warnings.disagreement)
     notes.push(`**The bastion's summary disagrees**: ${warnings.disagreement}`);
+  if (warnings.failedPushes?.length)
+    notes.push(
+      `**Image push failed** in CloudShell: ${warnings.failedPushes.map((f) => `\`${f.image}\` (${f.why})`).join(', ')}. Not in ECR: paste the CloudShell image block of PASTE.md again, and ingest its output.`,
+    );
   if (warnings.missingImages?.length)
     notes.push(
       `**Images not recorded in ECR** for this environment: ${warnings.missingImages.map((i) => `\`${i}\``).join(', ')}. Pods that use them cannot pull them until they are pushed (the CloudShell image block of PASTE.md) and docs/ecr-manifest.md records them.`,

@@ -1,0 +1,95 @@
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import type { BundleRecord } from '../../src/model/record.js';
+import { cloudshellBlocks } from '../../src/paste/cloudshell.js';
+import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
+import { commitAll, runbookOf, runCli, standins } from '../helpers/ops-repo.js';
+
+const KCAT = '111122223333.dkr.ecr.us-east-1.amazonaws.com/edenhill/kcat:1.7.1';
+
+/** CloudShell's helper and image blocks run in bash with the docker and ECR stand-ins. */
+function pasteImageBlocks(
+  repo: OpsRepo,
+  record: BundleRecord,
+  env: NodeJS.ProcessEnv = {},
+): string {
+  const work = repo.dir();
+  const bin = join(work, 'bin');
+  mkdirSync(bin);
+  symlinkSync(join(standins, 'docker'), join(bin, 'docker'));
+  symlinkSync(join(standins, 'aws-ecr'), join(bin, 'aws'));
+  const code = cloudshellBlocks(record)
+    .filter((b) => /^(Define the helpers|Push)/.test(b.title))
+    .map((b) => b.code)
+    .join('\n');
+  const output = execFileSync('bash', ['-c', code], {
+    env: {
+      ...process.env,
+      HOME: work,
+      PATH: `${bin}:${process.env.PATH}`,
+      DOCKER_STATE_DIR: join(work, 'registry'),
+      ...env,
+    },
+    cwd: work,
+    encoding: 'utf8',
+  });
+  const transcript = join(work, 'cloudshell.txt');
+  writeFileSync(transcript, output);
+  return transcript;
+}
+
+describe('a CloudShell image push that fails', () => {
+  it('is counted, warned of, written in the runbook and ecr-manifest as not in ECR; a later push clears it', async () => {
+    await using repo = await opsRepo();
+    const bundled = await runCli(['bundle', 'dev-topics'], { cwd: repo.path });
+    expect(bundled.code, bundled.stderr).toBe(0);
+    const outDir = bundled.stdout.trim().split('\n').at(-1) ?? '';
+    const record = JSON.parse(readFileSync(join(outDir, 'bundle.json'), 'utf8')) as BundleRecord;
+    commitAll(repo.path, `prepared ${record.id}`);
+
+    const denied = pasteImageBlocks(repo, record, { DOCKER_PUSH_DENIED: '1' });
+    expect(readFileSync(denied, 'utf8')).toMatch(/ 2 image rc=1 /);
+    const ingested = await runCli(['ingest', denied, '--repo', repo.path]);
+    expect(ingested.code, ingested.stderr).toBe(0);
+    expect(ingested.stdout).toContain(
+      `  pushes    1 failed, 0 ok (CloudShell image pushes); not in ECR:\n            ${KCAT}\n`,
+    );
+    expect(ingested.stderr).toContain(
+      `CloudShell push of ${KCAT} failed (exit code 1): it is not in ECR`,
+    );
+    const json = await runCli(['ingest', denied, '--repo', repo.path, '--dry-run', '--json']);
+    expect(JSON.parse(json.stdout).pushes).toEqual({
+      ok: 0,
+      failed: [{ image: KCAT, why: 'exit code 1', date: expect.any(String) }],
+    });
+    expect(runbookOf(repo.path, record.id)).toContain(
+      `> **Image push failed** in CloudShell: \`${KCAT}\` (exit code 1). Not in ECR`,
+    );
+    const manifest = readFileSync(join(repo.path, 'docs/ecr-manifest.md'), 'utf8');
+    expect(manifest).toMatch(
+      /\| edenhill\/kcat \| 1\.7\.1 \| none: push failed \| dev \| [\d-]+ \| CloudShell push failed \(exit code 1\): not in ECR \|/,
+    );
+    // The bundle stays prepared, and status still asks for the image.
+    const pending = readFileSync(join(repo.path, 'PENDING-CHANGES.md'), 'utf8');
+    expect(pending).toContain(`| \`${record.id}\` | dev | **prepared** |`);
+    commitAll(repo.path, 'push failed');
+    const status = await runCli(['status', '--repo', repo.path]);
+    expect(status.stdout).toContain(`  no ECR    ${KCAT}\n`);
+
+    // Pasted again, the push succeeds: its digest replaces the failure row.
+    const pushed = pasteImageBlocks(repo, record);
+    const again = await runCli(['ingest', pushed, '--repo', repo.path]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain('  pushes    0 failed, 1 ok (CloudShell image pushes)\n');
+    expect(again.stderr).not.toContain('CloudShell push of');
+    const after = readFileSync(join(repo.path, 'docs/ecr-manifest.md'), 'utf8');
+    expect(after).not.toContain('push failed');
+    expect(after).toMatch(/\| edenhill\/kcat \| 1\.7\.1 \| sha256:[0-9a-f]{64} \| dev \|/);
+    expect(runbookOf(repo.path, record.id)).not.toContain('**Image push failed**');
+    commitAll(repo.path, 'pushed');
+    const cleared = await runCli(['status', '--repo', repo.path]);
+    expect(cleared.stdout).not.toContain('no ECR');
+  });
+});
