@@ -13,8 +13,13 @@ import { joinSh, raw, type ShellCode, sh } from './sh.js';
  *
  * Units read and write `~/airgap/<bundle-id>/state/`: unit-<n> holds each unit's outcome,
  * `verified` says the files were checked, `failed` names the step that stops later steps.
+ * `blocks` gives the PASTE.md block number of each unit that can stop later steps
+ * (`unit_blocks`, ` <n>:<block> …`): a skipped step names the block to paste again.
  */
-export function helpersScript(record: BundleRecord): ShellCode {
+export function helpersScript(
+  record: BundleRecord,
+  blocks: ReadonlyMap<number, number> = new Map(),
+): ShellCode {
   const archive = record.archive;
   const s3Options = [
     '--region',
@@ -27,6 +32,7 @@ sha=${archive.sha256}
 archive=${archive.file}
 url=${url}
 units=${record.units.length}
+unit_blocks=${` ${[...blocks].map(([n, block]) => `${n}:${block}`).join(' ')} `}
 aws_cp() { aws s3 cp ${s3Options} "$@"; }
 aws_cp_shown=${`aws s3 cp ${s3Options.join(' ')} ${url}`}`;
   // The format's entry says how to extract and with which tools (paste/archive-codecs.ts).

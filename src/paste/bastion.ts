@@ -43,8 +43,7 @@ export function echoRows(code: string): number {
 
 /** helpers.sh as written on the bastion and beside PASTE.md: indentation dropped, it is sent. */
 export function helpersSource(record: BundleRecord): string {
-  const lines = helpersScript(record).text.split('\n');
-  return `${lines.map((line) => line.trimStart()).join('\n')}\n`;
+  return helperPlan(record).source;
 }
 
 /**
@@ -53,8 +52,44 @@ export function helpersSource(record: BundleRecord): string {
  * the decoded program is written to ~/airgap/<bundle-id>/helpers.sh.
  */
 export function helpersPayload(record: BundleRecord): string[] {
-  const compressed = gzipSync(Buffer.from(helpersSource(record)), { level: 9 });
+  return payloadOf(helperPlan(record).source);
+}
+
+function payloadOf(source: string): string[] {
+  const compressed = gzipSync(Buffer.from(source), { level: 9 });
   return compressed.toString('base64').match(new RegExp(`.{1,${PAYLOAD_LINE}}`, 'g')) ?? [];
+}
+
+/**
+ * The PASTE.md block number of each unit whose failure stops the steps after it, so that
+ * helpers.sh names the block to paste again. The helper blocks come first, and how many there
+ * are depends on helpers.sh, which holds these numbers: tried from a guess until the count
+ * holds (the numbers change the compressed size by a few bytes, so once or twice).
+ */
+const helperPlans = new WeakMap<BundleRecord, { source: string; codes: string[] }>();
+function helperPlan(record: BundleRecord): { source: string; codes: string[] } {
+  const known = helperPlans.get(record);
+  if (known) return known;
+  const later = groups(record);
+  let count = 3;
+  let plan: { source: string; codes: string[] } | undefined;
+  for (let tries = 0; tries < 8 && plan?.codes.length !== count; tries++) {
+    if (plan) count = plan.codes.length;
+    const blocks = new Map<number, number>();
+    later.forEach((group, i) => {
+      for (const unit of group.units) if (stopsLaterSteps(unit)) blocks.set(unit.n, count + i + 1);
+    });
+    const lines = helpersScript(record, blocks).text.split('\n');
+    const source = `${lines.map((line) => line.trimStart()).join('\n')}\n`;
+    plan = { source, codes: packHelpers(record.id, payloadOf(source)) };
+  }
+  helperPlans.set(record, plan!);
+  return plan!;
+}
+
+function stopsLaterSteps(unit: Unit): boolean {
+  const info = kindInfo(unit.kind);
+  return info.runs === 'command' && info.waitsFor === 'steps';
 }
 
 /** `printf` of payload lines into ~/airgap/<id>/helpers.<part>; 2 rows besides the lines. */
@@ -97,11 +132,14 @@ function loaderCode(id: string, parts: number): ShellCode {
 
 /** The helper blocks: the payload packed so that no block's echo is taller than the screen. */
 function helperCodes(record: BundleRecord): string[] {
-  const payload = helpersPayload(record);
+  return helperPlan(record).codes;
+}
+
+function packHelpers(id: string, payload: readonly string[]): string[] {
   const block = (index: number, count: number, lines: readonly string[]) => {
-    const codes = lines.length ? [partCode(record.id, index + 1, lines)] : [];
-    if (index === 0) codes.unshift(functionCode(record.id));
-    if (index === count - 1) codes.push(loaderCode(record.id, index + (lines.length ? 1 : 0)));
+    const codes = lines.length ? [partCode(id, index + 1, lines)] : [];
+    if (index === 0) codes.unshift(functionCode(id));
+    if (index === count - 1) codes.push(loaderCode(id, index + (lines.length ? 1 : 0)));
     return joinSh(codes).text;
   };
   for (let count = 1; count <= payload.length; count++) {

@@ -122,7 +122,13 @@ const RUN_BODY = String.raw`  begin
     result=skip
   elif ${all([...kindIsNot(outsideSteps), '[ -f "$state/failed" ]'])} &&
     first_line "$state/failed" && [ "$line" -lt "$n" ]; then
-    say "skipped: step $line failed earlier; paste its block again to retry it"
+    case "$unit_blocks" in
+      *" $line:"*)
+        block=${'$'}{unit_blocks#* "$line":}
+        block=${'$'}{block%% *}
+        say "skipped: block $block (unit $line) failed earlier; paste block $block again to retry it" ;;
+      *) say "skipped: unit $line failed earlier; paste its block again to retry it" ;;
+    esac
     result=skip
   elif ! need bash; then
     result=rc=127

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { parseImageRef } from '../../src/model/images.js';
+import { bastionBlocks } from '../../src/paste/bastion.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
 import { type OpsRepo, opsRepo, type TempDir } from '../helpers/fixtures.js';
 import { commitAll, standins } from '../helpers/ops-repo.js';
@@ -54,7 +55,12 @@ describe('the ECR check unit (ecr.check: true)', () => {
     // A multi-line command shows its first line in the transcript; the runbook has it whole.
     expect(run.stdout).toMatch(/\] \$ missing=0 \.\.\.$/m);
     expect(run.stdout).not.toContain("printf 'MISSING");
-    expect(run.stdout).toContain('skipped: step 4 failed earlier');
+    // The ECR check (unit 4) is in the transfer block, the first after the helper blocks.
+    const block = bastionBlocks(result.record).findIndex((b) => b.units?.includes(4)) + 1;
+    expect(bastionBlocks(result.record)[block - 1]?.title).toMatch(/^Download, verify/);
+    expect(run.stdout).toContain(
+      `skipped: block ${block} (unit 4) failed earlier; paste block ${block} again`,
+    );
     // Only the read-only verify commands reached kubectl.
     const calls = readFileSync(join(bastion.kubeState, 'calls.log'), 'utf8').trim().split('\n');
     expect(calls.filter((c) => !c.startsWith('rollout ') && !c.startsWith('get '))).toEqual([]);

@@ -34,7 +34,11 @@ describe('a step that fails once, retried by pasting its block and the rest agai
     const typed = [...blocks, ...blocks.slice(failing), 'exit', ''].join('\n');
     const output = pasteIntoShell(ops, SHELL, typed, bastion.env, bastion.home);
     expect(output).toContain('context deadline exceeded');
-    expect(output).toMatch(/skipped: step \d+ failed earlier; paste its block again/);
+    expect(output).toMatch(
+      new RegExp(
+        `skipped: block ${failing + 1} \\(unit \\d+\\) failed earlier; paste block ${failing + 1} again`,
+      ),
+    );
     const failed = output.indexOf('RESULT: FAILED');
     expect(failed).toBeGreaterThan(0);
     // The retry's summary is the last word, and it counts every unit as succeeded.
