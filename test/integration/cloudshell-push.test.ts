@@ -64,8 +64,13 @@ describe('a CloudShell image push that fails', () => {
       ok: 0,
       failed: [{ image: KCAT, why: 'exit code 1', date: expect.any(String) }],
     });
-    expect(runbookOf(repo.path, record.id)).toContain(
+    const runbook = runbookOf(repo.path, record.id);
+    expect(runbook).toContain(
       `> **Image push failed** in CloudShell: \`${KCAT}\` (exit code 1). Not in ECR`,
+    );
+    // Unit 2, as its markers say: PASTE.md's CloudShell block 2 is a helper block.
+    expect(runbook).toContain(
+      '- CloudShell unit 2 (Push edenhill/kcat:1.7.1 to ECR): **exit code 1**',
     );
     const manifest = readFileSync(join(repo.path, 'docs/ecr-manifest.md'), 'utf8');
     expect(manifest).toMatch(

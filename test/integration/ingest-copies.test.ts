@@ -91,7 +91,7 @@ describe('copies of one session', () => {
     const second = readFileSync(join(repo, again.runbook), 'utf8');
     // Both pastes' uploads, in time order: one of them failed, so the history is an issue.
     expect(second).toMatch(
-      /- CloudShell block 1 \(Upload the bundle to S3\) ran 4 times: rc=0 at \S+, then rc=0 at \S+, then rc=1 at /,
+      /- CloudShell unit 1 \(Upload the bundle to S3\) ran 4 times: rc=0 at \S+, then rc=0 at \S+, then rc=1 at /,
     );
   });
 

@@ -124,7 +124,7 @@ export function writeIssues(
   for (const r of problems) {
     const observed = kindInfo(r.kind).section === 'observe';
     const label = isCloud(r)
-      ? `CloudShell block ${r.n}`
+      ? `CloudShell unit ${r.n}`
       : observed
         ? `Observation ${r.n}`
         : `Command ${r.n}`;
@@ -143,7 +143,7 @@ export function writeIssues(
     sink.line('');
   }
   for (const r of retried) {
-    const label = isCloud(r) ? `CloudShell block ${r.n}` : `Command ${r.n}`;
+    const label = isCloud(r) ? `CloudShell unit ${r.n}` : `Command ${r.n}`;
     const history = [...r.earlier, r.final].map(attemptSummary).join(', then ');
     sink.line(
       `- ${label} (${escapeCell(r.name)}) ran ${r.earlier.length + 1} times: ${history}. Earlier runs below.`,
