@@ -36,6 +36,8 @@ export class FileScanner {
   private readonly kubernetes: Array<[string, CachedScan]> = [];
   private objects: Map<string, ManifestObject[]> | undefined;
   private readonly verdicts: Array<CachedScan | undefined>;
+  /** 1 where the cache was asked for the file's verdict (verdictAt). */
+  private readonly looked: Uint8Array;
   private readonly fresh = new Set<number>();
   private readonly symlinkProblems = new Map<number, ContentProblem>();
   private readonly worker: ScanWorker | undefined;
@@ -57,11 +59,19 @@ export class FileScanner {
     this.ignore = ignoreImages.length ? picomatch([...ignoreImages]) : () => false;
     // Keys in stableJson's order, so the record of 50,000 files is written without a copy.
     this.files = entries.map((e) => ({ mode: e.mode, path: e.path, sha256: '', size: e.size }));
-    this.verdicts = entries.map((e) => cache.get(ScanCache.key(e.objectId, e.path)));
+    // Looked up as each file is packed (verdictAt): unpacking them all here made the main
+    // thread's serial start longer, while it idles as the blobs are packed.
+    this.verdicts = new Array(entries.length);
+    this.looked = new Uint8Array(entries.length);
     this.images = new Set(extraImages);
     let toScan = 0;
-    entries.forEach((e, i) => {
-      if (!this.verdicts[i] && e.size <= SCAN_LIMIT && e.mode !== '120000') toScan += e.size;
+    entries.forEach((e) => {
+      if (
+        e.size <= SCAN_LIMIT &&
+        e.mode !== '120000' &&
+        !cache.has(ScanCache.key(e.objectId, e.path))
+      )
+        toScan += e.size;
     });
     this.worker = toScan >= WORKER_MIN_BYTES ? ScanWorker.start(toScan) : undefined;
   }
@@ -121,7 +131,7 @@ export class FileScanner {
     for (const [index, file] of this.files.entries()) {
       const linkProblem = this.symlinkProblems.get(index);
       if (linkProblem) this.problems.push(linkProblem);
-      const verdict = this.verdicts[index];
+      const verdict = this.verdictAt(index);
       if (!verdict) continue;
       if (this.fresh.has(index))
         this.cache.set(ScanCache.key(this.entries[index]!.objectId, file.path), verdict);
@@ -146,7 +156,7 @@ export class FileScanner {
     const file = this.files[index]!;
     file.sha256 = this.hash ? this.hash.digest('hex') : sha256Of(this.kept);
     this.hash = undefined;
-    const cached = this.verdicts[index];
+    const cached = this.verdictAt(index);
     if (cached && file.size <= SCAN_LIMIT && this.mayRefuse(file.path, file.sha256))
       this.verdicts[index] = recheckCredentials(file.path, this.kept, cached);
     if (!this.verdicts[index]) {
@@ -159,6 +169,16 @@ export class FileScanner {
       else this.verdicts[index] = scanContent(file.path, content);
     }
     this.kept = [];
+  }
+
+  /** The file's verdict: the cache's, asked for the first time, or what replaced it since. */
+  private verdictAt(index: number): CachedScan | undefined {
+    if (!this.looked[index]) {
+      this.looked[index] = 1;
+      const entry = this.entries[index]!;
+      this.verdicts[index] = this.cache.get(ScanCache.key(entry.objectId, entry.path));
+    }
+    return this.verdicts[index];
   }
 
   /**
