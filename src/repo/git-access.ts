@@ -16,7 +16,7 @@ import {
   type TreeEntry,
 } from './git.js';
 import { type HeadFromFiles, headFromFiles } from './head-files.js';
-import { statusFromIndex } from './index-status.js';
+import { indexMayVouch, statusFromIndex } from './index-status.js';
 
 /** What a command reads of the blobs it packs, in the order it asked for them (BlobReader). */
 export type Blobs = Pick<BlobReader, 'read' | 'next' | 'readAll' | 'close'>;
@@ -53,6 +53,11 @@ export interface Git {
    * `headTree` (index-status.ts), else undefined. Optional: without it the rerun asks git.
    */
   statusFromIndex?(root: string, gitDir: string, headTree: string): DirtyPath[] | undefined;
+  /**
+   * Whether statusFromIndex may answer in this .git (its index's header: plain, small enough);
+   * false means only git can. Optional: without it a first bundle starts `git status` at once.
+   */
+  indexMayVouch?(gitDir: string): boolean;
   showCommittedFile(root: string, commit: string, path: string): Promise<Buffer | undefined>;
   gitDirOf(root: string): Promise<string>;
   /** Starts reading these blobs (one `git cat-file --batch`); close it when done. */
@@ -73,6 +78,7 @@ export const realGit: Git = {
   listTree,
   dirtyPaths,
   statusFromIndex,
+  indexMayVouch,
   showCommittedFile,
   gitDirOf,
   blobs: (root, objectIds) => new BlobReader(root, objectIds),

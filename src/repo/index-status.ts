@@ -14,7 +14,15 @@
  * Anything unusual (index v4, a split or sparse index, an extension git requires readers to
  * know, SHA-256 ids, more than MAX_ENTRIES entries or files) gives undefined: ask git.
  */
-import { type BigIntStats, lstatSync, readdirSync, readFileSync } from 'node:fs';
+import {
+  type BigIntStats,
+  closeSync,
+  lstatSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  readSync,
+} from 'node:fs';
 import { join } from 'node:path';
 import type { DirtyPath } from './git.js';
 
@@ -131,6 +139,28 @@ function workTreeFiles(root: string): string[] | undefined {
     }
   }
   return files;
+}
+
+/**
+ * Whether statusFromIndex may answer for this .git at all, from the index's 12-byte header
+ * alone (a plain v2/v3 index of at most MAX_ENTRIES entries): a first bundle then leaves
+ * `git status` unstarted until HEAD's tree is known, and starts it at once otherwise (a
+ * 50,000-file index, where the walk would decline after reading it all).
+ */
+export function indexMayVouch(gitDir: string): boolean {
+  let fd: number | undefined;
+  try {
+    fd = openSync(join(gitDir, 'index'), 'r');
+    const head = Buffer.alloc(12);
+    if (readSync(fd, head, 0, 12, 0) !== 12 || head.toString('latin1', 0, 4) !== 'DIRC')
+      return false;
+    const version = head.readUInt32BE(4);
+    return (version === 2 || version === 3) && head.readUInt32BE(8) <= MAX_ENTRIES;
+  } catch {
+    return false;
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
 }
 
 /**

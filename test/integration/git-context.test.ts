@@ -23,6 +23,37 @@ function recording(): { git: Git; asked: string[] } {
 }
 
 describe('a whole bundle through context.git', () => {
+  it('a first bundle runs no git status when the index vouches for the covered paths', async () => {
+    await using repo = await opsRepo();
+    const out = repo.dir();
+    const first = () => {
+      const { git: through, asked } = recording();
+      const done = bundle({ spec: 'dev-topics', repo: repo.path, out, context: { git: through } });
+      return { done, asked };
+    };
+    // git's own status writes the copy's stat data back: the index now vouches for its files.
+    git(repo.path, 'status');
+    // A covered file changed: the index lists it, so git status decides, and refuses as before.
+    const topic = join(repo.path, 'k8s/dev/topics/kafka-topic-quote-priced.yaml');
+    writeFileSync(topic, 'kind: ConfigMap\n');
+    const dirty = first();
+    const refused = await expectAirgapError(dirty.done);
+    expect(refused.exitCode).toBe(4);
+    expect(refused.details).toEqual(['modified: k8s/dev/topics/kafka-topic-quote-priced.yaml']);
+    expect(dirty.asked).toEqual(expect.arrayContaining(['statusFromIndex', 'dirtyPaths']));
+    // Committed state again, and an untracked file no spec covers, which the index lists:
+    // the bundle is built without a git status.
+    git(repo.path, 'checkout', '-q', '--', topic);
+    git(repo.path, 'status');
+    writeFileSync(join(repo.path, 'notes.txt'), 'scratch\n');
+    const clean = first();
+    const built = await clean.done;
+    expect(built.alreadyPrepared).toBe(false);
+    expect(built.dirty).toEqual([]);
+    expect(clean.asked).toContain('statusFromIndex');
+    expect(clean.asked).not.toContain('dirtyPaths');
+  });
+
   it('plans, packs and reruns with the git it is given', async () => {
     await using repo = await opsRepo();
     const out = repo.dir();
@@ -42,10 +73,14 @@ describe('a whole bundle through context.git', () => {
     expect(built.alreadyPrepared).toBe(false);
     // HEAD read from .git's files named the root (no repoRoot, no rev-parse: no stamp to
     // compare with yet), one git show HEAD and the spec (no headCommit or showCommittedFile);
-    // the pack phase read the blobs through the context too.
+    // the pack phase read the blobs through the context too. The index was asked first (its
+    // header said it might vouch): the copy's stale stat data listed covered paths, so git
+    // status decided.
     expect(new Set(first.asked)).toEqual(
       new Set([
         'headFromFiles',
+        'indexMayVouch',
+        'statusFromIndex',
         'dirtyPaths',
         'headCommitAndFile',
         'listTree',
@@ -53,7 +88,7 @@ describe('a whole bundle through context.git', () => {
         'blobs',
       ]),
     );
-    // One git status: the rerun check started it beside rev-parse and the plan was handed it.
+    // One git status: the plan started it when the index's list covered the spec's paths.
     expect(first.asked.filter((name) => name === 'dirtyPaths')).toHaveLength(1);
     // One ls-tree: bundle() started it while the plan's modules loaded, and the plan used it.
     expect(first.asked.filter((name) => name === 'listTree')).toHaveLength(1);

@@ -72,8 +72,18 @@ export async function planBundle(
   const root = knownRoot ?? (await git.repoRoot(options.repo ? resolve(cwd, options.repo) : cwd));
   // Each git starts as soon as what it needs is known, so they overlap (status needs only the
   // root, the tree only the commit); failures are reported in the order they were before.
-  const status = (knownRoot && knownStatus) || git.dirtyPaths(root);
-  status.catch(() => {});
+  // Handed none with the root: the index may answer once HEAD's tree is known (below), and
+  // `git status` starts only if it does not; else it starts now.
+  let started = knownRoot ? knownStatus : undefined;
+  const gitStatus = (): Promise<DirtyPath[]> => {
+    if (!started) {
+      started = git.dirtyPaths(root);
+      started.catch(() => {});
+    }
+    return started;
+  };
+  const indexFirst = knownRoot !== undefined && !knownStatus && git.statusFromIndex !== undefined;
+  if (!indexFirst) gitStatus();
   // HEAD and the spec from one git process; on any other answer (or a git without it) the
   // two the old way, whose failures are reported in their old order (no commit before an
   // unknown spec).
@@ -110,6 +120,12 @@ export async function planBundle(
   // Without zod when the spec is valid (spec-check.ts); zod words any refusal.
   const specSource = specText.toString('utf8');
   const spec = await parseBundleSpecLazily(specSource, specPath);
+  const status = indexFirst
+    ? statusFromIndexOrGit(git, root, await gitDir.catch(() => undefined), commit.tree, gitStatus, {
+        spec,
+        specPath,
+      })
+    : gitStatus();
   // The tree is awaited first: its failure is reported before the status's.
   let entries: TreeEntry[];
   try {
@@ -156,6 +172,24 @@ export async function planBundle(
     outDir: join(outRoot, id),
     warnings,
   };
+}
+
+/**
+ * The index's list (repo/index-status.ts: a superset of git's) when it covers nothing the spec
+ * does, so the bundle's dirty list is empty either way; else `git status` decides.
+ */
+function statusFromIndexOrGit(
+  git: CommandContext['git'],
+  root: string,
+  gitDir: string | undefined,
+  headTree: string,
+  gitStatus: () => Promise<DirtyPath[]>,
+  { spec, specPath }: { spec: BundleSpec; specPath: string },
+): Promise<DirtyPath[]> {
+  const listed = gitDir ? git.statusFromIndex?.(root, gitDir, headTree) : undefined;
+  return listed && !dirtyMatches(spec, listed, specPath).length
+    ? Promise.resolve(listed)
+    : gitStatus();
 }
 
 function dirtyWarnings(dirty: readonly DirtyPath[], commit: Commit, allowDirty: boolean): string[] {

@@ -171,16 +171,18 @@ export async function rerunFromStamp(options: BundleOptions): Promise<RerunAnswe
   const { root } = head;
   const format = options.format ?? 'tar.gz';
   const specPath = await resolveSpecPath(root, options.spec, cwd).catch(() => undefined);
+  // Without a stamp the plan may find its status in the index once HEAD's tree is known
+  // (git.indexMayVouch); it is started here only when the index cannot answer.
   const full = (): RerunAnswer => ({
     root,
-    status: status(),
+    ...((started ?? !git.indexMayVouch?.(head.gitDir)) ? { status: status() } : {}),
     ...('commit' in head ? { commit: head.commit } : {}),
     ...(specPath !== undefined ? { specPath } : {}),
   });
   if (specPath === undefined || !build) return full();
   const stamp = await readStamp(stampPath(head.gitDir, specPath, format));
   // At another commit than the stamp's only git can say; its status runs beside rev-parse.
-  if (!stamp || !('commit' in head) || head.commit !== stamp.commit) status();
+  if (stamp && (!('commit' in head) || head.commit !== stamp.commit)) status();
   if (
     !stamp ||
     stamp.build !== build ||
