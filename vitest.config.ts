@@ -1,5 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import { LongestFirst } from './test/file-order.js';
+import { testTmpdir } from './test/setup/tmpdir.js';
+
+// Temp files on tmpfs when there is one (test/setup/tmpdir.ts): a third of an integration
+// file's system time was ext4 allocating inodes among the ones just deleted.
+const tmp = testTmpdir();
 
 /**
  * Unit test files that take seconds, not milliseconds: differential tests on generated input
@@ -28,7 +33,10 @@ export default defineConfig({
     // 2-core machine a whole bastion run takes tens of seconds.
     testTimeout: 120_000,
     hookTimeout: 60_000,
-    env: { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
+    env: {
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      ...(tmp ? { TMPDIR: tmp } : {}),
+    },
     // Vitest builds one threads pool from the root options, not from each project's: without
     // this, the unit project's `isolate: false` below still got a fresh worker per file, and
     // each file paid worker start and the whole module graph again (test:fast 58 s of CPU
