@@ -218,6 +218,20 @@ function describeIssue(issue: z.core.$ZodIssue): string {
   return issue.message;
 }
 
+/** ` (did you mean run?)` after an unknown key whose object lacks a required key. */
+function meant(issue: z.core.$ZodIssue, all: readonly z.core.$ZodIssue[]): string {
+  if (issue.code !== 'unrecognized_keys') return '';
+  const parent = issue.path.join('.');
+  const missing = all.flatMap((other) =>
+    other.code === 'invalid_type' &&
+    /received undefined/.test(other.message) &&
+    other.path.slice(0, -1).join('.') === parent
+      ? [String(other.path.at(-1))]
+      : [],
+  );
+  return missing.length ? ` (did you mean ${missing.join(' or ')}?)` : '';
+}
+
 /** Parses and validates a spec; every problem is reported with its line, all at once. */
 export function parseBundleSpec(text: string, file: string): BundleSpec {
   let raw: unknown;
@@ -234,16 +248,28 @@ export function parseBundleSpec(text: string, file: string): BundleSpec {
   // One parse per run: not worth compiling (ONE_SHOT in record.ts).
   const result = bundleSpecSchema.safeParse(raw, { jitless: true });
   if (result.success) return result.data;
-  const problems = result.error.issues.map((issue) => {
+  const issues = result.error.issues;
+  const steps = (raw as { steps?: unknown } | null)?.steps;
+  const problems = issues.map((issue) => {
     const path = issue.path.map(String);
     const at = path.length ? path.join('.') : '(top level)';
     const keyPath = issue.code === 'unrecognized_keys' ? [...path, issue.keys[0] ?? ''] : path;
-    return `${file}:${lineOf(text, keyPath)}: ${at}: ${describeIssue(issue)}`;
+    // A step as PASTE.md and the docs count it ("step 3 of 5"), then the path in the spec.
+    const step =
+      path[0] === 'steps' && /^\d+$/.test(path[1] ?? '') && Array.isArray(steps)
+        ? `step ${Number(path[1]) + 1} of ${steps.length} (${at})`
+        : at;
+    const line = lineOf(text, keyPath);
+    return {
+      line,
+      text: `${file}:${line}: ${step}: ${describeIssue(issue)}${meant(issue, issues)}`,
+    };
   });
   throw new AirgapError(
     `${file}: invalid bundle spec (${problems.length} problem${problems.length > 1 ? 's' : ''})`,
     {
-      details: problems,
+      // In the order of the file: a typo and the key it left missing read together.
+      details: problems.sort((a, b) => a.line - b.line).map((p) => p.text),
       hint: 'fix each line above; the keys are in the README\'s "Bundle spec reference", and `airgap init` writes a commented example (bundles/example.yaml)',
       code: 'invalidSpec',
     },

@@ -52,7 +52,7 @@ describe('parseBundleSpec', () => {
     [
       'a step name on two lines',
       `${valid}steps:\n  - name: "Apply\\n\`\`\`"\n    run: kubectl apply -f a.yaml\n`,
-      'bundles/x.yaml:7: steps.0.name: keep a step name on one line',
+      'bundles/x.yaml:7: step 1 of 1 (steps.0.name): keep a step name on one line',
     ],
     [
       'a bucket name S3 refuses (upper case)',
@@ -96,6 +96,34 @@ describe('parseBundleSpec', () => {
     ['YAML syntax', 'name: [oops\n', 'bundles/x.yaml:2: invalid YAML'],
   ])('%s', (_label, text, expected) => {
     expect(problems(text).join('\n')).toContain(expected);
+  });
+});
+
+describe('a misspelt key in a step item', () => {
+  const steps = [
+    'steps:',
+    '  - name: Dry run',
+    '    run: kubectl apply --dry-run=server -f k8s/',
+    '  - name: Apply',
+    '    rnu: kubectl apply -f k8s/',
+    '  - name: Check',
+    '    run: kubectl get kafkatopic -n kafka',
+    'verify:',
+    '  - kubectl get pods',
+  ].join('\n');
+  it('is reported at its own line, with the step counted as PASTE.md counts it', () => {
+    // Line 9 is `- name: Apply`, line 10 the typo; line 12 is the next step's `run:`.
+    expect(problems(`${valid}${steps}\n`).slice(1)).toEqual([
+      'bundles/x.yaml:9: step 2 of 3 (steps.1.run): missing required key: add it (expected string)',
+      'bundles/x.yaml:10: step 2 of 3 (steps.1): unknown key rnu: remove it or check the spelling (did you mean run?)',
+    ]);
+  });
+  it("in the last step, and in a list at its key's indent, stays in that item", () => {
+    const last = `${valid}steps:\n- name: Apply\n  run: kubectl apply -f k8s/\n- name: Check\n  rnu: kubectl get pods\nobserve:\n- name: Pods\n  run: kubectl get pods\n`;
+    expect(problems(last).slice(1)).toEqual([
+      'bundles/x.yaml:9: step 2 of 2 (steps.1.run): missing required key: add it (expected string)',
+      'bundles/x.yaml:10: step 2 of 2 (steps.1): unknown key rnu: remove it or check the spelling (did you mean run?)',
+    ]);
   });
 });
 
