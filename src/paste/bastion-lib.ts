@@ -1,4 +1,4 @@
-import { markerPrintf } from '../model/markers.js';
+import { countsInOutcome, markerPrintf } from '../model/markers.js';
 import type { BundleRecord } from '../model/record.js';
 import { archiveCodec } from './archive-codecs.js';
 import { signatureFunctions } from './bastion-signature.js';
@@ -31,7 +31,7 @@ export function helpersScript(
 sha=${archive.sha256}
 archive=${archive.file}
 url=${url}
-units=${record.units.length}
+units=${countedUnits(record)}
 unit_blocks=${` ${[...blocks].map(([n, block]) => `${n}:${block}`).join(' ')} `}
 aws_cp() { aws s3 cp ${s3Options} "$@"; }
 aws_cp_shown=${`aws s3 cp ${s3Options.join(' ')} ${url}`}`;
@@ -46,6 +46,14 @@ aws_cp_shown=${`aws s3 cp ${s3Options.join(' ')} ${url}`}`;
     signatureFunctions(record),
     raw(LIB_BODY),
   ]);
+}
+
+/**
+ * The units `helpers … loaded (N units)` names: those the bastion's summary, ingest's
+ * `of N units` and the runbook count (not the summary itself, nor observations).
+ */
+export function countedUnits(record: BundleRecord): number {
+  return record.units.filter((u) => countsInOutcome(u.kind)).length;
 }
 
 /**

@@ -2,7 +2,7 @@ import { gzipSync } from 'node:zlib';
 import { invariantBroken } from '../errors.js';
 import { kindInfo, type PasteGroup } from '../model/markers.js';
 import type { BundleRecord, Unit } from '../model/record.js';
-import { helpersScript } from './bastion-lib.js';
+import { countedUnits, helpersScript } from './bastion-lib.js';
 import { inlineCode, oneLine, plainText } from './fence.js';
 import { joinSh, raw, type ShellCode, sh } from './sh.js';
 
@@ -280,7 +280,7 @@ export function bastionBlocks(record: BundleRecord): PasteBlock[] {
       success:
         i < helpers.length - 1
           ? 'no output'
-          : inlineCode(`airgap: helpers for ${record.id} loaded (${record.units.length} units)`),
+          : inlineCode(`airgap: helpers for ${record.id} loaded (${countedUnits(record)} units)`),
       code,
       units: [],
       helpers: true,

@@ -55,6 +55,16 @@ const record = (signed: boolean): BundleRecord =>
   }) as BundleRecord;
 
 describe('bastion blocks', () => {
+  it('count the units as the summary and ingest do: the summary is not one of them', () => {
+    const r = record(false);
+    // download, verify, extract, three steps, one verify command, then the summary.
+    expect(r.units).toHaveLength(8);
+    expect(helpersSource(r)).toContain('\nunits=7\n');
+    const helpers = bastionBlocks(r).filter((b) => b.helpers);
+    expect(helpers.at(-1)?.success).toBe(
+      '`airgap: helpers for dev-topics-1234567 loaded (7 units)`',
+    );
+  });
   for (const signed of [false, true]) {
     it(`carry helpers.sh byte for byte in blocks that fit 80x24 (${signed ? 'signed' : 'unsigned'})`, () => {
       const r = record(signed);
