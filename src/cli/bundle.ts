@@ -2,7 +2,7 @@ import type { BundleOptions, BundleResult } from '../index.js';
 import { bundle } from '../index.js';
 import { ARCHIVE_FORMAT_NAMES, type ArchiveFormat } from '../model/archive-formats.js';
 import type { CommandSpec } from './command.js';
-import { fields, formatBytes, warn } from './output.js';
+import { fields, formatBytes, warn, wrapWords } from './output.js';
 
 interface BundleFlags {
   repo?: string;
@@ -129,7 +129,10 @@ export const bundleCommand: CommandSpec<BundleFlags, BundleOptions, BundleResult
           `${record.images.length} referenced, ${record.missingImages.length} not recorded in ECR for ${record.environment}`,
         ],
       ]),
-      ...record.missingImages.map((image) => `    missing ${image}`),
+      // One image a line; one too long for 80 columns goes under the word, whole (it is copied).
+      ...record.missingImages.flatMap((image) =>
+        wrapWords('    ', `missing ${image}`, 80, '      '),
+      ),
       fields([
         [
           'next',
