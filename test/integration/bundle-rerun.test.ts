@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildBundle } from '../../src/commands/bundle/build.js';
@@ -149,6 +149,15 @@ describe('airgap bundle: the unchanged rerun from the stamp', () => {
     expect(large.length).toBeLessThan(4096);
     expect(JSON.parse(large)).toMatchObject({ recordSha256: sha256(json) });
     expect(JSON.parse(large).record).toBeUndefined();
+    // The same stamp again (a warm bundle whose bundle directory went) is left as it is: the
+    // record is neither parsed nor compared, the file not written again. Any other is written.
+    const file = stampPath(plan.gitDir, plan.specPath, plan.format);
+    const inode = statSync(file).ino;
+    await writeRerunStamp(plan);
+    expect(statSync(file).ino).toBe(inode);
+    await writeRerunStamp({ ...plan, totalBytes: 2 });
+    expect(statSync(file).ino).not.toBe(inode);
+    expect(JSON.parse(readFileSync(file, 'utf8'))).toMatchObject({ totalBytes: 2 });
 
     // The reader: a stamp holding the digest answers for the same bytes, and declines others.
     const { record, ...rest } = stamp;
