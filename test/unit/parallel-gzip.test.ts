@@ -71,6 +71,33 @@ describe('ParallelGzip', () => {
     });
   });
 
+  it('holds a small input in a small block, and grows it to the member size as data comes', async () => {
+    const members: Buffer[] = [];
+    const gzip = new ParallelGzip((member) => void members.push(Buffer.concat(member)));
+    // A small archive: 20 KiB through each way in, never a 4 MiB block.
+    await gzip.write(text.subarray(0, 10_000));
+    await gzip.putText('apiVersion: v1\n'.repeat(300));
+    await gzip.zeros(5_000);
+    expect(gzip.capacity).toBeLessThanOrEqual(64 * 1024);
+    // 5 MiB more in odd pieces: the block grows, members are still cut at 4 MiB.
+    const more = Buffer.concat(Array.from({ length: 9 }, () => text)).subarray(0, 5 * 1024 * 1024);
+    for (let at = 0; at < more.length; at += 777_777)
+      await gzip.write(more.subarray(at, at + 777_777));
+    expect(gzip.capacity).toBeLessThanOrEqual(4 * 1024 * 1024);
+    await gzip.end();
+    const whole = Buffer.concat([
+      text.subarray(0, 10_000),
+      Buffer.from('apiVersion: v1\n'.repeat(300)),
+      Buffer.alloc(5_000),
+      more,
+    ]);
+    expect(members).toHaveLength(2);
+    members.forEach((member, i) => {
+      const block = whole.subarray(i * 4 * 1024 * 1024, (i + 1) * 4 * 1024 * 1024);
+      expect(member.equals(gzipSync(block, { level: 6 }))).toBe(true);
+    });
+  });
+
   it('writes a valid empty stream for no input', async () => {
     const members = await compress([], {});
     expect(members).toHaveLength(1);
