@@ -1,10 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { LongestFirst } from './test/file-order.js';
-import { testTmpdir } from './test/setup/tmpdir.js';
-
-// Temp files on tmpfs when there is one (test/setup/tmpdir.ts): a third of an integration
-// file's system time was ext4 allocating inodes among the ones just deleted.
-const tmp = testTmpdir();
+import { workerEnv } from './test/setup/worker-env.js';
 
 /**
  * Unit test files that take seconds, not milliseconds: differential tests on generated input
@@ -35,7 +31,9 @@ export default defineConfig({
     hookTimeout: 60_000,
     env: {
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      ...(tmp ? { TMPDIR: tmp } : {}),
+      // Temp files on tmpfs when there is one, and node children that start without parsing
+      // an extra CA bundle: test/setup/worker-env.ts.
+      ...workerEnv(),
     },
     // Vitest builds one threads pool from the root options, not from each project's: without
     // this, the unit project's `isolate: false` below still got a fresh worker per file, and

@@ -66,6 +66,11 @@ function npmEnv(prefix: string): NodeJS.ProcessEnv {
     npm_config_update_notifier: 'false',
     // Packages come from npm's cache when it has them, as on a laptop that installed before.
     npm_config_prefer_offline: 'true',
+    // The CA bundle the caller had (vitest.config.ts clears it for the test workers), for npm's
+    // registry requests.
+    ...(process.env.AIRGAP_TEST_NODE_EXTRA_CA_CERTS
+      ? { NODE_EXTRA_CA_CERTS: process.env.AIRGAP_TEST_NODE_EXTRA_CA_CERTS }
+      : {}),
     PATH: `${join(prefix, 'bin')}:${process.env.PATH}`,
   };
 }
