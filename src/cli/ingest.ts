@@ -174,7 +174,8 @@ function maskedSummary(total: number, byRule: Record<string, number>): string {
 /** `1 failed, 0 ok (CloudShell image pushes)`, then each image not in ECR on its own line. */
 function pushesRow(pushes: IngestResult['pushes']): Array<[string, string]> {
   if (!pushes) return [];
-  const failed = pushes.failed.map((f) => `\n            ${f.image}`);
+  // Only the images docs/ecr-manifest.md does not record from an earlier push are not in ECR.
+  const failed = pushes.failed.flatMap((f) => (f.inEcr ? [] : [`\n            ${f.image}`]));
   const counts = `${pushes.failed.length} failed, ${pushes.ok} ok (CloudShell image pushes)`;
   return [['pushes', failed.length ? `${counts}; not in ECR:${failed.join('')}` : counts]];
 }

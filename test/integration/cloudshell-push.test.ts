@@ -98,3 +98,38 @@ describe('a CloudShell image push that fails', () => {
     expect(cleared.stdout).not.toContain('no ECR');
   });
 });
+
+describe('a CloudShell image push that fails after an earlier push recorded the image', () => {
+  it('is counted and warned of, but not said to be missing from ECR: the manifest keeps its digest', async () => {
+    await using repo = await opsRepo();
+    const bundled = await runCli(['bundle', 'dev-topics'], { cwd: repo.path });
+    expect(bundled.code, bundled.stderr).toBe(0);
+    const outDir = bundled.stdout.trim().split('\n').at(-1) ?? '';
+    const record = JSON.parse(readFileSync(join(outDir, 'bundle.json'), 'utf8')) as BundleRecord;
+    commitAll(repo.path, `prepared ${record.id}`);
+
+    const pushed = await runCli(['ingest', pasteImageBlocks(repo, record), '--repo', repo.path]);
+    expect(pushed.code, pushed.stderr).toBe(0);
+    const recorded = readFileSync(join(repo.path, 'docs/ecr-manifest.md'), 'utf8');
+    expect(recorded).toMatch(/\| edenhill\/kcat \| 1\.7\.1 \| sha256:[0-9a-f]{64} \| dev \|/);
+    commitAll(repo.path, 'pushed');
+
+    // Pasted again, ECR refuses the push: the image pushed before is still there.
+    const denied = pasteImageBlocks(repo, record, { DOCKER_PUSH_DENIED: '1' });
+    const ingested = await runCli(['ingest', denied, '--repo', repo.path]);
+    expect(ingested.code, ingested.stderr).toBe(0);
+    expect(readFileSync(join(repo.path, 'docs/ecr-manifest.md'), 'utf8')).toBe(recorded);
+    expect(ingested.stdout).toContain('  pushes    1 failed, 0 ok (CloudShell image pushes)\n');
+    expect(ingested.stdout).not.toContain('not in ECR');
+    expect(ingested.stderr).toContain(
+      `CloudShell push of ${KCAT} failed (exit code 1); docs/ecr-manifest.md still records it in ECR`,
+    );
+    expect(ingested.stderr).not.toContain('it is not in ECR');
+    const runbook = runbookOf(repo.path, record.id);
+    expect(runbook).toContain(`> **Image push failed** in CloudShell: \`${KCAT}\` (exit code 1)`);
+    expect(runbook).not.toContain('Not in ECR');
+    commitAll(repo.path, 'denied');
+    const status = await runCli(['status', '--repo', repo.path]);
+    expect(status.stdout).not.toContain('no ECR');
+  });
+});

@@ -137,10 +137,17 @@ export async function imagesStillMissing(
   root: string,
   record: BundleRecord,
   results: UnitResult[],
-): Promise<string[]> {
+): Promise<{ missing: string[]; failedPushes: FailedPush[] }> {
   const before = await readTextOrEmpty(join(root, ECR_MANIFEST_FILE));
   const after = upsertEcrImages(before, collectImages(record, results)).text;
-  return missingImages(record.images, after, record.environment);
+  return {
+    missing: missingImages(record.images, after, record.environment),
+    // A failed push leaves an image an earlier push put in ECR where it was: the manifest
+    // still records it, and ingest must not say it is missing.
+    failedPushes: failedPushes(results).map((f) =>
+      missingImages([f.image], after, record.environment).length ? f : { ...f, inEcr: true },
+    ),
+  };
 }
 
 export function chooseBundle(
@@ -182,6 +189,11 @@ export interface FailedPush {
   /** `exit code 1`, or `no end marker` when the output stops inside the block. */
   why: string;
   date: string;
+  /**
+   * true when docs/ecr-manifest.md (after this ingest) records the image in ECR for the
+   * environment, from an earlier push or a describe-images: the failed push removed nothing.
+   */
+  inEcr?: true;
 }
 
 /** The image units of CloudShell's push blocks whose last attempt failed or was cut short. */

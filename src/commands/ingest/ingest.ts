@@ -32,7 +32,6 @@ import { type CommandContext, contextOf } from '../context.js';
 import {
   chooseBundle,
   type FailedPush,
-  failedPushes,
   imagesStillMissing,
   livingDocumentWrites,
   previewDiff,
@@ -164,8 +163,9 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       counts,
       warnings: runbookWarnings,
     } = decideOutcome(record, attempts, transcripts, pending?.rollbackFrom);
-    runbookWarnings.missingImages = await imagesStillMissing(root, record, results);
-    const failed = failedPushes(results);
+    const ecr = await imagesStillMissing(root, record, results);
+    runbookWarnings.missingImages = ecr.missing;
+    const failed = ecr.failedPushes;
     runbookWarnings.failedPushes = failed;
     const pushed = results.filter((r) => r.kind === 'image' && r.status === 'ok').length;
     const firstDay = firstDayOf(attempts, context.now());
@@ -226,9 +226,10 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       images: docs.images,
       ...(pushed || failed.length ? { pushes: { ok: pushed, failed } } : {}),
       warnings: [
-        ...failed.map(
-          (f) =>
-            `CloudShell push of ${f.image} failed (${f.why}): it is not in ECR; paste the image block of PASTE.md again`,
+        ...failed.map((f) =>
+          f.inEcr
+            ? `CloudShell push of ${f.image} failed (${f.why}); docs/ecr-manifest.md still records it in ECR (pushed before)`
+            : `CloudShell push of ${f.image} failed (${f.why}): it is not in ECR; paste the image block of PASTE.md again`,
         ),
         ...(redact
           ? []

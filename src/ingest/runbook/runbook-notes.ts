@@ -33,7 +33,7 @@ export interface RunbookWarnings {
   /** Images the bundle needs that docs/ecr-manifest.md does not show in ECR for it. */
   missingImages?: string[] | undefined;
   /** CloudShell image pushes that failed or were cut short: not in ECR. */
-  failedPushes?: ReadonlyArray<{ image: string; why: string }> | undefined;
+  failedPushes?: ReadonlyArray<{ image: string; why: string; inEcr?: true }> | undefined;
 }
 
 export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
@@ -44,9 +44,19 @@ export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
     );
   if (warnings.disagreement)
     notes.push(`**The bastion's summary disagrees**: ${warnings.disagreement}`);
-  if (warnings.failedPushes?.length)
+  // Said missing only where docs/ecr-manifest.md does not record the image from an earlier push.
+  const failedPushes = warnings.failedPushes ?? [];
+  const missing = failedPushes.filter((f) => !f.inEcr);
+  const kept = failedPushes.filter((f) => f.inEcr);
+  const pushList = (list: typeof failedPushes) =>
+    list.map((f) => `\`${f.image}\` (${f.why})`).join(', ');
+  if (missing.length)
     notes.push(
-      `**Image push failed** in CloudShell: ${warnings.failedPushes.map((f) => `\`${f.image}\` (${f.why})`).join(', ')}. Not in ECR: paste the CloudShell image block of PASTE.md again, and ingest its output.`,
+      `**Image push failed** in CloudShell: ${pushList(missing)}. Not in ECR: paste the CloudShell image block of PASTE.md again, and ingest its output.`,
+    );
+  if (kept.length)
+    notes.push(
+      `**Image push failed** in CloudShell: ${pushList(kept)}. docs/ecr-manifest.md still records ${kept.length > 1 ? 'them' : 'it'} in ECR from an earlier push.`,
     );
   if (warnings.missingImages?.length)
     notes.push(
