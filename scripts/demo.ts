@@ -4,6 +4,7 @@
  * stand-ins for docker and kubectl) -> laptop (ingest), printing what each command prints.
  */
 import { rmSync } from 'node:fs';
+import { runbookLine } from './lib/demo-lines.js';
 import { git } from './lib/git.js';
 import { runLoop } from './lib/loop.js';
 
@@ -28,9 +29,7 @@ if (loop) {
   const runbook = git(loop.repo, 'diff', '--name-only')
     .split('\n')
     .find((l) => l.startsWith('docs/RUNBOOKS/2'));
-  process.stdout.write(
-    `\nrunbook:   ${loop.repo}/${runbook ?? '(none)'}${clean ? '\n           (removed with the demo folder: --clean)' : ''}\n`,
-  );
+  process.stdout.write(`\n${runbookLine(loop.repo, runbook, clean)}\n`);
   process.stdout.write(
     `done in ${((Date.now() - started) / 1000).toFixed(1)} s; aws on the bastion: ${loop.awsUsed}\n`,
   );
