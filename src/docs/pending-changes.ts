@@ -10,6 +10,8 @@ export interface PendingEntry {
   date: string;
   files: number;
   images: number;
+  /** Of those, how many docs/ecr-manifest.md did not show in ECR when ingest wrote the row. */
+  imagesNotInEcr?: number;
   /** Paste sheet while prepared, runbook once ingested: a relative Markdown link. */
   link: string;
   /** Prepared again (equal content) to undo this later deployment of its spec. */
@@ -45,6 +47,13 @@ function parseStatusCell(cell: string): Partial<PendingEntry> & { status: Bundle
   return entry;
 }
 
+/** `2`, or `2 (1 not in ECR)` once an ingest found images still missing. */
+function imagesCell(cell: string): Pick<PendingEntry, 'images' | 'imagesNotInEcr'> {
+  const match = /^\s*(\d+)\s*\((\d+) not in ECR\)\s*$/.exec(cell);
+  if (!match) return { images: Number(cell || 0) };
+  return { images: Number(match[1]), imagesNotInEcr: Number(match[2]) };
+}
+
 const strip = (cell: string | undefined) => (cell ?? '').replace(/[`*]/g, '');
 
 /** PENDING-CHANGES.md: one row per bundle prepared, in the order they were prepared. */
@@ -62,7 +71,7 @@ export const PENDING_CHANGES = tableDocument<PendingEntry>({
     `\`${entry.commit.slice(0, 12)}\``,
     entry.date,
     String(entry.files),
-    String(entry.images),
+    `${entry.images}${entry.imagesNotInEcr ? ` (${entry.imagesNotInEcr} not in ECR)` : ''}`,
     entry.link,
   ],
   fromCells: (row) => ({
@@ -72,7 +81,7 @@ export const PENDING_CHANGES = tableDocument<PendingEntry>({
     commit: strip(row[3]),
     date: strip(row[4]),
     files: Number(row[5] ?? 0),
-    images: Number(row[6] ?? 0),
+    ...imagesCell(row[6] ?? ''),
     link: row[7] ?? '',
   }),
 });

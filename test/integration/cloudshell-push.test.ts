@@ -2,10 +2,12 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { bundle } from '../../src/commands/bundle/bundle.js';
 import type { BundleRecord } from '../../src/model/record.js';
 import { cloudshellBlocks } from '../../src/paste/cloudshell.js';
+import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
 import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
-import { commitAll, runbookOf, runCli, standins } from '../helpers/ops-repo.js';
+import { commitAll, runbookOf, runCli, saveTranscript, standins } from '../helpers/ops-repo.js';
 
 const KCAT = '111122223333.dkr.ecr.us-east-1.amazonaws.com/edenhill/kcat:1.7.1';
 
@@ -43,10 +45,8 @@ function pasteImageBlocks(
 describe('a CloudShell image push that fails', () => {
   it('is counted, warned of, written in the runbook and ecr-manifest as not in ECR; a later push clears it', async () => {
     await using repo = await opsRepo();
-    const bundled = await runCli(['bundle', 'dev-topics'], { cwd: repo.path });
-    expect(bundled.code, bundled.stderr).toBe(0);
-    const outDir = bundled.stdout.trim().split('\n').at(-1) ?? '';
-    const record = JSON.parse(readFileSync(join(outDir, 'bundle.json'), 'utf8')) as BundleRecord;
+    const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    const { record } = result;
     commitAll(repo.path, `prepared ${record.id}`);
 
     const denied = pasteImageBlocks(repo, record, { DOCKER_PUSH_DENIED: '1' });
@@ -83,6 +83,22 @@ describe('a CloudShell image push that fails', () => {
     const status = await runCli(['status', '--repo', repo.path]);
     expect(status.stdout).toContain(`  no ECR    ${KCAT}\n`);
 
+    // The bastion deploys anyway (no ecr.check): PENDING-CHANGES says the image is not there.
+    const bastion = runBastionScript(result, fakeBastion(repo, result));
+    const deployed = await runCli([
+      'ingest',
+      saveTranscript(repo, bastion.stdout),
+      '--repo',
+      repo.path,
+    ]);
+    expect(deployed.stdout).toContain(`ingested ${record.id}: deployed`);
+    expect(readFileSync(join(repo.path, 'PENDING-CHANGES.md'), 'utf8')).toMatch(
+      new RegExp(
+        `\\| \`${record.id}\` \\| dev \\| \\*\\*deployed\\*\\* \\|.*\\| 4 \\| 2 \\(1 not in ECR\\) \\|`,
+      ),
+    );
+    commitAll(repo.path, 'deployed');
+
     // Pasted again, the push succeeds: its digest replaces the failure row.
     const pushed = pasteImageBlocks(repo, record);
     const again = await runCli(['ingest', pushed, '--repo', repo.path]);
@@ -93,6 +109,9 @@ describe('a CloudShell image push that fails', () => {
     expect(after).not.toContain('push failed');
     expect(after).toMatch(/\| edenhill\/kcat \| 1\.7\.1 \| sha256:[0-9a-f]{64} \| dev \|/);
     expect(runbookOf(repo.path, record.id)).not.toContain('**Image push failed**');
+    expect(readFileSync(join(repo.path, 'PENDING-CHANGES.md'), 'utf8')).toMatch(
+      new RegExp(`\\| \`${record.id}\` \\| dev \\| \\*\\*deployed\\*\\* \\|.*\\| 4 \\| 2 \\|`),
+    );
     commitAll(repo.path, 'pushed');
     const cleared = await runCli(['status', '--repo', repo.path]);
     expect(cleared.stdout).not.toContain('no ECR');

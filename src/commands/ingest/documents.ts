@@ -69,6 +69,8 @@ export interface LivingDocsInput {
   results: UnitResult[];
   firstDay: string;
   runbookRel: string;
+  /** Images the bundle needs that docs/ecr-manifest.md will not show in ECR after this ingest. */
+  missingImages: readonly string[];
 }
 
 /** PENDING-CHANGES.md, the handoff documents and docs/ecr-manifest.md after this ingest. */
@@ -96,6 +98,8 @@ export async function livingDocumentWrites(
       date: previous?.rollbackFrom ? previous.date : input.firstDay,
       files: previous?.files ?? record.files.length,
       images: previous?.images ?? record.images.length,
+      // The row must not read as if the images were there: a failed push leaves them out.
+      ...(input.missingImages.length ? { imagesNotInEcr: input.missingImages.length } : {}),
       link: `[runbook](${input.runbookRel})`,
       ...(previous?.rollbackFrom ? { rollbackFrom: previous.rollbackFrom } : {}),
       ...(afterDiscard ? { runAfterDiscard: true } : {}),

@@ -202,6 +202,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       results,
       firstDay,
       runbookRel,
+      missingImages: runbookWarnings.missingImages,
     });
     const runbook = await runbookPending;
     const writes: DocumentWrite[] = [
