@@ -152,3 +152,35 @@ describe('a CloudShell image push that fails after an earlier push recorded the 
     expect(status.stdout).not.toContain('no ECR');
   });
 });
+
+describe('one CloudShell transcript with a push, then the same push refused', () => {
+  it('records the digest the first push proved, and does not call the image missing', async () => {
+    await using repo = await opsRepo();
+    const bundled = await runCli(['bundle', 'dev-topics'], { cwd: repo.path });
+    expect(bundled.code, bundled.stderr).toBe(0);
+    const outDir = bundled.stdout.trim().split('\n').at(-1) ?? '';
+    const record = JSON.parse(readFileSync(join(outDir, 'bundle.json'), 'utf8')) as BundleRecord;
+    commitAll(repo.path, `prepared ${record.id}`);
+
+    // The image block pasted twice in one session: ECR refused the second push.
+    const pushed = readFileSync(pasteImageBlocks(repo, record), 'utf8');
+    const denied = readFileSync(
+      pasteImageBlocks(repo, record, { DOCKER_PUSH_DENIED: '1' }),
+      'utf8',
+    );
+    const session = join(repo.dir(), 'session.txt');
+    writeFileSync(session, `${pushed}${denied}`);
+    const ingested = await runCli(['ingest', session, '--repo', repo.path]);
+    expect(ingested.code, ingested.stderr).toBe(0);
+    expect(ingested.stdout).toContain('  pushes    1 failed, 0 ok (CloudShell image pushes)\n');
+    expect(ingested.stdout).not.toContain('not in ECR');
+    expect(ingested.stderr).toContain(
+      `CloudShell push of ${KCAT} failed (exit code 1); docs/ecr-manifest.md still records it in ECR`,
+    );
+    const manifest = readFileSync(join(repo.path, 'docs/ecr-manifest.md'), 'utf8');
+    expect(manifest).not.toContain('push failed');
+    expect(manifest).toMatch(
+      /\| edenhill\/kcat \| 1\.7\.1 \| sha256:[0-9a-f]{64} \| dev \| [\d-]+ \| CloudShell push \|/,
+    );
+  });
+});

@@ -23,7 +23,7 @@ import {
 } from '../../docs/pending-changes.js';
 import { markSuperseded } from '../../docs/supersede.js';
 import { AirgapError } from '../../errors.js';
-import type { UnitResult } from '../../ingest/outcome/merge.js';
+import { statusOf, type UnitResult } from '../../ingest/outcome/merge.js';
 import {
   digestFromPushOutput,
   imagesFromDescribeImages,
@@ -240,8 +240,15 @@ function failedPushRows(
 export function collectImages(record: BundleRecord, results: UnitResult[]): EcrImageRecord[] {
   const images: EcrImageRecord[] = [];
   for (const r of results) {
-    const a = r.final;
-    if (!a || r.status !== 'ok') continue;
+    // A push that succeeded put its image in ECR, whatever a later paste of the block did
+    // (a push ECR refused removes nothing): its latest success is recorded.
+    const a =
+      r.kind === 'image' && r.status !== 'ok'
+        ? [...r.earlier].reverse().find((e) => statusOf(e) === 'ok')
+        : r.status === 'ok'
+          ? r.final
+          : undefined;
+    if (!a) continue;
     const date = iso(a.endEpoch ?? a.beginEpoch).slice(0, 10);
     if (r.kind === 'image' && r.command) {
       const target = /to \S+?\/(.+):([^:\s]+)$/.exec(r.command);
