@@ -70,21 +70,39 @@ const helperPlans = new WeakMap<BundleRecord, { source: string; codes: string[] 
 function helperPlan(record: BundleRecord): { source: string; codes: string[] } {
   const known = helperPlans.get(record);
   if (known) return known;
-  const later = groups(record);
+  const plan = settleBlockNumbers(
+    groups(record).map((group) => group.units),
+    (blocks) => {
+      const lines = helpersScript(record, blocks).text.split('\n');
+      const source = `${lines.map((line) => line.trimStart()).join('\n')}\n`;
+      return { source, codes: packHelpers(record.id, payloadOf(source)) };
+    },
+  );
+  helperPlans.set(record, plan);
+  return plan;
+}
+
+/**
+ * The helper plan `build` makes from the block numbers of the units that stop later steps,
+ * once the number of helper blocks it gives is the one the numbers assumed. When no count
+ * holds (the numbers' size moves the count back and forth), the plan without numbers: a
+ * skipped step then names its unit, never a wrong block. Exported for its test.
+ */
+export function settleBlockNumbers<P extends { codes: readonly string[] }>(
+  groupUnits: ReadonlyArray<readonly Unit[]>,
+  build: (blocks: ReadonlyMap<number, number>) => P,
+): P {
   let count = 3;
-  let plan: { source: string; codes: string[] } | undefined;
+  let plan: P | undefined;
   for (let tries = 0; tries < 8 && plan?.codes.length !== count; tries++) {
     if (plan) count = plan.codes.length;
     const blocks = new Map<number, number>();
-    later.forEach((group, i) => {
-      for (const unit of group.units) if (stopsLaterSteps(unit)) blocks.set(unit.n, count + i + 1);
+    groupUnits.forEach((units, i) => {
+      for (const unit of units) if (stopsLaterSteps(unit)) blocks.set(unit.n, count + i + 1);
     });
-    const lines = helpersScript(record, blocks).text.split('\n');
-    const source = `${lines.map((line) => line.trimStart()).join('\n')}\n`;
-    plan = { source, codes: packHelpers(record.id, payloadOf(source)) };
+    plan = build(blocks);
   }
-  helperPlans.set(record, plan!);
-  return plan!;
+  return plan!.codes.length === count ? plan! : build(new Map());
 }
 
 function stopsLaterSteps(unit: Unit): boolean {
