@@ -1,4 +1,4 @@
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FileScanner } from '../../src/bundle/file-scanner.js';
@@ -49,5 +49,34 @@ describe('ScanCache, warm', () => {
     await scanner.finish();
     expect(unpacked(again)).toBe(2);
     expect([...scanner.images].sort()).toEqual(['nginx:k8s/a.yaml', 'nginx:k8s/b.yaml']);
+  });
+
+  it('writes one verdict a line, still JSON, and parses a line only when its verdict is asked for', async () => {
+    await using tmp = await tempDir();
+    const dir = tmp.dir('git-');
+    mkdirSync(join(dir, 'airgap'));
+    const cache = ScanCache.load(dir);
+    for (const name of ['a', 'b', 'c']) cache.set(`m-${name} k8s/${name}.yaml`, manifest(name));
+    await cache.save();
+    const file = join(dir, 'airgap', readdirSync(join(dir, 'airgap'))[0]!);
+    const text = readFileSync(file, 'utf8');
+    const lines = text.split('\n');
+    expect(lines).toHaveLength(5);
+    expect(lines[0]).toBe('{"verdicts":[');
+    expect(lines[4]!.startsWith('],"keys":')).toBe(true);
+    expect(JSON.parse(text).verdicts).toHaveLength(3);
+
+    // A damaged line loses that verdict alone (its file is scanned again), found when asked.
+    writeFileSync(file, text.replace('"n":"b"', '"n":"b'));
+    const damaged = ScanCache.load(dir);
+    expect(damaged.has('m-b k8s/b.yaml')).toBe(true);
+    expect(damaged.get('m-b k8s/b.yaml')).toBeUndefined();
+    expect(damaged.get('m-a k8s/a.yaml')).toEqual(manifest('a'));
+    expect(damaged.get('m-c k8s/c.yaml')).toEqual(manifest('c'));
+
+    // The one-line form an earlier airgap wrote is still read, whole.
+    writeFileSync(file, JSON.stringify(JSON.parse(text)));
+    const oneLine = ScanCache.load(dir);
+    expect(oneLine.get('m-b k8s/b.yaml')).toEqual(manifest('b'));
   });
 });
