@@ -27,6 +27,9 @@ function statusCell(entry: PendingEntry): string {
   const notes = [
     entry.rollbackFrom ? `rollback from \`${entry.rollbackFrom}\`` : '',
     entry.runAfterDiscard ? 'run after discard' : '',
+    entry.imagesNotInEcr
+      ? `${entry.imagesNotInEcr} image${entry.imagesNotInEcr > 1 ? 's' : ''} not in ECR`
+      : '',
     entry.supersededBy ? `*superseded by \`${entry.supersededBy}\`*` : '',
   ].filter(Boolean);
   return [`**${entry.status}**`, ...notes].join(', ');
@@ -40,14 +43,20 @@ function parseStatusCell(cell: string): Partial<PendingEntry> & { status: Bundle
   for (const note of notes.map((n) => n.trim())) {
     const rollback = /^rollback from (\S+)$/.exec(note);
     const superseded = /^superseded by (\S+)$/.exec(note);
+    const notInEcr = /^(\d+) images? not in ECR$/.exec(note);
     if (rollback) entry.rollbackFrom = rollback[1];
+    else if (notInEcr) entry.imagesNotInEcr = Number(notInEcr[1]);
     else if (superseded) entry.supersededBy = superseded[1];
     else if (note === 'run after discard') entry.runAfterDiscard = true;
   }
   return entry;
 }
 
-/** `2`, or `2 (1 not in ECR)` once an ingest found images still missing. */
+/**
+ * The Images cell: a number, which every airgap reads with Number(). How many are not in ECR
+ * is a note of the Status cell, which older builds skip: `2 (1 not in ECR)` here read as NaN
+ * there, and was written back as `NaN`. That form (written for a while) is still read.
+ */
 function imagesCell(cell: string): Pick<PendingEntry, 'images' | 'imagesNotInEcr'> {
   const match = /^\s*(\d+)\s*\((\d+) not in ECR\)\s*$/.exec(cell);
   if (!match) return { images: Number(cell || 0) };
@@ -71,17 +80,17 @@ export const PENDING_CHANGES = tableDocument<PendingEntry>({
     `\`${entry.commit.slice(0, 12)}\``,
     entry.date,
     String(entry.files),
-    `${entry.images}${entry.imagesNotInEcr ? ` (${entry.imagesNotInEcr} not in ECR)` : ''}`,
+    String(entry.images),
     entry.link,
   ],
   fromCells: (row) => ({
     bundleId: strip(row[0]),
     environment: strip(row[1]),
+    ...imagesCell(row[6] ?? ''),
     ...parseStatusCell(row[2] ?? ''),
     commit: strip(row[3]),
     date: strip(row[4]),
     files: Number(row[5] ?? 0),
-    ...imagesCell(row[6] ?? ''),
     link: row[7] ?? '',
   }),
 });

@@ -94,7 +94,7 @@ describe('a CloudShell image push that fails', () => {
     expect(deployed.stdout).toContain(`ingested ${record.id}: deployed`);
     expect(readFileSync(join(repo.path, 'PENDING-CHANGES.md'), 'utf8')).toMatch(
       new RegExp(
-        `\\| \`${record.id}\` \\| dev \\| \\*\\*deployed\\*\\* \\|.*\\| 4 \\| 2 \\(1 not in ECR\\) \\|`,
+        `\\| \`${record.id}\` \\| dev \\| \\*\\*deployed\\*\\*, 1 image not in ECR \\|.*\\| 4 \\| 2 \\|`,
       ),
     );
     commitAll(repo.path, 'deployed');

@@ -28,6 +28,31 @@ describe('PENDING-CHANGES table', () => {
       }),
     ]);
   });
+  it('says how many images are not in ECR in the Status cell, keeping the Images cell a number', () => {
+    const text = upsertPendingEntry('', {
+      ...entry,
+      status: 'deployed',
+      images: 2,
+      imagesNotInEcr: 1,
+    }).text;
+    const row = text.split('\n').find((line) => line.startsWith('| `dev-topics-1234567`')) ?? '';
+    const cells = row.split('|').map((cell) => cell.trim());
+    // What an airgap built before the note reads: the Images cell with Number(), the status as
+    // the Status cell's first word (its parseStatusCell skips notes it does not know).
+    expect(cells[3]).toBe('**deployed**, 1 image not in ECR');
+    expect(cells[7]).toBe('2');
+    expect(Number(cells[7])).toBe(2);
+    expect(readPendingEntries(text)).toEqual([
+      expect.objectContaining({ status: 'deployed', images: 2, imagesNotInEcr: 1 }),
+    ]);
+    // The form written for a while, `2 (1 not in ECR)`, is still read, and written back new.
+    const old = text
+      .replace('**deployed**, 1 image not in ECR', '**deployed**')
+      .replace('| 2 |', '| 2 (1 not in ECR) |');
+    const [read] = readPendingEntries(old);
+    expect(read).toEqual(expect.objectContaining({ images: 2, imagesNotInEcr: 1 }));
+    expect(upsertPendingEntry(old, read!).text).toBe(text);
+  });
   it('keeps rows a person added inside the block, and warns', () => {
     const prepared = upsertPendingEntry('', entry).text;
     const edited = prepared.replace(
