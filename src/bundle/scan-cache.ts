@@ -150,20 +150,43 @@ function fromStored(data: unknown): {
     // Written by an airgap before the table format: one object keyed by blob and path.
     return { entries: new Map(Object.entries(data as Record<string, CachedScan>)), stored: [] };
   }
+  const indexed = keyIndexes(keys, verdicts.length);
+  return indexed ? { entries: indexed, stored: verdicts } : { entries, stored: [] };
+}
+
+/**
+ * Each key with its verdict's index, or undefined when the verdicts are not as many as the keys
+ * name: serialise() writes each verdict a key names, in the order first named, so a verdict
+ * gone or one more (a line lost, or split in two by a byte turned into a newline) has moved
+ * those after it, and any key could name another file's verdict: then no verdict is used.
+ */
+function keyIndexes(
+  keys: readonly unknown[],
+  count: number,
+): Map<string, CachedScan | number> | undefined {
+  const entries = new Map<string, CachedScan | number>();
+  let highest = -1;
   for (let i = 0; i + 1 < keys.length; i += 2) {
     const key = keys[i];
     const index = keys[i + 1];
-    if (typeof key === 'string' && typeof index === 'number' && verdicts[index] !== undefined)
-      entries.set(key, index);
+    if (typeof index === 'number' && index > highest) highest = index;
+    if (
+      typeof key === 'string' &&
+      Number.isInteger(index) &&
+      (index as number) >= 0 &&
+      (index as number) < count
+    )
+      entries.set(key, index as number);
   }
-  return { entries, stored: verdicts };
+  return highest + 1 === count ? entries : undefined;
 }
 
 /**
  * The file as serialise() writes it, one verdict a line: the keys (the last line) parsed now,
  * each verdict's line kept to be parsed when first asked for. A warm 50,000-file bundle parsed
  * 45,000 verdicts (8 MB of JSON, 225,000 objects and arrays) before its first blob was read.
- * Undefined for any other text (a cache written on one line, a damaged one): JSON.parse reads it.
+ * Undefined for any other text (a cache written on one line, a damaged one, one whose lines are
+ * not as many as its keys name): JSON.parse reads it.
  */
 function fromLines(
   text: string,
@@ -179,14 +202,8 @@ function fromLines(
     stored.push(text.slice(at, text.charCodeAt(end - 1) === 0x2c ? end - 1 : end));
     at = end + 1;
   }
-  const entries = new Map<string, CachedScan | number>();
-  for (let i = 0; i + 1 < keys.length; i += 2) {
-    const key = keys[i];
-    const index = keys[i + 1];
-    if (typeof key === 'string' && typeof index === 'number' && stored[index] !== undefined)
-      entries.set(key, index);
-  }
-  return { entries, stored };
+  const entries = keyIndexes(keys, stored.length);
+  return entries ? { entries, stored } : undefined;
 }
 
 /** A verdict's line parsed (a damaged line is no verdict), or the verdict as JSON.parse gave it. */

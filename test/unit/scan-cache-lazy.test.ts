@@ -74,6 +74,20 @@ describe('ScanCache, warm', () => {
     expect(damaged.get('m-a k8s/a.yaml')).toEqual(manifest('a'));
     expect(damaged.get('m-c k8s/c.yaml')).toEqual(manifest('c'));
 
+    // A line split in two (a byte turned into a newline) or a line gone: the lines after it no
+    // longer stand at their keys' indexes. No file is given another file's verdict.
+    for (const edited of [
+      text.replace('"n":"a"', '"n":"\na"'),
+      lines.filter((_, i) => i !== 1).join('\n'),
+    ]) {
+      writeFileSync(file, edited);
+      const shifted = ScanCache.load(dir);
+      for (const name of ['a', 'b', 'c']) {
+        const verdict = shifted.get(`m-${name} k8s/${name}.yaml`);
+        if (verdict) expect(verdict).toEqual(manifest(name));
+      }
+    }
+
     // The one-line form an earlier airgap wrote is still read, whole.
     writeFileSync(file, JSON.stringify(JSON.parse(text)));
     const oneLine = ScanCache.load(dir);
