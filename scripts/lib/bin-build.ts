@@ -33,6 +33,28 @@ const lazyChildProcessForCommander: Plugin = {
   },
 };
 
+/**
+ * write-file-atomic requires node:worker_threads when it loads, for `threadId` in its temp
+ * names; loading it compiled node's worker modules in every first bundle, whose few files are
+ * scanned without a worker (scan-pool.ts requires the module when one starts). airgap writes
+ * files atomically only on the main thread (util/atomic.ts; the scan worker writes nothing),
+ * whose threadId is 0: that is what write-file-atomic gets.
+ */
+const mainThreadIdForWriteFileAtomic: Plugin = {
+  name: 'main-thread-id-for-write-file-atomic',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?worker_threads$/ }, (args) =>
+      /node_modules[\\/]write-file-atomic[\\/]/.test(args.importer)
+        ? { path: 'worker-threads', namespace: 'airgap-main-thread' }
+        : undefined,
+    );
+    build.onLoad({ filter: /.*/, namespace: 'airgap-main-thread' }, () => ({
+      contents: 'module.exports = { threadId: 0 };',
+      loader: 'js',
+    }));
+  },
+};
+
 /** Written last, so its time says when dist/bin/ was complete. */
 export const BIN_META = 'dist/bin.meta.json';
 
@@ -63,7 +85,7 @@ export async function buildBin(
     // what make the files smaller to read and parse.
     minifyWhitespace: true,
     minifySyntax: true,
-    plugins: [lazyChildProcessForCommander],
+    plugins: [lazyChildProcessForCommander, mainThreadIdForWriteFileAtomic],
   });
   if (options.checkGlobals) {
     const failures = readdirSync(outdir)

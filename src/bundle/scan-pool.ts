@@ -1,10 +1,23 @@
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { availableParallelism } from 'node:os';
 import { fileURLToPath } from 'node:url';
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import { invariantBroken } from '../errors.js';
 import type { CachedScan } from './scan-cache.js';
 import { receiveVerdict, type SentVerdict } from './scan-verdict.js';
+
+/**
+ * node:worker_threads, loaded when a worker starts: a small first bundle scans on the main
+ * thread and compiled node's worker modules (internal/worker, its io and messaging) for nothing.
+ */
+let workerThreads: typeof import('node:worker_threads') | undefined;
+function workerModule(): typeof import('node:worker_threads') {
+  workerThreads ??= createRequire(import.meta.url)(
+    'node:worker_threads',
+  ) as typeof import('node:worker_threads');
+  return workerThreads;
+}
 
 export interface ScanRequest {
   index: number;
@@ -78,6 +91,7 @@ export class ScanWorker {
     const script = fileURLToPath(new URL('./scan-worker.js', import.meta.url));
     if (!existsSync(script)) return undefined;
     const count = bytesToScan >= SECOND_WORKER_BYTES && availableParallelism() >= 2 ? 2 : 1;
+    const { Worker } = workerModule();
     return new ScanWorker(Array.from({ length: count }, () => new Worker(script)));
   }
 

@@ -162,6 +162,34 @@ describe.each([
 
 // dist/src/bundle/scan-worker.js is covered by test/integration/scan-pool.test.ts.
 describe('dist/bin/airgap.js, built in chunks', () => {
+  it('writes a first bundle of a few files without loading node:worker_threads', async () => {
+    await using repo = await opsRepo();
+    // No loader hook here: node runs module.register()'s hooks on a worker thread of its own.
+    const dir = repo.dir('airgap-builtins-');
+    const log = join(dir, 'builtins.txt');
+    writeFileSync(
+      join(dir, 'preload.cjs'),
+      `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(log)}, process.moduleLoadList.join('\\n')));\n`,
+    );
+    const args = ['bundle', 'dev-topics', '--repo', repo.path, '--out', repo.dir(), '--json'];
+    const run = spawnSync(
+      process.execPath,
+      ['--require', join(dir, 'preload.cjs'), cliPath, ...args],
+      {
+        encoding: 'utf8',
+      },
+    );
+    expect(run.status, run.stderr).toBe(0);
+    expect(JSON.parse(run.stdout).alreadyPrepared).toBe(false);
+    const builtins = readFileSync(log, 'utf8').split('\n');
+    expect(builtins).toContain('NativeModule fs/promises');
+    // Its files are scanned on the main thread: scan-pool.ts requires worker_threads when a
+    // worker starts, and write-file-atomic gets the main thread's threadId (bin-build.ts).
+    // (Bare node has internal/worker/js_transferable and the worker binding already.)
+    const worker = /^NativeModule (worker_threads|internal\/worker(\/io|\/messaging)?)$/;
+    expect(builtins.filter((entry) => worker.test(entry))).toEqual([]);
+  });
+
   it('scans a repo of over 2 MiB in a worker thread started from its own worker file', async () => {
     await using repo = await opsRepo();
     // One ConfigMap of 3 MiB among the files the spec covers (WORKER_MIN_BYTES is 2 MiB), in
