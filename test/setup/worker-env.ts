@@ -14,7 +14,10 @@ import { accessSync, constants, mkdirSync, statfsSync } from 'node:fs';
 import { join } from 'node:path';
 
 const TMPFS_MAGIC = 0x01021994;
-/** The most the suite holds at once is ~1 GiB (memory.test.ts's fixture, two forks): room to spare. */
+/**
+ * The suite holds under 1 GiB there at once (memory.test.ts's 384 MiB file, the README test's
+ * clone with its 209 MiB node_modules, in two forks): room to spare.
+ */
 const MIN_FREE = 4 * 1024 ** 3;
 
 /** The TMPDIR the test workers get, or undefined to leave theirs as it is. */
