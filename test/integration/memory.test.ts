@@ -1,7 +1,7 @@
-import { execFileSync } from 'node:child_process';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { runCollected } from '../../scripts/lib/loop.js';
 import { measureTreeRss } from '../../scripts/lib/peak-rss.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { cliPath, commitAll, git } from '../helpers/ops-repo.js';
@@ -21,16 +21,21 @@ describe('bundle memory', () => {
       'name: big\nenvironment: dev\ndescription: one big file\nfiles: [data/**]\n' +
         's3: { bucket: acme-airgap, prefix: p, region: us-east-1 }\nsteps: [{ name: noop, run: "true" }]\n',
     );
-    execFileSync('bash', ['-c', "head -c 402653184 /dev/zero | tr '\\0' a > data/big.txt"], {
-      cwd: repo,
-    });
+    // The slow steps run without blocking the worker: tens of seconds in a row of
+    // execFileSync at load 11 outlasted vitest's RPC timeout ("Timeout calling onTaskUpdate",
+    // an unhandled error that fails the run although the test passed).
+    const sh = async (script: string) => {
+      const run = await runCollected('bash', ['-e', '-c', script], { cwd: repo, env: process.env });
+      expect(run.code, `${script}\n${run.out}`).toBe(0);
+    };
+    await sh("head -c 402653184 /dev/zero | tr '\\0' a > data/big.txt");
     // Staged straight into a pack (git's bulk check-in, as for any file over bigFileThreshold),
     // so gc below keeps that deflated blob instead of inflating and deflating 384 MiB again
     // (~3 s of CPU); the repo is the same either way: one commit, its blob packed, not a delta.
-    git(repo, '-c', 'core.bigFileThreshold=16m', 'add', '-A');
+    await sh('git -c core.bigFileThreshold=16m add -A');
     commitAll(repo, 'big file');
     // Packed, as in any repo after git gc: git streamed loose blobs but inflated packed ones.
-    git(repo, 'gc', '-q');
+    await sh('git gc -q');
     const out = tmp.dir();
     const result = await measureTreeRss('node', [
       cliPath,
