@@ -159,7 +159,8 @@ describe('airgap ingest on real bastion output', () => {
     const humanPart = crlf.slice(0, crlf.indexOf('<!-- airgap:begin'));
     expect(after.startsWith(humanPart)).toBe(true);
     expect(after).not.toMatch(/[^\r]\n/);
-    expect(after).toContain(`| \`${result.record.id}\` | dev | **deployed** |`);
+    // The status, then the row's notes (its image is not recorded in docs/ecr-manifest.md).
+    expect(after).toContain(`| \`${result.record.id}\` | dev | **deployed**, 1 image not in ECR |`);
   });
 
   it('keeps a human note added to the runbook when a later paste updates it', async () => {
