@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { withUncommitted } from '../../bundle/dirty.js';
 import { bundleIdFor, contentHash, dirtyMatches, selectEntries } from '../../bundle/plan.js';
+import { parseCommittedSpec } from '../../bundle/spec-committed.js';
 import { noSpec, pathProblem, resolveSpecPath } from '../../bundle/spec-path.js';
 import { AirgapError } from '../../errors.js';
 import type { ArchiveFormat, BundleRecord } from '../../model/record.js';
 import { archiveFileName, recordPath } from '../../model/record-paths.js';
 import type { BundleSpec } from '../../model/spec.js';
-import { parseBundleSpecLazily } from '../../model/spec-check.js';
 import { GENERATOR_VERSION } from '../../model/version.js';
 import type { Commit, DirtyPath, TreeEntry } from '../../repo/git.js';
 import { readTextIfExists } from '../../util/fs.js';
@@ -117,9 +117,10 @@ export async function planBundle(
       code: 'dirtyTree',
     });
   }
-  // Without zod when the spec is valid (spec-check.ts); zod words any refusal.
+  // Without zod when the spec is valid (spec-check.ts); zod words any refusal, and an invalid
+  // committed spec is checked against the working copy (a fix not yet committed).
   const specSource = specText.toString('utf8');
-  const spec = await parseBundleSpecLazily(specSource, specPath);
+  const spec = await parseCommittedSpec(specSource, specPath, root);
   const status = indexFirst
     ? statusFromIndexOrGit(git, root, await gitDir.catch(() => undefined), commit.tree, gitStatus, {
         spec,
