@@ -92,12 +92,35 @@ describe('airgap status after a failure and its fix', () => {
   it('names the known environments when --env matches none of them', async () => {
     await using repo = await opsRepo();
     await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
-    const typo = await runCli(['status', '--repo', repo.path, '--env', 'prdo']);
-    expect(typo.code).toBe(0);
-    expect(typo.stdout).toContain('no bundles for environment prdo (known: dev)');
-    expect(typo.stdout).not.toContain('no bundles recorded yet');
+    // No bundle and no spec names prdo: a typo, a usage error (a pre-push hook with
+    // `--env dve --check` passed with "nothing needs attention").
+    for (const check of [[], ['--check']]) {
+      const typo = await runCli(['status', '--repo', repo.path, '--env', 'prdo', ...check]);
+      expect(typo.code).toBe(2);
+      expect(typo.stderr).toContain('unknown environment prdo');
+      expect(typo.stderr).toContain('known: dev');
+      expect(typo.stdout).not.toContain('nothing needs attention');
+      expect(typo.stdout).not.toContain('no bundles recorded yet');
+    }
     const json = await runCli(['status', '--repo', repo.path, '--env', 'prdo', '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({ environments: [], knownEnvironments: ['dev'] });
+    expect(json.code).toBe(2);
+    expect(JSON.parse(json.stdout)).toMatchObject({ ok: false, hint: 'known: dev' });
+    // A spec names uat, no bundle yet: nothing wrong, and the known ones named.
+    writeFileSync(
+      join(repo.path, 'bundles/uat.yaml'),
+      readFileSync(join(repo.path, 'bundles/dev-topics.yaml'), 'utf8').replace(
+        'environment: dev',
+        'environment: uat',
+      ),
+    );
+    const uat = await runCli(['status', '--repo', repo.path, '--env', 'uat', '--check']);
+    expect(uat.code).toBe(0);
+    expect(uat.stdout).toContain('no bundles for environment uat (known: dev)');
+    const uatJson = await runCli(['status', '--repo', repo.path, '--env', 'uat', '--json']);
+    expect(JSON.parse(uatJson.stdout)).toMatchObject({
+      environments: [],
+      knownEnvironments: ['dev'],
+    });
   });
 });
 

@@ -15,6 +15,7 @@ import { type BundleRecord, parseRecord, RECORDS_DIR } from '../../model/record.
 import type { Git } from '../../repo/git-access.js';
 import { readTextOrEmpty } from '../../util/fs.js';
 import { type CommandContext, contextOf } from '../context.js';
+import { checkEnvironment } from './environments.js';
 import {
   currentDeployments,
   findSuperseded,
@@ -129,6 +130,10 @@ export async function status(options: {
   const { records, unreadable } = await readRecords(root);
   const details = await readTextOrEmpty(join(root, ENV_DETAILS_FILE));
   const knownEnvironments = [...new Set(entries.map((e) => e.environment))].sort();
+  await checkEnvironment(root, options.env, [
+    ...knownEnvironments,
+    ...[...records.values()].map((r) => r.spec.environment),
+  ]);
   const environments = knownEnvironments.filter((e) => !options.env || e === options.env);
   const specOf = (id: string) => specNameOf(id, records.get(id)?.name);
   const attention: string[] = unreadable.map((r) => r.problem);
