@@ -19,7 +19,7 @@ const TMPFS_MAGIC = 0x01021994;
  * The suite holds under 1 GiB there at once (memory.test.ts's 384 MiB file, the README test's
  * clone with its 209 MiB node_modules, in two forks): room to spare.
  */
-const MIN_FREE = 4 * 1024 ** 3;
+export const MIN_FREE = 4 * 1024 ** 3;
 
 /** The TMPDIR the test workers get, or undefined to leave theirs as it is. */
 export function testTmpdir(

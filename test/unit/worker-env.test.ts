@@ -1,18 +1,24 @@
 import { statfsSync, statSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../helpers/ops-repo.js';
-import { testTmpdir, workerEnv } from '../setup/worker-env.js';
+import { MIN_FREE, testTmpdir, workerEnv } from '../setup/worker-env.js';
 
-const shmIsTmpfs = (() => {
+/** /dev/shm as testTmpdir needs it: tmpfs with room (Docker's default is a 64 MiB tmpfs). */
+const shm = (() => {
   try {
-    return statfsSync('/dev/shm').type === 0x01021994;
+    const fs = statfsSync('/dev/shm');
+    return { tmpfs: fs.type === 0x01021994, room: fs.bavail * fs.bsize >= MIN_FREE };
   } catch {
-    return false;
+    return { tmpfs: false, room: false };
   }
 })();
 
 describe('the test workers environment (test/setup/worker-env.ts)', () => {
-  it.runIf(shmIsTmpfs)('puts temp files in a directory of their own on tmpfs', () => {
+  it.runIf(shm.tmpfs && !shm.room)('leaves a tmpfs without room alone', () => {
+    expect(testTmpdir({})).toBeUndefined();
+  });
+
+  it.runIf(shm.tmpfs && shm.room)('puts temp files in a directory of their own on tmpfs', () => {
     const dir = testTmpdir({});
     expect(dir).toMatch(/^\/dev\/shm\/airgap-test-/);
     expect(statSync(dir as string).isDirectory()).toBe(true);
