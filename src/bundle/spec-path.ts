@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { readdir } from 'node:fs/promises';
 import { isAbsolute, join, relative, resolve } from 'node:path';
 import { AirgapError } from '../errors.js';
@@ -13,6 +13,10 @@ export async function resolveSpecPath(root: string, spec: string, cwd: string): 
         hint: 'keep specs in bundles/<name>.yaml and commit them',
         code: 'usage',
       });
+    }
+    // A folder was read through `git show` as a tree listing: "expected object, got string".
+    if (existsSync(absolute) && statSync(absolute).isDirectory()) {
+      throw await noSpec(root, `${spec} is a directory, not a bundle spec file`);
     }
     return inRepo.split('\\').join('/');
   }

@@ -1,5 +1,5 @@
 import { isUtf8 } from 'node:buffer';
-import { closeSync, fstatSync, openSync, readSync, unlinkSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readSync, statSync, unlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AirgapError, fromSystemError, missingTool } from '../errors.js';
@@ -22,6 +22,29 @@ function gitEnv(optionalLocks: boolean): NodeJS.ProcessEnv {
 }
 
 /**
+ * Why git did not start. A spawn whose cwd is missing fails with ENOENT as a missing git does:
+ * `--repo /no/such/dir` said "git is not installed" (exit 34) and sent users to reinstall it.
+ */
+function spawnFailed(cwd: string, error: unknown): AirgapError {
+  let isDirectory: boolean | undefined;
+  try {
+    isDirectory = statSync(cwd).isDirectory();
+  } catch {
+    isDirectory = undefined;
+  }
+  if (isDirectory !== true)
+    return new AirgapError(
+      isDirectory === false ? `not a directory: ${cwd}` : `directory not found: ${cwd}`,
+      {
+        hint: 'pass the ops repo (or a folder inside it) with --repo DIR',
+        code: 'usage',
+        cause: error,
+      },
+    );
+  return fromSystemError(error) ?? missingTool('git', error);
+}
+
+/**
  * Runs git with a fixed locale and no pager so output can be parsed, and without the index
  * refresh git status would otherwise write (`optionalLocks` allows it).
  */
@@ -41,7 +64,7 @@ export function runGit(
     const err: Buffer[] = [];
     child.stdout!.on('data', (chunk: Buffer) => out.push(chunk));
     child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error) => reject(fromSystemError(error) ?? missingTool('git', error)));
+    child.on('error', (error) => reject(spawnFailed(cwd, error)));
     child.on('close', (code) =>
       resolve({
         stdout: Buffer.concat(out),
@@ -101,9 +124,7 @@ export function runGitToFile(cwd: string, args: readonly string[]): Promise<GitR
     });
     const err: Buffer[] = [];
     child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
-    child.on('error', (error) =>
-      done(() => reject(fromSystemError(error) ?? missingTool('git', error))),
-    );
+    child.on('error', (error) => done(() => reject(spawnFailed(cwd, error))));
     child.on('close', (code) =>
       done(() => {
         // A file that could not take all of git's output (a full TMPDIR: git fails writing

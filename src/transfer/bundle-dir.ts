@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { readFile, stat } from 'node:fs/promises';
+import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { AirgapError } from '../errors.js';
 import { type ArchiveInfo, type ContentManifest, readRecord } from '../model/record.js';
@@ -29,6 +29,21 @@ export async function loadBundleDir(dir: string): Promise<LoadedBundle> {
     });
   }
   if (!existsSync(recordPath)) {
+    // The folder above the bundle dirs (.airgap/out) is a usage mistake, not a damaged copy.
+    const inside = (await readdir(dir, { withFileTypes: true }).catch(() => []))
+      .filter((e) => e.isDirectory() && existsSync(join(dir, e.name, 'bundle.json')))
+      .map((e) => e.name)
+      .sort();
+    if (inside.length) {
+      throw new AirgapError(`${dir} holds bundle directories; pass one of them`, {
+        details: [
+          ...inside.slice(0, 5).map((name) => join(dir, name)),
+          ...(inside.length > 5 ? [`… and ${inside.length - 5} more`] : []),
+        ],
+        hint: 'pass the directory `airgap bundle` printed last',
+        code: 'usage',
+      });
+    }
     throw new AirgapError(`${dir} is not a bundle directory: bundle.json is missing`, {
       hint: 'copy the whole <bundle-id>/ directory that `airgap bundle` wrote',
       code: 'integrity',

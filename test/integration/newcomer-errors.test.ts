@@ -1,10 +1,11 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
+import { upload } from '../../src/commands/upload/upload.js';
 import { expectAirgapError } from '../helpers/errors.js';
 import { opsRepo } from '../helpers/fixtures.js';
-import { commitAll } from '../helpers/ops-repo.js';
+import { commitAll, runCli } from '../helpers/ops-repo.js';
 
 /** What a newcomer met following the README (notes/s7/note-n7.md), each as they met it. */
 describe('errors a newcomer meets', () => {
@@ -42,5 +43,52 @@ describe('errors a newcomer meets', () => {
     writeFileSync(specFile, good);
     commitAll(repo.path, 'fix the spec');
     expect((await run()).record.id).toMatch(/^dev-topics-/);
+  });
+
+  it('a folder where a file is expected, and a --repo that does not exist, are usage errors (2)', async () => {
+    await using repo = await opsRepo();
+    // ingest <the bastion folder>: was "this is a bug in airgap: EISDIR" (70).
+    const folder = repo.dir();
+    writeFileSync(join(folder, 'terminal.txt'), 'pasted\n');
+    const ingested = await runCli(['ingest', folder, '--repo', repo.path]);
+    expect(ingested.code).toBe(2);
+    expect(ingested.stderr).toContain(`${folder} is a directory: pass the transcript file`);
+    expect(ingested.stderr).toContain('terminal.txt');
+    expect(ingested.stderr).not.toContain('bug');
+    // --repo /no/such/dir: was "git is not installed or not on PATH" (34).
+    const missing = join(repo.dir(), 'no-such-dir');
+    for (const args of [
+      ['bundle', 'dev-topics', '--repo', missing],
+      ['ingest', join(folder, 'terminal.txt'), '--repo', missing],
+      ['status', '--repo', missing],
+    ]) {
+      const run = await runCli(args);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toContain(`directory not found: ${missing}`);
+      expect(run.stderr).not.toContain('git is not installed');
+    }
+    // A folder as the spec: was "(top level): expected object, got string" (3).
+    const spec = await expectAirgapError(
+      bundle({ spec: join(repo.path, 'k8s/dev/topics'), repo: repo.path, out: repo.dir() }),
+    );
+    expect(spec.exitCode).toBe(2);
+    expect(spec.message).toBe(
+      `${join(repo.path, 'k8s/dev/topics')} is a directory, not a bundle spec file`,
+    );
+    expect(spec.hint).toMatch(/^available: .*dev-topics/);
+  });
+
+  it('upload of the folder above the bundle dirs names them (2), not a damaged bundle (6)', async () => {
+    await using repo = await opsRepo();
+    const out = repo.dir();
+    const built = await bundle({ spec: 'dev-topics', repo: repo.path, out });
+    mkdirSync(join(out, 'not-a-bundle'));
+    const error = await expectAirgapError(upload({ bundleDir: out }));
+    expect(error.exitCode).toBe(2);
+    expect(error.message).toBe(`${out} holds bundle directories; pass one of them`);
+    expect(error.details).toEqual([built.outDir]);
+    // A folder holding none is still an incomplete copy (6), as before.
+    const empty = await expectAirgapError(upload({ bundleDir: join(out, 'not-a-bundle') }));
+    expect(empty.exitCode).toBe(6);
   });
 });

@@ -1,4 +1,4 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import type { EcrImageRecord } from '../../docs/ecr-manifest.js';
@@ -278,6 +278,18 @@ function openTranscript(
   if (!existsSync(path)) {
     throw new AirgapError(`transcript not found: ${options.transcript}`, {
       hint: 'save the pasted terminal output to a file, or pipe it in with -',
+      code: 'usage',
+    });
+  }
+  // A folder was "this is a bug in airgap: EISDIR" (exit 70).
+  if (statSync(path).isDirectory()) {
+    const files = readdirSync(path)
+      .filter((f) => /\.(txt|log)$/.test(f))
+      .sort();
+    throw new AirgapError(`${options.transcript} is a directory: pass the transcript file`, {
+      hint: files.length
+        ? `files in it: ${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''}`
+        : 'save the pasted terminal output to a file, or pipe it in with -',
       code: 'usage',
     });
   }
