@@ -237,52 +237,91 @@ export function kubectl(argv, env, write) {
     return rc;
   }
 
+  /**
+   * `get <kind> [name…]` as kubectl answers it: every object of the kind, or the named ones;
+   * each name not there is `Error from server (NotFound): <resource> "<name>" not found` on
+   * stderr and exit 1, after the rows of the names found (a header only when one is).
+   */
   function get(args) {
-    const what = args[0];
+    const [kind = '', slashName] = (args[0] ?? '').split('/', 2);
+    const valueFlags = new Set(['-n', '--namespace', '-o', '--output', '-l', '--selector']);
+    const names = slashName ? [slashName] : [];
+    for (let i = 1; i < args.length; i++) {
+      if (valueFlags.has(args[i])) i++;
+      else if (!args[i].startsWith('-')) names.push(args[i]);
+    }
     const namespace = (() => {
-      const i = args.indexOf('-n');
+      const i = Math.max(args.indexOf('-n'), args.indexOf('--namespace'));
       return i >= 0 ? args[i + 1] : undefined;
     })();
+    const table = kindTable(kind, namespace);
+    if (!table) throw new KubeError(`error: the server doesn't have a resource type "${kind}"`);
+    const rows = names.length
+      ? names.flatMap((n) => table.rows.filter((r) => r.name === n))
+      : table.rows;
+    if (rows.length || !names.length) out(table.header);
+    for (const r of rows) out(r.line);
+    const missing = names.filter((n) => !table.rows.some((r) => r.name === n));
+    for (const n of missing)
+      err(`Error from server (NotFound): ${table.resource} "${n}" not found`);
+    return missing.length ? 1 : 0;
+  }
+
+  /** The stand-in's objects of a kind as `get` lists them, or undefined for a kind it does not serve. */
+  function kindTable(kind, namespace) {
     const live = Object.values(state.objects).map((o) => o.object);
-    if (['kafkatopic', 'kafkatopics', 'kt'].includes(what)) {
+    if (['kafkatopic', 'kafkatopics', 'kt'].includes(kind)) {
       const row = (...cols) =>
-        out(
-          `${cols[0].padEnd(18)}${cols[1].padEnd(28)}${cols[2].padEnd(13)}${cols[3].padEnd(21)}${cols[4]}`,
-        );
-      row('NAME', 'CLUSTER', 'PARTITIONS', 'REPLICATION FACTOR', 'READY');
+        `${cols[0].padEnd(18)}${cols[1].padEnd(28)}${cols[2].padEnd(13)}${cols[3].padEnd(21)}${cols[4]}`;
       const topics = live.filter(
         (o) =>
           o.kind === 'KafkaTopic' &&
           (!namespace || (o.metadata?.namespace ?? 'default') === namespace),
       );
-      for (const t of topics.sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1))) {
-        row(
-          t.metadata.name,
-          'example-kafka-cluster-dev',
-          String(t.spec?.partitions ?? ''),
-          String(t.spec?.replicas ?? ''),
-          'True',
-        );
-      }
-      return 0;
+      return {
+        resource: 'kafkatopics.kafka.strimzi.io',
+        header: row('NAME', 'CLUSTER', 'PARTITIONS', 'REPLICATION FACTOR', 'READY'),
+        rows: topics
+          .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1))
+          .map((t) => ({
+            name: t.metadata.name,
+            line: row(
+              t.metadata.name,
+              'example-kafka-cluster-dev',
+              String(t.spec?.partitions ?? ''),
+              String(t.spec?.replicas ?? ''),
+              'True',
+            ),
+          })),
+      };
     }
-    if (['pods', 'pod', 'po'].includes(what)) {
-      out('NAME                             READY   STATUS    RESTARTS   AGE');
-      out('quote-service-7c9d8f6b54-4kq2p   1/1     Running   0          42s');
-      return 0;
+    if (['pods', 'pod', 'po'].includes(kind)) {
+      const pod = 'quote-service-7c9d8f6b54-4kq2p';
+      return {
+        resource: 'pods',
+        header: 'NAME                             READY   STATUS    RESTARTS   AGE',
+        rows: [{ name: pod, line: `${pod}   1/1     Running   0          42s` }],
+      };
     }
-    if (['crd', 'crds', 'customresourcedefinitions'].includes(what)) {
-      out('NAME                                          ESTABLISHED');
-      for (const [name, crd] of Object.entries(state.crds).sort())
-        out(`${name.padEnd(46)}${crd.established}`);
-      return 0;
+    if (['crd', 'crds', 'customresourcedefinitions'].includes(kind)) {
+      return {
+        resource: 'customresourcedefinitions.apiextensions.k8s.io',
+        header: 'NAME                                          ESTABLISHED',
+        rows: Object.entries(state.crds)
+          .sort()
+          .map(([name, crd]) => ({ name, line: `${name.padEnd(46)}${crd.established}` })),
+      };
     }
-    if (['ns', 'namespace', 'namespaces'].includes(what)) {
-      out('NAME              STATUS   AGE');
-      for (const ns of [...state.namespaces].sort()) out(`${ns.padEnd(18)}Active   1d`);
-      return 0;
+    if (['ns', 'namespace', 'namespaces'].includes(kind)) {
+      return {
+        resource: 'namespaces',
+        header: 'NAME              STATUS   AGE',
+        rows: [...state.namespaces]
+          .sort()
+          .map((ns) => ({ name: ns, line: `${ns.padEnd(18)}Active   1d` })),
+      };
     }
-    throw new KubeError(`error: the server doesn't have a resource type "${what}"`);
+    return undefined;
   }
 
   const commands = {
