@@ -1,10 +1,12 @@
 /**
  * Secrets figures for `npm run bench`: recall on the test corpus (test/fixtures/secrets) and
- * redaction throughput against a plain split-and-join pass over the same text in the same run.
+ * redaction throughput against a plain split-and-join pass over the same text in the same run, and
+ * every rule's CPU on 100 KB hostile lines against the issue's 50 ms bound.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { maskSecrets, SecretMasker } from '../src/secrets/index.js';
+import { hostileFigures } from './lib/hostile-lines.js';
 import { corpusFigures } from './secrets-corpora.js';
 
 const lines = (path: string) =>
@@ -72,6 +74,7 @@ export function benchSecrets(root: string, quick: boolean): string[] {
     `secrets recall: ${(providerRecall * 100).toFixed(1)}% of ${samples.length} provider samples (gitleaks rule-test shapes), ${(domainRecall * 100).toFixed(1)}% of the domain secrets`,
     `line-by-line redaction (SecretMasker.push; ingest masks whole chunks) ${megabytes} MB: ${(megabytes / masking).toFixed(0)} MB/s, split-and-join baseline ${(megabytes / baseline).toFixed(0)} MB/s, ratio ${(masking / baseline).toFixed(2)}`,
   ];
+  figures.push(...hostileFigures());
   figures.push(...corpusFigures(root).map((l) => `public corpora: ${l.trim()}`));
   for (const f of figures) process.stdout.write(`${f}\n`);
   return figures;
