@@ -71,6 +71,7 @@ export const bundleCommand: CommandSpec<BundleFlags, BundleOptions, BundleResult
       ok: true,
       bundleId: record.id,
       alreadyPrepared: result.alreadyPrepared,
+      ...(result.state ? { state: result.state.status, stateDate: result.state.date } : {}),
       ...(result.rollbackFrom ? { rollbackFrom: result.rollbackFrom } : {}),
       outDir: result.outDir,
       archive: result.archivePath,
@@ -98,8 +99,12 @@ export const bundleCommand: CommandSpec<BundleFlags, BundleOptions, BundleResult
       return;
     }
     if (result.alreadyPrepared) {
+      // Its recorded state: "already prepared" of a deployed or failed bundle read as "paste it".
+      const state = result.state;
       process.stdout.write(
-        `already prepared: ${record.id}${rollback} (nothing changed)\n${result.outDir}\n`,
+        !state || state.status === 'prepared'
+          ? `already prepared: ${record.id}${rollback} (nothing changed)\n${result.outDir}\n`
+          : `already built: ${record.id}${rollback} (${state.status} ${state.date}, nothing changed)\n${result.outDir}\n`,
       );
       return;
     }

@@ -2,7 +2,10 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
+import { ingest } from '../../src/commands/ingest/ingest.js';
+import { status } from '../../src/commands/status/status.js';
 import { upload } from '../../src/commands/upload/upload.js';
+import { type BastionRuns, sharedBastionRun } from '../helpers/bastion.js';
 import { expectAirgapError } from '../helpers/errors.js';
 import { opsRepo } from '../helpers/fixtures.js';
 import { commitAll, runCli } from '../helpers/ops-repo.js';
@@ -90,5 +93,47 @@ describe('errors a newcomer meets', () => {
     // A folder holding none is still an incomplete copy (6), as before.
     const empty = await expectAirgapError(upload({ bundleDir: join(out, 'not-a-bundle') }));
     expect(empty.exitCode).toBe(6);
+  });
+
+  it('bundle of unchanged content names its recorded state, not "already prepared", once deployed or failed', async () => {
+    await using repo = await opsRepo();
+    const runs: BastionRuns = new Map();
+    const out = repo.dir();
+    const built = await bundle({ spec: 'dev-topics', repo: repo.path, out });
+    commitAll(repo.path, 'prepared');
+    const prepared = await runCli(['bundle', 'dev-topics', '--repo', repo.path, '--out', out]);
+    expect(prepared.stdout).toContain(`already prepared: ${built.record.id} (nothing changed)`);
+    const transcript = join(repo.dir(), 'paste.txt');
+    writeFileSync(
+      transcript,
+      sharedBastionRun(runs, repo, built, { KUBECTL_FAIL_ON: 'quote-priced' }),
+    );
+    expect((await ingest({ transcript, repo: repo.path })).status).toBe('failed');
+    commitAll(repo.path, 'ingested');
+    const { date } = (await status({ repo: repo.path })).environments[0]!.failed[0]!;
+    expect(date).toMatch(/^\d{4}-\d\d-\d\d/);
+    const failed = await runCli(['bundle', 'dev-topics', '--repo', repo.path, '--out', out]);
+    expect(failed.code).toBe(0);
+    expect(failed.stdout).toContain(
+      `already built: ${built.record.id} (failed ${date}, nothing changed)`,
+    );
+    expect(failed.stdout).not.toContain('already prepared');
+    const json = await runCli([
+      'bundle',
+      'dev-topics',
+      '--repo',
+      repo.path,
+      '--out',
+      out,
+      '--json',
+    ]);
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      alreadyPrepared: true,
+      state: 'failed',
+      stateDate: date,
+    });
+    // The library's result carries it too.
+    const direct = await bundle({ spec: 'dev-topics', repo: repo.path, out });
+    expect(direct.state).toEqual({ status: 'failed', date });
   });
 });

@@ -65,6 +65,7 @@ export async function buildBundle(
       totalBytes: plan.totalBytes,
       alreadyPrepared,
       rollback,
+      root: plan.root,
     });
   if (plan.prepared && (await bundleDirIsCurrent(plan.outDir, plan.prepared, options.paste))) {
     await checkImages(plan, plan.prepared.record.images, options.strict ?? false);

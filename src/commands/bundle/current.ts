@@ -57,6 +57,16 @@ export async function bundleDirIsCurrent(
   return size === archive.size && (!paste || existsSync(join(outDir, 'PASTE-TRANSFER.md')));
 }
 
+/**
+ * The bundle's row in PENDING-CHANGES.md: its lifecycle state and date. "already prepared" of
+ * a bundle deployed or failed made operators paste it again.
+ */
+async function recordedState(root: string, id: string): Promise<BundleResult['state']> {
+  const entries = readPendingEntries(await readTextOrEmpty(join(root, PENDING_CHANGES_FILE)));
+  const entry = entries.find((e) => e.bundleId === id);
+  return entry ? { status: entry.status, date: entry.date } : undefined;
+}
+
 /** The result of a bundle run, the sizes of its documents read from the bundle directory. */
 export async function bundleResult(fields: {
   record: BundleRecord;
@@ -67,10 +77,16 @@ export async function bundleResult(fields: {
   totalBytes: number;
   alreadyPrepared: boolean;
   rollback: Rollback | undefined;
+  /** The ops repo: where an already-prepared bundle's row in PENDING-CHANGES.md is read. */
+  root: string;
 }): Promise<BundleResult> {
   const { rollback, outDir } = fields;
+  const state = fields.alreadyPrepared
+    ? await recordedState(fields.root, fields.record.id)
+    : undefined;
   return {
     ...(rollback ? { rollbackFrom: rollback.from } : {}),
+    ...(state ? { state } : {}),
     record: fields.record,
     outDir,
     archivePath: join(outDir, fields.archiveName),

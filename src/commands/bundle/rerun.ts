@@ -264,6 +264,7 @@ async function answer(
     totalBytes: stamp.totalBytes,
     alreadyPrepared: true,
     rollback,
+    root,
   });
 }
 

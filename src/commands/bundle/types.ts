@@ -1,3 +1,4 @@
+import type { BundleStatus } from '../../model/lifecycle.js';
 import type { ArchiveFormat, BundleRecord } from '../../model/record.js';
 import type { DirtyPath } from '../../repo/git.js';
 import type { CommandContext } from '../context.js';
@@ -31,6 +32,8 @@ export interface BundleResult {
   totalBytes: number;
   /** The same content was prepared before and its bundle directory is intact: nothing changed. */
   alreadyPrepared: boolean;
+  /** Of an already-prepared bundle: its row in PENDING-CHANGES.md (prepared, deployed, failed…). */
+  state?: { status: BundleStatus; date: string };
   /** Content deployed (or tried) before a later deployment of the spec: pasting it undoes that one. */
   rollbackFrom?: string;
   /** Sizes of bundle.json and PASTE.md, stated in the output. */
