@@ -4,6 +4,7 @@ import yaml from 'js-yaml';
 import * as z from 'zod';
 import { AirgapError } from '../errors.js';
 import { lineOf } from '../util/yaml-lines.js';
+import { meantKey } from './spec-keys.js';
 import {
   BUCKET_PATTERN,
   ENDPOINT_PATTERN,
@@ -206,9 +207,6 @@ export type BundleSpec = z.infer<typeof bundleSpecSchema>;
 export type Step = z.infer<typeof stepSchema>;
 
 function describeIssue(issue: z.core.$ZodIssue): string {
-  if (issue.code === 'unrecognized_keys') {
-    return `unknown key${issue.keys.length > 1 ? 's' : ''} ${issue.keys.join(', ')}: remove ${issue.keys.length > 1 ? 'them' : 'it'} or check the spelling`;
-  }
   if (issue.code === 'invalid_type') {
     const got = issue.message.match(/received (\w+)/)?.[1];
     return got === 'undefined'
@@ -216,20 +214,6 @@ function describeIssue(issue: z.core.$ZodIssue): string {
       : `expected ${issue.expected}${got ? `, got ${got}` : ''}`;
   }
   return issue.message;
-}
-
-/** ` (did you mean run?)` after an unknown key whose object lacks a required key. */
-function meant(issue: z.core.$ZodIssue, all: readonly z.core.$ZodIssue[]): string {
-  if (issue.code !== 'unrecognized_keys') return '';
-  const parent = issue.path.join('.');
-  const missing = all.flatMap((other) =>
-    other.code === 'invalid_type' &&
-    /received undefined/.test(other.message) &&
-    other.path.slice(0, -1).join('.') === parent
-      ? [String(other.path.at(-1))]
-      : [],
-  );
-  return missing.length ? ` (did you mean ${missing.join(' or ')}?)` : '';
 }
 
 /** Parses and validates a spec; every problem is reported with its line, all at once. */
@@ -250,20 +234,27 @@ export function parseBundleSpec(text: string, file: string): BundleSpec {
   if (result.success) return result.data;
   const issues = result.error.issues;
   const steps = (raw as { steps?: unknown } | null)?.steps;
-  const problems = issues.map((issue) => {
+  // One problem per unknown key, at its own line and with its own suggestion.
+  const problems = issues.flatMap((issue) => {
     const path = issue.path.map(String);
     const at = path.length ? path.join('.') : '(top level)';
-    const keyPath = issue.code === 'unrecognized_keys' ? [...path, issue.keys[0] ?? ''] : path;
     // A step as PASTE.md and the docs count it ("step 3 of 5"), then the path in the spec.
     const step =
       path[0] === 'steps' && /^\d+$/.test(path[1] ?? '') && Array.isArray(steps)
         ? `step ${Number(path[1]) + 1} of ${steps.length} (${at})`
         : at;
-    const line = lineOf(text, keyPath);
-    return {
-      line,
-      text: `${file}:${line}: ${step}: ${describeIssue(issue)}${meant(issue, issues)}`,
-    };
+    if (issue.code === 'unrecognized_keys') {
+      return issue.keys.map((key) => {
+        const line = lineOf(text, [...path, key]);
+        const hint = meantKey(bundleSpecSchema, key, issue, issues);
+        return {
+          line,
+          text: `${file}:${line}: ${step}: unknown key ${key}: remove it or check the spelling${hint}`,
+        };
+      });
+    }
+    const line = lineOf(text, path);
+    return [{ line, text: `${file}:${line}: ${step}: ${describeIssue(issue)}` }];
   });
   throw new AirgapError(
     `${file}: invalid bundle spec (${problems.length} problem${problems.length > 1 ? 's' : ''})`,

@@ -156,3 +156,29 @@ describe('bundles/ in this project', () => {
     },
   );
 });
+
+describe('several misspelt keys (n7 #8)', () => {
+  it('each at its own line, each with its nearest known key', () => {
+    // Line 2 is `enviroment:`, line 6 `verfy:`: one line each, not one merged at line 2.
+    const text = `${valid.replace('environment: dev', 'enviroment: dev')}verfy: [kubectl get pods]\n`;
+    expect(problems(text)).toEqual([
+      'bundles/x.yaml: invalid bundle spec (3 problems)',
+      'bundles/x.yaml:1: environment: missing required key: add it (expected string)',
+      'bundles/x.yaml:2: (top level): unknown key enviroment: remove it or check the spelling (did you mean environment?)',
+      'bundles/x.yaml:6: (top level): unknown key verfy: remove it or check the spelling (did you mean verify?)',
+    ]);
+  });
+  it('suggests a key that is not required, in nested objects too, and nothing for a key near none', () => {
+    const text = `${valid.replace('region: us-east-1 }', 'region: us-east-1, bucke: x }')}imagez: []\nzzz: 1\n`;
+    const found = problems(text).slice(1);
+    expect(found).toContain(
+      'bundles/x.yaml:5: s3: unknown key bucke: remove it or check the spelling (did you mean bucket?)',
+    );
+    expect(found).toContain(
+      'bundles/x.yaml:6: (top level): unknown key imagez: remove it or check the spelling (did you mean images?)',
+    );
+    expect(found).toContain(
+      'bundles/x.yaml:7: (top level): unknown key zzz: remove it or check the spelling',
+    );
+  });
+});
