@@ -13,7 +13,7 @@ import { publishDirectory } from '../../util/atomic.js';
 import { makeDirectory } from '../../util/fs.js';
 import { stableJson } from '../../util/stable-json.js';
 import { contextOf } from '../context.js';
-import { bundleDirIsCurrent, bundleResult, rollbackOf } from './current.js';
+import { bundleDirIsCurrent, bundleResult, recordedRow } from './current.js';
 import { recordPreparedBundle } from './docs.js';
 import { checkImages } from './missing-images.js';
 // pack, record, render and sign imported statically: this module is itself loaded only when
@@ -54,7 +54,8 @@ export async function buildBundle(
     state = loadScanState(gitDir);
   });
   const warnings = [...plan.warnings];
-  const rollback = plan.prepared ? await rollbackOf(plan.root, plan.prepared.record) : undefined;
+  const row = plan.prepared ? await recordedRow(plan.root, plan.prepared.record) : undefined;
+  const rollback = row?.rollback;
   const result = (record: BundleRecord, alreadyPrepared: boolean): Promise<BundleResult> =>
     bundleResult({
       record,
@@ -65,7 +66,7 @@ export async function buildBundle(
       totalBytes: plan.totalBytes,
       alreadyPrepared,
       rollback,
-      root: plan.root,
+      state: row?.state,
     });
   if (plan.prepared && (await bundleDirIsCurrent(plan.outDir, plan.prepared, options.paste))) {
     await checkImages(plan, plan.prepared.record.images, options.strict ?? false);

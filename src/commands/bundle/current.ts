@@ -6,7 +6,11 @@
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
-import { PENDING_CHANGES_FILE, readPendingEntries } from '../../docs/pending-changes.js';
+import {
+  PENDING_CHANGES_FILE,
+  type PendingEntry,
+  readPendingEntries,
+} from '../../docs/pending-changes.js';
 import { currentDeployments, specNameOf } from '../../docs/supersede.js';
 import type { BundleRecord } from '../../model/record.js';
 import type { DirtyPath } from '../../repo/git.js';
@@ -20,16 +24,29 @@ export interface Rollback {
   prepareAgain: boolean;
 }
 
+/** An earlier record's row in PENDING-CHANGES.md: the rollback it makes, and its state. */
+export interface RecordedRow {
+  rollback: Rollback | undefined;
+  /** Its lifecycle state and date; none without a row. */
+  state: BundleResult['state'];
+}
+
 /**
  * Content recorded before whose row is not the current deployment of its spec: a rollback
  * when another bundle was deployed since. Discarded content stays discarded.
  */
-export async function rollbackOf(
-  root: string,
-  record: BundleRecord,
-): Promise<Rollback | undefined> {
+export async function recordedRow(root: string, record: BundleRecord): Promise<RecordedRow> {
   const entries = readPendingEntries(await readTextOrEmpty(join(root, PENDING_CHANGES_FILE)));
   const existing = entries.find((e) => e.bundleId === record.id);
+  const state = existing ? { status: existing.status, date: existing.date } : undefined;
+  return { rollback: rollbackOf(entries, existing, record), state };
+}
+
+function rollbackOf(
+  entries: readonly PendingEntry[],
+  existing: PendingEntry | undefined,
+  record: BundleRecord,
+): Rollback | undefined {
   if (!existing || existing.status === 'discarded') return undefined;
   if (existing.status === 'prepared')
     return existing.rollbackFrom ? { from: existing.rollbackFrom, prepareAgain: false } : undefined;
@@ -57,16 +74,6 @@ export async function bundleDirIsCurrent(
   return size === archive.size && (!paste || existsSync(join(outDir, 'PASTE-TRANSFER.md')));
 }
 
-/**
- * The bundle's row in PENDING-CHANGES.md: its lifecycle state and date. "already prepared" of
- * a bundle deployed or failed made operators paste it again.
- */
-async function recordedState(root: string, id: string): Promise<BundleResult['state']> {
-  const entries = readPendingEntries(await readTextOrEmpty(join(root, PENDING_CHANGES_FILE)));
-  const entry = entries.find((e) => e.bundleId === id);
-  return entry ? { status: entry.status, date: entry.date } : undefined;
-}
-
 /** The result of a bundle run, the sizes of its documents read from the bundle directory. */
 export async function bundleResult(fields: {
   record: BundleRecord;
@@ -77,13 +84,14 @@ export async function bundleResult(fields: {
   totalBytes: number;
   alreadyPrepared: boolean;
   rollback: Rollback | undefined;
-  /** The ops repo: where an already-prepared bundle's row in PENDING-CHANGES.md is read. */
-  root: string;
+  /**
+   * The record's row as it was read (recordedRow). A row prepared again (a rollback) is
+   * prepared now: its earlier state is not shown.
+   */
+  state: BundleResult['state'];
 }): Promise<BundleResult> {
   const { rollback, outDir } = fields;
-  const state = fields.alreadyPrepared
-    ? await recordedState(fields.root, fields.record.id)
-    : undefined;
+  const state = fields.alreadyPrepared && !rollback?.prepareAgain ? fields.state : undefined;
   return {
     ...(rollback ? { rollbackFrom: rollback.from } : {}),
     ...(state ? { state } : {}),

@@ -28,7 +28,7 @@ import type { DirtyPath } from '../../repo/git.js';
 import { readTextIfExists } from '../../util/fs.js';
 import { sha256HexLazily } from '../../util/lazy-hash.js';
 import { contextOf } from '../context.js';
-import { bundleDirIsCurrent, bundleResult, rollbackOf } from './current.js';
+import { bundleDirIsCurrent, bundleResult, recordedRow } from './current.js';
 import { checkImages } from './missing-images.js';
 import type { BundleOptions, BundleResult } from './types.js';
 
@@ -251,7 +251,7 @@ async function answer(
   // The stamp was written only when these bytes parse to the same record through the schema.
   const record = JSON.parse(json) as BundleRecord;
   const prepared = { record, json };
-  const rollback = await rollbackOf(root, record);
+  const { rollback, state } = await recordedRow(root, record);
   if (rollback?.prepareAgain) return undefined;
   if (!(await bundleDirIsCurrent(outDir, prepared, options.paste))) return undefined;
   await checkImages({ root, spec: stamp.spec }, record.images, options.strict ?? false);
@@ -264,7 +264,7 @@ async function answer(
     totalBytes: stamp.totalBytes,
     alreadyPrepared: true,
     rollback,
-    root,
+    state,
   });
 }
 
