@@ -139,6 +139,47 @@ describe('the kubectl stand-in models an API server', () => {
       'error: unknown flag: --serverside\n',
     );
   });
+  it('answers `get <kind> <name>` for a missing object with NotFound and exit 1, as kubectl does', async () => {
+    await using tmp = await tempDir();
+    const { kubectl } = cluster(tmp, {
+      'ns.yaml': ns('payments'),
+      'crd.yaml': crd('widgets', 'Widget'),
+    });
+    // Before the namespace is applied, a verify step naming it must fail (it listed them all, 0).
+    const before = kubectl('get', 'namespace', 'payments');
+    expect(before).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'Error from server (NotFound): namespaces "payments" not found\n',
+    });
+    expect(kubectl('apply', '-f', 'ns.yaml', '-f', 'crd.yaml').code).toBe(0);
+    const after = kubectl('get', 'namespace', 'payments');
+    expect(after.code).toBe(0);
+    expect(after.stdout.trim().split('\n')).toEqual([
+      'NAME              STATUS   AGE',
+      'payments          Active   1d',
+    ]);
+    // Several names: the rows of those found, an error for each of the rest.
+    const some = kubectl('get', 'ns', 'payments', 'nope', 'kafka2');
+    expect(some.code).toBe(1);
+    expect(some.stdout).toContain('payments');
+    expect(some.stdout).not.toContain('default');
+    expect(some.stderr.trim().split('\n')).toEqual([
+      'Error from server (NotFound): namespaces "nope" not found',
+      'Error from server (NotFound): namespaces "kafka2" not found',
+    ]);
+    // Every kind the stand-in serves, in both spellings kubectl takes.
+    expect(kubectl('get', 'crd', 'widgets.example.io').code).toBe(0);
+    expect(kubectl('get', 'crd/gadgets.example.io').stderr).toBe(
+      'Error from server (NotFound): customresourcedefinitions.apiextensions.k8s.io "gadgets.example.io" not found\n',
+    );
+    expect(kubectl('get', 'kafkatopic', 'quote-priced', '-n', 'kafka').stderr).toBe(
+      'Error from server (NotFound): kafkatopics.kafka.strimzi.io "quote-priced" not found\n',
+    );
+    expect(kubectl('get', 'pods', 'nope', '-n', 'quotes', '-o', 'wide').code).toBe(1);
+    // Without a name, a kind with nothing in it is still the header and exit 0.
+    expect(kubectl('get', 'kafkatopic', '-n', 'kafka')).toMatchObject({ code: 0, stderr: '' });
+  });
 });
 
 describe("the test worker's kubectl server (test/helpers/kubectl-server.ts)", () => {
@@ -196,47 +237,5 @@ describe("the test worker's kubectl server (test/helpers/kubectl-server.ts)", ()
     expect(readFileSync(join(served.state, 'calls.log'), 'utf8')).toBe(
       readFileSync(join(alone.state, 'calls.log'), 'utf8'),
     );
-  });
-
-  it('answers `get <kind> <name>` for a missing object with NotFound and exit 1, as kubectl does', async () => {
-    await using tmp = await tempDir();
-    const { kubectl } = cluster(tmp, {
-      'ns.yaml': ns('payments'),
-      'crd.yaml': crd('widgets', 'Widget'),
-    });
-    // Before the namespace is applied, a verify step naming it must fail (it listed them all, 0).
-    const before = kubectl('get', 'namespace', 'payments');
-    expect(before).toEqual({
-      code: 1,
-      stdout: '',
-      stderr: 'Error from server (NotFound): namespaces "payments" not found\n',
-    });
-    expect(kubectl('apply', '-f', 'ns.yaml', '-f', 'crd.yaml').code).toBe(0);
-    const after = kubectl('get', 'namespace', 'payments');
-    expect(after.code).toBe(0);
-    expect(after.stdout.trim().split('\n')).toEqual([
-      'NAME              STATUS   AGE',
-      'payments          Active   1d',
-    ]);
-    // Several names: the rows of those found, an error for each of the rest.
-    const some = kubectl('get', 'ns', 'payments', 'nope', 'kafka2');
-    expect(some.code).toBe(1);
-    expect(some.stdout).toContain('payments');
-    expect(some.stdout).not.toContain('default');
-    expect(some.stderr.trim().split('\n')).toEqual([
-      'Error from server (NotFound): namespaces "nope" not found',
-      'Error from server (NotFound): namespaces "kafka2" not found',
-    ]);
-    // Every kind the stand-in serves, in both spellings kubectl takes.
-    expect(kubectl('get', 'crd', 'widgets.example.io').code).toBe(0);
-    expect(kubectl('get', 'crd/gadgets.example.io').stderr).toBe(
-      'Error from server (NotFound): customresourcedefinitions.apiextensions.k8s.io "gadgets.example.io" not found\n',
-    );
-    expect(kubectl('get', 'kafkatopic', 'quote-priced', '-n', 'kafka').stderr).toBe(
-      'Error from server (NotFound): kafkatopics.kafka.strimzi.io "quote-priced" not found\n',
-    );
-    expect(kubectl('get', 'pods', 'nope', '-n', 'quotes', '-o', 'wide').code).toBe(1);
-    // Without a name, a kind with nothing in it is still the header and exit 0.
-    expect(kubectl('get', 'kafkatopic', '-n', 'kafka')).toMatchObject({ code: 0, stderr: '' });
   });
 });
