@@ -25,11 +25,12 @@ export const MIN_FREE = 4 * 1024 ** 3;
 export function testTmpdir(
   env: NodeJS.ProcessEnv = process.env,
   shm = '/dev/shm',
+  minFree = MIN_FREE,
 ): string | undefined {
   if (env.TMPDIR) return undefined;
   try {
     const fs = statfsSync(shm);
-    if (fs.type !== TMPFS_MAGIC || fs.bavail * fs.bsize < MIN_FREE) return undefined;
+    if (fs.type !== TMPFS_MAGIC || fs.bavail * fs.bsize < minFree) return undefined;
     const dir = join(shm, `airgap-test-${process.getuid?.() ?? 'user'}`);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
     accessSync(dir, constants.W_OK);
