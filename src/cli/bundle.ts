@@ -84,6 +84,8 @@ export const bundleCommand: CommandSpec<BundleFlags, BundleOptions, BundleResult
       commit: record.commit,
       files: record.files.length,
       steps: record.units.filter((u) => u.kind === 'step').length,
+      // The human output's `n verify commands`.
+      verifyCommands: record.units.filter((u) => u.kind === 'verify-cmd').length,
       images: record.images,
       missingImages: record.missingImages,
       warnings: result.warnings,

@@ -118,6 +118,7 @@ function printIngested(result: IngestResult, flags: IngestFlags): void {
     `${flags.dryRun ? 'would ingest' : 'ingested'} ${result.bundleId}: ${result.status ?? 'no bastion blocks'}${result.duplicate ? ' (transcript seen before)' : ''}`,
     fields([
       ['units', formatCounts(result.counts)],
+      ...failedRow(result.failedUnits),
       ...runsRow(result.runs),
       ['masked', maskedSummary(result.masked, result.maskedByRule)],
       [
@@ -178,6 +179,23 @@ function pushesRow(pushes: IngestResult['pushes']): Array<[string, string]> {
   const failed = pushes.failed.flatMap((f) => (f.inEcr ? [] : [`\n            ${f.image}`]));
   const counts = `${pushes.failed.length} failed, ${pushes.ok} ok (CloudShell image pushes)`;
   return [['pushes', failed.length ? `${counts}; not in ECR:${failed.join('')}` : counts]];
+}
+
+/** One line per failed unit, as the runbook's Issues names it, cut to 80 columns. */
+function failedRow(units: IngestResult['failedUnits']): Array<[string, string]> {
+  if (!units.length) return [];
+  const lines = units.map((u) => {
+    const tail = [
+      u.rc !== undefined ? `exit code ${u.rc}` : '',
+      u.block !== undefined ? `bastion block ${u.block}` : '',
+    ].filter(Boolean);
+    const end = tail.length ? ` (${tail.join(', ')})` : '';
+    const head = `Command ${u.n}: ${u.name.replace(/\s+/g, ' ')}`;
+    // 12 columns of label, then the line: the name gives way, the code and block stay.
+    const room = 80 - 12 - end.length;
+    return `${head.length > room ? `${head.slice(0, room - 1)}…` : head}${end}`;
+  });
+  return [['failed', lines.join('\n            ')]];
 }
 
 function runsRow(runs: number): Array<[string, string]> {

@@ -378,7 +378,13 @@ describe('airgap bundle', () => {
     expect(usage.code).toBe(2);
     expect(usage.stderr).toContain("missing required argument 'spec'");
     const json = await runCli(['bundle', 'dev-topics', '--repo', repo.path, '--json']);
-    expect(JSON.parse(json.stdout)).toMatchObject({ ok: true, files: 4, steps: 5 });
+    expect(JSON.parse(json.stdout)).toMatchObject({
+      ok: true,
+      files: 4,
+      steps: 5,
+      // The human output's `5 steps, n verify commands`.
+      verifyCommands: Number(/(\d+) verify commands/.exec(result.stdout)?.[1]),
+    });
   });
 
   it('gives one line per spec problem with the line number, and exit code 3', async () => {

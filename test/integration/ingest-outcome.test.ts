@@ -165,10 +165,22 @@ describe('partial pastes, counts and --check', () => {
     expect(runbookOf(failing.repo, failing.result.record.id)).toContain(
       `**Failed**: ${formatCounts(json.counts)}`,
     );
+    // Which unit failed, and the PASTE.md block that runs it (the bastion section's number).
+    const block = failing.result.record.plan?.blocks.find(
+      (b) => b.side === 'bastion' && b.units.includes(6),
+    )?.n;
+    expect(block).toBeDefined();
+    expect(json.failedUnits).toEqual([
+      expect.objectContaining({ n: 6, kind: 'step', name: 'Apply quote-priced', rc: 1, block }),
+    ]);
     const checked = await runCli(['ingest', save(ops, failed), '--repo', failing.repo, '--check'], {
       env,
     });
     expect(checked.code).toBe(25);
+    expect(checked.stdout).toContain(
+      `  failed    Command 6: Apply quote-priced (exit code 1, bastion block ${block})\n`,
+    );
+    expect(checked.stdout.split('\n').every((l) => l.length <= 80 || l.startsWith('/'))).toBe(true);
   });
 });
 

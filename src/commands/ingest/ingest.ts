@@ -36,7 +36,14 @@ import {
   livingDocumentWrites,
   previewDiff,
 } from './documents.js';
-import { decideOutcome, firstDayOf, sumByRule, unitCounts } from './outcome.js';
+import {
+  decideOutcome,
+  type FailedUnit,
+  failedUnits,
+  firstDayOf,
+  sumByRule,
+  unitCounts,
+} from './outcome.js';
 
 export interface IngestOptions {
   transcript: string;
@@ -64,6 +71,8 @@ export interface IngestResult {
   /** Bastion units that decide the outcome, by status: the same count as the summary's. */
   units: Record<string, number>;
   counts: OutcomeCounts;
+  /** The bastion units that failed (counts.failed of them): number, name, exit code, block. */
+  failedUnits: FailedUnit[];
   /** How many times the bundle ran (a download starts a run). */
   runs: number;
   /** The bastion's summary and the markers disagree (also in warnings and the runbook). */
@@ -220,6 +229,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       changed: writes.map((w) => w.rel),
       units: unitCounts(counts),
       counts,
+      failedUnits: failedUnits(record, results),
       runs: runbookWarnings.runs.length,
       ...(runbookWarnings.disagreement ? { disagreement: runbookWarnings.disagreement } : {}),
       masked: transcripts.spooled.reduce((sum, t) => sum + t.masked, 0),

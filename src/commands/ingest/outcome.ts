@@ -1,3 +1,4 @@
+import type { UnitResult } from '../../ingest/outcome/merge.js';
 import {
   countOutcome,
   crossCheck,
@@ -12,6 +13,7 @@ import { iso } from '../../ingest/runbook/runbook.js';
 import type { RunbookWarnings } from '../../ingest/runbook/runbook-notes.js';
 import type { BundleTranscripts } from '../../ingest/runbook/transcripts.js';
 import { cloudshellUnits } from '../../model/image-plan.js';
+import { countsInOutcome } from '../../model/markers.js';
 import type { BundleRecord } from '../../model/record.js';
 
 /**
@@ -75,4 +77,34 @@ export function sumByRule(counts: ReadonlyArray<Record<string, number>>): Record
   for (const c of counts)
     for (const [rule, n] of Object.entries(c)) sum[rule] = (sum[rule] ?? 0) + n;
   return Object.fromEntries(Object.entries(sum).sort(([a], [b]) => a.localeCompare(b)));
+}
+
+/** A bastion unit that failed: what the human summary and --json name (the runbook quotes it). */
+export interface FailedUnit {
+  n: number;
+  kind: string;
+  name: string;
+  command?: string;
+  /** The exit code of its last run. */
+  rc?: number;
+  /** Its PASTE.md block (the bastion section's number) when the record's plan has it. */
+  block?: number;
+}
+
+/** The units countOutcome counts as failed, with their PASTE.md block. */
+export function failedUnits(record: BundleRecord, results: readonly UnitResult[]): FailedUnit[] {
+  const blocks = record.plan?.blocks.filter((b) => b.side === 'bastion') ?? [];
+  return results
+    .filter((r) => countsInOutcome(r.kind) && r.status === 'failed')
+    .map((r) => {
+      const block = blocks.find((b) => b.units.includes(r.n))?.n;
+      return {
+        n: r.n,
+        kind: r.kind,
+        name: r.name,
+        ...(r.command ? { command: r.command } : {}),
+        ...(r.final?.rc !== undefined ? { rc: r.final.rc } : {}),
+        ...(block !== undefined ? { block } : {}),
+      };
+    });
 }
