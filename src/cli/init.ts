@@ -18,9 +18,16 @@ export const initCommand: CommandSpec<{ json?: boolean }, InitOptions, InitResul
           // One file a line, as ingest lists what it changed: a list fits 80 columns.
           ['created', result.created.join('\n            ') || '-'],
           ['updated', result.updated.join('\n            ') || '-'],
-          ['next', 'edit bundles/example.yaml, commit, then: airgap bundle example'],
+          ['next', nextStep(result.specs)],
         ],
       )}\n`,
     );
   },
 };
+
+/** A repo that has specs of its own bundles one of them; a new one starts from the example. */
+function nextStep(specs: readonly string[]): string {
+  if (!specs.length) return 'edit bundles/example.yaml, commit, then: airgap bundle example';
+  const named = specs.length > 3 ? `${specs.slice(0, 3).join(', ')}, …` : specs.join(', ');
+  return `commit, then: airgap bundle <spec> (${named})`;
+}

@@ -82,15 +82,27 @@ export const statusCommand: CommandSpec<StatusFlags, StatusOptions, StatusResult
   },
 };
 
-/** Superseded bundles collapse to one line per deployment that replaced them. */
-function supersededLines(superseded: ReadonlyArray<{ status: string; by: string }>): string[] {
-  const byDeployment = new Map<string, string[]>();
-  for (const e of superseded) byDeployment.set(e.by, [...(byDeployment.get(e.by) ?? []), e.status]);
-  return [...byDeployment].map(([by, statuses]) => {
+/**
+ * Superseded bundles collapse to one line per deployment that replaced them; their ids follow
+ * in the id column (12 columns in, as the lists above), so the one that failed is named.
+ */
+function supersededLines(
+  superseded: ReadonlyArray<{ bundleId: string; status: string; by: string }>,
+): string[] {
+  const byDeployment = new Map<string, Array<{ bundleId: string; status: string }>>();
+  for (const e of superseded) byDeployment.set(e.by, [...(byDeployment.get(e.by) ?? []), e]);
+  return [...byDeployment].flatMap(([by, entries]) => {
+    const statuses = entries.map((e) => e.status);
     const counts = [...new Set(statuses)].map(
       (s) => `${statuses.filter((x) => x === s).length} ${s}`,
     );
-    return `  superseded ${statuses.length} by ${by} (${counts.join(', ')})`;
+    return [
+      `  superseded ${statuses.length} by ${by} (${counts.join(', ')})`,
+      ...wrapIds(
+        ' '.repeat(12),
+        entries.map((e) => `${e.bundleId} (${e.status})`),
+      ),
+    ];
   });
 }
 

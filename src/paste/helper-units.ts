@@ -85,7 +85,7 @@ const HELPER_BODIES: Record<HelperKind, string> = {
     esac
     i=$((i + 1))
   done
-  say "$id: $ok ok, $failed failed, $skipped skipped, $missing not run"
+  say "$id: $ok ok, $failed failed, $skipped skipped, $missing not yet seen"
   if [ "$failed" -eq 0 ] && [ "$skipped" -eq 0 ] && [ "$missing" -eq 0 ]; then
     say "RESULT: SUCCESS"
     printf 'SUCCESS\n' >| "$state/result"

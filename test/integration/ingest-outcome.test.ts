@@ -150,7 +150,7 @@ describe('partial pastes, counts and --check', () => {
       failing.result,
       fakeBastion(ops, failing.result, { KUBECTL_FAIL_ON: 'quote-priced' }),
     ).stdout;
-    const summary = /(\d+) ok, (\d+) failed, (\d+) skipped, (\d+) not run/.exec(failed);
+    const summary = /(\d+) ok, (\d+) failed, (\d+) skipped, (\d+) not yet seen/.exec(failed);
     const plain = await runCli(['ingest', save(ops, failed), '--repo', failing.repo, '--json'], {
       env,
     });

@@ -64,6 +64,11 @@ describe('airgap init', () => {
     );
     const again = await runCli(['init', repo.path]);
     expect(again.stdout).toContain('already set up');
+    // A repo with specs of its own is not sent to edit the example.
+    expect(again.stdout).toMatch(
+      /\n {2}next {6}commit, then: airgap bundle <spec> \(\S.*dev-topics/,
+    );
+    expect(again.stdout).not.toContain('example.yaml');
   });
 });
 

@@ -43,7 +43,7 @@ describe('a step that fails once, retried by pasting its block and the rest agai
     expect(failed).toBeGreaterThan(0);
     // The retry's summary is the last word, and it counts every unit as succeeded.
     expect(output.lastIndexOf('RESULT: SUCCESS')).toBeGreaterThan(failed);
-    expect(output.slice(failed)).toMatch(/: \d+ ok, 0 failed, 0 skipped, 0 not run/);
+    expect(output.slice(failed)).toMatch(/: \d+ ok, 0 failed, 0 skipped, 0 not yet seen/);
 
     const ingested = await ingest({ transcript: save(ops, output), repo });
     expect(ingested.status).toBe('deployed');

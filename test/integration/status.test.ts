@@ -64,6 +64,12 @@ describe('airgap status after a failure and its fix', () => {
     expect(human.code).toBe(ExitCode.attention);
     const lines = human.stdout.trim().split('\n');
     expect(lines).toContain(`  superseded 2 by ${fixed.id} (1 failed, 1 prepared)`);
+    // The bundles it superseded are named, in the id column of the lists above.
+    const below = lines[lines.indexOf(`  superseded 2 by ${fixed.id} (1 failed, 1 prepared)`) + 1];
+    expect(below).toBe(`            ${failed.id} (failed), ${abandoned.record.id} (prepared)`);
+    expect(lines.find((l) => l.includes(fixed.id))?.indexOf(fixed.id)).toBe(
+      below?.indexOf(failed.id),
+    );
     expect(lines.filter((l) => l.includes('kcat'))).toHaveLength(1);
     expect(lines.every((l) => l.length <= 80)).toBe(true);
 

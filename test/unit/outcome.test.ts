@@ -58,12 +58,18 @@ describe('the bastion summary', () => {
   it('is read from its output', () => {
     expect(summary).toEqual({ success: false, ok: 2, failed: 1, skipped: 0, notRun: 0 });
     expect(readSummary('no result line')).toBeUndefined();
+    // Today's helpers say `not yet seen`, as ingest and the runbook do.
+    expect(
+      readSummary('airgap: b-1234567: 2 ok, 0 failed, 0 skipped, 1 not yet seen\nRESULT: FAILED'),
+    ).toEqual({ success: false, ok: 2, failed: 0, skipped: 0, notRun: 1 });
   });
   it('is never contradicted silently', () => {
     const allOk = { ok: 3, failed: 0, skipped: 0, notYetSeen: 0, total: 3 };
     const checked = crossCheck('deployed', allOk, summary);
     expect(checked.status).toBe('failed');
-    expect(checked.disagreement).toContain('2 ok, 1 failed, 0 skipped, 0 not run (RESULT: FAILED)');
+    expect(checked.disagreement).toContain(
+      '2 ok, 1 failed, 0 skipped, 0 not yet seen (RESULT: FAILED)',
+    );
     const agreeing = { ok: 2, failed: 1, skipped: 0, notYetSeen: 0, total: 3 };
     expect(crossCheck('failed', agreeing, summary)).toEqual({ status: 'failed' });
     // A partial paste is short of the summary's counts by nature: not a disagreement.

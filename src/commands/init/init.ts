@@ -35,6 +35,8 @@ export interface InitResult {
   root: string;
   created: string[];
   updated: string[];
+  /** The specs under bundles/ other than the example (file names without .yaml), sorted. */
+  specs: string[];
 }
 
 /** Sets up an ops repo for airgap; running it again changes nothing. */
@@ -62,7 +64,8 @@ export async function init(options: {
     }
   }
 
-  const context = { environments: await specEnvironments(join(root, 'bundles')) };
+  const found = await specsUnder(join(root, 'bundles'));
+  const context = { environments: found.environments };
   const documents: readonly ManagedDocument[] = Object.values(DOCUMENTS);
   for (const doc of documents) {
     if (!doc.init) continue;
@@ -87,21 +90,23 @@ export async function init(options: {
       `${prefix}# airgap bundle output (archives and paste sheets)${eol}.airgap/out/${eol}`,
     );
   }
-  return { root, created, updated };
+  return { root, created, updated, specs: found.specs };
 }
 
 /**
- * The environments the specs under bundles/ name, read line by line: a spec that does not
+ * The specs under bundles/ and the environments they name, read line by line: a spec that does not
  * parse yet must not stop init, which only needs the name.
  */
-async function specEnvironments(dir: string): Promise<string[]> {
-  if (!existsSync(dir)) return [];
+async function specsUnder(dir: string): Promise<{ environments: string[]; specs: string[] }> {
+  if (!existsSync(dir)) return { environments: [], specs: [] };
   const found = new Set<string>();
+  const specs: string[] = [];
   for (const name of await readdir(dir)) {
     if (!/\.ya?ml$/.test(name)) continue;
+    if (name !== 'example.yaml') specs.push(name.replace(/\.ya?ml$/, ''));
     const text = await readFile(join(dir, name), 'utf8').catch(() => '');
     const env = /^environment:\s*([a-z0-9][a-z0-9-]*)\s*(?:#.*)?$/m.exec(text)?.[1];
     if (env) found.add(env);
   }
-  return [...found].sort();
+  return { environments: [...found].sort(), specs: specs.sort() };
 }
