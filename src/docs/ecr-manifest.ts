@@ -17,6 +17,11 @@ export interface EcrImageRecord {
  * ECR, and missingImages does not count the row (a later successful push replaces it).
  */
 export const PUSH_FAILED = 'none: push failed';
+/**
+ * The Digest cell when the output stops inside the push block (no end marker): the push may
+ * have finished after the copy was taken, so it may or may not be in ECR; counted as missing.
+ */
+export const PUSH_NOT_RECORDED = 'none: push not recorded';
 
 const clean = (cell: string | undefined) => (cell ?? '').replace(/`/g, '').trim();
 
@@ -77,7 +82,9 @@ export function missingImages(
   manifestText: string,
   environment: string,
 ): string[] {
-  const recorded = readEcrImages(manifestText).filter((row) => row.digest !== PUSH_FAILED);
+  const recorded = readEcrImages(manifestText).filter(
+    (row) => row.digest !== PUSH_FAILED && row.digest !== PUSH_NOT_RECORDED,
+  );
   return images.filter((image) => {
     const ref = parseImageRef(image);
     return !recorded.some((row) => {

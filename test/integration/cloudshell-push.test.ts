@@ -42,6 +42,36 @@ function pasteImageBlocks(
   return transcript;
 }
 
+describe('a CloudShell image push whose output stops inside the block', () => {
+  it('is not recorded, may not be in ECR, and still counts as missing', async () => {
+    await using repo = await opsRepo();
+    const { record } = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    commitAll(repo.path, `prepared ${record.id}`);
+    const pasted = pasteImageBlocks(repo, record);
+    const text = readFileSync(pasted, 'utf8');
+    // The copy was taken before the push's end marker: it may have finished after.
+    const end = text.search(/^.* 2 image rc=0 .*$/m);
+    expect(end).toBeGreaterThan(0);
+    writeFileSync(pasted, text.slice(0, end));
+    const ingested = await runCli(['ingest', pasted, '--repo', repo.path]);
+    expect(ingested.code, ingested.stderr).toBe(0);
+    expect(ingested.stderr).toContain(
+      `CloudShell push of ${KCAT} not recorded (the output stops inside the push): may not be in ECR`,
+    );
+    expect(ingested.stderr).not.toContain('failed');
+    const manifest = readFileSync(join(repo.path, 'docs/ecr-manifest.md'), 'utf8');
+    expect(manifest).toMatch(
+      /\| edenhill\/kcat \| 1\.7\.1 \| none: push not recorded \| dev \| [\d-]+ \| CloudShell push not recorded \(the output stops inside the push\): may not be in ECR \|/,
+    );
+    expect(runbookOf(repo.path, record.id)).toContain(
+      `> **Image push not recorded** in CloudShell: \`${KCAT}\` (the output stops inside the push). May not be in ECR`,
+    );
+    commitAll(repo.path, 'push cut short');
+    const check = await runCli(['status', '--check', '--repo', repo.path]);
+    expect(check.stdout).toContain(`  no ECR    ${KCAT}`);
+  });
+});
+
 describe('a CloudShell image push that fails', () => {
   it('is counted, warned of, written in the runbook and ecr-manifest as not in ECR; a later push clears it', async () => {
     await using repo = await opsRepo();

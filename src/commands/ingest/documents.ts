@@ -5,6 +5,7 @@ import {
   type EcrImageRecord,
   missingImages,
   PUSH_FAILED,
+  PUSH_NOT_RECORDED,
   upsertEcrImages,
 } from '../../docs/ecr-manifest.js';
 import {
@@ -200,6 +201,9 @@ export interface FailedPush {
   inEcr?: true;
 }
 
+/** FailedPush.why of a push whose output stops inside its block: it may have finished later. */
+export const NO_END_MARKER = 'no end marker';
+
 /** The image units of CloudShell's push blocks whose last attempt failed or was cut short. */
 export function failedPushes(results: readonly UnitResult[]): FailedPush[] {
   return results.flatMap((r) => {
@@ -207,7 +211,7 @@ export function failedPushes(results: readonly UnitResult[]): FailedPush[] {
     if (r.kind !== 'image' || !a || (r.status !== 'failed' && r.status !== 'incomplete')) return [];
     const image = / to (\S+)$/.exec(r.command ?? '')?.[1];
     if (!image) return [];
-    const why = r.status === 'failed' ? `exit code ${a.rc}` : 'no end marker';
+    const why = r.status === 'failed' ? `exit code ${a.rc}` : NO_END_MARKER;
     return [{ image, why, date: iso(a.endEpoch ?? a.beginEpoch).slice(0, 10) }];
   });
 }
@@ -228,10 +232,15 @@ function failedPushRows(
       {
         repository: ref.repository,
         tag: ref.tag,
-        digest: PUSH_FAILED,
         environment: record.environment,
         date: f.date,
-        source: `CloudShell push failed (${f.why}): not in ECR`,
+        ...(f.why === NO_END_MARKER
+          ? {
+              digest: PUSH_NOT_RECORDED,
+              source:
+                'CloudShell push not recorded (the output stops inside the push): may not be in ECR',
+            }
+          : { digest: PUSH_FAILED, source: `CloudShell push failed (${f.why}): not in ECR` }),
       },
     ];
   });

@@ -34,6 +34,7 @@ import {
   type FailedPush,
   imagesStillMissing,
   livingDocumentWrites,
+  NO_END_MARKER,
   previewDiff,
 } from './documents.js';
 import {
@@ -237,11 +238,16 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       images: docs.images,
       ...(pushed || failed.length ? { pushes: { ok: pushed, failed } } : {}),
       warnings: [
-        ...failed.map((f) =>
-          f.inEcr
-            ? `CloudShell push of ${f.image} failed (${f.why}); docs/ecr-manifest.md still records it in ECR (pushed before)`
-            : `CloudShell push of ${f.image} failed (${f.why}): it is not in ECR; paste the image block of PASTE.md again`,
-        ),
+        ...failed.map((f) => {
+          // The output stops inside the push: it may have finished after the copy was taken.
+          const what =
+            f.why === NO_END_MARKER
+              ? `CloudShell push of ${f.image} not recorded (the output stops inside the push)`
+              : `CloudShell push of ${f.image} failed (${f.why})`;
+          return f.inEcr
+            ? `${what}; docs/ecr-manifest.md still records it in ECR (pushed before)`
+            : `${what}: ${f.why === NO_END_MARKER ? 'may not be' : 'it is not'} in ECR; paste the image block of PASTE.md again`;
+        }),
         ...(redact
           ? []
           : ['--no-redact: secrets in the transcript are written to the repo as they are']),

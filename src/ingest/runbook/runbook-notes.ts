@@ -46,13 +46,20 @@ export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
     notes.push(`**The bastion's summary disagrees**: ${warnings.disagreement}`);
   // Said missing only where docs/ecr-manifest.md does not record the image from an earlier push.
   const failedPushes = warnings.failedPushes ?? [];
-  const missing = failedPushes.filter((f) => !f.inEcr);
+  // Output that stops inside the push (no end marker): it may have finished after the copy.
+  const cut = (f: (typeof failedPushes)[number]) => f.why === 'no end marker';
+  const missing = failedPushes.filter((f) => !f.inEcr && !cut(f));
+  const unrecorded = failedPushes.filter((f) => !f.inEcr && cut(f));
   const kept = failedPushes.filter((f) => f.inEcr);
   const pushList = (list: typeof failedPushes) =>
     list.map((f) => `\`${f.image}\` (${f.why})`).join(', ');
   if (missing.length)
     notes.push(
       `**Image push failed** in CloudShell: ${pushList(missing)}. Not in ECR: paste the CloudShell image block of PASTE.md again, and ingest its output.`,
+    );
+  if (unrecorded.length)
+    notes.push(
+      `**Image push not recorded** in CloudShell: ${unrecorded.map((f) => `\`${f.image}\``).join(', ')} (the output stops inside the push). May not be in ECR: paste the CloudShell image block of PASTE.md again, and ingest its output.`,
     );
   if (kept.length)
     notes.push(
