@@ -176,9 +176,21 @@ function maskedSummary(total: number, byRule: Record<string, number>): string {
 function pushesRow(pushes: IngestResult['pushes']): Array<[string, string]> {
   if (!pushes) return [];
   // Only the images docs/ecr-manifest.md does not record from an earlier push are not in ECR.
-  const failed = pushes.failed.flatMap((f) => (f.inEcr ? [] : [`\n            ${f.image}`]));
-  const counts = `${pushes.failed.length} failed, ${pushes.ok} ok (CloudShell image pushes)`;
-  return [['pushes', failed.length ? `${counts}; not in ECR:${failed.join('')}` : counts]];
+  // A push whose output stops inside its block is not recorded: it may be in ECR or not.
+  const cut = (f: NonNullable<IngestResult['pushes']>['failed'][number]) =>
+    f.why === 'no end marker';
+  const listed = (keep: (f: NonNullable<IngestResult['pushes']>['failed'][number]) => boolean) =>
+    pushes.failed.flatMap((f) => (!f.inEcr && keep(f) ? [`\n            ${f.image}`] : []));
+  const failed = listed((f) => !cut(f));
+  const unrecorded = listed(cut);
+  const cutCount = pushes.failed.filter(cut).length;
+  const counts = `${pushes.failed.length - cutCount} failed, ${cutCount ? `${cutCount} not recorded, ` : ''}${pushes.ok} ok (CloudShell image pushes)`;
+  return [
+    [
+      'pushes',
+      `${counts}${failed.length ? `; not in ECR:${failed.join('')}` : ''}${unrecorded.length ? `; may not be in ECR:${unrecorded.join('')}` : ''}`,
+    ],
+  ];
 }
 
 /** One line per failed unit, as the runbook's Issues names it, cut to 80 columns. */

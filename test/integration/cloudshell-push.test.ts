@@ -59,6 +59,9 @@ describe('a CloudShell image push whose output stops inside the block', () => {
       `CloudShell push of ${KCAT} not recorded (the output stops inside the push): may not be in ECR`,
     );
     expect(ingested.stderr).not.toContain('failed');
+    expect(ingested.stdout).toContain(
+      `  pushes    0 failed, 1 not recorded, 0 ok (CloudShell image pushes); may not be in ECR:\n            ${KCAT}\n`,
+    );
     const manifest = readFileSync(join(repo.path, 'docs/ecr-manifest.md'), 'utf8');
     expect(manifest).toMatch(
       /\| edenhill\/kcat \| 1\.7\.1 \| none: push not recorded \| dev \| [\d-]+ \| CloudShell push not recorded \(the output stops inside the push\): may not be in ECR \|/,
