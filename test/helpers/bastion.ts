@@ -82,15 +82,24 @@ export function sharedBastionRun(
 }
 
 /**
+ * A folder holding a `date` that answers one instant (epoch seconds) whatever it is asked: put it
+ * first on a bastion's PATH to give its session a time of the test's choosing.
+ */
+export function stoppedClock(scratch: TempDir, epochSeconds: number): string {
+  const bin = scratch.dir('airgap-clock-');
+  const realDate = execFileSync('bash', ['-c', 'command -v date'], { encoding: 'utf8' }).trim();
+  writeFileSync(join(bin, 'date'), `#!/bin/sh\nexec ${realDate} -d @${epochSeconds} "$@"\n`);
+  chmodSync(join(bin, 'date'), 0o755);
+  return bin;
+}
+
+/**
  * Sessions of one bundle on a bastion whose clock stands still (`date` answers one instant) and
  * whose cluster starts empty each time, so every capture of the session prints the same.
  * `run` runs a command (bash, script(1), asciinema…) in the bastion's home with that setup.
  */
 export function stoppedClockSessions(scratch: TempDir, result: BundleResult) {
-  const bin = scratch.dir('airgap-clock-');
-  const realDate = execFileSync('bash', ['-c', 'command -v date'], { encoding: 'utf8' }).trim();
-  writeFileSync(join(bin, 'date'), `#!/bin/sh\nexec ${realDate} -d @1795678062 "$@"\n`);
-  chmodSync(join(bin, 'date'), 0o755);
+  const bin = stoppedClock(scratch, 1795678062);
   const bastion = fakeBastion(scratch, result);
   const env = { ...bastion.env, PATH: `${bin}:${bastion.env.PATH}`, TERM: 'xterm' };
   return {

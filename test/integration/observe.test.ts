@@ -7,7 +7,7 @@ import { ingest } from '../../src/commands/ingest/ingest.js';
 import { init } from '../../src/commands/init/init.js';
 import { status } from '../../src/commands/status/status.js';
 import { findManagedBlock } from '../../src/docs/managed-block.js';
-import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
+import { fakeBastion, runBastionScript, stoppedClock } from '../helpers/bastion.js';
 import { opsRepo } from '../helpers/fixtures.js';
 import { commitAll, git, requireTool, runCli } from '../helpers/ops-repo.js';
 
@@ -122,7 +122,12 @@ describe('observe: units and docs/env-details.md', () => {
     commitAll(repo.path, 'observe');
     const good = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
     commitAll(repo.path, 'prepared good');
-    const goodRun = runBastionScript(good, fakeBastion(repo, good));
+    // The older session a minute before the newer one: both run within the same second here,
+    // and observations are ordered by the bastion's clock (seconds), as real sessions are.
+    const olderBastion = fakeBastion(repo, good);
+    const clock = stoppedClock(repo, Math.floor(Date.now() / 1000) - 60);
+    olderBastion.env = { ...olderBastion.env, PATH: `${clock}:${olderBastion.env.PATH}` };
+    const goodRun = runBastionScript(good, olderBastion);
     const goodFile = join(repo.dir(), 'good.txt');
     writeFileSync(goodFile, goodRun.output);
     await ingest({ transcript: goodFile, repo: repo.path });
