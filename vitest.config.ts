@@ -21,6 +21,10 @@ export const slowUnitTests = [
   'test/unit/sh.test.ts',
   'test/unit/simple-yaml.test.ts',
   'test/unit/spool.test.ts',
+  // Builds the real line-filter table from every rule's keywords (seconds of CPU).
+  'test/unit/table-cache.test.ts',
+  // The skeleton loader against simpleLoadAll on 4,000 generated files.
+  'test/unit/yaml-skeleton.test.ts',
 ];
 
 export default defineConfig({
