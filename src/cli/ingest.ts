@@ -2,6 +2,7 @@ import { ExitCode, type ExitCodeName } from '../errors.js';
 import type { IngestOptions, IngestResult, IngestS3Options, IngestS3Result } from '../index.js';
 import { ingest, ingestS3 } from '../index.js';
 import { formatCounts } from '../model/counts.js';
+import { type FailedPush, pushCutShort } from '../model/pushes.js';
 import type { CommandSpec } from './command.js';
 import { fields, warn, wrapWords } from './output.js';
 
@@ -177,13 +178,11 @@ function pushesRow(pushes: IngestResult['pushes']): Array<[string, string]> {
   if (!pushes) return [];
   // Only the images docs/ecr-manifest.md does not record from an earlier push are not in ECR.
   // A push whose output stops inside its block is not recorded: it may be in ECR or not.
-  const cut = (f: NonNullable<IngestResult['pushes']>['failed'][number]) =>
-    f.why === 'no end marker';
-  const listed = (keep: (f: NonNullable<IngestResult['pushes']>['failed'][number]) => boolean) =>
+  const listed = (keep: (f: FailedPush) => boolean) =>
     pushes.failed.flatMap((f) => (!f.inEcr && keep(f) ? [`\n            ${f.image}`] : []));
-  const failed = listed((f) => !cut(f));
-  const unrecorded = listed(cut);
-  const cutCount = pushes.failed.filter(cut).length;
+  const failed = listed((f) => !pushCutShort(f));
+  const unrecorded = listed(pushCutShort);
+  const cutCount = pushes.failed.filter(pushCutShort).length;
   const counts = `${pushes.failed.length - cutCount} failed, ${cutCount ? `${cutCount} not recorded, ` : ''}${pushes.ok} ok (CloudShell image pushes)`;
   return [
     [

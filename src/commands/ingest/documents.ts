@@ -34,6 +34,7 @@ import { iso } from '../../ingest/runbook/runbook.js';
 import { parseImageRef } from '../../model/images.js';
 import type { BundleStatus } from '../../model/lifecycle.js';
 import { MARKER_PREFIX } from '../../model/markers.js';
+import { type FailedPush, NO_END_MARKER, pushCutShort } from '../../model/pushes.js';
 import type { BundleRecord } from '../../model/record.js';
 import type { Git } from '../../repo/git-access.js';
 import { writeFileAtomically } from '../../util/atomic.js';
@@ -72,6 +73,8 @@ export interface LivingDocsInput {
   runbookRel: string;
   /** Images the bundle needs that docs/ecr-manifest.md will not show in ECR after this ingest. */
   missingImages: readonly string[];
+  /** CloudShell pushes that failed or were cut short, from imagesStillMissing (inEcr set). */
+  failedPushes: readonly FailedPush[];
 }
 
 /** PENDING-CHANGES.md, the handoff documents and docs/ecr-manifest.md after this ingest. */
@@ -121,13 +124,10 @@ export async function livingDocumentWrites(
   }
   writes.push(...(await observationWrites(root, record, input.results, input.runbookRel)));
   const images = collectImages(record, input.results);
-  const failed = failedPushes(input.results);
+  const failed = input.failedPushes;
   if (images.length || failed.length) {
     const before = await readTextOrEmpty(join(root, ECR_MANIFEST_FILE));
-    const update = upsertEcrImages(before, [
-      ...images,
-      ...failedPushRows(record, failed, upsertEcrImages(before, images).text),
-    ]);
+    const update = upsertEcrImages(before, [...images, ...failedPushRows(record, failed)]);
     warnings.push(...update.warnings);
     if (update.changed) writes.push({ rel: ECR_MANIFEST_FILE, content: update.text });
   }
@@ -187,23 +187,6 @@ export function chooseBundle(
   return found[0]!;
 }
 
-/** A CloudShell image push that did not end with exit code 0: the image is not in ECR. */
-export interface FailedPush {
-  /** The ECR reference it was pushed to (`<registry>/<repository>:<tag>`). */
-  image: string;
-  /** `exit code 1`, or `no end marker` when the output stops inside the block. */
-  why: string;
-  date: string;
-  /**
-   * true when docs/ecr-manifest.md (after this ingest) records the image in ECR for the
-   * environment, from an earlier push or a describe-images: the failed push removed nothing.
-   */
-  inEcr?: true;
-}
-
-/** FailedPush.why of a push whose output stops inside its block: it may have finished later. */
-export const NO_END_MARKER = 'no end marker';
-
 /** The image units of CloudShell's push blocks whose last attempt failed or was cut short. */
 export function failedPushes(results: readonly UnitResult[]): FailedPush[] {
   return results.flatMap((r) => {
@@ -218,15 +201,11 @@ export function failedPushes(results: readonly UnitResult[]): FailedPush[] {
 
 /**
  * docs/ecr-manifest.md rows that say a push failed, for images the manifest does not already
- * show in ECR (missingImages does not count these rows; a later push replaces them).
+ * show in ECR (inEcr; missingImages does not count these rows; a later push replaces them).
  */
-function failedPushRows(
-  record: BundleRecord,
-  failed: readonly FailedPush[],
-  manifest: string,
-): EcrImageRecord[] {
+function failedPushRows(record: BundleRecord, failed: readonly FailedPush[]): EcrImageRecord[] {
   return failed.flatMap((f) => {
-    if (!missingImages([f.image], manifest, record.environment).length) return [];
+    if (f.inEcr) return [];
     const ref = parseImageRef(f.image);
     return [
       {
@@ -234,7 +213,7 @@ function failedPushRows(
         tag: ref.tag,
         environment: record.environment,
         date: f.date,
-        ...(f.why === NO_END_MARKER
+        ...(pushCutShort(f)
           ? {
               digest: PUSH_NOT_RECORDED,
               source:

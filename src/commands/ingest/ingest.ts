@@ -19,6 +19,7 @@ import {
   MAX_REPO_FILE_BYTES,
 } from '../../ingest/runbook/transcripts.js';
 import type { BundleStatus } from '../../model/lifecycle.js';
+import { type FailedPush, pushCutShort } from '../../model/pushes.js';
 import { type BundleRecord, recordPath } from '../../model/record.js';
 import { parseRecordLazily } from '../../model/record-check.js';
 import { openRunDir } from '../../repo/airgap-dir.js';
@@ -31,10 +32,8 @@ import type { DocumentWrite } from '../../util/transaction.js';
 import { type CommandContext, contextOf } from '../context.js';
 import {
   chooseBundle,
-  type FailedPush,
   imagesStillMissing,
   livingDocumentWrites,
-  NO_END_MARKER,
   previewDiff,
 } from './documents.js';
 import {
@@ -213,6 +212,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       firstDay,
       runbookRel,
       missingImages: runbookWarnings.missingImages,
+      failedPushes: failed,
     });
     const runbook = await runbookPending;
     const writes: DocumentWrite[] = [
@@ -240,13 +240,12 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       warnings: [
         ...failed.map((f) => {
           // The output stops inside the push: it may have finished after the copy was taken.
-          const what =
-            f.why === NO_END_MARKER
-              ? `CloudShell push of ${f.image} not recorded (the output stops inside the push)`
-              : `CloudShell push of ${f.image} failed (${f.why})`;
+          const what = pushCutShort(f)
+            ? `CloudShell push of ${f.image} not recorded (the output stops inside the push)`
+            : `CloudShell push of ${f.image} failed (${f.why})`;
           return f.inEcr
             ? `${what}; docs/ecr-manifest.md still records it in ECR (pushed before)`
-            : `${what}: ${f.why === NO_END_MARKER ? 'may not be' : 'it is not'} in ECR; paste the image block of PASTE.md again`;
+            : `${what}: ${pushCutShort(f) ? 'may not be' : 'it is not'} in ECR; paste the image block of PASTE.md again`;
         }),
         ...(redact
           ? []

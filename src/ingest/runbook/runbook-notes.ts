@@ -1,5 +1,6 @@
 import { escapeCell } from '../../docs/markdown-table.js';
 import { countsInOutcome, isCloudShellKind, kindInfo } from '../../model/markers.js';
+import { type FailedPush, pushCutShort } from '../../model/pushes.js';
 import type { UnitResult } from '../outcome/merge.js';
 import { formatCounts, type Run } from '../outcome/outcome.js';
 import { readRange } from '../parse/images.js';
@@ -33,7 +34,7 @@ export interface RunbookWarnings {
   /** Images the bundle needs that docs/ecr-manifest.md does not show in ECR for it. */
   missingImages?: string[] | undefined;
   /** CloudShell image pushes that failed or were cut short: not in ECR. */
-  failedPushes?: ReadonlyArray<{ image: string; why: string; inEcr?: true }> | undefined;
+  failedPushes?: readonly FailedPush[] | undefined;
 }
 
 export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
@@ -46,10 +47,8 @@ export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
     notes.push(`**The bastion's summary disagrees**: ${warnings.disagreement}`);
   // Said missing only where docs/ecr-manifest.md does not record the image from an earlier push.
   const failedPushes = warnings.failedPushes ?? [];
-  // Output that stops inside the push (no end marker): it may have finished after the copy.
-  const cut = (f: (typeof failedPushes)[number]) => f.why === 'no end marker';
-  const missing = failedPushes.filter((f) => !f.inEcr && !cut(f));
-  const unrecorded = failedPushes.filter((f) => !f.inEcr && cut(f));
+  const missing = failedPushes.filter((f) => !f.inEcr && !pushCutShort(f));
+  const unrecorded = failedPushes.filter((f) => !f.inEcr && pushCutShort(f));
   const kept = failedPushes.filter((f) => f.inEcr);
   const pushList = (list: typeof failedPushes) =>
     list.map((f) => `\`${f.image}\` (${f.why})`).join(', ');
