@@ -49,6 +49,16 @@ function pasteImageBlocks(
   return transcript;
 }
 
+/** dev-topics bundled by the CLI, as an operator runs it, and its record committed. */
+async function preparedByCli(repo: OpsRepo): Promise<BundleRecord> {
+  const bundled = await runCli(['bundle', 'dev-topics'], { cwd: repo.path });
+  expect(bundled.code, bundled.stderr).toBe(0);
+  const outDir = bundled.stdout.trim().split('\n').at(-1) ?? '';
+  const record = JSON.parse(readFileSync(join(outDir, 'bundle.json'), 'utf8')) as BundleRecord;
+  commitAll(repo.path, `prepared ${record.id}`);
+  return record;
+}
+
 describe('a CloudShell image push whose output stops inside the block', () => {
   it('is not recorded, may not be in ECR, and still counts as missing', async () => {
     await using repo = await opsRepo();
@@ -161,11 +171,7 @@ describe('a CloudShell image push that fails', () => {
 describe('a CloudShell image push that fails after an earlier push recorded the image', () => {
   it('is counted and warned of, but not said to be missing from ECR: the manifest keeps its digest', async () => {
     await using repo = await opsRepo();
-    const bundled = await runCli(['bundle', 'dev-topics'], { cwd: repo.path });
-    expect(bundled.code, bundled.stderr).toBe(0);
-    const outDir = bundled.stdout.trim().split('\n').at(-1) ?? '';
-    const record = JSON.parse(readFileSync(join(outDir, 'bundle.json'), 'utf8')) as BundleRecord;
-    commitAll(repo.path, `prepared ${record.id}`);
+    const record = await preparedByCli(repo);
 
     const pushed = await runCli(['ingest', pasteImageBlocks(repo, record), '--repo', repo.path]);
     expect(pushed.code, pushed.stderr).toBe(0);
@@ -196,11 +202,7 @@ describe('a CloudShell image push that fails after an earlier push recorded the 
 describe('one CloudShell transcript with a push, then the same push refused', () => {
   it('records the digest the first push proved, and does not call the image missing', async () => {
     await using repo = await opsRepo();
-    const bundled = await runCli(['bundle', 'dev-topics'], { cwd: repo.path });
-    expect(bundled.code, bundled.stderr).toBe(0);
-    const outDir = bundled.stdout.trim().split('\n').at(-1) ?? '';
-    const record = JSON.parse(readFileSync(join(outDir, 'bundle.json'), 'utf8')) as BundleRecord;
-    commitAll(repo.path, `prepared ${record.id}`);
+    const record = await preparedByCli(repo);
 
     // The image block pasted twice in one session: ECR refused the second push.
     const pushed = readFileSync(pasteImageBlocks(repo, record), 'utf8');

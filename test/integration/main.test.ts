@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { opsRepo, type TempDir, tempDir } from '../helpers/fixtures.js';
+import { type OpsRepo, opsRepo, type TempDir, tempDir } from '../helpers/fixtures.js';
 import { cliPath, commitAll, projectRoot } from '../helpers/ops-repo.js';
 
 /** dist/bin/'s files and the sources esbuild put in each (written by scripts/build-bin.ts). */
@@ -160,6 +160,14 @@ describe.each([
   });
 });
 
+/** A first bundle of dev-topics by the built CLI, node started with `nodeFlags` before it. */
+function firstBundleWith(repo: OpsRepo, nodeFlags: readonly string[]): void {
+  const args = ['bundle', 'dev-topics', '--repo', repo.path, '--out', repo.dir(), '--json'];
+  const run = spawnSync(process.execPath, [...nodeFlags, cliPath, ...args], { encoding: 'utf8' });
+  expect(run.status, run.stderr).toBe(0);
+  expect(JSON.parse(run.stdout).alreadyPrepared).toBe(false);
+}
+
 // dist/src/bundle/scan-worker.js is covered by test/integration/scan-pool.test.ts.
 describe('dist/bin/airgap.js, built in chunks', () => {
   it('writes a first bundle of a few files without loading node:worker_threads', async () => {
@@ -171,16 +179,7 @@ describe('dist/bin/airgap.js, built in chunks', () => {
       join(dir, 'preload.cjs'),
       `process.on('exit', () => require('node:fs').writeFileSync(${JSON.stringify(log)}, process.moduleLoadList.join('\\n')));\n`,
     );
-    const args = ['bundle', 'dev-topics', '--repo', repo.path, '--out', repo.dir(), '--json'];
-    const run = spawnSync(
-      process.execPath,
-      ['--require', join(dir, 'preload.cjs'), cliPath, ...args],
-      {
-        encoding: 'utf8',
-      },
-    );
-    expect(run.status, run.stderr).toBe(0);
-    expect(JSON.parse(run.stdout).alreadyPrepared).toBe(false);
+    firstBundleWith(repo, ['--require', join(dir, 'preload.cjs')]);
     const builtins = readFileSync(log, 'utf8').split('\n');
     expect(builtins).toContain('NativeModule fs/promises');
     // Its files are scanned on the main thread: scan-pool.ts requires worker_threads when a
@@ -276,17 +275,9 @@ globalThis.Function = new Proxy(globalThis.Function, {
 });
 `,
     );
-    const args = ['bundle', 'dev-topics', '--repo', repo.path, '--out', repo.dir(), '--json'];
-    const run = spawnSync(
-      process.execPath,
-      ['--import', join(dir, 'count.mjs'), cliPath, ...args],
-      {
-        encoding: 'utf8',
-      },
-    );
-    expect(run.status, run.stderr).toBe(0);
-    // The spec was parsed, and the fresh record too (the rerun stamp is written only then).
-    expect(JSON.parse(run.stdout).alreadyPrepared).toBe(false);
+    // A first bundle (firstBundleWith checks alreadyPrepared is false): the spec was parsed,
+    // and the fresh record too (the rerun stamp is written only then).
+    firstBundleWith(repo, ['--import', join(dir, 'count.mjs')]);
     expect(readdirSync(join(repo.path, '.git/airgap/rerun'))).toHaveLength(1);
     expect(readFileSync(log, 'utf8')).toBe('');
   });
