@@ -217,12 +217,14 @@ export const domainRules: readonly RegexRule[] = [
     // The same URL percent-encoded, as a query parameter or a JDBC/ODBC option holds it:
     // `postgresql%3A%2F%2Fapp%3Ap%2540ss%40db%3A5432`. The user part stops at an encoded `:` or
     // `@`; the password is what comes before the first encoded `@` (none before it, at most 512).
-    // Written without a lookahead at every character: a `%` is the only one that needs one, and
-    // the password is found by a lazy search for `%40`, not a run of 512 walked back on failure.
+    // Neither runs into the next encoded `://`, as the plain entry's password stops at a `/`: a
+    // list of encoded URLs (`a%3A6379%2Credis%3A%2F%2Fu%3Apw%40b`) has its password masked, not
+    // the hosts before it, and a line of `%3a%2f%2f` costs one short look per start, not 512.
+    // A lookahead only at a `%`, not at every character; a lazy search for the first `%40`.
     id: 'url-password',
     keywords: ['%3a%2f%2f'],
     pattern:
-      /(?<=[a-z0-9])%3A%2F%2F(?:[^\s'"&@/?#%]|%(?!3A|40)){0,256}%3A(?!%40)([^\s'"&@/?#]{1,512}?)%40/gi,
+      /(?<=[a-z0-9])%3A%2F%2F(?:[^\s'"&@/?#%]|%(?!3A|40)){0,256}%3A(?!%40)((?:[^\s'"&@/?#%]|%(?!3A%2F%2F)){1,512}?)%40/gi,
     validate: (value, match) =>
       notPlaceholder(decodeURIComponentSafely(value)) &&
       !repeatsUserOrScheme(

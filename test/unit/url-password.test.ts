@@ -5,12 +5,12 @@ import { findSecrets, maskSecrets, rules } from '../../src/secrets/index.js';
 const [plain, encoded] = rules.filter((r) => r.id === 'url-password');
 
 /**
- * The encoded entry as first written: a lookahead at every character, the simplest statement of
- * what it finds (the user stops at an encoded `:` or `@`, the password at an encoded `@`). The
- * rule's pattern is a faster spelling of it and must find exactly the same.
+ * The encoded entry with a lookahead at every character, the simplest statement of what it finds:
+ * the user stops at an encoded `:` or `@`, the password at an encoded `@` or the next encoded
+ * `://`. The rule's pattern is a faster spelling of it and must find exactly the same.
  */
 const REFERENCE =
-  /(?<=[a-z0-9])%3A%2F%2F(?:(?!%3A|%40)[^\s'"&@/?#]){0,256}%3A((?:(?!%40)[^\s'"&@/?#]){1,512})%40/gi;
+  /(?<=[a-z0-9])%3A%2F%2F(?:(?!%3A|%40)[^\s'"&@/?#]){0,256}%3A((?:(?!%40|%3A%2F%2F)[^\s'"&@/?#]){1,512})%40/gi;
 
 const matches = (pattern: RegExp, text: string) =>
   [...text.matchAll(new RegExp(pattern.source, pattern.flags))].map(
@@ -84,6 +84,21 @@ describe('url-password', () => {
     );
     expect(maskSecrets('u=redis://:T0p-s3cr3t@cache').text).toBe(
       'u=redis://:«masked:url-password»@cache',
+    );
+  });
+
+  it('a password stops at the next encoded `://`, as a plain one stops at a `/`', () => {
+    // Until session 8 the encoded password ran on over the next URL of a list, masking its host.
+    expect(
+      maskSecrets('hosts=redis%3A%2F%2Fa%3A6379%2Credis%3A%2F%2Fu%3AT0p-s3cr3t%40b').text,
+    ).toBe('hosts=redis%3A%2F%2Fa%3A6379%2Credis%3A%2F%2Fu%3A«masked:url-password»%40b');
+    expect(maskSecrets('hosts=redis://a:6379,redis://u:T0p-s3cr3t@b').text).toBe(
+      'hosts=redis://a:6379,redis://u:«masked:url-password»@b',
+    );
+    // A URL inside the password is no URL's password; an encoded `/` alone may be one (base64).
+    expect(findSecrets('u=db%3A%2F%2Fu%3Ahttp%3A%2F%2Fx%40h')).toEqual([]);
+    expect(maskSecrets('u=db%3A%2F%2Fu%3AwJal%2FK7MD%2Fb%40h').text).toBe(
+      'u=db%3A%2F%2Fu%3A«masked:url-password»%40h',
     );
   });
 
