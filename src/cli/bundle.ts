@@ -2,7 +2,7 @@ import type { BundleOptions, BundleResult } from '../index.js';
 import { bundle } from '../index.js';
 import { ARCHIVE_FORMAT_NAMES, type ArchiveFormat } from '../model/archive-formats.js';
 import type { CommandSpec } from './command.js';
-import { fields, formatBytes, warn, wrapWords } from './output.js';
+import { fields, formatBytes, warn, wrapLine, wrapWords } from './output.js';
 
 interface BundleFlags {
   repo?: string;
@@ -97,23 +97,25 @@ export const bundleCommand: CommandSpec<BundleFlags, BundleOptions, BundleResult
     for (const w of result.warnings) warn(w);
     const rollback = result.rollbackFrom ? `, a rollback from ${result.rollbackFrom}` : '';
     if (result.rollbackFrom && !result.alreadyPrepared) {
-      process.stdout.write(`prepared again: ${record.id}${rollback}\n${result.outDir}\n`);
+      process.stdout.write(
+        `${wrapLine(`prepared again: ${record.id}${rollback}`)}\n${result.outDir}\n`,
+      );
       return;
     }
     if (result.alreadyPrepared) {
       // Its recorded state: "already prepared" of a deployed or failed bundle read as "paste it".
       const state = result.state;
-      process.stdout.write(
+      const line =
         !state || state.status === 'prepared'
-          ? `already prepared: ${record.id}${rollback} (nothing changed)\n${result.outDir}\n`
-          : `already built: ${record.id}${rollback} (${state.status} ${state.date}, nothing changed)\n${result.outDir}\n`,
-      );
+          ? `already prepared: ${record.id}${rollback} (nothing changed)`
+          : `already built: ${record.id}${rollback} (${state.status} ${state.date}, nothing changed)`;
+      process.stdout.write(`${wrapLine(line)}\n${result.outDir}\n`);
       return;
     }
     const steps = record.units.filter((u) => u.kind === 'step').length;
     const verify = record.units.filter((u) => u.kind === 'verify-cmd').length;
     const lines = [
-      `bundle ${record.id} (${record.environment}, commit ${record.commit.slice(0, 7)})`,
+      wrapLine(`bundle ${record.id} (${record.environment}, commit ${record.commit.slice(0, 7)})`),
       fields([
         [
           'files',

@@ -1,7 +1,7 @@
 import type { DiscardOptions, DiscardResult } from '../index.js';
 import { discard } from '../index.js';
 import type { CommandSpec } from './command.js';
-import { fields, warn } from './output.js';
+import { fields, warn, wrapLine } from './output.js';
 
 interface DiscardFlags {
   repo?: string;
@@ -35,7 +35,7 @@ export const discardCommand: CommandSpec<DiscardFlags, DiscardOptions, DiscardRe
     for (const w of result.warnings) warn(w);
     const already = result.previous === 'discarded';
     process.stdout.write(
-      `${already ? `${result.bundleId} was already discarded (nothing changed)` : `discarded ${result.bundleId} (was ${result.previous})`}\n${
+      `${wrapLine(already ? `${result.bundleId} was already discarded (nothing changed)` : `discarded ${result.bundleId} (was ${result.previous})`)}\n${
         already ? '' : `${fields([['changed', result.changed.join(', ')]])}\n`
       }`,
     );

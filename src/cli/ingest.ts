@@ -4,7 +4,7 @@ import { ingest, ingestS3 } from '../index.js';
 import { formatCounts } from '../model/counts.js';
 import { type FailedPush, pushCutShort } from '../model/pushes.js';
 import type { CommandSpec } from './command.js';
-import { fields, warn, wrapWords } from './output.js';
+import { fields, warn, wrapLine, wrapWords } from './output.js';
 
 interface IngestFlags {
   repo?: string;
@@ -116,7 +116,9 @@ function outcomeExit(statuses: ReadonlyArray<IngestResult['status']>): ExitCodeN
 function printIngested(result: IngestResult, flags: IngestFlags): void {
   for (const w of result.warnings) warn(w);
   const lines = [
-    `${flags.dryRun ? 'would ingest' : 'ingested'} ${result.bundleId}: ${result.status ?? 'no bastion blocks'}${result.duplicate ? ' (transcript seen before)' : ''}`,
+    wrapLine(
+      `${flags.dryRun ? 'would ingest' : 'ingested'} ${result.bundleId}: ${result.status ?? 'no bastion blocks'}${result.duplicate ? ' (transcript seen before)' : ''}`,
+    ),
     fields([
       ['units', formatCounts(result.counts)],
       ...failedRow(result.failedUnits),
@@ -144,7 +146,7 @@ function printIngested(result: IngestResult, flags: IngestFlags): void {
 
 /** One line per log, the key after the prefix; a long reason on its own line (80 columns). */
 function prefixSummary(result: IngestS3Result, dryRun: boolean): string {
-  const lines = [`${result.url}: ${result.logs.length} object(s), oldest first`];
+  const lines = [wrapLine(`${result.url}: ${result.logs.length} object(s), oldest first`)];
   for (const log of result.logs) {
     const name = log.url.slice(result.url.length) || log.url;
     const label = {
@@ -157,8 +159,10 @@ function prefixSummary(result: IngestS3Result, dryRun: boolean): string {
       : (log.reason ?? '');
     const line = `  ${label.padEnd(9)} ${name}  ${what}`;
     if (line.length <= 80) lines.push(line);
-    else lines.push(`  ${label.padEnd(9)} ${name}`, ...wrapWords(' '.repeat(12), what));
-    for (const w of log.result?.warnings ?? []) lines.push(`            warning: ${w}`);
+    else
+      lines.push(...wrapWords(`  ${label.padEnd(9)} `, name), ...wrapWords(' '.repeat(12), what));
+    for (const w of log.result?.warnings ?? [])
+      lines.push(...wrapWords('            warning: ', w, 80, ' '.repeat(21)));
   }
   const count = (s: string) => result.logs.filter((l) => l.status === s).length;
   lines.push(

@@ -1,7 +1,7 @@
 import type { InitOptions, InitResult } from '../index.js';
 import { init } from '../index.js';
 import type { CommandSpec } from './command.js';
-import { fields } from './output.js';
+import { fields, wrapLine } from './output.js';
 
 export const initCommand: CommandSpec<{ json?: boolean }, InitOptions, InitResult> = {
   name: 'init',
@@ -13,7 +13,7 @@ export const initCommand: CommandSpec<{ json?: boolean }, InitOptions, InitResul
   print: (result) => {
     const none = result.created.length + result.updated.length === 0;
     process.stdout.write(
-      `${none ? `${result.root} is already set up for airgap` : `set up ${result.root} for airgap`}\n${fields(
+      `${wrapLine(none ? `${result.root} is already set up for airgap` : `set up ${result.root} for airgap`)}\n${fields(
         [
           // One file a line, as ingest lists what it changed: a list fits 80 columns.
           ['created', result.created.join('\n            ') || '-'],

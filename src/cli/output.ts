@@ -22,48 +22,85 @@ export function printJson(value: unknown): void {
   process.stdout.write(`${JSON.stringify(value, null, 2)}\n`);
 }
 
+/** The width every human line of every command fits: an 80x24 terminal, a CloudShell tab. */
+export const WIDTH = 80;
+
 export function warn(message: string): void {
-  process.stderr.write(`${pc.yellow('warning:')} ${message}\n`);
+  const lines = wrapWords('warning: ', message);
+  process.stderr.write(`${pc.yellow('warning:')}${lines.join('\n').slice(8)}\n`);
 }
 
-/** Two-column "label value" lines that fit 80 columns. */
+/**
+ * Two-column "label value" lines within 80 columns. A value's own lines (a list, one item a
+ * line after 12 spaces) wrap each at their indent; a long first line wraps under the value.
+ */
 export function fields(rows: ReadonlyArray<[string, string]>): string {
-  return rows.map(([label, value]) => `  ${label.padEnd(9)} ${value}`).join('\n');
+  return rows
+    .flatMap(([label, value]) => {
+      const [first = '', ...rest] = value.split('\n');
+      return [
+        ...wrapWords(`  ${label.padEnd(9)} `, first),
+        ...rest.flatMap((line) => {
+          const indent = /^ */.exec(line)?.[0] ?? '';
+          return wrapWords(indent, line.slice(indent.length));
+        }),
+      ];
+    })
+    .join('\n');
 }
 
-/** Words after a prefix in lines of at most `width` columns, the later ones after `indent`. */
+/** One sentence of output, wrapped at 80 columns, its later lines after `indent`. */
+export function wrapLine(text: string, indent = '  '): string {
+  return wrapWords('', text, WIDTH, indent).join('\n');
+}
+
+/**
+ * Words after a prefix in lines of at most `width` columns, the later ones after `indent`. Lines
+ * break only between words: a word is a path, an image or a URL someone copies, so one that
+ * does not fit where it would go starts a line of its own, as near its indent as it fits (a
+ * word wider than the whole line is the one thing left over `width`: cut, it would paste half).
+ */
 export function wrapWords(
   prefix: string,
   text: string,
-  width = 80,
+  width = WIDTH,
   indent = ' '.repeat(prefix.length),
 ): string[] {
   const lines: string[] = [];
   let line = prefix;
+  let empty = true;
   for (const word of text.split(' ')) {
-    const start = line === prefix || line === indent;
-    if (!start && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = `${indent}${word}`;
-    } else line = start ? `${line}${word}` : `${line} ${word}`;
+    const next = empty ? `${line}${word}` : `${line} ${word}`;
+    if (next.length <= width) {
+      line = next;
+      empty = false;
+      continue;
+    }
+    // A prefix of blanks alone is no line; a label ("error:") stays, its word goes below.
+    if (!empty || line.trim()) lines.push(line.trimEnd());
+    line = `${' '.repeat(Math.max(0, Math.min(indent.length, width - word.length)))}${word}`;
+    empty = false;
   }
   return [...lines, line];
 }
 
 /**
- * A problem on stderr: `error: message`, one indented line per detail, then the hint. The message
- * and each detail stay one line (what grep and an editor's file:line jump look for); the hint, a
- * sentence for a person, wraps at 80 columns.
+ * A problem on stderr: `error: message`, one indented line per detail, then the hint, each
+ * wrapped at 80 columns between words (a path keeps its `file:line` whole for an editor's jump).
  */
 export function report(message: string, details: readonly string[] = [], hint?: string): void {
-  process.stderr.write(`${pc.red('error:')} ${message}\n`);
-  for (const line of details) process.stderr.write(`  ${line}\n`);
-  if (hint) process.stderr.write(`${pc.dim('hint:')}${wrapped(hint).slice(5)}\n`);
+  const lines = [
+    ...wrapWords('error: ', message),
+    ...details.flatMap((detail) => wrapWords('  ', detail, WIDTH, '    ')),
+  ];
+  if (hint) lines.push(wrapped(hint));
+  process.stderr.write(`${pc.red('error:')}${lines.join('\n').slice(6)}\n`);
 }
 
 /** `hint: …` in lines of 80 columns; a hint that has lines of its own (a YAML snippet) keeps them. */
 function wrapped(hint: string): string {
-  return hint.includes('\n') ? `hint: ${hint}` : wrapWords('hint: ', hint).join('\n');
+  const text = hint.includes('\n') ? `hint: ${hint}` : wrapWords('hint: ', hint).join('\n');
+  return `${pc.dim('hint:')}${text.slice(5)}`;
 }
 
 /** The one place errors become messages and exit codes. */
@@ -84,9 +121,7 @@ export function reportError(thrown: unknown, options: GlobalOptions): number {
     return error.exitCode;
   }
   const err = error as Error;
-  process.stderr.write(
-    `${pc.red('error:')} this is a bug in airgap: ${err?.message ?? String(error)}\n`,
-  );
+  report(`this is a bug in airgap: ${err?.message ?? String(error)}`);
   if (options.debug) process.stderr.write(`${err?.stack ?? ''}\n`);
   else process.stderr.write('hint: run again with --debug for the stack trace, and report it\n');
   return ExitCode.bug;

@@ -2,7 +2,7 @@ import { ExitCode } from '../errors.js';
 import type { StatusOptions, StatusResult } from '../index.js';
 import { status } from '../index.js';
 import type { CommandSpec } from './command.js';
-import { report, wrapWords } from './output.js';
+import { report, wrapLine, wrapWords } from './output.js';
 
 interface StatusFlags {
   repo?: string;
@@ -37,7 +37,9 @@ export const statusCommand: CommandSpec<StatusFlags, StatusOptions, StatusResult
       lines.push(
         // A mistyped --env said "no bundles recorded yet" of a repo full of them.
         flags.env && result.knownEnvironments.length
-          ? `no bundles for environment ${flags.env} (known: ${result.knownEnvironments.join(', ')})`
+          ? wrapLine(
+              `no bundles for environment ${flags.env} (known: ${result.knownEnvironments.join(', ')})`,
+            )
           : 'no bundles recorded yet (run airgap bundle <spec>)',
       );
     // First: while a record is unread, what the environments below show may be incomplete.
@@ -46,10 +48,12 @@ export const statusCommand: CommandSpec<StatusFlags, StatusOptions, StatusResult
         ...wrapWords('  unreadable ', r.problem),
         ...(r.hint ? wrapWords('             hint: ', r.hint) : []),
       );
+    // A label, then words that wrap 12 columns in: an image or a spec name is copied whole.
+    const row = (label: string, text: string) => wrapWords(`  ${label.padEnd(9)} `, text);
     for (const env of result.environments) {
-      lines.push(`${env.environment}`);
+      lines.push(...wrapWords('', env.environment));
       const list = (label: string, items: Array<{ bundleId: string; date: string }>) => {
-        for (const e of items) lines.push(`  ${label.padEnd(9)} ${e.bundleId}  ${e.date}`);
+        for (const e of items) lines.push(...row(label, `${e.bundleId}  ${e.date}`));
       };
       list('deployed', env.deployed);
       list('failed', env.failed);
@@ -59,12 +63,17 @@ export const statusCommand: CommandSpec<StatusFlags, StatusOptions, StatusResult
       lines.push(...supersededLines(env.superseded));
       if (env.observed)
         lines.push(
-          `  observed  ${env.observed.at.replace('T', ' ').replace('Z', ' UTC')}  ${env.observed.bundle}`,
+          ...row(
+            'observed',
+            `${env.observed.at.replace('T', ' ').replace('Z', ' UTC')}  ${env.observed.bundle}`,
+          ),
         );
       for (const m of env.missingImages)
-        lines.push(`  no ECR    ${m.image}`, ...wrapIds('            for ', m.bundleIds));
+        lines.push(...row('no ECR', m.image), ...wrapIds('            for ', m.bundleIds));
       for (const d of env.drift)
-        lines.push(`  drift     ${d.spec}: ${d.files.length} file(s) changed since ${d.since}`);
+        lines.push(
+          ...row('drift', `${d.spec}: ${d.files.length} file(s) changed since ${d.since}`),
+        );
     }
     lines.push(
       result.attention.length
@@ -97,7 +106,12 @@ function supersededLines(
       (s) => `${statuses.filter((x) => x === s).length} ${s}`,
     );
     return [
-      `  superseded ${statuses.length} by ${by} (${counts.join(', ')})`,
+      ...wrapWords(
+        '  superseded ',
+        `${statuses.length} by ${by} (${counts.join(', ')})`,
+        80,
+        ' '.repeat(12),
+      ),
       ...wrapIds(
         ' '.repeat(12),
         entries.map((e) => `${e.bundleId} (${e.status})`),

@@ -2,7 +2,7 @@ import type { UploadOptions, UploadResult } from '../index.js';
 import { upload } from '../index.js';
 import type { Progress } from '../util/progress.js';
 import type { CommandSpec } from './command.js';
-import { fields, formatBytes } from './output.js';
+import { fields, formatBytes, wrapLine } from './output.js';
 
 interface UploadFlags {
   bucket?: string;
@@ -101,7 +101,11 @@ export const uploadCommand: CommandSpec<UploadFlags, UploadOptions, UploadResult
     const rate = result.seconds > 0 ? `${formatBytes(result.size / result.seconds)}/s` : '';
     process.stdout.write(
       `${[
-        result.status === 'uploaded' ? `uploaded ${result.url}` : `already uploaded ${result.url}`,
+        wrapLine(
+          result.status === 'uploaded'
+            ? `uploaded ${result.url}`
+            : `already uploaded ${result.url}`,
+        ),
         fields([
           // On a line of its own: beside a long S3 URL it ran past 80 columns.
           ...(result.status === 'uploaded'

@@ -10,3 +10,11 @@ export async function expectAirgapError(promise: Promise<unknown>): Promise<Airg
   expect(error).toBeInstanceOf(AirgapError);
   return error as AirgapError;
 }
+
+/**
+ * CLI output with the lines it wrapped at 80 columns joined back (a continuation is indented),
+ * for checking a whole sentence whatever the width of the paths inside it.
+ */
+export function unwrapped(text: string): string {
+  return text.replace(/\n +/g, ' ');
+}

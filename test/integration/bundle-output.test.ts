@@ -26,3 +26,60 @@ describe('airgap bundle, as a person reads it', () => {
     expect(lines.slice(0, -1).filter((l) => l.length > 80)).toEqual([]);
   });
 });
+
+/**
+ * Every line a person reads within 80 columns; a word is never cut, so a line over 80 may only
+ * be a single word (a path or image) wider than the line, whole on a line of its own.
+ */
+function overEighty(output: string): string[] {
+  return output
+    .replace(/\u001b\[[0-9;]*m/g, '')
+    .split('\n')
+    .filter((line) => line.length > 80 && (line.trim().includes(' ') || line.trim().length <= 78));
+}
+
+describe('every command within 80 columns on long paths and images', () => {
+  it('wraps errors, warnings and status between words, each path and image whole', async () => {
+    await using repo = await opsRepo();
+    const spec = join(repo.path, 'bundles/dev-topics.yaml');
+    // A glob that matches nothing warns with the spec path and the glob: 101 columns in one line.
+    const glob = `${'registry.example.com/'.repeat(2)}never-used/*`;
+    writeFileSync(
+      spec,
+      readFileSync(spec, 'utf8').replace(
+        'images:\n',
+        `ignoreImages:\n  - "${glob}"\nimages:\n  - ${BRIDGE}\n`,
+      ),
+    );
+    commitAll(repo.path, 'the bridge image, and an ignore glob');
+    const bundled = await runCli(['bundle', 'dev-topics'], { cwd: repo.path });
+    expect(bundled.code, bundled.stderr).toBe(0);
+    expect(bundled.stderr).toContain(glob);
+    commitAll(repo.path, 'prepared');
+
+    // `  no ECR    <image>` was 83 columns: the image goes whole onto the next line.
+    const state = await runCli(['status'], { cwd: repo.path });
+    expect(state.stdout).toMatch(
+      new RegExp(`\\n {2}no ECR\\n +${BRIDGE.replaceAll('.', '\\.')}\\n`),
+    );
+
+    // Paths as long as a line leaves room for: each error names one, whole.
+    const long = join(repo.dir(), 'n'.repeat(Math.max(1, 76 - repo.dir().length)));
+    const errors = await Promise.all([
+      runCli(['upload', join(long, 'dev-topics-0123456')], { cwd: repo.path }),
+      runCli(['ingest', join(long, 'x.txt')], { cwd: repo.path }),
+      runCli(['bundle', join(long, 's.yaml')], { cwd: repo.path }),
+      runCli(['status', '--env', `an-environment-nobody-named-${'x'.repeat(50)}`], {
+        cwd: repo.path,
+      }),
+    ]);
+    for (const run of errors) {
+      expect(run.code, run.stderr).toBe(2);
+      expect(run.stderr).toMatch(/^error:/);
+    }
+    expect(errors[0]?.stderr).toContain(`\n${join(long, 'dev-topics-0123456').padStart(78)}\n`);
+    expect(errors[1]?.stderr).toContain(join(long, 'x.txt'));
+    const outputs = [bundled, state, ...errors].flatMap((run) => [run.stdout, run.stderr]);
+    expect(outputs.flatMap(overEighty)).toEqual([]);
+  });
+});

@@ -20,7 +20,7 @@ import { ingest } from '../../src/commands/ingest/ingest.js';
 import type { AirgapError } from '../../src/errors.js';
 import { realTransactionFs } from '../../src/util/transaction.js';
 import { type BastionRuns, sharedBastionRun } from '../helpers/bastion.js';
-import { expectAirgapError } from '../helpers/errors.js';
+import { expectAirgapError, unwrapped } from '../helpers/errors.js';
 import { opsRepo, type TempDir, tempDir } from '../helpers/fixtures.js';
 import { cliPath, commitAll, exampleRepo, git, runCli } from '../helpers/ops-repo.js';
 
@@ -128,7 +128,7 @@ describe('ingest leaves every document as it was when it cannot write', () => {
     const failed = await runCli(['ingest', transcript, '--repo', repo]);
     expect(failed.code).toBe(23);
     expect(failed.stderr).toContain('no space left on the device');
-    expect(failed.stderr).toContain('no document was changed');
+    expect(unwrapped(failed.stderr)).toContain('no document was changed');
     expect(failed.stderr).not.toMatch(/\n\s+at /);
     expect(snapshot(repo)).toEqual(before);
     expect(leftovers(repo)).toEqual([]);

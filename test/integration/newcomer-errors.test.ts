@@ -6,7 +6,7 @@ import { ingest } from '../../src/commands/ingest/ingest.js';
 import { status } from '../../src/commands/status/status.js';
 import { upload } from '../../src/commands/upload/upload.js';
 import { type BastionRuns, sharedBastionRun } from '../helpers/bastion.js';
-import { expectAirgapError } from '../helpers/errors.js';
+import { expectAirgapError, unwrapped } from '../helpers/errors.js';
 import { opsRepo } from '../helpers/fixtures.js';
 import { commitAll, runCli } from '../helpers/ops-repo.js';
 
@@ -55,7 +55,9 @@ describe('errors a newcomer meets', () => {
     writeFileSync(join(folder, 'terminal.txt'), 'pasted\n');
     const ingested = await runCli(['ingest', folder, '--repo', repo.path]);
     expect(ingested.code).toBe(2);
-    expect(ingested.stderr).toContain(`${folder} is a directory: pass the transcript file`);
+    expect(unwrapped(ingested.stderr)).toContain(
+      `${folder} is a directory: pass the transcript file`,
+    );
     expect(ingested.stderr).toContain('terminal.txt');
     expect(ingested.stderr).not.toContain('bug');
     // --repo /no/such/dir: was "git is not installed or not on PATH" (34).
@@ -67,7 +69,7 @@ describe('errors a newcomer meets', () => {
     ]) {
       const run = await runCli(args);
       expect(run.code).toBe(2);
-      expect(run.stderr).toContain(`directory not found: ${missing}`);
+      expect(unwrapped(run.stderr)).toContain(`directory not found: ${missing}`);
       expect(run.stderr).not.toContain('git is not installed');
     }
     // A folder as the spec: was "(top level): expected object, got string" (3).

@@ -2,7 +2,7 @@ import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
-import { expectAirgapError } from '../helpers/errors.js';
+import { expectAirgapError, unwrapped } from '../helpers/errors.js';
 import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
 import { commitAll, git, runCli } from '../helpers/ops-repo.js';
 
@@ -297,7 +297,7 @@ describe('bundle refuses sizes the far side cannot work with', () => {
     commitAll(repo.path, 'many steps');
     const result = await runCli(['bundle', 'dev-topics', '--repo', repo.path]);
     expect(result.code).toBe(3);
-    expect(result.stderr).toContain(
+    expect(unwrapped(result.stderr)).toContain(
       'the bundle is 100,002 units, over the limit of 99,999 units: the marker protocol numbers units up to 99,999',
     );
     // Refused from the spec before any byte is packed, so no PASTE.md was rendered to measure.
@@ -364,7 +364,7 @@ describe('conditions of the machine are not bugs', () => {
       repo.path,
     ]);
     expect(discard.code).toBe(33);
-    expect(discard.stderr).toMatch(
+    expect(unwrapped(discard.stderr)).toMatch(
       /bundles\/records\/dev-topics-[0-9a-f]{7}\.json: not a bundle record: .* \(line \d+\)/,
     );
     expect(discard.stderr).not.toContain('bug');

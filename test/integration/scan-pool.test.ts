@@ -2,6 +2,7 @@ import { existsSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
+import { unwrapped } from '../helpers/errors.js';
 import { opsRepo } from '../helpers/fixtures.js';
 import { commitAll, git, projectRoot, runCli } from '../helpers/ops-repo.js';
 
@@ -59,7 +60,7 @@ describe('scanning in a worker thread (the built CLI)', () => {
     commitAll(repo.path, 'two mistakes');
     const run = await runCli(['bundle', 'dev-topics', '--out', repo.dir()], { cwd: repo.path });
     expect(run.code).toBe(5);
-    const output = run.stdout + run.stderr;
+    const output = unwrapped(run.stdout + run.stderr);
     const yamlError = output.indexOf('k8s/dev/topics/gen-020.yaml:2: invalid YAML');
     const secret = output.indexOf('k8s/dev/topics/gen-150.yaml:6: Secret s: data.password');
     expect(yamlError).toBeGreaterThan(-1);
@@ -89,7 +90,7 @@ describe('scanning in a worker thread (the built CLI)', () => {
     commitAll(repo.path, 'refusals among many manifests');
     const run = await runCli(['bundle', 'dev-topics', '--out', repo.dir()], { cwd: repo.path });
     expect(run.code).toBe(5);
-    const output = run.stdout + run.stderr;
+    const output = unwrapped(run.stdout + run.stderr);
     expect(output).toContain('k8s/dev/topics/big.bin:1: is a Git LFS pointer to 12345 bytes');
     expect(output).toContain('k8s/dev/topics/list.yaml:7: Secret b: data.token is a password');
     expect(output).toContain(

@@ -7,6 +7,7 @@ import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LOCAL_S3_CREDENTIALS, type LocalS3, startLocalS3 } from '../../scripts/lib/local-s3.js';
 import { UPLOAD_STATE_FILE } from '../../src/transfer/upload-state.js';
+import { unwrapped } from '../helpers/errors.js';
 import { fakeBundleDir } from '../helpers/fake-bundle.js';
 import { tempDir } from '../helpers/fixtures.js';
 import { startObservingProxy } from '../helpers/flaky-proxy.js';
@@ -225,7 +226,7 @@ describe('interrupted uploads against s3rver', () => {
     stalled.child.stdin!.write('\x03');
     expect(await stalled.exit()).toBe(130);
     await stalled.proxy.close();
-    expect(stalled.stderr()).toContain('interrupted; the multipart upload was aborted');
+    expect(unwrapped(stalled.stderr())).toContain('interrupted; the multipart upload was aborted');
     expect(stalled.proxy.counted()).toHaveLength(1);
     expect(existsSync(join(bundle.dir, UPLOAD_STATE_FILE))).toBe(false);
   });
@@ -258,7 +259,7 @@ describe('interrupted uploads against s3rver', () => {
     stalled.child.kill('SIGINT');
     expect(await stalled.exit()).toBe(130);
     await stalled.proxy.close();
-    expect(stalled.stderr()).toContain('interrupted; the multipart upload was aborted');
+    expect(unwrapped(stalled.stderr())).toContain('interrupted; the multipart upload was aborted');
     expect(existsSync(join(bundle.dir, UPLOAD_STATE_FILE))).toBe(false);
     const counting = await startObservingProxy(s3.port, { count: PART_PUT });
     try {

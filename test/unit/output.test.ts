@@ -32,7 +32,7 @@ describe('reportError: the one place errors become messages and exit codes', () 
     expect(text).not.toMatch(/\n\s+at /);
   });
 
-  it('keeps the message and each detail on one line and wraps a long hint at 80 columns', () => {
+  it('wraps message, details and hint at 80 columns between words, a path whole', () => {
     const out = captureStderr();
     const target = 's3://acme-airgap-production-artifacts/bundles/dev/dev-topics-0123456789ab';
     const hint =
@@ -45,12 +45,24 @@ describe('reportError: the one place errors become messages and exit codes', () 
       .replace(/\u001b\[[0-9;]*m/g, '')
       .trimEnd()
       .split('\n');
-    expect(lines.slice(0, 2)).toEqual([`error: ${message}`, `  ${detail}`]);
-    expect(lines.slice(2).every((l) => l.length <= 80)).toBe(true);
-    expect(lines.length).toBe(4);
-    expect(lines[2]?.startsWith('hint: in CloudShell')).toBe(true);
-    expect(lines[3]?.startsWith('      ')).toBe(true);
-    expect(lines.slice(2).join(' ').replace(/\s+/g, ' ')).toBe(`hint: ${hint}`);
+    expect(lines).toEqual([
+      'error: no AWS credentials found for upload on',
+      `       ${target}`,
+      '  bundles/x.yaml:4: files[0] "k8s/uat/**" matches no committed file:',
+      `    ${'x'.repeat(40)}`,
+      'hint: in CloudShell they are automatic; elsewhere run `aws configure`, set',
+      '      AWS_PROFILE or pass --profile',
+    ]);
+  });
+
+  it('puts a word too wide for its indent as far in as it fits, never cut', () => {
+    const out = captureStderr();
+    const path = `/tmp/${'p'.repeat(70)}/x.yaml`; // 82 columns: wider than any line
+    const image = `111122223333.dkr.ecr.us-east-1.amazonaws.com/${'i'.repeat(28)}:1.0`; // 77
+    reportError(new AirgapError(`cannot read ${path}`, { details: [`no ECR ${image}`] }), {});
+    expect(out.join('').replace(/\u001b\[[0-9;]*m/g, '')).toBe(
+      `error: cannot read\n${path}\n  no ECR\n   ${image}\n`,
+    );
   });
 
   it('keeps the lines of a hint that has its own (a YAML snippet to paste)', () => {
