@@ -3,6 +3,7 @@ import type { IngestOptions, IngestResult, IngestS3Options, IngestS3Result } fro
 import { ingest, ingestS3 } from '../index.js';
 import { formatCounts } from '../model/counts.js';
 import { type FailedPush, pushCutShort } from '../model/pushes.js';
+import { capitalized, unitLabel } from '../model/unit-labels.js';
 import type { CommandSpec } from './command.js';
 import { fields, warn, wrapLine, wrapWords } from './output.js';
 
@@ -200,12 +201,9 @@ function pushesRow(pushes: IngestResult['pushes']): Array<[string, string]> {
 function failedRow(units: IngestResult['failedUnits']): Array<[string, string]> {
   if (!units.length) return [];
   const lines = units.map((u) => {
-    const tail = [
-      u.rc !== undefined ? `exit code ${u.rc}` : '',
-      u.block !== undefined ? `bastion block ${u.block}` : '',
-    ].filter(Boolean);
-    const end = tail.length ? ` (${tail.join(', ')})` : '';
-    const head = `Command ${u.n}: ${u.name.replace(/\s+/g, ' ')}`;
+    // Named by its PASTE.md block, as the runbook and the bastion's skip lines name it.
+    const end = u.rc !== undefined ? ` (exit code ${u.rc})` : '';
+    const head = `${capitalized(unitLabel(u.n, u.block))}: ${u.name.replace(/\s+/g, ' ')}`;
     // 12 columns of label, then the line: the name gives way, the code and block stay.
     const room = 80 - 12 - end.length;
     return `${head.length > room ? `${head.slice(0, room - 1)}…` : head}${end}`;

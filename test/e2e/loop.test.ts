@@ -11,7 +11,7 @@ import { HelperEcho } from '../../src/ingest/parse/spool.js';
 import { contextPattern, parseMarker } from '../../src/model/markers.js';
 import { bastionBlocks } from '../../src/paste/bastion.js';
 import { kubectlClient } from '../helpers/kubectl-server.js';
-import { exampleRepo, standins } from '../helpers/ops-repo.js';
+import { exampleRepo, pasteBlocksOf, standins } from '../helpers/ops-repo.js';
 
 /**
  * The demo's loop as a fixture: its local S3 closed and its work dir removed on dispose. Its
@@ -139,9 +139,17 @@ describe('the whole loop: bundle, upload, paste on a terminal, ingest', () => {
       runbook.indexOf('## Issues encountered'),
       runbook.indexOf('## Other output'),
     );
-    expect(issues).toContain('Command 6 (Apply quote-priced): **exit code 1**');
-    expect(issues).toContain('Command 7 (Apply policy-issued): **skipped**');
-    const failing = runbook.slice(runbook.indexOf('## Command 6'), runbook.indexOf('## Command 7'));
+    // Each named by its PASTE.md block, the number the bastion's skip line gives too.
+    const [six, seven] = [6, 7].map((n) => pasteBlocksOf(loop.outDir, n));
+    expect(issues).toContain(`Block ${six}, unit 6 (Apply quote-priced): **exit code 1**`);
+    expect(issues).toContain(`Block ${seven}, unit 7 (Apply policy-issued): **skipped**`);
+    expect(readFileSync(loop.bastionTranscript, 'utf8')).toContain(
+      `skipped: block ${six} (unit 6) failed earlier; paste block ${six} again`,
+    );
+    const failing = runbook.slice(
+      runbook.indexOf(`## Block ${six}, unit 6`),
+      runbook.indexOf(`## Block ${seven}, unit 7`),
+    );
     expect(failing).toContain('admission webhook "validation.strimzi.io" denied the request');
     expect(runbook).toContain('**Failed**');
   });

@@ -54,3 +54,20 @@ export function runbookOf(repo: string, id: string): string {
   const name = readdirSync(join(repo, 'docs/RUNBOOKS')).find((f) => f.endsWith(`-${id}.md`));
   return name ? readFileSync(join(repo, 'docs/RUNBOOKS', name), 'utf8') : '';
 }
+
+/**
+ * The numbers PASTE.md shows (`### 8. Unit 6 …`) for the blocks of one side that run unit n,
+ * read from the sheet itself: what an operator reads there is what the runbook must say.
+ */
+export function pasteBlocksOf(
+  outDir: string,
+  n: number,
+  side: 'CloudShell' | 'Bastion' = 'Bastion',
+): number[] {
+  const sheet = readFileSync(join(outDir, 'PASTE.md'), 'utf8');
+  const section = sheet.split(/^## /m).find((s) => s.startsWith(`${side}\n`)) ?? '';
+  const runs = new RegExp(`^\\s*airgap_(?:run \\S+|unit|image) ${n} `, 'm');
+  return section
+    .split(/^### /m)
+    .flatMap((block) => (runs.test(block) ? [Number(/^(\d+)\. /.exec(block)?.[1])] : []));
+}

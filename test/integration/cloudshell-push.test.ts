@@ -8,7 +8,14 @@ import { cloudshellBlocks } from '../../src/paste/cloudshell.js';
 import { fakeBastion, runBastionScript, stoppedClock } from '../helpers/bastion.js';
 import { unwrapped } from '../helpers/errors.js';
 import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
-import { commitAll, runbookOf, runCli, saveTranscript, standins } from '../helpers/ops-repo.js';
+import {
+  commitAll,
+  pasteBlocksOf,
+  runbookOf,
+  runCli,
+  saveTranscript,
+  standins,
+} from '../helpers/ops-repo.js';
 
 const KCAT = '111122223333.dkr.ecr.us-east-1.amazonaws.com/edenhill/kcat:1.7.1';
 
@@ -120,9 +127,9 @@ describe('a CloudShell image push that fails', () => {
     expect(runbook).toContain(
       `> **Image push failed** in CloudShell: \`${KCAT}\` (exit code 1). Not in ECR`,
     );
-    // Unit 2, as its markers say: PASTE.md's CloudShell block 2 is a helper block.
+    // PASTE.md's CloudShell block of the push (block 2 is a helper block), then its unit.
     expect(runbook).toContain(
-      '- CloudShell unit 2 (Push edenhill/kcat:1.7.1 to ECR): **exit code 1**',
+      `- CloudShell block ${pasteBlocksOf(result.outDir, 2, 'CloudShell')}, unit 2 (Push edenhill/kcat:1.7.1 to ECR): **exit code 1**`,
     );
     const manifest = readFileSync(join(repo.path, 'docs/ecr-manifest.md'), 'utf8');
     expect(manifest).toMatch(

@@ -9,7 +9,7 @@ import { findManagedBlock } from '../../src/docs/managed-block.js';
 import { RUNBOOK } from '../../src/docs/runbook-document.js';
 import { type BastionRuns, fakeBastion, sharedBastionRun } from '../helpers/bastion.js';
 import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
-import { commitAll, git, saveTranscript as save } from '../helpers/ops-repo.js';
+import { commitAll, git, pasteBlocksOf, saveTranscript as save } from '../helpers/ops-repo.js';
 
 // Every test prepares the same bundle: one bastion run per file (helpers/bastion.ts).
 const runs: BastionRuns = new Map();
@@ -39,7 +39,8 @@ describe('copies of one session', () => {
     const runbook = readFileSync(join(repo, whole.runbook), 'utf8');
     expect(runbook).not.toMatch(/ran \d+ times/i);
     expect(runbook).not.toContain('earlier run');
-    expect(runbook.match(new RegExp(`^## Command ${step.n}:`, 'gm'))).toHaveLength(1);
+    const block = pasteBlocksOf(result.outDir, step.n);
+    expect(runbook.match(new RegExp(`^## Block ${block}, unit ${step.n}:`, 'gm'))).toHaveLength(1);
     expect(result.record.id).toBe(whole.bundleId);
   });
 
@@ -71,7 +72,7 @@ describe('copies of one session', () => {
 
   it('an upload repeated after a successful one is history, not an issue; images missing from ECR are named', async () => {
     await using ops = await opsRepo();
-    const { repo, output } = await session(ops);
+    const { repo, output, result } = await session(ops);
     const id = /@@airgap\/1 begin (\S+) /.exec(output)![1];
     const upload = (epoch: number, rc: number) =>
       `@@airgap/1 begin ${id} 1 upload ${epoch} s=c0ffee01\nupload: ok\n@@airgap/1 end ${id} 1 upload rc=${rc} ${epoch + 3} s=c0ffee01\n`;
@@ -90,8 +91,13 @@ describe('copies of one session', () => {
     const again = await ingest({ transcript: save(ops, `${failedFirst}${output}`), repo });
     const second = readFileSync(join(repo, again.runbook), 'utf8');
     // Both pastes' uploads, in time order: one of them failed, so the history is an issue.
+    // Unit 1 is the upload of both CloudShell blocks, with airgap and with the aws CLI alone.
+    const blocks = pasteBlocksOf(result.outDir, 1, 'CloudShell');
+    expect(blocks).toHaveLength(2);
     expect(second).toMatch(
-      /- CloudShell unit 1 \(Upload the bundle to S3\) ran 4 times: rc=0 at \S+, then rc=0 at \S+, then rc=1 at /,
+      new RegExp(
+        `- CloudShell block ${blocks.join(' or ')}, unit 1 \\(Upload the bundle to S3\\) ran 4 times: rc=0 at \\S+, then rc=0 at \\S+, then rc=1 at `,
+      ),
     );
   });
 

@@ -12,7 +12,13 @@ import {
   sharedBastionRun,
 } from '../helpers/bastion.js';
 import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
-import { commitAll, runbookOf, runCli, saveTranscript as save } from '../helpers/ops-repo.js';
+import {
+  commitAll,
+  pasteBlocksOf,
+  runbookOf,
+  runCli,
+  saveTranscript as save,
+} from '../helpers/ops-repo.js';
 
 const FORGED_EPOCH = 1770000000;
 
@@ -71,10 +77,15 @@ describe('a step that prints an end marker with rc=0 and fails', () => {
     expect(ingested.counts).toMatchObject({ failed: 1 });
     expect(ingested.disagreement).toBeUndefined();
     const runbook = runbookOf(repo, result.record.id);
-    expect(runbook).toContain('- Command 9 (Print an old log): **exit code 1**');
+    const block = pasteBlocksOf(result.outDir, 9);
+    expect(runbook).toContain(`- Block ${block}, unit 9 (Print an old log): **exit code 1**`);
     expect(runbook).toContain('printed 1 airgap marker line(s) without this paste');
     expect(runbook).toMatch(/ {2}apply failed\n/); // quoted under Issues
-    expect(runbook).toContain('[Output 9](#output-9)');
+    // The link finds the heading: GitHub's anchor of `## Output of block B, unit 9`.
+    expect(runbook).toContain(
+      `[Output of block ${block}, unit 9](#output-of-block-${block}-unit-9)`,
+    );
+    expect(runbook).toContain(`\n## Output of block ${block}, unit 9\n`);
   });
 
   it('is recorded as failed, with the disagreement said, when markers have no nonce', async () => {
@@ -136,7 +147,7 @@ describe('partial pastes, counts and --check', () => {
     );
     const runbook = runbookOf(repo, result.record.id);
     expect(runbook).toContain(
-      '- Command 6 (Apply quote-priced): no output yet in the transcript(s): paste the rest and ingest again',
+      `- Block ${pasteBlocksOf(result.outDir, 6)}, unit 6 (Apply quote-priced): no output yet in the transcript(s): paste the rest and ingest again`,
     );
     expect(runbook).not.toContain('not run');
     const complete = await runCli(['ingest', save(ops, output), '--repo', repo, '--check'], {
@@ -178,7 +189,7 @@ describe('partial pastes, counts and --check', () => {
     });
     expect(checked.code).toBe(25);
     expect(checked.stdout).toContain(
-      `  failed    Command 6: Apply quote-priced (exit code 1, bastion block ${block})\n`,
+      `  failed    Block ${block}, unit 6: Apply quote-priced (exit code 1)\n`,
     );
     expect(checked.stdout.split('\n').every((l) => l.length <= 80 || l.startsWith('/'))).toBe(true);
   });
@@ -204,7 +215,11 @@ describe('a bundle run more than once', () => {
     );
     expect(runbook).toContain(`run 2 at ${start} deployed`);
     expect(runbook).toContain('## Runs');
-    expect(runbook).toMatch(/\| 1 \| \S+ \| \S+ \| failed: command 6 failed \|/);
+    expect(runbook).toMatch(
+      new RegExp(
+        `\\| 1 \\| \\S+ \\| \\S+ \\| failed: block ${pasteBlocksOf(result.outDir, 6)}, unit 6 failed \\|`,
+      ),
+    );
     expect(runbook).toContain('**Deployed**: all 10 units succeeded.');
   });
 });

@@ -7,7 +7,14 @@ import { ingest } from '../../src/commands/ingest/ingest.js';
 import { type BastionRuns, sharedBastionRun } from '../helpers/bastion.js';
 import { expectAirgapError } from '../helpers/errors.js';
 import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
-import { cliPath, commitAll, git, runbookOf, saveTranscript as save } from '../helpers/ops-repo.js';
+import {
+  cliPath,
+  commitAll,
+  git,
+  pasteBlocksOf,
+  runbookOf,
+  saveTranscript as save,
+} from '../helpers/ops-repo.js';
 
 // The same bundle in every test's repo: one bastion run per file (helpers/bastion.ts).
 const runs: BastionRuns = new Map();
@@ -112,7 +119,10 @@ describe('airgap ingest on real bastion output', () => {
     ].join('\n');
     await ingest({ transcript: save(ops, doubled), repo });
     const runbook = runbookOf(repo, result.record.id);
-    expect(runbook.match(/## Command 5: Apply quote-requested/g)).toHaveLength(1);
+    // Named by its PASTE.md block, as the sheet shows it.
+    const block = pasteBlocksOf(result.outDir, 5);
+    expect(block).toHaveLength(1);
+    expect(runbook.split(`\n## Block ${block}, unit 5: Apply quote-requested\n`)).toHaveLength(2);
     expect(runbook).toContain('## Issues encountered\n\nNone.');
   });
 

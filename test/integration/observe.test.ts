@@ -9,7 +9,7 @@ import { status } from '../../src/commands/status/status.js';
 import { findManagedBlock } from '../../src/docs/managed-block.js';
 import { fakeBastion, runBastionScript, stoppedClock } from '../helpers/bastion.js';
 import { opsRepo } from '../helpers/fixtures.js';
-import { commitAll, git, requireTool, runCli } from '../helpers/ops-repo.js';
+import { commitAll, git, pasteBlocksOf, requireTool, runCli } from '../helpers/ops-repo.js';
 
 const HUMAN = `# Environment details
 
@@ -92,10 +92,13 @@ describe('observe: units and docs/env-details.md', () => {
     expect(text).toMatch(/### Metrics server[\s\S]*exit 3[\s\S]*metrics-server not installed/);
     const runbook = readFileSync(join(repo.path, first.runbook), 'utf8');
     expect(runbook).toContain('## Observations');
-    expect(runbook).toContain('### Observe ');
+    // Named by the PASTE.md block that runs it, as every unit is.
+    const [metrics] = pasteBlocksOf(result.outDir, 13);
+    expect(metrics).toBeDefined();
+    expect(runbook).toContain(`### Block ${metrics}, unit 13: Metrics server`);
     // A failed observation is a line of the issues, not a failure of the bundle.
     expect(runbook).toContain(
-      '- Observation 13 (Metrics server): **exit code 3** (an observation: it does not change the outcome)',
+      `- Observation in block ${metrics}, unit 13 (Metrics server): **exit code 3** (an observation: it does not change the outcome)`,
     );
 
     const env = (await status({ repo: repo.path })).environments.find(

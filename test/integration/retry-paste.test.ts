@@ -6,7 +6,13 @@ import { ingest } from '../../src/commands/ingest/ingest.js';
 import { bastionBlocks } from '../../src/paste/bastion.js';
 import { fakeBastion } from '../helpers/bastion.js';
 import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
-import { commitAll, requireTool, runbookOf, saveTranscript as save } from '../helpers/ops-repo.js';
+import {
+  commitAll,
+  pasteBlocksOf,
+  requireTool,
+  runbookOf,
+  saveTranscript as save,
+} from '../helpers/ops-repo.js';
 import { pasteIntoShell } from '../helpers/pty.js';
 
 const SHELL = 'bash --norc --noprofile -i';
@@ -53,11 +59,13 @@ describe('a step that fails once, retried by pasting its block and the rest agai
     const unit = result.record.units.find((u) => u.command?.includes('quote-priced.yaml'));
     expect(runbook).toMatch(
       new RegExp(
-        `- Command ${unit?.n} \\(Apply quote-priced\\) ran 2 times: rc=1 at \\S+, then rc=0 at \\S+\\.`,
+        `- Block ${pasteBlocksOf(result.outDir, unit!.n)}, unit ${unit?.n} \\(Apply quote-priced\\) ran 2 times: rc=1 at \\S+, then rc=0 at \\S+\\.`,
       ),
     );
     expect(runbook).toMatch(/^ {2}.*context deadline exceeded/m); // quoted under Issues
-    expect(runbook).toContain(`### Command ${unit?.n}, earlier run 1`);
+    expect(runbook).toContain(
+      `### Block ${pasteBlocksOf(result.outDir, unit!.n)}, unit ${unit?.n}, earlier run 1`,
+    );
   });
 });
 
@@ -96,6 +104,8 @@ describe('a step that prints markers with every value it can see, then fails', (
     expect(ingested.status).toBe('failed');
     expect(ingested.disagreement).toBeUndefined();
     const runbook = runbookOf(repo, result.record.id);
-    expect(runbook).toContain(`- Command ${unit?.n} (Forge a success): **exit code 3**`);
+    expect(runbook).toContain(
+      `- Block ${pasteBlocksOf(result.outDir, unit!.n)}, unit ${unit?.n} (Forge a success): **exit code 3**`,
+    );
   });
 });

@@ -1,6 +1,7 @@
 import { escapeCell } from '../../docs/markdown-table.js';
 import { countsInOutcome, isCloudShellKind, kindInfo } from '../../model/markers.js';
 import { type FailedPush, pushCutShort } from '../../model/pushes.js';
+import { capitalized, headingAnchor } from '../../model/unit-labels.js';
 import type { UnitResult } from '../outcome/merge.js';
 import { formatCounts, type Run } from '../outcome/outcome.js';
 import { readRange } from '../parse/images.js';
@@ -16,9 +17,17 @@ export function fence(longest: number): string {
   return '`'.repeat(Math.max(3, longest + 1));
 }
 
+/** How the runbook names a unit: `block 8, unit 6` (model/unit-labels.ts). */
+export type UnitLabel = (r: UnitResult) => string;
+
+/** The heading over a bastion unit's output: `Output of block 8, unit 6`. */
+export const outputHeading = (label: string) => `Output of ${label}`;
+
 /** Where a unit's full output is in the runbook (GitHub's heading anchors). */
-export function outputAnchor(r: UnitResult): string {
-  return kindInfo(r.kind).section === 'cloudshell' ? '#cloudshell' : `#output-${r.n}`;
+function outputAnchor(r: UnitResult, label: UnitLabel): string {
+  return kindInfo(r.kind).section === 'cloudshell'
+    ? '#cloudshell'
+    : headingAnchor(outputHeading(label(r)));
 }
 
 /** What the top of the runbook must say before anything else: how far to trust it. */
@@ -115,6 +124,7 @@ export function writeIssues(
   summaryRanLater: boolean,
   describe: (r: UnitResult) => string,
   disagreement: string | undefined,
+  unitLabel: UnitLabel,
 ): void {
   sink.line('## Issues encountered');
   sink.line('');
@@ -140,10 +150,10 @@ export function writeIssues(
   for (const r of problems) {
     const observed = kindInfo(r.kind).section === 'observe';
     const label = isCloud(r)
-      ? `CloudShell unit ${r.n}`
+      ? `CloudShell ${unitLabel(r)}`
       : observed
-        ? `Observation ${r.n}`
-        : `Command ${r.n}`;
+        ? `Observation in ${unitLabel(r)}`
+        : capitalized(unitLabel(r));
     const notRun =
       r.status === 'not-run' && summaryRanLater
         ? '**not run**: the bastion summary ran without it'
@@ -154,12 +164,12 @@ export function writeIssues(
     const quoted = quote(sink, r.final);
     const more = (r.final?.lineCount ?? 0) > quoted;
     sink.line(
-      `  ${quoted ? (more ? `First ${quoted} of ${r.final?.lineCount} lines; the` : 'The') : 'No output; the'} full block: [Output ${r.n}](${outputAnchor(r)}).`,
+      `  ${quoted ? (more ? `First ${quoted} of ${r.final?.lineCount} lines; the` : 'The') : 'No output; the'} full block: [${outputHeading(unitLabel(r))}](${outputAnchor(r, unitLabel)}).`,
     );
     sink.line('');
   }
   for (const r of retried) {
-    const label = isCloud(r) ? `CloudShell unit ${r.n}` : `Command ${r.n}`;
+    const label = isCloud(r) ? `CloudShell ${unitLabel(r)}` : capitalized(unitLabel(r));
     const history = [...r.earlier, r.final].map(attemptSummary).join(', then ');
     sink.line(
       `- ${label} (${escapeCell(r.name)}) ran ${r.earlier.length + 1} times: ${history}. Earlier runs below.`,
@@ -171,7 +181,7 @@ export function writeIssues(
   for (const r of results)
     if (r.final?.foreignMarkers)
       sink.line(
-        `- Command ${r.n} (${escapeCell(r.name)}): its output printed ${r.final.foreignMarkers} airgap marker line(s) without this paste's nonce; they were kept as output and did not change its result.`,
+        `- ${capitalized(unitLabel(r))} (${escapeCell(r.name)}): its output printed ${r.final.foreignMarkers} airgap marker line(s) without this paste's nonce; they were kept as output and did not change its result.`,
       );
   sink.line('');
 }
@@ -199,7 +209,12 @@ function quote(sink: FileSink, a: SpooledAttempt | undefined): number {
   return quoted.length;
 }
 
-export function writeRuns(sink: FileSink, runs: readonly Run[], primary: number): void {
+export function writeRuns(
+  sink: FileSink,
+  runs: readonly Run[],
+  primary: number,
+  unitLabel: UnitLabel,
+): void {
   if (runs.length < 2) return;
   sink.line('## Runs');
   sink.line('');
@@ -208,7 +223,7 @@ export function writeRuns(sink: FileSink, runs: readonly Run[], primary: number)
   for (const r of runs) {
     const failed = r.results
       .filter((u) => countsInOutcome(u.kind) && u.status === 'failed')
-      .map((u) => `command ${u.n} failed`);
+      .map((u) => `${unitLabel(u)} failed`);
     sink.line(
       `| ${r.number}${r.number === primary ? ' (recorded above)' : ''} | ${iso(r.start)} | ${iso(r.end)} | ${r.status ?? 'no bastion blocks'}${failed.length ? `: ${failed.join(', ')}` : ''} | ${formatCounts(r.counts)} |`,
     );

@@ -1,8 +1,9 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import { escapeCell } from '../../docs/markdown-table.js';
 import type { BundleStatus } from '../../model/lifecycle.js';
-import { kindInfo } from '../../model/markers.js';
+import { isCloudShellKind, kindInfo } from '../../model/markers.js';
 import type { BundleRecord } from '../../model/record.js';
+import { capitalized, unitLabeler } from '../../model/unit-labels.js';
 import { redactText } from '../clean/redact.js';
 import type { UnitResult } from '../outcome/merge.js';
 import { formatCounts, type OutcomeCounts } from '../outcome/outcome.js';
@@ -11,6 +12,7 @@ import type { FileSink } from '../read/lines.js';
 import {
   fence,
   iso,
+  outputHeading,
   type RunbookWarnings,
   writeIssues,
   writeRuns,
@@ -144,6 +146,10 @@ function resultLine(input: RunbookInput): string {
  */
 export function renderRunbook(sink: FileSink, input: RunbookInput): void {
   const { record } = input;
+  // Named by their PASTE.md block, as PASTE.md and the bastion's own lines name them.
+  const labelOf = unitLabeler(record.plan);
+  const label = (r: UnitResult) =>
+    labelOf(r.n, isCloudShellKind(r.kind) ? 'cloudshell' : 'bastion');
   // Commands come from the committed spec, but they are masked like output all the same.
   const mask = (text: string | undefined) =>
     text === undefined || !input.redacted ? text : redactText(text);
@@ -212,8 +218,8 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
       r.final,
       // The record holds the command exactly; the echo can be cut by a terminal's wrap.
       r.command ?? mask(r.final.commandEcho),
-      `## Command ${r.n}: ${r.name}`,
-      `## Output ${r.n}`,
+      `## ${capitalized(label(r))}: ${r.name}`,
+      `## ${outputHeading(label(r))}`,
       keptOf(r.final),
     );
   }
@@ -227,8 +233,8 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
         sink,
         r.final,
         r.command,
-        `### Command ${r.n}: ${r.command}`,
-        `#### Output ${r.n}`,
+        `### ${capitalized(label(r))}: ${r.command}`,
+        `#### ${outputHeading(label(r))}`,
         keptOf(r.final),
       );
 
@@ -245,8 +251,8 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
         sink,
         r.final!,
         r.command,
-        `### Observe ${r.n}: ${r.name}`,
-        `#### Output ${r.n}`,
+        `### ${capitalized(label(r))}: ${r.name}`,
+        `#### ${outputHeading(label(r))}`,
       );
   }
 
@@ -260,16 +266,17 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
     summaryRan,
     outcome,
     input.warnings.disagreement,
+    label,
   );
   const retried = results.filter((r) => r.earlier.length);
   for (const r of retried) {
     for (const [i, a] of r.earlier.entries()) {
-      const heading = `### Command ${r.n}, earlier run ${i + 1}`;
+      const heading = `### ${capitalized(label(r))}, earlier run ${i + 1}`;
       writeAttempt(sink, a, r.command, heading, '#### Output', keptOf(a));
     }
   }
 
-  writeRuns(sink, input.warnings.runs, input.warnings.primary);
+  writeRuns(sink, input.warnings.runs, input.warnings.primary, label);
   sink.line('## Other output');
   sink.line('');
   sink.line(
