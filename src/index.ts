@@ -19,7 +19,7 @@ export type { IngestOptions, IngestResult } from './commands/ingest/ingest.js';
 export type { IngestedLog, IngestS3Options, IngestS3Result } from './commands/ingest/s3.js';
 export type { InitResult } from './commands/init/init.js';
 export type { EnvironmentStatus, StatusResult } from './commands/status/status.js';
-export type { UploadOptions, UploadResult } from './commands/upload/upload.js';
+export type { UploadCheck, UploadOptions, UploadResult } from './commands/upload/upload.js';
 export { AirgapError, ExitCode, type ExitCodeName, isAirgapError } from './errors.js';
 export type { ArchiveFormat } from './model/archive-formats.js';
 export type { BundleFile, BundleRecord, Unit, UnitKind } from './model/record.js';

@@ -218,6 +218,36 @@ describe('airgap upload against s3rver', () => {
     expect(bad.stderr.trim().split('\n')).toHaveLength(2); // message + hint, no stack
   });
 
+  it('--json carries the HeadObject check the human output reports: key, size, sha256, ETag', async () => {
+    await using tmp = await tempDir();
+    const bundle = fakeBundleDir(tmp, 1024 * 1024, 'json-1234567');
+    const env = { ...LOCAL_S3_CREDENTIALS };
+    const args = ['upload', bundle.dir, '--endpoint', s3.endpoint, '--json'];
+    const first = await runCli(args, { env });
+    expect(first.code, first.stderr).toBe(0);
+    const key = 'bundles/dev/json-1234567.tar.gz';
+    const head = await client().send(new HeadObjectCommand({ Bucket: 'acme-airgap', Key: key }));
+    const check = {
+      request: 'HeadObject',
+      bucket: 'acme-airgap',
+      key,
+      size: 1024 * 1024,
+      sha256: bundle.sha256,
+      etag: head.ETag?.replace(/"/g, ''),
+      download: false,
+      ok: true,
+    };
+    expect(check.etag).toMatch(/^[0-9a-f]{32}$/); // one PutObject: the MD5 of the bytes
+    expect(JSON.parse(first.stdout)).toMatchObject({ ok: true, status: 'uploaded', check });
+    // Found already there, and read back: the same check, with the download said.
+    const again = await runCli([...args, '--verify-download'], { env });
+    expect(JSON.parse(again.stdout)).toMatchObject({
+      status: 'already-uploaded',
+      verifiedDownload: true,
+      check: { ...check, download: true },
+    });
+  });
+
   it('serves the generated bastion download to the real aws CLI; sha256sum -c passes', async () => {
     if (!requireTool('aws')) return;
     await using repo = await opsRepo();

@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { S3Client } from '@aws-sdk/client-s3';
+import type { HeadObjectCommandOutput, S3Client } from '@aws-sdk/client-s3';
 import { AirgapError } from '../../errors.js';
 import { s3Key } from '../../model/record.js';
 import { loadBundle } from '../../transfer/archive-file.js';
@@ -50,6 +50,30 @@ export interface UploadResult extends Partial<SendStats> {
   partSize: number;
   seconds: number;
   verifiedDownload: boolean;
+  /** What S3 answered when the object was checked after the upload (or found already there). */
+  check: UploadCheck;
+}
+
+/**
+ * The check the human output sums up as `checked HeadObject size and sha256 metadata`: the
+ * values S3 returned, each equal to the archive's (or upload throws), for a script to log.
+ */
+export interface UploadCheck {
+  request: 'HeadObject';
+  bucket: string;
+  key: string;
+  /** ContentLength: the archive's size in bytes. */
+  size: number;
+  /** The `sha256` user metadata airgap stores: the archive's sha256. */
+  sha256: string;
+  /**
+   * S3's ETag, unquoted: the MD5 of a single PutObject, of the parts' MD5s with `-<parts>` for a
+   * multipart upload. Not compared (airgap checks sha256); for matching S3's own records.
+   */
+  etag?: string;
+  /** With --verify-download: the object was read back and its bytes hashed to `sha256`. */
+  download: boolean;
+  ok: true;
 }
 
 /**
@@ -78,10 +102,14 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       profile: options.profile,
     });
   const partSize = choosePartSize(bundle.size);
-  const finish = async (status: UploadResult['status']): Promise<UploadResult> => {
+  const finish = async (
+    status: UploadResult['status'],
+    head: HeadObjectCommandOutput,
+  ): Promise<UploadResult> => {
     const verifiedDownload = options.verifyDownload
       ? await verifyByDownload(client, target, bundle.sha256)
       : false;
+    const etag = head.ETag?.replace(/^"|"$/g, '');
     return {
       status,
       url,
@@ -92,12 +120,23 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       partSize,
       seconds: (context.now().getTime() - started) / 1000,
       verifiedDownload,
+      check: {
+        request: 'HeadObject',
+        bucket: target.bucket,
+        key: target.key,
+        // holdsBundle compared these two with the archive's before finish was called.
+        size: head.ContentLength ?? bundle.size,
+        sha256: head.Metadata?.sha256 ?? bundle.sha256,
+        ...(etag ? { etag } : {}),
+        download: verifiedDownload,
+        ok: true,
+      },
     };
   };
 
   const existing = await findObject(client, target);
   if (existing) {
-    if (holdsBundle(existing, bundle)) return finish('already-uploaded');
+    if (holdsBundle(existing, bundle)) return finish('already-uploaded', existing);
     if (!options.force) {
       throw new AirgapError(
         `${url} already holds a different object (sha256 ${existing.Metadata?.sha256 ?? 'unknown'})`,
@@ -118,7 +157,7 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
   });
 
   const after = await findObject(client, target);
-  if (!holdsBundle(after, bundle)) {
+  if (!after || !holdsBundle(after, bundle)) {
     throw new AirgapError(
       `${url} does not match after upload (size ${after?.ContentLength ?? 'none'}, sha256 ${after?.Metadata?.sha256 ?? 'none'})`,
       {
@@ -127,5 +166,5 @@ export async function upload(options: UploadOptions): Promise<UploadResult> {
       },
     );
   }
-  return { ...(await finish('uploaded')), ...stats };
+  return { ...(await finish('uploaded', after)), ...stats };
 }
