@@ -72,7 +72,11 @@ export function renderDeployments(entries: readonly PendingEntry[]): string[] {
         lines.push(`- superseded: \`${e.bundleId}\` (${e.status}) by \`${by}\`; nothing to do`);
         continue;
       }
-      if (e.status === 'failed' || e.status === 'partial')
+      if (e.status === 'failed' && e.archiveNotInS3)
+        lines.push(
+          `- **failed**: \`${e.bundleId}\` on ${e.date} (${e.link}): the archive was not in S3; next: upload it from CloudShell (the upload block of PASTE.md, or \`airgap upload\`), then paste the bastion blocks again from the download block on, and \`airgap ingest <output>\``,
+        );
+      else if (e.status === 'failed' || e.status === 'partial')
         lines.push(
           `- **${e.status}**: \`${e.bundleId}\` on ${e.date} (${e.link}); next: paste the failed step's block and the rest again to retry, or fix, then \`airgap bundle\` again and paste the new sheet`,
         );

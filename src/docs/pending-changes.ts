@@ -20,6 +20,8 @@ export interface PendingEntry {
   supersededBy?: string;
   /** Output of the bundle was ingested after it was discarded. */
   runAfterDiscard?: boolean;
+  /** Its download found no object in S3: not uploaded, or to another bucket or prefix. */
+  archiveNotInS3?: boolean;
 }
 
 /** `**failed**, *superseded by `x`*`: the status word, then what else is true of the row. */
@@ -27,6 +29,7 @@ function statusCell(entry: PendingEntry): string {
   const notes = [
     entry.rollbackFrom ? `rollback from \`${entry.rollbackFrom}\`` : '',
     entry.runAfterDiscard ? 'run after discard' : '',
+    entry.archiveNotInS3 ? 'archive not in S3' : '',
     entry.imagesNotInEcr
       ? `${entry.imagesNotInEcr} image${entry.imagesNotInEcr > 1 ? 's' : ''} not in ECR`
       : '',
@@ -48,6 +51,7 @@ function parseStatusCell(cell: string): Partial<PendingEntry> & { status: Bundle
     else if (notInEcr) entry.imagesNotInEcr = Number(notInEcr[1]);
     else if (superseded) entry.supersededBy = superseded[1];
     else if (note === 'run after discard') entry.runAfterDiscard = true;
+    else if (note === 'archive not in S3') entry.archiveNotInS3 = true;
   }
   return entry;
 }

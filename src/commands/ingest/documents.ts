@@ -75,6 +75,8 @@ export interface LivingDocsInput {
   missingImages: readonly string[];
   /** CloudShell pushes that failed or were cut short, from imagesStillMissing (inEcr set). */
   failedPushes: readonly FailedPush[];
+  /** The download found no object in S3 (archiveNotInS3): the row says so, and the handoff. */
+  archiveNotInS3?: boolean;
 }
 
 /** PENDING-CHANGES.md, the handoff documents and docs/ecr-manifest.md after this ingest. */
@@ -107,6 +109,7 @@ export async function livingDocumentWrites(
       link: `[runbook](${input.runbookRel})`,
       ...(previous?.rollbackFrom ? { rollbackFrom: previous.rollbackFrom } : {}),
       ...(afterDiscard ? { runAfterDiscard: true } : {}),
+      ...(input.archiveNotInS3 ? { archiveNotInS3: true } : {}),
     });
     const marked = markSuperseded(row.text);
     const update = { ...marked, changed: marked.text !== before };

@@ -37,6 +37,7 @@ import {
   previewDiff,
 } from './documents.js';
 import {
+  archiveNotInS3,
   decideOutcome,
   type FailedUnit,
   failedUnits,
@@ -176,6 +177,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     runbookWarnings.missingImages = ecr.missing;
     const failed = ecr.failedPushes;
     runbookWarnings.failedPushes = failed;
+    runbookWarnings.notInS3 = archiveNotInS3(record, results);
     const pushed = results.filter((r) => r.kind === 'image' && r.status === 'ok').length;
     const firstDay = firstDayOf(attempts, context.now());
     const runbookRel = runbookPath(root, bundleId, firstDay);
@@ -213,6 +215,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       runbookRel,
       missingImages: runbookWarnings.missingImages,
       failedPushes: failed,
+      archiveNotInS3: runbookWarnings.notInS3 !== undefined,
     });
     const runbook = await runbookPending;
     const writes: DocumentWrite[] = [
@@ -253,6 +256,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
         ...(runbookWarnings.disagreement
           ? [`the bastion's summary disagrees: ${runbookWarnings.disagreement}`]
           : []),
+        ...(runbookWarnings.notInS3 ? [runbookWarnings.notInS3] : []),
         ...(rollbackPending
           ? [`no run since the rollback was prepared on ${pending?.date}: it stays prepared`]
           : []),

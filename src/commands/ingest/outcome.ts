@@ -108,3 +108,32 @@ export function failedUnits(record: BundleRecord, results: readonly UnitResult[]
       };
     });
 }
+
+/** aws s3 cp's answer for a key that is not there (HeadObject 404), and the helper's own line. */
+const NOT_IN_S3 = /\(404\)|Not Found|NoSuchKey|airgap: not in S3/;
+
+/**
+ * Why the bundle failed when its download found no object: the archive was never uploaded, or
+ * went to another bucket or prefix than the bastion reads (the record's). The cause and the
+ * fix, naming the key and the PASTE.md blocks to paste; undefined for any other outcome.
+ */
+export function archiveNotInS3(
+  record: BundleRecord,
+  results: readonly UnitResult[],
+): string | undefined {
+  const download = results.find((r) => r.kind === 'download');
+  const attempt = download?.final;
+  if (download?.status !== 'failed' || !attempt) return undefined;
+  const output = readRange(attempt.outputPath, attempt.outputStart, attempt.outputEnd, 65536);
+  if (!NOT_IN_S3.test(output)) return undefined;
+  const blocks = (side: 'bastion' | 'cloudshell', n: number | undefined) =>
+    (record.plan?.blocks ?? [])
+      .filter((b) => b.side === side && n !== undefined && b.units.includes(n))
+      .map((b) => b.n);
+  const upload = (record.plan?.cloudshellUnits ?? cloudshellUnits(record)).find(
+    (u) => u.kind === 'upload',
+  );
+  const cloudshell = blocks('cloudshell', upload?.n);
+  const bastion = blocks('bastion', download.n);
+  return `the archive was not in S3 at \`s3://${record.s3.bucket}/${record.archive.key}\`: upload it from CloudShell (${cloudshell.length ? `PASTE.md's CloudShell block ${cloudshell.join(' or ')}, ` : ''}or \`airgap upload <bundle dir>\` where AWS credentials are; one with --bucket or --prefix puts it where the bastion does not look), then paste ${bastion.length ? `bastion block ${bastion.join(' or ')}` : 'the download block'} and the blocks after it again`;
+}

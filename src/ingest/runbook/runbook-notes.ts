@@ -44,6 +44,8 @@ export interface RunbookWarnings {
   missingImages?: string[] | undefined;
   /** CloudShell image pushes that failed or were cut short: not in ECR. */
   failedPushes?: readonly FailedPush[] | undefined;
+  /** The download found no object: the cause and the fix (commands/ingest's archiveNotInS3). */
+  notInS3?: string | undefined;
 }
 
 export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
@@ -54,6 +56,7 @@ export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
     );
   if (warnings.disagreement)
     notes.push(`**The bastion's summary disagrees**: ${warnings.disagreement}`);
+  if (warnings.notInS3) notes.push(`**Download failed**: ${warnings.notInS3}.`);
   // Said missing only where docs/ecr-manifest.md does not record the image from an earlier push.
   const failedPushes = warnings.failedPushes ?? [];
   const missing = failedPushes.filter((f) => !f.inEcr && !pushCutShort(f));
