@@ -32,6 +32,8 @@ export class FileScanner {
   readonly images: Set<string>;
   /** Images found in the manifests that the spec's `ignoreImages` globs leave out. */
   readonly ignoredImages = new Set<string>();
+  /** The first file that names each image, for the file:line of external-image warnings. */
+  readonly imageFiles = new Map<string, string>();
   private readonly ignore: (image: string) => boolean;
   private readonly kubernetes: Array<[string, CachedScan]> = [];
   private objects: Map<string, ManifestObject[]> | undefined;
@@ -139,6 +141,7 @@ export class FileScanner {
       for (const image of verdict.images) {
         if (this.ignore(image)) this.ignoredImages.add(image);
         else this.images.add(image);
+        if (!this.imageFiles.has(image)) this.imageFiles.set(image, file.path);
       }
       if (verdict.isKubernetes) this.kubernetes.push([file.path, verdict]);
     }

@@ -1,6 +1,7 @@
 import type { BundleOptions, BundleResult } from '../index.js';
 import { bundle } from '../index.js';
 import { ARCHIVE_FORMAT_NAMES, type ArchiveFormat } from '../model/archive-formats.js';
+import { externalImagesOf } from '../model/external-images.js';
 import type { CommandSpec } from './command.js';
 import { fields, formatBytes, warn, wrapLine, wrapWords } from './output.js';
 
@@ -88,6 +89,8 @@ export const bundleCommand: CommandSpec<BundleFlags, BundleOptions, BundleResult
       verifyCommands: record.units.filter((u) => u.kind === 'verify-cmd').length,
       images: record.images,
       missingImages: record.missingImages,
+      // Pulled from outside the spec's ECR registry: each with file, line and what to write.
+      externalImages: externalImagesOf(record),
       warnings: result.warnings,
     };
   },

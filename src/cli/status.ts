@@ -70,6 +70,12 @@ export const statusCommand: CommandSpec<StatusFlags, StatusOptions, StatusResult
         );
       for (const m of env.missingImages)
         lines.push(...row('no ECR', m.image), ...wrapIds('            for ', m.bundleIds));
+      for (const e of env.externalImages)
+        lines.push(
+          ...row('outside', e.image),
+          ...wrapWords('            write ', e.ecrReference),
+          ...wrapIds('            for ', e.bundleIds),
+        );
       for (const d of env.drift)
         lines.push(
           ...row('drift', `${d.spec}: ${d.files.length} file(s) changed since ${d.since}`),

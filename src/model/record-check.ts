@@ -152,6 +152,9 @@ const bundleRecord = object(
   {
     contentHash: sha256,
     planNotes: strings,
+    externalImages: listOf(
+      object({ file: str, line: nonNegative, image: nonEmpty, ecrReference: nonEmpty }),
+    ),
     plan: object({ blocks: listOf(planBlock), cloudshellUnits: listOf(unit) }),
     signature: object({
       identity: nonEmpty,

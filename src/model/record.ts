@@ -158,6 +158,22 @@ const bundleRecordSchema = contentManifestSchema
     commitTime: z.iso.datetime(),
     missingImages: z.array(z.string()),
     /**
+     * Manifest images pulled from a registry other than the spec's ECR registry and its
+     * mirrors (external-images.ts); absent when there are none, and in older records.
+     */
+    externalImages: z
+      .array(
+        z
+          .object({
+            file: z.string(),
+            line: z.number().int().nonnegative(),
+            image: z.string().min(1),
+            ecrReference: z.string().min(1),
+          })
+          .strict(),
+      )
+      .optional(),
+    /**
      * The paste plan of both sides (absent in records of older airgaps). Not in the archive's
      * bundle.json: the helper blocks carry the archive's sha256.
      */
@@ -205,7 +221,15 @@ const REBUILD_HINT = 'rebuild the bundle with airgap bundle (records are written
  * Fields older airgaps wrote into the archive's bundle.json too (the whole record): what only
  * the repo knows is not the archive's to say, so a manifest carrying them reads without them.
  */
-const RECORD_ONLY_KEYS = ['commit', 'commitTime', 'missingImages', 'plan', 'signature', 'archive'];
+const RECORD_ONLY_KEYS = [
+  'commit',
+  'commitTime',
+  'missingImages',
+  'externalImages',
+  'plan',
+  'signature',
+  'archive',
+];
 
 /**
  * Validates a bundle record read from `source` (a path, for messages). The format tag is

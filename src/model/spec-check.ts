@@ -21,6 +21,7 @@ import {
   PREFIX_PATTERN,
   REASON_MIN,
   REGION_PATTERN,
+  REGISTRY_HOST,
   SLUG,
   SPEC_TEXT_LIMITS,
 } from './spec-rules.js';
@@ -154,7 +155,7 @@ function s3(value: unknown): Fields | undefined {
     .done();
 }
 
-const ECR_KEYS = new Set(['registry', 'region', 'check']);
+const ECR_KEYS = new Set(['registry', 'region', 'check', 'mirrors']);
 function ecr(value: unknown): Fields | undefined {
   const from = only(value, ECR_KEYS);
   if (!from) return undefined;
@@ -162,6 +163,12 @@ function ecr(value: unknown): Fields | undefined {
     .key('registry', nonEmpty)
     .key('region', region)
     .optional('check', bool)
+    .optional(
+      'mirrors',
+      asIs(
+        (v) => Array.isArray(v) && v.every((h) => typeof h === 'string' && REGISTRY_HOST.test(h)),
+      ),
+    )
     .done();
 }
 

@@ -20,6 +20,8 @@ export const notReservedBucket = (bucket: string): boolean =>
 export const PREFIX_PATTERN = /^[^\x00-\x1f\x7f]*$/;
 /** A plain endpoint URL: scheme, host, optional port and path; no user, query or spaces. */
 export const ENDPOINT_PATTERN = /^https?:\/\/[A-Za-z0-9.-]+(:[0-9]{1,5})?(\/[A-Za-z0-9._~/-]*)?$/;
+/** A registry host as an image reference names it: `quay.io`, `registry.local:5000`. */
+export const REGISTRY_HOST = /^[A-Za-z0-9.-]+(:[0-9]{1,5})?$/;
 /** A step or observe name becomes a heading: one line. */
 export const ONE_LINE = /^[^\n\r]*$/;
 

@@ -17,6 +17,7 @@ import {
   PREFIX_PATTERN,
   REASON_MIN,
   REGION_PATTERN,
+  REGISTRY_HOST,
   SLUG,
   SPEC_TEXT_LIMITS,
 } from './spec-rules.js';
@@ -181,6 +182,12 @@ export const bundleSpecSchema = z
           .optional()
           .describe(
             'Ask ECR from the bastion for every image the bundle needs before any step (aws ecr describe-images)',
+          ),
+        mirrors: z
+          .array(z.string().regex(REGISTRY_HOST, 'expected a registry host, e.g. quay.io'))
+          .optional()
+          .describe(
+            'Registry hosts the cluster nodes reach through a mirror or pull-through cache, e.g. [quay.io, docker.io]: images from them are not reported as pulled from outside the air gap',
           ),
       })
       .strict()

@@ -1,3 +1,4 @@
+import { externalImagesOf } from '../model/external-images.js';
 import type { BundleRecord } from '../model/record.js';
 import { bastionScript, helpersSource, type PasteBlock } from './bastion.js';
 import { cloudshellScript, unpushableNote } from './cloudshell.js';
@@ -41,6 +42,10 @@ export function renderPasteSheet(record: BundleRecord): string {
           `- Images not yet recorded in ECR for ${record.environment}: ${record.missingImages.map((i) => `\`${i}\``).join(', ')}`,
         ]
       : []),
+    ...externalImagesOf(record).map(
+      (e) =>
+        `- Pulled from outside the air gap: ${inlineCode(e.image)}${e.file ? ` (${inlineCode(`${e.file}:${e.line}`)})` : ''}; nodes that reach only ECR cannot pull it: write ${inlineCode(e.ecrReference)} instead, or list its registry in the spec's \`ecr.mirrors\``,
+    ),
     '',
     'Paste the blocks in order, one at a time or the bastion blocks all at once: a unit that fails',
     'makes the later steps skip, and no block uses `set -e` or `exit`, so your shell stays open',

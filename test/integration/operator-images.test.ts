@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pasteOnTerminal } from '../../scripts/lib/loop.js';
@@ -108,6 +108,16 @@ describe('images an operator names in env values and args', () => {
     commitAll(repo.path, 'images pushed');
     const after = await runCli(['status', '--repo', repo.path]);
     expect(after.stdout).not.toContain('no ECR');
+    // Pushed, but the Deployments still name quay.io: a node behind the air gap cannot pull.
+    expect(after.stdout).toContain(`  outside   ${PROM_OPERATOR}\n`);
+    const runbooks = readdirSync(join(repo.path, 'docs/RUNBOOKS')).filter((f) =>
+      f.includes(record.id),
+    );
+    const runbook = readFileSync(join(repo.path, 'docs/RUNBOOKS', runbooks[0] ?? ''), 'utf8');
+    expect(runbook).toContain('**Images pulled from outside the air gap**');
+    expect(runbook).toContain(
+      `\`${PROM_OPERATOR.replace('quay.io', '111122223333.dkr.ecr.us-east-1.amazonaws.com')}\``,
+    );
   });
 
   it('lists env and arg images in --json, each once, with nothing but references', async () => {

@@ -28,7 +28,7 @@ const full = {
     images: ['a/b:1'],
     ignoreImages: ['c/*'],
     imageSources: { 'a/b': 'docker.io/a/b' },
-    ecr: { registry: 'r', region: 'eu-west-1', check: true },
+    ecr: { registry: 'r', region: 'eu-west-1', check: true, mirrors: ['quay.io'] },
     signing: { identity: 'ops@acme', allowedSigners: 'keys/allowed', key: '~/.ssh/id' },
     allowSecrets: [{ path: 'k8s/s.yaml', reason: 'sealed, safe to ship' }],
     // A key of a later airgap: the recorded spec keeps what it does not know.
@@ -54,6 +54,9 @@ const full = {
   planNotes: ['left out: a.yaml'],
   images: ['a/b:1'],
   missingImages: ['a/b:1'],
+  externalImages: [
+    { file: 'k8s/dev/op.yaml', line: 7, image: 'quay.io/a/b:1', ecrReference: 'r/a/b:1' },
+  ],
   s3: {
     bucket: 'acme-airgap',
     prefix: 'bundles/dev',

@@ -35,6 +35,7 @@ const full = {
     registry: '111122223333.dkr.ecr.eu-west-1.amazonaws.com',
     region: 'eu-west-1',
     check: true,
+    mirrors: ['quay.io', 'registry.local:5000'],
   },
   signing: { identity: 'ops@acme', allowedSigners: 'keys/allowed_signers', key: '~/.ssh/id' },
   allowSecrets: [{ path: 'k8s/dev/secret.yaml', reason: 'a sealed secret, safe to ship' }],

@@ -5,7 +5,6 @@ import { withPath } from '../../errors.js';
 import type { BundleRecord } from '../../model/record.js';
 import { parseRecordLazily } from '../../model/record-check.js';
 import { recordPath } from '../../model/record-paths.js';
-import { cloudshellWarnings } from '../../paste/cloudshell.js';
 import { withPastePlan } from '../../paste/plan-data.js';
 import { sweepDead } from '../../repo/airgap-dir.js';
 import type { DirtyPath, TreeEntry } from '../../repo/git.js';
@@ -13,7 +12,7 @@ import { publishDirectory } from '../../util/atomic.js';
 import { makeDirectory } from '../../util/fs.js';
 import { stableJson } from '../../util/stable-json.js';
 import { contextOf } from '../context.js';
-import { bundleDirIsCurrent, bundleResult, recordedRow } from './current.js';
+import { bundleDirIsCurrent, bundleResult, bundleWarnings, recordedRow } from './current.js';
 import { recordPreparedBundle } from './docs.js';
 import { checkImages } from './missing-images.js';
 // pack, record, render and sign imported statically: this module is itself loaded only when
@@ -70,7 +69,7 @@ export async function buildBundle(
     });
   if (plan.prepared && (await bundleDirIsCurrent(plan.outDir, plan.prepared, options.paste))) {
     await checkImages(plan, plan.prepared.record.images, options.strict ?? false);
-    warnings.push(...cloudshellWarnings(plan.prepared.record));
+    warnings.push(...bundleWarnings(plan.prepared.record));
     if (rollback?.prepareAgain) {
       const { record, json } = plan.prepared;
       const sheet = join(plan.outDir, 'PASTE.md');
@@ -101,6 +100,7 @@ export async function buildBundle(
     record = withPastePlan(
       makeRecord(packed.content, {
         missingImages: checked.missingImages,
+        externalImages: packed.externalImages,
         signature,
         archive: { file: plan.archiveName, format: plan.format, ...packed.archive },
       }),
@@ -132,7 +132,7 @@ export async function buildBundle(
     // Rebuilt from the record the repo holds: that one is what the next rerun reads.
     await stamp(plan, plan.prepared.json, plan.prepared.record);
   }
-  warnings.push(...cloudshellWarnings(record));
+  warnings.push(...bundleWarnings(record));
   return result(record, false);
 }
 

@@ -12,6 +12,8 @@ import {
   readPendingEntries,
 } from '../../docs/pending-changes.js';
 import { currentDeployments, specNameOf } from '../../docs/supersede.js';
+import { externalImageWarnings } from '../../model/external-images.js';
+import { cloudshellWarnings } from '../../model/image-plan.js';
 import type { BundleRecord } from '../../model/record.js';
 import type { DirtyPath } from '../../repo/git.js';
 import { readTextIfExists, readTextOrEmpty } from '../../util/fs.js';
@@ -105,4 +107,12 @@ export async function bundleResult(fields: {
     recordBytes: (await stat(join(outDir, 'bundle.json'))).size,
     pasteSheetBytes: (await stat(join(outDir, 'PASTE.md'))).size,
   };
+}
+
+/**
+ * The warnings a bundle's record alone decides, said by every run that prepares or finds it:
+ * images CloudShell cannot push, and images the manifests pull from outside the air gap.
+ */
+export function bundleWarnings(record: BundleRecord): string[] {
+  return [...cloudshellWarnings(record), ...externalImageWarnings(record)];
 }

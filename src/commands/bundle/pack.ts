@@ -8,6 +8,12 @@ import { renderSha256Sums } from '../../bundle/plan.js';
 import { ScanCache } from '../../bundle/scan-cache.js';
 import { ScreenTags } from '../../bundle/screen-tags.js';
 import { invariantBroken } from '../../errors.js';
+import {
+  type ExternalImage,
+  ecrReference,
+  lineNaming,
+  pullsFromOutside,
+} from '../../model/external-images.js';
 import type { BundleFile } from '../../model/record.js';
 import { archiveCodec } from '../../paste/archive-codecs.js';
 import type { Git } from '../../repo/git-access.js';
@@ -26,6 +32,8 @@ export interface Packed {
   problems: ContentProblem[];
   /** Found in the manifests, left out by the spec's `ignoreImages`. */
   ignoredImages: string[];
+  /** Manifest images pulled from outside the spec's ECR registry, with file and line. */
+  externalImages: ExternalImage[];
 }
 
 /** The scan cache and the screen tags of a repo, as the pack phase reads them. */
@@ -100,11 +108,51 @@ export async function packBundle(
       archive,
       problems: scanner.problems,
       ignoredImages: [...scanner.ignoredImages].sort(),
+      externalImages: await locateExternalImages(plan, git, content.images, scanner.imageFiles),
     };
   } finally {
     reader.close();
     progress.done();
   }
+}
+
+/**
+ * The images of the manifests (not those the spec lists) that pods would pull from outside
+ * the spec's ECR registry and its mirrors, each at the first line of the first file naming
+ * it. Only those files are read again, from the commit packed.
+ */
+async function locateExternalImages(
+  plan: BundlePlan,
+  git: Git,
+  images: readonly string[],
+  imageFiles: ReadonlyMap<string, string>,
+): Promise<ExternalImage[]> {
+  const ecr = plan.spec.ecr;
+  if (!ecr) return [];
+  const found = images.flatMap((image) => {
+    const file = imageFiles.get(image);
+    return file && pullsFromOutside(image, ecr) ? [{ image, file }] : [];
+  });
+  const texts = new Map<string, Promise<string>>();
+  const textOf = (file: string) => {
+    let text = texts.get(file);
+    if (!text) {
+      text = git
+        .showCommittedFile(plan.root, plan.commit.sha, file)
+        .then((bytes) => bytes?.toString('utf8') ?? '');
+      texts.set(file, text);
+    }
+    return text;
+  };
+  const located = await Promise.all(
+    found.map(async ({ image, file }) => ({
+      file,
+      line: lineNaming(await textOf(file), image),
+      image,
+      ecrReference: ecrReference(image, ecr.registry),
+    })),
+  );
+  return located.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 }
 
 function trailerFiles(content: BundleContent, files: readonly BundleFile[]) {

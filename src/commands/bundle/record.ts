@@ -1,6 +1,7 @@
 import { ecrCheckCommand } from '../../bundle/ecr-check.js';
 import type { ManifestObject } from '../../bundle/manifests.js';
 import { planSteps, planUnits } from '../../bundle/plan.js';
+import type { ExternalImage } from '../../model/external-images.js';
 import type {
   ArchiveFormat,
   BundleFile,
@@ -12,7 +13,10 @@ import { s3Key } from '../../model/record-paths.js';
 import type { BundlePlan } from './plan.js';
 
 /** The part of the record that the archive's content decides, known once packing is done. */
-export type BundleContent = Omit<BundleRecord, 'missingImages' | 'signature' | 'archive' | 'plan'>;
+export type BundleContent = Omit<
+  BundleRecord,
+  'missingImages' | 'externalImages' | 'signature' | 'archive' | 'plan'
+>;
 
 export function bundleContent(
   plan: BundlePlan,
@@ -69,6 +73,7 @@ export function makeRecord(
   content: BundleContent,
   facts: {
     missingImages: string[];
+    externalImages: ExternalImage[];
     signature: BundleRecord['signature'];
     archive: { file: string; format: ArchiveFormat; sha256: string; size: number };
   },
@@ -76,6 +81,7 @@ export function makeRecord(
   return Object.freeze({
     ...content,
     missingImages: facts.missingImages,
+    ...(facts.externalImages.length ? { externalImages: facts.externalImages } : {}),
     ...(facts.signature ? { signature: facts.signature } : {}),
     archive: { ...facts.archive, key: s3Key(content.spec.s3.prefix, facts.archive.file) },
   });

@@ -19,7 +19,6 @@ import { fileURLToPath } from 'node:url';
 import { dirtyMatches } from '../../bundle/dirty.js';
 import { resolveSpecPath } from '../../bundle/spec-path.js';
 import { type ArchiveFormat, isArchiveFormat } from '../../model/archive-formats.js';
-import { cloudshellWarnings } from '../../model/image-plan.js';
 import type { BundleRecord } from '../../model/record.js';
 import { archiveFileName, recordPath } from '../../model/record-paths.js';
 import type { BundleSpec } from '../../model/spec.js';
@@ -28,7 +27,7 @@ import type { DirtyPath } from '../../repo/git.js';
 import { readTextIfExists } from '../../util/fs.js';
 import { sha256HexLazily } from '../../util/lazy-hash.js';
 import { contextOf } from '../context.js';
-import { bundleDirIsCurrent, bundleResult, recordedRow } from './current.js';
+import { bundleDirIsCurrent, bundleResult, bundleWarnings, recordedRow } from './current.js';
 import { checkImages } from './missing-images.js';
 import type { BundleOptions, BundleResult } from './types.js';
 
@@ -260,7 +259,7 @@ async function answer(
     outDir,
     archiveName: archiveFileName(stamp.id, format),
     dirty: [],
-    warnings: cloudshellWarnings(record),
+    warnings: bundleWarnings(record),
     totalBytes: stamp.totalBytes,
     alreadyPrepared: true,
     rollback,

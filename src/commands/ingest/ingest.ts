@@ -18,6 +18,7 @@ import {
   keptGzPath,
   MAX_REPO_FILE_BYTES,
 } from '../../ingest/runbook/transcripts.js';
+import { externalImagesOf } from '../../model/external-images.js';
 import type { BundleStatus } from '../../model/lifecycle.js';
 import { type FailedPush, pushCutShort } from '../../model/pushes.js';
 import { type BundleRecord, recordPath } from '../../model/record.js';
@@ -175,6 +176,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     } = decideOutcome(record, attempts, transcripts, pending?.rollbackFrom);
     const ecr = await imagesStillMissing(root, record, results);
     runbookWarnings.missingImages = ecr.missing;
+    runbookWarnings.externalImages = externalImagesOf(record);
     const failed = ecr.failedPushes;
     runbookWarnings.failedPushes = failed;
     runbookWarnings.notInS3 = archiveNotInS3(record, results);

@@ -10,6 +10,7 @@ import {
   readPendingEntries,
 } from '../../docs/pending-changes.js';
 import { AirgapError, fromSystemError } from '../../errors.js';
+import { externalImagesOf } from '../../model/external-images.js';
 import type { BundleStatus } from '../../model/lifecycle.js';
 import { type BundleRecord, parseRecord, RECORDS_DIR } from '../../model/record.js';
 import type { Git } from '../../repo/git-access.js';
@@ -39,6 +40,11 @@ export interface EnvironmentStatus {
    * each spec) need and docs/ecr-manifest.md does not show for the environment; each image once.
    */
   missingImages: Array<{ image: string; bundleIds: string[] }>;
+  /**
+   * Images those bundles' manifests pull from outside the spec's ECR registry and its mirrors
+   * (external-images.ts), with the ECR reference to write instead; each image once.
+   */
+  externalImages: Array<{ image: string; ecrReference: string; bundleIds: string[] }>;
   /** Per spec name: committed files changed since its last deployed bundle. */
   drift: Array<{ spec: string; since: string; files: string[] }>;
   /** The newest `observe:` output in docs/env-details.md: when it ran, from which bundle. */
@@ -152,6 +158,7 @@ export async function status(options: {
       superseded,
       discarded: by('discarded'),
       missingImages: [],
+      externalImages: [],
       drift: [],
     };
     const observed = lastObserved(details, environment);
@@ -171,6 +178,18 @@ export async function status(options: {
         }));
       }),
     );
+    const external = inPlay.flatMap((entry) => {
+      const record = records.get(entry.bundleId);
+      return (record ? externalImagesOf(record) : []).map((e) => ({
+        ...e,
+        bundleId: entry.bundleId,
+      }));
+    });
+    env.externalImages = groupMissingImages(external).map((g) => ({
+      image: g.image,
+      ecrReference: external.find((e) => e.image === g.image)?.ecrReference ?? '',
+      bundleIds: g.bundleIds,
+    }));
     env.drift = await findDrift(
       git,
       root,
@@ -183,6 +202,10 @@ export async function status(options: {
     for (const m of env.missingImages)
       attention.push(
         `${environment}: ${m.image} (for ${m.bundleIds.join(', ')}) is not recorded in ECR`,
+      );
+    for (const e of env.externalImages)
+      attention.push(
+        `${environment}: ${e.image} (for ${e.bundleIds.join(', ')}) is pulled from outside the air gap: write ${e.ecrReference} in the manifests, or list its registry in ecr.mirrors`,
       );
     for (const d of env.drift)
       attention.push(

@@ -1,4 +1,5 @@
 import { escapeCell } from '../../docs/markdown-table.js';
+import type { ExternalImage } from '../../model/external-images.js';
 import { countsInOutcome, isCloudShellKind, kindInfo } from '../../model/markers.js';
 import { type FailedPush, pushCutShort } from '../../model/pushes.js';
 import { capitalized, headingAnchor } from '../../model/unit-labels.js';
@@ -42,6 +43,8 @@ export interface RunbookWarnings {
   rollbackFrom?: string | undefined;
   /** Images the bundle needs that docs/ecr-manifest.md does not show in ECR for it. */
   missingImages?: string[] | undefined;
+  /** Images the manifests pull from outside the spec's ECR registry (external-images.ts). */
+  externalImages?: readonly ExternalImage[] | undefined;
   /** CloudShell image pushes that failed or were cut short: not in ECR. */
   failedPushes?: readonly FailedPush[] | undefined;
   /** The download found no object: the cause and the fix (commands/ingest's archiveNotInS3). */
@@ -79,6 +82,10 @@ export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
   if (warnings.missingImages?.length)
     notes.push(
       `**Images not recorded in ECR** for this environment: ${warnings.missingImages.map((i) => `\`${i}\``).join(', ')}. Pods that use them cannot pull them until they are pushed (the CloudShell image block of PASTE.md) and docs/ecr-manifest.md records them.`,
+    );
+  if (warnings.externalImages?.length)
+    notes.push(
+      `**Images pulled from outside the air gap**: ${warnings.externalImages.map((e) => `\`${e.image}\`${e.file ? ` (\`${e.file}:${e.line}\`)` : ''}`).join(', ')}. The manifests name a registry other than ECR; nodes that reach only ECR cannot pull ${warnings.externalImages.length > 1 ? 'them' : 'it'} even once pushed: write ${warnings.externalImages.map((e) => `\`${e.ecrReference}\``).join(', ')} instead, or list the registry in the spec's \`ecr.mirrors\`.`,
     );
   if (warnings.rollbackFrom)
     notes.push(
