@@ -44,6 +44,40 @@ describe('copies of one session', () => {
     expect(result.record.id).toBe(whole.bundleId);
   });
 
+  it('the same session copied again at 80 columns is the session seen before: nothing changes', async () => {
+    await using ops = await opsRepo();
+    const { repo, output } = await session(ops);
+    // As script(1) records it: its header line is longer than 80 columns.
+    // After the blocks, a line of exactly 80 characters typed by hand: in the folded copy it
+    // looks like a wrapped row and is joined with the next line, so the bytes differ there.
+    const typescript = `Script started on 2026-12-07 02:01:23+00:00 [COMMAND="bash --norc -i" <not executed on terminal>]\n${output}${'#'.repeat(80)}\nafter\nScript done on 2026-12-07 02:01:24+00:00 [COMMAND_EXIT_CODE="0"]\n`;
+    const first = await ingest({ transcript: save(ops, typescript), repo });
+    expect(first.status).toBe('deployed');
+    commitAll(repo, 'ingested');
+    // What `fold -w 80` makes of it: every longer line cut into lines of 80 characters, so
+    // the header is no longer one line airgap drops, and the cleaned copy differs.
+    const folded = typescript
+      .split('\n')
+      .map((line) => line.match(/.{1,80}/g)?.join('\n') ?? line)
+      .join('\n');
+    const again = await ingest({ transcript: save(ops, folded), repo });
+    expect(again.status).toBe('deployed');
+    expect(again.duplicate).toBe(true);
+    expect(again.transcript).toBe(first.transcript);
+    expect(again.changed).toEqual([]);
+    // A terminal's own copy drops the spaces at the end of each row, so a row that ended
+    // in a space at column 80 is no longer 80 wide and is not rejoined: the bytes differ.
+    const fromTerminal = folded
+      .split('\n')
+      .map((line) => line.trimEnd())
+      .join('\n');
+    expect(fromTerminal).not.toBe(folded);
+    const third = await ingest({ transcript: save(ops, fromTerminal), repo });
+    expect(third.duplicate).toBe(true);
+    expect(third.changed).toEqual([]);
+    expect(git(repo, 'status', '--porcelain')).toBe('');
+  });
+
   it('a lone-CR copy is ingested as the copy it is', async () => {
     await using ops = await opsRepo();
     const { repo, output } = await session(ops);

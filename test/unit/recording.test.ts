@@ -44,6 +44,25 @@ describe('openRecording on real recordings of the same session', () => {
     }
   });
 
+  it('drops the header and trailer of a typescript folded at 80 and 40 columns, in any chunking', async () => {
+    const text = capture('session.typescript').toString('latin1').replaceAll('\r', '');
+    for (const width of [80, 40]) {
+      const fold = new RegExp(`.{1,${width}}`, 'g');
+      const folded = text
+        .split('\n')
+        .map((line) => line.match(fold)?.join('\n') ?? line)
+        .join('\n');
+      // Really folded: the header and the trailer are each more than one line now.
+      expect(folded.split('\n')[0]).not.toMatch(/\]$/);
+      for (const size of [7, 64, 1 << 16]) {
+        const { format, lines } = await shown(Buffer.from(folded, 'latin1'), size);
+        expect(format).toBe('typescript');
+        expect(lines.join('\n')).not.toMatch(/Script|COMMAND|TERM=/);
+        expect(lines.filter((l) => l !== '').length).toBeGreaterThan(0);
+      }
+    }
+  });
+
   it('reads a v3 cast (intervals, comments, other event types)', async () => {
     const v3 = [
       '{"version": 3, "term": {"cols": 80, "rows": 24}, "timestamp": 1795678062}',

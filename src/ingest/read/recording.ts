@@ -19,7 +19,8 @@ export interface Recording {
 }
 
 const SCRIPT_STARTED = 'Script started on ';
-const SCRIPT_DONE = /\r?\nScript done on [^\n]*\n?$/;
+// Its line, and what a copy folded at the terminal's width made of it (`fold -w 40` at worst).
+const SCRIPT_DONE = /\r?\nScript done on [^\n]*(?:\r?\n[^\n]+){0,3}\r?\n?$/;
 
 export async function openRecording(
   source: AsyncIterable<Buffer | string>,
@@ -133,6 +134,37 @@ async function* castOutput(
   }
 }
 
+/**
+ * Where the body begins after `Script started on <date> [COMMAND="…" TERM="…" …]`: after its
+ * line, or, when a copy folded it at the terminal's width (`fold -w 80`), after the line that
+ * closes its bracket, within a few lines; -1 until that much has arrived. The rest of a folded
+ * header would otherwise stay in the runbook's Other output.
+ */
+function headerEnd(buffer: Buffer, final = false): number {
+  const first = buffer.indexOf(10);
+  if (first < 0) return -1;
+  const lineAt = (from: number, to: number) =>
+    buffer.subarray(from, to).toString('latin1').replace(/\r$/, '');
+  let header = lineAt(0, first);
+  if (header.endsWith(']')) return first + 1;
+  // Folded: the lines that follow are no longer than the first, and one closes the bracket.
+  const width = header.length;
+  let from = first + 1;
+  for (let more = 0; more < HEADER_FOLDS; more++) {
+    const newline = buffer.indexOf(10, from);
+    if (newline < 0) return final || buffer.length >= 4096 ? first + 1 : -1;
+    const next = lineAt(from, newline);
+    if (next.length > width || next.startsWith('@@airgap/')) break;
+    header += next;
+    from = newline + 1;
+    if (next.endsWith(']')) return header.includes(' [') ? from : first + 1;
+  }
+  return first + 1;
+}
+
+/** A header folded at 40 columns or more spans at most this many more lines. */
+const HEADER_FOLDS = 8;
+
 /** The typescript without its header line and its "Script done" trailer. */
 async function* typescriptBody(source: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
   let started = false;
@@ -140,18 +172,26 @@ async function* typescriptBody(source: AsyncIterable<Buffer | string>): AsyncGen
   for await (const chunk of source) {
     let buffer = Buffer.concat([held, typeof chunk === 'string' ? Buffer.from(chunk) : chunk]);
     if (!started) {
-      const newline = buffer.indexOf(10);
-      if (newline < 0) {
+      const end = headerEnd(buffer);
+      if (end < 0) {
         held = buffer;
         continue;
       }
-      buffer = buffer.subarray(newline + 1);
+      buffer = buffer.subarray(end);
       started = true;
     }
     // Hold back the tail: the trailer is only known to be one at the end.
     const keep = Math.min(buffer.length, 512);
     if (buffer.length > keep) yield buffer.subarray(0, buffer.length - keep);
     held = buffer.subarray(buffer.length - keep);
+  }
+  if (!started) {
+    // All of it arrived before the header was known to end: cut it where it can.
+    const end = headerEnd(held, true);
+    if (end >= 0) {
+      held = held.subarray(end);
+      started = true;
+    }
   }
   const tail = held.toString('latin1');
   const trailer = started ? SCRIPT_DONE.exec(tail) : null;

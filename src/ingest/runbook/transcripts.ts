@@ -1,5 +1,6 @@
+import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream, existsSync, readdirSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
 import { RUNBOOK } from '../../docs/runbook-document.js';
@@ -62,12 +63,17 @@ export async function gatherTranscripts(
         .sort()
     : [];
   const shortSha = cleaned.sha256.slice(0, 12);
-  const duplicateOf = existing.find((f) => f.includes(shortSha));
+  const began = iso(cleaned.firstEpoch).replace(/[-:]/g, '');
+  const duplicateOf =
+    existing.find((f) => f.includes(shortSha)) ??
+    (await sameTextAs(
+      cleaned.path,
+      existing.filter((f) => f.startsWith(`${began}-`)).map((f) => join(root, dir, f)),
+    ));
   // The name remembers a rejoined copy, so every later render still says so.
   const wrap = cleaned.wrapWidth ? `-w${cleaned.wrapWidth}` : '';
   const gz = statSync(cleaned.path).size > maxFileBytes ? '.gz' : '';
-  const name =
-    duplicateOf ?? `${iso(cleaned.firstEpoch).replace(/[-:]/g, '')}-${shortSha}${wrap}.log${gz}`;
+  const name = duplicateOf ?? `${began}-${shortSha}${wrap}.log${gz}`;
   const names = duplicateOf ? existing : [...existing, name].sort();
   // Compressed on another thread while this one spools (begun while cleaning, when it grew
   // over the limit at a path the caller chose): the worker reads the cleaned copy only.
@@ -113,4 +119,32 @@ export async function gatherTranscripts(
       spooled.push(spool);
     }
   }
+}
+
+/**
+ * The kept paste (of those that began the same second) that is another copy of this one: the
+ * same text but for whitespace. A session copied from the terminal again, at another width
+ * (rejoined, with the spaces a terminal drops at the fold) or through `script`, differs only
+ * there; its bytes, and so its digest, do not match. Its file name, or undefined.
+ */
+async function sameTextAs(path: string, kept: readonly string[]): Promise<string | undefined> {
+  if (!kept.length) return undefined;
+  const mine = await textDigest(path);
+  for (const each of kept) if ((await textDigest(each)) === mine) return basename(each);
+  return undefined;
+}
+
+/** sha256 of a transcript's bytes without spaces, tabs, CRs and LFs (gunzipped if .gz). */
+async function textDigest(path: string): Promise<string> {
+  const hash = createHash('sha256');
+  const source = createReadStream(path);
+  const bytes = path.endsWith('.gz') ? source.pipe(createGunzip()) : source;
+  for await (const chunk of bytes as AsyncIterable<Buffer>) {
+    const kept = Buffer.allocUnsafe(chunk.length);
+    let n = 0;
+    for (const byte of chunk)
+      if (byte !== 32 && byte !== 9 && byte !== 10 && byte !== 13) kept[n++] = byte;
+    hash.update(kept.subarray(0, n));
+  }
+  return hash.digest('hex');
 }
