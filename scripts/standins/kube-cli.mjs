@@ -1,4 +1,4 @@
-// The kubectl commands of the stand-in (apply, diff, wait, get, rollout, version) over the
+// The kubectl commands of the stand-in (apply, create, diff, wait, get, rollout, version) over the
 // API-server model in kube-model.mjs. Called once per process by ./kubectl, or many times by
 // the test helpers' model server (kube-server.mjs), so it reads nothing from `process` but
 // the working directory.
@@ -16,19 +16,22 @@ import {
   KubeError,
   loadState,
   mapObjects,
+  objectsOfText,
   persist,
   readFilenameArg,
   readKustomization,
+  resolveResourceType,
   saveState,
 } from './kube-model.mjs';
 
 /**
  * One kubectl call: `argv` without the program name, `env` where KUBECTL_STATE_DIR,
  * KUBECTL_FAIL_ON, KUBECTL_FAIL_ONCE_ON, PATH and TMPDIR are read, `write` where stdout and
- * stderr text go in the order kubectl writes it. Returns the exit code. Relative paths are
- * read from the process's working directory. An error that is not kubectl's is thrown.
+ * stderr text go in the order kubectl writes it, `readStdin` what `-f -` reads (all of stdin).
+ * Returns the exit code. Relative paths are read from the process's working directory. An
+ * error that is not kubectl's is thrown.
  */
-export function kubectl(argv, env, write) {
+export function kubectl(argv, env, write, readStdin = () => '') {
   const stateDir = env.KUBECTL_STATE_DIR;
   if (!stateDir) {
     write.err('KUBECTL_STATE_DIR must be set\n');
@@ -97,7 +100,9 @@ export function kubectl(argv, env, write) {
 
   function gather(flags) {
     const sources = [
-      ...flags.files.flatMap(readFilenameArg),
+      ...flags.files.flatMap((f) =>
+        f === '-' ? objectsOfText(readStdin(), 'STDIN') : readFilenameArg(f),
+      ),
       ...flags.kustomize.flatMap((d) => readKustomization(d, state)),
     ];
     return mapObjects(state, sources, flags.namespace ?? 'default', flags.namespace);
@@ -246,16 +251,33 @@ export function kubectl(argv, env, write) {
     const [kind = '', slashName] = (args[0] ?? '').split('/', 2);
     const valueFlags = new Set(['-n', '--namespace', '-o', '--output', '-l', '--selector']);
     const names = slashName ? [slashName] : [];
+    const flag = (short, long) => {
+      let value;
+      for (let i = 1; i < args.length; i++) {
+        if (args[i] === short || args[i] === long) value = args[i + 1];
+        else if (args[i].startsWith(`${long}=`)) value = args[i].slice(long.length + 1);
+        else if (short && args[i].startsWith(short) && args[i].length > short.length)
+          value = args[i].slice(short.length).replace(/^=/, '');
+      }
+      return value;
+    };
     for (let i = 1; i < args.length; i++) {
       if (valueFlags.has(args[i])) i++;
       else if (!args[i].startsWith('-')) names.push(args[i]);
     }
-    const namespace = (() => {
-      const i = Math.max(args.indexOf('-n'), args.indexOf('--namespace'));
-      return i >= 0 ? args[i + 1] : undefined;
-    })();
+    const namespace = flag('-n', '--namespace');
     const table = kindTable(kind, namespace);
-    if (!table) throw new KubeError(`error: the server doesn't have a resource type "${kind}"`);
+    if (!table) {
+      const type = resolveResourceType(state, kind);
+      if (!type) throw new KubeError(`error: the server doesn't have a resource type "${kind}"`);
+      const all = args.includes('-A') || args.includes('--all-namespaces');
+      return getStored(
+        type,
+        names,
+        all ? undefined : (namespace ?? 'default'),
+        flag('-o', '--output'),
+      );
+    }
     const rows = names.length
       ? names.flatMap((n) => table.rows.filter((r) => r.name === n))
       : table.rows;
@@ -265,6 +287,100 @@ export function kubectl(argv, env, write) {
     for (const n of missing)
       err(`Error from server (NotFound): ${table.resource} "${n}" not found`);
     return missing.length ? 1 : 0;
+  }
+
+  /**
+   * `get` of any other kind the server serves: the objects applied of it (in `namespace`, or in
+   * every namespace when undefined), as a table, `-o name`, or `-o yaml|json` (one object when
+   * one name is asked for, else a List). Nothing there is `No resources found` on stderr, exit 0.
+   */
+  function getStored(type, names, namespace, output) {
+    const resource = type.group
+      ? `${type.kind.toLowerCase()}.${type.group}`
+      : type.kind.toLowerCase();
+    const inScope = Object.entries(state.objects)
+      .map(([key, live]) => {
+        const [res, ns, name] = key.split('/');
+        return { res, ns, name, object: live.object };
+      })
+      .filter(
+        (o) =>
+          o.res === resource && (!type.namespaced || namespace === undefined || o.ns === namespace),
+      )
+      .sort((a, b) => a.ns.localeCompare(b.ns) || a.name.localeCompare(b.name));
+    const found = names.length
+      ? names.flatMap((n) => inScope.filter((o) => o.name === n))
+      : inScope;
+    const missing = names.filter((n) => !inScope.some((o) => o.name === n));
+    if (output === 'name') for (const o of found) out(`${resource}/${o.name}`);
+    else if (output === 'yaml' || output === 'json') {
+      const single = names.length === 1 && found.length === 1;
+      const value = single
+        ? found[0].object
+        : {
+            apiVersion: 'v1',
+            kind: 'List',
+            items: found.map((o) => o.object),
+            metadata: { resourceVersion: '' },
+          };
+      if (found.length || !names.length)
+        write.out(output === 'json' ? `${JSON.stringify(value, null, 4)}\n` : yaml.dump(value));
+    } else if (output !== undefined && output !== 'wide')
+      throw new KubeError(`error: the kubectl stand-in does not model -o ${output}`);
+    else if (found.length) {
+      const deployment = type.kind === 'Deployment';
+      const header = [
+        ...(type.namespaced && namespace === undefined ? ['NAMESPACE'] : []),
+        'NAME',
+        ...(deployment ? ['READY', 'UP-TO-DATE', 'AVAILABLE'] : []),
+        'AGE',
+      ];
+      const rows = found.map((o) => {
+        const replicas = String(o.object.spec?.replicas ?? 1);
+        return [
+          ...(type.namespaced && namespace === undefined ? [o.ns] : []),
+          o.name,
+          ...(deployment ? [`${replicas}/${replicas}`, replicas, replicas] : []),
+          '1d',
+        ];
+      });
+      for (const line of columns([header, ...rows])) out(line);
+    } else if (!names.length)
+      err(
+        type.namespaced && namespace !== undefined
+          ? `No resources found in ${namespace} namespace.`
+          : 'No resources found',
+      );
+    const plural = type.group ? `${type.plural}.${type.group}` : type.plural;
+    for (const n of missing) err(`Error from server (NotFound): ${plural} "${n}" not found`);
+    return missing.length ? 1 : 0;
+  }
+
+  /**
+   * `create namespace <name>` (`ns`), the one `create` a bastion session types by hand; any
+   * other `create` is refused as not modelled rather than answered wrongly.
+   */
+  function create(args) {
+    const [what = '', name, ...rest] = args;
+    if (!['namespace', 'ns'].includes(what))
+      throw new KubeError(`error: the kubectl stand-in does not model "create ${what}"`);
+    if (!name) throw new KubeError('error: exactly one NAME is required, got 0');
+    const flags = parseFlags(rest);
+    const dry =
+      flags.dryRun === 'server'
+        ? ' (server dry run)'
+        : flags.dryRun === 'client'
+          ? ' (dry run)'
+          : '';
+    if (state.namespaces.includes(name) && flags.dryRun !== 'client')
+      throw new KubeError(`Error from server (AlreadyExists): namespaces "${name}" already exists`);
+    if (!flags.dryRun) {
+      const object = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
+      persist(state, { object, source: 'create', resource: 'namespace', name }, 'kubectl-create');
+      saveState(stateDir, state);
+    }
+    out(`namespace/${name} created${dry}`);
+    return 0;
   }
 
   /** The stand-in's objects of a kind as `get` lists them, or undefined for a kind it does not serve. */
@@ -326,6 +442,7 @@ export function kubectl(argv, env, write) {
 
   const commands = {
     apply,
+    create,
     diff,
     wait,
     get,
@@ -348,6 +465,14 @@ export function kubectl(argv, env, write) {
     err(error.message);
     return 1;
   }
+}
+
+/** Rows as kubectl prints a table: each column as wide as its widest cell, three spaces apart. */
+function columns(rows) {
+  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
+  return rows.map((r) =>
+    r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] + 3))).join(''),
+  );
 }
 
 /**

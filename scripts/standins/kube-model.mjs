@@ -99,14 +99,92 @@ export function mapKind(state, apiVersion, kind) {
   return { resource: `${kind.toLowerCase()}.${group}`, namespaced: crd.namespaced };
 }
 
+/** kubectl's short names of the built-in resources (`kubectl api-resources`). */
+const SHORT_NAMES = {
+  po: 'pods',
+  svc: 'services',
+  sa: 'serviceaccounts',
+  cm: 'configmaps',
+  ns: 'namespaces',
+  deploy: 'deployments',
+  ds: 'daemonsets',
+  sts: 'statefulsets',
+  rs: 'replicasets',
+  cj: 'cronjobs',
+  pvc: 'persistentvolumeclaims',
+  pv: 'persistentvolumes',
+  ep: 'endpoints',
+  limits: 'limitranges',
+  quota: 'resourcequotas',
+  ev: 'events',
+  rc: 'replicationcontrollers',
+  crd: 'customresourcedefinitions',
+  crds: 'customresourcedefinitions',
+  netpol: 'networkpolicies',
+  ing: 'ingresses',
+  pdb: 'poddisruptionbudgets',
+  hpa: 'horizontalpodautoscalers',
+  pc: 'priorityclasses',
+  sc: 'storageclasses',
+  csr: 'certificatesigningrequests',
+};
+
+/** The API server's plural of a built-in kind: Ingress -> ingresses, NetworkPolicy -> networkpolicies. */
+function pluralOf(kind) {
+  const lower = kind.toLowerCase();
+  if (lower === 'endpoints') return lower;
+  if (lower.endsWith('s')) return `${lower}es`;
+  if (lower.endsWith('y')) return `${lower.slice(0, -1)}ies`;
+  return `${lower}s`;
+}
+
+/**
+ * What `kubectl get <type>` names, as discovery resolves it: a kind's singular, plural or
+ * short name, optionally with its group (`deployments.apps`), for every built-in kind and every
+ * Established CRD. `{ kind, group, plural, namespaced }`, or undefined: the server does not
+ * have that resource type.
+ */
+export function resolveResourceType(state, type) {
+  const lower = type.toLowerCase();
+  const dot = lower.indexOf('.');
+  const name = dot < 0 ? lower : lower.slice(0, dot);
+  const wantedGroup = dot < 0 ? undefined : lower.slice(dot + 1);
+  const plural = SHORT_NAMES[name] ?? name;
+  const candidates = [];
+  for (const [group, [, kinds]] of Object.entries(BUILTIN))
+    for (const entry of kinds.split(' ')) {
+      const kind = entry.replace('!', '');
+      candidates.push({ kind, group, plural: pluralOf(kind), namespaced: !entry.endsWith('!') });
+    }
+  for (const crd of Object.values(state.crds))
+    if (crd.established)
+      candidates.push({
+        kind: crd.kind,
+        group: crd.group,
+        plural: crd.plural,
+        namespaced: crd.namespaced,
+        shortNames: crd.shortNames ?? [],
+      });
+  return candidates.find(
+    (c) =>
+      (wantedGroup === undefined || c.group === wantedGroup) &&
+      (c.plural === plural || c.kind.toLowerCase() === name || (c.shortNames ?? []).includes(name)),
+  );
+}
+
 const isList = (doc) =>
   typeof doc.kind === 'string' && /List$/.test(doc.kind) && Array.isArray(doc.items);
 
 /** Every object a file holds, a List's items in its place; empty documents are nothing. */
 export function objectsOfFile(path) {
+  return objectsOfText(readFileSync(path, 'utf8'), path);
+}
+
+/** The same for text read elsewhere (`-f -`: stdin, which kubectl names STDIN). */
+export function objectsOfText(text, path) {
   let docs;
   try {
-    docs = yaml.loadAll(readFileSync(path, 'utf8'));
+    docs = yaml.loadAll(text);
   } catch (error) {
     throw new KubeError(`error: error parsing ${path}: ${error.reason ?? error.message}`);
   }
@@ -264,6 +342,7 @@ export function persist(state, o, manager) {
       group: spec.group,
       kind: spec.names?.kind,
       plural: spec.names?.plural,
+      shortNames: spec.names?.shortNames ?? [],
       namespaced: spec.scope !== 'Cluster',
       versions: (spec.versions ?? []).filter((v) => v.served !== false).map((v) => v.name),
       established: before?.established ?? false,

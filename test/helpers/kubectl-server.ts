@@ -34,7 +34,9 @@ export function kubectlClient(standins: string): string {
   const { dir, pid } = kubeServer(standins);
   return `#!/bin/sh
 # kubectl stand-in: this call is answered by the test worker's model server
-# (scripts/standins/kube-server.mjs describes the files below).
+# (scripts/standins/kube-server.mjs describes the files below). A call reading stdin
+# (\`-f -\`) is run alone: the server has no stdin of the call.
+case " $* " in *" - "*|*"=- "*) exec '${process.execPath}' '${join(standins, 'kubectl')}' "$@" ;; esac
 if kill -0 ${pid} 2>/dev/null; then
   r='${dir}'/$$
   printf '%s\\0' "$PWD" "\${KUBECTL_STATE_DIR-}" "\${KUBECTL_FAIL_ON-}" "\${KUBECTL_FAIL_ONCE_ON-}" \\

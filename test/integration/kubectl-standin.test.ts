@@ -16,16 +16,18 @@ function cluster(scratch: TempDir, files: Record<string, string>) {
     writeFileSync(join(work, path), text);
   }
   mkdirSync(work, { recursive: true });
-  const kubectl = (...args: string[]) => {
+  const piped = (input: string, ...args: string[]) => {
     const run = spawnSync(process.execPath, [join(standins, 'kubectl'), ...args], {
       cwd: work,
       env: { ...process.env, KUBECTL_STATE_DIR: state },
       encoding: 'utf8',
+      input,
     });
     return { code: run.status, stdout: run.stdout, stderr: run.stderr };
   };
+  const kubectl = (...args: string[]) => piped('', ...args);
   const live = () => JSON.parse(readFileSync(join(state, 'cluster.json'), 'utf8'));
-  return { kubectl, live, work, state };
+  return { kubectl, piped, live, work, state };
 }
 
 const ns = (name: string) => `apiVersion: v1\nkind: Namespace\nmetadata:\n  name: ${name}\n`;
@@ -182,6 +184,115 @@ describe('the kubectl stand-in models an API server', () => {
   });
 });
 
+describe('the kubectl stand-in answers what an operator types on a bastion', () => {
+  const operator = [
+    'apiVersion: apps/v1\nkind: Deployment\nmetadata: { name: prometheus-operator, namespace: default }\nspec: { replicas: 2 }\n',
+    'apiVersion: v1\nkind: Service\nmetadata: { name: prometheus-operator, namespace: default }\n',
+    'apiVersion: v1\nkind: ServiceAccount\nmetadata: { name: prometheus-operator, namespace: default }\n',
+    'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata: { name: prometheus-operator }\n',
+  ].join('---\n');
+
+  it('`apply -f -` reads stdin; `get` serves every built-in kind by singular, plural, short and group name', async () => {
+    await using tmp = await tempDir();
+    const { kubectl, piped } = cluster(tmp, {});
+    const applied = piped(operator, 'apply', '-f', '-');
+    expect(applied).toEqual({
+      code: 0,
+      stdout: [
+        'deployment.apps/prometheus-operator created',
+        'service/prometheus-operator created',
+        'serviceaccount/prometheus-operator created',
+        'clusterrole.rbac.authorization.k8s.io/prometheus-operator created\n',
+      ].join('\n'),
+      stderr: '',
+    });
+    const table = [
+      'NAME                  READY   UP-TO-DATE   AVAILABLE   AGE',
+      'prometheus-operator   2/2     2            2           1d\n',
+    ].join('\n');
+    for (const type of ['deployment', 'deployments', 'deploy', 'deployments.apps'])
+      expect(kubectl('get', type, 'prometheus-operator', '-n', 'default')).toEqual({
+        code: 0,
+        stdout: table,
+        stderr: '',
+      });
+    expect(kubectl('get', 'deploy/prometheus-operator').stdout).toBe(table);
+    for (const [type, name] of [
+      ['svc', 'service/prometheus-operator'],
+      ['services', 'service/prometheus-operator'],
+      ['sa', 'serviceaccount/prometheus-operator'],
+      ['clusterrole', 'clusterrole.rbac.authorization.k8s.io/prometheus-operator'],
+      ['clusterroles', 'clusterrole.rbac.authorization.k8s.io/prometheus-operator'],
+    ] as const)
+      expect(kubectl('get', type!, '-o', 'name')).toMatchObject({ code: 0, stdout: `${name}\n` });
+    expect(kubectl('get', 'clusterrole', 'prometheus-operator', '-o', 'yaml').stdout).toBe(
+      'apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: prometheus-operator\n',
+    );
+    expect(
+      JSON.parse(kubectl('get', 'deploy', '-o', 'json').stdout).items.map(
+        (o: { metadata: { name: string } }) => o.metadata.name,
+      ),
+    ).toEqual(['prometheus-operator']);
+    // Another namespace holds none of them; a name not there is NotFound, exit 1.
+    expect(kubectl('get', 'cm', '-n', 'kafka')).toEqual({
+      code: 0,
+      stdout: '',
+      stderr: 'No resources found in kafka namespace.\n',
+    });
+    expect(kubectl('get', 'deployment', 'nope', '-n', 'default')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'Error from server (NotFound): deployments.apps "nope" not found\n',
+    });
+    // A type no server has is still kubectl's error for it.
+    expect(kubectl('get', 'deploymentz').stderr).toBe(
+      'error: the server doesn\'t have a resource type "deploymentz"\n',
+    );
+  });
+
+  it('serves a CRD kind by its plural and short names once Established', async () => {
+    await using tmp = await tempDir();
+    const withShort = crd('widgets', 'Widget').replace(
+      'plural: widgets',
+      'plural: widgets, shortNames: [wd]',
+    );
+    const { kubectl } = cluster(tmp, { 'crd.yaml': withShort, 'w.yaml': widget('w', 'default') });
+    expect(kubectl('apply', '-f', 'crd.yaml').code).toBe(0);
+    expect(kubectl('get', 'widgets').stderr).toBe(
+      'error: the server doesn\'t have a resource type "widgets"\n',
+    );
+    expect(kubectl('wait', '--for=condition=Established', 'crd/widgets.example.io').code).toBe(0);
+    expect(kubectl('apply', '-f', 'w.yaml').code).toBe(0);
+    for (const type of ['widget', 'widgets', 'wd', 'widgets.example.io'])
+      expect(kubectl('get', type, '-o', 'name').stdout).toBe('widget.example.io/w\n');
+  });
+
+  it('`create namespace` creates one, and says AlreadyExists the second time', async () => {
+    await using tmp = await tempDir();
+    const { kubectl, live } = cluster(tmp, {});
+    expect(kubectl('create', 'namespace', 'monitoring')).toEqual({
+      code: 0,
+      stdout: 'namespace/monitoring created\n',
+      stderr: '',
+    });
+    expect(live().namespaces).toContain('monitoring');
+    expect(kubectl('get', 'ns', 'monitoring').code).toBe(0);
+    expect(kubectl('create', 'ns', 'monitoring')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: 'Error from server (AlreadyExists): namespaces "monitoring" already exists\n',
+    });
+    expect(kubectl('create', 'namespace', 'x', '--dry-run=client').stdout).toBe(
+      'namespace/x created (dry run)\n',
+    );
+    expect(live().namespaces).not.toContain('x');
+    // What it does not model it refuses, rather than answering wrongly.
+    expect(kubectl('create', 'secret', 'generic', 's').stderr).toBe(
+      'error: the kubectl stand-in does not model "create secret"\n',
+    );
+  });
+});
+
 describe("the test worker's kubectl server (test/helpers/kubectl-server.ts)", () => {
   it('answers every call as the stand-in started alone: output, order of stdout and stderr, exit code, state', async () => {
     await using tmp = await tempDir();
@@ -204,6 +315,10 @@ describe("the test worker's kubectl server (test/helpers/kubectl-server.ts)", ()
       ['apply', '--server-side', '-f', 'w.yaml'],
       ['get', 'ns'],
       ['get', 'ns', 'default', 'nope'],
+      ['create', 'namespace', 'made'],
+      ['get', 'widgets', '-A'],
+      ['get', 'deploy', 'nope'],
+      ['get', 'cm', '-o', 'name', '-n', 'nope'],
       ['apply', '--bogus'],
       ['nothing'],
     ];
@@ -233,6 +348,17 @@ describe("the test worker's kubectl server (test/helpers/kubectl-server.ts)", ()
         code: direct.status,
       });
     }
+    // `-f -` reads the call's stdin, which only the stand-in started alone has.
+    const viaServer = spawnSync(join(bin, 'kubectl'), ['apply', '-f', '-'], {
+      cwd: served.work,
+      env: { ...process.env, KUBECTL_STATE_DIR: served.state },
+      encoding: 'utf8',
+      input: cm('piped', 'default'),
+    });
+    expect(viaServer.stdout).toBe('configmap/piped created\n');
+    expect(alone.piped(cm('piped', 'default'), 'apply', '-f', '-').stdout).toBe(
+      'configmap/piped created\n',
+    );
     expect(served.live()).toEqual(alone.live());
     expect(readFileSync(join(served.state, 'calls.log'), 'utf8')).toBe(
       readFileSync(join(alone.state, 'calls.log'), 'utf8'),
