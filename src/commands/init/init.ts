@@ -29,6 +29,9 @@ verify:
 #     run: kubectl get kafka -n kafka -o wide
 # images: []                     # images needed beyond those found in the manifests
 # ecr: { registry: 111122223333.dkr.ecr.us-east-1.amazonaws.com, region: us-east-1 }
+#                                # images the manifests pull from another registry (quay.io/...)
+#                                # are warned about; add mirrors: [quay.io] to the ecr map if
+#                                # the nodes pull through a mirror or pull-through cache
 `;
 
 export interface InitResult {
