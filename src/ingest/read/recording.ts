@@ -1,5 +1,6 @@
 import { createGunzip } from 'node:zlib';
 import { AirgapError } from '../../errors.js';
+import { MARKER_TAG } from '../../model/markers.js';
 import { readLineBatches } from './lines.js';
 import { looksLikeSessionEvents, sessionEventsText } from './session-events.js';
 
@@ -154,7 +155,7 @@ function headerEnd(buffer: Buffer, final = false): number {
     const newline = buffer.indexOf(10, from);
     if (newline < 0) return final || buffer.length >= 4096 ? first + 1 : -1;
     const next = lineAt(from, newline);
-    if (next.length > width || next.startsWith('@@airgap/')) break;
+    if (next.length > width || next.startsWith(MARKER_TAG)) break;
     header += next;
     from = newline + 1;
     if (next.endsWith(']')) return header.includes(' [') ? from : first + 1;
