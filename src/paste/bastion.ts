@@ -1,10 +1,12 @@
+import { createHash } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { invariantBroken } from '../errors.js';
 import { kindInfo, type PasteGroup } from '../model/markers.js';
 import type { BundleRecord, Unit } from '../model/record.js';
 import { countedUnits, helpersScript } from './bastion-lib.js';
 import { inlineCode, oneLine, plainText } from './fence.js';
-import { joinSh, raw, type ShellCode, sh } from './sh.js';
+import { functionCode, loaderCode, partCode } from './helper-blocks.js';
+import { joinSh, type ShellCode, sh } from './sh.js';
 
 export interface PasteBlock {
   title: string;
@@ -75,7 +77,8 @@ function helperPlan(record: BundleRecord): { source: string; codes: string[] } {
     (blocks) => {
       const lines = helpersScript(record, blocks).text.split('\n');
       const source = `${lines.map((line) => line.trimStart()).join('\n')}\n`;
-      return { source, codes: packHelpers(record.id, payloadOf(source)) };
+      const sum = createHash('sha256').update(source).digest('hex');
+      return { source, codes: packHelpers(record.id, payloadOf(source), sum) };
     },
   );
   helperPlans.set(record, plan);
@@ -110,54 +113,17 @@ function stopsLaterSteps(unit: Unit): boolean {
   return info.runs === 'command' && info.waitsFor === 'steps';
 }
 
-/** `printf` of payload lines into ~/airgap/<id>/helpers.<part>; 2 rows besides the lines. */
-function partCode(id: string, part: number, lines: readonly string[]): ShellCode {
-  // Quoted although base64 needs no quotes: zsh would expand a line that starts with `=`.
-  return joinSh([
-    raw(`printf '%s\\n' \\`),
-    ...lines.map((line) => raw(`'${line}' \\`)),
-    sh`  >| ~/airgap/${id}/helpers.${part} || :`,
-  ]);
-}
-
-/**
- * The start of the first helper block, for the operator's own shell (bash, zsh, dash,
- * BusyBox ash; `set -e`, `set -C`, `set -u` and aliases allowed): draws the paste's nonce
- * and defines `airgap_run`, which runs helpers.sh only for this bundle and refuses another
- * bundle's blocks in one line. Every command ends in `||`: errexit never fires at the prompt.
- * The nonce reaches helpers.sh on its standard input, never in its environment or arguments
- * (the subshell unsets it, also when `set -a` exported it): a step, a child of helpers.sh,
- * reads neither /proc/<pid>/environ nor cmdline of anything that holds it, so it cannot print
- * a marker that counts.
- */
-function functionCode(id: string): ShellCode {
-  return joinSh([
-    raw(`AIRGAP_NONCE=$(command od -An -N4 -tx1 /dev/urandom | command tr -d ' \\n') || :`),
-    sh`airgap_run() {
-  if [ "\${1:-}" = ${id} ]; then printf '%s\\n' "\${AIRGAP_NONCE:-}" | (unset AIRGAP_NONCE; command sh ~/airgap/${id}/helpers.sh "$@")
-  else printf 'airgap: this block is for %s; the helpers in this shell are for %s: paste the helper blocks of %s (block 1 on) first\\n' "\${1:-?}" ${id} "\${1:-?}"; return 2; fi
-}`,
-    sh`command mkdir -p ~/airgap/${id} || :`,
-  ]);
-}
-
-/** The end of the last helper block: decodes the parts into helpers.sh in a child sh. */
-function loaderCode(id: string, parts: number): ShellCode {
-  const files = Array.from({ length: parts }, (_, i) => `helpers.${i + 1}`);
-  return sh`command sh -c 'cd "$1" && shift && cat "$@" | base64 -d | gzip -dc >| helpers.sh' sh ~/airgap/${id} ${files} &&
-  airgap_run ${id} 0 loaded || printf 'airgap: paste the helper blocks again, in order\\n'`;
-}
-
 /** The helper blocks: the payload packed so that no block's echo is taller than the screen. */
 function helperCodes(record: BundleRecord): string[] {
   return helperPlan(record).codes;
 }
 
-function packHelpers(id: string, payload: readonly string[]): string[] {
+function packHelpers(id: string, payload: readonly string[], sha256: string): string[] {
   const block = (index: number, count: number, lines: readonly string[]) => {
     const codes = lines.length ? [partCode(id, index + 1, lines)] : [];
-    if (index === 0) codes.unshift(functionCode(id));
-    if (index === count - 1) codes.push(loaderCode(id, index + (lines.length ? 1 : 0)));
+    if (index === 0) codes.unshift(functionCode(id, count));
+    if (index === count - 1)
+      codes.push(loaderCode(id, index + (lines.length ? 1 : 0), sha256, count));
     return joinSh(codes).text;
   };
   for (let count = 1; count <= payload.length; count++) {

@@ -112,14 +112,15 @@ describe('generated bastion.sh with real bash, tar and sha256sum', () => {
     expect(run.code).not.toBe(0);
     expect(endStatus(run.stdout, 'step')).toEqual(['rc=0', 'rc=0', 'rc=1', 'skip', 'skip']);
     expect(run.stdout).toContain('admission webhook "validation.strimzi.io" denied the request');
-    // Unit 6 is PASTE.md's block 7 (three helper blocks, then the transfer block).
-    const block = bastionBlocks(result.record).findIndex((b) => b.units?.includes(6)) + 1;
-    expect(block).toBe(7);
+    // Unit 6 is PASTE.md's block after the helper blocks, the transfer block and two steps.
+    const blocks = bastionBlocks(result.record);
+    const block = blocks.findIndex((b) => b.units?.includes(6)) + 1;
+    expect(block).toBe(blocks.filter((b) => b.helpers).length + 4);
     expect(readFileSync(join(result.outDir, 'PASTE.md'), 'utf8')).toContain(
-      '### 7. Unit 6 (step 3 of 5): Apply quote-priced',
+      `### ${block}. Unit 6 (step 3 of 5): Apply quote-priced`,
     );
     expect(run.stdout).toContain(
-      'airgap: skipped: block 7 (unit 6) failed earlier; paste block 7 again to retry it',
+      `airgap: skipped: block ${block} (unit 6) failed earlier; paste block ${block} again to retry it`,
     );
     expect(kubectlCalls(bastion.kubeState).some((c) => c.includes('policy-issued'))).toBe(false);
   });

@@ -134,3 +134,56 @@ describe('stale helpers', () => {
     expect(afterA.filter((c) => c.includes('quote-service'))).toEqual([]);
   });
 });
+
+describe('a helper block cut short', () => {
+  for (const shell of cases) {
+    it(`${shell.name}: no unit runs the damaged helpers, each says why in one line`, async () => {
+      if (!requireTool(shell.tool) || !requireTool('script')) return;
+      await using repo = await opsRepo();
+      const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+      const bastion = fakeBastion(repo, result);
+      const rcFile = join(repo.dir(), 'rc');
+      writeFileSync(rcFile, `${shell.rc}\n`);
+      const blocks = bastionBlocks(result.record);
+      const helpers = blocks.filter((b) => b.helpers).map((b) => b.code);
+      expect(helpers.length).toBeGreaterThan(1);
+      // The second helper block loses the second half of its lines, as a paste cut short does.
+      const second = helpers[1]!.split('\n');
+      const cut = [helpers[0]!, second.slice(0, second.length / 2).join('\n'), ...helpers.slice(2)];
+      const units = blocks.filter((b) => !b.helpers).map((b) => b.code);
+      // First a whole load (helpers.sh verified), then the cut one: that must not leave it.
+      const typed = [
+        ...(shell.tool === 'zsh' ? [habits] : []),
+        ...helpers,
+        ...cut,
+        ...units,
+        'echo "ALIVE-$((6 * 7))"',
+        'exit',
+        '',
+      ].join('\n');
+      const output = pasteIntoShell(
+        repo,
+        shell.command.replace('RC', rcFile),
+        typed,
+        bastion.env,
+        bastion.home,
+      );
+      expect(output).toContain('ALIVE-42');
+      expect(output).toContain(`helpers for ${result.record.id} loaded`);
+      const helpersSh = join(bastion.home, 'airgap', result.record.id, 'helpers.sh');
+      expect(existsSync(helpersSh)).toBe(false);
+      // No unit ran: no kubectl call, nothing downloaded; and no shell complained of the bytes.
+      expect(kubectlCalls(bastion.kubeState)).toEqual([]);
+      expect(existsSync(join(bastion.home, 'airgap', result.record.id, 'root'))).toBe(false);
+      expect(output).not.toMatch(/helpers\.sh: \d+:|Syntax error|parse error/);
+      const why = `airgap: helpers not loaded or damaged: paste blocks 1-${helpers.length} of PASTE.md again`;
+      const lines = output.split(/\r?\n/);
+      // Once from the loader, once per unit, each between a begin and a `skip` end marker.
+      const counted = result.record.units.length;
+      expect(lines.filter((l) => l === why)).toHaveLength(1 + counted);
+      const ends = markers(output).filter((m) => m.type === 'end');
+      expect(ends).toHaveLength(counted);
+      expect(ends.every((m) => m.skipped)).toBe(true);
+    });
+  }
+});
