@@ -30,6 +30,7 @@ import {
   imagesFromDescribeImages,
   readRange,
 } from '../../ingest/parse/images.js';
+import type { TroubleAdvice } from '../../ingest/parse/paste-trouble.js';
 import { iso } from '../../ingest/runbook/runbook.js';
 import { parseImageRef } from '../../model/images.js';
 import type { BundleStatus } from '../../model/lifecycle.js';
@@ -158,16 +159,23 @@ export async function imagesStillMissing(
   };
 }
 
+/** `advice`: why the transcript holds no markers, when its text says so (paste-trouble.ts). */
 export function chooseBundle(
   found: readonly string[],
   wanted: string | undefined,
   source: string,
+  advice?: readonly TroubleAdvice[],
 ): string {
   if (!found.length) {
-    throw new AirgapError(`no airgap markers in ${source}`, {
-      hint: `paste the whole terminal output of the blocks from PASTE.md (lines starting ${MARKER_PREFIX})`,
-      code: 'transcript',
-    });
+    throw new AirgapError(
+      `no airgap markers in ${source}${advice?.length ? `: ${advice.map((a) => a.cause).join('; ')}` : ''}`,
+      {
+        hint: advice?.length
+          ? advice.map((a) => a.action).join('; ')
+          : `paste the whole terminal output of the blocks from PASTE.md (lines starting ${MARKER_PREFIX})`,
+        code: 'transcript',
+      },
+    );
   }
   if (wanted) {
     if (!found.includes(wanted)) {

@@ -7,6 +7,11 @@ import { AirgapError } from '../../errors.js';
 import { type CleanResult, cleanTranscript } from '../../ingest/clean/clean.js';
 import type { OutcomeCounts } from '../../ingest/outcome/outcome.js';
 import { helperBlockLines } from '../../ingest/parse/helper-echo.js';
+import {
+  type TroubleAdvice,
+  troubleAdvice,
+  troubleWithoutMarkers,
+} from '../../ingest/parse/paste-trouble.js';
 import { HelperEcho } from '../../ingest/parse/spool.js';
 import { FileChunks } from '../../ingest/read/file-chunks.js';
 import { openRecording, type RecordingFormat } from '../../ingest/read/recording.js';
@@ -147,7 +152,12 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       },
     );
     begunGzip = cleaned.gzipped;
-    const bundleId = chooseBundle(cleaned.bundleIds, options.bundle, source);
+    const bundleId = chooseBundle(
+      cleaned.bundleIds,
+      options.bundle,
+      source,
+      cleaned.bundleIds.length ? undefined : await adviceWithoutMarkers(root, cleaned.path),
+    );
     const record = await loadRecord(root, bundleId);
     // The record's plan says which blocks carry the helpers: their echo is not output.
     const echo = new HelperEcho(helperBlockLines(record));
@@ -259,6 +269,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
           ? [`the bastion's summary disagrees: ${runbookWarnings.disagreement}`]
           : []),
         ...(runbookWarnings.notInS3 ? [runbookWarnings.notInS3] : []),
+        ...(runbookWarnings.pasteTrouble ?? []),
         ...(rollbackPending
           ? [`no run since the rollback was prepared on ${pending?.date}: it stays prepared`]
           : []),
@@ -320,6 +331,22 @@ function openTranscript(
   // as 256 KiB strings cost 0.5-0.9 s CPU, as 2 MiB strings 0.03-0.05 s. Read into reused
   // buffers (see FileChunks).
   return () => new FileChunks(path, 1 << 21);
+}
+
+/**
+ * Why a transcript holds no markers, when the shell said so (paste-trouble.ts): the advice for
+ * the error's hint, naming the helper blocks of the bundle its unit calls name when the repo
+ * knows it.
+ */
+async function adviceWithoutMarkers(
+  root: string,
+  path: string,
+): Promise<TroubleAdvice[] | undefined> {
+  const { trouble, bundleId } = await troubleWithoutMarkers(path);
+  if (!trouble.size) return undefined;
+  const known = bundleId !== undefined && existsSync(join(root, recordPath(bundleId)));
+  const record = known ? await loadRecord(root, bundleId).catch(() => undefined) : undefined;
+  return [...trouble].sort().map((t) => troubleAdvice(t, record));
 }
 
 async function loadRecord(root: string, bundleId: string): Promise<BundleRecord> {

@@ -8,6 +8,7 @@ import {
   splitRuns,
 } from '../../ingest/outcome/outcome.js';
 import { readRange } from '../../ingest/parse/images.js';
+import { adviceText, troubleAdvice } from '../../ingest/parse/paste-trouble.js';
 import type { SpooledAttempt } from '../../ingest/parse/spool.js';
 import { iso } from '../../ingest/runbook/runbook.js';
 import type { RunbookWarnings } from '../../ingest/runbook/runbook-notes.js';
@@ -59,6 +60,13 @@ export function decideOutcome(
     primary: primary.number,
     rollbackFrom,
   };
+  // Said only while the bundle is not deployed: a paste that went wrong and was pasted again
+  // since is history, not advice.
+  if (checked.status !== 'deployed') {
+    const trouble = [...new Set(transcripts.spooled.flatMap((t) => t.trouble ?? []))].sort();
+    if (trouble.length)
+      warnings.pasteTrouble = trouble.map((t) => adviceText(troubleAdvice(t, record)));
+  }
   return { results: primary.results, status: checked.status, counts, warnings };
 }
 

@@ -1,4 +1,5 @@
 import type { Attempt } from './parser.js';
+import type { PasteTrouble } from './paste-trouble.js';
 
 /*
  * What spooling a transcript produces, apart from the code that produces it: the spooler
@@ -28,6 +29,8 @@ export interface SpooledTranscript {
   otherBackticks: number;
   /** Lines of the helper block's echo left out of the text outside the blocks. */
   echoLines: number;
+  /** What the text outside the blocks shows went wrong with the paste (paste-trouble.ts). */
+  trouble?: PasteTrouble[];
   lines: number;
   masked: number;
   /** Masked values per rule id, counted from the markers in the kept transcript. */

@@ -4,6 +4,7 @@ import { countNewlines, longestRun } from '../read/line-regions.js';
 import { FileSink } from '../read/lines.js';
 import { HelperEchoFolder } from './helper-echo.js';
 import { type Attempt, type ParseEvent, TranscriptParser } from './parser.js';
+import { type PasteTrouble, pasteTroubleOf } from './paste-trouble.js';
 import type { HelperEcho, SpooledAttempt, SpooledTranscript } from './spooled.js';
 
 const BACKTICK = 0x60;
@@ -48,6 +49,7 @@ export class Spooler {
   private masked = 0;
   private readonly maskedByRule: Record<string, number> = {};
   private echoLines = 0;
+  private readonly trouble = new Set<PasteTrouble>();
   private readonly folder: HelperEchoFolder;
 
   constructor(
@@ -70,6 +72,8 @@ export class Spooler {
       }
       this.other.line(text);
       this.otherLines++;
+      const trouble = pasteTroubleOf(text);
+      if (trouble) this.trouble.add(trouble);
       if (text.includes('`'))
         for (const run of text.match(/`+/g) ?? [])
           this.otherBackticks = Math.max(this.otherBackticks, run.length);
@@ -208,6 +212,7 @@ export class Spooler {
       otherLines: this.otherLines,
       otherBackticks: this.otherBackticks,
       echoLines: this.echoLines,
+      ...(this.trouble.size ? { trouble: [...this.trouble].sort() } : {}),
       lines: this.parser.lines,
       masked: this.masked,
       maskedByRule: this.maskedByRule,

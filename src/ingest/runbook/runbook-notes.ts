@@ -49,6 +49,8 @@ export interface RunbookWarnings {
   failedPushes?: readonly FailedPush[] | undefined;
   /** The download found no object: the cause and the fix (commands/ingest's archiveNotInS3). */
   notInS3?: string | undefined;
+  /** What went wrong with the paste and what to do, a sentence each (paste-trouble.ts). */
+  pasteTrouble?: string[] | undefined;
 }
 
 export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
@@ -60,6 +62,8 @@ export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
   if (warnings.disagreement)
     notes.push(`**The bastion's summary disagrees**: ${warnings.disagreement}`);
   if (warnings.notInS3) notes.push(`**Download failed**: ${warnings.notInS3}.`);
+  for (const advice of warnings.pasteTrouble ?? [])
+    notes.push(`**Paste**: ${advice[0]?.toUpperCase()}${advice.slice(1)}.`);
   // Said missing only where docs/ecr-manifest.md does not record the image from an earlier push.
   const failedPushes = warnings.failedPushes ?? [];
   const missing = failedPushes.filter((f) => !f.inEcr && !pushCutShort(f));

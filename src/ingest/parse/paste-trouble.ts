@@ -1,0 +1,77 @@
+import { createReadStream } from 'node:fs';
+import { createInterface } from 'node:readline';
+import type { BundleRecord } from '../../model/record.js';
+
+/**
+ * What went wrong with a paste, read from the shell's own words in the text outside the
+ * markers: nothing ran there, so no marker says it.
+ * - `helpers`: the blocks reached a shell without `airgap_run` (bash `airgap_run: command not
+ *   found`, zsh `command not found: airgap_run`, sh `airgap_run: not found`), or the helper
+ *   blocks' own check failed (`airgap: helpers not loaded or damaged`, paste/helper-blocks.ts).
+ */
+export type PasteTrouble = 'helpers';
+
+const HELPERS_MISSING =
+  /\bairgap_run: (?:command )?not found|\bcommand not found: airgap_run\b|^airgap: helpers not loaded or damaged\b/;
+
+/** The trouble one line outside the markers shows, if any. */
+export function pasteTroubleOf(line: string): PasteTrouble | undefined {
+  if (!line.includes('airgap')) return undefined;
+  if (HELPERS_MISSING.test(line)) return 'helpers';
+  return undefined;
+}
+
+/** The bundle a unit call names, from its echo (`airgap_run <id> <n> <kind> …`). */
+const UNIT_CALL = /\bairgap_run ([a-z0-9][a-z0-9-]*) [1-9]\d* [a-z-]+/;
+
+/**
+ * A transcript without markers read again for why (an error path only): the trouble it shows
+ * and the bundle its echoed unit calls name.
+ */
+export async function troubleWithoutMarkers(
+  path: string,
+): Promise<{ trouble: Set<PasteTrouble>; bundleId?: string }> {
+  const trouble = new Set<PasteTrouble>();
+  let bundleId: string | undefined;
+  const lines = createInterface({ input: createReadStream(path), crlfDelay: Infinity });
+  for await (const line of lines) {
+    const found = pasteTroubleOf(line);
+    if (found) trouble.add(found);
+    bundleId ??= UNIT_CALL.exec(line)?.[1];
+  }
+  return bundleId ? { trouble, bundleId } : { trouble };
+}
+
+/** `blocks 1-N` (or `block 1`) of PASTE.md's bastion section: the helper blocks. */
+export function helperBlocksText(record: BundleRecord | undefined): string {
+  const count = record?.plan?.blocks.filter((b) => b.side === 'bastion' && b.helpers).length ?? 0;
+  if (count === 1) return 'block 1';
+  return count ? `blocks 1-${count}` : 'the helper blocks (block 1 on)';
+}
+
+/** What went wrong and what to do about it (the error's message and hint, a runbook note). */
+export interface TroubleAdvice {
+  cause: string;
+  action: string;
+}
+
+export function troubleAdvice(
+  trouble: PasteTrouble,
+  record: BundleRecord | undefined,
+): TroubleAdvice {
+  switch (trouble) {
+    case 'helpers':
+      return {
+        cause:
+          'the helpers were not loaded in that shell (airgap_run: command not found, or helpers not loaded or damaged)',
+        action: `paste ${helperBlocksText(record)} of PASTE.md there, then the blocks again`,
+      };
+    default: {
+      const never: never = trouble;
+      return never;
+    }
+  }
+}
+
+/** One sentence: the cause, then what to do. */
+export const adviceText = (a: TroubleAdvice) => `${a.cause}: ${a.action}`;

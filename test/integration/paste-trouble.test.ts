@@ -1,0 +1,86 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bundle } from '../../src/commands/bundle/bundle.js';
+import { ingest } from '../../src/commands/ingest/ingest.js';
+import { bastionBlocks } from '../../src/paste/bastion.js';
+import { fakeBastion } from '../helpers/bastion.js';
+import { expectAirgapError } from '../helpers/errors.js';
+import { opsRepo } from '../helpers/fixtures.js';
+import { requireTool } from '../helpers/ops-repo.js';
+import { pasteIntoShell } from '../helpers/pty.js';
+
+/** Pastes that went wrong in ways the shell, not a marker, shows (notes/s8/note-n8.md 4, 5). */
+describe('blocks pasted into a shell without the helper blocks', () => {
+  for (const shell of ['bash --norc -i', 'zsh -f -i', 'dash -i']) {
+    it(`${shell}: ingest says the helpers were not loaded, and which blocks load them`, async () => {
+      if (!requireTool(shell.split(' ')[0]!) || !requireTool('script')) return;
+      await using repo = await opsRepo();
+      const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+      const bastion = fakeBastion(repo, result);
+      const blocks = bastionBlocks(result.record);
+      const helpers = blocks.filter((b) => b.helpers).length;
+      const rest = blocks.filter((b) => !b.helpers).map((b) => b.code);
+      const output = pasteIntoShell(
+        repo,
+        shell,
+        [...rest, 'exit', ''].join('\n'),
+        bastion.env,
+        bastion.home,
+      );
+      expect(output).toMatch(/airgap_run: (command )?not found|command not found: airgap_run/);
+      const transcript = join(repo.dir(), 'terminal.txt');
+      writeFileSync(transcript, output);
+      const error = await expectAirgapError(ingest({ transcript, repo: repo.path }));
+      // Still "no markers" (exit 20), now with the cause and the way out.
+      expect(error.exitCode).toBe(20);
+      expect(error.message).toBe(
+        `no airgap markers in ${transcript}: the helpers were not loaded in that shell (airgap_run: command not found, or helpers not loaded or damaged)`,
+      );
+      expect(error.hint).toBe(`paste blocks 1-${helpers} of PASTE.md there, then the blocks again`);
+    });
+  }
+
+  it('a transcript without markers or that cause keeps the general hint', async () => {
+    await using repo = await opsRepo();
+    const transcript = join(repo.dir(), 'terminal.txt');
+    writeFileSync(transcript, '$ ls\nbastion.txt\n$ airgap_run_notes: not here\n');
+    const error = await expectAirgapError(ingest({ transcript, repo: repo.path }));
+    expect(error.message).toBe(`no airgap markers in ${transcript}`);
+    expect(error.hint).toContain('paste the whole terminal output of the blocks from PASTE.md');
+  });
+
+  it('the rest of a paste in a new shell: partial, and the runbook and warnings say why', async () => {
+    if (!requireTool('script')) return;
+    await using repo = await opsRepo();
+    const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    const bastion = fakeBastion(repo, result);
+    const blocks = bastionBlocks(result.record);
+    const helpers = blocks.filter((b) => b.helpers).length;
+    const codes = blocks.map((b) => b.code);
+    // Helpers and the transfer block, then a child shell (no airgap_run there) for the rest.
+    const typed = [
+      ...codes.slice(0, helpers + 1),
+      'bash --norc -i',
+      ...codes.slice(helpers + 1),
+      'exit',
+      'exit',
+      '',
+    ];
+    const output = pasteIntoShell(
+      repo,
+      'bash --norc -i',
+      typed.join('\n'),
+      bastion.env,
+      bastion.home,
+    );
+    const transcript = join(repo.dir(), 'terminal.txt');
+    writeFileSync(transcript, output);
+    const ingested = await ingest({ transcript, repo: repo.path });
+    expect(ingested.status).toBe('partial');
+    const advice = `the helpers were not loaded in that shell (airgap_run: command not found, or helpers not loaded or damaged): paste blocks 1-${helpers} of PASTE.md there, then the blocks again`;
+    expect(ingested.warnings).toContain(advice);
+    const runbook = readFileSync(join(repo.path, ingested.runbook), 'utf8');
+    expect(runbook).toContain(`> **Paste**: T${advice.slice(1)}.`);
+  });
+});
