@@ -67,6 +67,11 @@ export function renderPasteSheet(record: BundleRecord): string {
     ...renderBlocks(planBlocks(record, 'cloudshell')),
     '## Bastion',
     '',
+    // A cut inside a quoted step line leaves bash at its `>` prompt, silently reading every
+    // later block as part of that line (ingest names it, ingest/parse/paste-trouble.ts).
+    'If the prompt shows `>` after a paste, the paste was cut: press Ctrl-C and paste that block',
+    'again, then the blocks after it.',
+    '',
     ...(record.planNotes?.length
       ? [
           'Left out of the plan, or not dry-run first:',

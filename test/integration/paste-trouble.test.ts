@@ -84,3 +84,66 @@ describe('blocks pasted into a shell without the helper blocks', () => {
     expect(runbook).toContain(`> **Paste**: T${advice.slice(1)}.`);
   });
 });
+
+describe('a paste cut inside a quoted step line', () => {
+  const cut =
+    "a paste was cut inside a quoted line, and the shell read the blocks after it at its '>' prompt: they did not run: press Ctrl-C at that prompt, paste that block again, then the blocks after it";
+
+  it('PASTE.md says what the > prompt means; ingest names it from the EOF error or the > lines', async () => {
+    if (!requireTool('script')) return;
+    await using repo = await opsRepo();
+    const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    const sheet = readFileSync(join(result.outDir, 'PASTE.md'), 'utf8');
+    expect(sheet).toContain(
+      'If the prompt shows `>` after a paste, the paste was cut: press Ctrl-C and paste that block\nagain, then the blocks after it.',
+    );
+    const bastion = fakeBastion(repo, result);
+    const blocks = bastionBlocks(result.record);
+    const steps = blocks.findIndex((b) => b.units?.some((n) => n > 3));
+    const codes = blocks.map((b) => b.code);
+    const step = codes[steps]!;
+    // Cut inside the quoted command of the first step: bash waits at `>` for the quote to close.
+    const typed = [...codes.slice(0, steps), step.slice(0, step.indexOf("'") + 12)];
+    // Then Ctrl-D: bash reports the open quote and the session ends.
+    typed.push(...codes.slice(steps + 1), '\x04');
+    const output = pasteIntoShell(
+      repo,
+      'bash --norc -i',
+      typed.join('\n'),
+      bastion.env,
+      bastion.home,
+    );
+    expect(output).toContain('unexpected EOF while looking for matching');
+    expect(output).toMatch(/> airgap_run \S+ \d+ step /);
+    const transcript = join(repo.dir(), 'terminal.txt');
+    const ctrlC = output.replace(/^.*unexpected EOF.*$/m, '');
+    expect(ctrlC).not.toContain('unexpected EOF');
+    for (const copy of [output, ctrlC]) {
+      // The second copy is the operator's who pressed Ctrl-C: only the `>` lines show it.
+      writeFileSync(transcript, copy);
+      const ingested = await ingest({ transcript, repo: repo.path, dryRun: true });
+      expect(ingested.status).toBe('partial');
+      expect(ingested.warnings).toContain(cut);
+    }
+    writeFileSync(transcript, output);
+    const ingested = await ingest({ transcript, repo: repo.path });
+    const runbook = readFileSync(join(repo.path, ingested.runbook), 'utf8');
+    expect(runbook).toContain(`> **Paste**: A${cut.slice(1)}.`);
+  });
+
+  for (const shell of ['bash --norc -i', 'zsh -f -i']) {
+    it(`${shell}: a whole paste that failed shows no paste trouble`, async () => {
+      if (!requireTool(shell.split(' ')[0]!) || !requireTool('script')) return;
+      await using repo = await opsRepo();
+      const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+      const bastion = fakeBastion(repo, result, { KUBECTL_FAIL_ON: 'quote-priced' });
+      const typed = [...bastionBlocks(result.record).map((b) => b.code), 'exit', ''];
+      const output = pasteIntoShell(repo, shell, typed.join('\n'), bastion.env, bastion.home);
+      const transcript = join(repo.dir(), 'terminal.txt');
+      writeFileSync(transcript, output);
+      const ingested = await ingest({ transcript, repo: repo.path, dryRun: true });
+      expect(ingested.status).toBe('failed');
+      expect(ingested.warnings.join('\n')).not.toMatch(/paste was cut|helpers were not loaded/);
+    });
+  }
+});

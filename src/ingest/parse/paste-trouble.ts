@@ -8,16 +8,23 @@ import type { BundleRecord } from '../../model/record.js';
  * - `helpers`: the blocks reached a shell without `airgap_run` (bash `airgap_run: command not
  *   found`, zsh `command not found: airgap_run`, sh `airgap_run: not found`), or the helper
  *   blocks' own check failed (`airgap: helpers not loaded or damaged`, paste/helper-blocks.ts).
+ * - `cut`: a block cut inside a quoted line left the shell at its `>` continuation prompt,
+ *   reading the later blocks as part of that line (bash's `unexpected EOF while looking for
+ *   matching`, or unit calls echoed after a `>` prompt: bash, dash and BusyBox print `> `,
+ *   zsh `quote> `).
  */
-export type PasteTrouble = 'helpers';
+export type PasteTrouble = 'helpers' | 'cut';
 
 const HELPERS_MISSING =
   /\bairgap_run: (?:command )?not found|\bcommand not found: airgap_run\b|^airgap: helpers not loaded or damaged\b/;
+const CUT =
+  /unexpected EOF while looking for matching|^(?:d?quote)?> airgap_run [a-z0-9-]+ [1-9]\d* [a-z-]+/;
 
 /** The trouble one line outside the markers shows, if any. */
 export function pasteTroubleOf(line: string): PasteTrouble | undefined {
-  if (!line.includes('airgap')) return undefined;
+  if (!line.includes('airgap') && !line.includes('unexpected EOF')) return undefined;
   if (HELPERS_MISSING.test(line)) return 'helpers';
+  if (CUT.test(line)) return 'cut';
   return undefined;
 }
 
@@ -65,6 +72,12 @@ export function troubleAdvice(
         cause:
           'the helpers were not loaded in that shell (airgap_run: command not found, or helpers not loaded or damaged)',
         action: `paste ${helperBlocksText(record)} of PASTE.md there, then the blocks again`,
+      };
+    case 'cut':
+      return {
+        cause:
+          "a paste was cut inside a quoted line, and the shell read the blocks after it at its '>' prompt: they did not run",
+        action: 'press Ctrl-C at that prompt, paste that block again, then the blocks after it',
       };
     default: {
       const never: never = trouble;
