@@ -15,8 +15,9 @@ import type { BundleRecord } from '../../model/record.js';
  */
 export type PasteTrouble = 'helpers' | 'cut';
 
+// The last alternative is what the helper blocks of sheets made before the check printed.
 const HELPERS_MISSING =
-  /\bairgap_run: (?:command )?not found|\bcommand not found: airgap_run\b|^airgap: helpers not loaded or damaged\b/;
+  /\bairgap_run: (?:command )?not found|\bcommand not found: airgap_run\b|^airgap: helpers not loaded or damaged\b|^airgap: paste the helper blocks again, in order$/;
 const CUT =
   /unexpected EOF while looking for matching|^(?:d?quote)?> airgap_run [a-z0-9-]+ [1-9]\d* [a-z-]+/;
 
