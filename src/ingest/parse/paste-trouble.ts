@@ -18,12 +18,15 @@ export type PasteTrouble = 'helpers' | 'cut';
 // The last alternative is what the helper blocks of sheets made before the check printed.
 const HELPERS_MISSING =
   /\bairgap_run: (?:command )?not found|\bcommand not found: airgap_run\b|^airgap: helpers not loaded or damaged\b|^airgap: paste the helper blocks again, in order$/;
-const CUT =
-  /unexpected EOF while looking for matching|^(?:d?quote)?> airgap_run [a-z0-9-]+ [1-9]\d* [a-z-]+/;
+const UNEXPECTED_EOF = 'unexpected EOF while looking for matching';
+const CUT = /^(?:d?quote)?> airgap_run [a-z0-9-]+ [1-9]\d* [a-z-]+/;
 
 /** The trouble one line outside the markers shows, if any. */
 export function pasteTroubleOf(line: string): PasteTrouble | undefined {
-  if (!line.includes('airgap') && !line.includes('unexpected EOF')) return undefined;
+  // Every line outside the markers comes here: one scan for most of them. bash's message ends
+  // in the quote it was looking for (`'' or `"'), so the rest need not be searched for it.
+  if (!line.includes('airgap'))
+    return line.endsWith("'") && line.includes(UNEXPECTED_EOF) ? 'cut' : undefined;
   if (HELPERS_MISSING.test(line)) return 'helpers';
   if (CUT.test(line)) return 'cut';
   return undefined;
