@@ -16,7 +16,7 @@ import { HelperEcho } from '../../ingest/parse/spool.js';
 import { FileChunks } from '../../ingest/read/file-chunks.js';
 import { openRecording, type RecordingFormat } from '../../ingest/read/recording.js';
 import { iso } from '../../ingest/runbook/runbook.js';
-import { runbookPath, runbookWrite } from '../../ingest/runbook/runbook-file.js';
+import { type RunbookWrite, runbookPath, runbookWrite } from '../../ingest/runbook/runbook-file.js';
 import {
   type BundleTranscripts,
   gatherTranscripts,
@@ -128,7 +128,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
   const work = run.path;
   let compressing: Promise<void> | undefined;
   let begunGzip: GzipFile | undefined;
-  let runbookPending: Promise<DocumentWrite | undefined> | undefined;
+  let runbookPending: Promise<RunbookWrite | undefined> | undefined;
   try {
     const redact = options.redact ?? true;
     const stream = input();
@@ -231,7 +231,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     });
     const runbook = await runbookPending;
     const writes: DocumentWrite[] = [
-      ...(runbook ? [runbook] : []),
+      ...(runbook ? [{ rel: runbook.rel, fromFile: runbook.fromFile }] : []),
       ...keptTranscriptWrite(transcripts, cleaned),
       ...docs.writes,
     ];
@@ -270,6 +270,11 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
           : []),
         ...(runbookWarnings.notInS3 ? [runbookWarnings.notInS3] : []),
         ...(runbookWarnings.pasteTrouble ?? []),
+        ...(runbook?.keptLines
+          ? [
+              `${runbookRel}: its airgap block was edited by hand; ${runbook.keptLines} line(s) of it that this ingest does not write are kept below the block, under "Kept from a hand edit"`,
+            ]
+          : []),
         ...(rollbackPending
           ? [`no run since the rollback was prepared on ${pending?.date}: it stays prepared`]
           : []),

@@ -6,6 +6,7 @@ import type { GzipFile } from '../../util/gzip-file.js';
 import type { DocumentWrite } from '../../util/transaction.js';
 import { FileSink } from '../read/lines.js';
 import { type RunbookInput, renderRunbook } from './runbook.js';
+import { handEditedLines } from './runbook-edits.js';
 import { upsertBlockFile } from './runbook-update.js';
 import { RUNBOOKS_DIR } from './transcripts.js';
 
@@ -18,11 +19,15 @@ export function runbookPath(root: string, bundleId: string, firstDay: string): s
   return `${RUNBOOKS_DIR}/${found ?? `${firstDay}-${bundleId}.md`}`;
 }
 
+/** The runbook's write, and how many lines of a hand edit in its block it moved out of it. */
+export type RunbookWrite = DocumentWrite & { keptLines?: number };
+
 /**
  * Renders the runbook body to a file (its output blocks can be large) and wraps it in the
  * document's managed block: a new runbook gets a Notes section, an existing one keeps
- * everything outside the block. Undefined when nothing changed. With `hasher` (the kept
- * transcript's gzip thread, which hashes), the body is hashed there as it is written.
+ * everything outside the block, and what a person wrote inside it (handEditedLines), below
+ * it. Undefined when nothing changed. With `hasher` (the kept transcript's gzip thread, which
+ * hashes), the body is hashed there as it is written.
  */
 export async function runbookWrite(
   root: string,
@@ -30,7 +35,7 @@ export async function runbookWrite(
   input: RunbookInput,
   work: string,
   hasher?: GzipFile,
-): Promise<DocumentWrite | undefined> {
+): Promise<RunbookWrite | undefined> {
   const abs = join(root, rel);
   if (existsSync(abs)) {
     // The block is replaced in a copy of the file, without reading either into memory.
@@ -45,9 +50,10 @@ export async function runbookWrite(
       body.close();
     }
     const after = join(work, 'runbook-full.md');
-    return upsertBlockFile(abs, RUNBOOK.block, body.path, hash, after)
-      ? { rel, fromFile: after }
-      : undefined;
+    const kept = handEditedLines(abs, RUNBOOK.block, body.path);
+    if (!upsertBlockFile(abs, RUNBOOK.block, body.path, hash, after, undefined, kept))
+      return undefined;
+    return { rel, fromFile: after, ...(kept.length ? { keptLines: kept.length } : {}) };
   }
   // A new runbook is written once, in place: the block's hash (of its lines, so of the body
   // without its last line end) is taken as the body is written, then put into the header.

@@ -11,9 +11,15 @@ import { FileSink } from '../read/lines.js';
 
 const NEWLINE = 0x0a;
 
+/** Over the lines of a hand edit that ingest moved out of the block (runbook-edits.ts). */
+export const KEPT_HEADING = '## Kept from a hand edit of the block above';
+
 interface Located {
-  /** Byte offsets of the block, from its begin marker to the end of its end marker. */
-  block?: { start: number; end: number };
+  /**
+   * Byte offsets of the block, from its begin marker to the end of its end marker; `content`,
+   * the lines between the marker lines; `hash`, the one the begin marker records.
+   */
+  block?: { start: number; end: number; content: { start: number; end: number }; hash?: string };
   eol: '\n' | '\r\n';
 }
 
@@ -28,7 +34,7 @@ export function locateBlock(path: string, name: string, chunkBytes?: number): Lo
   const endRe = endPattern(name);
   let eol: Located['eol'] | undefined;
   let fence: string | undefined;
-  let begin: number | undefined;
+  let begin: { at: number; after: number; hash: string | undefined } | undefined;
   let offset = 0;
   for (const region of readLineRegions(path, chunkBytes)) {
     const base = offset;
@@ -67,12 +73,21 @@ export function locateBlock(path: string, name: string, chunkBytes?: number): Lo
       // Offsets in bytes: what precedes `<` on the line may be more than one byte a character.
       const markerAt = base + start + Buffer.byteLength(line.slice(0, line.indexOf('<')));
       if (begin === undefined) {
-        if (beginRe.test(line)) begin = markerAt;
+        const found = beginRe.exec(line);
+        if (found) begin = { at: markerAt, after: base + pos, hash: found[1] };
         continue;
       }
       const match = endRe.exec(line);
       if (match)
-        return { block: { start: begin, end: markerAt + Buffer.byteLength(match[0].trim()) }, eol };
+        return {
+          block: {
+            start: begin.at,
+            end: markerAt + Buffer.byteLength(match[0].trim()),
+            content: { start: begin.after, end: base + start },
+            ...(begin.hash ? { hash: begin.hash } : {}),
+          },
+          eol,
+        };
     }
   }
   return { eol: eol ?? '\n' };
@@ -81,7 +96,9 @@ export function locateBlock(path: string, name: string, chunkBytes?: number): Lo
 /**
  * upsertManagedBlock of a document file with a block body in another file (its lines joined
  * by `\n`, `hash` the block hash of them), written to `out`. Bytes outside the block are
- * copied as they are. False when the result is the document unchanged.
+ * copied as they are; `kept` (lines a person wrote in the old block, runbook-edits.ts) go
+ * right after it, outside, under a heading that says where they came from. False when the
+ * result is the document unchanged.
  */
 export function upsertBlockFile(
   docPath: string,
@@ -91,6 +108,7 @@ export function upsertBlockFile(
   out: string,
   /** Bytes read at a time (tests make it small). */
   chunkBytes?: number,
+  kept: readonly string[] = [],
 ): boolean {
   const { block, eol } = locateBlock(docPath, name, chunkBytes);
   const size = statSync(docPath).size;
@@ -108,6 +126,7 @@ export function upsertBlockFile(
       for (const region of readLineRegions(bodyPath))
         sink.write(region.toString('utf8').replaceAll('\n', eol));
     sink.write(`${eol}${endLine(name)}`);
+    if (kept.length) sink.write([eol, KEPT_HEADING, '', ...kept].join(eol));
     if (block) sink.copyFrom(docPath, block.end);
     else sink.write(eol);
   } finally {
