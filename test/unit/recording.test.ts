@@ -63,6 +63,22 @@ describe('openRecording on real recordings of the same session', () => {
     }
   });
 
+  it('keeps every line after the header of an older script(1) or BusyBox, however they end', async () => {
+    // util-linux before 2.35 (Amazon Linux 2's) and BusyBox write no bracket: a prompt and an
+    // output line ending in `]` below it are the session's, not a folded header's tail.
+    const session = ['[ec2-user@bastion ~]$ ls', 'foo [bar]', '[ec2-user@bastion ~]$ exit', 'exit'];
+    for (const header of [
+      'Script started on Mon 07 Dec 2026 02:00:00 AM UTC',
+      'Script started on Mon Dec  7 02:00:00 2026',
+    ])
+      for (const size of [7, 64, 1 << 16]) {
+        const typescript = `${header}\n${session.join('\n')}\n\nScript done on Mon 07 Dec 2026\n`;
+        const { format, lines } = await shown(Buffer.from(typescript), size);
+        expect(format).toBe('typescript');
+        expect(lines.filter((l) => l !== '')).toEqual(session);
+      }
+  });
+
   it('reads a v3 cast (intervals, comments, other event types)', async () => {
     const v3 = [
       '{"version": 3, "term": {"cols": 80, "rows": 24}, "timestamp": 1795678062}',

@@ -147,7 +147,10 @@ function headerEnd(buffer: Buffer, final = false): number {
   const lineAt = (from: number, to: number) =>
     buffer.subarray(from, to).toString('latin1').replace(/\r$/, '');
   let header = lineAt(0, first);
-  if (header.endsWith(']')) return first + 1;
+  // Only util-linux 2.35 on writes the bracket, after an ISO date: the header of an older one
+  // (`Script started on Mon 07 Dec 2026 02:00:00 AM UTC`) or BusyBox's is its line alone, and
+  // the lines after it are the session's, however they end.
+  if (header.endsWith(']') || !BRACKETED.test(header)) return first + 1;
   // Folded: the lines that follow are no longer than the first, and one closes the bracket.
   const width = header.length;
   let from = first + 1;
@@ -162,6 +165,9 @@ function headerEnd(buffer: Buffer, final = false): number {
   }
   return first + 1;
 }
+
+/** The start of a header that ends in `[COMMAND=… TERM=…]`, even folded at 40 columns. */
+const BRACKETED = /^Script started on \d{4}-\d\d-\d\d \d\d:\d\d:\d\d/;
 
 /** A header folded at 40 columns or more spans at most this many more lines. */
 const HEADER_FOLDS = 8;
