@@ -9,11 +9,18 @@ import type { RecordPlan } from './record.js';
 export function unitLabeler(
   plan: RecordPlan | undefined,
 ): (n: number, side?: 'bastion' | 'cloudshell') => string {
-  return (n, side = 'bastion') =>
-    unitLabel(
-      n,
-      plan?.blocks.filter((b) => b.side === side && b.units.includes(n)).map((b) => b.n),
-    );
+  return (n, side = 'bastion') => unitLabel(n, blocksRunning(plan, n, side));
+}
+
+/** The numbers of one side's PASTE.md blocks that run unit n (none without a plan). */
+export function blocksRunning(
+  plan: RecordPlan | undefined,
+  n: number | undefined,
+  side: 'bastion' | 'cloudshell',
+): number[] {
+  return (plan?.blocks ?? [])
+    .filter((b) => b.side === side && n !== undefined && b.units.includes(n))
+    .map((b) => b.n);
 }
 
 /**

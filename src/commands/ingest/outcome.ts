@@ -16,6 +16,7 @@ import type { BundleTranscripts } from '../../ingest/runbook/transcripts.js';
 import { cloudshellUnits } from '../../model/image-plan.js';
 import { countsInOutcome } from '../../model/markers.js';
 import type { BundleRecord } from '../../model/record.js';
+import { blocksRunning } from '../../model/unit-labels.js';
 
 /**
  * Ingest's merge phase and the figures its result reports: which run of the transcript is the
@@ -101,11 +102,10 @@ export interface FailedUnit {
 
 /** The units countOutcome counts as failed, with their PASTE.md block. */
 export function failedUnits(record: BundleRecord, results: readonly UnitResult[]): FailedUnit[] {
-  const blocks = record.plan?.blocks.filter((b) => b.side === 'bastion') ?? [];
   return results
     .filter((r) => countsInOutcome(r.kind) && r.status === 'failed')
     .map((r) => {
-      const block = blocks.find((b) => b.units.includes(r.n))?.n;
+      const block = blocksRunning(record.plan, r.n, 'bastion')[0];
       return {
         n: r.n,
         kind: r.kind,
@@ -134,14 +134,10 @@ export function archiveNotInS3(
   if (download?.status !== 'failed' || !attempt) return undefined;
   const output = readRange(attempt.outputPath, attempt.outputStart, attempt.outputEnd, 65536);
   if (!NOT_IN_S3.test(output)) return undefined;
-  const blocks = (side: 'bastion' | 'cloudshell', n: number | undefined) =>
-    (record.plan?.blocks ?? [])
-      .filter((b) => b.side === side && n !== undefined && b.units.includes(n))
-      .map((b) => b.n);
   const upload = (record.plan?.cloudshellUnits ?? cloudshellUnits(record)).find(
     (u) => u.kind === 'upload',
   );
-  const cloudshell = blocks('cloudshell', upload?.n);
-  const bastion = blocks('bastion', download.n);
+  const cloudshell = blocksRunning(record.plan, upload?.n, 'cloudshell');
+  const bastion = blocksRunning(record.plan, download.n, 'bastion');
   return `the archive was not in S3 at \`s3://${record.s3.bucket}/${record.archive.key}\`: upload it from CloudShell (${cloudshell.length ? `PASTE.md's CloudShell block ${cloudshell.join(' or ')}, ` : ''}or \`airgap upload <bundle dir>\` where AWS credentials are; one with --bucket or --prefix puts it where the bastion does not look), then paste ${bastion.length ? `bastion block ${bastion.join(' or ')}` : 'the download block'} and the blocks after it again`;
 }
