@@ -35,11 +35,16 @@ export class BlobReader {
   private wake: (() => void) | undefined;
   private failure: Error | undefined;
 
-  constructor(root: string, objectIds: readonly string[]) {
+  /**
+   * `more`: the ids are not all known yet; ask() sends the rest, and git answers each id as it
+   * arrives instead of holding its output until stdin ends.
+   */
+  constructor(root: string, objectIds: readonly string[], options: { more?: boolean } = {}) {
     // --buffer: every id is sent at once, so git need not flush after each blob (50,000 writes).
+    const buffer = options.more ? [] : ['--buffer'];
     this.child = childProcess().spawn(
       'git',
-      [...STREAMING_CONFIG, 'cat-file', '--batch', '--buffer'],
+      [...STREAMING_CONFIG, 'cat-file', '--batch', ...buffer],
       {
         cwd: root,
         env: { ...process.env, LC_ALL: 'C' },
@@ -64,7 +69,14 @@ export class BlobReader {
       this.wake?.();
     });
     this.child.stdin.on('error', () => {});
-    this.child.stdin.end(objectIds.map((id) => `${id}\n`).join(''));
+    this.ask(objectIds, !options.more);
+  }
+
+  /** Asks for more blobs, read after those asked before; `last` says no more will follow. */
+  ask(objectIds: readonly string[], last: boolean): void {
+    const lines = objectIds.map((id) => `${id}\n`).join('');
+    if (last) this.child.stdin.end(lines);
+    else if (lines) this.child.stdin.write(lines);
   }
 
   private async fill(): Promise<void> {

@@ -1,4 +1,4 @@
-import { BlobReader } from './blob-reader.js';
+import type { BlobReader } from './blob-reader.js';
 import {
   type Commit,
   type DirtyPath,
@@ -17,6 +17,7 @@ import {
 } from './git.js';
 import { type HeadFromFiles, headFromFiles } from './head-files.js';
 import { indexMayVouch, statusFromIndex } from './index-status.js';
+import { type BlobEntry, WorktreeBlobs } from './worktree-blobs.js';
 
 /** What a command reads of the blobs it packs, in the order it asked for them (BlobReader). */
 export type Blobs = Pick<BlobReader, 'read' | 'next' | 'readAll' | 'close'>;
@@ -60,8 +61,11 @@ export interface Git {
   indexMayVouch?(gitDir: string): boolean;
   showCommittedFile(root: string, commit: string, path: string): Promise<Buffer | undefined>;
   gitDirOf(root: string): Promise<string>;
-  /** Starts reading these blobs (one `git cat-file --batch`); close it when done. */
-  blobs(root: string, objectIds: readonly string[]): Blobs;
+  /**
+   * Starts reading these entries' blobs: from the work tree where its file hashes to the
+   * entry's id, else from one `git cat-file --batch` (worktree-blobs.ts); close it when done.
+   */
+  blobs(root: string, entries: readonly BlobEntry[]): Blobs;
 }
 
 export const realGit: Git = {
@@ -81,5 +85,5 @@ export const realGit: Git = {
   indexMayVouch,
   showCommittedFile,
   gitDirOf,
-  blobs: (root, objectIds) => new BlobReader(root, objectIds),
+  blobs: (root, entries) => new WorktreeBlobs(root, entries),
 };

@@ -67,11 +67,7 @@ export async function packBundle(
   state?: ScanState,
 ): Promise<Packed> {
   const { root, entries, spec } = plan;
-  // git starts inflating blobs while the scan cache loads, when the plan has not loaded it.
-  const reader = git.blobs(
-    root,
-    entries.map((e) => e.objectId),
-  );
+  const reader = git.blobs(root, entries);
   const progress = startProgress({
     label: 'packing',
     total: plan.totalBytes,
