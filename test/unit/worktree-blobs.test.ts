@@ -123,4 +123,25 @@ describe('WorktreeBlobs', () => {
       }
     }
   });
+
+  it('verifies by sha256 in a sha256 repository, and falls back to its cat-file', async () => {
+    await using tmp = await tempDir('airgap-worktree-');
+    const repo = tmp.path;
+    execFileSync('git', ['init', '-q', '--object-format=sha256', repo]);
+    writeFileSync(join(repo, 'same'), 'kept\n');
+    writeFileSync(join(repo, 'edited'), 'committed\n');
+    execFileSync('git', ['add', '.'], { cwd: repo });
+    execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@t', 'commit', '-q', '-m', 'x'], {
+      cwd: repo,
+    });
+    const entries = await listTree(repo, 'HEAD');
+    expect(entries.every((e) => e.objectId.length === 64)).toBe(true);
+    writeFileSync(join(repo, 'edited'), 'edited!!!\n');
+    const blobs = new WorktreeBlobs(repo, entries);
+    try {
+      expect(await readEach(blobs, 2, 'readAll')).toEqual(['committed\n', 'kept\n']);
+    } finally {
+      blobs.close();
+    }
+  });
 });
