@@ -1,5 +1,5 @@
 import { closeSync, constants, openSync, readlinkSync, readSync } from 'node:fs';
-import { join } from 'node:path';
+import { sep } from 'node:path';
 import { invariantBroken } from '../errors.js';
 import { digestHex } from '../util/hash.js';
 import { BlobReader } from './blob-reader.js';
@@ -27,9 +27,22 @@ const OPEN_FLAGS = constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBL
  */
 const GIVE_UP_AFTER = 64;
 
-/** git's object id of these bytes: `blob <size>\0` and the bytes, under the repo's hash. */
-export function blobHeader(size: number): string {
-  return `blob ${size}\0`;
+/** Room a blob header takes at most: `blob `, 16 digits, NUL. */
+const HEADER_MAX = 22;
+const BLOB_ = [0x62, 0x6c, 0x6f, 0x62, 0x20]; // "blob "
+
+/**
+ * Writes git's blob header, `blob <size>\0`, at `at`; returns where the bytes go. Digit by
+ * digit: a string per file and its encoding were a tenth of the reader's garbage.
+ */
+export function writeBlobHeader(target: Buffer, at: number, size: number): number {
+  for (const byte of BLOB_) target[at++] = byte;
+  let digits = 1;
+  for (let rest = size; rest >= 10; rest = Math.floor(rest / 10)) digits++;
+  for (let i = digits - 1, rest = size; i >= 0; i--, rest = Math.floor(rest / 10))
+    target[at + i] = 0x30 + (rest % 10);
+  target[at + digits] = 0;
+  return at + digits + 1;
 }
 
 /** Whether `object` (header and bytes) hashes to `objectId`: sha1, or sha256 for 64 digits. */
@@ -67,10 +80,15 @@ export class WorktreeBlobs {
   private slab = Buffer.alloc(0);
   private used = 0;
 
+  /** The root and a slash: each file's path is appended to it. */
+  private readonly prefix: string;
+
   constructor(
     private readonly root: string,
     private readonly entries: readonly BlobEntry[],
-  ) {}
+  ) {
+    this.prefix = root.endsWith(sep) ? root : root + sep;
+  }
 
   async read(take: (chunk: Buffer) => Promise<void> | undefined): Promise<number> {
     const bytes = this.committedBytes();
@@ -122,41 +140,45 @@ export class WorktreeBlobs {
     return undefined;
   }
 
-  /** Room for `length` bytes at the slab's end; kept only if the caller then calls keep(). */
-  private room(length: number): Buffer {
-    if (this.used + length > this.slab.length) {
+  /**
+   * The slab, with room for a header and `size` bytes at `used`. Nothing is kept until
+   * verified() moves `used` past them: a miss leaves its room to the next file.
+   */
+  private roomFor(size: number): Buffer {
+    if (this.used + HEADER_MAX + size > this.slab.length) {
       // The old slab lives on while chunks handed out of it are held (the scanner's kept chunks).
-      this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB, length));
+      this.slab = Buffer.allocUnsafeSlow(Math.max(SLAB, HEADER_MAX + size));
       this.used = 0;
     }
-    return this.slab.subarray(this.used, this.used + length);
+    return this.slab;
   }
 
-  /** The bytes after the header, when the header and they hash to the entry's id. */
-  private verified(space: Buffer, header: number, entry: BlobEntry): Buffer | undefined {
-    const object = space.subarray(0, header + entry.size);
-    if (!hashesTo(object, entry.objectId)) return undefined;
-    this.used += object.length;
-    return object.subarray(header);
+  /** The bytes at `body`, when the header before them and they hash to the entry's id. */
+  private verified(body: number, entry: BlobEntry): Buffer | undefined {
+    const end = body + entry.size;
+    if (!hashesTo(this.slab.subarray(this.used, end), entry.objectId)) return undefined;
+    this.used = end;
+    return this.slab.subarray(body, end);
   }
 
   private fileBytes(entry: BlobEntry): Buffer | undefined {
-    const header = blobHeader(entry.size);
-    const space = this.room(header.length + entry.size);
-    space.write(header, 0, 'latin1');
+    const size = entry.size;
+    const slab = this.roomFor(size);
+    const body = writeBlobHeader(slab, this.used, size);
     // The blob's size and no more: bytes past it would change the hash anyway, and whatever
     // the file holds, what was read is what is hashed and shipped. An empty blob needs no file.
     let got = 0;
-    if (entry.size > 0) {
+    if (size > 0) {
       let fd: number;
       try {
-        fd = openSync(join(this.root, entry.path), OPEN_FLAGS);
+        // Not path.join: tree paths are already normal, and joining was a tenth of the garbage.
+        fd = openSync(this.prefix + entry.path, OPEN_FLAGS);
       } catch {
         return undefined;
       }
       try {
-        while (got < entry.size) {
-          const read = readSync(fd, space, header.length + got, entry.size - got, null);
+        while (got < size) {
+          const read = readSync(fd, slab, body + got, size - got, null);
           if (read === 0) break;
           got += read;
         }
@@ -166,22 +188,21 @@ export class WorktreeBlobs {
         closeSync(fd);
       }
     }
-    return got === entry.size ? this.verified(space, header.length, entry) : undefined;
+    return got === size ? this.verified(body, entry) : undefined;
   }
 
   /** A symlink's blob is its target; a checkout without symlinks has a file there instead. */
   private linkTarget(entry: BlobEntry): Buffer | undefined {
     let target: Buffer;
     try {
-      target = readlinkSync(join(this.root, entry.path), { encoding: 'buffer' });
+      target = readlinkSync(this.prefix + entry.path, { encoding: 'buffer' });
     } catch {
       return undefined;
     }
     if (target.length !== entry.size) return undefined;
-    const header = blobHeader(entry.size);
-    const space = this.room(header.length + entry.size);
-    space.write(header, 0, 'latin1');
-    target.copy(space, header.length);
-    return this.verified(space, header.length, entry);
+    const slab = this.roomFor(entry.size);
+    const body = writeBlobHeader(slab, this.used, entry.size);
+    target.copy(slab, body);
+    return this.verified(body, entry);
   }
 }

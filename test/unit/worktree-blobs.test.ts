@@ -5,11 +5,11 @@ import { describe, expect, it } from 'vitest';
 import { listTree } from '../../src/repo/git.js';
 import {
   type BlobEntry,
-  blobHeader,
   hashesTo,
   WORKTREE_MAX,
   WorktreeBlobs,
   worktreeMayHold,
+  writeBlobHeader,
 } from '../../src/repo/worktree-blobs.js';
 import { tempDir } from '../helpers/fixtures.js';
 
@@ -18,7 +18,7 @@ const EMPTY_SHA1 = 'e69de29bb2d1d6434b8b29ae775ad8c2e48c5391';
 const EMPTY_SHA256 = '473a0f4c3be8a93681a267e3b1e9a7dcda1185436fe141f7749120a303721813';
 const HELLO_SHA1 = 'ce013625030ba8dba906f756967f9e9ca394464a';
 
-const object = (text: string) => Buffer.from(blobHeader(Buffer.byteLength(text)) + text, 'latin1');
+const object = (text: string) => Buffer.from(`blob ${Buffer.byteLength(text)}\0${text}`, 'latin1');
 
 function entry(fields: Partial<BlobEntry>): BlobEntry {
   return { path: 'a.txt', mode: '100644', objectId: HELLO_SHA1, size: 6, ...fields };
@@ -47,7 +47,13 @@ async function readEach(blobs: WorktreeBlobs, count: number, how: 'read' | 'next
 
 describe('git blob ids', () => {
   it('hashes a header and bytes as git does, sha1 or sha256 by the id length', () => {
-    expect(blobHeader(6)).toBe('blob 6\0');
+    for (const size of [0, 6, 9, 10, 99, 100, 4096, 1234567, 2 ** 40]) {
+      const target = Buffer.alloc(40, 0xff);
+      const end = writeBlobHeader(target, 3, size);
+      expect(target.subarray(3, end).toString('latin1')).toBe(`blob ${size}\0`);
+      expect(target[2]).toBe(0xff);
+      expect(target[end]).toBe(0xff);
+    }
     expect(hashesTo(object(''), EMPTY_SHA1)).toBe(true);
     expect(hashesTo(object(''), EMPTY_SHA256)).toBe(true);
     expect(hashesTo(object('hello\n'), HELLO_SHA1)).toBe(true);
