@@ -114,6 +114,11 @@ export class WorktreeBlobs {
     this.git?.close();
   }
 
+  /** How many blobs came from the work tree (tests). */
+  get fromWorktree(): number {
+    return this.hits;
+  }
+
   /** The next entry's blob from the work tree, or undefined once git was asked for it. */
   private committedBytes(): Buffer | undefined {
     const index = this.at++;
@@ -129,9 +134,13 @@ export class WorktreeBlobs {
       this.misses++;
       if (this.misses >= GIVE_UP_AFTER && this.misses * 4 > this.hits) {
         this.tryWorktree = false;
-        const rest = this.entries.slice(index).map((e) => e.objectId);
-        if (this.git) this.git.ask(rest, true);
-        else this.git = new BlobReader(this.root, rest);
+        // Every blob the one-by-one reader was asked for has been read: a new one takes the
+        // rest with --buffer (one flush at the end, not one per blob).
+        this.git?.close();
+        this.git = new BlobReader(
+          this.root,
+          this.entries.slice(index).map((e) => e.objectId),
+        );
         return undefined;
       }
     }

@@ -98,7 +98,7 @@ describe('WorktreeBlobs', () => {
     const repo = tmp.path;
     execFileSync('git', ['init', '-q', repo]);
     // Enough misses that the reader gives the rest to cat-file at once, after some hits.
-    const texts = Array.from({ length: 200 }, (_, i) => `file ${i}\n`.repeat(i % 7));
+    const texts = Array.from({ length: 300 }, (_, i) => `file ${i}\n`.repeat(i % 7));
     mkdirSync(join(repo, 'd'));
     const fileAt = (i: number) => join(repo, `d/f${String(i).padStart(3, '0')}`);
     for (const [i, text] of texts.entries()) writeFileSync(fileAt(i), text);
@@ -124,6 +124,10 @@ describe('WorktreeBlobs', () => {
       const blobs = new WorktreeBlobs(repo, entries);
       try {
         expect(await readEach(blobs, entries.length, how)).toEqual(committed);
+        // Files past the 64th miss came from git although the work tree held their blobs.
+        const held = texts.filter((text, i) => i % 3 !== 1 || !text).length;
+        expect(blobs.fromWorktree).toBeGreaterThan(64);
+        expect(blobs.fromWorktree).toBeLessThan(held);
       } finally {
         blobs.close();
       }
