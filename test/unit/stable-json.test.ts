@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { stableJson } from '../../src/util/stable-json.js';
+import { renderProperty, stableJson, stableJsonReusing } from '../../src/util/stable-json.js';
 
 /** What stableJson wrote before it had its own serialiser: its output must not change. */
 function sortingReplacerJson(value: unknown): string {
@@ -51,5 +51,38 @@ describe('stableJson', () => {
     ['an object of only left-out values', { a: undefined }],
   ])('writes %s exactly as the sorting replacer did', (_name, value) => {
     expect(stableJson(value)).toBe(sortingReplacerJson(value));
+  });
+});
+
+describe('stableJsonReusing', () => {
+  const files = [
+    { mode: '100644', path: 'k8s/a"b.yaml', sha256: 'f', size: 3 },
+    { size: 1, path: 'z', mode: '120000', linkTarget: 'a', sha256: 'e' },
+  ];
+  it.each([
+    ['a record-like object', { z: 1, files, a: { y: [1], x: 'files' } }],
+    ['the value alone', { files }],
+    ['an empty list', { files: [], b: 2 }],
+    ['index-like keys beside it', { 10: 'x', files, 2: 'y' }],
+    ['the marker as a string elsewhere', { files, a: '\u0000stable-json reused files' }],
+  ])('writes %s as stableJson does', (_name, value) => {
+    const rendered = renderProperty('files', value.files);
+    expect(rendered).toBeDefined();
+    expect(stableJsonReusing(value, rendered)).toBe(stableJson(value));
+  });
+
+  it('takes the rendered text, and only for the object rendered', () => {
+    const rendered = renderProperty('files', files);
+    if (!rendered) throw new Error('not rendered');
+    // A stand-in text shows whether the rendering was used rather than serialised again.
+    const marked = { ...rendered, text: '"rendered"' };
+    expect(stableJsonReusing({ files, a: 1 }, marked)).toBe(
+      '{\n  "a": 1,\n  "files": "rendered"\n}\n',
+    );
+    const copy = files.map((f) => ({ ...f }));
+    expect(stableJsonReusing({ files: copy }, marked)).toBe(stableJson({ files: copy }));
+    expect(stableJsonReusing({ files, a: '\u0000stable-json reused files' }, marked)).toBe(
+      stableJson({ files, a: '\u0000stable-json reused files' }),
+    );
   });
 });

@@ -14,11 +14,14 @@ import {
   lineNaming,
   pullsFromOutside,
 } from '../../model/external-images.js';
-import type { BundleFile } from '../../model/record.js';
 import { archiveCodec } from '../../paste/archive-codecs.js';
 import type { Git } from '../../repo/git-access.js';
 import { startProgress } from '../../util/progress.js';
-import { stableJson } from '../../util/stable-json.js';
+import {
+  type RenderedProperty,
+  renderProperty,
+  stableJsonReusing,
+} from '../../util/stable-json.js';
 import { checkImages } from './missing-images.js';
 import type { BundlePlan } from './plan.js';
 import { type BundleContent, bundleContent, contentManifest } from './record.js';
@@ -34,6 +37,8 @@ export interface Packed {
   ignoredImages: string[];
   /** Manifest images pulled from outside the spec's ECR registry, with file and line. */
   externalImages: ExternalImage[];
+  /** content.files as bundle.json holds them: the record reuses the text (stableJsonReusing). */
+  files: RenderedProperty | undefined;
 }
 
 /** The scan cache and the screen tags of a repo, as the pack phase reads them. */
@@ -75,6 +80,7 @@ export async function packBundle(
     enabled: showProgress,
   });
   let content: BundleContent | undefined;
+  let files: RenderedProperty | undefined;
   try {
     const { cache, tags } = state ?? loadScanState(plan.gitDir);
     const scanner = new FileScanner(entries, cache, spec.images, spec.ignoreImages, tags);
@@ -92,7 +98,8 @@ export async function packBundle(
       trailer: async () => {
         await scanner.finish();
         content = bundleContent(plan, scanner);
-        return trailerFiles(content, scanner.files);
+        files = renderProperty('files', content.files);
+        return trailerFiles(content, files);
       },
     };
     const archive = await writeArchive(input, archiveCodec(plan.format).write);
@@ -105,6 +112,7 @@ export async function packBundle(
       problems: scanner.problems,
       ignoredImages: [...scanner.ignoredImages].sort(),
       externalImages: await locateExternalImages(plan, git, content.images, scanner.imageFiles),
+      files,
     };
   } finally {
     reader.close();
@@ -151,10 +159,10 @@ async function locateExternalImages(
   return located.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
 }
 
-function trailerFiles(content: BundleContent, files: readonly BundleFile[]) {
+function trailerFiles(content: BundleContent, files: RenderedProperty | undefined) {
   return [
-    { name: 'bundle.json', content: stableJson(contentManifest(content)) },
-    { name: 'SHA256SUMS', content: renderSha256Sums(files) },
+    { name: 'bundle.json', content: stableJsonReusing(contentManifest(content), files) },
+    { name: 'SHA256SUMS', content: renderSha256Sums(content.files) },
   ];
 }
 
