@@ -24,7 +24,7 @@ import { checkBundle, loadScanState, packBundle, type ScanState } from './pack.j
 import { type BundlePlan, type EarlyShow, planBundle } from './plan.js';
 import { makeRecord } from './record.js';
 import { renderBundleDir } from './render.js';
-import { writeRerunStamp } from './rerun.js';
+import { type RecordVouch, writeRerunStamp } from './rerun.js';
 import { signBundle } from './sign.js';
 import type { BundleOptions, BundleResult } from './types.js';
 
@@ -46,12 +46,24 @@ export async function buildBundle(
   tree?: Promise<TreeEntry[]>,
   /** HEAD and the spec at specPath (headCommitAndFile), when the caller already asked. */
   shown?: EarlyShow,
+  /** The record bytes the rerun stamp vouches for (parsed without zod when found). */
+  vouched?: RecordVouch,
 ): Promise<BundleResult> {
   const context = contextOf(options.context);
   let state: ScanState | undefined;
-  const plan = await planBundle(options, context, root, status, commit, tree, shown, (gitDir) => {
-    state = loadScanState(gitDir);
-  });
+  const plan = await planBundle(
+    options,
+    context,
+    root,
+    status,
+    commit,
+    tree,
+    shown,
+    (gitDir) => {
+      state = loadScanState(gitDir);
+    },
+    vouched,
+  );
   const warnings = [...plan.warnings];
   const row = plan.prepared ? await recordedRow(plan.root, plan.prepared.record) : undefined;
   const rollback = row?.rollback;

@@ -10,7 +10,7 @@ export type { BundleOptions, BundleResult } from './types.js';
  * full (bundle-build.ts), which decides whether the content was prepared before.
  */
 export async function bundle(options: BundleOptions): Promise<BundleResult> {
-  const { result, root, status, commit, specPath } = await rerunFromStamp(options);
+  const { result, root, status, commit, specPath, vouched } = await rerunFromStamp(options);
   if (result) return result;
   const { git } = contextOf(options.context);
   // The tree of the commit .git's files name is listed while the plan's modules load (a tenth
@@ -24,5 +24,13 @@ export async function bundle(options: BundleOptions): Promise<BundleResult> {
       ? { specPath, answer: git.headCommitAndFile(root, specPath) }
       : undefined;
   shown?.answer.catch(() => {});
-  return (await import('./build.js')).buildBundle(options, root, status, commit, tree, shown);
+  return (await import('./build.js')).buildBundle(
+    options,
+    root,
+    status,
+    commit,
+    tree,
+    shown,
+    vouched,
+  );
 }
