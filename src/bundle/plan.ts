@@ -163,19 +163,17 @@ export function planUnits(
 
 /** `sha256sum -c` format, with GNU's escaping for names holding a backslash or newline. */
 export function renderSha256Sums(files: readonly BundleFile[]): string {
-  return files
-    .filter((f) => f.mode !== '120000')
-    .map((f) => {
-      if (/[\\\n\r]/.test(f.path)) {
-        const escaped = f.path
-          .replaceAll('\\', '\\\\')
-          .replaceAll('\n', '\\n')
-          .replaceAll('\r', '\\r');
-        return `\\${f.sha256}  ${escaped}\n`;
-      }
-      return `${f.sha256}  ${f.path}\n`;
-    })
-    .join('');
+  return files.map(sha256SumsLine).join('');
+}
+
+/** A file's line of SHA256SUMS; none for a symlink (sha256sum -c would follow it). */
+export function sha256SumsLine(f: BundleFile): string {
+  if (f.mode === '120000') return '';
+  if (/[\\\n\r]/.test(f.path)) {
+    const escaped = f.path.replaceAll('\\', '\\\\').replaceAll('\n', '\\n').replaceAll('\r', '\\r');
+    return `\\${f.sha256}  ${escaped}\n`;
+  }
+  return `${f.sha256}  ${f.path}\n`;
 }
 
 export function tarMode(gitMode: string): number {

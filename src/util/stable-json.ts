@@ -13,7 +13,8 @@ export function stableJson(value: unknown): string {
  * One top-level property's value as stableJson writes it inside an object (at depth one), to
  * be written into several documents without serialising it again (stableJsonReusing). The
  * 50,000 files of a bundle go into the archive's bundle.json and into the record: one
- * serialisation instead of two (the files are ~9 MB of JSON).
+ * serialisation instead of two (the files are ~9 MB of JSON), made file by file as each is
+ * hashed (renderPropertyItem, propertyFromItems).
  */
 export interface RenderedProperty {
   key: string;
@@ -22,13 +23,23 @@ export interface RenderedProperty {
   text: string;
 }
 
-/** `value` under `key` rendered once; undefined when JSON leaves it out (nothing to reuse). */
-export function renderProperty(key: string, value: object): RenderedProperty | undefined {
-  // The value inside a one-key object: V8 indents it at depth one, as in the documents.
-  const whole = JSON.stringify({ [key]: sorted(value, key) }, null, 2);
-  const head = `{\n  ${JSON.stringify(key)}: `;
-  if (!whole.startsWith(head) || !whole.endsWith('\n}')) return undefined;
-  return { key, value, text: whole.slice(head.length, -2) };
+/**
+ * Item `index` of an array that is a top-level property, as stableJson writes it there (depth
+ * two): an array's items can be rendered one by one as they become final (propertyFromItems).
+ */
+export function renderPropertyItem(item: unknown, index: number): string {
+  const text: string | undefined = JSON.stringify(sorted(item, String(index)), null, 2);
+  // In an array JSON writes null for what it leaves out elsewhere (a function, undefined).
+  return text === undefined ? 'null' : text.replaceAll('\n', '\n    ');
+}
+
+/** The array `value` under `key`, from its items, each rendered by renderPropertyItem. */
+export function propertyFromItems(
+  key: string,
+  value: readonly unknown[],
+  items: readonly string[],
+): RenderedProperty {
+  return { key, value, text: items.length ? `[\n    ${items.join(',\n    ')}\n  ]` : '[]' };
 }
 
 /**

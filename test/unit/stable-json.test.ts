@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { renderProperty, stableJson, stableJsonReusing } from '../../src/util/stable-json.js';
+import {
+  propertyFromItems,
+  renderPropertyItem,
+  stableJson,
+  stableJsonReusing,
+} from '../../src/util/stable-json.js';
+
+/** The files of `value`, rendered item by item as the trailer renders them. */
+function rendered(files: readonly unknown[]) {
+  return propertyFromItems('files', files, files.map(renderPropertyItem));
+}
 
 /** What stableJson wrote before it had its own serialiser: its output must not change. */
 function sortingReplacerJson(value: unknown): string {
@@ -65,17 +75,26 @@ describe('stableJsonReusing', () => {
     ['an empty list', { files: [], b: 2 }],
     ['index-like keys beside it', { 10: 'x', files, 2: 'y' }],
     ['the marker as a string elsewhere', { files, a: '\u0000stable-json reused files' }],
+    [
+      'items JSON writes as null, nested lists, toJSON',
+      {
+        files: [
+          undefined,
+          () => 1,
+          [[1], { b: 2, a: [] }],
+          new Date(0),
+          { toJSON: (key: string) => ({ key }) },
+          'a\nb',
+        ],
+      },
+    ],
   ])('writes %s as stableJson does', (_name, value) => {
-    const rendered = renderProperty('files', value.files);
-    expect(rendered).toBeDefined();
-    expect(stableJsonReusing(value, rendered)).toBe(stableJson(value));
+    expect(stableJsonReusing(value, rendered(value.files))).toBe(stableJson(value));
   });
 
   it('takes the rendered text, and only for the object rendered', () => {
-    const rendered = renderProperty('files', files);
-    if (!rendered) throw new Error('not rendered');
     // A stand-in text shows whether the rendering was used rather than serialised again.
-    const marked = { ...rendered, text: '"rendered"' };
+    const marked = { ...rendered(files), text: '"rendered"' };
     expect(stableJsonReusing({ files, a: 1 }, marked)).toBe(
       '{\n  "a": 1,\n  "files": "rendered"\n}\n',
     );

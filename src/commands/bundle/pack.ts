@@ -4,7 +4,6 @@ import { assertShippable } from '../../bundle/allow-secrets.js';
 import { ARCHIVE_MTIME, type ArchiveInput, writeArchive } from '../../bundle/archive.js';
 import { FileScanner } from '../../bundle/file-scanner.js';
 import type { ContentProblem } from '../../bundle/manifests.js';
-import { renderSha256Sums } from '../../bundle/plan.js';
 import { ScanCache } from '../../bundle/scan-cache.js';
 import { ScreenTags } from '../../bundle/screen-tags.js';
 import { invariantBroken } from '../../errors.js';
@@ -17,14 +16,11 @@ import {
 import { archiveCodec } from '../../paste/archive-codecs.js';
 import type { Git } from '../../repo/git-access.js';
 import { startProgress } from '../../util/progress.js';
-import {
-  type RenderedProperty,
-  renderProperty,
-  stableJsonReusing,
-} from '../../util/stable-json.js';
+import { type RenderedProperty, stableJsonReusing } from '../../util/stable-json.js';
 import { checkImages } from './missing-images.js';
 import type { BundlePlan } from './plan.js';
 import { type BundleContent, bundleContent, contentManifest } from './record.js';
+import { TrailerText } from './trailer-text.js';
 
 // Its home is missing-images.ts, which an unchanged rerun loads without the packing modules.
 export { checkImages };
@@ -84,6 +80,7 @@ export async function packBundle(
   try {
     const { cache, tags } = state ?? loadScanState(plan.gitDir);
     const scanner = new FileScanner(entries, cache, spec.images, spec.ignoreImages, tags);
+    const text = new TrailerText(scanner.files);
     const input: ArchiveInput = {
       format: plan.format,
       mtime: ARCHIVE_MTIME,
@@ -92,14 +89,24 @@ export async function packBundle(
       outPath: join(stagingDir, plan.archiveName),
       onChunk: (index, chunk) => {
         progress.add(chunk.length);
-        return scanner.chunk(index, chunk);
+        const wait = scanner.chunk(index, chunk);
+        // A file's first chunk closes the one before it: that one's text can be written now.
+        text.upTo(index);
+        return wait;
       },
-      onSymlink: (index, target) => scanner.symlink(index, target),
+      onSymlink: (index, target) => {
+        scanner.symlink(index, target);
+        text.upTo(index + 1);
+      },
       trailer: async () => {
         await scanner.finish();
         content = bundleContent(plan, scanner);
-        files = renderProperty('files', content.files);
-        return trailerFiles(content, files);
+        const rendered = text.finish();
+        files = rendered.files;
+        return [
+          { name: 'bundle.json', content: stableJsonReusing(contentManifest(content), files) },
+          { name: 'SHA256SUMS', content: rendered.sums },
+        ];
       },
     };
     const archive = await writeArchive(input, archiveCodec(plan.format).write);
@@ -157,13 +164,6 @@ async function locateExternalImages(
     })),
   );
   return located.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line);
-}
-
-function trailerFiles(content: BundleContent, files: RenderedProperty | undefined) {
-  return [
-    { name: 'bundle.json', content: stableJsonReusing(contentManifest(content), files) },
-    { name: 'SHA256SUMS', content: renderSha256Sums(content.files) },
-  ];
 }
 
 /**
