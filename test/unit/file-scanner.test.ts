@@ -158,3 +158,35 @@ describe('FileScanner hashes', () => {
     );
   });
 });
+
+describe('FileScanner and its scan worker', () => {
+  it('asks the cache what is left to scan only when a file needs a scan, not before the first blob', async () => {
+    await using tmp = await tempDir();
+    const files = { 'a.yaml': 'kind: A\n', 'b.yaml': 'kind: B\n' };
+    const entries = blobEntries(files);
+    const texts = Object.values(files);
+    const warm = cacheWith(
+      tmp,
+      entries,
+      entries.map((e, i) => honest(texts[i]!, e.path)),
+    );
+    const cold = cacheWith(tmp, entries.slice(0, 1), [honest(texts[0]!, 'a.yaml')]);
+    for (const [cache, asked] of [
+      [warm, 0],
+      [cold, entries.length],
+    ] as const) {
+      let calls = 0;
+      const has = cache.has.bind(cache);
+      cache.has = (key) => {
+        calls++;
+        return has(key);
+      };
+      const scanner = new FileScanner(entries, cache, []);
+      expect(calls).toBe(0);
+      for (const [index, text] of texts.entries()) scanner.chunk(index, Buffer.from(text));
+      await scanner.finish();
+      // A warm bundle scans nothing and never sums; a file to scan sums once, over every file.
+      expect(calls).toBe(asked);
+    }
+  });
+});
