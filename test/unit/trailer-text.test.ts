@@ -35,6 +35,20 @@ describe('TrailerText', () => {
     expect(sums).toBe(renderSha256Sums(files));
   });
 
+  it('writes files of any shape and name as stableJson does', () => {
+    const files = [
+      { mode: '100644', path: 'q"uo\\te\u2028\u00e4\u0001.yaml', sha256: hex('1'), size: 0 },
+      { mode: '100644', path: 'neg', sha256: hex('2'), size: -0 },
+      { path: 'keys/out/of/order', mode: '100644', sha256: hex('3'), size: 7 },
+      { mode: '100644', path: 'big', sha256: hex('4'), size: 2 ** 53 + 2 },
+      { mode: '100644', path: 'extra', sha256: hex('5'), size: 1, why: 'a key more' },
+    ] as BundleFile[];
+    const text = new TrailerText(files);
+    text.upTo(files.length);
+    const { files: rendered } = text.finish();
+    expect(stableJsonReusing({ files }, rendered)).toBe(stableJson({ files }));
+  });
+
   it('writes an empty list', () => {
     const list: BundleFile[] = [];
     const { files, sums } = new TrailerText(list).finish();

@@ -52,9 +52,33 @@ export class TrailerText {
 
   private render(index: number): void {
     const file = this.files[index] as BundleFile;
-    this.entries[index] = renderPropertyItem(file, index);
+    this.entries[index] = plainEntry(file) ?? renderPropertyItem(file, index);
     this.sums[index] = sha256SumsLine(file);
     this.hashed[index] = file.sha256;
     this.links[index] = file.linkTarget;
   }
+}
+
+/**
+ * The entry of a file as FileScanner makes it (mode, path, sha256, size, in that order, and
+ * nothing else), written as renderPropertyItem writes it, without its generic walk: half the
+ * CPU for 50,000 files. Anything else (a symlink's linkTarget) is left to renderPropertyItem.
+ */
+function plainEntry(file: BundleFile): string | undefined {
+  const keys = Object.keys(file);
+  if (
+    keys.length !== 4 ||
+    keys[0] !== 'mode' ||
+    keys[1] !== 'path' ||
+    keys[2] !== 'sha256' ||
+    keys[3] !== 'size' ||
+    typeof file.mode !== 'string' ||
+    typeof file.path !== 'string' ||
+    typeof file.sha256 !== 'string' ||
+    !Number.isFinite(file.size) ||
+    typeof (file as { toJSON?: unknown }).toJSON === 'function'
+  )
+    return undefined;
+  // JSON writes a finite number as its ToString, as a template does.
+  return `{\n      "mode": ${JSON.stringify(file.mode)},\n      "path": ${JSON.stringify(file.path)},\n      "sha256": ${JSON.stringify(file.sha256)},\n      "size": ${file.size}\n    }`;
 }
