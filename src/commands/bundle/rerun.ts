@@ -147,12 +147,21 @@ export interface RerunAnswer {
  */
 export type RecordVouch = Pick<RerunStamp, 'record' | 'recordSha256'>;
 
+/** The last record hashed: a warm bundle hashes the same 9 MB string to read it and to stamp it. */
+let lastHashed: { json: string; sha256: string } | undefined;
+
+/** sha256 of a record's text, hashed once per text (the same string is compared in O(1)). */
+function recordSha256(json: string): string {
+  if (lastHashed?.json !== json) lastHashed = { json, sha256: sha256HexLazily(json) };
+  return lastHashed.sha256;
+}
+
 /** Whether `json` is the record `vouch` names: then JSON.parse gives what parseRecord would. */
 export function recordVouched(vouch: RecordVouch | undefined, json: string): boolean {
   if (!vouch) return false;
   return vouch.record !== undefined
     ? json === vouch.record
-    : sha256HexLazily(json) === vouch.recordSha256;
+    : recordSha256(json) === vouch.recordSha256;
 }
 
 /**
@@ -261,9 +270,7 @@ async function answer(
   const json = await readTextIfExists(join(root, recordPath(stamp.id)));
   if (
     json === undefined ||
-    (stamp.record !== undefined
-      ? json !== stamp.record
-      : sha256HexLazily(json) !== stamp.recordSha256)
+    (stamp.record !== undefined ? json !== stamp.record : recordSha256(json) !== stamp.recordSha256)
   )
     return undefined;
   // A covered path that differs from HEAD is refused, or packed with a warning: the full way.
@@ -318,7 +325,7 @@ export async function writeRerunStamp(plan: {
     id: plan.id,
     ...(plan.json.length <= RECORD_KEPT
       ? { record: plan.json }
-      : { recordSha256: sha256HexLazily(plan.json) }),
+      : { recordSha256: recordSha256(plan.json) }),
     totalBytes: plan.totalBytes,
     spec: plan.spec,
   };
