@@ -12,7 +12,7 @@ import { GENERATOR_VERSION } from '../../model/version.js';
 import type { Commit, DirtyPath, TreeEntry } from '../../repo/git.js';
 import { readTextIfExists } from '../../util/fs.js';
 import type { CommandContext } from '../context.js';
-import { type RecordVouch, recordVouched } from './rerun.js';
+import { parseVouchedRecord, type RecordVouch, recordVouched } from './rerun.js';
 
 export interface BundlePlanOptions {
   spec: string;
@@ -228,7 +228,7 @@ async function readPreparedRecord(
   // module, the files checked by hand and the rest through zod, ~90 ms, against JSON.parse's
   // ~20 and a sha256 (~5).
   const record = recordVouched(vouched, json)
-    ? (JSON.parse(json) as BundleRecord)
+    ? parseVouchedRecord(json)
     : (await import('../../model/record.js')).parseRecord(json, path);
   if (record.contentHash !== hash) {
     throw new AirgapError(`${path} records other content under the same id ${id}`, {
