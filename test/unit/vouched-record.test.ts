@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parseVouchedRecord } from '../../src/commands/bundle/rerun.js';
+import { parseVouchedRecord } from '../../src/commands/bundle/vouched-record.js';
 import { stableJson } from '../../src/util/stable-json.js';
 
 const record = {

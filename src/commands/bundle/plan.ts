@@ -12,7 +12,7 @@ import { GENERATOR_VERSION } from '../../model/version.js';
 import type { Commit, DirtyPath, TreeEntry } from '../../repo/git.js';
 import { readTextIfExists } from '../../util/fs.js';
 import type { CommandContext } from '../context.js';
-import { parseVouchedRecord, type RecordVouch, recordVouched } from './rerun.js';
+import { parseVouchedRecord, type RecordVouch, recordVouched } from './vouched-record.js';
 
 export interface BundlePlanOptions {
   spec: string;

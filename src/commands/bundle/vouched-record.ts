@@ -1,0 +1,82 @@
+/**
+ * What a rerun stamp (rerun.ts) says of a record's bytes, for the full plan to read a record
+ * it vouches for without the schema. A leaf: rerun.ts and plan.ts both import it.
+ */
+import type { BundleRecord } from '../../model/record.js';
+import { sha256HexLazily } from '../../util/lazy-hash.js';
+
+/**
+ * What a stamp of this very build says of a record's bytes: they went through parseRecord to
+ * what JSON.parse makes of them (writeRerunStamp checks that before it writes one). Neither
+ * the commit nor the tree matter to that: the schema is this build's, the bytes are the same.
+ */
+export interface RecordVouch {
+  /** The record's bytes, up to rerun.ts's RECORD_KEPT; else their sha256. */
+  record?: string | undefined;
+  recordSha256?: string | undefined;
+}
+
+/** Whether `json` is the record `vouch` names: then JSON.parse gives what parseRecord would. */
+export function recordVouched(vouch: RecordVouch | undefined, json: string): boolean {
+  if (!vouch) return false;
+  return vouch.record !== undefined
+    ? json === vouch.record
+    : recordSha256(json) === vouch.recordSha256;
+}
+
+/**
+ * A record whose bytes a stamp vouches for (recordVouched), parsed as JSON.parse would, its
+ * files (50,000 objects of a 9 MB record) parsed only when first read: a warm bundle that
+ * rebuilds its bundle directory reads the record's id, commit and the like, never its files.
+ * The files' text is cut out where stableJson writes it (`"files": [` at depth one, its items
+ * at depth two); the vouch says the bytes passed the schema, so the files hold only scalars and
+ * the first line that is two spaces and `]` closes the list. Written any other way (no such
+ * line, the key deeper than depth one): parsed whole.
+ */
+export function parseVouchedRecord(json: string): BundleRecord {
+  const key = '\n  "files": [\n';
+  const start = json.indexOf(key);
+  const end = start < 0 ? -1 : json.indexOf('\n  ]', start);
+  if (end < 0 || depthAt(json, start) !== 1) return JSON.parse(json) as BundleRecord;
+  const list = json.slice(start + key.length - 2, end + 4);
+  const record = JSON.parse(
+    `${json.slice(0, start)}\n  "files": []${json.slice(end + 4)}`,
+  ) as BundleRecord;
+  let files: BundleRecord['files'] | undefined;
+  // In the place JSON.parse gives the key, so the record's keys keep their order.
+  Object.defineProperty(record, 'files', {
+    enumerable: true,
+    configurable: true,
+    get: () => {
+      files ??= JSON.parse(list) as BundleRecord['files'];
+      return files;
+    },
+    set: (value: BundleRecord['files']) => {
+      files = value;
+    },
+  });
+  return record;
+}
+
+/** How deep in objects and lists `json` is at `at` (strings skipped; `at` outside them). */
+function depthAt(json: string, at: number): number {
+  let depth = 0;
+  for (let i = 0; i < at; i++) {
+    const c = json.charCodeAt(i);
+    if (c === 0x22) {
+      // A string: to its closing quote, past escaped characters.
+      for (i++; i < at && json.charCodeAt(i) !== 0x22; i++) if (json.charCodeAt(i) === 0x5c) i++;
+    } else if (c === 0x7b || c === 0x5b) depth++;
+    else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return depth;
+}
+
+/** The last record hashed: a warm bundle hashes the same 9 MB string to read it and to stamp it. */
+let lastHashed: { json: string; sha256: string } | undefined;
+
+/** sha256 of a record's text, hashed once per text (the same string is compared in O(1)). */
+export function recordSha256(json: string): string {
+  if (lastHashed?.json !== json) lastHashed = { json, sha256: sha256HexLazily(json) };
+  return lastHashed.sha256;
+}
