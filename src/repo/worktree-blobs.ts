@@ -1,7 +1,7 @@
 import { closeSync, constants, openSync, readlinkSync, readSync } from 'node:fs';
 import { sep } from 'node:path';
 import { invariantBroken } from '../errors.js';
-import { digestHex } from '../util/hash.js';
+import { digestHexLazily } from '../util/lazy-hash.js';
 import { BlobReader } from './blob-reader.js';
 import type { TreeEntry } from './git.js';
 
@@ -47,7 +47,7 @@ export function writeBlobHeader(target: Buffer, at: number, size: number): numbe
 
 /** Whether `object` (header and bytes) hashes to `objectId`: sha1, or sha256 for 64 digits. */
 export function hashesTo(object: Buffer, objectId: string): boolean {
-  return digestHex(objectId.length === 64 ? 'sha256' : 'sha1', object) === objectId;
+  return digestHexLazily(objectId.length === 64 ? 'sha256' : 'sha1', object) === objectId;
 }
 
 /** Whether the work tree may hold this entry's blob as plain bytes (else cat-file is asked). */

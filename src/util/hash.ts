@@ -9,9 +9,3 @@ export function sha256Hex(data: string | Uint8Array): string {
   if (typeof crypto.hash === 'function') return crypto.hash('sha256', data, 'hex');
   return createHash('sha256').update(data).digest('hex');
 }
-
-/** sha1 or sha256 in hex, as sha256Hex: git's object ids (worktree-blobs.ts). */
-export function digestHex(algorithm: 'sha1' | 'sha256', data: Uint8Array): string {
-  if (typeof crypto.hash === 'function') return crypto.hash(algorithm, data, 'hex');
-  return createHash(algorithm).update(data).digest('hex');
-}

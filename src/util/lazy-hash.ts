@@ -14,3 +14,13 @@ export function sha256HexLazily(data: string): string {
   crypto ??= createRequire(import.meta.url)('node:crypto') as Crypto;
   return crypto.createHash('sha256').update(data).digest('hex');
 }
+
+/**
+ * hash.ts's digestHex with node:crypto loaded on the first call: worktree-blobs.ts is reached
+ * from git-access.ts, which an unchanged rerun loads without hashing anything.
+ */
+export function digestHexLazily(algorithm: 'sha1' | 'sha256', data: Uint8Array): string {
+  crypto ??= createRequire(import.meta.url)('node:crypto') as Crypto;
+  if (typeof crypto.hash === 'function') return crypto.hash(algorithm, data, 'hex');
+  return crypto.createHash(algorithm).update(data).digest('hex');
+}
