@@ -48,11 +48,23 @@ function sameSizeEdit(path: string): void {
   rmSync(times);
 }
 
+/**
+ * An index no entry of which is racily clean. A git status in the same clock tick as the last
+ * write is not enough: on a tmpfs (the tests' TMPDIR) times come from the kernel's coarse clock,
+ * so the index it writes can carry a file's own mtime, and statusFromIndex then rightly lists
+ * that file (1 run in 3). After a pause longer than a tick, git status finds the entries racy,
+ * compares their content and writes an index newer than all of them (git's has_racy_timestamp).
+ */
+async function settledIndex(root: string): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  gitStatus(root);
+}
+
 describe('statusFromIndex: a superset of git status, without a git process', () => {
   it('lists nothing but untracked files in a clean tree, and each change git would see', async () => {
     await using repo = await opsRepo();
     const root = repo.path;
-    gitStatus(root); // a refreshed index: no entry is racily clean
+    await settledIndex(root);
     expect(fromIndex(root)).toEqual([]);
     writeFileSync(join(root, 'notes.txt'), 'scratch\n');
     mkdirSync(join(root, 'k8s/dev/new'));
@@ -67,7 +79,7 @@ describe('statusFromIndex: a superset of git status, without a git process', () 
     expect(statSync(join(root, TOPIC), { bigint: true }).mtimeNs).toBe(mtime);
     expect(fromIndex(root)).toContain(TOPIC);
     git(root, 'checkout', '-q', '--', TOPIC);
-    gitStatus(root);
+    await settledIndex(root);
     expect(fromIndex(root)).toEqual([]);
 
     // A mode change, a deletion, a file turned symlink.
@@ -80,7 +92,7 @@ describe('statusFromIndex: a superset of git status, without a git process', () 
     expect(fromIndex(root)).toEqual([TOPIC]);
     rmSync(join(root, TOPIC));
     git(root, 'checkout', '-q', '--', TOPIC);
-    gitStatus(root);
+    await settledIndex(root);
     expect(fromIndex(root)).toEqual([]);
   });
 
