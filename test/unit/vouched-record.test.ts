@@ -25,6 +25,20 @@ describe('parseVouchedRecord', () => {
       'with a deeper "files" at depth one first',
       `{\n"a": {\n  "files": [\n1\n  ]\n},\n  "files": [\n    {"path": "x"}\n  ]\n}`,
     ],
+    // A hand edit that passed the schema (JSON.parse keeps the last of a repeated key), so a
+    // stamp vouches for it: the files are the last list, not the one laid out as stableJson's.
+    [
+      'with the files repeated after the list stableJson writes',
+      `${stableJson(record).slice(0, -2)},\n  "files": []\n}\n`,
+    ],
+    [
+      'with the files repeated, escaped, after the list stableJson writes',
+      `${stableJson(record).slice(0, -2)},\n  "fi\\u006ces": [{"path": "y"}]\n}\n`,
+    ],
+    [
+      'with the files repeated before the list stableJson writes',
+      `{\n  "files": [],${stableJson(record).slice(1)}`,
+    ],
   ])('gives what JSON.parse gives, %s', (_name, text) => {
     const parsed = parseVouchedRecord(text);
     expect(parsed).toEqual(JSON.parse(text));

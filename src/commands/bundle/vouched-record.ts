@@ -31,7 +31,7 @@ export function recordVouched(vouch: RecordVouch | undefined, json: string): boo
  * The files' text is cut out where stableJson writes it (`"files": [` at depth one, its items
  * at depth two); the vouch says the bytes passed the schema, so the files hold only scalars and
  * the first line that is two spaces and `]` closes the list. Written any other way (no such
- * line, the key deeper than depth one): parsed whole.
+ * line, the key deeper than depth one, the key repeated after it): parsed whole.
  */
 export function parseVouchedRecord(json: string): BundleRecord {
   const key = '\n  "files": [\n';
@@ -39,9 +39,12 @@ export function parseVouchedRecord(json: string): BundleRecord {
   const end = start < 0 ? -1 : json.indexOf('\n  ]', start);
   if (end < 0 || depthAt(json, start) !== 1) return JSON.parse(json) as BundleRecord;
   const list = json.slice(start + key.length - 2, end + 4);
+  // null, which no files that passed the schema can be: a hand edit that repeats the key after
+  // this list (JSON.parse keeps the last) leaves something else there, and is parsed whole.
   const record = JSON.parse(
-    `${json.slice(0, start)}\n  "files": []${json.slice(end + 4)}`,
+    `${json.slice(0, start)}\n  "files": null${json.slice(end + 4)}`,
   ) as BundleRecord;
+  if (record.files !== null) return JSON.parse(json) as BundleRecord;
   let files: BundleRecord['files'] | undefined;
   // In the place JSON.parse gives the key, so the record's keys keep their order.
   Object.defineProperty(record, 'files', {
