@@ -66,11 +66,21 @@ interface RerunStamp {
  */
 function buildId(): string | undefined {
   try {
-    const file = statSync(fileURLToPath(import.meta.url));
-    return `${GENERATOR_VERSION}:${file.mtimeMs}:${file.size}`;
+    return buildIdOf(statSync(fileURLToPath(import.meta.url)));
   } catch {
     return undefined;
   }
+}
+
+/**
+ * The change time too: npm pack writes every file with the same mtime (1985-10-26), which
+ * `tar -x`, `cp -p`, rsync -a or an image layer keep (npm install does not), and the version is
+ * not bumped per build: two such copies of builds whose rerun.js has the same size had one id,
+ * and one's stamps vouched for records the other's schema never saw. Unpacking or copying a
+ * file sets its ctime, which no tool sets back: a new copy plans once, the full way.
+ */
+export function buildIdOf(file: { mtimeMs: number; ctimeMs: number; size: number }): string {
+  return `${GENERATOR_VERSION}:${file.mtimeMs}:${file.ctimeMs}:${file.size}`;
 }
 
 /**
