@@ -39,6 +39,23 @@ describe('parseVouchedRecord', () => {
       'with the files repeated before the list stableJson writes',
       `{\n  "files": [],${stableJson(record).slice(1)}`,
     ],
+    // Valid JSON the schema takes, so a stamp vouches for it: the list closes on its last
+    // item's line, and the first line of two spaces and ] closes a later list.
+    [
+      'with the list closed on its last line and a later list at depth one',
+      stableJson(record).replace('\n    }\n  ],', '\n    }],'),
+    ],
+    [
+      'with names holding brackets, quotes and backslashes',
+      stableJson({ ...record, files: [{ ...record.files[0], path: '[a]\\"]\\\\"[' }] }),
+    ],
+    [
+      'with names holding brackets and the list closed on its last line',
+      stableJson({ ...record, files: [{ ...record.files[0], path: '[a]\\"]' }] }).replace(
+        '\n    }\n  ],',
+        '\n    }],',
+      ),
+    ],
   ])('gives what JSON.parse gives, %s', (_name, text) => {
     const parsed = parseVouchedRecord(text);
     expect(parsed).toEqual(JSON.parse(text));

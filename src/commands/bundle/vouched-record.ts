@@ -30,14 +30,16 @@ export function recordVouched(vouch: RecordVouch | undefined, json: string): boo
  * rebuilds its bundle directory reads the record's id, commit and the like, never its files.
  * The files' text is cut out where stableJson writes it (`"files": [` at depth one, its items
  * at depth two); the vouch says the bytes passed the schema, so the files hold only scalars and
- * the first line that is two spaces and `]` closes the list. Written any other way (no such
- * line, the key deeper than depth one, the key repeated after it): parsed whole.
+ * the first `]` outside strings closes the list, which ends in a line of two spaces and `]`.
+ * Written any other way (the list closed elsewhere, the key deeper than depth one, the key
+ * repeated after it): parsed whole.
  */
 export function parseVouchedRecord(json: string): BundleRecord {
   const key = '\n  "files": [\n';
   const start = json.indexOf(key);
-  const end = start < 0 ? -1 : json.indexOf('\n  ]', start);
-  if (end < 0 || depthAt(json, start) !== 1) return JSON.parse(json) as BundleRecord;
+  const end = start < 0 ? -1 : listEnd(json, start + key.length);
+  if (end < 0 || !json.startsWith('\n  ]', end) || depthAt(json, start) !== 1)
+    return JSON.parse(json) as BundleRecord;
   const list = json.slice(start + key.length - 2, end + 4);
   // null, which no files that passed the schema can be: a hand edit that repeats the key after
   // this list (JSON.parse keeps the last) leaves something else there, and is parsed whole.
@@ -59,6 +61,50 @@ export function parseVouchedRecord(json: string): BundleRecord {
     },
   });
   return record;
+}
+
+/**
+ * Where the line of two spaces and `]` closing the files list from `from` starts. Not merely
+ * the first such line: a layout that closes the list on its last item's line would have that
+ * be a later list's, and the keys between cut out. When no `[` comes before that line (none in
+ * the files' names: the vouch says they hold only scalars), no later list opened there; else
+ * the first `]` outside strings closes the list.
+ */
+function listEnd(json: string, from: number): number {
+  const line = json.indexOf('\n  ]', from);
+  if (line >= 0 && json.indexOf('[', from) > line) return line;
+  return closingBracket(json, from) - 3;
+}
+
+/**
+ * Where the first ] outside strings at or after `from` is (-1: none). The vouch says the files
+ * hold only scalars, so it closes their list. By indexOf from quote to quote, ~8 ms for 50,000
+ * files (a char loop would cost what the lazy parse saves).
+ */
+function closingBracket(json: string, from: number): number {
+  let bracket = json.indexOf(']', from);
+  let at = from;
+  for (;;) {
+    const quote = json.indexOf('"', at);
+    if (bracket < 0 || quote < 0 || bracket < quote) return bracket;
+    // A string: to the first quote after it not escaped (an even run of backslashes before it).
+    const end = stringEnd(json, quote);
+    if (end < 0) return -1;
+    at = end + 1;
+    // A ] inside that string: look for the next one (rare: only names with ] have one).
+    if (bracket < at) bracket = json.indexOf(']', at);
+  }
+}
+
+/** The quote closing the string opened at `quote`: the next one after an even run of backslashes. */
+function stringEnd(json: string, quote: number): number {
+  let end = json.indexOf('"', quote + 1);
+  for (; end >= 0; end = json.indexOf('"', end + 1)) {
+    let slashes = 0;
+    while (json.charCodeAt(end - 1 - slashes) === 0x5c) slashes++;
+    if (slashes % 2 === 0) break;
+  }
+  return end;
 }
 
 /** How deep in objects and lists `json` is at `at` (strings skipped; `at` outside them). */
