@@ -7,7 +7,7 @@ import { ingest } from '../../src/commands/ingest/ingest.js';
 import { init } from '../../src/commands/init/init.js';
 import { status } from '../../src/commands/status/status.js';
 import { bastionBlocks } from '../../src/paste/bastion.js';
-import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
+import { fakeBastion, runBastionScript, stoppedClock } from '../helpers/bastion.js';
 import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
 import {
   commitAll,
@@ -15,6 +15,7 @@ import {
   requireTool,
   runCli,
   saveTranscript as save,
+  standinBin,
 } from '../helpers/ops-repo.js';
 import { pasteIntoShell } from '../helpers/pty.js';
 
@@ -71,11 +72,16 @@ describe('deploy A, deploy B, revert the repo to A', () => {
   it('prepares A again as a rollback; pasted and ingested, A is current and --check passes', async () => {
     if (!requireTool('script')) return;
     await using repo = await initedRepo();
-    const a = await deploy(repo);
+    // Pasted minutes apart, as real sessions are: a rollback prepared in the same second as A's
+    // first run would take that run for its own (a run counts from the second it was prepared).
+    const minutesAgo = (minutes: number): NodeJS.ProcessEnv => ({
+      PATH: `${stoppedClock(repo, Math.floor(Date.now() / 1000) - minutes * 60)}:${standinBin(repo)}:${process.env.PATH}`,
+    });
+    const a = await deploy(repo, minutesAgo(2));
     expect(a.status).toBe('deployed');
     const base = git(repo.path, 'rev-parse', 'HEAD').trim();
     editTopic(repo.path, 'B');
-    const b = await deploy(repo);
+    const b = await deploy(repo, minutesAgo(1));
     expect(b.status).toBe('deployed');
     git(repo.path, 'revert', '--no-edit', 'HEAD~2'); // the topic edit of B
     commitAll(repo.path, 'reverted to A');
