@@ -1,5 +1,6 @@
 import picomatch from 'picomatch';
 import { AirgapError } from '../errors.js';
+import { regexFlags } from '../util/glob.js';
 import type { ContentProblem } from './manifests.js';
 
 export interface AllowedSecret {
@@ -17,7 +18,7 @@ export function allowMatcher(
 ): (path: string) => AllowedSecret | undefined {
   const matchers = allowSecrets.map((entry) => ({
     entry,
-    matches: picomatch(entry.path, { dot: true }),
+    matches: picomatch(entry.path, { dot: true, flags: regexFlags() }),
   }));
   return (path) => matchers.find((m) => m.matches(path))?.entry;
 }

@@ -19,13 +19,23 @@ export function globMatcher(
   options: GlobOptions = {},
 ): (path: string) => boolean {
   const list = typeof globs === 'string' ? [globs] : [...globs];
-  if (process.platform === 'win32') return picomatch(list, options);
+  const withFlags = { ...options, flags: regexFlags(options) };
+  if (process.platform === 'win32') return picomatch(list, withFlags);
   const tests = list.map((glob) => {
-    const regex = picomatch.makeRe(glob, { ...options, windows: false });
+    const regex = picomatch.makeRe(glob, { ...withFlags, windows: false });
     return (path: string) => path === glob || regex.test(path);
   });
   const [only, ...others] = tests;
   if (!only) return () => false;
   if (!others.length) return (path) => path !== '' && only(path);
   return (path) => path !== '' && tests.some((test) => test(path));
+}
+
+/**
+ * picomatch's `**` is a `.`, which without the s flag matches no line terminator: a committed
+ * `k8s/a\u2028b.yaml` or a name with a newline was silently left out of a `k8s/**` bundle.
+ * picomatch takes `flags` instead of its own, so nocase's `i` is kept here.
+ */
+export function regexFlags(options: { nocase?: boolean } = {}): string {
+  return options.nocase ? 'si' : 's';
 }
