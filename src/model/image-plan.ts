@@ -52,7 +52,45 @@ export function imagePlan(record: BundleRecord): ImagePlan {
       });
     }
   });
-  return plan;
+  return withoutOverwrites(plan, record.spec.imageSources ?? {});
+}
+
+/**
+ * Two upstream images that land on one ECR reference (quay.io/strimzi/operator:0.32.0 and
+ * docker.io's strimzi/operator:0.32.0): pushing both leaves whichever ran last in ECR. One push
+ * is kept: the one from the repository's `imageSources` entry when one matches, else the first;
+ * the others are not pushed, each with what to do.
+ */
+function withoutOverwrites(plan: ImagePlan, sources: Record<string, string>): ImagePlan {
+  const byTarget = new Map<string, ImagePush[]>();
+  for (const push of plan.pushes) {
+    const target = `${push.registry}/${push.repository}:${push.tag}`;
+    byTarget.set(target, [...(byTarget.get(target) ?? []), push]);
+  }
+  const dropped = new Set<ImagePush>();
+  for (const [target, pushes] of byTarget) {
+    if (new Set(pushes.map((p) => sourceName(p.source))).size < 2) continue;
+    const first = pushes[0] as ImagePush;
+    const named = sources[first.repository];
+    const kept =
+      pushes.find((p) => named && sourceName(p.source) === sourceName(`${named}:${p.tag}`)) ??
+      first;
+    for (const push of pushes) {
+      if (push === kept || sourceName(push.source) === sourceName(kept.source)) continue;
+      dropped.add(push);
+      plan.unpushable.push({
+        image: push.source,
+        reason: `${target} is also pushed from ${kept.source}, and one would overwrite the other: use one upstream in the manifests${named ? '' : ` or name it in imageSources (${first.repository})`}`,
+      });
+    }
+  }
+  return { ...plan, pushes: plan.pushes.filter((p) => !dropped.has(p)) };
+}
+
+/** An image as the runtime names it: nginx:1.27 and docker.io/library/nginx:1.27 are one. */
+function sourceName(image: string): string {
+  const ref = parseImageRef(image);
+  return `${ref.registry}/${ref.repository}:${ref.tag}`;
 }
 
 export function imagePushes(record: BundleRecord): ImagePush[] {

@@ -69,6 +69,35 @@ describe('CloudShell image pushes', () => {
     ]);
   });
 
+  it('pushes one image to one ECR reference: the imageSources one, else the first', () => {
+    const images = ['strimzi/operator:0.32.0', 'quay.io/strimzi/operator:0.32.0', 'nginx:1.27'];
+    const chosen = imagePlan(
+      record(
+        { missingImages: images },
+        { imageSources: { 'strimzi/operator': 'quay.io/strimzi/operator' } },
+      ),
+    );
+    expect(chosen.pushes.map((p) => [p.n, p.source])).toEqual([
+      [3, 'quay.io/strimzi/operator:0.32.0'],
+      [4, 'nginx:1.27'],
+    ]);
+    expect(chosen.unpushable).toEqual([
+      {
+        image: 'strimzi/operator:0.32.0',
+        reason: `${ecr}/strimzi/operator:0.32.0 is also pushed from quay.io/strimzi/operator:0.32.0, and one would overwrite the other: use one upstream in the manifests`,
+      },
+    ]);
+    const first = imagePlan(record({ missingImages: images }));
+    expect(first.pushes.map((p) => p.source)).toEqual(['strimzi/operator:0.32.0', 'nginx:1.27']);
+    expect(first.unpushable[0]?.reason).toContain('or name it in imageSources (strimzi/operator)');
+    expect(cloudshellWarnings(record({ missingImages: images }))).toHaveLength(1);
+    // The same image written two ways is one source: nothing is overwritten.
+    const same = imagePlan(
+      record({ missingImages: ['nginx:1.27', 'docker.io/library/nginx:1.27'] }),
+    );
+    expect(same.unpushable).toEqual([]);
+  });
+
   it('leaves the push block out when nothing can be pushed, and says why in PASTE.md', () => {
     const r = record({ missingImages: [`${ecr}/team/app:1.0`] });
     expect(cloudshellBlocks(r).map((b) => b.title)).not.toContainEqual(
