@@ -36,6 +36,21 @@ export function pullsFromOutside(image: string, ecr: EcrRegistry): boolean {
   return !(ecr.mirrors ?? []).some((mirror) => host(mirror) === registry);
 }
 
+/**
+ * The spec's `ecr.mirrors` that are the registry of no image in the manifests: most likely a
+ * typo (`quay` for `quay.io`), which leaves every warning it was meant to quiet. As
+ * ignoreImages globs that match nothing are reported.
+ */
+export function unusedMirrors(ecr: EcrRegistry, images: readonly string[]): string[] {
+  const registries = new Set(imageRegistries(images));
+  return (ecr.mirrors ?? []).filter((mirror) => !registries.has(host(mirror)));
+}
+
+/** The registry hosts the images name, docker.io for those without one, sorted. */
+export function imageRegistries(images: readonly string[]): string[] {
+  return [...new Set(images.map((image) => host(parseImageRef(image).registry)))].sort();
+}
+
 /** `<registry>/<repository>:<tag>` (or `@<digest>`): where the CloudShell image block pushes it. */
 export function ecrReference(image: string, registry: string): string {
   const ref = parseImageRef(image);

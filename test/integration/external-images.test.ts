@@ -114,7 +114,7 @@ describe('images a manifest pulls from outside the air gap', () => {
 
   it('are not reported when the spec says the nodes reach that registry through a mirror', async () => {
     await using ops = await publicInstall(
-      `ecr: { registry: ${REGISTRY}, region: us-east-1, mirrors: [quay.io] }`,
+      `ecr: { registry: ${REGISTRY}, region: us-east-1, mirrors: [quay.io, ghcr] }`,
     );
     const bundled = await runCli(['bundle', 'dev-prom', '--json', '--out', ops.dir()], {
       cwd: ops.path,
@@ -123,6 +123,10 @@ describe('images a manifest pulls from outside the air gap', () => {
     const result = JSON.parse(bundled.stdout) as { externalImages: unknown[]; warnings: string[] };
     expect(result.externalImages).toEqual([]);
     expect(result.warnings.join('\n')).not.toContain('outside the air gap');
+    // A mirror no image comes from is a typo's mark: said once, naming the hosts used.
+    expect(result.warnings.filter((w) => w.includes('ecr.mirrors'))).toEqual([
+      'bundles/dev-prom.yaml: ecr.mirrors ghcr is the registry of no image in the manifests (they name quay.io)',
+    ]);
     commitAll(ops.path, 'prepared');
     recordAllInEcr(ops.path);
     const status = await runCli(['status', '--repo', ops.path]);

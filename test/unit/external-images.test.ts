@@ -5,6 +5,7 @@ import {
   externalImageWarnings,
   lineNaming,
   pullsFromOutside,
+  unusedMirrors,
 } from '../../src/model/external-images.js';
 import type { BundleRecord } from '../../src/model/record.js';
 
@@ -25,6 +26,13 @@ describe('images pulled from outside the air gap', () => {
     expect(pullsFromOutside('nginx:1.27', mirrored)).toBe(false);
     expect(pullsFromOutside('index.docker.io/library/nginx:1.27', mirrored)).toBe(false);
     expect(pullsFromOutside('ghcr.io/fluxcd/helm-controller:v1.0.0', mirrored)).toBe(true);
+  });
+
+  it("name the mirrors no image's registry is, as a typo would be", () => {
+    const ecr = { registry: REGISTRY, mirrors: ['quay', 'quay.io', 'docker.io', 'ghcr.io'] };
+    const images = ['quay.io/strimzi/operator:0.45.0', 'nginx:1.27'];
+    expect(unusedMirrors(ecr, images)).toEqual(['quay', 'ghcr.io']);
+    expect(unusedMirrors({ registry: REGISTRY }, images)).toEqual([]);
   });
 
   it('are rewritten to the repository path the CloudShell image block pushes to', () => {
