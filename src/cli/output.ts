@@ -57,8 +57,10 @@ export function wrapLine(text: string, indent = '  '): string {
 /**
  * Words after a prefix in lines of at most `width` columns, the later ones after `indent`. Lines
  * break only between words: a word is a path, an image or a URL someone copies, so one that
- * does not fit where it would go starts a line of its own, as near its indent as it fits (a
- * word wider than the whole line is the one thing left over `width`: cut, it would paste half).
+ * does not fit where it would go starts a line of its own, at its indent if it fits there, else
+ * at two columns, else at the margin: a few fixed columns, not one per word's length, so that
+ * the long image references of a list start in line (a word wider than the whole line is the
+ * one thing left over `width`: cut, it would paste half).
  */
 export function wrapWords(
   prefix: string,
@@ -78,10 +80,15 @@ export function wrapWords(
     }
     // A prefix of blanks alone is no line; a label ("error:") stays, its word goes below.
     if (!empty || line.trim()) lines.push(line.trimEnd());
-    line = `${' '.repeat(Math.max(0, Math.min(indent.length, width - word.length)))}${word}`;
+    line = `${' '.repeat(wordIndent(indent.length, word.length, width))}${word}`;
     empty = false;
   }
   return [...lines, line];
+}
+
+function wordIndent(indent: number, length: number, width: number): number {
+  if (indent + length <= width) return indent;
+  return Math.min(indent, 2) + length <= width ? Math.min(indent, 2) : 0;
 }
 
 /**

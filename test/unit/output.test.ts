@@ -55,13 +55,21 @@ describe('reportError: the one place errors become messages and exit codes', () 
     ]);
   });
 
-  it('puts a word too wide for its indent as far in as it fits, never cut', () => {
+  it('puts a word too wide for its indent at two columns or the margin, never cut', () => {
     const out = captureStderr();
     const path = `/tmp/${'p'.repeat(70)}/x.yaml`; // 82 columns: wider than any line
     const image = `111122223333.dkr.ecr.us-east-1.amazonaws.com/${'i'.repeat(28)}:1.0`; // 77
-    reportError(new AirgapError(`cannot read ${path}`, { details: [`no ECR ${image}`] }), {});
+    const longer = `${image}0`; // 78: the widest that fits at two columns
+    reportError(
+      new AirgapError(`cannot read ${path}`, {
+        details: [`no ECR ${image}`, `no ECR ${longer}`, `no ECR ${'i'.repeat(79)}`],
+      }),
+      {},
+    );
+    // Images of one list start in line (two columns), whatever their length; what does not
+    // fit there starts at the margin.
     expect(out.join('').replace(/\u001b\[[0-9;]*m/g, '')).toBe(
-      `error: cannot read\n${path}\n  no ECR\n   ${image}\n`,
+      `error: cannot read\n${path}\n  no ECR\n  ${image}\n  no ECR\n  ${longer}\n  no ECR\n${'i'.repeat(79)}\n`,
     );
   });
 
