@@ -1,4 +1,4 @@
-import { readFileSync, unlinkSync } from 'node:fs';
+import { appendFileSync, readFileSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
@@ -53,6 +53,46 @@ describe('a bastion download that S3 answers with 404', () => {
       'the archive was not in S3; next: upload it from CloudShell (the upload block of PASTE.md, or `airgap upload`), then paste the bastion blocks again from the download block on',
     );
     expect(state).not.toContain('`airgap bundle` again');
+  });
+
+  it('bundled again, the never-uploaded newer bundle is "already built", not a rollback (n8b 1)', async () => {
+    await using ops = await opsRepo();
+    const repo = ops.path;
+    const out = ops.dir();
+    // A deployed.
+    const a = await bundle({ spec: 'dev-topics', repo, out });
+    commitAll(repo, 'prepared A');
+    const deployedA = runBastionScript(a, fakeBastion(ops, a));
+    expect((await runCli(['ingest', save(ops, deployedA.stdout), '--repo', repo])).code).toBe(0);
+    commitAll(repo, 'ingested A');
+    // B, a newer change, pasted before it was uploaded: failed, archive not in S3.
+    appendFileSync(join(repo, 'k8s/dev/topics/kafka-topic-quote-priced.yaml'), '# B\n');
+    commitAll(repo, 'B');
+    const b = await bundle({ spec: 'dev-topics', repo, out });
+    commitAll(repo, 'prepared B');
+    const bastion = fakeBastion(ops, b);
+    unlinkSync(bastion.objectPath);
+    const run = runBastionScript(b, bastion);
+    expect((await runCli(['ingest', save(ops, run.stdout), '--repo', repo])).code).toBe(0);
+    commitAll(repo, 'ingested B');
+    const pendingFile = join(repo, 'PENDING-CHANGES.md');
+    const failedRow = readFileSync(pendingFile, 'utf8')
+      .split('\n')
+      .find((l) => l.includes(`\`${b.record.id}\``));
+    expect(failedRow).toContain('| **failed**, archive not in S3');
+    const date = /\| (\d{4}-\d\d-\d\d) \|/.exec(failedRow ?? '')?.[1];
+    expect(date).toBeDefined();
+    // Checked again before the upload: its failure, not "a rollback from A".
+    const again = await runCli(['bundle', 'dev-topics', '--repo', repo, '--out', out]);
+    expect(again.code, again.stderr).toBe(0);
+    expect(again.stdout).toContain(
+      `already built: ${b.record.id} (failed ${date}, nothing changed)`,
+    );
+    expect(again.stdout).not.toContain('rollback');
+    const json = await runCli(['bundle', 'dev-topics', '--repo', repo, '--out', out, '--json']);
+    expect(JSON.parse(json.stdout)).not.toHaveProperty('rollbackFrom');
+    // The failed row keeps its cause and its date.
+    expect(readFileSync(pendingFile, 'utf8')).toContain(failedRow);
   });
 
   it('says nothing of S3 when the download fails for another reason', async () => {

@@ -35,7 +35,7 @@ export interface RecordedRow {
 
 /**
  * Content recorded before whose row is not the current deployment of its spec: a rollback
- * when another bundle was deployed since. Discarded content stays discarded.
+ * when another bundle was deployed after it was prepared. Discarded content stays discarded.
  */
 export async function recordedRow(root: string, record: BundleRecord): Promise<RecordedRow> {
   const entries = readPendingEntries(await readTextOrEmpty(join(root, PENDING_CHANGES_FILE)));
@@ -58,6 +58,11 @@ function rollbackOf(
     (id) => specNameOf(id),
   ).find((e) => specNameOf(e.bundleId) === spec);
   if (!current || current.bundleId === record.id) return undefined;
+  // Rows go in the order they were prepared: content prepared after the current deployment
+  // (say a newer change whose archive was never uploaded) undoes nothing; pasted, it is that
+  // change. Only a row before it, or a rollback of it not yet deployed, undoes it.
+  const before = entries.indexOf(existing) < entries.indexOf(current);
+  if (!before && existing.rollbackFrom !== current.bundleId) return undefined;
   return { from: current.bundleId, prepareAgain: true };
 }
 
