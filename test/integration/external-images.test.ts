@@ -133,6 +133,31 @@ describe('images a manifest pulls from outside the air gap', () => {
     expect(status.stdout).not.toContain('outside');
   });
 
+  it('are cleared from status by a mirror committed to the spec later, without a new deployment (n8b 4)', async () => {
+    const ecr = `ecr: { registry: ${REGISTRY}, region: us-east-1 }`;
+    await using ops = await publicInstall(ecr);
+    const bundled = await runCli(['bundle', 'dev-prom', '--out', ops.dir()], { cwd: ops.path });
+    expect(bundled.code, bundled.stderr).toBe(0);
+    commitAll(ops.path, 'prepared');
+    recordAllInEcr(ops.path);
+    const before = await runCli(['status', '--repo', ops.path]);
+    expect(before.stdout).toContain(`  outside   ${OPERATOR}\n`);
+    // The nodes pull quay.io through a mirror: said in the working copy only, not yet.
+    const specFile = join(ops.path, 'bundles/dev-prom.yaml');
+    const spec = readFileSync(specFile, 'utf8');
+    writeFileSync(specFile, spec.replace(ecr, ecr.replace(' }', ', mirrors: [quay.io] }')));
+    const uncommitted = await runCli(['status', '--repo', ops.path]);
+    expect(uncommitted.stdout).toContain(`  outside   ${OPERATOR}\n`);
+    // Committed: the recorded bundle's quay.io images are judged by HEAD's mirrors.
+    commitAll(ops.path, 'quay.io is mirrored');
+    const after = await runCli(['status', '--repo', ops.path]);
+    expect(after.stdout).not.toContain('outside');
+    expect(unwrapped(after.stderr)).not.toContain('outside the air gap');
+    const json = await runCli(['status', '--json', '--repo', ops.path]);
+    const result = JSON.parse(json.stdout) as { environments: Array<{ externalImages: [] }> };
+    expect(result.environments[0]?.externalImages).toEqual([]);
+  });
+
   it('in ignoreImages are not reported', async () => {
     await using ops = await publicInstall(
       `ecr: { registry: ${REGISTRY}, region: us-east-1 }\nignoreImages: ['${RELOADER}']`,

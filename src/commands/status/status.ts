@@ -10,13 +10,14 @@ import {
   readPendingEntries,
 } from '../../docs/pending-changes.js';
 import { AirgapError, fromSystemError } from '../../errors.js';
-import { externalImagesOf } from '../../model/external-images.js';
+import type { ExternalImage } from '../../model/external-images.js';
 import type { BundleStatus } from '../../model/lifecycle.js';
 import { type BundleRecord, parseRecord, RECORDS_DIR } from '../../model/record.js';
 import type { Git } from '../../repo/git-access.js';
 import { readTextOrEmpty } from '../../util/fs.js';
 import { type CommandContext, contextOf } from '../context.js';
 import { checkEnvironment } from './environments.js';
+import { externalImagesAtHead } from './external.js';
 import {
   currentDeployments,
   findSuperseded,
@@ -41,8 +42,8 @@ export interface EnvironmentStatus {
    */
   missingImages: Array<{ image: string; bundleIds: string[] }>;
   /**
-   * Images those bundles' manifests pull from outside the spec's ECR registry and its mirrors
-   * (external-images.ts), with the ECR reference to write instead; each image once.
+   * Images those bundles' manifests pull from outside the spec's ECR registry and its mirrors,
+   * the mirrors of the spec committed at HEAD (external.ts), with the ECR reference to write instead; each image once.
    */
   externalImages: Array<{ image: string; ecrReference: string; bundleIds: string[] }>;
   /** Per spec name: committed files changed since its last deployed bundle. */
@@ -144,6 +145,7 @@ export async function status(options: {
   const specOf = (id: string) => specNameOf(id, records.get(id)?.name);
   const attention: string[] = unreadable.map((r) => r.problem);
   const result: EnvironmentStatus[] = [];
+  const mirrorsBySpec = new Map<string, Promise<readonly string[]>>();
   for (const environment of environments) {
     const mine = entries.filter((e) => e.environment === environment);
     const superseded = findSuperseded(mine, specOf);
@@ -178,13 +180,13 @@ export async function status(options: {
         }));
       }),
     );
-    const external = inPlay.flatMap((entry) => {
+    const external: Array<ExternalImage & { bundleId: string }> = [];
+    for (const entry of inPlay) {
       const record = records.get(entry.bundleId);
-      return (record ? externalImagesOf(record) : []).map((e) => ({
-        ...e,
-        bundleId: entry.bundleId,
-      }));
-    });
+      if (!record) continue;
+      for (const e of await externalImagesAtHead(git, root, record, mirrorsBySpec))
+        external.push({ ...e, bundleId: entry.bundleId });
+    }
     env.externalImages = groupMissingImages(external).map((g) => ({
       image: g.image,
       ecrReference: external.find((e) => e.image === g.image)?.ecrReference ?? '',
