@@ -68,12 +68,18 @@ export const statusCommand: CommandSpec<StatusFlags, StatusOptions, StatusResult
             `${env.observed.at.replace('T', ' ').replace('Z', ' UTC')}  ${env.observed.bundle}`,
           ),
         );
-      for (const m of env.missingImages)
+      // An image pulled from outside and not in ECR either is one item, under outside: the
+      // reference to write is the one to push.
+      const covered = new Set(env.externalImages.filter((e) => e.notInEcr).map((e) => e.image));
+      for (const m of env.missingImages.filter((m) => !covered.has(m.image)))
         lines.push(...row('no ECR', m.image), ...wrapIds('            for ', m.bundleIds));
       for (const e of env.externalImages)
         lines.push(
           ...row('outside', e.image),
-          ...wrapWords('            write ', e.ecrReference),
+          ...wrapWords(
+            '            write ',
+            `${e.ecrReference}${e.notInEcr ? ' (not in ECR yet: push it)' : ''}`,
+          ),
           ...wrapIds('            for ', e.bundleIds),
         );
       for (const d of env.drift)

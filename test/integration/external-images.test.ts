@@ -80,6 +80,38 @@ describe('images a manifest pulls from outside the air gap', () => {
     const record = JSON.parse(readFileSync(join(outDir, 'bundle.json'), 'utf8')) as BundleRecord;
     commitAll(ops.path, `prepared ${record.id}`);
 
+    // Not pushed yet: each image once, as outside, the reference to write being the one to
+    // push (n8b 7: it was listed as 'no ECR' too, and counted twice).
+    const unpushed = await runCli(['status', '--check', '--repo', ops.path]);
+    expect(unpushed.code).toBe(27);
+    for (const image of [OPERATOR, RELOADER]) {
+      expect(unpushed.stdout).not.toContain(`no ECR    ${image}`);
+      expect(unpushed.stdout.split(image)).toHaveLength(2);
+      expect(unwrapped(unpushed.stdout)).toContain(
+        `outside   ${image} write ${image.replace('quay.io', REGISTRY)} (not in ECR yet: push it)`,
+      );
+      expect(unwrapped(unpushed.stderr)).toContain(
+        `${image} (for ${record.id}) is pulled from outside the air gap and not recorded in ECR: write ${image.replace('quay.io', REGISTRY)} in the manifests and push it`,
+      );
+      expect(unwrapped(unpushed.stderr).split(image)).toHaveLength(2); // one item
+    }
+    // --json keeps both lists; attention says each image once.
+    const unpushedJson = JSON.parse(
+      (await runCli(['status', '--json', '--repo', ops.path])).stdout,
+    ) as {
+      attention: string[];
+      environments: Array<{
+        missingImages: Array<{ image: string }>;
+        externalImages: Array<{ image: string; notInEcr: boolean }>;
+      }>;
+    };
+    const env = unpushedJson.environments[0];
+    for (const image of [OPERATOR, RELOADER]) {
+      expect(env?.missingImages.map((m) => m.image)).toContain(image);
+      expect(env?.externalImages.find((e) => e.image === image)?.notInEcr).toBe(true);
+      expect(unpushedJson.attention.filter((a) => a.includes(`: ${image} `))).toHaveLength(1);
+    }
+
     // Every image pushed and recorded: still not pullable from the nodes.
     recordAllInEcr(ops.path);
     const status = await runCli(['status', '--check', '--repo', ops.path]);

@@ -66,8 +66,11 @@ describe('images an operator names in env values and args', () => {
 
     commitAll(repo.path, `prepared ${record.id}`);
     const before = await runCli(['status', '--repo', repo.path]);
-    for (const image of [BRIDGE, RELOADER, PROM_OPERATOR])
-      expect(before.stdout).toContain(`  no ECR    ${image}\n`);
+    // Named by quay.io and not pushed: one item each, outside, the ECR reference to push.
+    for (const image of [BRIDGE, RELOADER, PROM_OPERATOR]) {
+      expect(before.stdout).toContain(`  outside   ${image}\n`);
+      expect(before.stdout).not.toContain(`  no ECR    ${image}\n`);
+    }
 
     const cloudshell = readFileSync(join(outDir, 'cloudshell.sh'), 'utf8');
     const paste = readFileSync(join(outDir, 'PASTE.md'), 'utf8');

@@ -45,7 +45,16 @@ export interface EnvironmentStatus {
    * Images those bundles' manifests pull from outside the spec's ECR registry and its mirrors,
    * the mirrors of the spec committed at HEAD (external.ts), with the ECR reference to write instead; each image once.
    */
-  externalImages: Array<{ image: string; ecrReference: string; bundleIds: string[] }>;
+  externalImages: Array<{
+    image: string;
+    ecrReference: string;
+    bundleIds: string[];
+    /**
+     * Also in missingImages, for no bundle this entry does not name: the human output and
+     * `attention` say it once, here; missingImages keeps it for --json.
+     */
+    notInEcr: boolean;
+  }>;
   /** Per spec name: committed files changed since its last deployed bundle. */
   drift: Array<{ spec: string; since: string; files: string[] }>;
   /** The newest `observe:` output in docs/env-details.md: when it ran, from which bundle. */
@@ -187,11 +196,17 @@ export async function status(options: {
       for (const e of await externalImagesAtHead(git, root, record, mirrorsBySpec))
         external.push({ ...e, bundleId: entry.bundleId });
     }
-    env.externalImages = groupMissingImages(external).map((g) => ({
-      image: g.image,
-      ecrReference: external.find((e) => e.image === g.image)?.ecrReference ?? '',
-      bundleIds: g.bundleIds,
-    }));
+    env.externalImages = groupMissingImages(external).map((g) => {
+      const missing = env.missingImages.find((m) => m.image === g.image);
+      return {
+        image: g.image,
+        ecrReference: external.find((e) => e.image === g.image)?.ecrReference ?? '',
+        bundleIds: g.bundleIds,
+        // Its missingImages entry says no more than this one: shown once, as this one.
+        notInEcr: missing?.bundleIds.every((id) => g.bundleIds.includes(id)) ?? false,
+      };
+    });
+    const covered = new Set(env.externalImages.filter((e) => e.notInEcr).map((e) => e.image));
     env.drift = await findDrift(
       git,
       root,
@@ -201,13 +216,13 @@ export async function status(options: {
       attention.push(`${environment}: ${e.bundleId} is prepared but not deployed`);
     for (const e of [...env.failed, ...env.partial])
       attention.push(`${environment}: ${e.bundleId} is ${e.status}`);
-    for (const m of env.missingImages)
+    for (const m of env.missingImages.filter((m) => !covered.has(m.image)))
       attention.push(
         `${environment}: ${m.image} (for ${m.bundleIds.join(', ')}) is not recorded in ECR`,
       );
     for (const e of env.externalImages)
       attention.push(
-        `${environment}: ${e.image} (for ${e.bundleIds.join(', ')}) is pulled from outside the air gap: write ${e.ecrReference} in the manifests, or list its registry in ecr.mirrors`,
+        `${environment}: ${e.image} (for ${e.bundleIds.join(', ')}) is pulled from outside the air gap${e.notInEcr ? ' and not recorded in ECR' : ''}: write ${e.ecrReference} in the manifests${e.notInEcr ? ' and push it (the CloudShell image block)' : ''}, or list its registry in ecr.mirrors`,
       );
     for (const d of env.drift)
       attention.push(
