@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
@@ -7,7 +7,7 @@ import { bastionBlocks } from '../../src/paste/bastion.js';
 import { fakeBastion } from '../helpers/bastion.js';
 import { expectAirgapError } from '../helpers/errors.js';
 import { opsRepo } from '../helpers/fixtures.js';
-import { requireTool } from '../helpers/ops-repo.js';
+import { commitAll, requireTool } from '../helpers/ops-repo.js';
 import { pasteIntoShell } from '../helpers/pty.js';
 
 /** Pastes that went wrong in ways the shell, not a marker, shows (notes/s8/note-n8.md 4, 5). */
@@ -40,6 +40,45 @@ describe('blocks pasted into a shell without the helper blocks', () => {
       expect(error.hint).toBe(`paste blocks 1-${helpers} of PASTE.md there, then the blocks again`);
     });
   }
+
+  it("a shell holding another bundle's helpers: ingest names that and B's helper blocks", async () => {
+    if (!requireTool('script')) return;
+    await using repo = await opsRepo();
+    const a = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    appendFileSync(join(repo.path, 'k8s/dev/topics/kafka-topic-quote-priced.yaml'), '# B\n');
+    commitAll(repo.path, 'B');
+    const b = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    expect(b.record.id).not.toBe(a.record.id);
+    const bastion = fakeBastion(repo, a);
+    const helpersOfA = bastionBlocks(a.record).filter((x) => x.helpers);
+    const blocksOfB = bastionBlocks(b.record);
+    const helpers = blocksOfB.filter((x) => x.helpers).length;
+    // notes/s8/note-n8b.md 2: A's helper blocks, then B's blocks after its helper blocks.
+    const typed = [
+      ...helpersOfA.map((x) => x.code),
+      ...blocksOfB.filter((x) => !x.helpers).map((x) => x.code),
+      'exit',
+      '',
+    ];
+    const output = pasteIntoShell(
+      repo,
+      'bash --norc -i',
+      typed.join('\n'),
+      bastion.env,
+      bastion.home,
+    );
+    expect(output).toContain(
+      `airgap: this block is for ${b.record.id}; the helpers in this shell are for ${a.record.id}`,
+    );
+    const transcript = join(repo.dir(), 'terminal.txt');
+    writeFileSync(transcript, output);
+    const error = await expectAirgapError(ingest({ transcript, repo: repo.path }));
+    expect(error.exitCode).toBe(20);
+    expect(error.message).toBe(
+      `no airgap markers in ${transcript}: that shell held another bundle's helpers (this block is for one bundle; the helpers in this shell are for another), so this bundle's blocks did not run`,
+    );
+    expect(error.hint).toBe(`paste blocks 1-${helpers} of PASTE.md there, then the blocks again`);
+  });
 
   it('a transcript without markers or that cause keeps the general hint', async () => {
     await using repo = await opsRepo();

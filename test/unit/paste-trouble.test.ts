@@ -11,6 +11,11 @@ describe('pasteTroubleOf', () => {
     ['airgap: helpers not loaded or damaged: paste blocks 1-4 of PASTE.md again', 'helpers'],
     // The loader of sheets made before helpers.sh was checked (n8's transcript 4).
     ['airgap: paste the helper blocks again, in order', 'helpers'],
+    // A shell holding another bundle's helpers refuses the blocks (notes/s8/note-n8b.md 2).
+    [
+      'airgap: this block is for dev-strimzi-6c915db; the helpers in this shell are for dev-strimzi-14e7221: paste the helper blocks of dev-strimzi-6c915db (block 1 on) first',
+      'foreign',
+    ],
     ["bash: unexpected EOF while looking for matching `''", 'cut'],
     ["> airgap_run mon-cfg-61fb680 6 step 0 'kubectl apply -f k8s/a.yaml' || :", 'cut'],
     ['> airgap_run mon-cfg-61fb680 7 summary || :', 'cut'],
@@ -22,6 +27,10 @@ describe('pasteTroubleOf', () => {
       undefined,
     ],
     ['bash-5.2# airgap_run mon-cfg-61fb680 1 download || :', undefined],
+    [
+      `  if [ "\${1:-}" != mon-cfg-61fb680 ]; then printf 'airgap: this block is for %s; the helpers in this shell are for %s: paste the helper blocks of %s (block 1 on) first\\n' "\${1:-?}" mon-cfg-61fb680 "\${1:-?}"; return 2`,
+      undefined,
+    ],
     ['airgap: helpers for mon-cfg-61fb680 loaded (6 units)', undefined],
     ['kubectl: command not found', undefined],
     ['> kubectl get pods', undefined],

@@ -8,16 +8,22 @@ import type { BundleRecord } from '../../model/record.js';
  * - `helpers`: the blocks reached a shell without `airgap_run` (bash `airgap_run: command not
  *   found`, zsh `command not found: airgap_run`, sh `airgap_run: not found`), or the helper
  *   blocks' own check failed (`airgap: helpers not loaded or damaged`, paste/helper-blocks.ts).
+ * - `foreign`: the shell held the helpers of another bundle, so `airgap_run` refused this
+ *   bundle's blocks (`airgap: this block is for B; the helpers in this shell are for A`,
+ *   paste/helper-blocks.ts): B's helper blocks load B's.
  * - `cut`: a block cut inside a quoted line left the shell at its `>` continuation prompt,
  *   reading the later blocks as part of that line (bash's `unexpected EOF while looking for
  *   matching`, or unit calls echoed after a `>` prompt: bash, dash and BusyBox print `> `,
  *   zsh `quote> `).
  */
-export type PasteTrouble = 'helpers' | 'cut';
+export type PasteTrouble = 'helpers' | 'foreign' | 'cut';
 
 // The last alternative is what the helper blocks of sheets made before the check printed.
 const HELPERS_MISSING =
   /\bairgap_run: (?:command )?not found|\bcommand not found: airgap_run\b|^airgap: helpers not loaded or damaged\b|^airgap: paste the helper blocks again, in order$/;
+// Anchored: the helper block's own echo holds the same words inside its printf.
+const FOREIGN =
+  /^airgap: this block is for ([a-z0-9][a-z0-9-]*); the helpers in this shell are for /;
 const UNEXPECTED_EOF = 'unexpected EOF while looking for matching';
 const CUT = /^(?:d?quote)?> airgap_run [a-z0-9-]+ [1-9]\d* [a-z-]+/;
 
@@ -28,6 +34,7 @@ export function pasteTroubleOf(line: string): PasteTrouble | undefined {
   if (!line.includes('airgap'))
     return line.endsWith("'") && line.includes(UNEXPECTED_EOF) ? 'cut' : undefined;
   if (HELPERS_MISSING.test(line)) return 'helpers';
+  if (FOREIGN.test(line)) return 'foreign';
   if (CUT.test(line)) return 'cut';
   return undefined;
 }
@@ -37,7 +44,8 @@ const UNIT_CALL = /\bairgap_run ([a-z0-9][a-z0-9-]*) [1-9]\d* [a-z-]+/;
 
 /**
  * A transcript without markers read again for why (an error path only): the trouble it shows
- * and the bundle its echoed unit calls name.
+ * and the bundle its refused blocks or echoed unit calls name (a refusal names the bundle
+ * whose blocks were pasted; a transcript without echoes has only that).
  */
 export async function troubleWithoutMarkers(
   path: string,
@@ -48,7 +56,7 @@ export async function troubleWithoutMarkers(
   for await (const line of lines) {
     const found = pasteTroubleOf(line);
     if (found) trouble.add(found);
-    bundleId ??= UNIT_CALL.exec(line)?.[1];
+    bundleId ??= (found === 'foreign' ? FOREIGN : UNIT_CALL).exec(line)?.[1];
   }
   return bundleId ? { trouble, bundleId } : { trouble };
 }
@@ -75,6 +83,12 @@ export function troubleAdvice(
       return {
         cause:
           'the helpers were not loaded in that shell (airgap_run: command not found, or helpers not loaded or damaged)',
+        action: `paste ${helperBlocksText(record)} of PASTE.md there, then the blocks again`,
+      };
+    case 'foreign':
+      return {
+        cause:
+          "that shell held another bundle's helpers (this block is for one bundle; the helpers in this shell are for another), so this bundle's blocks did not run",
         action: `paste ${helperBlocksText(record)} of PASTE.md there, then the blocks again`,
       };
     case 'cut':
