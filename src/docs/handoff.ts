@@ -80,7 +80,11 @@ export function renderDeployments(entries: readonly PendingEntry[]): string[] {
         lines.push(
           `- **${e.status}**: \`${e.bundleId}\` on ${e.date} (${e.link}); next: paste the failed step's block and the rest again to retry, or fix, then \`airgap bundle\` again and paste the new sheet`,
         );
-      if (e.status === 'prepared')
+      if (e.status === 'prepared' && e.helpersNotLoaded !== undefined)
+        lines.push(
+          `- pending${e.rollbackFrom ? ` rollback from \`${e.rollbackFrom}\`` : ''}: \`${e.bundleId}\` (${e.link}): its blocks were pasted where the helpers were not loaded, so nothing ran; next: paste ${e.helpersNotLoaded || 'the helper blocks (block 1 on)'} of PASTE.md again, then the blocks after them, and \`airgap ingest <output>\``,
+        );
+      else if (e.status === 'prepared')
         lines.push(
           `- pending${e.rollbackFrom ? ` rollback from \`${e.rollbackFrom}\`` : ''}: \`${e.bundleId}\`; next: \`airgap upload\` from CloudShell, paste the bastion blocks, \`airgap ingest <output>\``,
         );

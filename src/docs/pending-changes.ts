@@ -22,6 +22,11 @@ export interface PendingEntry {
   runAfterDiscard?: boolean;
   /** Its download found no object in S3: not uploaded, or to another bucket or prefix. */
   archiveNotInS3?: boolean;
+  /**
+   * Its blocks were pasted where the helpers were not loaded: every unit skipped, nothing ran
+   * (still prepared). The helper blocks to paste again (`blocks 1-4`), '' when unknown.
+   */
+  helpersNotLoaded?: string;
 }
 
 /** `**failed**, *superseded by `x`*`: the status word, then what else is true of the row. */
@@ -30,6 +35,9 @@ function statusCell(entry: PendingEntry): string {
     entry.rollbackFrom ? `rollback from \`${entry.rollbackFrom}\`` : '',
     entry.runAfterDiscard ? 'run after discard' : '',
     entry.archiveNotInS3 ? 'archive not in S3' : '',
+    entry.helpersNotLoaded === undefined
+      ? ''
+      : `helpers not loaded${entry.helpersNotLoaded ? ` (${entry.helpersNotLoaded})` : ''}`,
     entry.imagesNotInEcr
       ? `${entry.imagesNotInEcr} image${entry.imagesNotInEcr > 1 ? 's' : ''} not in ECR`
       : '',
@@ -47,11 +55,13 @@ function parseStatusCell(cell: string): Partial<PendingEntry> & { status: Bundle
     const rollback = /^rollback from (\S+)$/.exec(note);
     const superseded = /^superseded by (\S+)$/.exec(note);
     const notInEcr = /^(\d+) images? not in ECR$/.exec(note);
+    const helpers = /^helpers not loaded(?: \((blocks? [\d-]+)\))?$/.exec(note);
     if (rollback) entry.rollbackFrom = rollback[1];
     else if (notInEcr) entry.imagesNotInEcr = Number(notInEcr[1]);
     else if (superseded) entry.supersededBy = superseded[1];
     else if (note === 'run after discard') entry.runAfterDiscard = true;
     else if (note === 'archive not in S3') entry.archiveNotInS3 = true;
+    else if (helpers) entry.helpersNotLoaded = helpers[1] ?? '';
   }
   return entry;
 }

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundle } from '../../src/commands/bundle/bundle.js';
 import { ingest } from '../../src/commands/ingest/ingest.js';
+import { init } from '../../src/commands/init/init.js';
 import { bastionBlocks } from '../../src/paste/bastion.js';
 import { fakeBastion } from '../helpers/bastion.js';
 import { expectAirgapError } from '../helpers/errors.js';
@@ -80,6 +81,73 @@ describe('blocks pasted into a shell without the helper blocks', () => {
     expect(error.hint).toBe(`paste blocks 1-${helpers} of PASTE.md there, then the blocks again`);
   });
 
+  it('a helper block cut short: every unit skipped, the bundle stays prepared, next the helper blocks', async () => {
+    if (!requireTool('script')) return;
+    await using repo = await opsRepo();
+    await init({ dir: repo.path });
+    commitAll(repo.path, 'airgap init');
+    const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    const bastion = fakeBastion(repo, result);
+    const blocks = bastionBlocks(result.record);
+    const helpers = blocks.filter((b) => b.helpers).map((b) => b.code);
+    expect(helpers.length).toBeGreaterThan(1);
+    // notes/s8/note-n8b.md 3: a new shell, the second helper block cut at a line end.
+    const second = helpers[1]!.split('\n');
+    const typed = [
+      helpers[0]!,
+      second.slice(0, second.length / 2).join('\n'),
+      ...helpers.slice(2),
+      ...blocks.filter((b) => !b.helpers).map((b) => b.code),
+      'exit',
+      '',
+    ];
+    const output = pasteIntoShell(
+      repo,
+      'bash --norc -i',
+      typed.join('\n'),
+      bastion.env,
+      bastion.home,
+    );
+    const transcript = join(repo.dir(), 'terminal.txt');
+    writeFileSync(transcript, output);
+    const ingested = await ingest({ transcript, repo: repo.path });
+    const id = result.record.id;
+    const n = helpers.length;
+    expect(ingested.counts.skipped).toBe(ingested.counts.total);
+    // Nothing ran: prepared as before, not partial.
+    expect(ingested.status).toBe('prepared');
+    expect(ingested.warnings).toContain(
+      `the helpers were not loaded in that shell (airgap_run: command not found, or helpers not loaded or damaged): paste blocks 1-${n} of PASTE.md there, then the blocks again`,
+    );
+    const pending = readFileSync(join(repo.path, 'PENDING-CHANGES.md'), 'utf8');
+    expect(pending).toContain(
+      `| \`${id}\` | dev | **prepared**, helpers not loaded (blocks 1-${n})`,
+    );
+    const state = readFileSync(join(repo.path, 'CURRENT-STATE.md'), 'utf8');
+    expect(state).toContain(
+      `its blocks were pasted where the helpers were not loaded, so nothing ran; next: paste blocks 1-${n} of PASTE.md again, then the blocks after them`,
+    );
+    expect(state).not.toMatch(/partial|failed step/);
+    const tracker = readFileSync(join(repo.path, 'TRACKER.md'), 'utf8');
+    expect(tracker).toContain(`| \`${id}\` | dev | not run (helpers not loaded) |`);
+    const runbook = readFileSync(join(repo.path, ingested.runbook), 'utf8');
+    expect(runbook).toContain('**Not run**: ');
+
+    // The whole paste afterwards: deployed, and the note is gone from the row.
+    const whole = pasteIntoShell(
+      repo,
+      'bash --norc -i',
+      [...blocks.map((b) => b.code), 'exit', ''].join('\n'),
+      bastion.env,
+      bastion.home,
+    );
+    writeFileSync(transcript, whole);
+    expect((await ingest({ transcript, repo: repo.path })).status).toBe('deployed');
+    const after = readFileSync(join(repo.path, 'PENDING-CHANGES.md'), 'utf8');
+    expect(after).toContain(`| \`${id}\` | dev | **deployed**`);
+    expect(after).not.toContain('helpers not loaded');
+  });
+
   it('a transcript without markers or that cause keeps the general hint', async () => {
     await using repo = await opsRepo();
     const transcript = join(repo.dir(), 'terminal.txt');
@@ -125,8 +193,8 @@ describe('blocks pasted into a shell without the helper blocks', () => {
 });
 
 describe('a paste cut inside a quoted step line', () => {
-  const cut =
-    "a paste was cut inside a quoted line, and the shell read the blocks after it at its '>' prompt: they did not run: press Ctrl-C at that prompt, paste that block again, then the blocks after it";
+  const cutAt = (block: number) =>
+    `a paste was cut inside a quoted line, and the shell read the blocks after it at its '>' prompt: they did not run: press Ctrl-C at that prompt, paste block ${block} again, then the blocks after it`;
 
   it('PASTE.md says what the > prompt means; ingest names it from the EOF error or the > lines', async () => {
     if (!requireTool('script')) return;
@@ -141,6 +209,8 @@ describe('a paste cut inside a quoted step line', () => {
     const steps = blocks.findIndex((b) => b.units?.some((n) => n > 3));
     const codes = blocks.map((b) => b.code);
     const step = codes[steps]!;
+    // The block whose unit call was cut: PASTE.md numbers the bastion blocks from 1.
+    const cut = cutAt(steps + 1);
     // Cut inside the quoted command of the first step: bash waits at `>` for the quote to close.
     const typed = [...codes.slice(0, steps), step.slice(0, step.indexOf("'") + 12)];
     // Then Ctrl-D: bash reports the open quote and the session ends.

@@ -78,6 +78,8 @@ export interface LivingDocsInput {
   failedPushes: readonly FailedPush[];
   /** The download found no object in S3 (archiveNotInS3): the row says so, and the handoff. */
   archiveNotInS3?: boolean;
+  /** Every unit refused for want of helpers: the helper blocks to name (PendingEntry's). */
+  helpersNotLoaded?: string;
 }
 
 /** PENDING-CHANGES.md, the handoff documents and docs/ecr-manifest.md after this ingest. */
@@ -111,6 +113,7 @@ export async function livingDocumentWrites(
       ...(previous?.rollbackFrom ? { rollbackFrom: previous.rollbackFrom } : {}),
       ...(afterDiscard ? { runAfterDiscard: true } : {}),
       ...(input.archiveNotInS3 ? { archiveNotInS3: true } : {}),
+      ...(input.helpersNotLoaded !== undefined ? { helpersNotLoaded: input.helpersNotLoaded } : {}),
     });
     const marked = markSuperseded(row.text);
     const update = { ...marked, changed: marked.text !== before };
@@ -120,7 +123,8 @@ export async function livingDocumentWrites(
       ...(await handoffWrites(root, readPendingEntries(update.text), {
         bundleId: record.id,
         environment: record.environment,
-        status,
+        // Still prepared: the tracker's outcome says what happened to the paste.
+        status: input.helpersNotLoaded === undefined ? status : 'not run (helpers not loaded)',
         date: input.firstDay,
         runbook: input.runbookRel,
       })),

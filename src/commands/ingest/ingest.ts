@@ -8,6 +8,7 @@ import { type CleanResult, cleanTranscript } from '../../ingest/clean/clean.js';
 import type { OutcomeCounts } from '../../ingest/outcome/outcome.js';
 import { helperBlockLines } from '../../ingest/parse/helper-echo.js';
 import {
+  helperBlocksText,
   type TroubleAdvice,
   troubleAdvice,
   troubleWithoutMarkers,
@@ -178,12 +179,12 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const pending = readPendingEntries(
       await readTextOrEmpty(join(root, PENDING_CHANGES_FILE)),
     ).find((e) => e.bundleId === bundleId);
-    const {
-      results,
-      status,
-      counts,
-      warnings: runbookWarnings,
-    } = decideOutcome(record, attempts, transcripts, pending?.rollbackFrom);
+    const decided = decideOutcome(record, attempts, transcripts, pending?.rollbackFrom);
+    const { results, counts, warnings: runbookWarnings, helpersNotLoaded } = decided;
+    // Nothing ran (every unit refused for want of helpers): the bundle stays where it was, not
+    // partial, and its row says which blocks load the helpers (notes/s8/note-n8b.md 3).
+    const kept = pending?.status === 'failed' || pending?.status === 'partial';
+    const status = helpersNotLoaded ? (kept ? pending.status : 'prepared') : decided.status;
     const ecr = await imagesStillMissing(root, record, results);
     runbookWarnings.missingImages = ecr.missing;
     runbookWarnings.externalImages = externalImagesOf(record);
@@ -228,6 +229,9 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       missingImages: runbookWarnings.missingImages,
       failedPushes: failed,
       archiveNotInS3: runbookWarnings.notInS3 !== undefined,
+      ...(helpersNotLoaded && status === 'prepared'
+        ? { helpersNotLoaded: helperBlocksText(record, '') }
+        : {}),
     });
     const runbook = await runbookPending;
     const writes: DocumentWrite[] = [

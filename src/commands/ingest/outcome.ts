@@ -8,7 +8,7 @@ import {
   splitRuns,
 } from '../../ingest/outcome/outcome.js';
 import { readRange } from '../../ingest/parse/images.js';
-import { adviceText, troubleAdvice } from '../../ingest/parse/paste-trouble.js';
+import { adviceText, type PasteTrouble, troubleAdvice } from '../../ingest/parse/paste-trouble.js';
 import type { SpooledAttempt } from '../../ingest/parse/spool.js';
 import { iso } from '../../ingest/runbook/runbook.js';
 import type { RunbookWarnings } from '../../ingest/runbook/runbook-notes.js';
@@ -17,6 +17,7 @@ import { cloudshellUnits } from '../../model/image-plan.js';
 import { countsInOutcome } from '../../model/markers.js';
 import type { BundleRecord } from '../../model/record.js';
 import { blocksRunning } from '../../model/unit-labels.js';
+import { HELPERS_MISSING } from '../../paste/helper-blocks.js';
 
 /**
  * Ingest's merge phase and the figures its result reports: which run of the transcript is the
@@ -61,14 +62,52 @@ export function decideOutcome(
     primary: primary.number,
     rollbackFrom,
   };
+  const helpersNotLoaded = skippedForHelpers(primary.results);
   // Said only while the bundle is not deployed: a paste that went wrong and was pasted again
   // since is history, not advice.
   if (checked.status !== 'deployed') {
-    const trouble = [...new Set(transcripts.spooled.flatMap((t) => t.trouble ?? []))].sort();
-    if (trouble.length)
-      warnings.pasteTrouble = trouble.map((t) => adviceText(troubleAdvice(t, record)));
+    const trouble = new Set<PasteTrouble>(transcripts.spooled.flatMap((t) => t.trouble ?? []));
+    // The units said it themselves, also when the loader's own line is not in the transcript.
+    if (helpersNotLoaded) trouble.add('helpers');
+    const cutBlock = trouble.has('cut') ? firstUnseenBlock(record, primary.results) : undefined;
+    if (trouble.size)
+      warnings.pasteTrouble = [...trouble]
+        .sort()
+        .map((t) => adviceText(troubleAdvice(t, record, cutBlock)));
   }
-  return { results: primary.results, status: checked.status, counts, warnings };
+  return { results: primary.results, status: checked.status, counts, warnings, helpersNotLoaded };
+}
+
+/**
+ * Every bastion unit was skipped by airgap_run itself because helpers.sh was not there (its
+ * one output line, paste/helper-blocks.ts): nothing ran, so the bundle is where it was.
+ */
+export function skippedForHelpers(results: readonly UnitResult[]): boolean {
+  const bastion = results.filter((r) => countsInOutcome(r.kind));
+  const line = `airgap: ${HELPERS_MISSING}`;
+  return (
+    bastion.length > 0 &&
+    bastion.every(
+      (r) =>
+        r.status === 'skipped' &&
+        r.final !== undefined &&
+        readRange(r.final.outputPath, r.final.outputStart, r.final.outputEnd, 4096).startsWith(
+          line,
+        ),
+    )
+  );
+}
+
+/**
+ * The PASTE.md block a cut paste stopped in: that of the first bastion unit without output
+ * (the shell read its call, cut inside a quoted line, and the calls after it at its `>` prompt).
+ */
+function firstUnseenBlock(
+  record: BundleRecord,
+  results: readonly UnitResult[],
+): number | undefined {
+  const unseen = results.find((r) => countsInOutcome(r.kind) && !r.final);
+  return unseen ? blocksRunning(record.plan, unseen.n, 'bastion')[0] : undefined;
 }
 
 /** The one count, keyed as the JSON output always was. */

@@ -61,11 +61,17 @@ export async function troubleWithoutMarkers(
   return bundleId ? { trouble, bundleId } : { trouble };
 }
 
-/** `blocks 1-N` (or `block 1`) of PASTE.md's bastion section: the helper blocks. */
-export function helperBlocksText(record: BundleRecord | undefined): string {
+/**
+ * `blocks 1-N` (or `block 1`) of PASTE.md's bastion section: the helper blocks; `unknown` when
+ * the record has no plan.
+ */
+export function helperBlocksText(
+  record: BundleRecord | undefined,
+  unknown = 'the helper blocks (block 1 on)',
+): string {
   const count = record?.plan?.blocks.filter((b) => b.side === 'bastion' && b.helpers).length ?? 0;
   if (count === 1) return 'block 1';
-  return count ? `blocks 1-${count}` : 'the helper blocks (block 1 on)';
+  return count ? `blocks 1-${count}` : unknown;
 }
 
 /** What went wrong and what to do about it (the error's message and hint, a runbook note). */
@@ -74,9 +80,11 @@ export interface TroubleAdvice {
   action: string;
 }
 
+/** `cutBlock`: the PASTE.md block the cut paste stopped in, when the outcome shows it. */
 export function troubleAdvice(
   trouble: PasteTrouble,
   record: BundleRecord | undefined,
+  cutBlock?: number,
 ): TroubleAdvice {
   switch (trouble) {
     case 'helpers':
@@ -95,7 +103,7 @@ export function troubleAdvice(
       return {
         cause:
           "a paste was cut inside a quoted line, and the shell read the blocks after it at its '>' prompt: they did not run",
-        action: 'press Ctrl-C at that prompt, paste that block again, then the blocks after it',
+        action: `press Ctrl-C at that prompt, paste ${cutBlock === undefined ? 'that block' : `block ${cutBlock}`} again, then the blocks after it`,
       };
     default: {
       const never: never = trouble;

@@ -135,6 +135,9 @@ function resultLine(input: RunbookInput): string {
       return `**Failed**: ${counts}; see Issues encountered.`;
     case 'partial':
       return `**Partial**: ${counts}. Units not yet seen have no output in the transcript(s) yet: paste the rest and ingest again.`;
+    case 'prepared':
+      // Ingest keeps a bundle prepared when every unit was refused for want of helpers.
+      return `**Not run**: ${counts}; the helpers were not loaded in that shell, so nothing ran (see the Paste note).`;
     default:
       return 'No bastion blocks in the transcript(s): nothing was deployed.';
   }
