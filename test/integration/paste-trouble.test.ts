@@ -81,6 +81,52 @@ describe('blocks pasted into a shell without the helper blocks', () => {
     expect(error.hint).toBe(`paste blocks 1-${helpers} of PASTE.md there, then the blocks again`);
   });
 
+  it("beside markers: another bundle's refusal is a warning for the bundle it names only", async () => {
+    if (!requireTool('script')) return;
+    await using repo = await opsRepo();
+    const a = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    appendFileSync(join(repo.path, 'k8s/dev/topics/kafka-topic-quote-priced.yaml'), '# B\n');
+    commitAll(repo.path, 'B');
+    const b = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    const bastion = fakeBastion(repo, b);
+    const blocksOfA = bastionBlocks(a.record);
+    const blocksOfB = bastionBlocks(b.record);
+    const codesOf = (blocks: typeof blocksOfA, helpers: boolean) =>
+      blocks.filter((x) => Boolean(x.helpers) === helpers).map((x) => x.code);
+    // B's helpers and first unit block, then A's helpers, then B's other blocks: refused.
+    const [first, ...rest] = codesOf(blocksOfB, false);
+    const typed = [
+      ...codesOf(blocksOfB, true),
+      first!,
+      ...codesOf(blocksOfA, true),
+      ...rest,
+      'exit',
+      '',
+    ];
+    const output = pasteIntoShell(
+      repo,
+      'bash --norc -i',
+      typed.join('\n'),
+      bastion.env,
+      bastion.home,
+    );
+    const transcript = join(repo.dir(), 'terminal.txt');
+    writeFileSync(transcript, output);
+    const foreign = /another bundle's helpers/;
+    const ofB = await ingest({ transcript, repo: repo.path, bundle: b.record.id, dryRun: true });
+    expect(ofB.status).toBe('partial');
+    expect(ofB.warnings.join('\n')).toMatch(foreign);
+    // The same paste as A's own partial run (ids swapped) whose refusals still name B: they
+    // say nothing of what A should do.
+    writeFileSync(
+      transcript,
+      output.replaceAll(b.record.id, a.record.id).replace(/is for \S+;/g, `is for ${b.record.id};`),
+    );
+    const ofA = await ingest({ transcript, repo: repo.path, bundle: a.record.id, dryRun: true });
+    expect(ofA.status).toBe('partial');
+    expect(ofA.warnings.join('\n')).not.toMatch(foreign);
+  });
+
   it('a helper block cut short: every unit skipped, the bundle stays prepared, next the helper blocks', async () => {
     if (!requireTool('script')) return;
     await using repo = await opsRepo();

@@ -39,6 +39,9 @@ export function pasteTroubleOf(line: string): PasteTrouble | undefined {
   return undefined;
 }
 
+/** The bundle whose block a shell holding another bundle's helpers refused (`foreign`). */
+export const refusedBundleOf = (line: string): string | undefined => FOREIGN.exec(line)?.[1];
+
 /** The bundle a unit call names, from its echo (`airgap_run <id> <n> <kind> …`). */
 const UNIT_CALL = /\bairgap_run ([a-z0-9][a-z0-9-]*) [1-9]\d* [a-z-]+/;
 

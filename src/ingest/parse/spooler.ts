@@ -4,7 +4,7 @@ import { countNewlines, longestRun } from '../read/line-regions.js';
 import { FileSink } from '../read/lines.js';
 import { HelperEchoFolder } from './helper-echo.js';
 import { type Attempt, type ParseEvent, TranscriptParser } from './parser.js';
-import { type PasteTrouble, pasteTroubleOf } from './paste-trouble.js';
+import { type PasteTrouble, pasteTroubleOf, refusedBundleOf } from './paste-trouble.js';
 import type { HelperEcho, SpooledAttempt, SpooledTranscript } from './spooled.js';
 
 const BACKTICK = 0x60;
@@ -73,7 +73,10 @@ export class Spooler {
       this.other.line(text);
       this.otherLines++;
       const trouble = pasteTroubleOf(text);
-      if (trouble) this.trouble.add(trouble);
+      // A refusal is this bundle's trouble only when it was this bundle's block: A's shell
+      // refusing B's blocks says nothing of what A should do.
+      if (trouble && (trouble !== 'foreign' || refusedBundleOf(text) === bundleId))
+        this.trouble.add(trouble);
       if (text.includes('`'))
         for (const run of text.match(/`+/g) ?? [])
           this.otherBackticks = Math.max(this.otherBackticks, run.length);
