@@ -1,3 +1,4 @@
+import { HELPERS_MISSING } from '../model/bastion-lines.js';
 import { markerPrintf } from '../model/markers.js';
 import { joinSh, raw, type ShellCode, sh } from './sh.js';
 
@@ -23,7 +24,6 @@ export function partCode(id: string, part: number, lines: readonly string[]): Sh
 export function helpersMissingLine(count: number): string {
   return `airgap: ${HELPERS_MISSING}: paste ${count > 1 ? `blocks 1-${count}` : 'block 1'} of PASTE.md again`;
 }
-export const HELPERS_MISSING = 'helpers not loaded or damaged';
 
 /**
  * The start of the first helper block, for the operator's own shell (bash, zsh, dash,

@@ -13,11 +13,11 @@ import type { SpooledAttempt } from '../../ingest/parse/spool.js';
 import { iso } from '../../ingest/runbook/runbook.js';
 import type { RunbookWarnings } from '../../ingest/runbook/runbook-notes.js';
 import type { BundleTranscripts } from '../../ingest/runbook/transcripts.js';
+import { HELPERS_MISSING } from '../../model/bastion-lines.js';
 import { cloudshellUnits } from '../../model/image-plan.js';
 import { countsInOutcome } from '../../model/markers.js';
 import type { BundleRecord } from '../../model/record.js';
 import { blocksRunning } from '../../model/unit-labels.js';
-import { HELPERS_MISSING } from '../../paste/helper-blocks.js';
 
 /**
  * Ingest's merge phase and the figures its result reports: which run of the transcript is the
