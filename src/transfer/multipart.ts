@@ -11,6 +11,7 @@ import {
   UploadPartCommand,
 } from '@aws-sdk/client-s3';
 import { AirgapError } from '../errors.js';
+import { oneAtATime } from '../util/one-at-a-time.js';
 import { alteredError } from './bundle-dir.js';
 import {
   clearUploadState,
@@ -167,6 +168,10 @@ export async function resumableUpload(input: MultipartInput): Promise<MultipartR
   let partsSent = 0;
   let partsReused = 0;
   const inFlight = new Set<Promise<void>>();
+  // One save at a time, each writing the state as it is then: two parts finishing together
+  // started two atomic writes whose mkdir steps could finish out of order, and the older state
+  // (one part) landed last; the resume then sent that part again.
+  const saveState = oneAtATime(() => saveUploadState(input.statePath, state));
   let failure: unknown;
   const file = await open(input.archivePath, 'r');
   try {
@@ -222,7 +227,7 @@ export async function resumableUpload(input: MultipartInput): Promise<MultipartR
           partsSent++;
           sent += length;
           input.onProgress?.(sent, input.size);
-          await saveUploadState(input.statePath, state);
+          await saveState();
         },
         (error: unknown) => {
           failure ??= error;
