@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
+import { HELPERS_MISSING } from '../../model/bastion-lines.js';
 import type { BundleRecord } from '../../model/record.js';
 
 /**
@@ -19,8 +20,9 @@ import type { BundleRecord } from '../../model/record.js';
 export type PasteTrouble = 'helpers' | 'foreign' | 'cut';
 
 // The last alternative is what the helper blocks of sheets made before the check printed.
-const HELPERS_MISSING =
-  /\bairgap_run: (?:command )?not found|\bcommand not found: airgap_run\b|^airgap: helpers not loaded or damaged\b|^airgap: paste the helper blocks again, in order$/;
+const HELPERS_NOT_LOADED = new RegExp(
+  `\\bairgap_run: (?:command )?not found|\\bcommand not found: airgap_run\\b|^airgap: ${HELPERS_MISSING}\\b|^airgap: paste the helper blocks again, in order$`,
+);
 // Anchored: the helper block's own echo holds the same words inside its printf.
 const FOREIGN =
   /^airgap: this block is for ([a-z0-9][a-z0-9-]*); the helpers in this shell are for /;
@@ -33,7 +35,7 @@ export function pasteTroubleOf(line: string): PasteTrouble | undefined {
   // in the quote it was looking for (`'' or `"'), so the rest need not be searched for it.
   if (!line.includes('airgap'))
     return line.endsWith("'") && line.includes(UNEXPECTED_EOF) ? 'cut' : undefined;
-  if (HELPERS_MISSING.test(line)) return 'helpers';
+  if (HELPERS_NOT_LOADED.test(line)) return 'helpers';
   if (FOREIGN.test(line)) return 'foreign';
   if (CUT.test(line)) return 'cut';
   return undefined;
