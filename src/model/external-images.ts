@@ -1,4 +1,4 @@
-import { parseImageRef } from './images.js';
+import { registryHost as host, parseImageRef } from './images.js';
 import type { BundleRecord } from './record.js';
 
 /**
@@ -22,13 +22,6 @@ export interface EcrRegistry {
   mirrors?: readonly string[] | undefined;
 }
 
-/** docker.io's other names: a reference without a host is pulled from it too. */
-const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
-const host = (registry: string) => {
-  const lower = registry.toLowerCase();
-  return DOCKER_HUB.has(lower) ? 'docker.io' : lower;
-};
-
 /** Whether pods naming the image pull it from outside the spec's ECR registry and its mirrors. */
 export function pullsFromOutside(image: string, ecr: EcrRegistry): boolean {
   const registry = host(parseImageRef(image).registry);
@@ -47,8 +40,21 @@ export function unusedMirrors(ecr: EcrRegistry, images: readonly string[]): stri
 }
 
 /** The registry hosts the images name, docker.io for those without one, sorted. */
-export function imageRegistries(images: readonly string[]): string[] {
+function imageRegistries(images: readonly string[]): string[] {
   return [...new Set(images.map((image) => host(parseImageRef(image).registry)))].sort();
+}
+
+/** `airgap bundle`'s warning for each unused mirror, naming the hosts outside ECR the images use. */
+export function unusedMirrorWarnings(
+  ecr: EcrRegistry,
+  images: readonly string[],
+  specPath: string,
+): string[] {
+  const named = imageRegistries(images).filter((registry) => registry !== host(ecr.registry));
+  return unusedMirrors(ecr, images).map(
+    (mirror) =>
+      `${specPath}: ecr.mirrors ${mirror} is the registry of no image in the manifests${named.length ? ` (they name ${named.join(', ')})` : ''}`,
+  );
 }
 
 /** `<registry>/<repository>:<tag>` (or `@<digest>`): where the CloudShell image block pushes it. */

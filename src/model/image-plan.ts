@@ -1,4 +1,4 @@
-import { isEcrRegistry, parseImageRef } from './images.js';
+import { isEcrRegistry, parseImageRef, registryHost } from './images.js';
 import type { BundleRecord, Unit } from './record.js';
 
 /**
@@ -90,7 +90,7 @@ function withoutOverwrites(plan: ImagePlan, sources: Record<string, string>): Im
 /** An image as the runtime names it: nginx:1.27 and docker.io/library/nginx:1.27 are one. */
 function sourceName(image: string): string {
   const ref = parseImageRef(image);
-  return `${ref.registry}/${ref.repository}:${ref.tag}`;
+  return `${registryHost(ref.registry)}/${ref.repository}:${ref.tag}`;
 }
 
 export function imagePushes(record: BundleRecord): ImagePush[] {

@@ -32,6 +32,15 @@ export function parseImageRef(ref: string): ImageRef {
   return { ref, registry, repository: path, tag, digest };
 }
 
+/** docker.io's other names: a reference without a host is pulled from it too. */
+const DOCKER_HUB = new Set(['docker.io', 'index.docker.io', 'registry-1.docker.io']);
+
+/** A registry as the runtime reaches it: lower case, docker.io for Docker Hub's other names. */
+export function registryHost(registry: string): string {
+  const lower = registry.toLowerCase();
+  return DOCKER_HUB.has(lower) ? 'docker.io' : lower;
+}
+
 export function isEcrRegistry(registry: string): boolean {
   return /^\d{12}\.dkr\.ecr\.[a-z0-9-]+\.amazonaws\.com(\.cn)?$/.test(registry);
 }

@@ -91,9 +91,15 @@ describe('CloudShell image pushes', () => {
     expect(first.pushes.map((p) => p.source)).toEqual(['strimzi/operator:0.32.0', 'nginx:1.27']);
     expect(first.unpushable[0]?.reason).toContain('or name it in imageSources (strimzi/operator)');
     expect(cloudshellWarnings(record({ missingImages: images }))).toHaveLength(1);
-    // The same image written two ways is one source: nothing is overwritten.
+    // The same image written three ways is one source: nothing is overwritten.
     const same = imagePlan(
-      record({ missingImages: ['nginx:1.27', 'docker.io/library/nginx:1.27'] }),
+      record({
+        missingImages: [
+          'nginx:1.27',
+          'docker.io/library/nginx:1.27',
+          'index.docker.io/library/nginx:1.27',
+        ],
+      }),
     );
     expect(same.unpushable).toEqual([]);
   });

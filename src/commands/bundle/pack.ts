@@ -10,10 +10,9 @@ import { invariantBroken } from '../../errors.js';
 import {
   type ExternalImage,
   ecrReference,
-  imageRegistries,
   lineNaming,
   pullsFromOutside,
-  unusedMirrors,
+  unusedMirrorWarnings,
 } from '../../model/external-images.js';
 import { archiveCodec } from '../../paste/archive-codecs.js';
 import type { Git } from '../../repo/git-access.js';
@@ -182,14 +181,8 @@ export async function checkBundle(
   const problems: ContentProblem[] = [];
   assertShippable([...problems, ...packed.problems], spec.allowSecrets, warnings, plan.specPath);
   warnings.push(...unusedIgnoreGlobs(spec.ignoreImages ?? [], packed.ignoredImages, plan.specPath));
-  if (spec.ecr) {
-    const ecrHost = spec.ecr.registry.toLowerCase();
-    const named = imageRegistries(packed.content.images).filter((r) => r !== ecrHost);
-    for (const mirror of unusedMirrors(spec.ecr, packed.content.images))
-      warnings.push(
-        `${plan.specPath}: ecr.mirrors ${mirror} is the registry of no image in the manifests${named.length ? ` (they name ${named.join(', ')})` : ''}`,
-      );
-  }
+  if (spec.ecr)
+    warnings.push(...unusedMirrorWarnings(spec.ecr, packed.content.images, plan.specPath));
   const missingImages = await checkImages(plan, packed.content.images, strict);
   return { missingImages, warnings };
 }
