@@ -7,9 +7,22 @@ import { init } from '../../src/commands/init/init.js';
 import { bastionBlocks } from '../../src/paste/bastion.js';
 import { fakeBastion } from '../helpers/bastion.js';
 import { expectAirgapError } from '../helpers/errors.js';
-import { opsRepo } from '../helpers/fixtures.js';
+import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
 import { commitAll, requireTool } from '../helpers/ops-repo.js';
 import { pasteIntoShell } from '../helpers/pty.js';
+
+/** Pastes `typed` into `shell` on a pty in the fake bastion's home; what it showed, saved. */
+function pasteSaved(
+  repo: OpsRepo,
+  bastion: { env: NodeJS.ProcessEnv; home: string },
+  shell: string,
+  typed: string,
+): { output: string; transcript: string } {
+  const output = pasteIntoShell(repo, shell, typed, bastion.env, bastion.home);
+  const transcript = join(repo.dir(), 'terminal.txt');
+  writeFileSync(transcript, output);
+  return { output, transcript };
+}
 
 /** Pastes that went wrong in ways the shell, not a marker, shows (notes/s8/note-n8.md 4, 5). */
 describe('blocks pasted into a shell without the helper blocks', () => {
@@ -22,16 +35,13 @@ describe('blocks pasted into a shell without the helper blocks', () => {
       const blocks = bastionBlocks(result.record);
       const helpers = blocks.filter((b) => b.helpers).length;
       const rest = blocks.filter((b) => !b.helpers).map((b) => b.code);
-      const output = pasteIntoShell(
+      const { output, transcript } = pasteSaved(
         repo,
+        bastion,
         shell,
         [...rest, 'exit', ''].join('\n'),
-        bastion.env,
-        bastion.home,
       );
       expect(output).toMatch(/airgap_run: (command )?not found|command not found: airgap_run/);
-      const transcript = join(repo.dir(), 'terminal.txt');
-      writeFileSync(transcript, output);
       const error = await expectAirgapError(ingest({ transcript, repo: repo.path }));
       // Still "no markers" (exit 20), now with the cause and the way out.
       expect(error.exitCode).toBe(20);
@@ -61,18 +71,10 @@ describe('blocks pasted into a shell without the helper blocks', () => {
       'exit',
       '',
     ];
-    const output = pasteIntoShell(
-      repo,
-      'bash --norc -i',
-      typed.join('\n'),
-      bastion.env,
-      bastion.home,
-    );
+    const { output, transcript } = pasteSaved(repo, bastion, 'bash --norc -i', typed.join('\n'));
     expect(output).toContain(
       `airgap: this block is for ${b.record.id}; the helpers in this shell are for ${a.record.id}`,
     );
-    const transcript = join(repo.dir(), 'terminal.txt');
-    writeFileSync(transcript, output);
     const error = await expectAirgapError(ingest({ transcript, repo: repo.path }));
     expect(error.exitCode).toBe(20);
     expect(error.message).toBe(
@@ -103,15 +105,7 @@ describe('blocks pasted into a shell without the helper blocks', () => {
       'exit',
       '',
     ];
-    const output = pasteIntoShell(
-      repo,
-      'bash --norc -i',
-      typed.join('\n'),
-      bastion.env,
-      bastion.home,
-    );
-    const transcript = join(repo.dir(), 'terminal.txt');
-    writeFileSync(transcript, output);
+    const { output, transcript } = pasteSaved(repo, bastion, 'bash --norc -i', typed.join('\n'));
     const foreign = /another bundle's helpers/;
     const ofB = await ingest({ transcript, repo: repo.path, bundle: b.record.id, dryRun: true });
     expect(ofB.status).toBe('partial');
@@ -147,15 +141,7 @@ describe('blocks pasted into a shell without the helper blocks', () => {
       'exit',
       '',
     ];
-    const output = pasteIntoShell(
-      repo,
-      'bash --norc -i',
-      typed.join('\n'),
-      bastion.env,
-      bastion.home,
-    );
-    const transcript = join(repo.dir(), 'terminal.txt');
-    writeFileSync(transcript, output);
+    const { transcript } = pasteSaved(repo, bastion, 'bash --norc -i', typed.join('\n'));
     const ingested = await ingest({ transcript, repo: repo.path });
     const id = result.record.id;
     const n = helpers.length;
@@ -220,15 +206,7 @@ describe('blocks pasted into a shell without the helper blocks', () => {
       'exit',
       '',
     ];
-    const output = pasteIntoShell(
-      repo,
-      'bash --norc -i',
-      typed.join('\n'),
-      bastion.env,
-      bastion.home,
-    );
-    const transcript = join(repo.dir(), 'terminal.txt');
-    writeFileSync(transcript, output);
+    const { transcript } = pasteSaved(repo, bastion, 'bash --norc -i', typed.join('\n'));
     const ingested = await ingest({ transcript, repo: repo.path });
     expect(ingested.status).toBe('partial');
     const advice = `the helpers were not loaded in that shell (airgap_run: command not found, or helpers not loaded or damaged): paste blocks 1-${helpers} of PASTE.md there, then the blocks again`;
@@ -293,9 +271,7 @@ describe('a paste cut inside a quoted step line', () => {
       const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
       const bastion = fakeBastion(repo, result, { KUBECTL_FAIL_ON: 'quote-priced' });
       const typed = [...bastionBlocks(result.record).map((b) => b.code), 'exit', ''];
-      const output = pasteIntoShell(repo, shell, typed.join('\n'), bastion.env, bastion.home);
-      const transcript = join(repo.dir(), 'terminal.txt');
-      writeFileSync(transcript, output);
+      const { transcript } = pasteSaved(repo, bastion, shell, typed.join('\n'));
       const ingested = await ingest({ transcript, repo: repo.path, dryRun: true });
       expect(ingested.status).toBe('failed');
       expect(ingested.warnings.join('\n')).not.toMatch(/paste was cut|helpers were not loaded/);
