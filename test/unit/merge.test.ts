@@ -79,6 +79,34 @@ describe('mergeAttempts', () => {
     expect(results[1]?.status).toBe('failed');
     expect(results[1]?.earlier.map((a) => a.rc)).toEqual([0]);
   });
+  it('orders two shells of one second by shell, whichever paste file sorts first', () => {
+    // A shell where nothing ran (every unit skipped at second 5), then a whole paste into a
+    // new shell that began in the same second. Kept pastes are named by second and digest,
+    // so the later paste can be transcript 0.
+    const skipped = (n: number, kind: Unit['kind'], seq: number) =>
+      attempt(n, kind, 0, 5, { skipped: true, endEpoch: 5, seq, transcript: 1, nonce: 'aaaa' });
+    const ran = (n: number, kind: Unit['kind'], seq: number, at: number) =>
+      attempt(n, kind, 0, at, { endEpoch: at, seq, transcript: 0, nonce: 'bbbb' });
+    const attempts = [
+      skipped(1, 'download', 0),
+      skipped(2, 'step', 1),
+      skipped(3, 'summary', 2),
+      ran(1, 'download', 0, 5),
+      ran(2, 'step', 1, 6),
+      ran(3, 'summary', 2, 6),
+    ];
+    const results = mergeAttempts(units, attempts, []);
+    expect(results.map((r) => r.status)).toEqual(['ok', 'ok', 'ok']);
+    expect(bundleStatus(results)).toBe('deployed');
+    expect(distinctExecutions(attempts).map((a) => a.nonce)).toEqual([
+      'aaaa',
+      'aaaa',
+      'aaaa',
+      'bbbb',
+      'bbbb',
+      'bbbb',
+    ]);
+  });
   it('is partial when a block never finished, failed when one failed', () => {
     expect(
       bundleStatus(

@@ -66,9 +66,46 @@ export function distinctExecutions(attempts: readonly SpooledAttempt[]): Spooled
     const seen = byExecution.get(key);
     byExecution.set(key, seen ? longer(seen, attempt) : attempt);
   });
-  return [...byExecution.values()].sort(
-    (a, b) => a.beginEpoch - b.beginEpoch || a.transcript - b.transcript || a.seq - b.seq,
+  const executions = [...byExecution.values()];
+  const rank = shellRanks(executions);
+  return executions.sort(
+    (a, b) =>
+      a.beginEpoch - b.beginEpoch ||
+      rank(a) - rank(b) ||
+      a.transcript - b.transcript ||
+      a.seq - b.seq,
   );
+}
+
+/**
+ * Markers tell time to the second, and kept pastes are named by the second they began and a
+ * digest, so two pastes of one second sort in digest order, not the order they were made.
+ * Executions of one second from two shells (two nonces: a whole paste into a new shell right
+ * after one that ran nothing) are ordered by shell instead: the shell that began first, then
+ * the one that ended first; one shell's executions keep their own order.
+ */
+function shellRanks(executions: readonly SpooledAttempt[]): (a: SpooledAttempt) => number {
+  const shellOf = (a: SpooledAttempt) => (a.nonce ? `s:${a.nonce}` : `t:${a.transcript}`);
+  const spans = new Map<string, { first: number; last: number; at: SpooledAttempt }>();
+  for (const a of executions) {
+    const end = a.endEpoch ?? a.beginEpoch;
+    const span = spans.get(shellOf(a));
+    if (!span) spans.set(shellOf(a), { first: a.beginEpoch, last: end, at: a });
+    else {
+      span.first = Math.min(span.first, a.beginEpoch);
+      span.last = Math.max(span.last, end);
+      if ((a.transcript - span.at.transcript || a.seq - span.at.seq) < 0) span.at = a;
+    }
+  }
+  const order = [...spans.entries()].sort(
+    ([, x], [, y]) =>
+      x.first - y.first ||
+      x.last - y.last ||
+      x.at.transcript - y.at.transcript ||
+      x.at.seq - y.at.seq,
+  );
+  const ranks = new Map(order.map(([shell], i) => [shell, i]));
+  return (a) => ranks.get(shellOf(a)) ?? 0;
 }
 
 /**
