@@ -1,4 +1,4 @@
-import { HELPERS_MISSING } from '../model/bastion-lines.js';
+import { foreignBlockLine, HELPERS_MISSING } from '../model/bastion-lines.js';
 import { markerPrintf } from '../model/markers.js';
 import { joinSh, raw, type ShellCode, sh } from './sh.js';
 
@@ -25,6 +25,9 @@ export function helpersMissingLine(count: number): string {
   return `airgap: ${HELPERS_MISSING}: paste ${count > 1 ? `blocks 1-${count}` : 'block 1'} of PASTE.md again`;
 }
 
+// printf's format for airgap_run's refusal of another bundle's block (its words are ingest's too).
+const FOREIGN_BLOCK_FORMAT = `${foreignBlockLine('%s', '%s')}: paste the helper blocks of %s (block 1 on) first\\n`;
+
 /**
  * The start of the first helper block, for the operator's own shell (bash, zsh, dash,
  * BusyBox ash; `set -e`, `set -C`, `set -u` and aliases allowed): draws the paste's nonce
@@ -46,7 +49,7 @@ export function functionCode(id: string, helperBlocks: number): ShellCode {
   return joinSh([
     raw(`AIRGAP_NONCE=$(command od -An -N4 -tx1 /dev/urandom | command tr -d ' \\n') || :`),
     sh`airgap_run() {
-  if [ "\${1:-}" != ${id} ]; then printf 'airgap: this block is for %s; the helpers in this shell are for %s: paste the helper blocks of %s (block 1 on) first\\n' "\${1:-?}" ${id} "\${1:-?}"; return 2
+  if [ "\${1:-}" != ${id} ]; then printf ${FOREIGN_BLOCK_FORMAT} "\${1:-?}" ${id} "\${1:-?}"; return 2
   elif [ -f ~/airgap/${id}/helpers.sh ]; then printf '%s\\n' "\${AIRGAP_NONCE:-}" | (unset AIRGAP_NONCE; command sh ~/airgap/${id}/helpers.sh "$@")
   else set -- ${id}" \${2:-0} \${3:-}" "$(command date -u +%s)" "\${AIRGAP_NONCE:+ s=$AIRGAP_NONCE}"
     ${raw(markerPrintf('begin', words))}; printf '%s\\n' ${helpersMissingLine(helperBlocks)}

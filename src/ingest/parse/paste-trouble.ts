@@ -1,6 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { createInterface } from 'node:readline';
-import { HELPERS_MISSING } from '../../model/bastion-lines.js';
+import { foreignBlockLine, HELPERS_MISSING } from '../../model/bastion-lines.js';
 import type { BundleRecord } from '../../model/record.js';
 
 /**
@@ -24,8 +24,7 @@ const HELPERS_NOT_LOADED = new RegExp(
   `\\bairgap_run: (?:command )?not found|\\bcommand not found: airgap_run\\b|^airgap: ${HELPERS_MISSING}\\b|^airgap: paste the helper blocks again, in order$`,
 );
 // Anchored: the helper block's own echo holds the same words inside its printf.
-const FOREIGN =
-  /^airgap: this block is for ([a-z0-9][a-z0-9-]*); the helpers in this shell are for /;
+const FOREIGN = new RegExp(`^${foreignBlockLine('([a-z0-9][a-z0-9-]*)', '')}`);
 const UNEXPECTED_EOF = 'unexpected EOF while looking for matching';
 const CUT = /^(?:d?quote)?> airgap_run [a-z0-9-]+ [1-9]\d* [a-z-]+/;
 
