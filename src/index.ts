@@ -6,8 +6,8 @@
  */
 import type { BundleOptions, BundleResult } from './commands/bundle/bundle.js';
 import type { DiscardOptions, DiscardResult } from './commands/discard/discard.js';
-import type { IngestOptions, IngestResult } from './commands/ingest/ingest.js';
 import type { IngestS3Options, IngestS3Result } from './commands/ingest/s3.js';
+import type { IngestOptions, IngestResult } from './commands/ingest/types.js';
 import type { InitResult } from './commands/init/init.js';
 import type { StatusResult } from './commands/status/status.js';
 import type { UploadOptions, UploadResult } from './commands/upload/upload.js';
@@ -15,8 +15,8 @@ import type { UploadOptions, UploadResult } from './commands/upload/upload.js';
 export type { BundleOptions, BundleResult } from './commands/bundle/bundle.js';
 export type { CommandContext } from './commands/context.js';
 export type { DiscardOptions, DiscardResult } from './commands/discard/discard.js';
-export type { IngestOptions, IngestResult } from './commands/ingest/ingest.js';
 export type { IngestedLog, IngestS3Options, IngestS3Result } from './commands/ingest/s3.js';
+export type { IngestOptions, IngestResult } from './commands/ingest/types.js';
 export type { InitResult } from './commands/init/init.js';
 export type { EnvironmentStatus, StatusResult } from './commands/status/status.js';
 export type { UploadCheck, UploadOptions, UploadResult } from './commands/upload/upload.js';

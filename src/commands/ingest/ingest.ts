@@ -1,21 +1,12 @@
-import { existsSync, readdirSync, statSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import type { EcrImageRecord } from '../../docs/ecr-manifest.js';
 import { PENDING_CHANGES_FILE, readPendingEntries } from '../../docs/pending-changes.js';
-import { AirgapError } from '../../errors.js';
 import { type CleanResult, cleanTranscript } from '../../ingest/clean/clean.js';
-import type { OutcomeCounts } from '../../ingest/outcome/outcome.js';
 import { helperBlockLines } from '../../ingest/parse/helper-echo.js';
-import {
-  helperBlocksText,
-  type TroubleAdvice,
-  troubleAdvice,
-  troubleWithoutMarkers,
-} from '../../ingest/parse/paste-trouble.js';
+import { helperBlocksText } from '../../ingest/parse/paste-trouble.js';
 import { HelperEcho } from '../../ingest/parse/spool.js';
 import { FileChunks } from '../../ingest/read/file-chunks.js';
-import { openRecording, type RecordingFormat } from '../../ingest/read/recording.js';
+import { openRecording } from '../../ingest/read/recording.js';
 import { iso } from '../../ingest/runbook/runbook.js';
 import { type RunbookWrite, runbookPath, runbookWrite } from '../../ingest/runbook/runbook-file.js';
 import {
@@ -25,10 +16,7 @@ import {
   MAX_REPO_FILE_BYTES,
 } from '../../ingest/runbook/transcripts.js';
 import { externalImagesOf } from '../../model/external-images.js';
-import type { BundleStatus } from '../../model/lifecycle.js';
-import { type FailedPush, pushCutShort } from '../../model/pushes.js';
-import { type BundleRecord, recordPath } from '../../model/record.js';
-import { parseRecordLazily } from '../../model/record-check.js';
+import { pushCutShort } from '../../model/pushes.js';
 import { openRunDir } from '../../repo/airgap-dir.js';
 import { asWriteFailure, docsLockPath, writeRepoDocuments } from '../../repo/documents.js';
 import { acquireLock } from '../../repo/lock.js';
@@ -36,64 +24,23 @@ import { readTextOrEmpty } from '../../util/fs.js';
 import type { GzipFile } from '../../util/gzip-file.js';
 import { onInterrupt } from '../../util/process.js';
 import type { DocumentWrite } from '../../util/transaction.js';
-import { type CommandContext, contextOf } from '../context.js';
+import { contextOf } from '../context.js';
 import {
   chooseBundle,
   imagesStillMissing,
   livingDocumentWrites,
   previewDiff,
 } from './documents.js';
+import { adviceWithoutMarkers, loadRecord, openTranscript } from './inputs.js';
 import {
   archiveNotInS3,
   decideOutcome,
-  type FailedUnit,
   failedUnits,
   firstDayOf,
   sumByRule,
   unitCounts,
 } from './outcome.js';
-
-export interface IngestOptions {
-  transcript: string;
-  repo?: string;
-  bundle?: string;
-  dryRun?: boolean;
-  redact?: boolean;
-  /** Bytes from elsewhere (a session log in S3), named for messages; `transcript` is then only its name. */
-  input?: { name: string; bytes: AsyncIterable<Buffer> };
-  /** Clock, working directory, stdin, git and document fs (CommandContext); real if left out. */
-  context?: Partial<CommandContext>;
-  /** Kept transcripts larger than this are gzipped (default: 50 MB; tests make it small). */
-  maxFileBytes?: number;
-}
-
-export interface IngestResult {
-  bundleId: string;
-  status: BundleStatus | undefined;
-  runbook: string;
-  transcript: string;
-  duplicate: boolean;
-  /** What the input was: a terminal copy or log, an asciinema cast, a script(1) typescript. */
-  format: RecordingFormat;
-  changed: string[];
-  /** Bastion units that decide the outcome, by status: the same count as the summary's. */
-  units: Record<string, number>;
-  counts: OutcomeCounts;
-  /** The bastion units that failed (counts.failed of them): number, name, exit code, block. */
-  failedUnits: FailedUnit[];
-  /** How many times the bundle ran (a download starts a run). */
-  runs: number;
-  /** The bastion's summary and the markers disagree (also in warnings and the runbook). */
-  disagreement?: string;
-  masked: number;
-  /** Masked values per rule id (the `«masked:<rule-id>»` markers), over every kept transcript. */
-  maskedByRule: Record<string, number>;
-  images: EcrImageRecord[];
-  /** CloudShell image pushes that ran: how many ended with exit code 0, and those that did not. */
-  pushes?: { ok: number; failed: FailedPush[] };
-  warnings: string[];
-  diff?: string;
-}
+import type { IngestOptions, IngestResult } from './types.js';
 
 /**
  * read → clean → parse → merge → render → write. Every document is computed before the
@@ -305,73 +252,6 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     run.remove();
     release();
   }
-}
-
-/** The read phase: checked before the lock is taken, opened when the clean phase asks. */
-function openTranscript(
-  options: IngestOptions,
-  context: CommandContext,
-): () => AsyncIterable<Buffer> {
-  const input = options.input;
-  if (input) return () => input.bytes;
-  if (options.transcript === '-') return context.stdin;
-  const path = resolve(context.cwd, options.transcript);
-  if (!existsSync(path)) {
-    throw new AirgapError(`transcript not found: ${options.transcript}`, {
-      hint: 'save the pasted terminal output to a file, or pipe it in with -',
-      code: 'usage',
-    });
-  }
-  // A folder was "this is a bug in airgap: EISDIR" (exit 70).
-  if (statSync(path).isDirectory()) {
-    const files = readdirSync(path)
-      .filter((f) => /\.(txt|log)$/.test(f))
-      .sort();
-    throw new AirgapError(`${options.transcript} is a directory: pass the transcript file`, {
-      hint: files.length
-        ? `files in it: ${files.slice(0, 3).join(', ')}${files.length > 3 ? ', …' : ''}`
-        : 'save the pasted terminal output to a file, or pipe it in with -',
-      code: 'usage',
-    });
-  }
-  // 2 MiB reads: the clean pass turns a chunk into one string when it is not ASCII (or once a
-  // known value is searched for in it; ASCII chunks are read as bytes, see AsciiText), and V8
-  // makes a string over 1 MB an external one (one copy) but a smaller one a heap string: 200 MB
-  // as 256 KiB strings cost 0.5-0.9 s CPU, as 2 MiB strings 0.03-0.05 s. Read into reused
-  // buffers (see FileChunks).
-  return () => new FileChunks(path, 1 << 21);
-}
-
-/**
- * Why a transcript holds no markers, when the shell said so (paste-trouble.ts): the advice for
- * the error's hint, naming the helper blocks of the bundle its unit calls name when the repo
- * knows it.
- */
-async function adviceWithoutMarkers(
-  root: string,
-  path: string,
-): Promise<TroubleAdvice[] | undefined> {
-  const { trouble, bundleId } = await troubleWithoutMarkers(path);
-  if (!trouble.size) return undefined;
-  const known = bundleId !== undefined && existsSync(join(root, recordPath(bundleId)));
-  const record = known ? await loadRecord(root, bundleId).catch(() => undefined) : undefined;
-  return [...trouble].sort().map((t) => troubleAdvice(t, record));
-}
-
-async function loadRecord(root: string, bundleId: string): Promise<BundleRecord> {
-  const recordFile = join(root, recordPath(bundleId));
-  if (!existsSync(recordFile)) {
-    throw new AirgapError(
-      `the repo does not know bundle ${bundleId} (no ${recordPath(bundleId)})`,
-      {
-        hint: 'ingest in the ops repo that built it, after committing bundles/records/ from `airgap bundle`',
-        code: 'unknownBundle',
-      },
-    );
-  }
-  // What the zod-free check accepts is what the schema gives (record-check.ts): a 1,000-step
-  // record's zod parse was ~25-40 ms of this thread. Anything else gets parseRecord's message.
-  return parseRecordLazily(await readFile(recordFile, 'utf8'), recordFile);
 }
 
 function keptTranscriptWrite(

@@ -12,7 +12,8 @@ import {
 } from '../../transfer/session-logs.js';
 import { makeS3Client } from '../../transfer/upload.js';
 import { contextOf } from '../context.js';
-import { type IngestOptions, type IngestResult, ingest } from './ingest.js';
+import { ingest } from './ingest.js';
+import type { IngestOptions, IngestResult } from './types.js';
 
 export interface IngestS3Options extends Omit<IngestOptions, 'transcript' | 'input'> {
   /** `s3://<bucket>/<key>` for one log, `s3://<bucket>/<prefix>/` for every log under it. */
