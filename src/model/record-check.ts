@@ -1,7 +1,7 @@
 /**
  * A bundle record checked without zod, for the record a first bundle has just written: its
- * rerun stamp is left only when the bytes parse through the record schema (rerun.ts), and that
- * parse loaded zod and built every record schema (see spec-check.ts for what that cost).
+ * rerun stamp is left only when the bytes parse through the record schema (rerun-stamp.ts),
+ * and that parse loaded zod and built every record schema (see spec-check.ts for what that cost).
  * isAcceptedRecord says yes only to what record.ts's bundleRecordSchema accepts. That schema
  * has no defaults or transforms, so what zod would give is the parsed JSON itself (keys in
  * another order). Anything else is left to parseRecord. test/unit/record-check.test.ts holds

@@ -4,12 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { buildBundle } from '../../src/commands/bundle/build.js';
 import { type BundleOptions, bundle } from '../../src/commands/bundle/bundle.js';
-import {
-  RECORD_KEPT,
-  stampPath,
-  unchangedRerun,
-  writeRerunStamp,
-} from '../../src/commands/bundle/rerun.js';
+import { unchangedRerun } from '../../src/commands/bundle/rerun.js';
+import { RECORD_KEPT, stampPath, writeRerunStamp } from '../../src/commands/bundle/rerun-stamp.js';
 import type { BundleRecord } from '../../src/model/record.js';
 import { expectAirgapError } from '../helpers/errors.js';
 import { opsRepo } from '../helpers/fixtures.js';

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildIdOf } from '../../src/commands/bundle/rerun.js';
+import { buildIdOf } from '../../src/commands/bundle/rerun-stamp.js';
 
 // npm pack writes every file with this mtime; tar -x and cp -p keep it (npm install does not).
 const NPM_MTIME = Date.UTC(1985, 9, 26, 8, 15);

@@ -24,7 +24,7 @@ import { checkBundle, loadScanState, packBundle, type ScanState } from './pack.j
 import { type BundlePlan, type EarlyShow, planBundle } from './plan.js';
 import { makeRecord } from './record.js';
 import { renderBundleDir } from './render.js';
-import { writeRerunStamp } from './rerun.js';
+import { writeRerunStamp } from './rerun-stamp.js';
 import { signBundle } from './sign.js';
 import type { BundleOptions, BundleResult } from './types.js';
 import type { RecordVouch } from './vouched-record.js';

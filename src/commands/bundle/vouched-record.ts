@@ -1,6 +1,6 @@
 /**
  * What a rerun stamp (rerun.ts) says of a record's bytes, for the full plan to read a record
- * it vouches for without the schema. A leaf: rerun.ts and plan.ts both import it.
+ * it vouches for without the schema. A leaf: rerun.ts, rerun-stamp.ts and plan.ts import it.
  */
 import type { BundleRecord } from '../../model/record.js';
 import { sha256HexLazily } from '../../util/lazy-hash.js';
@@ -11,7 +11,7 @@ import { sha256HexLazily } from '../../util/lazy-hash.js';
  * the commit nor the tree matter to that: the schema is this build's, the bytes are the same.
  */
 export interface RecordVouch {
-  /** The record's bytes, up to rerun.ts's RECORD_KEPT; else their sha256. */
+  /** The record's bytes, up to rerun-stamp.ts's RECORD_KEPT; else their sha256. */
   record?: string | undefined;
   recordSha256?: string | undefined;
 }
