@@ -3,7 +3,7 @@ import type { BundleFile } from '../model/record.js';
 import { SPEC_TEXT_LIMITS } from '../model/spec-rules.js';
 import { grouped } from '../util/format.js';
 import { shellQuote } from '../util/shell-quote.js';
-import { ANNOTATION_LIMIT, type ManifestObject } from './manifests.js';
+import { ANNOTATION_LIMIT, type ManifestObject } from './manifest-objects.js';
 import { type PlanItem, planItems } from './plan-items.js';
 
 export { kindRank } from './plan-items.js';

@@ -1,7 +1,14 @@
 import yaml from 'js-yaml';
 import { grouped } from '../util/format.js';
-import { globMatcher } from '../util/glob.js';
-import { type CredentialDetector, credentialDetector } from './credentials.js';
+import { expandsBeyond, MAX_ALIAS_EXPANSION } from './alias-expansion.js';
+import { documentLines, listItemLines } from './document-lines.js';
+import {
+  ANNOTATION_LIMIT,
+  isKustomizationPath,
+  kustomizationObject,
+  type ManifestObject,
+  manifestObject,
+} from './manifest-objects.js';
 import { collectOperatorImages, isListKind } from './operator-images.js';
 import { classifySecret } from './secret-objects.js';
 import { type SimpleYaml, simpleLoadAll } from './simple-yaml.js';
@@ -19,33 +26,6 @@ export interface ContentProblem {
   kind: 'yaml' | 'manifest' | 'secret' | 'warning';
 }
 
-/** What the default plan needs to know of each Kubernetes document to order the applies. */
-export interface ManifestObject {
-  kind: string;
-  apiVersion: string;
-  name: string;
-  namespace?: string;
-  /** For a CustomResourceDefinition: the `<group>/<kind>` it defines. */
-  defines?: string;
-  /** Its JSON is too large for the annotation client-side apply writes (server-side it goes). */
-  oversized?: true;
-  /** For a kustomization file: what `kubectl apply -k` builds from it. */
-  kustomize?: { resources: string[]; namespace?: string };
-}
-
-/**
- * What the API server allows in metadata.annotations: client-side apply copies the whole
- * object there as JSON (kubectl.kubernetes.io/last-applied-configuration).
- */
-export const ANNOTATION_LIMIT = 262_144;
-const LAST_APPLIED_KEY = 'kubectl.kubernetes.io/last-applied-configuration';
-
-const KUSTOMIZATION_NAMES = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
-
-export function isKustomizationPath(path: string): boolean {
-  return KUSTOMIZATION_NAMES.test(path);
-}
-
 export interface ManifestScan {
   problems: ContentProblem[];
   images: string[];
@@ -53,62 +33,7 @@ export interface ManifestScan {
   objects: ManifestObject[];
 }
 
-/** Names that mark a file as a credential whatever it holds. */
-export const CREDENTIAL_NAME_GLOBS: readonly string[] = [
-  '**/.env',
-  '**/.env.*',
-  '**/*.env',
-  '**/.docker/config.json',
-  '**/*.dockerconfigjson',
-  '**/*.pem',
-  '**/*.key',
-  '**/id_rsa*',
-  '**/id_ed25519*',
-  '**/id_ecdsa*',
-  '**/kubeconfig*',
-  '**/.kube/config',
-  '**/.aws/credentials',
-  '**/*.p12',
-  '**/*.pfx',
-];
-const credentialGlobs = globMatcher(CREDENTIAL_NAME_GLOBS, { dot: true, nocase: true });
-
 export { isYamlPath } from './names.js';
-
-/**
- * A word that every name the globs above match holds (ASCII, case-insensitive as the globs
- * are: a regex without the u flag folds case the same way as picomatch's). A name without one
- * cannot match, so the globs are asked only for the few that have one: the scan asks this for
- * every file, 50,000 times on a large tree. Keep it in step with the globs
- * (manifests.test.ts compares the two on many names).
- */
-const CREDENTIAL_WORDS = /env|config|pem|key|id_|credentials|p12|pfx/i;
-
-function credentialNames(path: string): boolean {
-  return CREDENTIAL_WORDS.test(path) && credentialGlobs(path);
-}
-
-/** Whether a file's name alone marks it as a credential (`.env`, `id_rsa`, `*.pem`…). */
-export function isCredentialName(path: string): boolean {
-  return credentialNames(path);
-}
-
-/** Looks at a file's name and text for credentials; returns one problem per finding. */
-export function scanForCredentials(
-  path: string,
-  text: string | undefined,
-  detector: CredentialDetector = credentialDetector,
-): ContentProblem[] {
-  const problems: ContentProblem[] = [];
-  if (credentialNames(path)) {
-    problems.push({ path, line: 1, kind: 'secret', message: 'file name looks like a credential' });
-  }
-  if (text === undefined) return problems;
-  for (const finding of detector.findSecrets(text)) {
-    problems.push({ path, line: finding.line, kind: 'secret', message: `holds ${finding.what}` });
-  }
-  return problems;
-}
 
 /** Collects every string under a key named `image`: containers, initContainers, Strimzi CRs. */
 export function collectImages(node: unknown, into: Set<string>): void {
@@ -120,69 +45,6 @@ export function collectImages(node: unknown, into: Set<string>): void {
       else collectImages(value, into);
     }
   }
-}
-
-/**
- * How many nodes aliases may add to one document. js-yaml shares an aliased node instead of
- * copying it, so loading stays linear, but anything that walks the result (image collection,
- * kubectl on the bastion) meets every expansion: a few hundred bytes of nested aliases expand
- * to billions of nodes.
- */
-export const MAX_ALIAS_EXPANSION = 10_000;
-
-/** Distinct objects and arrays in a loaded document (shared, aliased ones counted once). */
-function distinctNodes(root: unknown): number {
-  const seen = new Set<object>();
-  const stack: unknown[] = [root];
-  while (stack.length) {
-    const node = stack.pop();
-    if (!node || typeof node !== 'object' || seen.has(node)) continue;
-    seen.add(node);
-    stack.push(...(Array.isArray(node) ? node : Object.values(node)));
-  }
-  return seen.size;
-}
-
-/** True when walking the document as a tree visits more than `budget` extra nodes. */
-function expandsBeyond(root: unknown, budget: number): boolean {
-  const limit = distinctNodes(root) + budget;
-  let visits = 0;
-  const stack: unknown[] = [root];
-  while (stack.length) {
-    const node = stack.pop();
-    if (!node || typeof node !== 'object') continue;
-    if (++visits > limit) return true;
-    stack.push(...(Array.isArray(node) ? node : Object.values(node)));
-  }
-  return false;
-}
-
-/**
- * The first content line of each document, as js-yaml splits them: a `---` that follows only
- * comments and blank lines opens the first document rather than a second one.
- */
-export function documentLines(text: string): number[] {
-  const starts: number[] = [];
-  let content = false;
-  let start = 1;
-  text.split('\n').forEach((raw, i) => {
-    const line = raw.replace(/\r$/, '');
-    if (/^---(\s|$)/.test(line)) {
-      if (content) starts.push(start);
-      content = false;
-      start = i + 2;
-      if (/^---\s+\S/.test(line) && !/^---\s+#/.test(line)) {
-        content = true;
-        start = i + 1;
-      }
-    } else if (!content && /^\s*(#|%|$)/.test(line)) {
-      start = i + 2;
-    } else if (!content) {
-      content = true;
-    }
-  });
-  starts.push(start);
-  return starts;
 }
 
 /** Parses every document of a YAML file and checks what Kubernetes needs of each. */
@@ -315,69 +177,6 @@ function readsOnlySkeleton(document: unknown): boolean {
       kind === 'CustomResourceDefinition'
     )
   );
-}
-
-function manifestObject(
-  record: Record<string, unknown>,
-  mayBeOversized: boolean,
-): ManifestObject | undefined {
-  const metadata = record.metadata as Record<string, unknown> | undefined;
-  if (typeof record.kind !== 'string' || typeof record.apiVersion !== 'string') return undefined;
-  const object: ManifestObject = {
-    kind: record.kind,
-    apiVersion: record.apiVersion,
-    name: typeof metadata?.name === 'string' ? metadata.name : '',
-  };
-  if (typeof metadata?.namespace === 'string') object.namespace = metadata.namespace;
-  const spec = record.spec as { group?: unknown; names?: { kind?: unknown } } | undefined;
-  if (
-    record.kind === 'CustomResourceDefinition' &&
-    typeof spec?.group === 'string' &&
-    typeof spec.names?.kind === 'string'
-  )
-    object.defines = `${spec.group}/${spec.names.kind}`;
-  if (mayBeOversized) {
-    const bytes = Buffer.byteLength(JSON.stringify(record)) + LAST_APPLIED_KEY.length;
-    if (bytes > ANNOTATION_LIMIT) object.oversized = true;
-  }
-  return object;
-}
-
-function kustomizationObject(record: Record<string, unknown>): ManifestObject {
-  const resources = Array.isArray(record.resources)
-    ? record.resources.filter((r): r is string => typeof r === 'string')
-    : [];
-  return {
-    kind: 'Kustomization',
-    apiVersion: typeof record.apiVersion === 'string' ? record.apiVersion : '',
-    name: '',
-    kustomize: {
-      resources,
-      ...(typeof record.namespace === 'string' ? { namespace: record.namespace } : {}),
-    },
-  };
-}
-
-/** The line of each entry of a document's top-level `items:` sequence, in one pass. */
-export function listItemLines(lines: readonly string[], documentLine: number): number[] {
-  const found: number[] = [];
-  let i = documentLine - 1;
-  while (i < lines.length && !/^items\s*:/.test(lines[i] ?? '')) {
-    if (i > documentLine - 1 && /^---/.test(lines[i] ?? '')) return found;
-    i++;
-  }
-  let indent = -1;
-  for (i++; i < lines.length; i++) {
-    const line = lines[i] ?? '';
-    if (/^(---|\.\.\.)(\s|$)/.test(line)) break;
-    if (/^\S/.test(line) && !line.startsWith('- ') && !line.startsWith('#')) break;
-    const dash = /^(\s*)- /.exec(line);
-    if (!dash) continue;
-    const at = dash[1]?.length ?? 0;
-    if (indent === -1) indent = at;
-    if (at === indent) found.push(i + 1);
-  }
-  return found;
 }
 
 function isObject(value: unknown): value is Record<string, unknown> {

@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import type { BundleFile } from '../model/record.js';
 import { globMatcher } from '../util/glob.js';
-import { isKustomizationPath, type ManifestObject } from './manifests.js';
+import { isKustomizationPath, type ManifestObject } from './manifest-objects.js';
 
 /**
  * What the default plan applies: one manifest file (`-f <file>`), or a whole kustomization

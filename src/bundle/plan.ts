@@ -10,7 +10,7 @@ import { stableJson } from '../util/stable-json.js';
 import { lineOf } from '../util/yaml-lines.js';
 import { type DefaultPlan, defaultPlan, type PlannedStep } from './default-plan.js';
 import { makeMatcher, NO_COMMITTED_MATCH } from './dirty.js';
-import type { ManifestObject } from './manifests.js';
+import type { ManifestObject } from './manifest-objects.js';
 import { matchableName, nameProblem } from './names.js';
 
 export { dirtyMatches, makeMatcher } from './dirty.js';

@@ -1,6 +1,7 @@
+import { scanForCredentials } from './credential-files.js';
 import { credentialDetector, separatePassDetector } from './credentials.js';
 import { lfsPointerProblem } from './lfs.js';
-import { scanForCredentials, scanManifest } from './manifests.js';
+import { scanManifest } from './manifests.js';
 import { isYamlPath } from './names.js';
 import type { CachedScan } from './scan-cache.js';
 

@@ -1,5 +1,6 @@
 import { invariantBroken } from '../errors.js';
-import type { ContentProblem, ManifestObject } from './manifests.js';
+import type { ManifestObject } from './manifest-objects.js';
+import type { ContentProblem } from './manifests.js';
 
 /** What a scan finds in one file: kept in the scan cache and handed between threads. */
 export interface CachedScan {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { defaultPlan, kindRank } from '../../src/bundle/default-plan.js';
-import type { ManifestObject } from '../../src/bundle/manifests.js';
+import type { ManifestObject } from '../../src/bundle/manifest-objects.js';
 import type { BundleFile } from '../../src/model/record.js';
 
 const file = (path: string): BundleFile => ({ path, size: 1, mode: '100644', sha256: 'x' });

@@ -1,6 +1,6 @@
 import picomatch from 'picomatch';
 import { describe, expect, it } from 'vitest';
-import { CREDENTIAL_NAME_GLOBS, isCredentialName } from '../../src/bundle/manifests.js';
+import { CREDENTIAL_NAME_GLOBS, isCredentialName } from '../../src/bundle/credential-files.js';
 import { globMatcher, regexFlags } from '../../src/util/glob.js';
 
 // Names built from pieces that sit on the edges of the globs below: dots, case, slashes in

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import {
-  collectImages,
-  documentLines,
-  listItemLines,
-  MAX_ALIAS_EXPANSION,
-  scanManifest,
-} from '../../src/bundle/manifests.js';
+import { MAX_ALIAS_EXPANSION } from '../../src/bundle/alias-expansion.js';
+import { documentLines, listItemLines } from '../../src/bundle/document-lines.js';
+import { collectImages, scanManifest } from '../../src/bundle/manifests.js';
 
 describe('scanManifest: images and Secrets', () => {
   it('collects images from containers, initContainers and Strimzi CRs', () => {

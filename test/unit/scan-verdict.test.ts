@@ -1,7 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { ManifestObject } from '../../src/bundle/manifests.js';
+import type { ManifestObject } from '../../src/bundle/manifest-objects.js';
 import { type CachedScan, ScanCache } from '../../src/bundle/scan-cache.js';
 import { scanContent } from '../../src/bundle/scan-content.js';
 import {

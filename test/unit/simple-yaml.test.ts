@@ -1,6 +1,6 @@
 import yaml from 'js-yaml';
 import { describe, expect, it } from 'vitest';
-import { documentLines } from '../../src/bundle/manifests.js';
+import { documentLines } from '../../src/bundle/document-lines.js';
 import { simpleLoadAll } from '../../src/bundle/simple-yaml.js';
 import { seededRandom } from '../helpers/seeded-random.js';
 

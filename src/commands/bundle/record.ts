@@ -1,5 +1,5 @@
 import { ecrCheckCommand } from '../../bundle/ecr-check.js';
-import type { ManifestObject } from '../../bundle/manifests.js';
+import type { ManifestObject } from '../../bundle/manifest-objects.js';
 import { planSteps, planUnits } from '../../bundle/plan.js';
 import type { ExternalImage } from '../../model/external-images.js';
 import type {

@@ -1,0 +1,69 @@
+/** What the default plan needs to know of each Kubernetes document to order the applies. */
+export interface ManifestObject {
+  kind: string;
+  apiVersion: string;
+  name: string;
+  namespace?: string;
+  /** For a CustomResourceDefinition: the `<group>/<kind>` it defines. */
+  defines?: string;
+  /** Its JSON is too large for the annotation client-side apply writes (server-side it goes). */
+  oversized?: true;
+  /** For a kustomization file: what `kubectl apply -k` builds from it. */
+  kustomize?: { resources: string[]; namespace?: string };
+}
+
+/**
+ * What the API server allows in metadata.annotations: client-side apply copies the whole
+ * object there as JSON (kubectl.kubernetes.io/last-applied-configuration).
+ */
+export const ANNOTATION_LIMIT = 262_144;
+const LAST_APPLIED_KEY = 'kubectl.kubernetes.io/last-applied-configuration';
+
+const KUSTOMIZATION_NAMES = /(^|\/)(kustomization\.ya?ml|Kustomization)$/;
+
+export function isKustomizationPath(path: string): boolean {
+  return KUSTOMIZATION_NAMES.test(path);
+}
+
+/** The ManifestObject of one document (or List item) that has a kind and apiVersion. */
+export function manifestObject(
+  record: Record<string, unknown>,
+  mayBeOversized: boolean,
+): ManifestObject | undefined {
+  const metadata = record.metadata as Record<string, unknown> | undefined;
+  if (typeof record.kind !== 'string' || typeof record.apiVersion !== 'string') return undefined;
+  const object: ManifestObject = {
+    kind: record.kind,
+    apiVersion: record.apiVersion,
+    name: typeof metadata?.name === 'string' ? metadata.name : '',
+  };
+  if (typeof metadata?.namespace === 'string') object.namespace = metadata.namespace;
+  const spec = record.spec as { group?: unknown; names?: { kind?: unknown } } | undefined;
+  if (
+    record.kind === 'CustomResourceDefinition' &&
+    typeof spec?.group === 'string' &&
+    typeof spec.names?.kind === 'string'
+  )
+    object.defines = `${spec.group}/${spec.names.kind}`;
+  if (mayBeOversized) {
+    const bytes = Buffer.byteLength(JSON.stringify(record)) + LAST_APPLIED_KEY.length;
+    if (bytes > ANNOTATION_LIMIT) object.oversized = true;
+  }
+  return object;
+}
+
+/** A kustomization file: what `kubectl apply -k` builds from it. */
+export function kustomizationObject(record: Record<string, unknown>): ManifestObject {
+  const resources = Array.isArray(record.resources)
+    ? record.resources.filter((r): r is string => typeof r === 'string')
+    : [];
+  return {
+    kind: 'Kustomization',
+    apiVersion: typeof record.apiVersion === 'string' ? record.apiVersion : '',
+    name: '',
+    kustomize: {
+      resources,
+      ...(typeof record.namespace === 'string' ? { namespace: record.namespace } : {}),
+    },
+  };
+}
