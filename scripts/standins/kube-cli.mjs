@@ -1,13 +1,12 @@
 // The kubectl commands of the stand-in (apply, create, diff, wait, get, rollout, version) over the
-// API-server model in kube-model.mjs. Called once per process by ./kubectl, or many times by
-// the test helpers' model server (kube-server.mjs), so it reads nothing from `process` but
-// the working directory.
+// API-server model in kube-model.mjs; get is in kube-get.mjs, diff in kube-diff.mjs. Called once
+// per process by ./kubectl, or many times by the test helpers' model server (kube-server.mjs),
+// so it reads nothing from `process` but the working directory.
 
-import { spawnSync } from 'node:child_process';
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import yaml from 'js-yaml';
+import { diff } from './kube-diff.mjs';
+import { get } from './kube-get.mjs';
 import {
   admissionError,
   canonical,
@@ -20,7 +19,6 @@ import {
   persist,
   readFilenameArg,
   readKustomization,
-  resolveResourceType,
   saveState,
 } from './kube-model.mjs';
 
@@ -57,6 +55,8 @@ export function kubectl(argv, env, write, readStdin = () => '') {
   const state = loadState(stateDir);
   const out = (line) => write.out(`${line}\n`);
   const err = (line) => write.err(`${line}\n`);
+  // What the commands in kube-get.mjs and kube-diff.mjs read and write through.
+  const call = { state, env, write, out, err };
 
   /** The flags apply, diff and wait take; an unknown flag is an error, as in kubectl. */
   function parseFlags(args) {
@@ -155,56 +155,6 @@ export function kubectl(argv, env, write, readStdin = () => '') {
     return 0;
   }
 
-  /**
-   * Like kubectl diff: a server dry run of each object, exit 0 without differences, 1 with, >1
-   * on an error. The changed objects are compared by one `diff -r` of two folders (a diff per
-   * object was a fork of this process and of diff each, 394 in installs.test.ts), its headers
-   * written back to the labels `diff -u -N --label live/… --label merged/…` of each pair gives.
-   */
-  function diff(args) {
-    const flags = parseFlags(args);
-    const { mapped, errors } = gather(flags);
-    const work = mkdtempSync(join(env.TMPDIR || tmpdir(), 'kubectl-diff-'));
-    const names = [];
-    try {
-      mkdirSync(join(work, 'live'));
-      mkdirSync(join(work, 'merged'));
-      for (const o of mapped) {
-        const live = state.objects[identity(o)];
-        const problem = admissionError(state, o, {
-          serverSide: flags.serverSide,
-          verb: live ? 'patching' : 'creating',
-        });
-        if (problem) {
-          errors.push(problem);
-          continue;
-        }
-        if (live && canonical(live.object) === canonical(o.object)) continue;
-        // Same-length numbers: diff -r visits the pairs in the order of the objects.
-        const file = String(names.length).padStart(6, '0');
-        names.push(`${o.resource}.${o.namespace ?? ''}.${o.name}`);
-        writeFileSync(join(work, 'live', file), live ? yaml.dump(live.object) : '');
-        writeFileSync(join(work, 'merged', file), yaml.dump(o.object));
-      }
-      if (names.length) {
-        const run = spawnSync('diff', ['-u', '-N', '-r', 'live', 'merged'], {
-          cwd: work,
-          encoding: 'utf8',
-          env,
-          maxBuffer: 1024 * 1024 * 1024,
-        });
-        write.out(labelled(run.stdout, names));
-      }
-    } finally {
-      rmSync(work, { recursive: true, force: true });
-    }
-    if (errors.length) {
-      for (const e of errors) err(e);
-      return 2;
-    }
-    return names.length ? 1 : 0;
-  }
-
   /** `wait --for=condition=Established crd/<name>…` makes those CRDs served; jobs complete at once. */
   function wait(args) {
     const flags = parseFlags(args);
@@ -243,120 +193,6 @@ export function kubectl(argv, env, write, readStdin = () => '') {
   }
 
   /**
-   * `get <kind> [name…]` as kubectl answers it: every object of the kind, or the named ones;
-   * each name not there is `Error from server (NotFound): <resource> "<name>" not found` on
-   * stderr and exit 1, after the rows of the names found (a header only when one is).
-   */
-  function get(args) {
-    const [kind = '', slashName] = (args[0] ?? '').split('/', 2);
-    const valueFlags = new Set(['-n', '--namespace', '-o', '--output', '-l', '--selector']);
-    const names = slashName ? [slashName] : [];
-    const flag = (short, long) => {
-      let value;
-      for (let i = 1; i < args.length; i++) {
-        if (args[i] === short || args[i] === long) value = args[i + 1];
-        else if (args[i].startsWith(`${long}=`)) value = args[i].slice(long.length + 1);
-        else if (short && args[i].startsWith(short) && args[i].length > short.length)
-          value = args[i].slice(short.length).replace(/^=/, '');
-      }
-      return value;
-    };
-    for (let i = 1; i < args.length; i++) {
-      if (valueFlags.has(args[i])) i++;
-      else if (!args[i].startsWith('-')) names.push(args[i]);
-    }
-    const namespace = flag('-n', '--namespace');
-    const table = kindTable(kind, namespace);
-    if (!table) {
-      const type = resolveResourceType(state, kind);
-      if (!type) throw new KubeError(`error: the server doesn't have a resource type "${kind}"`);
-      const all = args.includes('-A') || args.includes('--all-namespaces');
-      return getStored(
-        type,
-        names,
-        all ? undefined : (namespace ?? 'default'),
-        flag('-o', '--output'),
-      );
-    }
-    const rows = names.length
-      ? names.flatMap((n) => table.rows.filter((r) => r.name === n))
-      : table.rows;
-    if (rows.length || !names.length) out(table.header);
-    for (const r of rows) out(r.line);
-    const missing = names.filter((n) => !table.rows.some((r) => r.name === n));
-    for (const n of missing)
-      err(`Error from server (NotFound): ${table.resource} "${n}" not found`);
-    return missing.length ? 1 : 0;
-  }
-
-  /**
-   * `get` of any other kind the server serves: the objects applied of it (in `namespace`, or in
-   * every namespace when undefined), as a table, `-o name`, or `-o yaml|json` (one object when
-   * one name is asked for, else a List). Nothing there is `No resources found` on stderr, exit 0.
-   */
-  function getStored(type, names, namespace, output) {
-    const resource = type.group
-      ? `${type.kind.toLowerCase()}.${type.group}`
-      : type.kind.toLowerCase();
-    const inScope = Object.entries(state.objects)
-      .map(([key, live]) => {
-        const [res, ns, name] = key.split('/');
-        return { res, ns, name, object: live.object };
-      })
-      .filter(
-        (o) =>
-          o.res === resource && (!type.namespaced || namespace === undefined || o.ns === namespace),
-      )
-      .sort((a, b) => a.ns.localeCompare(b.ns) || a.name.localeCompare(b.name));
-    const found = names.length
-      ? names.flatMap((n) => inScope.filter((o) => o.name === n))
-      : inScope;
-    const missing = names.filter((n) => !inScope.some((o) => o.name === n));
-    if (output === 'name') for (const o of found) out(`${resource}/${o.name}`);
-    else if (output === 'yaml' || output === 'json') {
-      const single = names.length === 1 && found.length === 1;
-      const value = single
-        ? found[0].object
-        : {
-            apiVersion: 'v1',
-            kind: 'List',
-            items: found.map((o) => o.object),
-            metadata: { resourceVersion: '' },
-          };
-      if (found.length || !names.length)
-        write.out(output === 'json' ? `${JSON.stringify(value, null, 4)}\n` : yaml.dump(value));
-    } else if (output !== undefined && output !== 'wide')
-      throw new KubeError(`error: the kubectl stand-in does not model -o ${output}`);
-    else if (found.length) {
-      const deployment = type.kind === 'Deployment';
-      const header = [
-        ...(type.namespaced && namespace === undefined ? ['NAMESPACE'] : []),
-        'NAME',
-        ...(deployment ? ['READY', 'UP-TO-DATE', 'AVAILABLE'] : []),
-        'AGE',
-      ];
-      const rows = found.map((o) => {
-        const replicas = String(o.object.spec?.replicas ?? 1);
-        return [
-          ...(type.namespaced && namespace === undefined ? [o.ns] : []),
-          o.name,
-          ...(deployment ? [`${replicas}/${replicas}`, replicas, replicas] : []),
-          '1d',
-        ];
-      });
-      for (const line of columns([header, ...rows])) out(line);
-    } else if (!names.length)
-      err(
-        type.namespaced && namespace !== undefined
-          ? `No resources found in ${namespace} namespace.`
-          : 'No resources found',
-      );
-    const plural = type.group ? `${type.plural}.${type.group}` : type.plural;
-    for (const n of missing) err(`Error from server (NotFound): ${plural} "${n}" not found`);
-    return missing.length ? 1 : 0;
-  }
-
-  /**
    * `create namespace <name>` (`ns`), the one `create` a bastion session types by hand; any
    * other `create` is refused as not modelled rather than answered wrongly.
    */
@@ -383,69 +219,15 @@ export function kubectl(argv, env, write, readStdin = () => '') {
     return 0;
   }
 
-  /** The stand-in's objects of a kind as `get` lists them, or undefined for a kind it does not serve. */
-  function kindTable(kind, namespace) {
-    const live = Object.values(state.objects).map((o) => o.object);
-    if (['kafkatopic', 'kafkatopics', 'kt'].includes(kind)) {
-      const row = (...cols) =>
-        `${cols[0].padEnd(18)}${cols[1].padEnd(28)}${cols[2].padEnd(13)}${cols[3].padEnd(21)}${cols[4]}`;
-      const topics = live.filter(
-        (o) =>
-          o.kind === 'KafkaTopic' &&
-          (!namespace || (o.metadata?.namespace ?? 'default') === namespace),
-      );
-      return {
-        resource: 'kafkatopics.kafka.strimzi.io',
-        header: row('NAME', 'CLUSTER', 'PARTITIONS', 'REPLICATION FACTOR', 'READY'),
-        rows: topics
-          .sort((a, b) => (a.metadata.name < b.metadata.name ? -1 : 1))
-          .map((t) => ({
-            name: t.metadata.name,
-            line: row(
-              t.metadata.name,
-              'example-kafka-cluster-dev',
-              String(t.spec?.partitions ?? ''),
-              String(t.spec?.replicas ?? ''),
-              'True',
-            ),
-          })),
-      };
-    }
-    if (['pods', 'pod', 'po'].includes(kind)) {
-      const pod = 'quote-service-7c9d8f6b54-4kq2p';
-      return {
-        resource: 'pods',
-        header: 'NAME                             READY   STATUS    RESTARTS   AGE',
-        rows: [{ name: pod, line: `${pod}   1/1     Running   0          42s` }],
-      };
-    }
-    if (['crd', 'crds', 'customresourcedefinitions'].includes(kind)) {
-      return {
-        resource: 'customresourcedefinitions.apiextensions.k8s.io',
-        header: 'NAME                                          ESTABLISHED',
-        rows: Object.entries(state.crds)
-          .sort()
-          .map(([name, crd]) => ({ name, line: `${name.padEnd(46)}${crd.established}` })),
-      };
-    }
-    if (['ns', 'namespace', 'namespaces'].includes(kind)) {
-      return {
-        resource: 'namespaces',
-        header: 'NAME              STATUS   AGE',
-        rows: [...state.namespaces]
-          .sort()
-          .map((ns) => ({ name: ns, line: `${ns.padEnd(18)}Active   1d` })),
-      };
-    }
-    return undefined;
-  }
-
   const commands = {
     apply,
     create,
-    diff,
+    diff: (args) => {
+      const flags = parseFlags(args);
+      return diff(flags, gather(flags), call);
+    },
     wait,
-    get,
+    get: (args) => get(args, call),
     rollout: (args) => {
       out(`deployment "${(args[1] ?? '').replace(/^deployment\//, '')}" successfully rolled out`);
       return 0;
@@ -465,43 +247,4 @@ export function kubectl(argv, env, write, readStdin = () => '') {
     err(error.message);
     return 1;
   }
-}
-
-/** Rows as kubectl prints a table: each column as wide as its widest cell, three spaces apart. */
-function columns(rows) {
-  const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => r[i].length)));
-  return rows.map((r) =>
-    r.map((cell, i) => (i === r.length - 1 ? cell : cell.padEnd(widths[i] + 3))).join(''),
-  );
-}
-
-/**
- * `diff -r live merged` output as the separate `diff -u --label live/NAME --label merged/NAME`
- * runs print it: no `diff …` line per pair, and the labels in the `---`/`+++` headers (and in a
- * binary files line) instead of the numbered paths and their times. Hunk lines start with a
- * space, `+`, `-`, `\\` or `@@`, so a line starting `diff ` is always the start of a pair.
- */
-function labelled(text, names) {
-  const lines = text.split('\n');
-  let name;
-  for (let i = 0; i < lines.length; i++) {
-    const line = lines[i];
-    const pair = /^diff .* live\/(\d{6}) merged\/\1$/.exec(line);
-    if (pair) {
-      name = names[Number(pair[1])];
-      lines[i] = undefined;
-    } else if (name !== undefined && line.startsWith('--- live/')) {
-      lines[i] = `--- live/${name}`;
-    } else if (name !== undefined && line.startsWith('+++ merged/')) {
-      lines[i] = `+++ merged/${name}`;
-      name = undefined;
-    } else {
-      const binary = /^Binary files live\/(\d{6}) and merged\/\1 differ$/.exec(line);
-      if (binary) {
-        const n = names[Number(binary[1])];
-        lines[i] = `Binary files live/${n} and merged/${n} differ`;
-      }
-    }
-  }
-  return lines.filter((l) => l !== undefined).join('\n');
 }
