@@ -78,7 +78,7 @@ export function renderDeployments(entries: readonly PendingEntry[]): string[] {
         );
       else if (e.status === 'failed' || e.status === 'partial')
         lines.push(
-          `- **${e.status}**: \`${e.bundleId}\` on ${e.date} (${e.link}); next: paste the failed step's block and the rest again to retry, or fix, then \`airgap bundle\` again and paste the new sheet`,
+          `- **${e.status}**: \`${e.bundleId}\` on ${e.date} (${e.link}); next: ${e.retryFrom !== undefined ? `paste block ${e.retryFrom} of PASTE.md again, then the blocks after it, to retry` : "paste the failed step's block and the rest again to retry"}, or fix, then \`airgap bundle\` again and paste the new sheet`,
         );
       if (e.status === 'prepared' && e.helpersNotLoaded !== undefined)
         lines.push(

@@ -27,6 +27,20 @@ export interface PendingEntry {
    * (still prepared). The helper blocks to paste again (`blocks 1-4`), '' when unknown.
    */
   helpersNotLoaded?: string;
+  /**
+   * Failed or partial: the PASTE.md block to paste again, and those after it, to retry (the
+   * block ingest's warning and the runbook name), so CURRENT-STATE.md's next step can name it.
+   */
+  retryFrom?: number;
+}
+
+/**
+ * `retry from block N`, only while the row needs a retry: a superseded row has no next step
+ * (following it would deploy older content), and another status has nothing to retry.
+ */
+function retryNote(entry: PendingEntry): string {
+  const open = (entry.status === 'failed' || entry.status === 'partial') && !entry.supersededBy;
+  return open && entry.retryFrom !== undefined ? `retry from block ${entry.retryFrom}` : '';
 }
 
 /** `**failed**, *superseded by `x`*`: the status word, then what else is true of the row. */
@@ -38,6 +52,7 @@ function statusCell(entry: PendingEntry): string {
     entry.helpersNotLoaded === undefined
       ? ''
       : `helpers not loaded${entry.helpersNotLoaded ? ` (${entry.helpersNotLoaded})` : ''}`,
+    retryNote(entry),
     entry.imagesNotInEcr
       ? `${entry.imagesNotInEcr} image${entry.imagesNotInEcr > 1 ? 's' : ''} not in ECR`
       : '',
@@ -56,12 +71,14 @@ function parseStatusCell(cell: string): Partial<PendingEntry> & { status: Bundle
     const superseded = /^superseded by (\S+)$/.exec(note);
     const notInEcr = /^(\d+) images? not in ECR$/.exec(note);
     const helpers = /^helpers not loaded(?: \((blocks? [\d-]+)\))?$/.exec(note);
+    const retry = /^retry from block (\d+)$/.exec(note);
     if (rollback) entry.rollbackFrom = rollback[1];
     else if (notInEcr) entry.imagesNotInEcr = Number(notInEcr[1]);
     else if (superseded) entry.supersededBy = superseded[1];
     else if (note === 'run after discard') entry.runAfterDiscard = true;
     else if (note === 'archive not in S3') entry.archiveNotInS3 = true;
     else if (helpers) entry.helpersNotLoaded = helpers[1] ?? '';
+    else if (retry) entry.retryFrom = Number(retry[1]);
   }
   return entry;
 }

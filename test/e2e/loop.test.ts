@@ -132,15 +132,16 @@ describe('the whole loop: bundle, upload, paste on a terminal, ingest', () => {
     )!;
     const runbook = readFileSync(join(loop.repo, 'docs/RUNBOOKS', runbookName), 'utf8');
     expect(loop.awsUsed).toBe('SDK stand-in');
-    expect(readFileSync(join(loop.repo, 'PENDING-CHANGES.md'), 'utf8')).toContain(
-      `| \`${loop.record.id}\` | dev | **failed** |`,
-    );
     const issues = runbook.slice(
       runbook.indexOf('## Issues encountered'),
       runbook.indexOf('## Other output'),
     );
     // Each named by its PASTE.md block, the number the bastion's skip line gives too.
     const [six, seven] = [6, 7].map((n) => pasteBlocksOf(loop.outDir, n));
+    // The row names the failed step's block, which CURRENT-STATE.md's next step reads.
+    expect(readFileSync(join(loop.repo, 'PENDING-CHANGES.md'), 'utf8')).toContain(
+      `| \`${loop.record.id}\` | dev | **failed**, retry from block ${six} |`,
+    );
     expect(issues).toContain(`Block ${six}, unit 6 (Apply quote-priced): **exit code 1**`);
     expect(issues).toContain(`Block ${seven}, unit 7 (Apply policy-issued): **skipped**`);
     expect(readFileSync(loop.bastionTranscript, 'utf8')).toContain(

@@ -223,6 +223,8 @@ describe('a paste cut inside a quoted step line', () => {
   it('PASTE.md says what the > prompt means; ingest names it from the EOF error or the > lines', async () => {
     if (!requireTool('script')) return;
     await using repo = await opsRepo();
+    await init({ dir: repo.path });
+    commitAll(repo.path, 'airgap init');
     const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
     const sheet = readFileSync(join(result.outDir, 'PASTE.md'), 'utf8');
     expect(sheet).toContain(
@@ -262,6 +264,14 @@ describe('a paste cut inside a quoted step line', () => {
     const ingested = await ingest({ transcript, repo: repo.path });
     const runbook = readFileSync(join(repo.path, ingested.runbook), 'utf8');
     expect(runbook).toContain(`> **Paste**: A${cut.slice(1)}.`);
+    // The handoff names the same block (notes/s8/note-n8b.md 3), and the row keeps it.
+    const state = readFileSync(join(repo.path, 'CURRENT-STATE.md'), 'utf8');
+    expect(state).toContain(
+      `next: paste block ${steps + 1} of PASTE.md again, then the blocks after it, to retry`,
+    );
+    expect(readFileSync(join(repo.path, 'PENDING-CHANGES.md'), 'utf8')).toContain(
+      `| **partial**, retry from block ${steps + 1},`,
+    );
   });
 
   for (const shell of ['bash --norc -i', 'zsh -f -i']) {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderDeployments } from '../../src/docs/handoff.js';
 import { readPendingEntries, upsertPendingEntry } from '../../src/docs/pending-changes.js';
 import { markSuperseded } from '../../src/docs/supersede.js';
 
@@ -98,5 +99,37 @@ describe('PENDING-CHANGES table', () => {
       supersededBy: 'dev-topics-1111111',
     });
     expect(markSuperseded(marked.text).changed).toBe(false);
+  });
+  it('keeps the block to retry from while failed, names it in CURRENT-STATE.md, drops it once superseded', () => {
+    const failed = {
+      ...entry,
+      status: 'failed' as const,
+      retryFrom: 7,
+      link: '[runbook](r.md)',
+    };
+    let text = upsertPendingEntry('', failed).text;
+    expect(text).toContain('| **failed**, retry from block 7 |');
+    const [read] = readPendingEntries(text);
+    expect(read).toEqual(failed);
+    expect(renderDeployments([read!]).join('\n')).toContain(
+      'next: paste block 7 of PASTE.md again, then the blocks after it, to retry, or fix',
+    );
+    // Without the note (a row an older airgap wrote): the general words, as before.
+    const { retryFrom: _n, ...older } = failed;
+    expect(renderDeployments([older]).join('\n')).toContain(
+      "next: paste the failed step's block and the rest again to retry",
+    );
+    // A later deployment of the spec: no next step, so no block to retry from either.
+    text = upsertPendingEntry(text, {
+      ...entry,
+      bundleId: 'dev-topics-7654321',
+      status: 'deployed',
+    }).text;
+    const marked = markSuperseded(text).text;
+    expect(marked).toContain('| **failed**, *superseded by `dev-topics-7654321`* |');
+    expect(readPendingEntries(marked)[0]?.retryFrom).toBeUndefined();
+    // Retried to the end: deployed, nothing to retry.
+    const deployed = upsertPendingEntry('', { ...failed, status: 'deployed' }).text;
+    expect(deployed).toContain('| **deployed** |');
   });
 });

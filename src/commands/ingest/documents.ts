@@ -80,6 +80,8 @@ export interface LivingDocsInput {
   archiveNotInS3?: boolean;
   /** Every unit refused for want of helpers: the helper blocks to name (PendingEntry's). */
   helpersNotLoaded?: string;
+  /** Failed or partial: the PASTE.md block to paste again, with those after it (PendingEntry's). */
+  retryFrom?: number;
 }
 
 /** PENDING-CHANGES.md, the handoff documents and docs/ecr-manifest.md after this ingest. */
@@ -113,6 +115,7 @@ export async function livingDocumentWrites(
       ...(previous?.rollbackFrom ? { rollbackFrom: previous.rollbackFrom } : {}),
       ...(afterDiscard ? { runAfterDiscard: true } : {}),
       ...(input.archiveNotInS3 ? { archiveNotInS3: true } : {}),
+      ...(input.retryFrom !== undefined ? { retryFrom: input.retryFrom } : {}),
       ...(input.helpersNotLoaded !== undefined ? { helpersNotLoaded: input.helpersNotLoaded } : {}),
     });
     const marked = markSuperseded(row.text);

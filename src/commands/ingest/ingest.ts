@@ -132,6 +132,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     // partial, and its row says which blocks load the helpers (notes/s8/note-n8b.md 3).
     const kept = pending?.status === 'failed' || pending?.status === 'partial';
     const status = helpersNotLoaded ? (kept ? pending.status : 'prepared') : decided.status;
+    const retryFrom = helpersNotLoaded ? pending?.retryFrom : decided.retryBlock;
     const ecr = await imagesStillMissing(root, record, results);
     runbookWarnings.missingImages = ecr.missing;
     runbookWarnings.externalImages = externalImagesOf(record);
@@ -176,6 +177,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       missingImages: runbookWarnings.missingImages,
       failedPushes: failed,
       archiveNotInS3: runbookWarnings.notInS3 !== undefined,
+      // Nothing ran when the helpers were not loaded: a failed row keeps the block it named.
+      ...(retryFrom !== undefined && !runbookWarnings.notInS3 ? { retryFrom } : {}),
       ...(helpersNotLoaded && status === 'prepared'
         ? { helpersNotLoaded: helperBlocksText(record, '') }
         : {}),

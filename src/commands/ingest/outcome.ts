@@ -75,7 +75,18 @@ export function decideOutcome(
         .sort()
         .map((t) => adviceText(troubleAdvice(t, record, cutBlock)));
   }
-  return { results: primary.results, status: checked.status, counts, warnings, helpersNotLoaded };
+  const retryBlock =
+    checked.status === 'failed' || checked.status === 'partial'
+      ? firstRetryBlock(record, primary.results)
+      : undefined;
+  return {
+    results: primary.results,
+    status: checked.status,
+    counts,
+    warnings,
+    helpersNotLoaded,
+    retryBlock,
+  };
 }
 
 /**
@@ -108,6 +119,16 @@ function firstUnseenBlock(
 ): number | undefined {
   const unseen = results.find((r) => countsInOutcome(r.kind) && !r.final);
   return unseen ? blocksRunning(record.plan, unseen.n, 'bastion')[0] : undefined;
+}
+
+/**
+ * The PASTE.md block to paste again (with the blocks after it) to retry a failed or partial
+ * run: that of its first failed bastion unit, else of the first one with no output.
+ */
+function firstRetryBlock(record: BundleRecord, results: readonly UnitResult[]): number | undefined {
+  const failed = results.find((r) => countsInOutcome(r.kind) && r.status === 'failed');
+  if (failed) return blocksRunning(record.plan, failed.n, 'bastion')[0];
+  return firstUnseenBlock(record, results);
 }
 
 /** The one count, keyed as the JSON output always was. */
