@@ -55,7 +55,15 @@ export const statusCommand: CommandSpec<StatusFlags, StatusOptions, StatusResult
       const list = (label: string, items: Array<{ bundleId: string; date: string }>) => {
         for (const e of items) lines.push(...row(label, `${e.bundleId}  ${e.date}`));
       };
-      list('deployed', env.deployed);
+      // Two deployed bundles of one spec (a newer one, or a rollback): which one runs there now.
+      const replaced = new Set(env.deployed.filter((e) => !e.current).map((e) => e.spec));
+      for (const e of env.deployed)
+        lines.push(
+          ...row(
+            'deployed',
+            `${e.bundleId}  ${e.date}${e.current && replaced.has(e.spec) ? '  current' : ''}`,
+          ),
+        );
       list('failed', env.failed);
       list('partial', env.partial);
       list('prepared', env.prepared);

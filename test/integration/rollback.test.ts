@@ -63,6 +63,25 @@ async function deploy(ops: OpsRepo, env: NodeJS.ProcessEnv = {}) {
   return { id: result.record.id, status: ingested.status, output: run.stdout };
 }
 
+/** `airgap status`'s deployed lines (each within 80 columns) and its --json deployed rows. */
+async function deployedRows(repo: string) {
+  const human = (await runCli(['status', '--repo', repo])).stdout
+    .split('\n')
+    .filter((line) => line.startsWith('  deployed'));
+  expect(human.every((line) => line.length <= 80)).toBe(true);
+  const json = JSON.parse((await runCli(['status', '--json', '--repo', repo])).stdout) as {
+    environments: Array<{ deployed: Array<{ bundleId: string; spec: string; current: boolean }> }>;
+  };
+  return {
+    human,
+    json: json.environments[0]!.deployed.map(({ bundleId, spec, current }) => ({
+      bundleId,
+      spec,
+      current,
+    })),
+  };
+}
+
 function editTopic(repo: string, comment: string) {
   appendFileSync(join(repo, TOPIC), `# ${comment}\n`);
   commitAll(repo, comment);
@@ -83,6 +102,17 @@ describe('deploy A, deploy B, revert the repo to A', () => {
     editTopic(repo.path, 'B');
     const b = await deploy(repo, minutesAgo(1));
     expect(b.status).toBe('deployed');
+    // Two deployed rows of one spec: status marks the one that runs there now (n8b 7).
+    expect(await deployedRows(repo.path)).toEqual({
+      human: [
+        expect.stringMatching(new RegExp(`^  deployed  ${a.id}  \\S+$`)),
+        expect.stringMatching(new RegExp(`^  deployed  ${b.id}  \\S+  current$`)),
+      ],
+      json: [
+        { bundleId: a.id, spec: 'dev-topics', current: false },
+        { bundleId: b.id, spec: 'dev-topics', current: true },
+      ],
+    });
     git(repo.path, 'revert', '--no-edit', 'HEAD~2'); // the topic edit of B
     commitAll(repo.path, 'reverted to A');
     expect(git(repo.path, 'diff', '--name-only', base, 'HEAD', '--', 'k8s')).toBe('');
@@ -125,6 +155,22 @@ describe('deploy A, deploy B, revert the repo to A', () => {
     const result = await status({ repo: repo.path });
     const dev = result.environments.find((e) => e.environment === 'dev')!;
     expect(dev.drift).toEqual([]);
+    // The rollback is current now (its row moved last), as CURRENT-STATE.md says.
+    expect(await deployedRows(repo.path)).toEqual({
+      human: [
+        expect.stringMatching(new RegExp(`^  deployed  ${b.id}  \\S+$`)),
+        expect.stringMatching(new RegExp(`^  deployed  ${a.id}  \\S+  current$`)),
+      ],
+      json: [
+        { bundleId: b.id, spec: 'dev-topics', current: false },
+        { bundleId: a.id, spec: 'dev-topics', current: true },
+      ],
+    });
+    const deployedLines = readFileSync(join(repo.path, 'CURRENT-STATE.md'), 'utf8')
+      .split('\n')
+      .filter((line) => line.startsWith('- deployed: '));
+    expect(deployedLines.map((line) => line.endsWith('; replaced since'))).toEqual([true, false]);
+    expect(deployedLines[1]).toContain(a.id);
     expect(result.attention).toEqual([]);
     expect((await runCli(['status', '--check', '--repo', repo.path])).code).toBe(0);
     expect(readFileSync(join(repo.path, 'PENDING-CHANGES.md'), 'utf8')).toContain(

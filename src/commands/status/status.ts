@@ -29,7 +29,11 @@ import {
 export interface EnvironmentStatus {
   environment: string;
   prepared: PendingEntry[];
-  deployed: PendingEntry[];
+  /**
+   * `current`: what runs there now, the last deployed of its spec in PENDING-CHANGES.md's
+   * order (a rollback moves last), the one CURRENT-STATE.md does not call replaced.
+   */
+  deployed: Array<PendingEntry & { spec: string; current: boolean }>;
   failed: PendingEntry[];
   partial: PendingEntry[];
   /** Failed, partial or prepared bundles a later deployment of the same spec replaced. */
@@ -160,10 +164,15 @@ export async function status(options: {
     const superseded = findSuperseded(mine, specOf);
     const retired = new Set(superseded.map((e) => e.bundleId));
     const by = (s: BundleStatus) => mine.filter((e) => e.status === s && !retired.has(e.bundleId));
+    const current = currentDeployments(mine, specOf);
     const env: EnvironmentStatus = {
       environment,
       prepared: by('prepared'),
-      deployed: by('deployed'),
+      deployed: by('deployed').map((e) => ({
+        ...e,
+        spec: specOf(e.bundleId),
+        current: current.includes(e),
+      })),
       failed: by('failed'),
       partial: by('partial'),
       superseded,
@@ -174,12 +183,7 @@ export async function status(options: {
     };
     const observed = lastObserved(details, environment);
     if (observed) env.observed = observed;
-    const inPlay = [
-      ...env.prepared,
-      ...env.failed,
-      ...env.partial,
-      ...currentDeployments(mine, specOf),
-    ];
+    const inPlay = [...env.prepared, ...env.failed, ...env.partial, ...current];
     env.missingImages = groupMissingImages(
       inPlay.flatMap((entry) => {
         const record = records.get(entry.bundleId);
@@ -210,7 +214,7 @@ export async function status(options: {
     env.drift = await findDrift(
       git,
       root,
-      currentDeployments(mine, specOf).flatMap((e) => records.get(e.bundleId) ?? []),
+      current.flatMap((e) => records.get(e.bundleId) ?? []),
     );
     for (const e of env.prepared)
       attention.push(`${environment}: ${e.bundleId} is prepared but not deployed`);
