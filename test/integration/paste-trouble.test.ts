@@ -174,10 +174,24 @@ describe('blocks pasted into a shell without the helper blocks', () => {
       bastion.home,
     );
     writeFileSync(transcript, whole);
-    expect((await ingest({ transcript, repo: repo.path })).status).toBe('deployed');
+    const deployed = await ingest({ transcript, repo: repo.path });
+    expect(deployed.status).toBe('deployed');
+    // The paste that ran nothing is no run of the bundle: one run, the record says so.
+    expect(deployed.runs).toBe(1);
     const after = readFileSync(join(repo.path, 'PENDING-CHANGES.md'), 'utf8');
     expect(after).toContain(`| \`${id}\` | dev | **deployed**`);
     expect(after).not.toContain('helpers not loaded');
+
+    // The same cut paste again, once deployed: still one run, still deployed.
+    const idle = pasteSaved(repo, bastion, 'bash --norc -i', typed.join('\n'));
+    const again = await ingest({ transcript: idle.transcript, repo: repo.path });
+    expect([again.status, again.runs, again.counts.skipped]).toEqual(['deployed', 1, 0]);
+    const record = readFileSync(join(repo.path, again.runbook), 'utf8');
+    expect(record).not.toContain('**Ran ');
+    expect(record.match(/^> \*\*Pasted without running\*\*: .*$/m)?.[0]).toMatch(
+      /: at \S+ \(0 ok, 0 failed, \d+ skipped, 0 not yet seen .*\); at \S+ \(.*\)\. Every unit of those pastes was skipped/,
+    );
+    expect(readFileSync(join(repo.path, 'PENDING-CHANGES.md'), 'utf8')).toBe(after);
   });
 
   it('a transcript without markers or that cause keeps the general hint', async () => {

@@ -6,6 +6,7 @@ import {
   formatCounts,
   primaryRun,
   readSummary,
+  splitPastes,
   splitRuns,
 } from '../../src/ingest/outcome/outcome.js';
 import type { SpooledAttempt } from '../../src/ingest/parse/spool.js';
@@ -114,5 +115,43 @@ describe('runs', () => {
     );
     expect(runs).toHaveLength(1);
     expect(primaryRun(runs).status).toBe('partial');
+  });
+  it('leave out a paste in which every unit was skipped: no run, on the record as one that ran nothing', () => {
+    // airgap_run without helpers: each unit between its markers, skipped (notes/s8/note-n8b.md).
+    const skipped = (n: number, kind: Unit['kind'], at: number) =>
+      ({ ...attempt(n, kind, 0, at), skipped: true }) as SpooledAttempt;
+    const idle = (at: number) => [
+      skipped(1, 'download', at),
+      skipped(2, 'step', at + 1),
+      skipped(3, 'verify-cmd', at + 2),
+    ];
+    const deployedRun = (at: number) => [
+      attempt(1, 'download', 0, at),
+      attempt(2, 'step', 0, at + 1),
+      attempt(3, 'verify-cmd', 0, at + 2),
+    ];
+    // Deployed, then its blocks pasted again into a shell without the helpers.
+    const after = splitPastes(units, [...deployedRun(10), ...idle(20)], []);
+    expect(after.runs.map((r) => [r.number, r.start, r.status])).toEqual([[1, 10, 'deployed']]);
+    expect(after.ranNothing.map((r) => [r.start, r.counts.skipped])).toEqual([[20, 3]]);
+    // Before a run, too: the runs are numbered without it.
+    const before = splitPastes(units, [...idle(5), ...deployedRun(10), ...deployedRun(30)], []);
+    expect(before.runs.map((r) => [r.number, r.start])).toEqual([
+      [1, 10],
+      [2, 30],
+    ]);
+    expect(before.ranNothing.map((r) => r.start)).toEqual([5]);
+    expect(primaryRun(before.runs).number).toBe(1);
+    // A paste that ran something and then skipped the rest (a failure earlier) is a run.
+    const failedRun = [
+      attempt(1, 'download', 0, 40),
+      attempt(2, 'step', 1, 41),
+      skipped(3, 'verify-cmd', 42),
+    ];
+    expect(splitPastes(units, failedRun, []).runs.map((r) => r.status)).toEqual(['failed']);
+    // Nothing ran at all: the latest paste is the one run, and the record shows its skips.
+    const none = splitPastes(units, [...idle(5), ...idle(50)], []);
+    expect(none.runs.map((r) => [r.number, r.start, r.counts.skipped])).toEqual([[1, 50, 3]]);
+    expect(none.ranNothing.map((r) => r.start)).toEqual([5]);
   });
 });

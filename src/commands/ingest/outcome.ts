@@ -5,7 +5,7 @@ import {
   type OutcomeCounts,
   primaryRun,
   readSummary,
-  splitRuns,
+  splitPastes,
 } from '../../ingest/outcome/outcome.js';
 import { readRange } from '../../ingest/parse/images.js';
 import { adviceText, type PasteTrouble, troubleAdvice } from '../../ingest/parse/paste-trouble.js';
@@ -38,7 +38,7 @@ export function decideOutcome(
   transcripts: BundleTranscripts,
   rollbackFrom: string | undefined,
 ) {
-  const runs = splitRuns(
+  const { runs, ranNothing } = splitPastes(
     record.units,
     attempts,
     record.plan?.cloudshellUnits ?? cloudshellUnits(record),
@@ -59,6 +59,7 @@ export function decideOutcome(
     ),
     disagreement: checked.disagreement,
     runs,
+    ranNothing,
     primary: primary.number,
     rollbackFrom,
   };

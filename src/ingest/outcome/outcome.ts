@@ -3,7 +3,13 @@ import type { BundleStatus } from '../../model/lifecycle.js';
 import { countsInOutcome, isCloudShellKind, kindInfo } from '../../model/markers.js';
 import type { Unit } from '../../model/record.js';
 import type { SpooledAttempt } from '../parse/spool.js';
-import { bundleStatus, distinctExecutions, mergeAttempts, type UnitResult } from './merge.js';
+import {
+  bundleStatus,
+  distinctExecutions,
+  mergeAttempts,
+  statusOf,
+  type UnitResult,
+} from './merge.js';
 
 export function countOutcome(results: readonly UnitResult[]): OutcomeCounts {
   const counts: OutcomeCounts = { ok: 0, failed: 0, skipped: 0, notYetSeen: 0, total: 0 };
@@ -89,6 +95,40 @@ export interface Run {
   results: UnitResult[];
   status: BundleStatus | undefined;
   counts: OutcomeCounts;
+}
+
+/**
+ * The bastion attempts split into pastes as splitRuns does, and those that ran nothing (every
+ * unit skipped: pasted where the helpers were not loaded) set apart: such a paste is not a run
+ * of the bundle, it stays on the record as a paste that ran nothing. Runs are numbered without
+ * them. When no paste ran anything the latest is the one run (the record shows the skips).
+ */
+export function splitPastes(
+  units: readonly Unit[],
+  attempts: readonly SpooledAttempt[],
+  cloudshell: readonly Unit[],
+): { runs: Run[]; ranNothing: Run[] } {
+  const pastes = splitRuns(units, attempts, cloudshell);
+  const idle = pastes.filter((r) => nothingExecuted(r.results));
+  if (idle.length === 0) return { runs: pastes, ranNothing: [] };
+  // Nothing ran at all: the latest paste is the record (its units say why they were skipped).
+  const runs =
+    idle.length === pastes.length ? pastes.slice(-1) : pastes.filter((r) => !idle.includes(r));
+  return {
+    runs: runs.map((r, i) => ({ ...r, number: i + 1 })),
+    ranNothing: idle.filter((r) => !runs.includes(r)),
+  };
+}
+
+/**
+ * Every bastion unit this paste began ended skipped, and at least one began: no step, check
+ * or download executed (a skip is airgap_run's or helpers.sh's own refusal, never the unit's).
+ */
+function nothingExecuted(results: readonly UnitResult[]): boolean {
+  const began = results
+    .filter((r) => countsInOutcome(r.kind))
+    .flatMap((r) => r.earlier.concat(r.final ?? []));
+  return began.length > 0 && began.every((a) => statusOf(a) === 'skipped');
 }
 
 /**

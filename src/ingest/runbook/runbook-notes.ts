@@ -38,6 +38,8 @@ export interface RunbookWarnings {
   /** The bastion's summary and the markers disagree. */
   disagreement?: string | undefined;
   runs: Run[];
+  /** Pastes in which every unit was skipped (outcome.ts splitPastes): not runs. */
+  ranNothing?: Run[] | undefined;
   primary: number;
   /** The bundle was prepared again to undo this later deployment. */
   rollbackFrom?: string | undefined;
@@ -106,6 +108,11 @@ export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
       `**Ran ${warnings.runs.length} times**: ${list}. The record below is run ${warnings.primary}, the one that ${warnings.rollbackFrom ? 'rolled back' : 'changed the cluster'}; the others are listed under Runs.`,
     );
   }
+  const idle = warnings.ranNothing ?? [];
+  if (idle.length)
+    notes.push(
+      `**Pasted without running**: ${idle.map((r) => `at ${iso(r.start)} (${formatCounts(r.counts)})`).join('; ')}. Every unit of ${idle.length > 1 ? 'those pastes' : 'that paste'} was skipped (in a shell without the helpers, or refused), so nothing ran: not counted as a run.`,
+    );
   for (const note of notes) {
     sink.line(`> ${note}`);
     sink.line('');
