@@ -217,14 +217,18 @@ export const domainRules: readonly RegexRule[] = [
     // The same URL percent-encoded, as a query parameter or a JDBC/ODBC option holds it:
     // `postgresql%3A%2F%2Fapp%3Ap%2540ss%40db%3A5432`. The user part stops at an encoded `:` or
     // `@`; the password is what comes before the first encoded `@` (none before it, at most 512).
-    // Neither runs into the next encoded `://`, as the plain entry's password stops at a `/`: a
-    // list of encoded URLs (`a%3A6379%2Credis%3A%2F%2Fu%3Apw%40b`) has its password masked, not
-    // the hosts before it, and a line of `%3a%2f%2f` costs one short look per start, not 512.
     // A lookahead only at a `%`, not at every character; a lazy search for the first `%40`.
+    // The password may hold one encoded `://` (`app%3As3cr%3A%2F%2Fet%40db`), never two, and
+    // what follows that one stops at an encoded `:`: so a line of `%3a%2f%2f` costs each start
+    // a short look up to the second `://` after it, not 512 characters. It is no password but
+    // the next URL of a list when that part holds an encoded `:` (its own `user:password`,
+    // masked from its own start: `a%3A6379%2Credis%3A%2F%2Fu%3Apw%40b` masks `pw` alone) or
+    // when a list separator and a scheme come before it (`a%3A6379%2Credis%3A%2F%2Fu%40b`: a
+    // user alone, nothing masked).
     id: 'url-password',
     keywords: ['%3a%2f%2f'],
     pattern:
-      /(?<=[a-z0-9])%3A%2F%2F(?:[^\s'"&@/?#%]|%(?!3A|40)){0,256}%3A(?!%40)((?:[^\s'"&@/?#%]|%(?!3A%2F%2F)){1,512}?)%40/gi,
+      /(?<=[a-z0-9])%3A%2F%2F(?:[^\s'"&@/?#%]|%(?!3A|40)){0,256}%3A(?!%40)((?:[^\s'"&@/?#%]|%(?!3A%2F%2F)){1,512}?(?:%3A%2F%2F(?<!(?:%2C|%3B|%20|[,;+])[a-z][\w+.-]{0,30}%3A%2F%2F)(?:[^\s'"&@/?#%]|%(?!3A|40)){0,256})?)%40/gi,
     validate: (value, match) =>
       notPlaceholder(decodeURIComponentSafely(value)) &&
       !repeatsUserOrScheme(

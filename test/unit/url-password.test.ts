@@ -6,11 +6,13 @@ const [plain, encoded] = rules.filter((r) => r.id === 'url-password');
 
 /**
  * The encoded entry with a lookahead at every character, the simplest statement of what it finds:
- * the user stops at an encoded `:` or `@`, the password at an encoded `@` or the next encoded
- * `://`. The rule's pattern is a faster spelling of it and must find exactly the same.
+ * the user stops at an encoded `:` or `@`, the password at an encoded `@` or at an encoded `://`,
+ * after which it may go on, once, to an encoded `@` with no encoded `:` before it, unless a list
+ * separator and a scheme come before that `://`. The rule's pattern is a faster spelling of it and
+ * must find exactly the same.
  */
 const REFERENCE =
-  /(?<=[a-z0-9])%3A%2F%2F(?:(?!%3A|%40)[^\s'"&@/?#]){0,256}%3A((?:(?!%40|%3A%2F%2F)[^\s'"&@/?#]){1,512})%40/gi;
+  /(?<=[a-z0-9])%3A%2F%2F(?:(?!%3A|%40)[^\s'"&@/?#]){0,256}%3A((?:(?!%40|%3A%2F%2F)[^\s'"&@/?#]){1,512}(?:%3A%2F%2F(?<!(?:%2C|%3B|%20|[,;+])[a-z][\w+.-]{0,30}%3A%2F%2F)(?:(?!%3A|%40)[^\s'"&@/?#]){0,256})?)%40/gi;
 
 const matches = (pattern: RegExp, text: string) =>
   [...text.matchAll(new RegExp(pattern.source, pattern.flags))].map(
@@ -25,6 +27,9 @@ function* generated(count: number): Generator<string> {
     'db%3A%2F%2F',
     'X%3a%2f%2f',
     '%3A%2F%2F',
+    '%3A%2F%2F',
+    '%2Credis',
+    ';x',
     '%3A',
     '%3a',
     '%40',
@@ -61,13 +66,17 @@ function* generated(count: number): Generator<string> {
 describe('url-password', () => {
   it('the encoded pattern finds what the reference finds, on generated lines', () => {
     let found = 0;
+    let inner = 0;
     for (const line of generated(6000)) {
       const expected = matches(REFERENCE, line);
       found += expected.length;
+      inner += expected.filter((m) => /%3A%2F%2F/i.test(m.slice(m.indexOf(':') + 1))).length;
       expect(matches(encoded?.pattern ?? REFERENCE, line), line).toEqual(expected);
     }
-    // The lines exercise the rule: a good share of them hold an encoded URL with a password.
+    // The lines exercise the rule: a good share of them hold an encoded URL with a password,
+    // and some a password holding an encoded `://`.
     expect(found).toBeGreaterThan(500);
+    expect(inner).toBeGreaterThan(50);
   });
 
   it('finds nothing in the hostile lines of encoded `://` (one start every 9 bytes)', () => {
@@ -95,11 +104,33 @@ describe('url-password', () => {
     expect(maskSecrets('hosts=redis://a:6379,redis://u:T0p-s3cr3t@b').text).toBe(
       'hosts=redis://a:6379,redis://u:«masked:url-password»@b',
     );
-    // A URL inside the password is no URL's password; an encoded `/` alone may be one (base64).
-    expect(findSecrets('u=db%3A%2F%2Fu%3Ahttp%3A%2F%2Fx%40h')).toEqual([]);
+    // An encoded `/` alone may be in a password (base64).
     expect(maskSecrets('u=db%3A%2F%2Fu%3AwJal%2FK7MD%2Fb%40h').text).toBe(
       'u=db%3A%2F%2Fu%3A«masked:url-password»%40h',
     );
+  });
+
+  it('a password holding one encoded `://` is masked whole; a list of URLs is not a password', () => {
+    // Left whole until session 9 (the password stopped at the `://`, and no match followed).
+    expect(
+      maskSecrets('DATABASE_URL=postgresql%3A%2F%2Fapp%3As3cr%3A%2F%2Fet%40db%3A5432').text,
+    ).toBe('DATABASE_URL=postgresql%3A%2F%2Fapp%3A«masked:url-password»%40db%3A5432');
+    expect(maskSecrets('https%3A%2F%2Fuser%3AhJ8%25kQ%3A%2F%2Fz9%40host').text).toBe(
+      'https%3A%2F%2Fuser%3A«masked:url-password»%40host',
+    );
+    expect(maskSecrets('u=db%3A%2F%2Fu%3Ahttp%3A%2F%2Fx%40h').text).toBe(
+      'u=db%3A%2F%2Fu%3A«masked:url-password»%40h',
+    );
+    // The second URL of a list, with a user alone or with its own password: hosts not masked.
+    for (const sep of ['%2C', '%3B', '%20', ',', ';', '+'])
+      expect(findSecrets(`hosts=redis%3A%2F%2Fa%3A6379${sep}rediss%3A%2F%2Fu%40b`), sep).toEqual(
+        [],
+      );
+    expect(maskSecrets('x%3A%2F%2Fa%3Ab%3A%2F%2Fu%3AT0p-s3cr3t%40h').text).toBe(
+      'x%3A%2F%2Fa%3Ab%3A%2F%2Fu%3A«masked:url-password»%40h',
+    );
+    // Two encoded `://` in a password: not read (the bound that keeps each start short).
+    expect(findSecrets('u=db%3A%2F%2Fu%3Aa%3A%2F%2Fb%3A%2F%2Fc%40h')).toEqual([]);
   });
 
   it('a user holding `%40` ends the user: no password is read after it', () => {
