@@ -9,6 +9,7 @@ import { findManagedBlock } from '../../src/docs/managed-block.js';
 import { RUNBOOK } from '../../src/docs/runbook-document.js';
 import { type BastionRuns, fakeBastion, sharedBastionRun } from '../helpers/bastion.js';
 import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
+import { fold } from '../helpers/fold.js';
 import { commitAll, git, pasteBlocksOf, saveTranscript as save } from '../helpers/ops-repo.js';
 
 // Every test prepares the same bundle: one bastion run per file (helpers/bastion.ts).
@@ -76,6 +77,40 @@ describe('copies of one session', () => {
     expect(third.duplicate).toBe(true);
     expect(third.changed).toEqual([]);
     expect(git(repo, 'status', '--porcelain')).toBe('');
+  });
+
+  it('a typescript folded at 80 through its escape sequences is the session seen before; another session is kept whole', async () => {
+    await using ops = await opsRepo();
+    const { repo, output } = await session(ops);
+    // As a terminal writes it: CR LF line ends, and bash's echo of a paste highlighted and
+    // redrawn, whose escape sequences and redraw `fold -w 80` cuts (n8b's finding 6).
+    const echo = `bash-5.2# \x1b[7mAIRGAP_NONCE=$(command od -An -N4 -tx1 /dev/urandom | command tr -d ' \x1b[27m\x1b[7m\\\x1b[27m\r\x1b[7m\\n') || :\x1b[27m\n`;
+    const body = `${echo}${'\x1b[7mab\x1b[27m'.repeat(20)}\n${output}after\n`.replaceAll(
+      '\n',
+      '\r\n',
+    );
+    const header =
+      'Script started on 2026-12-07 02:01:23+00:00 [COMMAND="bash --norc -i" TERM="xterm" TTY="/dev/pts/0" COLUMNS="80" LINES="24"]\n';
+    const typescript = `${header}${body}\r\nScript done on 2026-12-07 02:01:24+00:00 [COMMAND_EXIT_CODE="0"]\n`;
+    const folded = (text: string) => fold(Buffer.from(text, 'latin1'), 80).toString('latin1');
+    expect(folded(typescript)).toMatch(/\x1b\[\d*\n/);
+    const first = await ingest({ transcript: save(ops, typescript), repo });
+    expect(first.status).toBe('deployed');
+    commitAll(repo, 'ingested');
+    const again = await ingest({ transcript: save(ops, folded(typescript)), repo });
+    expect(again.duplicate).toBe(true);
+    expect(again.transcript).toBe(first.transcript);
+    expect(again.changed).toEqual([]);
+    expect(git(repo, 'status', '--porcelain')).toBe('');
+    // Another session (one line differs), folded the same way: a second transcript, every line
+    // of it kept as the unfolded session's would be.
+    const other = typescript.replace('\r\nafter\r\n', '\r\nafter, in another shell\r\n');
+    const second = await ingest({ transcript: save(ops, folded(other)), repo });
+    expect(second.duplicate).toBe(false);
+    expect(second.transcript).not.toBe(first.transcript);
+    const kept = (ingested: { transcript: string }) =>
+      readFileSync(join(repo, ingested.transcript), 'utf8');
+    expect(kept(second)).toBe(kept(first).replace('\nafter\n', '\nafter, in another shell\n'));
   });
 
   it('a lone-CR copy is ingested as the copy it is', async () => {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { cleanTerminalLine } from '../../src/ingest/clean/terminal.js';
 import { readLineBatches } from '../../src/ingest/read/lines.js';
 import { openRecording } from '../../src/ingest/read/recording.js';
+import { fold } from '../helpers/fold.js';
 import { projectRoot } from '../helpers/ops-repo.js';
 
 const capture = (name: string) => readFileSync(join(projectRoot, 'test/fixtures/captures', name));
@@ -61,6 +62,48 @@ describe('openRecording on real recordings of the same session', () => {
         expect(lines.filter((l) => l !== '').length).toBeGreaterThan(0);
       }
     }
+  });
+
+  it('undoes `fold -w N` of a typescript: cuts inside escape sequences and redraws, in any chunking', async () => {
+    // A line editor's echo as bash 5.2 writes it (bracketed-paste highlighting, a redraw) and a
+    // line of highlighted pieces: fold cuts inside an escape sequence at both widths.
+    const [header, ...body] = capture('session.typescript')
+      .toString('latin1')
+      .split(/(?<=\n)/);
+    const echo = `bash-5.2# \x1b[7mAIRGAP_NONCE=$(command od -An -N4 -tx1 /dev/urandom | command tr -d ' \x1b[27m\x1b[7m\\\x1b[27m\r\x1b[7m\\n') || :\x1b[27m\r\n`;
+    const pieces = `${'\x1b[7mab\x1b[27m'.repeat(20)}\r\n`;
+    const typescript = Buffer.from([header, echo, pieces, ...body].join(''), 'latin1');
+    const unfolded = (await shown(typescript)).lines;
+    for (const width of [80, 40]) {
+      const folded = fold(typescript, width);
+      expect(folded.toString('latin1')).toMatch(/\x1b\[\d*\n/);
+      for (const size of [7, 64, 1 << 16]) {
+        const { format, lines } = await shown(folded, size);
+        expect(format).toBe('typescript');
+        expect(lines).toEqual(unfolded);
+      }
+    }
+  });
+
+  it('keeps every line end of a typescript that is not folded or whose lines end in a bare LF', async () => {
+    // Lines of exactly the header's width are no cut of fold's: nothing joins them with the
+    // prompt below, when the typescript was not folded (one header line) or when its own line
+    // ends are bare LFs (no CR LF: no telling fold's from the session's).
+    const text = capture('session.typescript').toString('latin1');
+    const lfOnly = fold(Buffer.from(text.replaceAll('\r', ''), 'latin1'), 80);
+    const bareLf = text.replace('\r\nshort line after', '\nshort line after');
+    for (const copy of [lfOnly, Buffer.from(bareLf, 'latin1')])
+      for (const size of [7, 64, 1 << 16]) {
+        const { lines } = await shown(copy, size);
+        const eighty = lines.findIndex((l) => l.startsWith('exactly-eighty-characters'));
+        expect(lines[eighty]).toHaveLength(80);
+        expect(lines[eighty + 1]).toBe('short line after an exactly-80 line');
+      }
+    // The folded LF-only copy keeps fold's lines too: each is a line of the runbook, as before.
+    const { lines } = await shown(lfOnly);
+    expect(lines).toContain(
+      'kubectl apply --server-side --field-manager=ops -f k8s/uat/apps/orders-service-d',
+    );
   });
 
   it('keeps every line after the header of an older script(1) or BusyBox, however they end', async () => {

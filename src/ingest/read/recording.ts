@@ -1,6 +1,7 @@
 import { createGunzip } from 'node:zlib';
 import { AirgapError } from '../../errors.js';
 import { MARKER_TAG } from '../../model/markers.js';
+import { FoldBreaks } from './fold-breaks.js';
 import { readLineBatches } from './lines.js';
 import { looksLikeSessionEvents, sessionEventsText } from './session-events.js';
 
@@ -139,31 +140,42 @@ async function* castOutput(
  * Where the body begins after `Script started on <date> [COMMAND="…" TERM="…" …]`: after its
  * line, or, when a copy folded it at the terminal's width (`fold -w 80`), after the line that
  * closes its bracket, within a few lines; -1 until that much has arrived. The rest of a folded
- * header would otherwise stay in the runbook's Other output.
+ * header would otherwise stay in the runbook's Other output. `folded` is the width it was
+ * folded at (its first line's), when it was.
  */
-function headerEnd(buffer: Buffer, final = false): number {
+function headerEnd(buffer: Buffer, final = false): { end: number; folded?: number } {
+  const { at, lines } = headerLines(buffer, final);
+  if (lines < 2) return { end: at };
   const first = buffer.indexOf(10);
-  if (first < 0) return -1;
+  return { end: at, folded: first - (buffer[first - 1] === 13 ? 1 : 0) };
+}
+
+/** headerEnd's search: where the header ends (-1 until known) and how many lines it has. */
+function headerLines(buffer: Buffer, final: boolean): { at: number; lines: number } {
+  const one = (at: number) => ({ at, lines: 1 });
+  const first = buffer.indexOf(10);
+  if (first < 0) return { at: -1, lines: 0 };
   const lineAt = (from: number, to: number) =>
     buffer.subarray(from, to).toString('latin1').replace(/\r$/, '');
   let header = lineAt(0, first);
   // Only util-linux 2.35 on writes the bracket, after an ISO date: the header of an older one
   // (`Script started on Mon 07 Dec 2026 02:00:00 AM UTC`) or BusyBox's is its line alone, and
   // the lines after it are the session's, however they end.
-  if (header.endsWith(']') || !BRACKETED.test(header)) return first + 1;
+  if (header.endsWith(']') || !BRACKETED.test(header)) return one(first + 1);
   // Folded: the lines that follow are no longer than the first, and one closes the bracket.
   const width = header.length;
   let from = first + 1;
   for (let more = 0; more < HEADER_FOLDS; more++) {
     const newline = buffer.indexOf(10, from);
-    if (newline < 0) return final || buffer.length >= 4096 ? first + 1 : -1;
+    if (newline < 0) return final || buffer.length >= 4096 ? one(first + 1) : { at: -1, lines: 0 };
     const next = lineAt(from, newline);
     if (next.length > width || next.startsWith(MARKER_TAG)) break;
     header += next;
     from = newline + 1;
-    if (next.endsWith(']')) return header.includes(' [') ? from : first + 1;
+    if (next.endsWith(']'))
+      return header.includes(' [') ? { at: from, lines: more + 2 } : one(first + 1);
   }
-  return first + 1;
+  return one(first + 1);
 }
 
 /** The start of a header that ends in `[COMMAND=… TERM=…]`, even folded at 40 columns. */
@@ -176,31 +188,43 @@ const HEADER_FOLDS = 8;
 async function* typescriptBody(source: AsyncIterable<Buffer | string>): AsyncGenerator<Buffer> {
   let started = false;
   let held = Buffer.alloc(0);
+  // A header folded at N columns: the body was folded too, and fold's breaks are taken out
+  // (fold-breaks.ts).
+  let unfold: FoldBreaks | undefined;
+  const start = (header: { end: number; folded?: number }) => {
+    started = true;
+    if (header.folded) unfold = new FoldBreaks(header.folded);
+  };
   for await (const chunk of source) {
     let buffer = Buffer.concat([held, typeof chunk === 'string' ? Buffer.from(chunk) : chunk]);
     if (!started) {
-      const end = headerEnd(buffer);
-      if (end < 0) {
+      const header = headerEnd(buffer);
+      if (header.end < 0) {
         held = buffer;
         continue;
       }
-      buffer = buffer.subarray(end);
-      started = true;
+      buffer = buffer.subarray(header.end);
+      start(header);
     }
     // Hold back the tail: the trailer is only known to be one at the end.
     const keep = Math.min(buffer.length, 512);
-    if (buffer.length > keep) yield buffer.subarray(0, buffer.length - keep);
+    if (buffer.length > keep) {
+      const body = buffer.subarray(0, buffer.length - keep);
+      const out = unfold ? unfold.push(body) : body;
+      if (out.length) yield out;
+    }
     held = buffer.subarray(buffer.length - keep);
   }
   if (!started) {
     // All of it arrived before the header was known to end: cut it where it can.
-    const end = headerEnd(held, true);
-    if (end >= 0) {
-      held = held.subarray(end);
-      started = true;
+    const header = headerEnd(held, true);
+    if (header.end >= 0) {
+      held = held.subarray(header.end);
+      start(header);
     }
   }
   const tail = held.toString('latin1');
   const trailer = started ? SCRIPT_DONE.exec(tail) : null;
-  yield trailer ? held.subarray(0, trailer.index) : held;
+  const body = trailer ? held.subarray(0, trailer.index) : held;
+  yield unfold ? Buffer.concat([unfold.push(body), unfold.finish()]) : body;
 }
