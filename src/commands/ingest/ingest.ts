@@ -25,12 +25,8 @@ import type { GzipFile } from '../../util/gzip-file.js';
 import { onInterrupt } from '../../util/process.js';
 import type { DocumentWrite } from '../../util/transaction.js';
 import { contextOf } from '../context.js';
-import {
-  chooseBundle,
-  imagesStillMissing,
-  livingDocumentWrites,
-  previewDiff,
-} from './documents.js';
+import { chooseBundle, livingDocumentWrites, previewDiff } from './documents.js';
+import { imagesStillMissing } from './ecr-images.js';
 import { adviceWithoutMarkers, loadRecord, openTranscript } from './inputs.js';
 import {
   archiveNotInS3,
