@@ -18,7 +18,12 @@ export function pasteIntoShell(
   writeFileSync(inputFile, input);
   const run = spawnSync(
     'bash',
-    ['-c', `script -q -e -c ${JSON.stringify(command)} /dev/null < ${JSON.stringify(inputFile)}`],
+    // exec: the timeout's SIGTERM reaches script(1), which ends the shell. Under a bash -c that
+    // waited for it, script and the shell outlived a paste that hung, orphaned.
+    [
+      '-c',
+      `exec script -q -e -c ${JSON.stringify(command)} /dev/null < ${JSON.stringify(inputFile)}`,
+    ],
     {
       env: { PS1: '[ec2-user@ip-10-0-1-23 ~]$ ', TERM: 'xterm', ...env },
       cwd,
