@@ -42,6 +42,7 @@ export function decideOutcome(
     record.units,
     attempts,
     record.plan?.cloudshellUnits ?? cloudshellUnits(record),
+    refusedForHelpers,
   );
   const primary = primaryRun(runs, rollbackFrom !== undefined);
   const counts = countOutcome(primary.results);
@@ -68,8 +69,9 @@ export function decideOutcome(
   // since is history, not advice.
   if (checked.status !== 'deployed') {
     const trouble = new Set<PasteTrouble>(transcripts.spooled.flatMap((t) => t.trouble ?? []));
-    // The units said it themselves, also when the loader's own line is not in the transcript.
-    if (helpersNotLoaded) trouble.add('helpers');
+    // The units said it themselves, also when the loader's own line is not in the transcript,
+    // or a retry after a unit's last execution was refused (that execution still stands).
+    if (helpersNotLoaded || primary.results.some((r) => r.refused)) trouble.add('helpers');
     const cutBlock = trouble.has('cut') ? firstUnseenBlock(record, primary.results) : undefined;
     if (trouble.size)
       warnings.pasteTrouble = [...trouble]
@@ -96,16 +98,18 @@ export function decideOutcome(
  */
 export function skippedForHelpers(results: readonly UnitResult[]): boolean {
   const bastion = results.filter((r) => countsInOutcome(r.kind));
-  const line = `airgap: ${HELPERS_MISSING}`;
   return (
-    bastion.length > 0 &&
-    bastion.every(
-      (r) =>
-        r.status === 'skipped' &&
-        r.final !== undefined &&
-        readRange(r.final.outputPath, r.final.outputStart, r.final.outputEnd, 4096).startsWith(
-          line,
-        ),
+    bastion.length > 0 && bastion.every((r) => r.final !== undefined && refusedForHelpers(r.final))
+  );
+}
+
+/** airgap_run's own refusal where helpers.sh is missing: a skip whose output is its line. */
+function refusedForHelpers(attempt: SpooledAttempt): boolean {
+  return (
+    attempt.complete &&
+    attempt.skipped === true &&
+    readRange(attempt.outputPath, attempt.outputStart, attempt.outputEnd, 4096).startsWith(
+      `airgap: ${HELPERS_MISSING}`,
     )
   );
 }
