@@ -37,23 +37,25 @@ describe('a retry pasted where the helpers did not load', () => {
     // (notes/s8/note-n8b.md 3). Nothing ran: the failure still stands, and so does the block.
     const helpers = blocks.filter((b) => b.helpers).map((b) => b.code);
     const second = helpers[1]!.split('\n');
-    paste([
+    const cutHelpers = [
       helpers[0]!,
       second.slice(0, second.length / 2).join('\n'),
       ...helpers.slice(2),
-      ...blocks.slice(block - 1).map((b) => b.code),
-      'exit',
-      '',
-    ]);
-    expect(readFileSync(transcript, 'utf8')).toContain('airgap: helpers not loaded or damaged');
-    const again = await ingest({ transcript, repo: repo.path });
-    expect(again.status).toBe('failed');
-    expect(again.warnings.join('\n')).toContain('the helpers were not loaded in that shell');
-    expect(readFileSync(pendingPath, 'utf8')).toMatch(
-      new RegExp(`\\| \\*\\*failed\\*\\*, retry from block ${block}[,| ]`),
-    );
-    expect(readFileSync(join(repo.path, 'CURRENT-STATE.md'), 'utf8')).toContain(
-      `next: paste block ${block} of PASTE.md again, then the blocks after it, to retry`,
-    );
+    ];
+    // From that block on (no download: the failed run's own paste), then every block (a paste
+    // set apart from the runs): either way the failure stands and the helpers are named.
+    for (const from of [block - 1, helpers.length]) {
+      paste([...cutHelpers, ...blocks.slice(from).map((b) => b.code), 'exit', '']);
+      expect(readFileSync(transcript, 'utf8')).toContain('airgap: helpers not loaded or damaged');
+      const again = await ingest({ transcript, repo: repo.path });
+      expect(again.status).toBe('failed');
+      expect(again.warnings.join('\n')).toContain('the helpers were not loaded in that shell');
+      expect(readFileSync(pendingPath, 'utf8')).toMatch(
+        new RegExp(`\\| \\*\\*failed\\*\\*, retry from block ${block}[,| ]`),
+      );
+      expect(readFileSync(join(repo.path, 'CURRENT-STATE.md'), 'utf8')).toContain(
+        `next: paste block ${block} of PASTE.md again, then the blocks after it, to retry`,
+      );
+    }
   });
 });

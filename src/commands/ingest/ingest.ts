@@ -7,7 +7,6 @@ import { helperBlocksText } from '../../ingest/parse/paste-trouble.js';
 import { HelperEcho } from '../../ingest/parse/spool.js';
 import { FileChunks } from '../../ingest/read/file-chunks.js';
 import { openRecording } from '../../ingest/read/recording.js';
-import { iso } from '../../ingest/runbook/runbook.js';
 import { type RunbookWrite, runbookPath, runbookWrite } from '../../ingest/runbook/runbook-file.js';
 import {
   type BundleTranscripts,
@@ -122,7 +121,15 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const pending = readPendingEntries(
       await readTextOrEmpty(join(root, PENDING_CHANGES_FILE)),
     ).find((e) => e.bundleId === bundleId);
-    const decided = decideOutcome(record, attempts, transcripts, pending?.rollbackFrom);
+    const decided = decideOutcome(
+      record,
+      attempts,
+      transcripts,
+      pending?.rollbackFrom,
+      pending?.status === 'prepared' && pending.rollbackFrom !== undefined
+        ? pending.date
+        : undefined,
+    );
     const { results, counts, warnings: runbookWarnings, helpersNotLoaded } = decided;
     // Nothing ran (every unit refused for want of helpers): the bundle stays where it was, not
     // partial, and its row says which blocks load the helpers (notes/s8/note-n8b.md 3).
@@ -159,14 +166,12 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     // Awaited below; until then a failure must not count as unhandled.
     runbookPending.catch(() => undefined);
     // A rollback runs after the second it was prepared again (its row's date): older runs are
-    // its first deployment, which must not mark the rollback done.
-    const rollbackPending =
-      pending?.status === 'prepared' &&
-      pending.rollbackFrom !== undefined &&
-      !runbookWarnings.runs.some((r) => iso(r.start) >= pending.date);
+    // its first deployment, which must not mark the rollback done. When its own paste was
+    // refused for want of helpers its row says so (still prepared).
+    const rollbackPending = decided.rollbackPending;
     const docs = await livingDocumentWrites(root, {
       record,
-      status: rollbackPending ? undefined : status,
+      status: rollbackPending && !helpersNotLoaded ? undefined : status,
       results,
       firstDay,
       runbookRel,
