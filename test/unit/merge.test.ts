@@ -107,6 +107,27 @@ describe('mergeAttempts', () => {
       'bbbb',
     ]);
   });
+  it('orders shell A, then B, then A again in the second B ended: B first', () => {
+    // A failed; a whole paste into a new shell B deployed, its summary began at second 300;
+    // in that same second A's whole paste again began (its download). Splitting runs at
+    // downloads, B's summary belongs to B's run, not to A's next.
+    const a = { nonce: 'aaaa', transcript: 0 };
+    const b = { nonce: 'bbbb', transcript: 1 };
+    const a2 = { nonce: 'aaaa', transcript: 2 };
+    const attempts = [
+      attempt(1, 'download', 0, 100, { ...a, seq: 0 }),
+      attempt(2, 'step', 1, 101, { ...a, seq: 1 }),
+      attempt(3, 'summary', 0, 102, { ...a, seq: 2 }),
+      attempt(1, 'download', 0, 200, { ...b, seq: 0 }),
+      attempt(2, 'step', 0, 201, { ...b, seq: 1 }),
+      attempt(3, 'summary', 0, 300, { ...b, seq: 2 }),
+      attempt(1, 'download', 0, 300, { ...a2, seq: 0 }),
+      attempt(2, 'step', 0, 301, { ...a2, seq: 1 }),
+      attempt(3, 'summary', 0, 302, { ...a2, seq: 2 }),
+    ];
+    const at300 = distinctExecutions(attempts).filter((x) => x.beginEpoch === 300);
+    expect(at300.map((x) => `${x.nonce}:${x.kind}`)).toEqual(['bbbb:summary', 'aaaa:download']);
+  });
   it('is partial when a block never finished, failed when one failed', () => {
     expect(
       bundleStatus(

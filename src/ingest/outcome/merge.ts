@@ -72,10 +72,11 @@ export function distinctExecutions(attempts: readonly SpooledAttempt[]): Spooled
     byExecution.set(key, seen ? longer(seen, attempt) : attempt);
   });
   const executions = [...byExecution.values()];
-  const rank = shellRanks(executions);
+  const { place, rank } = shellRanks(executions);
   return executions.sort(
     (a, b) =>
       a.beginEpoch - b.beginEpoch ||
+      place(a) - place(b) ||
       rank(a) - rank(b) ||
       a.transcript - b.transcript ||
       a.seq - b.seq,
@@ -86,19 +87,31 @@ export function distinctExecutions(attempts: readonly SpooledAttempt[]): Spooled
  * Markers tell time to the second, and kept pastes are named by the second they began and a
  * digest, so two pastes of one second sort in digest order, not the order they were made.
  * Executions of one second from two shells (two nonces: a whole paste into a new shell right
- * after one that ran nothing) are ordered by shell instead: the shell that began first, then
- * the one that ended first; one shell's executions keep their own order.
+ * after one that ran nothing) are ordered by shell instead. First by where that second is in
+ * each shell (`place`): a shell that ran nothing after it ends there, so it goes first; one
+ * that ran nothing before it starts there, so it goes last; one that did both is between. So
+ * shell A, then B, then back to A in the second B ended puts B's executions first. Then the
+ * shell that began first, then the one that ended first; one shell's executions keep their
+ * own order.
  */
-function shellRanks(executions: readonly SpooledAttempt[]): (a: SpooledAttempt) => number {
+function shellRanks(executions: readonly SpooledAttempt[]): {
+  place: (a: SpooledAttempt) => number;
+  rank: (a: SpooledAttempt) => number;
+} {
   const shellOf = (a: SpooledAttempt) => (a.nonce ? `s:${a.nonce}` : `t:${a.transcript}`);
-  const spans = new Map<string, { first: number; last: number; at: SpooledAttempt }>();
+  const spans = new Map<
+    string,
+    { first: number; last: number; lastBegin: number; at: SpooledAttempt }
+  >();
   for (const a of executions) {
     const end = a.endEpoch ?? a.beginEpoch;
     const span = spans.get(shellOf(a));
-    if (!span) spans.set(shellOf(a), { first: a.beginEpoch, last: end, at: a });
+    if (!span)
+      spans.set(shellOf(a), { first: a.beginEpoch, last: end, lastBegin: a.beginEpoch, at: a });
     else {
       span.first = Math.min(span.first, a.beginEpoch);
       span.last = Math.max(span.last, end);
+      span.lastBegin = Math.max(span.lastBegin, a.beginEpoch);
       if ((a.transcript - span.at.transcript || a.seq - span.at.seq) < 0) span.at = a;
     }
   }
@@ -110,7 +123,14 @@ function shellRanks(executions: readonly SpooledAttempt[]): (a: SpooledAttempt) 
       x.at.seq - y.at.seq,
   );
   const ranks = new Map(order.map(([shell], i) => [shell, i]));
-  return (a) => ranks.get(shellOf(a)) ?? 0;
+  return {
+    place: (a) => {
+      const span = spans.get(shellOf(a));
+      if (!span) return 0;
+      return (span.lastBegin > a.beginEpoch ? 1 : 0) - (span.first < a.beginEpoch ? 1 : 0);
+    },
+    rank: (a) => ranks.get(shellOf(a)) ?? 0,
+  };
 }
 
 /**
