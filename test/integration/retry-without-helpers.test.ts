@@ -58,4 +58,37 @@ describe('a retry pasted where the helpers did not load', () => {
       );
     }
   });
+
+  it('leaves a deployed bundle deployed when some of its blocks are pasted there again', async () => {
+    if (!requireTool('script')) return;
+    await using repo = await opsRepo();
+    const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    const bastion = fakeBastion(repo, result);
+    const blocks = bastionBlocks(result.record);
+    const transcript = join(repo.dir(), 'terminal.txt');
+    const paste = (typed: string[]) =>
+      writeFileSync(
+        transcript,
+        pasteIntoShell(repo, 'bash --norc -i', typed.join('\n'), bastion.env, bastion.home),
+      );
+    paste([...blocks.map((b) => b.code), 'exit', '']);
+    expect((await ingest({ transcript, repo: repo.path })).status).toBe('deployed');
+    // A new shell, its second helper block cut, then the steps' blocks again (no download):
+    // every unit refused, nothing ran. They joined the deployed run as each unit's latest
+    // execution, and the bundle read as partial (461b397).
+    const helpers = blocks.filter((b) => b.helpers).map((b) => b.code);
+    const second = helpers[1]!.split('\n');
+    const steps = blocks.findIndex((b) => !b.helpers) + 1;
+    paste([
+      helpers[0]!,
+      second.slice(0, second.length / 2).join('\n'),
+      ...helpers.slice(2),
+      ...blocks.slice(steps).map((b) => b.code),
+      'exit',
+      '',
+    ]);
+    expect(readFileSync(transcript, 'utf8')).toContain('airgap: helpers not loaded or damaged');
+    const again = await ingest({ transcript, repo: repo.path });
+    expect([again.status, again.runs]).toEqual(['deployed', 1]);
+  });
 });
