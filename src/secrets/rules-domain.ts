@@ -224,11 +224,12 @@ export const domainRules: readonly RegexRule[] = [
     // the next URL of a list when that part holds an encoded `:` (its own `user:password`,
     // masked from its own start: `a%3A6379%2Credis%3A%2F%2Fu%3Apw%40b` masks `pw` alone) or
     // when a list separator and a scheme come before it (`a%3A6379%2Credis%3A%2F%2Fu%40b`: a
-    // user alone, nothing masked).
+    // user alone, nothing masked), or a query's `?`, `&` or `=` and a scheme (a URL in the query
+    // of one with a port: `db%3A5432%2Fapp%3Fnext%3Dhttps%3A%2F%2Fuser%40x`, nothing masked).
     id: 'url-password',
     keywords: ['%3a%2f%2f'],
     pattern:
-      /(?<=[a-z0-9])%3A%2F%2F(?:[^\s'"&@/?#%]|%(?!3A|40)){0,256}%3A(?!%40)((?:[^\s'"&@/?#%]|%(?!3A%2F%2F)){1,512}?(?:%3A%2F%2F(?<!(?:%2C|%3B|%20|[,;+])[a-z][\w+.-]{0,30}%3A%2F%2F)(?:[^\s'"&@/?#%]|%(?!3A|40)){0,256})?)%40/gi,
+      /(?<=[a-z0-9])%3A%2F%2F(?:[^\s'"&@/?#%]|%(?!3A|40)){0,256}%3A(?!%40)((?:[^\s'"&@/?#%]|%(?!3A%2F%2F)){1,512}?(?:%3A%2F%2F(?<!(?:%2C|%3B|%20|%3F|%26|%3D|[,;+])[a-z][\w+.-]{0,30}%3A%2F%2F)(?:[^\s'"&@/?#%]|%(?!3A|40)){0,256})?)%40/gi,
     validate: (value, match) =>
       notPlaceholder(decodeURIComponentSafely(value)) &&
       !repeatsUserOrScheme(

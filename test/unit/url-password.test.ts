@@ -12,7 +12,7 @@ const [plain, encoded] = rules.filter((r) => r.id === 'url-password');
  * must find exactly the same.
  */
 const REFERENCE =
-  /(?<=[a-z0-9])%3A%2F%2F(?:(?!%3A|%40)[^\s'"&@/?#]){0,256}%3A((?:(?!%40|%3A%2F%2F)[^\s'"&@/?#]){1,512}(?:%3A%2F%2F(?<!(?:%2C|%3B|%20|[,;+])[a-z][\w+.-]{0,30}%3A%2F%2F)(?:(?!%3A|%40)[^\s'"&@/?#]){0,256})?)%40/gi;
+  /(?<=[a-z0-9])%3A%2F%2F(?:(?!%3A|%40)[^\s'"&@/?#]){0,256}%3A((?:(?!%40|%3A%2F%2F)[^\s'"&@/?#]){1,512}(?:%3A%2F%2F(?<!(?:%2C|%3B|%20|%3F|%26|%3D|[,;+])[a-z][\w+.-]{0,30}%3A%2F%2F)(?:(?!%3A|%40)[^\s'"&@/?#]){0,256})?)%40/gi;
 
 const matches = (pattern: RegExp, text: string) =>
   [...text.matchAll(new RegExp(pattern.source, pattern.flags))].map(
@@ -126,6 +126,19 @@ describe('url-password', () => {
       expect(findSecrets(`hosts=redis%3A%2F%2Fa%3A6379${sep}rediss%3A%2F%2Fu%40b`), sep).toEqual(
         [],
       );
+    // Nor is a URL held in the query of one with a port: `:5432/app?next=https://user@…`.
+    for (const sep of ['%3F', '%26', '%3D'])
+      expect(
+        findSecrets(
+          `jdbc%3Apostgresql%3A%2F%2Fdb%3A5432%2Fapp${sep}https%3A%2F%2Fuser%40example.com`,
+        ),
+        sep,
+      ).toEqual([]);
+    expect(
+      findSecrets(
+        'a=https%3A%2F%2Fapi%3A443%2Fv1%3Fcb%3Dhttps%3A%2F%2Fx.io%2Fu%2Fbob%40example.com',
+      ),
+    ).toEqual([]);
     expect(maskSecrets('x%3A%2F%2Fa%3Ab%3A%2F%2Fu%3AT0p-s3cr3t%40h').text).toBe(
       'x%3A%2F%2Fa%3Ab%3A%2F%2Fu%3A«masked:url-password»%40h',
     );
