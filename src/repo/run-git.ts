@@ -48,6 +48,22 @@ function spawnFailed(cwd: string, error: unknown): AirgapError {
 }
 
 /**
+ * spawn throws at once, instead of emitting 'error', for some failures of the working
+ * directory (a file as `--repo`: ENOTDIR): both become the same user error.
+ */
+function spawnGit(
+  cwd: string,
+  args: readonly string[],
+  options: Parameters<ReturnType<typeof childProcess>['spawn']>[2],
+) {
+  try {
+    return childProcess().spawn('git', args, options);
+  } catch (error) {
+    throw spawnFailed(cwd, error);
+  }
+}
+
+/**
  * Runs git with a fixed locale and no pager so output can be parsed, and without the index
  * refresh git status would otherwise write (`optionalLocks` allows it).
  */
@@ -58,7 +74,7 @@ export function runGit(
   optionalLocks = false,
 ): Promise<GitResult> {
   return new Promise((resolve, reject) => {
-    const child = childProcess().spawn('git', args, {
+    const child = spawnGit(cwd, args, {
       cwd,
       env: gitEnv(optionalLocks),
       stdio: [input === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
@@ -120,11 +136,13 @@ export function runGitToFile(cwd: string, args: readonly string[]): Promise<GitR
         closeSync(fd);
       }
     };
-    const child = childProcess().spawn('git', args, {
-      cwd,
-      env: gitEnv(false),
-      stdio: ['ignore', fd, 'pipe'],
-    });
+    let child: ReturnType<typeof spawnGit>;
+    try {
+      child = spawnGit(cwd, args, { cwd, env: gitEnv(false), stdio: ['ignore', fd, 'pipe'] });
+    } catch (error) {
+      done(() => reject(error));
+      return;
+    }
     const err: Buffer[] = [];
     child.stderr!.on('data', (chunk: Buffer) => err.push(chunk));
     child.on('error', (error) => done(() => reject(spawnFailed(cwd, error))));

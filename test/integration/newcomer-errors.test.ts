@@ -72,6 +72,17 @@ describe('errors a newcomer meets', () => {
       expect(unwrapped(run.stderr)).toContain(`directory not found: ${missing}`);
       expect(run.stderr).not.toContain('git is not installed');
     }
+    // --repo <a file>: spawn throws ENOTDIR at once; was "this is a bug in airgap" (70).
+    const file = join(folder, 'terminal.txt');
+    for (const args of [
+      ['status', '--repo', file],
+      ['bundle', 'dev-topics', '--repo', file],
+    ]) {
+      const run = await runCli(args);
+      expect(run.code).toBe(2);
+      expect(unwrapped(run.stderr)).toContain(`not a directory: ${file}`);
+      expect(run.stderr).not.toContain('bug');
+    }
     // A folder as the spec: was "(top level): expected object, got string" (3).
     const spec = await expectAirgapError(
       bundle({ spec: join(repo.path, 'k8s/dev/topics'), repo: repo.path, out: repo.dir() }),
