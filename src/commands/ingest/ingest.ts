@@ -162,12 +162,13 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     );
     // Awaited below; until then a failure must not count as unhandled.
     runbookPending.catch(() => undefined);
-    // A rollback runs after the second it was prepared again (its row's date): older runs are
-    // its first deployment, which must not mark the rollback done.
+    // A rollback runs after the second it was prepared again (preparedAgainAt; a row without it
+    // has only its day): older runs are its first deployment, which must not mark it done.
+    const preparedAgain = pending?.preparedAgainAt ?? pending?.date ?? '';
     const rollbackPending =
       pending?.status === 'prepared' &&
       pending.rollbackFrom !== undefined &&
-      !runbookWarnings.runs.some((r) => iso(r.start) >= pending.date);
+      !runbookWarnings.runs.some((r) => iso(r.start) >= preparedAgain);
     const docs = await livingDocumentWrites(root, {
       record,
       status: rollbackPending ? undefined : status,
@@ -230,7 +231,9 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
             ]
           : []),
         ...(rollbackPending
-          ? [`no run since the rollback was prepared on ${pending?.date}: it stays prepared`]
+          ? [
+              `no run since the rollback was prepared on ${preparedAgain.replace('T', ' at ')}: it stays prepared`,
+            ]
           : []),
         ...docs.warnings,
       ],
