@@ -16,6 +16,7 @@ import {
   MAX_REPO_FILE_BYTES,
 } from '../../ingest/runbook/transcripts.js';
 import { externalImagesOf } from '../../model/external-images.js';
+import { notDryRun } from '../../model/plan-notes.js';
 import { pushCutShort } from '../../model/pushes.js';
 import { openRunDir } from '../../repo/airgap-dir.js';
 import { asWriteFailure, docsLockPath, writeRepoDocuments } from '../../repo/documents.js';
@@ -136,6 +137,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const ecr = await imagesStillMissing(root, record, results);
     runbookWarnings.missingImages = ecr.missing;
     runbookWarnings.externalImages = externalImagesOf(record);
+    runbookWarnings.notDryRun = notDryRun(record.planNotes);
     const failed = ecr.failedPushes;
     runbookWarnings.failedPushes = failed;
     runbookWarnings.notInS3 = archiveNotInS3(record, results);
