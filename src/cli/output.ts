@@ -93,16 +93,21 @@ export function wrapWords(
   const lines: string[] = [];
   let line = prefix;
   let empty = true;
+  // A word set left of the indent (too wide for it) stands alone: the words after it go on at
+  // the indent, so the text keeps one left edge and the word reads as the one to copy.
+  let outdented = false;
   for (const word of text.split(' ')) {
     const next = empty ? `${line}${word}` : `${line} ${word}`;
-    if (next.length <= width) {
+    if (next.length <= width && !outdented) {
       line = next;
       empty = false;
       continue;
     }
     // A prefix of blanks alone is no line; a label ("error:") stays, its word goes below.
     if (!empty || line.trim()) lines.push(line.trimEnd());
-    line = `${' '.repeat(wordIndent(indent.length, word.length, width))}${word}`;
+    const column: number = wordIndent(indent.length, word.length, width);
+    line = `${' '.repeat(column)}${word}`;
+    outdented = column < indent.length;
     empty = false;
   }
   return [...lines, line];
