@@ -51,7 +51,12 @@ export async function recordPreparedBundle(
           date: again
             ? now.toISOString().slice(0, 10)
             : existing?.date || now.toISOString().slice(0, 10),
-          ...(again ? { preparedAgainAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z') } : {}),
+          // Bundled again while still prepared: the rollback still counts from then.
+          ...(again
+            ? { preparedAgainAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z') }
+            : existing?.preparedAgainAt
+              ? { preparedAgainAt: existing.preparedAgainAt }
+              : {}),
           files: record.files.length,
           images: record.images.length,
           link: `paste sheet: \`${sheet.startsWith('..') ? pasteSheet : sheet}\``,
