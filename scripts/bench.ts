@@ -6,7 +6,7 @@
  * inputs; `--only=a,b`: a subset (bundle, repetitive, operator, small, large, startup, upload,
  * ingest, secrets); neither rewrites results.md.
  */
-import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
@@ -24,7 +24,7 @@ import {
 } from './lib/bench-inputs.js';
 import { BenchRun, type Timed } from './lib/bench-run.js';
 import { judge, renderResults, TARGETS, verdictLines } from './lib/bench-targets.js';
-import { fakeRecord } from './lib/fake-record.js';
+import { benchUpload } from './lib/bench-upload.js';
 import { git } from './lib/git.js';
 import { LOCAL_S3_CREDENTIALS } from './lib/local-s3.js';
 import { projectRoot } from './lib/loop.js';
@@ -216,63 +216,7 @@ if (wanted('startup') || only?.includes('start')) {
 }
 
 // 4. Upload, with s3rver in its own process so it does not share airgap's event loop.
-if (wanted('upload')) {
-  const server = spawn(
-    process.execPath,
-    [
-      '-e',
-      `import('${join(projectRoot, 'dist/scripts/lib/local-s3.js')}').then(async (m) => { const s = await m.startLocalS3(['acme-airgap']); console.log(s.endpoint); })`,
-    ],
-    { env, stdio: ['ignore', 'pipe', 'inherit'] },
-  );
-  const endpoint = await new Promise<string>((resolve) =>
-    server.stdout.once('data', (d: Buffer) => resolve(d.toString().trim())),
-  );
-  // Each run writes a new key: the same key would be skipped as already uploaded.
-  let run = 0;
-  const hasAws = spawnSync('bash', ['-c', 'command -v aws']).status === 0;
-  try {
-    for (const mb of quick ? [64] : [256, 1024]) {
-      if (!hasAws) {
-        notes.push('upload: the aws CLI is not installed, so there is no upload baseline');
-        break;
-      }
-      const id = `up${mb}-1234567`;
-      const dir = join(work, `upload-${mb}`, id);
-      mkdirSync(dir, { recursive: true });
-      const file = join(dir, `${id}.tar.gz`);
-      execFileSync('bash', ['-c', `head -c ${mb * 1024 * 1024} /dev/urandom > ${file}`]);
-      const sha = execFileSync('sha256sum', [file], { encoding: 'utf8' }).split(' ')[0];
-      writeFileSync(`${file}.sha256`, `${sha}  ${id}.tar.gz\n`);
-      writeFileSync(
-        join(dir, 'bundle.json'),
-        JSON.stringify(
-          fakeRecord({
-            id,
-            file: `${id}.tar.gz`,
-            sha256: sha ?? '',
-            size: mb * 1048576,
-            prefix: 'bench',
-          }),
-        ),
-      );
-      const m = compare({
-        id: `upload-${mb}`,
-        label: `upload ${mb} MB to s3rver`,
-        baselineCommand: 'aws s3 cp FILE s3://BUCKET/KEY --endpoint-url URL',
-        cwd: work,
-        airgap: (node) =>
-          `${node} ${cli} upload ${dir} --endpoint ${endpoint} --prefix bench/run-${run++} --json > /dev/null`,
-        baseline: `aws s3 cp --only-show-errors --endpoint-url ${endpoint} ${file} s3://acme-airgap/bench/aws-${run++}.tar.gz`,
-      });
-      notes.push(
-        `upload ${mb} MB: airgap ${(mb / m.airgapSeconds).toFixed(0)} MB/s, aws s3 cp ${(mb / m.baselineSeconds).toFixed(0)} MB/s`,
-      );
-    }
-  } finally {
-    server.kill();
-  }
-}
+if (wanted('upload')) await benchUpload(bench, { work, cli, env, quick });
 
 // 5. Ingest: a bundle with 1,000 steps, and transcripts in terminal shape; redaction on.
 if (wanted('ingest')) {

@@ -24,8 +24,9 @@ export { AirgapError, ExitCode, type ExitCodeName, isAirgapError } from './error
 export type { ArchiveFormat } from './model/archive-formats.js';
 export type { BundleFile, BundleRecord, Unit, UnitKind } from './model/record.js';
 export type { BundleSpec } from './model/spec.js';
-export type { Commit, DirtyPath, GitResult, TreeEntry } from './repo/git.js';
+export type { Commit, DirtyPath, TreeEntry } from './repo/git.js';
 export type { Blobs, Git } from './repo/git-access.js';
+export type { GitResult } from './repo/run-git.js';
 
 export type StatusOptions = Parameters<typeof import('./commands/status/status.js').status>[0];
 export type InitOptions = Parameters<typeof import('./commands/init/init.js').init>[0];

@@ -1,11 +1,13 @@
 // The kubectl commands of the stand-in (apply, create, diff, wait, get, rollout, version) over the
-// API-server model in kube-model.mjs; get is in kube-get.mjs, diff in kube-diff.mjs. Called once
-// per process by ./kubectl, or many times by the test helpers' model server (kube-server.mjs),
-// so it reads nothing from `process` but the working directory.
+// API-server model in kube-model.mjs; get is in kube-get.mjs, diff in kube-diff.mjs, reading
+// -f and -k in kube-files.mjs. Called once per process by ./kubectl, or many times by the test
+// helpers' model server (kube-server.mjs), so it reads nothing from `process` but the working
+// directory.
 
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { diff } from './kube-diff.mjs';
+import { objectsOfText, readFilenameArg, readKustomization } from './kube-files.mjs';
 import { get } from './kube-get.mjs';
 import {
   admissionError,
@@ -15,10 +17,7 @@ import {
   KubeError,
   loadState,
   mapObjects,
-  objectsOfText,
   persist,
-  readFilenameArg,
-  readKustomization,
   saveState,
 } from './kube-model.mjs';
 

@@ -1,5 +1,6 @@
 import { globMatcher } from '../util/glob.js';
-import { type CredentialDetector, credentialDetector } from './credentials.js';
+import type { CredentialDetector } from './credential-finding.js';
+import { credentialDetector } from './credentials.js';
 import type { ContentProblem } from './manifests.js';
 
 /** Names that mark a file as a credential whatever it holds. */

@@ -8,9 +8,9 @@ import {
   isBase64Char,
   MIN_BASE64_RUN,
   mayDecodeToText,
-  providerRules,
   rulesFingerprint,
 } from './credentials.js';
+import { providerRules } from './provider-findings.js';
 
 /**
  * The scan cache's screen (scan-cache.ts): whether a file's text could hold anything bundle's

@@ -33,8 +33,6 @@ export interface ManifestScan {
   objects: ManifestObject[];
 }
 
-export { isYamlPath } from './names.js';
-
 /** Collects every string under a key named `image`: containers, initContainers, Strimzi CRs. */
 export function collectImages(node: unknown, into: Set<string>): void {
   if (Array.isArray(node)) {

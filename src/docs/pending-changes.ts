@@ -54,7 +54,6 @@ function retryNote(entry: PendingEntry): string {
 function statusCell(entry: PendingEntry): string {
   const notes = [
     entry.rollbackFrom ? `rollback from \`${entry.rollbackFrom}\`` : '',
-    entry.preparedAgainAt ? `prepared again ${entry.preparedAgainAt.slice(11)}` : '',
     entry.runAfterDiscard ? 'run after discard' : '',
     entry.archiveNotInS3 ? 'archive not in S3' : '',
     entry.helpersNotLoaded === undefined
@@ -65,6 +64,8 @@ function statusCell(entry: PendingEntry): string {
       ? `${entry.imagesNotInEcr} image${entry.imagesNotInEcr > 1 ? 's' : ''} not in ECR`
       : '',
     entry.supersededBy ? `*superseded by \`${entry.supersededBy}\`*` : '',
+    // Last: the notes before it read as they did before it was written.
+    entry.preparedAgainAt ? `prepared again ${entry.preparedAgainAt.slice(11)}` : '',
   ].filter(Boolean);
   return [`**${entry.status}**`, ...notes].join(', ');
 }

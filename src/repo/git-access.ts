@@ -3,7 +3,6 @@ import {
   type Commit,
   type DirtyPath,
   dirtyPaths,
-  type GitResult,
   gitDirOf,
   headCommit,
   headCommitAndFile,
@@ -11,12 +10,12 @@ import {
   listTree,
   rememberGitDir,
   repoRoot,
-  runGit,
   showCommittedFile,
   type TreeEntry,
 } from './git.js';
 import { type HeadFromFiles, headFromFiles } from './head-files.js';
 import { indexMayVouch, statusFromIndex } from './index-status.js';
+import { type GitResult, runGit } from './run-git.js';
 import { type BlobEntry, WorktreeBlobs } from './worktree-blobs.js';
 
 /** What a command reads of the blobs it packs, in the order it asked for them (BlobReader). */

@@ -14,7 +14,8 @@ import { AirgapError, ExitCode } from '../errors.js';
 import { archiveFormat } from '../model/archive-formats.js';
 import { explainAwsError } from './aws-errors.js';
 import { alteredError, type LoadedBundle } from './bundle-dir.js';
-import { isTransient, resumableUpload } from './multipart.js';
+import { resumableUpload } from './multipart.js';
+import { isTransient } from './multipart-calls.js';
 import { UPLOAD_STATE_FILE } from './upload-state.js';
 
 /** Where an archive goes, after the options have overridden the record's s3 section. */

@@ -19,7 +19,11 @@ function pasteIntoInteractiveBash(
   writeFileSync(inputFile, input);
   const run = spawnSync(
     'bash',
-    ['-c', `script -q -e -c "bash --norc --noprofile -i" /dev/null < ${JSON.stringify(inputFile)}`],
+    // exec: a timeout's SIGTERM reaches script(1), which ends the shell (test/helpers/pty.ts).
+    [
+      '-c',
+      `exec script -q -e -c "bash --norc --noprofile -i" /dev/null < ${JSON.stringify(inputFile)}`,
+    ],
     {
       env: { ...env, PS1: '[ec2-user@ip-10-0-1-23 ~]$ ', TERM: 'xterm' },
       cwd,

@@ -9,7 +9,7 @@ import { fakeBastion } from '../helpers/bastion.js';
 import { expectAirgapError } from '../helpers/errors.js';
 import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
 import { commitAll, requireTool } from '../helpers/ops-repo.js';
-import { pasteIntoShell } from '../helpers/pty.js';
+import { pasteIntoShell, pasteThenKeys } from '../helpers/pty.js';
 
 /** Pastes `typed` into `shell` on a pty in the fake bastion's home; what it showed, saved. */
 function pasteSaved(
@@ -253,12 +253,12 @@ describe('a paste cut inside a quoted step line', () => {
     const cut = cutAt(steps + 1);
     // Cut inside the quoted command of the first step: bash waits at `>` for the quote to close.
     const typed = [...codes.slice(0, steps), step.slice(0, step.indexOf("'") + 12)];
-    // Then Ctrl-D: bash reports the open quote and the session ends.
-    typed.push(...codes.slice(steps + 1), '\x04');
-    const output = pasteIntoShell(
-      repo,
-      'bash --norc -i',
+    typed.push(...codes.slice(steps + 1), '');
+    // Then Ctrl-D at `>`: bash reports the open quote; Ctrl-D again at the next prompt ends the
+    // session. Pressed once bash waits for them, as an operator does (see pasteThenKeys).
+    const output = await pasteThenKeys(
       typed.join('\n'),
+      ['\x04', '\x04'],
       bastion.env,
       bastion.home,
     );

@@ -1,11 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { manifestRules, matchedValue } from '../../src/bundle/credential-rules.js';
-import {
-  builtinDetector,
-  credentialDetector,
-  providerFindings,
-  runRules,
-} from '../../src/bundle/credentials.js';
+import { builtinDetector, credentialDetector, runRules } from '../../src/bundle/credentials.js';
+import { providerFindings } from '../../src/bundle/provider-findings.js';
 import { rules as engineRules, findSecrets } from '../../src/secrets/index.js';
 import { providerSamples } from '../helpers/secret-corpus.js';
 

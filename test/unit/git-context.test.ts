@@ -22,20 +22,22 @@ const ALLOWED: Record<string, string> = {
 
 /**
  * What in a command's source starts git besides context.git: a value (not type-only) import
- * from repo/git.ts or repo/blob-reader.ts (static or on demand), the real Git itself, or a
- * child process of its own.
+ * from repo/git.ts, repo/run-git.ts or repo/blob-reader.ts (static or on demand), the real Git
+ * itself, or a child process of its own.
  */
 function directGit(text: string): string[] {
   const found: string[] = [];
   const imports = /import\s+(type\s+)?\{([^}]*)\}\s+from\s+'([^']+)'/g;
   for (const [, typeOnly, names = '', from = ''] of text.matchAll(imports)) {
     if (from === 'node:child_process') found.push(from);
-    if (typeOnly || !/\/repo\/(git|blob-reader|git-access)\.js$/.test(from)) continue;
+    if (typeOnly || !/\/repo\/(git|run-git|blob-reader|git-access)\.js$/.test(from)) continue;
     for (const name of names.split(',').map((n) => n.trim()))
       if (name && !name.startsWith('type ')) found.push(`${name} from ${from}`);
   }
   // A module loaded on demand (as bundle.ts loads bundle-build.js) counts too.
-  for (const [, from] of text.matchAll(/import\(\s*'([^']*\/repo\/(?:git|blob-reader)\.js)'/g))
+  for (const [, from] of text.matchAll(
+    /import\(\s*'([^']*\/repo\/(?:git|run-git|blob-reader)\.js)'/g,
+  ))
     found.push(`import(${from})`);
   return found;
 }

@@ -3,7 +3,8 @@ import { chmodSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { parseLsTree, runGit, runGitToFile } from '../../src/repo/git.js';
+import { parseLsTree } from '../../src/repo/git.js';
+import { runGit, runGitToFile } from '../../src/repo/run-git.js';
 
 // A tree of 3,000 long names (~270 KiB of ls-tree output, four times a pipe's 64 KiB), made
 // with mktree from the empty blob: no working files.

@@ -12,7 +12,8 @@ import {
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { AirgapError } from '../../src/errors.js';
-import { isTransient, resumableUpload } from '../../src/transfer/multipart.js';
+import { resumableUpload } from '../../src/transfer/multipart.js';
+import { isTransient } from '../../src/transfer/multipart-calls.js';
 import { fakeBundleDir } from '../helpers/fake-bundle.js';
 import { type TempDir, tempDir } from '../helpers/fixtures.js';
 

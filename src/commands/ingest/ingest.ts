@@ -7,7 +7,6 @@ import { helperBlocksText } from '../../ingest/parse/paste-trouble.js';
 import { HelperEcho } from '../../ingest/parse/spool.js';
 import { FileChunks } from '../../ingest/read/file-chunks.js';
 import { openRecording } from '../../ingest/read/recording.js';
-import { iso } from '../../ingest/runbook/runbook.js';
 import { type RunbookWrite, runbookPath, runbookWrite } from '../../ingest/runbook/runbook-file.js';
 import {
   type BundleTranscripts,
@@ -26,12 +25,8 @@ import type { GzipFile } from '../../util/gzip-file.js';
 import { onInterrupt } from '../../util/process.js';
 import type { DocumentWrite } from '../../util/transaction.js';
 import { contextOf } from '../context.js';
-import {
-  chooseBundle,
-  imagesStillMissing,
-  livingDocumentWrites,
-  previewDiff,
-} from './documents.js';
+import { chooseBundle, livingDocumentWrites, previewDiff } from './documents.js';
+import { imagesStillMissing } from './ecr-images.js';
 import { adviceWithoutMarkers, loadRecord, openTranscript } from './inputs.js';
 import {
   archiveNotInS3,
@@ -127,7 +122,18 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const pending = readPendingEntries(
       await readTextOrEmpty(join(root, PENDING_CHANGES_FILE)),
     ).find((e) => e.bundleId === bundleId);
-    const decided = decideOutcome(record, attempts, transcripts, pending?.rollbackFrom);
+    // A rollback still prepared: the second it was prepared again (a row without it, its day).
+    const preparedAgain =
+      pending?.status === 'prepared' && pending.rollbackFrom !== undefined
+        ? (pending.preparedAgainAt ?? pending.date)
+        : undefined;
+    const decided = decideOutcome(
+      record,
+      attempts,
+      transcripts,
+      pending?.rollbackFrom,
+      preparedAgain,
+    );
     const { results, counts, warnings: runbookWarnings, helpersNotLoaded } = decided;
     // Nothing ran (every unit refused for want of helpers): the bundle stays where it was, not
     // partial, and its row says which blocks load the helpers (notes/s8/note-n8b.md 3).
@@ -164,16 +170,13 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     );
     // Awaited below; until then a failure must not count as unhandled.
     runbookPending.catch(() => undefined);
-    // A rollback runs after the second it was prepared again (preparedAgainAt; a row without it
-    // has only its day): older runs are its first deployment, which must not mark it done.
-    const preparedAgain = pending?.preparedAgainAt ?? pending?.date ?? '';
-    const rollbackPending =
-      pending?.status === 'prepared' &&
-      pending.rollbackFrom !== undefined &&
-      !runbookWarnings.runs.some((r) => iso(r.start) >= preparedAgain);
+    // A rollback runs after the second it was prepared again (its row's preparedAgainAt):
+    // older runs are its first deployment, which must not mark the rollback done. When its own
+    // paste was refused for want of helpers its row says so (still prepared).
+    const rollbackPending = decided.rollbackPending;
     const docs = await livingDocumentWrites(root, {
       record,
-      status: rollbackPending ? undefined : status,
+      status: rollbackPending && !helpersNotLoaded ? undefined : status,
       results,
       firstDay,
       runbookRel,
@@ -234,7 +237,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
           : []),
         ...(rollbackPending
           ? [
-              `no run since the rollback was prepared on ${preparedAgain.replace('T', ' at ')}: it stays prepared`,
+              `no run since the rollback was prepared on ${preparedAgain?.replace('T', ' at ')}: it stays prepared`,
             ]
           : []),
         ...docs.warnings,

@@ -37,11 +37,14 @@ export function decideOutcome(
   attempts: readonly SpooledAttempt[],
   transcripts: BundleTranscripts,
   rollbackFrom: string | undefined,
+  /** A rollback's row still prepared: the second it was prepared again (its runs are from then). */
+  rollbackPreparedOn?: string,
 ) {
   const { runs, ranNothing } = splitPastes(
     record.units,
     attempts,
     record.plan?.cloudshellUnits ?? cloudshellUnits(record),
+    refusedForHelpers,
   );
   const primary = primaryRun(runs, rollbackFrom !== undefined);
   const counts = countOutcome(primary.results);
@@ -63,13 +66,26 @@ export function decideOutcome(
     primary: primary.number,
     rollbackFrom,
   };
-  const helpersNotLoaded = skippedForHelpers(primary.results);
+  // A rollback's runs are those since it was prepared again; older ones are its first
+  // deployment, which must not mark the rollback done.
+  const rollbackPending =
+    rollbackPreparedOn !== undefined && !runs.some((r) => iso(r.start) >= rollbackPreparedOn);
+  // The latest paste ran nothing for want of helpers (set apart from the runs).
+  const idle = ranNothing.at(-1);
+  const lastRefused =
+    idle !== undefined &&
+    runs.every((r) => r.start < idle.start) &&
+    skippedForHelpers(idle.results);
+  // Nothing ran: every unit refused, or the rollback's own paste was (its only run is older).
+  const helpersNotLoaded = skippedForHelpers(primary.results) || (rollbackPending && lastRefused);
   // Said only while the bundle is not deployed: a paste that went wrong and was pasted again
   // since is history, not advice.
-  if (checked.status !== 'deployed') {
+  if (checked.status !== 'deployed' || helpersNotLoaded) {
     const trouble = new Set<PasteTrouble>(transcripts.spooled.flatMap((t) => t.trouble ?? []));
-    // The units said it themselves, also when the loader's own line is not in the transcript.
-    if (helpersNotLoaded) trouble.add('helpers');
+    // The units said it themselves, also when the loader's own line is not in the transcript,
+    // or the latest paste, or a retry after a unit's last execution, was refused.
+    if (helpersNotLoaded || lastRefused || primary.results.some((r) => r.refused))
+      trouble.add('helpers');
     const cutBlock = trouble.has('cut') ? firstUnseenBlock(record, primary.results) : undefined;
     if (trouble.size)
       warnings.pasteTrouble = [...trouble]
@@ -87,6 +103,7 @@ export function decideOutcome(
     warnings,
     helpersNotLoaded,
     retryBlock,
+    rollbackPending,
   };
 }
 
@@ -96,16 +113,18 @@ export function decideOutcome(
  */
 export function skippedForHelpers(results: readonly UnitResult[]): boolean {
   const bastion = results.filter((r) => countsInOutcome(r.kind));
-  const line = `airgap: ${HELPERS_MISSING}`;
   return (
-    bastion.length > 0 &&
-    bastion.every(
-      (r) =>
-        r.status === 'skipped' &&
-        r.final !== undefined &&
-        readRange(r.final.outputPath, r.final.outputStart, r.final.outputEnd, 4096).startsWith(
-          line,
-        ),
+    bastion.length > 0 && bastion.every((r) => r.final !== undefined && refusedForHelpers(r.final))
+  );
+}
+
+/** airgap_run's own refusal where helpers.sh is missing: a skip whose output is its line. */
+function refusedForHelpers(attempt: SpooledAttempt): boolean {
+  return (
+    attempt.complete &&
+    attempt.skipped === true &&
+    readRange(attempt.outputPath, attempt.outputStart, attempt.outputEnd, 4096).startsWith(
+      `airgap: ${HELPERS_MISSING}`,
     )
   );
 }

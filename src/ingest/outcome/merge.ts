@@ -16,6 +16,11 @@ export interface UnitResult {
   final?: SpooledAttempt | undefined;
   /** Every earlier execution, oldest first: a first failure stays on the record. */
   earlier: SpooledAttempt[];
+  /**
+   * Refusals for want of helpers after the unit's last execution (mergeAttempts' `refused`):
+   * they changed nothing, so they are not its result; ingest says the helpers were not loaded.
+   */
+  refused?: SpooledAttempt[];
 }
 
 export function statusOf(attempt: SpooledAttempt | undefined): UnitStatus {
@@ -110,12 +115,16 @@ function shellRanks(executions: readonly SpooledAttempt[]): (a: SpooledAttempt) 
 
 /**
  * Lines up every execution with the unit it ran. The latest decides the unit's status (a
- * retry that succeeded clears a failure); the earlier ones stay as its history.
+ * retry that succeeded clears a failure); the earlier ones stay as its history. `refused`
+ * tells airgap_run's refusal where helpers.sh is missing: helpers.sh never ran, so the
+ * bastion's state (and its summary) still holds the unit's last execution, and a retry pasted
+ * into such a shell after a failure leaves the failure standing instead of reading as skipped.
  */
 export function mergeAttempts(
   units: readonly Unit[],
   attempts: readonly SpooledAttempt[],
   cloudshell: readonly Unit[],
+  refused: (attempt: SpooledAttempt) => boolean = () => false,
 ): UnitResult[] {
   const byKey = new Map<string, SpooledAttempt[]>();
   for (const attempt of distinctExecutions(attempts)) {
@@ -124,7 +133,11 @@ export function mergeAttempts(
   }
   return [...units, ...cloudshell].map((unit) => {
     const key = `${unit.kind}:${unit.n}`;
-    const all = byKey.get(key) ?? [];
+    const every = byKey.get(key) ?? [];
+    // Only refusals: nothing ran, and they are the record (the paste says why, as before).
+    let end = every.length;
+    if (every.some((a) => !refused(a))) while (refused(every[end - 1]!)) end--;
+    const all = every.slice(0, end);
     const final = all.at(-1);
     return {
       key,
@@ -135,6 +148,7 @@ export function mergeAttempts(
       status: statusOf(final),
       final,
       earlier: all.slice(0, -1),
+      ...(end < every.length ? { refused: every.slice(end) } : {}),
     };
   });
 }

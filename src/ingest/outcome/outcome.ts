@@ -107,8 +107,9 @@ export function splitPastes(
   units: readonly Unit[],
   attempts: readonly SpooledAttempt[],
   cloudshell: readonly Unit[],
+  refused?: (attempt: SpooledAttempt) => boolean,
 ): { runs: Run[]; ranNothing: Run[] } {
-  const pastes = splitRuns(units, attempts, cloudshell);
+  const pastes = splitRuns(units, attempts, cloudshell, refused);
   const idle = pastes.filter((r) => nothingExecuted(r.results));
   if (idle.length === 0) return { runs: pastes, ranNothing: [] };
   // Nothing ran at all: the latest paste is the record (its units say why they were skipped).
@@ -140,6 +141,7 @@ export function splitRuns(
   units: readonly Unit[],
   attempts: readonly SpooledAttempt[],
   cloudshell: readonly Unit[],
+  refused?: (attempt: SpooledAttempt) => boolean,
 ): Run[] {
   const onBastion = (a: SpooledAttempt) => !isCloudShellKind(a.kind);
   // Two copies of one execution are one attempt, so a copy ingested twice starts no run.
@@ -154,7 +156,7 @@ export function splitRuns(
   }
   if (!groups.length) groups.push([]);
   return groups.map((group, i) => {
-    const results = mergeAttempts(units, [...group, ...others], cloudshell);
+    const results = mergeAttempts(units, [...group, ...others], cloudshell, refused);
     const begins = group.map((a) => a.beginEpoch);
     const ends = group.map((a) => a.endEpoch ?? a.beginEpoch);
     return {
