@@ -1,4 +1,5 @@
 import { posix } from 'node:path';
+import { notDryRunNote } from '../model/plan-notes.js';
 import type { BundleFile } from '../model/record.js';
 import { SPEC_TEXT_LIMITS } from '../model/spec-rules.js';
 import { grouped } from '../util/format.js';
@@ -224,7 +225,10 @@ export function defaultPlan(
     const selfMade = group.filter((i) => i.needs.some((n) => i.provides.includes(n)));
     for (const i of selfMade)
       notes.push(
-        `${i.path}: not dry-run first: it creates ${i.needs.filter((n) => i.provides.includes(n)).join(', ')} for its own objects, which a server dry run cannot see`,
+        notDryRunNote(
+          i.path,
+          i.needs.filter((n) => i.provides.includes(n)),
+        ),
       );
     const checkable = group.filter((i) => !selfMade.includes(i));
     for (const i of group) checked.add(i);

@@ -2,8 +2,9 @@ import type { BundleOptions, BundleResult } from '../index.js';
 import { bundle } from '../index.js';
 import { ARCHIVE_FORMAT_NAMES, type ArchiveFormat } from '../model/archive-formats.js';
 import { externalImagesOf } from '../model/external-images.js';
+import { notDryRun } from '../model/plan-notes.js';
 import type { CommandSpec } from './command.js';
-import { fields, formatBytes, warn, wrapLine, wrapWords } from './output.js';
+import { type FieldValue, fields, formatBytes, warn, wrapLine, wrapWords } from './output.js';
 
 interface BundleFlags {
   repo?: string;
@@ -91,6 +92,8 @@ export const bundleCommand: CommandSpec<BundleFlags, BundleOptions, BundleResult
       missingImages: record.missingImages,
       // Pulled from outside the spec's ECR registry: each with file, line and what to write.
       externalImages: externalImagesOf(record),
+      // Applied without a dry run or diff: each creates the Namespace of its own objects.
+      notDryRun: notDryRun(record.planNotes),
       warnings: result.warnings,
     };
   },
@@ -146,6 +149,7 @@ export const bundleCommand: CommandSpec<BundleFlags, BundleOptions, BundleResult
         wrapWords('    ', `missing ${image}`, 80, '      '),
       ),
       fields([
+        ...dryRunRows(record.planNotes),
         [
           'next',
           flags.paste
@@ -158,3 +162,19 @@ export const bundleCommand: CommandSpec<BundleFlags, BundleOptions, BundleResult
     process.stdout.write(`${lines.join('\n')}\n`);
   },
 };
+
+/**
+ * The files applied without a dry run (each creates the Namespace of its own objects), one a
+ * line: where one decides to ship, not only in PASTE.md (n9's finding 5).
+ */
+function dryRunRows(planNotes: readonly string[] | undefined): Array<[string, FieldValue]> {
+  const files = notDryRun(planNotes);
+  if (!files.length) return [];
+  return [
+    [
+      'dry run',
+      `none for ${files.length > 1 ? 'these files' : 'this file'}: each creates the Namespace of its own objects`,
+    ],
+    ['', files.map((f) => f.path)],
+  ];
+}

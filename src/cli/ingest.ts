@@ -5,7 +5,7 @@ import { formatCounts } from '../model/counts.js';
 import { type FailedPush, pushCutShort } from '../model/pushes.js';
 import { capitalized, unitLabel } from '../model/unit-labels.js';
 import type { CommandSpec } from './command.js';
-import { fields, warn, wrapLine, wrapWords } from './output.js';
+import { type FieldValue, fields, warn, wrapLine, wrapWords } from './output.js';
 
 interface IngestFlags {
   repo?: string;
@@ -132,12 +132,7 @@ function printIngested(result: IngestResult, flags: IngestFlags): void {
           : 'none recorded',
       ],
       ...pushesRow(result.pushes),
-      [
-        'changed',
-        result.changed.length
-          ? result.changed.join('\n            ')
-          : 'nothing (already up to date)',
-      ],
+      ['changed', result.changed.length ? result.changed : 'nothing (already up to date)'],
     ]),
     ...(result.diff ? ['', result.diff] : []),
     result.runbook,
@@ -179,26 +174,32 @@ function maskedSummary(total: number, byRule: Record<string, number>): string {
 }
 
 /** `1 failed, 0 ok (CloudShell image pushes)`, then each image not in ECR on its own line. */
-function pushesRow(pushes: IngestResult['pushes']): Array<[string, string]> {
+function pushesRow(pushes: IngestResult['pushes']): Array<[string, FieldValue]> {
   if (!pushes) return [];
   // Only the images docs/ecr-manifest.md does not record from an earlier push are not in ECR.
   // A push whose output stops inside its block is not recorded: it may be in ECR or not.
   const listed = (keep: (f: FailedPush) => boolean) =>
-    pushes.failed.flatMap((f) => (!f.inEcr && keep(f) ? [`\n            ${f.image}`] : []));
+    pushes.failed.flatMap((f) => (!f.inEcr && keep(f) ? [f.image] : []));
   const failed = listed((f) => !pushCutShort(f));
   const unrecorded = listed(pushCutShort);
   const cutCount = pushes.failed.filter(pushCutShort).length;
   const counts = `${pushes.failed.length - cutCount} failed, ${cutCount ? `${cutCount} not recorded, ` : ''}${pushes.ok} ok (CloudShell image pushes)`;
-  return [
-    [
-      'pushes',
-      `${counts}${failed.length ? `; not in ECR:${failed.join('')}` : ''}${unrecorded.length ? `; may not be in ECR:${unrecorded.join('')}` : ''}`,
-    ],
+  // The images are lists (an unlabelled row: its items under the value column, listLines).
+  const rows: Array<[string, FieldValue]> = [
+    ['pushes', `${counts}${failed.length ? '; not in ECR:' : ''}`],
+    ...(failed.length ? [['', failed] as [string, FieldValue]] : []),
   ];
+  if (unrecorded.length) {
+    const last = rows.at(-1)!;
+    if (typeof last[1] === 'string') last[1] = `${last[1]}; may not be in ECR:`;
+    else rows.push(['', 'may not be in ECR:']);
+    rows.push(['', unrecorded]);
+  }
+  return rows;
 }
 
 /** One line per failed unit, as the runbook's Issues names it, cut to 80 columns. */
-function failedRow(units: IngestResult['failedUnits']): Array<[string, string]> {
+function failedRow(units: IngestResult['failedUnits']): Array<[string, FieldValue]> {
   if (!units.length) return [];
   const lines = units.map((u) => {
     // Named by its PASTE.md block, as the runbook and the bastion's skip lines name it.
@@ -208,7 +209,7 @@ function failedRow(units: IngestResult['failedUnits']): Array<[string, string]> 
     const room = 80 - 12 - end.length;
     return `${head.length > room ? `${head.slice(0, room - 1)}…` : head}${end}`;
   });
-  return [['failed', lines.join('\n            ')]];
+  return [['failed', lines]];
 }
 
 function runsRow(runs: number): Array<[string, string]> {

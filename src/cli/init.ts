@@ -16,8 +16,8 @@ export const initCommand: CommandSpec<{ json?: boolean }, InitOptions, InitResul
       `${wrapLine(none ? `${result.root} is already set up for airgap` : `set up ${result.root} for airgap`)}\n${fields(
         [
           // One file a line, as ingest lists what it changed: a list fits 80 columns.
-          ['created', result.created.join('\n            ') || '-'],
-          ['updated', result.updated.join('\n            ') || '-'],
+          ['created', result.created.length ? result.created : '-'],
+          ['updated', result.updated.length ? result.updated : '-'],
           ['next', nextStep(result.specs)],
         ],
       )}\n`,

@@ -30,16 +30,21 @@ export function warn(message: string): void {
   process.stderr.write(`${pc.yellow('warning:')}${lines.join('\n').slice(8)}\n`);
 }
 
+/** A field's value: text, or a list of items (paths, images) shown one a line. */
+export type FieldValue = string | readonly string[];
+
 /**
- * Two-column "label value" lines within 80 columns. A value's own lines (a list, one item a
- * line after 12 spaces) wrap each at their indent; a long first line wraps under the value.
+ * Two-column "label value" lines within 80 columns. A text value's own lines (after 12 spaces)
+ * wrap each at their indent; a long first line wraps under the value. A list is `listLines`.
  */
-export function fields(rows: ReadonlyArray<[string, string]>): string {
+export function fields(rows: ReadonlyArray<readonly [string, FieldValue]>): string {
   return rows
     .flatMap(([label, value]) => {
+      const prefix = `  ${label.padEnd(9)} `;
+      if (typeof value !== 'string') return listLines(prefix, value);
       const [first = '', ...rest] = value.split('\n');
       return [
-        ...wrapWords(`  ${label.padEnd(9)} `, first),
+        ...wrapWords(prefix, first),
         ...rest.flatMap((line) => {
           const indent = /^ */.exec(line)?.[0] ?? '';
           return wrapWords(indent, line.slice(indent.length));
@@ -47,6 +52,23 @@ export function fields(rows: ReadonlyArray<[string, string]>): string {
       ];
     })
     .join('\n');
+}
+
+/**
+ * Items (paths, images: each copied whole) one a line, all at one column, so that they read as
+ * one list: after the prefix when every item fits 80 columns there; else the prefix's words
+ * alone on their line and every item at column 2 (one wider than 78, which no column fits, at
+ * the margin). Every list of this kind in the output takes this one rule (n9's finding 4).
+ */
+export function listLines(prefix: string, items: readonly string[], width = WIDTH): string[] {
+  const indent = ' '.repeat(prefix.length);
+  if (items.every((item) => prefix.length + item.length <= width))
+    return items.map((item, i) => `${i ? indent : prefix}${item}`);
+  const head = prefix.trimEnd();
+  return [
+    ...(head ? [head] : []),
+    ...items.map((item) => `${2 + item.length <= width ? '  ' : ''}${item}`),
+  ];
 }
 
 /** One sentence of output, wrapped at 80 columns, its later lines after `indent`. */
@@ -71,16 +93,21 @@ export function wrapWords(
   const lines: string[] = [];
   let line = prefix;
   let empty = true;
+  // A word set left of the indent (too wide for it) stands alone: the words after it go on at
+  // the indent, so the text keeps one left edge and the word reads as the one to copy.
+  let outdented = false;
   for (const word of text.split(' ')) {
     const next = empty ? `${line}${word}` : `${line} ${word}`;
-    if (next.length <= width) {
+    if (next.length <= width && !outdented) {
       line = next;
       empty = false;
       continue;
     }
     // A prefix of blanks alone is no line; a label ("error:") stays, its word goes below.
     if (!empty || line.trim()) lines.push(line.trimEnd());
-    line = `${' '.repeat(wordIndent(indent.length, word.length, width))}${word}`;
+    const column: number = wordIndent(indent.length, word.length, width);
+    line = `${' '.repeat(column)}${word}`;
+    outdented = column < indent.length;
     empty = false;
   }
   return [...lines, line];

@@ -2,7 +2,7 @@ import { ExitCode } from '../errors.js';
 import type { StatusOptions, StatusResult } from '../index.js';
 import { status } from '../index.js';
 import type { CommandSpec } from './command.js';
-import { report, wrapLine, wrapWords } from './output.js';
+import { listLines, report, WIDTH, wrapLine, wrapWords } from './output.js';
 
 interface StatusFlags {
   repo?: string;
@@ -52,17 +52,23 @@ export const statusCommand: CommandSpec<StatusFlags, StatusOptions, StatusResult
     const row = (label: string, text: string) => wrapWords(`  ${label.padEnd(9)} `, text);
     for (const env of result.environments) {
       lines.push(...wrapWords('', env.environment));
+      // Ids padded to the environment's widest, so that the dates below one another align.
+      const idWidth = Math.max(
+        0,
+        ...[env.deployed, env.failed, env.partial, env.prepared, env.discarded].flatMap((items) =>
+          items.map((e) => e.bundleId.length),
+        ),
+      );
+      const dated = (e: { bundleId: string; date: string }) =>
+        `${e.bundleId.padEnd(idWidth)}  ${e.date}`;
       const list = (label: string, items: Array<{ bundleId: string; date: string }>) => {
-        for (const e of items) lines.push(...row(label, `${e.bundleId}  ${e.date}`));
+        for (const e of items) lines.push(...row(label, dated(e)));
       };
       // Two deployed bundles of one spec (a newer one, or a rollback): which one runs there now.
       const replaced = new Set(env.deployed.filter((e) => !e.current).map((e) => e.spec));
       for (const e of env.deployed)
         lines.push(
-          ...row(
-            'deployed',
-            `${e.bundleId}  ${e.date}${e.current && replaced.has(e.spec) ? '  current' : ''}`,
-          ),
+          ...row('deployed', `${dated(e)}${e.current && replaced.has(e.spec) ? '  current' : ''}`),
         );
       list('failed', env.failed);
       list('partial', env.partial);
@@ -84,10 +90,7 @@ export const statusCommand: CommandSpec<StatusFlags, StatusOptions, StatusResult
       for (const e of env.externalImages)
         lines.push(
           ...row('outside', e.image),
-          ...wrapWords(
-            '            write ',
-            `${e.ecrReference}${e.notInEcr ? ' (not in ECR yet: push it)' : ''}`,
-          ),
+          ...writeLines(e.ecrReference, e.notInEcr),
           ...wrapIds('            for ', e.bundleIds),
         );
       for (const d of env.drift)
@@ -152,4 +155,19 @@ function wrapIds(prefix: string, ids: readonly string[]): string[] {
     } else line = next;
   }
   return [...lines, line];
+}
+
+/**
+ * `write <reference>` at the value column (12) when it fits 80 columns; else `write` alone and
+ * the reference on the next line at column 2, or at the margin when wider than 78 (listLines,
+ * the rule of every list). Whether it is in ECR follows it, or goes on a line at column 12.
+ */
+function writeLines(reference: string, notInEcr: boolean): string[] {
+  const lines = listLines(`${' '.repeat(12)}write `, [reference]);
+  if (!notInEcr) return lines;
+  const note = '(not in ECR yet: push it)';
+  const last = lines.at(-1) ?? '';
+  if (last.length + 1 + note.length <= WIDTH) lines[lines.length - 1] = `${last} ${note}`;
+  else lines.push(`${' '.repeat(12)}${note}`);
+  return lines;
 }

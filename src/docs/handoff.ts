@@ -10,10 +10,16 @@ export interface Outcome {
   status: string;
   date: string;
   runbook: string;
+  /** A rollback: its deployment is a row of its own, after those it undoes. */
+  rollbackFrom?: string;
 }
 
+const ROLLBACK_NOTE = /^(.*), rollback from `([^`]+)`$/;
+
 /**
- * TRACKER.md: one row per bundle, updated in place on re-ingest. Like CURRENT-STATE.md it is
+ * TRACKER.md: one row per bundle, updated in place on re-ingest; a bundle prepared again as a
+ * rollback gets a second row (`deployed, rollback from `b``) at the end, so that read top to
+ * bottom the last deployment of a spec is the one that runs. Like CURRENT-STATE.md it is
  * written only where `airgap init` (or a person) put the block: other repos keep it by hand.
  */
 export const TRACKER = tableDocument<Outcome>({
@@ -23,20 +29,26 @@ export const TRACKER = tableDocument<Outcome>({
   intro: ['Deployments recorded by `airgap ingest`.', ''],
   header: ['Bundle', 'Environment', 'Outcome', 'Date', 'Runbook'],
   keyColumns: [0],
+  // The bundle, and what it rolled back (the Outcome cell's note): a rollback's own row.
+  rowKey: (cells) => `${cells[0] ?? ''}\u0000${ROLLBACK_NOTE.exec(cells[2] ?? '')?.[2] ?? ''}`,
   toCells: (outcome) => [
     `\`${outcome.bundleId}\``,
     outcome.environment,
-    outcome.status,
+    `${outcome.status}${outcome.rollbackFrom ? `, rollback from \`${outcome.rollbackFrom}\`` : ''}`,
     outcome.date,
     `[runbook](${outcome.runbook})`,
   ],
-  fromCells: (row) => ({
-    bundleId: (row[0] ?? '').replace(/`/g, ''),
-    environment: row[1] ?? '',
-    status: row[2] ?? '',
-    date: row[3] ?? '',
-    runbook: /^\[runbook\]\((.*)\)$/.exec(row[4] ?? '')?.[1] ?? row[4] ?? '',
-  }),
+  fromCells: (row) => {
+    const rollback = ROLLBACK_NOTE.exec(row[2] ?? '');
+    return {
+      bundleId: (row[0] ?? '').replace(/`/g, ''),
+      environment: row[1] ?? '',
+      status: rollback ? rollback[1]! : (row[2] ?? ''),
+      date: row[3] ?? '',
+      runbook: /^\[runbook\]\((.*)\)$/.exec(row[4] ?? '')?.[1] ?? row[4] ?? '',
+      ...(rollback ? { rollbackFrom: rollback[2]! } : {}),
+    };
+  },
 });
 
 export function upsertTrackerRow(text: string, outcome: Outcome): TableUpdate {

@@ -29,6 +29,8 @@ export interface TableDocument<Row> extends ManagedDocument {
   intro: readonly string[];
   header: readonly string[];
   keyColumns: readonly number[];
+  /** A row's key when more than its key columns' text (TRACKER.md's rollback rows). */
+  rowKey?: (cells: readonly string[]) => string;
   /** The row codec: `fromCells(toCells(row))` is the row again (the registry test checks it). */
   toCells: (row: Row) => string[];
   fromCells: (cells: readonly string[]) => Row;
@@ -63,6 +65,7 @@ export function upsertRows<Row>(
     intro: doc.intro,
     header: doc.header,
     keyColumns: doc.keyColumns,
+    ...(doc.rowKey ? { rowKey: doc.rowKey } : {}),
     rows: rows.map(doc.toCells),
   });
 }

@@ -20,6 +20,8 @@ export function upsertTableRows(
     intro: readonly string[];
     header: readonly string[];
     keyColumns: readonly number[];
+    /** Instead of the key columns' text joined. */
+    rowKey?: (cells: readonly string[]) => string;
     rows: readonly (readonly string[])[];
     /** An upserted row that exists goes last instead of staying in place. */
     moveToEnd?: boolean;
@@ -47,8 +49,9 @@ export function upsertTableRows(
       );
     }
   }
-  const keyOf = (row: readonly string[]) =>
-    options.keyColumns.map((i) => row[i] ?? '').join('\u0000');
+  const keyOf =
+    options.rowKey ??
+    ((row: readonly string[]) => options.keyColumns.map((i) => row[i] ?? '').join('\u0000'));
   for (const row of options.rows) {
     const index = rows.findIndex((candidate) => keyOf(candidate) === keyOf(row));
     if (index >= 0 && !options.moveToEnd) rows[index] = [...row];

@@ -16,6 +16,13 @@ export interface PendingEntry {
   link: string;
   /** Prepared again (equal content) to undo this later deployment of its spec. */
   rollbackFrom?: string;
+  /**
+   * A rollback still prepared: the second it was prepared again (ISO, `…T04:41:36Z`). Ingest
+   * counts only runs from then on as the rollback's, so an older paste of the first deployment
+   * on the same day does not mark it done. The Date cell keeps the day, as every row's; the
+   * Status cell the time (`prepared again 04:41:36Z`).
+   */
+  preparedAgainAt?: string;
   /** A later deployment of the same spec made this row moot (see docs/supersede.ts). */
   supersededBy?: string;
   /** Output of the bundle was ingested after it was discarded. */
@@ -57,6 +64,8 @@ function statusCell(entry: PendingEntry): string {
       ? `${entry.imagesNotInEcr} image${entry.imagesNotInEcr > 1 ? 's' : ''} not in ECR`
       : '',
     entry.supersededBy ? `*superseded by \`${entry.supersededBy}\`*` : '',
+    // Last: the notes before it read as they did before it was written.
+    entry.preparedAgainAt ? `prepared again ${entry.preparedAgainAt.slice(11)}` : '',
   ].filter(Boolean);
   return [`**${entry.status}**`, ...notes].join(', ');
 }
@@ -72,6 +81,7 @@ function parseStatusCell(cell: string): Partial<PendingEntry> & { status: Bundle
     const notInEcr = /^(\d+) images? not in ECR$/.exec(note);
     const helpers = /^helpers not loaded(?: \((blocks? [\d-]+)\))?$/.exec(note);
     const retry = /^retry from block (\d+)$/.exec(note);
+    const again = /^prepared again (\d\d:\d\d:\d\dZ)$/.exec(note);
     if (rollback) entry.rollbackFrom = rollback[1];
     else if (notInEcr) entry.imagesNotInEcr = Number(notInEcr[1]);
     else if (superseded) entry.supersededBy = superseded[1];
@@ -79,6 +89,8 @@ function parseStatusCell(cell: string): Partial<PendingEntry> & { status: Bundle
     else if (note === 'archive not in S3') entry.archiveNotInS3 = true;
     else if (helpers) entry.helpersNotLoaded = helpers[1] ?? '';
     else if (retry) entry.retryFrom = Number(retry[1]);
+    // The day is the Date cell's: dateCells puts the two together.
+    else if (again) entry.preparedAgainAt = again[1];
   }
   return entry;
 }
@@ -95,6 +107,19 @@ function imagesCell(cell: string): Pick<PendingEntry, 'images' | 'imagesNotInEcr
 }
 
 const strip = (cell: string | undefined) => (cell ?? '').replace(/[`*]/g, '');
+
+/**
+ * The Date cell (a day) and the time of `prepared again`, as `date` and `preparedAgainAt`.
+ * Rows written before held the whole instant in the Date cell: read as the same two.
+ */
+function dateCells(
+  cell: string,
+  time: string | undefined,
+): Pick<PendingEntry, 'date' | 'preparedAgainAt'> {
+  const instant = /^(\d{4}-\d\d-\d\d)T(\d\d:\d\d:\d\dZ)$/.exec(cell);
+  if (instant) return { date: instant[1]!, preparedAgainAt: cell };
+  return { date: cell, ...(time ? { preparedAgainAt: `${cell}T${time}` } : {}) };
+}
 
 /** PENDING-CHANGES.md: one row per bundle prepared, in the order they were prepared. */
 export const PENDING_CHANGES = tableDocument<PendingEntry>({
@@ -114,16 +139,19 @@ export const PENDING_CHANGES = tableDocument<PendingEntry>({
     String(entry.images),
     entry.link,
   ],
-  fromCells: (row) => ({
-    bundleId: strip(row[0]),
-    environment: strip(row[1]),
-    ...imagesCell(row[6] ?? ''),
-    ...parseStatusCell(row[2] ?? ''),
-    commit: strip(row[3]),
-    date: strip(row[4]),
-    files: Number(row[5] ?? 0),
-    link: row[7] ?? '',
-  }),
+  fromCells: (row) => {
+    const { preparedAgainAt: time, ...status } = parseStatusCell(row[2] ?? '');
+    return {
+      bundleId: strip(row[0]),
+      environment: strip(row[1]),
+      ...imagesCell(row[6] ?? ''),
+      ...status,
+      commit: strip(row[3]),
+      ...dateCells(strip(row[4]), time),
+      files: Number(row[5] ?? 0),
+      link: row[7] ?? '',
+    };
+  },
 });
 
 export const PENDING_CHANGES_FILE = PENDING_CHANGES.file;

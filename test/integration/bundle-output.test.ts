@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { opsRepo } from '../helpers/fixtures.js';
@@ -81,5 +81,55 @@ describe('every command within 80 columns on long paths and images', () => {
     expect(errors[1]?.stderr).toContain(join(long, 'x.txt'));
     const outputs = [bundled, state, ...errors].flatMap((run) => [run.stdout, run.stderr]);
     expect(outputs.flatMap(overEighty)).toEqual([]);
+  });
+});
+
+describe("status's lists, as a person scans them (n9's finding 3)", () => {
+  it('aligns the dates of ids of two widths, and puts write and its reference in line', async () => {
+    await using repo = await opsRepo();
+    // One image whose ECR reference fits after `write` (68 columns), one that fits no column
+    // (85) and one that fits at column 2 but not after `write` (67 + 18).
+    const images = [
+      'ghcr.io/a/b:1',
+      'quay.io/jetstack/cert-manager-cainjector:v1.1.0',
+      'quay.io/argoproj/argocd:v3.4.0',
+    ];
+    writeFileSync(
+      join(repo.path, 'k8s/dev/topics/outside.yaml'),
+      `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: outside\n  namespace: kafka\nspec:\n  template:\n    spec:\n      containers:\n${images.map((image, i) => `        - name: c${i}\n          image: ${image}\n`).join('')}`,
+    );
+    const spec = join(repo.path, 'bundles/dev-x.yaml');
+    copyFileSync(join(repo.path, 'bundles/dev-topics.yaml'), spec);
+    writeFileSync(spec, readFileSync(spec, 'utf8').replace('name: dev-topics', 'name: dev-x'));
+    commitAll(repo.path, 'images from outside; a spec with a shorter name');
+    for (const name of ['dev-topics', 'dev-x']) {
+      const bundled = await runCli(['bundle', name, '--out', repo.dir()], { cwd: repo.path });
+      expect(bundled.code, bundled.stderr).toBe(0);
+      commitAll(repo.path, `prepared ${name}`);
+    }
+    const lines = (await runCli(['status'], { cwd: repo.path })).stdout.split('\n');
+    const prepared = lines.filter((l) => l.startsWith('  prepared'));
+    expect(prepared).toEqual([
+      expect.stringMatching(/^ {2}prepared {2}dev-topics-[0-9a-f]{7} {2}\d{4}-\d\d-\d\d$/),
+      expect.stringMatching(/^ {2}prepared {2}dev-x-[0-9a-f]{7} {7}\d{4}-\d\d-\d\d$/),
+    ]);
+    const ecr = '111122223333.dkr.ecr.us-east-1.amazonaws.com';
+    const at = (image: string) => lines.indexOf(`  outside   ${image}`);
+    expect(lines.slice(at(images[0]!), at(images[0]!) + 3)).toEqual([
+      `  outside   ${images[0]}`,
+      `            write ${ecr}/a/b:1`,
+      '            (not in ECR yet: push it)',
+    ]);
+    expect(lines.slice(at(images[1]!) + 1, at(images[1]!) + 4)).toEqual([
+      '            write',
+      `${ecr}/jetstack/cert-manager-cainjector:v1.1.0`,
+      '            (not in ECR yet: push it)',
+    ]);
+    expect(lines.slice(at(images[2]!) + 1, at(images[2]!) + 4)).toEqual([
+      '            write',
+      `  ${ecr}/argoproj/argocd:v3.4.0`,
+      '            (not in ECR yet: push it)',
+    ]);
+    expect(lines.flatMap((l) => overEighty(l))).toEqual([]);
   });
 });

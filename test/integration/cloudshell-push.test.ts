@@ -115,6 +115,18 @@ describe('a CloudShell image push that fails', () => {
     expect(ingested.stdout).toContain(
       `  pushes    1 failed, 0 ok (CloudShell image pushes); not in ECR:\n            ${KCAT}\n`,
     );
+    // What changed is one list at one column (n9 4): the kept transcript's path, 78 columns, does
+    // not fit after the label, so the label stands alone and every path is at column 2.
+    const changed = ingested.stdout.split('\n');
+    const from = changed.indexOf('  changed');
+    expect(from, ingested.stdout).toBeGreaterThan(0);
+    const paths = changed.slice(from + 1, -2);
+    expect(paths.map((p) => p.replace(/[^/ ]+\.log$/, 'x.log'))).toEqual([
+      `  ${changed.at(-2)}`,
+      `  docs/RUNBOOKS/transcripts/${record.id}/x.log`,
+      '  docs/ecr-manifest.md',
+    ]);
+    expect(changed.every((line) => line.length <= 80)).toBe(true);
     expect(unwrapped(ingested.stderr)).toContain(
       `CloudShell push of ${KCAT} failed (exit code 1): it is not in ECR`,
     );

@@ -5,7 +5,7 @@ import { bundle } from '../../src/commands/bundle/bundle.js';
 import { ingest } from '../../src/commands/ingest/ingest.js';
 import { fakeBastion, runBastionScript } from '../helpers/bastion.js';
 import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
-import { commitAll } from '../helpers/ops-repo.js';
+import { commitAll, runCli } from '../helpers/ops-repo.js';
 
 /** A new namespace and what runs in it, named so that alphabetical order is the wrong order. */
 async function paymentsRepo(): Promise<OpsRepo> {
@@ -33,6 +33,48 @@ async function paymentsRepo(): Promise<OpsRepo> {
 }
 
 describe('the default plan against the kubectl stand-in', () => {
+  it("says in bundle's output, --json and the runbook which file is applied without a dry run", async () => {
+    await using repo = await opsRepo();
+    // A release file as operators ship one: its Namespace and an object in it (n9's finding 5).
+    mkdirSync(join(repo.path, 'k8s/dev/release'), { recursive: true });
+    writeFileSync(
+      join(repo.path, 'k8s/dev/release/release.yaml'),
+      'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: release\n---\napiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: release-config\n  namespace: release\ndata:\n  mode: dev\n',
+    );
+    writeFileSync(
+      join(repo.path, 'bundles/dev-release.yaml'),
+      'name: dev-release\nenvironment: dev\ndescription: Install a release file\nfiles: [k8s/dev/release/*.yaml]\ns3: { bucket: acme-airgap, prefix: bundles/dev, region: us-east-1 }\n',
+    );
+    commitAll(repo.path, 'a release file');
+    const human = await runCli(['bundle', 'dev-release', '--out', repo.dir()], { cwd: repo.path });
+    expect(human.code, human.stderr).toBe(0);
+    expect(human.stdout).toContain(
+      '\n  dry run   none for this file: each creates the Namespace of its own objects\n            k8s/dev/release/release.yaml\n',
+    );
+    expect(
+      human.stdout
+        .split('\n')
+        .slice(0, -2)
+        .every((line) => line.length <= 80),
+    ).toBe(true);
+    const json = await runCli(['bundle', 'dev-release', '--json', '--out', repo.dir()], {
+      cwd: repo.path,
+    });
+    expect(JSON.parse(json.stdout).notDryRun).toEqual([
+      { path: 'k8s/dev/release/release.yaml', creates: 'namespace release' },
+    ]);
+
+    const result = await bundle({ spec: 'dev-release', repo: repo.path, out: repo.dir() });
+    const run = runBastionScript(result, fakeBastion(repo, result));
+    expect(run.code, run.output).toBe(0);
+    const transcript = join(repo.dir(), 'terminal.txt');
+    writeFileSync(transcript, run.stdout);
+    const ingested = await ingest({ transcript, repo: repo.path });
+    expect(ingested.status).toBe('deployed');
+    expect(readFileSync(join(repo.path, ingested.runbook), 'utf8')).toContain(
+      '> **Not dry-run first**: `k8s/dev/release/release.yaml` creates namespace release for its own objects, which a server dry run cannot see: it was applied without a dry run or diff.',
+    );
+  });
   it('deploys a namespace and the objects in it, in order, with a preview before the applies', async () => {
     await using repo = await paymentsRepo();
     const result = await bundle({ spec: 'dev-payments', repo: repo.path, out: repo.dir() });

@@ -128,6 +128,12 @@ describe('deploy A, deploy B, revert the repo to A', () => {
     );
     // The rollback row is last: it was prepared after B.
     expect(pending.lastIndexOf(a.id)).toBeGreaterThan(pending.lastIndexOf(b.id));
+    // Its Date cell is a day, as every row's; the second it was prepared is a Status note.
+    expect(pending).toMatch(
+      new RegExp(
+        `\\| \\*\\*prepared\\*\\*, rollback from \`${b.id}\`, prepared again \\d\\d:\\d\\d:\\d\\dZ \\| \`[0-9a-f]{12}\` \\| \\d{4}-\\d\\d-\\d\\d \\|`,
+      ),
+    );
     commitAll(repo.path, 'rollback prepared');
 
     // A's first deployment, as if pasted two days ago, ingested again: not the rollback's run.
@@ -174,8 +180,26 @@ describe('deploy A, deploy B, revert the repo to A', () => {
     expect(result.attention).toEqual([]);
     expect((await runCli(['status', '--check', '--repo', repo.path])).code).toBe(0);
     expect(readFileSync(join(repo.path, 'PENDING-CHANGES.md'), 'utf8')).toContain(
-      `**deployed**, rollback from \`${b.id}\``,
+      `**deployed**, rollback from \`${b.id}\` |`,
     );
+    // TRACKER.md read top to bottom ends with the rollback's deployment (n9 2), every date a day.
+    const tracker = readFileSync(join(repo.path, 'TRACKER.md'), 'utf8')
+      .split('\n')
+      .filter((line) => /^\| `dev-topics-/.test(line))
+      .map((line) => line.split(' | ').slice(0, 4));
+    expect(tracker).toEqual([
+      [`| \`${a.id}\``, 'dev', 'deployed', expect.stringMatching(/^\d{4}-\d\d-\d\d$/)],
+      [`| \`${b.id}\``, 'dev', 'deployed', expect.stringMatching(/^\d{4}-\d\d-\d\d$/)],
+      [
+        `| \`${a.id}\``,
+        'dev',
+        `deployed, rollback from \`${b.id}\``,
+        expect.stringMatching(/^\d{4}-\d\d-\d\d$/),
+      ],
+    ]);
+    expect(
+      (await deployedRows(repo.path)).human.every((l) => / \d{4}-\d\d-\d\d( |$)/.test(l)),
+    ).toBe(true);
     const runbooks = readdirSync(join(repo.path, 'docs/RUNBOOKS'));
     const runbook = readFileSync(
       join(repo.path, 'docs/RUNBOOKS', runbooks.find((f) => f.endsWith(`-${a.id}.md`))!),

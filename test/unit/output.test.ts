@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { reportError } from '../../src/cli/output.js';
+import { reportError, wrapWords } from '../../src/cli/output.js';
 import { AirgapError } from '../../src/errors.js';
 
 function captureStderr() {
@@ -73,6 +73,21 @@ describe('reportError: the one place errors become messages and exit codes', () 
     );
   });
 
+  it('lets a word set left of its indent stand alone: the words after it go on at the indent', () => {
+    // n9's finding 3: the redis reference (75 columns) at column 2, then ` in` on its line,
+    // left of the warning's text at column 9.
+    const ref = '111122223333.dkr.ecr.us-east-1.amazonaws.com/library/redis:7.2.4-alpine3.19';
+    expect(
+      wrapWords(
+        'warning: ',
+        `x.yaml:11: redis is pulled from docker.io: write ${ref} in the manifests`,
+      ),
+    ).toEqual([
+      'warning: x.yaml:11: redis is pulled from docker.io: write',
+      `  ${ref}`,
+      '         in the manifests',
+    ]);
+  });
   it('keeps the lines of a hint that has its own (a YAML snippet to paste)', () => {
     const out = captureStderr();
     const hint = `allow it in the spec:\n  allowSecrets:\n    - path: "${'k8s/dev/'.repeat(8)}x.yaml"\n      reason: "…"`;

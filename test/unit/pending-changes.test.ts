@@ -75,6 +75,23 @@ describe('PENDING-CHANGES table', () => {
     );
     expect(readPendingEntries(text)).toEqual([rolled]);
   });
+  it("dates a rollback by its day, keeps the second it was prepared again in the Status cell, and reads the old rows' instant", () => {
+    const rollback = {
+      ...entry,
+      rollbackFrom: 'dev-topics-7654321',
+      preparedAgainAt: '2026-02-13T04:41:36Z',
+    };
+    const text = upsertPendingEntry('# Pending\n', rollback).text;
+    expect(text).toContain(
+      '| **prepared**, rollback from `dev-topics-7654321`, prepared again 04:41:36Z | `abc` | 2026-02-13 |',
+    );
+    expect(readPendingEntries(text)).toEqual([rollback]);
+    const old = text.replace(
+      ', prepared again 04:41:36Z | `abc` | 2026-02-13 |',
+      ' | `abc` | 2026-02-13T04:41:36Z |',
+    );
+    expect(readPendingEntries(old)).toEqual([rollback]);
+  });
   it('moves a row prepared again last, and marks what a later deployment supersedes', () => {
     const row = (bundleId: string, status: 'failed' | 'deployed' | 'prepared') => ({
       ...entry,

@@ -46,11 +46,17 @@ export async function recordPreparedBundle(
           environment: record.environment,
           status: 'prepared',
           commit: record.commit,
-          // A rollback's date is the second it was prepared again: ingest tells its runs
-          // from the runs of the first deployment by it.
+          // A rollback's date is the day it was prepared again, and its row keeps the second:
+          // ingest tells its runs from the runs of the first deployment by it.
           date: again
-            ? now.toISOString().replace(/\.\d{3}Z$/, 'Z')
+            ? now.toISOString().slice(0, 10)
             : existing?.date || now.toISOString().slice(0, 10),
+          // Bundled again while still prepared: the rollback still counts from then.
+          ...(again
+            ? { preparedAgainAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z') }
+            : existing?.preparedAgainAt
+              ? { preparedAgainAt: existing.preparedAgainAt }
+              : {}),
           files: record.files.length,
           images: record.images.length,
           link: `paste sheet: \`${sheet.startsWith('..') ? pasteSheet : sheet}\``,

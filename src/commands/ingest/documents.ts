@@ -104,6 +104,10 @@ export async function livingDocumentWrites(
       ...(input.missingImages.length ? { imagesNotInEcr: input.missingImages.length } : {}),
       link: `[runbook](${input.runbookRel})`,
       ...(previous?.rollbackFrom ? { rollbackFrom: previous.rollbackFrom } : {}),
+      // Needed only until a run of the rollback is ingested (ingest.ts rollbackPending).
+      ...(previous?.preparedAgainAt && status === 'prepared'
+        ? { preparedAgainAt: previous.preparedAgainAt }
+        : {}),
       ...(afterDiscard ? { runAfterDiscard: true } : {}),
       ...(input.archiveNotInS3 ? { archiveNotInS3: true } : {}),
       ...(input.retryFrom !== undefined ? { retryFrom: input.retryFrom } : {}),
@@ -119,8 +123,10 @@ export async function livingDocumentWrites(
         environment: record.environment,
         // Still prepared: the tracker's outcome says what happened to the paste.
         status: input.helpersNotLoaded === undefined ? status : 'not run (helpers not loaded)',
-        date: input.firstDay,
+        // The rollback's own row, after the deployments it undoes: dated as its PENDING row.
+        date: previous?.rollbackFrom ? previous.date : input.firstDay,
         runbook: input.runbookRel,
+        ...(previous?.rollbackFrom ? { rollbackFrom: previous.rollbackFrom } : {}),
       })),
     );
   }

@@ -15,6 +15,7 @@ import {
   MAX_REPO_FILE_BYTES,
 } from '../../ingest/runbook/transcripts.js';
 import { externalImagesOf } from '../../model/external-images.js';
+import { notDryRun } from '../../model/plan-notes.js';
 import { pushCutShort } from '../../model/pushes.js';
 import { openRunDir } from '../../repo/airgap-dir.js';
 import { asWriteFailure, docsLockPath, writeRepoDocuments } from '../../repo/documents.js';
@@ -121,14 +122,17 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const pending = readPendingEntries(
       await readTextOrEmpty(join(root, PENDING_CHANGES_FILE)),
     ).find((e) => e.bundleId === bundleId);
+    // A rollback still prepared: the second it was prepared again (a row without it, its day).
+    const preparedAgain =
+      pending?.status === 'prepared' && pending.rollbackFrom !== undefined
+        ? (pending.preparedAgainAt ?? pending.date)
+        : undefined;
     const decided = decideOutcome(
       record,
       attempts,
       transcripts,
       pending?.rollbackFrom,
-      pending?.status === 'prepared' && pending.rollbackFrom !== undefined
-        ? pending.date
-        : undefined,
+      preparedAgain,
     );
     const { results, counts, warnings: runbookWarnings, helpersNotLoaded } = decided;
     // Nothing ran (every unit refused for want of helpers): the bundle stays where it was, not
@@ -139,6 +143,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const ecr = await imagesStillMissing(root, record, results);
     runbookWarnings.missingImages = ecr.missing;
     runbookWarnings.externalImages = externalImagesOf(record);
+    runbookWarnings.notDryRun = notDryRun(record.planNotes);
     const failed = ecr.failedPushes;
     runbookWarnings.failedPushes = failed;
     runbookWarnings.notInS3 = archiveNotInS3(record, results);
@@ -165,9 +170,9 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     );
     // Awaited below; until then a failure must not count as unhandled.
     runbookPending.catch(() => undefined);
-    // A rollback runs after the second it was prepared again (its row's date): older runs are
-    // its first deployment, which must not mark the rollback done. When its own paste was
-    // refused for want of helpers its row says so (still prepared).
+    // A rollback runs after the second it was prepared again (its row's preparedAgainAt):
+    // older runs are its first deployment, which must not mark the rollback done. When its own
+    // paste was refused for want of helpers its row says so (still prepared).
     const rollbackPending = decided.rollbackPending;
     const docs = await livingDocumentWrites(root, {
       record,
@@ -231,7 +236,9 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
             ]
           : []),
         ...(rollbackPending
-          ? [`no run since the rollback was prepared on ${pending?.date}: it stays prepared`]
+          ? [
+              `no run since the rollback was prepared on ${preparedAgain?.replace('T', ' at ')}: it stays prepared`,
+            ]
           : []),
         ...docs.warnings,
       ],

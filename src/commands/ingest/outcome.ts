@@ -37,7 +37,7 @@ export function decideOutcome(
   attempts: readonly SpooledAttempt[],
   transcripts: BundleTranscripts,
   rollbackFrom: string | undefined,
-  /** A rollback's row still prepared: the day it was prepared again (its runs are from then). */
+  /** A rollback's row still prepared: the second it was prepared again (its runs are from then). */
   rollbackPreparedOn?: string,
 ) {
   const { runs, ranNothing } = splitPastes(

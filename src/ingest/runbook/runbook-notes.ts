@@ -1,6 +1,7 @@
 import { escapeCell } from '../../docs/markdown-table.js';
 import type { ExternalImage } from '../../model/external-images.js';
 import { countsInOutcome, isCloudShellKind, kindInfo } from '../../model/markers.js';
+import type { NotDryRun } from '../../model/plan-notes.js';
 import { type FailedPush, pushCutShort } from '../../model/pushes.js';
 import { capitalized, headingAnchor } from '../../model/unit-labels.js';
 import type { UnitResult } from '../outcome/merge.js';
@@ -53,6 +54,8 @@ export interface RunbookWarnings {
   notInS3?: string | undefined;
   /** What went wrong with the paste and what to do, a sentence each (paste-trouble.ts). */
   pasteTrouble?: string[] | undefined;
+  /** Files the plan applied without a dry run or diff (model/plan-notes.ts). */
+  notDryRun?: readonly NotDryRun[] | undefined;
 }
 
 export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
@@ -92,6 +95,10 @@ export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
   if (warnings.externalImages?.length)
     notes.push(
       `**Images pulled from outside the air gap**: ${warnings.externalImages.map((e) => `\`${e.image}\`${e.file ? ` (\`${e.file}:${e.line}\`)` : ''}`).join(', ')}. The manifests name a registry other than ECR; nodes that reach only ECR cannot pull ${warnings.externalImages.length > 1 ? 'them' : 'it'} even once pushed: write ${warnings.externalImages.map((e) => `\`${e.ecrReference}\``).join(', ')} instead, or list the registry in the spec's \`ecr.mirrors\`.`,
+    );
+  for (const f of warnings.notDryRun ?? [])
+    notes.push(
+      `**Not dry-run first**: \`${f.path}\` creates ${f.creates} for its own objects, which a server dry run cannot see: it was applied without a dry run or diff.`,
     );
   if (warnings.rollbackFrom)
     notes.push(
