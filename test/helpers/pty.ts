@@ -53,13 +53,18 @@ const READLINE_GIVES_BACK = '\x1b[?2004l';
  * the lines typed so far (and not given back), bash has read them all and waits in the editor.
  */
 export async function pasteThenKeys(
+  scratch: TempDir,
   input: string,
   keys: string[],
   env: NodeJS.ProcessEnv,
   cwd: string,
 ): Promise<string> {
+  // The system's settings, and bracketed paste on whatever readline's default (bash 5.1 turned
+  // it on): the wait below reads its output.
+  const inputrc = join(scratch.dir(), 'inputrc');
+  writeFileSync(inputrc, '$include /etc/inputrc\nset enable-bracketed-paste on\n');
   const child = spawn('script', ['-q', '-e', '-c', 'bash --norc -i', '/dev/null'], {
-    env: { PS1: '[ec2-user@ip-10-0-1-23 ~]$ ', TERM: 'xterm', ...env },
+    env: { PS1: '[ec2-user@ip-10-0-1-23 ~]$ ', TERM: 'xterm', ...env, INPUTRC: inputrc },
     cwd,
     stdio: ['pipe', 'pipe', 'pipe'],
   });

@@ -257,6 +257,7 @@ describe('a paste cut inside a quoted step line', () => {
     // Then Ctrl-D at `>`: bash reports the open quote; Ctrl-D again at the next prompt ends the
     // session. Pressed once bash waits for them, as an operator does (see pasteThenKeys).
     const output = await pasteThenKeys(
+      repo,
       typed.join('\n'),
       ['\x04', '\x04'],
       bastion.env,
