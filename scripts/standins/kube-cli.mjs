@@ -6,6 +6,7 @@
 
 import { appendFileSync, existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import yaml from 'js-yaml';
 import { diff } from './kube-diff.mjs';
 import { objectsOfText, readFilenameArg, readKustomization } from './kube-files.mjs';
 import { get } from './kube-get.mjs';
@@ -209,6 +210,19 @@ export function kubectl(argv, env, write, readStdin = () => '') {
           : '';
     if (state.namespaces.includes(name) && flags.dryRun !== 'client')
       throw new KubeError(`Error from server (AlreadyExists): namespaces "${name}" already exists`);
+    // `--dry-run=client -o yaml` prints the object kubectl would send, as kubectl does: the
+    // idempotent `create namespace x --dry-run=client -o yaml | kubectl apply -f -`.
+    if (flags.output !== undefined) {
+      if (flags.output !== 'yaml')
+        throw new KubeError(`error: the kubectl stand-in models only -o yaml for create`);
+      if (flags.dryRun === 'client') {
+        const metadata = { creationTimestamp: null, name };
+        write.out(
+          yaml.dump({ apiVersion: 'v1', kind: 'Namespace', metadata, spec: {}, status: {} }),
+        );
+        return 0;
+      }
+    }
     if (!flags.dryRun) {
       const object = { apiVersion: 'v1', kind: 'Namespace', metadata: { name } };
       persist(state, { object, source: 'create', resource: 'namespace', name }, 'kubectl-create');

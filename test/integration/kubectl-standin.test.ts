@@ -291,6 +291,52 @@ describe('the kubectl stand-in answers what an operator types on a bastion', () 
       'error: the kubectl stand-in does not model "create secret"\n',
     );
   });
+  it('puts an object without a namespace in -n, else in default; refuses a mismatch and a missing -n namespace', async () => {
+    await using tmp = await tempDir();
+    // Argo CD's install.yaml: namespaced objects with no metadata.namespace, and cluster ones.
+    const bare =
+      'apiVersion: v1\nkind: ServiceAccount\nmetadata:\n  name: s\n---\napiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n  name: r\n';
+    const { kubectl, piped, live } = cluster(tmp, {
+      'bare.yaml': bare,
+      'other.yaml': cm('c', 'kafka'),
+    });
+    // -n a namespace that does not exist: NotFound for the namespaced object only.
+    const missing = kubectl('apply', '-n', 'argocd', '-f', 'bare.yaml');
+    expect(missing).toEqual({
+      code: 1,
+      stdout: 'clusterrole.rbac.authorization.k8s.io/r created\n',
+      stderr:
+        'Error from server (NotFound): error when creating "bare.yaml": namespaces "argocd" not found\n',
+    });
+    expect(kubectl('diff', '--namespace=argocd', '-f', 'bare.yaml').code).toBe(2);
+    // An object of another namespace than -n: kubectl's own refusal, nothing applied.
+    expect(kubectl('apply', '-n', 'quotes', '-f', 'other.yaml')).toEqual({
+      code: 1,
+      stdout: '',
+      stderr:
+        'error: the namespace from the provided object "kafka" does not match the namespace "quotes". You must pass \'--namespace=kafka\' to perform this operation.\n',
+    });
+    // Without -n: the context's namespace, default.
+    expect(kubectl('apply', '-f', 'bare.yaml').code).toBe(0);
+    // The idempotent create a plan runs: created once, unchanged after.
+    const create = () =>
+      piped(
+        kubectl('create', 'namespace', 'argocd', '--dry-run=client', '-o', 'yaml').stdout,
+        'apply',
+        '-f',
+        '-',
+      );
+    expect(create().stdout).toBe('namespace/argocd created\n');
+    expect(create()).toEqual({ code: 0, stdout: 'namespace/argocd unchanged\n', stderr: '' });
+    expect(kubectl('apply', '-n', 'argocd', '-f', 'bare.yaml').code).toBe(0);
+    expect(kubectl('get', 'sa', '-A', '-o', 'name').stdout).toBe(
+      'serviceaccount/s\nserviceaccount/s\n',
+    );
+    expect(Object.keys(live().objects).filter((k) => k.startsWith('serviceaccount/'))).toEqual([
+      'serviceaccount/default/s',
+      'serviceaccount/argocd/s',
+    ]);
+  });
 });
 
 describe("the test worker's kubectl server (test/helpers/kubectl-server.ts)", () => {
