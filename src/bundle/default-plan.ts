@@ -67,14 +67,18 @@ class Commands {
     shipped: readonly string[],
     items: ReadonlyMap<string, PlanItem>,
     private readonly applied: ReadonlySet<PlanItem>,
+    /** `-n <namespace>`, given to the items whose namespaced objects have none. */
+    private readonly namespaceFlag = '',
   ) {
     for (const path of shipped) {
       if (!KUBECTL_EXTENSIONS.test(path)) continue;
       const dir = posix.dirname(path);
       const item = items.get(path);
       const folder = this.folders.has(dir) ? this.folders.get(dir) : [];
-      // One file kubectl cannot apply as it is (a kustomization, a values file) spoils it.
-      if (!folder || !item || item.kustomize) this.folders.set(dir, undefined);
+      // One file kubectl cannot apply as it is (a kustomization, a values file) spoils it, and
+      // so does one that `-n` would not be given to beside one it would.
+      const mixed = folder?.length && Boolean(folder[0]!.namespaced) !== Boolean(item?.namespaced);
+      if (!folder || !item || item.kustomize || mixed) this.folders.set(dir, undefined);
       else this.folders.set(dir, folder).get(dir)?.push(item);
     }
     // The bundle root holds bundle.json and SHA256SUMS besides the manifests.
@@ -146,22 +150,29 @@ class Commands {
   ): Array<{ run: string; what: string; why?: string }> {
     const result: Array<{ run: string; what: string; why?: string }> = [];
     const modes = this.modes(group);
-    for (const serverSide of [true, false]) {
-      const part = group.filter((i) => Boolean(modes.get(i)) === serverSide);
+    for (const [serverSide, namespaced] of [
+      [true, false],
+      [true, true],
+      [false, false],
+      [false, true],
+    ] as const) {
+      const part = group.filter(
+        (i) => Boolean(modes.get(i)) === serverSide && Boolean(i.namespaced) === namespaced,
+      );
       if (!part.length) continue;
+      const start = `${prefix(serverSide)}${namespaced ? this.namespaceFlag : ''}`;
       const why = serverSide ? [...new Set(part.map((i) => modes.get(i)))].join('; ') : undefined;
       let chunk: Target[] = [];
       const flush = () => {
         if (!chunk.length) return;
         const files = chunk.reduce((n, t) => n + t.items.length, 0);
         const what = chunk.length === 1 ? chunk[0]!.label : `${files} files`;
-        const run = `${prefix(serverSide)} ${chunk.map((t) => t.arg).join(' ')}`;
+        const run = `${start} ${chunk.map((t) => t.arg).join(' ')}`;
         result.push({ run, what, ...(why ? { why } : {}) });
         chunk = [];
       };
       for (const target of this.targets(part, serverSide)) {
-        const length = `${prefix(serverSide)} ${[...chunk, target].map((t) => t.arg).join(' ')}`
-          .length;
+        const length = `${start} ${[...chunk, target].map((t) => t.arg).join(' ')}`.length;
         if (chunk.length && length > COMMAND_LIMIT) flush();
         chunk.push(target);
       }
@@ -207,14 +218,16 @@ export function defaultPlan(
   globs: readonly string[],
   files: readonly BundleFile[],
   manifests: ReadonlyMap<string, readonly ManifestObject[]>,
+  namespace?: string,
 ): DefaultPlan {
-  const { items, notes } = planItems(globs, files, manifests, serverSideReason);
+  const { items, notes } = planItems(globs, files, manifests, serverSideReason, namespace);
   const byPath = new Map(items.filter((i) => !i.kustomize).map((i) => [i.path, i]));
   const applied = new Set<PlanItem>();
   const commands = new Commands(
     files.map((f) => f.path),
     byPath,
     applied,
+    namespace ? ` -n ${shellQuote(namespace)}` : '',
   );
   const created = new Set<string>();
   const checked = new Set<PlanItem>();
@@ -270,6 +283,16 @@ export function defaultPlan(
     }
   };
 
+  // The spec's namespace, when no file of the bundle creates it, exists before the first
+  // round's dry run; made so that it is no error when it exists already (a re-run, a rollback).
+  if (namespace && !items.some((i) => i.provides.includes(`namespace ${namespace}`))) {
+    const q = shellQuote(namespace);
+    steps.push({
+      name: `Create namespace ${namespace}`,
+      run: `kubectl create namespace ${q} --dry-run=client -o yaml | kubectl apply -f -`,
+      block: `Create namespace ${namespace}`,
+    });
+  }
   let pending = [...items];
   for (;;) {
     const providers = pending.filter((i) => ready(i) && i.provides.length > 0);

@@ -6,6 +6,13 @@ export interface ManifestObject {
   namespace?: string;
   /** For a CustomResourceDefinition: the `<group>/<kind>` it defines. */
   defines?: string;
+  /** For a CustomResourceDefinition of `scope: Cluster`: its objects have no namespace. */
+  definesClusterScoped?: true;
+  /**
+   * The namespaces a binding's ServiceAccount subjects, or a webhook's or APIService's
+   * service, name: where an install expects its objects without a namespace to be.
+   */
+  refersTo?: string[];
   /** Its JSON is too large for the annotation client-side apply writes (server-side it goes). */
   oversized?: true;
   /** For a kustomization file: what `kubectl apply -k` builds from it. */
@@ -45,6 +52,13 @@ export function manifestObject(
     typeof spec.names?.kind === 'string'
   )
     object.defines = `${spec.group}/${spec.names.kind}`;
+  if (
+    record.kind === 'CustomResourceDefinition' &&
+    (spec as { scope?: unknown })?.scope === 'Cluster'
+  )
+    object.definesClusterScoped = true;
+  const refersTo = referredNamespaces(record);
+  if (refersTo.length) object.refersTo = refersTo;
   if (mayBeOversized) {
     const bytes = Buffer.byteLength(JSON.stringify(record)) + LAST_APPLIED_KEY.length;
     if (bytes > ANNOTATION_LIMIT) object.oversized = true;
@@ -66,4 +80,25 @@ export function kustomizationObject(record: Record<string, unknown>): ManifestOb
       ...(typeof record.namespace === 'string' ? { namespace: record.namespace } : {}),
     },
   };
+}
+
+const isRecord = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/** The namespaces of a binding's ServiceAccount subjects and of a webhook's or APIService's service. */
+function referredNamespaces(record: Record<string, unknown>): string[] {
+  const found = new Set<string>();
+  const add = (v: unknown) => {
+    if (typeof v === 'string' && v) found.add(v);
+  };
+  if (record.kind === 'ClusterRoleBinding' || record.kind === 'RoleBinding') {
+    for (const s of Array.isArray(record.subjects) ? record.subjects : [])
+      if (isRecord(s) && s.kind === 'ServiceAccount') add(s.namespace);
+  } else if (/^(Validating|Mutating)WebhookConfiguration$/.test(String(record.kind))) {
+    for (const w of Array.isArray(record.webhooks) ? record.webhooks : [])
+      if (isRecord(w) && isRecord(w.clientConfig) && isRecord(w.clientConfig.service))
+        add(w.clientConfig.service.namespace);
+  } else if (record.kind === 'APIService' && isRecord(record.spec) && isRecord(record.spec.service))
+    add(record.spec.service.namespace);
+  return [...found].sort();
 }

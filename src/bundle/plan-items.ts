@@ -2,6 +2,7 @@ import { posix } from 'node:path';
 import type { BundleFile } from '../model/record.js';
 import { globMatcher } from '../util/glob.js';
 import { isKustomizationPath, type ManifestObject } from './manifest-objects.js';
+import { clusterKinds, namespaceUse, withNamespace } from './namespaces.js';
 
 /**
  * What the default plan applies: one manifest file (`-f <file>`), or a whole kustomization
@@ -20,6 +21,8 @@ export interface PlanItem {
   needs: string[];
   /** Why it goes server-side, when it must. */
   serverSide?: string;
+  /** Applied with `-n <spec namespace>`: it has namespaced objects without a namespace. */
+  namespaced?: true;
 }
 
 /**
@@ -63,21 +66,6 @@ export function kindRank(kind: string): number {
   const rank = KIND_ORDER.findIndex((kinds) => kinds.includes(kind));
   return rank === -1 ? WORKLOAD_RANK : rank;
 }
-
-/** Kinds kustomize never gives a namespace to (it knows them to be cluster-scoped). */
-const CLUSTER_KINDS = new Set([
-  'Namespace',
-  'CustomResourceDefinition',
-  'ClusterRole',
-  'ClusterRoleBinding',
-  'StorageClass',
-  'PersistentVolume',
-  'PriorityClass',
-  'ValidatingWebhookConfiguration',
-  'MutatingWebhookConfiguration',
-  'APIService',
-  'IngressClass',
-]);
 
 /** `<group>/<Kind>` of an object, as a CRD names what it defines. */
 const groupKind = (o: ManifestObject) =>
@@ -143,7 +131,9 @@ export function planItems(
   files: readonly BundleFile[],
   manifests: ReadonlyMap<string, readonly ManifestObject[]>,
   serverSideReason: (objects: readonly ManifestObject[]) => string | undefined,
+  namespace?: string,
 ): { items: PlanItem[]; notes: string[] } {
+  const cluster = clusterKinds(manifests);
   const matchers = globs.map((glob) => globMatcher(glob, { dot: true }));
   const globOf = (path: string) => {
     const glob = matchers.findIndex((matches) => matches(path));
@@ -154,7 +144,12 @@ export function planItems(
   const inKustomization = new Set([...kustomizations.values()].flat());
   const notes: string[] = [];
   const raw: Array<Omit<PlanItem, 'needs'>> = [];
-  const add = (path: string, kustomize: boolean, objects: ManifestObject[]) => {
+  const add = (
+    path: string,
+    kustomize: boolean,
+    objects: ManifestObject[],
+    namespaced?: boolean,
+  ) => {
     const provides = objects.flatMap((o) =>
       o.kind === 'Namespace' ? [`namespace ${o.name}`] : o.defines ? [`crd ${o.defines}`] : [],
     );
@@ -167,15 +162,16 @@ export function planItems(
       objects,
       provides,
       ...(reason ? { serverSide: reason } : {}),
+      ...(namespaced ? { namespaced: true as const } : {}),
     });
   };
   for (const [dir, consumed] of kustomizations) {
     const k = [...manifests].find(([p]) => posix.dirname(p) === dir && isKustomizationPath(p));
-    const namespace = k?.[1].find((o) => o.kustomize)?.kustomize?.namespace;
+    const set = k?.[1].find((o) => o.kustomize)?.kustomize?.namespace;
     const objects = consumed
       .flatMap((p) => manifests.get(p) ?? [])
       .filter((o) => !o.kustomize)
-      .map((o) => (namespace && !CLUSTER_KINDS.has(o.kind) ? { ...o, namespace } : o));
+      .map((o) => (set && !cluster.has(o.kind) ? { ...o, namespace: set } : o));
     add(dir, true, objects);
   }
   for (const f of files) {
@@ -187,6 +183,18 @@ export function planItems(
       );
     } else if (!objects.length) {
       notes.push(`${f.path}: not applied: it holds no Kubernetes object (kubectl would refuse it)`);
+    } else if (namespace) {
+      // `-n` for a file whose objects without a namespace would go to the context's; never
+      // for one that also holds another namespace's objects (kubectl refuses the mismatch).
+      const use = namespaceUse(objects, cluster);
+      const others = use.explicit.filter((n) => n !== namespace);
+      if (use.bare && others.length)
+        notes.push(
+          `${f.path}: applied without -n ${namespace}: it holds objects of namespace ${others.join(', ')}; its ${use.bare} namespaced object(s) without a namespace go to the context's namespace`,
+        );
+      if (use.bare && !others.length)
+        add(f.path, false, withNamespace(objects, cluster, namespace), true);
+      else add(f.path, false, [...objects]);
     } else add(f.path, false, [...objects]);
   }
   const created = new Set(raw.flatMap((m) => m.provides));

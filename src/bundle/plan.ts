@@ -123,7 +123,7 @@ export function planSteps(
   manifests: () => ReadonlyMap<string, readonly ManifestObject[]>,
 ): DefaultPlan {
   if (spec.steps) return { steps: spec.steps.map((step) => ({ ...step })), notes: [] };
-  return defaultPlan(spec.files, files, manifests());
+  return defaultPlan(spec.files, files, manifests(), spec.namespace);
 }
 
 export function planUnits(

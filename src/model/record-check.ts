@@ -115,6 +115,7 @@ const recordedSpec = loose(
   {
     description: str,
     exclude: strings,
+    namespace: str,
     steps: listOf(loose({ name: str, run: str })),
     ignoreImages: strings,
     ecr: loose({ registry: str, region: str }),

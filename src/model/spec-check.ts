@@ -14,6 +14,8 @@ import {
   ENDPOINT_PATTERN,
   MUTATING,
   NAME_MAX,
+  NAMESPACE_MAX,
+  NAMESPACE_NAME,
   noDoubleDot,
   notIpAddress,
   notReservedBucket,
@@ -218,6 +220,7 @@ const SPEC_KEYS = new Set([
   'files',
   'exclude',
   's3',
+  'namespace',
   'steps',
   'verify',
   'observe',
@@ -253,6 +256,10 @@ export function acceptedSpec(raw: unknown): BundleSpec | undefined {
     .key('files', (v) => list(v, nonEmpty, 1))
     .optional('exclude', strings)
     .key('s3', s3)
+    .optional(
+      'namespace',
+      asIs((v) => text(v, 1, NAMESPACE_MAX) && NAMESPACE_NAME.test(v)),
+    )
     .optional('steps', (v) => list(v, step))
     .key(
       'verify',

@@ -3,6 +3,9 @@
  * first bundle uses (spec-check.ts) share them, so the two cannot drift apart.
  */
 
+/** A Kubernetes namespace name (an RFC 1123 label), at most NAMESPACE_MAX characters. */
+export const NAMESPACE_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;
+export const NAMESPACE_MAX = 63;
 export const SLUG = /^[a-z0-9]([a-z0-9-]*[a-z0-9])?$/;
 /** AWS region names; anything else cannot be a region and must not reach a shell. */
 export const REGION_PATTERN = /^[a-z0-9-]+$/;

@@ -10,6 +10,8 @@ import {
   ENDPOINT_PATTERN,
   MUTATING,
   NAME_MAX,
+  NAMESPACE_MAX,
+  NAMESPACE_NAME,
   noDoubleDot,
   notIpAddress,
   notReservedBucket,
@@ -143,6 +145,18 @@ export const bundleSpecSchema = z
         forcePathStyle: z.boolean().optional(),
       })
       .strict(),
+    // Optional, not defaulted: a spec without it keeps its content hash, so bundle ids stay.
+    namespace: z
+      .string()
+      .max(NAMESPACE_MAX, `a namespace name has at most ${NAMESPACE_MAX} characters`)
+      .regex(
+        NAMESPACE_NAME,
+        'use a Kubernetes namespace name: lower-case letters, digits and dashes, e.g. argocd',
+      )
+      .optional()
+      .describe(
+        'Namespace for the objects the manifests leave without one (kubectl apply -n), created first unless a file creates it; default plan only',
+      ),
     steps: z.array(stepSchema).optional().describe('Default: dry run then apply each manifest'),
     verify: z
       .array(

@@ -22,6 +22,7 @@ const full = {
     endpoint: 'https://s3.eu-west-1.amazonaws.com',
     forcePathStyle: true,
   },
+  namespace: 'argocd',
   steps: [
     { name: 'Apply topics', run: 'kubectl apply -f k8s/dev/', continueOnError: false },
     { name: 'Wait', run: 'kubectl wait --for=condition=Ready kafkatopic --all -n kafka' },

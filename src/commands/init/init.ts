@@ -19,6 +19,8 @@ s3:
   prefix: bundles/dev
   region: us-east-1
   # endpoint: https://bucket.vpce-xxxx.s3.us-east-1.vpce.amazonaws.com
+# namespace: argocd              # for objects the manifests leave without a namespace (an
+#                                # install applied with kubectl apply -n); created if needed
 # steps:                         # default: server-side dry run, then apply, of every manifest
 #   - name: Apply the topic
 #     run: kubectl apply -f k8s/dev/topics/kafka-topic-example.yaml

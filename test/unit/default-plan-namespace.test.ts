@@ -1,0 +1,101 @@
+import { describe, expect, it } from 'vitest';
+import { defaultPlan } from '../../src/bundle/default-plan.js';
+import type { ManifestObject } from '../../src/bundle/manifest-objects.js';
+import type { BundleFile } from '../../src/model/record.js';
+
+const file = (path: string): BundleFile => ({ path, size: 1, mode: '100644', sha256: 'x' });
+const obj = (
+  kind: string,
+  name: string,
+  namespace?: string,
+  apiVersion = 'v1',
+): ManifestObject => ({
+  kind,
+  apiVersion,
+  name,
+  ...(namespace ? { namespace } : {}),
+});
+const crd = (defines: string, cluster = false): ManifestObject => ({
+  ...obj('CustomResourceDefinition', defines, undefined, 'apiextensions.k8s.io/v1'),
+  defines,
+  ...(cluster ? { definesClusterScoped: true as const } : {}),
+});
+
+// Argo CD's install.yaml: CRDs, cluster RBAC and namespaced objects without a namespace.
+const install: ManifestObject[] = [
+  crd('argoproj.io/Application'),
+  obj('ServiceAccount', 'argocd-server'),
+  obj('ClusterRole', 'argocd-server', undefined, 'rbac.authorization.k8s.io/v1'),
+  obj('ConfigMap', 'argocd-cm'),
+  obj('Deployment', 'argocd-server', undefined, 'apps/v1'),
+];
+const runs = (plan: { steps: Array<{ run: string }> }) => plan.steps.map((s) => s.run);
+
+describe('the default plan with the spec’s namespace', () => {
+  it('creates the namespace first, then dry-runs, previews and applies the file with -n', () => {
+    const manifests = new Map([['k8s/argocd/install.yaml', install]]);
+    const plan = defaultPlan(['k8s/**'], [file('k8s/argocd/install.yaml')], manifests, 'argocd');
+    expect(runs(plan)).toEqual([
+      'kubectl create namespace argocd --dry-run=client -o yaml | kubectl apply -f -',
+      'kubectl apply --dry-run=server --server-side --field-manager=airgap -n argocd -f k8s/argocd/install.yaml',
+      'kubectl diff --server-side --field-manager=airgap -n argocd -f k8s/argocd/install.yaml',
+      'kubectl apply --server-side --field-manager=airgap -n argocd -f k8s/argocd/install.yaml',
+      'kubectl wait --for=condition=Established --timeout=120s crd/argoproj.io/Application',
+    ]);
+    expect(plan.steps[0]?.block).toBe('Create namespace argocd');
+    expect(plan.notes).toEqual([]);
+    // Without the key: as before, no -n and nothing created.
+    expect(runs(defaultPlan(['k8s/**'], [file('k8s/argocd/install.yaml')], manifests))).toEqual(
+      runs(plan)
+        .slice(1)
+        .map((r) => r.replace(' -n argocd', '')),
+    );
+  });
+
+  it('does not create a namespace the bundle ships, and waits for its round', () => {
+    const manifests = new Map([
+      ['k8s/argocd/install.yaml', install.slice(1)],
+      ['k8s/argocd/namespace.yaml', [obj('Namespace', 'argocd')]],
+    ]);
+    const files = [...manifests.keys()].sort().map(file);
+    expect(runs(defaultPlan(['k8s/**'], files, manifests, 'argocd'))).toEqual([
+      'kubectl apply --dry-run=server -f k8s/argocd/namespace.yaml',
+      'kubectl diff -f k8s/argocd/namespace.yaml',
+      'kubectl apply -f k8s/argocd/namespace.yaml',
+      'kubectl apply --dry-run=server -n argocd -f k8s/argocd/install.yaml',
+      'kubectl diff -n argocd -f k8s/argocd/install.yaml',
+      'kubectl apply -n argocd -f k8s/argocd/install.yaml',
+    ]);
+  });
+
+  it('gives -n only to files whose namespaced objects lack one, never beside another namespace', () => {
+    const manifests = new Map<string, ManifestObject[]>([
+      // All explicit, or all cluster-scoped (a Cluster CRD's kind included): no -n.
+      ['k8s/a/explicit.yaml', [obj('ConfigMap', 'c', 'argocd'), obj('Service', 's', 'kafka')]],
+      [
+        'k8s/a/cluster.yaml',
+        [crd('acme.io/Global', true), obj('PriorityClass', 'p', undefined, 'scheduling.k8s.io/v1')],
+      ],
+      ['k8s/a/global.yaml', [obj('Global', 'g', undefined, 'acme.io/v1')]],
+      // Bare beside its own namespace: -n fits. Bare beside another: kubectl would refuse.
+      ['k8s/b/same.yaml', [obj('ConfigMap', 'x', 'argocd'), obj('Secret', 'y')]],
+      ['k8s/b/mixed.yaml', [obj('ConfigMap', 'x', 'kafka'), obj('Secret', 'y')]],
+    ]);
+    const files = [...manifests.keys()].sort().map(file);
+    const plan = defaultPlan(['k8s/**'], files, manifests, 'argocd');
+    const applies = runs(plan).filter((r) => /^kubectl apply -[-nf][^d]/.test(r));
+    expect(applies.filter((r) => r.includes(' -n '))).toEqual([
+      'kubectl apply -n argocd -f k8s/b/same.yaml',
+    ]);
+    // A folder is named whole only when -n goes to all of its files or none.
+    expect(applies).toEqual([
+      'kubectl apply --server-side --field-manager=airgap -f k8s/a/cluster.yaml',
+      'kubectl apply --server-side --field-manager=airgap -f k8s/a',
+      'kubectl apply -f k8s/b/mixed.yaml',
+      'kubectl apply -n argocd -f k8s/b/same.yaml',
+    ]);
+    expect(plan.notes).toEqual([
+      "k8s/b/mixed.yaml: applied without -n argocd: it holds objects of namespace kafka; its 1 namespaced object(s) without a namespace go to the context's namespace",
+    ]);
+  });
+});
