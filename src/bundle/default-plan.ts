@@ -2,9 +2,11 @@ import { posix } from 'node:path';
 import { notDryRunNote } from '../model/plan-notes.js';
 import type { BundleFile } from '../model/record.js';
 import { SPEC_TEXT_LIMITS } from '../model/spec-rules.js';
+import type { UnsetNamespace } from '../model/unset-namespaces.js';
 import { grouped } from '../util/format.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { ANNOTATION_LIMIT, type ManifestObject } from './manifest-objects.js';
+import { clusterKinds, namespaceUse } from './namespaces.js';
 import { type PlanItem, planItems } from './plan-items.js';
 
 export { kindRank } from './plan-items.js';
@@ -27,6 +29,8 @@ export interface DefaultPlan {
   steps: PlannedStep[];
   /** What the plan leaves out or cannot check, and why (PASTE.md shows them). */
   notes: string[];
+  /** Without the spec's namespace: files whose objects go to the current namespace. */
+  unsetNamespaces?: UnsetNamespace[];
 }
 
 /** Server-side apply records airgap as the manager of the fields it sets. */
@@ -304,5 +308,25 @@ export function defaultPlan(
   // What never became ready needs something no item creates in time: checked, and it fails.
   check(pending.filter((i) => !checked.has(i)));
   if (pending.length) apply(pending);
-  return { steps, notes };
+  const unset = namespace ? [] : unsetNamespaces(items, clusterKinds(manifests));
+  return { steps, notes, ...(unset.length ? { unsetNamespaces: unset } : {}) };
+}
+
+/**
+ * The files applied as they are whose namespaced objects have no namespace, with the
+ * namespaces their bindings and webhooks name (else those the whole bundle's name).
+ */
+function unsetNamespaces(
+  items: readonly PlanItem[],
+  cluster: ReadonlySet<string>,
+): UnsetNamespace[] {
+  const files = items.filter((i) => !i.kustomize);
+  const uses = files.map((i) => namespaceUse(i.objects, cluster));
+  const anywhere = [...new Set(uses.flatMap((u) => u.referred))].sort();
+  return files.flatMap((item, n) => {
+    const use = uses[n]!;
+    if (!use.bare) return [];
+    const named = use.referred.length ? use.referred : anywhere;
+    return [{ file: item.path, objects: use.bare, named }];
+  });
 }

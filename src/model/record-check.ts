@@ -153,6 +153,7 @@ const bundleRecord = object(
   {
     contentHash: sha256,
     planNotes: strings,
+    unsetNamespaces: listOf(object({ file: str, objects: nonNegative, named: listOf(str) })),
     externalImages: listOf(
       object({ file: str, line: nonNegative, image: nonEmpty, ecrReference: nonEmpty }),
     ),

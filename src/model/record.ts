@@ -121,6 +121,12 @@ const contentManifestSchema = z
     units: z.array(unitSchema),
     /** What the default plan left out or could not dry-run, and why (PASTE.md shows them). */
     planNotes: z.array(z.string()).optional(),
+    /** Files applied without -n whose namespaced objects have no namespace (unset-namespaces.ts). */
+    unsetNamespaces: z
+      .array(
+        z.object({ file: z.string(), objects: z.number(), named: z.array(z.string()) }).strict(),
+      )
+      .optional(),
     images: z.array(z.string()),
     s3: z
       .object({

@@ -1,5 +1,6 @@
 import { externalImagesOf } from '../model/external-images.js';
 import type { BundleRecord } from '../model/record.js';
+import { unsetNamespaceText, wrapText } from '../model/unset-namespaces.js';
 import { bastionScript, helpersSource, type PasteBlock } from './bastion.js';
 import { cloudshellScript, unpushableNote } from './cloudshell.js';
 import { fenced, inlineCode, plainText } from './fence.js';
@@ -72,6 +73,16 @@ export function renderPasteSheet(record: BundleRecord): string {
     'If the prompt shows `>` after a paste, the paste was cut: press Ctrl-C and paste that block',
     'again, then the blocks after it.',
     '',
+    ...(record.unsetNamespaces?.length
+      ? [
+          'Namespace not set:',
+          '',
+          ...record.unsetNamespaces.flatMap((u) =>
+            wrapText('- ', '  ', plainText(unsetNamespaceText(u))),
+          ),
+          '',
+        ]
+      : []),
     ...(record.planNotes?.length
       ? [
           'Left out of the plan, or not dry-run first:',

@@ -33,6 +33,9 @@ const bastionBlocks = (outDir: string) =>
 /** Deploys on a fresh stand-in, then again on the same one: every unit succeeds both times. */
 async function deployTwice(ops: OpsRepo, name: string, tree: Tree, files: string[]) {
   const { repo, result } = await bundled(ops, name, tree, files);
+  // Every object names its namespace or has none to name: no namespace warning.
+  expect(result.record.unsetNamespaces).toBeUndefined();
+  expect(result.warnings.join('\n')).not.toContain('namespace');
   const bastion = fakeBastion(ops, result);
   const first = runBastionScript(result, bastion);
   expect(first.stdout, first.output).toContain('airgap: RESULT: SUCCESS');

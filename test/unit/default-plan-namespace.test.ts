@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { defaultPlan } from '../../src/bundle/default-plan.js';
 import type { ManifestObject } from '../../src/bundle/manifest-objects.js';
 import type { BundleFile } from '../../src/model/record.js';
+import { unsetNamespaceText, wrapText } from '../../src/model/unset-namespaces.js';
 
 const file = (path: string): BundleFile => ({ path, size: 1, mode: '100644', sha256: 'x' });
 const obj = (
@@ -26,6 +27,10 @@ const install: ManifestObject[] = [
   crd('argoproj.io/Application'),
   obj('ServiceAccount', 'argocd-server'),
   obj('ClusterRole', 'argocd-server', undefined, 'rbac.authorization.k8s.io/v1'),
+  {
+    ...obj('ClusterRoleBinding', 'argocd-server', undefined, 'rbac.authorization.k8s.io/v1'),
+    refersTo: ['argocd'],
+  },
   obj('ConfigMap', 'argocd-cm'),
   obj('Deployment', 'argocd-server', undefined, 'apps/v1'),
 ];
@@ -97,5 +102,33 @@ describe('the default plan with the spec’s namespace', () => {
     expect(plan.notes).toEqual([
       "k8s/b/mixed.yaml: applied without -n argocd: it holds objects of namespace kafka; its 1 namespaced object(s) without a namespace go to the context's namespace",
     ]);
+  });
+
+  it('without the key, names each file whose namespaced objects lack one, and the namespace its bindings name', () => {
+    const manifests = new Map<string, ManifestObject[]>([
+      ['k8s/argocd/install.yaml', install],
+      // Quiet: all explicit, all cluster-scoped, a Namespace.
+      ['k8s/argocd/namespace.yaml', [obj('Namespace', 'argocd')]],
+      ['k8s/other/explicit.yaml', [obj('ConfigMap', 'c', 'kafka'), obj('Service', 's', 'kafka')]],
+      ['k8s/other/cluster.yaml', [obj('PriorityClass', 'p', undefined, 'scheduling.k8s.io/v1')]],
+      // No binding of its own: the bundle's binding names argocd.
+      ['k8s/other/bare.yaml', [obj('Secret', 'a'), obj('Secret', 'b', 'kafka')]],
+    ]);
+    const files = [...manifests.keys()].sort().map(file);
+    const plan = defaultPlan(['k8s/**'], files, manifests);
+    expect(plan.unsetNamespaces).toEqual([
+      { file: 'k8s/argocd/install.yaml', objects: 3, named: ['argocd'] },
+      { file: 'k8s/other/bare.yaml', objects: 1, named: ['argocd'] },
+    ]);
+    const text = unsetNamespaceText(plan.unsetNamespaces![0]!);
+    expect(text).toBe(
+      'k8s/argocd/install.yaml: 3 namespaced object(s) without a namespace go to the current namespace (default); its bindings name argocd: set `namespace: argocd` in the spec',
+    );
+    const lines = wrapText('- ', '  ', text);
+    expect(lines.length).toBeGreaterThan(1);
+    for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
+    expect(lines.join(' ').replace(/ {3}/g, ' ')).toBe(`- ${text}`);
+    // With the key nothing is said: those files get -n.
+    expect(defaultPlan(['k8s/**'], files, manifests, 'argocd').unsetNamespaces).toBeUndefined();
   });
 });

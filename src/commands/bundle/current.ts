@@ -3,6 +3,7 @@
  * so. Loaded by the unchanged rerun as well as the build, so it needs neither zod nor the
  * writers of the repo's documents.
  */
+
 import { existsSync } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -15,6 +16,7 @@ import { currentDeployments, specNameOf } from '../../docs/supersede.js';
 import { externalImageWarnings } from '../../model/external-images.js';
 import { cloudshellWarnings } from '../../model/image-plan.js';
 import type { BundleRecord } from '../../model/record.js';
+import { unsetNamespaceWarnings } from '../../model/unset-namespaces.js';
 import type { DirtyPath } from '../../repo/git.js';
 import { readTextIfExists, readTextOrEmpty } from '../../util/fs.js';
 import type { BundleResult } from './types.js';
@@ -116,8 +118,13 @@ export async function bundleResult(fields: {
 
 /**
  * The warnings a bundle's record alone decides, said by every run that prepares or finds it:
- * images CloudShell cannot push, and images the manifests pull from outside the air gap.
+ * files whose objects go to the current namespace, images CloudShell cannot push, and
+ * images the manifests pull from outside the air gap.
  */
 export function bundleWarnings(record: BundleRecord): string[] {
-  return [...cloudshellWarnings(record), ...externalImageWarnings(record)];
+  return [
+    ...unsetNamespaceWarnings(record),
+    ...cloudshellWarnings(record),
+    ...externalImageWarnings(record),
+  ];
 }

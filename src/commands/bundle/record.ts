@@ -48,6 +48,7 @@ export function bundleContent(
       spec.observe,
     ),
     ...(planned.notes.length ? { planNotes: planned.notes } : {}),
+    ...(planned.unsetNamespaces?.length ? { unsetNamespaces: planned.unsetNamespaces } : {}),
     images: [...scanned.images].sort(),
     s3: {
       bucket: spec.s3.bucket,

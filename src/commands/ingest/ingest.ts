@@ -144,6 +144,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     runbookWarnings.missingImages = ecr.missing;
     runbookWarnings.externalImages = externalImagesOf(record);
     runbookWarnings.notDryRun = notDryRun(record.planNotes);
+    runbookWarnings.unsetNamespaces = record.unsetNamespaces;
     const failed = ecr.failedPushes;
     runbookWarnings.failedPushes = failed;
     runbookWarnings.notInS3 = archiveNotInS3(record, results);

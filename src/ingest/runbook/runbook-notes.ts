@@ -4,6 +4,7 @@ import { countsInOutcome, isCloudShellKind, kindInfo } from '../../model/markers
 import type { NotDryRun } from '../../model/plan-notes.js';
 import { type FailedPush, pushCutShort } from '../../model/pushes.js';
 import { capitalized, headingAnchor } from '../../model/unit-labels.js';
+import { type UnsetNamespace, unsetNamespaceText, wrapText } from '../../model/unset-namespaces.js';
 import type { UnitResult } from '../outcome/merge.js';
 import { formatCounts, type Run } from '../outcome/outcome.js';
 import { readRange } from '../parse/images.js';
@@ -52,6 +53,8 @@ export interface RunbookWarnings {
   failedPushes?: readonly FailedPush[] | undefined;
   /** The download found no object: the cause and the fix (commands/ingest's archiveNotInS3). */
   notInS3?: string | undefined;
+  /** Files whose namespaced objects went to the current namespace (unset-namespaces.ts). */
+  unsetNamespaces?: readonly UnsetNamespace[] | undefined;
   /** What went wrong with the paste and what to do, a sentence each (paste-trouble.ts). */
   pasteTrouble?: string[] | undefined;
   /** Files the plan applied without a dry run or diff (model/plan-notes.ts). */
@@ -99,6 +102,13 @@ export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
   for (const f of warnings.notDryRun ?? [])
     notes.push(
       `**Not dry-run first**: \`${f.path}\` creates ${f.creates} for its own objects, which a server dry run cannot see: it was applied without a dry run or diff.`,
+    );
+  // Within 80 columns: a quote of several lines (the `> ` of the first is added below).
+  for (const u of warnings.unsetNamespaces ?? [])
+    notes.push(
+      wrapText('> ', '> ', `**Namespace not set**: ${unsetNamespaceText(u)}.`)
+        .join('\n')
+        .slice(2),
     );
   if (warnings.rollbackFrom)
     notes.push(

@@ -1,0 +1,46 @@
+import type { BundleRecord } from './record.js';
+
+/**
+ * A shipped file the default plan applies without `-n` whose namespaced objects have no
+ * metadata.namespace: kubectl puts them in the kubeconfig's current namespace (`default`),
+ * while an install documented as `kubectl apply -n <ns>` binds its ServiceAccounts in <ns>.
+ */
+export interface UnsetNamespace {
+  readonly file: string;
+  /** Namespaced objects without a namespace. */
+  readonly objects: number;
+  /** The namespaces its bindings and webhooks name (where the install expects them). */
+  readonly named: readonly string[];
+}
+
+/** One sentence per file, naming the spec key that fixes it. */
+export function unsetNamespaceText(u: UnsetNamespace): string {
+  const fix =
+    u.named.length === 1
+      ? `its bindings name ${u.named[0]}: set \`namespace: ${u.named[0]}\` in the spec`
+      : u.named.length
+        ? `its bindings name ${u.named.join(', ')}: set \`namespace:\` in the spec`
+        : 'set `namespace:` in the spec to apply them with -n';
+  return `${u.file}: ${u.objects} namespaced object(s) without a namespace go to the current namespace (default); ${fix}`;
+}
+
+/** `airgap bundle`'s warnings, one per file, from the record alone. */
+export function unsetNamespaceWarnings(record: BundleRecord): string[] {
+  return (record.unsetNamespaces ?? []).map(unsetNamespaceText);
+}
+
+/** `text` in lines of at most `width` columns: the first after `first`, the others after `rest`. */
+export function wrapText(first: string, rest: string, text: string, width = 80): string[] {
+  const lines: string[] = [];
+  let line = first;
+  let empty = true;
+  for (const word of text.split(' ')) {
+    if (!empty && `${line} ${word}`.length > width) {
+      lines.push(line);
+      line = `${rest}${word}`;
+    } else line = empty ? `${line}${word}` : `${line} ${word}`;
+    empty = false;
+  }
+  lines.push(line);
+  return lines;
+}
