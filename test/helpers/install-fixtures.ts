@@ -253,3 +253,31 @@ export function largeTree(files = 300): Tree {
   }
   return tree;
 }
+
+/**
+ * Argo CD's manifests/install.yaml (v3.4.0) trimmed to one or two objects of each kind, in its
+ * shapes: CRDs, RBAC, configuration, services and workloads in one file, and no
+ * metadata.namespace on any namespaced object (its documented install is `kubectl apply -n
+ * argocd`); only its ClusterRoleBindings name the namespace, in their subjects. Its images
+ * are left out: external-images.test has those.
+ */
+export function argoCdInstall(): Tree {
+  const labels = (name: string) =>
+    `  labels:\n    app.kubernetes.io/name: ${name}\n    app.kubernetes.io/part-of: argocd\n`;
+  const controller = 'argocd-application-controller';
+  const docs = [
+    `apiVersion: apiextensions.k8s.io/v1\nkind: CustomResourceDefinition\nmetadata:\n  labels:\n    app.kubernetes.io/name: appprojects.argoproj.io\n    app.kubernetes.io/part-of: argocd\n  name: appprojects.argoproj.io\nspec:\n  group: argoproj.io\n  names:\n    kind: AppProject\n    listKind: AppProjectList\n    plural: appprojects\n    shortNames:\n    - appproj\n    - appprojs\n    singular: appproject\n  scope: Namespaced\n  versions:\n  - name: v1alpha1\n    schema:\n      openAPIV3Schema:\n        properties:\n          spec:\n            properties:\n              description:\n                type: string\n            type: object\n        required:\n        - metadata\n        - spec\n        type: object\n    served: true\n    storage: true\n`,
+    `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n${labels(controller)}  name: ${controller}\n`,
+    `apiVersion: v1\nkind: ServiceAccount\nmetadata:\n${labels('argocd-server')}  name: argocd-server\n`,
+    `apiVersion: rbac.authorization.k8s.io/v1\nkind: Role\nmetadata:\n${labels(controller)}  name: ${controller}\nrules:\n- apiGroups:\n  - ""\n  resources:\n  - secrets\n  - configmaps\n  verbs:\n  - get\n  - list\n  - watch\n`,
+    `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRole\nmetadata:\n${labels(controller)}  name: ${controller}\nrules:\n- apiGroups:\n  - '*'\n  resources:\n  - '*'\n  verbs:\n  - '*'\n`,
+    `apiVersion: rbac.authorization.k8s.io/v1\nkind: RoleBinding\nmetadata:\n${labels(controller)}  name: ${controller}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: Role\n  name: ${controller}\nsubjects:\n- kind: ServiceAccount\n  name: ${controller}\n`,
+    `apiVersion: rbac.authorization.k8s.io/v1\nkind: ClusterRoleBinding\nmetadata:\n${labels(controller)}  name: ${controller}\nroleRef:\n  apiGroup: rbac.authorization.k8s.io\n  kind: ClusterRole\n  name: ${controller}\nsubjects:\n- kind: ServiceAccount\n  name: ${controller}\n  namespace: argocd\n`,
+    `apiVersion: v1\nkind: ConfigMap\nmetadata:\n${labels('argocd-cm')}  name: argocd-cm\n`,
+    `apiVersion: v1\nkind: Service\nmetadata:\n${labels('argocd-server')}  name: argocd-server\nspec:\n  ports:\n  - name: https\n    port: 443\n    protocol: TCP\n    targetPort: 8080\n  selector:\n    app.kubernetes.io/name: argocd-server\n`,
+    `apiVersion: apps/v1\nkind: Deployment\nmetadata:\n${labels('argocd-server')}  name: argocd-server\nspec:\n  selector:\n    matchLabels:\n      app.kubernetes.io/name: argocd-server\n  template:\n    metadata:\n      labels:\n        app.kubernetes.io/name: argocd-server\n    spec:\n      containers:\n      - args:\n        - /usr/local/bin/argocd-server\n        name: argocd-server\n      serviceAccountName: argocd-server\n`,
+    `apiVersion: apps/v1\nkind: StatefulSet\nmetadata:\n${labels(controller)}  name: ${controller}\nspec:\n  replicas: 1\n  selector:\n    matchLabels:\n      app.kubernetes.io/name: ${controller}\n  serviceName: ${controller}\n  template:\n    metadata:\n      labels:\n        app.kubernetes.io/name: ${controller}\n    spec:\n      containers:\n      - args:\n        - /usr/local/bin/argocd-application-controller\n        name: ${controller}\n      serviceAccountName: ${controller}\n`,
+    `apiVersion: networking.k8s.io/v1\nkind: NetworkPolicy\nmetadata:\n${labels(controller)}  name: ${controller}-network-policy\nspec:\n  ingress:\n  - from:\n    - namespaceSelector: {}\n    ports:\n    - port: 8082\n  podSelector:\n    matchLabels:\n      app.kubernetes.io/name: ${controller}\n  policyTypes:\n  - Ingress\n`,
+  ];
+  return { 'argocd/install.yaml': docs.join('---\n') };
+}
