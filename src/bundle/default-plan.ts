@@ -6,7 +6,7 @@ import type { UnsetNamespace } from '../model/unset-namespaces.js';
 import { grouped } from '../util/format.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { ANNOTATION_LIMIT, type ManifestObject } from './manifest-objects.js';
-import { clusterKinds, namespaceUse } from './namespaces.js';
+import { clusterKinds, createNamespaceStep, unsetNamespaces } from './namespaces.js';
 import { type PlanItem, planItems } from './plan-items.js';
 
 export { kindRank } from './plan-items.js';
@@ -289,14 +289,8 @@ export function defaultPlan(
 
   // The spec's namespace, when no file of the bundle creates it, exists before the first
   // round's dry run; made so that it is no error when it exists already (a re-run, a rollback).
-  if (namespace && !items.some((i) => i.provides.includes(`namespace ${namespace}`))) {
-    const q = shellQuote(namespace);
-    steps.push({
-      name: `Create namespace ${namespace}`,
-      run: `kubectl create namespace ${q} --dry-run=client -o yaml | kubectl apply -f -`,
-      block: `Create namespace ${namespace}`,
-    });
-  }
+  if (namespace && !items.some((i) => i.provides.includes(`namespace ${namespace}`)))
+    steps.push(createNamespaceStep(namespace));
   let pending = [...items];
   for (;;) {
     const providers = pending.filter((i) => ready(i) && i.provides.length > 0);
@@ -310,23 +304,4 @@ export function defaultPlan(
   if (pending.length) apply(pending);
   const unset = namespace ? [] : unsetNamespaces(items, clusterKinds(manifests));
   return { steps, notes, ...(unset.length ? { unsetNamespaces: unset } : {}) };
-}
-
-/**
- * The files applied as they are whose namespaced objects have no namespace, with the
- * namespaces their bindings and webhooks name (else those the whole bundle's name).
- */
-function unsetNamespaces(
-  items: readonly PlanItem[],
-  cluster: ReadonlySet<string>,
-): UnsetNamespace[] {
-  const files = items.filter((i) => !i.kustomize);
-  const uses = files.map((i) => namespaceUse(i.objects, cluster));
-  const anywhere = [...new Set(uses.flatMap((u) => u.referred))].sort();
-  return files.flatMap((item, n) => {
-    const use = uses[n]!;
-    if (!use.bare) return [];
-    const named = use.referred.length ? use.referred : anywhere;
-    return [{ file: item.path, objects: use.bare, named }];
-  });
 }

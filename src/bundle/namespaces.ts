@@ -1,3 +1,5 @@
+import type { UnsetNamespace } from '../model/unset-namespaces.js';
+import { shellQuote } from '../util/shell-quote.js';
 import type { ManifestObject } from './manifest-objects.js';
 
 /**
@@ -70,4 +72,36 @@ export function withNamespace(
   return objects.map((o) =>
     o.kustomize || cluster.has(o.kind) || o.namespace !== undefined ? o : { ...o, namespace },
   );
+}
+
+/**
+ * The first step when the spec's namespace is created by no file of the bundle: idempotent, so
+ * a re-run or a rollback where it exists already goes on (kubectl apply: unchanged).
+ */
+export function createNamespaceStep(namespace: string) {
+  return {
+    name: `Create namespace ${namespace}`,
+    run: `kubectl create namespace ${shellQuote(namespace)} --dry-run=client -o yaml | kubectl apply -f -`,
+    block: `Create namespace ${namespace}`,
+  };
+}
+
+/**
+ * The files applied as they are whose namespaced objects have no namespace, with the
+ * namespaces their bindings and webhooks name (else those the whole bundle's name).
+ */
+export function unsetNamespaces(
+  // A plan item's fields (plan-items.ts imports this file: no type import back).
+  items: ReadonlyArray<{ path: string; kustomize: boolean; objects: readonly ManifestObject[] }>,
+  cluster: ReadonlySet<string>,
+): UnsetNamespace[] {
+  const files = items.filter((i) => !i.kustomize);
+  const uses = files.map((i) => namespaceUse(i.objects, cluster));
+  const anywhere = [...new Set(uses.flatMap((u) => u.referred))].sort();
+  return files.flatMap((item, n) => {
+    const use = uses[n]!;
+    if (!use.bare) return [];
+    const named = use.referred.length ? use.referred : anywhere;
+    return [{ file: item.path, objects: use.bare, named }];
+  });
 }
