@@ -36,7 +36,10 @@ function fixtureAt(root: string, path: string): TempDir {
   return {
     path,
     dir: (prefix = 'tmp-') => mkdtempSync(join(root, prefix)),
-    [Symbol.asyncDispose]: () => rm(root, { recursive: true, force: true }),
+    // Retried: a shell a test ended (tmux kill-server, a pty's hang-up) may still be writing
+    // its history into the fake home while the tree is removed (ENOTEMPTY).
+    [Symbol.asyncDispose]: () =>
+      rm(root, { recursive: true, force: true, maxRetries: 10, retryDelay: 50 }),
   };
 }
 
