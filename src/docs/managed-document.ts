@@ -51,15 +51,20 @@ export function tableDocument<Row>(
   };
 }
 
-/** The rows upserted in place (or last, with `moveToEnd`); rows people wrote are kept. */
+/**
+ * The rows upserted in place (or last, with `moveToEnd`, or right after `moveAfter`); rows
+ * people wrote are kept.
+ */
 export function upsertRows<Row>(
   doc: Omit<TableDocument<Row>, 'init'>,
   text: string,
   rows: readonly Row[],
-  options: { moveToEnd?: boolean } = {},
+  options: { moveToEnd?: boolean; moveAfter?: Row } = {},
 ): TableUpdate {
+  const { moveAfter, ...rest } = options;
   return upsertTableRows(text, {
-    ...options,
+    ...rest,
+    ...(moveAfter ? { moveAfter: doc.toCells(moveAfter) } : {}),
     block: doc.block,
     file: doc.file,
     intro: doc.intro,

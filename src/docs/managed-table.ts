@@ -25,6 +25,8 @@ export function upsertTableRows(
     rows: readonly (readonly string[])[];
     /** An upserted row that exists goes last instead of staying in place. */
     moveToEnd?: boolean;
+    /** An upserted row that exists goes right after the row with this key (if it is there). */
+    moveAfter?: readonly string[];
   },
 ): TableUpdate {
   const warnings: string[] = [];
@@ -52,9 +54,14 @@ export function upsertTableRows(
   const keyOf =
     options.rowKey ??
     ((row: readonly string[]) => options.keyColumns.map((i) => row[i] ?? '').join('\u0000'));
+  const after = options.moveAfter ? keyOf(options.moveAfter) : undefined;
   for (const row of options.rows) {
     const index = rows.findIndex((candidate) => keyOf(candidate) === keyOf(row));
-    if (index >= 0 && !options.moveToEnd) rows[index] = [...row];
+    const anchor = after === undefined ? -1 : rows.findIndex((c) => keyOf(c) === after);
+    if (index >= 0 && anchor >= 0) {
+      rows.splice(index, 1);
+      rows.splice(anchor > index ? anchor : anchor + 1, 0, [...row]);
+    } else if (index >= 0 && !options.moveToEnd) rows[index] = [...row];
     else {
       if (index >= 0) rows.splice(index, 1);
       rows.push([...row]);

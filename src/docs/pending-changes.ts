@@ -158,12 +158,13 @@ export const PENDING_CHANGES_FILE = PENDING_CHANGES.file;
 
 /**
  * One row, in place; `moveToEnd` puts it last, as if prepared now (a rollback): the table's
- * order is the order bundles were prepared, which decides what supersedes what.
+ * order is the order bundles were prepared, which decides what supersedes what. `moveAfter`
+ * puts it right after that row (older content deployed over it: ingest's deployedOver).
  */
 export function upsertPendingEntry(
   text: string,
   entry: PendingEntry,
-  options: { moveToEnd?: boolean } = {},
+  options: { moveToEnd?: boolean; moveAfter?: PendingEntry } = {},
 ): TableUpdate {
   return upsertRows(PENDING_CHANGES, text, [entry], options);
 }

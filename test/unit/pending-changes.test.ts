@@ -117,6 +117,24 @@ describe('PENDING-CHANGES table', () => {
     });
     expect(markSuperseded(marked.text).changed).toBe(false);
   });
+  it('moves a row right after another (older content deployed over it), before or after it', () => {
+    const row = (bundleId: string, status: 'deployed' | 'prepared') => ({
+      ...entry,
+      bundleId,
+      status,
+    });
+    const ids = ['dev-topics-1111111', 'dev-topics-2222222', 'dev-topics-3333333'];
+    let text = '';
+    for (const id of ids) text = upsertPendingEntry(text, row(id, 'deployed')).text;
+    const order = (t: string) => readPendingEntries(t).map((e) => e.bundleId.slice(-1));
+    const placed = (t: string, id: string, anchor: string) =>
+      upsertPendingEntry(t, row(id, 'deployed'), { moveAfter: row(anchor, 'deployed') }).text;
+    // Not to the end: a row prepared after the anchor stays after it (real pending work).
+    expect(order(placed(text, ids[0]!, ids[1]!))).toEqual(['2', '1', '3']);
+    expect(order(placed(text, ids[2]!, ids[0]!))).toEqual(['1', '3', '2']);
+    // An anchor that is not in the table leaves the row in place.
+    expect(order(placed(text, ids[0]!, 'dev-topics-9999999'))).toEqual(['1', '2', '3']);
+  });
   it('keeps the block to retry from while failed, names it in CURRENT-STATE.md, drops it once superseded', () => {
     const failed = {
       ...entry,

@@ -31,6 +31,7 @@ import type { Git } from '../../repo/git-access.js';
 import { writeFileAtomically } from '../../util/atomic.js';
 import { readTextOrEmpty } from '../../util/fs.js';
 import type { DocumentWrite } from '../../util/transaction.js';
+import { deployedOver, deployedOverWarning } from './deployed-over.js';
 import { collectImages, failedPushRows } from './ecr-images.js';
 import { observationWrites } from './observations.js';
 
@@ -73,6 +74,8 @@ export interface LivingDocsInput {
   helpersNotLoaded?: string;
   /** Failed or partial: the PASTE.md block to paste again, with those after it (PendingEntry's). */
   retryFrom?: number;
+  /** Epoch seconds at which its latest deployed run began (deployed-over.ts). */
+  runStart?: number | undefined;
 }
 
 /** PENDING-CHANGES.md, the handoff documents and docs/ecr-manifest.md after this ingest. */
@@ -91,7 +94,7 @@ export async function livingDocumentWrites(
       warnings.push(
         `${record.id} was discarded (${previous?.link.replace(/^discarded: /, '')}), but this output shows it ran: recorded as ${status}, run after discard`,
       );
-    const row = upsertPendingEntry(before, {
+    const entry: PendingEntry = {
       bundleId: record.id,
       environment: record.environment,
       status,
@@ -112,7 +115,15 @@ export async function livingDocumentWrites(
       ...(input.archiveNotInS3 ? { archiveNotInS3: true } : {}),
       ...(input.retryFrom !== undefined ? { retryFrom: input.retryFrom } : {}),
       ...(input.helpersNotLoaded !== undefined ? { helpersNotLoaded: input.helpersNotLoaded } : {}),
-    });
+    };
+    // Older content that ran over a later-prepared deployment of its spec is what runs now:
+    // its row goes after that one, so status, CURRENT-STATE.md and drift name it current.
+    const over =
+      status === 'deployed' && input.runStart !== undefined
+        ? await deployedOver(root, readPendingEntries(before), record.id, input.runStart)
+        : undefined;
+    if (over) warnings.push(deployedOverWarning(record.id, over.bundleId));
+    const row = upsertPendingEntry(before, entry, over ? { moveAfter: over } : {});
     const marked = markSuperseded(row.text);
     const update = { ...marked, changed: marked.text !== before };
     warnings.push(...row.warnings);

@@ -181,6 +181,8 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
       results,
       firstDay,
       runbookRel,
+      // Its latest deployed run: pasted again after a newer bundle, that is what runs now.
+      runStart: runbookWarnings.runs.filter((r) => r.status === 'deployed').at(-1)?.start,
       missingImages: runbookWarnings.missingImages,
       failedPushes: failed,
       archiveNotInS3: runbookWarnings.notInS3 !== undefined,
