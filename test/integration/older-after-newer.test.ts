@@ -109,4 +109,23 @@ describe('an older bundle deployed after a newer one of its spec', () => {
     );
     expect(await currentOf(repo.path)).toEqual([a.record.id]);
   });
+
+  it('an older paste that ran between two runs of the newer bundle leaves the newer current', async () => {
+    if (!requireTool('script')) return;
+    await using repo = await opsRepo();
+    const { a, b } = await preparedAandB(repo);
+    const first = runBastionScript(b, fakeBastion(repo, b, minutesAgo(repo, 3)));
+    await ingest({ transcript: save(repo, first.stdout, 'b1.txt'), repo: repo.path });
+    commitAll(repo.path, 'ingested B');
+    const second = runBastionScript(b, fakeBastion(repo, b, minutesAgo(repo, 1)));
+    await ingest({ transcript: save(repo, second.stdout, 'b2.txt'), repo: repo.path });
+    commitAll(repo.path, 'ingested B again');
+    // A ran between B's runs (ingested last): B's runbook records its first deployed run, and
+    // its Runs table the later one, which is what runs there now.
+    const runA = runBastionScript(a, fakeBastion(repo, a, minutesAgo(repo, 2)));
+    const ia = await ingest({ transcript: save(repo, runA.stdout, 'a.txt'), repo: repo.path });
+    expect(ia.status).toBe('deployed');
+    expect(ia.warnings.filter((w) => w.includes('deployed over'))).toEqual([]);
+    expect(await currentOf(repo.path)).toEqual([b.record.id]);
+  });
 });
