@@ -6,7 +6,7 @@ import type { UnsetNamespace } from '../model/unset-namespaces.js';
 import { grouped } from '../util/format.js';
 import { shellQuote } from '../util/shell-quote.js';
 import { ANNOTATION_LIMIT, type ManifestObject } from './manifest-objects.js';
-import { clusterKinds, createNamespaceStep, unsetNamespaces } from './namespaces.js';
+import { clusterKinds, createNamespaceStep, namespaceWarnings } from './namespaces.js';
 import { type PlanItem, planItems } from './plan-items.js';
 
 export { kindRank } from './plan-items.js';
@@ -29,7 +29,7 @@ export interface DefaultPlan {
   steps: PlannedStep[];
   /** What the plan leaves out or cannot check, and why (PASTE.md shows them). */
   notes: string[];
-  /** Without the spec's namespace: files whose objects go to the current namespace. */
+  /** Files whose objects go where their bindings do not expect them (namespaceWarnings). */
   unsetNamespaces?: UnsetNamespace[];
 }
 
@@ -302,6 +302,6 @@ export function defaultPlan(
   // What never became ready needs something no item creates in time: checked, and it fails.
   check(pending.filter((i) => !checked.has(i)));
   if (pending.length) apply(pending);
-  const unset = namespace ? [] : unsetNamespaces(items, clusterKinds(manifests));
+  const unset = namespaceWarnings(items, clusterKinds(manifests), namespace);
   return { steps, notes, ...(unset.length ? { unsetNamespaces: unset } : {}) };
 }

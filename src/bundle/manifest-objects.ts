@@ -13,6 +13,8 @@ export interface ManifestObject {
    * service, name: where an install expects its objects without a namespace to be.
    */
   refersTo?: string[];
+  /** The same, as `<Kind> <namespace>/<name>` of each ServiceAccount or Service it names. */
+  refersToObjects?: string[];
   /** Its JSON is too large for the annotation client-side apply writes (server-side it goes). */
   oversized?: true;
   /** For a kustomization file: what `kubectl apply -k` builds from it. */
@@ -57,8 +59,11 @@ export function manifestObject(
     (spec as { scope?: unknown })?.scope === 'Cluster'
   )
     object.definesClusterScoped = true;
-  const refersTo = referredNamespaces(record);
-  if (refersTo.length) object.refersTo = refersTo;
+  const referred = referredObjects(record);
+  if (referred.length) {
+    object.refersTo = [...new Set(referred.map((r) => r.namespace))].sort();
+    object.refersToObjects = referred.map((r) => `${r.kind} ${r.namespace}/${r.name}`).sort();
+  }
   if (mayBeOversized) {
     const bytes = Buffer.byteLength(JSON.stringify(record)) + LAST_APPLIED_KEY.length;
     if (bytes > ANNOTATION_LIMIT) object.oversized = true;
@@ -85,20 +90,23 @@ export function kustomizationObject(record: Record<string, unknown>): ManifestOb
 const isRecord = (v: unknown): v is Record<string, unknown> =>
   typeof v === 'object' && v !== null && !Array.isArray(v);
 
-/** The namespaces of a binding's ServiceAccount subjects and of a webhook's or APIService's service. */
-function referredNamespaces(record: Record<string, unknown>): string[] {
-  const found = new Set<string>();
-  const add = (v: unknown) => {
-    if (typeof v === 'string' && v) found.add(v);
+/** The ServiceAccount subjects of a binding, and the service of a webhook or an APIService. */
+function referredObjects(
+  record: Record<string, unknown>,
+): Array<{ kind: string; namespace: string; name: string }> {
+  const found: Array<{ kind: string; namespace: string; name: string }> = [];
+  const add = (kind: string, v: Record<string, unknown>) => {
+    if (typeof v.namespace === 'string' && v.namespace)
+      found.push({ kind, namespace: v.namespace, name: typeof v.name === 'string' ? v.name : '' });
   };
   if (record.kind === 'ClusterRoleBinding' || record.kind === 'RoleBinding') {
     for (const s of Array.isArray(record.subjects) ? record.subjects : [])
-      if (isRecord(s) && s.kind === 'ServiceAccount') add(s.namespace);
+      if (isRecord(s) && s.kind === 'ServiceAccount') add('ServiceAccount', s);
   } else if (/^(Validating|Mutating)WebhookConfiguration$/.test(String(record.kind))) {
     for (const w of Array.isArray(record.webhooks) ? record.webhooks : [])
       if (isRecord(w) && isRecord(w.clientConfig) && isRecord(w.clientConfig.service))
-        add(w.clientConfig.service.namespace);
+        add('Service', w.clientConfig.service);
   } else if (record.kind === 'APIService' && isRecord(record.spec) && isRecord(record.spec.service))
-    add(record.spec.service.namespace);
-  return [...found].sort();
+    add('Service', record.spec.service);
+  return found;
 }

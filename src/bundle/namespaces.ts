@@ -105,3 +105,45 @@ export function unsetNamespaces(
     return [{ file: item.path, objects: use.bare, named }];
   });
 }
+
+/**
+ * With the spec's namespace: the files whose own ServiceAccounts or Services go there while
+ * their bindings or webhooks name them in another namespace (an install made for `argocd`,
+ * applied with `-n gitops`: the bindings grant nothing, the webhooks reach nothing). A binding
+ * of another install's ServiceAccount names no object of the file, and says nothing.
+ */
+export function mismatchedNamespaces(
+  items: ReadonlyArray<{ path: string; kustomize: boolean; objects: readonly ManifestObject[] }>,
+  cluster: ReadonlySet<string>,
+  namespace: string,
+): UnsetNamespace[] {
+  return items.flatMap((item) => {
+    if (item.kustomize) return [];
+    const placed = item.objects.filter((o) => !cluster.has(o.kind) && o.namespace === namespace);
+    const own = new Set(placed.map((o) => `${o.kind} ${o.name}`));
+    const named = new Set<string>();
+    for (const o of item.objects)
+      for (const ref of o.refersToObjects ?? []) {
+        const [kind, where] = ref.split(' ') as [string, string];
+        const slash = where.indexOf('/');
+        const ns = where.slice(0, slash);
+        if (ns !== namespace && own.has(`${kind} ${where.slice(slash + 1)}`)) named.add(ns);
+      }
+    if (!named.size) return [];
+    return [{ file: item.path, objects: placed.length, named: [...named].sort(), into: namespace }];
+  });
+}
+
+/**
+ * Without the spec's namespace, the files whose objects go to the current one; with it, those
+ * whose bindings or webhooks name their own objects elsewhere.
+ */
+export function namespaceWarnings(
+  items: Parameters<typeof unsetNamespaces>[0],
+  cluster: ReadonlySet<string>,
+  namespace: string | undefined,
+): UnsetNamespace[] {
+  return namespace
+    ? mismatchedNamespaces(items, cluster, namespace)
+    : unsetNamespaces(items, cluster);
+}

@@ -153,7 +153,9 @@ const bundleRecord = object(
   {
     contentHash: sha256,
     planNotes: strings,
-    unsetNamespaces: listOf(object({ file: str, objects: nonNegative, named: listOf(str) })),
+    unsetNamespaces: listOf(
+      object({ file: str, objects: nonNegative, named: listOf(str) }, { into: nonEmpty }),
+    ),
     externalImages: listOf(
       object({ file: str, line: nonNegative, image: nonEmpty, ecrReference: nonEmpty }),
     ),

@@ -124,7 +124,14 @@ const contentManifestSchema = z
     /** Files applied without -n whose namespaced objects have no namespace (unset-namespaces.ts). */
     unsetNamespaces: z
       .array(
-        z.object({ file: z.string(), objects: z.number(), named: z.array(z.string()) }).strict(),
+        z
+          .object({
+            file: z.string(),
+            objects: z.number(),
+            named: z.array(z.string()),
+            into: z.string().optional(),
+          })
+          .strict(),
       )
       .optional(),
     images: z.array(z.string()),

@@ -11,10 +11,19 @@ export interface UnsetNamespace {
   readonly objects: number;
   /** The namespaces its bindings and webhooks name (where the install expects them). */
   readonly named: readonly string[];
+  /**
+   * The spec's namespace, where its objects go while its bindings or webhooks name `named`
+   * (namespaces.ts mismatchedNamespaces); absent when the spec sets none.
+   */
+  readonly into?: string;
 }
 
 /** One sentence per file, naming the spec key that fixes it. */
 export function unsetNamespaceText(u: UnsetNamespace): string {
+  if (u.into) {
+    const set = u.named.length === 1 ? `set \`namespace: ${u.named[0]}\`` : 'set `namespace:`';
+    return `${u.file}: its bindings name ${u.named.join(', ')} but its objects go to ${u.into} (spec \`namespace:\`): edit the subjects or ${set}`;
+  }
   const fix =
     u.named.length === 1
       ? `its bindings name ${u.named[0]}: set \`namespace: ${u.named[0]}\` in the spec`
@@ -22,6 +31,11 @@ export function unsetNamespaceText(u: UnsetNamespace): string {
         ? `its bindings name ${u.named.join(', ')}: set \`namespace:\` in the spec`
         : 'set `namespace:` in the spec to apply them with -n';
   return `${u.file}: ${u.objects} namespaced object(s) without a namespace go to the current namespace (default); ${fix}`;
+}
+
+/** The title of the notes of PASTE.md and the runbook: a spec sets a namespace or none. */
+export function unsetNamespaceTitle(u: UnsetNamespace): string {
+  return u.into ? 'Namespace of the bindings' : 'Namespace not set';
 }
 
 /** `airgap bundle`'s warnings, one per file, from the record alone. */

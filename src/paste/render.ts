@@ -1,6 +1,6 @@
 import { externalImagesOf } from '../model/external-images.js';
 import type { BundleRecord } from '../model/record.js';
-import { unsetNamespaceText, wrapText } from '../model/unset-namespaces.js';
+import { unsetNamespaceText, unsetNamespaceTitle, wrapText } from '../model/unset-namespaces.js';
 import { bastionScript, helpersSource, type PasteBlock } from './bastion.js';
 import { cloudshellScript, unpushableNote } from './cloudshell.js';
 import { fenced, inlineCode, plainText } from './fence.js';
@@ -75,7 +75,7 @@ export function renderPasteSheet(record: BundleRecord): string {
     '',
     ...(record.unsetNamespaces?.length
       ? [
-          'Namespace not set:',
+          `${unsetNamespaceTitle(record.unsetNamespaces[0]!)}:`,
           '',
           ...record.unsetNamespaces.flatMap((u) =>
             wrapText('- ', '  ', plainText(unsetNamespaceText(u))),

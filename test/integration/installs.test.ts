@@ -187,4 +187,34 @@ describe('public-install shapes deploy from files: alone, twice', { timeout: 300
     expect(quote.split('\n').every((l) => l.startsWith('> ') && l.length <= 80)).toBe(true);
     expect(quote.replace(/\n> /g, ' ')).toBe(`> **Namespace not set**: ${warning}.`);
   });
+
+  it('Argo CD with `namespace: gitops`: its bindings name argocd, so the bundle says so once', async () => {
+    await using ops = await opsRepo();
+    const { repo, result } = await bundled(
+      ops,
+      'argocd',
+      argoCdInstall(),
+      ['argocd/*.yaml'],
+      'namespace: gitops\n',
+    );
+    const warning =
+      'argocd/install.yaml: its bindings name argocd but its objects go to gitops (spec `namespace:`): edit the subjects or set `namespace: argocd`';
+    expect(result.warnings.filter((w) => w.includes('namespace'))).toEqual([warning]);
+    const paste = readFileSync(join(result.outDir, 'PASTE.md'), 'utf8');
+    const note = paste.slice(paste.indexOf('Namespace of the bindings:')).split('\n\n')[1]!;
+    expect(note.split('\n').every((l) => l.length <= 80)).toBe(true);
+    expect(note.replace(/\n {2}/g, ' ').replace(/\\`/g, '`')).toBe(`- ${warning}`);
+    const bastion = fakeBastion(ops, result);
+    const run = runBastionScript(result, bastion);
+    expect(run.stdout, run.output).toContain('airgap: RESULT: SUCCESS');
+    const transcript = join(ops.dir(), 'terminal.txt');
+    writeFileSync(transcript, run.stdout);
+    const ingested = await ingest({ transcript, repo });
+    const runbook = readFileSync(join(repo, ingested.runbook), 'utf8');
+    const quote = runbook
+      .slice(runbook.indexOf('> **Namespace of the bindings**'))
+      .split('\n\n')[0]!;
+    expect(quote.split('\n').every((l) => l.startsWith('> ') && l.length <= 80)).toBe(true);
+    expect(quote.replace(/\n> /g, ' ')).toBe(`> **Namespace of the bindings**: ${warning}.`);
+  });
 });

@@ -30,6 +30,7 @@ const install: ManifestObject[] = [
   {
     ...obj('ClusterRoleBinding', 'argocd-server', undefined, 'rbac.authorization.k8s.io/v1'),
     refersTo: ['argocd'],
+    refersToObjects: ['ServiceAccount argocd/argocd-server'],
   },
   obj('ConfigMap', 'argocd-cm'),
   obj('Deployment', 'argocd-server', undefined, 'apps/v1'),
@@ -129,6 +130,34 @@ describe('the default plan with the spec’s namespace', () => {
     for (const line of lines) expect(line.length).toBeLessThanOrEqual(80);
     expect(lines.join(' ').replace(/ {3}/g, ' ')).toBe(`- ${text}`);
     // With the key nothing is said: those files get -n.
+    expect(defaultPlan(['k8s/**'], files, manifests, 'argocd').unsetNamespaces).toBeUndefined();
+  });
+
+  it('with a key other than the namespace its bindings name its own ServiceAccounts in, says so', () => {
+    const manifests = new Map<string, ManifestObject[]>([
+      ['k8s/argocd/install.yaml', install],
+      // Binds another install's ServiceAccount: no object of its own is named, quiet.
+      [
+        'k8s/other/grant.yaml',
+        [
+          obj('Role', 'read', undefined, 'rbac.authorization.k8s.io/v1'),
+          {
+            ...obj('RoleBinding', 'read', undefined, 'rbac.authorization.k8s.io/v1'),
+            refersTo: ['monitoring'],
+            refersToObjects: ['ServiceAccount monitoring/prometheus'],
+          },
+        ],
+      ],
+    ]);
+    const files = [...manifests.keys()].sort().map(file);
+    const plan = defaultPlan(['k8s/**'], files, manifests, 'gitops');
+    expect(plan.unsetNamespaces).toEqual([
+      { file: 'k8s/argocd/install.yaml', objects: 3, named: ['argocd'], into: 'gitops' },
+    ]);
+    expect(unsetNamespaceText(plan.unsetNamespaces![0]!)).toBe(
+      'k8s/argocd/install.yaml: its bindings name argocd but its objects go to gitops (spec `namespace:`): edit the subjects or set `namespace: argocd`',
+    );
+    // The namespace its bindings name: quiet.
     expect(defaultPlan(['k8s/**'], files, manifests, 'argocd').unsetNamespaces).toBeUndefined();
   });
 });

@@ -18,6 +18,10 @@ describe('what a manifest says of namespaces', () => {
       false,
     );
     expect(binding?.refersTo).toEqual(['argocd']);
+    expect(binding?.refersToObjects).toEqual([
+      'ServiceAccount argocd/a',
+      'ServiceAccount argocd/c',
+    ]);
     const webhook = manifestObject(
       {
         apiVersion: 'admissionregistration.k8s.io/v1',
@@ -30,6 +34,7 @@ describe('what a manifest says of namespaces', () => {
       false,
     );
     expect(webhook?.refersTo).toEqual(['cert-manager']);
+    expect(webhook?.refersToObjects).toEqual(['Service cert-manager/s']);
     const api = manifestObject(
       {
         apiVersion: 'apiregistration.k8s.io/v1',
@@ -40,6 +45,7 @@ describe('what a manifest says of namespaces', () => {
       false,
     );
     expect(api?.refersTo).toEqual(['kube-system']);
+    expect(api?.refersToObjects).toEqual(['Service kube-system/metrics-server']);
     // A ConfigMap's data naming a namespace is no reference.
     expect(
       manifestObject(

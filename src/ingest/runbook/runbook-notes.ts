@@ -4,7 +4,12 @@ import { countsInOutcome, isCloudShellKind, kindInfo } from '../../model/markers
 import type { NotDryRun } from '../../model/plan-notes.js';
 import { type FailedPush, pushCutShort } from '../../model/pushes.js';
 import { capitalized, headingAnchor } from '../../model/unit-labels.js';
-import { type UnsetNamespace, unsetNamespaceText, wrapText } from '../../model/unset-namespaces.js';
+import {
+  type UnsetNamespace,
+  unsetNamespaceText,
+  unsetNamespaceTitle,
+  wrapText,
+} from '../../model/unset-namespaces.js';
 import type { UnitResult } from '../outcome/merge.js';
 import { formatCounts, type Run } from '../outcome/outcome.js';
 import { readRange } from '../parse/images.js';
@@ -106,7 +111,7 @@ export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
   // Within 80 columns: a quote of several lines (the `> ` of the first is added below).
   for (const u of warnings.unsetNamespaces ?? [])
     notes.push(
-      wrapText('> ', '> ', `**Namespace not set**: ${unsetNamespaceText(u)}.`)
+      wrapText('> ', '> ', `**${unsetNamespaceTitle(u)}**: ${unsetNamespaceText(u)}.`)
         .join('\n')
         .slice(2),
     );
