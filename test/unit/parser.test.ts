@@ -105,6 +105,59 @@ describe('TranscriptParser', () => {
     expect(output).toEqual(['kafkatopic/a created', 'second line']);
   });
 
+  describe('a context line cut where the fold fell on a space (the copy dropped it)', () => {
+    const command = 'kubectl create namespace argocd --dry-run=client -o yaml | kubectl apply -f -';
+    const context = `[2026-12-07T05:25:00Z vm] $ ${command}`;
+    const run = (lines: string[], expected: string | null = command) => {
+      const parser = new TranscriptParser((kind, n) =>
+        kind === 'step' && n === 4 ? (expected ?? undefined) : undefined,
+      );
+      const output: string[] = [];
+      for (const line of [begin(4), ...lines, end(4, 0)])
+        parser.push(line, (e) => {
+          if (e.type === 'output') output.push(e.text);
+        });
+      return { echo: parser.attempts[0]?.commandEcho, output };
+    };
+    // tmux capture-pane -p without -J: the row of 80 ends in a space, trimmed to 79.
+    const head = context.slice(0, 79);
+    const tail = context.slice(80);
+
+    it('takes the next lines as the rest of the command, with or without the space', () => {
+      expect(context[79]).toBe(' ');
+      expect(run([head, tail, 'namespace/argocd unchanged'])).toEqual({
+        echo: command,
+        output: ['namespace/argocd unchanged'],
+      });
+      // A rejoin glued the first output line to the last piece: given back to the output.
+      expect(run([head, `${tail}namespace/argocd unchanged`, 'x'])).toEqual({
+        echo: command,
+        output: ['namespace/argocd unchanged', 'x'],
+      });
+      // Cut over three rows: a piece that kept its space, then one that lost it.
+      expect(run([context.slice(0, 40), context.slice(40, 79), tail, 'y'])).toEqual({
+        echo: command,
+        output: ['y'],
+      });
+    });
+
+    it('never takes an output line after a whole command, nor a line that does not go on', () => {
+      // The command ends where the row does: the next line is output, even if it could go on.
+      const whole = 'kubectl create namespace argocd --dry-run=client -o';
+      expect(run([head, 'yaml | kubectl apply -f -'], whole)).toEqual({
+        echo: whole,
+        output: ['yaml | kubectl apply -f -'],
+      });
+      // Cut, but what follows is not the rest: output, and the echo stays as the copy has it.
+      expect(run([head, 'namespace/argocd unchanged'])).toEqual({
+        echo: head.slice(head.indexOf('$ ') + 2),
+        output: ['namespace/argocd unchanged'],
+      });
+      // Without the record's command nothing is taken: the old reading.
+      expect(run([head, tail], null).output).toEqual([tail]);
+    });
+  });
+
   it('keeps a 1 MB line whole', () => {
     const long = 'x'.repeat(1024 * 1024);
     const { output } = parse([begin(4), long, end(4, 0)].join('\n'));

@@ -33,6 +33,21 @@ function detach(text: string | undefined): string | undefined {
   return text === undefined ? undefined : Buffer.from(text, 'utf8').toString('utf8');
 }
 
+/**
+ * The next piece of a context line that a copy cut where the fold fell on a space (tmux
+ * capture-pane without -J trims that space off the row): with or without the space, the line
+ * goes on with the rest of the expected command, and may end with output a rejoin glued on.
+ * Undefined when the line is no piece of it.
+ */
+function echoPiece(rest: string, line: string): { rest: string; output?: string } | undefined {
+  if (!line) return undefined;
+  for (const piece of [line, ` ${line}`]) {
+    if (rest.startsWith(piece)) return { rest: rest.slice(piece.length) };
+    if (piece.startsWith(rest)) return { rest: '', output: piece.slice(rest.length) };
+  }
+  return undefined;
+}
+
 export type ParseEvent =
   | { type: 'output'; attempt: Attempt; text: string }
   | { type: 'other'; text: string }
@@ -50,6 +65,8 @@ export class TranscriptParser {
 
   private current: Attempt | undefined;
   private awaitingContext = false;
+  /** What a cut context line still owes of the expected command (awaitingContext stays on). */
+  private echoRest: string | undefined;
   private seq = 0;
   readonly attempts: Attempt[] = [];
   readonly bundleIds = new Set<string>();
@@ -69,7 +86,22 @@ export class TranscriptParser {
         emit({ type: 'other', text: line });
         return;
       }
-      if (this.awaitingContext) {
+      if (this.awaitingContext && this.echoRest !== undefined) {
+        const piece = echoPiece(this.echoRest, line);
+        if (piece?.rest) {
+          this.echoRest = piece.rest;
+          return;
+        }
+        this.echoRest = undefined;
+        this.awaitingContext = false;
+        // Not a piece: the copy lost more than a space; the line is output, the echo stays cut.
+        if (piece) {
+          const { kind, n } = this.current;
+          this.current.commandEcho = this.expectedCommand?.(kind, n) ?? this.current.commandEcho;
+          if (!piece.output) return;
+          line = piece.output;
+        }
+      } else if (this.awaitingContext) {
         this.awaitingContext = false;
         const context = contextPattern.exec(line);
         if (context) {
@@ -84,6 +116,11 @@ export class TranscriptParser {
             line = echo.slice(expected.length);
           } else {
             this.current.commandEcho = detach(echo);
+            // Cut short: the next lines are the rest of the command, not output.
+            if (expected && echo.length < expected.length && expected.startsWith(echo)) {
+              this.echoRest = expected.slice(echo.length);
+              this.awaitingContext = true;
+            }
             return;
           }
         }
@@ -167,6 +204,7 @@ export class TranscriptParser {
     emit({ type: 'closed', attempt: this.current });
     this.current = undefined;
     this.awaitingContext = false;
+    this.echoRest = undefined;
   }
 
   finish(emit: (event: ParseEvent) => void): void {
