@@ -101,6 +101,39 @@ describe('the 80-column leftovers of issue 23', () => {
     expect(out).toEqual([...filler, command, output]);
   });
 
+  it('rejoins a dry run line cut on a space of its suffix, and nothing else one column short', () => {
+    // Index 79 (column 80) is a space, which the copy trims: one line per space of the suffix.
+    const cut = (name: string, before: string, after: string) =>
+      `${name.padEnd(79 - before.length, 'x')}${before} ${after}`;
+    // Enough rows of exactly 80 that the rows one short do not hide the wrap.
+    const wide = Array.from({ length: 10 }, (_, i) => `${i}`.repeat(170));
+    const lines = [
+      ...wide,
+      cut('networkpolicy.networking.k8s.io/argocd-', '', 'serverside-applied (server dry run)'),
+      cut('role.rbac.authorization.k8s.io/argocd-', ' serverside-applied', '(server dry run)'),
+      cut('role.rbac.authorization.k8s.io/argocd-', ' serverside-applied (server', 'dry run)'),
+      cut('role.rbac.authorization.k8s.io/argocd-', ' serverside-applied (server dry', 'run)'),
+      cut('configmap/argocd-', ' created', '(dry run)'),
+      cut('configmap/argocd-', ' created (dry', 'run)'),
+    ];
+    for (const line of lines.slice(10)) expect(line[79]).toBe(' ');
+    const wrapped = wrapAt(80, lines);
+    expect(wrapped.filter((l) => l.length === 79)).toHaveLength(6);
+    expect(rejoin(wrapped).out).toEqual(lines);
+    // One short but whole: the next line stays apart, a dry run suffix or not.
+    const apart = [
+      ...wide,
+      `${'x'.repeat(62)} (server dry run)`,
+      '(dry run)',
+      'y'.repeat(79),
+      'run)',
+      `${'z'.repeat(60)} serverside-applied`,
+      'deployment.apps/argocd-server created',
+    ];
+    expect(apart.slice(10).every((l) => l.length === 79 || l.length < 40)).toBe(true);
+    expect(rejoin(wrapAt(80, apart)).out).toEqual(apart);
+  });
+
   it('keeps an output line of exactly 80 apart from a prompt, a marker or a blank after it', () => {
     const eighty = (s: string) => s.padEnd(80, '-');
     const lines = [

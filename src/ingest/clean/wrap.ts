@@ -98,6 +98,14 @@ const TABLE_HEADER =
 const HEADER_TAIL = /^ *[A-Z][A-Z0-9()%/._-]*(?: {1,}[A-Z][A-Z0-9()%/._-]*)* *$/;
 
 /**
+ * The rest of kubectl's dry-run line (`<object> <verb> (server dry run)`) after a fold on one
+ * of its last spaces: kubectl never prints it alone, so a row one column short (the copy
+ * trimmed the space at the fold) followed by one of these is one line.
+ */
+const DRY_RUN_REST = /^(?:(?:[a-z-]+ )?\((?:server )?dry run\)|dry run\)|run\))$/;
+const DRY_RUN_END = / \((?:server )?dry run\)$/;
+
+/**
  * Lines a terminal never shows as the rest of a wrapped one: the next prompt, a marker the
  * helpers print from column 0, kubectl's log lines, and a blank line (nothing to continue).
  */
@@ -123,9 +131,10 @@ const alignedWith = (line: string, starts: readonly number[]) =>
 /**
  * How the pending piece goes on: `wrap` a piece as wide as the terminal; `marker` a marker
  * one column short; `space` a command echo one column short (the cut fell on a space the copy
- * dropped); `padded` a table header or row cut inside its padding (the spaces were dropped).
+ * dropped); `padded` a table header or row cut inside its padding (the spaces were dropped);
+ * `dry-run` any other line one column short, joined only with the rest of a dry-run suffix.
  */
-type Continuation = 'wrap' | 'marker' | 'space' | 'padded';
+type Continuation = 'wrap' | 'marker' | 'space' | 'padded' | 'dry-run';
 
 /** Rejoins hard-wrapped lines; passes lines through untouched when the copy was not wrapped. */
 export class HardWrapJoiner {
@@ -240,7 +249,8 @@ export class HardWrapJoiner {
     if (joined) return undefined;
     // A header cut in the padding between two columns (the spaces were dropped).
     if (w > width - 24 && TABLE_HEADER.test(line)) return 'padded';
-    return w === width - 1 && PROMPT.test(line) ? 'space' : undefined;
+    if (w !== width - 1) return undefined;
+    return PROMPT.test(line) ? 'space' : 'dry-run';
   }
 
   private join(head: string, next: string, width: number): string | undefined {
@@ -252,6 +262,11 @@ export class HardWrapJoiner {
       return this.continuation === 'marker' ? `${head} ${next}` : head + next;
     }
     if (this.continuation === 'marker' || startsOwnLine(next)) return undefined;
+    if (this.continuation === 'dry-run') {
+      const line = `${head} ${next}`;
+      const whole = DRY_RUN_END.test(head);
+      return !whole && DRY_RUN_REST.test(next) && DRY_RUN_END.test(line) ? line : undefined;
+    }
     // A header goes on only with more column names; anything else starts the rows.
     if (TABLE_HEADER.test(head) && !HEADER_TAIL.test(next)) return undefined;
     if (this.continuation === 'padded') return head + ' '.repeat(width - displayWidth(head)) + next;
