@@ -1,3 +1,5 @@
+import { NAMESPACE_MAX, NAMESPACE_NAME } from '../model/spec-rules.js';
+
 /** What the default plan needs to know of each Kubernetes document to order the applies. */
 export interface ManifestObject {
   kind: string;
@@ -88,8 +90,10 @@ const isRecord = (v: unknown): v is Record<string, unknown> =>
 /** The namespaces of a binding's ServiceAccount subjects and of a webhook's or APIService's service. */
 function referredNamespaces(record: Record<string, unknown>): string[] {
   const found = new Set<string>();
+  // Only names a spec's `namespace:` accepts: the text reaches warnings, the runbook's quoted
+  // notes and the advice `set namespace: <it>` (a newline there ended the quote).
   const add = (v: unknown) => {
-    if (typeof v === 'string' && v) found.add(v);
+    if (typeof v === 'string' && v.length <= NAMESPACE_MAX && NAMESPACE_NAME.test(v)) found.add(v);
   };
   if (record.kind === 'ClusterRoleBinding' || record.kind === 'RoleBinding') {
     for (const s of Array.isArray(record.subjects) ? record.subjects : [])
