@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { PendingEntry } from '../../docs/pending-changes.js';
 import { specNameOf } from '../../docs/supersede.js';
+import { runGit } from '../../repo/run-git.js';
 import { readTextOrEmpty } from '../../util/fs.js';
 
 /**
@@ -61,4 +62,22 @@ async function runbookEnd(root: string, link: string): Promise<number | undefine
  */
 export function deployedOverWarning(bundleId: string, over: string): string {
   return `${bundleId} ran after ${over} was deployed: older content deployed over ${over}, now recorded as the current deployment; to deploy older content deliberately, prepare it again with \`airgap bundle\` first (a rollback); to undo this, prepare ${over}'s content again with \`airgap bundle\``;
+}
+
+/**
+ * Whether the bundle ingested is newer content than the row it went over: `over` was itself
+ * moved after it by an earlier ingest (its paste was ingested before this later run of the
+ * newer bundle), so row order no longer tells. The commits do: content prepared from a
+ * descendant commit is the newer. Unknown commits (a shallow clone) say no: the warning stays.
+ */
+export async function newerThan(root: string, mine: string, over: PendingEntry): Promise<boolean> {
+  if (!mine || !over.commit || mine.startsWith(over.commit) || over.commit.startsWith(mine))
+    return false;
+  const result = await runGit(root, ['merge-base', '--is-ancestor', over.commit, mine]);
+  return result.code === 0;
+}
+
+/** The newer bundle ran again after older content went over it: current again, no advice. */
+export function ranAgainWarning(bundleId: string, over: string): string {
+  return `${bundleId} ran again after ${over} (older content) was deployed over it: ${bundleId} is recorded as the current deployment again`;
 }
