@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import type { PendingEntry } from '../../docs/pending-changes.js';
 import { specNameOf } from '../../docs/supersede.js';
-import { runGit } from '../../repo/run-git.js';
+import type { Git } from '../../repo/git-access.js';
 import { readTextOrEmpty } from '../../util/fs.js';
 
 /**
@@ -74,10 +74,15 @@ export function deployedOverWarning(bundleId: string, over: string): string {
  * newer bundle), so row order no longer tells. The commits do: content prepared from a
  * descendant commit is the newer. Unknown commits (a shallow clone) say no: the warning stays.
  */
-export async function newerThan(root: string, mine: string, over: PendingEntry): Promise<boolean> {
+export async function newerThan(
+  git: Git,
+  root: string,
+  mine: string,
+  over: PendingEntry,
+): Promise<boolean> {
   if (!mine || !over.commit || mine.startsWith(over.commit) || over.commit.startsWith(mine))
     return false;
-  const result = await runGit(root, ['merge-base', '--is-ancestor', over.commit, mine]);
+  const result = await git.run(root, ['merge-base', '--is-ancestor', over.commit, mine]);
   return result.code === 0;
 }
 

@@ -59,6 +59,8 @@ async function handoffWrites(
 }
 
 export interface LivingDocsInput {
+  /** The command's git (context.git): whether one bundle's commit descends from another's. */
+  git: Git;
   record: BundleRecord;
   status: BundleStatus | undefined;
   results: UnitResult[];
@@ -124,7 +126,7 @@ export async function livingDocumentWrites(
         : undefined;
     if (over)
       warnings.push(
-        (await newerThan(root, record.commit, over))
+        (await newerThan(input.git, root, record.commit, over))
           ? ranAgainWarning(record.id, over.bundleId)
           : deployedOverWarning(record.id, over.bundleId),
       );
