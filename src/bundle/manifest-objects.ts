@@ -1,3 +1,5 @@
+import { NAMESPACE_MAX, NAMESPACE_NAME } from '../model/spec-rules.js';
+
 /** What the default plan needs to know of each Kubernetes document to order the applies. */
 export interface ManifestObject {
   kind: string;
@@ -95,9 +97,12 @@ function referredObjects(
   record: Record<string, unknown>,
 ): Array<{ kind: string; namespace: string; name: string }> {
   const found: Array<{ kind: string; namespace: string; name: string }> = [];
+  // Only names a spec's `namespace:` accepts: the text reaches warnings, the runbook's quoted
+  // notes and the advice `set namespace: <it>` (a newline there ended the quote).
   const add = (kind: string, v: Record<string, unknown>) => {
-    if (typeof v.namespace === 'string' && v.namespace)
-      found.push({ kind, namespace: v.namespace, name: typeof v.name === 'string' ? v.name : '' });
+    const ns = v.namespace;
+    if (typeof ns === 'string' && ns.length <= NAMESPACE_MAX && NAMESPACE_NAME.test(ns))
+      found.push({ kind, namespace: ns, name: typeof v.name === 'string' ? v.name : '' });
   };
   if (record.kind === 'ClusterRoleBinding' || record.kind === 'RoleBinding') {
     for (const s of Array.isArray(record.subjects) ? record.subjects : [])

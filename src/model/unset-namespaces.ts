@@ -38,9 +38,20 @@ export function unsetNamespaceTitle(u: UnsetNamespace): string {
   return u.into ? 'Namespace of the bindings' : 'Namespace not set';
 }
 
-/** `airgap bundle`'s warnings, one per file, from the record alone. */
+/**
+ * `airgap bundle`'s warnings, one per file, from the record alone. A spec with its own steps
+ * gets the key's meaning said instead: the schema accepts `namespace:` beside `steps:`, but only
+ * the default plan reads it, and a spec author would otherwise believe -n was applied.
+ */
 export function unsetNamespaceWarnings(record: BundleRecord): string[] {
-  return (record.unsetNamespaces ?? []).map(unsetNamespaceText);
+  const { namespace, steps } = record.spec;
+  const ignored =
+    namespace && steps
+      ? [
+          `namespace: ${namespace} is for the default plan only: this spec has its own steps, which run as written (no -n ${namespace}, the namespace not created); name it in the steps, or drop steps:`,
+        ]
+      : [];
+  return [...ignored, ...(record.unsetNamespaces ?? []).map(unsetNamespaceText)];
 }
 
 /** `text` in lines of at most `width` columns: the first after `first`, the others after `rest`. */

@@ -217,4 +217,20 @@ describe('public-install shapes deploy from files: alone, twice', { timeout: 300
     expect(quote.split('\n').every((l) => l.startsWith('> ') && l.length <= 80)).toBe(true);
     expect(quote.replace(/\n> /g, ' ')).toBe(`> **Namespace of the bindings**: ${warning}.`);
   });
+
+  it('a spec with its own steps and `namespace:` is told the key does nothing there', async () => {
+    await using ops = await opsRepo();
+    const { result } = await bundled(
+      ops,
+      'argocd-steps',
+      argoCdInstall(),
+      ['argocd/*.yaml'],
+      'namespace: argocd\nsteps:\n  - name: apply\n    run: kubectl apply -f argocd/install.yaml\n',
+    );
+    // The steps run as written: nothing creates argocd or applies with -n.
+    expect(result.record.units.map((u) => u.name).join('\n')).not.toContain('Create namespace');
+    expect(result.warnings).toContain(
+      'namespace: argocd is for the default plan only: this spec has its own steps, which run as written (no -n argocd, the namespace not created); name it in the steps, or drop steps:',
+    );
+  });
 });

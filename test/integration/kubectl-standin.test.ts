@@ -39,6 +39,23 @@ const widget = (name: string, namespace: string) =>
   `apiVersion: example.io/v1\nkind: Widget\nmetadata:\n  name: ${name}\n  namespace: ${namespace}\n`;
 
 describe('the kubectl stand-in models an API server', () => {
+  it('ends quietly, as SIGPIPE ends kubectl (141), when its reader stops early (| head -1)', async () => {
+    await using scratch = await tempDir();
+    const many = Array.from({ length: 300 }, (_, i) => cm(`c${i}-${'x'.repeat(300)}`, 'default'));
+    const { kubectl, work, state } = cluster(scratch, { 'all.yaml': many.join('---\n') });
+    expect(kubectl('apply', '-f', 'all.yaml').code).toBe(0);
+    // ~200 KB of YAML: more than a pipe holds, so the stand-in is still writing when head exits.
+    const run = spawnSync(
+      'bash',
+      [
+        '-c',
+        `'${process.execPath}' '${join(standins, 'kubectl')}' get cm -o yaml | head -1; echo "rc=\${PIPESTATUS[0]}" >&2`,
+      ],
+      { cwd: work, env: { ...process.env, KUBECTL_STATE_DIR: state }, encoding: 'utf8' },
+    );
+    expect(run.stdout).toBe('apiVersion: v1\n');
+    expect(run.stderr).toBe('rc=141\n');
+  });
   it('persists nothing in a server dry run: a Namespace of the same call does not exist for later objects', async () => {
     await using tmp = await tempDir();
     const { kubectl } = cluster(tmp, { 'all.yaml': `${ns('shop')}---\n${cm('c', 'shop')}` });

@@ -128,4 +128,24 @@ describe('an older bundle deployed after a newer one of its spec', () => {
     expect(ia.warnings.filter((w) => w.includes('deployed over'))).toEqual([]);
     expect(await currentOf(repo.path)).toEqual([b.record.id]);
   });
+
+  it('the newer bundle ingested after an older paste went over it is current again, without undo advice', async () => {
+    if (!requireTool('script')) return;
+    await using repo = await opsRepo();
+    const { a, b } = await preparedAandB(repo);
+    const first = runBastionScript(b, fakeBastion(repo, b, minutesAgo(repo, 4)));
+    await ingest({ transcript: save(repo, first.stdout, 'b1.txt'), repo: repo.path });
+    commitAll(repo.path, 'ingested B');
+    // A ran between two runs of B, but B's second paste is ingested last.
+    const runA = runBastionScript(a, fakeBastion(repo, a, minutesAgo(repo, 3)));
+    const second = runBastionScript(b, fakeBastion(repo, b, minutesAgo(repo, 2)));
+    const ia = await ingest({ transcript: save(repo, runA.stdout, 'a.txt'), repo: repo.path });
+    expect(ia.warnings.filter((w) => w.includes(`deployed over ${b.record.id}`))).toHaveLength(1);
+    commitAll(repo.path, 'ingested A');
+    const ib = await ingest({ transcript: save(repo, second.stdout, 'b2.txt'), repo: repo.path });
+    expect(ib.warnings.filter((w) => w.includes('deployed over'))).toEqual([
+      `${b.record.id} ran again after ${a.record.id} (older content) was deployed over it: ${b.record.id} is recorded as the current deployment again`,
+    ]);
+    expect(await currentOf(repo.path)).toEqual([b.record.id]);
+  });
 });

@@ -72,4 +72,25 @@ describe('what a manifest says of namespaces', () => {
     expect(namespaceUse([issuer], cluster).bare).toBe(0);
     expect(namespaceUse([issuer], clusterKinds(new Map())).bare).toBe(1);
   });
+
+  it('names only namespaces a spec could set: a hostile subject namespace is not advice', () => {
+    // Such text reached the warning, the runbook's quote (a newline ended it) and the advice
+    // `set namespace: <it>`, which the spec schema refuses.
+    const binding = manifestObject(
+      {
+        apiVersion: 'rbac.authorization.k8s.io/v1',
+        kind: 'ClusterRoleBinding',
+        metadata: { name: 'b' },
+        subjects: [
+          { kind: 'ServiceAccount', name: 'a', namespace: 'argocd\n\n# injected' },
+          { kind: 'ServiceAccount', name: 'b', namespace: '$(reboot)' },
+          { kind: 'ServiceAccount', name: 'c', namespace: 'x'.repeat(64) },
+          { kind: 'ServiceAccount', name: 'd', namespace: 'Argo' },
+          { kind: 'ServiceAccount', name: 'e', namespace: 'kafka' },
+        ],
+      },
+      false,
+    );
+    expect(binding?.refersTo).toEqual(['kafka']);
+  });
 });

@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { PendingEntry } from '../../docs/pending-changes.js';
 import { specNameOf } from '../../docs/supersede.js';
+import type { Git } from '../../repo/git-access.js';
 import { readTextOrEmpty } from '../../util/fs.js';
 
 /**
@@ -41,15 +42,19 @@ export async function deployedOver(
 /**
  * When the runbook's runs ended, in ms: its `| Date | <from> to <to> (UTC, from the
  * transcript) |` covers the run recorded (for a bundle not rolled back, its first deployed
- * one), and its *Runs* table (`| 2 | <start> | <end> | …`) every run: a later paste of the
- * same bundle counts too, or older content pasted in between would take its place.
+ * one), and its *Runs* table (`| 2 | <start> | <end> | …`) every run that reached the
+ * bastion: a later paste of the same bundle counts too, or older content pasted in between
+ * would take its place.
  */
 async function runbookEnd(root: string, link: string): Promise<number | undefined> {
   const path = /^\[runbook\]\(([^)]+)\)$/.exec(link.trim())?.[1];
   if (!path) return undefined;
   const text = await readTextOrEmpty(join(root, path));
   const date = /^\| Date \| \S+ to (\S+) \(UTC, from the transcript\) \|$/m.exec(text)?.[1];
-  const runs = [...text.matchAll(/^\| \d+(?: \(recorded above\))? \| \S+ \| (\S+) \| /gm)];
+  // A run of CloudShell blocks only (`no bastion blocks`) changed nothing on the cluster.
+  const runs = [
+    ...text.matchAll(/^\| \d+(?: \(recorded above\))? \| \S+ \| (\S+) \| ([^|]*)\|/gm),
+  ].filter((m) => !m[2]!.startsWith('no bastion blocks'));
   const ends = [date, ...runs.map((m) => m[1])].map((t) => (t ? Date.parse(t) : Number.NaN));
   const known = ends.filter((ms) => Number.isFinite(ms));
   return known.length ? Math.max(...known) : undefined;
@@ -61,4 +66,27 @@ async function runbookEnd(root: string, link: string): Promise<number | undefine
  */
 export function deployedOverWarning(bundleId: string, over: string): string {
   return `${bundleId} ran after ${over} was deployed: older content deployed over ${over}, now recorded as the current deployment; to deploy older content deliberately, prepare it again with \`airgap bundle\` first (a rollback); to undo this, prepare ${over}'s content again with \`airgap bundle\``;
+}
+
+/**
+ * Whether the bundle ingested is newer content than the row it went over: `over` was itself
+ * moved after it by an earlier ingest (its paste was ingested before this later run of the
+ * newer bundle), so row order no longer tells. The commits do: content prepared from a
+ * descendant commit is the newer. Unknown commits (a shallow clone) say no: the warning stays.
+ */
+export async function newerThan(
+  git: Git,
+  root: string,
+  mine: string,
+  over: PendingEntry,
+): Promise<boolean> {
+  if (!mine || !over.commit || mine.startsWith(over.commit) || over.commit.startsWith(mine))
+    return false;
+  const result = await git.run(root, ['merge-base', '--is-ancestor', over.commit, mine]);
+  return result.code === 0;
+}
+
+/** The newer bundle ran again after older content went over it: current again, no advice. */
+export function ranAgainWarning(bundleId: string, over: string): string {
+  return `${bundleId} ran again after ${over} (older content) was deployed over it: ${bundleId} is recorded as the current deployment again`;
 }

@@ -31,7 +31,7 @@ import type { Git } from '../../repo/git-access.js';
 import { writeFileAtomically } from '../../util/atomic.js';
 import { readTextOrEmpty } from '../../util/fs.js';
 import type { DocumentWrite } from '../../util/transaction.js';
-import { deployedOver, deployedOverWarning } from './deployed-over.js';
+import { deployedOver, deployedOverWarning, newerThan, ranAgainWarning } from './deployed-over.js';
 import { collectImages, failedPushRows } from './ecr-images.js';
 import { observationWrites } from './observations.js';
 
@@ -59,6 +59,8 @@ async function handoffWrites(
 }
 
 export interface LivingDocsInput {
+  /** The command's git (context.git): whether one bundle's commit descends from another's. */
+  git: Git;
   record: BundleRecord;
   status: BundleStatus | undefined;
   results: UnitResult[];
@@ -122,7 +124,12 @@ export async function livingDocumentWrites(
       status === 'deployed' && input.runStart !== undefined
         ? await deployedOver(root, readPendingEntries(before), record.id, input.runStart)
         : undefined;
-    if (over) warnings.push(deployedOverWarning(record.id, over.bundleId));
+    if (over)
+      warnings.push(
+        (await newerThan(input.git, root, record.commit, over))
+          ? ranAgainWarning(record.id, over.bundleId)
+          : deployedOverWarning(record.id, over.bundleId),
+      );
     const row = upsertPendingEntry(before, entry, over ? { moveAfter: over } : {});
     const marked = markSuperseded(row.text);
     const update = { ...marked, changed: marked.text !== before };

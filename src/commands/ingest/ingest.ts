@@ -176,6 +176,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     // paste was refused for want of helpers its row says so (still prepared).
     const rollbackPending = decided.rollbackPending;
     const docs = await livingDocumentWrites(root, {
+      git: context.git,
       record,
       status: rollbackPending && !helpersNotLoaded ? undefined : status,
       results,
