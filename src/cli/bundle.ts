@@ -75,6 +75,7 @@ export const bundleCommand: CommandSpec<BundleFlags, BundleOptions, BundleResult
       alreadyPrepared: result.alreadyPrepared,
       ...(result.state ? { state: result.state.status, stateDate: result.state.date } : {}),
       ...(result.rollbackFrom ? { rollbackFrom: result.rollbackFrom } : {}),
+      ...(result.undoesRollback ? { undoesRollback: true } : {}),
       outDir: result.outDir,
       archive: result.archivePath,
       sha256: archive.sha256,
@@ -101,7 +102,11 @@ export const bundleCommand: CommandSpec<BundleFlags, BundleOptions, BundleResult
     const { record } = result;
     const archive = record.archive;
     for (const w of result.warnings) warn(w);
-    const rollback = result.rollbackFrom ? `, a rollback from ${result.rollbackFrom}` : '';
+    const rollback = !result.rollbackFrom
+      ? ''
+      : result.undoesRollback
+        ? `, undoing the rollback to ${result.rollbackFrom}`
+        : `, a rollback from ${result.rollbackFrom}`;
     if (result.rollbackFrom && !result.alreadyPrepared) {
       process.stdout.write(
         `${wrapLine(`prepared again: ${record.id}${rollback}`)}\n${result.outDir}\n`,

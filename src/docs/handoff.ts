@@ -1,7 +1,7 @@
 import { findManagedBlock, upsertManagedBlock } from './managed-block.js';
 import { type ManagedDocument, tableDocument, upsertRows } from './managed-document.js';
 import type { TableUpdate } from './managed-table.js';
-import type { PendingEntry } from './pending-changes.js';
+import { type PendingEntry, rollbackNote } from './pending-changes.js';
 import { currentDeployments, findSuperseded, specNameOf } from './supersede.js';
 
 export interface Outcome {
@@ -12,9 +12,12 @@ export interface Outcome {
   runbook: string;
   /** A rollback: its deployment is a row of its own, after those it undoes. */
   rollbackFrom?: string;
+  /** The rollback undone is itself a rollback to `rollbackFrom`: this redeploys newer content. */
+  undoesRollback?: boolean;
 }
 
-const ROLLBACK_NOTE = /^(.*), rollback from `([^`]+)`$/;
+// Either wording keys the same row: rows written by older builds say `rollback from` only.
+const ROLLBACK_NOTE = /^(.*), (?:rollback from|(undoing the rollback to)) `([^`]+)`$/;
 
 /**
  * TRACKER.md: one row per bundle, updated in place on re-ingest; a bundle prepared again as a
@@ -30,11 +33,11 @@ export const TRACKER = tableDocument<Outcome>({
   header: ['Bundle', 'Environment', 'Outcome', 'Date', 'Runbook'],
   keyColumns: [0],
   // The bundle, and what it rolled back (the Outcome cell's note): a rollback's own row.
-  rowKey: (cells) => `${cells[0] ?? ''}\u0000${ROLLBACK_NOTE.exec(cells[2] ?? '')?.[2] ?? ''}`,
+  rowKey: (cells) => `${cells[0] ?? ''}\u0000${ROLLBACK_NOTE.exec(cells[2] ?? '')?.[3] ?? ''}`,
   toCells: (outcome) => [
     `\`${outcome.bundleId}\``,
     outcome.environment,
-    `${outcome.status}${outcome.rollbackFrom ? `, rollback from \`${outcome.rollbackFrom}\`` : ''}`,
+    `${outcome.status}${outcome.rollbackFrom ? `, ${rollbackNote(outcome.rollbackFrom, outcome.undoesRollback)}` : ''}`,
     outcome.date,
     `[runbook](${outcome.runbook})`,
   ],
@@ -46,7 +49,8 @@ export const TRACKER = tableDocument<Outcome>({
       status: rollback ? rollback[1]! : (row[2] ?? ''),
       date: row[3] ?? '',
       runbook: /^\[runbook\]\((.*)\)$/.exec(row[4] ?? '')?.[1] ?? row[4] ?? '',
-      ...(rollback ? { rollbackFrom: rollback[2]! } : {}),
+      ...(rollback ? { rollbackFrom: rollback[3]! } : {}),
+      ...(rollback?.[2] ? { undoesRollback: true } : {}),
     };
   },
 });
@@ -76,7 +80,7 @@ export function renderDeployments(entries: readonly PendingEntry[]): string[] {
     lines.push(`### ${env}`, '');
     for (const e of mine.filter((x) => x.status === 'deployed'))
       lines.push(
-        `- deployed: \`${e.bundleId}\` on ${e.date} (${e.link})${e.rollbackFrom ? `, a rollback from \`${e.rollbackFrom}\`` : ''}${current.has(e.bundleId) ? '' : '; replaced since'}`,
+        `- deployed: \`${e.bundleId}\` on ${e.date} (${e.link})${e.rollbackFrom ? `, ${e.undoesRollback ? '' : 'a '}${rollbackNote(e.rollbackFrom, e.undoesRollback)}` : ''}${current.has(e.bundleId) ? '' : '; replaced since'}`,
       );
     for (const e of mine) {
       const by = superseded.get(e.bundleId);
@@ -94,17 +98,23 @@ export function renderDeployments(entries: readonly PendingEntry[]): string[] {
         );
       if (e.status === 'prepared' && e.helpersNotLoaded !== undefined)
         lines.push(
-          `- pending${e.rollbackFrom ? ` rollback from \`${e.rollbackFrom}\`` : ''}: \`${e.bundleId}\` (${e.link}): its blocks were pasted where the helpers were not loaded, so nothing ran; next: paste ${e.helpersNotLoaded || 'the helper blocks (block 1 on)'} of PASTE.md again, then the blocks after them, and \`airgap ingest <output>\``,
+          `- pending${pendingNote(e)}: \`${e.bundleId}\` (${e.link}): its blocks were pasted where the helpers were not loaded, so nothing ran; next: paste ${e.helpersNotLoaded || 'the helper blocks (block 1 on)'} of PASTE.md again, then the blocks after them, and \`airgap ingest <output>\``,
         );
       else if (e.status === 'prepared')
         lines.push(
-          `- pending${e.rollbackFrom ? ` rollback from \`${e.rollbackFrom}\`` : ''}: \`${e.bundleId}\`; next: \`airgap upload\` from CloudShell, paste the bastion blocks, \`airgap ingest <output>\``,
+          `- pending${pendingNote(e)}: \`${e.bundleId}\`; next: \`airgap upload\` from CloudShell, paste the bastion blocks, \`airgap ingest <output>\``,
         );
     }
     lines.push('');
   }
   if (lines.at(-1) === '') lines.pop();
   return lines;
+}
+
+/** ` rollback from `a``, or `, undoing the rollback to `a`` (a redeploy), after `- pending`. */
+function pendingNote(e: PendingEntry): string {
+  if (!e.rollbackFrom) return '';
+  return `${e.undoesRollback ? ', ' : ' '}${rollbackNote(e.rollbackFrom, e.undoesRollback)}`;
 }
 
 /** CURRENT-STATE.md: its block is rebuilt whole from PENDING-CHANGES.md on every write. */

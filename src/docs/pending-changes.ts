@@ -17,6 +17,12 @@ export interface PendingEntry {
   /** Prepared again (equal content) to undo this later deployment of its spec. */
   rollbackFrom?: string;
   /**
+   * That later deployment was itself a rollback to this row's content's predecessor: preparing
+   * this again redeploys the newer content, undoing the rollback (`undoing the rollback to `a``).
+   * The machinery is a rollback's; only the words differ.
+   */
+  undoesRollback?: boolean;
+  /**
    * A rollback still prepared: the second it was prepared again (ISO, `…T04:41:36Z`). Ingest
    * counts only runs from then on as the rollback's, so an older paste of the first deployment
    * on the same day does not mark it done. The Date cell keeps the day, as every row's; the
@@ -50,10 +56,27 @@ function retryNote(entry: PendingEntry): string {
   return open && entry.retryFrom !== undefined ? `retry from block ${entry.retryFrom}` : '';
 }
 
+/**
+ * What preparing the content again undoes, as PENDING-CHANGES.md, TRACKER.md and CURRENT-STATE.md
+ * say it: a redeploy of content rolled back from reads as such, not as another rollback.
+ */
+export function rollbackNote(from: string, undoesRollback: boolean | undefined): string {
+  return undoesRollback ? `undoing the rollback to \`${from}\`` : `rollback from \`${from}\``;
+}
+
+/** The note rollbackNote wrote (quotes stripped or not), or undefined. */
+export function parseRollbackNote(
+  note: string,
+): Pick<PendingEntry, 'rollbackFrom' | 'undoesRollback'> | undefined {
+  const match = /^(?:rollback from|(undoing the rollback to)) `?([^`\s]+)`?$/.exec(note);
+  if (!match) return undefined;
+  return { rollbackFrom: match[2]!, ...(match[1] ? { undoesRollback: true } : {}) };
+}
+
 /** `**failed**, *superseded by `x`*`: the status word, then what else is true of the row. */
 function statusCell(entry: PendingEntry): string {
   const notes = [
-    entry.rollbackFrom ? `rollback from \`${entry.rollbackFrom}\`` : '',
+    entry.rollbackFrom ? rollbackNote(entry.rollbackFrom, entry.undoesRollback) : '',
     entry.runAfterDiscard ? 'run after discard' : '',
     entry.archiveNotInS3 ? 'archive not in S3' : '',
     entry.helpersNotLoaded === undefined
@@ -76,13 +99,13 @@ function parseStatusCell(cell: string): Partial<PendingEntry> & { status: Bundle
     status: status.trim() as BundleStatus,
   };
   for (const note of notes.map((n) => n.trim())) {
-    const rollback = /^rollback from (\S+)$/.exec(note);
+    const rollback = parseRollbackNote(note);
     const superseded = /^superseded by (\S+)$/.exec(note);
     const notInEcr = /^(\d+) images? not in ECR$/.exec(note);
     const helpers = /^helpers not loaded(?: \((blocks? [\d-]+)\))?$/.exec(note);
     const retry = /^retry from block (\d+)$/.exec(note);
     const again = /^prepared again (\d\d:\d\d:\d\dZ)$/.exec(note);
-    if (rollback) entry.rollbackFrom = rollback[1];
+    if (rollback) Object.assign(entry, rollback);
     else if (notInEcr) entry.imagesNotInEcr = Number(notInEcr[1]);
     else if (superseded) entry.supersededBy = superseded[1];
     else if (note === 'run after discard') entry.runAfterDiscard = true;

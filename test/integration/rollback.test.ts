@@ -1,4 +1,4 @@
-import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { type BundleOptions, bundle } from '../../src/commands/bundle/bundle.js';
@@ -253,6 +253,66 @@ describe('output of a discarded bundle ingested later', () => {
     );
     expect(readFileSync(join(repo.path, 'PENDING-CHANGES.md'), 'utf8')).toContain(
       '**deployed**, run after discard',
+    );
+  });
+});
+
+describe('deploy A, deploy B, roll back to A, then bundle B again', () => {
+  it('says the redeploy undoes the rollback to A, in bundle, PENDING, CURRENT-STATE, TRACKER and the runbook (n9b 5)', async () => {
+    await using repo = await initedRepo();
+    // Stopped clocks minutes apart, in the order deployed; the rollback's and the redeploy's
+    // runs 10 and 20 minutes ahead, well after the second each was prepared again (a rollback
+    // counts runs from then), however slow the machine.
+    const at = (minutes: number): NodeJS.ProcessEnv => ({
+      PATH: `${stoppedClock(repo, Math.floor(Date.now() / 1000) + minutes * 60)}:${standinBin(repo)}:${process.env.PATH}`,
+    });
+    const topic = (text: string, message: string) => {
+      writeFileSync(join(repo.path, TOPIC), text);
+      commitAll(repo.path, message);
+    };
+    const contentA = readFileSync(join(repo.path, TOPIC), 'utf8');
+    const a = await deploy(repo, at(-3));
+    topic(`${contentA}# B\n`, 'B');
+    const b = await deploy(repo, at(-2));
+    topic(contentA, 'back to A');
+    const back = await deploy(repo, at(10));
+    expect([back.id, back.status]).toEqual([a.id, 'deployed']);
+    topic(`${contentA}# B\n`, 'B again');
+
+    const cli = await runCli(['bundle', 'dev-topics', '--repo', repo.path, '--out', repo.dir()]);
+    expect(cli.stdout).toContain(`prepared again: ${b.id}, undoing the rollback to ${a.id}`);
+    const read = (file: string) => readFileSync(join(repo.path, file), 'utf8');
+    expect(read('PENDING-CHANGES.md')).toContain(
+      `**prepared**, undoing the rollback to \`${a.id}\`, prepared again `,
+    );
+    commitAll(repo.path, 'redeploy of B prepared');
+
+    const forward = await deploy(repo, at(20));
+    expect([forward.id, forward.status]).toEqual([b.id, 'deployed']);
+    const all = [read('PENDING-CHANGES.md'), read('CURRENT-STATE.md'), read('TRACKER.md')].join();
+    expect(all).not.toContain(`rollback from \`${a.id}\``);
+    expect(read('PENDING-CHANGES.md')).toContain(
+      `**deployed**, undoing the rollback to \`${a.id}\` |`,
+    );
+    expect(read('CURRENT-STATE.md')).toMatch(
+      new RegExp(`- deployed: \`${b.id}\` on .*, undoing the rollback to \`${a.id}\`\n`),
+    );
+    const tracker = read('TRACKER.md')
+      .split('\n')
+      .filter((line) => /^\| `dev-topics-/.test(line))
+      .map((line) => line.split(' | ').slice(0, 3).join(' | '));
+    expect(tracker).toEqual([
+      `| \`${a.id}\` | dev | deployed`,
+      `| \`${b.id}\` | dev | deployed`,
+      `| \`${a.id}\` | dev | deployed, rollback from \`${b.id}\``,
+      `| \`${b.id}\` | dev | deployed, undoing the rollback to \`${a.id}\``,
+    ]);
+    expect((await deployedRows(repo.path)).json.find((r) => r.current)?.bundleId).toBe(b.id);
+    const runbook = readdirSync(join(repo.path, 'docs/RUNBOOKS')).find((f) =>
+      f.endsWith(`-${b.id}.md`),
+    )!;
+    expect(read(join('docs/RUNBOOKS', runbook))).toContain(
+      `**Redeploy**: this content, rolled back from by \`${a.id}\`, was prepared again to undo that rollback`,
     );
   });
 });

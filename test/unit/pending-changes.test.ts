@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { renderDeployments } from '../../src/docs/handoff.js';
+import { renderDeployments, TRACKER, upsertTrackerRow } from '../../src/docs/handoff.js';
+import { readRows } from '../../src/docs/managed-document.js';
 import { readPendingEntries, upsertPendingEntry } from '../../src/docs/pending-changes.js';
 import { markSuperseded } from '../../src/docs/supersede.js';
 
@@ -74,6 +75,33 @@ describe('PENDING-CHANGES table', () => {
       '| **prepared**, rollback from `dev-topics-7654321`, run after discard |',
     );
     expect(readPendingEntries(text)).toEqual([rolled]);
+  });
+  it('says a redeploy undoes the rollback to the content after it, in PENDING, TRACKER and CURRENT-STATE, and reads the old words (n9b 5)', () => {
+    const redeploy = { ...entry, rollbackFrom: 'dev-topics-7654321', undoesRollback: true };
+    const text = upsertPendingEntry('', redeploy).text;
+    expect(text).toContain('| **prepared**, undoing the rollback to `dev-topics-7654321` |');
+    expect(readPendingEntries(text)).toEqual([redeploy]);
+    // Rows an older build wrote for the same bundle still read as the rollback they record.
+    const old = text.replace('undoing the rollback to', 'rollback from');
+    expect(readPendingEntries(old)).toEqual([{ ...entry, rollbackFrom: 'dev-topics-7654321' }]);
+    expect(renderDeployments([redeploy])).toContain(
+      '- pending, undoing the rollback to `dev-topics-7654321`: `dev-topics-1234567`; next: `airgap upload` from CloudShell, paste the bastion blocks, `airgap ingest <output>`',
+    );
+    const outcome = {
+      bundleId: 'dev-topics-1234567',
+      environment: 'dev',
+      status: 'deployed',
+      date: '2026-02-13',
+      runbook: 'docs/RUNBOOKS/x.md',
+      rollbackFrom: 'dev-topics-7654321',
+    };
+    // The older build's row of this redeploy is the same row, rewritten in the new words.
+    const older = upsertTrackerRow('', outcome).text;
+    expect(older).toContain('| deployed, rollback from `dev-topics-7654321` |');
+    const tracker = upsertTrackerRow(older, { ...outcome, undoesRollback: true }).text;
+    expect(tracker).toContain('| deployed, undoing the rollback to `dev-topics-7654321` |');
+    expect(tracker).not.toContain('rollback from');
+    expect(readRows(TRACKER, tracker)).toEqual([{ ...outcome, undoesRollback: true }]);
   });
   it("dates a rollback by its day, keeps the second it was prepared again in the Status cell, and reads the old rows' instant", () => {
     const rollback = {

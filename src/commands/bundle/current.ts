@@ -26,6 +26,11 @@ export interface Rollback {
   from: string;
   /** Its row is not prepared yet: it goes last in PENDING-CHANGES.md, prepared again. */
   prepareAgain: boolean;
+  /**
+   * `from` is itself a rollback from this content: pasting this redeploys the newer content
+   * (a roll forward), said as `undoing the rollback to <from>`, not as another rollback.
+   */
+  undoesRollback?: boolean;
 }
 
 /** An earlier record's row in PENDING-CHANGES.md: the rollback it makes, and its state. */
@@ -53,7 +58,13 @@ function rollbackOf(
 ): Rollback | undefined {
   if (!existing || existing.status === 'discarded') return undefined;
   if (existing.status === 'prepared')
-    return existing.rollbackFrom ? { from: existing.rollbackFrom, prepareAgain: false } : undefined;
+    return existing.rollbackFrom
+      ? {
+          from: existing.rollbackFrom,
+          prepareAgain: false,
+          ...(existing.undoesRollback ? { undoesRollback: true } : {}),
+        }
+      : undefined;
   const spec = specNameOf(record.id, record.name);
   const current = currentDeployments(
     entries.filter((e) => e.environment === record.environment),
@@ -65,7 +76,11 @@ function rollbackOf(
   // change. Only a row before it, or a rollback of it not yet deployed, undoes it.
   const before = entries.indexOf(existing) < entries.indexOf(current);
   if (!before && existing.rollbackFrom !== current.bundleId) return undefined;
-  return { from: current.bundleId, prepareAgain: true };
+  return {
+    from: current.bundleId,
+    prepareAgain: true,
+    ...(current.rollbackFrom === record.id ? { undoesRollback: true } : {}),
+  };
 }
 
 /** The bundle directory still holds this record and its archive (and the paste sheet asked for). */
@@ -103,6 +118,7 @@ export async function bundleResult(fields: {
   const state = fields.alreadyPrepared && !rollback?.prepareAgain ? fields.state : undefined;
   return {
     ...(rollback ? { rollbackFrom: rollback.from } : {}),
+    ...(rollback?.undoesRollback ? { undoesRollback: true } : {}),
     ...(state ? { state } : {}),
     record: fields.record,
     outDir,

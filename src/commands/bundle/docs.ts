@@ -61,6 +61,7 @@ export async function recordPreparedBundle(
           images: record.images.length,
           link: `paste sheet: \`${sheet.startsWith('..') ? pasteSheet : sheet}\``,
           ...(rollback ? { rollbackFrom: rollback.from } : {}),
+          ...(rollback?.undoesRollback ? { undoesRollback: true } : {}),
         },
         { moveToEnd: again },
       );

@@ -36,6 +36,8 @@ export interface BundleResult {
   state?: { status: BundleStatus; date: string };
   /** Content deployed (or tried) before a later deployment of the spec: pasting it undoes that one. */
   rollbackFrom?: string;
+  /** That deployment was a rollback to this content's predecessor: pasting this undoes it. */
+  undoesRollback?: boolean;
   /** Sizes of bundle.json and PASTE.md, stated in the output. */
   recordBytes: number;
   pasteSheetBytes: number;

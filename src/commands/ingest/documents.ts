@@ -109,6 +109,7 @@ export async function livingDocumentWrites(
       ...(input.missingImages.length ? { imagesNotInEcr: input.missingImages.length } : {}),
       link: `[runbook](${input.runbookRel})`,
       ...(previous?.rollbackFrom ? { rollbackFrom: previous.rollbackFrom } : {}),
+      ...(previous?.undoesRollback ? { undoesRollback: true } : {}),
       // Needed only until a run of the rollback is ingested (ingest.ts rollbackPending).
       ...(previous?.preparedAgainAt && status === 'prepared'
         ? { preparedAgainAt: previous.preparedAgainAt }
@@ -145,6 +146,7 @@ export async function livingDocumentWrites(
         date: previous?.rollbackFrom ? previous.date : input.firstDay,
         runbook: input.runbookRel,
         ...(previous?.rollbackFrom ? { rollbackFrom: previous.rollbackFrom } : {}),
+        ...(previous?.undoesRollback ? { undoesRollback: true } : {}),
       })),
     );
   }

@@ -141,6 +141,7 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
     const status = helpersNotLoaded ? (kept ? pending.status : 'prepared') : decided.status;
     const retryFrom = helpersNotLoaded ? pending?.retryFrom : decided.retryBlock;
     const ecr = await imagesStillMissing(root, record, results);
+    runbookWarnings.undoesRollback = pending?.undoesRollback;
     runbookWarnings.missingImages = ecr.missing;
     runbookWarnings.externalImages = externalImagesOf(record);
     runbookWarnings.notDryRun = notDryRun(record.planNotes);

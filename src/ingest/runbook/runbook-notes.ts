@@ -50,6 +50,8 @@ export interface RunbookWarnings {
   primary: number;
   /** The bundle was prepared again to undo this later deployment. */
   rollbackFrom?: string | undefined;
+  /** That deployment was a rollback to this content's predecessor: this run redeploys it. */
+  undoesRollback?: boolean | undefined;
   /** Images the bundle needs that docs/ecr-manifest.md does not show in ECR for it. */
   missingImages?: string[] | undefined;
   /** Images the manifests pull from outside the spec's ECR registry (external-images.ts). */
@@ -115,7 +117,11 @@ export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
         .join('\n')
         .slice(2),
     );
-  if (warnings.rollbackFrom)
+  if (warnings.rollbackFrom && warnings.undoesRollback)
+    notes.push(
+      `**Redeploy**: this content, rolled back from by \`${warnings.rollbackFrom}\`, was prepared again to undo that rollback; run ${warnings.primary} is the redeploy, recorded below.`,
+    );
+  else if (warnings.rollbackFrom)
     notes.push(
       `**Rollback**: this content was prepared again to undo \`${warnings.rollbackFrom}\`; run ${warnings.primary} is the rollback, recorded below.`,
     );
@@ -127,7 +133,7 @@ export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
       )
       .join('; ');
     notes.push(
-      `**Ran ${warnings.runs.length} times**: ${list}. The record below is run ${warnings.primary}, the one that ${warnings.rollbackFrom ? 'rolled back' : 'changed the cluster'}; the others are listed under Runs.`,
+      `**Ran ${warnings.runs.length} times**: ${list}. The record below is run ${warnings.primary}, the one that ${warnings.undoesRollback ? 'redeployed it' : warnings.rollbackFrom ? 'rolled back' : 'changed the cluster'}; the others are listed under Runs.`,
     );
   }
   const idle = warnings.ranNothing ?? [];
