@@ -14,6 +14,7 @@ import {
   runbookOf,
   runCli,
   saveTranscript,
+  standinBin,
   standins,
 } from '../helpers/ops-repo.js';
 
@@ -244,6 +245,45 @@ describe('one CloudShell transcript with a push, then the same push refused', ()
     expect(manifest).not.toContain('push failed');
     expect(manifest).toMatch(
       /\| edenhill\/kcat \| 1\.7\.1 \| sha256:[0-9a-f]{64} \| dev \| [\d-]+ \| CloudShell push \|/,
+    );
+  });
+});
+
+describe('a CloudShell image push pasted after the bastion run (n9b 7)', () => {
+  it("leaves the runbook's Date to the bastion run, as its Runs table, and dates the pushes apart", async () => {
+    await using repo = await opsRepo();
+    const result = await bundle({ spec: 'dev-topics', repo: repo.path, out: repo.dir() });
+    commitAll(repo.path, `prepared ${result.record.id}`);
+    // The bastion's clock stands an hour before the next CloudShell paste's (pastedAt + 60).
+    const deployedAt = pastedAt - 3600;
+    const clock = stoppedClock(repo, deployedAt);
+    const bastion = runBastionScript(
+      result,
+      fakeBastion(repo, result, { PATH: `${clock}:${standinBin(repo)}:${process.env.PATH}` }),
+    );
+    const deployed = await runCli([
+      'ingest',
+      saveTranscript(repo, bastion.stdout),
+      '--repo',
+      repo.path,
+    ]);
+    expect(deployed.stdout).toContain(`ingested ${result.record.id}: deployed`);
+    commitAll(repo.path, 'deployed');
+    const pushed = await runCli([
+      'ingest',
+      pasteImageBlocks(repo, result.record),
+      '--repo',
+      repo.path,
+    ]);
+    expect(pushed.code, pushed.stderr).toBe(0);
+
+    const at = (epoch: number) => new Date(epoch * 1000).toISOString().replace('.000Z', 'Z');
+    const runbook = runbookOf(repo.path, result.record.id);
+    expect(runbook).toContain(
+      `| Date | ${at(deployedAt)} to ${at(deployedAt)} (UTC, from the transcript) |`,
+    );
+    expect(runbook).toContain(
+      `| CloudShell | ${at(pastedAt)} to ${at(pastedAt)} (UTC, its blocks: a session apart from the bastion run, not in Date) |`,
     );
   });
 });

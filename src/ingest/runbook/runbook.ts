@@ -88,9 +88,21 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
   // (Each masking builds a secrets engine: the echo is masked only where it is shown.)
   const results = input.results.map((r) => ({ ...r, command: mask(r.command) }));
   const keptOf = (a: SpooledAttempt) => input.transcriptPaths[a.transcript];
-  const ran = results.flatMap((r) => (r.final ? [r.final, ...r.earlier] : []));
-  const begins = ran.map((a) => a.beginEpoch);
-  const ends = ran.map((a) => a.endEpoch ?? a.beginEpoch);
+  const attempts = (rs: readonly UnitResult[]) =>
+    rs.flatMap((r) => (r.final ? [r.final, ...r.earlier] : []));
+  const ran = attempts(results);
+  // The Date is the bastion run's, as the Runs table's: it is what changed the cluster.
+  // CloudShell pushes are another session, often later (n9b 7): a row of their own when
+  // they fall outside it. A runbook of CloudShell blocks alone is dated by them.
+  const bastionRan = attempts(results.filter((r) => !isCloudShellKind(r.kind)));
+  const dated = bastionRan.length ? bastionRan : ran;
+  const begins = dated.map((a) => a.beginEpoch);
+  const ends = dated.map((a) => a.endEpoch ?? a.beginEpoch);
+  const pushes = bastionRan.length ? attempts(results.filter((r) => isCloudShellKind(r.kind))) : [];
+  const pushBegins = pushes.map((a) => a.beginEpoch);
+  const pushEnds = pushes.map((a) => a.endEpoch ?? a.beginEpoch);
+  const pushesApart =
+    pushes.length > 0 && (min(pushBegins) < min(begins) || max(pushEnds) > max(ends));
   const hosts = [...new Set(ran.map((a) => a.host).filter((h): h is string => Boolean(h)))].sort();
   const masked = input.transcripts.reduce((sum, t) => sum + t.masked, 0);
   const title = record.description;
@@ -104,6 +116,14 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
         ? `${iso(min(begins))} to ${iso(max(ends))} (UTC, from the transcript)`
         : 'no timestamps in the transcript',
     ],
+    ...(pushesApart
+      ? [
+          [
+            'CloudShell',
+            `${iso(min(pushBegins))} to ${iso(max(pushEnds))} (UTC, its blocks: a session apart from the bastion run, not in Date)`,
+          ] as [string, string],
+        ]
+      : []),
     ['Bundle', `\`${record.id}\``],
     ['Commit', `\`${record.commit}\``],
     ['Environment', record.environment],
