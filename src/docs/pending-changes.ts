@@ -29,6 +29,11 @@ export interface PendingEntry {
    * Status cell the time (`prepared again 04:41:36Z`).
    */
   preparedAgainAt?: string;
+  /**
+   * A `prepared again …` note that does not read as a time (edited by hand: `4:41:36Z`), kept
+   * as written so that rewriting the row does not lose it; ingest warns that it is not read.
+   */
+  unreadPreparedAgain?: string;
   /** A later deployment of the same spec made this row moot (see docs/supersede.ts). */
   supersededBy?: string;
   /** Output of the bundle was ingested after it was discarded. */
@@ -88,7 +93,9 @@ function statusCell(entry: PendingEntry): string {
       : '',
     entry.supersededBy ? `*superseded by \`${entry.supersededBy}\`*` : '',
     // Last: the notes before it read as they did before it was written.
-    entry.preparedAgainAt ? `prepared again ${entry.preparedAgainAt.slice(11)}` : '',
+    entry.preparedAgainAt
+      ? `prepared again ${entry.preparedAgainAt.slice(11)}`
+      : (entry.unreadPreparedAgain ?? ''),
   ].filter(Boolean);
   return [`**${entry.status}**`, ...notes].join(', ');
 }
@@ -114,6 +121,7 @@ function parseStatusCell(cell: string): Partial<PendingEntry> & { status: Bundle
     else if (retry) entry.retryFrom = Number(retry[1]);
     // The day is the Date cell's: dateCells puts the two together.
     else if (again) entry.preparedAgainAt = again[1];
+    else if (note.startsWith('prepared again')) entry.unreadPreparedAgain = note;
   }
   return entry;
 }

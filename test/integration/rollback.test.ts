@@ -6,6 +6,7 @@ import { discard } from '../../src/commands/discard/discard.js';
 import { ingest } from '../../src/commands/ingest/ingest.js';
 import { init } from '../../src/commands/init/init.js';
 import { status } from '../../src/commands/status/status.js';
+import { readPendingEntries } from '../../src/docs/pending-changes.js';
 import { bastionBlocks } from '../../src/paste/bastion.js';
 import { fakeBastion, runBastionScript, stoppedClock } from '../helpers/bastion.js';
 import { type OpsRepo, opsRepo } from '../helpers/fixtures.js';
@@ -313,6 +314,43 @@ describe('deploy A, deploy B, roll back to A, then bundle B again', () => {
     )!;
     expect(read(join('docs/RUNBOOKS', runbook))).toContain(
       `**Redeploy**: this content, rolled back from by \`${a.id}\`, was prepared again to undo that rollback`,
+    );
+  });
+});
+
+describe('a rollback whose `prepared again` time was edited by hand into one ingest cannot read', () => {
+  it('warns, naming PENDING-CHANGES.md and the row, and keeps the text (r9b 4)', async () => {
+    await using repo = await initedRepo();
+    const at = (minutes: number): NodeJS.ProcessEnv => ({
+      PATH: `${stoppedClock(repo, Math.floor(Date.now() / 1000) + minutes * 60)}:${standinBin(repo)}:${process.env.PATH}`,
+    });
+    const contentA = readFileSync(join(repo.path, TOPIC), 'utf8');
+    const a = await deploy(repo, at(-3));
+    editTopic(repo.path, 'B');
+    await deploy(repo, at(-2));
+    writeFileSync(join(repo.path, TOPIC), contentA);
+    commitAll(repo.path, 'back to A');
+    const again = await bundle(options(repo));
+    expect(again.record.id).toBe(a.id);
+    const file = join(repo.path, 'PENDING-CHANGES.md');
+    const edited = readFileSync(file, 'utf8').replace(
+      /prepared again \d\d:\d\d:\d\dZ/,
+      'prepared again 4:41:36Z',
+    );
+    expect(edited).toContain('prepared again 4:41:36Z');
+    writeFileSync(file, edited);
+    commitAll(repo.path, 'rollback prepared, its time edited by hand');
+
+    const run = runBastionScript(again, fakeBastion(repo, again, at(10)));
+    const ingested = await ingest({ transcript: save(repo, run.stdout), repo: repo.path });
+    expect(ingested.status).toBe('deployed');
+    expect(ingested.warnings.filter((w) => w.startsWith('PENDING-CHANGES.md: row'))).toEqual([
+      `PENDING-CHANGES.md: row \`${a.id}\`: "prepared again 4:41:36Z" is not read (write \`prepared again HH:MM:SSZ\`, UTC); kept as written, the rollback's runs count from the start of ${readPendingEntries(edited).find((e) => e.bundleId === a.id)?.date}`,
+    ]);
+    expect(readFileSync(file, 'utf8')).toMatch(
+      new RegExp(
+        `\`${a.id}\` \\| dev \\| \\*\\*deployed\\*\\*, rollback from .*, prepared again 4:41:36Z \\|`,
+      ),
     );
   });
 });

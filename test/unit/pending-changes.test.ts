@@ -120,6 +120,18 @@ describe('PENDING-CHANGES table', () => {
     );
     expect(readPendingEntries(old)).toEqual([rollback]);
   });
+  it('keeps a hand-edited `prepared again` note it cannot read as written (r9b 4)', () => {
+    const rollback = { ...entry, rollbackFrom: 'dev-topics-7654321' };
+    const text = upsertPendingEntry('', {
+      ...rollback,
+      preparedAgainAt: '2026-02-13T04:41:36Z',
+    }).text.replace('prepared again 04:41:36Z', 'prepared again 4:41:36Z');
+    const [read] = readPendingEntries(text);
+    expect(read).toEqual({ ...rollback, unreadPreparedAgain: 'prepared again 4:41:36Z' });
+    expect(upsertPendingEntry(text, { ...read!, files: 3 }).text).toContain(
+      '| **prepared**, rollback from `dev-topics-7654321`, prepared again 4:41:36Z | `abc` | 2026-02-13 | 3 |',
+    );
+  });
   it('moves a row prepared again last, and marks what a later deployment supersedes', () => {
     const row = (bundleId: string, status: 'failed' | 'deployed' | 'prepared') => ({
       ...entry,

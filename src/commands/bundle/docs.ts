@@ -56,7 +56,9 @@ export async function recordPreparedBundle(
             ? { preparedAgainAt: now.toISOString().replace(/\.\d{3}Z$/, 'Z') }
             : existing?.preparedAgainAt
               ? { preparedAgainAt: existing.preparedAgainAt }
-              : {}),
+              : existing?.unreadPreparedAgain
+                ? { unreadPreparedAgain: existing.unreadPreparedAgain }
+                : {}),
           files: record.files.length,
           images: record.images.length,
           link: `paste sheet: \`${sheet.startsWith('..') ? pasteSheet : sheet}\``,

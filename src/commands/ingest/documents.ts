@@ -114,6 +114,10 @@ export async function livingDocumentWrites(
       ...(previous?.preparedAgainAt && status === 'prepared'
         ? { preparedAgainAt: previous.preparedAgainAt }
         : {}),
+      // Not read (ingest warned): the person's text stays, whatever the status.
+      ...(previous?.unreadPreparedAgain
+        ? { unreadPreparedAgain: previous.unreadPreparedAgain }
+        : {}),
       ...(afterDiscard ? { runAfterDiscard: true } : {}),
       ...(input.archiveNotInS3 ? { archiveNotInS3: true } : {}),
       ...(input.retryFrom !== undefined ? { retryFrom: input.retryFrom } : {}),

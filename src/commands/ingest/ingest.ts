@@ -240,6 +240,12 @@ export async function ingest(options: IngestOptions): Promise<IngestResult> {
               `${runbookRel}: its airgap block was edited by hand; ${runbook.keptLines} line(s) of it that this ingest does not write are kept below the block, under "Kept from a hand edit"`,
             ]
           : []),
+        // A hand-edited time ingest cannot read: the row falls back to its day, said once.
+        ...(pending?.unreadPreparedAgain
+          ? [
+              `${PENDING_CHANGES_FILE}: row \`${bundleId}\`: "${pending.unreadPreparedAgain}" is not read (write \`prepared again HH:MM:SSZ\`, UTC); kept as written, the rollback's runs count from the start of ${pending.date}`,
+            ]
+          : []),
         ...(rollbackPending
           ? [
               `no run since the rollback was prepared on ${preparedAgain?.replace('T', ' at ')}: it stays prepared`,
