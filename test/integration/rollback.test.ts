@@ -313,7 +313,7 @@ describe('deploy A, deploy B, roll back to A, then bundle B again', () => {
       f.endsWith(`-${b.id}.md`),
     )!;
     expect(read(join('docs/RUNBOOKS', runbook))).toContain(
-      `**Redeploy**: this content, rolled back from by \`${a.id}\`, was prepared again to undo that rollback`,
+      `**Redeploy**: this content was prepared again to undo the rollback to \`${a.id}\`; run 2 is the redeploy, recorded below.`,
     );
   });
 });

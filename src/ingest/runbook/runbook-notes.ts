@@ -119,7 +119,7 @@ export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
     );
   if (warnings.rollbackFrom && warnings.undoesRollback)
     notes.push(
-      `**Redeploy**: this content, rolled back from by \`${warnings.rollbackFrom}\`, was prepared again to undo that rollback; run ${warnings.primary} is the redeploy, recorded below.`,
+      `**Redeploy**: this content was prepared again to undo the rollback to \`${warnings.rollbackFrom}\`; run ${warnings.primary} is the redeploy, recorded below.`,
     );
   else if (warnings.rollbackFrom)
     notes.push(
