@@ -79,7 +79,11 @@ function rollbackOf(
   return {
     from: current.bundleId,
     prepareAgain: true,
-    ...(current.rollbackFrom === record.id ? { undoesRollback: true } : {}),
+    // The current deployment rolled back from this content: pasting it undoes that rollback.
+    // Not when the current one was itself such a redeploy (A, B, A, B, then A is a rollback).
+    ...(current.rollbackFrom === record.id && !current.undoesRollback
+      ? { undoesRollback: true }
+      : {}),
   };
 }
 
