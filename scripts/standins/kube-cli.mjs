@@ -22,6 +22,12 @@ import {
   saveState,
 } from './kube-model.mjs';
 
+/** What kubectl adds to each object's line under `--dry-run=server|client`. */
+function dryRunSuffix(dryRun) {
+  if (dryRun === 'server') return ' (server dry run)';
+  return dryRun === 'client' ? ' (dry run)' : '';
+}
+
 /**
  * One kubectl call: `argv` without the program name, `env` where KUBECTL_STATE_DIR,
  * KUBECTL_FAIL_ON, KUBECTL_FAIL_ONCE_ON, PATH and TMPDIR are read, `write` where stdout and
@@ -112,12 +118,7 @@ export function kubectl(argv, env, write, readStdin = () => '') {
     const flags = parseFlags(args);
     if (!flags.files.length && !flags.kustomize.length)
       throw new KubeError('error: must specify one of -f and -k');
-    const dry =
-      flags.dryRun === 'server'
-        ? ' (server dry run)'
-        : flags.dryRun === 'client'
-          ? ' (dry run)'
-          : '';
+    const dry = dryRunSuffix(flags.dryRun);
     const { mapped, errors } = gather(flags);
     if (!mapped.length && !errors.length) throw new KubeError('error: no objects passed to apply');
     const manager = flags.serverSide
@@ -202,12 +203,7 @@ export function kubectl(argv, env, write, readStdin = () => '') {
       throw new KubeError(`error: the kubectl stand-in does not model "create ${what}"`);
     if (!name) throw new KubeError('error: exactly one NAME is required, got 0');
     const flags = parseFlags(rest);
-    const dry =
-      flags.dryRun === 'server'
-        ? ' (server dry run)'
-        : flags.dryRun === 'client'
-          ? ' (dry run)'
-          : '';
+    const dry = dryRunSuffix(flags.dryRun);
     if (state.namespaces.includes(name) && flags.dryRun !== 'client')
       throw new KubeError(`Error from server (AlreadyExists): namespaces "${name}" already exists`);
     // `--dry-run=client -o yaml` prints the object kubectl would send, as kubectl does: the
