@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import type { PendingEntry } from '../../docs/pending-changes.js';
 import { specNameOf } from '../../docs/supersede.js';
+import { bastionRunsEnd } from '../../ingest/runbook/runbook-times.js';
 import type { Git } from '../../repo/git-access.js';
 import { readTextOrEmpty } from '../../util/fs.js';
 
@@ -39,25 +40,11 @@ export async function deployedOver(
   return ended !== undefined && runStart * 1000 > ended ? newest : undefined;
 }
 
-/**
- * When the runbook's runs ended, in ms: its `| Date | <from> to <to> (UTC, from the
- * transcript) |` covers the run recorded (for a bundle not rolled back, its first deployed
- * one), and its *Runs* table (`| 2 | <start> | <end> | …`) every run that reached the
- * bastion: a later paste of the same bundle counts too, or older content pasted in between
- * would take its place.
- */
+/** When the runs of the runbook `link` points at ended, in ms (runbook-times.ts). */
 async function runbookEnd(root: string, link: string): Promise<number | undefined> {
   const path = /^\[runbook\]\(([^)]+)\)$/.exec(link.trim())?.[1];
   if (!path) return undefined;
-  const text = await readTextOrEmpty(join(root, path));
-  const date = /^\| Date \| \S+ to (\S+) \(UTC, from the transcript\) \|$/m.exec(text)?.[1];
-  // A run of CloudShell blocks only (`no bastion blocks`) changed nothing on the cluster.
-  const runs = [
-    ...text.matchAll(/^\| \d+(?: \(recorded above\))? \| \S+ \| (\S+) \| ([^|]*)\|/gm),
-  ].filter((m) => !m[2]!.startsWith('no bastion blocks'));
-  const ends = [date, ...runs.map((m) => m[1])].map((t) => (t ? Date.parse(t) : Number.NaN));
-  const known = ends.filter((ms) => Number.isFinite(ms));
-  return known.length ? Math.max(...known) : undefined;
+  return bastionRunsEnd(await readTextOrEmpty(join(root, path)));
 }
 
 /**

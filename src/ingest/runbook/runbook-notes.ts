@@ -15,6 +15,7 @@ import { formatCounts, type Run } from '../outcome/outcome.js';
 import { readRange } from '../parse/images.js';
 import type { SpooledAttempt } from '../parse/spool.js';
 import type { FileSink } from '../read/lines.js';
+import { NO_BASTION_BLOCKS } from './runbook-times.js';
 
 export const iso = (epoch: number | undefined) =>
   epoch === undefined || !Number.isFinite(epoch)
@@ -129,7 +130,7 @@ export function writeTopNotes(sink: FileSink, warnings: RunbookWarnings): void {
     const list = warnings.runs
       .map(
         (r) =>
-          `run ${r.number} at ${iso(r.start)} ${r.status ?? 'no bastion blocks'}${r.number === warnings.primary ? ' (recorded below)' : ''}`,
+          `run ${r.number} at ${iso(r.start)} ${r.status ?? NO_BASTION_BLOCKS}${r.number === warnings.primary ? ' (recorded below)' : ''}`,
       )
       .join('; ');
     notes.push(
@@ -274,7 +275,7 @@ export function writeRuns(
       .filter((u) => countsInOutcome(u.kind) && u.status === 'failed')
       .map((u) => `${unitLabel(u)} failed`);
     sink.line(
-      `| ${r.number}${r.number === primary ? ' (recorded above)' : ''} | ${iso(r.start)} | ${iso(r.end)} | ${r.status ?? 'no bastion blocks'}${failed.length ? `: ${failed.join(', ')}` : ''} | ${formatCounts(r.counts)} |`,
+      `| ${r.number}${r.number === primary ? ' (recorded above)' : ''} | ${iso(r.start)} | ${iso(r.end)} | ${r.status ?? NO_BASTION_BLOCKS}${failed.length ? `: ${failed.join(', ')}` : ''} | ${formatCounts(r.counts)} |`,
     );
   }
   sink.line('');

@@ -19,6 +19,7 @@ import {
   writeTopNotes,
 } from './runbook-notes.js';
 import { copyCapped, leftOut, writeAttempt } from './runbook-output.js';
+import { DATE_FROM_TRANSCRIPT } from './runbook-times.js';
 
 export { iso };
 
@@ -113,7 +114,7 @@ export function renderRunbook(sink: FileSink, input: RunbookInput): void {
     [
       'Date',
       begins.length
-        ? `${iso(min(begins))} to ${iso(max(ends))} (UTC, from the transcript)`
+        ? `${iso(min(begins))} to ${iso(max(ends))} ${DATE_FROM_TRANSCRIPT}`
         : 'no timestamps in the transcript',
     ],
     ...(pushesApart
