@@ -1,5 +1,6 @@
 import picomatch from 'picomatch';
 import { AirgapError } from '../errors.js';
+import { wrapText } from '../util/format.js';
 import { regexFlags } from '../util/glob.js';
 import type { ContentProblem } from './manifests.js';
 
@@ -57,19 +58,6 @@ function withoutRepeats(problems: readonly ContentProblem[]): ContentProblem[] {
   );
 }
 
-/** Words filled into lines that fit 80 columns after `hint: ` (74 characters). */
-function fill(text: string, width = 74): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(' ')) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  return [...lines, line];
-}
-
 /**
  * Throws one error listing every problem that blocks shipping, in every file at once; secrets
  * the spec allows (with a reason) and Secrets that hold no credential become warnings. A
@@ -110,8 +98,12 @@ export function assertShippable(
     {
       details,
       hint: [
-        ...fill(
+        // Lines that fit 80 columns after `hint: ` (74 characters).
+        ...wrapText(
+          '',
+          '',
           `${secretPaths.length < blocking.length ? 'fix the other problems above and commit; for the secrets, ' : ''}remove the credentials (create those Secrets on the cluster); or, if a file is safe to ship, add ${allowSecrets.length ? 'these entries to allowSecrets in' : 'this to'} ${specPath} and write each reason (a path may be a glob):`,
+          74,
         ),
         ...snippet.map((line) => `  ${line}`),
       ].join('\n'),

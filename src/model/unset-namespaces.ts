@@ -53,19 +53,3 @@ export function unsetNamespaceWarnings(record: BundleRecord): string[] {
       : [];
   return [...ignored, ...(record.unsetNamespaces ?? []).map(unsetNamespaceText)];
 }
-
-/** `text` in lines of at most `width` columns: the first after `first`, the others after `rest`. */
-export function wrapText(first: string, rest: string, text: string, width = 80): string[] {
-  const lines: string[] = [];
-  let line = first;
-  let empty = true;
-  for (const word of text.split(' ')) {
-    if (!empty && `${line} ${word}`.length > width) {
-      lines.push(line);
-      line = `${rest}${word}`;
-    } else line = empty ? `${line}${word}` : `${line} ${word}`;
-    empty = false;
-  }
-  lines.push(line);
-  return lines;
-}

@@ -1,6 +1,7 @@
 import { externalImagesOf } from '../model/external-images.js';
 import type { BundleRecord } from '../model/record.js';
-import { unsetNamespaceText, unsetNamespaceTitle, wrapText } from '../model/unset-namespaces.js';
+import { unsetNamespaceText, unsetNamespaceTitle } from '../model/unset-namespaces.js';
+import { wrapText } from '../util/format.js';
 import { bastionScript, helpersSource, type PasteBlock } from './bastion.js';
 import { cloudshellScript, unpushableNote } from './cloudshell.js';
 import { fenced, inlineCode, plainText } from './fence.js';

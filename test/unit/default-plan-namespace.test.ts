@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { defaultPlan } from '../../src/bundle/default-plan.js';
 import type { ManifestObject } from '../../src/bundle/manifest-objects.js';
 import type { BundleFile } from '../../src/model/record.js';
-import { unsetNamespaceText, wrapText } from '../../src/model/unset-namespaces.js';
+import { unsetNamespaceText } from '../../src/model/unset-namespaces.js';
+import { wrapText } from '../../src/util/format.js';
 
 const file = (path: string): BundleFile => ({ path, size: 1, mode: '100644', sha256: 'x' });
 const obj = (

@@ -8,8 +8,8 @@ import {
   type UnsetNamespace,
   unsetNamespaceText,
   unsetNamespaceTitle,
-  wrapText,
 } from '../../model/unset-namespaces.js';
+import { wrapText } from '../../util/format.js';
 import type { UnitResult } from '../outcome/merge.js';
 import { formatCounts, type Run } from '../outcome/outcome.js';
 import { readRange } from '../parse/images.js';
